@@ -1,0 +1,109 @@
+#include "core/file_reader.h"
+
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace pkgstats {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+bool looks_gzipped(std::string_view head) {
+  return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+         static_cast<unsigned char>(head[1]) == 0x8b;
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Status::io_error(path + ": " + errno_text());
+  if (S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory");
+  // gzopen reads plain files transparently, so one path handles both encodings.
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (!gz) return Status::io_error(path + ": " + errno_text());
+  gzbuffer(gz, 1 << 17);
+  std::string out;
+  char chunk[1 << 16];
+  while (true) {
+    int n = gzread(gz, chunk, sizeof chunk);
+    if (n < 0) {
+      int err;
+      std::string msg = gzerror(gz, &err);
+      gzclose(gz);
+      return Status::io_error(path + ": " + msg);
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+      gzclose(gz);
+      return Status::too_large(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB");
+    }
+    out.append(chunk, static_cast<std::size_t>(n));
+  }
+  gzclose(gz);
+  return out;
+}
+
+LineReader::~LineReader() {
+  if (gz_) gzclose(static_cast<gzFile>(gz_));
+}
+
+Status LineReader::open(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return status_ = Status::io_error(path + ": " + errno_text());
+  if (S_ISDIR(st.st_mode)) return status_ = Status::invalid(path + ": is a directory");
+  file_size_ = static_cast<std::size_t>(st.st_size);
+  gz_ = gzopen(path.c_str(), "rb");
+  if (!gz_) return status_ = Status::io_error(path + ": " + errno_text());
+  gzbuffer(static_cast<gzFile>(gz_), 1 << 18);
+  return Status::ok();
+}
+
+bool LineReader::refill() {
+  if (eof_ || !gz_) return false;
+  buffer_.erase(0, pos_);
+  pos_ = 0;
+  std::size_t old = buffer_.size();
+  buffer_.resize(old + (1 << 18));
+  int n = gzread(static_cast<gzFile>(gz_), buffer_.data() + old, 1 << 18);
+  if (n <= 0) {
+    buffer_.resize(old);
+    eof_ = true;
+    if (n < 0) {
+      int err;
+      status_ = Status::io_error(gzerror(static_cast<gzFile>(gz_), &err));
+    }
+    return false;
+  }
+  buffer_.resize(old + static_cast<std::size_t>(n));
+  return true;
+}
+
+bool LineReader::next(std::string& line) {
+  while (true) {
+    std::size_t nl = buffer_.find('\n', pos_);
+    if (nl != std::string::npos) {
+      std::size_t end = nl > pos_ && buffer_[nl - 1] == '\r' ? nl - 1 : nl;
+      line.assign(buffer_, pos_, end - pos_);
+      pos_ = nl + 1;
+      return true;
+    }
+    if (!refill()) {
+      if (pos_ < buffer_.size() && status_.is_ok()) {
+        line.assign(buffer_, pos_, std::string::npos);
+        pos_ = buffer_.size();
+        return true;
+      }
+      return false;
+    }
+  }
+}
+
+std::size_t LineReader::compressed_offset() const {
+  return gz_ ? static_cast<std::size_t>(gzoffset(static_cast<gzFile>(gz_))) : 0;
+}
+
+}  // namespace pkgstats

@@ -1,0 +1,46 @@
+// Every bound pkgstats enforces, in one place, each with the reason it exists.
+// Change a number here, not at its point of use.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pkgstats::limits {
+
+// ---- Ingest -------------------------------------------------------------------------------
+// The largest packument we accept. Real ones reach ~40 MB (vite); 64 MB leaves headroom while
+// refusing a 100 MB hostile body before it is parsed.
+inline constexpr std::size_t kMaxPackumentBytes = 64u << 20;
+// The largest input file `import` decompresses into memory at once (TSV corpora stream instead).
+inline constexpr std::size_t kMaxDocumentFileBytes = 512u << 20;
+// JSON nesting: real packuments nest < 20 deep; 100,000-deep documents are an attack.
+inline constexpr std::size_t kMaxJsonDepth = 256;
+// README source kept for rendering: npm itself truncates at 64 KiB; we allow a little more.
+inline constexpr std::size_t kMaxReadmeSourceBytes = 256u << 10;
+// Rendered README HTML stored per package; larger output is cut at a block boundary.
+inline constexpr std::size_t kMaxReadmeHtmlBytes = 512u << 10;
+// Description, keyword and name lengths stored per package.
+inline constexpr std::size_t kMaxDescriptionBytes = 4096;
+inline constexpr std::size_t kMaxKeywords = 64;
+inline constexpr std::size_t kMaxKeywordBytes = 128;
+// npm names are at most 214 characters; we allow slack for legacy names.
+inline constexpr std::size_t kMaxPackageNameBytes = 256;
+// Versions stored per package: @types/node has ~2,000; 20,000 bounds a hostile document.
+inline constexpr std::size_t kMaxVersionsPerPackage = 20000;
+// Documents per write transaction: large enough to amortise fsync, small enough to keep
+// readers' snapshots fresh and memory bounded.
+inline constexpr std::size_t kImportBatchSize = 2000;
+// TSV rows per write transaction (rows are tiny).
+inline constexpr std::size_t kTsvBatchSize = 50000;
+
+// ---- Search -------------------------------------------------------------------------------
+// Query text: longer input is cut (and the user told); bounds parsing and matching work.
+inline constexpr std::size_t kMaxQueryBytes = 1024;
+inline constexpr std::size_t kMaxQueryWords = 32;
+// Results per page (npm's own /-/v1/search caps size at 250).
+inline constexpr std::size_t kMaxResultsPerPage = 250;
+inline constexpr std::size_t kDefaultResultsPerPage = 20;
+// Deepest offset we page to (npm rejects from > 10000).
+inline constexpr std::size_t kMaxResultOffset = 10000;
+
+}  // namespace pkgstats::limits

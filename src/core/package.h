@@ -1,0 +1,81 @@
+// The normalised shape of an npm package, independent of how the registry spelled it.
+// Ingest produces it from any packument or TSV row; the store persists it; pages read it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pkgstats {
+
+// Milliseconds since the Unix epoch (UTC); 0 means unknown.
+using TimestampMs = int64_t;
+
+struct Person {
+  std::string name;
+  std::string email;
+  std::string url;
+  bool empty() const { return name.empty() && email.empty() && url.empty(); }
+  bool operator==(const Person&) const = default;
+};
+
+enum class DependencyKind { kProd = 0, kDev = 1, kPeer = 2, kOptional = 3 };
+const char* dependency_kind_name(DependencyKind kind);
+
+struct Dependency {
+  DependencyKind kind = DependencyKind::kProd;
+  std::string name;
+  std::string range;
+  bool operator==(const Dependency&) const = default;
+};
+
+// How a version can be loaded: CommonJS only, ESM only ("type":"module" or only an import
+// export), or both (dual package).
+enum class ModuleKind { kUnknown = 0, kCjs = 1, kEsm = 2, kDual = 3 };
+const char* module_kind_name(ModuleKind kind);
+
+struct Version {
+  std::string version;
+  TimestampMs published = 0;
+  std::string deprecated;  // the deprecation message; empty when not deprecated
+  std::vector<Dependency> dependencies;
+  int64_t unpacked_size = -1;  // bytes; -1 when the registry did not say
+  int32_t file_count = -1;
+  std::string license;
+  bool has_types = false;  // ships its own .d.ts (types/typings field or a types export)
+  ModuleKind module = ModuleKind::kUnknown;
+  bool operator==(const Version&) const = default;
+};
+
+struct Package {
+  std::string name;
+  std::string description;
+  std::string latest;  // dist-tags.latest when it names a known version, else the newest
+  std::map<std::string, std::string> dist_tags;
+  std::vector<Version> versions;  // oldest publish first
+  std::vector<Person> maintainers;
+  Person author;
+  std::vector<std::string> keywords;
+  std::string license;
+  std::string homepage;
+  std::string repository;  // a browsable https URL when it could be derived, else as given
+  std::string bugs;
+  std::string readme_html;  // rendered and sanitised at ingest; empty when none
+  TimestampMs created = 0;
+  TimestampMs modified = 0;
+  bool unpublished = false;  // every version was unpublished; the name is a tombstone
+  // Monthly downloads, -1 when unknown. Set by download imports, not by packuments.
+  int64_t monthly_downloads = -1;
+
+  // The version record for `latest`, or nullptr.
+  const Version* latest_version() const;
+  bool operator==(const Package&) const = default;
+};
+
+// Does `name` look like an npm package name we are willing to store (non-empty, bounded,
+// no control characters or whitespace)? Legacy names with capitals are allowed.
+bool is_acceptable_package_name(const std::string& name);
+
+}  // namespace pkgstats

@@ -1,0 +1,40 @@
+// Calendar helpers on UTC timestamps. No locale, no time zones: registries speak UTC.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/package.h"
+
+namespace pkgstats {
+
+// Parses ISO 8601 as registries write it ("2019-05-05T10:00:00.000Z", with or without
+// fraction, 'Z' or ±hh:mm offset, or a bare date). nullopt when it is not a valid date.
+std::optional<TimestampMs> parse_iso8601(std::string_view text);
+// "2019-05-05T10:00:00.000Z".
+std::string format_iso8601(TimestampMs ms);
+// "2019-05-05".
+std::string format_date(TimestampMs ms);
+
+// Days since 1970-01-01 (UTC), the unit of the downloads archive.
+using Day = int32_t;
+Day day_from_ms(TimestampMs ms);
+TimestampMs ms_from_day(Day day);
+// Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
+std::optional<Day> parse_day(std::string_view text);
+std::string format_day(Day day);
+
+// The current wall-clock time. Components that depend on time take a Clock so tests can fix it.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimestampMs now() const = 0;
+};
+class SystemClock final : public Clock {
+ public:
+  TimestampMs now() const override;
+};
+
+}  // namespace pkgstats
