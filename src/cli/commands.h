@@ -1,0 +1,33 @@
+// The subcommands of the pkgstats binary. Each lives in its own cmd_<name>.cc and is added to
+// the application by its register function; main.cc calls them all.
+//
+// Contract for a command callback: print results to stdout, one clear error line to stderr
+// on failure ("pkgstats: <what>: <why>") and throw CLI::RuntimeError(exit_code) to exit
+// non-zero. Exit codes: 1 = the work failed, 2 = bad usage or bad input.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace pkgstats::cli {
+
+// $PKGSTATS_DB, else $XDG_DATA_HOME/pkgstats/pkgstats.db, else
+// ~/.local/share/pkgstats/pkgstats.db.
+std::string default_db_path();
+
+// Adds the standard `--db PATH` option to a subcommand, defaulting to default_db_path().
+CLI::Option* add_db_option(CLI::App& command, std::string& db_path);
+
+// Prints "pkgstats: <message>" to stderr and throws CLI::RuntimeError(exit_code).
+[[noreturn]] void fail(const std::string& message, int exit_code = 1);
+
+void register_import_command(CLI::App& app);
+void register_info_command(CLI::App& app);
+void register_search_command(CLI::App& app);
+void register_stats_command(CLI::App& app);
+void register_serve_command(CLI::App& app);
+void register_eval_command(CLI::App& app);
+void register_bench_command(CLI::App& app);
+
+}  // namespace pkgstats::cli
