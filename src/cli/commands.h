@@ -8,7 +8,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <string>
+
+#include "store/store.h"
 
 namespace pkgstats::cli {
 
@@ -18,6 +21,10 @@ std::string default_db_path();
 
 // Adds the standard `--db PATH` option to a subcommand, defaulting to default_db_path().
 CLI::Option* add_db_option(CLI::App& command, std::string& db_path);
+
+// Opens the store or fails the command with the store's message (exit 1). In read-write mode
+// the parent directory of the default path is created when missing.
+std::unique_ptr<store::Store> open_store_or_fail(const std::string& db_path, store::OpenMode mode);
 
 // Prints "pkgstats: <message>" to stderr and throws CLI::RuntimeError(exit_code).
 [[noreturn]] void fail(const std::string& message, int exit_code = 1);

@@ -1,12 +1,17 @@
 // pkgstats: one binary, one subcommand per front-end feature. Each command lives in its own
-// cmd_*.cc file and registers itself in main() below; all logic is in the core libraries.
+// cmd_*.cc file and is registered below; all logic is in the core libraries.
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
+#include "cli/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"pkgstats: npm package discovery and stats, self-hosted"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "pkgstats 0.1.0");
+  using namespace pkgstats::cli;
+  register_import_command(app);
+  register_info_command(app);
+  register_stats_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

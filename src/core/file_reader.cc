@@ -47,6 +47,40 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   return out;
 }
 
+Result<std::string> gunzip(std::string_view data, std::size_t max_bytes) {
+  if (!looks_gzipped(data)) {
+    if (data.size() > max_bytes) return Status::too_large("data exceeds the size limit");
+    return std::string(data);
+  }
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Status::internal("inflateInit2 failed");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char chunk[1 << 16];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      return Status::invalid("corrupt gzip data");
+    }
+    out.append(chunk, sizeof chunk - zs.avail_out);
+    if (out.size() > max_bytes) {
+      inflateEnd(&zs);
+      return Status::too_large("decompressed data exceeds the size limit");
+    }
+    if (rc != Z_STREAM_END && zs.avail_in == 0) {
+      inflateEnd(&zs);
+      return Status::invalid("truncated gzip data");
+    }
+  }
+  inflateEnd(&zs);
+  return out;
+}
+
 LineReader::~LineReader() {
   if (gz_) gzclose(static_cast<gzFile>(gz_));
 }

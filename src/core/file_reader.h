@@ -14,6 +14,10 @@ namespace pkgstats {
 // decompressed. Fails with kTooLarge when the (decompressed) content exceeds `max_bytes`.
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
 
+// Decompresses gzip `data` in memory (plain data is returned as is). kTooLarge past max_bytes,
+// kInvalidInput for corrupt gzip.
+Result<std::string> gunzip(std::string_view data, std::size_t max_bytes);
+
 // Streams a possibly gzipped file line by line without holding it in memory.
 // Usage: LineReader r; if (auto s = r.open(path); !s) ...; while (r.next(line)) ...; r.status().
 class LineReader {

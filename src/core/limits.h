@@ -43,4 +43,38 @@ inline constexpr std::size_t kDefaultResultsPerPage = 20;
 // Deepest offset we page to (npm rejects from > 10000).
 inline constexpr std::size_t kMaxResultOffset = 10000;
 
+
+// ---- HTTP ---------------------------------------------------------------------------------
+// Request line plus headers. Browsers send 1-3 KiB; 8 KiB matches nginx's default per-line
+// buffer and refuses header-stuffing (431) before it costs memory.
+inline constexpr std::size_t kMaxHttpHeaderBytes = 8u << 10;
+// Request target (path + query). A maximal search query (kMaxQueryBytes) percent-encodes to
+// 3 KiB; 4 KiB leaves room for the path and other parameters (414 beyond).
+inline constexpr std::size_t kMaxHttpTargetBytes = 4u << 10;
+// Request body. We serve GET/HEAD only, so a body is never needed; a small allowance keeps
+// clients that send an empty or tiny body working while refusing uploads (413).
+inline constexpr std::size_t kMaxHttpBodyBytes = 1u << 10;
+// Time allowed to receive one whole request once its first byte arrived: bounds slowloris.
+inline constexpr int kHttpReadTimeoutSeconds = 10;
+// How long an idle keep-alive connection may wait for its next request.
+inline constexpr int kHttpIdleTimeoutSeconds = 30;
+// Open connections served at once; more are closed on accept so file descriptors and memory
+// stay bounded (the default RLIMIT_NOFILE is 1024).
+inline constexpr std::size_t kMaxHttpConnections = 512;
+// Requests served on one keep-alive connection before it is closed, so long-lived clients
+// rebalance across servers.
+inline constexpr std::size_t kMaxHttpRequestsPerConnection = 1000;
+// Bodies smaller than this are sent uncompressed: gzip framing costs more than it saves.
+inline constexpr std::size_t kMinGzipBodyBytes = 512;
+// Result pages reachable by `page=N` (kMaxResultOffset / kDefaultResultsPerPage).
+inline constexpr std::size_t kMaxSearchPage = kMaxResultOffset / kDefaultResultsPerPage;
+// Versions listed on a package page (the newest first); the rest are counted.
+inline constexpr std::size_t kMaxRecentVersionsShown = 20;
+// Packages listed on a maintainer page.
+inline constexpr std::size_t kMaxMaintainerPackagesShown = 500;
+// Top dependents named on a package page.
+inline constexpr std::size_t kMaxDependentsShown = 20;
+// Default number of I/O threads for `serve`; each has its own read-only store connection.
+inline constexpr int kDefaultHttpThreads = 2;
+
 }  // namespace pkgstats::limits

@@ -1,0 +1,29 @@
+// JSON shapes shared by the JSON API and the CLI's --json output, so both print the same.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+#include "core/package.h"
+#include "store/store.h"
+
+namespace pkgstats::api {
+
+struct PackageExtras {
+  std::optional<int64_t> dependents;  // count of packages depending on it, when known
+};
+
+// Everything `pkgstats info --json` and /api/v1/packages/{name} show about a package:
+// name, version (latest), published, description, downloads.monthly, maintainers, author,
+// license, links, keywords, dist_tags, versions_count, versions (newest first, with publish
+// time and deprecation), deprecated (latest's message or null), created, modified,
+// unpublished, types/module flags of the latest version.
+nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras = {});
+
+nlohmann::json stats_to_json(const store::StoreStats& stats);
+
+// The npm website URL of a package (https://www.npmjs.com/package/NAME).
+std::string npm_url(const std::string& name);
+
+}  // namespace pkgstats::api

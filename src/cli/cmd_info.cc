@@ -1,0 +1,77 @@
+// pkgstats info NAME [--json]
+#include "api/package_json.h"
+#include "cli/commands.h"
+#include "core/time_util.h"
+
+namespace pkgstats::cli {
+namespace {
+
+void print_field(const char* label, const std::string& value) {
+  if (!value.empty()) std::printf("%-13s %s\n", label, value.c_str());
+}
+
+std::string with_thousands(int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+void print_human(const Package& pkg, int64_t dependents) {
+  const Version* latest = pkg.latest_version();
+  std::printf("%s%s%s\n", pkg.name.c_str(), pkg.latest.empty() ? "" : "@", pkg.latest.c_str());
+  if (pkg.unpublished) std::printf("UNPUBLISHED: every version was removed from the registry\n");
+  if (latest && !latest->deprecated.empty())
+    std::printf("DEPRECATED: %s\n", latest->deprecated.c_str());
+  if (!pkg.description.empty()) std::printf("%s\n", pkg.description.c_str());
+  std::printf("\n");
+  if (latest && latest->published) print_field("published", format_iso8601(latest->published));
+  print_field("downloads", pkg.monthly_downloads >= 0
+                               ? with_thousands(pkg.monthly_downloads) + " last month"
+                               : "unknown");
+  std::string maintainers;
+  for (const auto& m : pkg.maintainers) maintainers += (maintainers.empty() ? "" : ", ") + m.name;
+  print_field("maintainers", maintainers);
+  print_field("author", pkg.author.name);
+  print_field("license", pkg.license);
+  print_field("homepage", pkg.homepage);
+  print_field("repository", pkg.repository);
+  print_field("bugs", pkg.bugs);
+  print_field("npm", api::npm_url(pkg.name));
+  print_field("versions", std::to_string(pkg.versions.size()));
+  print_field("dependents", std::to_string(dependents));
+  std::string keywords;
+  for (const auto& k : pkg.keywords) keywords += (keywords.empty() ? "" : ", ") + k;
+  print_field("keywords", keywords);
+}
+
+}  // namespace
+
+void register_info_command(CLI::App& app) {
+  struct Options {
+    std::string db, name;
+    bool json = false;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("info", "Show one package: version, downloads, maintainers, links");
+  add_db_option(*cmd, opts->db);
+  cmd->add_option("name", opts->name, "Package name, e.g. react or @babel/core")->required();
+  cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/packages/NAME)");
+  cmd->callback([opts] {
+    auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
+    auto pkg = store->get_package(opts->name);
+    if (!pkg) fail(pkg.status().message());
+    if (!pkg->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
+    auto dependents = store->dependents_count(opts->name);
+    int64_t count = dependents ? *dependents : 0;
+    if (opts->json) {
+      std::printf("%s\n", api::package_to_json(**pkg, {count}).dump(2).c_str());
+    } else {
+      print_human(**pkg, count);
+    }
+  });
+}
+
+}  // namespace pkgstats::cli

@@ -1,0 +1,331 @@
+#include "ingest/importer.h"
+
+#include <simdjson.h>
+
+#include <chrono>
+#include <functional>
+#include <charconv>
+#include <vector>
+
+#include "core/file_reader.h"
+#include "core/limits.h"
+#include "demo/demo_data.h"
+#include "ingest/packument_parser.h"
+#include "render/readme_renderer.h"
+
+namespace pkgstats::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string_view trim_left(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
+                        s.front() == '\r'))
+    s.remove_prefix(1);
+  if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);  // UTF-8 byte order mark
+  return s;
+}
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t tab = line.find('\t', start);
+    out.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
+  return out;
+}
+
+// Parses a non-negative count; empty means unknown (-1). nullopt when malformed.
+std::optional<int64_t> parse_count(std::string_view text) {
+  if (text.empty()) return -1;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+bool is_header(std::string_view first_field) { return first_field == "name"; }
+
+// Renders the README and hands back the package ready to store.
+Package finish(ParsedPackument&& parsed) {
+  Package pkg = std::move(parsed.package);
+  if (!parsed.readme_markdown.empty())
+    pkg.readme_html = render::render_readme(parsed.readme_markdown,
+                                            {pkg.repository, parsed.repository_directory});
+  return pkg;
+}
+
+}  // namespace
+
+InputFormat detect_format(std::string_view head, std::string* why) {
+  std::string_view s = trim_left(head);
+  if (s.empty()) {
+    if (why) *why = "the file is empty";
+    return InputFormat::kUnknown;
+  }
+  if (s.front() == '{' || s.front() == '[') return InputFormat::kPackuments;
+  if (s.front() == '<') {
+    if (why) *why = "it looks like HTML or XML, not JSON or TSV";
+    return InputFormat::kUnknown;
+  }
+  std::string_view line = s.substr(0, s.find('\n'));
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  for (unsigned char c : line)
+    if (c < 0x20 && c != '\t') {
+      if (why) *why = "it looks like binary data";
+      return InputFormat::kUnknown;
+    }
+  auto fields = split_tabs(line);
+  if (fields.size() == 2) return InputFormat::kNamesTsv;
+  if (fields.size() == 4) return InputFormat::kListingTsv;
+  if (why)
+    *why = "not JSON, and not a TSV of (name, downloads) or (name, version, downloads, description)";
+  return InputFormat::kUnknown;
+}
+
+void ImportSummary::skip(const std::string& reason, std::size_t count) {
+  skipped += count;
+  skip_reasons[reason] += count;
+}
+
+std::string ImportSummary::to_string() const {
+  std::string out = "imported " + std::to_string(inserted) + ", updated " + std::to_string(updated) +
+                    ", unchanged " + std::to_string(unchanged) + ", skipped " + std::to_string(skipped);
+  if (!skip_reasons.empty()) {
+    out += " (";
+    bool first = true;
+    for (const auto& [reason, n] : skip_reasons) {
+      if (!first) out += "; ";
+      first = false;
+      out += reason + ": " + std::to_string(n);
+    }
+    out += ")";
+  }
+  return out;
+}
+
+Importer::Importer(store::Store& store, ProgressSink* progress) : store_(store), progress_(progress) {}
+
+Status Importer::import_file(const std::string& path) {
+  ++summary_.files;
+  auto start = Clock::now();
+  LineReader lines;
+  Status status = lines.open(path);
+  if (status) {
+    std::string first;
+    if (!lines.next(first)) {
+      status = lines.status().is_ok() ? Status::invalid(path + ": the file is empty")
+                                      : Status::io_error(path + ": " + lines.status().message());
+    } else {
+      std::string why;
+      InputFormat format = detect_format(first, &why);
+      if (format == InputFormat::kUnknown) {
+        status = Status::invalid(path + ": unknown format: " + why);
+      } else if (format == InputFormat::kPackuments) {
+        auto content = read_file(path, limits::kMaxDocumentFileBytes);
+        status = content ? import_json(path, *content)
+                         : Status(content.status().code(), content.status().message());
+      } else {
+        // Stream TSV: the first line is already read.
+        bool pending = true;
+        auto next = [&](std::string& line) {
+          if (pending) {
+            pending = false;
+            line = std::move(first);
+            return true;
+          }
+          return lines.next(line);
+        };
+        status = import_tsv(path, format, next, lines.compressed_size(),
+                            [&] { return lines.compressed_offset(); });
+        if (status && !lines.status()) status = Status::io_error(path + ": " + lines.status().message());
+      }
+    }
+  }
+  if (!status) ++summary_.failed_files;
+  summary_.seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  return status;
+}
+
+Status Importer::import_buffer(const std::string& label, std::string_view bytes) {
+  ++summary_.files;
+  auto start = Clock::now();
+  Status status;
+  auto content = gunzip(bytes, limits::kMaxDocumentFileBytes);
+  if (!content) {
+    status = Status(content.status().code(), label + ": " + content.status().message());
+  } else {
+    std::string why;
+    InputFormat format = detect_format(content->substr(0, 4096), &why);
+    if (format == InputFormat::kUnknown) {
+      status = Status::invalid(label + ": unknown format: " + why);
+    } else if (format == InputFormat::kPackuments) {
+      status = import_json(label, *content);
+    } else {
+      std::string_view rest = *content;
+      auto next = [&](std::string& line) {
+        if (rest.empty()) return false;
+        size_t nl = rest.find('\n');
+        line.assign(rest.substr(0, nl));
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        return true;
+      };
+      status = import_tsv(label, format, next, content->size(),
+                          [&] { return content->size() - rest.size(); });
+    }
+  }
+  if (!status) ++summary_.failed_files;
+  summary_.seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  return status;
+}
+
+Status Importer::import_json(const std::string& label, std::string_view content) {
+  simdjson::dom::parser parser;
+  if (parser.allocate(std::max<size_t>(content.size(), 1 << 20), limits::kMaxJsonDepth) !=
+      simdjson::SUCCESS)
+    return Status::internal(label + ": cannot allocate the JSON parser");
+  simdjson::padded_string padded(content);
+
+  std::vector<std::pair<Package, uint64_t>> batch;
+  size_t documents = 0;
+  auto flush = [&]() -> Status {
+    if (batch.empty()) return Status::ok();
+    auto tx = store_.begin_write();
+    if (!tx) return tx.status();
+    for (auto& [pkg, hash] : batch) {
+      auto outcome = (*tx)->put_package(pkg, hash);
+      if (!outcome) {
+        summary_.skip("store refused: " + outcome.status().message());
+        continue;
+      }
+      switch (*outcome) {
+        case store::WriteOutcome::kInserted: ++summary_.inserted; break;
+        case store::WriteOutcome::kUpdated: ++summary_.updated; break;
+        case store::WriteOutcome::kUnchanged: ++summary_.unchanged; break;
+      }
+    }
+    batch.clear();
+    return (*tx)->commit();
+  };
+  // One document: normalise and queue it; failures are counted, not fatal. `source` is the
+  // document's own text, hashed to detect unchanged re-imports.
+  Status last_error;
+  auto take = [&](simdjson::dom::element doc, std::string_view source) -> Status {
+    ++documents;
+    auto parsed = normalise_packument(doc, source);
+    if (!parsed) {
+      summary_.skip(parsed.status().message());
+      last_error = parsed.status();
+      return Status::ok();
+    }
+    uint64_t hash = parsed->content_hash;
+    batch.emplace_back(finish(std::move(parsed).value()), hash);
+    if (progress_) progress_->update(documents, documents);
+    if (batch.size() >= limits::kImportBatchSize) return flush();
+    return Status::ok();
+  };
+
+  if (progress_) progress_->begin("import " + label, 0, "docs");
+  simdjson::dom::element root;
+  auto err = parser.parse(padded).get(root);
+  Status status;
+  if (err == simdjson::SUCCESS && root.is_array()) {
+    for (simdjson::dom::element doc : root.get_array().value_unsafe())
+      if (!(status = take(doc, simdjson::minify(doc)))) break;
+  } else if (err == simdjson::SUCCESS) {
+    status = take(root, content);
+  } else if (err == simdjson::TRAILING_CONTENT) {
+    simdjson::dom::document_stream stream;
+    size_t batch_bytes = std::min(padded.size(), limits::kMaxPackumentBytes);
+    if (parser.parse_many(padded, std::max<size_t>(batch_bytes, 1 << 20)).get(stream) !=
+        simdjson::SUCCESS)
+      return Status::invalid(label + ": malformed JSON document stream");
+    for (auto it = stream.begin(); it != stream.end(); ++it) {
+      simdjson::dom::element doc;
+      if (auto e = (*it).get(doc); e != simdjson::SUCCESS) {
+        summary_.skip(std::string("malformed JSON: ") + simdjson::error_message(e));
+        last_error = Status::invalid(std::string("malformed JSON: ") + simdjson::error_message(e));
+        break;  // a stream cannot resynchronise after a broken document
+      }
+      if (!(status = take(doc, it.source()))) break;
+    }
+  } else {
+    std::string reason = std::string("malformed JSON: ") + simdjson::error_message(err);
+    if (err == simdjson::DEPTH_ERROR)
+      reason = "JSON nested deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels";
+    summary_.skip(reason);
+    if (progress_) progress_->end(label + ": " + reason);
+    return Status::invalid(label + ": " + reason);
+  }
+  if (status) status = flush();
+  if (progress_) progress_->end(label + ": " + std::to_string(documents) + " documents");
+  if (!status) return Status(status.code(), label + ": " + status.message());
+  // A file whose only document failed yielded nothing: that is the file's error.
+  if (documents <= 1 && !last_error.is_ok())
+    return Status(last_error.code(), label + ": " + last_error.message());
+  return Status::ok();
+}
+
+template <typename NextLine>
+Status Importer::import_tsv(const std::string& label, InputFormat format, NextLine&& next_line,
+                            std::size_t total_bytes) {
+  if (progress_) progress_->begin("import " + label, total_bytes, "bytes");
+  auto tx = store_.begin_write();
+  if (!tx) return Status(tx.status().code(), label + ": " + tx.status().message());
+  const size_t expected_fields = format == InputFormat::kListingTsv ? 4 : 2;
+  std::string line;
+  size_t rows = 0, in_batch = 0;
+  while (next_line(line)) {
+    ++rows;
+    if (line.empty()) continue;
+    auto fields = split_tabs(line);
+    if (rows == 1 && is_header(fields[0])) continue;
+    if (fields.size() != expected_fields) {
+      summary_.skip("TSV row with " + std::to_string(fields.size()) + " fields");
+      continue;
+    }
+    std::string name(fields[0]);
+    if (!is_acceptable_package_name(name)) {
+      summary_.skip("unacceptable package name");
+      continue;
+    }
+    auto downloads = parse_count(fields[expected_fields == 4 ? 2 : 1]);
+    if (!downloads) {
+      summary_.skip("malformed download count");
+      continue;
+    }
+    Result<store::WriteOutcome> outcome =
+        expected_fields == 4
+            ? (*tx)->put_listing(name, fields[1], *downloads,
+                                 fields[3].substr(0, limits::kMaxDescriptionBytes))
+            : (*tx)->put_monthly_downloads(name, *downloads);
+    if (!outcome) return Status(outcome.status().code(), label + ": " + outcome.status().message());
+    switch (*outcome) {
+      case store::WriteOutcome::kInserted: ++summary_.inserted; break;
+      case store::WriteOutcome::kUpdated: ++summary_.updated; break;
+      case store::WriteOutcome::kUnchanged: ++summary_.unchanged; break;
+    }
+    if (++in_batch >= limits::kTsvBatchSize) {
+      if (auto s = (*tx)->commit(); !s) return s;
+      tx = store_.begin_write();
+      if (!tx) return tx.status();
+      in_batch = 0;
+      if (progress_) progress_->update(position(), rows);
+    }
+  }
+  if (auto s = (*tx)->commit(); !s) return Status(s.code(), label + ": " + s.message());
+  if (progress_) progress_->end(label + ": " + std::to_string(rows) + " rows");
+  return Status::ok();
+}
+
+Status import_embedded_demo(store::Store& store, ProgressSink* progress) {
+  Importer importer(store, progress);
+  if (auto s = importer.import_buffer("demo packages", demo::packages_tsv_gz()); !s) return s;
+  return importer.import_buffer("demo packuments", demo::packuments_json_gz());
+}
+
+}  // namespace pkgstats::ingest

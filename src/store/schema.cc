@@ -1,0 +1,125 @@
+#include "store/schema.h"
+
+#include <string>
+
+namespace pkgstats::store {
+namespace {
+
+// Migration N takes a database at version N-1 to version N. Never edit a released migration:
+// add a new one.
+constexpr const char* kMigrations[] = {
+    // v1: the initial schema.
+    R"sql(
+CREATE TABLE packages (
+  id                INTEGER PRIMARY KEY,
+  name              TEXT NOT NULL UNIQUE,
+  description       TEXT NOT NULL DEFAULT '',
+  latest            TEXT NOT NULL DEFAULT '',
+  license           TEXT NOT NULL DEFAULT '',
+  author_name       TEXT NOT NULL DEFAULT '',
+  author_email      TEXT NOT NULL DEFAULT '',
+  author_url        TEXT NOT NULL DEFAULT '',
+  homepage          TEXT NOT NULL DEFAULT '',
+  repository        TEXT NOT NULL DEFAULT '',
+  bugs              TEXT NOT NULL DEFAULT '',
+  created           INTEGER NOT NULL DEFAULT 0,
+  modified          INTEGER NOT NULL DEFAULT 0,
+  unpublished       INTEGER NOT NULL DEFAULT 0,
+  has_document      INTEGER NOT NULL DEFAULT 0,
+  content_hash      INTEGER NOT NULL DEFAULT 0,
+  monthly_downloads INTEGER NOT NULL DEFAULT -1,
+  etag              TEXT NOT NULL DEFAULT '',
+  fetched_at        INTEGER NOT NULL DEFAULT 0,
+  updated_at        INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE versions (
+  package_id    INTEGER NOT NULL,
+  version       TEXT NOT NULL,
+  published     INTEGER NOT NULL DEFAULT 0,
+  deprecated    TEXT NOT NULL DEFAULT '',
+  license       TEXT NOT NULL DEFAULT '',
+  unpacked_size INTEGER NOT NULL DEFAULT -1,
+  file_count    INTEGER NOT NULL DEFAULT -1,
+  has_types     INTEGER NOT NULL DEFAULT 0,
+  module        INTEGER NOT NULL DEFAULT 0,
+  dependencies  TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (package_id, version)
+) WITHOUT ROWID;
+CREATE TABLE dist_tags (
+  package_id INTEGER NOT NULL,
+  tag        TEXT NOT NULL,
+  version    TEXT NOT NULL,
+  PRIMARY KEY (package_id, tag)
+) WITHOUT ROWID;
+CREATE TABLE maintainers (
+  package_id INTEGER NOT NULL,
+  position   INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  email      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (package_id, position)
+) WITHOUT ROWID;
+CREATE INDEX maintainers_by_name ON maintainers(name);
+CREATE TABLE keywords (
+  package_id INTEGER NOT NULL,
+  position   INTEGER NOT NULL,
+  keyword    TEXT NOT NULL,
+  PRIMARY KEY (package_id, position)
+) WITHOUT ROWID;
+CREATE INDEX keywords_by_keyword ON keywords(keyword);
+CREATE TABLE dependencies (
+  package_id INTEGER NOT NULL,
+  kind       INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  range      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (package_id, kind, name)
+) WITHOUT ROWID;
+CREATE INDEX dependencies_by_name ON dependencies(name, kind);
+CREATE TABLE readmes (
+  package_id INTEGER PRIMARY KEY,
+  html       TEXT NOT NULL
+);
+CREATE TABLE downloads_daily (
+  package_id INTEGER NOT NULL,
+  day        INTEGER NOT NULL,
+  downloads  INTEGER NOT NULL,
+  PRIMARY KEY (package_id, day)
+) WITHOUT ROWID;
+CREATE TABLE sync_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
+
+}  // namespace
+
+Result<int> schema_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt) return stmt.status();
+  if (!stmt->step()) return Status::storage(db.last_error());
+  return static_cast<int>(stmt->column_int(0));
+}
+
+Status migrate(Database& db) {
+  auto version = schema_version(db);
+  if (!version) return version.status();
+  if (*version > kSchemaVersion)
+    return Status::storage(db.path() + ": database schema v" + std::to_string(*version) +
+                           " is newer than this pkgstats (v" + std::to_string(kSchemaVersion) +
+                           "); upgrade pkgstats");
+  for (int v = *version; v < kSchemaVersion; ++v) {
+    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
+                      "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
+    if (auto s = db.exec(sql); !s) {
+      db.exec("ROLLBACK");
+      return Status::storage("migration to schema v" + std::to_string(v + 1) +
+                             " failed: " + s.message());
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace pkgstats::store

@@ -1,0 +1,20 @@
+// The versioned schema of the pkgstats database and its forward migrations.
+// docs/storage.md describes every table; keep the two in step.
+#pragma once
+
+#include "core/result.h"
+#include "store/sqlite.h"
+
+namespace pkgstats::store {
+
+// The schema version this build writes. PRAGMA user_version holds the database's own.
+inline constexpr int kSchemaVersion = 1;
+
+// Brings the database up to kSchemaVersion, one migration per transaction. Fails without
+// changing anything when the database is newer than this build.
+Status migrate(Database& db);
+
+// The database's current schema version (0 for a new, empty file).
+Result<int> schema_version(Database& db);
+
+}  // namespace pkgstats::store

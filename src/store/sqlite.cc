@@ -1,0 +1,135 @@
+#include "store/sqlite.h"
+
+#include <utility>
+
+namespace pkgstats::store {
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt_, nullptr) != SQLITE_OK) {
+    error_ = sqlite3_errmsg(db);
+    stmt_ = nullptr;
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      db_(other.db_),
+      error_(std::move(other.error_)),
+      status_(std::move(other.status_)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    db_ = other.db_;
+    error_ = std::move(other.error_);
+    status_ = std::move(other.status_);
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) status_ = Status::storage(sqlite3_errmsg(db_));
+  return false;
+}
+
+Status Statement::run() {
+  status_ = Status::ok();
+  while (step()) {
+  }
+  Status result = status_;
+  reset();
+  return result;
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::column_text(int column) const { return std::string(column_view(column)); }
+
+std::string_view Statement::column_view(int column) const {
+  auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (!text) return {};
+  return {text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
+Result<Database> Database::open(const std::string& path, bool read_only) {
+  Database db;
+  db.path_ = path;
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+              SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = path + ": " + (db.db_ ? sqlite3_errmsg(db.db_) : "cannot open database");
+    return Status::storage(msg);
+  }
+  sqlite3_extended_result_codes(db.db_, 1);
+  sqlite3_busy_timeout(db.db_, 5000);
+  // Reading the schema version is the first real read: it fails here, with a clear message,
+  // on a file that is not a database.
+  if (auto s = db.exec("PRAGMA schema_version"); !s) return Status::storage(s.message());
+  if (!read_only) {
+    if (auto s = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"); !s)
+      return Status::storage(s.message());
+  }
+  if (auto s = db.exec("PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY");
+      !s)
+    return Status::storage(s.message());
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+Status Database::exec(std::string_view sql) {
+  std::string owned(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = path_ + ": " + (err ? err : "error");
+    sqlite3_free(err);
+    return Status::storage(msg);
+  }
+  return Status::ok();
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  Statement stmt(db_, sql);
+  if (!stmt.ok()) return Status::storage(path_ + ": " + stmt.error());
+  return stmt;
+}
+
+std::string Database::last_error() const { return path_ + ": " + sqlite3_errmsg(db_); }
+
+}  // namespace pkgstats::store

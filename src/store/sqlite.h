@@ -1,0 +1,84 @@
+// A thin RAII layer over the SQLite C API: a connection and prepared statements.
+// Not safe for concurrent use: one Database (and its Statements) per thread.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace pkgstats::store {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, std::string_view sql);  // check ok() afterwards
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  const std::string& error() const { return error_; }
+
+  // Binding: 1-based parameter indexes, as in SQLite. Text is copied (SQLITE_TRANSIENT).
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, bool value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind_null(int index);
+
+  // Steps once: true when a row is available, false when done. Errors are reported by status().
+  bool step();
+  // Runs to completion (for statements without rows). Resets afterwards.
+  Status run();
+  // Resets bindings and cursor so the statement can be reused.
+  void reset();
+  // Non-ok when the last step failed.
+  const Status& status() const { return status_; }
+
+  int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::string column_text(int column) const;
+  std::string_view column_view(int column) const;
+  bool column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3* db_ = nullptr;
+  std::string error_;
+  Status status_;
+};
+
+class Database {
+ public:
+  // Opens (and for read-write, creates) the database file. Applies connection pragmas:
+  // WAL, synchronous=NORMAL, busy timeout, foreign keys off (children are managed explicitly).
+  static Result<Database> open(const std::string& path, bool read_only);
+
+  Database() = default;
+  ~Database();
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Executes one or more statements without results.
+  Status exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+  // The last error message of this connection, prefixed with the file name.
+  std::string last_error() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace pkgstats::store

@@ -1,0 +1,251 @@
+#include "store/store.h"
+
+#include <unordered_map>
+
+#include "store/dependency_codec.h"
+#include "store/schema.h"
+
+namespace pkgstats::store {
+
+// ---------------------------------------------------------------------------------------------
+// Store: opening and reads
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mode) {
+  bool read_only = mode == OpenMode::kReadOnly;
+  auto db = Database::open(path, read_only);
+  if (!db) return db.status();
+  if (read_only) {
+    auto version = schema_version(*db);
+    if (!version) return version.status();
+    if (*version != kSchemaVersion)
+      return Status::storage(path + ": database schema v" + std::to_string(*version) +
+                             ", this pkgstats reads v" + std::to_string(kSchemaVersion) +
+                             (*version == 0 ? " (empty or not a pkgstats database)" : ""));
+  } else {
+    // SQLite silently opens a read-only file read-only; a writer must know now, not later.
+    if (sqlite3_db_readonly(db->handle(), "main") == 1)
+      return Status::storage(path + ": the database file is read-only");
+    if (auto s = migrate(*db); !s) return s;
+  }
+  return std::unique_ptr<Store>(new Store(std::move(db).value(), read_only));
+}
+
+Store::~Store() = default;
+
+namespace {
+
+Status step_error(Statement& stmt) {
+  return stmt.status().is_ok() ? Status::ok() : stmt.status();
+}
+
+}  // namespace
+
+Result<std::optional<Package>> Store::get_package(std::string_view name) {
+  auto head = db_.prepare(
+      "SELECT id, name, description, latest, license, author_name, author_email, author_url, "
+      "homepage, repository, bugs, created, modified, unpublished, monthly_downloads "
+      "FROM packages WHERE name = ?");
+  if (!head) return head.status();
+  head->bind(1, name);
+  if (!head->step()) {
+    if (auto s = step_error(*head); !s) return s;
+    return std::optional<Package>();
+  }
+  Package pkg;
+  int64_t id = head->column_int(0);
+  pkg.name = head->column_text(1);
+  pkg.description = head->column_text(2);
+  pkg.latest = head->column_text(3);
+  pkg.license = head->column_text(4);
+  pkg.author = {head->column_text(5), head->column_text(6), head->column_text(7)};
+  pkg.homepage = head->column_text(8);
+  pkg.repository = head->column_text(9);
+  pkg.bugs = head->column_text(10);
+  pkg.created = head->column_int(11);
+  pkg.modified = head->column_int(12);
+  pkg.unpublished = head->column_int(13) != 0;
+  pkg.monthly_downloads = head->column_int(14);
+
+  auto versions = db_.prepare(
+      "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
+      "module, dependencies FROM versions WHERE package_id = ? ORDER BY published, version");
+  if (!versions) return versions.status();
+  versions->bind(1, id);
+  while (versions->step()) {
+    Version v;
+    v.version = versions->column_text(0);
+    v.published = versions->column_int(1);
+    v.deprecated = versions->column_text(2);
+    v.license = versions->column_text(3);
+    v.unpacked_size = versions->column_int(4);
+    v.file_count = static_cast<int32_t>(versions->column_int(5));
+    v.has_types = versions->column_int(6) != 0;
+    v.module = static_cast<ModuleKind>(versions->column_int(7));
+    v.dependencies = decode_dependencies(versions->column_view(8));
+    pkg.versions.push_back(std::move(v));
+  }
+  if (auto s = step_error(*versions); !s) return s;
+
+  auto tags = db_.prepare("SELECT tag, version FROM dist_tags WHERE package_id = ?");
+  if (!tags) return tags.status();
+  tags->bind(1, id);
+  while (tags->step()) pkg.dist_tags.emplace(tags->column_text(0), tags->column_text(1));
+
+  auto people = db_.prepare(
+      "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position");
+  if (!people) return people.status();
+  people->bind(1, id);
+  while (people->step()) pkg.maintainers.push_back({people->column_text(0), people->column_text(1), {}});
+
+  auto words = db_.prepare("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position");
+  if (!words) return words.status();
+  words->bind(1, id);
+  while (words->step()) pkg.keywords.push_back(words->column_text(0));
+
+  auto readme = db_.prepare("SELECT html FROM readmes WHERE package_id = ?");
+  if (!readme) return readme.status();
+  readme->bind(1, id);
+  if (readme->step()) pkg.readme_html = readme->column_text(0);
+  return std::optional<Package>(std::move(pkg));
+}
+
+Result<StoreStats> Store::stats() {
+  StoreStats st;
+  auto q = db_.prepare(
+      "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE has_document),"
+      " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
+      " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages),"
+      " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = 'last_write')");
+  if (!q) return q.status();
+  if (!q->step()) return Status::storage(db_.last_error());
+  st.packages = q->column_int(0);
+  st.packages_with_document = q->column_int(1);
+  st.versions = q->column_int(2);
+  st.maintainers = q->column_int(3);
+  st.download_days = q->column_int(4);
+  st.newest_modified = q->column_int(5);
+  st.last_write = q->column_int(6);
+  auto v = schema_version(db_);
+  if (!v) return v.status();
+  st.schema_version = *v;
+  return st;
+}
+
+Result<std::vector<SearchDocument>> Store::load_search_documents() {
+  std::vector<SearchDocument> docs;
+  std::unordered_map<int64_t, size_t> index_of;
+  auto q = db_.prepare(
+      "SELECT p.id, p.name, p.latest, p.description, p.author_name, p.license, "
+      "p.monthly_downloads, p.modified, v.published, v.deprecated, v.has_types, v.module "
+      "FROM packages p LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
+      "WHERE p.unpublished = 0");
+  if (!q) return q.status();
+  while (q->step()) {
+    SearchDocument d;
+    d.name = q->column_text(1);
+    d.version = q->column_text(2);
+    d.description = q->column_text(3);
+    d.author = q->column_text(4);
+    d.license = q->column_text(5);
+    d.monthly_downloads = q->column_int(6);
+    d.modified = q->column_int(7);
+    d.published = q->column_int(8);
+    d.deprecated = !q->column_view(9).empty();
+    d.has_types = q->column_int(10) != 0;
+    d.module = static_cast<ModuleKind>(q->column_int(11));
+    index_of.emplace(q->column_int(0), docs.size());
+    docs.push_back(std::move(d));
+  }
+  if (auto s = step_error(*q); !s) return s;
+
+  auto words = db_.prepare("SELECT package_id, keyword FROM keywords ORDER BY package_id, position");
+  if (!words) return words.status();
+  while (words->step())
+    if (auto it = index_of.find(words->column_int(0)); it != index_of.end())
+      docs[it->second].keywords.push_back(words->column_text(1));
+
+  auto people = db_.prepare("SELECT package_id, name FROM maintainers ORDER BY package_id, position");
+  if (!people) return people.status();
+  while (people->step())
+    if (auto it = index_of.find(people->column_int(0)); it != index_of.end())
+      docs[it->second].maintainers.push_back(people->column_text(1));
+
+  std::unordered_map<std::string, size_t> doc_by_name;
+  doc_by_name.reserve(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) doc_by_name.emplace(docs[i].name, i);
+  auto deps = db_.prepare("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name");
+  if (!deps) return deps.status();
+  while (deps->step())
+    if (auto it = doc_by_name.find(deps->column_text(0)); it != doc_by_name.end())
+      docs[it->second].dependents = static_cast<int32_t>(deps->column_int(1));
+  if (auto s = step_error(*deps); !s) return s;
+  return docs;
+}
+
+Result<std::vector<std::string>> Store::packages_by_maintainer(std::string_view user, size_t limit) {
+  auto q = db_.prepare(
+      "SELECT p.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
+      "WHERE m.name = ? AND p.unpublished = 0 "
+      "GROUP BY p.id ORDER BY p.monthly_downloads DESC, p.name LIMIT ?");
+  if (!q) return q.status();
+  q->bind(1, user).bind(2, static_cast<int64_t>(limit));
+  std::vector<std::string> names;
+  while (q->step()) names.push_back(q->column_text(0));
+  if (auto s = step_error(*q); !s) return s;
+  return names;
+}
+
+Result<std::vector<Dependent>> Store::top_dependents(std::string_view name, size_t limit) {
+  auto q = db_.prepare(
+      "SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "
+      "WHERE d.name = ? AND d.kind = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?");
+  if (!q) return q.status();
+  q->bind(1, name).bind(2, static_cast<int64_t>(limit));
+  std::vector<Dependent> out;
+  while (q->step()) out.push_back({q->column_text(0), q->column_int(1)});
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+Result<int64_t> Store::dependents_count(std::string_view name) {
+  auto q = db_.prepare("SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0");
+  if (!q) return q.status();
+  q->bind(1, name);
+  if (!q->step()) return Status::storage(db_.last_error());
+  return q->column_int(0);
+}
+
+Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name, Day from, Day to) {
+  auto q = db_.prepare(
+      "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
+      "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day");
+  if (!q) return q.status();
+  q->bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
+  std::vector<DailyDownloads> out;
+  while (q->step()) out.push_back({static_cast<Day>(q->column_int(0)), q->column_int(1)});
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+Result<std::optional<std::string>> Store::sync_state(std::string_view key) {
+  auto q = db_.prepare("SELECT value FROM sync_state WHERE key = ?");
+  if (!q) return q.status();
+  q->bind(1, key);
+  if (q->step()) return std::optional<std::string>(q->column_text(0));
+  if (auto s = step_error(*q); !s) return s;
+  return std::optional<std::string>();
+}
+
+Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefix, size_t limit) {
+  auto q = db_.prepare(
+      "SELECT name FROM packages WHERE name >= ?1 AND name < ?1 || char(1114111) "
+      "ORDER BY name LIMIT ?2");
+  if (!q) return q.status();
+  q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  while (q->step()) out.push_back(q->column_text(0));
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+}  // namespace pkgstats::store

@@ -1,0 +1,134 @@
+// The pkgstats database: packages, versions, maintainers, keywords, READMEs, downloads and
+// sync state in one SQLite file (WAL mode). See docs/storage.md for the schema.
+//
+// Concurrency: a Store wraps one connection and is not safe for concurrent use. Open one Store
+// per thread; any number of readers may run while one writer holds a WriteTransaction.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/package.h"
+#include "core/result.h"
+#include "core/search_document.h"
+#include "core/time_util.h"
+#include "store/sqlite.h"
+
+namespace pkgstats::store {
+
+enum class OpenMode { kReadWrite, kReadOnly };
+
+// What a write did to the stored row.
+enum class WriteOutcome { kInserted, kUpdated, kUnchanged };
+
+struct DailyDownloads {
+  Day day = 0;
+  int64_t downloads = 0;
+  bool operator==(const DailyDownloads&) const = default;
+};
+
+struct StoreStats {
+  int64_t packages = 0;            // every stored name, including listing-only rows
+  int64_t packages_with_document = 0;  // with a full packument ingested
+  int64_t versions = 0;
+  int64_t maintainers = 0;         // distinct maintainer names
+  int64_t download_days = 0;       // rows in the daily downloads archive
+  TimestampMs newest_modified = 0; // newest package modification time seen (data age)
+  TimestampMs last_write = 0;      // when this database was last written
+  int schema_version = 0;
+};
+
+struct Dependent {
+  std::string name;
+  int64_t monthly_downloads = -1;
+};
+
+class WriteTransaction;
+
+class Store {
+ public:
+  // Opens the database at `path`, creating and migrating it in read-write mode. Fails with a
+  // clear kStorageError for a missing file (read-only), a file that is not a database, a
+  // newer schema, or a read-only file opened for writing.
+  static Result<std::unique_ptr<Store>> open(const std::string& path,
+                                             OpenMode mode = OpenMode::kReadWrite);
+  ~Store();
+
+  // ---- Reads ----
+  // The full package, or nullopt when the name is unknown.
+  Result<std::optional<Package>> get_package(std::string_view name);
+  Result<StoreStats> stats();
+  // One SearchDocument per stored, non-unpublished package (any order).
+  Result<std::vector<SearchDocument>> load_search_documents();
+  // Names of packages that list `user` among their maintainers, most downloaded first.
+  Result<std::vector<std::string>> packages_by_maintainer(std::string_view user, size_t limit);
+  // Packages whose latest version depends (prod) on `name`, most downloaded first; count total.
+  Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit);
+  Result<int64_t> dependents_count(std::string_view name);
+  // Daily downloads in [from, to], ascending by day, days without data omitted.
+  Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to);
+  Result<std::optional<std::string>> sync_state(std::string_view key);
+  // The names of every stored package whose name starts with `prefix`, up to limit, sorted.
+  Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit);
+
+  // ---- Writes ----
+  // Begins the single write transaction (BEGIN IMMEDIATE). Commit it explicitly; destroying
+  // it uncommitted rolls everything back.
+  Result<std::unique_ptr<WriteTransaction>> begin_write();
+
+  Database& database() { return db_; }
+
+ private:
+  Store(Database db, bool read_only) : db_(std::move(db)), read_only_(read_only) {}
+  Database db_;
+  bool read_only_;
+  friend class WriteTransaction;
+};
+
+// A batch of writes applied atomically. Each put_* runs inside its own savepoint: if it fails
+// the document's partial writes are undone and the rest of the batch is unaffected.
+// REQUIRES: used from the thread that owns the Store; at most one open per Store.
+class WriteTransaction {
+ public:
+  ~WriteTransaction();
+
+  // Stores a normalised packument. `content_hash` identifies the source document: an equal
+  // hash for the same name means nothing changed and nothing is written. Keeps the stored
+  // monthly downloads when pkg.monthly_downloads is -1.
+  Result<WriteOutcome> put_package(const Package& pkg, uint64_t content_hash);
+  // A listing row (name, latest version, monthly downloads, description) as in the 227k TSV.
+  // Version and description only fill in packages without a full packument.
+  Result<WriteOutcome> put_listing(std::string_view name, std::string_view version,
+                                   int64_t monthly_downloads, std::string_view description);
+  // Monthly downloads for a name (names TSV); creates a name-only row when unknown.
+  Result<WriteOutcome> put_monthly_downloads(std::string_view name, int64_t monthly_downloads);
+  // Adds or replaces daily counts for a known package. kNotFound for an unknown name.
+  Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days);
+  // Marks a package as deleted from the registry (keeps its downloads history).
+  Result<WriteOutcome> mark_unpublished(std::string_view name, TimestampMs when);
+  Status set_sync_state(std::string_view key, std::string_view value);
+
+  Status commit();
+
+ private:
+  friend class Store;
+  explicit WriteTransaction(Store& store);
+  Status prepare_statements();
+  Status write_package_rows(int64_t id, const Package& pkg);
+  Result<std::optional<int64_t>> lookup_id(std::string_view name);
+  template <typename Fn>
+  auto in_savepoint(Fn&& fn) -> decltype(fn());
+
+  Store& store_;
+  bool open_ = false;
+  struct Statements;
+  std::unique_ptr<Statements> sql_;
+};
+
+}  // namespace pkgstats::store

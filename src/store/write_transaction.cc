@@ -1,0 +1,296 @@
+#include <chrono>
+
+#include "store/dependency_codec.h"
+#include "store/store.h"
+
+namespace pkgstats::store {
+
+struct WriteTransaction::Statements {
+  Statement find_package;
+  Statement upsert_package;
+  Statement upsert_listing;
+  Statement upsert_downloads;
+  Statement delete_children[6];
+  Statement insert_version;
+  Statement insert_tag;
+  Statement insert_maintainer;
+  Statement insert_keyword;
+  Statement insert_dependency;
+  Statement insert_readme;
+  Statement upsert_daily;
+  Statement mark_unpublished;
+  Statement set_state;
+};
+
+namespace {
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Status WriteTransaction::prepare_statements() {
+  Database& db = store_.db_;
+  sql_ = std::make_unique<Statements>();
+  struct Item {
+    Statement* target;
+    const char* sql;
+  };
+  const Item items[] = {
+      {&sql_->find_package, "SELECT id, content_hash, has_document FROM packages WHERE name = ?"},
+      {&sql_->upsert_package,
+       "INSERT INTO packages (name, description, latest, license, author_name, author_email, "
+       "author_url, homepage, repository, bugs, created, modified, unpublished, has_document, "
+       "content_hash, monthly_downloads, updated_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?15, ?16) "
+       "ON CONFLICT(name) DO UPDATE SET description = ?2, latest = ?3, license = ?4, "
+       "author_name = ?5, author_email = ?6, author_url = ?7, homepage = ?8, repository = ?9, "
+       "bugs = ?10, created = ?11, modified = ?12, unpublished = ?13, has_document = 1, "
+       "content_hash = ?14, monthly_downloads = CASE WHEN ?15 >= 0 THEN ?15 ELSE "
+       "monthly_downloads END, updated_at = ?16"},
+      {&sql_->upsert_listing,
+       "INSERT INTO packages (name, latest, description, monthly_downloads, updated_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET "
+       "monthly_downloads = ?4, "
+       "latest = CASE WHEN has_document THEN latest ELSE ?2 END, "
+       "description = CASE WHEN has_document THEN description ELSE ?3 END, updated_at = ?5 "
+       "WHERE monthly_downloads IS NOT ?4 OR (NOT has_document AND (latest IS NOT ?2 OR "
+       "description IS NOT ?3))"},
+      {&sql_->upsert_downloads,
+       "INSERT INTO packages (name, monthly_downloads, updated_at) VALUES (?1, ?2, ?3) "
+       "ON CONFLICT(name) DO UPDATE SET monthly_downloads = ?2, updated_at = ?3 "
+       "WHERE monthly_downloads IS NOT ?2"},
+      {&sql_->delete_children[0], "DELETE FROM versions WHERE package_id = ?"},
+      {&sql_->delete_children[1], "DELETE FROM dist_tags WHERE package_id = ?"},
+      {&sql_->delete_children[2], "DELETE FROM maintainers WHERE package_id = ?"},
+      {&sql_->delete_children[3], "DELETE FROM keywords WHERE package_id = ?"},
+      {&sql_->delete_children[4], "DELETE FROM dependencies WHERE package_id = ?"},
+      {&sql_->delete_children[5], "DELETE FROM readmes WHERE package_id = ?"},
+      {&sql_->insert_version,
+       "INSERT OR REPLACE INTO versions (package_id, version, published, deprecated, license, "
+       "unpacked_size, file_count, has_types, module, dependencies) "
+       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&sql_->insert_tag, "INSERT OR REPLACE INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?)"},
+      {&sql_->insert_maintainer,
+       "INSERT INTO maintainers (package_id, position, name, email) VALUES (?, ?, ?, ?)"},
+      {&sql_->insert_keyword, "INSERT INTO keywords (package_id, position, keyword) VALUES (?, ?, ?)"},
+      {&sql_->insert_dependency,
+       "INSERT OR REPLACE INTO dependencies (package_id, kind, name, range) VALUES (?, ?, ?, ?)"},
+      {&sql_->insert_readme, "INSERT INTO readmes (package_id, html) VALUES (?, ?)"},
+      {&sql_->upsert_daily,
+       "INSERT INTO downloads_daily (package_id, day, downloads) VALUES (?, ?, ?) "
+       "ON CONFLICT(package_id, day) DO UPDATE SET downloads = excluded.downloads"},
+      {&sql_->mark_unpublished,
+       "UPDATE packages SET unpublished = 1, modified = MAX(modified, ?2), updated_at = ?3 "
+       "WHERE name = ?1 AND unpublished = 0"},
+      {&sql_->set_state,
+       "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+       "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
+  };
+  for (const auto& item : items) {
+    auto stmt = db.prepare(item.sql);
+    if (!stmt) return stmt.status();
+    *item.target = std::move(stmt).value();
+  }
+  return Status::ok();
+}
+
+Result<std::unique_ptr<WriteTransaction>> Store::begin_write() {
+  if (read_only_) return Status::storage(db_.path() + ": opened read-only; cannot write");
+  std::unique_ptr<WriteTransaction> tx(new WriteTransaction(*this));
+  if (auto s = db_.exec("BEGIN IMMEDIATE"); !s) return s;
+  tx->open_ = true;
+  if (auto s = tx->prepare_statements(); !s) return s;
+  return tx;
+}
+
+WriteTransaction::WriteTransaction(Store& store) : store_(store) {}
+
+WriteTransaction::~WriteTransaction() {
+  sql_.reset();  // finalize statements before rolling back
+  if (open_) store_.db_.exec("ROLLBACK");
+}
+
+template <typename Fn>
+auto WriteTransaction::in_savepoint(Fn&& fn) -> decltype(fn()) {
+  Database& db = store_.db_;
+  if (!open_) return Status::internal("write transaction is closed");
+  if (auto s = db.exec("SAVEPOINT put"); !s) return s;
+  auto result = fn();
+  if (result) {
+    db.exec("RELEASE put");
+  } else {
+    db.exec("ROLLBACK TO put");
+    db.exec("RELEASE put");
+  }
+  return result;
+}
+
+Result<std::optional<int64_t>> WriteTransaction::lookup_id(std::string_view name) {
+  Statement& q = sql_->find_package;
+  q.reset();
+  q.bind(1, name);
+  std::optional<int64_t> id;
+  if (q.step()) id = q.column_int(0);
+  Status s = q.status();
+  q.reset();
+  if (!s) return s;
+  return id;
+}
+
+Status WriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
+  for (auto& del : sql_->delete_children) {
+    del.bind(1, id);
+    if (auto s = del.run(); !s) return s;
+  }
+  for (const auto& v : pkg.versions) {
+    sql_->insert_version.bind(1, id)
+        .bind(2, v.version)
+        .bind(3, v.published)
+        .bind(4, v.deprecated)
+        .bind(5, v.license)
+        .bind(6, v.unpacked_size)
+        .bind(7, static_cast<int64_t>(v.file_count))
+        .bind(8, v.has_types)
+        .bind(9, static_cast<int64_t>(v.module))
+        .bind(10, encode_dependencies(v.dependencies));
+    if (auto s = sql_->insert_version.run(); !s) return s;
+  }
+  for (const auto& [tag, version] : pkg.dist_tags) {
+    sql_->insert_tag.bind(1, id).bind(2, tag).bind(3, version);
+    if (auto s = sql_->insert_tag.run(); !s) return s;
+  }
+  for (size_t i = 0; i < pkg.maintainers.size(); ++i) {
+    sql_->insert_maintainer.bind(1, id)
+        .bind(2, static_cast<int64_t>(i))
+        .bind(3, pkg.maintainers[i].name)
+        .bind(4, pkg.maintainers[i].email);
+    if (auto s = sql_->insert_maintainer.run(); !s) return s;
+  }
+  for (size_t i = 0; i < pkg.keywords.size(); ++i) {
+    sql_->insert_keyword.bind(1, id).bind(2, static_cast<int64_t>(i)).bind(3, pkg.keywords[i]);
+    if (auto s = sql_->insert_keyword.run(); !s) return s;
+  }
+  if (const Version* latest = pkg.latest_version()) {
+    for (const auto& d : latest->dependencies) {
+      sql_->insert_dependency.bind(1, id)
+          .bind(2, static_cast<int64_t>(d.kind))
+          .bind(3, d.name)
+          .bind(4, d.range);
+      if (auto s = sql_->insert_dependency.run(); !s) return s;
+    }
+  }
+  if (!pkg.readme_html.empty()) {
+    sql_->insert_readme.bind(1, id).bind(2, pkg.readme_html);
+    if (auto s = sql_->insert_readme.run(); !s) return s;
+  }
+  return Status::ok();
+}
+
+Result<WriteOutcome> WriteTransaction::put_package(const Package& pkg, uint64_t content_hash) {
+  return in_savepoint([&]() -> Result<WriteOutcome> {
+    Statement& find = sql_->find_package;
+    find.reset();
+    find.bind(1, pkg.name);
+    bool existed = find.step();
+    if (!find.status()) return find.status();
+    // SQLite integers are signed; the hash round-trips through its two's complement.
+    const auto stored_hash = static_cast<int64_t>(content_hash);
+    if (existed && find.column_int(2) != 0 && find.column_int(1) == stored_hash &&
+        pkg.monthly_downloads < 0) {
+      find.reset();
+      return WriteOutcome::kUnchanged;
+    }
+    find.reset();
+    Statement& up = sql_->upsert_package;
+    up.bind(1, pkg.name)
+        .bind(2, pkg.description)
+        .bind(3, pkg.latest)
+        .bind(4, pkg.license)
+        .bind(5, pkg.author.name)
+        .bind(6, pkg.author.email)
+        .bind(7, pkg.author.url)
+        .bind(8, pkg.homepage)
+        .bind(9, pkg.repository)
+        .bind(10, pkg.bugs)
+        .bind(11, pkg.created)
+        .bind(12, pkg.modified)
+        .bind(13, pkg.unpublished)
+        .bind(14, stored_hash)
+        .bind(15, pkg.monthly_downloads)
+        .bind(16, now_ms());
+    if (auto s = up.run(); !s) return s;
+    auto id = lookup_id(pkg.name);
+    if (!id) return id.status();
+    if (!id->has_value()) return Status::internal("package row vanished: " + pkg.name);
+    if (auto s = write_package_rows(**id, pkg); !s) return s;
+    return existed ? WriteOutcome::kUpdated : WriteOutcome::kInserted;
+  });
+}
+
+Result<WriteOutcome> WriteTransaction::put_listing(std::string_view name, std::string_view version,
+                                                   int64_t monthly_downloads,
+                                                   std::string_view description) {
+  if (!open_) return Status::internal("write transaction is closed");
+  Database& db = store_.db_;
+  int64_t before = db.last_insert_rowid();
+  sql_->upsert_listing.bind(1, name).bind(2, version).bind(3, description).bind(4, monthly_downloads)
+      .bind(5, now_ms());
+  if (auto s = sql_->upsert_listing.run(); !s) return s;
+  if (db.changes() == 0) return WriteOutcome::kUnchanged;
+  return db.last_insert_rowid() != before ? WriteOutcome::kInserted : WriteOutcome::kUpdated;
+}
+
+Result<WriteOutcome> WriteTransaction::put_monthly_downloads(std::string_view name,
+                                                             int64_t monthly_downloads) {
+  if (!open_) return Status::internal("write transaction is closed");
+  Database& db = store_.db_;
+  int64_t before = db.last_insert_rowid();
+  sql_->upsert_downloads.bind(1, name).bind(2, monthly_downloads).bind(3, now_ms());
+  if (auto s = sql_->upsert_downloads.run(); !s) return s;
+  if (db.changes() == 0) return WriteOutcome::kUnchanged;
+  return db.last_insert_rowid() != before ? WriteOutcome::kInserted : WriteOutcome::kUpdated;
+}
+
+Status WriteTransaction::put_daily_downloads(std::string_view name,
+                                             std::span<const DailyDownloads> days) {
+  return in_savepoint([&]() -> Status {
+    auto id = lookup_id(name);
+    if (!id) return id.status();
+    if (!id->has_value()) return Status::not_found("unknown package " + std::string(name));
+    for (const auto& d : days) {
+      sql_->upsert_daily.bind(1, **id).bind(2, static_cast<int64_t>(d.day)).bind(3, d.downloads);
+      if (auto s = sql_->upsert_daily.run(); !s) return s;
+    }
+    return Status::ok();
+  });
+}
+
+Result<WriteOutcome> WriteTransaction::mark_unpublished(std::string_view name, TimestampMs when) {
+  if (!open_) return Status::internal("write transaction is closed");
+  sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
+  if (auto s = sql_->mark_unpublished.run(); !s) return s;
+  return store_.db_.changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
+}
+
+Status WriteTransaction::set_sync_state(std::string_view key, std::string_view value) {
+  if (!open_) return Status::internal("write transaction is closed");
+  sql_->set_state.bind(1, key).bind(2, value);
+  return sql_->set_state.run();
+}
+
+Status WriteTransaction::commit() {
+  if (!open_) return Status::internal("write transaction is closed");
+  if (auto s = set_sync_state("last_write", std::to_string(now_ms())); !s) return s;
+  sql_.reset();
+  open_ = false;
+  if (auto s = store_.db_.exec("COMMIT"); !s) {
+    store_.db_.exec("ROLLBACK");
+    return s;
+  }
+  return Status::ok();
+}
+
+}  // namespace pkgstats::store

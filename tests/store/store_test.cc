@@ -1,0 +1,261 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace pkgstats::store {
+namespace {
+
+class TempDb {
+ public:
+  TempDb() {
+    char tmpl[] = "/tmp/pkgstats-store-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    path_ = dir_ + "/test.db";
+  }
+  ~TempDb() { std::filesystem::remove_all(dir_); }
+  const std::string& path() const { return path_; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_, path_;
+};
+
+Package sample_package() {
+  Package p;
+  p.name = "left-pad";
+  p.description = "String left pad";
+  p.latest = "1.3.0";
+  p.dist_tags = {{"latest", "1.3.0"}};
+  Version v1;
+  v1.version = "1.2.0";
+  v1.published = 1500000000000;
+  v1.deprecated = "use String.prototype.padStart()";
+  Version v2;
+  v2.version = "1.3.0";
+  v2.published = 1520000000000;
+  v2.license = "WTFPL";
+  v2.has_types = true;
+  v2.module = ModuleKind::kCjs;
+  v2.unpacked_size = 12345;
+  v2.file_count = 7;
+  v2.dependencies = {{DependencyKind::kProd, "a", "^1"}, {DependencyKind::kDev, "tape", "*"}};
+  p.versions = {v1, v2};
+  p.maintainers = {{"azer", "azer@example.com", ""}, {"stevemao", "", ""}};
+  p.author = {"azer", "azer@example.com", ""};
+  p.keywords = {"leftpad", "pad"};
+  p.license = "WTFPL";
+  p.homepage = "https://github.com/stevemao/left-pad#readme";
+  p.repository = "https://github.com/stevemao/left-pad";
+  p.bugs = "https://github.com/stevemao/left-pad/issues";
+  p.readme_html = "<h1>left-pad</h1>";
+  p.created = 1400000000000;
+  p.modified = 1520000000001;
+  return p;
+}
+
+std::unique_ptr<Store> open_rw(const std::string& path) {
+  auto s = Store::open(path);
+  EXPECT_TRUE(s.ok()) << s.status().to_string();
+  return std::move(s).value();
+}
+
+TEST(Store, RoundTripsAPackage) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  ASSERT_TRUE(tx.ok());
+  auto outcome = (*tx)->put_package(sample_package(), 42);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().to_string();
+  EXPECT_EQ(*outcome, WriteOutcome::kInserted);
+  ASSERT_TRUE((*tx)->commit());
+
+  auto got = store->get_package("left-pad");
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  Package expected = sample_package();
+  EXPECT_EQ(**got, expected);
+  auto missing = store->get_package("right-pad");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST(Store, SameHashIsUnchangedAndNewHashUpdates) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  {
+    auto tx = store->begin_write();
+    ASSERT_EQ(*(*tx)->put_package(sample_package(), 7), WriteOutcome::kInserted);
+    ASSERT_EQ(*(*tx)->put_package(sample_package(), 7), WriteOutcome::kUnchanged);
+    Package changed = sample_package();
+    changed.description = "changed";
+    ASSERT_EQ(*(*tx)->put_package(changed, 8), WriteOutcome::kUpdated);
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ((*store->get_package("left-pad"))->description, "changed");
+}
+
+TEST(Store, UncommittedTransactionRollsBack) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+  }  // destroyed without commit
+  EXPECT_FALSE(store->get_package("left-pad")->has_value());
+  auto stats = store->stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->packages, 0);
+}
+
+TEST(Store, ListingsDoNotOverwritePackumentData) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  ASSERT_EQ(*(*tx)->put_listing("left-pad", "0.0.1", 100, "old text"), WriteOutcome::kInserted);
+  ASSERT_EQ(*(*tx)->put_listing("left-pad", "0.0.1", 100, "old text"), WriteOutcome::kUnchanged);
+  ASSERT_EQ(*(*tx)->put_package(sample_package(), 3), WriteOutcome::kUpdated);
+  ASSERT_EQ(*(*tx)->put_listing("left-pad", "0.0.1", 250, "old text"), WriteOutcome::kUpdated);
+  ASSERT_EQ(*(*tx)->put_monthly_downloads("brand-new", -1), WriteOutcome::kInserted);
+  ASSERT_TRUE((*tx)->commit());
+  auto pkg = **store->get_package("left-pad");
+  EXPECT_EQ(pkg.latest, "1.3.0");
+  EXPECT_EQ(pkg.description, "String left pad");
+  EXPECT_EQ(pkg.monthly_downloads, 250);
+  // A re-imported packument keeps the downloads that a listing set.
+  auto tx2 = store->begin_write();
+  Package p = sample_package();
+  p.description = "new";
+  ASSERT_EQ(*(*tx2)->put_package(p, 4), WriteOutcome::kUpdated);
+  ASSERT_TRUE((*tx2)->commit());
+  EXPECT_EQ((**store->get_package("left-pad")).monthly_downloads, 250);
+}
+
+TEST(Store, SearchDocumentsCarryFlagsAndDependents) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+  Package a;
+  a.name = "a";
+  a.latest = "1.0.0";
+  Version a1;
+  a1.version = "1.0.0";
+  a1.deprecated = "gone";
+  a.versions = {a1};
+  ASSERT_TRUE((*tx)->put_package(a, 2).ok());
+  ASSERT_TRUE((*tx)->put_listing("b", "2.0.0", 5, "bee").ok());
+  ASSERT_TRUE((*tx)->commit());
+  auto docs = store->load_search_documents();
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 3u);
+  for (const auto& d : *docs) {
+    if (d.name == "left-pad") {
+      EXPECT_TRUE(d.has_types);
+      EXPECT_EQ(d.keywords, (std::vector<std::string>{"leftpad", "pad"}));
+      EXPECT_EQ(d.maintainers, (std::vector<std::string>{"azer", "stevemao"}));
+      EXPECT_EQ(d.published, 1520000000000);
+      EXPECT_FALSE(d.deprecated);
+    } else if (d.name == "a") {
+      EXPECT_TRUE(d.deprecated);
+      EXPECT_EQ(d.dependents, 1);  // left-pad@1.3.0 depends on a
+    } else {
+      EXPECT_EQ(d.name, "b");
+      EXPECT_EQ(d.monthly_downloads, 5);
+      EXPECT_EQ(d.description, "bee");
+    }
+  }
+  EXPECT_EQ(*store->dependents_count("a"), 1);
+  EXPECT_EQ(*store->dependents_count("tape"), 0);  // dev dependencies are not dependents
+  auto by_user = store->packages_by_maintainer("stevemao", 10);
+  ASSERT_TRUE(by_user.ok());
+  EXPECT_EQ(*by_user, std::vector<std::string>{"left-pad"});
+}
+
+TEST(Store, DailyDownloadsAndSyncState) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+  std::vector<DailyDownloads> days = {{100, 5}, {101, 7}, {102, 0}};
+  ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", days));
+  std::vector<DailyDownloads> fix = {{101, 8}};
+  ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", fix));
+  EXPECT_EQ((*tx)->put_daily_downloads("nope", days).code(), ErrorCode::kNotFound);
+  ASSERT_TRUE((*tx)->set_sync_state("seq", "123"));
+  ASSERT_TRUE((*tx)->commit());
+  auto got = store->daily_downloads("left-pad", 101, 200);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, (std::vector<DailyDownloads>{{101, 8}, {102, 0}}));
+  EXPECT_EQ(**store->sync_state("seq"), "123");
+  EXPECT_FALSE(store->sync_state("other")->has_value());
+}
+
+TEST(Store, UnpublishHidesFromSearchButKeepsTheRow) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+  EXPECT_EQ(*(*tx)->mark_unpublished("left-pad", 1600000000000), WriteOutcome::kUpdated);
+  EXPECT_EQ(*(*tx)->mark_unpublished("left-pad", 1600000000000), WriteOutcome::kUnchanged);
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_TRUE((**store->get_package("left-pad")).unpublished);
+  EXPECT_TRUE(store->load_search_documents()->empty());
+}
+
+TEST(Store, ReadOnlyAndCorruptFilesGiveClearErrors) {
+  TempDb db;
+  auto missing = Store::open(db.dir() + "/missing.db", OpenMode::kReadOnly);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), ErrorCode::kStorageError);
+
+  std::string junk = db.dir() + "/junk.db";
+  std::ofstream(junk) << std::string(4096, 'x');
+  auto corrupt = Store::open(junk);
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_NE(corrupt.status().message().find("junk.db"), std::string::npos);
+  EXPECT_NE(corrupt.status().message().find("not a database"), std::string::npos)
+      << corrupt.status().message();
+
+  { open_rw(db.path()); }
+  auto ro = Store::open(db.path(), OpenMode::kReadOnly);
+  ASSERT_TRUE(ro.ok()) << ro.status().to_string();
+  EXPECT_FALSE((*ro)->begin_write().ok());
+
+  // A file without write permission, opened for writing (root ignores permission bits, so
+  // only check when the file really is unwritable for us).
+  chmod(db.path().c_str(), 0444);
+  if (access(db.path().c_str(), W_OK) != 0) {
+    auto rw = Store::open(db.path());
+    ASSERT_FALSE(rw.ok());
+    EXPECT_NE(rw.status().message().find("read-only"), std::string::npos);
+  }
+}
+
+TEST(Store, RefusesANewerSchema) {
+  TempDb db;
+  { open_rw(db.path())->database().exec("PRAGMA user_version = 99"); }
+  auto s = Store::open(db.path());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("newer"), std::string::npos);
+}
+
+TEST(Store, NamesWithPrefix) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  for (const char* n : {"react", "react-dom", "reactify", "redux", "@types/react"})
+    ASSERT_TRUE((*tx)->put_listing(n, "1.0.0", 1, "").ok());
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_EQ(*store->names_with_prefix("react", 10),
+            (std::vector<std::string>{"react", "react-dom", "reactify"}));
+  EXPECT_EQ(store->names_with_prefix("react", 2)->size(), 2u);
+}
+
+}  // namespace
+}  // namespace pkgstats::store
