@@ -44,6 +44,7 @@ class Statement {
   int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string column_text(int column) const;
   std::string_view column_view(int column) const;
+  int column_count() const { return sqlite3_column_count(stmt_); }
   bool column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
  private:
