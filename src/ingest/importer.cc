@@ -49,16 +49,15 @@ std::optional<int64_t> parse_count(std::string_view text) {
 
 bool is_header(std::string_view first_field) { return first_field == "name"; }
 
-// Renders the README and hands back the package ready to store.
-Package finish(ParsedPackument&& parsed) {
+}  // namespace
+
+Package package_from_parsed(ParsedPackument&& parsed) {
   Package pkg = std::move(parsed.package);
   if (!parsed.readme_markdown.empty())
     pkg.readme_html = render::render_readme(parsed.readme_markdown,
                                             {pkg.repository, parsed.repository_directory});
   return pkg;
 }
-
-}  // namespace
 
 InputFormat detect_format(std::string_view head, std::string* why) {
   std::string_view s = trim_left(head);
@@ -223,7 +222,7 @@ Status Importer::import_json(const std::string& label, std::string_view content)
       return Status::ok();
     }
     uint64_t hash = parsed->content_hash;
-    batch.emplace_back(finish(std::move(parsed).value()), hash);
+    batch.emplace_back(package_from_parsed(std::move(parsed).value()), hash);
     if (progress_) progress_->update(documents, documents);
     if (batch.size() >= limits::kImportBatchSize) return flush();
     return Status::ok();

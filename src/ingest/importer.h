@@ -16,6 +16,7 @@
 
 #include "core/progress.h"
 #include "core/result.h"
+#include "ingest/packument_parser.h"
 #include "store/store.h"
 
 namespace pkgstats::ingest {
@@ -68,6 +69,10 @@ class Importer {
   ProgressSink* progress_;
   ImportSummary summary_;
 };
+
+// A parsed packument made ready to store: renders its README (cmark-gfm + sanitizer) into
+// readme_html. Used by the importer and by registry sync alike.
+Package package_from_parsed(ParsedPackument&& parsed);
 
 // Loads the demo data set embedded in the binary (top 20,000 packages plus full packuments
 // with READMEs). Used by `serve` on an empty database.
