@@ -10,6 +10,7 @@ void register_import_command(CLI::App& app) {
     std::string db;
     std::vector<std::string> files;
     bool quiet = false;
+    bool dry_run = false;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -19,10 +20,12 @@ void register_import_command(CLI::App& app) {
   add_db_option(*cmd, opts->db);
   cmd->add_option("files", opts->files, "Files to import")->required();
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
+  cmd->add_flag("--dry-run", opts->dry_run,
+                "Read, parse, normalise and render everything but write nothing");
   cmd->callback([opts] {
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     TerminalProgress progress(stderr, opts->quiet);
-    ingest::Importer importer(*store, &progress);
+    ingest::Importer importer(*store, &progress, opts->dry_run);
     size_t failed = 0;
     for (const auto& file : opts->files) {
       if (auto s = importer.import_file(file); !s) {

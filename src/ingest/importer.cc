@@ -106,7 +106,8 @@ std::string ImportSummary::to_string() const {
   return out;
 }
 
-Importer::Importer(store::Store& store, ProgressSink* progress) : store_(store), progress_(progress) {}
+Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run)
+    : store_(store), progress_(progress), dry_run_(dry_run) {}
 
 Status Importer::import_file(const std::string& path) {
   ++summary_.files;
@@ -193,6 +194,11 @@ Status Importer::import_json(const std::string& label, std::string_view content)
   size_t documents = 0;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::ok();
+    if (dry_run_) {
+      summary_.unchanged += batch.size();
+      batch.clear();
+      return Status::ok();
+    }
     auto tx = store_.begin_write();
     if (!tx) return tx.status();
     for (auto& [pkg, hash] : batch) {
@@ -295,6 +301,10 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
     auto downloads = parse_count(fields[expected_fields == 4 ? 2 : 1]);
     if (!downloads) {
       summary_.skip("malformed download count");
+      continue;
+    }
+    if (dry_run_) {
+      ++summary_.unchanged;
       continue;
     }
     Result<store::WriteOutcome> outcome =

@@ -46,7 +46,9 @@ struct ImportSummary {
 class Importer {
  public:
   // `progress` may be null. REQUIRES: no other write transaction open on `store`.
-  Importer(store::Store& store, ProgressSink* progress);
+  // With dry_run, everything is read, parsed, normalised and rendered but nothing is
+  // written (the benchmark's baseline, and a validator).
+  Importer(store::Store& store, ProgressSink* progress, bool dry_run = false);
 
   // Imports one file. Returns non-ok (one line naming the file and the reason) when the file
   // yielded nothing: missing, unreadable, unknown format, or a single document that failed.
@@ -67,6 +69,7 @@ class Importer {
 
   store::Store& store_;
   ProgressSink* progress_;
+  bool dry_run_;
   ImportSummary summary_;
 };
 
