@@ -1,0 +1,113 @@
+#include "render/readme_renderer.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+#include "core/limits.h"
+#include "render/html_escape.h"
+#include "render/html_sanitizer.h"
+#include "render/repository_links.h"
+#include "render/text_util.h"
+
+namespace pkgstats::render {
+namespace {
+
+constexpr std::string_view kNoReadmePlaceholder = "ERROR: No README data found!";
+constexpr std::string_view kTruncationNotice =
+    "README truncated: see the repository for the full text.";
+// When cutting the source, prefer the last line break within this many bytes of the limit.
+constexpr std::size_t kLineBoundarySearchBytes = 4096;
+constexpr const char* kExtensions[] = {"table", "strikethrough", "autolink", "tasklist",
+                                       "tagfilter"};
+
+struct ParserDeleter {
+  void operator()(cmark_parser* parser) const { cmark_parser_free(parser); }
+};
+struct NodeDeleter {
+  void operator()(cmark_node* node) const { cmark_node_free(node); }
+};
+
+void register_extensions_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+// Markdown -> unsanitized HTML. With allow_raw_html false, cmark replaces raw HTML with a
+// comment (which the sanitizer drops). Returns "" on allocation failure inside cmark.
+std::string markdown_to_html(std::string_view markdown, bool allow_raw_html) {
+  register_extensions_once();
+  int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
+  if (allow_raw_html) options |= CMARK_OPT_UNSAFE;
+  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(options));
+  if (!parser) return {};
+  for (const char* name : kExtensions) {
+    if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name)) {
+      cmark_parser_attach_syntax_extension(parser.get(), extension);
+    }
+  }
+  cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+  std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
+  if (!document) return {};
+  char* html = cmark_render_html(document.get(), options,
+                                 cmark_parser_get_syntax_extensions(parser.get()));
+  if (!html) return {};
+  std::string result(html);
+  std::free(html);
+  return result;
+}
+
+bool is_no_readme(std::string_view markdown) {
+  std::string_view trimmed = trim_url(markdown);  // trims ASCII whitespace and controls
+  return trimmed.empty() || trimmed == kNoReadmePlaceholder;
+}
+
+// The source cut to the size limit, at a line break near the limit when there is one.
+std::string_view bounded_source(std::string_view markdown) {
+  if (markdown.size() <= limits::kMaxReadmeSourceBytes) return markdown;
+  std::string_view cut = utf8_prefix(markdown, limits::kMaxReadmeSourceBytes);
+  std::size_t line_end = cut.rfind('\n');
+  if (line_end != std::string_view::npos && cut.size() - line_end <= kLineBoundarySearchBytes) {
+    cut = cut.substr(0, line_end + 1);
+  }
+  return cut;
+}
+
+std::string as_preformatted_text(std::string_view markdown) {
+  std::string out = "<pre>\n";
+  // Escaping grows text at most 5x, so a sixth of the room always fits.
+  append_escaped_html(out, utf8_prefix(markdown, limits::kMaxReadmeHtmlBytes / 6));
+  out += "</pre>\n";
+  return out;
+}
+
+std::string render_bounded(std::string_view markdown, const ReadmeContext& ctx) {
+  std::string html = markdown_to_html(markdown, /*allow_raw_html=*/true);
+  if (!nesting_within_limits(html)) html = markdown_to_html(markdown, /*allow_raw_html=*/false);
+  if (!nesting_within_limits(html)) return as_preformatted_text(markdown);
+
+  RepositoryLinks repository(ctx.repository_url, ctx.directory);
+  SanitizeOptions options;
+  options.resolve_relative = [&repository](std::string_view relative, UrlUse use) {
+    return repository.resolve(relative, use);
+  };
+  options.max_output_bytes = limits::kMaxReadmeHtmlBytes;
+  options.truncation_notice = std::string(kTruncationNotice);
+  return sanitize_html(html, options);
+}
+
+}  // namespace
+
+std::string render_readme(std::string_view markdown, const ReadmeContext& ctx) {
+  try {
+    if (is_no_readme(markdown)) return {};
+    return render_bounded(bounded_source(markdown), ctx);
+  } catch (...) {  // allocation failure: no README is better than a failed ingest
+    return {};
+  }
+}
+
+}  // namespace pkgstats::render
