@@ -31,7 +31,7 @@ namespace pkgstats::render {
 // nested <div>s take over a second) and re-opens unclosed formatting elements after every
 // block (a 65 KB input can make it allocate gigabytes), so both are bounded up front.
 inline constexpr std::size_t kMaxHtmlNestingDepth = 256;
-inline constexpr std::size_t kMaxOpenFormattingElements = 16;
+inline constexpr std::size_t kMaxOpenFormattingElements = 8;
 
 // Where a URL is used: a link may also be mailto:, an image (img src, source srcset) not.
 enum class UrlUse { kLink, kImage };

@@ -221,6 +221,18 @@ TEST(SanitizeHtml, ReopenedFormattingElementsBombIsRefused) {
   EXPECT_TRUE(sanitize(html).starts_with("<pre>"));
 }
 
+TEST(NestingWithinLimits, BoundaryIsTheDocumentedLimit) {
+  auto unclosed = [](std::size_t n, std::string_view tag) {
+    std::string html;
+    for (std::size_t i = 0; i < n; ++i) html += tag;
+    return html;
+  };
+  EXPECT_TRUE(nesting_within_limits(unclosed(kMaxHtmlNestingDepth, "<div>")));
+  EXPECT_FALSE(nesting_within_limits(unclosed(kMaxHtmlNestingDepth + 1, "<div>")));
+  EXPECT_TRUE(nesting_within_limits(unclosed(kMaxOpenFormattingElements, "<b>")));
+  EXPECT_FALSE(nesting_within_limits(unclosed(kMaxOpenFormattingElements + 1, "<b>")));
+}
+
 TEST(EstimateNesting, CountsRealNestingAndForgivesOptionalEndTags) {
   EXPECT_EQ(estimate_nesting("<div><p>a<p>b</div>").max_depth, 2u);
   EXPECT_EQ(estimate_nesting("<ul><li>a<li>b<li>c</ul><ul><li>d</ul>").max_depth, 2u);
