@@ -234,37 +234,53 @@ Status Importer::import_json(const std::string& label, std::string_view content)
     return Status::ok();
   };
 
+  auto fail_file = [&](const std::string& reason) {
+    summary_.skip(reason);
+    if (progress_) progress_->end(label + ": " + reason);
+    return Status::invalid(label + ": " + reason);
+  };
   if (progress_) progress_->begin("import " + label, 0, "docs");
   simdjson::dom::element root;
   auto err = parser.parse(padded).get(root);
   Status status;
   if (err == simdjson::SUCCESS && root.is_array()) {
-    for (simdjson::dom::element doc : root.get_array().value_unsafe())
+    simdjson::dom::array documents_array;
+    if (root.get_array().get(documents_array) != simdjson::SUCCESS) return fail_file("not an array");
+    for (simdjson::dom::element doc : documents_array)
       if (!(status = take(doc, simdjson::minify(doc)))) break;
   } else if (err == simdjson::SUCCESS) {
     status = take(root, content);
-  } else if (err == simdjson::TRAILING_CONTENT) {
+  } else if (err == simdjson::DEPTH_ERROR || err == simdjson::CAPACITY) {
+    return fail_file(err == simdjson::DEPTH_ERROR
+                         ? "JSON nested deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels"
+                         : std::string("malformed JSON: ") + simdjson::error_message(err));
+  } else {
+    // Not one document: maybe a stream (NDJSON or concatenated). It is one only if it
+    // yields at least two documents; otherwise the single-document error stands.
     simdjson::dom::document_stream stream;
     size_t batch_bytes = std::min(padded.size(), limits::kMaxPackumentBytes);
+    std::string single_error = std::string("malformed JSON: ") + simdjson::error_message(err);
     if (parser.parse_many(padded, std::max<size_t>(batch_bytes, 1 << 20)).get(stream) !=
         simdjson::SUCCESS)
-      return Status::invalid(label + ": malformed JSON document stream");
+      return fail_file(single_error);
+    size_t seen = 0;
     for (auto it = stream.begin(); it != stream.end(); ++it) {
       simdjson::dom::element doc;
       if (auto e = (*it).get(doc); e != simdjson::SUCCESS) {
-        summary_.skip(std::string("malformed JSON: ") + simdjson::error_message(e));
-        last_error = Status::invalid(std::string("malformed JSON: ") + simdjson::error_message(e));
+        if (seen == 0) return fail_file(single_error);
+        std::string reason = std::string("malformed JSON: ") + simdjson::error_message(e);
+        summary_.skip(reason);
+        last_error = Status::invalid(reason);
         break;  // a stream cannot resynchronise after a broken document
       }
+      ++seen;
       if (!(status = take(doc, it.source()))) break;
     }
-  } else {
-    std::string reason = std::string("malformed JSON: ") + simdjson::error_message(err);
-    if (err == simdjson::DEPTH_ERROR)
-      reason = "JSON nested deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels";
-    summary_.skip(reason);
-    if (progress_) progress_->end(label + ": " + reason);
-    return Status::invalid(label + ": " + reason);
+    if (seen == 0) return fail_file(single_error);
+    if (status && stream.truncated_bytes() > 0) {
+      summary_.skip("truncated JSON at the end of the stream");
+      last_error = Status::invalid("truncated JSON at the end of the stream");
+    }
   }
   if (status) status = flush();
   if (progress_) progress_->end(label + ": " + std::to_string(documents) + " documents");
@@ -277,7 +293,8 @@ Status Importer::import_json(const std::string& label, std::string_view content)
 
 template <typename NextLine>
 Status Importer::import_tsv(const std::string& label, InputFormat format, NextLine&& next_line,
-                            std::size_t total_bytes) {
+                            std::size_t total_bytes,
+                            const std::function<std::size_t()>& position) {
   if (progress_) progress_->begin("import " + label, total_bytes, "bytes");
   auto tx = store_.begin_write();
   if (!tx) return Status(tx.status().code(), label + ": " + tx.status().message());

@@ -24,11 +24,14 @@ TEST(PackumentParser, RealFullDocument) {
   ASSERT_NE(p.latest_version(), nullptr);
   EXPECT_GT(p.latest_version()->published, 0);
   EXPECT_EQ(p.license, "MIT");
-  EXPECT_EQ(p.repository, "https://github.com/facebook/react");
+  EXPECT_EQ(p.repository, "https://github.com/react/react");
+  EXPECT_EQ(parsed->repository_directory, "packages/react");
   EXPECT_FALSE(p.description.empty());
   // Versions are ordered by publish time.
   for (size_t i = 1; i < p.versions.size(); ++i)
-    if (p.versions[i].published) EXPECT_LE(p.versions[i - 1].published, p.versions[i].published);
+    if (p.versions[i].published) {
+      EXPECT_LE(p.versions[i - 1].published, p.versions[i].published);
+    }
 }
 
 TEST(PackumentParser, ScopedPackageWithDependencies) {
@@ -42,8 +45,13 @@ TEST(PackumentParser, ScopedPackageWithDependencies) {
   for (const auto& d : latest->dependencies)
     has_prod_dep |= d.kind == DependencyKind::kProd && d.name.starts_with("@babel/");
   EXPECT_TRUE(has_prod_dep);
-  EXPECT_GT(latest->unpacked_size, 0);
-  EXPECT_GT(latest->file_count, 0);
+  // This mirror's documents carry no dist sizes.
+  EXPECT_EQ(latest->unpacked_size, -1);
+  auto sized = parse_packument(
+      R"({"name":"s","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"dist":{"unpackedSize":347543,"fileCount":34}}}})");
+  ASSERT_TRUE(sized.ok());
+  EXPECT_EQ(sized->package.versions[0].unpacked_size, 347543);
+  EXPECT_EQ(sized->package.versions[0].file_count, 34);
 }
 
 TEST(PackumentParser, AbbreviatedDocument) {
@@ -83,7 +91,9 @@ TEST(PackumentParser, OddShapesAreNormalised) {
       EXPECT_EQ(v.license, "MIT");
       EXPECT_EQ(v.published, 1557050400000);
     }
-    if (v.version == "3.0.0-rc.1") EXPECT_EQ(v.published, 0);
+    if (v.version == "3.0.0-rc.1") {
+      EXPECT_EQ(v.published, 0);
+    }
   }
 }
 
