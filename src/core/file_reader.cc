@@ -22,7 +22,26 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return Status::io_error(path + ": " + errno_text());
   if (S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory");
-  // gzopen reads plain files transparently, so one path handles both encodings.
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    // Plain files are read in one go; gzip goes through zlib below.
+    char magic[2] = {0, 0};
+    size_t got = std::fread(magic, 1, 2, f);
+    if (!looks_gzipped(std::string_view(magic, got))) {
+      if (static_cast<std::size_t>(st.st_size) > max_bytes) {
+        std::fclose(f);
+        return Status::too_large(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB");
+      }
+      std::string out(static_cast<std::size_t>(st.st_size), '\0');
+      std::rewind(f);
+      size_t n = std::fread(out.data(), 1, out.size(), f);
+      bool failed = std::ferror(f);
+      std::fclose(f);
+      if (failed) return Status::io_error(path + ": read error");
+      out.resize(n);
+      return out;
+    }
+    std::fclose(f);
+  }
   gzFile gz = gzopen(path.c_str(), "rb");
   if (!gz) return Status::io_error(path + ": " + errno_text());
   gzbuffer(gz, 1 << 17);

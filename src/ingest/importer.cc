@@ -185,8 +185,8 @@ Status Importer::import_buffer(const std::string& label, std::string_view bytes)
 
 Status Importer::import_json(const std::string& label, std::string_view content) {
   simdjson::dom::parser parser;
-  if (parser.allocate(std::max<size_t>(content.size(), 1 << 20), limits::kMaxJsonDepth) !=
-      simdjson::SUCCESS)
+  if (parser.allocate(std::min(content.size(), limits::kMaxPackumentBytes) + 1,
+                      limits::kMaxJsonDepth) != simdjson::SUCCESS)
     return Status::internal(label + ": cannot allocate the JSON parser");
   simdjson::padded_string padded(content);
 
@@ -233,54 +233,57 @@ Status Importer::import_json(const std::string& label, std::string_view content)
     if (batch.size() >= limits::kImportBatchSize) return flush();
     return Status::ok();
   };
-
   auto fail_file = [&](const std::string& reason) {
     summary_.skip(reason);
     if (progress_) progress_->end(label + ": " + reason);
     return Status::invalid(label + ": " + reason);
   };
+  // The precise reason a text is not one JSON document (only called on failure paths).
+  auto single_document_error = [&]() -> std::string {
+    simdjson::dom::element ignored;
+    auto err = parser.parse(padded).get(ignored);
+    if (err == simdjson::DEPTH_ERROR)
+      return "JSON nested deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels";
+    if (err == simdjson::CAPACITY)
+      return "a document exceeds the " + std::to_string(limits::kMaxPackumentBytes >> 20) +
+             " MiB limit";
+    return std::string("malformed JSON: ") +
+           simdjson::error_message(err == simdjson::SUCCESS ? simdjson::TAPE_ERROR : err);
+  };
+
   if (progress_) progress_->begin("import " + label, 0, "docs");
-  simdjson::dom::element root;
-  auto err = parser.parse(padded).get(root);
+  // One document, a stream of them (NDJSON or concatenated), or an array of them: all read as
+  // a stream, so a large file is parsed in bounded batches.
+  simdjson::dom::document_stream stream;
+  if (parser.parse_many(padded, std::min(padded.size(), limits::kMaxPackumentBytes) + 1)
+          .get(stream) != simdjson::SUCCESS)
+    return fail_file(single_document_error());
   Status status;
-  if (err == simdjson::SUCCESS && root.is_array()) {
-    simdjson::dom::array documents_array;
-    if (root.get_array().get(documents_array) != simdjson::SUCCESS) return fail_file("not an array");
-    for (simdjson::dom::element doc : documents_array)
-      if (!(status = take(doc, simdjson::minify(doc)))) break;
-  } else if (err == simdjson::SUCCESS) {
-    status = take(root, content);
-  } else if (err == simdjson::DEPTH_ERROR || err == simdjson::CAPACITY) {
-    return fail_file(err == simdjson::DEPTH_ERROR
-                         ? "JSON nested deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels"
-                         : std::string("malformed JSON: ") + simdjson::error_message(err));
-  } else {
-    // Not one document: maybe a stream (NDJSON or concatenated). It is one only if it
-    // yields at least two documents; otherwise the single-document error stands.
-    simdjson::dom::document_stream stream;
-    size_t batch_bytes = std::min(padded.size(), limits::kMaxPackumentBytes);
-    std::string single_error = std::string("malformed JSON: ") + simdjson::error_message(err);
-    if (parser.parse_many(padded, std::max<size_t>(batch_bytes, 1 << 20)).get(stream) !=
-        simdjson::SUCCESS)
-      return fail_file(single_error);
-    size_t seen = 0;
-    for (auto it = stream.begin(); it != stream.end(); ++it) {
-      simdjson::dom::element doc;
-      if (auto e = (*it).get(doc); e != simdjson::SUCCESS) {
-        if (seen == 0) return fail_file(single_error);
-        std::string reason = std::string("malformed JSON: ") + simdjson::error_message(e);
-        summary_.skip(reason);
-        last_error = Status::invalid(reason);
-        break;  // a stream cannot resynchronise after a broken document
-      }
-      ++seen;
-      if (!(status = take(doc, it.source()))) break;
+  size_t seen = 0;
+  for (auto it = stream.begin(); it != stream.end() && status; ++it) {
+    simdjson::dom::element doc;
+    if (auto e = (*it).get(doc); e != simdjson::SUCCESS) {
+      if (seen == 0) return fail_file(single_document_error());
+      std::string reason = std::string("malformed JSON: ") + simdjson::error_message(e);
+      summary_.skip(reason);
+      last_error = Status::invalid(reason);
+      break;  // a stream cannot resynchronise after a broken document
     }
-    if (seen == 0) return fail_file(single_error);
-    if (status && stream.truncated_bytes() > 0) {
-      summary_.skip("truncated JSON at the end of the stream");
-      last_error = Status::invalid("truncated JSON at the end of the stream");
+    ++seen;
+    if (doc.is_array()) {
+      simdjson::dom::array items;
+      if (doc.get_array().get(items) != simdjson::SUCCESS) return fail_file("unreadable array");
+      for (simdjson::dom::element item : items)
+        if (!(status = take(item, simdjson::minify(item)))) break;
+    } else {
+      status = take(doc, it.source());
     }
+  }
+  if (seen == 0) return fail_file(single_document_error());
+  if (status && stream.truncated_bytes() > 0) {
+    summary_.skip("truncated JSON at the end of the stream");
+    last_error = Status::invalid("truncated JSON at the end of the stream");
+    if (documents == 0) return fail_file("truncated JSON");
   }
   if (status) status = flush();
   if (progress_) progress_->end(label + ": " + std::to_string(documents) + " documents");
