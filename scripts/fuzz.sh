@@ -26,6 +26,8 @@ for t in $targets; do
         [[ -e "$out" ]] || { zcat "$f" | head -c 200000 > "$out"; }
       done
       cp -n tests/data/hostile/*.json "$corpus"/ ;;
+    readme_fuzzer)
+      cp -n tests/data/readmes/*.md tests/data/hostile/xss-readme.md "$corpus"/ ;;
   esac
   echo "== $t for ${seconds}s"
   if ! build-fuzz/fuzz/$t "$corpus" -max_total_time="$seconds" -max_len=262144 -timeout=10 \
