@@ -176,3 +176,31 @@ TEST_F(ImporterTest, EmbeddedDemoData) {
 
 }  // namespace
 }  // namespace pkgstats::ingest
+
+namespace pkgstats::ingest {
+namespace {
+
+// A full disk, simulated with SQLite's page limit: the import fails with a clear message and
+// every batch committed before it stays intact.
+TEST_F(ImporterTest, DiskFullGivesAClearErrorAndKeepsCommittedData) {
+  Importer first(*store_, nullptr);
+  ASSERT_TRUE(first.import_file(data("packuments/left-pad.full.json.gz")));
+  auto pages = store_->database().prepare("PRAGMA page_count");
+  ASSERT_TRUE(pages.ok() && pages->step());
+  int64_t used = pages->column_int(0);
+  ASSERT_TRUE(store_->database().exec("PRAGMA max_page_count = " + std::to_string(used + 20)));
+  Importer importer(*store_, nullptr);
+  Status s = importer.import_file(data("npm-packages-227k.tsv.gz"));
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("full"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("npm-packages-227k.tsv.gz"), std::string::npos) << s.message();
+  auto pkg = store_->get_package("left-pad");
+  ASSERT_TRUE(pkg.ok() && pkg->has_value());
+  EXPECT_FALSE((*pkg)->versions.empty());
+  auto check = store_->database().prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.ok() && check->step());
+  EXPECT_EQ(check->column_text(0), "ok");
+}
+
+}  // namespace
+}  // namespace pkgstats::ingest
