@@ -1,0 +1,44 @@
+// Inline SVG line charts of daily downloads (one or more packages), with a text alternative
+// and an HTML table fallback. Pure functions: safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/time_util.h"
+
+namespace pkgstats::render {
+
+struct ChartPoint {
+  Day day = 0;
+  int64_t downloads = 0;
+};
+
+struct ChartSeries {
+  std::string label;               // package name
+  std::vector<ChartPoint> points;  // ascending by day; missing days count as no data
+};
+
+struct ChartOptions {
+  int width = 720;
+  int height = 240;
+  bool weekly = false;  // plot 7-day trailing averages instead of raw days
+  std::string title;    // accessible title, e.g. "Daily downloads of react, last 90 days"
+};
+
+// 7-day trailing average of each day that has data (the first six average what exists).
+std::vector<ChartPoint> weekly_average(std::span<const ChartPoint> points);
+
+// An <svg role="img"> with <title>/<desc> (the range, min, max and last value of each
+// series), gridlines with compact y labels, first/last date labels and one path per series.
+// Empty series render a "no download data" chart. At most 5 series (extra ones are ignored),
+// each downsampled to at most `width` points.
+std::string render_downloads_chart(std::span<const ChartSeries> series, const ChartOptions& options);
+
+// The accessible fallback: a <table> of day and downloads per series (newest first), at most
+// `max_rows` rows.
+std::string render_downloads_table(std::span<const ChartSeries> series, size_t max_rows = 60);
+
+}  // namespace pkgstats::render
