@@ -33,6 +33,8 @@ void register_import_command(CLI::App& app);
 void register_info_command(CLI::App& app);
 void register_search_command(CLI::App& app);
 void register_stats_command(CLI::App& app);
+void register_user_command(CLI::App& app);
+void register_compare_command(CLI::App& app);
 void register_serve_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
 void register_bench_command(CLI::App& app);

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   register_import_command(app);
   register_info_command(app);
   register_stats_command(app);
+  register_user_command(app);
+  register_compare_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
