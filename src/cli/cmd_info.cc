@@ -32,7 +32,10 @@ void print_human(const Package& pkg, int64_t dependents) {
                                ? with_thousands(pkg.monthly_downloads) + " last month"
                                : "unknown");
   std::string maintainers;
-  for (const auto& m : pkg.maintainers) maintainers += (maintainers.empty() ? "" : ", ") + m.name;
+  for (const auto& m : pkg.maintainers) {
+    if (!maintainers.empty()) maintainers += ", ";
+    maintainers += m.name;
+  }
   print_field("maintainers", maintainers);
   print_field("author", pkg.author.name);
   print_field("license", pkg.license);
@@ -43,7 +46,10 @@ void print_human(const Package& pkg, int64_t dependents) {
   print_field("versions", std::to_string(pkg.versions.size()));
   print_field("dependents", std::to_string(dependents));
   std::string keywords;
-  for (const auto& k : pkg.keywords) keywords += (keywords.empty() ? "" : ", ") + k;
+  for (const auto& k : pkg.keywords) {
+    if (!keywords.empty()) keywords += ", ";
+    keywords += k;
+  }
   print_field("keywords", keywords);
 }
 

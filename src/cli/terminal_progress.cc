@@ -69,7 +69,8 @@ void TerminalProgress::draw(bool final_line) {
 }
 
 void TerminalProgress::end(const std::string& summary) {
-  if (tty_ && !quiet_) std::fprintf(out_, "\r\033[K");
+  if (quiet_) return;
+  if (tty_) std::fprintf(out_, "\r\033[K");
   std::fprintf(out_, "%s\n", summary.c_str());
   std::fflush(out_);
 }

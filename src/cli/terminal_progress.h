@@ -12,7 +12,7 @@ namespace pkgstats::cli {
 
 class TerminalProgress final : public ProgressSink {
  public:
-  // Writes to `out` (stderr by default); `quiet` suppresses everything but end() lines.
+  // Writes to `out` (stderr by default); `quiet` suppresses all output.
   explicit TerminalProgress(std::FILE* out = stderr, bool quiet = false);
 
   void begin(const std::string& label, std::size_t total, const std::string& unit) override;

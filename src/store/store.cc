@@ -195,6 +195,54 @@ Result<std::vector<std::string>> Store::packages_by_maintainer(std::string_view 
   return names;
 }
 
+Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string> names) {
+  auto q = db_.prepare(
+      "SELECT p.name, p.latest, p.description, p.author_name, p.license, p.monthly_downloads, "
+      "p.modified, v.published, v.deprecated, v.has_types, v.module "
+      "FROM packages p LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
+      "WHERE p.name = ?");
+  if (!q) return q.status();
+  std::vector<SearchDocument> out;
+  for (const auto& name : names) {
+    q->reset();
+    q->bind(1, name);
+    if (!q->step()) {
+      if (auto s = step_error(*q); !s) return s;
+      continue;
+    }
+    SearchDocument d;
+    d.name = q->column_text(0);
+    d.version = q->column_text(1);
+    d.description = q->column_text(2);
+    d.author = q->column_text(3);
+    d.license = q->column_text(4);
+    d.monthly_downloads = q->column_int(5);
+    d.modified = q->column_int(6);
+    d.published = q->column_int(7);
+    d.deprecated = !q->column_view(8).empty();
+    d.has_types = q->column_int(9) != 0;
+    d.module = static_cast<ModuleKind>(q->column_int(10));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> Store::downloads_totals(
+    std::span<const std::string> names, Day from, Day to) {
+  auto q = db_.prepare(
+      "SELECT SUM(d.downloads) FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
+      "WHERE p.name = ? AND d.day BETWEEN ? AND ? HAVING COUNT(*) > 0");
+  if (!q) return q.status();
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const auto& name : names) {
+    q->reset();
+    q->bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
+    if (q->step()) out.emplace_back(name, q->column_int(0));
+    if (auto s = step_error(*q); !s) return s;
+  }
+  return out;
+}
+
 Result<std::vector<Dependent>> Store::top_dependents(std::string_view name, size_t limit) {
   auto q = db_.prepare(
       "SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "

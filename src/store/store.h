@@ -68,6 +68,12 @@ class Store {
   Result<std::vector<SearchDocument>> load_search_documents();
   // Names of packages that list `user` among their maintainers, most downloaded first.
   Result<std::vector<std::string>> packages_by_maintainer(std::string_view user, size_t limit);
+  // Search-document summaries (no keywords/maintainers filled) of the named packages, in the
+  // order given; unknown names are left out.
+  Result<std::vector<SearchDocument>> summaries(std::span<const std::string> names);
+  // Sums of daily downloads over [from, to] per package name (only names with data appear).
+  Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(
+      std::span<const std::string> names, Day from, Day to);
   // Packages whose latest version depends (prod) on `name`, most downloaded first; count total.
   Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit);
   Result<int64_t> dependents_count(std::string_view name);

@@ -1,0 +1,110 @@
+#include "api/maintainer_report.h"
+
+#include "api/package_json.h"
+
+#include <unordered_map>
+#include "core/time_util.h"
+
+namespace pkgstats::api {
+namespace {
+
+constexpr TimestampMs kTwoYearsMs = 2LL * 365 * 86400000;
+
+nlohmann::json optional_count(const std::optional<int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, TimestampMs now) {
+  std::vector<std::string> reasons;
+  if (pkg.last_30d && pkg.previous_30d && *pkg.previous_30d >= 1000 &&
+      *pkg.last_30d * 5 < *pkg.previous_30d * 4)
+    reasons.push_back("downloads falling");
+  if (pkg.doc.published > 0 && now - pkg.doc.published > kTwoYearsMs &&
+      pkg.doc.monthly_downloads >= 10000)
+    reasons.push_back("not published in 2+ years");
+  if (pkg.doc.deprecated && pkg.doc.monthly_downloads >= 1000)
+    reasons.push_back("deprecated but still downloaded");
+  return reasons;
+}
+
+Result<MaintainerReport> build_maintainer_report(store::Store& store, const std::string& user,
+                                                 TimestampMs now, size_t limit) {
+  auto names = store.packages_by_maintainer(user, limit);
+  if (!names) return names.status();
+  if (names->empty()) return Status::not_found("no packages maintained by '" + user + "'");
+  auto docs = store.summaries(*names);
+  if (!docs) return docs.status();
+  const Day today = day_from_ms(now);
+  auto recent = store.downloads_totals(*names, today - 30, today - 1);
+  auto before = store.downloads_totals(*names, today - 60, today - 31);
+  if (!recent) return recent.status();
+  if (!before) return before.status();
+  std::unordered_map<std::string, int64_t> recent_by(recent->begin(), recent->end());
+  std::unordered_map<std::string, int64_t> before_by(before->begin(), before->end());
+
+  MaintainerReport report;
+  report.user = user;
+  for (auto& doc : *docs) {
+    MaintainedPackage p;
+    if (auto it = recent_by.find(doc.name); it != recent_by.end()) p.last_30d = it->second;
+    if (auto it = before_by.find(doc.name); it != before_by.end()) p.previous_30d = it->second;
+    p.doc = std::move(doc);
+    p.attention = attention_reasons(p, now);
+    report.total_monthly_downloads += std::max<int64_t>(0, p.doc.monthly_downloads);
+    report.deprecated += p.doc.deprecated;
+    report.needing_attention += !p.attention.empty();
+    report.packages.push_back(std::move(p));
+  }
+  return report;
+}
+
+nlohmann::json maintainer_report_to_json(const MaintainerReport& report) {
+  nlohmann::json packages = nlohmann::json::array();
+  for (const auto& p : report.packages) {
+    packages.push_back({
+        {"name", p.doc.name},
+        {"version", p.doc.version},
+        {"description", p.doc.description},
+        {"downloads",
+         {{"monthly", p.doc.monthly_downloads >= 0 ? nlohmann::json(p.doc.monthly_downloads)
+                                                   : nlohmann::json(nullptr)},
+          {"last_30_days", optional_count(p.last_30d)},
+          {"previous_30_days", optional_count(p.previous_30d)}}},
+        {"published", p.doc.published ? nlohmann::json(format_iso8601(p.doc.published))
+                                      : nlohmann::json(nullptr)},
+        {"deprecated", p.doc.deprecated},
+        {"attention", p.attention},
+    });
+  }
+  return {{"user", report.user},
+          {"packages", packages},
+          {"totals",
+           {{"packages", report.packages.size()},
+            {"monthly_downloads", report.total_monthly_downloads},
+            {"deprecated", report.deprecated},
+            {"needing_attention", report.needing_attention}}}};
+}
+
+Result<nlohmann::json> compare_packages(store::Store& store, const std::vector<std::string>& names) {
+  if (names.empty()) return Status::invalid("name at least one package to compare");
+  if (names.size() > 5) return Status::invalid("compare at most 5 packages at once");
+  nlohmann::json packages = nlohmann::json::array(), missing = nlohmann::json::array();
+  for (const auto& name : names) {
+    auto pkg = store.get_package(name);
+    if (!pkg) return pkg.status();
+    if (!pkg->has_value()) {
+      missing.push_back(name);
+      continue;
+    }
+    auto dependents = store.dependents_count(name);
+    nlohmann::json j = package_to_json(**pkg, {dependents ? std::optional<int64_t>(*dependents)
+                                                          : std::nullopt});
+    j.erase("versions");
+    packages.push_back(std::move(j));
+  }
+  return nlohmann::json{{"packages", packages}, {"missing", missing}};
+}
+
+}  // namespace pkgstats::api

@@ -1,0 +1,47 @@
+// What a maintainer needs to know about their packages (the user page, /api/v1/users/{name},
+// `pkgstats user`): each package's downloads and trend, totals, and the packages that need
+// attention. Built from the store; the same JSON for API and CLI.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/search_document.h"
+#include "store/store.h"
+
+namespace pkgstats::api {
+
+struct MaintainedPackage {
+  SearchDocument doc;
+  std::optional<int64_t> last_30d;      // from the daily archive, when it has data
+  std::optional<int64_t> previous_30d;  // the 30 days before that
+  std::vector<std::string> attention;   // reasons this package needs attention, if any
+};
+
+struct MaintainerReport {
+  std::string user;
+  std::vector<MaintainedPackage> packages;  // most downloaded first
+  int64_t total_monthly_downloads = 0;
+  size_t deprecated = 0;
+  size_t needing_attention = 0;
+};
+
+// Reasons, in this order: "downloads falling" (last 30 days < 80% of the 30 before, with at
+// least 1,000 before), "not published in 2+ years" (while ≥ 10,000 monthly downloads),
+// "deprecated but still downloaded" (≥ 1,000 monthly downloads).
+std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, TimestampMs now);
+
+// kNotFound when the user maintains no stored package.
+Result<MaintainerReport> build_maintainer_report(store::Store& store, const std::string& user,
+                                                 TimestampMs now, size_t limit = 5000);
+
+nlohmann::json maintainer_report_to_json(const MaintainerReport& report);
+
+// Key facts of up to five packages side by side (`compare`): the package JSON without the
+// versions list, plus dependents. Unknown names are reported in "missing".
+Result<nlohmann::json> compare_packages(store::Store& store, const std::vector<std::string>& names);
+
+}  // namespace pkgstats::api

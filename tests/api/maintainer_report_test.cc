@@ -1,0 +1,101 @@
+#include "api/maintainer_report.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/time_util.h"
+
+namespace pkgstats::api {
+namespace {
+
+constexpr TimestampMs kNow = 1764288000000;  // 2025-11-28
+constexpr TimestampMs kDay = 86400000;
+
+Package make(const std::string& name, TimestampMs published, const std::string& deprecated,
+             int64_t monthly) {
+  Package p;
+  p.name = name;
+  p.latest = "1.0.0";
+  Version v;
+  v.version = "1.0.0";
+  v.published = published;
+  v.deprecated = deprecated;
+  p.versions = {v};
+  p.maintainers = {{"alice", "", ""}};
+  p.monthly_downloads = monthly;
+  return p;
+}
+
+class MaintainerReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/pkgstats-api-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    store_ = std::move(store::Store::open(dir_ + "/a.db")).value();
+    auto tx = std::move(store_->begin_write()).value();
+    ASSERT_TRUE(tx->put_package(make("fresh", kNow - 10 * kDay, "", 50000), 1).ok());
+    ASSERT_TRUE(tx->put_package(make("stale", kNow - 900 * kDay, "", 20000), 2).ok());
+    ASSERT_TRUE(tx->put_package(make("old-api", kNow - 100 * kDay, "use fresh", 5000), 3).ok());
+    ASSERT_TRUE(tx->put_package(make("falling", kNow - 100 * kDay, "", 3000), 4).ok());
+    Package other = make("not-hers", kNow, "", 1);
+    other.maintainers = {{"bob", "", ""}};
+    ASSERT_TRUE(tx->put_package(other, 5).ok());
+    // "falling": 100/day in the 30 days before last, 50/day in the last 30.
+    std::vector<store::DailyDownloads> days;
+    Day today = day_from_ms(kNow);
+    for (Day d = today - 60; d < today; ++d) days.push_back({d, d < today - 30 ? 100 : 50});
+    ASSERT_TRUE(tx->put_daily_downloads("falling", days));
+    ASSERT_TRUE(tx->commit());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(MaintainerReportTest, FindsWhatNeedsAttention) {
+  auto report = build_maintainer_report(*store_, "alice", kNow);
+  ASSERT_TRUE(report.ok()) << report.status().to_string();
+  ASSERT_EQ(report->packages.size(), 4u);
+  EXPECT_EQ(report->packages[0].doc.name, "fresh");  // most downloaded first
+  EXPECT_EQ(report->total_monthly_downloads, 78000);
+  EXPECT_EQ(report->deprecated, 1u);
+  EXPECT_EQ(report->needing_attention, 3u);
+  for (const auto& p : report->packages) {
+    if (p.doc.name == "fresh") {
+      EXPECT_TRUE(p.attention.empty());
+    } else if (p.doc.name == "stale") {
+      EXPECT_EQ(p.attention, std::vector<std::string>{"not published in 2+ years"});
+    } else if (p.doc.name == "old-api") {
+      EXPECT_EQ(p.attention, std::vector<std::string>{"deprecated but still downloaded"});
+    } else {
+      EXPECT_EQ(p.last_30d, 1500);
+      EXPECT_EQ(p.previous_30d, 3000);
+      EXPECT_EQ(p.attention, std::vector<std::string>{"downloads falling"});
+    }
+  }
+  auto j = maintainer_report_to_json(*report);
+  EXPECT_EQ(j["totals"]["needing_attention"], 3);
+  EXPECT_EQ(j["packages"][0]["downloads"]["last_30_days"], nullptr);
+}
+
+TEST_F(MaintainerReportTest, UnknownUserAndCompare) {
+  auto none = build_maintainer_report(*store_, "nobody", kNow);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
+
+  auto cmp = compare_packages(*store_, {"fresh", "stale", "missing"});
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ((*cmp)["packages"].size(), 2u);
+  EXPECT_EQ((*cmp)["missing"][0], "missing");
+  EXPECT_FALSE((*cmp)["packages"][0].contains("versions"));
+  EXPECT_FALSE(compare_packages(*store_, {"a", "b", "c", "d", "e", "f"}).ok());
+  EXPECT_FALSE(compare_packages(*store_, {}).ok());
+}
+
+}  // namespace
+}  // namespace pkgstats::api
