@@ -370,6 +370,12 @@ Result<ParsedPackument> normalise_packument(const element& doc, std::string_view
     }
   }
   sort_versions(pkg.versions);
+  // Mirrors that drop time.created/modified still carry per-version times: derive them.
+  for (const auto& v : pkg.versions) {
+    if (v.published == 0) continue;
+    if (pkg.created == 0 || v.published < pkg.created) pkg.created = v.published;
+    if (v.published > pkg.modified) pkg.modified = v.published;
+  }
   pkg.unpublished = pkg.versions.empty() && (unpublished_marker || !field(doc, "versions"));
 
   if (auto tags = field(doc, "dist-tags"); tags && tags->is_object()) {

@@ -83,9 +83,11 @@ TEST(PackumentParser, OddShapesAreNormalised) {
   EXPECT_TRUE(latest->has_types);
   EXPECT_EQ(latest->module, ModuleKind::kEsm);
   EXPECT_TRUE(latest->dependencies.empty());  // null dependencies
-  // Millisecond timestamp for 2.0.0; unparsable "modified" is ignored.
+  // Millisecond timestamp for 2.0.0; unparsable "modified" is ignored and derived from the
+  // newest version instead.
   EXPECT_EQ(latest->published, 1588000000000);
-  EXPECT_EQ(p.modified, 0);
+  EXPECT_EQ(p.modified, 1588000000000);
+  EXPECT_EQ(p.created, 1557050400000);
   for (const auto& v : p.versions) {
     if (v.version == "1.0.0") {
       EXPECT_EQ(v.license, "MIT");
