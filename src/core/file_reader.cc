@@ -31,7 +31,10 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
         std::fclose(f);
         return Status::too_large(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB");
       }
-      std::string out(static_cast<std::size_t>(st.st_size), '\0');
+      std::string out;
+      // Spare capacity for parsers that read past the end (simdjson's padding).
+      out.reserve(static_cast<std::size_t>(st.st_size) + 64);
+      out.resize(static_cast<std::size_t>(st.st_size));
       std::rewind(f);
       size_t n = std::fread(out.data(), 1, out.size(), f);
       bool failed = std::ferror(f);

@@ -183,12 +183,15 @@ Status Importer::import_buffer(const std::string& label, std::string_view bytes)
   return status;
 }
 
-Status Importer::import_json(const std::string& label, std::string_view content) {
+Status Importer::import_json(const std::string& label, std::string& content) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: make room in place instead of
+  // copying the whole input into a padded buffer.
+  if (content.capacity() < content.size() + simdjson::SIMDJSON_PADDING)
+    content.reserve(content.size() + simdjson::SIMDJSON_PADDING);
   simdjson::dom::parser parser;
   if (parser.allocate(std::min(content.size(), limits::kMaxPackumentBytes) + 1,
                       limits::kMaxJsonDepth) != simdjson::SUCCESS)
     return Status::internal(label + ": cannot allocate the JSON parser");
-  simdjson::padded_string padded(content);
 
   std::vector<std::pair<Package, uint64_t>> batch;
   size_t documents = 0;
@@ -241,7 +244,7 @@ Status Importer::import_json(const std::string& label, std::string_view content)
   // The precise reason a text is not one JSON document (only called on failure paths).
   auto single_document_error = [&]() -> std::string {
     simdjson::dom::element ignored;
-    auto err = parser.parse(padded).get(ignored);
+    auto err = parser.parse(content.data(), content.size(), false).get(ignored);
     if (err == simdjson::DEPTH_ERROR)
       return "JSON nested deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels";
     if (err == simdjson::CAPACITY)
@@ -255,7 +258,8 @@ Status Importer::import_json(const std::string& label, std::string_view content)
   // One document, a stream of them (NDJSON or concatenated), or an array of them: all read as
   // a stream, so a large file is parsed in bounded batches.
   simdjson::dom::document_stream stream;
-  if (parser.parse_many(padded, std::min(padded.size(), limits::kMaxPackumentBytes) + 1)
+  if (parser.parse_many(content.data(), content.size(),
+                        std::min(content.size(), limits::kMaxPackumentBytes) + 1)
           .get(stream) != simdjson::SUCCESS)
     return fail_file(single_document_error());
   Status status;

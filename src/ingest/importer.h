@@ -60,7 +60,8 @@ class Importer {
   const ImportSummary& summary() const { return summary_; }
 
  private:
-  Status import_json(const std::string& label, std::string_view content);
+  // `content` may get spare capacity appended (never changes its size or text).
+  Status import_json(const std::string& label, std::string& content);
   // Reads rows with next_line(std::string&) until it returns false; position() tells how far
   // into total_bytes the reader is, for progress.
   template <typename NextLine>
