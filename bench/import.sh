@@ -11,21 +11,30 @@ bin=build/pkgstats
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# A stream of packuments: every fixture, repeated to get a measurable volume.
-python3 - "$shared" "$tmp/stream.json" <<'PY'
+# Streams of packuments: the real fixtures, renamed copies repeated to a measurable volume.
+# "large": every fixture under 200 kB (popular packages, ~57 kB and ~48 versions on average);
+# "small": those under 25 kB (closer to the registry's typical document).
+make_stream() {  # max_bytes copies out
+  python3 - "$shared" "$1" "$2" "$3" <<'PY'
 import gzip, json, os, sys
-src, out = sys.argv[1], sys.argv[2]
-docs = []
-for fn in sorted(os.listdir(os.path.join(src, "fixtures", "packuments"))):
-    docs.append(json.load(gzip.open(os.path.join(src, "fixtures", "packuments", fn))))
-small = [d for d in docs if len(json.dumps(d)) < 200_000]
+src, limit, copies, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+docs = [json.load(gzip.open(os.path.join(src, "fixtures", "packuments", fn)))
+        for fn in sorted(os.listdir(os.path.join(src, "fixtures", "packuments")))]
+docs = [d for d in docs if len(json.dumps(d)) < limit]
+size = 0
 with open(out, "w") as f:
-    for i in range(300):
-        for d in small:
+    for i in range(copies):
+        for d in docs:
             d = dict(d, name=f"{d['name']}-copy{i}", _id=f"{d['name']}-copy{i}")
-            f.write(json.dumps(d) + "\n")
-print(f"{300*len(small)} packuments (fixtures under 200 kB, renamed copies)", file=sys.stderr)
+            line = json.dumps(d) + "\n"
+            size += len(line)
+            f.write(line)
+n = copies * len(docs)
+print(f"{n} packuments, {size / n / 1024:.1f} kB average", file=sys.stderr)
 PY
+}
+make_stream 200000 300 "$tmp/stream.json"
+make_stream 25000 2000 "$tmp/small.json"
 
 run() {  # label, args...
   local label=$1; shift
@@ -41,6 +50,11 @@ echo "== packuments ($n documents)"
 run "dry run (parse+render, baseline)" --dry-run "$tmp/stream.json"
 run "import (parse+render+store)" "$tmp/stream.json"
 run "re-import (unchanged)" "$tmp/stream.json"
+n=$(wc -l < "$tmp/small.json")
+echo "== small packuments ($n documents)"
+rm -f "$tmp/bench.db"
+run "dry run (parse+render, baseline)" --dry-run "$tmp/small.json"
+run "import (parse+render+store)" "$tmp/small.json"
 echo "== npm-packages-227k.tsv.gz"
 run "dry run (read+split, baseline)" --dry-run "$shared/data/npm-packages-227k.tsv.gz"
 run "import" "$shared/data/npm-packages-227k.tsv.gz"
