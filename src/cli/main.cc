@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   register_stats_command(app);
   register_user_command(app);
   register_compare_command(app);
+  register_search_command(app);
+  register_eval_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -1,0 +1,49 @@
+// The interface every search engine implements (the native index and the SQLite FTS5
+// baseline), so pages, APIs, CLI, evaluation and benchmarks can use either.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/search_document.h"
+#include "core/time_util.h"
+
+namespace pkgstats::search {
+
+struct SearchRequest {
+  std::string text;  // the query, in the query language of query_parser.h
+  size_t from = 0;   // offset of the first hit (capped at limits::kMaxResultOffset)
+  size_t size = 20;  // hits per page (capped at limits::kMaxResultsPerPage)
+  bool explain = false;
+  TimestampMs now = 0;  // for relative dates; 0 = the system clock
+};
+
+struct SearchHit {
+  const SearchDocument* doc = nullptr;  // valid while the engine (snapshot) lives
+  double score = 0;
+  bool exact = false;               // the query names this package exactly
+  std::vector<std::string> explain;  // one line per ranking rule, when asked
+};
+
+struct SearchResponse {
+  std::vector<SearchHit> hits;
+  size_t total = 0;                   // matching documents (before paging)
+  std::vector<std::string> warnings;  // about the query: bad qualifiers, cuts
+  std::string pkg;                    // the pkg:NAME target, when the query was one
+  std::string corrected;              // a typo-corrected reading of the query, when one was used
+  double took_us = 0;
+};
+
+class SearchEngine {
+ public:
+  virtual ~SearchEngine() = default;
+  // Never fails: bad input yields warnings and possibly no hits. Safe for concurrent use.
+  virtual SearchResponse search(const SearchRequest& request) const = 0;
+  virtual size_t document_count() const = 0;
+  virtual size_t memory_bytes() const = 0;
+  // The document with exactly this name (as stored), or nullptr.
+  virtual const SearchDocument* find(std::string_view name) const = 0;
+};
+
+}  // namespace pkgstats::search

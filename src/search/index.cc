@@ -1,0 +1,408 @@
+#include "search/index.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/limits.h"
+#include "search/tokenizer.h"
+
+namespace pkgstats::search {
+namespace {
+
+constexpr size_t kMaxDescriptionWords = 64;
+constexpr size_t kFuzzyTermsPerWord = 32;
+constexpr size_t kPrefixTermsPerWord = 32;
+constexpr size_t kNameCandidates = 64;
+// Field weights of a matched word (rule 3 in docs/ranking.md).
+constexpr float kNameWeight = 2.0f, kKeywordWeight = 1.5f, kDescriptionWeight = 1.0f;
+// Discount of a word matched with 1 or 2 typos, or only as a prefix.
+constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
+constexpr float kPrefixFactor = 0.75f;
+constexpr float kPopularityWeight = 2.0f;
+constexpr float kFreshnessBonus = 0.3f;
+constexpr TimestampMs kFreshMs = 365LL * 86400000;
+
+// Builds postings from (term, doc) pairs; terms already renumbered in sorted order.
+Postings make_postings(std::vector<std::pair<uint32_t, uint32_t>>& pairs, size_t term_count) {
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  Postings p;
+  p.offsets.assign(term_count + 1, 0);
+  for (auto& [t, d] : pairs) ++p.offsets[t + 1];
+  for (size_t i = 1; i <= term_count; ++i) p.offsets[i] += p.offsets[i - 1];
+  p.docs.reserve(pairs.size());
+  for (auto& [t, d] : pairs) p.docs.push_back(d);
+  pairs.clear();
+  pairs.shrink_to_fit();
+  return p;
+}
+
+template <typename Fn>
+void for_each_doc(const Postings& p, uint32_t term, Fn&& fn) {
+  for (uint32_t i = p.offsets[term]; i < p.offsets[term + 1]; ++i) fn(p.docs[i]);
+}
+
+// Interns strings to temporary ids, then renumbers them in sorted order.
+struct TermTable {
+  std::unordered_map<std::string, uint32_t> ids;
+  std::vector<std::string> strings;
+  uint32_t intern(std::string s) {
+    auto [it, inserted] = ids.try_emplace(std::move(s), static_cast<uint32_t>(strings.size()));
+    if (inserted) strings.push_back(it->first);
+    return it->second;
+  }
+  // Sorts the terms; returns old id -> new id.
+  std::vector<uint32_t> sort_terms() {
+    std::vector<uint32_t> order(strings.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return strings[a] < strings[b]; });
+    std::vector<uint32_t> remap(strings.size());
+    std::vector<std::string> sorted(strings.size());
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      remap[order[i]] = i;
+      sorted[i] = std::move(strings[order[i]]);
+    }
+    strings = std::move(sorted);
+    ids.clear();
+    return remap;
+  }
+};
+
+// Words that carry no topic in English queries ("watch files for changes"): they still match,
+// but do not count towards how much of the query a package covers.
+bool is_stopword(std::string_view w) {
+  static constexpr std::string_view kStopwords[] = {"a", "an", "and", "for", "in", "of", "on",
+                                                    "or", "the", "to", "with", "js", "node"};
+  for (auto s : kStopwords)
+    if (w == s) return true;
+  return false;
+}
+
+bool contains_folded(const std::vector<std::string>& haystack, const std::string& folded_needle) {
+  for (const auto& h : haystack)
+    if (fold(h) == folded_needle) return true;
+  return false;
+}
+
+}  // namespace
+
+// Per-thread working memory, sized to the index; stamps avoid clearing between queries.
+struct Index::Scratch {
+  const Index* owner = nullptr;
+  uint32_t query = 0, word = 0;
+  std::vector<uint32_t> doc_stamp, word_stamp, words_mask;
+  std::vector<float> words_score, word_best;
+  std::vector<uint8_t> tier, name_typos, name_prefix;
+  std::vector<uint32_t> touched, word_touched;
+
+  void prepare(const Index* index) {
+    size_t n = index->docs_.size();
+    if (owner != index || doc_stamp.size() != n) {
+      owner = index;
+      query = word = 0;
+      doc_stamp.assign(n, 0);
+      word_stamp.assign(n, 0);
+      words_mask.assign(n, 0);
+      words_score.assign(n, 0);
+      word_best.assign(n, 0);
+      tier.assign(n, 0);
+      name_typos.assign(n, 0);
+      name_prefix.assign(n, 0);
+    }
+    ++query;
+    touched.clear();
+  }
+  void touch(uint32_t d) {
+    if (doc_stamp[d] == query) return;
+    doc_stamp[d] = query;
+    words_mask[d] = 0;
+    words_score[d] = 0;
+    tier[d] = 0;
+    name_typos[d] = 255;
+    name_prefix[d] = 0;
+    touched.push_back(d);
+  }
+};
+
+std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents) {
+  auto index = std::shared_ptr<Index>(new Index());
+  std::stable_sort(documents.begin(), documents.end(), [](const auto& a, const auto& b) {
+    if (a.monthly_downloads != b.monthly_downloads) return a.monthly_downloads > b.monthly_downloads;
+    return a.name < b.name;
+  });
+  index->docs_ = std::move(documents);
+  const auto& docs = index->docs_;
+  index->popularity_.reserve(docs.size());
+  for (const auto& d : docs)
+    index->popularity_.push_back(static_cast<float>(std::log10(std::max<int64_t>(d.monthly_downloads, 0) + 1.0)));
+
+  TermTable compact, terms;
+  std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs;
+  index->by_folded_name_.reserve(docs.size());
+  for (uint32_t id = 0; id < docs.size(); ++id) {
+    const auto& d = docs[id];
+    NameTokens nt = tokenize_name(d.name);
+    index->by_folded_name_.try_emplace(nt.folded, id);
+    if (!nt.compact.empty()) compact_pairs.emplace_back(compact.intern(nt.compact), id);
+    for (const auto& part : nt.parts) {
+      name_pairs.emplace_back(terms.intern(part), id);
+      std::string st = stem(part);
+      if (st != part) name_pairs.emplace_back(terms.intern(std::move(st)), id);
+    }
+    for (const auto& k : d.keywords)
+      for (auto& w : text_words(k)) keyword_pairs.emplace_back(terms.intern(stem(w)), id);
+    size_t n = 0;
+    for (auto& w : text_words(d.description)) {
+      if (++n > kMaxDescriptionWords) break;
+      desc_pairs.emplace_back(terms.intern(stem(w)), id);
+    }
+  }
+  auto finish = [](TermTable& table, std::vector<std::vector<std::pair<uint32_t, uint32_t>>*> lists,
+                   Vocabulary& vocab) {
+    auto remap = table.sort_terms();
+    std::vector<uint32_t> rank(table.strings.size(), UINT32_MAX);
+    for (auto* list : lists)
+      for (auto& [t, d] : *list) {
+        t = remap[t];
+        rank[t] = std::min(rank[t], d);  // a term ranks by its most popular document
+      }
+    vocab = Vocabulary::build(table.strings, std::move(rank));
+    return table.strings.size();
+  };
+  size_t compact_count = finish(compact, {&compact_pairs}, index->compact_);
+  index->compact_docs_ = make_postings(compact_pairs, compact_count);
+  size_t term_count = finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, index->terms_);
+  index->in_name_ = make_postings(name_pairs, term_count);
+  index->in_keywords_ = make_postings(keyword_pairs, term_count);
+  index->in_description_ = make_postings(desc_pairs, term_count);
+  return index;
+}
+
+const SearchDocument* Index::find(std::string_view name) const {
+  auto it = by_folded_name_.find(fold(name));
+  if (it == by_folded_name_.end()) return nullptr;
+  return &docs_[it->second];
+}
+
+size_t Index::memory_bytes() const {
+  size_t bytes = docs_.capacity() * sizeof(SearchDocument) + popularity_.capacity() * 4;
+  for (const auto& d : docs_) {
+    bytes += d.name.capacity() + d.description.capacity() + d.version.capacity() +
+             d.author.capacity() + d.license.capacity();
+    for (const auto& k : d.keywords) bytes += sizeof(k) + k.capacity();
+    for (const auto& m : d.maintainers) bytes += sizeof(m) + m.capacity();
+  }
+  bytes += by_folded_name_.size() * (sizeof(std::string) + 32 + 16);
+  return bytes + compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
+         in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes();
+}
+
+void Index::match_names(const ParsedQuery& q, Scratch& s) const {
+  if (q.typed.empty()) return;
+  // Rule 1 tiers: 3 = the name as typed, 2 = the same letters and digits, 1 = within the typo
+  // budget of the letters and digits.
+  if (auto it = by_folded_name_.find(fold(q.typed)); it != by_folded_name_.end()) {
+    s.touch(it->second);
+    s.tier[it->second] = 3;
+  }
+  std::string key = compact_key(q.typed);
+  if (key.empty()) return;
+  std::vector<TermMatch> matches;
+  compact_.find_fuzzy(key, typo_budget(key.size()), kNameCandidates, matches);
+  if (auto exact = compact_.find(key)) matches.push_back({*exact, 0});
+  for (const auto& m : matches)
+    for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
+      s.touch(d);
+      uint8_t t = m.distance == 0 ? 2 : 1;
+      if (t > s.tier[d]) s.tier[d] = t;
+      s.name_typos[d] = std::min<uint8_t>(s.name_typos[d], m.distance);
+    });
+  // Search as you type: names that start with the query's letters, most popular first.
+  if (key.size() >= 3) {
+    std::vector<TermId> completions;
+    auto [first, last] = compact_.prefix_range(key);
+    compact_.best_in_range(first, last, kNameCandidates, completions);
+    for (TermId t : completions)
+      for_each_doc(compact_docs_, t, [&](uint32_t d) {
+        s.touch(d);
+        s.name_prefix[d] = 1;
+      });
+  }
+}
+
+void Index::match_words(const ParsedQuery& q, Scratch& s) const {
+  std::vector<TermMatch> fuzzy;
+  std::vector<TermId> prefixed;
+  for (size_t i = 0; i < q.words.size(); ++i) {
+    const std::string& word = q.words[i];
+    ++s.word;
+    s.word_touched.clear();
+    auto add = [&](const Postings& postings, TermId term, float weight) {
+      for_each_doc(postings, term, [&](uint32_t d) {
+        if (s.word_stamp[d] != s.word) {
+          s.word_stamp[d] = s.word;
+          s.word_best[d] = weight;
+          s.word_touched.push_back(d);
+        } else if (weight > s.word_best[d]) {
+          s.word_best[d] = weight;
+        }
+      });
+    };
+    auto add_term = [&](TermId term, float factor) {
+      add(in_name_, term, kNameWeight * factor);
+      add(in_keywords_, term, kKeywordWeight * factor);
+      add(in_description_, term, kDescriptionWeight * factor);
+    };
+    fuzzy.clear();
+    terms_.find_fuzzy(word, typo_budget(word.size()), kFuzzyTermsPerWord, fuzzy);
+    std::string stemmed = stem(word);
+    if (stemmed != word)
+      if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
+    for (const auto& m : fuzzy) add_term(m.term, kTypoFactor[std::min<int>(m.distance, 2)]);
+    // The last word may be unfinished: search as you type.
+    if (i + 1 == q.words.size() && word.size() >= 2) {
+      prefixed.clear();
+      auto [first, last] = terms_.prefix_range(word);
+      terms_.best_in_range(first, last, kPrefixTermsPerWord, prefixed);
+      for (TermId t : prefixed)
+        if (terms_.term(t) != word) add_term(t, kPrefixFactor);
+    }
+    for (uint32_t d : s.word_touched) {
+      s.touch(d);
+      s.words_mask[d] |= 1u << std::min<size_t>(i, 31);
+      s.words_score[d] += s.word_best[d];
+    }
+  }
+}
+
+bool Index::passes_filters(const SearchDocument& d, const ParsedQuery& q) const {
+  for (const auto& m : q.maintainers)
+    if (!contains_folded(d.maintainers, m)) return false;
+  for (const auto& a : q.authors)
+    if (fold(d.author).find(a) == std::string::npos) return false;
+  for (const auto& sc : q.scopes)
+    if (!d.name.starts_with("@" + sc + "/")) return false;
+  for (const auto& k : q.keywords)
+    if (!contains_folded(d.keywords, k)) return false;
+  if (!q.licenses.empty()) {
+    std::string lic = fold(d.license);
+    bool any = false;
+    for (const auto& l : q.licenses) any |= lic == l;
+    if (!any) return false;
+  }
+  if (q.deprecated && d.deprecated != *q.deprecated) return false;
+  if (q.has_types && !d.has_types) return false;
+  if (q.module && !(d.module == *q.module || d.module == ModuleKind::kDual)) return false;
+  if (q.downloads && !q.downloads->matches(d.monthly_downloads)) return false;
+  if (q.published && (d.published == 0 || !q.published->matches(d.published))) return false;
+  if (q.updated && (d.modified == 0 || !q.updated->matches(d.modified))) return false;
+  return true;
+}
+
+SearchResponse Index::search(const SearchRequest& request) const {
+  auto started = std::chrono::steady_clock::now();
+  const TimestampMs now = request.now ? request.now : SystemClock().now();
+  SearchResponse r;
+  ParsedQuery q = parse_query(request.text, now);
+  r.warnings = q.warnings;
+  if (q.pkg) {
+    r.pkg = *q.pkg;
+    if (const SearchDocument* d = find(*q.pkg)) {
+      r.total = 1;
+      r.hits.push_back({d, 0, true, {}});
+      if (request.explain) r.hits.back().explain = {"pkg: names this package exactly"};
+      return r;
+    }
+    r.warnings.push_back("No package is named " + *q.pkg + "; showing the closest matches.");
+    q.typed = *q.pkg;
+    q.words = text_words(*q.pkg);
+  }
+
+  thread_local Scratch scratch;
+  Scratch& s = scratch;
+  s.prepare(this);
+  match_names(q, s);
+  match_words(q, s);
+  const bool free_text = !q.words.empty() || !q.typed.empty();
+  if (!free_text) {
+    if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's
+    for (uint32_t d = 0; d < docs_.size(); ++d) s.touch(d);
+  }
+
+  struct Ranked {
+    uint32_t doc;
+    uint8_t tier;
+    bool sinks;
+    float relevance;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(s.touched.size());
+  // Coverage counts topic words only (all words when the query has nothing but stopwords).
+  uint32_t topic_mask = 0;
+  for (size_t i = 0; i < q.words.size() && i < 32; ++i)
+    if (!is_stopword(q.words[i])) topic_mask |= 1u << i;
+  if (topic_mask == 0) topic_mask = q.words.size() >= 32 ? ~0u : (1u << q.words.size()) - 1;
+  const size_t n_words = std::max(__builtin_popcount(topic_mask), 1);
+  for (uint32_t d : s.touched) {
+    const SearchDocument& doc = docs_[d];
+    if (!passes_filters(doc, q)) continue;
+    float coverage = static_cast<float>(__builtin_popcount(s.words_mask[d] & topic_mask)) / n_words;
+    float rel = s.words_score[d] * coverage * coverage;
+    if (s.tier[d] == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(s.name_typos[d], 2)];
+    else if (s.name_prefix[d] && s.tier[d] == 0) rel += kNameWeight * n_words * kPrefixFactor;
+    rel += kPopularityWeight * popularity_[d] * (s.tier[d] || s.name_prefix[d] ? 1.0f : coverage);
+    if (doc.published && now - doc.published < kFreshMs) rel += kFreshnessBonus;
+    bool sinks = doc.deprecated && !q.deprecated.has_value() && s.tier[d] < 2;
+    ranked.push_back({d, s.tier[d], sinks, rel});
+  }
+  r.total = ranked.size();
+  auto better = [&](const Ranked& a, const Ranked& b) {
+    switch (q.sort) {
+      case SortOrder::kDownloads:
+        if (docs_[a.doc].monthly_downloads != docs_[b.doc].monthly_downloads)
+          return docs_[a.doc].monthly_downloads > docs_[b.doc].monthly_downloads;
+        break;
+      case SortOrder::kPublished:
+        if (docs_[a.doc].published != docs_[b.doc].published)
+          return docs_[a.doc].published > docs_[b.doc].published;
+        break;
+      case SortOrder::kRelevance:
+        if ((a.tier >= 2) != (b.tier >= 2)) return a.tier >= 2;  // rule 1: exact name
+        if (a.tier != b.tier && a.tier >= 2) return a.tier > b.tier;
+        if (a.sinks != b.sinks) return !a.sinks;                  // rule 2: deprecated sink
+        if (a.relevance != b.relevance) return a.relevance > b.relevance;  // rule 4
+        break;
+    }
+    return a.doc < b.doc;  // rule 5: popularity order
+  };
+  const size_t from = std::min(request.from, limits::kMaxResultOffset);
+  const size_t size = std::min(request.size, limits::kMaxResultsPerPage);
+  const size_t end = std::min(ranked.size(), from + size);
+  if (from < end) {
+    std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), better);
+    for (size_t i = from; i < end; ++i) {
+      const Ranked& k = ranked[i];
+      SearchHit hit{&docs_[k.doc], k.relevance, k.tier >= 2, {}};
+      if (request.explain) {
+        const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
+        hit.explain = {
+            std::string("1 exact name: ") + tiers[k.tier],
+            std::string("2 deprecated: ") + (k.sinks ? "yes, sinks below current packages" : "no"),
+            "3 name typo match: " + std::string(k.tier == 1 ? "yes, " + std::to_string(s.name_typos[k.doc]) + " typo(s)" : "no"),
+            "4 relevance " + std::to_string(k.relevance).substr(0, 6) + " = words " +
+                std::to_string(__builtin_popcount(s.words_mask[k.doc])) + "/" + std::to_string(q.words.size()) +
+                " (field score " + std::to_string(s.words_score[k.doc]).substr(0, 5) + ") + popularity " +
+                std::to_string(popularity_[k.doc]).substr(0, 4) + " (log10 monthly downloads)",
+            "5 popularity rank: #" + std::to_string(k.doc + 1)};
+      }
+      r.hits.push_back(std::move(hit));
+    }
+    if (!r.hits.empty() && ranked[0].tier == 1 && q.sort == SortOrder::kRelevance)
+      r.corrected = r.hits.front().doc->name;
+  }
+  r.took_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
+  return r;
+}
+
+}  // namespace pkgstats::search

@@ -1,0 +1,61 @@
+// The query language shared by the web pages, the APIs and the CLI:
+//
+//   free text words, "quoted phrases"          matched against names, keywords, descriptions
+//   pkg:NAME                                    jump straight to one package
+//   @user  maintainer:user                      maintained by user
+//   author:NAME  scope:NAME  keywords:a,b  license:MIT
+//   is:deprecated  not:deprecated  has:types  module:esm|cjs
+//   downloads:>10k  downloads:<1.5m  downloads:500
+//   published:<90d  published:>2025-01-01  updated:>30d
+//   sort:relevance|downloads|published
+//
+// Pure function of its input: malformed qualifiers become a warning (and are ignored), unknown
+// ones are searched as text with a warning; input is bounded by limits::kMaxQueryBytes and
+// kMaxQueryWords. Safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/package.h"
+
+namespace pkgstats::search {
+
+enum class SortOrder { kRelevance, kDownloads, kPublished };
+
+// A comparison "field OP value" with OP one of '<', '>', '=' (">=" and "<=" are accepted).
+struct Comparison {
+  char op = '=';
+  bool inclusive = false;
+  int64_t value = 0;
+  bool matches(int64_t v) const;
+};
+
+struct ParsedQuery {
+  std::vector<std::string> words;  // free-text words in order (phrases contribute theirs)
+  std::string text;                // the free text, words joined by spaces
+  std::string typed;               // the free-text tokens as typed ("@babel/core", "React-DOM")
+  std::optional<std::string> pkg;  // pkg:NAME
+  std::vector<std::string> maintainers, authors, scopes, keywords, licenses;
+  std::optional<bool> deprecated;  // is:deprecated = true, not:deprecated = false
+  bool has_types = false;
+  std::optional<ModuleKind> module;
+  std::optional<Comparison> downloads;
+  std::optional<Comparison> published;  // milliseconds since the epoch
+  std::optional<Comparison> updated;
+  SortOrder sort = SortOrder::kRelevance;
+  std::vector<std::string> warnings;  // one human sentence each
+
+  bool has_filters() const;
+};
+
+// `now` resolves relative dates ("90d" = 90 days before now).
+ParsedQuery parse_query(std::string_view text, TimestampMs now);
+
+// "10k" -> 10000, "1.5m" -> 1500000, "42" -> 42; nullopt when malformed.
+std::optional<int64_t> parse_count_with_suffix(std::string_view text);
+
+}  // namespace pkgstats::search

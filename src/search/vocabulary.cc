@@ -1,0 +1,206 @@
+#include "search/vocabulary.h"
+
+#include <algorithm>
+#include <queue>
+
+namespace pkgstats::search {
+
+void StringPool::add(std::string_view s) {
+  bytes_.append(s);
+  offsets_.push_back(bytes_.size());
+}
+
+void StringPool::shrink_to_fit() {
+  bytes_.shrink_to_fit();
+  offsets_.shrink_to_fit();
+}
+
+size_t StringPool::memory_bytes() const {
+  return bytes_.capacity() + offsets_.capacity() * sizeof(uint64_t);
+}
+
+int typo_budget(size_t length) {
+  if (length >= 8) return 2;
+  if (length >= 4) return 1;
+  return 0;
+}
+
+Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
+                             std::vector<uint32_t> term_rank) {
+  Vocabulary v;
+  for (const auto& t : sorted_terms) v.terms_.add(t);
+  v.terms_.shrink_to_fit();
+  const uint32_t n = static_cast<uint32_t>(sorted_terms.size());
+
+  // Radix trie, breadth first. Each pending node covers terms [lo, hi) that share their first
+  // `start` bytes (and, below the root, byte `start` too).
+  std::vector<uint32_t> hi_of;
+  auto add_node = [&](uint32_t lo, uint32_t hi, uint32_t start) {
+    v.term_lo_.push_back(lo);
+    hi_of.push_back(hi);
+    v.label_begin_.push_back(static_cast<uint16_t>(start));
+    v.label_end_.push_back(0);
+  };
+  add_node(0, n, 0);
+  for (size_t k = 0; k < v.term_lo_.size(); ++k) {
+    const uint32_t lo = v.term_lo_[k], hi = hi_of[k];
+    const uint32_t start = v.label_begin_[k];
+    uint32_t end = start;
+    if (k != 0 && lo < hi) {
+      std::string_view a = sorted_terms[lo], b = sorted_terms[hi - 1];
+      if (hi - lo == 1) {
+        end = static_cast<uint32_t>(a.size());
+      } else {
+        end = start;
+        while (end < a.size() && end < b.size() && a[end] == b[end]) ++end;
+      }
+      end = std::min<uint32_t>(end, 65535);
+    }
+    v.label_end_[k] = static_cast<uint16_t>(end);
+    v.first_child_.push_back(static_cast<uint32_t>(v.term_lo_.size()));
+    uint32_t i = lo;
+    if (i < hi && sorted_terms[i].size() <= end) ++i;  // terminal: the term ends here
+    while (i < hi) {
+      const char c = sorted_terms[i][end];
+      uint32_t j = i + 1;
+      while (j < hi && sorted_terms[j].size() > end && sorted_terms[j][end] == c) ++j;
+      add_node(i, j, end);
+      i = j;
+    }
+  }
+  v.first_child_.push_back(static_cast<uint32_t>(v.term_lo_.size()));
+  v.first_child_.shrink_to_fit();
+  v.term_lo_.shrink_to_fit();
+  v.label_begin_.shrink_to_fit();
+  v.label_end_.shrink_to_fit();
+
+  v.term_rank_ = std::move(term_rank);
+  v.leaves_ = 1;
+  while (v.leaves_ < std::max<size_t>(n, 1)) v.leaves_ *= 2;
+  v.best_.assign(2 * v.leaves_, UINT32_MAX);
+  for (uint32_t i = 0; i < n; ++i) v.best_[v.leaves_ + i] = i;
+  auto better = [&](TermId a, TermId b) {
+    if (a == UINT32_MAX) return b;
+    if (b == UINT32_MAX) return a;
+    return v.term_rank_[b] < v.term_rank_[a] ? b : a;
+  };
+  for (size_t i = v.leaves_ - 1; i >= 1; --i) v.best_[i] = better(v.best_[2 * i], v.best_[2 * i + 1]);
+  return v;
+}
+
+std::optional<TermId> Vocabulary::find(std::string_view term) const {
+  size_t lo = 0, hi = terms_.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (terms_[mid] < term) lo = mid + 1; else hi = mid;
+  }
+  if (lo < terms_.size() && terms_[lo] == term) return static_cast<TermId>(lo);
+  return std::nullopt;
+}
+
+std::pair<TermId, TermId> Vocabulary::prefix_range(std::string_view prefix) const {
+  size_t lo = 0, hi = terms_.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (terms_[mid] < prefix) lo = mid + 1; else hi = mid;
+  }
+  size_t first = lo;
+  hi = terms_.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (terms_[mid].starts_with(prefix)) lo = mid + 1; else hi = mid;
+  }
+  return {static_cast<TermId>(first), static_cast<TermId>(lo)};
+}
+
+// Depth-first walk of the trie carrying one row of the edit-distance table per byte of depth.
+struct Vocabulary::FuzzyWalk {
+  const Vocabulary& v;
+  std::string_view word;
+  int max_distance;
+  size_t limit;
+  std::vector<TermMatch>& out;
+  size_t width;               // word.size() + 1
+  std::vector<uint8_t> rows;  // row d at [d * width, (d+1) * width)
+
+  uint8_t* row(size_t d) { return rows.data() + d * width; }
+
+  // Fills row d+1 for byte `c` at depth d of `term`; returns the row minimum.
+  int step(size_t d, std::string_view term) {
+    const uint8_t* prev = row(d);
+    uint8_t* cur = row(d + 1);
+    const char c = term[d];
+    cur[0] = static_cast<uint8_t>(d + 1);
+    int best = cur[0];
+    for (size_t j = 1; j < width; ++j) {
+      int cost = word[j - 1] == c ? 0 : 1;
+      int value = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (d >= 1 && j >= 2 && word[j - 1] == term[d - 1] && word[j - 2] == c)
+        value = std::min(value, row(d - 1)[j - 2] + 1);
+      cur[j] = static_cast<uint8_t>(std::min(value, 255));
+      best = std::min(best, value);
+    }
+    return best;
+  }
+
+  void visit(uint32_t node) {
+    if (out.size() >= limit) return;
+    std::string_view term = v.terms_[v.term_lo_[node]];
+    const size_t end = v.label_end_[node];
+    for (size_t d = v.label_begin_[node]; d < end; ++d) {
+      if (d + 1 > word.size() + static_cast<size_t>(max_distance)) return;
+      if (step(d, term) > max_distance) return;
+    }
+    if (term.size() == end && row(end)[width - 1] <= max_distance)
+      out.push_back({v.term_lo_[node], row(end)[width - 1]});
+    for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) visit(c);
+  }
+};
+
+void Vocabulary::find_fuzzy(std::string_view word, int max_distance, size_t limit,
+                            std::vector<TermMatch>& out) const {
+  if (terms_.size() == 0) return;
+  if (max_distance <= 0 || word.size() > kMaxFuzzyWordBytes) {
+    if (auto id = find(word)) out.push_back({*id, 0});
+    return;
+  }
+  FuzzyWalk walk{*this, word, max_distance, out.size() + limit, out, word.size() + 1, {}};
+  walk.rows.assign((word.size() + max_distance + 2) * walk.width, 0);
+  for (size_t j = 0; j < walk.width; ++j) walk.rows[j] = static_cast<uint8_t>(j);
+  walk.visit(0);
+}
+
+void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
+                               std::vector<TermId>& out) const {
+  if (first >= last || limit == 0) return;
+  using Entry = std::pair<uint32_t, size_t>;  // (rank of node's best term, node)
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+  auto push = [&](size_t node) {
+    if (best_[node] != UINT32_MAX) heap.push({term_rank_[best_[node]], node});
+  };
+  // Canonical decomposition of [first, last) into tree nodes.
+  for (size_t l = first + leaves_, r = last + leaves_; l < r; l /= 2, r /= 2) {
+    if (l & 1) push(l++);
+    if (r & 1) push(--r);
+  }
+  size_t emitted = 0;
+  while (!heap.empty() && emitted < limit) {
+    size_t node = heap.top().second;
+    heap.pop();
+    if (node >= leaves_) {
+      out.push_back(static_cast<TermId>(node - leaves_));
+      ++emitted;
+    } else {
+      push(2 * node);
+      push(2 * node + 1);
+    }
+  }
+}
+
+size_t Vocabulary::memory_bytes() const {
+  return terms_.memory_bytes() + first_child_.capacity() * 4 + term_lo_.capacity() * 4 +
+         label_begin_.capacity() * 2 + label_end_.capacity() * 2 + term_rank_.capacity() * 4 +
+         best_.capacity() * 4;
+}
+
+}  // namespace pkgstats::search

@@ -1,0 +1,82 @@
+// The sorted set of distinct terms of one index field, with the lookups matching needs:
+// exact, prefix range, typo-tolerant (edit distance over a radix trie, pruned as it walks, so
+// a lookup touches only the trie paths within the typo budget, never the whole vocabulary),
+// and "best terms of a prefix" by a per-term rank (a segment tree over term ranks).
+//
+// Immutable once built; safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pkgstats::search {
+
+using TermId = uint32_t;
+
+// Append-only packed strings addressed by position.
+class StringPool {
+ public:
+  void add(std::string_view s);
+  std::string_view operator[](size_t i) const {
+    return std::string_view(bytes_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+  }
+  size_t size() const { return offsets_.size() - 1; }
+  void shrink_to_fit();
+  size_t memory_bytes() const;
+
+ private:
+  std::string bytes_;
+  std::vector<uint64_t> offsets_{0};
+};
+
+struct TermMatch {
+  TermId term;
+  uint8_t distance;  // edits (insert, delete, substitute, swap adjacent) from the query word
+};
+
+class Vocabulary {
+ public:
+  Vocabulary() = default;
+  // REQUIRES: `sorted_terms` strictly increasing, none empty; term_rank.size() equals its size
+  // (smaller rank = better; used by best_in_range).
+  static Vocabulary build(const std::vector<std::string>& sorted_terms,
+                          std::vector<uint32_t> term_rank);
+
+  size_t size() const { return terms_.size(); }
+  std::string_view term(TermId id) const { return terms_[id]; }
+  std::optional<TermId> find(std::string_view term) const;
+  // [first, last) of the terms that start with `prefix`.
+  std::pair<TermId, TermId> prefix_range(std::string_view prefix) const;
+  // Appends every term within `max_distance` optimal-string-alignment edits of `word` (at
+  // most `limit` of them). Words longer than kMaxFuzzyWordBytes are matched exactly only.
+  void find_fuzzy(std::string_view word, int max_distance, size_t limit,
+                  std::vector<TermMatch>& out) const;
+  // Appends up to `limit` terms of [first, last) with the smallest rank, best first.
+  void best_in_range(TermId first, TermId last, size_t limit, std::vector<TermId>& out) const;
+
+  size_t memory_bytes() const;
+
+  static constexpr size_t kMaxFuzzyWordBytes = 64;
+
+ private:
+  struct FuzzyWalk;
+  StringPool terms_;
+  // Radix trie in breadth-first order: node i's children are [first_child_[i],
+  // first_child_[i+1]); its edge label is term(term_lo_[i])[label_begin_[i], label_end_[i]).
+  std::vector<uint32_t> first_child_;
+  std::vector<uint32_t> term_lo_;
+  std::vector<uint16_t> label_begin_, label_end_;
+  // Segment tree (size 2 * leaves_) holding, per node, the best-ranked term of its range.
+  std::vector<uint32_t> term_rank_;
+  std::vector<TermId> best_;
+  size_t leaves_ = 0;
+};
+
+// The typo budget for a word of `length` bytes: 0 below 4, 1 from 4 to 7, 2 from 8.
+int typo_budget(size_t length);
+
+}  // namespace pkgstats::search

@@ -1,0 +1,183 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "core/time_util.h"
+#include "search/corpus_tsv.h"
+#include "search/evaluation.h"
+#include "search/fts5_engine.h"
+#include "search/index.h"
+#include "search/query_parser.h"
+#include "search/snapshot.h"
+#include "search/tokenizer.h"
+
+namespace pkgstats::search {
+namespace {
+
+const TimestampMs kNow = *parse_iso8601("2026-11-28T00:00:00Z");
+
+// The 227k corpus, indexed once for the whole binary.
+const Index& corpus_index() {
+  static std::shared_ptr<const Index> index = [] {
+    auto docs = load_corpus_tsv(std::string(PKGSTATS_TEST_DATA) + "/npm-packages-227k.tsv.gz");
+    EXPECT_TRUE(docs.ok());
+    return Index::build(std::move(docs).value());
+  }();
+  return *index;
+}
+
+std::vector<std::string> top(const SearchEngine& e, const std::string& q, size_t n = 5) {
+  SearchRequest r;
+  r.text = q;
+  r.size = n;
+  r.now = kNow;
+  std::vector<std::string> names;
+  for (const auto& h : e.search(r).hits) names.push_back(h.doc->name);
+  return names;
+}
+
+TEST(Tokenizer, NamesSplitEveryWay) {
+  auto t = tokenize_name("@babel/core");
+  EXPECT_EQ(t.compact, "babelcore");
+  EXPECT_EQ(compact_key("babel core"), "babelcore");
+  EXPECT_EQ(compact_key("React-DOM"), compact_key("reactdom"));
+  auto camel = tokenize_name("ReactDOM");
+  EXPECT_NE(std::find(camel.parts.begin(), camel.parts.end(), "react"), camel.parts.end());
+  EXPECT_EQ(fold("Ŕéact"), "react");
+  EXPECT_EQ(stem("formatting"), "format");
+}
+
+TEST(QueryParser, Qualifiers) {
+  auto q = parse_query("react pkg:left-pad @sindresorhus maintainer:@tj author:Doe scope:@babel "
+                       "keywords:a,b license:MIT is:deprecated has:types module:esm downloads:>10k "
+                       "published:<90d updated:>2025-01-01 sort:downloads \"fast json\"", kNow);
+  EXPECT_EQ(q.words, (std::vector<std::string>{"react", "fast", "json"}));
+  EXPECT_EQ(q.pkg, "left-pad");
+  EXPECT_EQ(q.maintainers, (std::vector<std::string>{"sindresorhus", "tj"}));
+  EXPECT_EQ(q.authors, std::vector<std::string>{"doe"});
+  EXPECT_EQ(q.scopes, std::vector<std::string>{"babel"});
+  EXPECT_EQ(q.keywords, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(q.licenses, std::vector<std::string>{"mit"});
+  EXPECT_EQ(q.deprecated, true);
+  EXPECT_TRUE(q.has_types);
+  EXPECT_EQ(q.module, ModuleKind::kEsm);
+  ASSERT_TRUE(q.downloads);
+  EXPECT_EQ(q.downloads->op, '>');
+  EXPECT_EQ(q.downloads->value, 10000);
+  ASSERT_TRUE(q.published);
+  EXPECT_TRUE(q.published->matches(kNow - 10 * 86400000LL));
+  EXPECT_FALSE(q.published->matches(kNow - 100 * 86400000LL));
+  ASSERT_TRUE(q.updated);
+  EXPECT_EQ(q.sort, SortOrder::kDownloads);
+  EXPECT_TRUE(q.warnings.empty());
+  EXPECT_EQ(parse_count_with_suffix("1.5m"), 1500000);
+}
+
+TEST(QueryParser, BadInputGivesWarningsNotCrashes) {
+  for (const char* bad : {"downloads:>abc", "published:<banana", "is:fast", "module:amd", "sort:random",
+                          "license:", "frobnicate:yes"}) {
+    auto q = parse_query(std::string("react ") + bad, kNow);
+    EXPECT_FALSE(q.warnings.empty()) << bad;
+    EXPECT_EQ(q.words.front(), "react") << bad;  // the rest still runs
+  }
+  EXPECT_FALSE(parse_query("\"unbalanced quote", kNow).warnings.empty());
+  std::string huge(10000, 'a');
+  EXPECT_FALSE(parse_query(huge, kNow).warnings.empty());
+  std::string many;
+  for (int i = 0; i < 200; ++i) many += "w" + std::to_string(i) + " ";
+  EXPECT_LE(parse_query(many, kNow).words.size(), 32u);
+  std::string nul("re\0act\xff\xfe", 8);
+  parse_query(nul, kNow);  // must not crash
+}
+
+TEST(NativeIndex, KnownItems) {
+  const Index& idx = corpus_index();
+  EXPECT_EQ(top(idx, "react").front(), "react");
+  EXPECT_EQ(top(idx, "react dom").front(), "react-dom");
+  EXPECT_EQ(top(idx, "babel core").front(), "@babel/core");
+  // Real packages are named "reactdom", "expresss" and "loadsh": exact names come first, and
+  // the package the user most likely meant is right behind them.
+  auto within = [&](const std::string& q, const std::string& name, size_t n) {
+    auto names = top(idx, q, n);
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  EXPECT_EQ(top(idx, "reactdom").front(), "reactdom");
+  EXPECT_TRUE(within("reactdom", "react-dom", 2));
+  EXPECT_TRUE(within("ReactDOM", "react-dom", 2));
+  EXPECT_TRUE(within("expresss", "express", 2));  // typo
+  EXPECT_TRUE(within("loadsh", "lodash", 2));     // transposition
+  EXPECT_EQ(top(idx, "expre").front(), "express");  // prefix, most popular completion
+  EXPECT_EQ(top(idx, "color-con").front(), "color-convert"); // prefix
+  EXPECT_EQ(top(idx, "pkg:lodash").front(), "lodash");
+}
+
+TEST(NativeIndex, FiltersSortAndExplain) {
+  const Index& idx = corpus_index();
+  SearchRequest r;
+  r.text = "react downloads:>1m sort:downloads";
+  r.size = 10;
+  r.explain = true;
+  auto res = idx.search(r);
+  ASSERT_FALSE(res.hits.empty());
+  for (size_t i = 0; i < res.hits.size(); ++i) {
+    EXPECT_GT(res.hits[i].doc->monthly_downloads, 1000000);
+    if (i) {
+      EXPECT_LE(res.hits[i].doc->monthly_downloads, res.hits[i - 1].doc->monthly_downloads);
+    }
+    EXPECT_EQ(res.hits[i].explain.size(), 5u);
+  }
+  r.text = "";
+  EXPECT_TRUE(idx.search(r).hits.empty());
+  r.text = "!!! ??? ...";
+  idx.search(r);  // only punctuation: no crash
+  r.text = std::string(10000, 'x');
+  EXPECT_FALSE(idx.search(r).warnings.empty());
+}
+
+// The dev set's figures, pinned: a ranking change that lowers them fails the build.
+TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
+  auto queries = load_eval_queries(std::string(PKGSTATS_TEST_DATA) + "/eval/queries-dev.tsv");
+  ASSERT_TRUE(queries.ok());
+  auto native = evaluate(corpus_index(), *queries);
+  EXPECT_GE(native.overall.success, 0.97);
+  EXPECT_GE(native.overall.mrr, 0.94);
+  for (const char* kind : {"exact", "joined", "prefix", "scoped", "spaced", "typo"})
+    EXPECT_EQ(native.by_kind[kind].success, 1.0) << kind;
+  EXPECT_GE(native.by_kind["intent"].success, 0.73);
+
+  auto docs = load_corpus_tsv(std::string(PKGSTATS_TEST_DATA) + "/npm-packages-227k.tsv.gz");
+  auto fts = Fts5Engine::build(std::move(docs).value());
+  ASSERT_TRUE(fts.ok());
+  auto baseline = evaluate(**fts, *queries);
+  for (const auto& [kind, f] : native.by_kind) {
+    const auto& b = baseline.by_kind[kind];
+    EXPECT_TRUE(f.success > b.success || (f.success == b.success && f.mrr > b.mrr))
+        << kind << ": native " << f.success << "/" << f.mrr << " vs fts5 " << b.success << "/" << b.mrr;
+  }
+}
+
+TEST(Snapshot, ReadersNeverSeeAHalfBuiltIndex) {
+  IndexSnapshot snap;
+  std::vector<SearchDocument> a(1), b(2);
+  a[0].name = "alpha";
+  b[0].name = "beta";
+  b[1].name = "gamma";
+  snap.publish(Index::build(a));
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad{0};
+  std::thread reader([&] {
+    while (!stop) {
+      auto idx = snap.current();
+      size_t n = idx->document_count();
+      if (n != 1 && n != 2) ++bad;
+    }
+  });
+  for (int i = 0; i < 200; ++i) snap.publish(Index::build(i % 2 ? a : b));
+  stop = true;
+  reader.join();
+  EXPECT_EQ(bad, 0);
+}
+
+}  // namespace
+}  // namespace pkgstats::search
