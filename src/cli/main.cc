@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   register_compare_command(app);
   register_search_command(app);
   register_eval_command(app);
+  register_serve_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -43,7 +43,6 @@ inline constexpr std::size_t kDefaultResultsPerPage = 20;
 // Deepest offset we page to (npm rejects from > 10000).
 inline constexpr std::size_t kMaxResultOffset = 10000;
 
-
 // ---- HTTP ---------------------------------------------------------------------------------
 // Request line plus headers. Browsers send 1-3 KiB; 8 KiB matches nginx's default per-line
 // buffer and refuses header-stuffing (431) before it costs memory.

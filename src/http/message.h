@@ -1,0 +1,48 @@
+// The request and response as handlers see them: plain structs with no Beast types, so the
+// router, the handlers and the response policy are testable without sockets.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pkgstats::http {
+
+// Query parameters after percent-decoding. A repeated key keeps its first value.
+using QueryParams = std::map<std::string, std::string>;
+
+struct Request {
+  std::string method;  // "GET", "HEAD", ... as sent
+  std::string target;  // the raw request target ("/pkg:%40babel%2Fcore?x=1")
+  std::string path;    // percent-decoded, valid UTF-8 ("/pkg:@babel/core")
+  QueryParams query;   // percent-decoded, '+' read as a space, valid UTF-8
+  // The request headers the server acts on; empty when absent.
+  std::string if_none_match;
+  std::string accept_encoding;
+
+  // The query parameter `key`, or "" when absent.
+  const std::string& param(const std::string& key) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  // Defaults to a short public cache; handlers set "no-store" for live data.
+  std::string cache_control = "public, max-age=60";
+  // Further headers (Location, Allow, ...), written as given.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The value of extra header `name` (case-insensitive), or "" when absent.
+  std::string header(const std::string& name) const;
+};
+
+// A redirect to `location` (a path on this site) with status 301 or 302.
+Response redirect(int status, std::string location);
+// A short plain-text response ("400 Bad Request: <why>"), for errors before any page exists.
+Response plain_error(int status, const std::string& why);
+// "Not Found", "Bad Request", ... for the statuses we send; "" otherwise.
+const char* status_reason(int status);
+
+}  // namespace pkgstats::http

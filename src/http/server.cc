@@ -1,0 +1,170 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "core/limits.h"
+#include "http/response_policy.h"
+#include "http/url.h"
+
+namespace pkgstats::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+std::atomic<size_t> g_connections{0};
+std::atomic<bool> g_stop_requested{false};  // set by stop_server()
+std::atomic<bool> g_stopping{false};        // the server is draining: no more keep-alive
+
+bhttp::response<bhttp::string_body> to_beast(const Response& r, unsigned version, bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
+  out.set(bhttp::field::content_type, r.content_type);
+  out.set(bhttp::field::cache_control, r.cache_control);
+  for (const auto& [k, v] : r.headers) out.set(k, v);
+  out.keep_alive(keep_alive);
+  out.body() = r.body;
+  out.prepare_payload();
+  if (head) out.body().clear();
+  return out;
+}
+
+Response error_for(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit) return plain_error(431, "request headers too large");
+  if (ec == bhttp::error::body_limit) return plain_error(413, "request body too large");
+  return plain_error(400, "malformed request");
+}
+
+asio::awaitable<void> session(tcp::socket socket, AppState& state) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer(limits::kMaxHttpHeaderBytes + limits::kMaxHttpBodyBytes);
+  for (size_t served = 0; served < limits::kMaxHttpRequestsPerConnection; ++served) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(limits::kMaxHttpHeaderBytes);
+    parser.body_limit(limits::kMaxHttpBodyBytes);
+    stream.expires_after(std::chrono::seconds(served == 0 ? limits::kHttpReadTimeoutSeconds
+                                                          : limits::kHttpIdleTimeoutSeconds));
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+      break;
+    Request req;
+    Response res;
+    bool keep_alive = false;
+    unsigned version = 11;
+    bool head = false;
+    if (ec) {
+      res = error_for(ec);
+    } else {
+      auto& msg = parser.get();
+      version = msg.version();
+      keep_alive = msg.keep_alive();
+      req.method = std::string(msg.method_string());
+      head = req.method == "HEAD";
+      req.target = std::string(msg.target());
+      req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
+      req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
+      if (req.target.size() > limits::kMaxHttpTargetBytes) {
+        res = plain_error(414, "request target too long");
+      } else if (auto s = parse_target(req.target, req); !s) {
+        res = plain_error(400, s.message());
+      } else {
+        try {
+          res = route(req, state);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "pkgstats: handler error on %s: %s\n", req.target.c_str(), e.what());
+          res = plain_error(500, "internal error");
+        }
+      }
+    }
+    finalize_response(req, res);
+    stream.expires_after(std::chrono::seconds(limits::kHttpReadTimeoutSeconds));
+    auto out = to_beast(res, version, keep_alive && !ec, head);
+    auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+    if (wec || !keep_alive || ec || g_stopping.load()) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  --g_connections;
+}
+
+asio::awaitable<void> listen(tcp::acceptor& acceptor, AppState& state) {
+  while (acceptor.is_open()) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (!acceptor.is_open()) break;
+      continue;
+    }
+    if (g_connections.load() >= limits::kMaxHttpConnections) {
+      beast::error_code ignored;
+      socket.close(ignored);  // over the limit: refuse rather than queue without bound
+      continue;
+    }
+    ++g_connections;
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), state), asio::detached);
+  }
+}
+
+}  // namespace
+
+Status run_server(AppState& state, const ServerOptions& options) {
+  const int threads = std::max(1, options.threads);
+  asio::io_context ioc(threads);
+  tcp::acceptor acceptor(ioc);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options.host, ec);
+  if (ec) return Status::invalid("bad --host " + options.host + ": " + ec.message());
+  tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::io_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  if (options.on_listening) options.on_listening(acceptor.local_endpoint().port());
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  asio::steady_timer grace(ioc), poller(ioc);
+  g_stop_requested = false;
+  g_stopping = false;
+  auto shutdown = [&] {
+    if (g_stopping.exchange(true)) return;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel();
+    poller.cancel();
+    grace.expires_after(std::chrono::seconds(2));  // in-flight requests finish meanwhile
+    grace.async_wait([&](const beast::error_code&) { ioc.stop(); });
+  };
+  signals.async_wait([&](const beast::error_code& e, int) {
+    if (!e) shutdown();
+  });
+  // stop_server() only sets a flag (it may run on any thread); a timer notices it.
+  std::function<void()> watch_stop = [&] {
+    poller.expires_after(std::chrono::milliseconds(100));
+    poller.async_wait([&](const beast::error_code& e) {
+      if (e) return;
+      if (g_stop_requested.load()) shutdown();
+      else watch_stop();
+    });
+  };
+  watch_stop();
+  asio::co_spawn(ioc, listen(acceptor, state), asio::detached);
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  return Status::ok();
+}
+
+void stop_server() { g_stop_requested.store(true); }
+
+}  // namespace pkgstats::http

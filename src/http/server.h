@@ -1,0 +1,31 @@
+// The HTTP/1.1 server: Boost.Beast with C++20 coroutines, confined to server.cc so the rest of
+// the tree never includes Beast. Every request goes through route() and finalize_response().
+// Limits (header, target and body size, read and idle timeouts, connections, requests per
+// connection) come from core/limits.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/result.h"
+#include "http/router.h"
+
+namespace pkgstats::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 = any free port (see on_listening)
+  int threads = 2;
+  // Called once the socket listens, with the bound port (tests use port 0).
+  std::function<void(uint16_t)> on_listening;
+};
+
+// Serves until SIGINT or SIGTERM (or stop_server() from another thread), then stops accepting,
+// lets in-flight requests finish (up to 2 s) and returns. kIoError when it cannot listen.
+Status run_server(AppState& state, const ServerOptions& options);
+
+// Asks a running run_server() to shut down as on SIGTERM. Safe to call from any thread.
+void stop_server();
+
+}  // namespace pkgstats::http

@@ -1,0 +1,111 @@
+#include "http/url.h"
+
+namespace pkgstats::http {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Length of the UTF-8 sequence starting at text[i] when it is valid, else 0.
+std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length;
+  unsigned char min_second = 0x80, max_second = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) min_second = 0xA0;  // overlong
+    if (lead == 0xED) max_second = 0x9F;  // UTF-16 surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) min_second = 0x90;  // overlong
+    if (lead == 0xF4) max_second = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;  // continuation byte, overlong C0/C1, or F5..FF
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(i + 1) < min_second || byte(i + 1) > max_second) return 0;
+  for (std::size_t k = 2; k < length; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  return length;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = valid_sequence_length(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else if (c != '%') {
+      out.push_back(c);
+    } else {
+      int high = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+      int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+      if (high < 0 || low < 0) return Status::invalid("malformed percent escape in URL");
+      char decoded = static_cast<char>(high * 16 + low);
+      if (decoded == '\0') return Status::invalid("NUL byte in URL");
+      out.push_back(decoded);
+      i += 2;
+    }
+  }
+  if (!is_valid_utf8(out)) return Status::invalid("URL is not valid UTF-8");
+  return out;
+}
+
+Result<QueryParams> parse_query(std::string_view query) {
+  QueryParams params;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view piece = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (piece.empty()) continue;
+    std::size_t eq = piece.find('=');
+    auto key = percent_decode(piece.substr(0, eq), true);
+    if (!key) return key.status();
+    std::string value;
+    if (eq != std::string_view::npos) {
+      auto decoded = percent_decode(piece.substr(eq + 1), true);
+      if (!decoded) return decoded.status();
+      value = std::move(decoded).value();
+    }
+    params.emplace(std::move(key).value(), std::move(value));  // first value wins
+  }
+  return params;
+}
+
+Status parse_target(std::string_view target, Request& request) {
+  if (target.empty() || target.front() != '/')
+    return Status::invalid("request target must be an absolute path");
+  std::size_t question = target.find('?');
+  auto path = percent_decode(target.substr(0, question), false);
+  if (!path) return path.status();
+  request.path = std::move(path).value();
+  request.query.clear();
+  if (question != std::string_view::npos) {
+    auto query = parse_query(target.substr(question + 1));
+    if (!query) return query.status();
+    request.query = std::move(query).value();
+  }
+  return Status::ok();
+}
+
+}  // namespace pkgstats::http
