@@ -162,6 +162,15 @@ Response route(const Request& req, AppState& state) {
   if (path == "/") return home(req, state);
   if (path == "/search") return search_page(req, state);
   if (path == "/healthz") return healthz(state);
+  if (path == "/favicon.svg") {
+    Response r;
+    r.content_type = "image/svg+xml";
+    r.cache_control = "public, max-age=604800";
+    r.body = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect width=\"16\" "
+             "height=\"16\" rx=\"3\" fill=\"#0b57b0\"/><path d=\"M4 12V4h4.5a2.5 2.5 0 0 1 0 5H4\" "
+             "fill=\"none\" stroke=\"#fff\" stroke-width=\"2\"/></svg>";
+    return r;
+  }
   if (path == "/robots.txt") {
     Response r;
     r.content_type = "text/plain; charset=utf-8";

@@ -74,7 +74,7 @@ void append_head(std::string& out, const PageMeta& meta, const SiteContext& site
     append_escaped_html(out, site.base_url + meta.canonical_path);
     out += "\">\n";
   }
-  out += "<link rel=\"icon\" href=\"data:,\">\n<style>";
+  out += "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n";
 }
