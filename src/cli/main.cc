@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   register_search_command(app);
   register_eval_command(app);
   register_serve_command(app);
+  register_bench_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -209,8 +209,8 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
   std::vector<TermMatch> matches;
-  compact_.find_fuzzy(key, typo_budget(key.size()), kNameCandidates, matches);
   if (auto exact = compact_.find(key)) matches.push_back({*exact, 0});
+  else compact_.find_fuzzy(key, typo_budget(key.size()), kNameCandidates, matches);
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       s.touch(d);
@@ -255,7 +255,10 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
       add(in_description_, term, kDescriptionWeight * factor);
     };
     fuzzy.clear();
-    terms_.find_fuzzy(word, typo_budget(word.size()), kFuzzyTermsPerWord, fuzzy);
+    // A word the vocabulary knows is taken as typed; only unknown words are typo-corrected
+    // (a typo walk costs more than all the rest of a query).
+    if (auto exact = terms_.find(word)) fuzzy.push_back({*exact, 0});
+    else terms_.find_fuzzy(word, typo_budget(word.size()), kFuzzyTermsPerWord, fuzzy);
     std::string stemmed = stem(word);
     if (stemmed != word)
       if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});

@@ -85,7 +85,11 @@ TEST(QueryParser, BadInputGivesWarningsNotCrashes) {
   std::string huge(10000, 'a');
   EXPECT_FALSE(parse_query(huge, kNow).warnings.empty());
   std::string many;
-  for (int i = 0; i < 200; ++i) many += "w" + std::to_string(i) + " ";
+  for (int i = 0; i < 200; ++i) {
+    many += 'w';
+    many += std::to_string(i);
+    many += ' ';
+  }
   EXPECT_LE(parse_query(many, kNow).words.size(), 32u);
   std::string nul("re\0act\xff\xfe", 8);
   parse_query(nul, kNow);  // must not crash
