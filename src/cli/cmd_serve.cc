@@ -33,7 +33,7 @@ void register_serve_command(CLI::App& app) {
       }
     }
     http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url);
-    auto built = state.reload_index();
+    auto built = state.reload();
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.index()->document_count(), *built);
     http::ServerOptions server;

@@ -1,44 +1,33 @@
 // The route table: one plain function per page, Request in, Response out. No sockets here:
 // the server (server.h) parses HTTP and calls route(); tests call it directly.
 //
-//   /                 home            /search?q=&page=   results (pkg:NAME redirects)
-//   /pkg:NAME         package page    /package/NAME      301 to /pkg:NAME
-//   /@USER  /~USER    maintainer      /healthz           liveness and data age (JSON)
-//   /robots.txt
+//   GET /                  home page
+//   GET /search?q=&page=   search results (a query naming an existing pkg:NAME → 302)
+//   GET /pkg:NAME          package page (scoped: /pkg:@scope/name)
+//   GET /package/NAME      301 → /pkg:NAME (npm's spelling)
+//   GET /@USER  /~USER     maintainer page (/@scope/name → 301 /pkg:@scope/name)
+//   GET /healthz           200 JSON with data age; 503 when the store cannot be read
+//   GET /robots.txt /favicon.svg
+// Anything else is a 404 page suggesting close package names. HEAD is served like GET
+// (the server drops the body); other methods get 405.
 #pragma once
 
-#include <memory>
-#include <string>
+#include <string_view>
 
-#include "core/time_util.h"
+#include "http/app_state.h"
 #include "http/message.h"
-#include "search/snapshot.h"
-#include "store/store.h"
 
 namespace pkgstats::http {
 
-// What handlers share. The index is swapped atomically; each thread opens its own read-only
-// store connection on first use. Safe for concurrent use.
-class AppState {
- public:
-  AppState(std::string db_path, std::shared_ptr<const Clock> clock, std::string base_url = "");
+// A handler: pure apart from reading `state`; never throws on bad input (it answers 4xx).
+using Handler = Response (*)(const Request& request, AppState& state);
 
-  // Rebuilds the index from the store and publishes it; returns the build time in ms.
-  Result<double> reload_index();
-  std::shared_ptr<const search::Index> index() const { return index_.current(); }
-  // This thread's read-only connection. kStorageError when the file cannot be read.
-  Result<store::Store*> store();
-  TimestampMs now() const { return clock_->now(); }
-  const std::string& base_url() const { return base_url_; }
-  const std::string& db_path() const { return db_path_; }
-
- private:
-  std::string db_path_;
-  std::shared_ptr<const Clock> clock_;
-  std::string base_url_;
-  search::IndexSnapshot index_;
-};
-
+// Answers `request` (whose path and query were filled by parse_target()). The response is
+// not yet finalized: the caller applies finalize_response() (ETag, gzip, security headers).
 Response route(const Request& request, AppState& state);
+
+// The name of the route that serves `path` ("package", "search", ..., "not_found"), for logs
+// and metrics.
+std::string_view route_name(std::string_view path);
 
 }  // namespace pkgstats::http

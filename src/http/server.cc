@@ -22,6 +22,9 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
+// How long shutdown waits for open connections before stopping the event loop.
+constexpr auto kShutdownGrace = std::chrono::seconds(2);
+
 std::atomic<size_t> g_connections{0};
 std::atomic<bool> g_stop_requested{false};  // set by stop_server()
 std::atomic<bool> g_stopping{false};        // the server is draining: no more keep-alive
@@ -135,14 +138,23 @@ Status run_server(AppState& state, const ServerOptions& options) {
   asio::steady_timer grace(ioc), poller(ioc);
   g_stop_requested = false;
   g_stopping = false;
+  // In-flight requests finish; the loop stops once no connection is left or the grace
+  // period is over (idle keep-alive connections are not waited for beyond it).
+  std::function<void(std::chrono::steady_clock::time_point)> drain = [&](auto deadline) {
+    if (g_connections.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      ioc.stop();
+      return;
+    }
+    grace.expires_after(std::chrono::milliseconds(20));
+    grace.async_wait([&, deadline](const beast::error_code&) { drain(deadline); });
+  };
   auto shutdown = [&] {
     if (g_stopping.exchange(true)) return;
     beast::error_code ignored;
     acceptor.close(ignored);
     signals.cancel();
     poller.cancel();
-    grace.expires_after(std::chrono::seconds(2));  // in-flight requests finish meanwhile
-    grace.async_wait([&](const beast::error_code&) { ioc.stop(); });
+    drain(std::chrono::steady_clock::now() + kShutdownGrace);
   };
   signals.async_wait([&](const beast::error_code& e, int) {
     if (!e) shutdown();

@@ -47,10 +47,21 @@ pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-s
 pre{background:var(--panel);padding:.75rem;border-radius:4px;overflow-x:auto}
 .results{list-style:none;padding:0}
 .results li{padding:.75rem 0;border-bottom:1px solid var(--line)}
-.results h2{font-size:1.15rem;margin:0}
+.results h2{font-size:1.15rem;margin:0;display:inline}
+.results p{margin:.2rem 0}
+.results li.exact{border-left:4px solid var(--link);padding-left:.75rem}
+.inline{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+.keywords a{font-size:.9rem;margin-right:.25rem}
+.explain{font-size:.85rem;color:var(--muted)}
+.lead{font-size:1.15rem}
+.install{margin:1rem 0}
+form.big{margin:1rem 0 2rem;flex-wrap:wrap}
+form.big label{width:100%;font-weight:600}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap}
 .tag{display:inline-block;font-size:.8rem;padding:0 .4rem;border:1px solid var(--line);
 border-radius:3px;margin:.1rem .2rem .1rem 0;color:var(--muted)}
-.exact{border-color:var(--link);color:var(--link)}
+.tag.exact{border-color:var(--link);color:var(--link)}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid var(--line)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -84,7 +95,7 @@ void append_header(std::string& out, const PageMeta& meta) {
          "<a class=\"site\" href=\"/\">pkgstats</a>\n";
   if (meta.search_in_header) {
     out += "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
-           "<label for=\"q-header\" class=\"skip\">Search packages</label>\n"
+           "<label for=\"q-header\" class=\"visually-hidden\">Search packages</label>\n"
            "<input id=\"q-header\" type=\"search\" name=\"q\" value=\"";
     append_escaped_html(out, meta.search_text);
     out += "\" placeholder=\"Search packages\" autocomplete=\"off\">\n"

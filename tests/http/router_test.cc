@@ -32,7 +32,7 @@ class RouterTest : public ::testing::Test {
                           "hostile/odd-shapes.packument.json"})
       ASSERT_TRUE(importer.import_file(data(f))) << f;
     state_ = new AppState(dir_ + "/r.db", std::make_shared<FixedClock>(), "https://pkgs.example");
-    ASSERT_TRUE(state_->reload_index().ok());
+    ASSERT_TRUE(state_->reload().ok());
   }
   static void TearDownTestSuite() {
     delete state_;

@@ -1,0 +1,37 @@
+#include "http/app_state.h"
+
+#include <chrono>
+
+namespace pkgstats::http {
+
+AppState::AppState(std::string db_path, std::shared_ptr<const Clock> clock, std::string base_url,
+                   size_t store_connections)
+    : clock_(std::move(clock)),
+      base_url_(std::move(base_url)),
+      pool_(std::move(db_path), store_connections) {
+  index_.publish(search::Index::build({}));
+}
+
+Result<double> AppState::reload() {
+  auto started = std::chrono::steady_clock::now();
+  auto store = pool_.acquire();
+  if (!store) return store.status();
+  auto stats = (*store)->stats();
+  if (!stats) return stats.status();
+  auto docs = (*store)->load_search_documents();
+  if (!docs) return docs.status();
+  index_.publish(search::Index::build(std::move(docs).value()));
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats_ = *stats;
+  }
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+      .count();
+}
+
+store::StoreStats AppState::store_stats() const {
+  std::lock_guard lock(stats_mutex_);
+  return stats_;
+}
+
+}  // namespace pkgstats::http

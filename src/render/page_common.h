@@ -1,0 +1,29 @@
+// Small HTML builders the server-rendered pages (page_*.h) share. Internal to render/.
+//
+// Escaping contract: `text`, `href` and `url` parameters are raw strings and are escaped
+// here for their context; parameters named *_html are trusted markup and inserted as is.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace pkgstats::render {
+
+// <a href="HREF">TEXT</a>, both escaped. `href` must be a URL we built (a site path):
+// packument URLs go through external_link_html() instead.
+std::string link_html(std::string_view href, std::string_view text);
+
+// A packument URL as a link (rel="nofollow ugc noopener") when it is http(s), otherwise as
+// plain escaped text, so javascript:, data: and friends never reach an attribute. "" for "".
+std::string external_link_html(std::string_view url);
+
+// <span class="tag">TEXT</span>
+std::string tag_html(std::string_view text, std::string_view extra_class = "");
+
+// Appends "<dt>LABEL</dt><dd>VALUE</dd>" to a fact list; nothing when `value_html` is empty.
+void append_fact(std::string& out, std::string_view label, std::string_view value_html);
+
+// The first `max_bytes` of `text`, cut at a UTF-8 character boundary, with "…" when cut.
+std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
+
+}  // namespace pkgstats::render
