@@ -65,7 +65,7 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
   }
   append_fact(out, "Created", when_html(site, p.created));
   std::string keywords;
-  for (const auto& k : p.keywords) keywords += link_html(search_path("keywords:" + k), k) + " ";
+  for (const auto& k : p.keywords) (keywords += keyword_html(k)) += ' ';
   append_fact(out, "Keywords", keywords);
   out += "</dl>\n";
 }
@@ -165,7 +165,7 @@ std::string render_package_page(const SiteContext& site, const PackagePageData& 
   append_versions(main, p);
   if (!p.readme_html.empty())
     main += "<section aria-labelledby=\"readme\" class=\"readme\"><h2 id=\"readme\">README</h2>\n" +
-            p.readme_html + "\n</section>\n";  // sanitised at ingest: inserted as is
+            demote_headings(p.readme_html, 2) + "\n</section>\n";  // sanitised at ingest
   main += "</article>\n";
   PageMeta meta;
   meta.title = p.name;

@@ -21,7 +21,8 @@ struct PackagePageData {
 // A whole HTML document: name, latest version and its date, deprecation banner, description,
 // install command, facts (downloads, maintainers, author, license, links, dependents),
 // downloads chart, dependencies, recent versions, and the stored README HTML (sanitised at
-// ingest, inserted as is). Every packument string is escaped; only http(s) URLs become
+// ingest; inserted as is except that its headings move down two levels, under the page's
+// h1 and the README h2). Every packument string is escaped; only http(s) URLs become
 // links. Pure; renders well under a millisecond for real packages.
 std::string render_package_page(const SiteContext& site, const PackagePageData& data);
 

@@ -24,11 +24,11 @@ void append_hit(std::string& out, const SiteContext& site, const search::SearchH
     std::size_t shown = 0;
     for (const auto& k : d.keywords) {
       if (shown++ == 8) break;
-      out += link_html(search_path("keywords:" + k), k) + " ";
+      (out += keyword_html(k)) += ' ';
     }
     out += "</p>";
   }
-  out += "<p class=\"muted\">" + format_compact_count(d.monthly_downloads) + " downloads/month";
+  out += "<p class=\"muted\">" + monthly_downloads_text(d.monthly_downloads);
   if (d.published > 0)
     out += " · published " + time_element(d.published) + " (" + format_age(site.now, d.published) + ")";
   out += "</p>";

@@ -1,0 +1,85 @@
+// Shared by the HTTP tests: a fixed clock, a temporary store filled from tests/data, and a
+// request helper that goes through parse_target(), route() and finalize_response() exactly
+// as the server does (minus the socket).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/time_util.h"
+#include "http/app_state.h"
+#include "http/response_policy.h"
+#include "http/router.h"
+#include "http/url.h"
+#include "ingest/importer.h"
+
+namespace pkgstats::http::testing {
+
+// 2026-11-28T00:00:00Z, so "N days ago" in pages never changes.
+class FixedClock final : public Clock {
+ public:
+  TimestampMs now() const override { return *parse_iso8601("2026-11-28T00:00:00Z"); }
+};
+
+inline std::string test_data(const std::string& relative) {
+  return std::string(PKGSTATS_TEST_DATA) + "/" + relative;
+}
+
+// The packuments every HTTP test store holds (real ones and the hostile ones).
+inline const std::vector<std::string>& fixture_packuments() {
+  static const std::vector<std::string> files = {
+      "packuments/express.full.json.gz", "packuments/@babel__core.full.json.gz",
+      "packuments/left-pad.full.json.gz", "packuments/leftpad.full.json.gz",
+      "packuments/chalk.full.json.gz",   "hostile/xss-demo.packument.json",
+      "hostile/odd-shapes.packument.json", "hostile/unpublished.packument.json"};
+  return files;
+}
+
+// A fresh directory under /tmp, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/pkgstats-http-XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Creates `db_path` and imports the fixture packuments into it.
+inline void build_fixture_store(const std::string& db_path) {
+  auto store = store::Store::open(db_path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ingest::Importer importer(**store, nullptr);
+  for (const auto& file : fixture_packuments())
+    ASSERT_TRUE(importer.import_file(test_data(file)).ok()) << file;
+}
+
+inline Request make_request(const std::string& target, const std::string& method = "GET") {
+  Request request;
+  request.method = method;
+  request.target = target;
+  EXPECT_TRUE(parse_target(target, request).is_ok()) << target;
+  return request;
+}
+
+// GET `target` through the router and the response policy.
+inline Response get(AppState& state, const std::string& target, const std::string& if_none_match = "",
+                    const std::string& accept_encoding = "") {
+  Request request = make_request(target);
+  request.if_none_match = if_none_match;
+  request.accept_encoding = accept_encoding;
+  Response response = route(request, state);
+  finalize_response(request, response);
+  return response;
+}
+
+}  // namespace pkgstats::http::testing
