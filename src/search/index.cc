@@ -22,6 +22,9 @@ constexpr float kPrefixFactor = 0.75f;
 constexpr float kPopularityWeight = 2.0f;
 constexpr float kFreshnessBonus = 0.3f;
 constexpr TimestampMs kFreshMs = 365LL * 86400000;
+// A term or name whose best package has fewer monthly downloads than 10^6 may be a typo of a
+// popular one: its typo variants are looked up too.
+constexpr float kPopularTermLog10 = 6.0f;
 
 // Builds postings from (term, doc) pairs; terms already renumbered in sorted order.
 Postings make_postings(std::vector<std::pair<uint32_t, uint32_t>>& pairs, size_t term_count) {
@@ -209,8 +212,12 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
   std::vector<TermMatch> matches;
-  if (auto exact = compact_.find(key)) matches.push_back({*exact, 0});
-  else compact_.find_fuzzy(key, typo_budget(key.size()), kNameCandidates, matches);
+  // Typo variants are looked up when the letters name no package, or only an obscure one
+  // (typosquats such as "expresss" must not hide "express").
+  auto exact = compact_.find(key);
+  if (exact) matches.push_back({*exact, 0});
+  if (!exact || !is_popular(compact_docs_, *exact))
+    compact_.find_fuzzy(key, typo_budget(key.size()), kNameCandidates, matches);
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       s.touch(d);
@@ -249,27 +256,34 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
         }
       });
     };
-    auto add_term = [&](TermId term, float factor) {
+    // Descriptions are the largest postings: a stopword ("for") or an unfinished last word
+    // ("fo" -> "for", "form", ...) is matched against names and keywords only.
+    const bool topic_query = std::any_of(q.words.begin(), q.words.end(), [](auto& w) { return !is_stopword(w); });
+    const bool stop = topic_query && is_stopword(word);
+    auto add_term = [&](TermId term, float factor, bool descriptions) {
       add(in_name_, term, kNameWeight * factor);
       add(in_keywords_, term, kKeywordWeight * factor);
-      add(in_description_, term, kDescriptionWeight * factor);
+      if (descriptions) add(in_description_, term, kDescriptionWeight * factor);
     };
     fuzzy.clear();
     // A word the vocabulary knows is taken as typed; only unknown words are typo-corrected
     // (a typo walk costs more than all the rest of a query).
-    if (auto exact = terms_.find(word)) fuzzy.push_back({*exact, 0});
-    else terms_.find_fuzzy(word, typo_budget(word.size()), kFuzzyTermsPerWord, fuzzy);
+    auto exact = terms_.find(word);
+    if (exact) fuzzy.push_back({*exact, 0});
+    if (!exact || !(is_popular(in_name_, *exact) || is_popular(in_keywords_, *exact) ||
+                    is_popular(in_description_, *exact)))
+      terms_.find_fuzzy(word, typo_budget(word.size()), kFuzzyTermsPerWord, fuzzy);
     std::string stemmed = stem(word);
     if (stemmed != word)
       if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
-    for (const auto& m : fuzzy) add_term(m.term, kTypoFactor[std::min<int>(m.distance, 2)]);
+    for (const auto& m : fuzzy) add_term(m.term, kTypoFactor[std::min<int>(m.distance, 2)], !stop);
     // The last word may be unfinished: search as you type.
     if (i + 1 == q.words.size() && word.size() >= 2) {
       prefixed.clear();
       auto [first, last] = terms_.prefix_range(word);
       terms_.best_in_range(first, last, kPrefixTermsPerWord, prefixed);
       for (TermId t : prefixed)
-        if (terms_.term(t) != word) add_term(t, kPrefixFactor);
+        if (terms_.term(t) != word) add_term(t, kPrefixFactor, false);
     }
     for (uint32_t d : s.word_touched) {
       s.touch(d);
@@ -277,6 +291,12 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
       s.words_score[d] += s.word_best[d];
     }
   }
+}
+
+bool Index::is_popular(const Postings& postings, uint32_t term) const {
+  // Postings ascend by document id, which is popularity order: the first is the most popular.
+  return postings.offsets[term] < postings.offsets[term + 1] &&
+         popularity_[postings.docs[postings.offsets[term]]] >= kPopularTermLog10;
 }
 
 bool Index::passes_filters(const SearchDocument& d, const ParsedQuery& q) const {

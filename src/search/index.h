@@ -46,6 +46,8 @@ class Index final : public SearchEngine {
   void match_names(const ParsedQuery& q, Scratch& s) const;
   void match_words(const ParsedQuery& q, Scratch& s) const;
   bool passes_filters(const SearchDocument& d, const ParsedQuery& q) const;
+  // Does the most popular document of `term` have at least 10^6 monthly downloads?
+  bool is_popular(const Postings& postings, uint32_t term) const;
 
   std::vector<SearchDocument> docs_;        // by popularity
   std::vector<float> popularity_;           // log10(monthly downloads + 1)
