@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/limits.h"
@@ -47,7 +48,44 @@ Response error_for(const beast::error_code& ec) {
   return plain_error(400, "malformed request");
 }
 
-asio::awaitable<void> session(tcp::socket socket, AppState& state) {
+// Counts a live object in `counter` for as long as it exists; move-only, so a coroutine can
+// own one (its frame is destroyed, and the count dropped, even when the io_context is torn
+// down with the coroutine suspended).
+class CountedSlot {
+ public:
+  explicit CountedSlot(std::atomic<size_t>& counter) : counter_(&counter) { ++*counter_; }
+  CountedSlot(CountedSlot&& other) noexcept : counter_(std::exchange(other.counter_, nullptr)) {}
+  CountedSlot& operator=(CountedSlot&&) = delete;
+  ~CountedSlot() {
+    if (counter_) --*counter_;
+  }
+
+ private:
+  std::atomic<size_t>* counter_;
+};
+
+std::atomic<size_t> g_busy{0};  // connections between a parsed request and its written response
+
+Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Request& req,
+                 AppState& state) {
+  const auto& msg = parser.get();
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
+  req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
+  if (req.target.size() > limits::kMaxHttpTargetBytes) return plain_error(414, "request target too long");
+  if (auto s = parse_target(req.target, req); !s) return plain_error(400, s.message());
+  try {
+    return route(req, state);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pkgstats: handler error on %s: %s\n", req.target.c_str(), e.what());
+    return plain_error(500, "internal error");
+  }
+}
+
+// One connection: read a request (Beast's parser, with our limits), answer it, repeat while
+// keep-alive lasts. Runs on the connection's strand.
+asio::awaitable<void> session(tcp::socket socket, AppState& state, CountedSlot) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(limits::kMaxHttpHeaderBytes + limits::kMaxHttpBodyBytes);
   for (size_t served = 0; served < limits::kMaxHttpRequestsPerConnection; ++served) {
@@ -60,49 +98,27 @@ asio::awaitable<void> session(tcp::socket socket, AppState& state) {
     if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
       break;
+    CountedSlot busy(g_busy);
     Request req;
-    Response res;
-    bool keep_alive = false;
-    unsigned version = 11;
-    bool head = false;
-    if (ec) {
-      res = error_for(ec);
-    } else {
-      auto& msg = parser.get();
-      version = msg.version();
-      keep_alive = msg.keep_alive();
-      req.method = std::string(msg.method_string());
-      head = req.method == "HEAD";
-      req.target = std::string(msg.target());
-      req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
-      req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
-      if (req.target.size() > limits::kMaxHttpTargetBytes) {
-        res = plain_error(414, "request target too long");
-      } else if (auto s = parse_target(req.target, req); !s) {
-        res = plain_error(400, s.message());
-      } else {
-        try {
-          res = route(req, state);
-        } catch (const std::exception& e) {
-          std::fprintf(stderr, "pkgstats: handler error on %s: %s\n", req.target.c_str(), e.what());
-          res = plain_error(500, "internal error");
-        }
-      }
-    }
+    Response res = ec ? error_for(ec) : respond(parser, req, state);
+    const bool keep_alive = !ec && parser.get().keep_alive() && !g_stopping.load();
+    const unsigned version = ec ? 11 : parser.get().version();
     finalize_response(req, res);
     stream.expires_after(std::chrono::seconds(limits::kHttpReadTimeoutSeconds));
-    auto out = to_beast(res, version, keep_alive && !ec, head);
+    auto out = to_beast(res, version, keep_alive, req.method == "HEAD");
     auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
-    if (wec || !keep_alive || ec || g_stopping.load()) break;
+    if (wec || !keep_alive) break;
   }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  --g_connections;
 }
 
 asio::awaitable<void> listen(tcp::acceptor& acceptor, AppState& state) {
+  auto& ioc = static_cast<asio::io_context&>(acceptor.get_executor().context());
   while (acceptor.is_open()) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    // Each connection gets its own strand: its coroutine never runs on two threads at once.
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc),
+                                                       asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (!acceptor.is_open()) break;
       continue;
@@ -112,8 +128,9 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, AppState& state) {
       socket.close(ignored);  // over the limit: refuse rather than queue without bound
       continue;
     }
-    ++g_connections;
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), state), asio::detached);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, session(std::move(socket), state, CountedSlot(g_connections)),
+                   asio::detached);
   }
 }
 
@@ -138,10 +155,11 @@ Status run_server(AppState& state, const ServerOptions& options) {
   asio::steady_timer grace(ioc), poller(ioc);
   g_stop_requested = false;
   g_stopping = false;
-  // In-flight requests finish; the loop stops once no connection is left or the grace
-  // period is over (idle keep-alive connections are not waited for beyond it).
+  // In-flight requests finish (their responses say Connection: close); the loop stops once
+  // none is left or the grace period is over. Idle keep-alive connections and requests still
+  // arriving are not waited for: they are closed when the io_context goes.
   std::function<void(std::chrono::steady_clock::time_point)> drain = [&](auto deadline) {
-    if (g_connections.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    if (g_busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
       ioc.stop();
       return;
     }
