@@ -32,8 +32,11 @@ void register_serve_command(CLI::App& app) {
         if (auto s = ingest::import_embedded_demo(*store, &progress); !s) fail(s.message());
       }
     }
-    http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url);
-    auto built = state.reload();
+    while (opts->base_url.ends_with('/')) opts->base_url.pop_back();
+    // One idle read-only connection per I/O thread, plus one for the start-up index build.
+    http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url,
+                         static_cast<size_t>(opts->threads) + 1);
+    auto built = state.reload();  // reads every search document and builds the index
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.index()->document_count(), *built);
     http::ServerOptions server;
@@ -45,6 +48,7 @@ void register_serve_command(CLI::App& app) {
       std::fflush(stdout);
     };
     if (auto s = http::run_server(state, server); !s) fail(s.message());
+    std::fprintf(stderr, "pkgstats: stopped\n");
   });
 }
 

@@ -26,6 +26,9 @@ using tcp = asio::ip::tcp;
 // How long shutdown waits for open connections before stopping the event loop.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
 
+// Bytes read at once while waiting on an idle keep-alive connection.
+constexpr std::size_t kFirstReadBytes = 2048;
+
 std::atomic<size_t> g_connections{0};
 std::atomic<bool> g_stop_requested{false};  // set by stop_server()
 std::atomic<bool> g_stopping{false};        // the server is draining: no more keep-alive
@@ -92,8 +95,16 @@ asio::awaitable<void> session(tcp::socket socket, AppState& state, CountedSlot) 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(limits::kMaxHttpHeaderBytes);
     parser.body_limit(limits::kMaxHttpBodyBytes);
-    stream.expires_after(std::chrono::seconds(served == 0 ? limits::kHttpReadTimeoutSeconds
-                                                          : limits::kHttpIdleTimeoutSeconds));
+    if (served > 0 && buffer.size() == 0) {
+      // Keep-alive: wait up to the idle timeout for the next request's first bytes...
+      stream.expires_after(std::chrono::seconds(limits::kHttpIdleTimeoutSeconds));
+      auto [idle_ec, got] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes),
+                                                            asio::as_tuple(asio::use_awaitable));
+      if (idle_ec) break;
+      buffer.commit(got);
+    }
+    // ...then the whole request must arrive within the read timeout (bounds slowloris).
+    stream.expires_after(std::chrono::seconds(limits::kHttpReadTimeoutSeconds));
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)

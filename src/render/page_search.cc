@@ -48,9 +48,10 @@ std::string summary_line(const SearchPageData& data) {
                     format_count(static_cast<int64_t>(r.total)) +
                     (r.total == 1 ? " package" : " packages");
   if (!r.hits.empty() && r.total > data.page_size) {
-    std::size_t first = (data.page - 1) * data.page_size + 1;
-    out += ", showing " + format_count(static_cast<int64_t>(first)) + "–" +
-           format_count(static_cast<int64_t>(first + r.hits.size() - 1));
+    const auto first = static_cast<int64_t>((data.page - 1) * data.page_size + 1);
+    const auto last = first + static_cast<int64_t>(r.hits.size()) - 1;
+    out += ", showing " + format_count(first);
+    if (last > first) out += "–" + format_count(last);
   }
   return out + " (" + took + ").</p>\n";
 }

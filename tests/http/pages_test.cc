@@ -163,9 +163,31 @@ TEST_F(PagesTest, GoldenPackages) {
   expect_golden("package-left-pad.html", render::render_package_page(site(), left_pad));
 }
 
+// The search goldens pin the page, not the ranking (the engine has its own tests): their
+// responses are written out by hand from the indexed documents.
 TEST_F(PagesTest, GoldenSearch) {
-  expect_golden("search-pad.html", render::render_search_page(site(), search_data("pad")));
-  auto empty = search_data("zzzqqqxxx");
+  render::SearchPageData data;
+  data.query = "left-pad";
+  data.response.total = 2;
+  data.response.took_us = 1234;
+  for (const char* name : {"leftpad", "left-pad"}) {  // the exact match must still come first
+    const SearchDocument* doc = (*index_)->find(name);
+    ASSERT_NE(doc, nullptr) << name;
+    data.response.hits.push_back({doc, 1.0, std::string_view(name) == "left-pad", {}});
+  }
+  expect_golden("search-left-pad.html", render::render_search_page(site(), data));
+
+  render::SearchPageData second_page = data;
+  second_page.page = 2;
+  second_page.page_size = 1;
+  second_page.response.total = 3;
+  second_page.response.hits.resize(1);
+  second_page.response.warnings = {"Unknown qualifier frobnicate: (known: keywords, license, ...)"};
+  expect_golden("search-paged-with-warning.html", render::render_search_page(site(), second_page));
+
+  render::SearchPageData empty;
+  empty.query = "zzzqqqxxx";
+  empty.response.took_us = 1234;
   expect_golden("search-none.html", render::render_search_page(site(), empty));
 }
 

@@ -94,7 +94,7 @@ TEST_F(RouterTest, SearchResults) {
 
 TEST_F(RouterTest, SearchTypoAndNoResults) {
   EXPECT_TRUE(contains(get("/search?q=expres"), "/pkg:express"));
-  auto none = get("/search?q=zzzqqqxxx");
+  auto none = get("/search?q=keywords%3Ano-such-keyword-anywhere");
   EXPECT_EQ(none.status, 200);
   EXPECT_TRUE(contains(none, "No package matches"));
 }
