@@ -60,8 +60,12 @@ void TerminalProgress::draw(bool final_line) {
   if (total_) {
     double frac = std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_));
     int filled = static_cast<int>(frac * 30);
-    bar = "[" + std::string(filled, '#') + std::string(30 - filled, '-') + "] " +
-          std::to_string(static_cast<int>(frac * 100)) + "% ";
+    bar.assign(1, '[');
+    bar.append(static_cast<size_t>(filled), '#');
+    bar.append(static_cast<size_t>(30 - filled), '-');
+    bar += "] ";
+    bar += std::to_string(static_cast<int>(frac * 100));
+    bar += "% ";
   }
   std::fprintf(out_, "\r\033[K%s %s%s", label_.c_str(), bar.c_str(), stats);
   if (final_line) std::fputc('\n', out_);

@@ -125,14 +125,26 @@ struct Vocabulary::FuzzyWalk {
 
   uint8_t* row(size_t d) { return rows.data() + d * width; }
 
-  // Fills row d+1 for byte `c` at depth d of `term`; returns the row minimum.
+  // Fills row d+1 for byte `c` at depth d of `term`; returns the row minimum. Only the band
+  // |row - column| <= max_distance is computed (cells outside it exceed the budget anyway);
+  // the cells just outside the band are set to max_distance + 1 for the next row to read.
   int step(size_t d, std::string_view term) {
     const uint8_t* prev = row(d);
     uint8_t* cur = row(d + 1);
     const char c = term[d];
-    cur[0] = static_cast<uint8_t>(d + 1);
-    int best = cur[0];
-    for (size_t j = 1; j < width; ++j) {
+    const size_t k = static_cast<size_t>(max_distance);
+    const uint8_t over = static_cast<uint8_t>(max_distance + 1);
+    size_t lo = d + 1 > k ? d + 1 - k : 0;
+    const size_t hi = std::min(width - 1, d + 1 + k);
+    int best = over;
+    if (lo == 0) {
+      cur[0] = static_cast<uint8_t>(std::min<size_t>(d + 1, 255));
+      best = cur[0];
+      lo = 1;
+    } else {
+      cur[lo - 1] = over;
+    }
+    for (size_t j = lo; j <= hi; ++j) {
       int cost = word[j - 1] == c ? 0 : 1;
       int value = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
       if (d >= 1 && j >= 2 && word[j - 1] == term[d - 1] && word[j - 2] == c)
@@ -140,6 +152,7 @@ struct Vocabulary::FuzzyWalk {
       cur[j] = static_cast<uint8_t>(std::min(value, 255));
       best = std::min(best, value);
     }
+    if (hi + 1 < width) cur[hi + 1] = over;
     return best;
   }
 
@@ -151,7 +164,9 @@ struct Vocabulary::FuzzyWalk {
       if (d + 1 > word.size() + static_cast<size_t>(max_distance)) return;
       if (step(d, term) > max_distance) return;
     }
-    if (term.size() == end && row(end)[width - 1] <= max_distance)
+    // The last cell is only valid inside the band: |term length - word length| <= budget.
+    const size_t wlen = width - 1, k = static_cast<size_t>(max_distance);
+    if (term.size() == end && end + k >= wlen && wlen + k >= end && row(end)[wlen] <= max_distance)
       out.push_back({v.term_lo_[node], row(end)[width - 1]});
     for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) visit(c);
   }

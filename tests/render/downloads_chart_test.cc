@@ -47,7 +47,7 @@ TEST(DownloadsChart, AccessibleWellFormedSvg) {
 
 TEST(DownloadsChart, BoundedOutputAndEmptyData) {
   std::vector<ChartSeries> many;
-  for (int i = 0; i < 8; ++i) many.push_back({"p" + std::to_string(i), ramp(16000, 4000, i)});
+  for (int i = 0; i < 8; ++i) many.push_back({std::string(1, 'p').append(std::to_string(i)), ramp(16000, 4000, i)});
   std::string svg = render_downloads_chart(many, {.width = 400, .height = 240, .weekly = true, .title = "many"});
   EXPECT_TRUE(well_formed(svg));
   EXPECT_LT(svg.size(), 60000u);  // 5 series × ≤ 336 points, not 8 × 4000
