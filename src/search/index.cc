@@ -137,8 +137,11 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   index->docs_ = std::move(documents);
   const auto& docs = index->docs_;
   index->popularity_.reserve(docs.size());
-  for (const auto& d : docs)
+  for (const auto& d : docs) {
     index->popularity_.push_back(static_cast<float>(std::log10(std::max<int64_t>(d.monthly_downloads, 0) + 1.0)));
+    index->deprecated_.push_back(d.deprecated);
+    index->published_.push_back(d.published);
+  }
 
   TermTable compact, terms;
   std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs;
@@ -197,6 +200,7 @@ size_t Index::memory_bytes() const {
     for (const auto& m : d.maintainers) bytes += sizeof(m) + m.capacity();
   }
   bytes += by_folded_name_.size() * (sizeof(std::string) + 32 + 16);
+  bytes += deprecated_.capacity() + published_.capacity() * sizeof(TimestampMs);
   return bytes + compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
          in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes();
 }
@@ -367,16 +371,16 @@ SearchResponse Index::search(const SearchRequest& request) const {
     if (!is_stopword(q.words[i])) topic_mask |= 1u << i;
   if (topic_mask == 0) topic_mask = q.words.size() >= 32 ? ~0u : (1u << q.words.size()) - 1;
   const size_t n_words = std::max(__builtin_popcount(topic_mask), 1);
+  const bool filtered = q.has_filters();
   for (uint32_t d : s.touched) {
-    const SearchDocument& doc = docs_[d];
-    if (!passes_filters(doc, q)) continue;
+    if (filtered && !passes_filters(docs_[d], q)) continue;
     float coverage = static_cast<float>(__builtin_popcount(s.words_mask[d] & topic_mask)) / n_words;
     float rel = s.words_score[d] * coverage * coverage;
     if (s.tier[d] == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(s.name_typos[d], 2)];
     else if (s.name_prefix[d] && s.tier[d] == 0) rel += kNameWeight * n_words * kPrefixFactor;
     rel += kPopularityWeight * popularity_[d] * (s.tier[d] || s.name_prefix[d] ? 1.0f : coverage);
-    if (doc.published && now - doc.published < kFreshMs) rel += kFreshnessBonus;
-    bool sinks = doc.deprecated && !q.deprecated.has_value() && s.tier[d] < 2;
+    if (published_[d] && now - published_[d] < kFreshMs) rel += kFreshnessBonus;
+    bool sinks = deprecated_[d] && !q.deprecated.has_value() && s.tier[d] < 2;
     ranked.push_back({d, s.tier[d], sinks, rel});
   }
   r.total = ranked.size();

@@ -51,6 +51,9 @@ class Index final : public SearchEngine {
 
   std::vector<SearchDocument> docs_;        // by popularity
   std::vector<float> popularity_;           // log10(monthly downloads + 1)
+  // Hot per-document facts kept apart from docs_ so ranking does not touch whole documents.
+  std::vector<uint8_t> deprecated_;
+  std::vector<TimestampMs> published_;
   std::unordered_map<std::string, uint32_t> by_folded_name_;
   Vocabulary compact_;                      // compact name keys
   Postings compact_docs_;
