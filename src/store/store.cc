@@ -34,6 +34,30 @@ Store::~Store() = default;
 
 namespace {
 
+// A package row with its latest version's flags: the columns read_summary() expects.
+constexpr const char* kSummarySelect =
+    "SELECT p.id, p.name, p.latest, p.description, p.author_name, p.license, "
+    "p.monthly_downloads, p.modified, v.published, v.deprecated, v.has_types, v.module "
+    "FROM packages p LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest";
+
+// The SearchDocument of the current row of a kSummarySelect query (keywords, maintainers and
+// dependents are filled by the caller when it needs them).
+SearchDocument read_summary(const Statement& q) {
+  SearchDocument d;
+  d.name = q.column_text(1);
+  d.version = q.column_text(2);
+  d.description = q.column_text(3);
+  d.author = q.column_text(4);
+  d.license = q.column_text(5);
+  d.monthly_downloads = q.column_int(6);
+  d.modified = q.column_int(7);
+  d.published = q.column_int(8);
+  d.deprecated = !q.column_view(9).empty();
+  d.has_types = q.column_int(10) != 0;
+  d.module = static_cast<ModuleKind>(q.column_int(11));
+  return d;
+}
+
 Status step_error(Statement& stmt) {
   return stmt.status().is_ok() ? Status::ok() : stmt.status();
 }
@@ -134,27 +158,11 @@ Result<StoreStats> Store::stats() {
 Result<std::vector<SearchDocument>> Store::load_search_documents() {
   std::vector<SearchDocument> docs;
   std::unordered_map<int64_t, size_t> index_of;
-  auto q = db_.prepare(
-      "SELECT p.id, p.name, p.latest, p.description, p.author_name, p.license, "
-      "p.monthly_downloads, p.modified, v.published, v.deprecated, v.has_types, v.module "
-      "FROM packages p LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
-      "WHERE p.unpublished = 0");
+  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.unpublished = 0");
   if (!q) return q.status();
   while (q->step()) {
-    SearchDocument d;
-    d.name = q->column_text(1);
-    d.version = q->column_text(2);
-    d.description = q->column_text(3);
-    d.author = q->column_text(4);
-    d.license = q->column_text(5);
-    d.monthly_downloads = q->column_int(6);
-    d.modified = q->column_int(7);
-    d.published = q->column_int(8);
-    d.deprecated = !q->column_view(9).empty();
-    d.has_types = q->column_int(10) != 0;
-    d.module = static_cast<ModuleKind>(q->column_int(11));
     index_of.emplace(q->column_int(0), docs.size());
-    docs.push_back(std::move(d));
+    docs.push_back(read_summary(*q));
   }
   if (auto s = step_error(*q); !s) return s;
 
@@ -196,11 +204,7 @@ Result<std::vector<std::string>> Store::packages_by_maintainer(std::string_view 
 }
 
 Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string> names) {
-  auto q = db_.prepare(
-      "SELECT p.name, p.latest, p.description, p.author_name, p.license, p.monthly_downloads, "
-      "p.modified, v.published, v.deprecated, v.has_types, v.module "
-      "FROM packages p LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
-      "WHERE p.name = ?");
+  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.name = ?");
   if (!q) return q.status();
   std::vector<SearchDocument> out;
   for (const auto& name : names) {
@@ -210,19 +214,7 @@ Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string
       if (auto s = step_error(*q); !s) return s;
       continue;
     }
-    SearchDocument d;
-    d.name = q->column_text(0);
-    d.version = q->column_text(1);
-    d.description = q->column_text(2);
-    d.author = q->column_text(3);
-    d.license = q->column_text(4);
-    d.monthly_downloads = q->column_int(5);
-    d.modified = q->column_int(6);
-    d.published = q->column_int(7);
-    d.deprecated = !q->column_view(8).empty();
-    d.has_types = q->column_int(9) != 0;
-    d.module = static_cast<ModuleKind>(q->column_int(10));
-    out.push_back(std::move(d));
+    out.push_back(read_summary(*q));
   }
   return out;
 }
