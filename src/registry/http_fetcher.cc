@@ -1,0 +1,168 @@
+// CurlFetcher: HttpFetcher on libcurl's easy interface.
+#include "registry/http_fetcher.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+namespace pkgstats::registry {
+
+std::string HttpResponse::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+namespace {
+
+std::once_flag g_curl_init;
+
+struct BodySink {
+  std::string* body;
+  std::size_t cap;
+  bool too_large = false;
+};
+
+size_t write_body(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t n = size * count;
+  if (sink->body->size() + n > sink->cap) {
+    sink->too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, n);
+  return n;
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Response headers of the last request (after redirects), via curl's own header API.
+std::map<std::string, std::string> collect_headers(CURL* curl) {
+  std::map<std::string, std::string> out;
+  curl_header* prev = nullptr;
+  while (curl_header* h = curl_easy_nextheader(curl, CURLH_HEADER, -1, prev)) {
+    out[lower(h->name)] = h->value;
+    prev = h;
+  }
+  return out;
+}
+
+Status status_from_curl(CURLcode code, const char* error_buffer, const std::string& url) {
+  std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+  std::string what = url + ": " + detail;
+  switch (code) {
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return Status::invalid(what);
+    case CURLE_FILESIZE_EXCEEDED:
+      return Status::too_large(what);
+    default:
+      return Status::unavailable(what);
+  }
+}
+
+}  // namespace
+
+CurlFetcher::CurlFetcher(CurlOptions options) : options_(std::move(options)) {
+  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (options_.max_concurrent_requests == 0) options_.max_concurrent_requests = 1;
+}
+
+CurlFetcher::~CurlFetcher() {
+  for (void* h : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(h));
+}
+
+void* CurlFetcher::acquire_handle() {
+  std::unique_lock lock(mutex_);
+  available_.wait(lock, [&] { return in_flight_ < options_.max_concurrent_requests; });
+  ++in_flight_;
+  if (!idle_handles_.empty()) {
+    void* h = idle_handles_.back();
+    idle_handles_.pop_back();
+    return h;
+  }
+  lock.unlock();
+  return curl_easy_init();
+}
+
+void CurlFetcher::release_handle(void* handle) {
+  {
+    std::lock_guard lock(mutex_);
+    --in_flight_;
+    if (handle) idle_handles_.push_back(handle);
+  }
+  available_.notify_one();
+}
+
+Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
+  CURL* curl = static_cast<CURL*>(acquire_handle());
+  if (!curl) {
+    release_handle(nullptr);
+    return Status::internal("curl_easy_init failed");
+  }
+  struct Release {
+    CurlFetcher* self;
+    CURL* curl;
+    ~Release() { self->release_handle(curl); }
+  } release{this, curl};
+
+  curl_easy_reset(curl);  // keeps the connection cache: the point of reusing handles
+  HttpResponse response;
+  BodySink sink{&response.body, request.max_body_bytes};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  auto add_header = [&](const std::string& line) {
+    headers.reset(curl_slist_append(headers.release(), line.c_str()));
+  };
+  for (const auto& h : request.headers) add_header(h);
+  if (!request.if_none_match.empty()) add_header("If-None-Match: " + request.if_none_match);
+
+  const auto total = request.total_timeout.count() > 0 ? request.total_timeout
+                                                       : options_.total_timeout;
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl can decode
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_second);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
+  // Refuses a declared Content-Length past the cap before any byte of the body arrives; the
+  // write callback enforces the cap on the decoded bytes.
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(request.max_body_bytes));
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+
+  CURLcode code = curl_easy_perform(curl);
+  if (sink.too_large) {
+    return Status::too_large(request.url + ": body exceeds " +
+                             std::to_string(request.max_body_bytes) + " bytes");
+  }
+  if (code != CURLE_OK) return status_from_curl(code, error_buffer, request.url);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  response.headers = collect_headers(curl);
+  return response;
+}
+
+}  // namespace pkgstats::registry

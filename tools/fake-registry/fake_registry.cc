@@ -1,0 +1,505 @@
+// FakeRegistry: a blocking Boost.Beast server, one thread per connection, keep-alive.
+#include "fake_registry.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <filesystem>
+#include <list>
+
+#include "core/file_reader.h"
+
+namespace pkgstats::fake_registry {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using json = nlohmann::json;
+
+const char* fault_name(Fault fault) {
+  switch (fault) {
+    case Fault::kNone: return "none";
+    case Fault::kServerError: return "500";
+    case Fault::kTooManyRequests: return "429+Retry-After";
+    case Fault::kServiceUnavailable: return "503+Retry-After";
+    case Fault::kResetMidBody: return "reset mid-body";
+    case Fault::kStallBody: return "stalled body";
+    case Fault::kTruncatedJson: return "truncated JSON";
+    case Fault::kHtmlInsteadOfJson: return "HTML instead of JSON";
+    case Fault::kHugeDocument: return "huge document";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr Day kFirstDataDay = 16445;  // 2015-01-10
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> query_params(std::string_view query) {
+  std::map<std::string, std::string> out;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto piece = query.substr(0, amp);
+    auto eq = piece.find('=');
+    if (eq != std::string_view::npos) {
+      out[percent_decode(piece.substr(0, eq))] = percent_decode(piece.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+uint64_t fnv(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string seq_text(int64_t seq, bool opaque) {
+  if (!opaque) return std::to_string(seq);
+  return std::to_string(seq) + "-g1AAAA" + std::to_string(fnv(std::to_string(seq)) % 100000);
+}
+
+int64_t seq_from_text(const std::string& text) {
+  try {
+    return text.empty() ? 0 : std::stoll(text);  // "12-g1AA.." -> 12
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // namespace
+
+int64_t FakeRegistry::downloads_for(const std::string& name, Day day) {
+  return static_cast<int64_t>((fnv(name) ^ (static_cast<uint64_t>(day) * 2654435761ull)) % 5000);
+}
+
+struct FakeRegistry::Impl {
+  FakeRegistry* self;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::thread accept_thread;
+  std::atomic<bool> stopping{false};
+
+  mutable std::mutex mutex;  // guards everything below
+  std::condition_variable stop_cv;
+  std::map<std::string, std::string> packuments;
+  std::vector<FeedChange> feed;
+  int64_t next_seq = 1;
+  std::map<std::string, std::pair<Fault, int>> armed;  // route key -> (fault, remaining)
+  double random_fault_rate = 0;
+  std::mt19937_64 rng{1};
+  std::vector<std::string> log;
+  std::list<std::shared_ptr<tcp::socket>> sockets;
+  std::list<std::thread> connection_threads;
+
+  Fault take_fault(const std::string& key) {
+    std::lock_guard lock(mutex);
+    if (auto it = armed.find(key); it != armed.end() && it->second.second > 0) {
+      --it->second.second;
+      self->faults_served_++;
+      return it->second.first;
+    }
+    if (random_fault_rate > 0 &&
+        std::uniform_real_distribution<double>(0, 1)(rng) < random_fault_rate) {
+      static constexpr Fault kinds[] = {Fault::kServerError, Fault::kTooManyRequests,
+                                        Fault::kServiceUnavailable, Fault::kResetMidBody};
+      self->faults_served_++;
+      return kinds[std::uniform_int_distribution<int>(0, 3)(rng)];
+    }
+    return Fault::kNone;
+  }
+
+  // Writes a 200 header declaring `declared` body bytes, then only `body`.
+  static void write_partial(tcp::socket& sock, std::size_t declared, std::string_view body) {
+    http::response<http::empty_body> res{http::status::ok, 11};
+    res.set(http::field::content_type, "application/json");
+    res.content_length(declared);
+    http::response_serializer<http::empty_body> sr{res};
+    beast::error_code ec;
+    http::write_header(sock, sr, ec);
+    if (!ec) asio::write(sock, asio::buffer(body.data(), body.size()), ec);
+  }
+
+  // Serves `body` under `fault`. Returns false when the connection must be closed.
+  bool send(tcp::socket& sock, const http::request<http::string_body>& req, int status,
+            std::string body, Fault fault, const std::string& etag = {}) {
+    const auto& opts = self->options_;
+    http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.keep_alive(req.keep_alive());
+    beast::error_code ec;
+    switch (fault) {
+      case Fault::kNone:
+        break;
+      case Fault::kServerError:
+        res.result(http::status::internal_server_error);
+        body = R"({"error":"internal server error"})";
+        break;
+      case Fault::kTooManyRequests:
+      case Fault::kServiceUnavailable:
+        res.result(fault == Fault::kTooManyRequests ? http::status::too_many_requests
+                                                    : http::status::service_unavailable);
+        res.set(http::field::retry_after, std::to_string(opts.retry_after_seconds));
+        body = R"({"error":"slow down"})";
+        break;
+      case Fault::kResetMidBody: {
+        write_partial(sock, body.size(), std::string_view(body).substr(0, body.size() / 2));
+        sock.set_option(asio::socket_base::linger(true, 0), ec);  // close -> RST
+        sock.close(ec);
+        return false;
+      }
+      case Fault::kStallBody: {
+        write_partial(sock, body.size(), std::string_view(body).substr(0, body.size() / 2));
+        std::unique_lock lock(mutex);
+        stop_cv.wait_for(lock, opts.stall_for, [&] { return stopping.load(); });
+        return false;
+      }
+      case Fault::kTruncatedJson:
+        body.resize(body.size() / 2);
+        break;
+      case Fault::kHtmlInsteadOfJson:
+        res.set(http::field::content_type, "text/html");
+        body = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
+               "<body><h1>502 Bad Gateway</h1></body></html>";
+        break;
+      case Fault::kHugeDocument: {
+        // A valid packument: {"name":"huge","readme":"xxxx...."}, streamed in chunks.
+        std::string head = R"({"_id":"huge","name":"huge","readme":")";
+        std::string tail = "\"}";
+        std::size_t fill = opts.huge_document_bytes - head.size() - tail.size();
+        http::response<http::empty_body> hr{http::status::ok, req.version()};
+        hr.set(http::field::content_type, "application/json");
+        hr.content_length(opts.huge_document_bytes);
+        http::response_serializer<http::empty_body> sr{hr};
+        http::write_header(sock, sr, ec);
+        if (!ec) asio::write(sock, asio::buffer(head), ec);
+        std::string chunk(1u << 20, 'x');
+        while (!ec && fill > 0) {
+          std::size_t n = std::min(fill, chunk.size());
+          asio::write(sock, asio::buffer(chunk.data(), n), ec);
+          fill -= n;
+        }
+        if (!ec) asio::write(sock, asio::buffer(tail), ec);
+        return !ec && req.keep_alive();
+      }
+    }
+    if (!etag.empty() && fault == Fault::kNone) res.set(http::field::etag, etag);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    http::write(sock, res, ec);
+    return !ec && req.keep_alive();
+  }
+
+  bool handle(tcp::socket& sock, const http::request<http::string_body>& req) {
+    std::string target(req.target());
+    {
+      std::lock_guard lock(mutex);
+      log.push_back(target);
+    }
+    std::string_view path = target;
+    std::string_view query;
+    if (auto q = path.find('?'); q != std::string_view::npos) {
+      query = path.substr(q + 1);
+      path = path.substr(0, q);
+    }
+    if (path == "/registry" || path == "/registry/") {
+      std::lock_guard lock(mutex);
+      json root = {{"db_name", "registry"}, {"doc_count", packuments.size()},
+                   {"update_seq", next_seq - 1}};
+      return send_locked_free(sock, req, root.dump());
+    }
+    if (path == "/registry/_changes") return serve_changes(sock, req, query_params(query));
+    if (path.starts_with("/downloads/range/")) {
+      return serve_downloads(sock, req, path.substr(std::string_view("/downloads/range/").size()));
+    }
+    return serve_packument(sock, req, percent_decode(path.substr(1)));
+  }
+
+  bool send_locked_free(tcp::socket& sock, const http::request<http::string_body>& req,
+                        std::string body) {
+    return send(sock, req, 200, std::move(body), Fault::kNone);
+  }
+
+  bool serve_packument(tcp::socket& sock, const http::request<http::string_body>& req,
+                       const std::string& name) {
+    if (self->options_.packument_latency.count() > 0) {
+      std::this_thread::sleep_for(self->options_.packument_latency);
+    }
+    Fault fault = take_fault(name);
+    std::string body;
+    {
+      std::lock_guard lock(mutex);
+      auto it = packuments.find(name);
+      if (it == packuments.end()) {
+        return send(sock, req, 404, R"({"error":"Not found"})", fault);
+      }
+      body = it->second;
+    }
+    std::string etag = "\"" + std::to_string(fnv(body)) + "\"";
+    if (fault == Fault::kNone && req[http::field::if_none_match] == etag) {
+      http::response<http::empty_body> res{http::status::not_modified, req.version()};
+      res.set(http::field::etag, etag);
+      res.keep_alive(req.keep_alive());
+      beast::error_code ec;
+      http::write(sock, res, ec);
+      return !ec && req.keep_alive();
+    }
+    return send(sock, req, 200, std::move(body), fault, etag);
+  }
+
+  bool serve_changes(tcp::socket& sock, const http::request<http::string_body>& req,
+                     const std::map<std::string, std::string>& params) {
+    Fault fault = take_fault("_changes");
+    int64_t since = seq_from_text(params.count("since") ? params.at("since") : "0");
+    std::size_t limit = 1000;
+    if (params.count("limit")) limit = std::clamp<std::size_t>(std::stoul(params.at("limit")), 1, 10000);
+    json results = json::array();
+    int64_t last = since;
+    {
+      std::lock_guard lock(mutex);
+      for (const auto& c : feed) {
+        if (c.seq <= since) continue;
+        if (results.size() >= limit) break;
+        json row = {{"id", c.id}, {"changes", json::array({{{"rev", "1-abc"}}})}};
+        if (self->options_.opaque_seqs) row["seq"] = seq_text(c.seq, true);
+        else row["seq"] = c.seq;
+        if (c.deleted) row["deleted"] = true;
+        results.push_back(std::move(row));
+        last = c.seq;
+      }
+    }
+    json body = {{"results", results}};
+    if (self->options_.opaque_seqs) body["last_seq"] = seq_text(last, true);
+    else body["last_seq"] = last;
+    return send(sock, req, 200, body.dump(), fault);
+  }
+
+  bool serve_downloads(tcp::socket& sock, const http::request<http::string_body>& req,
+                       std::string_view rest) {
+    Fault fault = take_fault("downloads");
+    auto slash = rest.find('/');
+    auto period = rest.substr(0, slash);
+    std::string names = slash == std::string_view::npos ? "" : percent_decode(rest.substr(slash + 1));
+    auto colon = period.find(':');
+    auto from = parse_day(period.substr(0, colon));
+    auto to = colon == std::string_view::npos ? std::nullopt : parse_day(period.substr(colon + 1));
+    if (!from || !to || names.empty()) return send(sock, req, 400, R"({"error":"bad request"})", fault);
+    Day last_day = self->options_.last_data_day;
+    Day start = std::max(*from, kFirstDataDay), end = std::min(*to, last_day);
+    std::vector<std::string> list;
+    bool bulk = names.find(',') != std::string::npos;
+    if (bulk) {
+      for (size_t p = 0; p <= names.size();) {
+        auto c = names.find(',', p);
+        if (c == std::string::npos) c = names.size();
+        list.push_back(names.substr(p, c - p));
+        p = c + 1;
+      }
+      if (list.size() > 128) return send(sock, req, 400, R"({"error":"exceeded max bulk size of 128"})", fault);
+      for (auto& n : list) {
+        if (n.starts_with("@")) {
+          return send(sock, req, 400,
+                      R"({"error":"scoped packages are not currently supported in bulk lookups"})", fault);
+        }
+      }
+      if (*to - *from + 1 > 365) return send(sock, req, 400, R"({"error":"bulk range over 365 days"})", fault);
+    } else {
+      list.push_back(names);
+      start = std::max(start, end - 548);  // silently clamped to 18 months
+    }
+    if (end < start) return send(sock, req, 400, R"({"error":"end date > start date"})", fault);
+    auto one = [&](const std::string& name) -> json {
+      json days = json::array();
+      for (Day d = start; d <= end; ++d) {
+        days.push_back({{"day", format_day(d)}, {"downloads", downloads_for(name, d)}});
+      }
+      return {{"start", format_day(start)}, {"end", format_day(end)}, {"package", name}, {"downloads", days}};
+    };
+    bool known_all = true;
+    json body = json::object();
+    {
+      std::lock_guard lock(mutex);
+      for (const auto& n : list) {
+        bool known = packuments.count(n) > 0;
+        known_all = known_all && known;
+        if (bulk) body[n] = known ? one(n) : json(nullptr);
+      }
+    }
+    if (!bulk) {
+      if (!known_all) return send(sock, req, 404, json({{"error", "package " + names + " not found"}}).dump(), fault);
+      body = one(list[0]);
+    }
+    return send(sock, req, 200, body.dump(), fault);
+  }
+
+  void serve_connection(std::shared_ptr<tcp::socket> sock) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request<http::string_body> req;
+      beast::error_code ec;
+      http::read(*sock, buffer, req, ec);
+      if (ec) break;
+      if (!handle(*sock, req)) break;
+    }
+    beast::error_code ec;
+    sock->shutdown(tcp::socket::shutdown_both, ec);
+    sock->close(ec);
+  }
+
+  void accept_loop() {
+    while (!stopping) {
+      auto sock = std::make_shared<tcp::socket>(io);
+      beast::error_code ec;
+      acceptor.accept(*sock, ec);
+      if (ec || stopping) break;
+      sock->set_option(tcp::no_delay(true), ec);
+      std::lock_guard lock(mutex);
+      sockets.push_back(sock);
+      connection_threads.emplace_back([this, sock] { serve_connection(sock); });
+    }
+  }
+};
+
+FakeRegistry::FakeRegistry(FakeRegistryOptions options)
+    : impl_(std::make_unique<Impl>()), options_(options) {
+  impl_->self = this;
+  if (options_.last_data_day < 0) options_.last_data_day = day_from_ms(SystemClock().now()) - 1;
+}
+
+FakeRegistry::~FakeRegistry() { stop(); }
+
+Status FakeRegistry::start(uint16_t port) {
+  beast::error_code ec;
+  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(ep, ec);
+  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::io_error("fake registry: listen on 127.0.0.1: " + ec.message());
+  port_ = impl_->acceptor.local_endpoint().port();
+  impl_->accept_thread = std::thread([this] { impl_->accept_loop(); });
+  return Status::ok();
+}
+
+void FakeRegistry::stop() {
+  if (!impl_->accept_thread.joinable()) return;
+  impl_->stopping = true;
+  beast::error_code ec;
+  // Wake the blocking accept() with a throwaway connection, then close the acceptor.
+  {
+    asio::io_context io;
+    tcp::socket poke(io);
+    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
+  }
+  impl_->accept_thread.join();
+  impl_->acceptor.close(ec);
+  std::list<std::thread> threads;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (auto& s : impl_->sockets) s->shutdown(tcp::socket::shutdown_both, ec);
+    threads.swap(impl_->connection_threads);
+  }
+  impl_->stop_cv.notify_all();
+  for (auto& t : threads) t.join();
+}
+
+std::string FakeRegistry::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string FakeRegistry::changes_url() const { return base_url() + "/registry/_changes"; }
+
+void FakeRegistry::put_packument(const std::string& name, std::string json_text) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->packuments[name] = std::move(json_text);
+}
+
+void FakeRegistry::remove_packument(const std::string& name) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->packuments.erase(name);
+}
+
+Result<std::vector<std::string>> FakeRegistry::load_fixture_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string file = entry.path().filename().string();
+    std::string name = file;
+    for (const char* suffix : {".full.json.gz", ".corgi.json.gz", ".packument.json", ".json.gz", ".json"}) {
+      if (name.ends_with(suffix)) {
+        name.resize(name.size() - std::string_view(suffix).size());
+        break;
+      }
+    }
+    if (name == file) continue;
+    if (auto p = name.find("__"); p != std::string::npos) name.replace(p, 2, "/");
+    auto content = read_file(entry.path().string(), 128u << 20);
+    if (!content.ok()) return content.status();
+    put_packument(name, std::move(content).value());
+    names.push_back(name);
+  }
+  if (ec) return Status::io_error(dir + ": " + ec.message());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+int64_t FakeRegistry::add_change(const std::string& id, bool deleted) {
+  std::lock_guard lock(impl_->mutex);
+  int64_t seq = impl_->next_seq++;
+  impl_->feed.push_back({seq, id, deleted});
+  return seq;
+}
+
+void FakeRegistry::set_next_seq(int64_t seq) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->next_seq = seq;
+  // A reset replica renumbers: entries already in the feed keep their seqs only if lower.
+  std::erase_if(impl_->feed, [&](const FeedChange& c) { return c.seq >= seq; });
+}
+
+void FakeRegistry::inject_fault(const std::string& route_key, Fault fault, int times) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->armed[route_key] = {fault, times};
+}
+
+void FakeRegistry::set_random_fault_rate(double probability, uint64_t seed) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->random_fault_rate = probability;
+  impl_->rng.seed(seed);
+}
+
+std::vector<std::string> FakeRegistry::request_log() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->log;
+}
+
+std::size_t FakeRegistry::requests_for(const std::string& route_key) const {
+  std::lock_guard lock(impl_->mutex);
+  std::size_t n = 0;
+  for (const auto& t : impl_->log) {
+    std::string decoded = percent_decode(t);
+    if (decoded == "/" + route_key || decoded.find(route_key) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+}  // namespace pkgstats::fake_registry
