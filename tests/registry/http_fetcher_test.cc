@@ -14,6 +14,12 @@ using fake_registry::Fault;
 using fake_registry::FakeRegistry;
 using namespace std::chrono_literals;
 
+HttpRequest at(std::string url) {
+  HttpRequest r;
+  r.url = std::move(url);
+  return r;
+}
+
 class CurlFetcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -21,7 +27,7 @@ class CurlFetcherTest : public ::testing::Test {
     fake_.put_packument("@scope/pkg", R"({"name":"@scope/pkg"})");
     ASSERT_TRUE(fake_.start().is_ok());
   }
-  HttpRequest req(const std::string& path) { return {.url = fake_.base_url() + path}; }
+  HttpRequest req(const std::string& path) { return at(fake_.base_url() + path); }
 
   FakeRegistry fake_{{.retry_after_seconds = 7, .stall_for = 10s, .huge_document_bytes = 3u << 20}};
   CurlFetcher curl_{{.connect_timeout = 2s, .total_timeout = 10s, .low_speed_time = 1s}};
@@ -98,13 +104,13 @@ TEST_F(CurlFetcherTest, TooManyRequestsCarriesRetryAfter) {
 
 TEST_F(CurlFetcherTest, ConnectionRefusedIsUnavailable) {
   CurlFetcher curl({.connect_timeout = 1s});
-  auto r = curl.get({.url = "http://127.0.0.1:1/x"});
+  auto r = curl.get(at("http://127.0.0.1:1/x"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kUnavailable);
 }
 
 TEST_F(CurlFetcherTest, NonHttpSchemesAreRefused) {
-  auto r = curl_.get({.url = "file:///etc/passwd"});
+  auto r = curl_.get(at("file:///etc/passwd"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kInvalidInput);
 }
@@ -136,7 +142,7 @@ TEST(RetryingFetcher, RetriesServerErrorsThenSucceeds) {
   std::vector<std::chrono::milliseconds> sleeps;
   RetryingFetcher f(inner, {.max_attempts = 5, .base_delay = 100ms},
                     [&](auto d) { sleeps.push_back(d); });
-  auto r = f.get({.url = "x"});
+  auto r = f.get(at("x"));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(inner.calls, 3);
@@ -150,7 +156,7 @@ TEST(RetryingFetcher, GivesUpAfterMaxAttemptsWithTheLastResponse) {
   ScriptedFetcher inner;
   inner.script = {response(503)};
   RetryingFetcher f(inner, {.max_attempts = 3}, [](auto) {});
-  auto r = f.get({.url = "x"});
+  auto r = f.get(at("x"));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(inner.calls, 3);
@@ -164,7 +170,7 @@ TEST(RetryingFetcher, HonoursRetryAfterOn429WithinTheClamp) {
   std::vector<std::chrono::milliseconds> sleeps;
   RetryingFetcher f(inner, {.max_attempts = 5, .base_delay = 10ms, .max_retry_after = 60s},
                     [&](auto d) { sleeps.push_back(d); });
-  ASSERT_TRUE(f.get({.url = "x"}).ok());
+  ASSERT_TRUE(f.get(at("x")).ok());
   ASSERT_EQ(sleeps.size(), 2u);
   EXPECT_EQ(sleeps[0], 5000ms);
   EXPECT_EQ(sleeps[1], 60s);  // a hostile Retry-After is clamped
@@ -174,20 +180,20 @@ TEST(RetryingFetcher, RetriesNetworkErrorsButNotPermanentOnes) {
   ScriptedFetcher inner;
   inner.script = {Status::unavailable("reset"), response(200)};
   RetryingFetcher f(inner, {}, [](auto) {});
-  EXPECT_TRUE(f.get({.url = "x"}).ok());
+  EXPECT_TRUE(f.get(at("x")).ok());
   EXPECT_EQ(inner.calls, 2);
 
   ScriptedFetcher permanent;
   permanent.script = {Status::too_large("100 MB")};
   RetryingFetcher g(permanent, {}, [](auto) {});
-  auto r = g.get({.url = "x"});
+  auto r = g.get(at("x"));
   EXPECT_EQ(r.status().code(), ErrorCode::kTooLarge);
   EXPECT_EQ(permanent.calls, 1);
 
   ScriptedFetcher not_found;
   not_found.script = {response(404)};
   RetryingFetcher h(not_found, {}, [](auto) {});
-  EXPECT_EQ(h.get({.url = "x"})->status, 404);
+  EXPECT_EQ(h.get(at("x"))->status, 404);
   EXPECT_EQ(not_found.calls, 1);
 }
 

@@ -1,0 +1,215 @@
+#include "registry/packument_sync.h"
+
+#include <algorithm>
+#include <thread>
+#include <unordered_map>
+
+#include "ingest/importer.h"
+#include "ingest/packument_parser.h"
+
+namespace pkgstats::registry {
+
+std::string packument_url(std::string_view registry, std::string_view name) {
+  while (!registry.empty() && registry.back() == '/') registry.remove_suffix(1);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string url(registry);
+  url += '/';
+  bool slash_done = false;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '@' || c == '!' ||
+        c == '*' || c == '\'' || c == '(' || c == ')') {
+      url += static_cast<char>(c);
+    } else if (c == '/' && !slash_done) {
+      url += "%2f";
+      slash_done = true;
+    } else {
+      url += '%';
+      url += kHex[c >> 4];
+      url += kHex[c & 15];
+    }
+  }
+  return url;
+}
+
+std::string EtagCache::get(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = etags_.find(name);
+  return it == etags_.end() ? std::string() : it->second;
+}
+void EtagCache::put(const std::string& name, std::string etag) {
+  std::lock_guard lock(mutex_);
+  if (etag.empty()) etags_.erase(name);
+  else etags_[name] = std::move(etag);
+}
+void EtagCache::erase(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  etags_.erase(name);
+}
+
+PackumentSource::PackumentSource(HttpFetcher& fetcher, std::string registry_url, EtagCache* etags,
+                                 PackumentSourceOptions options)
+    : fetcher_(fetcher), registry_(std::move(registry_url)), etags_(etags), options_(options) {
+  if (options_.body_attempts < 1) options_.body_attempts = 1;
+}
+
+Result<FetchedPackument> PackumentSource::fetch(const std::string& name, SyncMetrics* metrics) {
+  HttpRequest request;
+  request.url = packument_url(registry_, name);
+  // The full document: the abbreviated one lacks description, maintainers, time, README.
+  request.headers = {"Accept: application/json"};
+  request.max_body_bytes = options_.max_document_bytes;
+  request.total_timeout = options_.timeout;
+  if (etags_) request.if_none_match = etags_->get(name);
+
+  Status last_problem;
+  for (int attempt = 0; attempt < options_.body_attempts; ++attempt) {
+    auto response = fetcher_.get(request);
+    if (!response.ok()) return response.status();  // kUnavailable, kTooLarge, kInvalidInput
+    if (metrics) metrics->bytes_fetched += response->body.size();
+    FetchedPackument out;
+    out.name = name;
+    out.etag = response->header("etag");
+    const int status = response->status;
+    if (status == 304) {
+      out.outcome = FetchOutcome::kNotModified;
+      return out;
+    }
+    if (status == 404 || status == 410) {
+      out.outcome = FetchOutcome::kGone;
+      return out;
+    }
+    if (is_retryable_status(status)) {
+      return Status::unavailable(request.url + ": HTTP " + std::to_string(status) +
+                                 " after retries");
+    }
+    if (status != 200) {
+      return Status::invalid(request.url + ": HTTP " + std::to_string(status));
+    }
+    auto parsed = ingest::parse_packument(response->body);
+    if (!parsed.ok()) {
+      if (parsed.status().code() == ErrorCode::kTooLarge) return parsed.status();
+      last_problem = Status::invalid(request.url + ": " + parsed.status().message());
+      request.if_none_match.clear();
+      continue;  // a truncated or HTML body: ask again
+    }
+    if (parsed->package.name != name) {
+      return Status::invalid(request.url + ": the document is for \"" +
+                             parsed->package.name + "\"");
+    }
+    if (metrics) metrics->packuments_fetched++;
+    out.content_hash = parsed->content_hash;
+    out.package = ingest::package_from_parsed(std::move(parsed).value());
+    return out;
+  }
+  return last_problem;
+}
+
+void for_each_concurrently(std::size_t count, std::size_t workers,
+                           const std::function<void(std::size_t)>& fn) {
+  workers = std::clamp<std::size_t>(workers, 1, std::max<std::size_t>(count, 1));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < count;) fn(i);
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+}
+
+PackumentSyncer::PackumentSyncer(store::Store& store, PackumentSource& source,
+                                 SyncMetrics& metrics, const Clock& clock, std::size_t concurrency)
+    : store_(store), source_(source), metrics_(metrics), clock_(clock),
+      concurrency_(std::max<std::size_t>(concurrency, 1)) {}
+
+Result<BatchSummary> PackumentSyncer::apply(
+    std::span<const SyncItem> items,
+    const std::vector<std::pair<std::string, std::string>>& sync_state) {
+  // Later items win: keep the last occurrence of each name, in feed order.
+  std::unordered_map<std::string, std::size_t> last_index;
+  for (std::size_t i = 0; i < items.size(); ++i) last_index[items[i].name] = i;
+  std::vector<const SyncItem*> work;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (last_index[items[i].name] == i) work.push_back(&items[i]);
+  }
+
+  std::vector<std::optional<Result<FetchedPackument>>> fetched(work.size());
+  std::atomic<bool> transient{false};
+  for_each_concurrently(work.size(), concurrency_, [&](std::size_t i) {
+    if (work[i]->deleted || transient.load()) return;
+    auto r = source_.fetch(work[i]->name, &metrics_);
+    if (!r.ok() && r.status().code() == ErrorCode::kUnavailable) transient = true;
+    fetched[i] = std::move(r);
+  });
+  if (transient) {
+    metrics_.transient_failures++;
+    for (const auto& f : fetched) {
+      if (f && !f->ok() && f->status().code() == ErrorCode::kUnavailable) return f->status();
+    }
+    return Status::unavailable("batch abandoned");
+  }
+
+  BatchSummary summary;
+  std::vector<std::pair<std::string, std::string>> etags_to_remember;
+  auto txn = store_.begin_write();
+  if (!txn.ok()) return txn.status();
+  const TimestampMs now = clock_.now();
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    const std::string& name = work[i]->name;
+    if (work[i]->deleted) {
+      if (auto r = (*txn)->mark_unpublished(name, now); !r.ok()) return r.status();
+      ++summary.unpublished;
+      etags_to_remember.emplace_back(name, "");
+      continue;
+    }
+    auto& r = *fetched[i];
+    if (!r.ok()) {
+      ++summary.skipped;
+      summary.skipped_names.emplace_back(name, r.status().message());
+      continue;
+    }
+    switch (r->outcome) {
+      case FetchOutcome::kNotModified:
+        ++summary.not_modified;
+        break;
+      case FetchOutcome::kGone:
+        if (auto w = (*txn)->mark_unpublished(name, now); !w.ok()) return w.status();
+        ++summary.unpublished;
+        etags_to_remember.emplace_back(name, "");
+        break;
+      case FetchOutcome::kDocument: {
+        auto w = (*txn)->put_package(r->package, r->content_hash);
+        if (!w.ok()) {
+          // put_package undid its own savepoint: the document is bad, not the batch.
+          if (w.status().code() == ErrorCode::kStorageError) return w.status();
+          ++summary.skipped;
+          summary.skipped_names.emplace_back(name, w.status().message());
+          break;
+        }
+        if (r->package.unpublished) ++summary.unpublished;
+        else if (*w == store::WriteOutcome::kUnchanged) ++summary.unchanged;
+        else ++summary.stored;
+        etags_to_remember.emplace_back(name, r->etag);
+        break;
+      }
+    }
+  }
+  for (const auto& [key, value] : sync_state) {
+    if (auto s = (*txn)->set_sync_state(key, value); !s) return s;
+  }
+  if (auto s = (*txn)->commit(); !s) return s;
+
+  // Only now is the stored copy what the ETag describes.
+  if (EtagCache* etags = source_.etags()) {
+    for (auto& [name, etag] : etags_to_remember) etags->put(name, std::move(etag));
+  }
+  metrics_.stored += summary.stored;
+  metrics_.unchanged += summary.unchanged;
+  metrics_.not_modified += summary.not_modified;
+  metrics_.unpublished += summary.unpublished;
+  metrics_.skipped += summary.skipped;
+  metrics_.last_commit_at = clock_.now();
+  return summary;
+}
+
+}  // namespace pkgstats::registry

@@ -1,0 +1,132 @@
+// Fetching packuments from a registry and applying them to the store in batches.
+//
+//   packument_url()        where a name's packument lives ("@s/n" -> "{registry}/@s%2fn").
+//   PackumentSource        GET + validate + parse + render one packument (thread-safe).
+//   PackumentSyncer        fetch many names concurrently, then apply them all in ONE write
+//                          transaction together with the caller's sync-state keys (a feed seq,
+//                          a resume position), so a crash leaves either all or none of it.
+//
+// Failure policy of a batch (what callers rely on for crash-safe resume):
+//   - transient (network, 5xx/429 after retries): the whole batch is abandoned, nothing is
+//     written, the caller retries later from the same position -> nothing is lost;
+//   - permanent for one document (malformed JSON after re-fetching, HTML, too large, a
+//     document naming another package): that name is skipped and counted, the batch commits
+//     -> one bad document cannot wedge a feed forever. The stored copy (if any) stays.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/package.h"
+#include "core/result.h"
+#include "core/time_util.h"
+#include "registry/http_fetcher.h"
+#include "registry/sync_metrics.h"
+#include "store/store.h"
+
+namespace pkgstats::registry {
+
+// "{registry}/{escaped name}": the first '/' of a scoped name becomes "%2f" (as npm clients
+// send it); characters outside the URL-safe set are percent-encoded. Trailing slashes of
+// `registry` are ignored.
+std::string packument_url(std::string_view registry, std::string_view name);
+
+// Remembers ETags of packuments already committed, for If-None-Match. In memory only: the
+// store has an etag column but no setter yet, so a restarted sync revalidates by body hash.
+class EtagCache {
+ public:
+  std::string get(const std::string& name) const;
+  void put(const std::string& name, std::string etag);
+  void erase(const std::string& name);
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> etags_;
+};
+
+enum class FetchOutcome {
+  kDocument,     // a packument, parsed and rendered
+  kNotModified,  // 304: what we stored last time is current
+  kGone,         // 404: deleted or unpublished upstream
+};
+
+struct FetchedPackument {
+  FetchOutcome outcome = FetchOutcome::kDocument;
+  std::string name;
+  Package package;            // kDocument only
+  uint64_t content_hash = 0;  // kDocument only
+  std::string etag;           // the response's ETag, if any
+};
+
+struct PackumentSourceOptions {
+  // Times a 200 whose body is not a usable packument (truncated, HTML) is fetched again
+  // before it counts as permanently bad: proxies and CDNs serve such bodies transiently.
+  int body_attempts = 3;
+  std::size_t max_document_bytes = limits::kMaxPackumentBytes;
+  std::chrono::milliseconds timeout{0};  // 0 = the fetcher's default
+};
+
+class PackumentSource {
+ public:
+  // `fetcher` (usually a RetryingFetcher) and `etags` (may be null) must outlive this.
+  PackumentSource(HttpFetcher& fetcher, std::string registry_url, EtagCache* etags = nullptr,
+                  PackumentSourceOptions options = {});
+
+  // kUnavailable: transient (retry later). kInvalidInput / kTooLarge: this document is
+  // unusable. Thread-safe.
+  Result<FetchedPackument> fetch(const std::string& name, SyncMetrics* metrics = nullptr);
+
+  const std::string& registry_url() const { return registry_; }
+  EtagCache* etags() const { return etags_; }
+
+ private:
+  HttpFetcher& fetcher_;
+  std::string registry_;
+  EtagCache* etags_;
+  PackumentSourceOptions options_;
+};
+
+// One entry to apply: a name to fetch, or a deletion known from the feed (no fetch).
+struct SyncItem {
+  std::string name;
+  bool deleted = false;
+};
+
+struct BatchSummary {
+  std::size_t stored = 0, unchanged = 0, not_modified = 0, unpublished = 0, skipped = 0;
+  std::vector<std::pair<std::string, std::string>> skipped_names;  // name, reason
+};
+
+// Runs fn(i) for i in [0, count) on up to `workers` threads; returns when all are done.
+void for_each_concurrently(std::size_t count, std::size_t workers,
+                           const std::function<void(std::size_t)>& fn);
+
+class PackumentSyncer {
+ public:
+  // REQUIRES: `store` is used by no other thread while apply() runs.
+  PackumentSyncer(store::Store& store, PackumentSource& source, SyncMetrics& metrics,
+                  const Clock& clock, std::size_t concurrency = 8);
+
+  // Fetches every non-deleted item (concurrently), then writes all outcomes plus the
+  // `sync_state` key/value pairs in one transaction. Later items win over earlier ones with
+  // the same name. Non-ok (and nothing written) on a transient failure or a store error.
+  Result<BatchSummary> apply(std::span<const SyncItem> items,
+                             const std::vector<std::pair<std::string, std::string>>& sync_state);
+
+ private:
+  store::Store& store_;
+  PackumentSource& source_;
+  SyncMetrics& metrics_;
+  const Clock& clock_;
+  std::size_t concurrency_;
+};
+
+}  // namespace pkgstats::registry
