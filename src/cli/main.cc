@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/registry_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"pkgstats: npm package discovery and stats, self-hosted"};
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
   register_eval_command(app);
   register_serve_command(app);
   register_bench_command(app);
+  register_sync_command(app);
+  register_fetch_command(app);
+  register_downloads_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

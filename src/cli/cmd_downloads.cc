@@ -1,0 +1,62 @@
+// pkgstats downloads [--db PATH] [--downloads-api URL] [--since DATE] [NAME...]
+#include "cli/commands.h"
+#include "cli/registry_commands.h"
+#include "cli/terminal_progress.h"
+#include "registry/downloads_fetcher.h"
+
+namespace pkgstats::cli {
+
+void register_downloads_command(CLI::App& app) {
+  struct Options {
+    std::string db;
+    std::string api = registry::kDefaultDownloadsApiUrl;
+    std::string since = "2015-01-10";
+    std::string until;
+    std::vector<std::string> names;
+    double interval_seconds = 0.35;
+    bool quiet = false;
+    HttpCommandOptions http;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "downloads", "Fill the daily downloads archive (only days not yet held) and update "
+                   "monthly downloads from it");
+  add_db_option(*cmd, opts->db);
+  cmd->add_option("names", opts->names, "Packages (default: every package in the database)");
+  cmd->add_option("--downloads-api", opts->api, "Downloads API base URL")->capture_default_str();
+  cmd->add_option("--since", opts->since, "First day wanted (YYYY-MM-DD)")->capture_default_str();
+  cmd->add_option("--until", opts->until, "Last day wanted (YYYY-MM-DD; default yesterday UTC)");
+  cmd->add_option("--interval", opts->interval_seconds, "Seconds between requests")
+      ->capture_default_str()->check(CLI::Range(0.0, 60.0));
+  cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
+  add_http_options(*cmd, opts->http);
+  cmd->callback([opts] {
+    registry::DownloadsOptions o;
+    o.api_url = opts->api;
+    auto since = parse_day(opts->since);
+    if (!since) fail("downloads: --since is not a YYYY-MM-DD date: " + opts->since, 2);
+    o.since = *since;
+    if (!opts->until.empty()) {
+      auto until = parse_day(opts->until);
+      if (!until) fail("downloads: --until is not a YYYY-MM-DD date: " + opts->until, 2);
+      o.until = *until;
+    }
+    o.request_interval = std::chrono::milliseconds(static_cast<int64_t>(opts->interval_seconds * 1000));
+    auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
+    registry::CurlFetcher curl(curl_options_from(opts->http));
+    registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
+    SystemClock clock;
+    TerminalProgress progress(stderr, opts->quiet);
+    registry::DownloadsFetcher downloads(*store, fetcher, clock, o, &progress);
+    auto summary = downloads.run(opts->names);
+    if (!summary.ok()) fail("downloads: " + summary.status().message());
+    std::printf("%zu packages: %zu days stored from %zu requests (%zu failed), monthly downloads "
+                "for %zu packages, newest day %s\n",
+                summary->names, summary->days_stored, summary->requests, summary->failed_requests,
+                summary->monthly_updated,
+                summary->newest_day >= 0 ? format_day(summary->newest_day).c_str() : "none");
+    if (summary->failed_requests) throw CLI::RuntimeError(1);
+  });
+}
+
+}  // namespace pkgstats::cli

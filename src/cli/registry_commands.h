@@ -1,0 +1,33 @@
+// The registry sync subcommands (src/cli/cmd_sync.cc, cmd_fetch.cc, cmd_downloads.cc):
+//
+//   pkgstats sync [--registry URL] [--changes URL] [--once] ...   follow a _changes feed
+//   pkgstats fetch NAME... | --names-file FILE ...                fetch packuments by name
+//   pkgstats downloads [--downloads-api URL] [--since DATE] ...   fill the downloads archive
+//
+// Nothing contacts a network unless one of these commands is run.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "registry/http_fetcher.h"
+
+namespace pkgstats::cli {
+
+void register_sync_command(CLI::App& app);
+void register_fetch_command(CLI::App& app);
+void register_downloads_command(CLI::App& app);
+
+// Options every registry command shares.
+struct HttpCommandOptions {
+  std::string user_agent = registry::CurlOptions{}.user_agent;
+  int timeout_seconds = 300;
+  int attempts = 5;
+  std::size_t concurrency = 8;
+};
+void add_http_options(CLI::App& command, HttpCommandOptions& options);
+registry::CurlOptions curl_options_from(const HttpCommandOptions& options);
+registry::RetryPolicy retry_policy_from(const HttpCommandOptions& options);
+
+}  // namespace pkgstats::cli

@@ -1,0 +1,194 @@
+#include "registry/downloads_fetcher.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+namespace pkgstats::registry {
+
+std::vector<DownloadsRequest> plan_downloads_requests(const std::vector<MissingRun>& missing) {
+  std::map<std::pair<Day, Day>, std::vector<std::string>> unscoped;
+  std::vector<DownloadsRequest> out;
+  for (const auto& run : missing) {
+    for (Day from = run.from; from <= run.to; from += kMaxChunkDays) {
+      Day to = std::min<Day>(run.to, from + kMaxChunkDays - 1);
+      if (run.name.starts_with("@")) out.push_back({from, to, {run.name}});
+      else unscoped[{from, to}].push_back(run.name);
+    }
+  }
+  for (auto& [range, names] : unscoped) {
+    for (std::size_t i = 0; i < names.size(); i += kMaxBulkNames) {
+      DownloadsRequest r{range.first, range.second, {}};
+      auto end = std::min(names.size(), i + kMaxBulkNames);
+      r.names.assign(names.begin() + static_cast<std::ptrdiff_t>(i),
+                     names.begin() + static_cast<std::ptrdiff_t>(end));
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+std::string downloads_range_url(std::string_view api, const DownloadsRequest& request) {
+  while (!api.empty() && api.back() == '/') api.remove_suffix(1);
+  std::string url(api);
+  url += "/downloads/range/" + format_day(request.from) + ":" + format_day(request.to) + "/";
+  for (std::size_t i = 0; i < request.names.size(); ++i) {
+    if (i) url += ',';
+    url += request.names[i];
+  }
+  return url;
+}
+
+DownloadsFetcher::DownloadsFetcher(store::Store& store, HttpFetcher& fetcher, const Clock& clock,
+                                   DownloadsOptions options, ProgressSink* progress)
+    : store_(store), fetcher_(fetcher), clock_(clock), options_(std::move(options)),
+      progress_(progress) {}
+
+Result<std::vector<MissingRun>> DownloadsFetcher::find_missing(const std::vector<std::string>& names,
+                                                               Day from, Day to) {
+  std::vector<MissingRun> runs;
+  for (const auto& name : names) {
+    auto held = store_.daily_downloads(name, from, to);
+    if (!held.ok()) return held.status();
+    Day next = from;  // first day not yet known to be held
+    for (const auto& d : *held) {
+      if (d.day > next) runs.push_back({name, next, d.day - 1});
+      next = d.day + 1;
+    }
+    if (next <= to) runs.push_back({name, next, to});
+  }
+  return runs;
+}
+
+namespace {
+
+// Appends the {"day","downloads"} entries of one package's range response to `out`.
+void read_days(simdjson::dom::element package, std::vector<store::DailyDownloads>& out, Day& newest) {
+  simdjson::dom::array days;
+  if (package["downloads"].get_array().get(days) != simdjson::SUCCESS) return;
+  for (simdjson::dom::element e : days) {
+    std::string_view day_text;
+    int64_t count = 0;
+    if (e["day"].get_string().get(day_text) != simdjson::SUCCESS) continue;
+    if (e["downloads"].get_int64().get(count) != simdjson::SUCCESS || count < 0) continue;
+    if (auto day = parse_day(day_text)) {
+      out.push_back({*day, count});
+      newest = std::max(newest, *day);
+    }
+  }
+}
+
+}  // namespace
+
+Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, DownloadsSummary& summary) {
+  HttpRequest http;
+  http.url = downloads_range_url(options_.api_url, request);
+  http.headers = {"Accept: application/json"};
+  http.max_body_bytes = 64u << 20;
+  auto response = fetcher_.get(http);
+  ++summary.requests;
+  if (!response.ok()) return response.status();
+  if (response->status == 404 && !request.bulk()) return Status::ok();  // no data for this name
+  if (response->status != 200) {
+    return Status::unavailable(http.url + ": HTTP " + std::to_string(response->status));
+  }
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(response->body);
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+    return Status::invalid(http.url + ": malformed JSON: " + simdjson::error_message(err));
+  }
+  std::vector<std::pair<std::string, std::vector<store::DailyDownloads>>> per_name;
+  Day newest = summary.newest_day;
+  if (request.bulk()) {
+    for (const auto& name : request.names) {
+      simdjson::dom::element package;
+      if (doc[name].get(package) != simdjson::SUCCESS || package.is_null()) continue;
+      per_name.emplace_back(name, std::vector<store::DailyDownloads>{});
+      read_days(package, per_name.back().second, newest);
+    }
+  } else {
+    per_name.emplace_back(request.names[0], std::vector<store::DailyDownloads>{});
+    read_days(doc, per_name.back().second, newest);
+  }
+  auto txn = store_.begin_write();
+  if (!txn.ok()) return txn.status();
+  for (auto& [name, days] : per_name) {
+    // Only the days asked for: an API that answers more must not overwrite held days.
+    std::erase_if(days, [&](const store::DailyDownloads& d) { return d.day < request.from || d.day > request.to; });
+    if (days.empty()) continue;
+    if (auto s = (*txn)->put_daily_downloads(name, days); !s) {
+      if (s.code() == ErrorCode::kNotFound) continue;  // a name the store does not know
+      return s;
+    }
+    summary.days_stored += days.size();
+  }
+  if (auto s = (*txn)->commit(); !s) return s;
+  summary.newest_day = newest;
+  return Status::ok();
+}
+
+Status DownloadsFetcher::update_monthly(const std::vector<std::string>& names, Day newest,
+                                        DownloadsSummary& summary) {
+  constexpr std::size_t kChunk = 1000;
+  for (std::size_t i = 0; i < names.size(); i += kChunk) {
+    std::span<const std::string> chunk(names.data() + i, std::min(kChunk, names.size() - i));
+    auto totals = store_.downloads_totals(chunk, newest - 29, newest);
+    if (!totals.ok()) return totals.status();
+    auto txn = store_.begin_write();
+    if (!txn.ok()) return txn.status();
+    for (const auto& [name, total] : *totals) {
+      if (auto w = (*txn)->put_monthly_downloads(name, total); !w.ok()) return w.status();
+      ++summary.monthly_updated;
+    }
+    if (auto s = (*txn)->commit(); !s) return s;
+  }
+  return Status::ok();
+}
+
+Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
+  DownloadsSummary summary;
+  const Day until = options_.until >= 0 ? options_.until : day_from_ms(clock_.now()) - 1;
+  const Day since = std::max(options_.since, kFirstDownloadsDay);
+  if (names.empty()) {
+    auto all = store_.names_with_prefix("", SIZE_MAX);
+    if (!all.ok()) return all.status();
+    names = std::move(all).value();
+  }
+  summary.names = names.size();
+  if (since > until || names.empty()) return summary;
+
+  auto missing = find_missing(names, since, until);
+  if (!missing.ok()) return missing.status();
+  // The newest day already held (for the monthly window when nothing new arrives).
+  for (const auto& name : names) {
+    auto newest = store_.daily_downloads(name, std::max(since, until - 40), until);
+    if (newest.ok() && !newest->empty()) summary.newest_day = std::max(summary.newest_day, newest->back().day);
+  }
+  auto plan = plan_downloads_requests(*missing);
+  if (progress_) progress_->begin("downloads for " + std::to_string(names.size()) + " packages", plan.size(), "requests");
+  Status last_failure;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    if (i > 0 && options_.request_interval.count() > 0) std::this_thread::sleep_for(options_.request_interval);
+    if (auto s = fetch_and_store(plan[i], summary); !s) {
+      if (s.code() == ErrorCode::kStorageError) return s;
+      ++summary.failed_requests;
+      last_failure = s;
+    }
+    if (progress_) progress_->update(i + 1, summary.days_stored);
+  }
+  if (!plan.empty() && summary.failed_requests == plan.size()) return last_failure;
+  if (summary.newest_day >= 0) {
+    if (auto s = update_monthly(names, summary.newest_day, summary); !s) return s;
+  }
+  if (progress_) {
+    progress_->end(std::to_string(summary.days_stored) + " days stored from " + std::to_string(summary.requests) +
+                   " requests (" + std::to_string(summary.failed_requests) + " failed), monthly downloads for " +
+                   std::to_string(summary.monthly_updated) + " packages");
+  }
+  return summary;
+}
+
+}  // namespace pkgstats::registry
