@@ -13,8 +13,10 @@
 //     a page without last_seq (cnpmcore) ends at its last entry's seq.
 //   - `deleted: true` -> mark unpublished without fetching; `_design/` ids are skipped; a
 //     packument that answers 404 is an unpublish too.
-//   - a numeric last_seq below `since` is a sequence reset (replica swap): counted in
-//     SyncMetrics::seq_resets and followed.
+//   - a sequence reset (replica swap): a numeric last_seq below `since` is counted in
+//     SyncMetrics::seq_resets and followed; a root document whose update_seq is behind our
+//     position re-baselines the follower to "0" (re-walk; unchanged documents cost a fetch,
+//     never a write).
 #pragma once
 
 #include <atomic>
@@ -90,6 +92,7 @@ class ChangesFollower {
  private:
   Result<std::string> committed_seq();
   void refresh_head();
+  Status rebaseline_if_reset();
   void report();
 
   store::Store& store_;
