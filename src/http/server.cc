@@ -160,12 +160,14 @@ Status run_server(AppState& state, const ServerOptions& options) {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::io_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  // Reset before anyone can learn the port: a stop_server() that follows on_listening must
+  // not be lost.
+  g_stop_requested = false;
+  g_stopping = false;
   if (options.on_listening) options.on_listening(acceptor.local_endpoint().port());
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   asio::steady_timer grace(ioc), poller(ioc);
-  g_stop_requested = false;
-  g_stopping = false;
   // In-flight requests finish (their responses say Connection: close); the loop stops once
   // none is left or the grace period is over. Idle keep-alive connections and requests still
   // arriving are not waited for: they are closed when the io_context goes.
