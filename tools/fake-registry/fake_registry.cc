@@ -144,7 +144,8 @@ struct FakeRegistry::Impl {
 
   // Serves `body` under `fault`. Returns false when the connection must be closed.
   bool send(tcp::socket& sock, const http::request<http::string_body>& req, int status,
-            std::string body, Fault fault, const std::string& etag = {}) {
+            std::string body, Fault fault, const std::string& etag = {},
+            const std::string& name = "huge") {
     const auto& opts = self->options_;
     http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
     res.set(http::field::content_type, "application/json; charset=utf-8");
@@ -185,8 +186,9 @@ struct FakeRegistry::Impl {
                "<body><h1>502 Bad Gateway</h1></body></html>";
         break;
       case Fault::kHugeDocument: {
-        // A valid packument: {"name":"huge","readme":"xxxx...."}, streamed in chunks.
-        std::string head = R"({"_id":"huge","name":"huge","readme":")";
+        // A valid packument for `name` with a huge README, streamed in chunks.
+        std::string quoted = json(name).dump();
+        std::string head = "{\"_id\":" + quoted + ",\"name\":" + quoted + ",\"readme\":\"";
         std::string tail = "\"}";
         std::size_t fill = opts.huge_document_bytes - head.size() - tail.size();
         http::response<http::empty_body> hr{http::status::ok, req.version()};
@@ -266,7 +268,7 @@ struct FakeRegistry::Impl {
       http::write(sock, res, ec);
       return !ec && req.keep_alive();
     }
-    return send(sock, req, 200, std::move(body), fault, etag);
+    return send(sock, req, 200, std::move(body), fault, etag, name);
   }
 
   bool serve_changes(tcp::socket& sock, const http::request<http::string_body>& req,

@@ -40,7 +40,7 @@ enum class Fault {
   kStallBody,          // headers and half the body, then silence (until stop or stall_for)
   kTruncatedJson,      // 200, a consistent Content-Length, but the JSON is cut in half
   kHtmlInsteadOfJson,  // 200 text/html, a proxy's error page
-  kHugeDocument,       // 200, a valid packument of huge_document_bytes
+  kHugeDocument,       // 200, a valid packument of huge_document_bytes (a giant README)
 };
 const char* fault_name(Fault fault);
 
