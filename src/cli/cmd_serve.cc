@@ -38,7 +38,7 @@ void register_serve_command(CLI::App& app) {
                          static_cast<size_t>(opts->threads) + 1);
     auto built = state.reload();  // reads every search document and builds the index
     if (!built) fail(built.status().message());
-    std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.index()->document_count(), *built);
+    std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
     http::ServerOptions server;
     server.host = opts->host;
     server.port = opts->port;

@@ -2,14 +2,23 @@
 
 #include <chrono>
 
+#include "search/index.h"
+
 namespace pkgstats::http {
 
+EngineFactory native_search_engine() {
+  return [](std::vector<SearchDocument> docs) -> std::shared_ptr<const search::SearchEngine> {
+    return search::Index::build(std::move(docs));
+  };
+}
+
 AppState::AppState(std::string db_path, std::shared_ptr<const Clock> clock, std::string base_url,
-                   size_t store_connections)
+                   size_t store_connections, EngineFactory engine_factory)
     : clock_(std::move(clock)),
       base_url_(std::move(base_url)),
-      pool_(std::move(db_path), store_connections) {
-  index_.publish(search::Index::build({}));
+      pool_(std::move(db_path), store_connections),
+      engine_factory_(std::move(engine_factory)) {
+  engine_.store(engine_factory_({}), std::memory_order_release);
 }
 
 Result<double> AppState::reload() {
@@ -20,7 +29,7 @@ Result<double> AppState::reload() {
   if (!stats) return stats.status();
   auto docs = (*store)->load_search_documents();
   if (!docs) return docs.status();
-  index_.publish(search::Index::build(std::move(docs).value()));
+  engine_.store(engine_factory_(std::move(docs).value()), std::memory_order_release);
   {
     std::lock_guard lock(stats_mutex_);
     stats_ = *stats;

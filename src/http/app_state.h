@@ -2,38 +2,53 @@
 // and the store facts pages show (counts, data freshness).
 //
 //   serve ──► AppState ──► StorePool ──► Store (read-only SQLite connection, one per lease)
-//                     └──► search::IndexSnapshot ──► shared_ptr<const search::Index>
+//                     └──► atomic shared_ptr<const search::SearchEngine> (the native index
+//                          unless another EngineFactory is given)
 //
-// The index and the cached facts are rebuilt by reload() (at start-up, later after a sync)
-// and swapped atomically: a request keeps the snapshot it started with. Safe for concurrent
-// use by every I/O thread.
+// The engine and the cached facts are rebuilt by reload() (at start-up, later after a sync)
+// and swapped atomically: a request keeps the engine it started with, and the documents its
+// hits point into, for as long as it holds the shared_ptr. Safe for concurrent use by every
+// I/O thread.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "core/time_util.h"
 #include "http/store_pool.h"
-#include "search/snapshot.h"
+#include "core/search_document.h"
+#include "search/engine.h"
 #include "store/store.h"
 
 namespace pkgstats::http {
+
+// Builds a search engine over every document of the store.
+using EngineFactory =
+    std::function<std::shared_ptr<const search::SearchEngine>(std::vector<SearchDocument>)>;
+
+// The native in-memory index (search/index.h): the engine `serve` uses.
+EngineFactory native_search_engine();
 
 class AppState {
  public:
   // `base_url` ("https://pkgs.example.org", no trailing slash) makes canonical links
   // absolute; "" keeps them site-relative. `store_connections` bounds idle connections.
   AppState(std::string db_path, std::shared_ptr<const Clock> clock, std::string base_url = "",
-           size_t store_connections = 4);
+           size_t store_connections = 4, EngineFactory engine_factory = native_search_engine());
 
-  // Reads every search document and the store's counts, builds a new index and publishes
-  // both. Returns the time taken in milliseconds. On error the previous index stays.
+  // Reads every search document and the store's counts, builds a new engine and publishes
+  // both. Returns the time taken in milliseconds. On error the previous engine stays.
   Result<double> reload();
 
-  // The current index (never null: empty until the first reload()).
-  std::shared_ptr<const search::Index> index() const { return index_.current(); }
+  // The current engine (never null: an empty one until the first reload()).
+  std::shared_ptr<const search::SearchEngine> search_engine() const {
+    return engine_.load(std::memory_order_acquire);
+  }
   // Counts and freshness as of the last reload() (stats() is too slow to run per request:
   // it counts every version row).
   store::StoreStats store_stats() const;
@@ -48,7 +63,8 @@ class AppState {
   std::shared_ptr<const Clock> clock_;
   std::string base_url_;
   StorePool pool_;
-  search::IndexSnapshot index_;
+  EngineFactory engine_factory_;
+  std::atomic<std::shared_ptr<const search::SearchEngine>> engine_;
   mutable std::mutex stats_mutex_;
   store::StoreStats stats_;
 };

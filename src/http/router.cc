@@ -69,8 +69,8 @@ Response not_found(AppState& state, const std::string& what, std::string_view te
   request.text = std::string(text.substr(0, kMaxSuggestionQueryBytes));
   request.size = kSuggestions;
   request.now = state.now();
-  auto index = state.index();
-  for (const auto& hit : index->search(request).hits) names.push_back(hit.doc->name);
+  auto engine = state.search_engine();
+  for (const auto& hit : engine->search(request).hits) names.push_back(hit.doc->name);
   return html(404, render::render_not_found_page(site_of(state), what, names), "no-store");
 }
 
@@ -111,8 +111,8 @@ Response search_page(const Request& request, AppState& state) {
   sreq.size = data.page_size;
   sreq.explain = data.explain;
   sreq.now = state.now();
-  auto index = state.index();  // keeps the documents the hits point into alive
-  data.response = index->search(sreq);
+  auto engine = state.search_engine();  // keeps the documents the hits point into alive
+  data.response = engine->search(sreq);
   const auto& r = data.response;
   if (!r.pkg.empty() && r.total == 1 && !r.hits.empty() && r.hits.front().exact)
     return redirect(302, render::package_path(r.hits.front().doc->name));
@@ -183,7 +183,7 @@ Response healthz(const Request&, AppState& state) {
   const TimestampMs now = state.now();
   return json(200, {{"status", "ok"},
                     {"packages", state.store_stats().packages},
-                    {"indexed", state.index()->document_count()},
+                    {"indexed", state.search_engine()->document_count()},
                     {"data_as_of", written > 0 ? nlohmann::json(format_iso8601(written)) : nullptr},
                     {"data_age_seconds", written > 0 ? (now - written) / 1000 : -1}});
 }

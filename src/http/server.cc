@@ -124,11 +124,12 @@ asio::awaitable<void> session(tcp::socket socket, AppState& state, CountedSlot) 
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> listen(tcp::acceptor& acceptor, AppState& state) {
-  auto& ioc = static_cast<asio::io_context&>(acceptor.get_executor().context());
+// Accepts connections until the acceptor is closed; each gets its own strand on `workers`.
+// Runs on the single-threaded control context, like everything else that touches the
+// acceptor (asio I/O objects are not safe to use from two threads at once).
+asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers, AppState& state) {
   while (acceptor.is_open()) {
-    // Each connection gets its own strand: its coroutine never runs on two threads at once.
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc),
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(workers),
                                                        asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (!acceptor.is_open()) break;
@@ -145,12 +146,7 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, AppState& state) {
   }
 }
 
-}  // namespace
-
-Status run_server(AppState& state, const ServerOptions& options) {
-  const int threads = std::max(1, options.threads);
-  asio::io_context ioc(threads);
-  tcp::acceptor acceptor(ioc);
+Status open_acceptor(tcp::acceptor& acceptor, const ServerOptions& options) {
   beast::error_code ec;
   auto address = asio::ip::make_address(options.host, ec);
   if (ec) return Status::invalid("bad --host " + options.host + ": " + ec.message());
@@ -159,21 +155,40 @@ Status run_server(AppState& state, const ServerOptions& options) {
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::io_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  if (ec)
+    return Status::io_error("cannot listen on " + options.host + ":" +
+                            std::to_string(options.port) + ": " + ec.message());
+  return Status::ok();
+}
+
+}  // namespace
+
+// Two event loops: `control` (this thread) owns the acceptor, the signals and the shutdown
+// timers; `workers` (options.threads threads) runs the connections.
+Status run_server(AppState& state, const ServerOptions& options) {
+  const int threads = std::max(1, options.threads);
+  // Declared first so it is destroyed last: a pending accept on `control` holds a strand of
+  // `workers` for the socket it would have returned.
+  asio::io_context workers(threads);
+  asio::io_context control(1);
+  auto keep_workers_running = asio::make_work_guard(workers);
+  tcp::acceptor acceptor(control);
+  if (auto s = open_acceptor(acceptor, options); !s) return s;
   // Reset before anyone can learn the port: a stop_server() that follows on_listening must
   // not be lost.
   g_stop_requested = false;
   g_stopping = false;
   if (options.on_listening) options.on_listening(acceptor.local_endpoint().port());
 
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  asio::steady_timer grace(ioc), poller(ioc);
-  // In-flight requests finish (their responses say Connection: close); the loop stops once
+  asio::signal_set signals(control, SIGINT, SIGTERM);
+  asio::steady_timer grace(control), poller(control);
+  // In-flight requests finish (their responses say Connection: close); both loops stop once
   // none is left or the grace period is over. Idle keep-alive connections and requests still
-  // arriving are not waited for: they are closed when the io_context goes.
+  // arriving are not waited for: they are closed when the worker context goes.
   std::function<void(std::chrono::steady_clock::time_point)> drain = [&](auto deadline) {
     if (g_busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-      ioc.stop();
+      workers.stop();
+      control.stop();
       return;
     }
     grace.expires_after(std::chrono::milliseconds(20));
@@ -200,10 +215,11 @@ Status run_server(AppState& state, const ServerOptions& options) {
     });
   };
   watch_stop();
-  asio::co_spawn(ioc, listen(acceptor, state), asio::detached);
+  asio::co_spawn(control, listen(acceptor, workers, state), asio::detached);
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
-  ioc.run();
+  for (int i = 0; i < threads; ++i) pool.emplace_back([&] { workers.run(); });
+  control.run();
+  workers.stop();
   for (auto& t : pool) t.join();
   return Status::ok();
 }

@@ -16,7 +16,7 @@ namespace pkgstats::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 = any free port (see on_listening)
-  int threads = 2;
+  int threads = 2;  // threads serving connections (the calling thread accepts and signals)
   // Called once the socket listens, with the bound port (tests use port 0).
   std::function<void(uint16_t)> on_listening;
 };

@@ -66,7 +66,8 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid var(--line)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .readme{border-top:1px solid var(--line);margin-top:1.5rem;overflow-wrap:anywhere}
-.readme img{max-width:100%;height:auto}
+.readme img,svg.chart{max-width:100%;height:auto}
+header nav{display:flex;gap:1rem;align-items:baseline}
 nav.pages{display:flex;gap:1rem;margin:1rem 0}
 )css";
 
@@ -92,7 +93,8 @@ void append_head(std::string& out, const PageMeta& meta, const SiteContext& site
 
 void append_header(std::string& out, const PageMeta& meta) {
   out += "<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
-         "<a class=\"site\" href=\"/\">pkgstats</a>\n";
+         "<nav aria-label=\"Site\"><a class=\"site\" href=\"/\">pkgstats</a> "
+         "<a href=\"/#tips-title\">Search tips</a></nav>\n";
   if (meta.search_in_header) {
     out += "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
            "<label for=\"q-header\" class=\"visually-hidden\">Search packages</label>\n"

@@ -18,7 +18,6 @@
 #include "render/page_not_found.h"
 #include "render/page_package.h"
 #include "render/page_search.h"
-#include "search/index.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -97,8 +96,8 @@ class PagesTest : public ::testing::Test {
     db_ = dir_->path() + "/pages.db";
     testing::build_fixture_store(db_);
     store_ = std::move(store::Store::open(db_, store::OpenMode::kReadOnly)).value().release();
-    index_ = new std::shared_ptr<const search::Index>(
-        search::Index::build(std::move(store_->load_search_documents()).value()));
+    index_ = new std::shared_ptr<const search::SearchEngine>(
+        native_search_engine()(std::move(store_->load_search_documents()).value()));
   }
   static void TearDownTestSuite() {
     delete index_;
@@ -142,7 +141,7 @@ class PagesTest : public ::testing::Test {
   static inline testing::TempDir* dir_ = nullptr;
   static inline std::string db_;
   static inline store::Store* store_ = nullptr;
-  static inline std::shared_ptr<const search::Index>* index_ = nullptr;
+  static inline std::shared_ptr<const search::SearchEngine>* index_ = nullptr;
 };
 
 TEST_F(PagesTest, GoldenHome) {

@@ -165,8 +165,8 @@ TEST_F(RouterTest, HealthzReportsDataAge) {
   EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
   EXPECT_TRUE(contains(r, "\"status\":\"ok\""));
   EXPECT_TRUE(contains(r, "\"data_age_seconds\":"));
-  EXPECT_TRUE(contains(r, "\"indexed\":" + std::to_string(state_->index()->document_count()))) << r.body;
-  EXPECT_GT(state_->index()->document_count(), 5u);
+  EXPECT_TRUE(contains(r, "\"indexed\":" + std::to_string(state_->search_engine()->document_count()))) << r.body;
+  EXPECT_GT(state_->search_engine()->document_count(), 5u);
 }
 
 TEST(RouterUnreadableStore, HealthzAnd503) {
