@@ -378,7 +378,7 @@ SearchResponse Index::search(const SearchRequest& request) const {
     float rel = s.words_score[d] * coverage * coverage;
     if (s.tier[d] == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(s.name_typos[d], 2)];
     else if (s.name_prefix[d] && s.tier[d] == 0) rel += kNameWeight * n_words * kPrefixFactor;
-    rel += kPopularityWeight * popularity_[d] * (s.tier[d] || s.name_prefix[d] ? 1.0f : coverage);
+    rel += kPopularityWeight * popularity_[d] * (s.tier[d] || s.name_prefix[d] ? 1.0f : std::sqrt(coverage));
     if (published_[d] && now - published_[d] < kFreshMs) rel += kFreshnessBonus;
     bool sinks = deprecated_[d] && !q.deprecated.has_value() && s.tier[d] < 2;
     ranked.push_back({d, s.tier[d], sinks, rel});
