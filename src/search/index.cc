@@ -13,6 +13,13 @@ namespace {
 constexpr size_t kMaxDescriptionWords = 64;
 constexpr size_t kFuzzyTermsPerWord = 32;
 constexpr size_t kPrefixTermsPerWord = 32;
+// Postings scanned per (term, field): the most popular documents, as ids are in popularity
+// order. Past it, a long list is only probed (binary search) for documents other words found.
+// Typo variants and prefix completions scan fewer: their most popular documents suffice.
+constexpr uint32_t kMaxPostingsScanned = 2000, kMaxVariantPostingsScanned = 256;
+// Documents found so far (name channel first, then rarer words, popular first) that a long
+// posting list is probed for.
+constexpr size_t kMaxProbes = 1000;
 constexpr size_t kNameCandidates = 64;
 // Field weights of a matched word (rule 3 in docs/ranking.md).
 constexpr float kNameWeight = 2.0f, kKeywordWeight = 1.5f, kDescriptionWeight = 1.0f;
@@ -245,29 +252,51 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
 void Index::match_words(const ParsedQuery& q, Scratch& s) const {
   std::vector<TermMatch> fuzzy;
   std::vector<TermId> prefixed;
+  // Rarest words first, so that long posting lists can be probed for the documents they found.
+  std::vector<std::pair<size_t, size_t>> order;  // (postings of the word as typed, word index)
   for (size_t i = 0; i < q.words.size(); ++i) {
+    size_t n = 0;
+    if (auto t = terms_.find(q.words[i]))
+      for (const Postings* p : {&in_name_, &in_keywords_, &in_description_})
+        n += p->offsets[*t + 1] - p->offsets[*t];
+    order.emplace_back(n, i);
+  }
+  std::sort(order.begin(), order.end());
+  for (auto [unused, i] : order) {
     const std::string& word = q.words[i];
     ++s.word;
     s.word_touched.clear();
-    auto add = [&](const Postings& postings, TermId term, float weight) {
-      for_each_doc(postings, term, [&](uint32_t d) {
-        if (s.word_stamp[d] != s.word) {
-          s.word_stamp[d] = s.word;
-          s.word_best[d] = weight;
-          s.word_touched.push_back(d);
-        } else if (weight > s.word_best[d]) {
-          s.word_best[d] = weight;
-        }
-      });
+    auto visit = [&](uint32_t d, float weight) {
+      if (s.word_stamp[d] != s.word) {
+        s.word_stamp[d] = s.word;
+        s.word_best[d] = weight;
+        s.word_touched.push_back(d);
+      } else if (weight > s.word_best[d]) {
+        s.word_best[d] = weight;
+      }
+    };
+    auto add = [&](const Postings& postings, TermId term, float weight, uint32_t max_scanned) {
+      const uint32_t* first = postings.docs.data() + postings.offsets[term];
+      const uint32_t* last = postings.docs.data() + postings.offsets[term + 1];
+      const uint32_t* scan_end = last - first > max_scanned ? first + max_scanned : last;
+      for (const uint32_t* p = first; p < scan_end; ++p) visit(*p, weight);
+      if (scan_end == last) return;
+      const uint32_t scanned_up_to = scan_end[-1];
+      const size_t probes = std::min(s.touched.size(), kMaxProbes);
+      for (size_t k = 0; k < probes; ++k) {  // found by the name channel or by rarer words
+        const uint32_t d = s.touched[k];
+        if (d > scanned_up_to && std::binary_search(scan_end, last, d)) visit(d, weight);
+      }
     };
     // Descriptions are the largest postings: a stopword ("for") or an unfinished last word
     // ("fo" -> "for", "form", ...) is matched against names and keywords only.
     const bool topic_query = std::any_of(q.words.begin(), q.words.end(), [](auto& w) { return !is_stopword(w); });
     const bool stop = topic_query && is_stopword(word);
     auto add_term = [&](TermId term, float factor, bool descriptions) {
-      add(in_name_, term, kNameWeight * factor);
-      add(in_keywords_, term, kKeywordWeight * factor);
-      if (descriptions) add(in_description_, term, kDescriptionWeight * factor);
+      const uint32_t cap = factor == 1.0f ? kMaxPostingsScanned : kMaxVariantPostingsScanned;
+      add(in_name_, term, kNameWeight * factor, cap);
+      add(in_keywords_, term, kKeywordWeight * factor, cap);
+      if (descriptions) add(in_description_, term, kDescriptionWeight * factor, cap);
     };
     fuzzy.clear();
     // A word the vocabulary knows is taken as typed; only unknown words are typo-corrected

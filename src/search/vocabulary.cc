@@ -182,7 +182,14 @@ void Vocabulary::find_fuzzy(std::string_view word, int max_distance, size_t limi
   FuzzyWalk walk{*this, word, max_distance, out.size() + limit, out, word.size() + 1, {}};
   walk.rows.assign((word.size() + max_distance + 2) * walk.width, 0);
   for (size_t j = 0; j < walk.width; ++j) walk.rows[j] = static_cast<uint8_t>(j);
-  walk.visit(0);
+  // Anchored on the first letter: only the subtrees starting with the word's first or second
+  // byte are walked (so a swap of the first two letters or an extra first letter is still
+  // found). Shallow nodes are all within the budget, so an unanchored walk would visit most
+  // of the trie's top levels on every lookup.
+  for (uint32_t c = first_child_[0]; c < first_child_[1]; ++c) {
+    const char first = terms_[term_lo_[c]][0];
+    if (first == word[0] || (word.size() > 1 && first == word[1])) walk.visit(c);
+  }
 }
 
 void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,

@@ -52,7 +52,9 @@ class Vocabulary {
   // [first, last) of the terms that start with `prefix`.
   std::pair<TermId, TermId> prefix_range(std::string_view prefix) const;
   // Appends every term within `max_distance` optimal-string-alignment edits of `word` (at
-  // most `limit` of them). Words longer than kMaxFuzzyWordBytes are matched exactly only.
+  // most `limit` of them) whose first byte is the word's first or second byte: a typo in the
+  // first letter is only found when it is a swap with the second or an extra first letter.
+  // Words longer than kMaxFuzzyWordBytes are matched exactly only.
   void find_fuzzy(std::string_view word, int max_distance, size_t limit,
                   std::vector<TermMatch>& out) const;
   // Appends up to `limit` terms of [first, last) with the smallest rank, best first.
