@@ -16,7 +16,7 @@ constexpr size_t kPrefixTermsPerWord = 32;
 // Postings scanned per (term, field): the most popular documents, as ids are in popularity
 // order. Past it, a long list is only probed (binary search) for documents other words found.
 // Typo variants and prefix completions scan fewer: their most popular documents suffice.
-constexpr uint32_t kMaxPostingsScanned = 2000, kMaxVariantPostingsScanned = 256;
+constexpr uint32_t kMaxPostingsScanned = 500, kMaxVariantPostingsScanned = 128;
 // Documents found so far (name channel first, then rarer words, popular first) that a long
 // posting list is probed for.
 constexpr size_t kMaxProbes = 1000;
@@ -224,11 +224,13 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   if (key.empty()) return;
   std::vector<TermMatch> matches;
   // Typo variants are looked up when the letters name no package, or only an obscure one
-  // (typosquats such as "expresss" must not hide "express").
+  // (typosquats such as "expresss" must not hide "express"); a typosquat is one edit away, so
+  // an existing name is only varied by one edit (a much cheaper walk than two).
   auto exact = compact_.find(key);
   if (exact) matches.push_back({*exact, 0});
   if (!exact || !is_popular(compact_docs_, *exact))
-    compact_.find_fuzzy(key, typo_budget(key.size()), kNameCandidates, matches);
+    compact_.find_fuzzy(key, exact ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
+                        kNameCandidates, matches);
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       s.touch(d);
@@ -303,9 +305,11 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     // (a typo walk costs more than all the rest of a query).
     auto exact = terms_.find(word);
     if (exact) fuzzy.push_back({*exact, 0});
+    // Known but obscure words are varied by one edit only.
     if (!exact || !(is_popular(in_name_, *exact) || is_popular(in_keywords_, *exact) ||
                     is_popular(in_description_, *exact)))
-      terms_.find_fuzzy(word, typo_budget(word.size()), kFuzzyTermsPerWord, fuzzy);
+      terms_.find_fuzzy(word, exact ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
+                        kFuzzyTermsPerWord, fuzzy);
     std::string stemmed = stem(word);
     if (stemmed != word)
       if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
