@@ -1,4 +1,5 @@
-// The route table: one plain function per page, Request in, Response out. No sockets here:
+// The route table: one plain function per page, Request in, Response out (the handlers
+// live in page_routes.cc, api_routes.cc and ops_routes.cc; see route_table.h). No sockets here:
 // the server (server.h) parses HTTP and calls route(); tests call it directly.
 //
 //   GET /                  home page
@@ -18,9 +19,6 @@
 #include "http/message.h"
 
 namespace pkgstats::http {
-
-// A handler: pure apart from reading `state`; never throws on bad input (it answers 4xx).
-using Handler = Response (*)(const Request& request, AppState& state);
 
 // Answers `request` (whose path and query were filled by parse_target()). The response is
 // not yet finalized: the caller applies finalize_response() (ETag, gzip, security headers).

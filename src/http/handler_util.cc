@@ -1,0 +1,72 @@
+#include "http/handler_util.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+#include "render/page_not_found.h"
+
+namespace pkgstats::http {
+namespace {
+constexpr std::size_t kSuggestions = 5;
+constexpr std::size_t kMaxSuggestionQueryBytes = 200;
+}  // namespace
+
+Response html(int status, std::string body, std::string cache_control) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.cache_control = std::move(cache_control);
+  return r;
+}
+
+Response json(int status, const nlohmann::json& value, std::string cache_control) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json; charset=utf-8";
+  r.body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.cache_control = std::move(cache_control);
+  return r;
+}
+
+Response text(std::string content_type, std::string body, std::string cache_control) {
+  Response r;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  r.cache_control = std::move(cache_control);
+  return r;
+}
+
+render::SiteContext site_of(const AppState& state) {
+  render::SiteContext site;
+  site.now = state.now();
+  site.base_url = state.base_url();
+  site.data_as_of = state.store_stats().last_write;
+  return site;
+}
+
+Response storage_unavailable(const Status& status) {
+  Response r = plain_error(503, "the database cannot be read: " + status.message());
+  r.cache_control = "no-store";
+  return r;
+}
+
+Response not_found(AppState& state, const std::string& what, std::string_view text) {
+  std::vector<std::string> names;
+  search::SearchRequest request;
+  request.text = std::string(text.substr(0, kMaxSuggestionQueryBytes));
+  request.size = kSuggestions;
+  request.now = state.now();
+  auto engine = state.search_engine();
+  for (const auto& hit : engine->search(request).hits) names.push_back(hit.doc->name);
+  return html(404, render::render_not_found_page(site_of(state), what, names), "no-store");
+}
+
+std::optional<std::size_t> parse_page_number(const std::string& text, std::size_t max) {
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > max) return {};
+  return n;
+}
+
+}  // namespace pkgstats::http

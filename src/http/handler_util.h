@@ -1,0 +1,35 @@
+// Building blocks shared by the route files: response constructors and the common answers
+// (storage unavailable, a 404 page with suggestions).
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "http/app_state.h"
+#include "http/message.h"
+#include "render/layout.h"
+
+namespace pkgstats::http {
+
+Response html(int status, std::string body, std::string cache_control = "public, max-age=60");
+// JSON with `cache_control` (live data defaults to no-store).
+Response json(int status, const nlohmann::json& value, std::string cache_control = "no-store");
+Response text(std::string content_type, std::string body, std::string cache_control);
+
+// What every page needs from the app: the clock, canonical base URL and data freshness.
+render::SiteContext site_of(const AppState& state);
+
+// 503: the store cannot be read (plain text; pages have no store to render from).
+Response storage_unavailable(const Status& status);
+
+// A 404 page offering the packages closest to `text` (as the search box would).
+Response not_found(AppState& state, const std::string& what, std::string_view text);
+
+// "N" with 1 <= N <= max, or nothing.
+std::optional<std::size_t> parse_page_number(const std::string& text, std::size_t max);
+
+}  // namespace pkgstats::http
