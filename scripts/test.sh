@@ -4,4 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
+# The browser tests' npm packages (playwright-core, axe-core, lighthouse), pinned by the
+# committed lock; reinstalled only when the lock changed.
+if command -v npm >/dev/null; then
+  if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json; then
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error &&
+      cp package-lock.json node_modules/.installed-lock.json)
+  fi
+  export PKGSTATS_REQUIRE_BROWSER_TESTS=1
+fi
 ctest --test-dir build --output-on-failure -j2 --timeout 600

@@ -73,6 +73,9 @@ inline constexpr std::size_t kMaxRecentVersionsShown = 20;
 inline constexpr std::size_t kMaxMaintainerPackagesShown = 500;
 // Top dependents named on a package page.
 inline constexpr std::size_t kMaxDependentsShown = 20;
+// Package ids per /sitemap-N.xml page: the sitemap protocol's cap of 50,000 URLs per file
+// (ids are dense, so a page of ids holds at most this many names); 4.5M packages -> 90 pages.
+inline constexpr int64_t kSitemapIdsPerPage = 50000;
 // Default number of I/O threads for `serve`; each has its own read-only store connection.
 inline constexpr int kDefaultHttpThreads = 2;
 

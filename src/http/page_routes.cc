@@ -1,4 +1,4 @@
-// HTML pages: home, search, package, maintainer, robots.txt, favicon.
+// HTML pages: home, search, package, maintainer, favicon.
 #include <array>
 
 #include "api/maintainer_report.h"
@@ -97,11 +97,6 @@ Response maintainer_page(const Request& request, AppState& state) {
                                                   limits::kMaxMaintainerPackagesShown));
 }
 
-Response robots(const Request&, AppState&) {
-  return text("text/plain; charset=utf-8", "User-agent: *\nDisallow: /search\n",
-              "public, max-age=86400");
-}
-
 Response favicon(const Request&, AppState&) {
   return text("image/svg+xml",
               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect width=\"16\" "
@@ -117,7 +112,6 @@ constexpr std::array kPageRoutes = {
     Route{kNpmPackagePrefix, true, "package_redirect", npm_package_redirect},
     Route{"/@", true, "maintainer", maintainer_page},
     Route{"/~", true, "maintainer", maintainer_page},
-    Route{"/robots.txt", false, "robots", robots},
     Route{"/favicon.svg", false, "favicon", favicon},
 };
 

@@ -10,8 +10,8 @@
 namespace pkgstats::http {
 
 const char* const kContentSecurityPolicy =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
+    "img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 namespace {
 
@@ -66,6 +66,7 @@ void add_security_headers(Response& response) {
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
   response.headers.emplace_back("X-Frame-Options", "DENY");
+  response.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
 }
 
 }  // namespace

@@ -11,8 +11,9 @@
 
 namespace pkgstats::http {
 
-// The Content-Security-Policy of every page: no script at all, inline <style> allowed,
-// no framing, no plugins, forms post only to us.
+// The Content-Security-Policy of every page: scripts only from our own files (never inline,
+// never eval), fetches only to us, inline <style> allowed, no framing, no plugins, forms
+// post only to us.
 extern const char* const kContentSecurityPolicy;
 
 // A strong ETag for `body` ("\"<16 hex digits>\"").

@@ -2,7 +2,8 @@
 //   page_routes.cc  HTML pages (home, search, package, maintainer, robots, favicon)
 //   api_routes.cc   JSON API, npm-compatible endpoints, badges, feeds, exports
 //   ops_routes.cc   /healthz, /metrics
-// router.cc tries ops, then api, then page routes, first match wins; anything else is 404.
+//   site_routes.cc  /static/app.js, /sitemap.xml, /sitemap-N.xml, /robots.txt
+// router.cc tries ops, api, site, then page routes, first match wins; anything else is 404.
 #pragma once
 
 #include <span>
@@ -26,6 +27,7 @@ struct Route {
 std::span<const Route> page_routes();
 std::span<const Route> api_routes();
 std::span<const Route> ops_routes();
+std::span<const Route> site_routes();
 
 // Does `route` serve `path`?
 inline bool route_matches(const Route& route, std::string_view path) {

@@ -13,7 +13,7 @@ Response unknown_path(const Request& request, AppState& state) {
 constexpr Route kNotFoundRoute{"", false, "not_found", unknown_path};
 
 const Route& find_route(std::string_view path) {
-  for (auto table : {ops_routes(), api_routes(), page_routes()})
+  for (auto table : {ops_routes(), api_routes(), site_routes(), page_routes()})
     for (const Route& r : table)
       if (route_matches(r, path)) return r;
   return kNotFoundRoute;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/time_util.h"
+#include "render/app_script.h"
 #include "render/html_escape.h"
 
 namespace pkgstats::render {
@@ -69,7 +70,36 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .readme img,svg.chart{max-width:100%;height:auto}
 header nav{display:flex;gap:1rem;align-items:baseline}
 nav.pages{display:flex;gap:1rem;margin:1rem 0}
+form.has-suggest{position:relative}
+.suggest{position:absolute;top:100%;left:0;right:0;z-index:10;margin:.25rem 0 0;padding:.25rem 0;
+list-style:none;background:var(--bg);border:1px solid var(--muted);border-radius:4px;
+box-shadow:0 4px 12px rgba(0,0,0,.25);max-height:24rem;overflow-y:auto}
+.suggest li{padding:.35rem .6rem;cursor:pointer}
+.suggest li[aria-selected=true]{background:var(--panel);outline:2px solid var(--focus);
+outline-offset:-2px}
+.suggest .name{font-weight:600}
+.suggest .desc{display:block;font-size:.9rem;color:var(--muted);white-space:nowrap;
+overflow:hidden;text-overflow:ellipsis}
 )css";
+
+void append_meta_property(std::string& out, std::string_view property, std::string_view content) {
+  out += "<meta property=\"";
+  out += property;
+  out += "\" content=\"";
+  append_escaped_html(out, content);
+  out += "\">\n";
+}
+
+// Open Graph (link previews) and the Twitter card; og:url only when the public URL is known.
+void append_social_tags(std::string& out, const PageMeta& meta, const SiteContext& site) {
+  append_meta_property(out, "og:type", "website");
+  append_meta_property(out, "og:site_name", "pkgstats");
+  append_meta_property(out, "og:title", meta.title.empty() ? "pkgstats" : meta.title);
+  append_meta_property(out, "og:description", meta.description);
+  if (!site.base_url.empty() && !meta.canonical_path.empty())
+    append_meta_property(out, "og:url", site.base_url + meta.canonical_path);
+  out += "<meta name=\"twitter:card\" content=\"summary\">\n";
+}
 
 void append_head(std::string& out, const PageMeta& meta, const SiteContext& site) {
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -86,6 +116,11 @@ void append_head(std::string& out, const PageMeta& meta, const SiteContext& site
     append_escaped_html(out, site.base_url + meta.canonical_path);
     out += "\">\n";
   }
+  append_social_tags(out, meta, site);
+  if (!meta.json_ld_html.empty()) (out += meta.json_ld_html) += '\n';
+  out += "<script src=\"";
+  out += app_script_url();
+  out += "\" defer></script>\n";
   out += "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n";

@@ -27,9 +27,11 @@ struct PageMeta {
   std::string search_text;     // prefills the header search box
   bool noindex = false;        // error and result pages ask robots not to index them
   bool search_in_header = true;  // the home page has its own big search box
+  std::string json_ld_html;    // trusted markup: a json_ld_script() (seo.h) or ""
 };
 
-// The whole document: doctype, head (title, meta description, canonical link, inline CSS),
+// The whole document: doctype, head (title, meta description, canonical link, Open Graph
+// and Twitter card tags, JSON-LD, inline CSS, the deferred page script),
 // skip link, header with the site name and search form, <main id="main"> holding
 // `main_html`, and a footer saying how fresh the data is.
 std::string render_layout(const PageMeta& meta, std::string_view main_html,

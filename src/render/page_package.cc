@@ -4,6 +4,7 @@
 #include "render/downloads_chart.h"
 #include "render/html_escape.h"
 #include "render/page_common.h"
+#include "render/seo.h"
 
 namespace pkgstats::render {
 namespace {
@@ -171,6 +172,8 @@ std::string render_package_page(const SiteContext& site, const PackagePageData& 
   meta.title = p.name;
   meta.description = truncate_utf8(p.description.empty() ? "The npm package " + p.name : p.description, 300);
   meta.canonical_path = package_path(p.name);
+  meta.json_ld_html = json_ld_script(
+      package_json_ld(p, site.base_url.empty() ? "" : site.base_url + meta.canonical_path));
   return render_layout(meta, main, site);
 }
 

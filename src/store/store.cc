@@ -288,4 +288,24 @@ Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefi
   return out;
 }
 
+Result<std::vector<ListedName>> Store::names_in_id_range(int64_t first_id, int64_t last_id) {
+  auto q = db_.prepare(
+      "SELECT name, modified FROM packages WHERE id BETWEEN ?1 AND ?2 AND unpublished = 0 "
+      "ORDER BY id");
+  if (!q) return q.status();
+  q->bind(1, first_id).bind(2, last_id);
+  std::vector<ListedName> out;
+  while (q->step()) out.push_back({q->column_text(0), q->column_int(1)});
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+Result<int64_t> Store::max_package_id() {
+  auto q = db_.prepare("SELECT coalesce(max(id), 0) FROM packages");
+  if (!q) return q.status();
+  int64_t max_id = q->step() ? q->column_int(0) : 0;
+  if (auto s = step_error(*q); !s) return s;
+  return max_id;
+}
+
 }  // namespace pkgstats::store

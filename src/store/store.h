@@ -44,6 +44,12 @@ struct StoreStats {
   int schema_version = 0;
 };
 
+// A package name for the sitemap, with its last modification time (0 when unknown).
+struct ListedName {
+  std::string name;
+  TimestampMs modified = 0;
+};
+
 struct Dependent {
   std::string name;
   int64_t monthly_downloads = -1;
@@ -82,6 +88,12 @@ class Store {
   Result<std::optional<std::string>> sync_state(std::string_view key);
   // The names of every stored package whose name starts with `prefix`, up to limit, sorted.
   Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit);
+  // Names of the packages with first_id <= id <= last_id that are not unpublished, in id
+  // order. Ids are assigned once per name and never renumbered, so an id range is a stable
+  // page (the sitemap's); it reads the primary key range only, fast at any offset.
+  Result<std::vector<ListedName>> names_in_id_range(int64_t first_id, int64_t last_id);
+  // The largest package id, 0 for an empty store.
+  Result<int64_t> max_package_id();
 
   // ---- Writes ----
   // Begins the single write transaction (BEGIN IMMEDIATE). Commit it explicitly; destroying

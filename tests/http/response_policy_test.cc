@@ -43,7 +43,12 @@ TEST(ResponsePolicy, SecurityHeadersOnEveryResponse) {
     std::string csp = r.header("Content-Security-Policy");
     EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
     EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
-    EXPECT_EQ(csp.find("script-src"), std::string::npos);  // no script source at all
+    EXPECT_NE(csp.find("script-src 'self';"), std::string::npos);  // our own files only
+    // 'unsafe-inline' appears once, for styles; never for scripts.
+    size_t inline_at = csp.find("'unsafe-inline'");
+    EXPECT_EQ(inline_at, csp.find("style-src 'unsafe-inline'") + 10);
+    EXPECT_EQ(csp.find("'unsafe-inline'", inline_at + 1), std::string::npos);
+    EXPECT_EQ(r.header("X-Frame-Options"), "DENY");
     EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos);
     EXPECT_EQ(r.header("Server"), "");
   }
