@@ -28,17 +28,18 @@ function describe(violations) {
 }
 
 const checks = [];
+const contexts = { light: await browser.newContext({ colorScheme: 'light' }),
+  dark: await browser.newContext({ colorScheme: 'dark' }) };
 for (const scheme of ['light', 'dark']) {
   for (const [name, target] of Object.entries(pages)) {
     checks.push([`axe ${name} (${scheme})`, async () => {
       if (name !== 'not-found') await requireServed(server.base, target, 'web-pages, #6');
-      const context = await browser.newContext({ colorScheme: scheme });
-      const page = await context.newPage();
+      const page = await contexts[scheme].newPage();
       await page.goto(server.base + target, { waitUntil: 'load' });
       const results = await axeOn(page);
       summary.push({ page: name, scheme, violations: results.violations.length, passes: results.passes.length,
         incomplete: results.incomplete.length });
-      await context.close();
+      await page.close();
       assert.equal(results.violations.length, 0, describe(results.violations));
     }]);
   }
