@@ -72,8 +72,7 @@ void register_sync_command(CLI::App& app) {
     std::signal(SIGTERM, request_stop);
     registry::CurlFetcher curl(curl_options_from(opts->http));
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
-    registry::EtagCache etags;
-    registry::PackumentSource source(fetcher, opts->registry, &etags);
+    registry::PackumentSource source(fetcher, opts->registry);
     registry::SyncMetrics metrics;
     SystemClock clock;
     registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency);

@@ -76,6 +76,22 @@ inline constexpr std::size_t kMaxDependentsShown = 20;
 // Package ids per /sitemap-N.xml page: the sitemap protocol's cap of 50,000 URLs per file
 // (ids are dense, so a page of ids holds at most this many names); 4.5M packages -> 90 pages.
 inline constexpr int64_t kSitemapIdsPerPage = 50000;
+
+// ---- Registry sync -----------------------------------------------------------------------
+// On-demand fetch (a page for a package we lack): a page waits at most this long upstream.
+inline constexpr int kOnDemandTimeoutMs = 4000;
+// After the upstream failed, pages stop asking it for this long and answer from the store.
+inline constexpr int kOnDemandUnavailableBackoffMs = 30'000;
+// A name the upstream does not have is not asked again for this long (crawlers probe
+// made-up names; each must not become an upstream request) ...
+inline constexpr int kOnDemandNotFoundTtlMs = 10 * 60'000;
+// ... and at most this many such names are remembered (the memory bound; then forgotten).
+inline constexpr std::size_t kOnDemandNotFoundEntries = 10000;
+// How often `serve` checks the store for committed writes to reload its index.
+inline constexpr double kDefaultIndexReloadSeconds = 5;
+// How often `fetch --watch` re-polls its names (each an If-None-Match: mostly 304s).
+inline constexpr double kDefaultWatchIntervalSeconds = 30;
+
 // Default number of I/O threads for `serve`; each has its own read-only store connection.
 inline constexpr int kDefaultHttpThreads = 2;
 

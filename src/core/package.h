@@ -68,6 +68,9 @@ struct Package {
   bool unpublished = false;  // every version was unpublished; the name is a tombstone
   // Monthly downloads, -1 when unknown. Set by download imports, not by packuments.
   int64_t monthly_downloads = -1;
+  // When registry sync last fetched (or revalidated) this packument upstream; 0 = never
+  // (imported from a file). Pages show it as the age of what they serve.
+  TimestampMs fetched_at = 0;
 
   // The version record for `latest`, or nullptr.
   const Version* latest_version() const;

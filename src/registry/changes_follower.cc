@@ -2,8 +2,11 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
+
+#include "registry/sync_status.h"
 
 namespace pkgstats::registry {
 
@@ -173,7 +176,10 @@ Result<std::size_t> ChangesFollower::step(bool* short_page) {
   const std::string& last = page->last_seq;
   auto last_n = numeric_seq(last);
   if (since_n && last_n && *last_n < *since_n) metrics_.seq_resets++;
-  auto applied = syncer_.apply(items, {{kChangesSeqKey, last}});
+  std::vector<std::pair<std::string, std::string>> state = {{kChangesSeqKey, last}};
+  const int64_t head = std::max(metrics_.head_seq.load(), last_n.value_or(-1));
+  if (head >= 0) state.emplace_back(kChangesHeadSeqKey, std::to_string(head));
+  auto applied = syncer_.apply(items, state);
   if (!applied.ok()) return applied.status();
   metrics_.pages_committed++;
   metrics_.set_seq_text(last);

@@ -71,6 +71,7 @@ Result<NameListSummary> sync_names(store::Store& store, PackumentSyncer& syncer,
     t.unchanged += batch->unchanged;
     t.not_modified += batch->not_modified;
     t.unpublished += batch->unpublished;
+    t.not_found += batch->not_found;
     t.skipped += batch->skipped;
     for (auto& s : batch->skipped_names) t.skipped_names.push_back(std::move(s));
     position = end;
@@ -81,6 +82,7 @@ Result<NameListSummary> sync_names(store::Store& store, PackumentSyncer& syncer,
                   std::to_string(summary.totals.stored) + " stored, " +
                   std::to_string(summary.totals.unchanged + summary.totals.not_modified) +
                   " unchanged, " + std::to_string(summary.totals.unpublished) + " unpublished, " +
+                  std::to_string(summary.totals.not_found) + " not found, " +
                   std::to_string(summary.totals.skipped) + " skipped");
   }
   return summary;

@@ -1,11 +1,13 @@
 #include "registry/packument_sync.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 #include <unordered_map>
 
 #include "ingest/importer.h"
 #include "ingest/packument_parser.h"
+#include "registry/sync_status.h"
 
 namespace pkgstats::registry {
 
@@ -31,35 +33,22 @@ std::string packument_url(std::string_view registry, std::string_view name) {
   return url;
 }
 
-std::string EtagCache::get(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  auto it = etags_.find(name);
-  return it == etags_.end() ? std::string() : it->second;
-}
-void EtagCache::put(const std::string& name, std::string etag) {
-  std::lock_guard lock(mutex_);
-  if (etag.empty()) etags_.erase(name);
-  else etags_[name] = std::move(etag);
-}
-void EtagCache::erase(const std::string& name) {
-  std::lock_guard lock(mutex_);
-  etags_.erase(name);
-}
-
-PackumentSource::PackumentSource(HttpFetcher& fetcher, std::string registry_url, EtagCache* etags,
+PackumentSource::PackumentSource(HttpFetcher& fetcher, std::string registry_url,
                                  PackumentSourceOptions options)
-    : fetcher_(fetcher), registry_(std::move(registry_url)), etags_(etags), options_(options) {
+    : fetcher_(fetcher), registry_(std::move(registry_url)), options_(options) {
   if (options_.body_attempts < 1) options_.body_attempts = 1;
 }
 
-Result<FetchedPackument> PackumentSource::fetch(const std::string& name, SyncMetrics* metrics) {
+Result<FetchedPackument> PackumentSource::fetch(const std::string& name,
+                                                const std::string& if_none_match,
+                                                SyncMetrics* metrics) {
   HttpRequest request;
   request.url = packument_url(registry_, name);
   // The full document: the abbreviated one lacks description, maintainers, time, README.
   request.headers = {"Accept: application/json"};
   request.max_body_bytes = options_.max_document_bytes;
   request.total_timeout = options_.timeout;
-  if (etags_) request.if_none_match = etags_->get(name);
+  request.if_none_match = if_none_match;
 
   Status last_problem;
   for (int attempt = 0; attempt < options_.body_attempts; ++attempt) {
@@ -72,6 +61,7 @@ Result<FetchedPackument> PackumentSource::fetch(const std::string& name, SyncMet
     const int status = response->status;
     if (status == 304) {
       out.outcome = FetchOutcome::kNotModified;
+      if (out.etag.empty()) out.etag = request.if_none_match;
       return out;
     }
     if (status == 404 || status == 410) {
@@ -133,11 +123,20 @@ Result<BatchSummary> PackumentSyncer::apply(
     if (last_index[items[i].name] == i) work.push_back(&items[i]);
   }
 
+  // What we hold decides the request (If-None-Match) and what a 404 means.
+  std::vector<std::optional<store::FetchState>> held(work.size());
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    if (work[i]->deleted) continue;
+    auto state = store_.fetch_state(work[i]->name);
+    if (!state.ok()) return state.status();
+    held[i] = std::move(state).value();
+  }
+
   std::vector<std::optional<Result<FetchedPackument>>> fetched(work.size());
   std::atomic<bool> transient{false};
   for_each_concurrently(work.size(), concurrency_, [&](std::size_t i) {
     if (work[i]->deleted || transient.load()) return;
-    auto r = source_.fetch(work[i]->name, &metrics_);
+    auto r = source_.fetch(work[i]->name, held[i] ? held[i]->etag : std::string(), &metrics_);
     if (!r.ok() && r.status().code() == ErrorCode::kUnavailable) transient = true;
     fetched[i] = std::move(r);
   });
@@ -150,7 +149,6 @@ Result<BatchSummary> PackumentSyncer::apply(
   }
 
   BatchSummary summary;
-  std::vector<std::pair<std::string, std::string>> etags_to_remember;
   auto txn = store_.begin_write();
   if (!txn.ok()) return txn.status();
   const TimestampMs now = clock_.now();
@@ -159,7 +157,6 @@ Result<BatchSummary> PackumentSyncer::apply(
     if (work[i]->deleted) {
       if (auto r = (*txn)->mark_unpublished(name, now); !r.ok()) return r.status();
       ++summary.unpublished;
-      etags_to_remember.emplace_back(name, "");
       continue;
     }
     auto& r = *fetched[i];
@@ -170,14 +167,20 @@ Result<BatchSummary> PackumentSyncer::apply(
     }
     switch (r->outcome) {
       case FetchOutcome::kNotModified:
+        if (auto w = (*txn)->record_fetch(name, r->etag, now); !w.ok()) return w.status();
         ++summary.not_modified;
         break;
       case FetchOutcome::kGone:
+        if (!held[i]) {
+          ++summary.not_found;  // never had it: nothing to record
+          break;
+        }
         if (auto w = (*txn)->mark_unpublished(name, now); !w.ok()) return w.status();
+        if (auto w = (*txn)->record_fetch(name, "", now); !w.ok()) return w.status();
         ++summary.unpublished;
-        etags_to_remember.emplace_back(name, "");
         break;
       case FetchOutcome::kDocument: {
+        r->package.fetched_at = now;
         auto w = (*txn)->put_package(r->package, r->content_hash);
         if (!w.ok()) {
           // put_package undid its own savepoint: the document is bad, not the batch.
@@ -186,10 +189,11 @@ Result<BatchSummary> PackumentSyncer::apply(
           summary.skipped_names.emplace_back(name, w.status().message());
           break;
         }
+        // The ETag now describes the stored document, in the same transaction as it.
+        if (auto f = (*txn)->record_fetch(name, r->etag, now); !f.ok()) return f.status();
         if (r->package.unpublished) ++summary.unpublished;
         else if (*w == store::WriteOutcome::kUnchanged) ++summary.unchanged;
         else ++summary.stored;
-        etags_to_remember.emplace_back(name, r->etag);
         break;
       }
     }
@@ -197,12 +201,14 @@ Result<BatchSummary> PackumentSyncer::apply(
   for (const auto& [key, value] : sync_state) {
     if (auto s = (*txn)->set_sync_state(key, value); !s) return s;
   }
+  // What /metrics reports (read_sync_status), committed with the data it describes.
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%.1f", metrics_.documents_per_second(now));
+  if (auto s = (*txn)->set_sync_state(kLastBatchAtKey, std::to_string(now)); !s) return s;
+  if (auto s = (*txn)->set_sync_state(kDocsPerSecondKey, rate); !s) return s;
   if (auto s = (*txn)->commit(); !s) return s;
 
-  // Only now is the stored copy what the ETag describes.
-  if (EtagCache* etags = source_.etags()) {
-    for (auto& [name, etag] : etags_to_remember) etags->put(name, std::move(etag));
-  }
+  metrics_.not_found += summary.not_found;
   metrics_.stored += summary.stored;
   metrics_.unchanged += summary.unchanged;
   metrics_.not_modified += summary.not_modified;

@@ -39,19 +39,6 @@ namespace pkgstats::registry {
 // `registry` are ignored.
 std::string packument_url(std::string_view registry, std::string_view name);
 
-// Remembers ETags of packuments already committed, for If-None-Match. In memory only: the
-// store has an etag column but no setter yet, so a restarted sync revalidates by body hash.
-class EtagCache {
- public:
-  std::string get(const std::string& name) const;
-  void put(const std::string& name, std::string etag);
-  void erase(const std::string& name);
-
- private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::string> etags_;
-};
-
 enum class FetchOutcome {
   kDocument,     // a packument, parsed and rendered
   kNotModified,  // 304: what we stored last time is current
@@ -63,7 +50,7 @@ struct FetchedPackument {
   std::string name;
   Package package;            // kDocument only
   uint64_t content_hash = 0;  // kDocument only
-  std::string etag;           // the response's ETag, if any
+  std::string etag;           // the response's ETag (for kNotModified: the one revalidated)
 };
 
 struct PackumentSourceOptions {
@@ -76,21 +63,20 @@ struct PackumentSourceOptions {
 
 class PackumentSource {
  public:
-  // `fetcher` (usually a RetryingFetcher) and `etags` (may be null) must outlive this.
-  PackumentSource(HttpFetcher& fetcher, std::string registry_url, EtagCache* etags = nullptr,
-                  PackumentSourceOptions options = {});
+  // `fetcher` (usually a RetryingFetcher) must outlive this.
+  PackumentSource(HttpFetcher& fetcher, std::string registry_url, PackumentSourceOptions options = {});
 
+  // Sends `if_none_match` (the stored copy's ETag, "" for none): a match is kNotModified.
   // kUnavailable: transient (retry later). kInvalidInput / kTooLarge: this document is
   // unusable. Thread-safe.
-  Result<FetchedPackument> fetch(const std::string& name, SyncMetrics* metrics = nullptr);
+  Result<FetchedPackument> fetch(const std::string& name, const std::string& if_none_match = "",
+                                 SyncMetrics* metrics = nullptr);
 
   const std::string& registry_url() const { return registry_; }
-  EtagCache* etags() const { return etags_; }
 
  private:
   HttpFetcher& fetcher_;
   std::string registry_;
-  EtagCache* etags_;
   PackumentSourceOptions options_;
 };
 
@@ -101,7 +87,9 @@ struct SyncItem {
 };
 
 struct BatchSummary {
-  std::size_t stored = 0, unchanged = 0, not_modified = 0, unpublished = 0, skipped = 0;
+  // not_found: the upstream has no such name and neither had we (nothing written).
+  std::size_t stored = 0, unchanged = 0, not_modified = 0, unpublished = 0, not_found = 0,
+              skipped = 0;
   std::vector<std::pair<std::string, std::string>> skipped_names;  // name, reason
 };
 
@@ -115,9 +103,10 @@ class PackumentSyncer {
   PackumentSyncer(store::Store& store, PackumentSource& source, SyncMetrics& metrics,
                   const Clock& clock, std::size_t concurrency = 8);
 
-  // Fetches every non-deleted item (concurrently), then writes all outcomes plus the
-  // `sync_state` key/value pairs in one transaction. Later items win over earlier ones with
-  // the same name. Non-ok (and nothing written) on a transient failure or a store error.
+  // Fetches every non-deleted item (concurrently, revalidating the stored ETag), then writes
+  // all outcomes, each package's ETag and fetch time, and the `sync_state` key/value pairs
+  // in one transaction. Later items win over earlier ones with the same name. Non-ok (and
+  // nothing written) on a transient failure or a store error.
   Result<BatchSummary> apply(std::span<const SyncItem> items,
                              const std::vector<std::pair<std::string, std::string>>& sync_state);
 

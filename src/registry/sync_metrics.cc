@@ -5,7 +5,8 @@ namespace pkgstats::registry {
 double SyncMetrics::documents_per_second(TimestampMs now) const {
   TimestampMs start = started_at.load();
   if (start <= 0 || now <= start) return 0;
-  double docs = static_cast<double>(packuments_fetched.load() + not_modified.load() + unpublished.load());
+  double docs = static_cast<double>(packuments_fetched.load() + not_modified.load() + unpublished.load() +
+                                    not_found.load());
   return docs * 1000.0 / static_cast<double>(now - start);
 }
 
@@ -26,6 +27,7 @@ std::string SyncMetrics::to_prometheus(const std::string& prefix) const {
   counter("stored_total", stored);
   counter("unchanged_total", unchanged);
   counter("unpublished_total", unpublished);
+  counter("not_found_total", not_found);
   counter("skipped_total", skipped);
   counter("transient_failures_total", transient_failures);
   counter("bytes_fetched_total", bytes_fetched);

@@ -27,6 +27,7 @@ struct SyncMetrics {
   std::atomic<uint64_t> stored{0};              // inserted or updated in the store
   std::atomic<uint64_t> unchanged{0};           // fetched, identical to what the store had
   std::atomic<uint64_t> unpublished{0};         // deleted:true, 404 or tombstone documents
+  std::atomic<uint64_t> not_found{0};           // 404 for a name we never had (nothing written)
   std::atomic<uint64_t> skipped{0};             // unusable documents (bad JSON, too large, ...)
   std::atomic<uint64_t> transient_failures{0};  // batches abandoned for a retry later
   std::atomic<uint64_t> bytes_fetched{0};
@@ -48,7 +49,7 @@ struct SyncMetrics {
     int64_t head = head_seq.load(), cur = current_seq.load();
     return head >= 0 && cur >= 0 ? (head > cur ? head - cur : 0) : -1;
   }
-  // Documents (fetched + not modified + unpublished) per second since started_at.
+  // Documents (fetched + not modified + unpublished + not found) per second since started_at.
   double documents_per_second(TimestampMs now) const;
   // Prometheus text exposition (one "# TYPE" line and one sample per counter), each name
   // prefixed with `prefix` ("pkgstats_sync_pages_committed_total 12").

@@ -67,7 +67,7 @@ Status step_error(Statement& stmt) {
 Result<std::optional<Package>> Store::get_package(std::string_view name) {
   auto head = db_.prepare(
       "SELECT id, name, description, latest, license, author_name, author_email, author_url, "
-      "homepage, repository, bugs, created, modified, unpublished, monthly_downloads "
+      "homepage, repository, bugs, created, modified, unpublished, monthly_downloads, fetched_at "
       "FROM packages WHERE name = ?");
   if (!head) return head.status();
   head->bind(1, name);
@@ -89,6 +89,7 @@ Result<std::optional<Package>> Store::get_package(std::string_view name) {
   pkg.modified = head->column_int(12);
   pkg.unpublished = head->column_int(13) != 0;
   pkg.monthly_downloads = head->column_int(14);
+  pkg.fetched_at = head->column_int(15);
 
   auto versions = db_.prepare(
       "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
@@ -274,6 +275,15 @@ Result<std::optional<std::string>> Store::sync_state(std::string_view key) {
   if (q->step()) return std::optional<std::string>(q->column_text(0));
   if (auto s = step_error(*q); !s) return s;
   return std::optional<std::string>();
+}
+
+Result<std::optional<FetchState>> Store::fetch_state(std::string_view name) {
+  auto q = db_.prepare("SELECT etag, fetched_at FROM packages WHERE name = ?");
+  if (!q) return q.status();
+  q->bind(1, name);
+  if (q->step()) return std::optional<FetchState>(FetchState{q->column_text(0), q->column_int(1)});
+  if (auto s = step_error(*q); !s) return s;
+  return std::optional<FetchState>();
 }
 
 Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefix, size_t limit) {

@@ -55,6 +55,13 @@ struct Dependent {
   int64_t monthly_downloads = -1;
 };
 
+// What registry sync remembers about the last fetch of a package.
+struct FetchState {
+  std::string etag;           // the upstream ETag of the stored document; "" = none
+  TimestampMs fetched_at = 0; // 0 = never fetched from a registry
+  bool operator==(const FetchState&) const = default;
+};
+
 class WriteTransaction;
 
 class Store {
@@ -86,6 +93,8 @@ class Store {
   // Daily downloads in [from, to], ascending by day, days without data omitted.
   Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to);
   Result<std::optional<std::string>> sync_state(std::string_view key);
+  // The ETag and fetch time recorded for `name`; nullopt when the name is unknown.
+  Result<std::optional<FetchState>> fetch_state(std::string_view name);
   // The names of every stored package whose name starts with `prefix`, up to limit, sorted.
   Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit);
   // Names of the packages with first_id <= id <= last_id that are not unpublished, in id
@@ -118,7 +127,9 @@ class WriteTransaction {
 
   // Stores a normalised packument. `content_hash` identifies the source document: an equal
   // hash for the same name means nothing changed and nothing is written. Keeps the stored
-  // monthly downloads when pkg.monthly_downloads is -1.
+  // monthly downloads when pkg.monthly_downloads is -1. A changed document stores
+  // pkg.fetched_at and clears the ETag (it described the old document): record_fetch()
+  // sets the new one.
   Result<WriteOutcome> put_package(const Package& pkg, uint64_t content_hash);
   // A listing row (name, latest version, monthly downloads, description) as in the 227k TSV.
   // Version and description only fill in packages without a full packument.
@@ -128,8 +139,12 @@ class WriteTransaction {
   Result<WriteOutcome> put_monthly_downloads(std::string_view name, int64_t monthly_downloads);
   // Adds or replaces daily counts for a known package. kNotFound for an unknown name.
   Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days);
-  // Marks a package as deleted from the registry (keeps its downloads history).
+  // Marks a package as deleted from the registry (keeps its downloads history) and forgets
+  // its ETag.
   Result<WriteOutcome> mark_unpublished(std::string_view name, TimestampMs when);
+  // Records a fetch of `name` at `when` whose response carried `etag` (the ETag of what is
+  // now stored, "" for none). kUnchanged for an unknown name (nothing to describe).
+  Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag, TimestampMs when);
   Status set_sync_state(std::string_view key, std::string_view value);
 
   Status commit();

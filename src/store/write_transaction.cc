@@ -19,6 +19,7 @@ struct WriteTransaction::Statements {
   Statement insert_readme;
   Statement upsert_daily;
   Statement mark_unpublished;
+  Statement record_fetch;
   Statement set_state;
 };
 
@@ -43,13 +44,13 @@ Status WriteTransaction::prepare_statements() {
       {&sql_->upsert_package,
        "INSERT INTO packages (name, description, latest, license, author_name, author_email, "
        "author_url, homepage, repository, bugs, created, modified, unpublished, has_document, "
-       "content_hash, monthly_downloads, updated_at) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?15, ?16) "
+       "content_hash, monthly_downloads, updated_at, fetched_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?15, ?16, ?17) "
        "ON CONFLICT(name) DO UPDATE SET description = ?2, latest = ?3, license = ?4, "
        "author_name = ?5, author_email = ?6, author_url = ?7, homepage = ?8, repository = ?9, "
        "bugs = ?10, created = ?11, modified = ?12, unpublished = ?13, has_document = 1, "
        "content_hash = ?14, monthly_downloads = CASE WHEN ?15 >= 0 THEN ?15 ELSE "
-       "monthly_downloads END, updated_at = ?16"},
+       "monthly_downloads END, updated_at = ?16, fetched_at = ?17, etag = ''"},
       {&sql_->upsert_listing,
        "INSERT INTO packages (name, latest, description, monthly_downloads, updated_at) "
        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET "
@@ -83,8 +84,9 @@ Status WriteTransaction::prepare_statements() {
        "INSERT INTO downloads_daily (package_id, day, downloads) VALUES (?, ?, ?) "
        "ON CONFLICT(package_id, day) DO UPDATE SET downloads = excluded.downloads"},
       {&sql_->mark_unpublished,
-       "UPDATE packages SET unpublished = 1, modified = MAX(modified, ?2), updated_at = ?3 "
-       "WHERE name = ?1 AND unpublished = 0"},
+       "UPDATE packages SET unpublished = 1, modified = MAX(modified, ?2), updated_at = ?3, "
+       "etag = '' WHERE name = ?1 AND unpublished = 0"},
+      {&sql_->record_fetch, "UPDATE packages SET etag = ?2, fetched_at = ?3 WHERE name = ?1"},
       {&sql_->set_state,
        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
@@ -220,7 +222,8 @@ Result<WriteOutcome> WriteTransaction::put_package(const Package& pkg, uint64_t 
         .bind(13, pkg.unpublished)
         .bind(14, stored_hash)
         .bind(15, pkg.monthly_downloads)
-        .bind(16, now_ms());
+        .bind(16, now_ms())
+        .bind(17, pkg.fetched_at);
     if (auto s = up.run(); !s) return s;
     auto id = lookup_id(pkg.name);
     if (!id) return id.status();
@@ -272,6 +275,14 @@ Result<WriteOutcome> WriteTransaction::mark_unpublished(std::string_view name, T
   if (!open_) return Status::internal("write transaction is closed");
   sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
   if (auto s = sql_->mark_unpublished.run(); !s) return s;
+  return store_.db_.changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
+}
+
+Result<WriteOutcome> WriteTransaction::record_fetch(std::string_view name, std::string_view etag,
+                                                    TimestampMs when) {
+  if (!open_) return Status::internal("write transaction is closed");
+  sql_->record_fetch.bind(1, name).bind(2, etag).bind(3, when);
+  if (auto s = sql_->record_fetch.run(); !s) return s;
   return store_.db_.changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
 }
 

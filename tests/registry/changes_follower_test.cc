@@ -1,5 +1,6 @@
 // The changes follower against the fake registry: a full feed, resume, deletions, 404
 // unpublishes, design documents, opaque seqs, sequence resets, and page parsing.
+#include "registry/sync_status.h"
 #include "test_support.h"
 
 namespace pkgstats::registry {
@@ -52,6 +53,28 @@ TEST_F(FollowerTest, SyncsTheWholeFeedPageByPage) {
   EXPECT_EQ(rig.metrics.lag(), 0);
   EXPECT_NE(rig.metrics.to_prometheus().find("pkgstats_sync_stored_total " + std::to_string(names_.size())),
             std::string::npos);
+}
+
+TEST_F(FollowerTest, CommitsItsStatusWithTheDataForAnyProcessToRead) {
+  auto before = read_sync_status(*store_);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->seq, "");
+  EXPECT_EQ(before->last_batch_at, 0);
+  EXPECT_EQ(before->lag_seconds, -1);
+  SyncRig rig(fake_, *store_);
+  rig.metrics.started_at = rig.clock.now() - 1000;  // so the committed rate is positive
+  ASSERT_TRUE(run(rig, options(3)).is_ok());
+  const TimestampMs now = rig.clock.now();
+  auto status = read_sync_status(*store_, now + 2000);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->seq, std::to_string(names_.size()));
+  EXPECT_EQ(status->seq_number, static_cast<int64_t>(names_.size()));
+  EXPECT_EQ(status->head_seq, static_cast<int64_t>(names_.size()));
+  EXPECT_EQ(status->lag_changes, 0);
+  EXPECT_GT(status->last_batch_at, now - 60'000);
+  EXPECT_LE(status->last_batch_at, now);
+  EXPECT_GE(status->lag_seconds, 2.0);
+  EXPECT_GT(status->docs_per_second, 0);
 }
 
 TEST_F(FollowerTest, ResumesFromTheCommittedSeqAndAppliesDeletions) {

@@ -55,10 +55,47 @@ TEST(NameListSync, FetchesAllNamesAndResumesAfterAFailedBatch) {
   auto again = sync_names(*store, rig.syncer, names, lo, nullptr);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->resumed_at, 0u);
-  // Nothing rewritten: 304s for the ETags this rig remembers, equal hashes for the rest.
-  EXPECT_EQ(again->totals.not_modified, 4u);
-  EXPECT_EQ(again->totals.unchanged, 6u);
+  // Nothing rewritten: the ETags live in the store (even those of the failed run), so every
+  // name revalidates and gets a 304.
+  EXPECT_EQ(again->totals.not_modified, 10u);
+  EXPECT_EQ(again->totals.unchanged, 0u);
   EXPECT_EQ(again->totals.stored, 0u);
+  auto held = store->fetch_state("n-0");
+  ASSERT_TRUE(held.ok() && held->has_value());
+  EXPECT_FALSE((*held)->etag.empty());
+  EXPECT_GT((*held)->fetched_at, 0);
+}
+
+TEST(NameListSync, AChangedPackumentReplacesTheEtagAndAnUnknownNameIsNotFound) {
+  FakeRegistry fake;
+  fake.put_packument("kept", synthetic_packument("kept", 1));
+  ASSERT_TRUE(fake.start().is_ok());
+  TempDir dir;
+  auto store = open_store(dir.path + "/s.db");
+  SyncRig rig(fake, *store, 2);
+  const std::vector<std::string> names{"kept", "never-existed"};
+  auto first = sync_names(*store, rig.syncer, names, {}, nullptr);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->totals.stored, 1u);
+  EXPECT_EQ(first->totals.not_found, 1u);
+  EXPECT_EQ(first->totals.unpublished, 0u);
+  EXPECT_FALSE(store->get_package("never-existed")->has_value());  // no tombstone for a stranger
+  const std::string old_etag = (*store->fetch_state("kept"))->etag;
+
+  fake.put_packument("kept", synthetic_packument("kept", 2, "a new release"));
+  auto second = sync_names(*store, rig.syncer, names, {}, nullptr);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->totals.stored, 1u);
+  EXPECT_EQ((*store->get_package("kept"))->description, "a new release");
+  EXPECT_NE((*store->fetch_state("kept"))->etag, old_etag);
+
+  fake.remove_packument("kept");  // now it is gone upstream: an unpublish, not "not found"
+  auto third = sync_names(*store, rig.syncer, names, {}, nullptr);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->totals.unpublished, 1u);
+  EXPECT_EQ(third->totals.not_found, 1u);
+  EXPECT_TRUE((*store->get_package("kept"))->unpublished);
+  EXPECT_EQ(rig.metrics.not_found.load(), 3u);
 }
 
 TEST(NameListSync, ReadsNamesFilesLineOrTsv) {
@@ -95,7 +132,46 @@ TEST(OnDemandFetcher, FetchesStoresAndSharesOneFlightPerName) {
   EXPECT_EQ(ok.load(), 6);
   EXPECT_EQ(fake.requests_for("wanted"), 1u);
   auto store = open_store(dir.path + "/s.db");
-  EXPECT_TRUE(store->get_package("wanted")->has_value());
+  auto stored = store->get_package("wanted");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_GT((*stored)->fetched_at, 0);
+  EXPECT_FALSE((*store->fetch_state("wanted"))->etag.empty());
+  // Asking again revalidates the stored copy: a 304, and the fetch time moves on.
+  std::this_thread::sleep_for(5ms);
+  auto again = on_demand.fetch("wanted");
+  ASSERT_TRUE(again.ok());
+  EXPECT_GT(again->fetched_at, (*stored)->fetched_at);
+  EXPECT_EQ(again->versions.size(), 3u);
+  EXPECT_EQ(fake.requests_for("wanted"), 2u);
+}
+
+TEST(OnDemandFetcher, RemembersMissingNamesAndAnUpstreamThatIsDown) {
+  FakeRegistry fake;
+  fake.put_packument("there", synthetic_packument("there", 1));
+  ASSERT_TRUE(fake.start().is_ok());
+  TempDir dir;
+  CurlFetcher curl(SyncRig::curl_options());
+  OnDemandOptions o;
+  o.registry_url = fake.base_url();
+  o.not_found_ttl = 300ms;
+  o.unavailable_backoff = 300ms;
+  OnDemandFetcher on_demand(curl, dir.path + "/s.db", o);
+  EXPECT_EQ(on_demand.fetch("made-up").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(on_demand.fetch("made-up").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(fake.requests_for("made-up"), 1u);  // the second answer came from memory
+  std::this_thread::sleep_for(350ms);
+  EXPECT_EQ(on_demand.fetch("made-up").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(fake.requests_for("made-up"), 2u);  // remembered only for not_found_ttl
+  EXPECT_FALSE(open_store(dir.path + "/s.db")->get_package("made-up")->has_value());
+
+  fake.inject_fault("there", Fault::kServerError, 1);
+  EXPECT_EQ(on_demand.fetch("there").status().code(), ErrorCode::kUnavailable);
+  const auto asked = on_demand.upstream_requests();
+  EXPECT_EQ(on_demand.fetch("there").status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(on_demand.fetch("other").status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(on_demand.upstream_requests(), asked);  // not asked while it is considered down
+  std::this_thread::sleep_for(350ms);
+  EXPECT_TRUE(on_demand.fetch("there").ok());
 }
 
 TEST(OnDemandFetcher, ReportsNotFoundAndUnavailableClearly) {

@@ -59,7 +59,7 @@ struct SyncRig {
           int attempts = 5)
       : curl(curl_options()),
         fetcher(curl, retry_policy(attempts), [this](std::chrono::milliseconds d) { sleeps.push_back(d); }),
-        source(fetcher, fake.base_url(), &etags),
+        source(fetcher, fake.base_url()),
         syncer(store, source, metrics, clock, concurrency) {}
 
   static CurlOptions curl_options() {
@@ -79,7 +79,6 @@ struct SyncRig {
   std::vector<std::chrono::milliseconds> sleeps;  // only touched under the retry path
   CurlFetcher curl;
   RetryingFetcher fetcher;
-  EtagCache etags;
   PackumentSource source;
   SyncMetrics metrics;
   SystemClock clock;

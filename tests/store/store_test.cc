@@ -56,6 +56,7 @@ Package sample_package() {
   p.readme_html = "<h1>left-pad</h1>";
   p.created = 1400000000000;
   p.modified = 1520000000001;
+  p.fetched_at = 1700000000000;
   return p;
 }
 
@@ -98,6 +99,46 @@ TEST(Store, SameHashIsUnchangedAndNewHashUpdates) {
     ASSERT_TRUE((*tx)->commit());
   }
   EXPECT_EQ((*store->get_package("left-pad"))->description, "changed");
+}
+
+TEST(Store, RecordsTheEtagOfTheStoredDocumentAndForgetsItWhenTheDocumentChanges) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  EXPECT_FALSE(store->fetch_state("left-pad")->has_value());
+  {
+    auto tx = store->begin_write();
+    ASSERT_EQ(*(*tx)->record_fetch("left-pad", "\"nobody\"", 5), WriteOutcome::kUnchanged);
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 7).ok());
+    ASSERT_EQ(*(*tx)->record_fetch("left-pad", "\"v1\"", 1700000000500), WriteOutcome::kUpdated);
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(**store->fetch_state("left-pad"), (FetchState{"\"v1\"", 1700000000500}));
+  EXPECT_EQ((*store->get_package("left-pad"))->fetched_at, 1700000000500);
+  {
+    // Revalidated, same document: only the fetch time moves.
+    auto tx = store->begin_write();
+    ASSERT_EQ(*(*tx)->put_package(sample_package(), 7), WriteOutcome::kUnchanged);
+    ASSERT_TRUE((*tx)->record_fetch("left-pad", "\"v1\"", 1700000000900).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(**store->fetch_state("left-pad"), (FetchState{"\"v1\"", 1700000000900}));
+  {
+    // A different document (e.g. imported from a file): the old ETag no longer describes it.
+    auto tx = store->begin_write();
+    Package changed = sample_package();
+    changed.description = "changed";
+    changed.fetched_at = 0;
+    ASSERT_EQ(*(*tx)->put_package(changed, 8), WriteOutcome::kUpdated);
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(**store->fetch_state("left-pad"), (FetchState{"", 0}));
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->record_fetch("left-pad", "\"v2\"", 1700000001000).ok());
+    ASSERT_TRUE((*tx)->mark_unpublished("left-pad", 1700000001000).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ((*store->fetch_state("left-pad"))->etag, "");
 }
 
 TEST(Store, UncommittedTransactionRollsBack) {
