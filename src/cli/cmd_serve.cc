@@ -1,9 +1,13 @@
 // pkgstats serve [--db PATH] [--host 127.0.0.1] [--port 8080] [--threads 2]
+//                [--reload-interval SECONDS] [--registry URL | --offline]
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
+#include "http/index_refresher.h"
 #include "http/server.h"
 #include "ingest/importer.h"
+#include "registry/changes_follower.h"
+#include "registry/on_demand_fetcher.h"
 
 namespace pkgstats::cli {
 
@@ -12,6 +16,10 @@ void register_serve_command(CLI::App& app) {
     std::string db, host = "127.0.0.1", base_url;
     uint16_t port = 8080;
     int threads = limits::kDefaultHttpThreads;
+    double reload_seconds = limits::kDefaultIndexReloadSeconds;
+    std::string registry = registry::kDefaultRegistryUrl;
+    bool offline = false;
+    double upstream_timeout_seconds = limits::kOnDemandTimeoutMs / 1000.0;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("serve", "Serve the web pages (an empty database is first filled with the "
@@ -21,6 +29,19 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--port", opts->port, "Port to listen on (0 = any free port)")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--base-url", opts->base_url, "Public URL for canonical links, e.g. https://pkgs.example.org");
+  cmd->add_option("--reload-interval", opts->reload_seconds,
+                  "Seconds between checks for writes to the database (a sync, a fetch); the search "
+                  "index is rebuilt when there were any (0 = never)")
+      ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
+  cmd->add_option("--registry", opts->registry,
+                  "Upstream registry for pages of packages the database lacks (fetched on demand, "
+                  "stored, then served)")
+      ->capture_default_str();
+  cmd->add_flag("--offline,--no-upstream", opts->offline,
+                "Never contact a registry: unknown packages are 404");
+  cmd->add_option("--upstream-timeout", opts->upstream_timeout_seconds,
+                  "Seconds a page waits for the upstream registry")
+      ->capture_default_str()->check(CLI::Range(0.1, 60.0));
   cmd->callback([opts] {
     {
       auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
@@ -33,12 +54,36 @@ void register_serve_command(CLI::App& app) {
       }
     }
     while (opts->base_url.ends_with('/')) opts->base_url.pop_back();
-    // One idle read-only connection per I/O thread, plus one for the start-up index build.
+    // One idle read-only connection per I/O thread, plus one for the index builds.
     http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url,
                          static_cast<size_t>(opts->threads) + 1);
     auto built = state.reload();  // reads every search document and builds the index
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
+
+    std::unique_ptr<registry::CurlFetcher> curl;
+    std::unique_ptr<registry::OnDemandFetcher> on_demand;
+    if (!opts->offline) {
+      const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(opts->upstream_timeout_seconds * 1000));
+      registry::CurlOptions co;
+      co.connect_timeout = std::min(timeout, co.connect_timeout);
+      co.total_timeout = timeout;
+      co.low_speed_time = std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds(1);
+      curl = std::make_unique<registry::CurlFetcher>(co);
+      registry::OnDemandOptions oo;
+      oo.registry_url = opts->registry;
+      oo.timeout = timeout;
+      on_demand = std::make_unique<registry::OnDemandFetcher>(*curl, opts->db, oo);
+      state.set_upstream([fetcher = on_demand.get()](const std::string& name) { return fetcher->fetch(name); });
+      std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", opts->registry.c_str());
+    }
+    std::unique_ptr<http::IndexRefresher> refresher;
+    if (opts->reload_seconds > 0) {
+      refresher = std::make_unique<http::IndexRefresher>(
+          state, std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
+          [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+    }
+
     http::ServerOptions server;
     server.host = opts->host;
     server.port = opts->port;

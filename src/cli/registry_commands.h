@@ -4,7 +4,8 @@
 //   pkgstats fetch NAME... | --names-file FILE ...                fetch packuments by name
 //   pkgstats downloads [--downloads-api URL] [--since DATE] ...   fill the downloads archive
 //
-// Nothing contacts a network unless one of these commands is run.
+// Nothing contacts a network unless one of these commands is run, or `serve` is asked for a
+// package the database lacks (on-demand fetch; `serve --offline` disables it).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@
 #include "store/store.h"
 
 namespace pkgstats::http {
+
+// Fetches a package the store lacks from the upstream registry and stores it (serve
+// --registry): the stored Package, kNotFound when the upstream has no such package,
+// kUnavailable when it cannot be reached in time. Safe for concurrent use.
+using UpstreamFetch = std::function<Result<Package>(const std::string& name)>;
 
 // Builds a search engine over every document of the store.
 using EngineFactory =
@@ -55,6 +61,14 @@ class AppState {
   // A read-only connection for this request; kStorageError when the file cannot be read.
   Result<StorePool::Lease> store() { return pool_.acquire(); }
 
+  // Enables on-demand fetching of unknown packages. REQUIRES: before serving starts.
+  void set_upstream(UpstreamFetch fetch) { upstream_ = std::move(fetch); }
+  bool has_upstream() const { return static_cast<bool>(upstream_); }
+  // The stored package; when the store lacks it and an upstream is set, fetched (and stored)
+  // on demand. nullopt when neither has it, or the upstream cannot be reached: a page then
+  // answers 404 at once instead of failing. Errors are the store's.
+  Result<std::optional<Package>> find_package(store::Store& store, const std::string& name);
+
   TimestampMs now() const { return clock_->now(); }
   const std::string& base_url() const { return base_url_; }
   const std::string& db_path() const { return pool_.db_path(); }
@@ -64,6 +78,7 @@ class AppState {
   std::string base_url_;
   StorePool pool_;
   EngineFactory engine_factory_;
+  UpstreamFetch upstream_;
   std::atomic<std::shared_ptr<const search::SearchEngine>> engine_;
   mutable std::mutex stats_mutex_;
   store::StoreStats stats_;

@@ -54,7 +54,7 @@ Response search_page(const Request& request, AppState& state) {
 Response package_page_for(const std::string& name, AppState& state) {
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
-  auto package = (*store)->get_package(name);
+  auto package = state.find_package(**store, name);
   if (!package) return storage_unavailable(package.status());
   if (!package->has_value()) return not_found(state, "package named " + name, name);
   render::PackagePageData data;

@@ -65,6 +65,8 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
     append_fact(out, "Unpacked size", format_bytes(latest->unpacked_size));
   }
   append_fact(out, "Created", when_html(site, p.created));
+  // How old our copy is; absent for packages imported from a file (fetched_at 0).
+  append_fact(out, "Fetched from registry", when_html(site, p.fetched_at));
   std::string keywords;
   for (const auto& k : p.keywords) (keywords += keyword_html(k)) += ' ';
   append_fact(out, "Keywords", keywords);

@@ -70,7 +70,8 @@ TEST(Server, ServesTheDemoOverLoopback) {
     close(out[0]);
     freopen("/dev/null", "w", stderr);
     std::string db = dir + "/s.db";
-    execl(PKGSTATS_BINARY, PKGSTATS_BINARY, "serve", "--db", db.c_str(), "--port", "0", nullptr);
+    // --offline: tests never contact the public registry (a 404 below would ask it).
+    execl(PKGSTATS_BINARY, PKGSTATS_BINARY, "serve", "--db", db.c_str(), "--port", "0", "--offline", nullptr);
     _exit(127);
   }
   close(out[1]);

@@ -1,0 +1,54 @@
+#include "http/index_refresher.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace pkgstats::http {
+
+IndexRefresher::IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log)
+    : state_(state), interval_(std::max(interval, std::chrono::milliseconds(1))), log_(std::move(log)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+IndexRefresher::~IndexRefresher() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+Result<bool> IndexRefresher::check_now() {
+  TimestampMs committed = 0;
+  {
+    auto store = state_.store();
+    if (!store) return store.status();
+    auto value = (*store)->sync_state("last_write");
+    if (!value) return value.status();
+    if (!value->has_value()) return false;  // never written: nothing new
+    const std::string& text = **value;
+    std::from_chars(text.data(), text.data() + text.size(), committed);
+  }
+  if (committed <= state_.store_stats().last_write) return false;
+  auto took = state_.reload();
+  if (!took) return took.status();
+  reloads_++;
+  if (log_) {
+    log_("search index reloaded: " + std::to_string(state_.search_engine()->document_count()) +
+         " packages in " + std::to_string(static_cast<int64_t>(*took)) + " ms");
+  }
+  return true;
+}
+
+void IndexRefresher::run() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+    lock.unlock();
+    auto checked = check_now();
+    if (!checked && log_) log_("search index reload failed: " + checked.status().message());
+    lock.lock();
+  }
+}
+
+}  // namespace pkgstats::http

@@ -1,0 +1,55 @@
+// Keeps a serving AppState current with its store: new packages become searchable without a
+// restart, whoever wrote them (a `sync` or `fetch` process, or serve's own on-demand fetches).
+//
+// Every `interval` it reads the store's last committed write (sync_state "last_write", one
+// indexed row) and, when that moved past the write the index was built from, calls
+// AppState::reload(). So a committed write is searchable within interval + reload time.
+// reload() reads the counts before the documents, so an index is never older than the
+// last_write it records: a write racing a reload at worst causes one extra reload.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "http/app_state.h"
+
+namespace pkgstats::http {
+
+class IndexRefresher {
+ public:
+  // Receives one line per reload or failure ("search index reloaded: ..."); may be empty.
+  using Log = std::function<void(const std::string&)>;
+
+  // Starts polling at once on its own thread. `state` must outlive this.
+  IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log = {});
+  // Stops and joins the thread (an ongoing reload finishes first).
+  ~IndexRefresher();
+  IndexRefresher(const IndexRefresher&) = delete;
+  IndexRefresher& operator=(const IndexRefresher&) = delete;
+
+  // Checks once, on the calling thread: reloads when the store has a newer write. Returns
+  // whether it reloaded. Not to be called concurrently with itself (the thread calls it).
+  Result<bool> check_now();
+
+  uint64_t reloads() const { return reloads_.load(); }
+
+ private:
+  void run();
+
+  AppState& state_;
+  const std::chrono::milliseconds interval_;
+  Log log_;
+  std::atomic<uint64_t> reloads_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace pkgstats::http

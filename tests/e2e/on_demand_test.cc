@@ -1,0 +1,138 @@
+// `pkgstats serve --registry URL` against the fake registry on loopback: a package page for a
+// name the database lacks is fetched, stored, served and then searchable; concurrent requests
+// share one upstream fetch; an unknown name, a refused connection or a stalled upstream give
+// a prompt 404 while stored packages keep being served.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "e2e_support.h"
+#include "fake_registry.h"
+#include "store/store.h"
+
+namespace pkgstats::e2e {
+namespace {
+
+using fake_registry::Fault;
+using fake_registry::FakeRegistry;
+using fake_registry::FakeRegistryOptions;
+using namespace std::chrono_literals;
+
+std::string packument(const std::string& name, const std::string& description) {
+  return R"({"_id":")" + name + R"(","name":")" + name + R"(","description":")" + description +
+         R"(","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"name":")" + name +
+         R"(","version":"1.0.0","license":"MIT"}},"time":{"created":"2024-01-01T00:00:00.000Z",)"
+         R"("1.0.0":"2024-01-01T00:00:00.000Z"},"maintainers":[{"name":"tester"}]})";
+}
+
+class OnDemandServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/pkgstats-ondemand-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    // A database that already holds one package (an empty one would get the demo data).
+    auto store = store::Store::open(db());
+    ASSERT_TRUE(store.ok());
+    auto tx = (*store)->begin_write();
+    Package held;
+    held.name = "already-here";
+    held.description = "stored before serving";
+    held.latest = "1.0.0";
+    held.dist_tags = {{"latest", "1.0.0"}};
+    held.versions.emplace_back();
+    held.versions.back().version = "1.0.0";
+    ASSERT_TRUE((*tx)->put_package(held, 1).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string db() const { return dir_ + "/s.db"; }
+
+  std::string dir_;
+};
+
+double seconds_to_get(const Server& server, const std::string& path, int* status) {
+  auto start = std::chrono::steady_clock::now();
+  *status = server.get(path).status;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST_F(OnDemandServeTest, UnknownPackageIsFetchedStoredServedAndThenSearchable) {
+  FakeRegistryOptions fo;
+  fo.packument_latency = 300ms;  // so concurrent requests overlap
+  FakeRegistry fake(fo);
+  fake.put_packument("far-away", packument("far-away", "Kangaroo courier from upstream"));
+  fake.put_packument("crowded", packument("crowded", "Everyone wants this one"));
+  ASSERT_TRUE(fake.start().is_ok());
+  Server server(db(), {"--registry", fake.base_url(), "--reload-interval", "0.2"}, dir_ + "/serve.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+
+  auto page = server.get("/pkg:far-away");
+  EXPECT_EQ(page.status, 200) << server.log();
+  EXPECT_NE(page.body.find("Kangaroo courier from upstream"), std::string::npos);
+  EXPECT_NE(page.body.find("Fetched from registry"), std::string::npos);
+  EXPECT_EQ(server.get("/pkg:far-away").status, 200);
+  EXPECT_EQ(fake.requests_for("far-away"), 1u);  // the second page came from the store
+  EXPECT_TRUE(wait_for([&] { return server.get("/search?q=kangaroo").body.find("far-away") != std::string::npos; }, 10))
+      << "the index did not learn the fetched package";
+
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&] {
+      if (server.get("/pkg:crowded").status == 200) ++ok;
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(fake.requests_for("crowded"), 1u) << "one upstream fetch per name, however many ask";
+
+  int status = 0;
+  EXPECT_LT(seconds_to_get(server, "/pkg:nobody-published-this", &status), 3.0);
+  EXPECT_EQ(status, 404);
+  server.get("/pkg:nobody-published-this");
+  EXPECT_EQ(fake.requests_for("nobody-published-this"), 1u) << "a missing name is remembered";
+}
+
+TEST_F(OnDemandServeTest, UpstreamDownOrStalledStillAnswersPromptly) {
+  {
+    // Nothing listens on port 1: connection refused.
+    Server server(db(), {"--registry", "http://127.0.0.1:1/"}, dir_ + "/down.log");
+    ASSERT_TRUE(server.ready()) << server.log();
+    int status = 0;
+    EXPECT_LT(seconds_to_get(server, "/pkg:not-here", &status), 3.0);
+    EXPECT_EQ(status, 404);
+    EXPECT_EQ(server.get("/pkg:already-here").status, 200);
+  }
+  FakeRegistryOptions fo;
+  fo.stall_for = 20s;
+  FakeRegistry fake(fo);
+  fake.put_packument("stuck", packument("stuck", "never arrives"));
+  fake.inject_fault("stuck", Fault::kStallBody, 100);
+  ASSERT_TRUE(fake.start().is_ok());
+  Server server(db(), {"--registry", fake.base_url(), "--upstream-timeout", "0.5"}, dir_ + "/stall.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+  int status = 0;
+  EXPECT_LT(seconds_to_get(server, "/pkg:stuck", &status), 3.0);  // the upstream timeout held
+  EXPECT_EQ(status, 404);
+  // While the upstream is considered down, pages do not wait for it at all.
+  EXPECT_LT(seconds_to_get(server, "/pkg:stuck", &status), 0.4);
+  EXPECT_EQ(status, 404);
+  EXPECT_EQ(fake.requests_for("stuck"), 1u);
+  EXPECT_EQ(server.get("/pkg:already-here").status, 200);
+}
+
+TEST_F(OnDemandServeTest, OfflineNeverAsks) {
+  FakeRegistry fake;
+  fake.put_packument("far-away", packument("far-away", "not to be fetched"));
+  ASSERT_TRUE(fake.start().is_ok());
+  Server server(db(), {"--registry", fake.base_url(), "--offline"}, dir_ + "/offline.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+  EXPECT_EQ(server.get("/pkg:far-away").status, 404);
+  EXPECT_EQ(fake.requests_for("far-away"), 0u);
+}
+
+}  // namespace
+}  // namespace pkgstats::e2e
