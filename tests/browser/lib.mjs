@@ -105,12 +105,13 @@ export async function stopChild(child) {
 }
 
 // `pkgstats serve` on the test database, with --base-url so canonical links, og:url and the
-// sitemap are absolute, as in production.
+// sitemap are absolute, as in production. --offline: tests never contact a registry (serve
+// would otherwise fetch unknown packages on demand from the public one).
 export async function startServer(db = dbPath()) {
   for (let attempt = 0; ; ++attempt) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const run = spawnUntil(env.binary, ['serve', '--db', db, '--port', String(port), '--base-url', base],
+    const run = spawnUntil(env.binary, ['serve', '--db', db, '--port', String(port), '--base-url', base, '--offline'],
       /pkgstats serving/, 180000);
     try {
       await run.started;
