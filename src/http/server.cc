@@ -29,9 +29,7 @@ constexpr auto kShutdownGrace = std::chrono::seconds(2);
 // Bytes read at once while waiting on an idle keep-alive connection.
 constexpr std::size_t kFirstReadBytes = 2048;
 
-std::atomic<size_t> g_connections{0};
 std::atomic<bool> g_stop_requested{false};  // set by stop_server()
-std::atomic<bool> g_stopping{false};        // the server is draining: no more keep-alive
 
 bhttp::response<bhttp::string_body> to_beast(const Response& r, unsigned version, bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
@@ -67,7 +65,23 @@ class CountedSlot {
   std::atomic<size_t>* counter_;
 };
 
-std::atomic<size_t> g_busy{0};  // connections between a parsed request and its written response
+// What one run_server() shares with its connections.
+struct ServerContext {
+  AppState& state;
+  const ServerOptions& options;
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> busy{0};  // connections between a parsed request and its written response
+  std::atomic<bool> stopping{false};  // draining: no more keep-alive
+};
+
+// Bytes of the request line and header fields as sent (give or take optional whitespace).
+// Beast's header_limit lets many small fields run past the limit (9 KB of 9-byte fields got
+// through an 8 KB limit), so the limit is also checked on what was parsed.
+std::size_t header_bytes(const bhttp::request<bhttp::string_body>& msg) {
+  std::size_t n = msg.method_string().size() + 1 + msg.target().size() + 1 + 8 + 2;
+  for (const auto& field : msg) n += field.name_string().size() + 2 + field.value().size() + 2;
+  return n + 2;
+}
 
 Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Request& req,
                  AppState& state) {
@@ -77,6 +91,7 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
   req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
   req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
   if (req.target.size() > limits::kMaxHttpTargetBytes) return plain_error(414, "request target too long");
+  if (header_bytes(msg) > limits::kMaxHttpHeaderBytes) return plain_error(431, "request headers too large");
   if (auto s = parse_target(req.target, req); !s) return plain_error(400, s.message());
   try {
     return route(req, state);
@@ -88,34 +103,37 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
 
 // One connection: read a request (Beast's parser, with our limits), answer it, repeat while
 // keep-alive lasts. Runs on the connection's strand.
-asio::awaitable<void> session(tcp::socket socket, AppState& state, CountedSlot) {
+asio::awaitable<void> session(tcp::socket socket, ServerContext& server, CountedSlot) {
+  const ServerOptions& options = server.options;
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(limits::kMaxHttpHeaderBytes + limits::kMaxHttpBodyBytes);
-  for (size_t served = 0; served < limits::kMaxHttpRequestsPerConnection; ++served) {
+  for (size_t served = 0; served < options.max_requests_per_connection; ++served) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(limits::kMaxHttpHeaderBytes);
     parser.body_limit(limits::kMaxHttpBodyBytes);
     if (served > 0 && buffer.size() == 0) {
       // Keep-alive: wait up to the idle timeout for the next request's first bytes...
-      stream.expires_after(std::chrono::seconds(limits::kHttpIdleTimeoutSeconds));
+      stream.expires_after(options.idle_timeout);
       auto [idle_ec, got] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes),
                                                             asio::as_tuple(asio::use_awaitable));
       if (idle_ec) break;
       buffer.commit(got);
     }
     // ...then the whole request must arrive within the read timeout (bounds slowloris).
-    stream.expires_after(std::chrono::seconds(limits::kHttpReadTimeoutSeconds));
+    stream.expires_after(options.read_timeout);
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
       break;
-    CountedSlot busy(g_busy);
+    CountedSlot busy(server.busy);
     Request req;
-    Response res = ec ? error_for(ec) : respond(parser, req, state);
-    const bool keep_alive = !ec && parser.get().keep_alive() && !g_stopping.load();
+    Response res = ec ? error_for(ec) : respond(parser, req, server.state);
+    // The last response a connection may carry says so (Connection: close).
+    const bool keep_alive = !ec && parser.get().keep_alive() && !server.stopping.load() &&
+                            served + 1 < options.max_requests_per_connection;
     const unsigned version = ec ? 11 : parser.get().version();
     finalize_response(req, res);
-    stream.expires_after(std::chrono::seconds(limits::kHttpReadTimeoutSeconds));
+    stream.expires_after(options.read_timeout);
     auto out = to_beast(res, version, keep_alive, req.method == "HEAD");
     auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
     if (wec || !keep_alive) break;
@@ -127,7 +145,7 @@ asio::awaitable<void> session(tcp::socket socket, AppState& state, CountedSlot) 
 // Accepts connections until the acceptor is closed; each gets its own strand on `workers`.
 // Runs on the single-threaded control context, like everything else that touches the
 // acceptor (asio I/O objects are not safe to use from two threads at once).
-asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers, AppState& state) {
+asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers, ServerContext& server) {
   while (acceptor.is_open()) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(workers),
                                                        asio::as_tuple(asio::use_awaitable));
@@ -135,13 +153,13 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers,
       if (!acceptor.is_open()) break;
       continue;
     }
-    if (g_connections.load() >= limits::kMaxHttpConnections) {
+    if (server.connections.load() >= server.options.max_connections) {
       beast::error_code ignored;
       socket.close(ignored);  // over the limit: refuse rather than queue without bound
       continue;
     }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket), state, CountedSlot(g_connections)),
+    asio::co_spawn(executor, session(std::move(socket), server, CountedSlot(server.connections)),
                    asio::detached);
   }
 }
@@ -167,6 +185,8 @@ Status open_acceptor(tcp::acceptor& acceptor, const ServerOptions& options) {
 // timers; `workers` (options.threads threads) runs the connections.
 Status run_server(AppState& state, const ServerOptions& options) {
   const int threads = std::max(1, options.threads);
+  // Outlives `workers`: connection coroutines destroyed with it still count themselves out.
+  ServerContext server{state, options};
   // Declared first so it is destroyed last: a pending accept on `control` holds a strand of
   // `workers` for the socket it would have returned.
   asio::io_context workers(threads);
@@ -177,7 +197,6 @@ Status run_server(AppState& state, const ServerOptions& options) {
   // Reset before anyone can learn the port: a stop_server() that follows on_listening must
   // not be lost.
   g_stop_requested = false;
-  g_stopping = false;
   if (options.on_listening) options.on_listening(acceptor.local_endpoint().port());
 
   asio::signal_set signals(control, SIGINT, SIGTERM);
@@ -186,7 +205,7 @@ Status run_server(AppState& state, const ServerOptions& options) {
   // none is left or the grace period is over. Idle keep-alive connections and requests still
   // arriving are not waited for: they are closed when the worker context goes.
   std::function<void(std::chrono::steady_clock::time_point)> drain = [&](auto deadline) {
-    if (g_busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    if (server.busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
       workers.stop();
       control.stop();
       return;
@@ -195,7 +214,7 @@ Status run_server(AppState& state, const ServerOptions& options) {
     grace.async_wait([&, deadline](const beast::error_code&) { drain(deadline); });
   };
   auto shutdown = [&] {
-    if (g_stopping.exchange(true)) return;
+    if (server.stopping.exchange(true)) return;
     beast::error_code ignored;
     acceptor.close(ignored);
     signals.cancel();
@@ -215,7 +234,7 @@ Status run_server(AppState& state, const ServerOptions& options) {
     });
   };
   watch_stop();
-  asio::co_spawn(control, listen(acceptor, workers, state), asio::detached);
+  asio::co_spawn(control, listen(acceptor, workers, server), asio::detached);
   std::vector<std::thread> pool;
   for (int i = 0; i < threads; ++i) pool.emplace_back([&] { workers.run(); });
   control.run();

@@ -82,6 +82,27 @@ void read_days(simdjson::dom::element package, std::vector<store::DailyDownloads
 
 }  // namespace
 
+Result<ParsedDownloads> parse_downloads_response(std::string_view body, const DownloadsRequest& request) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(body);
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS)
+    return Status::invalid(std::string("malformed JSON: ") + simdjson::error_message(err));
+  ParsedDownloads out;
+  if (request.bulk()) {
+    for (const auto& name : request.names) {
+      simdjson::dom::element package;
+      if (doc[name].get(package) != simdjson::SUCCESS || package.is_null()) continue;
+      out.per_name.emplace_back(name, std::vector<store::DailyDownloads>{});
+      read_days(package, out.per_name.back().second, out.newest);
+    }
+  } else if (!request.names.empty()) {
+    out.per_name.emplace_back(request.names[0], std::vector<store::DailyDownloads>{});
+    read_days(doc, out.per_name.back().second, out.newest);
+  }
+  return out;
+}
+
 Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, DownloadsSummary& summary) {
   HttpRequest http;
   http.url = downloads_range_url(options_.api_url, request);
@@ -94,25 +115,10 @@ Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, Downlo
   if (response->status != 200) {
     return Status::unavailable(http.url + ": HTTP " + std::to_string(response->status));
   }
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(response->body);
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
-    return Status::invalid(http.url + ": malformed JSON: " + simdjson::error_message(err));
-  }
-  std::vector<std::pair<std::string, std::vector<store::DailyDownloads>>> per_name;
-  Day newest = summary.newest_day;
-  if (request.bulk()) {
-    for (const auto& name : request.names) {
-      simdjson::dom::element package;
-      if (doc[name].get(package) != simdjson::SUCCESS || package.is_null()) continue;
-      per_name.emplace_back(name, std::vector<store::DailyDownloads>{});
-      read_days(package, per_name.back().second, newest);
-    }
-  } else {
-    per_name.emplace_back(request.names[0], std::vector<store::DailyDownloads>{});
-    read_days(doc, per_name.back().second, newest);
-  }
+  auto parsed = parse_downloads_response(response->body, request);
+  if (!parsed.ok()) return Status::invalid(http.url + ": " + parsed.status().message());
+  auto& per_name = parsed->per_name;
+  const Day newest = std::max(summary.newest_day, parsed->newest);
   auto txn = store_.begin_write();
   if (!txn.ok()) return txn.status();
   for (auto& [name, days] : per_name) {

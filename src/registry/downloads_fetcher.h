@@ -17,6 +17,8 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/progress.h"
@@ -48,6 +50,16 @@ std::vector<DownloadsRequest> plan_downloads_requests(const std::vector<MissingR
 
 // "{api}/downloads/range/2024-01-01:2024-12-31/a,b,c" (scoped names keep their raw slash).
 std::string downloads_range_url(std::string_view api, const DownloadsRequest& request);
+
+// The days one range response holds, per name asked for, and the newest day seen (-1: none).
+struct ParsedDownloads {
+  std::vector<std::pair<std::string, std::vector<store::DailyDownloads>>> per_name;
+  Day newest = -1;
+};
+// Reads a range response to `request`: {name: {"downloads":[{day,downloads}...]} | null, ...}
+// when bulk, {"downloads":[...]} otherwise. Entries of the wrong shape are skipped; only
+// malformed JSON fails (kInvalidInput). Pure; exposed for tests and the fuzzer.
+Result<ParsedDownloads> parse_downloads_response(std::string_view body, const DownloadsRequest& request);
 
 struct DownloadsOptions {
   std::string api_url = kDefaultDownloadsApiUrl;

@@ -121,7 +121,10 @@ std::optional<int64_t> parse_count_with_suffix(std::string_view text) {
 ParsedQuery parse_query(std::string_view input, TimestampMs now) {
   ParsedQuery q;
   if (input.size() > limits::kMaxQueryBytes) {
-    input = input.substr(0, limits::kMaxQueryBytes);
+    // Cut on a character boundary: never leave half a UTF-8 sequence behind.
+    size_t cut = limits::kMaxQueryBytes;
+    while (cut > 0 && (static_cast<unsigned char>(input[cut]) & 0xC0) == 0x80) --cut;
+    input = input.substr(0, cut);
     q.warnings.push_back("The query was cut to its first " + std::to_string(limits::kMaxQueryBytes) +
                          " bytes.");
   }

@@ -1,12 +1,19 @@
 // Kills `pkgstats import` with SIGKILL at random moments, resumes, and checks that the final
 // store equals an uninterrupted run and passes SQLite's integrity check every time.
+// Also: a read-only database file and a full disk give one clear line and leave the store intact.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -106,6 +113,86 @@ TEST(CrashSafety, KilledImportsResumeToTheSameStore) {
   ASSERT_EQ(wait_exit(start_import(db, files)), 0);  // the resuming run
   EXPECT_EQ(integrity_of(db), "ok");
   EXPECT_EQ(content_of(db), expected);
+  std::filesystem::remove_all(dir);
+}
+
+// How `pkgstats import` ended, and what it said on stderr.
+struct Outcome {
+  int exit_code = 0;
+  std::string stderr_text;
+};
+
+// Runs `pkgstats import -q --db db file` in a child that first drops root (to "nobody", so
+// file permissions apply even when the suite runs as root) and/or limits the size of files it
+// may write (RLIMIT_FSIZE: the disk is full past `max_file_bytes`).
+Outcome import_constrained(const std::string& db, const std::string& file, bool drop_root,
+                           rlim_t max_file_bytes) {
+  std::string log = db + ".stderr";
+  int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fd, 2);
+    freopen("/dev/null", "w", stdout);
+    if (max_file_bytes) {
+      signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead of killing
+      rlimit limit{max_file_bytes, max_file_bytes};
+      setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    if (drop_root && geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(126);
+    std::vector<std::string> args = {PKGSTATS_BINARY, "import", "-q", "--db", db, file};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(fd);
+  Outcome out;
+  out.exit_code = wait_exit(pid);
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  out.stderr_text = text.str();
+  return out;
+}
+
+TEST(CrashSafety, ReadOnlyDatabaseGivesAClearError) {
+  char tmpl[] = "/tmp/pkgstats-ro-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string db = dir + "/ro.db";
+  ASSERT_EQ(wait_exit(start_import(db, {data("packuments/left-pad.full.json.gz")})), 0);
+  std::string before = content_of(db);
+  chmod(dir.c_str(), 0777);  // the stderr log is written here by the unprivileged child
+  chmod(db.c_str(), 0444);
+  Outcome o = import_constrained(db, data("packuments/express.full.json.gz"), true, 0);
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_NE(o.stderr_text.find("read-only"), std::string::npos) << o.stderr_text;
+  EXPECT_NE(o.stderr_text.find(db), std::string::npos) << o.stderr_text;  // names the file
+  EXPECT_LE(std::count(o.stderr_text.begin(), o.stderr_text.end(), '\n'), 3) << o.stderr_text;
+  chmod(db.c_str(), 0644);
+  EXPECT_EQ(content_of(db), before);
+  EXPECT_EQ(integrity_of(db), "ok");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CrashSafety, FullDiskGivesAClearErrorAndKeepsTheStoreUsable) {
+  char tmpl[] = "/tmp/pkgstats-full-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string db = dir + "/full.db";
+  ASSERT_EQ(wait_exit(start_import(db, {data("packuments/left-pad.full.json.gz")})), 0);
+  std::string before = content_of(db);
+  // The 227k listing needs tens of MB; the disk "fills" at 4 MB.
+  Outcome o = import_constrained(db, data("npm-packages-227k.tsv.gz"), false, 4u << 20);
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_NE(o.stderr_text.find("full"), std::string::npos) << o.stderr_text;
+  EXPECT_NE(o.stderr_text.find("npm-packages-227k.tsv.gz"), std::string::npos) << o.stderr_text;
+  EXPECT_LE(std::count(o.stderr_text.begin(), o.stderr_text.end(), '\n'), 3) << o.stderr_text;
+  EXPECT_EQ(integrity_of(db), "ok");
+  // Whatever committed before the disk filled is intact, and with space again import works.
+  ASSERT_EQ(wait_exit(start_import(db, {data("packuments/express.full.json.gz")})), 0);
+  EXPECT_EQ(integrity_of(db), "ok");
+  EXPECT_NE(content_of(db).find("left-pad|"), std::string::npos);
+  EXPECT_NE(before.find("left-pad|"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -14,78 +14,13 @@
 #include <thread>
 
 #include "core/limits.h"
+#include "loopback_client.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
 namespace {
 
-struct Reply {
-  int status = 0;
-  std::string head, body;
-  std::string header(const std::string& name) const {
-    std::string needle = "\r\n" + name + ": ";
-    size_t at = head.find(needle);
-    if (at == std::string::npos) return "";
-    at += needle.size();
-    return head.substr(at, head.find("\r\n", at) - at);
-  }
-};
-
-int connect_loopback(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  timeval timeout{10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  return fd;
-}
-
-// Reads one response (head, then Content-Length bytes of body) from `fd`; `pending` keeps
-// bytes read past it.
-Reply read_reply(int fd, std::string& pending, bool head_request = false) {
-  Reply r;
-  char buffer[65536];
-  size_t end;
-  while ((end = pending.find("\r\n\r\n")) == std::string::npos) {
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) return r;
-    pending.append(buffer, static_cast<size_t>(n));
-  }
-  r.head = pending.substr(0, end);
-  pending.erase(0, end + 4);
-  if (r.head.size() > 12) r.status = std::atoi(r.head.substr(9, 3).c_str());
-  size_t length = head_request ? 0 : std::strtoul(r.header("Content-Length").c_str(), nullptr, 10);
-  while (pending.size() < length) {
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    pending.append(buffer, static_cast<size_t>(n));
-  }
-  r.body = pending.substr(0, length);
-  pending.erase(0, length);
-  return r;
-}
-
-Reply send_and_read(uint16_t port, const std::string& raw, bool head_request = false) {
-  int fd = connect_loopback(port);
-  if (fd < 0) return {};
-  send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
-  std::string pending;
-  Reply r = read_reply(fd, pending, head_request);
-  close(fd);
-  return r;
-}
-
-std::string request(const std::string& target, const std::string& extra_headers = "",
-                    const std::string& method = "GET") {
-  return method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-         extra_headers + "\r\n";
-}
+using namespace testing::loopback;
 
 class ServerTest : public ::testing::Test {
  protected:

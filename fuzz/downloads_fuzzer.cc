@@ -1,0 +1,28 @@
+// libFuzzer target: arbitrary bytes as a downloads-API range response, read both as a bulk
+// and as a single-name answer. Must never crash; only names asked for come back, and every
+// count kept is non-negative.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "registry/downloads_fetcher.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using pkgstats::registry::DownloadsRequest;
+  std::string_view body(reinterpret_cast<const char*>(data), size);
+  const DownloadsRequest bulk{16445, 16810, {"react", "vue", "a"}};
+  const DownloadsRequest single{16445, 16810, {"@scope/pkg"}};
+  for (const DownloadsRequest* request : {&bulk, &single}) {
+    auto parsed = pkgstats::registry::parse_downloads_response(body, *request);
+    if (!parsed.ok()) continue;
+    if (parsed->per_name.size() > request->names.size()) __builtin_trap();
+    for (const auto& [name, days] : parsed->per_name) {
+      bool asked = false;
+      for (const auto& n : request->names) asked |= n == name;
+      if (!asked) __builtin_trap();
+      for (const auto& d : days)
+        if (d.downloads < 0 || d.day > parsed->newest) __builtin_trap();
+    }
+  }
+  return 0;
+}

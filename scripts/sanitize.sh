@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test suite under sanitizers, each in its own build directory (CMakePresets.json):
+#   asan  AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer): the whole suite
+#   tsan  ThreadSanitizer: the concurrent tests (HTTP server and limits, AppState engine swap,
+#         store pool, registry on-demand single flight)
+# Usage: scripts/sanitize.sh [asan|tsan|all]   (default all). Exit status is non-zero when a
+# test fails or a sanitizer reports anything (reports abort the test that triggered them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which=${1:-all}
+bash scripts/install-deps.sh
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+timed() {  # timed LABEL COMMAND...: runs it and prints how long it took
+  local label=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "== $label: $((SECONDS - start)) s"
+}
+
+if [[ $which == asan || $which == all ]]; then
+  cmake --preset asan >/dev/null
+  timed "asan build" cmake --build --preset asan
+  timed "asan suite" ctest --test-dir build-asan --output-on-failure -j2 --timeout 900
+fi
+
+if [[ $which == tsan || $which == all ]]; then
+  cmake --preset tsan >/dev/null
+  timed "tsan build" cmake --build --preset tsan --target test_http test_registry test_store
+  timed "tsan suite" ctest --test-dir build-tsan --output-on-failure -j2 --timeout 900 \
+    -R '^(ServerTest|HttpLimitsTest|AppStateSwap|StorePool[A-Za-z]*|RouterTest\.StorePool[A-Za-z]*|OnDemandFetcher)\.'
+fi

@@ -1,0 +1,341 @@
+// Every HTTP limit of core/limits.h against the real server on loopback: the misbehaving
+// client gets a 4xx or a clean close, and a well-behaved client (a Bystander, or a connection
+// already open) is served normally meanwhile. Timeouts are shortened through ServerOptions so
+// each test takes about a second.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/limits.h"
+#include "loopback_client.h"
+#include "test_support.h"
+
+namespace pkgstats::http {
+namespace {
+
+using namespace testing::loopback;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+class HttpLimitsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    testing::build_fixture_store(dir_->path() + "/s.db");
+    state_ = new AppState(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
+    ASSERT_TRUE(state_->reload().ok());
+  }
+  static void TearDownTestSuite() {
+    delete state_;
+    delete dir_;
+  }
+  // Options with test-sized timeouts; tests change what they exercise.
+  static ServerOptions fast_options() {
+    ServerOptions options;
+    options.threads = 2;
+    options.read_timeout = milliseconds(600);
+    options.idle_timeout = milliseconds(600);
+    return options;
+  }
+  static void expect_bystander_served(Bystander& bystander) {
+    bystander.finish();
+    EXPECT_GT(bystander.served(), 0);
+    EXPECT_EQ(bystander.failed(), 0);
+  }
+
+  static inline testing::TempDir* dir_ = nullptr;
+  static inline AppState* state_ = nullptr;
+};
+
+TEST_F(HttpLimitsTest, LongRequestTargetIs414) {
+  RunningServer server(*state_, fast_options());
+  Bystander bystander(server.port());
+  std::string at_limit = "/search?q=" + std::string(limits::kMaxHttpTargetBytes - 10, 'a');
+  EXPECT_EQ(send_and_read(server.port(), request(at_limit)).status, 200);
+  for (int i = 0; i < 20; ++i) {
+    Reply r = send_and_read(server.port(), request("/" + std::string(limits::kMaxHttpTargetBytes, 'a')));
+    EXPECT_EQ(r.status, 414);
+  }
+  expect_bystander_served(bystander);
+}
+
+TEST_F(HttpLimitsTest, OversizeHeadersAre431) {
+  RunningServer server(*state_, fast_options());
+  Bystander bystander(server.port());
+  std::string many;  // many small headers, as much a problem as one large one
+  while (many.size() <= limits::kMaxHttpHeaderBytes) many += "X-H" + std::to_string(many.size()) + ": v\r\n";
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(send_and_read(server.port(), request("/", many)).status, 431);
+    EXPECT_EQ(send_and_read(server.port(), request("/", "X-Big: " + std::string(limits::kMaxHttpHeaderBytes, 'b') + "\r\n")).status, 431);
+  }
+  EXPECT_EQ(send_and_read(server.port(), request("/", "X-Fine: " + std::string(2000, 'c') + "\r\n")).status, 200);
+  expect_bystander_served(bystander);
+}
+
+TEST_F(HttpLimitsTest, OversizeBodiesAre413) {
+  RunningServer server(*state_, fast_options());
+  Bystander bystander(server.port());
+  std::string body(limits::kMaxHttpBodyBytes + 1, 'b');
+  std::string with_length = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body;
+  // A declared length far beyond the limit is refused before any of the body is sent.
+  std::string huge_declared = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000000000\r\n\r\n";
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "%zx", body.size());
+  std::string chunked = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                        std::string(hex) + "\r\n" + body + "\r\n0\r\n\r\n";
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(send_and_read(server.port(), with_length).status, 413);
+    EXPECT_EQ(send_and_read(server.port(), huge_declared).status, 413);
+    EXPECT_EQ(send_and_read(server.port(), chunked).status, 413);
+  }
+  // A small body within the limit is read and the method refused as usual.
+  EXPECT_EQ(send_and_read(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi").status, 405);
+  expect_bystander_served(bystander);
+}
+
+// Slowloris: clients that trickle header lines forever are cut at the read timeout, however
+// steadily they send, and never get a response.
+TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
+  ServerOptions options = fast_options();
+  options.idle_timeout = milliseconds(5000);  // only the read timeout may end these
+  RunningServer server(*state_, options);
+  Bystander bystander(server.port());
+  std::vector<int> fds;
+  for (int i = 0; i < 8; ++i) {
+    int fd = connect_loopback(server.port());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(send_all(fd, "GET / HTTP/1.1\r\n"));
+    fds.push_back(fd);
+  }
+  auto start = Clock::now();
+  std::vector<double> cut_after(fds.size(), -1);
+  for (int tick = 0; tick < 50 && std::count(cut_after.begin(), cut_after.end(), -1.0) > 0; ++tick) {
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (cut_after[i] >= 0) continue;
+      if (!send_all(fds[i], "X-a: b\r\n") || closed_within(fds[i], milliseconds(1)))
+        cut_after[i] = seconds_since(start);
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  for (size_t i = 0; i < fds.size(); ++i) {
+    EXPECT_GE(cut_after[i], 0.4) << "connection " << i;
+    EXPECT_LE(cut_after[i], 2.0) << "connection " << i;
+    close(fds[i]);
+  }
+  expect_bystander_served(bystander);
+}
+
+// The same for a client that sends a whole head but trickles its body.
+TEST_F(HttpLimitsTest, TricklingBodyIsCutAtTheReadTimeout) {
+  RunningServer server(*state_, fast_options());
+  Bystander bystander(server.port());
+  int fd = connect_loopback(server.port());
+  ASSERT_TRUE(send_all(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"));
+  auto start = Clock::now();
+  double cut = -1;
+  for (int tick = 0; tick < 50 && cut < 0; ++tick) {
+    if (!send_all(fd, "b") || closed_within(fd, milliseconds(100))) cut = seconds_since(start);
+  }
+  EXPECT_GE(cut, 0.4);
+  EXPECT_LE(cut, 2.0);
+  close(fd);
+  expect_bystander_served(bystander);
+}
+
+TEST_F(HttpLimitsTest, IdleKeepAliveConnectionsAreClosedAtTheIdleTimeout) {
+  ServerOptions options = fast_options();
+  options.idle_timeout = milliseconds(400);
+  options.read_timeout = milliseconds(5000);
+  RunningServer server(*state_, options);
+  Bystander bystander(server.port());
+  int fd = connect_loopback(server.port());
+  ASSERT_TRUE(send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string pending;
+  Reply first = read_reply(fd, pending);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.header("Connection"), "");  // HTTP/1.1 keep-alive is implied
+  auto start = Clock::now();
+  EXPECT_TRUE(closed_within(fd, milliseconds(3000)));
+  double idle = seconds_since(start);
+  EXPECT_GE(idle, 0.3);
+  EXPECT_LE(idle, 1.5);
+  close(fd);
+  // A connection that keeps talking within the idle timeout stays open.
+  fd = connect_loopback(server.port());
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(read_reply(fd, pending).status, 200) << "request " << i;
+    std::this_thread::sleep_for(milliseconds(250));
+  }
+  close(fd);
+  expect_bystander_served(bystander);
+}
+
+TEST_F(HttpLimitsTest, ConnectionsBeyondTheCapAreClosedAndOpenOnesStayServed) {
+  ServerOptions options = fast_options();
+  options.max_connections = 4;
+  options.read_timeout = milliseconds(5000);
+  options.idle_timeout = milliseconds(5000);
+  RunningServer server(*state_, options);
+  const std::string keep_alive = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::vector<int> held;
+  std::vector<std::string> pending(options.max_connections);
+  for (size_t i = 0; i < options.max_connections; ++i) {
+    held.push_back(connect_loopback(server.port()));
+    ASSERT_TRUE(send_all(held[i], keep_alive));
+    ASSERT_EQ(read_reply(held[i], pending[i]).status, 200);  // accepted and counted
+  }
+  for (int i = 0; i < 5; ++i) {
+    Reply refused = send_and_read(server.port(), request("/healthz"));
+    EXPECT_EQ(refused.status, 0) << "a connection over the cap must be closed unanswered";
+  }
+  // The connections already open are served normally meanwhile.
+  for (size_t i = 0; i < held.size(); ++i) {
+    ASSERT_TRUE(send_all(held[i], keep_alive));
+    EXPECT_EQ(read_reply(held[i], pending[i]).status, 200);
+  }
+  // Once one leaves, a newcomer is served.
+  close(held.back());
+  held.pop_back();
+  int status = 0;
+  for (auto start = Clock::now(); status != 200 && seconds_since(start) < 3;) {
+    status = send_and_read(server.port(), request("/healthz")).status;
+    if (status != 200) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(status, 200);
+  for (int fd : held) close(fd);
+}
+
+TEST_F(HttpLimitsTest, ConnectionIsClosedAfterItsRequestQuota) {
+  ServerOptions options = fast_options();
+  options.max_requests_per_connection = 3;
+  RunningServer server(*state_, options);
+  Bystander bystander(server.port());
+  int fd = connect_loopback(server.port());
+  std::string pipelined;
+  for (int i = 0; i < 5; ++i) pipelined += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_TRUE(send_all(fd, pipelined));
+  std::string pending;
+  for (size_t i = 0; i < options.max_requests_per_connection; ++i) {
+    Reply r = read_reply(fd, pending);
+    EXPECT_EQ(r.status, 200) << "request " << i;
+    // The last one announces the close.
+    EXPECT_EQ(r.header("Connection"), i + 1 == options.max_requests_per_connection ? "close" : "");
+  }
+  EXPECT_TRUE(closed_within(fd, milliseconds(2000)));
+  EXPECT_TRUE(pending.empty());  // nothing was answered past the quota
+  close(fd);
+  expect_bystander_served(bystander);
+}
+
+TEST_F(HttpLimitsTest, LongQueriesAreCutWithAWarning) {
+  RunningServer server(*state_, fast_options());
+  Bystander bystander(server.port(), "/search?q=express");
+  std::string long_word(limits::kMaxQueryBytes + 500, 'x');
+  Reply cut = send_and_read(server.port(), request("/search?q=" + long_word));
+  EXPECT_EQ(cut.status, 200);
+  EXPECT_NE(cut.body.find("cut to its first " + std::to_string(limits::kMaxQueryBytes)), std::string::npos);
+  // Cut inside a multi-byte character: the page must still be valid UTF-8.
+  std::string accents;
+  while (accents.size() <= limits::kMaxQueryBytes) accents += "%C3%A9";
+  Reply cut_utf8 = send_and_read(server.port(), request("/search?q=a" + accents));
+  EXPECT_EQ(cut_utf8.status, 200);
+  EXPECT_TRUE(is_valid_utf8(cut_utf8.body));
+  std::string many_words;
+  for (size_t i = 0; i < limits::kMaxQueryWords + 10; ++i) many_words += "w" + std::to_string(i) + "+";
+  Reply words = send_and_read(server.port(), request("/search?q=" + many_words));
+  EXPECT_EQ(words.status, 200);
+  EXPECT_NE(words.body.find("Only the first " + std::to_string(limits::kMaxQueryWords) + " words"),
+            std::string::npos);
+  expect_bystander_served(bystander);
+}
+
+TEST_F(HttpLimitsTest, PagesBeyondTheLastAreRefused) {
+  RunningServer server(*state_, fast_options());
+  Bystander bystander(server.port(), "/search?q=pad");
+  auto page = [&](const std::string& p) {
+    return send_and_read(server.port(), request("/search?q=pad&page=" + p)).status;
+  };
+  EXPECT_EQ(page("1"), 200);
+  EXPECT_EQ(page(std::to_string(limits::kMaxSearchPage)), 200);
+  for (const std::string& bad : {std::to_string(limits::kMaxSearchPage + 1), std::string("0"),
+                                std::string("-1"), std::string("99999999999999999999999"),
+                                std::string("2x"), std::string("")})
+    EXPECT_EQ(page(bad), bad.empty() ? 200 : 400) << "page=" << bad;
+  expect_bystander_served(bystander);
+}
+
+TEST_F(HttpLimitsTest, EngineCapsPageSizeAndOffset) {
+  search::SearchRequest request;
+  request.text = "a";
+  request.size = 1'000'000;
+  request.from = 0;
+  auto engine = state_->search_engine();
+  EXPECT_LE(engine->search(request).hits.size(), limits::kMaxResultsPerPage);
+  request.from = std::numeric_limits<size_t>::max() / 2;
+  EXPECT_TRUE(engine->search(request).hits.empty());
+}
+
+// An engine whose searches take a while, so a request can be in flight during a shutdown.
+class SlowEngine final : public search::SearchEngine {
+ public:
+  explicit SlowEngine(std::shared_ptr<const search::SearchEngine> inner) : inner_(std::move(inner)) {}
+  search::SearchResponse search(const search::SearchRequest& r) const override {
+    std::this_thread::sleep_for(milliseconds(700));
+    return inner_->search(r);
+  }
+  size_t document_count() const override { return inner_->document_count(); }
+  size_t memory_bytes() const override { return inner_->memory_bytes(); }
+  const SearchDocument* find(std::string_view name) const override { return inner_->find(name); }
+
+ private:
+  std::shared_ptr<const search::SearchEngine> inner_;
+};
+
+// SIGTERM while requests are in flight: each is answered in full (with Connection: close),
+// then the server stops; connections are no longer accepted.
+TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
+  EngineFactory slow = [](std::vector<SearchDocument> docs) -> std::shared_ptr<const search::SearchEngine> {
+    return std::make_shared<SlowEngine>(native_search_engine()(std::move(docs)));
+  };
+  AppState slow_state(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(), "", 4, slow);
+  ASSERT_TRUE(slow_state.reload().ok());
+  RunningServer server(slow_state, fast_options());
+  const uint16_t port = server.port();
+  std::vector<std::future<Reply>> in_flight;
+  for (int i = 0; i < 3; ++i)
+    in_flight.push_back(std::async(std::launch::async, [port] {
+      int fd = connect_loopback(port);
+      send_all(fd, "GET /search?q=express HTTP/1.1\r\nHost: x\r\n\r\n");  // keep-alive asked
+      std::string pending;
+      Reply r = read_reply(fd, pending);
+      close(fd);
+      return r;
+    }));
+  std::this_thread::sleep_for(milliseconds(250));  // all three are inside the engine now
+  auto start = Clock::now();
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);  // the server's signal_set catches it
+  Status stopped = server.stop();
+  EXPECT_TRUE(stopped.is_ok()) << stopped.message();
+  EXPECT_LT(seconds_since(start), 2.5);
+  for (auto& f : in_flight) {
+    Reply r = f.get();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("Connection"), "close");
+    EXPECT_NE(r.body.find("express"), std::string::npos);
+  }
+  EXPECT_LT(connect_loopback(port), 0);
+}
+
+}  // namespace
+}  // namespace pkgstats::http
