@@ -19,11 +19,16 @@ fi
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPKGSTATS_FUZZ=ON -DPKGSTATS_TESTS=OFF >/dev/null
 targets=${*:-$(sed -n 's/^pkgstats_fuzzer(\([a-z_]*\) .*/\1/p' fuzz/CMakeLists.txt)}
-cmake --build build-fuzz -j2 --target $targets
 mkdir -p build-fuzz/crashes
 status=0
 printf '%-22s %8s %10s %8s %6s\n' target seconds execs execs/s cov
 for t in $targets; do
+  if ! cmake --build build-fuzz -j2 --target "$t" >build-fuzz/$t.build.log 2>&1; then
+    echo "!! $t does not build; see build-fuzz/$t.build.log"
+    grep -m5 -E 'error' build-fuzz/$t.build.log || true
+    status=1
+    continue
+  fi
   corpus=build-fuzz/corpus/$t
   mkdir -p "$corpus"
   seeds=()
