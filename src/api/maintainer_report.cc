@@ -26,6 +26,7 @@ std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, Timesta
     reasons.push_back("not published in 2+ years");
   if (pkg.doc.deprecated && pkg.doc.monthly_downloads >= 1000)
     reasons.push_back("deprecated but still downloaded");
+  if (!pkg.deprecated_dependencies.empty()) reasons.push_back("depends on a deprecated package");
   return reasons;
 }
 
@@ -43,6 +44,10 @@ Result<MaintainerReport> build_maintainer_report(store::Store& store, const std:
   if (!before) return before.status();
   std::unordered_map<std::string, int64_t> recent_by(recent->begin(), recent->end());
   std::unordered_map<std::string, int64_t> before_by(before->begin(), before->end());
+  auto deprecated_deps = store.deprecated_dependencies(*names);
+  if (!deprecated_deps) return deprecated_deps.status();
+  std::unordered_map<std::string, std::vector<std::string>> deprecated_deps_by;
+  for (auto& [name, dep] : *deprecated_deps) deprecated_deps_by[name].push_back(std::move(dep));
 
   MaintainerReport report;
   report.user = user;
@@ -50,6 +55,8 @@ Result<MaintainerReport> build_maintainer_report(store::Store& store, const std:
     MaintainedPackage p;
     if (auto it = recent_by.find(doc.name); it != recent_by.end()) p.last_30d = it->second;
     if (auto it = before_by.find(doc.name); it != before_by.end()) p.previous_30d = it->second;
+    if (auto it = deprecated_deps_by.find(doc.name); it != deprecated_deps_by.end())
+      p.deprecated_dependencies = std::move(it->second);
     p.doc = std::move(doc);
     p.attention = attention_reasons(p, now);
     report.total_monthly_downloads += std::max<int64_t>(0, p.doc.monthly_downloads);
@@ -75,6 +82,7 @@ nlohmann::json maintainer_report_to_json(const MaintainerReport& report) {
         {"published", p.doc.published ? nlohmann::json(format_iso8601(p.doc.published))
                                       : nlohmann::json(nullptr)},
         {"deprecated", p.doc.deprecated},
+        {"deprecated_dependencies", p.deprecated_dependencies},
         {"attention", p.attention},
     });
   }

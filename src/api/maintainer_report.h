@@ -18,6 +18,7 @@ struct MaintainedPackage {
   SearchDocument doc;
   std::optional<int64_t> last_30d;      // from the daily archive, when it has data
   std::optional<int64_t> previous_30d;  // the 30 days before that
+  std::vector<std::string> deprecated_dependencies;  // prod deps whose latest is deprecated
   std::vector<std::string> attention;   // reasons this package needs attention, if any
 };
 
@@ -31,7 +32,8 @@ struct MaintainerReport {
 
 // Reasons, in this order: "downloads falling" (last 30 days < 80% of the 30 before, with at
 // least 1,000 before), "not published in 2+ years" (while ≥ 10,000 monthly downloads),
-// "deprecated but still downloaded" (≥ 1,000 monthly downloads).
+// "deprecated but still downloaded" (≥ 1,000 monthly downloads), "depends on a deprecated
+// package" (any of deprecated_dependencies).
 std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, TimestampMs now);
 
 // kNotFound when the user maintains no stored package.

@@ -69,8 +69,24 @@ inline constexpr std::size_t kMinGzipBodyBytes = 512;
 inline constexpr std::size_t kMaxSearchPage = kMaxResultOffset / kDefaultResultsPerPage;
 // Versions listed on a package page (the newest first); the rest are counted.
 inline constexpr std::size_t kMaxRecentVersionsShown = 20;
-// Packages listed on a maintainer page.
-inline constexpr std::size_t kMaxMaintainerPackagesShown = 500;
+// Packages a maintainer page reads (most downloaded first; the table is paged): each costs a
+// few indexed reads (trend, deprecated dependencies), so this bounds the page's work.
+inline constexpr std::size_t kMaxMaintainerPackagesShown = 5000;
+// Rows of a maintainer's package table per page.
+inline constexpr std::size_t kMaintainerPackagesPerPage = 100;
+// Packages in one comparison (chart legibility).
+inline constexpr std::size_t kMaxComparedPackages = 5;
+// Discover lists (popular, newest, trending): entries kept per list, 50 pages of 20. Built once
+// per index reload from full scans, so deeper lists cost memory and reload time for pages
+// nobody reads.
+inline constexpr std::size_t kMaxDiscoverEntries = 1000;
+inline constexpr std::size_t kDiscoverPerPage = 20;
+// Trending compares two windows of this many archived days, among this many of the most
+// downloaded packages (the daily archive is read per package, by primary key).
+inline constexpr int kTrendingWindowDays = 14;
+inline constexpr std::size_t kTrendingCandidates = 5000;
+// Downloads per day the earlier window must average: growth from near zero is noise.
+inline constexpr int64_t kTrendingMinDailyDownloads = 100;
 // Top dependents named on a package page.
 inline constexpr std::size_t kMaxDependentsShown = 20;
 // Package ids per /sitemap-N.xml page: the sitemap protocol's cap of 50,000 URLs per file

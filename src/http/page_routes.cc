@@ -1,10 +1,16 @@
-// HTML pages: home, search, package, maintainer, favicon.
+// HTML pages: home, search, package, maintainer, compare, discover, about, favicon.
+#include <algorithm>
 #include <array>
+#include <chrono>
 
 #include "api/maintainer_report.h"
 #include "core/limits.h"
+#include "http/discover_lists.h"
 #include "http/handler_util.h"
 #include "http/route_table.h"
+#include "render/page_about.h"
+#include "render/page_compare.h"
+#include "render/page_discover.h"
 #include "render/page_home.h"
 #include "render/page_maintainer.h"
 #include "render/page_package.h"
@@ -15,6 +21,8 @@ namespace {
 
 constexpr std::string_view kPackagePrefix = "/pkg:";
 constexpr std::string_view kNpmPackagePrefix = "/package/";
+constexpr std::string_view kComparePrefix = "/compare/";
+constexpr std::string_view kDiscoverPrefix = "/discover/";
 
 Response home(const Request&, AppState& state) {
   return html(200, render::render_home_page(site_of(state), state.store_stats()));
@@ -23,6 +31,13 @@ Response home(const Request&, AppState& state) {
 Response search_page(const Request& request, AppState& state) {
   const std::string& q = request.param("q");
   if (q.empty()) return redirect(302, "/");
+  // ?sort= is spelled as the query's sort: qualifier, so one URL form stays canonical.
+  if (const std::string& sort = request.param("sort"); !sort.empty()) {
+    if (sort != "relevance" && sort != "downloads" && sort != "published")
+      return plain_error(400, "sort must be relevance, downloads or published");
+    return redirect(302, render::search_path(render::rewrite_query(
+                             q, "sort:", sort == "relevance" ? "" : "sort:" + sort)));
+  }
   std::size_t page = 1;
   if (const std::string& p = request.param("page"); !p.empty()) {
     auto parsed = parse_page_number(p, limits::kMaxSearchPage);
@@ -51,26 +66,42 @@ Response search_page(const Request& request, AppState& state) {
   return html(200, render::render_search_page(site_of(state), data), "public, max-age=30");
 }
 
-Response package_page_for(const std::string& name, AppState& state) {
+Response package_page_for(const std::string& name, render::ChartRange range, AppState& state) {
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
-  auto package = state.find_package(**store, name);
-  if (!package) return storage_unavailable(package.status());
-  if (!package->has_value()) return not_found(state, "package named " + name, name);
+  auto overview = (*store)->get_package_overview(name, limits::kMaxRecentVersionsShown);
+  if (!overview) return storage_unavailable(overview.status());
+  if (!overview->has_value()) {
+    // Unknown here: find_package() may fetch it on demand from the upstream registry.
+    auto fetched = state.find_package(**store, name);
+    if (!fetched) return storage_unavailable(fetched.status());
+    if (!fetched->has_value()) return not_found(state, "package named " + name, name);
+    const auto count = static_cast<int64_t>((*fetched)->versions.size());
+    const TimestampMs fetched_at = (*fetched)->fetched_at;
+    *overview = store::PackageOverview{std::move(**fetched), count, fetched_at, 0};
+  }
   render::PackagePageData data;
-  data.package = std::move(**package);
+  data.package = std::move((*overview)->package);
+  data.version_count = (*overview)->version_count;
+  data.fetched_at = (*overview)->fetched_at > 0 ? (*overview)->fetched_at : (*overview)->updated_at;
+  data.range = range;
   // The extras are best effort: a page without dependents or a chart beats an error page.
   if (auto n = (*store)->dependents_count(name); n.ok()) data.dependents = *n;
   if (auto top = (*store)->top_dependents(name, limits::kMaxDependentsShown); top.ok())
     data.top_dependents = std::move(top).value();
+  // The chosen range, and at least a year for the day/week/month/year totals.
   const Day today = day_from_ms(state.now());
-  if (auto daily = (*store)->daily_downloads(name, today - 365, today); daily.ok())
+  const int days = render::chart_range_days(range);
+  const Day from = days == 0 ? 0 : today - std::max(days, 366);
+  if (auto daily = (*store)->daily_downloads(name, from, today); daily.ok())
     data.daily = std::move(daily).value();
   return html(200, render::render_package_page(site_of(state), data));
 }
 
 Response package_page(const Request& request, AppState& state) {
-  return package_page_for(request.path.substr(kPackagePrefix.size()), state);
+  // An unknown ?range falls back to the default rather than failing a shared link.
+  auto range = render::parse_chart_range(request.param("range")).value_or(render::ChartRange::k1y);
+  return package_page_for(request.path.substr(kPackagePrefix.size()), range, state);
 }
 
 Response npm_package_redirect(const Request& request, AppState&) {
@@ -84,6 +115,19 @@ Response maintainer_page(const Request& request, AppState& state) {
     if (request.path[1] == '@') return redirect(301, render::package_path(request.path.substr(1)));
     return not_found(state, "page at " + request.path, user);
   }
+  render::MaintainerPageOptions options;
+  if (const std::string& sort = request.param("sort"); !sort.empty()) {
+    auto parsed = render::parse_maintainer_sort(sort);
+    if (!parsed) return plain_error(400, "sort must be downloads, trend, published or name");
+    options.sort = *parsed;
+  }
+  if (const std::string& page = request.param("page"); !page.empty()) {
+    auto parsed = parse_page_number(page, limits::kMaxMaintainerPackagesShown);
+    if (!parsed) return plain_error(400, "page must be a number from 1 up");
+    options.page = *parsed;
+  }
+  options.page_size = limits::kMaintainerPackagesPerPage;
+  options.shown_limit = limits::kMaxMaintainerPackagesShown;
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
   auto report = api::build_maintainer_report(**store, user, state.now(),
@@ -93,8 +137,158 @@ Response maintainer_page(const Request& request, AppState& state) {
       return not_found(state, "maintainer named " + user, user);
     return storage_unavailable(report.status());
   }
-  return html(200, render::render_maintainer_page(site_of(state), *report,
-                                                  limits::kMaxMaintainerPackagesShown));
+  return html(200, render::render_maintainer_page(site_of(state), *report, options));
+}
+
+// "a, b,,c" -> {"a", "b", "c"}: trimmed, empty and repeated names dropped.
+std::vector<std::string> split_names(std::string_view list) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = std::min(list.find(',', start), list.size());
+    std::string_view name = list.substr(start, comma - start);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+      names.emplace_back(name);
+    start = comma + 1;
+  }
+  return names;
+}
+
+std::vector<std::string> close_names(AppState& state, const std::string& name, std::size_t count) {
+  search::SearchRequest request;
+  request.text = name.substr(0, 200);
+  request.size = count;
+  request.now = state.now();
+  std::vector<std::string> names;
+  auto engine = state.search_engine();
+  for (const auto& hit : engine->search(request).hits) names.push_back(hit.doc->name);
+  return names;
+}
+
+Response compare_page_for(const std::vector<std::string>& names, AppState& state) {
+  if (names.size() > limits::kMaxComparedPackages)
+    return html(400, render::render_compare_error_page(
+                         site_of(state), "A comparison holds at most " +
+                                             std::to_string(limits::kMaxComparedPackages) +
+                                             " packages; this one names " +
+                                             std::to_string(names.size()) + ". Remove some and try again."),
+                "no-store");
+  auto store = state.store();
+  if (!store) return storage_unavailable(store.status());
+  render::ComparePageData data;
+  const Day today = day_from_ms(state.now());
+  for (const auto& name : names) {
+    auto overview = (*store)->get_package_overview(name, 1);
+    if (!overview) return storage_unavailable(overview.status());
+    if (!overview->has_value()) {
+      std::vector<std::string> offer;
+      for (auto& close : close_names(state, name, 4))
+        if (std::find(names.begin(), names.end(), close) == names.end() && offer.size() < 3)
+          offer.push_back(std::move(close));
+      data.missing.emplace_back(name, std::move(offer));
+      continue;
+    }
+    render::ComparedPackage c;
+    c.package = std::move((*overview)->package);
+    if (auto n = (*store)->dependents_count(name); n.ok()) c.dependents = *n;
+    if (auto daily = (*store)->daily_downloads(name, today - 365, today); daily.ok())
+      c.daily = std::move(daily).value();
+    data.packages.push_back(std::move(c));
+  }
+  // 404 only when nothing asked for exists; a partly found comparison is still a page.
+  const int status = data.packages.empty() && !data.missing.empty() ? 404 : 200;
+  return html(status, render::render_compare_page(site_of(state), data));
+}
+
+Response compare_page(const Request& request, AppState& state) {
+  return compare_page_for(split_names(request.path.substr(kComparePrefix.size())), state);
+}
+
+// The add-a-package form: /compare?packages=a,b&add=c redirects to /compare/a,b,c.
+Response compare_form(const Request& request, AppState& state) {
+  std::vector<std::string> names = split_names(request.param("packages"));
+  for (auto& name : split_names(request.param("add")))
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  if (names.empty()) return compare_page_for({}, state);
+  return redirect(303, render::compare_path(names));
+}
+
+Response about_page(const Request&, AppState& state) {
+  return html(200, render::render_about_page(site_of(state), state.store_stats()));
+}
+
+Response discover_index(const Request&, AppState& state) {
+  return html(200, render::render_discover_index(site_of(state)));
+}
+
+// Summaries of `names` (in order) as discover items.
+Result<std::vector<render::DiscoverItem>> discover_items(store::Store& store,
+                                                         std::span<const std::string> names) {
+  auto docs = store.summaries(names);
+  if (!docs) return docs.status();
+  std::vector<render::DiscoverItem> items;
+  for (auto& d : *docs) items.push_back({std::move(d), -1, -1});
+  return items;
+}
+
+Response discover_list(const Request& request, AppState& state) {
+  const std::string_view slug = std::string_view(request.path).substr(kDiscoverPrefix.size());
+  render::DiscoverPageData data;
+  data.page_size = limits::kDiscoverPerPage;
+  data.window_days = limits::kTrendingWindowDays;
+  if (slug == "random") {
+    data.kind = render::DiscoverKind::kRandom;
+    auto store = state.store();
+    if (!store) return storage_unavailable(store.status());
+    auto names = (*store)->random_packages(
+        limits::kDiscoverPerPage, static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    if (!names) return storage_unavailable(names.status());
+    auto items = discover_items(**store, *names);
+    if (!items) return storage_unavailable(items.status());
+    data.items = std::move(items).value();
+    data.total = data.items.size();
+    return html(200, render::render_discover_page(site_of(state), data), "no-store");
+  }
+  if (slug == "popular") data.kind = render::DiscoverKind::kPopular;
+  else if (slug == "newest") data.kind = render::DiscoverKind::kNewest;
+  else if (slug == "trending") data.kind = render::DiscoverKind::kTrending;
+  else return not_found(state, "page at " + request.path, slug);
+  const std::size_t max_page = limits::kMaxDiscoverEntries / limits::kDiscoverPerPage;
+  if (const std::string& p = request.param("page"); !p.empty()) {
+    auto parsed = parse_page_number(p, max_page);
+    if (!parsed) return plain_error(400, "page must be a number from 1 to " + std::to_string(max_page));
+    data.page = *parsed;
+  }
+  auto lists = discover_lists(state);
+  if (!lists) return storage_unavailable(lists.status());
+  const DiscoverLists& l = **lists;
+  data.through = l.through;
+  data.candidates = limits::kTrendingCandidates;
+  std::vector<std::string> names;
+  const std::size_t from = (data.page - 1) * data.page_size;
+  auto slice = [&](const std::vector<std::string>& all) {
+    data.total = all.size();
+    for (std::size_t i = from; i < all.size() && i < from + data.page_size; ++i) names.push_back(all[i]);
+  };
+  if (data.kind == render::DiscoverKind::kPopular) slice(l.popular);
+  if (data.kind == render::DiscoverKind::kNewest) slice(l.newest);
+  if (data.kind == render::DiscoverKind::kTrending) {
+    data.total = l.trending.size();
+    for (std::size_t i = from; i < l.trending.size() && i < from + data.page_size; ++i)
+      names.push_back(l.trending[i].name);
+  }
+  auto store = state.store();  // after discover_lists(), which leases its own
+  if (!store) return storage_unavailable(store.status());
+  auto items = discover_items(**store, names);
+  if (!items) return storage_unavailable(items.status());
+  data.items = std::move(items).value();
+  if (data.kind == render::DiscoverKind::kTrending)
+    for (auto& item : data.items)
+      for (std::size_t i = from; i < l.trending.size() && i < from + data.page_size; ++i)
+        if (l.trending[i].name == item.doc.name) item.recent = l.trending[i].recent, item.previous = l.trending[i].previous;
+  return html(200, render::render_discover_page(site_of(state), data), "public, max-age=300");
 }
 
 Response favicon(const Request&, AppState&) {
@@ -112,6 +306,11 @@ constexpr std::array kPageRoutes = {
     Route{kNpmPackagePrefix, true, "package_redirect", npm_package_redirect},
     Route{"/@", true, "maintainer", maintainer_page},
     Route{"/~", true, "maintainer", maintainer_page},
+    Route{kComparePrefix, true, "compare", compare_page},
+    Route{"/compare", false, "compare", compare_form},
+    Route{"/discover", false, "discover", discover_index},
+    Route{kDiscoverPrefix, true, "discover", discover_list},
+    Route{"/about", false, "about", about_page},
     Route{"/favicon.svg", false, "favicon", favicon},
 };
 

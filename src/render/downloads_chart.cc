@@ -13,6 +13,8 @@ namespace {
 constexpr size_t kMaxSeries = 5;
 // Colour-blind-safe palette (Okabe–Ito), readable on light and dark backgrounds.
 constexpr const char* kColors[kMaxSeries] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"};
+// A second, colour-independent cue per series (solid, dashed, dotted, dash-dot, long dash).
+constexpr const char* kDashes[kMaxSeries] = {"", "8 4", "2 3", "8 3 2 3", "14 4"};
 constexpr int kLeft = 52, kRight = 12, kTop = 12, kBottom = 28;
 
 std::string fmt(const char* f, double a, double b) {
@@ -67,6 +69,17 @@ std::vector<ChartPoint> weekly_average(std::span<const ChartPoint> points) {
     sum += points[i].downloads;
     while (points[i].day - points[start].day >= 7) sum -= points[start++].downloads;
     out.push_back({points[i].day, sum / static_cast<int64_t>(i - start + 1)});
+  }
+  return out;
+}
+
+std::vector<ChartPoint> monthly_totals(std::span<const ChartPoint> points) {
+  std::vector<ChartPoint> out;
+  for (const auto& p : points) {
+    std::string month = format_day(p.day).substr(0, 7);
+    Day first = *parse_day(month + "-01");
+    if (out.empty() || out.back().day != first) out.push_back({first, 0});
+    out.back().downloads += p.downloads;
   }
   return out;
 }
@@ -130,15 +143,28 @@ std::string render_downloads_chart(std::span<const ChartSeries> input, const Cha
       d += d.empty() ? 'M' : 'L';
       d += fmt("%.1f %.1f", x_of(p.day), y_of(p.downloads));
     }
-    out += "<path fill=\"none\" stroke=\"" + std::string(kColors[i]) +
-           "\" stroke-width=\"2\" stroke-linejoin=\"round\" d=\"" + d + "\"><title>" +
-           escape_html(series[i].label) + "</title></path>";
+    out += "<path fill=\"none\" stroke=\"" + std::string(kColors[i]) + "\" stroke-width=\"2\"";
+    if (*kDashes[i]) out += " stroke-dasharray=\"" + std::string(kDashes[i]) + "\"";
+    out += " stroke-linejoin=\"round\" d=\"" + d + "\"><title>" + escape_html(series[i].label) +
+           "</title></path>";
   }
   out += "</svg>";
   return out;
 }
 
-std::string render_downloads_table(std::span<const ChartSeries> input, size_t max_rows) {
+std::string render_chart_legend(std::span<const ChartSeries> series) {
+  std::string out = "<ul class=\"legend\">";
+  for (size_t i = 0; i < series.size() && i < kMaxSeries; ++i) {
+    out += "<li><svg width=\"28\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" y1=\"4\" "
+           "x2=\"28\" y2=\"4\" stroke-width=\"3\" stroke=\"" + std::string(kColors[i]) + "\"";
+    if (*kDashes[i]) out += " stroke-dasharray=\"" + std::string(kDashes[i]) + "\"";
+    out += "/></svg> " + escape_html(series[i].label) + "</li>";
+  }
+  return out + "</ul>";
+}
+
+std::string render_downloads_table(std::span<const ChartSeries> input, size_t max_rows,
+                                   TableUnit unit) {
   // Rows by day (newest first), one column per series.
   std::map<Day, std::vector<int64_t>, std::greater<>> rows;
   const size_t n = std::min(input.size(), kMaxSeries);
@@ -148,16 +174,19 @@ std::string render_downloads_table(std::span<const ChartSeries> input, size_t ma
       row.resize(n, -1);
       row[i] = p.downloads;
     }
-  std::string out = "<table class=\"downloads-table\"><thead><tr><th scope=\"col\">Day</th>";
-  for (size_t i = 0; i < n; ++i) out += "<th scope=\"col\">" + escape_html(input[i].label) + "</th>";
+  std::string out = std::string("<table class=\"downloads-table\"><thead><tr><th scope=\"col\">") +
+                    (unit == TableUnit::kMonth ? "Month" : "Day") + "</th>";
+  for (size_t i = 0; i < n; ++i) out += "<th scope=\"col\" class=\"num\">" + escape_html(input[i].label) + "</th>";
   out += "</tr></thead><tbody>";
   size_t count = 0;
   for (const auto& [day, values] : rows) {
     if (count++ >= max_rows) break;
-    out += "<tr><th scope=\"row\">" + format_day(day) + "</th>";
+    std::string label = format_day(day);
+    if (unit == TableUnit::kMonth) label.resize(7);
+    out += "<tr><th scope=\"row\">" + label + "</th>";
     for (size_t i = 0; i < n; ++i) {
       int64_t v = i < values.size() ? values[i] : -1;
-      out += "<td>" + (v < 0 ? std::string("–") : std::to_string(v)) + "</td>";
+      out += "<td class=\"num\">" + (v < 0 ? std::string("–") : std::to_string(v)) + "</td>";
     }
     out += "</tr>";
   }

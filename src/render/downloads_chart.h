@@ -31,14 +31,24 @@ struct ChartOptions {
 // 7-day trailing average of each day that has data (the first six average what exists).
 std::vector<ChartPoint> weekly_average(std::span<const ChartPoint> points);
 
+// Totals per calendar month (UTC), ascending; each point's day is the month's first day.
+std::vector<ChartPoint> monthly_totals(std::span<const ChartPoint> points);
+
 // An <svg role="img"> with <title>/<desc> (the range, min, max and last value of each
 // series), gridlines with compact y labels, first/last date labels and one path per series.
-// Empty series render a "no download data" chart. At most 5 series (extra ones are ignored),
-// each downsampled to at most `width` points.
+// Series differ by colour (Okabe–Ito, colour-blind safe) and by dash pattern, so they stay
+// distinguishable without colour (render_chart_legend() shows which is which). Empty series render a "no download data" chart. At most 5
+// series (extra ones are ignored), each downsampled to at most `width` points.
 std::string render_downloads_chart(std::span<const ChartSeries> series, const ChartOptions& options);
 
-// The accessible fallback: a <table> of day and downloads per series (newest first), at most
-// `max_rows` rows.
-std::string render_downloads_table(std::span<const ChartSeries> series, size_t max_rows = 60);
+// A <ul class="legend">: each series' stroke (colour and dash) beside its escaped label.
+std::string render_chart_legend(std::span<const ChartSeries> series);
+
+enum class TableUnit { kDay, kMonth };
+
+// The accessible fallback: a <table> of day (or month, "2026-11") and downloads per series
+// (newest first), at most `max_rows` rows.
+std::string render_downloads_table(std::span<const ChartSeries> series, size_t max_rows = 60,
+                                   TableUnit unit = TableUnit::kDay);
 
 }  // namespace pkgstats::render

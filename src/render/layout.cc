@@ -55,7 +55,16 @@ pre{background:var(--panel);padding:.75rem;border-radius:4px;overflow-x:auto}
 .keywords a{font-size:.9rem;margin-right:.25rem}
 .explain{font-size:.85rem;color:var(--muted)}
 .lead{font-size:1.15rem}
-.install{margin:1rem 0}
+.install{margin:1rem 0;display:flex;gap:.5rem;align-items:center}
+.install pre{margin:0;flex:1}
+.install button,.legend{font:inherit}
+.install button{padding:.4rem .9rem;border:1px solid var(--muted);border-radius:4px;
+background:var(--panel);color:var(--fg);cursor:pointer}
+.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
+a[aria-current]{font-weight:700;color:var(--fg)}
+figure.chart{margin:0}
+.scroll{overflow-x:auto}
+table.compare td{vertical-align:top;min-width:9rem}
 form.big{margin:1rem 0 2rem;flex-wrap:wrap}
 form.big label{width:100%;font-weight:600}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
@@ -80,6 +89,7 @@ outline-offset:-2px}
 .suggest .name{font-weight:600}
 .suggest .desc{display:block;font-size:.9rem;color:var(--muted);white-space:nowrap;
 overflow:hidden;text-overflow:ellipsis}
+nav.refine ul{margin:.25rem 0;font-size:.95rem}
 )css";
 
 void append_meta_property(std::string& out, std::string_view property, std::string_view content) {
@@ -121,6 +131,13 @@ void append_head(std::string& out, const PageMeta& meta, const SiteContext& site
   out += "<script src=\"";
   out += app_script_url();
   out += "\" defer></script>\n";
+  if (!meta.feed_path.empty()) {
+    out += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"";
+    append_escaped_html(out, meta.feed_title);
+    out += "\" href=\"";
+    append_escaped_html(out, meta.feed_path);
+    out += "\">\n";
+  }
   out += "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n";
@@ -129,7 +146,8 @@ void append_head(std::string& out, const PageMeta& meta, const SiteContext& site
 void append_header(std::string& out, const PageMeta& meta) {
   out += "<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
          "<nav aria-label=\"Site\"><a class=\"site\" href=\"/\">pkgstats</a> "
-         "<a href=\"/#tips-title\">Search tips</a></nav>\n";
+         "<a href=\"/discover\">Discover</a> <a href=\"/compare\">Compare</a> "
+         "<a href=\"/about\">About</a></nav>\n";
   if (meta.search_in_header) {
     out += "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
            "<label for=\"q-header\" class=\"visually-hidden\">Search packages</label>\n"
@@ -235,6 +253,13 @@ std::string format_age(TimestampMs now, TimestampMs then) {
 std::string time_element(TimestampMs when) {
   if (when <= 0) return "unknown";
   return "<time datetime=\"" + format_iso8601(when) + "\">" + format_date(when) + "</time>";
+}
+
+std::string relative_time_element(TimestampMs now, TimestampMs when) {
+  if (when <= 0) return "unknown";
+  std::string age = format_age(now, when);
+  return "<time datetime=\"" + format_iso8601(when) + "\" title=\"" + format_date(when) + "\">" +
+         (age.empty() ? format_date(when) : age) + "</time>";
 }
 
 std::string format_bytes(int64_t bytes) {

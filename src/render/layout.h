@@ -25,6 +25,8 @@ struct PageMeta {
   std::string description;     // the meta description (plain text)
   std::string canonical_path;  // "/pkg:react"; already a URL path (see package_path)
   std::string search_text;     // prefills the header search box
+  std::string feed_path;       // an Atom feed for <link rel="alternate">, or ""
+  std::string feed_title;
   bool noindex = false;        // error and result pages ask robots not to index them
   bool search_in_header = true;  // the home page has its own big search box
   std::string json_ld_html;    // trusted markup: a json_ld_script() (seo.h) or ""
@@ -52,6 +54,9 @@ std::string format_compact_count(int64_t n);
 std::string format_age(TimestampMs now, TimestampMs then);
 // <time datetime="2024-01-02T00:00:00.000Z">2024-01-02</time>, or "unknown".
 std::string time_element(TimestampMs when);
+// <time datetime="2024-01-02T00:00:00.000Z" title="2024-01-02">3 months ago</time>: the age,
+// with the exact date on hover; "unknown" when `when` is 0.
+std::string relative_time_element(TimestampMs now, TimestampMs when);
 // "123 kB", "4.5 MB" for byte sizes; "" for negative (unknown).
 std::string format_bytes(int64_t bytes);
 

@@ -21,8 +21,15 @@ constexpr std::string_view kTips =
     "<a href=\"/search?q=%40sindresorhus\">@sindresorhus</a>.</li>\n"
     "<li>Filters: <code>keywords:cli</code>, <code>license:mit</code>, "
     "<code>downloads:&gt;10k</code>, <code>is:deprecated</code>, <code>has:types</code>, "
-    "<code>sort:downloads</code>.</li>\n"
-    "</ul></section>\n";
+    "<code>sort:downloads</code>. <a href=\"/about#query\">Every qualifier</a>.</li>\n"
+    "</ul></section>\n"
+    "<section aria-labelledby=\"discover-title\"><h2 id=\"discover-title\">Discover</h2>\n"
+    "<ul class=\"inline\"><li><a href=\"/discover/popular\">Most popular</a></li>"
+    "<li><a href=\"/discover/newest\">Newest</a></li>"
+    "<li><a href=\"/discover/trending\">Trending</a></li>"
+    "<li><a href=\"/discover/random\">Random</a></li>"
+    "<li><a href=\"/compare\">Compare packages</a></li>"
+    "<li><a href=\"/about\">About pkgstats</a></li></ul></section>\n";
 
 }  // namespace
 

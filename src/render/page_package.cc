@@ -1,5 +1,7 @@
 #include "render/page_package.h"
 
+#include <algorithm>
+
 #include "core/limits.h"
 #include "render/downloads_chart.h"
 #include "render/html_escape.h"
@@ -8,6 +10,9 @@
 
 namespace pkgstats::render {
 namespace {
+
+constexpr ChartRange kRanges[] = {ChartRange::k30d, ChartRange::k90d, ChartRange::k1y,
+                                  ChartRange::kAll};
 
 std::string when_html(const SiteContext& site, TimestampMs when) {
   if (when <= 0) return "";
@@ -34,6 +39,26 @@ std::string author_html(const Person& author) {
   return escape_html(author.name);
 }
 
+std::string module_text(const Version& v) {
+  switch (v.module) {
+    case ModuleKind::kEsm: return "ESM";
+    case ModuleKind::kCjs: return "CommonJS";
+    case ModuleKind::kDual: return "ESM + CommonJS";
+    case ModuleKind::kUnknown: break;
+  }
+  return "";
+}
+
+std::string badges_html(const Package& p, const Version* latest) {
+  std::string out;
+  if (latest && !latest->deprecated.empty()) out += tag_html("deprecated", "warn") + " ";
+  if (latest && latest->has_types) out += tag_html("TypeScript types") + " ";
+  if (latest && latest->module != ModuleKind::kUnknown) out += tag_html(module_text(*latest)) + " ";
+  std::string license = latest && !latest->license.empty() ? latest->license : p.license;
+  if (!license.empty()) out += tag_html(license) + " ";
+  return out;
+}
+
 void append_banners(std::string& out, const Package& p, const Version* latest) {
   if (p.unpublished)
     out += "<p class=\"banner bad\" role=\"note\"><strong>Unpublished:</strong> every version "
@@ -43,14 +68,30 @@ void append_banners(std::string& out, const Package& p, const Version* latest) {
            escape_html(latest->deprecated) + "</p>\n";
 }
 
+void append_install(std::string& out, const Package& p) {
+  if (p.unpublished) return;
+  out += "<h2 class=\"visually-hidden\" id=\"install\">Install</h2>\n<div class=\"install\">"
+         "<pre><code id=\"install-command\">npm i " + escape_html(p.name) +
+         "</code></pre><button type=\"button\" class=\"copy\" data-copy-from=\"install-command\" "
+         "aria-describedby=\"install\" hidden>Copy</button></div>\n";
+}
+
+std::string totals_html(const DownloadTotals& t, int64_t monthly_listing) {
+  if (t.year < 0)
+    return monthly_listing >= 0 ? format_count(monthly_listing) + " last month" : "";
+  return "<ul class=\"inline totals\"><li><strong>" + format_count(t.day) + "</strong> last day</li>"
+         "<li><strong>" + format_count(t.week) + "</strong> last week</li><li><strong>" +
+         format_count(t.month) + "</strong> last 30 days</li><li><strong>" + format_count(t.year) +
+         "</strong> last year</li><li class=\"muted\">through " + format_day(t.through) + "</li></ul>";
+}
+
 void append_facts(std::string& out, const SiteContext& site, const PackagePageData& data,
                   const Version* latest) {
   const Package& p = data.package;
   out += "<dl class=\"facts\">\n";
+  append_fact(out, "Downloads", totals_html(download_totals(data.daily), p.monthly_downloads));
   append_fact(out, "Latest version", escape_html(p.latest));
   if (latest) append_fact(out, "Published", when_html(site, latest->published));
-  append_fact(out, "Downloads",
-              p.monthly_downloads >= 0 ? format_count(p.monthly_downloads) + " last month" : "unknown");
   append_fact(out, "Maintainers", people_html(p.maintainers));
   append_fact(out, "Author", author_html(p.author));
   append_fact(out, "License", escape_html(latest && !latest->license.empty() ? latest->license : p.license));
@@ -59,10 +100,11 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
   append_fact(out, "Issues", external_link_html(p.bugs));
   append_fact(out, "Dependents", data.dependents >= 0 ? format_count(data.dependents) : "");
   if (latest) {
-    std::string module = latest->module == ModuleKind::kUnknown ? "" : module_kind_name(latest->module);
+    std::string module = module_text(*latest);
     if (latest->has_types) module += module.empty() ? "TypeScript types" : ", TypeScript types";
     append_fact(out, "Module", escape_html(module));
     append_fact(out, "Unpacked size", format_bytes(latest->unpacked_size));
+    if (latest->file_count >= 0) append_fact(out, "Files", format_count(latest->file_count));
   }
   append_fact(out, "Created", when_html(site, p.created));
   // How old our copy is; absent for packages imported from a file (fetched_at 0).
@@ -73,27 +115,69 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
   out += "</dl>\n";
 }
 
+std::string range_label(ChartRange range) {
+  switch (range) {
+    case ChartRange::k30d: return "30 days";
+    case ChartRange::k90d: return "90 days";
+    case ChartRange::k1y: return "1 year";
+    case ChartRange::kAll: return "all time";
+  }
+  return "";
+}
+
+std::string range_path(const Package& p, ChartRange range) {
+  std::string path = package_path(p.name);
+  if (range != ChartRange::k1y) path += "?range=" + std::string(chart_range_name(range));
+  return path + "#downloads";
+}
+
 void append_chart(std::string& out, const PackagePageData& data) {
-  if (data.daily.empty()) return;
-  std::vector<ChartSeries> series{{data.package.name, {}}};
-  series[0].points.reserve(data.daily.size());
-  for (const auto& d : data.daily) series[0].points.push_back({d.day, d.downloads});
+  const Package& p = data.package;
   out += "<section aria-labelledby=\"downloads\"><h2 id=\"downloads\">Downloads</h2>\n";
-  out += render_downloads_chart(series, {720, 240, true, "Daily downloads of " + data.package.name +
-                                                             ", 7-day average"});
-  out += "<details><summary>Daily downloads as a table</summary>" +
-         render_downloads_table(series) + "</details></section>\n";
+  if (data.daily.empty()) {
+    out += "<p>No daily download counts archived for this package yet.</p></section>\n";
+    return;
+  }
+  out += "<nav aria-label=\"Chart range\" class=\"ranges\"><ul class=\"inline\">";
+  for (ChartRange r : kRanges) {
+    out += "<li><a href=\"" + escape_html(range_path(p, r)) + "\" data-range=\"" +
+           std::string(chart_range_name(r)) + "\"";
+    if (r == data.range) out += " aria-current=\"page\"";
+    ((out += ">") += range_label(r)) += "</a></li>";
+  }
+  out += "</ul></nav>\n";
+  const int days = chart_range_days(data.range);
+  const Day from = days > 0 ? data.daily.back().day - days + 1 : data.daily.front().day;
+  std::vector<ChartSeries> series{{p.name, {}}};
+  for (const auto& d : data.daily)
+    if (d.day >= from) series[0].points.push_back({d.day, d.downloads});
+  const bool smooth = data.range == ChartRange::k1y || data.range == ChartRange::kAll;
+  std::string title = "Daily downloads of " + p.name + ", last " + range_label(data.range);
+  if (data.range == ChartRange::kAll) title = "Daily downloads of " + p.name + ", all time";
+  if (smooth) title += ", 7-day average";
+  out += "<figure class=\"chart\" data-package=\"" + escape_html(p.name) + "\" data-range=\"" +
+         std::string(chart_range_name(data.range)) + "\">" +
+         render_downloads_chart(series, {720, 240, smooth, title}) + "</figure>\n";
+  if (smooth) {
+    std::vector<ChartSeries> months{{p.name, monthly_totals(series[0].points)}};
+    out += "<details><summary>Monthly downloads as a table</summary>" +
+           render_downloads_table(months, 240, TableUnit::kMonth) + "</details></section>\n";
+  } else {
+    out += "<details><summary>Daily downloads as a table</summary>" +
+           render_downloads_table(series, 90) + "</details></section>\n";
+  }
 }
 
 void append_dependencies(std::string& out, const Version* latest) {
   if (!latest) return;
-  std::string prod, peer;
-  std::size_t prod_count = 0, peer_count = 0;
+  std::string prod, peer, optional;
+  std::size_t prod_count = 0, peer_count = 0, optional_count = 0;
   for (const auto& d : latest->dependencies) {
     std::string item = "<li>" + link_html(package_path(d.name), d.name) + " <code>" +
                        escape_html(d.range) + "</code></li>";
     if (d.kind == DependencyKind::kProd) prod += item, ++prod_count;
     if (d.kind == DependencyKind::kPeer) peer += item, ++peer_count;
+    if (d.kind == DependencyKind::kOptional) optional += item, ++optional_count;
   }
   out += "<section aria-labelledby=\"deps\"><h2 id=\"deps\">Dependencies (" +
          std::to_string(prod_count) + ")</h2>\n";
@@ -101,15 +185,23 @@ void append_dependencies(std::string& out, const Version* latest) {
   if (peer_count)
     out += "<h3>Peer dependencies (" + std::to_string(peer_count) + ")</h3><ul class=\"inline\">" +
            peer + "</ul>\n";
+  if (optional_count)
+    out += "<h3>Optional dependencies (" + std::to_string(optional_count) +
+           ")</h3><ul class=\"inline\">" + optional + "</ul>\n";
   out += "</section>\n";
 }
 
 void append_dependents(std::string& out, const PackagePageData& data) {
   if (data.top_dependents.empty()) return;
-  out += "<section aria-labelledby=\"dependents\"><h2 id=\"dependents\">Used by</h2>"
-         "<ul class=\"inline\">";
-  for (const auto& d : data.top_dependents)
-    out += "<li>" + link_html(package_path(d.name), d.name) + "</li>";
+  out += "<section aria-labelledby=\"dependents\"><h2 id=\"dependents\">Used by (" +
+         format_count(std::max<int64_t>(data.dependents, static_cast<int64_t>(data.top_dependents.size()))) +
+         ")</h2><ul class=\"inline\">";
+  for (const auto& d : data.top_dependents) {
+    out += "<li>" + link_html(package_path(d.name), d.name);
+    if (d.monthly_downloads >= 0)
+      out += " <span class=\"muted\">" + format_compact_count(d.monthly_downloads) + "/month</span>";
+    out += "</li>";
+  }
   out += "</ul>\n";
   if (data.dependents > static_cast<int64_t>(data.top_dependents.size()))
     out += "<p class=\"muted\">and " +
@@ -118,13 +210,29 @@ void append_dependents(std::string& out, const PackagePageData& data) {
   out += "</section>\n";
 }
 
-void append_versions(std::string& out, const Package& p) {
+void append_dist_tags(std::string& out, const Package& p) {
+  if (p.dist_tags.empty()) return;
+  out += "<p>Dist-tags: ";
+  bool first = true;
+  for (const auto& [tag, version] : p.dist_tags) {
+    if (!first) out += ", ";
+    first = false;
+    out += "<code>" + escape_html(tag) + "</code> → " + escape_html(version);
+  }
+  out += "</p>\n";
+}
+
+void append_versions(std::string& out, const PackagePageData& data) {
+  const Package& p = data.package;
+  const int64_t total = data.version_count >= 0 ? data.version_count
+                                                : static_cast<int64_t>(p.versions.size());
   out += "<section aria-labelledby=\"versions\"><h2 id=\"versions\">Versions (" +
-         format_count(static_cast<int64_t>(p.versions.size())) + ")</h2>\n";
+         format_count(total) + ")</h2>\n";
   if (p.versions.empty()) {
     out += "<p>None published.</p></section>\n";
     return;
   }
+  append_dist_tags(out, p);
   out += "<table><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Published</th>"
          "<th scope=\"col\">Note</th></tr></thead><tbody>\n";
   std::size_t shown = 0;
@@ -132,26 +240,77 @@ void append_versions(std::string& out, const Package& p) {
        v != p.versions.rend() && shown < limits::kMaxRecentVersionsShown; ++v, ++shown) {
     out += "<tr><td>" + escape_html(v->version);
     for (const auto& [tag, version] : p.dist_tags)
-      if (version == v->version) (out += ' ') += tag_html(tag);
+      if (version == v->version) (out += ' ') += tag_html(tag, tag == "latest" ? "exact" : "");
     out += "</td><td>" + time_element(v->published) + "</td><td>";
-    if (!v->deprecated.empty()) out += "Deprecated: " + escape_html(truncate_utf8(v->deprecated, 200));
+    if (!v->deprecated.empty())
+      out += tag_html("deprecated", "warn") + " " + escape_html(truncate_utf8(v->deprecated, 200));
     out += "</td></tr>\n";
   }
   out += "</tbody></table>\n";
-  if (p.versions.size() > shown)
-    out += "<p class=\"muted\">" + format_count(static_cast<int64_t>(p.versions.size() - shown)) +
+  if (total > static_cast<int64_t>(shown))
+    out += "<p class=\"muted\">" + format_count(total - static_cast<int64_t>(shown)) +
            " older versions not shown.</p>\n";
   out += "</section>\n";
 }
 
+void append_freshness(std::string& out, const SiteContext& site, const PackagePageData& data) {
+  out += "<p class=\"muted\" id=\"data-age\">Package data ";
+  out += data.fetched_at > 0 ? "fetched " + when_html(site, data.fetched_at) : "fetch time unknown";
+  if (!data.daily.empty()) out += "; daily downloads through " + format_day(data.daily.back().day);
+  out += ".</p>\n";
+}
+
 }  // namespace
+
+std::optional<ChartRange> parse_chart_range(std::string_view text) {
+  for (ChartRange r : kRanges)
+    if (chart_range_name(r) == text) return r;
+  return std::nullopt;
+}
+
+std::string_view chart_range_name(ChartRange range) {
+  switch (range) {
+    case ChartRange::k30d: return "30d";
+    case ChartRange::k90d: return "90d";
+    case ChartRange::k1y: return "1y";
+    case ChartRange::kAll: return "all";
+  }
+  return "1y";
+}
+
+int chart_range_days(ChartRange range) {
+  switch (range) {
+    case ChartRange::k30d: return 30;
+    case ChartRange::k90d: return 90;
+    case ChartRange::k1y: return 365;
+    case ChartRange::kAll: return 0;
+  }
+  return 365;
+}
+
+DownloadTotals download_totals(const std::vector<store::DailyDownloads>& daily) {
+  DownloadTotals t;
+  if (daily.empty()) return t;
+  t.through = daily.back().day;
+  t.day = t.week = t.month = t.year = 0;
+  for (auto d = daily.rbegin(); d != daily.rend() && t.through - d->day < 365; ++d) {
+    const Day age = t.through - d->day;
+    t.year += d->downloads;
+    if (age < 30) t.month += d->downloads;
+    if (age < 7) t.week += d->downloads;
+    if (age == 0) t.day += d->downloads;
+  }
+  return t;
+}
 
 std::string render_package_page(const SiteContext& site, const PackagePageData& data) {
   const Package& p = data.package;
   const Version* latest = p.latest_version();
   std::string main;
-  main.reserve(8192 + p.readme_html.size());
+  main.reserve(16384 + p.readme_html.size());
   main += "<article>\n<h1>" + escape_html(p.name) + "</h1>\n";
+  if (std::string badges = badges_html(p, latest); !badges.empty())
+    main += "<p class=\"badges\">" + badges + "</p>\n";
   if (!p.latest.empty()) {
     main += "<p class=\"muted\">" + escape_html(p.latest);
     if (latest && latest->published > 0) main += " · published " + when_html(site, latest->published);
@@ -159,16 +318,16 @@ std::string render_package_page(const SiteContext& site, const PackagePageData& 
   }
   append_banners(main, p, latest);
   if (!p.description.empty()) main += "<p class=\"lead\">" + escape_html(p.description) + "</p>\n";
-  main += "<h2 class=\"visually-hidden\">Install</h2><pre class=\"install\"><code>npm install " +
-          escape_html(p.name) + "</code></pre>\n";
+  append_install(main, p);
   append_facts(main, site, data, latest);
   append_chart(main, data);
   append_dependencies(main, latest);
   append_dependents(main, data);
-  append_versions(main, p);
+  append_versions(main, data);
   if (!p.readme_html.empty())
     main += "<section aria-labelledby=\"readme\" class=\"readme\"><h2 id=\"readme\">README</h2>\n" +
             demote_headings(p.readme_html, 2) + "\n</section>\n";  // sanitised at ingest
+  append_freshness(main, site, data);
   main += "</article>\n";
   PageMeta meta;
   meta.title = p.name;

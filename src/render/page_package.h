@@ -1,8 +1,10 @@
-// The package page (/pkg:NAME, /pkg:@scope/name).
+// The package page (/pkg:NAME, /pkg:@scope/name, ?range=30d|90d|1y|all for the chart).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/package.h"
@@ -11,19 +13,39 @@
 
 namespace pkgstats::render {
 
+// The downloads chart's time range; k1y is the default (no ?range parameter).
+enum class ChartRange { k30d, k90d, k1y, kAll };
+std::optional<ChartRange> parse_chart_range(std::string_view text);  // "30d", "90d", "1y", "all"
+std::string_view chart_range_name(ChartRange range);
+int chart_range_days(ChartRange range);  // 30, 90, 365; 0 for kAll
+
 struct PackagePageData {
-  Package package;
+  Package package;               // `versions` may be the most recent subset (see version_count)
+  int64_t version_count = -1;    // every stored version; -1: package.versions holds them all
+  TimestampMs fetched_at = 0;    // when the packument was last fetched or written; 0 unknown
   int64_t dependents = -1;                       // packages depending on it; -1 unknown
+  std::vector<store::DailyDownloads> daily;      // ascending; the chosen range and at least
+                                                 // the last year (for the totals); may be empty
   std::vector<store::Dependent> top_dependents;  // most downloaded first
-  std::vector<store::DailyDownloads> daily;      // the last year, ascending; may be empty
+  ChartRange range = ChartRange::k1y;
 };
 
-// A whole HTML document: name, latest version and its date, deprecation banner, description,
-// install command, facts (downloads, maintainers, author, license, links, dependents),
-// downloads chart, dependencies, recent versions, and the stored README HTML (sanitised at
-// ingest; inserted as is except that its headings move down two levels, under the page's
-// h1 and the README h2). Every packument string is escaped; only http(s) URLs become
-// links. Pure; renders well under a millisecond for real packages.
+// Downloads over the last day, week (7 days), month (30 days) and year (365 days) ending at
+// the newest archived day; -1 each when `daily` is empty.
+struct DownloadTotals {
+  Day through = 0;
+  int64_t day = -1, week = -1, month = -1, year = -1;
+};
+DownloadTotals download_totals(const std::vector<store::DailyDownloads>& daily);
+
+// A whole HTML document: name, badges (deprecated, types, module kind), latest version and
+// its date, deprecation banner, description, install command with a copy button (rendered
+// `hidden`: the page script reveals and wires it), downloads totals, the downloads chart for
+// the chosen range (weekly smoothing for 1y and all) with range links and a table fallback,
+// facts (maintainers, author, license, links, size, files, dependents), dependencies,
+// dependents, recent versions with dist-tags and deprecations, the stored README HTML
+// (sanitised at ingest; headings moved down two levels), and how old the data is. Every
+// packument string is escaped; only http(s) URLs become links. Pure.
 std::string render_package_page(const SiteContext& site, const PackagePageData& data);
 
 }  // namespace pkgstats::render

@@ -89,6 +89,12 @@ CREATE TABLE sync_state (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // v2: a package's newest versions without reading every version row (package pages of
+    // packages with thousands of versions), and the newest packages without a full scan.
+    R"sql(
+CREATE INDEX versions_by_published ON versions(package_id, published);
+CREATE INDEX IF NOT EXISTS packages_by_created ON packages(created) WHERE created > 0;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "store/dependency_codec.h"
@@ -64,19 +65,42 @@ Status step_error(Statement& stmt) {
 
 }  // namespace
 
-Result<std::optional<Package>> Store::get_package(std::string_view name) {
-  auto head = db_.prepare(
+namespace {
+
+constexpr const char* kVersionColumns =
+    "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
+    "module, dependencies FROM versions ";
+
+Version read_version(const Statement& q) {
+  Version v;
+  v.version = q.column_text(0);
+  v.published = q.column_int(1);
+  v.deprecated = q.column_text(2);
+  v.license = q.column_text(3);
+  v.unpacked_size = q.column_int(4);
+  v.file_count = static_cast<int32_t>(q.column_int(5));
+  v.has_types = q.column_int(6) != 0;
+  v.module = static_cast<ModuleKind>(q.column_int(7));
+  v.dependencies = decode_dependencies(q.column_view(8));
+  return v;
+}
+
+// Everything of a package but its versions. Sets `id`; nullopt for an unknown name.
+Result<std::optional<PackageOverview>> read_package_head(Database& db, std::string_view name,
+                                                         int64_t& id) {
+  auto head = db.prepare(
       "SELECT id, name, description, latest, license, author_name, author_email, author_url, "
-      "homepage, repository, bugs, created, modified, unpublished, monthly_downloads, fetched_at "
-      "FROM packages WHERE name = ?");
+      "homepage, repository, bugs, created, modified, unpublished, monthly_downloads, "
+      "fetched_at, updated_at FROM packages WHERE name = ?");
   if (!head) return head.status();
   head->bind(1, name);
   if (!head->step()) {
     if (auto s = step_error(*head); !s) return s;
-    return std::optional<Package>();
+    return std::optional<PackageOverview>();
   }
-  Package pkg;
-  int64_t id = head->column_int(0);
+  PackageOverview overview;
+  Package& pkg = overview.package;
+  id = head->column_int(0);
   pkg.name = head->column_text(1);
   pkg.description = head->column_text(2);
   pkg.latest = head->column_text(3);
@@ -90,48 +114,86 @@ Result<std::optional<Package>> Store::get_package(std::string_view name) {
   pkg.unpublished = head->column_int(13) != 0;
   pkg.monthly_downloads = head->column_int(14);
   pkg.fetched_at = head->column_int(15);
+  overview.fetched_at = head->column_int(15);
+  overview.updated_at = head->column_int(16);
 
-  auto versions = db_.prepare(
-      "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
-      "module, dependencies FROM versions WHERE package_id = ? ORDER BY published, version");
-  if (!versions) return versions.status();
-  versions->bind(1, id);
-  while (versions->step()) {
-    Version v;
-    v.version = versions->column_text(0);
-    v.published = versions->column_int(1);
-    v.deprecated = versions->column_text(2);
-    v.license = versions->column_text(3);
-    v.unpacked_size = versions->column_int(4);
-    v.file_count = static_cast<int32_t>(versions->column_int(5));
-    v.has_types = versions->column_int(6) != 0;
-    v.module = static_cast<ModuleKind>(versions->column_int(7));
-    v.dependencies = decode_dependencies(versions->column_view(8));
-    pkg.versions.push_back(std::move(v));
-  }
-  if (auto s = step_error(*versions); !s) return s;
-
-  auto tags = db_.prepare("SELECT tag, version FROM dist_tags WHERE package_id = ?");
+  auto tags = db.prepare("SELECT tag, version FROM dist_tags WHERE package_id = ?");
   if (!tags) return tags.status();
   tags->bind(1, id);
   while (tags->step()) pkg.dist_tags.emplace(tags->column_text(0), tags->column_text(1));
 
-  auto people = db_.prepare(
+  auto people = db.prepare(
       "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position");
   if (!people) return people.status();
   people->bind(1, id);
   while (people->step()) pkg.maintainers.push_back({people->column_text(0), people->column_text(1), {}});
 
-  auto words = db_.prepare("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position");
+  auto words = db.prepare("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position");
   if (!words) return words.status();
   words->bind(1, id);
   while (words->step()) pkg.keywords.push_back(words->column_text(0));
 
-  auto readme = db_.prepare("SELECT html FROM readmes WHERE package_id = ?");
+  auto readme = db.prepare("SELECT html FROM readmes WHERE package_id = ?");
   if (!readme) return readme.status();
   readme->bind(1, id);
   if (readme->step()) pkg.readme_html = readme->column_text(0);
+  return std::optional<PackageOverview>(std::move(overview));
+}
+
+}  // namespace
+
+Result<std::optional<Package>> Store::get_package(std::string_view name) {
+  int64_t id = 0;
+  auto head = read_package_head(db_, name, id);
+  if (!head) return head.status();
+  if (!head->has_value()) return std::optional<Package>();
+  Package pkg = std::move((*head)->package);
+  auto versions = db_.prepare(std::string(kVersionColumns) +
+                              "WHERE package_id = ? ORDER BY published, version");
+  if (!versions) return versions.status();
+  versions->bind(1, id);
+  while (versions->step()) pkg.versions.push_back(read_version(*versions));
+  if (auto s = step_error(*versions); !s) return s;
   return std::optional<Package>(std::move(pkg));
+}
+
+Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_view name,
+                                                                   size_t recent_versions) {
+  int64_t id = 0;
+  auto head = read_package_head(db_, name, id);
+  if (!head || !head->has_value()) return head;
+  PackageOverview& overview = **head;
+  Package& pkg = overview.package;
+  // Both reads are served by the versions_by_published index alone (its entries carry the
+  // primary key), never touching the wide version rows.
+  auto count = db_.prepare("SELECT COUNT(*) FROM versions WHERE package_id = ?");
+  if (!count) return count.status();
+  count->bind(1, id);
+  if (!count->step()) return Status::storage(db_.last_error());
+  overview.version_count = count->column_int(0);
+  auto order = db_.prepare(
+      "SELECT version FROM versions WHERE package_id = ? "
+      "ORDER BY published DESC, version DESC LIMIT ?");
+  if (!order) return order.status();
+  order->bind(1, id).bind(2, static_cast<int64_t>(recent_versions));
+  std::vector<std::string> wanted;
+  while (order->step()) wanted.push_back(order->column_text(0));
+  if (auto s = step_error(*order); !s) return s;
+  if (!pkg.latest.empty() && std::find(wanted.begin(), wanted.end(), pkg.latest) == wanted.end())
+    wanted.push_back(pkg.latest);
+  // Pass 2: the kept rows by primary key.
+  auto row = db_.prepare(std::string(kVersionColumns) + "WHERE package_id = ? AND version = ?");
+  if (!row) return row.status();
+  for (const auto& version : wanted) {
+    row->reset();
+    row->bind(1, id).bind(2, version);
+    if (row->step()) pkg.versions.push_back(read_version(*row));
+    if (auto s = step_error(*row); !s) return s;
+  }
+  std::sort(pkg.versions.begin(), pkg.versions.end(), [](const Version& a, const Version& b) {
+    return a.published != b.published ? a.published < b.published : a.version < b.version;
+  });
+  return head;
 }
 
 Result<StoreStats> Store::stats() {
@@ -256,6 +318,24 @@ Result<int64_t> Store::dependents_count(std::string_view name) {
   return q->column_int(0);
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> Store::deprecated_dependencies(
+    std::span<const std::string> names) {
+  auto q = db_.prepare(
+      "SELECT d.name FROM packages p JOIN dependencies d ON d.package_id = p.id AND d.kind = 0 "
+      "JOIN packages dp ON dp.name = d.name "
+      "JOIN versions v ON v.package_id = dp.id AND v.version = dp.latest "
+      "WHERE p.name = ? AND v.deprecated != '' ORDER BY d.name");
+  if (!q) return q.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& name : names) {
+    q->reset();
+    q->bind(1, name);
+    while (q->step()) out.emplace_back(name, q->column_text(0));
+    if (auto s = step_error(*q); !s) return s;
+  }
+  return out;
+}
+
 Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name, Day from, Day to) {
   auto q = db_.prepare(
       "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
@@ -284,6 +364,58 @@ Result<std::optional<FetchState>> Store::fetch_state(std::string_view name) {
   if (q->step()) return std::optional<FetchState>(FetchState{q->column_text(0), q->column_int(1)});
   if (auto s = step_error(*q); !s) return s;
   return std::optional<FetchState>();
+}
+
+namespace {
+
+Result<std::vector<std::string>> names_of(Database& db, const char* sql, int64_t limit) {
+  auto q = db.prepare(sql);
+  if (!q) return q.status();
+  q->bind(1, limit);
+  std::vector<std::string> out;
+  while (q->step()) out.push_back(q->column_text(0));
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Store::most_downloaded(size_t limit) {
+  return names_of(db_,
+                  "SELECT name FROM packages WHERE unpublished = 0 AND monthly_downloads > 0 "
+                  "ORDER BY monthly_downloads DESC, name LIMIT ?",
+                  static_cast<int64_t>(limit));
+}
+
+Result<std::vector<std::string>> Store::most_recently_created(size_t limit) {
+  return names_of(db_,
+                  "SELECT name FROM packages WHERE created > 0 AND unpublished = 0 "
+                  "ORDER BY created DESC LIMIT ?",
+                  static_cast<int64_t>(limit));
+}
+
+Result<std::vector<std::string>> Store::random_packages(size_t count, uint64_t seed) {
+  auto max_id = db_.prepare("SELECT IFNULL(MAX(id), 0) FROM packages");
+  if (!max_id) return max_id.status();
+  if (!max_id->step()) return Status::storage(db_.last_error());
+  const uint64_t top = static_cast<uint64_t>(max_id->column_int(0));
+  std::vector<std::string> out;
+  if (top == 0) return out;
+  // The first published row at or after a random id; a few extra draws cover gaps and repeats.
+  auto q = db_.prepare("SELECT name FROM packages WHERE id >= ? AND unpublished = 0 ORDER BY id LIMIT 1");
+  if (!q) return q.status();
+  uint64_t state = seed | 1;
+  for (size_t draw = 0; draw < count * 4 && out.size() < count; ++draw) {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;  // xorshift64
+    q->reset();
+    q->bind(1, static_cast<int64_t>(1 + state % top));
+    if (q->step()) {
+      std::string name = q->column_text(0);
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+    }
+    if (auto s = step_error(*q); !s) return s;
+  }
+  return out;
 }
 
 Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefix, size_t limit) {

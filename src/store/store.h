@@ -50,6 +50,15 @@ struct ListedName {
   TimestampMs modified = 0;
 };
 
+// A package with only its latest and most recent versions: what a package page shows,
+// without reading (and decoding) every version of packages that have thousands.
+struct PackageOverview {
+  Package package;           // versions: `latest` plus the most recent ones, oldest first
+  int64_t version_count = 0;  // every stored version
+  TimestampMs fetched_at = 0;  // when sync last fetched the packument; 0 unknown
+  TimestampMs updated_at = 0;  // when this row was last written; 0 unknown
+};
+
 struct Dependent {
   std::string name;
   int64_t monthly_downloads = -1;
@@ -76,6 +85,11 @@ class Store {
   // ---- Reads ----
   // The full package, or nullopt when the name is unknown.
   Result<std::optional<Package>> get_package(std::string_view name);
+  // The package with its latest version and the `recent_versions` most recently published
+  // ones, or nullopt when the name is unknown. Counting and choosing the versions reads the
+  // small (package_id, published) index only; then only the kept rows are read.
+  Result<std::optional<PackageOverview>> get_package_overview(std::string_view name,
+                                                              size_t recent_versions);
   Result<StoreStats> stats();
   // One SearchDocument per stored, non-unpublished package (any order).
   Result<std::vector<SearchDocument>> load_search_documents();
@@ -90,11 +104,22 @@ class Store {
   // Packages whose latest version depends (prod) on `name`, most downloaded first; count total.
   Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit);
   Result<int64_t> dependents_count(std::string_view name);
+  // For each named package, the prod dependencies of its latest version whose own latest
+  // version is deprecated: (package, dependency) pairs, in the order of `names`.
+  Result<std::vector<std::pair<std::string, std::string>>> deprecated_dependencies(
+      std::span<const std::string> names);
   // Daily downloads in [from, to], ascending by day, days without data omitted.
   Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to);
   Result<std::optional<std::string>> sync_state(std::string_view key);
   // The ETag and fetch time recorded for `name`; nullopt when the name is unknown.
   Result<std::optional<FetchState>> fetch_state(std::string_view name);
+  // Discover lists. Names of stored, published packages: the most downloaded (monthly, known
+  // counts only) and the most recently created (known creation time only), best first; and
+  // up to `count` chosen at random (uniform over row ids, gaps skipped). The first two scan
+  // the packages table unless an index serves the order: cache their results.
+  Result<std::vector<std::string>> most_downloaded(size_t limit);
+  Result<std::vector<std::string>> most_recently_created(size_t limit);
+  Result<std::vector<std::string>> random_packages(size_t count, uint64_t seed);
   // The names of every stored package whose name starts with `prefix`, up to limit, sorted.
   Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit);
   // Names of the packages with first_id <= id <= last_id that are not unpublished, in id

@@ -14,6 +14,7 @@
 
 #include "api/maintainer_report.h"
 #include "render/app_script.h"
+#include "core/limits.h"
 #include "render/page_home.h"
 #include "render/page_maintainer.h"
 #include "render/page_not_found.h"
@@ -121,6 +122,14 @@ class PagesTest : public ::testing::Test {
     dir_ = new testing::TempDir;
     db_ = dir_->path() + "/pages.db";
     testing::build_fixture_store(db_);
+    {  // 400 days of downloads for left-pad, for the chart ranges and totals
+      auto rw = std::move(store::Store::open(db_)).value();
+      auto tx = std::move(rw->begin_write()).value();
+      std::vector<store::DailyDownloads> days;
+      for (Day d = today() - 399; d <= today(); ++d) days.push_back({d, 1000 + (d % 7) * 100});
+      ASSERT_TRUE(tx->put_daily_downloads("left-pad", days).is_ok());
+      ASSERT_TRUE(tx->commit().is_ok());
+    }
     store_ = std::move(store::Store::open(db_, store::OpenMode::kReadOnly)).value().release();
     index_ = new std::shared_ptr<const search::SearchEngine>(
         native_search_engine()(std::move(store_->load_search_documents()).value()));
@@ -139,12 +148,17 @@ class PagesTest : public ::testing::Test {
     return s;
   }
 
+  static Day today() { return day_from_ms(testing::FixedClock().now()); }
+
+  // What the package handler reads (overview, dependents), without downloads.
   static render::PackagePageData package_data(const std::string& name) {
     render::PackagePageData data;
-    auto pkg = store_->get_package(name);
-    EXPECT_TRUE(pkg.ok() && pkg->has_value()) << name;
-    if (!pkg.ok() || !pkg->has_value()) return data;
-    data.package = std::move(**pkg);
+    auto overview = store_->get_package_overview(name, limits::kMaxRecentVersionsShown);
+    EXPECT_TRUE(overview.ok() && overview->has_value()) << name;
+    if (!overview.ok() || !overview->has_value()) return data;
+    data.package = std::move((*overview)->package);
+    data.version_count = (*overview)->version_count;
+    data.fetched_at = *parse_iso8601("2026-11-26T08:00:00Z");  // the store's is the wall clock
     data.dependents = *store_->dependents_count(name);
     data.top_dependents = *store_->top_dependents(name, 20);
     return data;
@@ -183,8 +197,8 @@ TEST_F(PagesTest, GoldenPackages) {
   expect_golden("package-express.html", render::render_package_page(site(), package_data("express")));
   expect_golden("package-babel-core.html", render::render_package_page(site(), package_data("@babel/core")));
   auto left_pad = package_data("left-pad");
-  for (Day d = day_from_ms(site().now) - 60; d <= day_from_ms(site().now); ++d)
-    left_pad.daily.push_back({d, 1000 + (d % 7) * 250});
+  for (Day d = today() - 60; d <= today(); ++d) left_pad.daily.push_back({d, 1000 + (d % 7) * 250});
+  left_pad.range = render::ChartRange::k30d;
   expect_golden("package-left-pad.html", render::render_package_page(site(), left_pad));
 }
 
@@ -219,7 +233,7 @@ TEST_F(PagesTest, GoldenSearch) {
 TEST_F(PagesTest, GoldenMaintainerAndNotFound) {
   auto report = api::build_maintainer_report(*store_, "jane", site().now, 500);
   ASSERT_TRUE(report.ok()) << report.status().message();
-  expect_golden("maintainer-jane.html", render::render_maintainer_page(site(), *report, 500));
+  expect_golden("maintainer-jane.html", render::render_maintainer_page(site(), *report, {}));
   expect_golden("not-found.html",
                 render::render_not_found_page(site(), "package named expresss", {"express", "expression"}));
 }
@@ -256,7 +270,7 @@ TEST_F(PagesTest, HostileStringsNeverBecomeMarkup) {
   const std::string evil = xss.package.maintainers.front().name;
   auto report = api::build_maintainer_report(*store_, evil, site().now, 500);
   ASSERT_TRUE(report.ok());
-  expect_no_live_markup(render::render_maintainer_page(site(), *report, 500), "maintainer page");
+  expect_no_live_markup(render::render_maintainer_page(site(), *report, {}), "maintainer page");
   expect_no_live_markup(render::render_not_found_page(site(), "package named " + evil, {evil}), "404");
   // Through the router too (headers, canonical links, suggestions).
   AppState state(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
@@ -271,6 +285,82 @@ TEST_F(PagesTest, JavascriptUrlsInTheAuthorAreNotLinked) {
   std::string html = render::render_package_page(site(), xss);
   EXPECT_EQ(html.find("href=\"javascript"), std::string::npos);
   EXPECT_EQ(html.find("href=\"data:"), std::string::npos);
+}
+
+TEST_F(PagesTest, DownloadTotalsEndAtTheNewestArchivedDay) {
+  std::vector<store::DailyDownloads> days;
+  for (Day d = 1000; d < 1400; ++d) days.push_back({d, 1});
+  days.push_back({1405, 10});  // a gap before the newest day counts as zero
+  auto t = render::download_totals(days);
+  EXPECT_EQ(t.through, 1405);
+  EXPECT_EQ(t.day, 10);
+  EXPECT_EQ(t.week, 10 + 1);        // 1399..1405
+  EXPECT_EQ(t.month, 10 + 24);      // 1376..1405
+  EXPECT_EQ(t.year, 10 + 359);      // 1041..1405
+  EXPECT_EQ(render::download_totals({}).year, -1);
+  for (auto r : {render::ChartRange::k30d, render::ChartRange::k90d, render::ChartRange::k1y,
+                 render::ChartRange::kAll})
+    EXPECT_EQ(render::parse_chart_range(render::chart_range_name(r)), r);
+  EXPECT_FALSE(render::parse_chart_range("7d").has_value());
+}
+
+TEST_F(PagesTest, ChartRangesAreLinksThatWorkWithoutJavascript) {
+  AppState state(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+  ASSERT_TRUE(state.reload().ok());
+  auto year = testing::get(state, "/pkg:left-pad");
+  ASSERT_EQ(year.status, 200);
+  const std::string& y = year.body;
+  EXPECT_NE(y.find("<a href=\"/pkg:left-pad?range=30d#downloads\" data-range=\"30d\">"), std::string::npos);
+  EXPECT_NE(y.find("<a href=\"/pkg:left-pad#downloads\" data-range=\"1y\" aria-current=\"page\">"),
+            std::string::npos);
+  EXPECT_NE(y.find("7-day average"), std::string::npos);
+  EXPECT_NE(y.find("<summary>Monthly downloads as a table</summary>"), std::string::npos);
+  EXPECT_NE(y.find("last day"), std::string::npos);
+  EXPECT_NE(y.find("rel=\"canonical\" href=\"https://pkgs.example/pkg:left-pad\""), std::string::npos);
+  // The same totals whatever the range; the chart and table follow it.
+  auto month = testing::get(state, "/pkg:left-pad?range=30d");
+  EXPECT_NE(month.body.find("data-range=\"30d\" aria-current=\"page\""), std::string::npos);
+  EXPECT_NE(month.body.find("<summary>Daily downloads as a table</summary>"), std::string::npos);
+  EXPECT_EQ(month.body.find("7-day average"), std::string::npos);
+  auto between = [](const std::string& s, const std::string& a, const std::string& b) {
+    size_t from = s.find(a);
+    return from == std::string::npos ? std::string() : s.substr(from, s.find(b, from) - from);
+  };
+  EXPECT_EQ(between(y, "<ul class=\"inline totals\">", "</ul>"),
+            between(month.body, "<ul class=\"inline totals\">", "</ul>"));
+  EXPECT_FALSE(between(y, "<ul class=\"inline totals\">", "</ul>").empty());
+  size_t month_rows = 0, all_rows = 0;
+  auto all = testing::get(state, "/pkg:left-pad?range=all");
+  for (size_t at = month.body.find("<tr><th scope=\"row\">"); at != std::string::npos;
+       at = month.body.find("<tr><th scope=\"row\">", at + 1))
+    ++month_rows;
+  for (size_t at = all.body.find("<tr><th scope=\"row\">"); at != std::string::npos;
+       at = all.body.find("<tr><th scope=\"row\">", at + 1))
+    ++all_rows;
+  EXPECT_EQ(month_rows, 30u);  // days
+  EXPECT_GE(all_rows, 13u);    // months of 400 days
+  EXPECT_LE(all_rows, 15u);
+  // A bad range is the default page, not an error.
+  EXPECT_EQ(testing::get(state, "/pkg:left-pad?range=bogus").body, y);
+  // The copy button exists for the page script, hidden until it is wired.
+  EXPECT_NE(y.find("<code id=\"install-command\">npm i left-pad</code>"), std::string::npos);
+  EXPECT_NE(y.find("data-copy-from=\"install-command\""), std::string::npos);
+}
+
+TEST_F(PagesTest, PackagePageShowsRecentVersionsDistTagsAndDeprecations) {
+  auto express_data = package_data("express");
+  EXPECT_EQ(express_data.package.versions.size(), limits::kMaxRecentVersionsShown);  // the overview read
+  auto express = render::render_package_page(site(), express_data);
+  EXPECT_NE(express.find("Dist-tags: <code>latest</code> → "), std::string::npos);
+  EXPECT_NE(express.find("<h2 id=\"versions\">Versions (" + render::format_count(express_data.version_count) + ")"),
+            std::string::npos);
+  EXPECT_NE(express.find(render::format_count(express_data.version_count - 20) + " older versions not shown"),
+            std::string::npos);
+  EXPECT_NE(express.find("id=\"data-age\">Package data fetched <time"), std::string::npos);
+  auto deprecated = render::render_package_page(site(), package_data("odd-shapes"));
+  EXPECT_NE(deprecated.find("<p class=\"banner warn\" role=\"note\"><strong>Deprecated:</strong>"), std::string::npos);
+  EXPECT_NE(deprecated.find("<p class=\"badges\"><span class=\"tag warn\">deprecated</span>"), std::string::npos);
+  EXPECT_NE(deprecated.find("</td><td><span class=\"tag warn\">deprecated</span> "), std::string::npos);  // in the versions table
 }
 
 TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
@@ -300,6 +390,63 @@ TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
     std::printf("GET /pkg:express through the router (store read, render, ETag%s): %.3f ms\n",
                 *encoding ? ", gzip" : "", ms);
   }
+
+}
+
+// The package with the most versions in the fixtures (react, ~2,500): the full read the page
+// used before beside the overview read it uses now, and the whole request.
+TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/react.db";
+  {
+    auto store = std::move(store::Store::open(db)).value();
+    ingest::Importer importer(*store, nullptr);
+    ASSERT_TRUE(importer.import_file(testing::test_data("packuments/react.full.json.gz")).ok());
+    auto tx = std::move(store->begin_write()).value();
+    std::vector<store::DailyDownloads> days;
+    const Day today = day_from_ms(testing::FixedClock().now());
+    for (Day d = today - 365; d <= today; ++d) days.push_back({d, 5000000 + (d % 7) * 100000});
+    ASSERT_TRUE(tx->put_daily_downloads("react", days).is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  auto store = std::move(store::Store::open(db, store::OpenMode::kReadOnly)).value();
+  auto time_ms = [](int runs, auto&& fn) {
+    fn();  // warm the page cache and statement paths
+    auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < runs; ++i) fn();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count() / runs;
+  };
+  size_t all_versions = 0;
+  double full = time_ms(50, [&] { all_versions = (*store->get_package("react"))->versions.size(); });
+  int64_t counted = 0;
+  double overview = time_ms(200, [&] {
+    counted = (*store->get_package_overview("react", limits::kMaxRecentVersionsShown))->version_count;
+  });
+  EXPECT_EQ(counted, static_cast<int64_t>(all_versions));
+  EXPECT_GT(all_versions, 1000u);
+  render::PackagePageData data;
+  auto o = std::move(*store->get_package_overview("react", limits::kMaxRecentVersionsShown)).value();
+  data.package = std::move(o.package);
+  data.version_count = o.version_count;
+  const Day today = day_from_ms(testing::FixedClock().now());
+  data.daily = *store->daily_downloads("react", today - 366, today);
+  render::SiteContext site;
+  site.now = testing::FixedClock().now();
+  double render_ms = time_ms(300, [&] { render::render_package_page(site, data); });
+  AppState state(db, std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+  Response page;
+  double request = time_ms(200, [&] { page = testing::get(state, "/pkg:react"); });
+  ASSERT_EQ(page.status, 200);
+  std::printf("react, %zu versions: get_package (every version, the old page read) %.3f ms; "
+              "get_package_overview (latest + %zu newest) %.3f ms\n",
+              all_versions, full, limits::kMaxRecentVersionsShown, overview);
+  std::printf("render_package_page(react, 366-day chart): %.3f ms; GET /pkg:react through the router "
+              "(overview, dependents, chart, render, ETag): %.3f ms, %zu B\n", render_ms, request, page.body.size());
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  EXPECT_LT(overview, full);
+  EXPECT_LT(render_ms, 1.0);
+#endif
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <libxml/parser.h>
 
 #include <regex>
+#include <set>
 
 namespace pkgstats::render {
 namespace {
@@ -63,7 +64,44 @@ TEST(DownloadsChart, TableFallbackNewestFirst) {
   size_t newest = t.find("1970-04-12"), oldest = t.find("1970-04-11");
   ASSERT_NE(newest, std::string::npos);
   EXPECT_LT(newest, oldest);
-  EXPECT_NE(t.find("<td>–</td>"), std::string::npos);  // b has no data on day 100
+  EXPECT_NE(t.find("<td class=\"num\">–</td>"), std::string::npos);  // b has no data on day 100
+}
+
+TEST(DownloadsChart, SeriesDifferByDashAsWellAsColour) {
+  std::vector<ChartSeries> s;
+  for (int i = 0; i < 5; ++i) s.push_back({"p" + std::to_string(i), ramp(19000, 30, 100 * i)});
+  std::string svg = render_downloads_chart(s, {.width = 720, .height = 240, .weekly = false, .title = "five"});
+  EXPECT_TRUE(well_formed(svg));
+  const std::regex stroke("stroke=\"(#[0-9a-f]{6})\" stroke-width=\"2\"(?: stroke-dasharray=\"([0-9 ]+)\")?");
+  std::set<std::string> colours, dashes;
+  for (auto m = std::sregex_iterator(svg.begin(), svg.end(), stroke); m != std::sregex_iterator(); ++m) {
+    colours.insert((*m)[1].str());
+    dashes.insert((*m)[2].str());
+  }
+  EXPECT_EQ(colours.size(), 5u);
+  EXPECT_EQ(dashes.size(), 5u);  // "" (solid) and four patterns
+  std::string legend = render_chart_legend(s);
+  EXPECT_TRUE(well_formed(legend));
+  for (const auto& series : s) EXPECT_NE(legend.find("</svg> " + series.label + "</li>"), std::string::npos);
+  EXPECT_NE(legend.find("aria-hidden=\"true\""), std::string::npos);
+}
+
+TEST(DownloadsChart, MonthlyTotalsAndMonthTable) {
+  // 2026-01-30 .. 2026-02-02: two days in January, two in February.
+  Day jan30 = *parse_day("2026-01-30");
+  std::vector<ChartPoint> pts = {{jan30, 1}, {jan30 + 1, 2}, {jan30 + 2, 10}, {jan30 + 3, 20}};
+  auto months = monthly_totals(pts);
+  ASSERT_EQ(months.size(), 2u);
+  EXPECT_EQ(format_day(months[0].day), "2026-01-01");
+  EXPECT_EQ(months[0].downloads, 3);
+  EXPECT_EQ(format_day(months[1].day), "2026-02-01");
+  EXPECT_EQ(months[1].downloads, 30);
+  std::vector<ChartSeries> s = {{"x", months}};
+  std::string t = render_downloads_table(s, 60, TableUnit::kMonth);
+  EXPECT_TRUE(well_formed(t));
+  EXPECT_NE(t.find("<th scope=\"col\">Month</th>"), std::string::npos);
+  EXPECT_LT(t.find("2026-02</th>"), t.find("2026-01</th>"));
+  EXPECT_EQ(t.find("2026-02-01"), std::string::npos);
 }
 
 }  // namespace

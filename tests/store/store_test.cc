@@ -86,6 +86,44 @@ TEST(Store, RoundTripsAPackage) {
   EXPECT_FALSE(missing->has_value());
 }
 
+TEST(Store, OverviewKeepsLatestAndTheMostRecentVersions) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  Package p = sample_package();
+  // 30 more versions published after 1.3.0, and `latest` still pointing at 1.3.0.
+  for (int i = 0; i < 30; ++i) {
+    Version v;
+    v.version = "2.0.0-beta." + std::to_string(100 + i);
+    v.published = 1600000000000 + i * 1000;
+    v.dependencies = {{DependencyKind::kProd, "dep" + std::to_string(i), "^1"}};
+    p.versions.push_back(v);
+  }
+  auto tx = store->begin_write();
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE((*tx)->put_package(p, 1).ok());
+  ASSERT_TRUE((*tx)->commit());
+
+  auto full = store->get_package("left-pad");
+  auto overview = store->get_package_overview("left-pad", 5);
+  ASSERT_TRUE(overview.ok() && overview->has_value());
+  const PackageOverview& o = **overview;
+  EXPECT_EQ(o.version_count, 32);
+  ASSERT_EQ(o.package.versions.size(), 6u);  // the 5 newest and latest, oldest first
+  EXPECT_EQ(o.package.versions[0], (*full)->versions[1]);  // 1.3.0, with its fields
+  for (size_t i = 1; i < 6; ++i) EXPECT_EQ(o.package.versions[i], (*full)->versions[26 + i]);
+  ASSERT_NE(o.package.latest_version(), nullptr);
+  EXPECT_EQ(o.package.latest_version()->license, "WTFPL");
+  // Everything but the versions equals the full read.
+  Package without_versions = **full;
+  without_versions.versions = o.package.versions;
+  EXPECT_EQ(o.package, without_versions);
+  EXPECT_GT(o.updated_at, 0);
+
+  auto all = store->get_package_overview("left-pad", 1000);
+  EXPECT_EQ((*all)->package.versions, (*full)->versions);
+  EXPECT_FALSE(store->get_package_overview("right-pad", 5)->has_value());
+}
+
 TEST(Store, SameHashIsUnchangedAndNewHashUpdates) {
   TempDb db;
   auto store = open_rw(db.path());

@@ -1,0 +1,74 @@
+#include "http/discover_lists.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+
+#include "core/limits.h"
+
+namespace pkgstats::http {
+
+Result<DiscoverLists> build_discover_lists(store::Store& store, Day today) {
+  const auto started = std::chrono::steady_clock::now();
+  DiscoverLists lists;
+  auto candidates = store.most_downloaded(std::max(limits::kTrendingCandidates, limits::kMaxDiscoverEntries));
+  if (!candidates) return candidates.status();
+  auto newest = store.most_recently_created(limits::kMaxDiscoverEntries);
+  if (!newest) return newest.status();
+  lists.newest = std::move(newest).value();
+
+  // Two windows per candidate, from one primary-key range read each.
+  const int w = limits::kTrendingWindowDays;
+  std::vector<std::pair<std::string, std::vector<store::DailyDownloads>>> series;
+  for (const auto& name : *candidates) {
+    auto daily = store.daily_downloads(name, today - 4 * w, today);
+    if (!daily) return daily.status();
+    if (daily->empty()) continue;
+    lists.through = std::max(lists.through, daily->back().day);
+    series.emplace_back(name, std::move(daily).value());
+  }
+  for (const auto& [name, days] : series) {
+    TrendingPackage t{name, 0, 0};
+    for (const auto& d : days) {
+      const Day age = lists.through - d.day;
+      if (age < w) t.recent += d.downloads;
+      else if (age < 2 * w) t.previous += d.downloads;
+    }
+    if (t.previous >= limits::kTrendingMinDailyDownloads * w && t.recent > t.previous)
+      lists.trending.push_back(std::move(t));
+  }
+  std::stable_sort(lists.trending.begin(), lists.trending.end(),
+                   [](const auto& a, const auto& b) { return a.growth() > b.growth(); });
+  if (lists.trending.size() > limits::kMaxDiscoverEntries) lists.trending.resize(limits::kMaxDiscoverEntries);
+  lists.popular = std::move(candidates).value();
+  if (lists.popular.size() > limits::kMaxDiscoverEntries) lists.popular.resize(limits::kMaxDiscoverEntries);
+  lists.build_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return lists;
+}
+
+Result<std::shared_ptr<const DiscoverLists>> discover_lists(AppState& state) {
+  struct Cache {
+    std::mutex mutex;
+    const AppState* state = nullptr;
+    // The snapshot the lists belong to; weak, so an old index is freed after a reload.
+    std::weak_ptr<const search::SearchEngine> engine;
+    std::shared_ptr<const DiscoverLists> lists;
+  };
+  static Cache cache;
+  auto engine = state.search_engine();
+  std::lock_guard lock(cache.mutex);
+  const bool same_engine = !cache.engine.expired() && !cache.engine.owner_before(engine) &&
+                           !engine.owner_before(cache.engine);
+  if (cache.lists && cache.state == &state && same_engine) return cache.lists;
+  auto store = state.store();
+  if (!store) return store.status();
+  auto built = build_discover_lists(**store, day_from_ms(state.now()));
+  if (!built) return built.status();
+  cache.state = &state;
+  cache.engine = engine;
+  cache.lists = std::make_shared<const DiscoverLists>(std::move(built).value());
+  return cache.lists;
+}
+
+}  // namespace pkgstats::http
