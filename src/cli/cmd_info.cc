@@ -1,4 +1,5 @@
 // pkgstats info NAME [--json]
+#include "api/package_details.h"
 #include "api/package_json.h"
 #include "cli/commands.h"
 #include "core/time_util.h"
@@ -67,16 +68,21 @@ void register_info_command(CLI::App& app) {
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/packages/NAME)");
   cmd->callback([opts] {
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
+    if (opts->json) {
+      auto newest_day = store->newest_download_day();
+      if (!newest_day) fail(newest_day.status().message());
+      auto details = api::package_details_json(*store, opts->name, SystemClock().now(), *newest_day);
+      if (!details) fail(details.status().message());
+      if (!details->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
+      std::printf("%s\n", (**details).dump(2).c_str());
+      return;
+    }
     auto pkg = store->get_package(opts->name);
     if (!pkg) fail(pkg.status().message());
     if (!pkg->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
     auto dependents = store->dependents_count(opts->name);
     int64_t count = dependents ? *dependents : 0;
-    if (opts->json) {
-      std::printf("%s\n", api::package_to_json(**pkg, {count}).dump(2).c_str());
-    } else {
-      print_human(**pkg, count);
-    }
+    print_human(**pkg, count);
   });
 }
 

@@ -3,33 +3,13 @@
 
 #include <chrono>
 
+#include "api/search_json.h"
 #include "cli/commands.h"
 #include "core/time_util.h"
 #include "render/badge.h"
 #include "search/index.h"
 
 namespace pkgstats::cli {
-
-nlohmann::json search_response_to_json(const search::SearchResponse& r) {
-  nlohmann::json hits = nlohmann::json::array();
-  for (const auto& h : r.hits) {
-    const auto& d = *h.doc;
-    nlohmann::json j = {{"name", d.name},
-                        {"version", d.version},
-                        {"description", d.description},
-                        {"downloads", {{"monthly", d.monthly_downloads >= 0 ? nlohmann::json(d.monthly_downloads) : nlohmann::json(nullptr)}}},
-                        {"published", d.published ? nlohmann::json(format_iso8601(d.published)) : nlohmann::json(nullptr)},
-                        {"deprecated", d.deprecated},
-                        {"exact", h.exact},
-                        {"score", h.score}};
-    if (!h.explain.empty()) j["explain"] = h.explain;
-    hits.push_back(std::move(j));
-  }
-  nlohmann::json out = {{"total", r.total}, {"hits", hits}, {"warnings", r.warnings}, {"took_us", r.took_us}};
-  if (!r.pkg.empty()) out["pkg"] = r.pkg;
-  if (!r.corrected.empty()) out["did_you_mean"] = r.corrected;
-  return out;
-}
 
 void register_search_command(CLI::App& app) {
   struct Options {
@@ -62,7 +42,7 @@ void register_search_command(CLI::App& app) {
     req.explain = opts->explain;
     auto r = index->search(req);
     if (opts->json) {
-      std::printf("%s\n", search_response_to_json(r).dump(2).c_str());
+      std::printf("%s\n", api::search_response_to_json(r).dump(2).c_str());
       return;
     }
     for (const auto& w : r.warnings) std::fprintf(stderr, "note: %s\n", w.c_str());

@@ -108,6 +108,21 @@ inline constexpr double kDefaultIndexReloadSeconds = 5;
 // How often `fetch --watch` re-polls its names (each an If-None-Match: mostly 304s).
 inline constexpr double kDefaultWatchIntervalSeconds = 30;
 
+// ---- APIs ---------------------------------------------------------------------------------
+// Days one downloads query may span: everything since 2015-01-10 fits with decades to spare,
+// while a hostile "0001-01-01:9999-12-31" cannot make us build a 3.6M-entry response.
+inline constexpr std::size_t kMaxDownloadsRangeDays = 366 * 30;
+// Names in one bulk downloads query (npm's own cap).
+inline constexpr std::size_t kMaxBulkDownloadNames = 128;
+// Packages in one comparison (chart legibility).
+inline constexpr std::size_t kMaxComparedPackages = 5;
+// Suggestions returned by /api/v1/suggest (a dropdown's worth).
+inline constexpr std::size_t kMaxSuggestions = 8;
+// Clients tracked by the rate limiter before idle ones are forgotten (~100 bytes each).
+inline constexpr std::size_t kMaxRateLimitedClients = 100000;
+// Entries in an Atom feed.
+inline constexpr std::size_t kMaxFeedEntries = 50;
+
 // Default number of I/O threads for `serve`; each has its own read-only store connection.
 inline constexpr int kDefaultHttpThreads = 2;
 

@@ -1,13 +1,568 @@
-// Data for programs: the JSON API, npm-compatible endpoints, badges, feeds and exports.
+// Data for programs: the JSON API (/api/v1/...), npm-compatible search (/-/v1/search) and
+// downloads (/downloads/point|range/...), badges, Atom feeds and CSV exports.
+//
+// Conventions: JSON errors ({"error":{"code","message"}} under /api/, npm's {"error":"..."}
+// elsewhere) with 4xx for anything the client got wrong; scoped names work raw and
+// %2F-encoded (the path arrives decoded); responses are cacheable for a minute unless live.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 
+#include "api/downloads_api.h"
+#include "api/maintainer_report.h"
+#include "api/package_details.h"
+#include "api/package_json.h"
+#include "api/search_json.h"
+#include "core/limits.h"
 #include "http/handler_util.h"
+#include "http/openapi.h"
 #include "http/route_table.h"
+#include "render/atom_feed.h"
+#include "render/badge.h"
+#include "render/html_escape.h"
+#include "render/layout.h"
 
 namespace pkgstats::http {
+namespace {
 
-std::span<const Route> api_routes() { return {}; }
+constexpr const char* kApiCache = "public, max-age=60";
+constexpr std::string_view kDownloadsPoint = "/downloads/point/";
+constexpr std::string_view kDownloadsRange = "/downloads/range/";
+constexpr std::string_view kBadgeVersion = "/badge/v/";
+constexpr std::string_view kBadgeDownloads = "/badge/dm/";
+constexpr const char* kBadgeCache = "public, max-age=3600";
+
+// ---- request helpers -------------------------------------------------------------------------
+
+// A package name and what follows it in `rest` ("@s/x/downloads" → {"@s/x", "downloads"}):
+// a scoped name spans two segments, an unscoped one a single segment.
+std::pair<std::string, std::string> split_name(std::string_view rest) {
+  size_t cut = rest.find('/');
+  if (!rest.empty() && rest[0] == '@' && cut != std::string_view::npos)
+    cut = rest.find('/', cut + 1);
+  if (cut == std::string_view::npos) return {std::string(rest), ""};
+  return {std::string(rest.substr(0, cut)), std::string(rest.substr(cut + 1))};
+}
+
+// An error when `name` cannot be a package name, else nullopt.
+std::optional<std::string> bad_name(const std::string& name) {
+  if (name.empty()) return "a package name is required";
+  if (name.size() > limits::kMaxPackageNameBytes)
+    return "package name too long (at most " + std::to_string(limits::kMaxPackageNameBytes) +
+           " bytes)";
+  if (!is_acceptable_package_name(name)) return "not a valid package name";
+  return std::nullopt;
+}
+
+// The unsigned integer parameter `key`: `fallback` when absent, nullopt when malformed or
+// outside [min, max].
+std::optional<size_t> size_param(const Request& request, const std::string& key, size_t fallback,
+                                 size_t min, size_t max) {
+  const std::string& text = request.param(key);
+  if (text.empty()) return fallback;
+  size_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) return {};
+  return n;
+}
+
+Response bad_param(const std::string& key, size_t min, size_t max) {
+  return api_error(400, "bad_request",
+                   key + " must be a whole number from " + std::to_string(min) + " to " +
+                       std::to_string(max));
+}
+
+// The site's absolute URL prefix: the configured base URL, else http://<Host>.
+std::string absolute_base(const Request& request, const AppState& state) {
+  if (!state.base_url().empty()) return state.base_url();
+  // The Host header is the client's word: accept only host[:port] characters.
+  const bool plausible = !request.host.empty() && request.host.size() <= 255 &&
+                         request.host.find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+                             std::string::npos;
+  return "http://" + (plausible ? request.host : std::string("localhost"));
+}
+
+search::SearchResponse run_search(AppState& state,
+                                  std::shared_ptr<const search::SearchEngine>& engine,
+                                  std::string text, size_t from, size_t size, bool explain) {
+  search::SearchRequest sreq;
+  sreq.text = std::move(text);
+  sreq.from = from;
+  sreq.size = size;
+  sreq.explain = explain;
+  sreq.now = state.now();
+  engine = state.search_engine();  // the caller keeps it alive while it reads the hits
+  return engine->search(sreq);
+}
+
+// ---- /api/v1 ---------------------------------------------------------------------------------
+
+Response api_search(const Request& request, AppState& state) {
+  const std::string& q = request.param("q");
+  if (q.empty()) return api_error(400, "bad_request", "q is required (the search query)");
+  auto size = size_param(request, "size", limits::kDefaultResultsPerPage, 1,
+                         limits::kMaxResultsPerPage);
+  if (!size) return bad_param("size", 1, limits::kMaxResultsPerPage);
+  auto from = size_param(request, "from", 0, 0, limits::kMaxResultOffset);
+  if (!from) return bad_param("from", 0, limits::kMaxResultOffset);
+  std::string text = q;
+  if (const std::string& sort = request.param("sort"); !sort.empty()) {
+    if (sort != "relevance" && sort != "downloads" && sort != "published")
+      return api_error(400, "bad_request", "sort must be relevance, downloads or published");
+    text += " sort:" + sort;
+  }
+  std::shared_ptr<const search::SearchEngine> engine;
+  auto response = run_search(state, engine, std::move(text), *from, *size,
+                             request.param("explain") == "1");
+  nlohmann::json body = api::search_response_to_json(response);
+  body["query"] = q;
+  body["from"] = *from;
+  body["size"] = *size;
+  return json(200, body, "public, max-age=30");
+}
+
+Response api_suggest(const Request& request, AppState& state) {
+  const std::string& q = request.param("q");
+  auto size = size_param(request, "size", limits::kMaxSuggestions, 1, limits::kMaxSuggestions);
+  if (!size) return bad_param("size", 1, limits::kMaxSuggestions);
+  if (q.empty()) return json(200, api::suggestions_to_json(q, {}), "public, max-age=300");
+  std::shared_ptr<const search::SearchEngine> engine;
+  auto response = run_search(state, engine, q, 0, *size, false);
+  return json(200, api::suggestions_to_json(q, response), "public, max-age=300");
+}
+
+// Reads the store's daily rows for `name` over `range`; nullopt when no such package.
+Result<std::optional<std::vector<store::DailyDownloads>>> daily_for(store::Store& store,
+                                                                   const std::string& name,
+                                                                   api::DayRange range) {
+  auto found = store.summaries(std::span(&name, 1));
+  if (!found) return found.status();
+  if (found->empty()) return std::optional<std::vector<store::DailyDownloads>>();
+  auto daily = store.daily_downloads(name, range.start, range.end);
+  if (!daily) return daily.status();
+  return std::optional(std::move(daily).value());
+}
+
+Response api_package_downloads(const Request& request, AppState& state, const std::string& name) {
+  const Day latest = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
+  api::DayRange range{latest - 29, latest};
+  const std::string& start = request.param("start");
+  const std::string& end = request.param("end");
+  if (!start.empty() || !end.empty()) {
+    auto s = parse_day(start.empty() ? format_day(api::kFirstDownloadsDay) : start);
+    auto e = parse_day(end.empty() ? format_day(latest) : end);
+    if (!s || !e) return api_error(400, "bad_request", "start and end must be dates (YYYY-MM-DD)");
+    auto parsed = api::parse_npm_period(format_day(*s) + ":" + format_day(*e), latest);
+    if (!parsed) return api_error(400, "bad_request", parsed.status().message());
+    range = *parsed;
+  }
+  const std::string& period = request.param("period");
+  auto bucket = api::parse_bucket(period.empty() ? "day" : period);
+  if (!bucket) return api_error(400, "bad_request", "period must be day, week or month");
+  auto store = state.store();
+  if (!store) return api_error(503, "unavailable", store.status().message());
+  auto daily = daily_for(**store, name, range);
+  if (!daily) return api_error(503, "unavailable", daily.status().message());
+  if (!daily->has_value()) return api_error(404, "not_found", "no package named " + name);
+  return json(200,
+              {{"package", name},
+               {"start", format_day(range.start)},
+               {"end", format_day(range.end)},
+               {"period", period.empty() ? "day" : period},
+               {"total", api::sum_downloads(**daily, range)},
+               {"downloads", api::bucketed_series_json(range, **daily, *bucket)}},
+              kApiCache);
+}
+
+Response api_packages(const Request& request, AppState& state) {
+  auto [name, sub] = split_name(std::string_view(request.path).substr(sizeof("/api/v1/packages/") - 1));
+  if (auto why = bad_name(name)) return api_error(400, "bad_request", *why);
+  if (sub == "downloads") return api_package_downloads(request, state, name);
+  if (!sub.empty()) return api_error(404, "not_found", "no such resource: " + sub);
+  auto store = state.store();
+  if (!store) return api_error(503, "unavailable", store.status().message());
+  auto details = api::package_details_json(**store, name, state.now(),
+                                           state.store_stats().newest_download_day);
+  if (!details) return api_error(503, "unavailable", details.status().message());
+  if (!details->has_value()) return api_error(404, "not_found", "no package named " + name);
+  return json(200, **details, kApiCache);
+}
+
+Response api_user(const Request& request, AppState& state) {
+  std::string user = request.path.substr(sizeof("/api/v1/users/") - 1);
+  if (user.size() > limits::kMaxPackageNameBytes || user.find('/') != std::string::npos)
+    return api_error(400, "bad_request", "not a valid user name");
+  auto store = state.store();
+  if (!store) return api_error(503, "unavailable", store.status().message());
+  auto report = api::build_maintainer_report(**store, user, state.now(),
+                                             limits::kMaxMaintainerPackagesShown);
+  if (!report) {
+    if (report.status().code() == ErrorCode::kNotFound)
+      return api_error(404, "not_found", "no packages maintained by " + user);
+    return api_error(503, "unavailable", report.status().message());
+  }
+  return json(200, api::maintainer_report_to_json(*report), kApiCache);
+}
+
+// "a,b,,c" → {"a","b","c"} (empty items dropped).
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+Response api_compare(const Request& request, AppState& state) {
+  auto names = split_list(request.param("packages"));
+  if (names.empty())
+    return api_error(400, "bad_request", "packages is required: a comma-separated list of names");
+  if (names.size() > limits::kMaxComparedPackages)
+    return api_error(400, "bad_request",
+                     "compare at most " + std::to_string(limits::kMaxComparedPackages) +
+                         " packages at once");
+  for (const auto& n : names)
+    if (auto why = bad_name(n)) return api_error(400, "bad_request", *why + ": " + n);
+  auto store = state.store();
+  if (!store) return api_error(503, "unavailable", store.status().message());
+  auto result = api::compare_packages(**store, names);
+  if (!result) return api_error(503, "unavailable", result.status().message());
+  return json(200, *result, kApiCache);
+}
+
+Response api_stats(const Request&, AppState& state) {
+  const auto stats = state.store_stats();
+  nlohmann::json body = api::stats_to_json(stats);
+  auto engine = state.search_engine();
+  body["index"] = {{"documents", engine->document_count()}, {"bytes", engine->memory_bytes()}};
+  body["data_age_seconds"] =
+      stats.last_write > 0 ? nlohmann::json((state.now() - stats.last_write) / 1000) : nullptr;
+  body["newest_download_day"] =
+      stats.newest_download_day > 0 ? nlohmann::json(format_day(stats.newest_download_day)) : nullptr;
+  return json(200, body, "public, max-age=30");
+}
+
+Response api_openapi(const Request&, AppState&) {
+  return json(200, openapi_document(), "public, max-age=3600");
+}
+
+Response api_unknown(const Request& request, AppState&) {
+  return api_error(404, "not_found",
+                   "no API endpoint at " + request.path + " (see /api/v1/openapi.json)");
+}
+
+// ---- npm-compatible search ------------------------------------------------------------------
+
+// npm's shape and limits: text (required), size 1..250 (default 20), from 0..10000; npm's own
+// weights (quality, popularity, maintenance) are accepted and ignored.
+Response npm_search(const Request& request, AppState& state) {
+  auto npm_error = [](const std::string& message) { return json(400, {{"error", message}}); };
+  const std::string& text = request.param("text");
+  if (text.empty()) return npm_error("text is required");
+  auto size = size_param(request, "size", 20, 1, limits::kMaxResultsPerPage);
+  if (!size) return npm_error("size must be from 1 to 250");
+  auto from = size_param(request, "from", 0, 0, limits::kMaxResultOffset);
+  if (!from) return npm_error("from must be from 0 to 10000");
+  std::shared_ptr<const search::SearchEngine> engine;
+  auto response = run_search(state, engine, text, *from, *size, false);
+  return json(200, api::npm_search_response(response, state.now()), "public, max-age=30");
+}
+
+// ---- api.npmjs.org-compatible downloads -----------------------------------------------------
+
+// /downloads/{point|range}/{period}/{names}: one name, or a bulk list of up to 128 unscoped
+// names answered as an object keyed by name (null for unknown names).
+Response npm_downloads(const Request& request, AppState& state, bool point) {
+  auto npm_error = [](int status, const std::string& message) {
+    return json(status, {{"error", message}});
+  };
+  std::string_view rest =
+      std::string_view(request.path).substr((point ? kDownloadsPoint : kDownloadsRange).size());
+  size_t slash = rest.find('/');
+  const std::string period(rest.substr(0, slash));
+  const std::string names_text(slash == std::string_view::npos ? "" : rest.substr(slash + 1));
+  if (names_text.empty())
+    return npm_error(400, "a package name is required (totals of the whole registry are not served)");
+  const Day latest = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
+  auto range = api::parse_npm_period(period, latest);
+  if (!range) return npm_error(400, range.status().message());
+
+  const bool bulk = names_text.find(',') != std::string::npos;
+  std::vector<std::string> names = bulk ? split_list(names_text) : std::vector{names_text};
+  if (names.size() > limits::kMaxBulkDownloadNames)
+    return npm_error(400, "exceeded max bulk size of " +
+                              std::to_string(limits::kMaxBulkDownloadNames));
+  for (const auto& n : names)
+    if (auto why = bad_name(n)) return npm_error(400, *why + ": " + n.substr(0, 64));
+
+  auto store = state.store();
+  if (!store) return npm_error(503, store.status().message());
+  auto answer = [&](const std::string& name) -> Result<nlohmann::json> {
+    auto daily = daily_for(**store, name, *range);
+    if (!daily) return daily.status();
+    if (!daily->has_value()) return nlohmann::json(nullptr);
+    if (point) return api::npm_point_json(name, *range, api::sum_downloads(**daily, *range));
+    return api::npm_range_json(name, *range, **daily);
+  };
+  if (!bulk) {
+    auto one = answer(names.front());
+    if (!one) return npm_error(503, one.status().message());
+    if (one->is_null()) return npm_error(404, "package " + names.front() + " not found");
+    return json(200, *one, "public, max-age=300");
+  }
+  nlohmann::json all = nlohmann::json::object();
+  for (const auto& n : names) {
+    auto one = answer(n);
+    if (!one) return npm_error(503, one.status().message());
+    all[n] = std::move(*one);
+  }
+  return json(200, all, "public, max-age=300");
+}
+
+Response npm_downloads_point(const Request& request, AppState& state) {
+  return npm_downloads(request, state, true);
+}
+Response npm_downloads_range(const Request& request, AppState& state) {
+  return npm_downloads(request, state, false);
+}
+
+// ---- badges ----------------------------------------------------------------------------------
+
+// /badge/{v|dm}/NAME.svg from the search index (no store read). Unknown names get a grey
+// "not found" badge with status 404, so embedding pages still show an image.
+Response badge(const Request& request, AppState& state, bool version) {
+  std::string_view rest =
+      std::string_view(request.path).substr((version ? kBadgeVersion : kBadgeDownloads).size());
+  if (!rest.ends_with(".svg")) return error_for_target(request.path, 404, "badges end in .svg");
+  std::string name(rest.substr(0, rest.size() - 4));
+  Response r;
+  r.content_type = "image/svg+xml";
+  r.cache_control = kBadgeCache;
+  auto engine = state.search_engine();
+  const SearchDocument* doc = bad_name(name) ? nullptr : engine->find(name);
+  const std::string_view label = version ? "npm" : "downloads";
+  if (!doc) {
+    r.status = 404;
+    r.cache_control = "public, max-age=300";
+    r.body = render::render_badge(label, "not found", {.value = "#9f9f9f"});
+  } else if (version) {
+    r.body = render::render_badge(label, "v" + doc->version,
+                                  {.value = doc->deprecated ? "#e05d44" : "#007ec6"});
+  } else {
+    r.body = render::render_badge(
+        label, doc->monthly_downloads >= 0 ? render::compact_count(doc->monthly_downloads) + "/month"
+                                           : "unknown",
+        {.value = doc->monthly_downloads >= 0 ? "#4c1" : "#9f9f9f"});
+  }
+  return r;
+}
+
+Response badge_version(const Request& request, AppState& state) { return badge(request, state, true); }
+Response badge_downloads(const Request& request, AppState& state) { return badge(request, state, false); }
+
+// ---- Atom feeds ------------------------------------------------------------------------------
+
+Response atom(render::AtomFeed feed) {
+  Response r;
+  r.content_type = "application/atom+xml; charset=utf-8";
+  r.cache_control = "public, max-age=300";
+  r.body = render::render_atom_feed(feed);
+  return r;
+}
+
+std::vector<render::AtomEntry> version_entries(const std::vector<store::VersionEvent>& events,
+                                               const std::string& base) {
+  std::vector<render::AtomEntry> entries;
+  for (const auto& e : events) {
+    render::AtomEntry entry;
+    entry.id = "tag:pkgstats,2024:" + e.name + "@" + e.version;
+    entry.title = e.name + " " + e.version;
+    entry.link = base + render::package_path(e.name);
+    entry.updated = e.published;
+    entry.summary = e.deprecated.empty() ? e.description : "Deprecated: " + e.deprecated;
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// Strips ".atom" from the end of the path after `prefix`; "" when it does not end so.
+std::string feed_subject(const Request& request, std::string_view prefix) {
+  std::string_view rest = std::string_view(request.path).substr(prefix.size());
+  if (!rest.ends_with(".atom")) return "";
+  return std::string(rest.substr(0, rest.size() - 5));
+}
+
+Response feed_package(const Request& request, AppState& state) {
+  const std::string name = feed_subject(request, "/feeds/package/");
+  if (auto why = bad_name(name)) return plain_error(404, "feeds are /feeds/package/NAME.atom");
+  auto store = state.store();
+  if (!store) return storage_unavailable(store.status());
+  auto events = (*store)->recent_versions(name, limits::kMaxFeedEntries);
+  if (!events) return storage_unavailable(events.status());
+  if (events->empty()) {
+    auto known = (*store)->summaries(std::span(&name, 1));
+    if (!known) return storage_unavailable(known.status());
+    if (known->empty()) return not_found(state, "package named " + name, name);
+  }
+  const std::string base = absolute_base(request, state);
+  render::AtomFeed feed;
+  feed.id = "tag:pkgstats,2024:feed:package:" + name;
+  feed.title = "New versions of " + name;
+  feed.self_link = base + "/feeds/package/" + render::url_encode_path(name) + ".atom";
+  feed.alternate = base + render::package_path(name);
+  feed.updated = events->empty() ? state.store_stats().last_write : 0;
+  feed.entries = version_entries(*events, base);
+  return atom(std::move(feed));
+}
+
+Response feed_user(const Request& request, AppState& state) {
+  const std::string user = feed_subject(request, "/feeds/user/");
+  if (user.empty() || user.find('/') != std::string::npos)
+    return plain_error(404, "feeds are /feeds/user/NAME.atom");
+  auto store = state.store();
+  if (!store) return storage_unavailable(store.status());
+  auto events = (*store)->recent_versions_by_maintainer(user, limits::kMaxFeedEntries);
+  if (!events) return storage_unavailable(events.status());
+  if (events->empty()) return not_found(state, "maintainer named " + user, user);
+  const std::string base = absolute_base(request, state);
+  render::AtomFeed feed;
+  feed.id = "tag:pkgstats,2024:feed:user:" + user;
+  feed.title = "New versions of packages maintained by " + user;
+  feed.self_link = base + "/feeds/user/" + render::url_encode_path(user) + ".atom";
+  feed.alternate = base + render::maintainer_path(user);
+  feed.entries = version_entries(*events, base);
+  return atom(std::move(feed));
+}
+
+Response feed_newest(const Request& request, AppState& state) {
+  auto store = state.store();
+  if (!store) return storage_unavailable(store.status());
+  auto events = (*store)->newest_packages(limits::kMaxFeedEntries);
+  if (!events) return storage_unavailable(events.status());
+  const std::string base = absolute_base(request, state);
+  render::AtomFeed feed;
+  feed.id = "tag:pkgstats,2024:feed:newest";
+  feed.title = "Newest packages";
+  feed.self_link = base + "/feeds/newest.atom";
+  feed.alternate = base + "/discover/newest";
+  feed.updated = events->empty() ? state.store_stats().last_write : 0;
+  feed.entries = version_entries(*events, base);
+  for (auto& e : feed.entries) e.title = "New package: " + e.title;
+  return atom(std::move(feed));
+}
+
+// ---- CSV exports -----------------------------------------------------------------------------
+
+// One CSV field (RFC 4180): quoted when needed; a leading = + - @ tab or CR is prefixed with
+// ' so spreadsheets do not run it as a formula (CSV injection).
+std::string csv_field(std::string_view value) {
+  std::string v(value);
+  if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos) v.insert(0, "'");
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Response csv(std::string body, const std::string& filename) {
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.cache_control = "public, max-age=300";
+  r.body = std::move(body);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  return r;
+}
+
+// A file name made of the safe characters of `name` ("@babel/core" → "babel-core").
+std::string file_stem(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') out += c;
+    else if (c == '/') out += '-';
+  }
+  return out.empty() ? "export" : out;
+}
+
+Response export_package(const Request& request, AppState& state) {
+  std::string_view rest = std::string_view(request.path).substr(sizeof("/export/package/") - 1);
+  if (!rest.ends_with(".csv")) return plain_error(404, "exports are /export/package/NAME.csv");
+  const std::string name(rest.substr(0, rest.size() - 4));
+  if (auto why = bad_name(name)) return plain_error(400, *why);
+  auto store = state.store();
+  if (!store) return storage_unavailable(store.status());
+  const Day latest = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
+  auto daily = daily_for(**store, name, {api::kFirstDownloadsDay, latest});
+  if (!daily) return storage_unavailable(daily.status());
+  if (!daily->has_value()) return not_found(state, "package named " + name, name);
+  std::string body = "day,downloads\r\n";
+  for (const auto& d : **daily) body += format_day(d.day) + "," + std::to_string(d.downloads) + "\r\n";
+  return csv(std::move(body), file_stem(name) + "-downloads.csv");
+}
+
+Response export_user(const Request& request, AppState& state) {
+  std::string_view rest = std::string_view(request.path).substr(sizeof("/export/user/") - 1);
+  if (!rest.ends_with(".csv")) return plain_error(404, "exports are /export/user/NAME.csv");
+  const std::string user(rest.substr(0, rest.size() - 4));
+  if (user.empty() || user.find('/') != std::string::npos) return plain_error(400, "not a valid user name");
+  auto store = state.store();
+  if (!store) return storage_unavailable(store.status());
+  auto report = api::build_maintainer_report(**store, user, state.now());
+  if (!report) {
+    if (report.status().code() == ErrorCode::kNotFound)
+      return not_found(state, "maintainer named " + user, user);
+    return storage_unavailable(report.status());
+  }
+  auto optional_count = [](std::optional<int64_t> n) { return n ? std::to_string(*n) : ""; };
+  std::string body =
+      "name,version,monthly_downloads,last_30_days,previous_30_days,published,deprecated,"
+      "needs_attention\r\n";
+  for (const auto& p : report->packages) {
+    std::string attention;
+    for (const auto& a : p.attention) attention += (attention.empty() ? "" : "; ") + a;
+    body += csv_field(p.doc.name) + "," + csv_field(p.doc.version) + "," +
+            (p.doc.monthly_downloads >= 0 ? std::to_string(p.doc.monthly_downloads) : "") + "," +
+            optional_count(p.last_30d) + "," + optional_count(p.previous_30d) + "," +
+            (p.doc.published ? format_day(day_from_ms(p.doc.published)) : "") + "," +
+            (p.doc.deprecated ? "yes" : "no") + "," + csv_field(attention) + "\r\n";
+  }
+  return csv(std::move(body), file_stem(user) + "-packages.csv");
+}
+
+// ---- the table -------------------------------------------------------------------------------
+
+constexpr std::array kApiRoutes = {
+    Route{"/api/v1/search", false, "api_search", api_search},
+    Route{"/api/v1/suggest", false, "api_suggest", api_suggest},
+    Route{"/api/v1/packages/", true, "api_package", api_packages},
+    Route{"/api/v1/users/", true, "api_user", api_user},
+    Route{"/api/v1/compare", false, "api_compare", api_compare},
+    Route{"/api/v1/stats", false, "api_stats", api_stats},
+    Route{"/api/v1/openapi.json", false, "api_openapi", api_openapi},
+    Route{"/api/", true, "api_unknown", api_unknown},
+    Route{"/-/v1/search", false, "npm_search", npm_search},
+    Route{kDownloadsPoint, true, "downloads_point", npm_downloads_point},
+    Route{kDownloadsRange, true, "downloads_range", npm_downloads_range},
+    Route{kBadgeVersion, true, "badge_version", badge_version},
+    Route{kBadgeDownloads, true, "badge_downloads", badge_downloads},
+    Route{"/feeds/package/", true, "feed_package", feed_package},
+    Route{"/feeds/user/", true, "feed_user", feed_user},
+    Route{"/feeds/newest.atom", false, "feed_newest", feed_newest},
+    Route{"/export/package/", true, "export_package", export_package},
+    Route{"/export/user/", true, "export_user", export_user},
+};
+
+}  // namespace
+
+std::span<const Route> api_routes() { return kApiRoutes; }
 
 }  // namespace pkgstats::http

@@ -34,8 +34,10 @@ Result<double> AppState::reload() {
     std::lock_guard lock(stats_mutex_);
     stats_ = *stats;
   }
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-      .count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  last_reload_ms_.store(ms, std::memory_order_relaxed);
+  return ms;
 }
 
 Result<std::optional<Package>> AppState::find_package(store::Store& store, const std::string& name) {

@@ -21,6 +21,8 @@
 
 #include "core/result.h"
 #include "core/time_util.h"
+#include "http/http_metrics.h"
+#include "http/rate_limiter.h"
 #include "http/store_pool.h"
 #include "core/search_document.h"
 #include "search/engine.h"
@@ -68,6 +70,16 @@ class AppState {
   // on demand. nullopt when neither has it, or the upstream cannot be reached: a page then
   // answers 404 at once instead of failing. Errors are the store's.
   Result<std::optional<Package>> find_package(store::Store& store, const std::string& name);
+  // Per-route request counts and latency (filled by the server, printed by /metrics).
+  HttpMetrics& metrics() { return metrics_; }
+  // Per-client throttling; off unless configured before serving starts.
+  RateLimiter& rate_limiter() { return *rate_limiter_; }
+  // REQUIRES: called before any request is served.
+  void set_rate_limit(RateLimitOptions options) {
+    rate_limiter_ = std::make_unique<RateLimiter>(options);
+  }
+  // Milliseconds the last successful reload() took.
+  double last_reload_ms() const { return last_reload_ms_.load(std::memory_order_relaxed); }
 
   TimestampMs now() const { return clock_->now(); }
   const std::string& base_url() const { return base_url_; }
@@ -80,6 +92,9 @@ class AppState {
   EngineFactory engine_factory_;
   UpstreamFetch upstream_;
   std::atomic<std::shared_ptr<const search::SearchEngine>> engine_;
+  HttpMetrics metrics_;
+  std::unique_ptr<RateLimiter> rate_limiter_ = std::make_unique<RateLimiter>();
+  std::atomic<double> last_reload_ms_{0};
   mutable std::mutex stats_mutex_;
   store::StoreStats stats_;
 };

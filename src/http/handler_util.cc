@@ -62,6 +62,26 @@ Response not_found(AppState& state, const std::string& what, std::string_view te
   return html(404, render::render_not_found_page(site_of(state), what, names), "no-store");
 }
 
+bool is_api_target(std::string_view target) {
+  return target.starts_with("/api/") || target.starts_with("/-/") ||
+         target.starts_with("/downloads/");
+}
+
+Response api_error(int status, std::string_view code, const std::string& message) {
+  return json(status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+Response error_for_target(std::string_view target, int status, const std::string& message) {
+  if (target.starts_with("/api/")) {
+    const char* code = status == 404 ? "not_found" : status == 414 ? "target_too_long"
+                       : status == 429 ? "rate_limited" : status >= 500 ? "unavailable"
+                                                                         : "bad_request";
+    return api_error(status, code, message);
+  }
+  if (is_api_target(target)) return json(status, {{"error", message}});
+  return plain_error(status, message);
+}
+
 std::optional<std::size_t> parse_page_number(const std::string& text, std::size_t max) {
   std::size_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);

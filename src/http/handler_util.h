@@ -29,6 +29,17 @@ Response storage_unavailable(const Status& status);
 // A 404 page offering the packages closest to `text` (as the search box would).
 Response not_found(AppState& state, const std::string& what, std::string_view text);
 
+// Is `target` one of the machine-readable endpoints (JSON API, npm-compatible, downloads)?
+// Their errors are JSON, not pages.
+bool is_api_target(std::string_view target);
+
+// An error in the shape the target's clients expect: {"error":{"code","message"}} under
+// /api/, {"error":"..."} (npm's shape) under /-/ and /downloads/, plain text elsewhere.
+Response error_for_target(std::string_view target, int status, const std::string& message);
+
+// {"error":{"code":CODE,"message":MESSAGE}} with `status`.
+Response api_error(int status, std::string_view code, const std::string& message);
+
 // "N" with 1 <= N <= max, or nothing.
 std::optional<std::size_t> parse_page_number(const std::string& text, std::size_t max);
 

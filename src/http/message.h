@@ -20,6 +20,9 @@ struct Request {
   // The request headers the server acts on; empty when absent.
   std::string if_none_match;
   std::string accept_encoding;
+  std::string origin;          // the Origin header (CORS)
+  std::string host;            // the Host header, for absolute links when no base URL is set
+  std::string remote_address;  // the client's IP address ("127.0.0.1"); "" when unknown
 
   // The query parameter `key`, or "" when absent.
   const std::string& param(const std::string& key) const;

@@ -1,4 +1,5 @@
-// Operations: /healthz (and /metrics).
+// Operations: /healthz and /metrics.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -33,8 +34,34 @@ Response healthz(const Request&, AppState& state) {
                     {"data_age_seconds", written > 0 ? (now - written) / 1000 : -1}});
 }
 
+// Prometheus text format: the HTTP counters and histograms, the index, the store's counts
+// and data age, and the sync position when a follower writes to this store.
+Response metrics(const Request&, AppState& state) {
+  std::string out = state.metrics().to_prometheus();
+  auto gauge = [&](const char* name, const char* help, double value) {
+    out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, value);
+  };
+  auto engine = state.search_engine();
+  const auto stats = state.store_stats();
+  gauge("pkgstats_index_documents", "Documents in the search index.",
+        static_cast<double>(engine->document_count()));
+  gauge("pkgstats_index_bytes", "Memory held by the search index.",
+        static_cast<double>(engine->memory_bytes()));
+  gauge("pkgstats_index_reload_seconds", "Time the last index reload took.",
+        state.last_reload_ms() / 1000);
+  gauge("pkgstats_store_packages", "Package names in the store.", static_cast<double>(stats.packages));
+  gauge("pkgstats_store_versions", "Versions in the store.", static_cast<double>(stats.versions));
+  gauge("pkgstats_store_download_days", "Rows in the daily downloads archive.",
+        static_cast<double>(stats.download_days));
+  gauge("pkgstats_data_age_seconds", "Seconds since the store was last written (-1: never).",
+        stats.last_write > 0 ? (state.now() - stats.last_write) / 1000.0 : -1);
+  Response r = text("text/plain; version=0.0.4; charset=utf-8", std::move(out), "no-store");
+  return r;
+}
+
 constexpr std::array kOpsRoutes = {
     Route{"/healthz", false, "healthz", healthz},
+    Route{"/metrics", false, "metrics", metrics},
 };
 
 }  // namespace

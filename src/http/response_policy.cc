@@ -52,7 +52,8 @@ void for_each_list_item(std::string_view header, Fn&& fn) {
 
 bool is_text(const std::string& content_type) {
   return content_type.starts_with("text/") || content_type.starts_with("application/json") ||
-         content_type.starts_with("image/svg+xml") || content_type.starts_with("application/xml");
+         content_type.starts_with("image/svg+xml") || content_type.starts_with("application/xml") ||
+         content_type.starts_with("application/atom+xml");
 }
 
 std::string gzip_variant(std::string_view etag) {

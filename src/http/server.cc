@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/limits.h"
+#include "http/handler_util.h"
 #include "http/response_policy.h"
 #include "http/url.h"
 
@@ -90,9 +91,13 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
   req.target = std::string(msg.target());
   req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
   req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
-  if (req.target.size() > limits::kMaxHttpTargetBytes) return plain_error(414, "request target too long");
-  if (header_bytes(msg) > limits::kMaxHttpHeaderBytes) return plain_error(431, "request headers too large");
-  if (auto s = parse_target(req.target, req); !s) return plain_error(400, s.message());
+  req.origin = std::string(msg[bhttp::field::origin]);
+  req.host = std::string(msg[bhttp::field::host]);
+  if (req.target.size() > limits::kMaxHttpTargetBytes)
+    return error_for_target(req.target, 414, "request target too long");
+  if (header_bytes(msg) > limits::kMaxHttpHeaderBytes)
+    return error_for_target(req.target, 431, "request headers too large");
+  if (auto s = parse_target(req.target, req); !s) return error_for_target(req.target, 400, s.message());
   try {
     return route(req, state);
   } catch (const std::exception& e) {
@@ -126,13 +131,21 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
       break;
     CountedSlot busy(server.busy);
+    const auto started = std::chrono::steady_clock::now();
     Request req;
+    if (beast::error_code aec; true) {
+      auto endpoint = stream.socket().remote_endpoint(aec);
+      if (!aec) req.remote_address = endpoint.address().to_string();
+    }
     Response res = ec ? error_for(ec) : respond(parser, req, server.state);
     // The last response a connection may carry says so (Connection: close).
     const bool keep_alive = !ec && parser.get().keep_alive() && !server.stopping.load() &&
                             served + 1 < options.max_requests_per_connection;
     const unsigned version = ec ? 11 : parser.get().version();
     finalize_response(req, res);
+    server.state.metrics().observe(
+        route_name(req.path), res.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     stream.expires_after(options.read_timeout);
     auto out = to_beast(res, version, keep_alive, req.method == "HEAD");
     auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));

@@ -202,7 +202,8 @@ Result<StoreStats> Store::stats() {
       "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE has_document),"
       " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
       " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages),"
-      " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = 'last_write')");
+      " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = 'last_write'),"
+      " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily)");
   if (!q) return q.status();
   if (!q->step()) return Status::storage(db_.last_error());
   st.packages = q->column_int(0);
@@ -212,10 +213,62 @@ Result<StoreStats> Store::stats() {
   st.download_days = q->column_int(4);
   st.newest_modified = q->column_int(5);
   st.last_write = q->column_int(6);
+  st.newest_download_day = static_cast<Day>(q->column_int(7));
   auto v = schema_version(db_);
   if (!v) return v.status();
   st.schema_version = *v;
   return st;
+}
+
+namespace {
+Result<std::vector<VersionEvent>> read_version_events(Statement& q) {
+  std::vector<VersionEvent> out;
+  while (q.step())
+    out.push_back({q.column_text(0), q.column_text(1), q.column_int(2), q.column_text(3),
+                   q.column_text(4)});
+  if (auto s = step_error(q); !s) return s;
+  return out;
+}
+}  // namespace
+
+Result<std::vector<VersionEvent>> Store::recent_versions(std::string_view name, size_t limit) {
+  auto q = db_.prepare(
+      "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM packages p "
+      "JOIN versions v ON v.package_id = p.id WHERE p.name = ? AND v.published > 0 "
+      "ORDER BY v.published DESC LIMIT ?");
+  if (!q) return q.status();
+  q->bind(1, name).bind(2, static_cast<int64_t>(limit));
+  return read_version_events(*q);
+}
+
+Result<std::vector<VersionEvent>> Store::recent_versions_by_maintainer(std::string_view user,
+                                                                       size_t limit) {
+  auto q = db_.prepare(
+      "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM maintainers m "
+      "JOIN packages p ON p.id = m.package_id JOIN versions v ON v.package_id = p.id "
+      "WHERE m.name = ? AND v.published > 0 AND p.unpublished = 0 "
+      "ORDER BY v.published DESC LIMIT ?");
+  if (!q) return q.status();
+  q->bind(1, user).bind(2, static_cast<int64_t>(limit));
+  return read_version_events(*q);
+}
+
+Result<std::vector<VersionEvent>> Store::newest_packages(size_t limit) {
+  auto q = db_.prepare(
+      "SELECT p.name, p.latest, p.created, p.description, IFNULL(v.deprecated, '') "
+      "FROM packages p INDEXED BY packages_by_created "
+      "LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
+      "WHERE p.created > 0 AND p.unpublished = 0 ORDER BY p.created DESC LIMIT ?");
+  if (!q) return q.status();
+  q->bind(1, static_cast<int64_t>(limit));
+  return read_version_events(*q);
+}
+
+Result<Day> Store::newest_download_day() {
+  auto q = db_.prepare("SELECT IFNULL(MAX(day), 0) FROM downloads_daily");
+  if (!q) return q.status();
+  if (!q->step()) return Status::storage(db_.last_error());
+  return static_cast<Day>(q->column_int(0));
 }
 
 Result<std::vector<SearchDocument>> Store::load_search_documents() {

@@ -41,6 +41,7 @@ struct StoreStats {
   int64_t download_days = 0;       // rows in the daily downloads archive
   TimestampMs newest_modified = 0; // newest package modification time seen (data age)
   TimestampMs last_write = 0;      // when this database was last written
+  Day newest_download_day = 0;     // newest day in the downloads archive; 0 when empty
   int schema_version = 0;
 };
 
@@ -57,6 +58,15 @@ struct PackageOverview {
   int64_t version_count = 0;  // every stored version
   TimestampMs fetched_at = 0;  // when sync last fetched the packument; 0 unknown
   TimestampMs updated_at = 0;  // when this row was last written; 0 unknown
+};
+
+// One published version of a package, for feeds.
+struct VersionEvent {
+  std::string name;
+  std::string version;
+  TimestampMs published = 0;
+  std::string description;  // the package's
+  std::string deprecated;   // the version's deprecation message, if any
 };
 
 struct Dependent {
@@ -120,6 +130,14 @@ class Store {
   Result<std::vector<std::string>> most_downloaded(size_t limit);
   Result<std::vector<std::string>> most_recently_created(size_t limit);
   Result<std::vector<std::string>> random_packages(size_t count, uint64_t seed);
+  // Versions with a known publish time, newest first: of one package; of every package
+  // `user` maintains; the latest versions of the most recently created packages.
+  Result<std::vector<VersionEvent>> recent_versions(std::string_view name, size_t limit);
+  Result<std::vector<VersionEvent>> recent_versions_by_maintainer(std::string_view user,
+                                                                  size_t limit);
+  Result<std::vector<VersionEvent>> newest_packages(size_t limit);
+  // The newest day in the downloads archive; 0 when it is empty. Scans the archive.
+  Result<Day> newest_download_day();
   // The names of every stored package whose name starts with `prefix`, up to limit, sorted.
   Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit);
   // Names of the packages with first_id <= id <= last_id that are not unpublished, in id

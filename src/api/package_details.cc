@@ -1,0 +1,46 @@
+#include "api/package_details.h"
+
+#include "api/downloads_api.h"
+#include "api/package_json.h"
+#include "core/limits.h"
+
+namespace pkgstats::api {
+
+Result<std::optional<nlohmann::json>> package_details_json(store::Store& store,
+                                                           const std::string& name,
+                                                           TimestampMs now,
+                                                           Day newest_download_day) {
+  auto pkg = store.get_package(name);
+  if (!pkg) return pkg.status();
+  if (!pkg->has_value()) return std::optional<nlohmann::json>();
+  const Package& p = **pkg;
+
+  auto dependents = store.dependents_count(name);
+  if (!dependents) return dependents.status();
+  nlohmann::json j = package_to_json(p, {*dependents});
+
+  auto top = store.top_dependents(name, limits::kMaxDependentsShown);
+  if (!top) return top.status();
+  nlohmann::json top_json = nlohmann::json::array();
+  for (const auto& d : *top)
+    top_json.push_back({{"name", d.name},
+                        {"downloads", d.monthly_downloads >= 0 ? nlohmann::json(d.monthly_downloads)
+                                                               : nlohmann::json(nullptr)}});
+  j["top_dependents"] = std::move(top_json);
+
+  nlohmann::json deps = nlohmann::json::object();
+  if (const Version* latest = p.latest_version())
+    for (const auto& d : latest->dependencies) deps[dependency_kind_name(d.kind)][d.name] = d.range;
+  j["dependencies"] = std::move(deps);
+
+  const Day latest_day = latest_downloads_day(newest_download_day, now);
+  auto daily = store.daily_downloads(name, latest_day - 364, latest_day);
+  if (!daily) return daily.status();
+  nlohmann::json totals = download_totals_json(*daily, latest_day);
+  totals["monthly"] = j["downloads"]["monthly"];  // the registry's last-month figure
+  j["downloads"] = std::move(totals);
+  j["readme_html"] = p.readme_html;
+  return std::optional<nlohmann::json>(std::move(j));
+}
+
+}  // namespace pkgstats::api
