@@ -184,8 +184,16 @@ Response api_packages(const Request& request, AppState& state) {
   if (!sub.empty()) return api_error(404, "not_found", "no such resource: " + sub);
   auto store = state.store();
   if (!store) return api_error(503, "unavailable", store.status().message());
-  auto details = api::package_details_json(**store, name, state.now(),
-                                           state.store_stats().newest_download_day);
+  auto read_details = [&] {
+    return api::package_details_json(**store, name, state.now(),
+                                     state.store_stats().newest_download_day);
+  };
+  auto details = read_details();
+  if (details.ok() && !details->has_value() && state.has_upstream()) {
+    // A package we lack is fetched from the upstream registry (and stored) on demand.
+    auto fetched = state.find_package(**store, name);
+    if (fetched.ok() && fetched->has_value()) details = read_details();
+  }
   if (!details) return api_error(503, "unavailable", details.status().message());
   if (!details->has_value()) return api_error(404, "not_found", "no package named " + name);
   return json(200, **details, kApiCache);

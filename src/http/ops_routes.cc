@@ -7,6 +7,7 @@
 
 #include "http/handler_util.h"
 #include "http/route_table.h"
+#include "registry/sync_status.h"
 
 namespace pkgstats::http {
 namespace {
@@ -55,8 +56,21 @@ Response metrics(const Request&, AppState& state) {
         static_cast<double>(stats.download_days));
   gauge("pkgstats_data_age_seconds", "Seconds since the store was last written (-1: never).",
         stats.last_write > 0 ? (state.now() - stats.last_write) / 1000.0 : -1);
-  Response r = text("text/plain; version=0.0.4; charset=utf-8", std::move(out), "no-store");
-  return r;
+  if (auto store = state.store()) {
+    if (auto sync = registry::read_sync_status(**store, state.now()); sync.ok()) {
+      gauge("pkgstats_sync_seq", "Committed changes-feed sequence (-1: no feed followed).",
+            static_cast<double>(sync->seq_number));
+      gauge("pkgstats_sync_head_seq", "The feed's newest sequence at the last batch (-1: unknown).",
+            static_cast<double>(sync->head_seq));
+      gauge("pkgstats_sync_lag_changes", "Feed entries not yet applied (-1: unknown).",
+            static_cast<double>(sync->lag_changes));
+      gauge("pkgstats_sync_lag_seconds", "Seconds since the last committed sync batch (-1: none).",
+            sync->lag_seconds);
+      gauge("pkgstats_sync_docs_per_second", "Packuments per second of the last sync run.",
+            sync->docs_per_second);
+    }
+  }
+  return text("text/plain; version=0.0.4; charset=utf-8", std::move(out), "no-store");
 }
 
 constexpr std::array kOpsRoutes = {
