@@ -114,8 +114,6 @@ inline constexpr double kDefaultWatchIntervalSeconds = 30;
 inline constexpr std::size_t kMaxDownloadsRangeDays = 366 * 30;
 // Names in one bulk downloads query (npm's own cap).
 inline constexpr std::size_t kMaxBulkDownloadNames = 128;
-// Packages in one comparison (chart legibility).
-inline constexpr std::size_t kMaxComparedPackages = 5;
 // Suggestions returned by /api/v1/suggest (a dropdown's worth).
 inline constexpr std::size_t kMaxSuggestions = 8;
 // Clients tracked by the rate limiter before idle ones are forgotten (~100 bytes each).
