@@ -20,6 +20,7 @@ void register_serve_command(CLI::App& app) {
     std::string registry = registry::kDefaultRegistryUrl;
     bool offline = false;
     double upstream_timeout_seconds = limits::kOnDemandTimeoutMs / 1000.0;
+    http::RateLimitOptions rate_limit;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("serve", "Serve the web pages (an empty database is first filled with the "
@@ -42,6 +43,14 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--upstream-timeout", opts->upstream_timeout_seconds,
                   "Seconds a page waits for the upstream registry")
       ->capture_default_str()->check(CLI::Range(0.1, 60.0));
+  cmd->add_option("--rate-limit", opts->rate_limit.per_second,
+                  "Requests per second each client may sustain (0 = no limit; loopback exempt)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--rate-limit-burst", opts->rate_limit.burst,
+                  "Requests a client may send at once before --rate-limit applies (0 = 2 x rate)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_flag("--rate-limit-loopback", opts->rate_limit.limit_loopback,
+                "Rate-limit loopback clients too");
   cmd->callback([opts] {
     {
       auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
@@ -57,6 +66,7 @@ void register_serve_command(CLI::App& app) {
     // One idle read-only connection per I/O thread, plus one for the index builds.
     http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url,
                          static_cast<size_t>(opts->threads) + 1);
+    state.set_rate_limit(opts->rate_limit);
     auto built = state.reload();  // reads every search document and builds the index
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
