@@ -2,6 +2,7 @@
 // loopback with plain sockets.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -105,6 +106,34 @@ TEST(Server, ServesTheDemoOverLoopback) {
   auto health = get(port, "/healthz");
   EXPECT_EQ(health.status, 200);
   EXPECT_NE(health.body.find("\"status\":\"ok\""), std::string::npos);
+
+  // The real npm CLI searches against us unchanged (npm ships with the Node.js CI installs).
+  if (std::system("command -v npm >/dev/null 2>&1") == 0) {
+    std::string npm = "npm_config_cache=";
+    npm += dir;
+    npm += "/npm-cache npm search --no-update-notifier --registry http://127.0.0.1:";
+    npm += std::to_string(port);
+    npm += "/ ";
+    auto run = [](const std::string& command) {
+      std::string out;
+      if (FILE* p = popen((command + " 2>&1").c_str(), "r")) {
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        pclose(p);
+      }
+      return out;
+    };
+    auto results = nlohmann::json::parse(run(npm + "--json express"), nullptr, false);
+    ASSERT_TRUE(results.is_array() && !results.empty()) << results.dump();
+    EXPECT_EQ(results[0]["name"], "express");
+    EXPECT_EQ(results[0]["version"], "5.3.0");
+    std::string table = run(npm + "express");
+    EXPECT_TRUE(table.starts_with("express\n")) << table.substr(0, 300);
+    EXPECT_NE(table.find("Fast, unopinionated, minimalist web framework"), std::string::npos);
+  } else {
+    std::printf("npm not installed: the npm search check was skipped\n");
+  }
 
   // Graceful shutdown on SIGTERM.
   auto start = std::chrono::steady_clock::now();
