@@ -117,7 +117,8 @@ checks.push(['header search: mouse choice, stale answers dropped, Enter without 
   assert.ok(listId);
   await page.locator('#q-header').fill('');
   await page.locator('#q-header').pressSequentially('lodas', { delay: 10 });
-  const option = page.locator(`#${listId} [role="option"]`).filter({ hasText: 'lodash' }).first();
+  const option = page.locator(`#${listId} [role="option"]`)
+    .filter({ has: page.locator('.name', { hasText: /^lodash$/ }) }).first();
   await option.waitFor({ state: 'visible' });
   // Hovering makes it the active option; a click opens it.
   await option.hover();

@@ -30,7 +30,10 @@ const fixtures = path.join(env.sourceDir, 'tests/data/packuments');
 const packuments = fs.readdirSync(fixtures).filter((f) => f.endsWith('.full.json.gz')).map((f) => path.join(fixtures, f));
 execFileSync(env.binary, ['import', '--db', db, '--quiet', hostile, flagged, ...packuments], { stdio: 'inherit' });
 
-const registry = spawnUntil(env.fakeRegistry, ['--port', '0', '--fixtures', path.join(env.sourceDir, 'tests/data/packuments')], /listening on (\S+)/, 30000);
+// --monthly-downloads: the filled counts keep each package's demo volume (react stays more
+// popular than react-is's long tail), so suggestions and ranks match the plain demo.
+const registry = spawnUntil(env.fakeRegistry, ['--port', '0', '--fixtures', path.join(env.sourceDir, 'tests/data/packuments'),
+  '--monthly-downloads', path.join(env.sourceDir, 'data/demo/demo-packages.tsv.gz')], /listening on (\S+)/, 30000);
 const [, registryUrl] = await registry.started;
 try {
   const since = new Date(Date.now() - 800 * 86400000).toISOString().slice(0, 10);

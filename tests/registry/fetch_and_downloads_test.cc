@@ -233,6 +233,7 @@ class DownloadsTest : public ::testing::Test {
   void SetUp() override {
     FakeRegistryOptions fo;
     fo.last_data_day = kLast;
+    fo.monthly_downloads["dl-7"] = kDl7Monthly;  // the others get the default 0..4999 a day
     fake_ = std::make_unique<FakeRegistry>(fo);
     for (int i = 0; i < 140; ++i) names_.push_back("dl-" + std::to_string(i));
     names_.push_back("@scope/dl");
@@ -259,6 +260,7 @@ class DownloadsTest : public ::testing::Test {
   }
 
   static constexpr Day kLast = 20400;
+  static constexpr int64_t kDl7Monthly = 3'000'000;
   TempDir dir_;
   std::unique_ptr<FakeRegistry> fake_;
   std::unique_ptr<store::Store> store_;
@@ -278,11 +280,16 @@ TEST_F(DownloadsTest, FillsTheArchiveOnceAndComputesMonthlyDownloads) {
     auto days = store_->daily_downloads(n, since, kLast);
     ASSERT_TRUE(days.ok());
     ASSERT_EQ(days->size(), 400u);
-    EXPECT_EQ((*days)[17].downloads, FakeRegistry::downloads_for(n, since + 17));
+    EXPECT_EQ((*days)[17].downloads, fake_->daily_downloads(n, since + 17));
     int64_t month = 0;
-    for (Day d = kLast - 29; d <= kLast; ++d) month += FakeRegistry::downloads_for(n, d);
+    for (Day d = kLast - 29; d <= kLast; ++d) month += fake_->daily_downloads(n, d);
     EXPECT_EQ((*store_->get_package(n))->monthly_downloads, month);
   }
+  // A name with a known volume keeps it (+-25%); the rest stay in the default range.
+  const int64_t dl7 = (*store_->get_package("dl-7"))->monthly_downloads;
+  EXPECT_GT(dl7, kDl7Monthly * 3 / 4);
+  EXPECT_LT(dl7, kDl7Monthly * 5 / 4);
+  EXPECT_LT((*store_->get_package("dl-8"))->monthly_downloads, 30 * 5000);
   // Everything is held: a second run asks for nothing.
   const std::size_t requests_before = fake_->request_log().size();
   auto second = run(since, kLast);

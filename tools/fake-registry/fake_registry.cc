@@ -95,6 +95,14 @@ int64_t FakeRegistry::downloads_for(const std::string& name, Day day) {
   return static_cast<int64_t>((fnv(name) ^ (static_cast<uint64_t>(day) * 2654435761ull)) % 5000);
 }
 
+int64_t FakeRegistry::daily_downloads(const std::string& name, Day day) const {
+  auto known = options_.monthly_downloads.find(name);
+  if (known == options_.monthly_downloads.end()) return downloads_for(name, day);
+  // downloads_for is uniform in 0..4999: map it to 0.75..1.25 of the daily mean.
+  double mean = static_cast<double>(known->second) / 30.0;
+  return static_cast<int64_t>(mean * (0.75 + downloads_for(name, day) / 10000.0));
+}
+
 struct FakeRegistry::Impl {
   FakeRegistry* self;
   asio::io_context io;
@@ -335,7 +343,7 @@ struct FakeRegistry::Impl {
     auto one = [&](const std::string& name) -> json {
       json days = json::array();
       for (Day d = start; d <= end; ++d) {
-        days.push_back({{"day", format_day(d)}, {"downloads", downloads_for(name, d)}});
+        days.push_back({{"day", format_day(d)}, {"downloads", self->daily_downloads(name, d)}});
       }
       return {{"start", format_day(start)}, {"end", format_day(end)}, {"package", name}, {"downloads", days}};
     };

@@ -54,6 +54,9 @@ struct FakeRegistryOptions {
   bool opaque_seqs = false;
   // The newest day with download data (default: yesterday, UTC).
   Day last_data_day = -1;
+  // Names with a known volume: their daily counts average monthly/30 (deterministic noise of
+  // +-25%) instead of the default 0..4999, so popular fixtures stay popular after a fill.
+  std::map<std::string, int64_t> monthly_downloads;
 };
 
 struct FeedChange {
@@ -100,8 +103,11 @@ class FakeRegistry {
   std::vector<std::string> request_log() const;
   std::size_t requests_for(const std::string& route_key) const;
   std::size_t faults_served() const { return faults_served_.load(); }
-  // The deterministic daily count the downloads API reports for (name, day).
+  // The deterministic daily count the downloads API reports for (name, day) when the name
+  // has no entry in options.monthly_downloads.
   static int64_t downloads_for(const std::string& name, Day day);
+  // What the downloads API reports for (name, day): scaled by monthly_downloads when known.
+  int64_t daily_downloads(const std::string& name, Day day) const;
 
  private:
   struct Impl;

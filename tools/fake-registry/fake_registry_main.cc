@@ -1,8 +1,10 @@
 // fake_registry: serves a fake npm registry on 127.0.0.1 until SIGINT/SIGTERM.
 //
 //   fake_registry [--port N] [--fixtures DIR]... [--synthetic N] [--latency-ms MS]
-//                 [--fault-rate P] [--opaque-seqs]
+//                 [--fault-rate P] [--opaque-seqs] [--monthly-downloads TSV]
 //
+// --monthly-downloads reads a (possibly gzipped) TSV of name, version, monthly downloads
+// (the corpus format, header line allowed): those names' daily counts follow that volume.
 // Every package (fixtures and synthetic "synthetic-pkg-<i>") gets one entry in the changes
 // feed. Prints "listening on http://127.0.0.1:PORT" once ready.
 #include <csignal>
@@ -13,9 +15,33 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/file_reader.h"
 #include "fake_registry.h"
 
 using namespace pkgstats::fake_registry;
+
+// Adds name -> monthly downloads from every "name\tversion\tdownloads..." line of `path`.
+static bool read_monthly_downloads(const std::string& path, std::map<std::string, int64_t>& out) {
+  pkgstats::LineReader reader;
+  if (auto s = reader.open(path); !s) {
+    std::fprintf(stderr, "fake_registry: %s\n", s.to_string().c_str());
+    return false;
+  }
+  std::string line;
+  while (reader.next(line)) {
+    auto tab1 = line.find('\t');
+    auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+    if (tab2 == std::string::npos) continue;
+    char* end = nullptr;
+    long long n = std::strtoll(line.c_str() + tab2 + 1, &end, 10);
+    if (end != line.c_str() + tab2 + 1 && n >= 0) out[line.substr(0, tab1)] = n;  // skips the header
+  }
+  if (!reader.status()) {
+    std::fprintf(stderr, "fake_registry: %s\n", reader.status().to_string().c_str());
+    return false;
+  }
+  return true;
+}
 
 // A small, valid, full packument (a few versions, a README) for synthetic load.
 static std::string synthetic_packument(const std::string& name, int i) {
@@ -54,6 +80,9 @@ int main(int argc, char** argv) {
     else if (a == "--latency-ms") options.packument_latency = std::chrono::milliseconds(std::stoi(next()));
     else if (a == "--fault-rate") fault_rate = std::stod(next());
     else if (a == "--opaque-seqs") options.opaque_seqs = true;
+    else if (a == "--monthly-downloads") {
+      if (!read_monthly_downloads(next(), options.monthly_downloads)) return 1;
+    }
     else { std::fprintf(stderr, "fake_registry: unknown argument %s\n", a.c_str()); return 2; }
   }
   sigset_t signals;
