@@ -8,6 +8,7 @@
 #include "ingest/importer.h"
 #include "registry/changes_follower.h"
 #include "registry/on_demand_fetcher.h"
+#include "search/index_file.h"
 
 namespace pkgstats::cli {
 
@@ -64,10 +65,13 @@ void register_serve_command(CLI::App& app) {
     }
     while (opts->base_url.ends_with('/')) opts->base_url.pop_back();
     // One idle read-only connection per I/O thread, plus one for the index builds.
+    // The index is loaded from its snapshot next to the database when that is current, else
+    // built from the store's documents and saved there.
     http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url,
-                         static_cast<size_t>(opts->threads) + 1);
+                         static_cast<size_t>(opts->threads) + 1,
+                         http::native_search_engine(search::index_file_path(opts->db)));
     state.set_rate_limit(opts->rate_limit);
-    auto built = state.reload();  // reads every search document and builds the index
+    auto built = state.reload();
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
 

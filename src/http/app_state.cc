@@ -1,14 +1,28 @@
 #include "http/app_state.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "search/index.h"
+#include "search/index_file.h"
 
 namespace pkgstats::http {
 
-EngineFactory native_search_engine() {
-  return [](std::vector<SearchDocument> docs) -> std::shared_ptr<const search::SearchEngine> {
-    return search::Index::build(std::move(docs));
+EngineFactory native_search_engine(std::string snapshot_path) {
+  return [snapshot_path](const EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
+    if (!snapshot_path.empty()) {
+      auto loaded = search::load_index_file(snapshot_path, input.last_write);
+      if (loaded) return std::shared_ptr<const search::SearchEngine>(std::move(loaded).value());
+      if (loaded.status().code() != ErrorCode::kNotFound)
+        std::fprintf(stderr, "pkgstats: %s; rebuilding it\n", loaded.status().message().c_str());
+    }
+    auto docs = input.load_documents();
+    if (!docs) return docs.status();
+    auto index = search::Index::build(std::move(docs).value());
+    if (!snapshot_path.empty())
+      if (Status s = search::save_index_file(*index, snapshot_path, input.last_write); !s)
+        std::fprintf(stderr, "pkgstats: %s\n", s.message().c_str());
+    return std::shared_ptr<const search::SearchEngine>(std::move(index));
   };
 }
 
@@ -18,7 +32,7 @@ AppState::AppState(std::string db_path, std::shared_ptr<const Clock> clock, std:
       base_url_(std::move(base_url)),
       pool_(std::move(db_path), store_connections),
       engine_factory_(std::move(engine_factory)) {
-  engine_.store(engine_factory_({}), std::memory_order_release);
+  engine_.store(search::Index::build({}), std::memory_order_release);
 }
 
 Result<double> AppState::reload() {
@@ -27,9 +41,9 @@ Result<double> AppState::reload() {
   if (!store) return store.status();
   auto stats = (*store)->stats();
   if (!stats) return stats.status();
-  auto docs = (*store)->load_search_documents();
-  if (!docs) return docs.status();
-  engine_.store(engine_factory_(std::move(docs).value()), std::memory_order_release);
+  auto engine = engine_factory_({stats->last_write, [&] { return (*store)->load_search_documents(); }});
+  if (!engine) return engine.status();
+  engine_.store(std::move(engine).value(), std::memory_order_release);
   {
     std::lock_guard lock(stats_mutex_);
     stats_ = *stats;

@@ -35,12 +35,21 @@ namespace pkgstats::http {
 // kUnavailable when it cannot be reached in time. Safe for concurrent use.
 using UpstreamFetch = std::function<Result<Package>(const std::string& name)>;
 
+// What an engine is built from: the store's last write (a persisted index snapshot saved at
+// that same point may stand in for the documents) and a reader of every document.
+struct EngineInput {
+  TimestampMs last_write = 0;
+  std::function<Result<std::vector<SearchDocument>>()> load_documents;
+};
 // Builds a search engine over every document of the store.
 using EngineFactory =
-    std::function<std::shared_ptr<const search::SearchEngine>(std::vector<SearchDocument>)>;
+    std::function<Result<std::shared_ptr<const search::SearchEngine>>(const EngineInput&)>;
 
-// The native in-memory index (search/index.h): the engine `serve` uses.
-EngineFactory native_search_engine();
+// The native in-memory index (search/index.h): the engine `serve` uses. With a
+// `snapshot_path` (search/index_file.h) it loads the snapshot saved there for the same
+// last_write instead of building, and saves what it builds; an unusable snapshot is rebuilt
+// with one line on stderr.
+EngineFactory native_search_engine(std::string snapshot_path = "");
 
 class AppState {
  public:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,8 @@ struct SearchRequest {
 };
 
 struct SearchHit {
-  const SearchDocument* doc = nullptr;  // valid while the engine (snapshot) lives
+  // A copy made for this hit (engines may keep documents in another form): valid on its own.
+  std::shared_ptr<const SearchDocument> doc;
   double score = 0;
   bool exact = false;               // the query names this package exactly
   std::vector<std::string> explain;  // one line per ranking rule, when asked
@@ -42,8 +44,8 @@ class SearchEngine {
   virtual SearchResponse search(const SearchRequest& request) const = 0;
   virtual size_t document_count() const = 0;
   virtual size_t memory_bytes() const = 0;
-  // The document with exactly this name (as stored), or nullptr.
-  virtual const SearchDocument* find(std::string_view name) const = 0;
+  // A copy of the document with this name, or nullptr.
+  virtual std::shared_ptr<const SearchDocument> find(std::string_view name) const = 0;
 };
 
 }  // namespace pkgstats::search

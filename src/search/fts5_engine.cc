@@ -47,9 +47,9 @@ Result<std::unique_ptr<Fts5Engine>> Fts5Engine::build(std::vector<SearchDocument
   return e;
 }
 
-const SearchDocument* Fts5Engine::find(std::string_view name) const {
+std::shared_ptr<const SearchDocument> Fts5Engine::find(std::string_view name) const {
   auto it = by_name_.find(std::string(name));
-  return it == by_name_.end() ? nullptr : &docs_[it->second];
+  return it == by_name_.end() ? nullptr : std::make_shared<const SearchDocument>(docs_[it->second]);
 }
 
 size_t Fts5Engine::memory_bytes() const {
@@ -92,7 +92,8 @@ SearchResponse Fts5Engine::search(const SearchRequest& request) const {
   std::sort(found.begin(), found.end());
   r.total = found.size();
   for (size_t i = from; i < found.size() && i < from + size; ++i)
-    r.hits.push_back({&docs_[found[i].second], -found[i].first, docs_[found[i].second].name == q.typed, {}});
+    r.hits.push_back({std::make_shared<const SearchDocument>(docs_[found[i].second]), -found[i].first,
+                      docs_[found[i].second].name == q.typed, {}});
   r.took_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
   return r;
 }

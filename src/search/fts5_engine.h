@@ -25,7 +25,7 @@ class Fts5Engine final : public SearchEngine {
   SearchResponse search(const SearchRequest& request) const override;
   size_t document_count() const override { return docs_.size(); }
   size_t memory_bytes() const override;
-  const SearchDocument* find(std::string_view name) const override;
+  std::shared_ptr<const SearchDocument> find(std::string_view name) const override;
 
  private:
   Fts5Engine() = default;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <unordered_map>
 
 #include "core/limits.h"
 #include "search/tokenizer.h"
@@ -89,10 +90,8 @@ bool is_stopword(std::string_view w) {
   return false;
 }
 
-bool contains_folded(const std::vector<std::string>& haystack, const std::string& folded_needle) {
-  for (const auto& h : haystack)
-    if (fold(h) == folded_needle) return true;
-  return false;
+bool contains_folded(const StringListView& haystack, const std::string& folded_needle) {
+  return haystack.any_of([&](std::string_view h) { return fold(h) == folded_needle; });
 }
 
 }  // namespace
@@ -107,7 +106,7 @@ struct Index::Scratch {
   std::vector<uint32_t> touched, word_touched;
 
   void prepare(const Index* index) {
-    size_t n = index->docs_.size();
+    size_t n = index->popularity_.size();
     if (owner != index || doc_stamp.size() != n) {
       owner = index;
       query = word = 0;
@@ -141,23 +140,22 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     if (a.monthly_downloads != b.monthly_downloads) return a.monthly_downloads > b.monthly_downloads;
     return a.name < b.name;
   });
-  index->docs_ = std::move(documents);
-  const auto& docs = index->docs_;
+  auto& docs = documents;
+  index->docs_.reserve(docs.size());
   index->popularity_.reserve(docs.size());
   for (const auto& d : docs) {
+    index->docs_.add(d);
     index->popularity_.push_back(static_cast<float>(std::log10(std::max<int64_t>(d.monthly_downloads, 0) + 1.0)));
-    index->deprecated_.push_back(d.deprecated);
-    index->published_.push_back(d.published);
   }
+  index->docs_.shrink_to_fit();
 
   TermTable compact, terms;
   std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs;
-  index->by_folded_name_.reserve(docs.size());
   for (uint32_t id = 0; id < docs.size(); ++id) {
-    const auto& d = docs[id];
+    auto& d = docs[id];
     NameTokens nt = tokenize_name(d.name);
-    index->by_folded_name_.try_emplace(nt.folded, id);
-    if (!nt.compact.empty()) compact_pairs.emplace_back(compact.intern(nt.compact), id);
+    if (nt.compact.empty()) index->no_compact_key_.push_back(id);
+    else compact_pairs.emplace_back(compact.intern(nt.compact), id);
     for (const auto& part : nt.parts) {
       name_pairs.emplace_back(terms.intern(part), id);
       std::string st = stem(part);
@@ -170,7 +168,10 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       if (++n > kMaxDescriptionWords) break;
       desc_pairs.emplace_back(terms.intern(stem(w)), id);
     }
+    d = SearchDocument();  // its copy is in docs_: free the memory as the build goes
   }
+  documents.clear();
+  documents.shrink_to_fit();
   auto finish = [](TermTable& table, std::vector<std::vector<std::pair<uint32_t, uint32_t>>*> lists,
                    Vocabulary& vocab) {
     auto remap = table.sort_terms();
@@ -192,33 +193,85 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   return index;
 }
 
-const SearchDocument* Index::find(std::string_view name) const {
-  auto it = by_folded_name_.find(fold(name));
-  if (it == by_folded_name_.end()) return nullptr;
-  return &docs_[it->second];
+std::optional<DocId> Index::find_id(std::string_view name) const {
+  // Equal folded names have equal compact keys: the name's compact key narrows the search to
+  // a few documents (most popular first), no per-name hash map needed.
+  const std::string folded = fold(name);
+  auto same = [&](DocId d) { return fold(docs_.name(d)) == folded; };
+  const std::string key = tokenize_name(name).compact;
+  if (key.empty()) {
+    for (DocId d : no_compact_key_)
+      if (same(d)) return d;
+    return std::nullopt;
+  }
+  auto term = compact_.find(key);
+  if (!term) return std::nullopt;
+  for (uint32_t i = compact_docs_.offsets[*term]; i < compact_docs_.offsets[*term + 1]; ++i)
+    if (same(compact_docs_.docs[i])) return compact_docs_.docs[i];
+  return std::nullopt;
+}
+
+std::shared_ptr<const SearchDocument> Index::find(std::string_view name) const {
+  auto id = find_id(name);
+  if (!id) return nullptr;
+  return std::make_shared<const SearchDocument>(docs_.document(*id));
 }
 
 size_t Index::memory_bytes() const {
-  size_t bytes = docs_.capacity() * sizeof(SearchDocument) + popularity_.capacity() * 4;
-  for (const auto& d : docs_) {
-    bytes += d.name.capacity() + d.description.capacity() + d.version.capacity() +
-             d.author.capacity() + d.license.capacity();
-    for (const auto& k : d.keywords) bytes += sizeof(k) + k.capacity();
-    for (const auto& m : d.maintainers) bytes += sizeof(m) + m.capacity();
-  }
-  bytes += by_folded_name_.size() * (sizeof(std::string) + 32 + 16);
-  bytes += deprecated_.capacity() + published_.capacity() * sizeof(TimestampMs);
-  return bytes + compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
+  return docs_.memory_bytes() + popularity_.capacity() * 4 + no_compact_key_.capacity() * 4 +
+         compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
          in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes();
+}
+
+void Postings::save(BinaryWriter& out) const {
+  out.array(offsets);
+  out.array(docs);
+}
+
+bool Postings::load(BinaryReader& in, size_t terms, size_t documents) {
+  if (!in.array(offsets) || !in.array(docs)) return false;
+  bool consistent = offsets.size() == terms + 1 && offsets[0] == 0 && offsets[terms] == docs.size();
+  for (size_t t = 0; consistent && t < terms; ++t) consistent = offsets[t] <= offsets[t + 1];
+  for (size_t i = 0; consistent && i < docs.size(); ++i) consistent = docs[i] < documents;
+  if (!consistent) in.fail();
+  return consistent;
+}
+
+void Index::save(BinaryWriter& out) const {
+  docs_.save(out);
+  out.array(popularity_);
+  compact_.save(out);
+  compact_docs_.save(out);
+  out.array(no_compact_key_);
+  terms_.save(out);
+  in_name_.save(out);
+  in_keywords_.save(out);
+  in_description_.save(out);
+}
+
+std::shared_ptr<const Index> Index::load(BinaryReader& in) {
+  auto index = std::shared_ptr<Index>(new Index());
+  if (!index->docs_.load(in) || !in.array(index->popularity_) || !index->compact_.load(in)) return nullptr;
+  const size_t n = index->docs_.size();
+  if (index->popularity_.size() != n || !index->compact_docs_.load(in, index->compact_.size(), n) ||
+      !in.array(index->no_compact_key_) || !index->terms_.load(in))
+    return nullptr;
+  for (DocId d : index->no_compact_key_)
+    if (d >= n) return nullptr;
+  const size_t terms = index->terms_.size();
+  if (!index->in_name_.load(in, terms, n) || !index->in_keywords_.load(in, terms, n) ||
+      !index->in_description_.load(in, terms, n))
+    return nullptr;
+  return index;
 }
 
 void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   if (q.typed.empty()) return;
   // Rule 1 tiers: 3 = the name as typed, 2 = the same letters and digits, 1 = within the typo
   // budget of the letters and digits.
-  if (auto it = by_folded_name_.find(fold(q.typed)); it != by_folded_name_.end()) {
-    s.touch(it->second);
-    s.tier[it->second] = 3;
+  if (auto d = find_id(q.typed)) {
+    s.touch(*d);
+    s.tier[*d] = 3;
   }
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
@@ -336,27 +389,33 @@ bool Index::is_popular(const Postings& postings, uint32_t term) const {
          popularity_[postings.docs[postings.offsets[term]]] >= kPopularTermLog10;
 }
 
-bool Index::passes_filters(const SearchDocument& d, const ParsedQuery& q) const {
+bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
+  // Numbers and flags first: they are arrays; the strings need decoding.
+  if (q.deprecated && docs_.deprecated(d) != *q.deprecated) return false;
+  if (q.has_types && !docs_.has_types(d)) return false;
+  if (q.module && !(docs_.module(d) == *q.module || docs_.module(d) == ModuleKind::kDual)) return false;
+  if (q.downloads && !q.downloads->matches(docs_.monthly_downloads(d))) return false;
+  const TimestampMs published = docs_.published(d), modified = docs_.modified(d);
+  if (q.published && (published == 0 || !q.published->matches(published))) return false;
+  if (q.updated && (modified == 0 || !q.updated->matches(modified))) return false;
+  if (q.maintainers.empty() && q.authors.empty() && q.scopes.empty() && q.keywords.empty() &&
+      q.licenses.empty())
+    return true;
+  const DocumentText t = docs_.text(d);
   for (const auto& m : q.maintainers)
-    if (!contains_folded(d.maintainers, m)) return false;
+    if (!contains_folded(t.maintainers, m)) return false;
   for (const auto& a : q.authors)
-    if (fold(d.author).find(a) == std::string::npos) return false;
+    if (fold(t.author).find(a) == std::string::npos) return false;
   for (const auto& sc : q.scopes)
-    if (!d.name.starts_with("@" + sc + "/")) return false;
+    if (!t.name.starts_with("@" + sc + "/")) return false;
   for (const auto& k : q.keywords)
-    if (!contains_folded(d.keywords, k)) return false;
+    if (!contains_folded(t.keywords, k)) return false;
   if (!q.licenses.empty()) {
-    std::string lic = fold(d.license);
+    std::string lic = fold(t.license);
     bool any = false;
     for (const auto& l : q.licenses) any |= lic == l;
     if (!any) return false;
   }
-  if (q.deprecated && d.deprecated != *q.deprecated) return false;
-  if (q.has_types && !d.has_types) return false;
-  if (q.module && !(d.module == *q.module || d.module == ModuleKind::kDual)) return false;
-  if (q.downloads && !q.downloads->matches(d.monthly_downloads)) return false;
-  if (q.published && (d.published == 0 || !q.published->matches(d.published))) return false;
-  if (q.updated && (d.modified == 0 || !q.updated->matches(d.modified))) return false;
   return true;
 }
 
@@ -368,9 +427,9 @@ SearchResponse Index::search(const SearchRequest& request) const {
   r.warnings = q.warnings;
   if (q.pkg) {
     r.pkg = *q.pkg;
-    if (const SearchDocument* d = find(*q.pkg)) {
+    if (auto d = find(*q.pkg)) {
       r.total = 1;
-      r.hits.push_back({d, 0, true, {}});
+      r.hits.push_back({std::move(d), 0, true, {}});
       if (request.explain) r.hits.back().explain = {"pkg: names this package exactly"};
       return r;
     }
@@ -387,7 +446,7 @@ SearchResponse Index::search(const SearchRequest& request) const {
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's
-    for (uint32_t d = 0; d < docs_.size(); ++d) s.touch(d);
+    for (DocId d = 0; d < docs_.size(); ++d) s.touch(d);
   }
 
   struct Ranked {
@@ -406,26 +465,26 @@ SearchResponse Index::search(const SearchRequest& request) const {
   const size_t n_words = std::max(__builtin_popcount(topic_mask), 1);
   const bool filtered = q.has_filters();
   for (uint32_t d : s.touched) {
-    if (filtered && !passes_filters(docs_[d], q)) continue;
+    if (filtered && !passes_filters(d, q)) continue;
     float coverage = static_cast<float>(__builtin_popcount(s.words_mask[d] & topic_mask)) / n_words;
     float rel = s.words_score[d] * coverage * coverage;
     if (s.tier[d] == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(s.name_typos[d], 2)];
     else if (s.name_prefix[d] && s.tier[d] == 0) rel += kNameWeight * n_words * kPrefixFactor;
     rel += kPopularityWeight * popularity_[d] * (s.tier[d] || s.name_prefix[d] ? 1.0f : std::sqrt(coverage));
-    if (published_[d] && now - published_[d] < kFreshMs) rel += kFreshnessBonus;
-    bool sinks = deprecated_[d] && !q.deprecated.has_value() && s.tier[d] < 2;
+    if (docs_.published(d) && now - docs_.published(d) < kFreshMs) rel += kFreshnessBonus;
+    bool sinks = docs_.deprecated(d) && !q.deprecated.has_value() && s.tier[d] < 2;
     ranked.push_back({d, s.tier[d], sinks, rel});
   }
   r.total = ranked.size();
   auto better = [&](const Ranked& a, const Ranked& b) {
     switch (q.sort) {
       case SortOrder::kDownloads:
-        if (docs_[a.doc].monthly_downloads != docs_[b.doc].monthly_downloads)
-          return docs_[a.doc].monthly_downloads > docs_[b.doc].monthly_downloads;
+        if (docs_.monthly_downloads(a.doc) != docs_.monthly_downloads(b.doc))
+          return docs_.monthly_downloads(a.doc) > docs_.monthly_downloads(b.doc);
         break;
       case SortOrder::kPublished:
-        if (docs_[a.doc].published != docs_[b.doc].published)
-          return docs_[a.doc].published > docs_[b.doc].published;
+        if (docs_.published(a.doc) != docs_.published(b.doc))
+          return docs_.published(a.doc) > docs_.published(b.doc);
         break;
       case SortOrder::kRelevance:
         if ((a.tier >= 2) != (b.tier >= 2)) return a.tier >= 2;  // rule 1: exact name
@@ -443,7 +502,7 @@ SearchResponse Index::search(const SearchRequest& request) const {
     std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), better);
     for (size_t i = from; i < end; ++i) {
       const Ranked& k = ranked[i];
-      SearchHit hit{&docs_[k.doc], k.relevance, k.tier >= 2, {}};
+      SearchHit hit{std::make_shared<const SearchDocument>(docs_.document(k.doc)), k.relevance, k.tier >= 2, {}};
       if (request.explain) {
         const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
         hit.explain = {

@@ -12,10 +12,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "search/binary_io.h"
+#include "search/document_table.h"
 #include "search/engine.h"
 #include "search/query_parser.h"
 #include "search/vocabulary.h"
@@ -28,6 +30,10 @@ struct Postings {
   std::vector<uint32_t> offsets{0};
   std::vector<uint32_t> docs;
   size_t memory_bytes() const { return (offsets.capacity() + docs.capacity()) * 4; }
+  void save(BinaryWriter& out) const;
+  // False when inconsistent: offsets not ascending from 0 to docs.size(), or a document id
+  // not below `documents`.
+  bool load(BinaryReader& in, size_t terms, size_t documents);
 };
 
 class Index final : public SearchEngine {
@@ -37,26 +43,27 @@ class Index final : public SearchEngine {
   SearchResponse search(const SearchRequest& request) const override;
   size_t document_count() const override { return docs_.size(); }
   size_t memory_bytes() const override;
-  const SearchDocument* find(std::string_view name) const override;
+  std::shared_ptr<const SearchDocument> find(std::string_view name) const override;
 
-  const std::vector<SearchDocument>& documents() const { return docs_; }
+  // The persisted form (search/index_file.h): every array of the index, in a fixed order.
+  void save(BinaryWriter& out) const;
+  static std::shared_ptr<const Index> load(BinaryReader& in);
 
  private:
   struct Scratch;
+  // The document whose folded name is fold(name), if any.
+  std::optional<DocId> find_id(std::string_view name) const;
   void match_names(const ParsedQuery& q, Scratch& s) const;
   void match_words(const ParsedQuery& q, Scratch& s) const;
-  bool passes_filters(const SearchDocument& d, const ParsedQuery& q) const;
+  bool passes_filters(DocId d, const ParsedQuery& q) const;
   // Does the most popular document of `term` have at least 10^6 monthly downloads?
   bool is_popular(const Postings& postings, uint32_t term) const;
 
-  std::vector<SearchDocument> docs_;        // by popularity
+  DocumentTable docs_;                      // by popularity
   std::vector<float> popularity_;           // log10(monthly downloads + 1)
-  // Hot per-document facts kept apart from docs_ so ranking does not touch whole documents.
-  std::vector<uint8_t> deprecated_;
-  std::vector<TimestampMs> published_;
-  std::unordered_map<std::string, uint32_t> by_folded_name_;
-  Vocabulary compact_;                      // compact name keys
+  Vocabulary compact_;                      // compact name keys; also how find() looks up names
   Postings compact_docs_;
+  std::vector<DocId> no_compact_key_;       // names without letters or digits ("-"), rare
   Vocabulary terms_;                        // name parts and (stemmed) text words
   Postings in_name_, in_keywords_, in_description_;
 };

@@ -211,13 +211,13 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
       else if (s == "published" || s == "recent" || s == "date") q.sort = SortOrder::kPublished;
       else bad("sort by relevance, downloads or published.");
     } else if (key.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos &&
-               key.size() <= 16) {
+               key.size() <= 16 && !value.starts_with("//") && value.find(':') == std::string_view::npos) {
       q.warnings.push_back("Unknown qualifier " + key + ": (searched as text). Known: pkg:, @user, "
                            "maintainer:, author:, scope:, keywords:, license:, is:, not:, has:, "
                            "module:, downloads:, published:, updated:, sort:.");
       add_words(t);
     } else {
-      add_words(t);  // e.g. "http://x" or "a:b:c" in free text
+      add_words(t);  // free text with colons: "http://x.org", "a:b:c"
     }
   }
   for (const auto& w : q.words) {

@@ -19,6 +19,19 @@ size_t StringPool::memory_bytes() const {
   return bytes_.capacity() + offsets_.capacity() * sizeof(uint64_t);
 }
 
+void StringPool::save(BinaryWriter& out) const {
+  out.array(bytes_);
+  out.array(offsets_);
+}
+
+bool StringPool::load(BinaryReader& in) {
+  if (!in.array(bytes_) || !in.array(offsets_)) return false;
+  bool consistent = !offsets_.empty() && offsets_[0] == 0 && offsets_.back() == bytes_.size();
+  for (size_t i = 1; consistent && i < offsets_.size(); ++i) consistent = offsets_[i - 1] <= offsets_[i];
+  if (!consistent) in.fail();
+  return consistent;
+}
+
 int typo_budget(size_t length) {
   if (length >= 8) return 2;
   if (length >= 4) return 1;
@@ -223,6 +236,40 @@ size_t Vocabulary::memory_bytes() const {
   return terms_.memory_bytes() + first_child_.capacity() * 4 + term_lo_.capacity() * 4 +
          label_begin_.capacity() * 2 + label_end_.capacity() * 2 + term_rank_.capacity() * 4 +
          best_.capacity() * 4;
+}
+
+}  // namespace pkgstats::search
+
+namespace pkgstats::search {
+
+void Vocabulary::save(BinaryWriter& out) const {
+  terms_.save(out);
+  out.array(first_child_);
+  out.array(term_lo_);
+  out.array(label_begin_);
+  out.array(label_end_);
+  out.array(term_rank_);
+  out.array(best_);
+  out.value<uint64_t>(leaves_);
+}
+
+bool Vocabulary::load(BinaryReader& in) {
+  uint64_t leaves = 0;
+  if (!terms_.load(in) || !in.array(first_child_) || !in.array(term_lo_) || !in.array(label_begin_) ||
+      !in.array(label_end_) || !in.array(term_rank_) || !in.array(best_) || !in.value(leaves))
+    return false;
+  leaves_ = leaves;
+  const size_t n = terms_.size(), nodes = term_lo_.size();
+  bool consistent = first_child_.size() == nodes + 1 && label_begin_.size() == nodes &&
+                    label_end_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
+                    leaves_ <= 2 * n + 1 && best_.size() == 2 * leaves_ && (nodes > 0 || n == 0);
+  for (size_t i = 0; consistent && i < nodes; ++i)
+    consistent = first_child_[i] <= first_child_[i + 1] && first_child_[i + 1] <= nodes &&
+                 (term_lo_[i] < n || (i == 0 && n == 0)) && label_begin_[i] <= label_end_[i] &&
+                 (n == 0 || label_end_[i] <= terms_[term_lo_[i]].size());
+  for (size_t i = 0; consistent && i < best_.size(); ++i) consistent = best_[i] < n || best_[i] == UINT32_MAX;
+  if (!consistent) in.fail();
+  return consistent;
 }
 
 }  // namespace pkgstats::search

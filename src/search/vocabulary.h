@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "search/binary_io.h"
+
 namespace pkgstats::search {
 
 using TermId = uint32_t;
@@ -27,6 +29,8 @@ class StringPool {
   size_t size() const { return offsets_.size() - 1; }
   void shrink_to_fit();
   size_t memory_bytes() const;
+  void save(BinaryWriter& out) const;
+  bool load(BinaryReader& in);  // false when the offsets do not fit the bytes
 
  private:
   std::string bytes_;
@@ -61,6 +65,9 @@ class Vocabulary {
   void best_in_range(TermId first, TermId last, size_t limit, std::vector<TermId>& out) const;
 
   size_t memory_bytes() const;
+  void save(BinaryWriter& out) const;
+  // False when the arrays are inconsistent (a node or term index out of range).
+  bool load(BinaryReader& in);
 
   static constexpr size_t kMaxFuzzyWordBytes = 64;
 

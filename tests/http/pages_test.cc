@@ -20,6 +20,7 @@
 #include "render/page_not_found.h"
 #include "render/page_package.h"
 #include "render/page_search.h"
+#include "search/index.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -132,7 +133,7 @@ class PagesTest : public ::testing::Test {
     }
     store_ = std::move(store::Store::open(db_, store::OpenMode::kReadOnly)).value().release();
     index_ = new std::shared_ptr<const search::SearchEngine>(
-        native_search_engine()(std::move(store_->load_search_documents()).value()));
+        search::Index::build(std::move(store_->load_search_documents()).value()));
   }
   static void TearDownTestSuite() {
     delete index_;
@@ -210,7 +211,7 @@ TEST_F(PagesTest, GoldenSearch) {
   data.response.total = 2;
   data.response.took_us = 1234;
   for (const char* name : {"leftpad", "left-pad"}) {  // the exact match must still come first
-    const SearchDocument* doc = (*index_)->find(name);
+    auto doc = (*index_)->find(name);
     ASSERT_NE(doc, nullptr) << name;
     data.response.hits.push_back({doc, 1.0, std::string_view(name) == "left-pad", {}});
   }

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "core/time_util.h"
@@ -149,6 +151,11 @@ TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
   for (const char* kind : {"exact", "joined", "prefix", "scoped", "spaced", "typo"})
     EXPECT_EQ(native.by_kind[kind].success, 1.0) << kind;
   EXPECT_GE(native.by_kind["intent"].success, 0.80);
+  // MRR per kind, as measured when pinned (exact, joined, scoped, spaced 1.00).
+  for (const char* kind : {"exact", "joined", "scoped", "spaced"}) EXPECT_EQ(native.by_kind[kind].mrr, 1.0) << kind;
+  EXPECT_GE(native.by_kind["typo"].mrr, 0.98);
+  EXPECT_GE(native.by_kind["prefix"].mrr, 0.98);
+  EXPECT_GE(native.by_kind["intent"].mrr, 0.45);
 
   auto docs = load_corpus_tsv(std::string(PKGSTATS_TEST_DATA) + "/npm-packages-227k.tsv.gz");
   auto fts = Fts5Engine::build(std::move(docs).value());
@@ -159,6 +166,33 @@ TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
     EXPECT_TRUE(f.success > b.success || (f.success == b.success && f.mrr > b.mrr))
         << kind << ": native " << f.success << "/" << f.mrr << " vs fts5 " << b.success << "/" << b.mrr;
   }
+}
+
+// The top 5 of a set of queries of every kind on the shipped 227k corpus, pinned in
+// tests/data/golden/ranking.tsv (query TAB names separated by spaces). Any ranking change
+// shows up here as a reviewed diff: regenerate with PKGSTATS_UPDATE_GOLDEN=1 and read it.
+TEST(GoldenRanking, TopFiveOfTheShippedCorpus) {
+  const std::string path = std::string(PKGSTATS_TEST_DATA) + "/golden/ranking.tsv";
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path;
+  std::vector<std::pair<std::string, std::string>> rows;  // (query, expected top 5)
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    rows.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
+  ASSERT_GE(rows.size(), 40u);
+  std::string regenerated = "# query\ttop 5 names on tests/data/npm-packages-227k.tsv.gz (PKGSTATS_UPDATE_GOLDEN=1 rewrites)\n";
+  for (const auto& [query, expected] : rows) {
+    std::string got;
+    for (const auto& name : top(corpus_index(), query, 5)) got += (got.empty() ? "" : " ") + name;
+    EXPECT_EQ(got, expected) << "query: " << query;
+    regenerated += query + "\t" + got + "\n";
+  }
+  if (const char* update = std::getenv("PKGSTATS_UPDATE_GOLDEN"); update && *update == '1')
+    std::ofstream(path, std::ios::trunc) << regenerated;
 }
 
 TEST(Snapshot, ReadersNeverSeeAHalfBuiltIndex) {

@@ -1,0 +1,143 @@
+#include "search/document_table.h"
+
+namespace pkgstats::search {
+namespace {
+
+void append_varint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+void append_string(std::string& out, std::string_view s) {
+  append_varint(out, s.size());
+  out.append(s);
+}
+
+// A list: its count, then its encoded byte length (so a reader can skip it), then the items.
+void append_list(std::string& out, const std::vector<std::string>& items) {
+  std::string encoded;
+  for (const auto& s : items) append_string(encoded, s);
+  append_varint(out, items.size());
+  append_varint(out, encoded.size());
+  out += encoded;
+}
+
+StringListView read_list(const char*& p) {
+  const uint32_t count = detail::read_varint(p);
+  const uint32_t bytes = detail::read_varint(p);
+  StringListView list(std::string_view(p, bytes), count);
+  p += bytes;
+  return list;
+}
+
+}  // namespace
+
+void DocumentTable::reserve(size_t documents) {
+  offsets_.reserve(documents + 1);
+  monthly_downloads_.reserve(documents);
+  published_.reserve(documents);
+  modified_.reserve(documents);
+  dependents_.reserve(documents);
+  flags_.reserve(documents);
+}
+
+void DocumentTable::add(const SearchDocument& d) {
+  append_string(arena_, d.name);
+  append_string(arena_, d.version);
+  append_string(arena_, d.description);
+  append_string(arena_, d.author);
+  append_string(arena_, d.license);
+  append_list(arena_, d.keywords);
+  append_list(arena_, d.maintainers);
+  offsets_.push_back(arena_.size());
+  monthly_downloads_.push_back(d.monthly_downloads);
+  published_.push_back(d.published);
+  modified_.push_back(d.modified);
+  dependents_.push_back(d.dependents);
+  flags_.push_back(static_cast<uint8_t>((d.deprecated ? kDeprecated : 0) | (d.has_types ? kHasTypes : 0) |
+                                        (static_cast<uint8_t>(d.module) << kModuleShift)));
+}
+
+void DocumentTable::shrink_to_fit() {
+  arena_.shrink_to_fit();
+  offsets_.shrink_to_fit();
+  monthly_downloads_.shrink_to_fit();
+  published_.shrink_to_fit();
+  modified_.shrink_to_fit();
+  dependents_.shrink_to_fit();
+  flags_.shrink_to_fit();
+}
+
+std::string_view DocumentTable::name(DocId d) const {
+  const char* p = arena_.data() + offsets_[d];
+  return detail::read_string(p);
+}
+
+DocumentText DocumentTable::text(DocId d) const {
+  const char* p = arena_.data() + offsets_[d];
+  DocumentText t;
+  t.name = detail::read_string(p);
+  t.version = detail::read_string(p);
+  t.description = detail::read_string(p);
+  t.author = detail::read_string(p);
+  t.license = detail::read_string(p);
+  t.keywords = read_list(p);
+  t.maintainers = read_list(p);
+  return t;
+}
+
+SearchDocument DocumentTable::document(DocId d) const {
+  DocumentText t = text(d);
+  SearchDocument doc;
+  doc.name = t.name;
+  doc.version = t.version;
+  doc.description = t.description;
+  doc.author = t.author;
+  doc.license = t.license;
+  doc.keywords.reserve(t.keywords.size());
+  t.keywords.any_of([&](std::string_view k) { doc.keywords.emplace_back(k); return false; });
+  doc.maintainers.reserve(t.maintainers.size());
+  t.maintainers.any_of([&](std::string_view m) { doc.maintainers.emplace_back(m); return false; });
+  doc.monthly_downloads = monthly_downloads_[d];
+  doc.published = published_[d];
+  doc.modified = modified_[d];
+  doc.dependents = dependents_[d];
+  doc.deprecated = deprecated(d);
+  doc.has_types = has_types(d);
+  doc.module = module(d);
+  return doc;
+}
+
+void DocumentTable::save(BinaryWriter& out) const {
+  out.array(arena_);
+  out.array(offsets_);
+  out.array(monthly_downloads_);
+  out.array(published_);
+  out.array(modified_);
+  out.array(dependents_);
+  out.array(flags_);
+}
+
+bool DocumentTable::load(BinaryReader& in) {
+  if (!in.array(arena_) || !in.array(offsets_) || !in.array(monthly_downloads_) || !in.array(published_) ||
+      !in.array(modified_) || !in.array(dependents_) || !in.array(flags_))
+    return false;
+  const size_t n = monthly_downloads_.size();
+  bool consistent = offsets_.size() == n + 1 && offsets_[0] == 0 && offsets_[n] == arena_.size() &&
+                    published_.size() == n && modified_.size() == n && dependents_.size() == n &&
+                    flags_.size() == n;
+  for (size_t i = 0; consistent && i < n; ++i) consistent = offsets_[i] <= offsets_[i + 1];
+  if (!consistent) in.fail();
+  return consistent;
+}
+
+size_t DocumentTable::memory_bytes() const {
+  return arena_.capacity() + offsets_.capacity() * 8 + monthly_downloads_.capacity() * 8 +
+         published_.capacity() * 8 + modified_.capacity() * 8 + dependents_.capacity() * 4 +
+         flags_.capacity();
+}
+
+}  // namespace pkgstats::search

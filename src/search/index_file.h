@@ -1,0 +1,37 @@
+// Persisted index snapshots, so a server starts without rebuilding the index: one binary file
+// next to the database (index_file_path), holding every array of an Index (Index::save).
+//
+// File layout: a fixed header, then the payload.
+//   magic "PKGSIDX\0" | u32 format version | u32 byte-order mark | i64 store last_write |
+//   u64 documents | u64 payload bytes | u64 XXH3-64 of the payload
+// A snapshot is used only when all of these hold: same magic, format version and byte order;
+// saved for the store's current last_write; payload of the stated size with the stated hash;
+// arrays consistent with each other. Anything else is "stale" or "corrupt" and the caller
+// rebuilds. Loading never trusts a size before checking it against the file.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "core/time_util.h"
+#include "search/index.h"
+
+namespace pkgstats::search {
+
+// Bumped whenever Index::save's layout or the meaning of any array changes.
+inline constexpr uint32_t kIndexFileFormat = 1;
+
+// "<db_path>.search-index"
+std::string index_file_path(const std::string& db_path);
+
+// Writes `index` to `path` atomically (a temporary file in the same directory, renamed over
+// `path`), recording the store's `last_write`. kIoError when it cannot be written.
+Status save_index_file(const Index& index, const std::string& path, TimestampMs last_write);
+
+// The snapshot at `path` if it was saved for `last_write` and is intact. kNotFound when there
+// is no file; kInvalidInput naming why it is not usable (stale, another format, truncated,
+// checksum mismatch, inconsistent arrays).
+Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write);
+
+}  // namespace pkgstats::search
