@@ -1,5 +1,7 @@
 #include "http/app_state.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 
@@ -19,6 +21,7 @@ EngineFactory native_search_engine(std::string snapshot_path) {
     auto docs = input.load_documents();
     if (!docs) return docs.status();
     auto index = search::Index::build(std::move(docs).value());
+    ::malloc_trim(0);  // hand the build's temporary memory back, so RSS is the index's
     if (!snapshot_path.empty())
       if (Status s = search::save_index_file(*index, snapshot_path, input.last_write); !s)
         std::fprintf(stderr, "pkgstats: %s\n", s.message().c_str());

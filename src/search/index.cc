@@ -1,6 +1,7 @@
 #include "search/index.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
@@ -94,42 +95,56 @@ bool contains_folded(const StringListView& haystack, const std::string& folded_n
   return haystack.any_of([&](std::string_view h) { return fold(h) == folded_needle; });
 }
 
+// Appends the terms of `vocab` within `budget` edits of `word` (at most `limit`): one edit
+// first, two only when no term one edit away names a popular package (`popular(term)`), the
+// likely intent. A two-edit walk over millions of names costs many times a one-edit walk.
+template <typename Popular>
+void find_typos(const Vocabulary& vocab, std::string_view word, int budget, size_t limit,
+                std::vector<TermMatch>& out, Popular&& popular) {
+  const size_t start = out.size();
+  vocab.find_fuzzy(word, std::min(budget, 1), limit, out);
+  if (budget < 2) return;
+  for (size_t i = start; i < out.size(); ++i)
+    if (popular(out[i].term)) return;
+  out.resize(start);
+  vocab.find_fuzzy(word, budget, limit, out);
+}
+
 }  // namespace
 
 // Per-thread working memory, sized to the index; stamps avoid clearing between queries.
 struct Index::Scratch {
+  // What one query has found out about one document, in one cache line's worth of bytes so
+  // touching a document costs one miss, not one per field.
+  struct Slot {
+    uint32_t doc_stamp = 0, word_stamp = 0, words_mask = 0;
+    float words_score = 0, word_best = 0;
+    uint8_t tier = 0, name_typos = 0, name_prefix = 0;
+  };
   const Index* owner = nullptr;
   uint32_t query = 0, word = 0;
-  std::vector<uint32_t> doc_stamp, word_stamp, words_mask;
-  std::vector<float> words_score, word_best;
-  std::vector<uint8_t> tier, name_typos, name_prefix;
+  std::vector<Slot> slots;
   std::vector<uint32_t> touched, word_touched;
 
   void prepare(const Index* index) {
     size_t n = index->popularity_.size();
-    if (owner != index || doc_stamp.size() != n) {
+    if (owner != index || slots.size() != n) {
       owner = index;
       query = word = 0;
-      doc_stamp.assign(n, 0);
-      word_stamp.assign(n, 0);
-      words_mask.assign(n, 0);
-      words_score.assign(n, 0);
-      word_best.assign(n, 0);
-      tier.assign(n, 0);
-      name_typos.assign(n, 0);
-      name_prefix.assign(n, 0);
+      slots.assign(n, Slot());
     }
     ++query;
     touched.clear();
   }
   void touch(uint32_t d) {
-    if (doc_stamp[d] == query) return;
-    doc_stamp[d] = query;
-    words_mask[d] = 0;
-    words_score[d] = 0;
-    tier[d] = 0;
-    name_typos[d] = 255;
-    name_prefix[d] = 0;
+    Slot& slot = slots[d];
+    if (slot.doc_stamp == query) return;
+    slot.doc_stamp = query;
+    slot.words_mask = 0;
+    slot.words_score = 0;
+    slot.tier = 0;
+    slot.name_typos = 255;
+    slot.name_prefix = 0;
     touched.push_back(d);
   }
 };
@@ -271,7 +286,7 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   // budget of the letters and digits.
   if (auto d = find_id(q.typed)) {
     s.touch(*d);
-    s.tier[*d] = 3;
+    s.slots[*d].tier = 3;
   }
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
@@ -282,14 +297,14 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   auto exact = compact_.find(key);
   if (exact) matches.push_back({*exact, 0});
   if (!exact || !is_popular(compact_docs_, *exact))
-    compact_.find_fuzzy(key, exact ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
-                        kNameCandidates, matches);
+    find_typos(compact_, key, exact ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
+               kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       s.touch(d);
       uint8_t t = m.distance == 0 ? 2 : 1;
-      if (t > s.tier[d]) s.tier[d] = t;
-      s.name_typos[d] = std::min<uint8_t>(s.name_typos[d], m.distance);
+      if (t > s.slots[d].tier) s.slots[d].tier = t;
+      s.slots[d].name_typos = std::min<uint8_t>(s.slots[d].name_typos, m.distance);
     });
   // Search as you type: names that start with the query's letters, most popular first.
   if (key.size() >= 3) {
@@ -299,7 +314,7 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
     for (TermId t : completions)
       for_each_doc(compact_docs_, t, [&](uint32_t d) {
         s.touch(d);
-        s.name_prefix[d] = 1;
+        s.slots[d].name_prefix = 1;
       });
   }
 }
@@ -322,12 +337,13 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     ++s.word;
     s.word_touched.clear();
     auto visit = [&](uint32_t d, float weight) {
-      if (s.word_stamp[d] != s.word) {
-        s.word_stamp[d] = s.word;
-        s.word_best[d] = weight;
+      Scratch::Slot& slot = s.slots[d];
+      if (slot.word_stamp != s.word) {
+        slot.word_stamp = s.word;
+        slot.word_best = weight;
         s.word_touched.push_back(d);
-      } else if (weight > s.word_best[d]) {
-        s.word_best[d] = weight;
+      } else if (weight > slot.word_best) {
+        slot.word_best = weight;
       }
     };
     auto add = [&](const Postings& postings, TermId term, float weight, uint32_t max_scanned) {
@@ -359,10 +375,12 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     auto exact = terms_.find(word);
     if (exact) fuzzy.push_back({*exact, 0});
     // Known but obscure words are varied by one edit only.
-    if (!exact || !(is_popular(in_name_, *exact) || is_popular(in_keywords_, *exact) ||
-                    is_popular(in_description_, *exact)))
-      terms_.find_fuzzy(word, exact ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
-                        kFuzzyTermsPerWord, fuzzy);
+    auto popular_term = [&](TermId t) {
+      return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
+    };
+    if (!exact || !popular_term(*exact))
+      find_typos(terms_, word, exact ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
+                 kFuzzyTermsPerWord, fuzzy, popular_term);
     std::string stemmed = stem(word);
     if (stemmed != word)
       if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
@@ -377,8 +395,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     }
     for (uint32_t d : s.word_touched) {
       s.touch(d);
-      s.words_mask[d] |= 1u << std::min<size_t>(i, 31);
-      s.words_score[d] += s.word_best[d];
+      s.slots[d].words_mask |= 1u << std::min<size_t>(i, 31);
+      s.slots[d].words_score += s.slots[d].word_best;
     }
   }
 }
@@ -466,14 +484,15 @@ SearchResponse Index::search(const SearchRequest& request) const {
   const bool filtered = q.has_filters();
   for (uint32_t d : s.touched) {
     if (filtered && !passes_filters(d, q)) continue;
-    float coverage = static_cast<float>(__builtin_popcount(s.words_mask[d] & topic_mask)) / n_words;
-    float rel = s.words_score[d] * coverage * coverage;
-    if (s.tier[d] == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(s.name_typos[d], 2)];
-    else if (s.name_prefix[d] && s.tier[d] == 0) rel += kNameWeight * n_words * kPrefixFactor;
-    rel += kPopularityWeight * popularity_[d] * (s.tier[d] || s.name_prefix[d] ? 1.0f : std::sqrt(coverage));
+    const Scratch::Slot& slot = s.slots[d];
+    float coverage = static_cast<float>(std::popcount(slot.words_mask & topic_mask)) / n_words;
+    float rel = slot.words_score * coverage * coverage;
+    if (slot.tier == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(slot.name_typos, 2)];
+    else if (slot.name_prefix && slot.tier == 0) rel += kNameWeight * n_words * kPrefixFactor;
+    rel += kPopularityWeight * popularity_[d] * (slot.tier || slot.name_prefix ? 1.0f : std::sqrt(coverage));
     if (docs_.published(d) && now - docs_.published(d) < kFreshMs) rel += kFreshnessBonus;
-    bool sinks = docs_.deprecated(d) && !q.deprecated.has_value() && s.tier[d] < 2;
-    ranked.push_back({d, s.tier[d], sinks, rel});
+    bool sinks = docs_.deprecated(d) && !q.deprecated.has_value() && slot.tier < 2;
+    ranked.push_back({d, slot.tier, sinks, rel});
   }
   r.total = ranked.size();
   auto better = [&](const Ranked& a, const Ranked& b) {
@@ -508,10 +527,10 @@ SearchResponse Index::search(const SearchRequest& request) const {
         hit.explain = {
             std::string("1 exact name: ") + tiers[k.tier],
             std::string("2 deprecated: ") + (k.sinks ? "yes, sinks below current packages" : "no"),
-            "3 name typo match: " + std::string(k.tier == 1 ? "yes, " + std::to_string(s.name_typos[k.doc]) + " typo(s)" : "no"),
+            "3 name typo match: " + std::string(k.tier == 1 ? "yes, " + std::to_string(s.slots[k.doc].name_typos) + " typo(s)" : "no"),
             "4 relevance " + std::to_string(k.relevance).substr(0, 6) + " = words " +
-                std::to_string(__builtin_popcount(s.words_mask[k.doc])) + "/" + std::to_string(q.words.size()) +
-                " (field score " + std::to_string(s.words_score[k.doc]).substr(0, 5) + ") + popularity " +
+                std::to_string(__builtin_popcount(s.slots[k.doc].words_mask)) + "/" + std::to_string(q.words.size()) +
+                " (field score " + std::to_string(s.slots[k.doc].words_score).substr(0, 5) + ") + popularity " +
                 std::to_string(popularity_[k.doc]).substr(0, 4) + " (log10 monthly downloads)",
             "5 popularity rank: #" + std::to_string(k.doc + 1)};
       }
