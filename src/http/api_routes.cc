@@ -354,7 +354,7 @@ Response badge(const Request& request, AppState& state, bool version) {
   r.content_type = "image/svg+xml";
   r.cache_control = kBadgeCache;
   auto engine = state.search_engine();
-  const SearchDocument* doc = bad_name(name) ? nullptr : engine->find(name);
+  std::shared_ptr<const SearchDocument> doc = bad_name(name) ? nullptr : engine->find(name);
   const std::string_view label = version ? "npm" : "downloads";
   if (!doc) {
     r.status = 404;

@@ -296,7 +296,7 @@ class SlowEngine final : public search::SearchEngine {
   }
   size_t document_count() const override { return inner_->document_count(); }
   size_t memory_bytes() const override { return inner_->memory_bytes(); }
-  const SearchDocument* find(std::string_view name) const override { return inner_->find(name); }
+  std::shared_ptr<const SearchDocument> find(std::string_view name) const override { return inner_->find(name); }
 
  private:
   std::shared_ptr<const search::SearchEngine> inner_;
@@ -305,8 +305,10 @@ class SlowEngine final : public search::SearchEngine {
 // SIGTERM while requests are in flight: each is answered in full (with Connection: close),
 // then the server stops; connections are no longer accepted.
 TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
-  EngineFactory slow = [](std::vector<SearchDocument> docs) -> std::shared_ptr<const search::SearchEngine> {
-    return std::make_shared<SlowEngine>(native_search_engine()(std::move(docs)));
+  EngineFactory slow = [](const EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
+    auto inner = native_search_engine()(input);
+    if (!inner.ok()) return inner.status();
+    return std::shared_ptr<const search::SearchEngine>(std::make_shared<SlowEngine>(*inner));
   };
   AppState slow_state(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(), "", 4, slow);
   ASSERT_TRUE(slow_state.reload().ok());
