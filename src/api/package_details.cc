@@ -39,6 +39,15 @@ Result<std::optional<nlohmann::json>> package_details_json(store::Store& store,
   nlohmann::json totals = download_totals_json(*daily, latest_day);
   totals["monthly"] = j["downloads"]["monthly"];  // the registry's last-month figure
   j["downloads"] = std::move(totals);
+  // Per-version last-week downloads as the upstream last reported them, and the fetch day.
+  auto week = store.version_downloads(name);
+  if (!week) return week.status();
+  nlohmann::json per_version = nlohmann::json::object();
+  if (week->has_value())
+    for (const auto& v : (*week)->versions) per_version[v.version] = v.downloads;
+  j["version_downloads"] = std::move(per_version);
+  j["version_downloads_fetched"] =
+      week->has_value() ? nlohmann::json(format_day((*week)->fetched_day)) : nlohmann::json(nullptr);
   j["readme_html"] = p.readme_html;
   return std::optional<nlohmann::json>(std::move(j));
 }

@@ -1,7 +1,9 @@
-// pkgstats downloads [--db PATH] [--downloads-api URL] [--since DATE] [NAME...]
+// pkgstats downloads [--db PATH] [--downloads-api URL] [--since DATE] [--no-version-downloads]
+//                    [--version-packages N] [NAME...]
 #include "cli/commands.h"
 #include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
+#include "core/limits.h"
 #include "registry/downloads_fetcher.h"
 
 namespace pkgstats::cli {
@@ -15,6 +17,8 @@ void register_downloads_command(CLI::App& app) {
     std::vector<std::string> names;
     double interval_seconds = 0.35;
     bool quiet = false;
+    bool no_version_downloads = false;
+    std::size_t version_packages = limits::kMaxVersionDownloadsPackagesPerRun;
     HttpCommandOptions http;
   };
   auto opts = std::make_shared<Options>();
@@ -28,6 +32,11 @@ void register_downloads_command(CLI::App& app) {
   cmd->add_option("--until", opts->until, "Last day wanted (YYYY-MM-DD; default yesterday UTC)");
   cmd->add_option("--interval", opts->interval_seconds, "Seconds between requests")
       ->capture_default_str()->check(CLI::Range(0.0, 60.0));
+  cmd->add_flag("--no-version-downloads", opts->no_version_downloads,
+                "Skip per-version last-week downloads (GET /versions/{pkg}/last-week)");
+  cmd->add_option("--version-packages", opts->version_packages,
+                  "Packages whose per-version downloads one run fetches, most downloaded first")
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
   add_http_options(*cmd, opts->http);
   cmd->callback([opts] {
@@ -42,6 +51,8 @@ void register_downloads_command(CLI::App& app) {
       o.until = *until;
     }
     o.request_interval = std::chrono::milliseconds(static_cast<int64_t>(opts->interval_seconds * 1000));
+    o.version_downloads = !opts->no_version_downloads;
+    o.max_version_packages = opts->version_packages;
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     registry::CurlFetcher curl(curl_options_from(opts->http));
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
@@ -55,7 +66,14 @@ void register_downloads_command(CLI::App& app) {
                 summary->names, summary->days_stored, summary->requests, summary->failed_requests,
                 summary->monthly_updated,
                 summary->newest_day >= 0 ? format_day(summary->newest_day).c_str() : "none");
-    if (summary->failed_requests) throw CLI::RuntimeError(1);
+    if (o.version_downloads) {
+      std::printf("per-version last-week downloads: %zu packages stored from %zu requests (%zu "
+                  "skipped, %zu failed, %zu already fetched today, %zu left for the next run)\n",
+                  summary->version_packages_stored, summary->version_requests,
+                  summary->version_skipped, summary->version_failed, summary->version_fresh,
+                  summary->version_deferred);
+    }
+    if (summary->failed_requests || summary->version_failed) throw CLI::RuntimeError(1);
   });
 }
 

@@ -103,6 +103,17 @@ inline constexpr int kOnDemandUnavailableBackoffMs = 30'000;
 inline constexpr int kOnDemandNotFoundTtlMs = 10 * 60'000;
 // ... and at most this many such names are remembered (the memory bound; then forgotten).
 inline constexpr std::size_t kOnDemandNotFoundEntries = 10000;
+// Per-version last-week downloads stored per package (the most downloaded kept): @types/node
+// has ~2,000 versions; a hostile or buggy upstream cannot make one package's rows unbounded.
+inline constexpr std::size_t kMaxVersionDownloadsPerPackage = 5000;
+// Version strings accepted from a per-version downloads response (node-semver's MAX_LENGTH).
+inline constexpr std::size_t kMaxVersionStringBytes = 256;
+// The largest /versions/{pkg}/last-week body read: 5,000 versions at ~40 bytes each is
+// ~200 KB; 4 MB is generous and still refuses a runaway response early.
+inline constexpr std::size_t kMaxVersionDownloadsBodyBytes = 4u << 20;
+// Packages whose per-version downloads one `pkgstats downloads` run fetches (one request
+// each at the polite interval: 10,000 x 0.35 s is about an hour), most downloaded first.
+inline constexpr std::size_t kMaxVersionDownloadsPackagesPerRun = 10000;
 // How often `serve` checks the store for committed writes to reload its index.
 inline constexpr double kDefaultIndexReloadSeconds = 5;
 // How often `fetch --watch` re-polls its names (each an If-None-Match: mostly 304s).

@@ -57,7 +57,10 @@ json build() {
       {"/api/v1/packages/{name}",
        get("Everything the package page shows", {name_param()},
            response("Package details: versions, maintainers, links, dependencies, dependents, "
-                    "download totals, readme_html"))},
+                    "download totals, version_downloads ({\"1.0.0\": N, ...}: each version's "
+                    "downloads over the last week as the upstream reported them; {} when none "
+                    "are stored) with version_downloads_fetched (the YYYY-MM-DD day they were "
+                    "fetched, or null), readme_html"))},
       {"/api/v1/packages/{name}/downloads",
        get("Daily downloads of a package, bucketed",
            {name_param(), param("start", "query", "First day (YYYY-MM-DD)", false),

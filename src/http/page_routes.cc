@@ -95,6 +95,8 @@ Response package_page_for(const std::string& name, render::ChartRange range, App
   const Day from = days == 0 ? 0 : today - std::max(days, 366);
   if (auto daily = (*store)->daily_downloads(name, from, today); daily.ok())
     data.daily = std::move(daily).value();
+  if (auto week = (*store)->version_downloads(name); week.ok())
+    data.version_downloads = std::move(week).value();
   return html(200, render::render_package_page(site_of(state), data));
 }
 

@@ -194,6 +194,9 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
                    " requests (" + std::to_string(summary.failed_requests) + " failed), monthly downloads for " +
                    std::to_string(summary.monthly_updated) + " packages");
   }
+  if (options_.version_downloads) {
+    if (auto s = fill_version_downloads(names, summary); !s) return s;
+  }
   return summary;
 }
 

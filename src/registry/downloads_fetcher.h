@@ -10,8 +10,13 @@
 //   - Each response is written in its own transaction; the archive itself records progress,
 //     so an interrupted run resumes by asking only for what is still missing. Days are never
 //     deleted.
-//   - Finally each name's monthly_downloads becomes the sum of its last 30 archived days
+//   - Then each name's monthly_downloads becomes the sum of its last 30 archived days
 //     (ending at the newest day the API reported).
+//   - Finally, per-version last-week downloads (GET /versions/{pkg}/last-week, scoped names
+//     as @scope%2Fname; version_downloads.cc): one request per package not yet fetched today,
+//     most downloaded first, at most max_version_packages per run. Each package's counts
+//     replace its stored ones in one transaction. A 404 (unknown there, or an upstream
+//     without the endpoint: Verdaccio, cnpmcore) is skipped and counted, not an error.
 #pragma once
 
 #include <chrono>
@@ -21,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/progress.h"
 #include "core/result.h"
 #include "core/time_util.h"
@@ -61,12 +67,24 @@ struct ParsedDownloads {
 // malformed JSON fails (kInvalidInput). Pure; exposed for tests and the fuzzer.
 Result<ParsedDownloads> parse_downloads_response(std::string_view body, const DownloadsRequest& request);
 
+// "{api}/versions/@scope%2Fname/last-week" (the scope's slash must be encoded there).
+std::string version_downloads_url(std::string_view api, std::string_view name);
+
+// Reads a /versions/{pkg}/last-week response: {"package":..,"downloads":{"1.0.0":N,...}}.
+// Entries that are not a non-negative integer, or whose version is empty or longer than
+// limits::kMaxVersionStringBytes, are skipped; malformed JSON or a missing "downloads" object
+// fails (kInvalidInput). Pure; exposed for tests and the fuzzer.
+Result<std::vector<store::VersionDownloads>> parse_version_downloads(std::string_view body);
+
 struct DownloadsOptions {
   std::string api_url = kDefaultDownloadsApiUrl;
   Day since = kFirstDownloadsDay;
   Day until = -1;  // -1 = yesterday (UTC) by the clock
   // Pause between requests (api.npmjs.org throttles above ~3 req/s).
   std::chrono::milliseconds request_interval{350};
+  // Per-version last-week downloads: fetched at all, and for at most this many packages.
+  bool version_downloads = true;
+  std::size_t max_version_packages = limits::kMaxVersionDownloadsPackagesPerRun;
 };
 
 struct DownloadsSummary {
@@ -76,6 +94,13 @@ struct DownloadsSummary {
   std::size_t days_stored = 0;
   std::size_t monthly_updated = 0;
   Day newest_day = -1;
+  // Per-version last-week downloads.
+  std::size_t version_requests = 0;
+  std::size_t version_packages_stored = 0;  // packages whose counts were replaced
+  std::size_t version_skipped = 0;    // 404: unknown upstream, or no such endpoint there
+  std::size_t version_failed = 0;     // errors after retries, bad bodies; left for next run
+  std::size_t version_fresh = 0;      // already fetched today: not asked again
+  std::size_t version_deferred = 0;   // beyond max_version_packages: left for the next run
 };
 
 class DownloadsFetcher {
@@ -95,6 +120,10 @@ class DownloadsFetcher {
   Status fetch_and_store(const DownloadsRequest& request, DownloadsSummary& summary);
   Status update_monthly(const std::vector<std::string>& names, Day newest,
                         DownloadsSummary& summary);
+  // The per-version phase (version_downloads.cc). Non-ok only when the store fails.
+  Status fill_version_downloads(const std::vector<std::string>& names, DownloadsSummary& summary);
+  Status fetch_version_downloads(const std::string& name, Day today, DownloadsSummary& summary);
+  void pause_between_requests(const DownloadsSummary& summary) const;
 
   store::Store& store_;
   HttpFetcher& fetcher_;

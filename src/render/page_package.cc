@@ -1,6 +1,7 @@
 #include "render/page_package.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/limits.h"
 #include "render/downloads_chart.h"
@@ -233,20 +234,35 @@ void append_versions(std::string& out, const PackagePageData& data) {
     return;
   }
   append_dist_tags(out, p);
-  out += "<table><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Published</th>"
-         "<th scope=\"col\">Note</th></tr></thead><tbody>\n";
+  std::unordered_map<std::string_view, int64_t> last_week;
+  if (data.version_downloads)
+    for (const auto& v : data.version_downloads->versions) last_week.emplace(v.version, v.downloads);
+  out += "<table><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Published</th>";
+  if (!last_week.empty())
+    out += "<th scope=\"col\" class=\"num\">Last week<span class=\"visually-hidden\"> "
+           "downloads</span></th>";
+  out += "<th scope=\"col\">Note</th></tr></thead><tbody>\n";
   std::size_t shown = 0;
   for (auto v = p.versions.rbegin();  // newest publish first
        v != p.versions.rend() && shown < limits::kMaxRecentVersionsShown; ++v, ++shown) {
     out += "<tr><td>" + escape_html(v->version);
     for (const auto& [tag, version] : p.dist_tags)
       if (version == v->version) (out += ' ') += tag_html(tag, tag == "latest" ? "exact" : "");
-    out += "</td><td>" + time_element(v->published) + "</td><td>";
+    out += "</td><td>" + time_element(v->published) + "</td>";
+    if (!last_week.empty()) {
+      auto n = last_week.find(v->version);
+      out += "<td class=\"num\">" + (n != last_week.end() ? format_count(n->second) : "") + "</td>";
+    }
+    out += "<td>";
     if (!v->deprecated.empty())
       out += tag_html("deprecated", "warn") + " " + escape_html(truncate_utf8(v->deprecated, 200));
     out += "</td></tr>\n";
   }
   out += "</tbody></table>\n";
+  if (!last_week.empty())
+    out += "<p class=\"muted\" id=\"version-downloads-note\">Last week: each version's downloads in "
+           "the 7 days before " + format_day(data.version_downloads->fetched_day) +
+           ", as the registry reported them that day.</p>\n";
   if (total > static_cast<int64_t>(shown))
     out += "<p class=\"muted\">" + format_count(total - static_cast<int64_t>(shown)) +
            " older versions not shown.</p>\n";

@@ -28,6 +28,9 @@ struct PackagePageData {
                                                  // the last year (for the totals); may be empty
   std::vector<store::Dependent> top_dependents;  // most downloaded first
   ChartRange range = ChartRange::k1y;
+  // Per-version downloads over the last week and the day they were fetched; nullopt: none
+  // stored (the versions table then has no "Last week" column).
+  std::optional<store::VersionDownloadsWeek> version_downloads;
 };
 
 // Downloads over the last day, week (7 days), month (30 days) and year (365 days) ending at
@@ -43,7 +46,8 @@ DownloadTotals download_totals(const std::vector<store::DailyDownloads>& daily);
 // `hidden`: the page script reveals and wires it), downloads totals, the downloads chart for
 // the chosen range (weekly smoothing for 1y and all) with range links and a table fallback,
 // facts (maintainers, author, license, links, size, files, dependents), dependencies,
-// dependents, recent versions with dist-tags and deprecations, the stored README HTML
+// dependents, recent versions with dist-tags, deprecations and (when stored) last-week
+// downloads, the stored README HTML
 // (sanitised at ingest; headings moved down two levels), and how old the data is. Every
 // packument string is escaped; only http(s) URLs become links. Pure.
 std::string render_package_page(const SiteContext& site, const PackagePageData& data);

@@ -95,6 +95,17 @@ CREATE TABLE sync_state (
 CREATE INDEX versions_by_published ON versions(package_id, published);
 CREATE INDEX IF NOT EXISTS packages_by_created ON packages(created) WHERE created > 0;
 )sql",
+    // v3: per-version downloads over the last week, as the upstream last reported them. A
+    // package's rows are replaced as a whole; `day` is the UTC day they were fetched.
+    R"sql(
+CREATE TABLE version_downloads (
+  package_id INTEGER NOT NULL,
+  version    TEXT NOT NULL,
+  downloads  INTEGER NOT NULL,
+  day        INTEGER NOT NULL,
+  PRIMARY KEY (package_id, version)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -401,6 +401,23 @@ Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name
   return out;
 }
 
+Result<std::optional<VersionDownloadsWeek>> Store::version_downloads(std::string_view name) {
+  auto q = db_.prepare(
+      "SELECT v.version, v.downloads, v.day FROM version_downloads v "
+      "JOIN packages p ON p.id = v.package_id WHERE p.name = ? "
+      "ORDER BY v.downloads DESC, v.version");
+  if (!q) return q.status();
+  q->bind(1, name);
+  VersionDownloadsWeek week;
+  while (q->step()) {
+    week.versions.push_back({q->column_text(0), q->column_int(1)});
+    week.fetched_day = static_cast<Day>(q->column_int(2));  // one day for all a package's rows
+  }
+  if (auto s = step_error(*q); !s) return s;
+  if (week.versions.empty()) return std::optional<VersionDownloadsWeek>();
+  return std::optional<VersionDownloadsWeek>(std::move(week));
+}
+
 Result<std::optional<std::string>> Store::sync_state(std::string_view key) {
   auto q = db_.prepare("SELECT value FROM sync_state WHERE key = ?");
   if (!q) return q.status();

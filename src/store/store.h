@@ -74,6 +74,19 @@ struct Dependent {
   int64_t monthly_downloads = -1;
 };
 
+// One version's downloads over the last week, as the upstream reported them.
+struct VersionDownloads {
+  std::string version;
+  int64_t downloads = 0;
+  bool operator==(const VersionDownloads&) const = default;
+};
+
+// A package's per-version last-week downloads: what the last fetch reported, on which day.
+struct VersionDownloadsWeek {
+  Day fetched_day = 0;                    // the UTC day of the fetch
+  std::vector<VersionDownloads> versions;  // most downloaded first, then by version
+};
+
 // What registry sync remembers about the last fetch of a package.
 struct FetchState {
   std::string etag;           // the upstream ETag of the stored document; "" = none
@@ -120,6 +133,9 @@ class Store {
       std::span<const std::string> names);
   // Daily downloads in [from, to], ascending by day, days without data omitted.
   Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to);
+  // The per-version last-week downloads stored for `name`; nullopt when none are stored
+  // (never fetched, or the upstream had none).
+  Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name);
   Result<std::optional<std::string>> sync_state(std::string_view key);
   // The ETag and fetch time recorded for `name`; nullopt when the name is unknown.
   Result<std::optional<FetchState>> fetch_state(std::string_view name);
@@ -182,6 +198,11 @@ class WriteTransaction {
   Result<WriteOutcome> put_monthly_downloads(std::string_view name, int64_t monthly_downloads);
   // Adds or replaces daily counts for a known package. kNotFound for an unknown name.
   Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days);
+  // Replaces every per-version last-week count of a known package with `versions` (at most
+  // limits::kMaxVersionDownloadsPerPackage of them, the most downloaded; an empty span just
+  // forgets the old ones), fetched on `day`. kNotFound for an unknown name.
+  Status put_version_downloads(std::string_view name, Day day,
+                               std::span<const VersionDownloads> versions);
   // Marks a package as deleted from the registry (keeps its downloads history) and forgets
   // its ETag.
   Result<WriteOutcome> mark_unpublished(std::string_view name, TimestampMs when);

@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <chrono>
 
+#include "core/limits.h"
 #include "store/dependency_codec.h"
 #include "store/store.h"
 
@@ -18,6 +20,8 @@ struct WriteTransaction::Statements {
   Statement insert_dependency;
   Statement insert_readme;
   Statement upsert_daily;
+  Statement delete_version_downloads;
+  Statement insert_version_downloads;
   Statement mark_unpublished;
   Statement record_fetch;
   Statement set_state;
@@ -83,6 +87,10 @@ Status WriteTransaction::prepare_statements() {
       {&sql_->upsert_daily,
        "INSERT INTO downloads_daily (package_id, day, downloads) VALUES (?, ?, ?) "
        "ON CONFLICT(package_id, day) DO UPDATE SET downloads = excluded.downloads"},
+      {&sql_->delete_version_downloads, "DELETE FROM version_downloads WHERE package_id = ?"},
+      {&sql_->insert_version_downloads,
+       "INSERT OR REPLACE INTO version_downloads (package_id, version, downloads, day) "
+       "VALUES (?, ?, ?, ?)"},
       {&sql_->mark_unpublished,
        "UPDATE packages SET unpublished = 1, modified = MAX(modified, ?2), updated_at = ?3, "
        "etag = '' WHERE name = ?1 AND unpublished = 0"},
@@ -266,6 +274,36 @@ Status WriteTransaction::put_daily_downloads(std::string_view name,
     for (const auto& d : days) {
       sql_->upsert_daily.bind(1, **id).bind(2, static_cast<int64_t>(d.day)).bind(3, d.downloads);
       if (auto s = sql_->upsert_daily.run(); !s) return s;
+    }
+    return Status::ok();
+  });
+}
+
+Status WriteTransaction::put_version_downloads(std::string_view name, Day day,
+                                               std::span<const VersionDownloads> versions) {
+  return in_savepoint([&]() -> Status {
+    auto id = lookup_id(name);
+    if (!id) return id.status();
+    if (!id->has_value()) return Status::not_found("unknown package " + std::string(name));
+    sql_->delete_version_downloads.bind(1, **id);
+    if (auto s = sql_->delete_version_downloads.run(); !s) return s;
+    // Over the bound, keep the most downloaded (ties broken by version text: deterministic).
+    std::vector<const VersionDownloads*> kept;
+    kept.reserve(versions.size());
+    for (const auto& v : versions) kept.push_back(&v);
+    if (kept.size() > limits::kMaxVersionDownloadsPerPackage) {
+      auto middle = kept.begin() + static_cast<std::ptrdiff_t>(limits::kMaxVersionDownloadsPerPackage);
+      std::partial_sort(kept.begin(), middle, kept.end(), [](const auto* a, const auto* b) {
+        return a->downloads != b->downloads ? a->downloads > b->downloads : a->version > b->version;
+      });
+      kept.erase(middle, kept.end());
+    }
+    for (const auto* v : kept) {
+      sql_->insert_version_downloads.bind(1, **id)
+          .bind(2, v->version)
+          .bind(3, v->downloads)
+          .bind(4, static_cast<int64_t>(day));
+      if (auto s = sql_->insert_version_downloads.run(); !s) return s;
     }
     return Status::ok();
   });

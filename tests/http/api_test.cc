@@ -12,6 +12,7 @@
 #include "http/handler_util.h"
 #include "http/openapi.h"
 #include "http/route_table.h"
+#include "render/layout.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -22,6 +23,9 @@ using testing::FixedClock;
 
 // express: 100 + i downloads on day i of the 57 days 2026-10-01 .. 2026-11-26.
 constexpr int kArchiveDays = 57;
+// express's per-version last-week downloads: fetched on this day, this many for its latest.
+constexpr Day kVersionsFetched = 20418;
+constexpr int64_t kLatestWeek = 1234567;
 Day first_archived_day() { return *parse_day("2026-10-01"); }
 int64_t archived(Day d) { return 100 + (d - first_archived_day()); }
 
@@ -40,6 +44,10 @@ class ApiTest : public ::testing::Test {
       auto txn = (*store)->begin_write();
       ASSERT_TRUE(txn.ok());
       ASSERT_TRUE((*txn)->put_daily_downloads("express", days).is_ok());
+      // Per-version last-week counts for express's latest version and one it no longer lists.
+      const std::string latest = (*(*store)->get_package("express"))->latest;
+      const std::vector<store::VersionDownloads> week{{latest, kLatestWeek}, {"0.0.1-old", 7}};
+      ASSERT_TRUE((*txn)->put_version_downloads("express", kVersionsFetched, week).is_ok());
       ASSERT_TRUE((*txn)->commit().is_ok());
     }
     state_ = new AppState(db, std::make_shared<FixedClock>(), "https://pkgs.example");
@@ -128,6 +136,31 @@ TEST_F(ApiTest, PackageShowsWhatThePageShows) {
   EXPECT_EQ(j["downloads"]["last_year"], sum_archived(end - 364, end));
   // A package without archived days has unknown, not zero, totals.
   EXPECT_TRUE(get_json("/api/v1/packages/chalk")["downloads"]["last_week"].is_null());
+}
+
+TEST_F(ApiTest, PackageHasPerVersionLastWeekDownloadsLikeItsPage) {
+  json j = get_json("/api/v1/packages/express");
+  const std::string latest = j["version"];
+  ASSERT_TRUE(j["version_downloads"].is_object());
+  EXPECT_EQ(j["version_downloads"].size(), 2u);
+  EXPECT_EQ(j["version_downloads"][latest], kLatestWeek);
+  EXPECT_EQ(j["version_downloads"]["0.0.1-old"], 7);
+  EXPECT_EQ(j["version_downloads_fetched"], format_day(kVersionsFetched));
+  // None stored: an empty object and a null day, not an error.
+  json chalk = get_json("/api/v1/packages/chalk");
+  EXPECT_TRUE(chalk["version_downloads"].is_object() && chalk["version_downloads"].empty());
+  EXPECT_TRUE(chalk["version_downloads_fetched"].is_null());
+  // The page shows the same count in its versions table, formatted.
+  Response page = get("/pkg:express");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<th scope=\"col\" class=\"num\">Last week"), std::string::npos);
+  EXPECT_NE(page.body.find("<td class=\"num\">" + render::format_count(kLatestWeek) + "</td>"),
+            std::string::npos);
+  EXPECT_EQ(get("/pkg:chalk").body.find("class=\"num\">Last week"), std::string::npos);
+  // Documented.
+  const std::string described =
+      openapi_document()["paths"]["/api/v1/packages/{name}"]["get"]["responses"]["200"]["description"];
+  EXPECT_NE(described.find("version_downloads"), std::string::npos);
 }
 
 TEST_F(ApiTest, ScopedNamesWorkRawAndEncoded) {

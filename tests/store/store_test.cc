@@ -1,5 +1,8 @@
 #include "store/store.h"
 
+#include "core/limits.h"
+#include "store/schema.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -334,6 +337,106 @@ TEST(Store, NamesWithPrefix) {
   EXPECT_EQ(*store->names_with_prefix("react", 10),
             (std::vector<std::string>{"react", "react-dom", "reactify"}));
   EXPECT_EQ(store->names_with_prefix("react", 2)->size(), 2u);
+}
+
+
+TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    const std::vector<VersionDownloads> first{{"1.2.0", 40}, {"1.3.0", 900}, {"0.9.0", 40}};
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20400, first).is_ok());
+    EXPECT_EQ((*tx)->put_version_downloads("never-stored", 20400, first).code(), ErrorCode::kNotFound);
+    ASSERT_TRUE((*tx)->commit());
+  }
+  auto week = store->version_downloads("left-pad");
+  ASSERT_TRUE(week.ok() && week->has_value());
+  EXPECT_EQ((*week)->fetched_day, 20400);
+  EXPECT_EQ((*week)->versions,
+            (std::vector<VersionDownloads>{{"1.3.0", 900}, {"0.9.0", 40}, {"1.2.0", 40}}));
+  EXPECT_FALSE(store->version_downloads("never-stored")->has_value());
+
+  // A new fetch replaces the old rows as a whole: 0.9.0 is gone, not left behind.
+  {
+    auto tx = store->begin_write();
+    const std::vector<VersionDownloads> second{{"1.3.0", 1000}, {"1.2.0", 5}};
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20401, second).is_ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  week = store->version_downloads("left-pad");
+  EXPECT_EQ((*week)->fetched_day, 20401);
+  EXPECT_EQ((*week)->versions, (std::vector<VersionDownloads>{{"1.3.0", 1000}, {"1.2.0", 5}}));
+
+  // An uncommitted replacement leaves the stored rows untouched.
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20402, {}).is_ok());
+  }
+  EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 2u);
+  // A committed empty fetch forgets them; re-storing the packument does not touch them.
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20402, {}).is_ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
+}
+
+TEST(Store, VersionDownloadsKeepTheMostDownloadedWithinTheBound) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  std::vector<VersionDownloads> many;
+  const std::size_t n = limits::kMaxVersionDownloadsPerPackage + 7;
+  for (std::size_t i = 0; i < n; ++i) many.push_back({"0.0." + std::to_string(i), static_cast<int64_t>(i)});
+  auto tx = store->begin_write();
+  ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+  ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 1, many).is_ok());
+  ASSERT_TRUE((*tx)->commit());
+  auto week = store->version_downloads("left-pad");
+  ASSERT_EQ((*week)->versions.size(), limits::kMaxVersionDownloadsPerPackage);
+  EXPECT_EQ((*week)->versions.front().downloads, static_cast<int64_t>(n - 1));
+  EXPECT_EQ((*week)->versions.back().downloads, 7);  // the 7 least downloaded were dropped
+}
+
+// A database written by the v2 schema (before per-version downloads) migrates in place: the
+// data stays, the new table appears, user_version becomes current.
+TEST(Store, MigratesAVersion2Database) {
+  TempDb db;
+  {
+    auto store = open_rw(db.path());
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    const DailyDownloads day{20000, 12};
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", std::span(&day, 1)).is_ok());
+    ASSERT_TRUE((*tx)->commit());
+    // Exactly what v2 had: migrations only ever add, so undoing v3's addition gives a v2 file.
+    ASSERT_TRUE(store->database().exec("DROP TABLE version_downloads; PRAGMA user_version = 2").is_ok());
+  }
+  {
+    auto raw = Database::open(db.path(), /*read_only=*/false);
+    ASSERT_TRUE(raw.ok());
+    EXPECT_EQ(*schema_version(*raw), 2);
+    auto q = raw->prepare("SELECT count(*) FROM sqlite_master WHERE name = 'version_downloads'");
+    ASSERT_TRUE(q.ok() && q->step());
+    EXPECT_EQ(q->column_int(0), 0);
+  }
+  // A v3 reader refuses the old file read-only (it cannot migrate it) ...
+  EXPECT_FALSE(Store::open(db.path(), OpenMode::kReadOnly).ok());
+  // ... and a writer migrates it.
+  auto store = open_rw(db.path());
+  EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
+  EXPECT_EQ(kSchemaVersion, 3);
+  EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
+  EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
+  EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
+  auto tx = store->begin_write();
+  const VersionDownloads v{"1.3.0", 3};
+  ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20001, std::span(&v, 1)).is_ok());
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 1u);
 }
 
 }  // namespace

@@ -122,12 +122,17 @@ struct FakeRegistry::Impl {
   std::list<std::shared_ptr<tcp::socket>> sockets;
   std::list<std::thread> connection_threads;
 
-  Fault take_fault(const std::string& key) {
+  Fault take_fault(const std::string& key) { return take_fault({key}); }
+
+  // The fault armed for the first of `keys` that has one left, else maybe a random one.
+  Fault take_fault(std::initializer_list<std::string> keys) {
     std::lock_guard lock(mutex);
-    if (auto it = armed.find(key); it != armed.end() && it->second.second > 0) {
-      --it->second.second;
-      self->faults_served_++;
-      return it->second.first;
+    for (const auto& key : keys) {
+      if (auto it = armed.find(key); it != armed.end() && it->second.second > 0) {
+        --it->second.second;
+        self->faults_served_++;
+        return it->second.first;
+      }
     }
     if (random_fault_rate > 0 &&
         std::uniform_real_distribution<double>(0, 1)(rng) < random_fault_rate) {
@@ -243,6 +248,15 @@ struct FakeRegistry::Impl {
     if (path == "/registry/_changes") return serve_changes(sock, req, query_params(query));
     if (path.starts_with("/downloads/range/")) {
       return serve_downloads(sock, req, path.substr(std::string_view("/downloads/range/").size()));
+    }
+    constexpr std::string_view kVersionsPrefix = "/versions/", kVersionsSuffix = "/last-week";
+    if (self->options_.version_downloads_endpoint && path.starts_with(kVersionsPrefix) &&
+        path.ends_with(kVersionsSuffix) && path.size() > kVersionsPrefix.size() + kVersionsSuffix.size()) {
+      auto encoded = path.substr(kVersionsPrefix.size(),
+                                 path.size() - kVersionsPrefix.size() - kVersionsSuffix.size());
+      // npm wants the scope's slash encoded here; a raw one is a different (unknown) route.
+      if (encoded.find('/') == std::string_view::npos)
+        return serve_version_downloads(sock, req, percent_decode(encoded));
     }
     return serve_packument(sock, req, percent_decode(path.substr(1)));
   }
@@ -362,6 +376,20 @@ struct FakeRegistry::Impl {
       body = one(list[0]);
     }
     return send(sock, req, 200, body.dump(), fault);
+  }
+
+  bool serve_version_downloads(tcp::socket& sock, const http::request<http::string_body>& req,
+                               const std::string& name) {
+    Fault fault = take_fault({"versions/" + name, "versions"});
+    bool known;
+    {
+      std::lock_guard lock(mutex);
+      known = packuments.count(name) > 0;
+    }
+    if (!known) return send(sock, req, 404, R"({"error":"not found"})", fault);
+    json counts = json::object();
+    for (const auto& [version, n] : self->last_week_version_downloads(name)) counts[version] = n;
+    return send(sock, req, 200, json({{"package", name}, {"downloads", counts}}).dump(), fault);
   }
 
   void serve_connection(std::shared_ptr<tcp::socket> sock) {
@@ -510,6 +538,32 @@ std::size_t FakeRegistry::requests_for(const std::string& route_key) const {
     if (decoded == "/" + route_key || decoded.find(route_key) != std::string::npos) ++n;
   }
   return n;
+}
+
+std::map<std::string, int64_t> FakeRegistry::last_week_version_downloads(const std::string& name) const {
+  std::string text;
+  {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->packuments.find(name);
+    if (it == impl_->packuments.end()) return {};
+    text = it->second;
+  }
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::map<std::string, int64_t> out;
+  if (!doc.is_object() || !doc.contains("versions") || !doc["versions"].is_object()) return out;
+  int64_t week = 0;
+  for (Day d = options_.last_data_day - 6; d <= options_.last_data_day; ++d) week += daily_downloads(name, d);
+  std::map<std::string, int64_t> weights;
+  int64_t total_weight = 0;
+  for (const auto& [version, _] : doc["versions"].items()) {
+    int64_t w = static_cast<int64_t>(fnv(name + "@" + version) % 1000) + 1;
+    weights[version] = w;
+    total_weight += w;
+  }
+  int64_t assigned = 0;
+  for (const auto& [version, w] : weights) assigned += out[version] = week * w / total_weight;
+  if (!weights.empty()) out.begin()->second += week - assigned;  // the rounding remainder
+  return out;
 }
 
 }  // namespace pkgstats::fake_registry

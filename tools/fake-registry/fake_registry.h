@@ -10,9 +10,15 @@
 //                                 daily counts are a deterministic function of (name, day), data
 //                                 from 2015-01-10 to last_data_day; single ranges clamp to 549
 //                                 days (start moves forward), bulk ranges over 365 days -> 400.
+//   /versions/{name}/last-week    {"package":name,"downloads":{"1.0.0":N,...}}: one count per
+//                                 version of the stored packument (scoped names as @s%2Fn);
+//                                 unknown -> 404 {"error":"not found"}. Absent (every request
+//                                 a packument 404) when options.version_downloads_endpoint is
+//                                 false, like registries without the endpoint.
 //
-// Faults are armed per route key ("left-pad", "@babel/core", "_changes", "downloads") for
-// the next N requests, or drawn at random for every request (the benchmark's "with faults").
+// Faults are armed per route key ("left-pad", "@babel/core", "_changes", "downloads",
+// "versions" for every per-version request, "versions/NAME" for one package's) for the next N
+// requests, or drawn at random for every request (the benchmark's "with faults").
 #pragma once
 
 #include <atomic>
@@ -56,7 +62,9 @@ struct FakeRegistryOptions {
   Day last_data_day = -1;
   // Names with a known volume: their daily counts average monthly/30 (deterministic noise of
   // +-25%) instead of the default 0..4999, so popular fixtures stay popular after a fill.
-  std::map<std::string, int64_t> monthly_downloads;
+  std::map<std::string, int64_t> monthly_downloads{};
+  // Serve /versions/{name}/last-week (api.npmjs.org has it; Verdaccio and cnpmcore do not).
+  bool version_downloads_endpoint = true;
 };
 
 struct FeedChange {
@@ -108,6 +116,10 @@ class FakeRegistry {
   static int64_t downloads_for(const std::string& name, Day day);
   // What the downloads API reports for (name, day): scaled by monthly_downloads when known.
   int64_t daily_downloads(const std::string& name, Day day) const;
+  // What /versions/{name}/last-week reports: the last 7 days' daily_downloads (ending at
+  // last_data_day) split over the stored packument's versions by a deterministic weight per
+  // (name, version), so the counts sum to the week's total. Empty for an unknown name.
+  std::map<std::string, int64_t> last_week_version_downloads(const std::string& name) const;
 
  private:
   struct Impl;

@@ -2,9 +2,11 @@
 //
 //   fake_registry [--port N] [--fixtures DIR]... [--synthetic N] [--latency-ms MS]
 //                 [--fault-rate P] [--opaque-seqs] [--monthly-downloads TSV]
+//                 [--no-version-downloads]
 //
 // --monthly-downloads reads a (possibly gzipped) TSV of name, version, monthly downloads
 // (the corpus format, header line allowed): those names' daily counts follow that volume.
+// --no-version-downloads answers /versions/{pkg}/last-week with 404s, like Verdaccio.
 // Every package (fixtures and synthetic "synthetic-pkg-<i>") gets one entry in the changes
 // feed. Prints "listening on http://127.0.0.1:PORT" once ready.
 #include <csignal>
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
     else if (a == "--latency-ms") options.packument_latency = std::chrono::milliseconds(std::stoi(next()));
     else if (a == "--fault-rate") fault_rate = std::stod(next());
     else if (a == "--opaque-seqs") options.opaque_seqs = true;
+    else if (a == "--no-version-downloads") options.version_downloads_endpoint = false;
     else if (a == "--monthly-downloads") {
       if (!read_monthly_downloads(next(), options.monthly_downloads)) return 1;
     }
