@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes as a downloads-API range response, read both as a bulk
-// and as a single-name answer. Must never crash; only names asked for come back, and every
-// count kept is non-negative.
+// and as a single-name answer, and as a per-version last-week response. Must never crash;
+// only names asked for come back, every count kept is non-negative, and every version kept
+// is non-empty and within limits::kMaxVersionStringBytes.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -23,6 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const auto& d : days)
         if (d.downloads < 0 || d.day > parsed->newest) __builtin_trap();
     }
+  }
+  if (auto versions = pkgstats::registry::parse_version_downloads(body); versions.ok()) {
+    for (const auto& v : *versions)
+      if (v.downloads < 0 || v.version.empty() ||
+          v.version.size() > pkgstats::limits::kMaxVersionStringBytes)
+        __builtin_trap();
   }
   return 0;
 }
