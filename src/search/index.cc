@@ -34,6 +34,8 @@ constexpr TimestampMs kFreshMs = 365LL * 86400000;
 // A term or name whose best package has fewer monthly downloads than 10^6 may be a typo of a
 // popular one: its typo variants are looked up too.
 constexpr float kPopularTermLog10 = 6.0f;
+// A known word in at least this many packages is not typo-corrected (see match_words).
+constexpr size_t kCommonTermPostings = 50;
 
 // Builds postings from (term, doc) pairs; terms already renumbered in sorted order.
 Postings make_postings(std::vector<std::pair<uint32_t, uint32_t>>& pairs, size_t term_count) {
@@ -120,6 +122,7 @@ struct Index::Scratch {
     uint32_t doc_stamp = 0, word_stamp = 0, words_mask = 0;
     float words_score = 0, word_best = 0;
     uint8_t tier = 0, name_typos = 0, name_prefix = 0;
+    uint8_t topic_words = 0;  // popcount(words_mask & the query's topic words), kept as it grows
   };
   const Index* owner = nullptr;
   uint32_t query = 0, word = 0;
@@ -141,6 +144,7 @@ struct Index::Scratch {
     if (slot.doc_stamp == query) return;
     slot.doc_stamp = query;
     slot.words_mask = 0;
+    slot.topic_words = 0;
     slot.words_score = 0;
     slot.tier = 0;
     slot.name_typos = 255;
@@ -374,11 +378,17 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     // (a typo walk costs more than all the rest of a query).
     auto exact = terms_.find(word);
     if (exact) fuzzy.push_back({*exact, 0});
-    // Known but obscure words are varied by one edit only.
+    // Known but obscure words are varied by one edit only, and only when rare: a word many
+    // packages use ("management") is a word, not a misspelt name.
     auto popular_term = [&](TermId t) {
       return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
     };
-    if (!exact || !popular_term(*exact))
+    auto common_term = [&](TermId t) {
+      size_t n = 0;
+      for (const Postings* p : {&in_name_, &in_keywords_, &in_description_}) n += p->offsets[t + 1] - p->offsets[t];
+      return n >= kCommonTermPostings;
+    };
+    if (!exact || !(popular_term(*exact) || common_term(*exact)))
       find_typos(terms_, word, exact ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
                  kFuzzyTermsPerWord, fuzzy, popular_term);
     std::string stemmed = stem(word);
@@ -393,10 +403,14 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
       for (TermId t : prefixed)
         if (terms_.term(t) != word) add_term(t, kPrefixFactor, false);
     }
+    // Coverage (see search()) counts the topic words among the first 32.
+    const bool counts = i < 32 && (!topic_query || !is_stopword(word));
     for (uint32_t d : s.word_touched) {
       s.touch(d);
-      s.slots[d].words_mask |= 1u << std::min<size_t>(i, 31);
-      s.slots[d].words_score += s.slots[d].word_best;
+      Scratch::Slot& slot = s.slots[d];
+      slot.words_mask |= 1u << std::min<size_t>(i, 31);
+      slot.words_score += slot.word_best;
+      slot.topic_words += counts;
     }
   }
 }
@@ -485,7 +499,7 @@ SearchResponse Index::search(const SearchRequest& request) const {
   for (uint32_t d : s.touched) {
     if (filtered && !passes_filters(d, q)) continue;
     const Scratch::Slot& slot = s.slots[d];
-    float coverage = static_cast<float>(std::popcount(slot.words_mask & topic_mask)) / n_words;
+    float coverage = static_cast<float>(slot.topic_words) / n_words;
     float rel = slot.words_score * coverage * coverage;
     if (slot.tier == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(slot.name_typos, 2)];
     else if (slot.name_prefix && slot.tier == 0) rel += kNameWeight * n_words * kPrefixFactor;

@@ -128,6 +128,7 @@ std::pair<TermId, TermId> Vocabulary::prefix_range(std::string_view prefix) cons
 
 // Depth-first walk of the trie carrying one row of the edit-distance table per byte of depth.
 struct Vocabulary::FuzzyWalk {
+  static constexpr size_t kMaxBand = 2 * 2 + 1;  // cells of a row within a budget of 2
   const Vocabulary& v;
   std::string_view word;
   int max_distance;
@@ -173,21 +174,42 @@ struct Vocabulary::FuzzyWalk {
     if (out.size() >= limit) return;
     std::string_view term = v.terms_[v.term_lo_[node]];
     const size_t end = v.label_end_[node];
+    int row_min = 0;
     for (size_t d = v.label_begin_[node]; d < end; ++d) {
       if (d + 1 > word.size() + static_cast<size_t>(max_distance)) return;
-      if (step(d, term) > max_distance) return;
+      row_min = step(d, term);
+      if (row_min > max_distance) return;
     }
     // The last cell is only valid inside the band: |term length - word length| <= budget.
     const size_t wlen = width - 1, k = static_cast<size_t>(max_distance);
     if (term.size() == end && end + k >= wlen && wlen + k >= end && row(end)[wlen] <= max_distance)
       out.push_back({v.term_lo_[node], row(end)[width - 1]});
-    for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) visit(c);
+    if (row_min < max_distance) {
+      for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) visit(c);
+      return;
+    }
+    // The budget is spent: the next byte must cost nothing, so it is the word's byte after a
+    // cell at the budget (a match) or completes a swap; children starting otherwise are
+    // skipped without computing their rows (most of a walk's nodes, before this).
+    char next[2 * kMaxBand];
+    size_t n_next = 0;
+    const uint8_t* last = row(end);
+    const uint8_t* before = row(end - 1);  // end >= 1: every non-root label has a byte
+    for (size_t j = std::max<size_t>(1, end + 1 > k ? end + 1 - k : 1); j <= std::min(wlen, end + 1 + k); ++j) {
+      if (last[j - 1] <= max_distance) next[n_next++] = word[j - 1];
+      if (j >= 2 && before[j - 2] < max_distance && word[j - 1] == term[end - 1]) next[n_next++] = word[j - 2];
+    }
+    for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) {
+      const char first = v.terms_[v.term_lo_[c]][end];
+      if (std::find(next, next + n_next, first) != next + n_next) visit(c);
+    }
   }
 };
 
 void Vocabulary::find_fuzzy(std::string_view word, int max_distance, size_t limit,
                             std::vector<TermMatch>& out) const {
   if (terms_.size() == 0) return;
+  max_distance = std::min(max_distance, 2);  // the walk's row band is sized for 2
   if (max_distance <= 0 || word.size() > kMaxFuzzyWordBytes) {
     if (auto id = find(word)) out.push_back({*id, 0});
     return;

@@ -55,7 +55,7 @@ class Vocabulary {
   std::optional<TermId> find(std::string_view term) const;
   // [first, last) of the terms that start with `prefix`.
   std::pair<TermId, TermId> prefix_range(std::string_view prefix) const;
-  // Appends every term within `max_distance` optimal-string-alignment edits of `word` (at
+  // Appends every term within `max_distance` (at most 2) optimal-string-alignment edits of `word` (at
   // most `limit` of them) whose first byte is the word's first or second byte: a typo in the
   // first letter is only found when it is a swap with the second or an extra first letter.
   // Words longer than kMaxFuzzyWordBytes are matched exactly only.

@@ -1,0 +1,93 @@
+// The vocabulary's lookups (search/vocabulary.h) against brute force over the same terms.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "search/vocabulary.h"
+
+namespace pkgstats::search {
+namespace {
+
+// Optimal string alignment distance: insert, delete, substitute, swap adjacent.
+int osa_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<int>> d(a.size() + 1, std::vector<int>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// Random words over a small alphabet, so that many are within one or two edits of each other.
+std::vector<std::string> random_terms(std::mt19937& rng, size_t count) {
+  std::uniform_int_distribution<int> length(1, 9), letter(0, 4);
+  std::set<std::string> terms;
+  while (terms.size() < count) {
+    std::string t;
+    for (int i = length(rng); i > 0; --i) t.push_back(static_cast<char>('a' + letter(rng)));
+    terms.insert(t);
+  }
+  return {terms.begin(), terms.end()};
+}
+
+TEST(Vocabulary, FuzzyLookupFindsExactlyTheTermsWithinTheBudget) {
+  std::mt19937 rng(7);
+  const auto terms = random_terms(rng, 3000);
+  std::vector<uint32_t> rank(terms.size());
+  for (uint32_t i = 0; i < rank.size(); ++i) rank[i] = i;
+  const Vocabulary vocab = Vocabulary::build(terms, rank);
+  std::uniform_int_distribution<size_t> pick(0, terms.size() - 1);
+  size_t compared = 0;
+  for (int q = 0; q < 400; ++q) {
+    // Half are vocabulary terms, half random words (mostly unknown).
+    std::string word = q % 2 ? terms[pick(rng)] : random_terms(rng, 1)[0] + (q % 4 ? "" : "b");
+    for (int budget : {1, 2}) {
+      std::vector<TermMatch> found;
+      vocab.find_fuzzy(word, budget, terms.size(), found);
+      std::set<std::pair<std::string, int>> got, want;
+      for (const auto& m : found) got.insert({std::string(vocab.term(m.term)), m.distance});
+      for (const auto& t : terms) {
+        // The documented anchor: the term starts with the word's first or second byte.
+        if (t[0] != word[0] && (word.size() < 2 || t[0] != word[1])) continue;
+        int d = osa_distance(word, t);
+        if (d <= budget) want.insert({t, d});
+      }
+      ASSERT_EQ(got, want) << word << " within " << budget;
+      compared += want.size();
+    }
+  }
+  EXPECT_GT(compared, 2000u);  // the check compared real matches, not empty sets
+}
+
+TEST(Vocabulary, FuzzyLookupStopsAtTheLimit) {
+  std::mt19937 rng(3);
+  const auto terms = random_terms(rng, 2000);
+  const Vocabulary vocab = Vocabulary::build(terms, std::vector<uint32_t>(terms.size(), 0));
+  std::vector<TermMatch> found;
+  vocab.find_fuzzy("abca", 2, 5, found);
+  EXPECT_EQ(found.size(), 5u);
+}
+
+TEST(Vocabulary, ExactPrefixAndBestInRange) {
+  const std::vector<std::string> terms = {"react", "react-dom", "reactive", "redux", "vue"};
+  const Vocabulary vocab = Vocabulary::build(terms, {3, 0, 2, 1, 4});
+  ASSERT_TRUE(vocab.find("redux"));
+  EXPECT_EQ(vocab.term(*vocab.find("redux")), "redux");
+  EXPECT_FALSE(vocab.find("reac"));
+  auto [first, last] = vocab.prefix_range("react");
+  EXPECT_EQ(last - first, 3u);
+  std::vector<TermId> best;
+  vocab.best_in_range(first, last, 2, best);
+  ASSERT_EQ(best.size(), 2u);
+  EXPECT_EQ(vocab.term(best[0]), "react-dom");  // rank 0
+  EXPECT_EQ(vocab.term(best[1]), "reactive");   // rank 2
+}
+
+}  // namespace
+}  // namespace pkgstats::search
