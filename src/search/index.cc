@@ -29,6 +29,10 @@ constexpr float kNameWeight = 2.0f, kKeywordWeight = 1.5f, kDescriptionWeight = 
 constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
 constexpr float kPrefixFactor = 0.75f;
 constexpr float kPopularityWeight = 2.0f;
+// Popularity kept by a package matching only part of the query through its description or
+// keywords: coverage^0.3 (half the words keeps 81%), so a well-used library matching half of
+// an intent query beats an obscure one matching all of it.
+constexpr float kPartialMatchPopularityExponent = 0.3f;
 constexpr float kFreshnessBonus = 0.3f;
 constexpr TimestampMs kFreshMs = 365LL * 86400000;
 // A term or name whose best package has fewer monthly downloads than 10^6 may be a typo of a
@@ -500,10 +504,11 @@ SearchResponse Index::search(const SearchRequest& request) const {
     if (filtered && !passes_filters(d, q)) continue;
     const Scratch::Slot& slot = s.slots[d];
     float coverage = static_cast<float>(slot.topic_words) / n_words;
-    float rel = slot.words_score * coverage * coverage;
+    float rel = slot.words_score * coverage;
     if (slot.tier == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(slot.name_typos, 2)];
     else if (slot.name_prefix && slot.tier == 0) rel += kNameWeight * n_words * kPrefixFactor;
-    rel += kPopularityWeight * popularity_[d] * (slot.tier || slot.name_prefix ? 1.0f : std::sqrt(coverage));
+    rel += kPopularityWeight * popularity_[d] *
+           (slot.tier || slot.name_prefix ? 1.0f : std::pow(coverage, kPartialMatchPopularityExponent));
     if (docs_.published(d) && now - docs_.published(d) < kFreshMs) rel += kFreshnessBonus;
     bool sinks = docs_.deprecated(d) && !q.deprecated.has_value() && slot.tier < 2;
     ranked.push_back({d, slot.tier, sinks, rel});
