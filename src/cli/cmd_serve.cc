@@ -55,9 +55,9 @@ void register_serve_command(CLI::App& app) {
   cmd->callback([opts] {
     {
       auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
-      auto stats = store->stats();
-      if (!stats) fail(stats.status().message());
-      if (stats->packages == 0) {
+      auto empty = store->empty();
+      if (!empty) fail(empty.status().message());
+      if (*empty) {
         std::fprintf(stderr, "%s is empty: loading the bundled demo data\n", opts->db.c_str());
         TerminalProgress progress;
         if (auto s = ingest::import_embedded_demo(*store, &progress); !s) fail(s.message());

@@ -17,22 +17,4 @@ void BinaryWriter::bytes(const void* data, size_t size) {
 
 uint64_t BinaryWriter::digest() const { return XXH3_64bits_digest(hash_); }
 
-BinaryReader::BinaryReader(std::FILE* file, uint64_t payload_bytes)
-    : file_(file), hash_(XXH3_createState()), left_(payload_bytes) {
-  XXH3_64bits_reset(hash_);
-}
-
-BinaryReader::~BinaryReader() { XXH3_freeState(hash_); }
-
-bool BinaryReader::bytes(void* data, size_t size) {
-  if (!ok_) return false;
-  if (size == 0) return true;
-  if (size > left_ || std::fread(data, 1, size, file_) != size) return ok_ = false;
-  XXH3_64bits_update(hash_, data, size);
-  left_ -= size;
-  return true;
-}
-
-uint64_t BinaryReader::digest() const { return XXH3_64bits_digest(hash_); }
-
 }  // namespace pkgstats::search

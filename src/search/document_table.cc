@@ -3,7 +3,9 @@
 namespace pkgstats::search {
 namespace {
 
-void append_varint(std::string& out, uint64_t v) {
+// Out: std::string or FlatArray<char>.
+template <typename Out>
+void append_varint(Out& out, uint64_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>((v & 0x7f) | 0x80));
     v >>= 7;
@@ -11,18 +13,19 @@ void append_varint(std::string& out, uint64_t v) {
   out.push_back(static_cast<char>(v));
 }
 
-void append_string(std::string& out, std::string_view s) {
+template <typename Out>
+void append_string(Out& out, std::string_view s) {
   append_varint(out, s.size());
   out.append(s);
 }
 
 // A list: its count, then its encoded byte length (so a reader can skip it), then the items.
-void append_list(std::string& out, const std::vector<std::string>& items) {
+void append_list(FlatArray<char>& out, const std::vector<std::string>& items) {
   std::string encoded;
   for (const auto& s : items) append_string(encoded, s);
   append_varint(out, items.size());
   append_varint(out, encoded.size());
-  out += encoded;
+  out.append(encoded);
 }
 
 StringListView read_list(const char*& p) {
@@ -135,9 +138,9 @@ bool DocumentTable::load(BinaryReader& in) {
 }
 
 size_t DocumentTable::memory_bytes() const {
-  return arena_.capacity() + offsets_.capacity() * 8 + monthly_downloads_.capacity() * 8 +
-         published_.capacity() * 8 + modified_.capacity() * 8 + dependents_.capacity() * 4 +
-         flags_.capacity();
+  return arena_.memory_bytes() + offsets_.memory_bytes() + monthly_downloads_.memory_bytes() +
+         published_.memory_bytes() + modified_.memory_bytes() + dependents_.memory_bytes() +
+         flags_.memory_bytes();
 }
 
 }  // namespace pkgstats::search

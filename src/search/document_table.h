@@ -13,6 +13,7 @@
 
 #include "core/search_document.h"
 #include "search/binary_io.h"
+#include "search/flat_array.h"
 
 namespace pkgstats::search {
 
@@ -66,13 +67,13 @@ class DocumentTable {
 
  private:
   static constexpr uint8_t kDeprecated = 1, kHasTypes = 2, kModuleShift = 2;
-  std::string arena_;              // per document: name, version, description, author,
-                                   // license, keywords, maintainers (see document_table.cc)
-  std::vector<uint64_t> offsets_{0};  // document d is arena_[offsets_[d], offsets_[d+1])
-  std::vector<int64_t> monthly_downloads_;
-  std::vector<TimestampMs> published_, modified_;
-  std::vector<int32_t> dependents_;
-  std::vector<uint8_t> flags_;
+  FlatArray<char> arena_;             // per document: name, version, description, author,
+                                      // license, keywords, maintainers (see document_table.cc)
+  FlatArray<uint64_t> offsets_{0};    // document d is arena_[offsets_[d], offsets_[d+1])
+  FlatArray<int64_t> monthly_downloads_;
+  FlatArray<TimestampMs> published_, modified_;
+  FlatArray<int32_t> dependents_;
+  FlatArray<uint8_t> flags_;
 };
 
 namespace detail {

@@ -4,6 +4,9 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <new>
+#include <type_traits>
 #include <unordered_map>
 
 #include "core/limits.h"
@@ -47,8 +50,8 @@ Postings make_postings(std::vector<std::pair<uint32_t, uint32_t>>& pairs, size_t
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   Postings p;
   p.offsets.assign(term_count + 1, 0);
-  for (auto& [t, d] : pairs) ++p.offsets[t + 1];
-  for (size_t i = 1; i <= term_count; ++i) p.offsets[i] += p.offsets[i - 1];
+  for (auto& [t, d] : pairs) ++p.offsets.mut(t + 1);
+  for (size_t i = 1; i <= term_count; ++i) p.offsets.mut(i) += p.offsets[i - 1];
   p.docs.reserve(pairs.size());
   for (auto& [t, d] : pairs) p.docs.push_back(d);
   pairs.clear();
@@ -128,17 +131,27 @@ struct Index::Scratch {
     uint8_t tier = 0, name_typos = 0, name_prefix = 0;
     uint8_t topic_words = 0;  // popcount(words_mask & the query's topic words), kept as it grows
   };
+  static_assert(std::is_trivially_copyable_v<Slot>);
+  struct Free {
+    void operator()(Slot* p) const { std::free(p); }
+  };
   const Index* owner = nullptr;
   uint32_t query = 0, word = 0;
-  std::vector<Slot> slots;
+  // All-zero bytes are a valid, untouched Slot: calloc'd, so a large array comes from fresh
+  // zero pages and only the pages of documents a query touches are ever faulted in (a
+  // thread's first search on 4.5M documents would otherwise write 100 MB first).
+  std::unique_ptr<Slot[], Free> slots;
+  size_t slot_count = 0;
   std::vector<uint32_t> touched, word_touched;
 
   void prepare(const Index* index) {
     size_t n = index->popularity_.size();
-    if (owner != index || slots.size() != n) {
+    if (owner != index || slot_count != n) {
       owner = index;
       query = word = 0;
-      slots.assign(n, Slot());
+      slots.reset(static_cast<Slot*>(std::calloc(std::max<size_t>(n, 1), sizeof(Slot))));
+      if (!slots) throw std::bad_alloc();
+      slot_count = n;
     }
     ++query;
     touched.clear();
@@ -241,7 +254,7 @@ std::shared_ptr<const SearchDocument> Index::find(std::string_view name) const {
 }
 
 size_t Index::memory_bytes() const {
-  return docs_.memory_bytes() + popularity_.capacity() * 4 + no_compact_key_.capacity() * 4 +
+  return docs_.memory_bytes() + popularity_.memory_bytes() + no_compact_key_.memory_bytes() +
          compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
          in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes();
 }
@@ -272,8 +285,9 @@ void Index::save(BinaryWriter& out) const {
   in_description_.save(out);
 }
 
-std::shared_ptr<const Index> Index::load(BinaryReader& in) {
+std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const void> backing) {
   auto index = std::shared_ptr<Index>(new Index());
+  index->backing_ = std::move(backing);
   if (!index->docs_.load(in) || !in.array(index->popularity_) || !index->compact_.load(in)) return nullptr;
   const size_t n = index->docs_.size();
   if (index->popularity_.size() != n || !index->compact_docs_.load(in, index->compact_.size(), n) ||
@@ -499,6 +513,11 @@ SearchResponse Index::search(const SearchRequest& request) const {
     if (!is_stopword(q.words[i])) topic_mask |= 1u << i;
   if (topic_mask == 0) topic_mask = q.words.size() >= 32 ? ~0u : (1u << q.words.size()) - 1;
   const size_t n_words = std::max(__builtin_popcount(topic_mask), 1);
+  // The popularity a partial match keeps, by topic words matched (0..n_words): a table, as
+  // pow() per candidate would cost more than the rest of the scoring.
+  float kept_popularity[33];
+  for (size_t k = 0; k <= n_words; ++k)
+    kept_popularity[k] = std::pow(static_cast<float>(k) / n_words, kPartialMatchPopularityExponent);
   const bool filtered = q.has_filters();
   for (uint32_t d : s.touched) {
     if (filtered && !passes_filters(d, q)) continue;
@@ -508,7 +527,7 @@ SearchResponse Index::search(const SearchRequest& request) const {
     if (slot.tier == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(slot.name_typos, 2)];
     else if (slot.name_prefix && slot.tier == 0) rel += kNameWeight * n_words * kPrefixFactor;
     rel += kPopularityWeight * popularity_[d] *
-           (slot.tier || slot.name_prefix ? 1.0f : std::pow(coverage, kPartialMatchPopularityExponent));
+           (slot.tier || slot.name_prefix ? 1.0f : kept_popularity[std::min<size_t>(slot.topic_words, n_words)]);
     if (docs_.published(d) && now - docs_.published(d) < kFreshMs) rel += kFreshnessBonus;
     bool sinks = docs_.deprecated(d) && !q.deprecated.has_value() && slot.tier < 2;
     ranked.push_back({d, slot.tier, sinks, rel});

@@ -27,9 +27,9 @@ namespace pkgstats::search {
 // Posting lists in compressed-row form: the documents of term t are
 // docs[offsets[t] .. offsets[t+1]), ascending.
 struct Postings {
-  std::vector<uint32_t> offsets{0};
-  std::vector<uint32_t> docs;
-  size_t memory_bytes() const { return (offsets.capacity() + docs.capacity()) * 4; }
+  FlatArray<uint32_t> offsets{0};
+  FlatArray<uint32_t> docs;
+  size_t memory_bytes() const { return offsets.memory_bytes() + docs.memory_bytes(); }
   void save(BinaryWriter& out) const;
   // False when inconsistent: offsets not ascending from 0 to docs.size(), or a document id
   // not below `documents`.
@@ -47,7 +47,9 @@ class Index final : public SearchEngine {
 
   // The persisted form (search/index_file.h): every array of the index, in a fixed order.
   void save(BinaryWriter& out) const;
-  static std::shared_ptr<const Index> load(BinaryReader& in);
+  // The index viewing the arrays `in` reads (zero copy); `backing` owns the memory they are
+  // in and is kept for the index's lifetime.
+  static std::shared_ptr<const Index> load(BinaryReader& in, std::shared_ptr<const void> backing);
 
  private:
   struct Scratch;
@@ -60,10 +62,11 @@ class Index final : public SearchEngine {
   bool is_popular(const Postings& postings, uint32_t term) const;
 
   DocumentTable docs_;                      // by popularity
-  std::vector<float> popularity_;           // log10(monthly downloads + 1)
+  std::shared_ptr<const void> backing_;     // the mapped snapshot a loaded index views
+  FlatArray<float> popularity_;             // log10(monthly downloads + 1)
   Vocabulary compact_;                      // compact name keys; also how find() looks up names
   Postings compact_docs_;
-  std::vector<DocId> no_compact_key_;       // names without letters or digits ("-"), rare
+  FlatArray<DocId> no_compact_key_;         // names without letters or digits ("-"), rare
   Vocabulary terms_;                        // name parts and (stemmed) text words
   Postings in_name_, in_keywords_, in_description_;
 };

@@ -1,6 +1,10 @@
 #include "search/index_file.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -63,17 +67,30 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
 }
 
 Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write) {
-  File file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) return Status::not_found("no index snapshot at " + path);
     return Status::io_error("cannot read the index snapshot " + path + ": " + std::strerror(errno));
   }
-  std::error_code ec;
-  const uint64_t size = std::filesystem::file_size(path, ec);
+  struct stat st {};
+  const bool stated = ::fstat(fd, &st) == 0;
   auto unusable = [&](const std::string& why) { return Status::invalid("index snapshot " + path + ": " + why); };
-  Header header{};
-  if (ec || size < sizeof header || std::fread(&header, sizeof header, 1, file.get()) != 1)
+  const uint64_t size = stated ? static_cast<uint64_t>(st.st_size) : 0;
+  if (size < sizeof(Header)) {
+    ::close(fd);
     return unusable("truncated header");
+  }
+  // Mapped, not read: a loaded index views the file's pages (shared with the page cache and
+  // with other processes serving the same snapshot) instead of copying 100s of MB.
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  const int map_errno = errno;
+  ::close(fd);  // the mapping stays valid
+  if (mapped == MAP_FAILED)
+    return Status::io_error("cannot map the index snapshot " + path + ": " + std::strerror(map_errno));
+  std::shared_ptr<const void> mapping(mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
+  const char* bytes = static_cast<const char*>(mapped);
+  Header header{};
+  std::memcpy(&header, bytes, sizeof header);
   if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) return unusable("not an index snapshot");
   if (header.format != kIndexFileFormat || header.byte_order != kByteOrderMark)
     return unusable("format " + std::to_string(header.format) + ", this build reads format " +
@@ -82,10 +99,12 @@ Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, Ti
   if (header.payload_bytes != size - sizeof header)
     return unusable("truncated (" + std::to_string(size - sizeof header) + " of " +
                     std::to_string(header.payload_bytes) + " payload bytes)");
-  BinaryReader reader(file.get(), header.payload_bytes);
-  auto index = Index::load(reader);
+  // The whole payload is checked before any of it is interpreted.
+  const char* payload = bytes + sizeof header;
+  if (XXH3_64bits(payload, header.payload_bytes) != header.digest) return unusable("corrupt (checksum mismatch)");
+  BinaryReader reader(payload, header.payload_bytes);
+  auto index = Index::load(reader, std::move(mapping));
   if (!reader.ok() || !index || reader.left() != 0) return unusable("corrupt (inconsistent arrays)");
-  if (reader.digest() != header.digest) return unusable("corrupt (checksum mismatch)");
   if (index->document_count() != header.documents) return unusable("corrupt (document count)");
   return index;
 }

@@ -7,7 +7,9 @@
 // A snapshot is used only when all of these hold: same magic, format version and byte order;
 // saved for the store's current last_write; payload of the stated size with the stated hash;
 // arrays consistent with each other. Anything else is "stale" or "corrupt" and the caller
-// rebuilds. Loading never trusts a size before checking it against the file.
+// rebuilds. Loading never trusts a size before checking it against the file. A loaded index
+// views the memory-mapped file (no copy); replacing the file later (save_index_file renames a
+// new one over it) leaves a mapped old one intact.
 #pragma once
 
 #include <memory>
@@ -20,7 +22,7 @@
 namespace pkgstats::search {
 
 // Bumped whenever Index::save's layout or the meaning of any array changes.
-inline constexpr uint32_t kIndexFileFormat = 1;
+inline constexpr uint32_t kIndexFileFormat = 2;  // 2: arrays padded to 8 bytes, mapped
 
 // "<db_path>.search-index"
 std::string index_file_path(const std::string& db_path);

@@ -15,9 +15,7 @@ void StringPool::shrink_to_fit() {
   offsets_.shrink_to_fit();
 }
 
-size_t StringPool::memory_bytes() const {
-  return bytes_.capacity() + offsets_.capacity() * sizeof(uint64_t);
-}
+size_t StringPool::memory_bytes() const { return bytes_.memory_bytes() + offsets_.memory_bytes(); }
 
 void StringPool::save(BinaryWriter& out) const {
   out.array(bytes_);
@@ -69,7 +67,7 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
       }
       end = std::min<uint32_t>(end, 65535);
     }
-    v.label_end_[k] = static_cast<uint16_t>(end);
+    v.label_end_.mut(k) = static_cast<uint16_t>(end);
     v.first_child_.push_back(static_cast<uint32_t>(v.term_lo_.size()));
     uint32_t i = lo;
     if (i < hi && sorted_terms[i].size() <= end) ++i;  // terminal: the term ends here
@@ -91,13 +89,13 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
   v.leaves_ = 1;
   while (v.leaves_ < std::max<size_t>(n, 1)) v.leaves_ *= 2;
   v.best_.assign(2 * v.leaves_, UINT32_MAX);
-  for (uint32_t i = 0; i < n; ++i) v.best_[v.leaves_ + i] = i;
+  for (uint32_t i = 0; i < n; ++i) v.best_.mut(v.leaves_ + i) = i;
   auto better = [&](TermId a, TermId b) {
     if (a == UINT32_MAX) return b;
     if (b == UINT32_MAX) return a;
     return v.term_rank_[b] < v.term_rank_[a] ? b : a;
   };
-  for (size_t i = v.leaves_ - 1; i >= 1; --i) v.best_[i] = better(v.best_[2 * i], v.best_[2 * i + 1]);
+  for (size_t i = v.leaves_ - 1; i >= 1; --i) v.best_.mut(i) = better(v.best_[2 * i], v.best_[2 * i + 1]);
   return v;
 }
 
@@ -255,9 +253,9 @@ void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
 }
 
 size_t Vocabulary::memory_bytes() const {
-  return terms_.memory_bytes() + first_child_.capacity() * 4 + term_lo_.capacity() * 4 +
-         label_begin_.capacity() * 2 + label_end_.capacity() * 2 + term_rank_.capacity() * 4 +
-         best_.capacity() * 4;
+  return terms_.memory_bytes() + first_child_.memory_bytes() + term_lo_.memory_bytes() +
+         label_begin_.memory_bytes() + label_end_.memory_bytes() + term_rank_.memory_bytes() +
+         best_.memory_bytes();
 }
 
 }  // namespace pkgstats::search

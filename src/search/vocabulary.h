@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "search/binary_io.h"
+#include "search/flat_array.h"
 
 namespace pkgstats::search {
 
@@ -24,7 +25,7 @@ class StringPool {
  public:
   void add(std::string_view s);
   std::string_view operator[](size_t i) const {
-    return std::string_view(bytes_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+    return std::string_view(bytes_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
   size_t size() const { return offsets_.size() - 1; }
   void shrink_to_fit();
@@ -33,8 +34,8 @@ class StringPool {
   bool load(BinaryReader& in);  // false when the offsets do not fit the bytes
 
  private:
-  std::string bytes_;
-  std::vector<uint64_t> offsets_{0};
+  FlatArray<char> bytes_;
+  FlatArray<uint64_t> offsets_{0};
 };
 
 struct TermMatch {
@@ -76,12 +77,12 @@ class Vocabulary {
   StringPool terms_;
   // Radix trie in breadth-first order: node i's children are [first_child_[i],
   // first_child_[i+1]); its edge label is term(term_lo_[i])[label_begin_[i], label_end_[i]).
-  std::vector<uint32_t> first_child_;
-  std::vector<uint32_t> term_lo_;
-  std::vector<uint16_t> label_begin_, label_end_;
+  FlatArray<uint32_t> first_child_;
+  FlatArray<uint32_t> term_lo_;
+  FlatArray<uint16_t> label_begin_, label_end_;
   // Segment tree (size 2 * leaves_) holding, per node, the best-ranked term of its range.
-  std::vector<uint32_t> term_rank_;
-  std::vector<TermId> best_;
+  FlatArray<uint32_t> term_rank_;
+  FlatArray<TermId> best_;
   size_t leaves_ = 0;
 };
 

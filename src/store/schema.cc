@@ -106,6 +106,12 @@ CREATE TABLE version_downloads (
   PRIMARY KEY (package_id, version)
 ) WITHOUT ROWID;
 )sql",
+    // v4: the store's statistics (read when a server starts) without a full table scan: how
+    // many packages have a document, and the newest modification time.
+    R"sql(
+CREATE INDEX packages_with_document ON packages(has_document) WHERE has_document;
+CREATE INDEX packages_by_modified ON packages(modified) WHERE modified > 0;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -196,12 +196,19 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
   return head;
 }
 
+Result<bool> Store::empty() {
+  auto q = db_.prepare("SELECT NOT EXISTS (SELECT 1 FROM packages)");
+  if (!q) return q.status();
+  if (!q->step()) return Status::storage(db_.last_error());
+  return q->column_int(0) != 0;
+}
+
 Result<StoreStats> Store::stats() {
   StoreStats st;
   auto q = db_.prepare(
       "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE has_document),"
       " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
-      " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages),"
+      " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0),"
       " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = 'last_write'),"
       " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily)");
   if (!q) return q.status();

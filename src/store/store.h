@@ -114,6 +114,8 @@ class Store {
   Result<std::optional<PackageOverview>> get_package_overview(std::string_view name,
                                                               size_t recent_versions);
   Result<StoreStats> stats();
+  // Whether the store holds no package at all (cheap, unlike stats()).
+  Result<bool> empty();
   // One SearchDocument per stored, non-unpublished package (any order).
   Result<std::vector<SearchDocument>> load_search_documents();
   // Names of packages that list `user` among their maintainers, most downloaded first.

@@ -413,7 +413,10 @@ TEST(Store, MigratesAVersion2Database) {
     ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", std::span(&day, 1)).is_ok());
     ASSERT_TRUE((*tx)->commit());
     // Exactly what v2 had: migrations only ever add, so undoing v3's addition gives a v2 file.
-    ASSERT_TRUE(store->database().exec("DROP TABLE version_downloads; PRAGMA user_version = 2").is_ok());
+    ASSERT_TRUE(store->database()
+                    .exec("DROP TABLE version_downloads; DROP INDEX packages_with_document;"
+                          "DROP INDEX packages_by_modified; PRAGMA user_version = 2")
+                    .is_ok());
   }
   {
     auto raw = Database::open(db.path(), /*read_only=*/false);
@@ -428,7 +431,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 3);
+  EXPECT_EQ(kSchemaVersion, 4);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
@@ -438,6 +441,34 @@ TEST(Store, MigratesAVersion2Database) {
   ASSERT_TRUE((*tx)->commit());
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 1u);
 }
+
+// Store::stats() runs when a server starts: on 4.5M packages a full scan of the packages table
+// costs seconds, so its per-package figures must come from indexes (schema v4).
+TEST(Store, StatsReadIndexesNotThePackagesTable) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto plan = [&](const std::string& sql) {
+    auto q = store->database().prepare("EXPLAIN QUERY PLAN " + sql);
+    std::string text;
+    while (q.ok() && q->step()) text += q->column_text(3) + "\n";
+    return text;
+  };
+  EXPECT_NE(plan("SELECT COUNT(*) FROM packages WHERE has_document").find("packages_with_document"),
+            std::string::npos);
+  EXPECT_NE(plan("SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0").find("packages_by_modified"),
+            std::string::npos);
+  EXPECT_TRUE(*store->empty());
+  auto tx = store->begin_write();
+  Package p = sample_package();
+  p.modified = 1700000000000;
+  ASSERT_TRUE((*tx)->put_package(p, 1).ok());
+  ASSERT_TRUE((*tx)->commit());
+  auto stats = store->stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->newest_modified, 1700000000000);
+  EXPECT_FALSE(*store->empty());
+}
+
 
 }  // namespace
 }  // namespace pkgstats::store
