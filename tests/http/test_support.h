@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <filesystem>
 #include <memory>
@@ -25,6 +26,14 @@ class FixedClock final : public Clock {
  public:
   TimestampMs now() const override { return *parse_iso8601("2026-11-28T00:00:00Z"); }
 };
+
+// CPU time this thread has used, in ms: what timing assertions measure, so that other
+// processes on a busy machine (CI, parallel tests) do not make them fail.
+inline double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
 
 inline std::string test_data(const std::string& relative) {
   return std::string(PKGSTATS_TEST_DATA) + "/" + relative;
