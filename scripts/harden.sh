@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every hardening check of issue #8 in one command (about 30-40 minutes on 2 cores from scratch):
+# Every hardening check of issue #8 in one command (about an hour on 2 cores from scratch):
 #   1. the test suite (HTTP limits, XSS property, crash safety: kill -9 of import and sync,
 #      integrity_check, disk full, read-only database)        scripts/test.sh
 #   2. the suite under ASan+UBSan, the concurrent tests under TSan   scripts/sanitize.sh
