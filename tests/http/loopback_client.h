@@ -145,11 +145,12 @@ class RunningServer {
 class Bystander {
  public:
   Bystander(uint16_t port, std::string target = "/healthz") {
+    // At least one request, even when finish() comes before the thread first runs.
     thread_ = std::thread([this, port, target] {
-      while (!done_) {
+      do {
         (send_and_read(port, request(target)).status == 200 ? served_ : failed_)++;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
+      } while (!done_);
     });
   }
   ~Bystander() { finish(); }
