@@ -43,14 +43,14 @@ t=$(now)
 "$bin" import -q --db "$writer" "${sources[@]}"
 echo "import: $(since "$t") s"
 
-"$build/tools/fake-registry/fake_registry" --synthetic 50000 >"$tmp/fake.out" 2>/dev/null &
+"$build/tools/fake-registry/fake_registry" --synthetic 400000 >"$tmp/fake.out" 2>/dev/null &
 pids+=($!)
 for _ in $(seq 100); do grep -q listening "$tmp/fake.out" && break; sleep 0.1; done
 registry=$(sed -n 's/^listening on //p' "$tmp/fake.out")
 "$bin" sync -q --db "$writer" --registry "$registry" --changes "$registry/registry/_changes" --limit 200 \
   --poll-seconds 1 >"$tmp/sync.out" 2>&1 &
 pids+=($!)
-sleep 1
+sleep 2
 
 echo "== publishing a reader copy while the writer syncs"
 t=$(now)
