@@ -112,6 +112,12 @@ CREATE TABLE version_downloads (
 CREATE INDEX packages_with_document ON packages(has_document) WHERE has_document;
 CREATE INDEX packages_by_modified ON packages(modified) WHERE modified > 0;
 )sql",
+    // v5: the most downloaded packages (discover) read in order from an index, not by sorting
+    // every row (1.9 s at 4.5M packages).
+    R"sql(
+CREATE INDEX packages_by_downloads ON packages(monthly_downloads DESC, name)
+  WHERE unpublished = 0 AND monthly_downloads > 0;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

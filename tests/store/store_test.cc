@@ -415,7 +415,8 @@ TEST(Store, MigratesAVersion2Database) {
     // Exactly what v2 had: migrations only ever add, so undoing v3's addition gives a v2 file.
     ASSERT_TRUE(store->database()
                     .exec("DROP TABLE version_downloads; DROP INDEX packages_with_document;"
-                          "DROP INDEX packages_by_modified; PRAGMA user_version = 2")
+                          "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
+                          "PRAGMA user_version = 2")
                     .is_ok());
   }
   {
@@ -431,7 +432,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 4);
+  EXPECT_EQ(kSchemaVersion, 5);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
@@ -442,9 +443,9 @@ TEST(Store, MigratesAVersion2Database) {
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 1u);
 }
 
-// Store::stats() runs when a server starts: on 4.5M packages a full scan of the packages table
-// costs seconds, so its per-package figures must come from indexes (schema v4).
-TEST(Store, StatsReadIndexesNotThePackagesTable) {
+// Store::stats() runs when a server starts and the discover lists on their first view: on 4.5M
+// packages a full scan of the packages table costs seconds, so both read indexes (v4, v5).
+TEST(Store, StatsAndDiscoverReadIndexesNotThePackagesTable) {
   TempDb db;
   auto store = open_rw(db.path());
   auto plan = [&](const std::string& sql) {
@@ -457,6 +458,12 @@ TEST(Store, StatsReadIndexesNotThePackagesTable) {
             std::string::npos);
   EXPECT_NE(plan("SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0").find("packages_by_modified"),
             std::string::npos);
+  // The discover page's most downloaded list: read in index order, no sort step.
+  const std::string popular = plan(
+      "SELECT name FROM packages WHERE unpublished = 0 AND monthly_downloads > 0 "
+      "ORDER BY monthly_downloads DESC, name LIMIT 10");
+  EXPECT_NE(popular.find("packages_by_downloads"), std::string::npos) << popular;
+  EXPECT_EQ(popular.find("TEMP B-TREE"), std::string::npos) << popular;
   EXPECT_TRUE(*store->empty());
   auto tx = store->begin_write();
   Package p = sample_package();
