@@ -127,6 +127,12 @@ inline constexpr std::size_t kMaxDownloadsRangeDays = 366 * 30;
 inline constexpr std::size_t kMaxBulkDownloadNames = 128;
 // Suggestions returned by /api/v1/suggest (a dropdown's worth).
 inline constexpr std::size_t kMaxSuggestions = 8;
+// The search APIs' response cache (http/response_cache.h): entries live at most a minute
+// (relative date qualifiers move with the clock), and the cache holds at most 4,096 answers
+// and 32 MB of bodies (a search answer is 1-30 kB).
+inline constexpr int64_t kResponseCacheTtlMs = 60'000;
+inline constexpr std::size_t kMaxCachedResponses = 4096;
+inline constexpr std::size_t kMaxCachedResponseBytes = 32u << 20;
 // Clients tracked by the rate limiter before idle ones are forgotten (~100 bytes each).
 inline constexpr std::size_t kMaxRateLimitedClients = 100000;
 // Entries in an Atom feed.

@@ -283,6 +283,17 @@ Response npm_search(const Request& request, AppState& state) {
   return json(200, api::npm_search_response(response, state.now()), "public, max-age=30");
 }
 
+// Search answers depend on the target and the index snapshot only (and, through relative
+// dates, on the minute): they are served from the response cache when it has them.
+template <Handler handler>
+Response cached(const Request& request, AppState& state) {
+  auto engine = state.search_engine();
+  if (auto hit = state.response_cache().find(request.target, engine, state.now())) return *std::move(hit);
+  Response r = handler(request, state);
+  if (r.status == 200) state.response_cache().insert(request.target, engine, state.now(), r);
+  return r;
+}
+
 // ---- api.npmjs.org-compatible downloads -----------------------------------------------------
 
 // /downloads/{point|range}/{period}/{names}: one name, or a bulk list of up to 128 unscoped
@@ -549,15 +560,15 @@ Response export_user(const Request& request, AppState& state) {
 // ---- the table -------------------------------------------------------------------------------
 
 constexpr std::array kApiRoutes = {
-    Route{"/api/v1/search", false, "api_search", api_search},
-    Route{"/api/v1/suggest", false, "api_suggest", api_suggest},
+    Route{"/api/v1/search", false, "api_search", cached<api_search>},
+    Route{"/api/v1/suggest", false, "api_suggest", cached<api_suggest>},
     Route{"/api/v1/packages/", true, "api_package", api_packages},
     Route{"/api/v1/users/", true, "api_user", api_user},
     Route{"/api/v1/compare", false, "api_compare", api_compare},
     Route{"/api/v1/stats", false, "api_stats", api_stats},
     Route{"/api/v1/openapi.json", false, "api_openapi", api_openapi},
     Route{"/api/", true, "api_unknown", api_unknown},
-    Route{"/-/v1/search", false, "npm_search", npm_search},
+    Route{"/-/v1/search", false, "npm_search", cached<npm_search>},
     Route{kDownloadsPoint, true, "downloads_point", npm_downloads_point},
     Route{kDownloadsRange, true, "downloads_range", npm_downloads_range},
     Route{kBadgeVersion, true, "badge_version", badge_version},

@@ -23,6 +23,7 @@
 #include "core/time_util.h"
 #include "http/http_metrics.h"
 #include "http/rate_limiter.h"
+#include "http/response_cache.h"
 #include "http/store_pool.h"
 #include "core/search_document.h"
 #include "search/engine.h"
@@ -81,6 +82,8 @@ class AppState {
   Result<std::optional<Package>> find_package(store::Store& store, const std::string& name);
   // Per-route request counts and latency (filled by the server, printed by /metrics).
   HttpMetrics& metrics() { return metrics_; }
+  // Answers of the search APIs on the current engine (api_routes.cc).
+  ResponseCache& response_cache() { return response_cache_; }
   // Per-client throttling; off unless configured before serving starts.
   RateLimiter& rate_limiter() { return *rate_limiter_; }
   // REQUIRES: called before any request is served.
@@ -102,6 +105,7 @@ class AppState {
   UpstreamFetch upstream_;
   std::atomic<std::shared_ptr<const search::SearchEngine>> engine_;
   HttpMetrics metrics_;
+  ResponseCache response_cache_;
   std::unique_ptr<RateLimiter> rate_limiter_ = std::make_unique<RateLimiter>();
   std::atomic<double> last_reload_ms_{0};
   mutable std::mutex stats_mutex_;

@@ -50,6 +50,15 @@ Response metrics(const Request&, AppState& state) {
         static_cast<double>(engine->memory_bytes()));
   gauge("pkgstats_index_reload_seconds", "Time the last index reload took.",
         state.last_reload_ms() / 1000);
+  auto counter = [&](const char* name, const char* help, double value) {
+    out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, value);
+  };
+  counter("pkgstats_response_cache_hits_total", "Search API answers served from the response cache.",
+          static_cast<double>(state.response_cache().hits()));
+  counter("pkgstats_response_cache_misses_total", "Search API answers computed (not in the response cache).",
+          static_cast<double>(state.response_cache().misses()));
+  gauge("pkgstats_response_cache_entries", "Answers held by the response cache.",
+        static_cast<double>(state.response_cache().entries()));
   gauge("pkgstats_store_packages", "Package names in the store.", static_cast<double>(stats.packages));
   gauge("pkgstats_store_versions", "Versions in the store.", static_cast<double>(stats.versions));
   gauge("pkgstats_store_download_days", "Rows in the daily downloads archive.",
