@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# HTTP throughput of the search APIs on loopback, beside the static /healthz of the same
+# server in the same run (wrk, one thread, 64 connections, SECONDS each, on the demo data):
+#   healthz            the baseline: no search, no store
+#   search (repeated)  /api/v1/search?q=react again and again: response cache hits
+#   search (distinct)  the dev queries, each request made unique (&_=N): every one a cache
+#                      miss, so a full search and JSON serialisation
+#   npm (distinct)     /-/v1/search?text=... likewise
+# Usage: bench/http.sh [SECONDS]   (default 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+build=${BUILD_DIR:-build}
+for tool in wrk curl python3; do
+  command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $tool
+done
+[[ -x $build/pkgstats ]] || cmake --build "$build" -j2 --target pkgstats
+tmp=$(mktemp -d)
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+port=$((20000 + RANDOM % 20000))
+"$build/pkgstats" serve --offline --db "$tmp/demo.db" --port "$port" --threads 2 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+server_pid=$!
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.1; done
+
+python3 - "$tmp" <<'PY'
+import sys, urllib.parse
+tmp = sys.argv[1]
+queries = [l.split('\t')[1] for l in open('tests/data/eval/queries-dev.tsv', encoding='utf-8').read().splitlines()[1:] if '\t' in l]
+def write(name, fmt, unique):
+    with open(f'{tmp}/{name}.txt', 'w') as f:
+        for i in range(200000 if unique else 1):
+            q = urllib.parse.quote_plus(queries[i % len(queries)])
+            f.write(fmt.format(q=q) + (f'&_={i}' if unique else '') + '\n')
+write('healthz', '/healthz', False)
+with open(f'{tmp}/repeated.txt', 'w') as f: f.write('/api/v1/search?q=react\n')
+write('distinct', '/api/v1/search?q={q}', True)
+write('npm', '/-/v1/search?text={q}', True)
+PY
+run() {  # label urls-file
+  PKGSTATS_LOAD_URLS=$2 wrk -t1 -c64 -d"${seconds}"s --timeout 10s -s bench/load.lua "http://127.0.0.1:$port" |
+    grep '^LOAD' | sed "s/^LOAD/$1/"
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+base=$(run healthz "$tmp/healthz.txt")
+printf '%-20s %10s %9s %9s %9s %8s\n' endpoint req/s "% static" p50_ms p99_ms errors
+for label in healthz repeated distinct npm; do
+  if [[ $label == healthz ]]; then line=$base; else line=$(run "$label" "$tmp/$label.txt"); fi
+  errors=$(( $(field non2xx3xx "$line") + $(field read_err "$line") + $(field timeouts "$line") ))
+  printf '%-20s %10s %8.0f%% %9s %9s %8s\n' "$label" "$(field rps "$line")" \
+    "$(python3 -c "print(100 * $(field rps "$line") / $(field rps "$base"))")" \
+    "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors"
+done
+echo "(wrk -t1 -c64, ${seconds}s each, server --threads 2; load before: $(cut -d' ' -f1 /proc/loadavg))"
