@@ -24,6 +24,8 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Readers start inside $(...), a subshell: their pids are in files.
+  for f in "$tmp"/pid-*; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -61,7 +63,6 @@ start_reader() {  # db port -> pid; prints seconds until /healthz answers
   local t0
   t0=$(now)
   "$bin" serve --offline --db "$1" --port "$2" --threads 2 >"$tmp/serve-$2.out" 2>"$tmp/serve-$2.err" &
-  pids+=($!)
   echo $! >"$tmp/pid-$2"
   until curl -sf "http://127.0.0.1:$2/healthz" >/dev/null; do sleep 0.02; done
   since "$t0"
