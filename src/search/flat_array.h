@@ -64,8 +64,7 @@ class FlatArray {
   // Bytes this array makes resident: owned capacity, or the viewed extent.
   size_t memory_bytes() const { return is_view_ ? size_ * sizeof(T) : owned_bytes(); }
 
-  // ---- Building (REQUIRES: !is_view()) ----
-  bool is_view() const { return is_view_; }
+  // ---- Building (REQUIRES: not a view) ----
   T& mut(size_t i) { return mutate()[i]; }  // (operator[] only reads, views included)
   void push_back(const T& v) { mutate().push_back(v); sync(); }
   void reserve(size_t n) { mutate().reserve(n); sync(); }
