@@ -224,8 +224,8 @@ TEST(DownloadsPlan, BulksUnscopedNamesSplitsScopedAndLongRanges) {
   EXPECT_EQ(bulk, 3u);  // 128 + 128 + 44
   EXPECT_EQ(long_chunks, 3u);
   EXPECT_EQ(single, 4u);  // @s/a + 3 chunks of "long"
-  EXPECT_EQ(downloads_range_url("https://api.npmjs.org/", {20000, 20001, {"@s/a"}}),
-            "https://api.npmjs.org/downloads/range/2024-10-04:2024-10-05/@s/a");
+  EXPECT_EQ(downloads_range_url("https://downloads.example/", {20000, 20001, {"@s/a"}}),
+            "https://downloads.example/downloads/range/2024-10-04:2024-10-05/@s/a");
 }
 
 class DownloadsTest : public ::testing::Test {

@@ -27,8 +27,8 @@ class FixedClock final : public Clock {
 };
 
 TEST(VersionDownloadsUrl, EncodesTheScopeSlashOnly) {
-  EXPECT_EQ(version_downloads_url("https://api.npmjs.org/", "@slack/client"),
-            "https://api.npmjs.org/versions/@slack%2Fclient/last-week");
+  EXPECT_EQ(version_downloads_url("https://downloads.example/", "@slack/client"),
+            "https://downloads.example/versions/@slack%2Fclient/last-week");
   EXPECT_EQ(version_downloads_url("http://127.0.0.1:9", "fastify"),
             "http://127.0.0.1:9/versions/fastify/last-week");
 }
