@@ -7,12 +7,11 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "core/utf8.h"  // is_valid_utf8
 #include "http/message.h"
 
 namespace pkgstats::http {
 
-// Is `text` well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF)?
-bool is_valid_utf8(std::string_view text);
 
 // Decodes %XX escapes (and '+' as a space when `plus_is_space`, as in query strings).
 // kInvalidInput for a '%' not followed by two hex digits, for a decoded NUL, and for a

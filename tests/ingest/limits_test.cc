@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "ingest/packument_parser.h"
 
 namespace pkgstats::ingest {
@@ -21,18 +22,6 @@ std::string nested(std::size_t depth) {
 // A packument whose first version carries `extra` as its "x" field.
 std::string with_version_field(const std::string& extra) {
   return R"({"name":"deep","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"x":)" + extra + "}}}";
-}
-
-bool valid_utf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n;
-  }
-  return true;
 }
 
 TEST(IngestLimits, JsonDepthAtTheLimitIsAcceptedBeyondItRefused) {
@@ -65,7 +54,7 @@ TEST(IngestLimits, LongDescriptionIsCutOnACharacterBoundary) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_LE(parsed->package.description.size(), limits::kMaxDescriptionBytes);
   EXPECT_GT(parsed->package.description.size(), limits::kMaxDescriptionBytes - 8);
-  EXPECT_TRUE(valid_utf8(parsed->package.description));
+  EXPECT_TRUE(is_valid_utf8(parsed->package.description));
 }
 
 TEST(IngestLimits, KeywordsAreBoundedInCountAndLength) {

@@ -5,22 +5,11 @@
 #include <string>
 
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "search/query_parser.h"
 
 namespace pkgstats::search {
 namespace {
-
-bool valid_utf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n;
-  }
-  return true;
-}
 
 // Fuzzer regression (fuzz/corpus/query_parser_fuzzer/cut-utf8): the cut at kMaxQueryBytes
 // fell inside a two-byte character and left invalid UTF-8 in the words and typed text.
@@ -31,9 +20,9 @@ TEST(QueryLimits, LongQueryIsCutOnACharacterBoundary) {
       while (query.size() <= limits::kMaxQueryBytes + 8) query += filler;
       ParsedQuery q = parse_query(query, 0);
       ASSERT_FALSE(q.warnings.empty());
-      EXPECT_TRUE(valid_utf8(q.typed)) << lead << filler;
-      EXPECT_TRUE(valid_utf8(q.text)) << lead << filler;
-      for (const auto& w : q.words) EXPECT_TRUE(valid_utf8(w)) << lead << filler;
+      EXPECT_TRUE(is_valid_utf8(q.typed)) << lead << filler;
+      EXPECT_TRUE(is_valid_utf8(q.text)) << lead << filler;
+      for (const auto& w : q.words) EXPECT_TRUE(is_valid_utf8(w)) << lead << filler;
       EXPECT_LE(q.typed.size(), limits::kMaxQueryBytes);
       EXPECT_GT(q.typed.size(), limits::kMaxQueryBytes - 4);
     }
