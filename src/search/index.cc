@@ -367,7 +367,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     order.emplace_back(n, i);
   }
   std::sort(order.begin(), order.end());
-  for (auto [unused, i] : order) {
+  for (auto [postings_as_typed, i] : order) {
     const std::string& word = q.words[i];
     ++s.word;
     s.word_touched.clear();
@@ -414,12 +414,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     auto popular_term = [&](TermId t) {
       return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
     };
-    auto common_term = [&](TermId t) {
-      size_t n = 0;
-      for (const Postings* p : {&in_name_, &in_keywords_, &in_description_}) n += p->offsets[t + 1] - p->offsets[t];
-      return n >= kCommonTermPostings;
-    };
-    if (!exact || !(popular_term(*exact) || common_term(*exact)))
+    // (postings_as_typed, counted when ordering the words, is the exact term's list sizes.)
+    if (!exact || !(popular_term(*exact) || postings_as_typed >= kCommonTermPostings))
       find_typos(terms_, word, exact ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
                  kFuzzyTermsPerWord, fuzzy, popular_term);
     std::string stemmed = stem(word);
