@@ -1,99 +1,197 @@
 #include "api/search_json.h"
 
+// SSE2 is in every x86-64 CPU: RapidJSON then scans strings 16 bytes at a time.
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cmath>
+
 #include "api/package_json.h"
-#include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace pkgstats::api {
 namespace {
 
-nlohmann::json time_or_null(TimestampMs ms) {
-  return ms ? nlohmann::json(format_iso8601(ms)) : nlohmann::json(nullptr);
-}
+// A Writer with the calls these bodies make, taking the types they hold.
+class JsonWriter {
+ public:
+  explicit JsonWriter(size_t expected_bytes)
+      : buffer_(nullptr, expected_bytes), writer_(buffer_) {}
+  std::string_view text() const { return {buffer_.GetString(), buffer_.GetSize()}; }
 
-nlohmann::json monthly_or_null(int64_t monthly) {
-  return monthly >= 0 ? nlohmann::json(monthly) : nlohmann::json(nullptr);
-}
+  JsonWriter& key(std::string_view k) {
+    writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+  }
+  void string(std::string_view s) {
+    writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  }
+  void strings(const std::vector<std::string>& list) {
+    writer_.StartArray();
+    for (const auto& s : list) string(s);
+    writer_.EndArray();
+  }
+  void integer(int64_t n) { writer_.Int64(n); }
+  void boolean(bool b) { writer_.Bool(b); }
+  void null() { writer_.Null(); }
+  void number(double d) {  // JSON has no NaN or infinity
+    if (std::isfinite(d))
+      writer_.Double(d);
+    else
+      writer_.Null();
+  }
+  void time_or_null(TimestampMs ms) { ms ? string(format_iso8601(ms)) : null(); }
+  void count_or_null(int64_t n) { n >= 0 ? integer(n) : null(); }
+  void start_object() { writer_.StartObject(); }
+  void end_object() { writer_.EndObject(); }
+  void start_array() { writer_.StartArray(); }
+  void end_array() { writer_.EndArray(); }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+};
 
 // "unscoped", or the scope without its '@'.
-std::string scope_of(const std::string& name) {
+std::string_view scope_of(std::string_view name) {
   if (name.size() < 2 || name[0] != '@') return "unscoped";
   auto slash = name.find('/');
-  return slash == std::string::npos ? "unscoped" : name.substr(1, slash - 1);
+  return slash == std::string_view::npos ? "unscoped" : name.substr(1, slash - 1);
+}
+
+// Writes a body with `write(JsonWriter&)`; repairs invalid UTF-8 the store's text carried.
+template <typename Write>
+std::string body_of(size_t expected_bytes, Write write) {
+  JsonWriter w(expected_bytes);
+  write(w);
+  std::string_view text = w.text();
+  return is_valid_utf8(text) ? std::string(text) : with_invalid_utf8_replaced(text);
 }
 
 }  // namespace
 
-nlohmann::json search_response_to_json(const search::SearchResponse& r) {
-  nlohmann::json hits = nlohmann::json::array();
-  for (const auto& h : r.hits) {
-    const auto& d = *h.doc;
-    nlohmann::json j = {{"name", d.name},
-                        {"version", d.version},
-                        {"description", d.description},
-                        {"keywords", d.keywords},
-                        {"license", d.license},
-                        {"author", d.author},
-                        {"maintainers", d.maintainers},
-                        {"downloads", {{"monthly", monthly_or_null(d.monthly_downloads)}}},
-                        {"published", time_or_null(d.published)},
-                        {"modified", time_or_null(d.modified)},
-                        {"deprecated", d.deprecated},
-                        {"types", d.has_types},
-                        {"module", module_kind_name(d.module)},
-                        {"dependents", d.dependents},
-                        {"exact", h.exact},
-                        {"score", h.score}};
-    if (!h.explain.empty()) j["explain"] = h.explain;
-    hits.push_back(std::move(j));
-  }
-  nlohmann::json out = {
-      {"total", r.total}, {"took_us", r.took_us}, {"hits", hits}, {"warnings", r.warnings}};
-  if (!r.pkg.empty()) out["pkg"] = r.pkg;
-  if (!r.corrected.empty()) out["did_you_mean"] = r.corrected;
-  return out;
+std::string search_response_json(const search::SearchResponse& r, const SearchEcho& echo) {
+  return body_of(1024 + 600 * r.hits.size(), [&](JsonWriter& w) {
+    w.start_object();
+    w.key("query").string(echo.query);
+    w.key("from").integer(static_cast<int64_t>(echo.from));
+    w.key("size").integer(static_cast<int64_t>(echo.size));
+    w.key("total").integer(static_cast<int64_t>(r.total));
+    w.key("took_us").number(r.took_us);
+    w.key("hits").start_array();
+    for (const auto& h : r.hits) {
+      const auto& d = *h.doc;
+      w.start_object();
+      w.key("name").string(d.name);
+      w.key("version").string(d.version);
+      w.key("description").string(d.description);
+      w.key("keywords").strings(d.keywords);
+      w.key("license").string(d.license);
+      w.key("author").string(d.author);
+      w.key("maintainers").strings(d.maintainers);
+      w.key("downloads").start_object();
+      w.key("monthly").count_or_null(d.monthly_downloads);
+      w.end_object();
+      w.key("published").time_or_null(d.published);
+      w.key("modified").time_or_null(d.modified);
+      w.key("deprecated").boolean(d.deprecated);
+      w.key("types").boolean(d.has_types);
+      w.key("module").string(module_kind_name(d.module));
+      w.key("dependents").integer(d.dependents);
+      w.key("exact").boolean(h.exact);
+      w.key("score").number(h.score);
+      if (!h.explain.empty()) w.key("explain").strings(h.explain);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("warnings").strings(r.warnings);
+    if (!r.pkg.empty()) w.key("pkg").string(r.pkg);
+    if (!r.corrected.empty()) w.key("did_you_mean").string(r.corrected);
+    w.end_object();
+  });
 }
 
-nlohmann::json npm_search_response(const search::SearchResponse& r, TimestampMs now) {
-  nlohmann::json objects = nlohmann::json::array();
-  for (const auto& h : r.hits) {
-    const auto& d = *h.doc;
-    nlohmann::json maintainers = nlohmann::json::array();
-    for (const auto& m : d.maintainers) maintainers.push_back({{"username", m}});
-    nlohmann::json publisher = {{"username", d.maintainers.empty() ? "" : d.maintainers.front()}};
-    nlohmann::json package = {{"name", d.name},
-                              {"scope", scope_of(d.name)},
-                              {"version", d.version},
-                              {"description", d.description},
-                              {"keywords", d.keywords},
-                              {"date", time_or_null(d.published)},
-                              {"links", {{"npm", npm_url(d.name)}}},
-                              {"publisher", publisher},
-                              {"maintainers", maintainers},
-                              {"license", d.license},
-                              {"sanitized_name", d.name}};
-    if (!d.author.empty()) package["author"] = {{"name", d.author}};
-    nlohmann::json flags = nlohmann::json::object();
-    if (d.deprecated) flags["deprecated"] = true;
-    objects.push_back({{"package", std::move(package)},
-                       {"score", {{"final", 1}, {"detail", {{"quality", 1}, {"popularity", 1},
-                                                             {"maintenance", 1}}}}},
-                       {"searchScore", h.score},
-                       {"flags", std::move(flags)},
-                       {"downloads", {{"monthly", monthly_or_null(d.monthly_downloads)}}},
-                       {"dependents", d.dependents},
-                       {"updated", time_or_null(d.modified ? d.modified : d.published)}});
-  }
-  return {{"objects", std::move(objects)}, {"total", r.total}, {"time", format_iso8601(now)}};
+std::string npm_search_response_json(const search::SearchResponse& r, TimestampMs now) {
+  return body_of(1024 + 900 * r.hits.size(), [&](JsonWriter& w) {
+    w.start_object();
+    w.key("objects").start_array();
+    for (const auto& h : r.hits) {
+      const auto& d = *h.doc;
+      w.start_object();
+      w.key("package").start_object();
+      w.key("name").string(d.name);
+      w.key("scope").string(scope_of(d.name));
+      w.key("version").string(d.version);
+      w.key("description").string(d.description);
+      w.key("keywords").strings(d.keywords);
+      w.key("date").time_or_null(d.published);
+      w.key("links").start_object();
+      w.key("npm").string(npm_url(d.name));
+      w.end_object();
+      if (!d.author.empty()) {
+        w.key("author").start_object();
+        w.key("name").string(d.author);
+        w.end_object();
+      }
+      w.key("publisher").start_object();
+      w.key("username").string(d.maintainers.empty() ? std::string_view() : d.maintainers.front());
+      w.end_object();
+      w.key("maintainers").start_array();
+      for (const auto& m : d.maintainers) {
+        w.start_object();
+        w.key("username").string(m);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("license").string(d.license);
+      w.key("sanitized_name").string(d.name);
+      w.end_object();
+      // npm's own weights are not computed here: every package gets 1.
+      w.key("score").start_object();
+      w.key("final").integer(1);
+      w.key("detail").start_object();
+      w.key("quality").integer(1);
+      w.key("popularity").integer(1);
+      w.key("maintenance").integer(1);
+      w.end_object();
+      w.end_object();
+      w.key("searchScore").number(h.score);
+      w.key("flags").start_object();
+      if (d.deprecated) w.key("deprecated").boolean(true);
+      w.end_object();
+      w.key("downloads").start_object();
+      w.key("monthly").count_or_null(d.monthly_downloads);
+      w.end_object();
+      w.key("dependents").integer(d.dependents);
+      w.key("updated").time_or_null(d.modified ? d.modified : d.published);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("total").integer(static_cast<int64_t>(r.total));
+    w.key("time").string(format_iso8601(now));
+    w.end_object();
+  });
 }
 
-nlohmann::json suggestions_to_json(const std::string& query, const search::SearchResponse& r) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& h : r.hits)
-    list.push_back({{"name", h.doc->name},
-                    {"version", h.doc->version},
-                    {"description", h.doc->description},
-                    {"downloads", monthly_or_null(h.doc->monthly_downloads)}});
-  return {{"query", query}, {"suggestions", std::move(list)}};
+std::string suggestions_json(const std::string& query, const search::SearchResponse& r) {
+  return body_of(256 + 200 * r.hits.size(), [&](JsonWriter& w) {
+    w.start_object();
+    w.key("query").string(query);
+    w.key("suggestions").start_array();
+    for (const auto& h : r.hits) {
+      w.start_object();
+      w.key("name").string(h.doc->name);
+      w.key("version").string(h.doc->version);
+      w.key("description").string(h.doc->description);
+      w.key("downloads").count_or_null(h.doc->monthly_downloads);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  });
 }
 
 }  // namespace pkgstats::api

@@ -42,7 +42,9 @@ void register_search_command(CLI::App& app) {
     req.explain = opts->explain;
     auto r = index->search(req);
     if (opts->json) {
-      std::printf("%s\n", api::search_response_to_json(r).dump(2).c_str());
+      // The API's body, indented for people.
+      auto body = api::search_response_json(r, {req.text, req.from, req.size});
+      std::printf("%s\n", nlohmann::json::parse(body).dump(2).c_str());
       return;
     }
     for (const auto& w : r.warnings) std::fprintf(stderr, "note: %s\n", w.c_str());

@@ -1,6 +1,8 @@
 #include "core/utf8.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace pkgstats {
 namespace {
@@ -36,11 +38,36 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // the common case: ASCII, 8 bytes a step
+      uint64_t word;
+      if (i + 8 <= text.size() &&
+          (std::memcpy(&word, text.data() + i, 8), (word & 0x8080808080808080ull) == 0))
+        i += 8;
+      else
+        ++i;
+      continue;
+    }
     std::size_t length = valid_sequence_length(text, i);
     if (length == 0) return false;
     i += length;
   }
   return true;
+}
+
+std::string with_invalid_utf8_replaced(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = valid_sequence_length(text, i);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(text, i, length);
+      i += length;
+    }
+  }
+  return out;
 }
 
 }  // namespace pkgstats

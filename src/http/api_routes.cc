@@ -117,21 +117,18 @@ Response api_search(const Request& request, AppState& state) {
   std::shared_ptr<const search::SearchEngine> engine;
   auto response = run_search(state, engine, std::move(text), *from, *size,
                              request.param("explain") == "1");
-  nlohmann::json body = api::search_response_to_json(response);
-  body["query"] = q;
-  body["from"] = *from;
-  body["size"] = *size;
-  return json(200, body, "public, max-age=30");
+  return json_body(200, api::search_response_json(response, {q, *from, *size}),
+                   "public, max-age=30");
 }
 
 Response api_suggest(const Request& request, AppState& state) {
   const std::string& q = request.param("q");
   auto size = size_param(request, "size", limits::kMaxSuggestions, 1, limits::kMaxSuggestions);
   if (!size) return bad_param("size", 1, limits::kMaxSuggestions);
-  if (q.empty()) return json(200, api::suggestions_to_json(q, {}), "public, max-age=300");
+  if (q.empty()) return json_body(200, api::suggestions_json(q, {}), "public, max-age=300");
   std::shared_ptr<const search::SearchEngine> engine;
   auto response = run_search(state, engine, q, 0, *size, false);
-  return json(200, api::suggestions_to_json(q, response), "public, max-age=300");
+  return json_body(200, api::suggestions_json(q, response), "public, max-age=300");
 }
 
 // Reads the store's daily rows for `name` over `range`; nullopt when no such package.
@@ -280,7 +277,8 @@ Response npm_search(const Request& request, AppState& state) {
   if (!from) return npm_error("from must be from 0 to 10000");
   std::shared_ptr<const search::SearchEngine> engine;
   auto response = run_search(state, engine, text, *from, *size, false);
-  return json(200, api::npm_search_response(response, state.now()), "public, max-age=30");
+  return json_body(200, api::npm_search_response_json(response, state.now()),
+                   "public, max-age=30");
 }
 
 // Search answers depend on the target and the index snapshot only (and, through relative

@@ -21,10 +21,15 @@ Response html(int status, std::string body, std::string cache_control) {
 }
 
 Response json(int status, const nlohmann::json& value, std::string cache_control) {
+  return json_body(status, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                   std::move(cache_control));
+}
+
+Response json_body(int status, std::string body, std::string cache_control) {
   Response r;
   r.status = status;
   r.content_type = "application/json; charset=utf-8";
-  r.body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = std::move(body);
   r.cache_control = std::move(cache_control);
   return r;
 }

@@ -18,6 +18,8 @@ namespace pkgstats::http {
 Response html(int status, std::string body, std::string cache_control = "public, max-age=60");
 // JSON with `cache_control` (live data defaults to no-store).
 Response json(int status, const nlohmann::json& value, std::string cache_control = "no-store");
+// The same for a body already serialised (valid UTF-8 JSON).
+Response json_body(int status, std::string body, std::string cache_control = "no-store");
 Response text(std::string content_type, std::string body, std::string cache_control);
 
 // What every page needs from the app: the clock, canonical base URL and data freshness.

@@ -1,5 +1,6 @@
 #include "http/response_policy.h"
 
+#include <xxhash.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -14,15 +15,6 @@ const char* const kContentSecurityPolicy =
     "img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 namespace {
-
-uint64_t fnv1a64(std::string_view data) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -75,7 +67,7 @@ void add_security_headers(Response& response) {
 std::string etag_for(std::string_view body) {
   char buffer[24];
   std::snprintf(buffer, sizeof buffer, "\"%016llx\"",
-                static_cast<unsigned long long>(fnv1a64(body)));
+                static_cast<unsigned long long>(XXH3_64bits(body.data(), body.size())));
   return buffer;
 }
 

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -60,29 +62,78 @@ std::string header_value(const std::string& head, const std::string& name) {
   return head.substr(p + name.size() + 2, e - p - name.size() - 2);
 }
 
-TEST(Server, ServesTheDemoOverLoopback) {
-  char tmpl[] = "/tmp/pkgstats-serve-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    close(out[0]);
-    freopen("/dev/null", "w", stderr);
-    std::string db = dir + "/s.db";
-    // --offline: tests never contact the public registry (a 404 below would ask it).
-    execl(PKGSTATS_BINARY, PKGSTATS_BINARY, "serve", "--db", db.c_str(), "--port", "0", "--offline", nullptr);
-    _exit(127);
+// `pkgstats serve` in a fresh directory on a free port: on the bundled demo data, or on the
+// store `prepare(dir, db)` made.
+class ServerProcess {
+ public:
+  explicit ServerProcess(
+      const std::function<void(const std::string&, const std::string&)>& prepare = {}) {
+    char tmpl[] = "/tmp/pkgstats-serve-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    db_ = dir_ + "/s.db";
+    if (prepare) prepare(dir_, db_);
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      freopen("/dev/null", "w", stderr);
+      // --offline: tests never contact the public registry (a 404 below would ask it).
+      execl(PKGSTATS_BINARY, PKGSTATS_BINARY, "serve", "--db", db_.c_str(), "--port", "0",
+            "--offline", nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    // "pkgstats serving http://127.0.0.1:PORT/" once the demo data is loaded and indexed.
+    out_ = fdopen(out[0], "r");
+    char line[256] = {0};
+    if (!fgets(line, sizeof line, out_)) return;
+    std::string text = line;
+    port_ = static_cast<uint16_t>(std::atoi(text.substr(text.rfind(':') + 1).c_str()));
   }
-  close(out[1]);
-  // "pkgstats serving http://127.0.0.1:PORT/" once the demo data is loaded and indexed.
-  FILE* f = fdopen(out[0], "r");
-  char line[256] = {0};
-  ASSERT_NE(fgets(line, sizeof line, f), nullptr);
-  std::string text = line;
-  uint16_t port = static_cast<uint16_t>(std::atoi(text.substr(text.rfind(':') + 1).c_str()));
-  ASSERT_GT(port, 0) << text;
+  ~ServerProcess() {
+    if (pid_ > 0) stop();
+    if (out_) fclose(out_);
+    std::filesystem::remove_all(dir_);
+  }
+  uint16_t port() const { return port_; }  // 0 when it did not start
+  const std::string& dir() const { return dir_; }
+  const std::string& db() const { return db_; }
+
+  // SIGTERM, then waits: the exit status (-1 unless it exited normally).
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  std::string dir_, db_;
+  pid_t pid_ = 0;
+  FILE* out_ = nullptr;
+  uint16_t port_ = 0;
+};
+
+// Runs `command` through the shell: its stdout and stderr.
+std::string run_command(const std::string& command) {
+  std::string out;
+  if (FILE* p = popen((command + " 2>&1").c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
+TEST(Server, ServesTheDemoOverLoopback) {
+  ServerProcess server;
+  uint16_t port = server.port();
+  ASSERT_GT(port, 0);
+  const std::string& dir = server.dir();
 
   auto home = get(port, "/");
   EXPECT_EQ(home.status, 200);
@@ -114,21 +165,11 @@ TEST(Server, ServesTheDemoOverLoopback) {
     npm += "/npm-cache npm search --no-update-notifier --registry http://127.0.0.1:";
     npm += std::to_string(port);
     npm += "/ ";
-    auto run = [](const std::string& command) {
-      std::string out;
-      if (FILE* p = popen((command + " 2>&1").c_str(), "r")) {
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        pclose(p);
-      }
-      return out;
-    };
-    auto results = nlohmann::json::parse(run(npm + "--json express"), nullptr, false);
+    auto results = nlohmann::json::parse(run_command(npm + "--json express"), nullptr, false);
     ASSERT_TRUE(results.is_array() && !results.empty()) << results.dump();
     EXPECT_EQ(results[0]["name"], "express");
     EXPECT_EQ(results[0]["version"], "5.3.0");
-    std::string table = run(npm + "express");
+    std::string table = run_command(npm + "express");
     EXPECT_TRUE(table.starts_with("express\n")) << table.substr(0, 300);
     EXPECT_NE(table.find("Fast, unopinionated, minimalist web framework"), std::string::npos);
   } else {
@@ -137,13 +178,69 @@ TEST(Server, ServesTheDemoOverLoopback) {
 
   // Graceful shutdown on SIGTERM.
   auto start = std::chrono::steady_clock::now();
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(server.stop(), 0);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-  fclose(f);
-  std::filesystem::remove_all(dir);
+}
+
+// The CLI's --json twins print what the API answers, on the same store: parsed and compared
+// whole, only the measured search time left out. (The demo's mirror dropped maintainers, so
+// the store is made from packuments written here.)
+TEST(Server, CliJsonIsTheApiJson) {
+  ServerProcess server([](const std::string& dir, const std::string& db) {
+    std::string file = dir + "/packuments.json";
+    std::ofstream out(file);
+    for (const char* name : {"twin-alpha", "twin-beta", "twin-gamma"})
+      out << nlohmann::json{
+                 {"name", name},
+                 {"description", std::string("The ") + name + " package for twins"},
+                 {"dist-tags", {{"latest", "1.2.0"}}},
+                 {"maintainers", {{{"name", "tester"}, {"email", "t@example.com"}}}},
+                 {"keywords", {"twin", "test"}},
+                 {"license", "MIT"},
+                 {"time", {{"created", "2024-01-02T03:04:05.000Z"},
+                           {"1.0.0", "2024-01-02T03:04:05.000Z"},
+                           {"1.2.0", "2025-06-07T08:09:10.000Z"}}},
+                 {"versions",
+                  {{"1.0.0", {{"name", name}, {"version", "1.0.0"}}},
+                   {"1.2.0", {{"name", name}, {"version", "1.2.0"}, {"types", "index.d.ts"},
+                              {"dependencies", {{"twin-alpha", "^1.0.0"}}}}}}}}
+          << "\n";
+    out.close();
+    ASSERT_EQ(run_command(std::string(PKGSTATS_BINARY) + " import -q --db " + db + " " + file +
+                          " >/dev/null && echo imported"),
+              "imported\n");
+  });
+  ASSERT_GT(server.port(), 0);
+  auto api = [&](const std::string& target) {
+    auto reply = get(server.port(), target);
+    EXPECT_EQ(reply.status, 200) << target << "\n" << reply.body;
+    return nlohmann::json::parse(reply.body, nullptr, false);
+  };
+  auto cli = [&](const std::string& args) {
+    std::string out = run_command(std::string(PKGSTATS_BINARY) + " " + args + " --json --db " +
+                                  server.db() + " 2>/dev/null");
+    return nlohmann::json::parse(out, nullptr, false);
+  };
+
+  auto api_search = api("/api/v1/search?q=twin+beta&size=2");
+  auto cli_search = cli("search --limit 2 twin beta");
+  ASSERT_TRUE(api_search.is_object() && cli_search.is_object()) << cli_search;
+  ASSERT_EQ(api_search["hits"].size(), 2u) << api_search;
+  EXPECT_EQ(api_search["hits"][0]["name"], "twin-beta");
+  EXPECT_EQ(api_search["hits"][0]["maintainers"], nlohmann::json::array({"tester"}));
+  api_search.erase("took_us");
+  cli_search.erase("took_us");
+  EXPECT_EQ(api_search, cli_search);
+
+  auto info = api("/api/v1/packages/twin-beta");
+  EXPECT_EQ(info["version"], "1.2.0");
+  EXPECT_EQ(info, cli("info twin-beta"));
+  auto user = api("/api/v1/users/tester");
+  EXPECT_EQ(user["packages"].size(), 3u) << user;
+  EXPECT_EQ(user, cli("user tester"));
+  auto compare = api("/api/v1/compare?packages=twin-alpha,twin-gamma");
+  EXPECT_EQ(compare["packages"].size(), 2u) << compare;
+  EXPECT_EQ(compare, cli("compare twin-alpha twin-gamma"));
 }
 
 }  // namespace

@@ -53,14 +53,5 @@ TEST(Url, RequiresAnAbsolutePath) {
   EXPECT_TRUE(parse_target("/", r).is_ok());
 }
 
-TEST(Url, Utf8Validation) {
-  EXPECT_TRUE(is_valid_utf8(""));
-  EXPECT_TRUE(is_valid_utf8("plain ascii"));
-  EXPECT_TRUE(is_valid_utf8("é 中 𝄞"));
-  EXPECT_FALSE(is_valid_utf8("\xC3"));
-  EXPECT_FALSE(is_valid_utf8("\xE0\x80\x80"));  // overlong
-  EXPECT_FALSE(is_valid_utf8("\xF5\x80\x80\x80"));
-}
-
 }  // namespace
 }  // namespace pkgstats::http

@@ -1,0 +1,107 @@
+// The search bodies are written by a streaming writer, not through a JSON tree: these check
+// that what comes out parses, escapes what must be escaped and carries every field.
+#include "api/search_json.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <memory>
+
+namespace pkgstats::api {
+namespace {
+
+search::SearchResponse response_with(SearchDocument doc, double score = 12.5) {
+  search::SearchResponse r;
+  search::SearchHit hit;
+  hit.doc = std::make_shared<const SearchDocument>(std::move(doc));
+  hit.score = score;
+  hit.exact = true;
+  hit.explain = {"exact name"};
+  r.hits.push_back(std::move(hit));
+  r.total = 1;
+  r.took_us = 42.25;
+  r.warnings = {"unknown qualifier colour:"};
+  r.corrected = "react";
+  return r;
+}
+
+SearchDocument hostile_document() {
+  SearchDocument d;
+  d.name = "@scope/pkg";
+  d.version = "1.0.0";
+  d.description = "quote \" backslash \\ newline \n tab \t nul " + std::string(1, '\0') +
+                  " </script> bad \xFF byte";
+  d.keywords = {"a\"b", "é"};
+  d.maintainers = {"tester"};
+  d.author = "Jane";
+  d.monthly_downloads = 1234;
+  d.published = 1700000000000;
+  d.deprecated = true;
+  d.has_types = true;
+  return d;
+}
+
+TEST(SearchJson, OwnShapeParsesWithEveryField) {
+  std::string body = search_response_json(response_with(hostile_document()), {"q \"x\"", 20, 10});
+  auto j = nlohmann::json::parse(body);  // throws on invalid JSON or UTF-8
+  EXPECT_EQ(j["query"], "q \"x\"");
+  EXPECT_EQ(j["from"], 20);
+  EXPECT_EQ(j["size"], 10);
+  EXPECT_EQ(j["total"], 1);
+  EXPECT_DOUBLE_EQ(j["took_us"].get<double>(), 42.25);
+  EXPECT_EQ(j["did_you_mean"], "react");
+  EXPECT_FALSE(j.contains("pkg"));
+  EXPECT_EQ(j["warnings"], nlohmann::json::array({"unknown qualifier colour:"}));
+  const auto& hit = j["hits"][0];
+  EXPECT_EQ(hit["name"], "@scope/pkg");
+  // Control characters escaped, the NUL kept, the invalid byte replaced by U+FFFD.
+  EXPECT_EQ(hit["description"], std::string("quote \" backslash \\ newline \n tab \t nul ") +
+                                    std::string(1, '\0') + " </script> bad \xEF\xBF\xBD byte");
+  EXPECT_EQ(hit["keywords"], nlohmann::json::array({"a\"b", "é"}));
+  EXPECT_EQ(hit["downloads"]["monthly"], 1234);
+  EXPECT_EQ(hit["published"], "2023-11-14T22:13:20.000Z");
+  EXPECT_TRUE(hit["modified"].is_null());
+  EXPECT_EQ(hit["deprecated"], true);
+  EXPECT_EQ(hit["types"], true);
+  EXPECT_EQ(hit["exact"], true);
+  EXPECT_DOUBLE_EQ(hit["score"].get<double>(), 12.5);
+  EXPECT_EQ(hit["explain"], nlohmann::json::array({"exact name"}));
+  // Numbers people read stay in plain notation.
+  EXPECT_NE(body.find("\"took_us\":42.25"), std::string::npos) << body;
+}
+
+TEST(SearchJson, NonFiniteScoresBecomeNull) {
+  auto body = search_response_json(response_with(hostile_document(), std::nan("")), {"q", 0, 20});
+  EXPECT_TRUE(nlohmann::json::parse(body)["hits"][0]["score"].is_null());
+}
+
+TEST(SearchJson, NpmShape) {
+  auto doc = hostile_document();
+  doc.monthly_downloads = -1;
+  auto j = nlohmann::json::parse(npm_search_response_json(response_with(doc), 1700000000000));
+  const auto& object = j["objects"][0];
+  EXPECT_EQ(object["package"]["name"], "@scope/pkg");
+  EXPECT_EQ(object["package"]["scope"], "scope");
+  EXPECT_EQ(object["package"]["publisher"]["username"], "tester");
+  EXPECT_EQ(object["package"]["maintainers"][0]["username"], "tester");
+  EXPECT_EQ(object["package"]["author"]["name"], "Jane");
+  EXPECT_EQ(object["package"]["links"]["npm"], "https://www.npmjs.com/package/@scope/pkg");
+  EXPECT_EQ(object["flags"]["deprecated"], true);
+  EXPECT_TRUE(object["downloads"]["monthly"].is_null());
+  EXPECT_EQ(object["score"]["detail"]["popularity"], 1);
+  EXPECT_EQ(j["total"], 1);
+  EXPECT_EQ(j["time"], "2023-11-14T22:13:20.000Z");
+}
+
+TEST(SearchJson, Suggestions) {
+  auto j = nlohmann::json::parse(suggestions_json("sco", response_with(hostile_document())));
+  EXPECT_EQ(j["query"], "sco");
+  ASSERT_EQ(j["suggestions"].size(), 1u);
+  EXPECT_EQ(j["suggestions"][0]["name"], "@scope/pkg");
+  EXPECT_EQ(j["suggestions"][0]["downloads"], 1234);
+  EXPECT_EQ(nlohmann::json::parse(suggestions_json("", {}))["suggestions"].size(), 0u);
+}
+
+}  // namespace
+}  // namespace pkgstats::api
