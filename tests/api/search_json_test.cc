@@ -30,8 +30,9 @@ SearchDocument hostile_document() {
   SearchDocument d;
   d.name = "@scope/pkg";
   d.version = "1.0.0";
-  d.description = "quote \" backslash \\ newline \n tab \t nul " + std::string(1, '\0') +
-                  " </script> bad \xFF byte";
+  d.description = std::string("quote \" backslash \\ newline \n tab \t nul ");
+  d.description += '\0';
+  d.description += " </script> bad \xFF byte";
   d.keywords = {"a\"b", "é"};
   d.maintainers = {"tester"};
   d.author = "Jane";
