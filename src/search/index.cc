@@ -326,12 +326,27 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
   std::vector<TermMatch> matches;
-  // Typo variants are looked up when the letters name no package, or only an obscure one
-  // (typosquats such as "expresss" must not hide "express"); a typosquat is one edit away, so
-  // an existing name is only varied by one edit (a much cheaper walk than two).
   auto exact = compact_.find(key);
   if (exact) matches.push_back({*exact, 0});
-  if (!exact || !is_popular(compact_docs_, *exact))
+  // Search as you type: names that start with the query's letters, most popular first.
+  std::vector<TermId> completions;
+  if (key.size() >= 3) {
+    auto [first, last] = compact_.prefix_range(key);
+    compact_.best_in_range(first, last, kNameCandidates, completions);
+  }
+  // Typo variants are looked up when the letters name no package, or only an obscure one
+  // (typosquats such as "expresss" must not hide "express"); a typosquat is one edit away, so
+  // an existing name is only varied by one edit (a much cheaper walk than two). Not varied:
+  // - letters that begin a popular name: the rest is still being typed ("xml-name-val");
+  // - words typed apart that are all known words: they describe a topic ("http client"),
+  //   not a misspelt name. A name typed with separators ("strng-length") or with an unknown
+  //   word ("react domm") is varied.
+  // A walk over a long key costs more than all the rest of a query.
+  const bool completes_popular = !completions.empty() && is_popular(compact_docs_, completions[0]);
+  const bool describes = q.typed.find(' ') != std::string::npos &&
+                         std::all_of(q.words.begin(), q.words.end(),
+                                     [&](const std::string& w) { return terms_.find(w).has_value(); });
+  if (!completes_popular && !describes && !(exact && is_popular(compact_docs_, *exact)))
     find_typos(compact_, key, exact ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
                kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
@@ -341,17 +356,11 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
       if (t > s.slots[d].tier) s.slots[d].tier = t;
       s.slots[d].name_typos = std::min<uint8_t>(s.slots[d].name_typos, m.distance);
     });
-  // Search as you type: names that start with the query's letters, most popular first.
-  if (key.size() >= 3) {
-    std::vector<TermId> completions;
-    auto [first, last] = compact_.prefix_range(key);
-    compact_.best_in_range(first, last, kNameCandidates, completions);
-    for (TermId t : completions)
-      for_each_doc(compact_docs_, t, [&](uint32_t d) {
-        s.touch(d);
-        s.slots[d].name_prefix = 1;
-      });
-  }
+  for (TermId t : completions)
+    for_each_doc(compact_docs_, t, [&](uint32_t d) {
+      s.touch(d);
+      s.slots[d].name_prefix = 1;
+    });
 }
 
 void Index::match_words(const ParsedQuery& q, Scratch& s) const {
@@ -415,7 +424,10 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
       return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
     };
     // (postings_as_typed, counted when ordering the words, is the exact term's list sizes.)
-    if (!exact || !(popular_term(*exact) || postings_as_typed >= kCommonTermPostings))
+    // A word that spells a package's name ("reactdom") is that name, found by match_names,
+    // not a misspelt word.
+    if ((!exact || !(popular_term(*exact) || postings_as_typed >= kCommonTermPostings)) &&
+        !compact_.find(word))
       find_typos(terms_, word, exact ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
                  kFuzzyTermsPerWord, fuzzy, popular_term);
     std::string stemmed = stem(word);
