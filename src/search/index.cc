@@ -337,7 +337,8 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   // Typo variants are looked up when the letters name no package, or only an obscure one
   // (typosquats such as "expresss" must not hide "express"); a typosquat is one edit away, so
   // an existing name is only varied by one edit (a much cheaper walk than two). Not varied:
-  // - letters that begin a popular name: the rest is still being typed ("xml-name-val");
+  // - letters that name no package but begin a popular name: the rest is still being typed
+  //   ("xml-name-val"; "expresss" names a typosquat and is varied);
   // - words typed apart that are all known words: they describe a topic ("http client"),
   //   not a misspelt name. A name typed with separators ("strng-length") or with an unknown
   //   word ("react domm") is varied.
@@ -346,7 +347,7 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   const bool describes = q.typed.find(' ') != std::string::npos &&
                          std::all_of(q.words.begin(), q.words.end(),
                                      [&](const std::string& w) { return terms_.find(w).has_value(); });
-  if (!completes_popular && !describes && !(exact && is_popular(compact_docs_, *exact)))
+  if (!(completes_popular && !exact) && !describes && !(exact && is_popular(compact_docs_, *exact)))
     find_typos(compact_, key, exact ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
                kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
@@ -424,11 +425,12 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
       return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
     };
     // (postings_as_typed, counted when ordering the words, is the exact term's list sizes.)
-    // A word that spells a package's name ("reactdom") is that name, found by match_names,
-    // not a misspelt word.
+    // A word that spells a popular package's name ("reactdom") is that name, found by
+    // match_names; one that spells an obscure one ("loadsh") may be a typosquat, one edit away.
+    auto spelt = compact_.find(word);
     if ((!exact || !(popular_term(*exact) || postings_as_typed >= kCommonTermPostings)) &&
-        !compact_.find(word))
-      find_typos(terms_, word, exact ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
+        !(spelt && is_popular(compact_docs_, *spelt)))
+      find_typos(terms_, word, exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
                  kFuzzyTermsPerWord, fuzzy, popular_term);
     std::string stemmed = stem(word);
     if (stemmed != word)
