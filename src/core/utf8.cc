@@ -54,6 +54,14 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  for (int back = 0; end > 0 && back < 4 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80; ++back)
+    --end;
+  return text.substr(0, end);
+}
+
 std::string with_invalid_utf8_replaced(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -10,6 +10,7 @@
 
 #include "core/limits.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace pkgstats::ingest {
 namespace {
@@ -69,12 +70,7 @@ std::string string_field(const element& e, std::string_view key) {
 std::string clean_line(std::string s, size_t max_bytes) {
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  if (s.size() > max_bytes) {
-    s.resize(max_bytes);
-    // Do not leave half a UTF-8 sequence at the end.
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-    if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
-  }
+  s.resize(utf8_prefix(s, max_bytes).size());  // never half a character
   size_t b = s.find_first_not_of(' ');
   if (b == std::string::npos) return {};
   size_t e = s.find_last_not_of(' ');

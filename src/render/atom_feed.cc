@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "render/html_escape.h"
 
 namespace pkgstats::render {
@@ -11,27 +12,10 @@ namespace {
 // XML 1.0 allows neither most control characters nor malformed UTF-8, even escaped: drop
 // the former, replace each byte of the latter with U+FFFD.
 std::string xml_text(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  size_t i = 0;
-  while (i < in.size()) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool valid = len > 0 && i + len <= in.size() && !(len == 2 && c < 0xC2);
-    for (size_t k = 1; valid && k < len; ++k)
-      valid = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
-    if (!valid) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    if (len == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      ++i;
-      continue;
-    }
-    out.append(in, i, len);
-    i += len;
-  }
+  std::string out = is_valid_utf8(in) ? std::string(in) : with_invalid_utf8_replaced(in);
+  std::erase_if(out, [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+  });
   return out;
 }
 

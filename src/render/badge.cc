@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/utf8.h"
 #include "render/html_escape.h"
 
 namespace pkgstats::render {
@@ -9,13 +10,7 @@ namespace {
 
 constexpr size_t kMaxBadgeText = 64;
 
-std::string_view cut(std::string_view s) {
-  if (s.size() <= kMaxBadgeText) return s;
-  s = s.substr(0, kMaxBadgeText);
-  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.remove_suffix(1);
-  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.remove_suffix(1);
-  return s;
-}
+std::string_view cut(std::string_view s) { return utf8_prefix(s, kMaxBadgeText); }
 
 }  // namespace
 

@@ -13,7 +13,7 @@
 
 #include "render/html_escape.h"
 #include "render/sanitizer_policy.h"
-#include "render/text_util.h"
+#include "core/utf8.h"
 
 namespace pkgstats::render {
 namespace {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "render/html_escape.h"
 #include "render/layout.h"
 
@@ -61,9 +62,7 @@ void append_fact(std::string& out, std::string_view label, std::string_view valu
 
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
-  std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "…";
+  return std::string(utf8_prefix(text, max_bytes)) + "…";
 }
 
 std::string demote_headings(std::string_view html, int levels) {

@@ -11,7 +11,7 @@
 #include "render/html_escape.h"
 #include "render/html_sanitizer.h"
 #include "render/repository_links.h"
-#include "render/text_util.h"
+#include "core/utf8.h"
 
 namespace pkgstats::render {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "core/limits.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "search/tokenizer.h"
 
 namespace pkgstats::search {
@@ -121,10 +122,7 @@ std::optional<int64_t> parse_count_with_suffix(std::string_view text) {
 ParsedQuery parse_query(std::string_view input, TimestampMs now) {
   ParsedQuery q;
   if (input.size() > limits::kMaxQueryBytes) {
-    // Cut on a character boundary: never leave half a UTF-8 sequence behind.
-    size_t cut = limits::kMaxQueryBytes;
-    while (cut > 0 && (static_cast<unsigned char>(input[cut]) & 0xC0) == 0x80) --cut;
-    input = input.substr(0, cut);
+    input = utf8_prefix(input, limits::kMaxQueryBytes);  // never half a character
     q.warnings.push_back("The query was cut to its first " + std::to_string(limits::kMaxQueryBytes) +
                          " bytes.");
   }

@@ -31,6 +31,20 @@ TEST(Utf8, ValidationAtEveryOffsetOfTheFastPath) {
   }
 }
 
+TEST(Utf8, PrefixNeverEndsInsideACharacter) {
+  EXPECT_EQ(utf8_prefix("short", 10), "short");
+  EXPECT_EQ(utf8_prefix("abcdef", 3), "abc");
+  const std::string text = "a\xC3\xA9\xE4\xB8\xAD\xF0\x9D\x84\x9E";  // a é 中 𝄞
+  for (size_t max = 0; max <= text.size(); ++max) {
+    std::string_view cut = utf8_prefix(text, max);
+    EXPECT_LE(cut.size(), max);
+    EXPECT_GE(cut.size() + 3, max);  // at most a character's worth shorter
+    EXPECT_TRUE(is_valid_utf8(cut)) << max;
+  }
+  // Invalid input (a run of continuation bytes) is still cut near the limit.
+  EXPECT_EQ(utf8_prefix(std::string(10, '\x80'), 8).size(), 4u);
+}
+
 TEST(Utf8, InvalidBytesAreReplaced) {
   EXPECT_EQ(with_invalid_utf8_replaced("plain é 中"), "plain é 中");
   EXPECT_EQ(with_invalid_utf8_replaced("a\xFF" "b"), "a\xEF\xBF\xBD" "b");

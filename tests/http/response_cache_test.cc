@@ -53,7 +53,9 @@ TEST(ResponseCache, BoundedByEntriesLeastRecentlyUsedFirst) {
   for (size_t i = 0; i < limits::kMaxCachedResponses + 10; ++i) {
     cache.insert("/q" + std::to_string(i), engine, 0, body("x"));
     // Full: /q0 is used again just before the evictions start, so it is kept.
-    if (i + 1 == limits::kMaxCachedResponses) ASSERT_TRUE(cache.find("/q0", engine, 0));
+    if (i + 1 == limits::kMaxCachedResponses) {
+      ASSERT_TRUE(cache.find("/q0", engine, 0));
+    }
   }
   EXPECT_EQ(cache.entries(), limits::kMaxCachedResponses);
   EXPECT_TRUE(cache.find("/q0", engine, 0));

@@ -41,7 +41,7 @@ TEST(IngestLimits, PackumentSizeAtTheLimitIsParsedBeyondItRefused) {
   std::string doc = head + std::string(limits::kMaxPackumentBytes - head.size() - tail.size(), ' ') + tail;
   ASSERT_EQ(doc.size(), limits::kMaxPackumentBytes);
   EXPECT_TRUE(parse_packument(doc).ok());
-  doc.insert(head.size(), " ");
+  doc.insert(doc.begin() + static_cast<std::ptrdiff_t>(head.size()), ' ');
   auto too_large = parse_packument(doc);
   ASSERT_FALSE(too_large.ok());
   EXPECT_EQ(too_large.status().code(), ErrorCode::kTooLarge);

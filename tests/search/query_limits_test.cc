@@ -31,7 +31,11 @@ TEST(QueryLimits, LongQueryIsCutOnACharacterBoundary) {
 
 TEST(QueryLimits, WordsBeyondTheLimitAreDroppedWithAWarning) {
   std::string query;
-  for (std::size_t i = 0; i < limits::kMaxQueryWords * 3; ++i) query += "w" + std::to_string(i) + " ";
+  for (std::size_t i = 0; i < limits::kMaxQueryWords * 3; ++i) {
+    query += 'w';
+    query += std::to_string(i);
+    query += ' ';
+  }
   ParsedQuery q = parse_query(query, 0);
   EXPECT_EQ(q.words.size(), limits::kMaxQueryWords);
   ASSERT_EQ(q.warnings.size(), 1u);
