@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/ascii.h"
 #include "core/limits.h"
 
 namespace pkgstats::http {
@@ -20,15 +21,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
 }
 
 // Calls fn(item) for each comma-separated, trimmed, non-empty item of a header value.
@@ -85,7 +77,7 @@ bool accepts_gzip(std::string_view header) {
   for_each_list_item(header, [&](std::string_view item) {
     std::size_t semicolon = item.find(';');
     std::string_view coding = trim(item.substr(0, semicolon));
-    if (!iequals(coding, "gzip") && !iequals(coding, "x-gzip")) return;
+    if (!ascii_iequals(coding, "gzip") && !ascii_iequals(coding, "x-gzip")) return;
     double q = 1.0;
     if (semicolon != std::string_view::npos) {
       std::string_view param = trim(item.substr(semicolon + 1));

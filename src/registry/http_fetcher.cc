@@ -4,8 +4,9 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <mutex>
+
+#include "core/ascii.h"
 
 namespace pkgstats::registry {
 
@@ -39,18 +40,12 @@ struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // Response headers of the last request (after redirects), via curl's own header API.
 std::map<std::string, std::string> collect_headers(CURL* curl) {
   std::map<std::string, std::string> out;
   curl_header* prev = nullptr;
   while (curl_header* h = curl_easy_nextheader(curl, CURLH_HEADER, -1, prev)) {
-    out[lower(h->name)] = h->value;
+    out[ascii_lowercase(h->name)] = h->value;
     prev = h;
   }
   return out;

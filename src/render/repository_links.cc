@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "render/html_escape.h"
 
 namespace pkgstats::render {
@@ -50,14 +51,6 @@ std::string join(const std::vector<std::string>& segments) {
   return out;
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 }  // namespace
 
 RepositoryLinks::RepositoryLinks(std::string_view repository_url, std::string_view directory) {
@@ -65,7 +58,7 @@ RepositoryLinks::RepositoryLinks(std::string_view repository_url, std::string_vi
   if (!is_safe_http_url(url)) return;
   url.remove_prefix(url.find("://") + 3);
   std::size_t host_end = std::min(url.find('/'), url.size());
-  std::string host = lowercase(url.substr(0, host_end));
+  std::string host = ascii_lowercase(url.substr(0, host_end));
   if (host.starts_with("www.")) host.erase(0, 4);
   std::string_view path = url.substr(host_end);
   path = path.substr(0, std::min(path.find_first_of("?#"), path.size()));

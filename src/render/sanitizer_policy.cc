@@ -4,6 +4,8 @@
 #include <array>
 #include <optional>
 
+#include "core/ascii.h"
+
 namespace pkgstats::render {
 namespace {
 
@@ -74,14 +76,6 @@ bool attribute_allowed(std::string_view element, std::string_view attribute) {
   return false;
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool all_of_chars(std::string_view text, std::string_view allowed_punctuation) {
   return std::all_of(text.begin(), text.end(), [&](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -148,7 +142,7 @@ std::optional<std::string> sanitize_attribute(std::string_view element, std::str
       attribute != "srcset") {
     return std::nullopt;
   }
-  std::string lower = lowercase(value);
+  std::string lower = ascii_lowercase(value);
   if (attribute == "href") return sanitize_url(value, UrlUse::kLink, options);
   if (attribute == "src") return sanitize_url(value, UrlUse::kImage, options);
   if (attribute == "srcset") return sanitize_srcset(value, options);
@@ -203,7 +197,7 @@ KeptAttributes sanitize_attributes(std::string_view name, const GumboElement& el
   for (unsigned i = 0; i < element.attributes.length; ++i) {
     const auto* attribute = static_cast<const GumboAttribute*>(element.attributes.data[i]);
     if (attribute->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE) continue;
-    std::string attribute_name = lowercase(attribute->name);
+    std::string attribute_name = ascii_lowercase(attribute->name);
     if (!attribute_allowed(name, attribute_name)) continue;
     std::optional<std::string> value =
         sanitize_attribute(name, attribute_name, attribute->value, options);
@@ -227,7 +221,7 @@ ElementDecision keep(KeptAttributes attributes) {
 ElementDecision decide_special(std::string_view name, const GumboElement& element,
                                std::string_view parent_name, KeptAttributes attributes) {
   if (name == "input") {
-    if (lowercase(attribute_value(element, "type")) != "checkbox") return {};
+    if (ascii_lowercase(attribute_value(element, "type")) != "checkbox") return {};
     KeptAttributes checkbox = {{"type", "checkbox"}, {"disabled", ""}};
     if (has_attribute(attributes, "checked")) checkbox.push_back({"checked", ""});
     return keep(std::move(checkbox));

@@ -1,6 +1,7 @@
 // sanitize_url: which URLs may appear in sanitized HTML attributes.
 #include <string>
 
+#include "core/ascii.h"
 #include "render/html_escape.h"
 #include "render/html_sanitizer.h"
 
@@ -30,21 +31,13 @@ std::string normalize_url(std::string_view url) {
   return out;
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::optional<std::string> http_url_or_nothing(std::string url) {
   if (!is_safe_http_url(url)) return std::nullopt;
   return url;
 }
 
 std::optional<std::string> sanitize_absolute(std::string url, std::size_t colon, UrlUse use) {
-  std::string scheme = lowercase(std::string_view(url).substr(0, colon));
+  std::string scheme = ascii_lowercase(std::string_view(url).substr(0, colon));
   if (scheme == "http" || scheme == "https") return http_url_or_nothing(std::move(url));
   if (scheme == "mailto" && use == UrlUse::kLink && url.size() > colon + 1) return url;
   return std::nullopt;  // javascript:, data:, vbscript:, file:, and everything unknown
