@@ -11,21 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 build=${BUILD_DIR:-build}
-for tool in wrk curl python3; do
-  command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $tool
-done
-[[ -x $build/pkgstats ]] || cmake --build "$build" -j2 --target pkgstats
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source bench/lib.sh
+need wrk curl python3
+built "$build" pkgstats
 port=$((20000 + RANDOM % 20000))
 "$build/pkgstats" serve --offline --db "$tmp/demo.db" --port "$port" --threads 2 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-server_pid=$!
+track $!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.1; done
 
 python3 - "$tmp" <<'PY'

@@ -10,30 +10,37 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 connections=${2:-256}
 build=${3:-build}
-for tool in wrk curl python3; do
-  command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $tool
-done
-[[ -x $build/pkgstats && -x $build/tools/fake-registry/fake_registry ]] ||
-  cmake --build "$build" -j2 --target pkgstats fake_registry
+source bench/lib.sh
+need wrk curl python3
+built "$build" pkgstats fake_registry
 bin=$build/pkgstats
-tmp=$(mktemp -d)
 db=$tmp/load.db
-serve_pid= fake_pid= sync_pid=
-cleanup() {
-  for p in $sync_pid $serve_pid $fake_pid; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
-echo "== preparing: 227k-package listing + real packuments"
-"$bin" import -q --db "$db" tests/data/npm-packages-227k.tsv.gz tests/data/packuments/*.gz tests/data/hostile/xss-demo.packument.json
+# The listing carries no maintainers (nor did the mirror the packuments came from): the
+# maintainer pages of the mix are given 2,000 packages of their own, 250 each.
+users=(sindresorhus dougwilson wesleytodd jonschlinkert nicolo-ribaudo bench isaacs ljharb)
+python3 - "$tmp/maintained.json" "${users[@]}" <<'PY'
+import json, sys
+out, users = sys.argv[1], sys.argv[2:]
+with open(out, 'w') as f:
+    for i in range(2000):
+        name = f'load-maintained-{i}'
+        f.write(json.dumps({
+            'name': name, 'description': f'A package maintained by {users[i % len(users)]}',
+            'dist-tags': {'latest': '1.0.0'},
+            'maintainers': [{'name': users[i % len(users)], 'email': 'm@example.com'}],
+            'time': {'created': '2023-01-01T00:00:00.000Z', '1.0.0': '2023-01-01T00:00:00.000Z'},
+            'versions': {'1.0.0': {'name': name, 'version': '1.0.0'}}}) + '\n')
+PY
+echo "== preparing: 227k-package listing + real packuments + 2,000 maintained by ${#users[@]} users"
+"$bin" import -q --db "$db" tests/data/npm-packages-227k.tsv.gz tests/data/packuments/*.gz \
+  tests/data/hostile/xss-demo.packument.json "$tmp/maintained.json"
 
 "$build/tools/fake-registry/fake_registry" --synthetic 20000 --fixtures tests/data/packuments >"$tmp/fake.out" 2>"$tmp/fake.err" &
-fake_pid=$!
+track $!
 "$bin" serve --db "$db" --port 0 --threads 2 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
+track $serve_pid
 for _ in $(seq 600); do
   grep -q listening "$tmp/fake.out" 2>/dev/null && grep -q serving "$tmp/serve.out" 2>/dev/null && break
   sleep 0.1
@@ -44,12 +51,12 @@ server=$(sed -n 's/^pkgstats serving \(http:[^ ]*\)\/$/\1/p' "$tmp/serve.out")
 
 # The mix: 50% searches (real queries), 35% package pages, 15% maintainer pages.
 urls=$tmp/urls.txt
-python3 - "$urls" <<'PY'
+python3 - "$urls" "${users[@]}" <<'PY'
 import gzip, random, sys, urllib.parse
 random.seed(8)
 queries = [l.split('\t')[1] for l in open('tests/data/eval/queries-dev.tsv', encoding='utf-8').read().splitlines()[1:] if '\t' in l]
 names = [l.split('\t')[0] for l in gzip.open('tests/data/npm-packages-227k.tsv.gz', 'rt', encoding='utf-8').read().splitlines()[1:5000]]
-users = ['sindresorhus', 'dougwilson', 'wesleytodd', 'jonschlinkert', 'nicolo-ribaudo', 'bench', 'isaacs', 'ljharb']
+users = sys.argv[2:]
 out = []
 for _ in range(500): out.append('/search?q=' + urllib.parse.quote_plus(random.choice(queries)))
 for _ in range(350): out.append('/pkg:' + urllib.parse.quote(random.choice(names), safe='@/'))
@@ -73,6 +80,7 @@ echo "== load: ${seconds}s, $connections connections, while sync applies 20,000+
 "$bin" sync --once -q --db "$db" --registry "$registry" --changes "$registry/registry/_changes" --poll-seconds 0 \
   >"$tmp/sync.out" 2>&1 &
 sync_pid=$!
+track $sync_pid
 sync_started=$SECONDS
 result=$(load "$seconds")
 echo "$result"
@@ -80,7 +88,6 @@ rss2=$(rss_mb "$serve_pid")
 if kill -0 "$sync_pid" 2>/dev/null; then sync_state="still running after ${seconds}s"; else
   wait "$sync_pid" && sync_state="finished (exit 0)" || sync_state="FAILED: $(tail -3 "$tmp/sync.out")"
 fi
-sync_pid=
 synced=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute(\"SELECT count(*) FROM packages WHERE name LIKE 'synthetic-pkg-%'\").fetchone()[0])" "$db")
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
@@ -103,6 +110,5 @@ kill -TERM "$serve_pid"
 wait "$serve_pid" && rc=0 || rc=$?
 t1=$(date +%s.%N)
 wait "$curl_pid" || true
-serve_pid=
 printf 'server exited %d in %.2fs; in-flight request got HTTP %s\n' "$rc" "$(python3 -c "print($t1 - $t0)")" "$(cat "$tmp/inflight")"
 [[ $rc == 0 && $(errors "$result") == 0 ]]

@@ -14,25 +14,12 @@ full=0
 [[ ${1:-} == --full ]] && { full=1; shift; }
 seconds=${1:-15}
 build=${BUILD_DIR:-build}
-for tool in wrk curl python3; do
-  command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $tool
-done
-[[ -x $build/pkgstats && -x $build/tools/fake-registry/fake_registry ]] ||
-  cmake --build "$build" -j2 --target pkgstats fake_registry
+source bench/lib.sh  # readers start inside $(...), a subshell: their pids are in $tmp/pid-*
+need wrk curl python3
+built "$build" pkgstats fake_registry
 bin=$build/pkgstats
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  # Readers start inside $(...), a subshell: their pids are in files.
-  for f in "$tmp"/pid-*; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 now() { date +%s.%N; }
 since() { python3 -c "import sys; print('%.2f' % ($(now) - $1))"; }
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 count_synthetic() {
   python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute(\"SELECT count(*) FROM packages WHERE name LIKE 'synthetic-pkg-%'\").fetchone()[0])" "$1"
 }
@@ -46,12 +33,12 @@ t=$(now)
 echo "import: $(since "$t") s"
 
 "$build/tools/fake-registry/fake_registry" --synthetic 400000 >"$tmp/fake.out" 2>/dev/null &
-pids+=($!)
+track $!
 for _ in $(seq 100); do grep -q listening "$tmp/fake.out" && break; sleep 0.1; done
 registry=$(sed -n 's/^listening on //p' "$tmp/fake.out")
 "$bin" sync -q --db "$writer" --registry "$registry" --changes "$registry/registry/_changes" --limit 200 \
   --poll-seconds 1 >"$tmp/sync.out" 2>&1 &
-pids+=($!)
+track $!
 sleep 2
 
 echo "== publishing a reader copy while the writer syncs"

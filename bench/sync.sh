@@ -11,18 +11,17 @@ n=${2:-5000}
 rate=${3:-0.05}
 bin=$build/pkgstats
 fake=$build/tools/fake-registry/fake_registry
-tmp=$(mktemp -d)
-fake_pid=
-cleanup() { [[ -n $fake_pid ]] && kill "$fake_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+source bench/lib.sh
+built "$build" pkgstats fake_registry
 
 start_fake() {  # extra fake_registry args...
   "$fake" --synthetic "$n" --fixtures tests/data/packuments "$@" >"$tmp/fake.out" 2>"$tmp/fake.err" &
   fake_pid=$!
+  track $fake_pid
   for _ in $(seq 100); do grep -q listening "$tmp/fake.out" 2>/dev/null && break; sleep 0.05; done
   url=$(sed -n 's/^listening on //p' "$tmp/fake.out")
 }
-stop_fake() { kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=; cat "$tmp/fake.err"; }
+stop_fake() { kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; cat "$tmp/fake.err"; }
 
 run() {  # label db command...
   local label=$1 db=$2; shift 2

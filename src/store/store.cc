@@ -59,6 +59,25 @@ SearchDocument read_summary(const Statement& q) {
   return d;
 }
 
+// Many names in one statement (one execution and one read of the store instead of one per
+// name): "p.name IN " + placeholders(chunk.size()), then bind_names() from parameter `first`
+// on, for each chunk of chunks_of(names) (SQLite allows 32766 parameters a statement).
+std::vector<std::span<const std::string>> chunks_of(std::span<const std::string> names) {
+  constexpr size_t kNamesPerStatement = 1000;
+  std::vector<std::span<const std::string>> out;
+  for (size_t i = 0; i < names.size(); i += kNamesPerStatement)
+    out.push_back(names.subspan(i, std::min(kNamesPerStatement, names.size() - i)));
+  return out;
+}
+std::string placeholders(size_t n) {
+  std::string out = "(";
+  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out + ")";
+}
+void bind_names(Statement& q, int first, std::span<const std::string> names) {
+  for (size_t i = 0; i < names.size(); ++i) q.bind(first + static_cast<int>(i), names[i]);
+}
+
 Status step_error(Statement& stmt) {
   return stmt.status().is_ok() ? Status::ok() : stmt.status();
 }
@@ -327,32 +346,36 @@ Result<std::vector<std::string>> Store::packages_by_maintainer(std::string_view 
 }
 
 Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string> names) {
-  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.name = ?");
-  if (!q) return q.status();
-  std::vector<SearchDocument> out;
-  for (const auto& name : names) {
-    q->reset();
-    q->bind(1, name);
-    if (!q->step()) {
-      if (auto s = step_error(*q); !s) return s;
-      continue;
+  std::unordered_map<std::string_view, size_t> position;  // first place of each name
+  for (size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
+  std::vector<std::optional<SearchDocument>> placed(names.size());
+  for (auto chunk : chunks_of(names)) {
+    auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.name IN " + placeholders(chunk.size()));
+    if (!q) return q.status();
+    bind_names(*q, 1, chunk);
+    while (q->step()) {
+      SearchDocument d = read_summary(*q);
+      if (auto it = position.find(d.name); it != position.end()) placed[it->second] = std::move(d);
     }
-    out.push_back(read_summary(*q));
+    if (auto s = step_error(*q); !s) return s;
   }
+  std::vector<SearchDocument> out;
+  for (auto& d : placed)
+    if (d) out.push_back(std::move(*d));
   return out;
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> Store::downloads_totals(
     std::span<const std::string> names, Day from, Day to) {
-  auto q = db_.prepare(
-      "SELECT SUM(d.downloads) FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
-      "WHERE p.name = ? AND d.day BETWEEN ? AND ? HAVING COUNT(*) > 0");
-  if (!q) return q.status();
   std::vector<std::pair<std::string, int64_t>> out;
-  for (const auto& name : names) {
-    q->reset();
-    q->bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
-    if (q->step()) out.emplace_back(name, q->column_int(0));
+  for (auto chunk : chunks_of(names)) {
+    auto q = db_.prepare(
+        "SELECT p.name, SUM(d.downloads) FROM packages p JOIN downloads_daily d ON d.package_id = p.id "
+        "WHERE d.day BETWEEN ? AND ? AND p.name IN " + placeholders(chunk.size()) + " GROUP BY p.id");
+    if (!q) return q.status();
+    q->bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
+    bind_names(*q, 3, chunk);
+    while (q->step()) out.emplace_back(q->column_text(0), q->column_int(1));
     if (auto s = step_error(*q); !s) return s;
   }
   return out;
@@ -380,19 +403,22 @@ Result<int64_t> Store::dependents_count(std::string_view name) {
 
 Result<std::vector<std::pair<std::string, std::string>>> Store::deprecated_dependencies(
     std::span<const std::string> names) {
-  auto q = db_.prepare(
-      "SELECT d.name FROM packages p JOIN dependencies d ON d.package_id = p.id AND d.kind = 0 "
-      "JOIN packages dp ON dp.name = d.name "
-      "JOIN versions v ON v.package_id = dp.id AND v.version = dp.latest "
-      "WHERE p.name = ? AND v.deprecated != '' ORDER BY d.name");
-  if (!q) return q.status();
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& name : names) {
-    q->reset();
-    q->bind(1, name);
-    while (q->step()) out.emplace_back(name, q->column_text(0));
+  std::unordered_map<std::string, std::vector<std::string>> by_package;
+  for (auto chunk : chunks_of(names)) {
+    auto q = db_.prepare(
+        "SELECT p.name, d.name FROM packages p JOIN dependencies d ON d.package_id = p.id AND d.kind = 0 "
+        "JOIN packages dp ON dp.name = d.name "
+        "JOIN versions v ON v.package_id = dp.id AND v.version = dp.latest "
+        "WHERE v.deprecated != '' AND p.name IN " + placeholders(chunk.size()) + " ORDER BY d.name");
+    if (!q) return q.status();
+    bind_names(*q, 1, chunk);
+    while (q->step()) by_package[q->column_text(0)].push_back(q->column_text(1));
     if (auto s = step_error(*q); !s) return s;
   }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& name : names)
+    if (auto it = by_package.find(name); it != by_package.end())
+      for (auto& dependency : it->second) out.emplace_back(name, std::move(dependency));
   return out;
 }
 

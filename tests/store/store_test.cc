@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace pkgstats::store {
 namespace {
@@ -257,6 +258,57 @@ TEST(Store, SearchDocumentsCarryFlagsAndDependents) {
   auto by_user = store->packages_by_maintainer("stevemao", 10);
   ASSERT_TRUE(by_user.ok());
   EXPECT_EQ(*by_user, std::vector<std::string>{"left-pad"});
+}
+
+// The by-name reads take many names in one statement, in chunks: across a chunk boundary,
+// with unknown and repeated names, they answer for each known name in the order given.
+TEST(Store, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  std::vector<std::string> names;
+  for (int i = 0; i < 2500; ++i) {
+    std::string name = "pkg-" + std::to_string(i);
+    ASSERT_TRUE((*tx)->put_listing(name, "1.0.0", i, "").ok());
+    std::vector<DailyDownloads> days = {{100, i}, {101, 1}};
+    ASSERT_TRUE((*tx)->put_daily_downloads(name, days));
+    names.push_back(name);
+  }
+  Package uses_deprecated = sample_package();  // depends on "a"
+  uses_deprecated.name = "pkg-7";
+  ASSERT_TRUE((*tx)->put_package(uses_deprecated, 1).ok());
+  Package a;
+  a.name = "a";
+  a.latest = "1.0.0";
+  Version a1;
+  a1.version = "1.0.0";
+  a1.deprecated = "gone";
+  a.versions = {a1};
+  ASSERT_TRUE((*tx)->put_package(a, 2).ok());
+  ASSERT_TRUE((*tx)->commit());
+
+  std::vector<std::string> asked(names.rbegin(), names.rend());  // 2499 ... 0
+  asked.insert(asked.begin() + 1200, "no-such-package");
+  asked.push_back("pkg-3");  // again
+  auto docs = store->summaries(asked);
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 2500u);
+  for (size_t i = 0; i < docs->size(); ++i) EXPECT_EQ((*docs)[i].name, names[2499 - i]);
+  EXPECT_EQ((*docs)[2499].monthly_downloads, 0);
+
+  auto totals = store->downloads_totals(names, 100, 100);
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals->size(), 2500u);
+  std::map<std::string, int64_t> by_name(totals->begin(), totals->end());
+  EXPECT_EQ(by_name["pkg-2400"], 2400);
+  auto two_days = store->downloads_totals(names, 100, 101);
+  ASSERT_TRUE(two_days.ok());
+  EXPECT_EQ((std::map<std::string, int64_t>(two_days->begin(), two_days->end())["pkg-2400"]), 2401);
+
+  auto deprecated = store->deprecated_dependencies(asked);
+  ASSERT_TRUE(deprecated.ok());
+  EXPECT_EQ(*deprecated, (std::vector<std::pair<std::string, std::string>>{{"pkg-7", "a"}}));
+  EXPECT_TRUE(store->summaries({})->empty());
 }
 
 TEST(Store, DailyDownloadsAndSyncState) {

@@ -1,0 +1,40 @@
+# Sourced by the bench scripts (after `set -euo pipefail` and `cd` to the project root).
+# Gives each a temporary directory, $tmp, removed on exit after every process registered with
+# `track PID` (or whose pid a subshell wrote to $tmp/pid-*) is stopped.
+
+# need TOOL...: installs the Debian package of each tool that is missing (same names).
+need() {
+  local tool
+  for tool; do
+    command -v "$tool" >/dev/null ||
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$tool"
+  done
+}
+
+# built BUILD_DIR TARGET...: builds the targets unless all their binaries are there
+# (pkgstats at BUILD_DIR/, fake_registry at BUILD_DIR/tools/fake-registry/).
+built() {
+  local build=$1 target missing=0
+  shift
+  for target; do
+    case $target in
+      fake_registry) [[ -x $build/tools/fake-registry/fake_registry ]] || missing=1 ;;
+      *) [[ -x $build/$target ]] || missing=1 ;;
+    esac
+  done
+  ((missing == 0)) || cmake --build "$build" -j2 --target "$@"
+}
+
+tmp=$(mktemp -d)
+bench_pids=()
+track() { bench_pids+=("$1"); }
+bench_cleanup() {
+  local p f
+  for p in "${bench_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for f in "$tmp"/pid-*; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap bench_cleanup EXIT
+
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
