@@ -38,7 +38,7 @@ echo "== preparing: 227k-package listing + real packuments + 2,000 maintained by
 
 "$build/tools/fake-registry/fake_registry" --synthetic 20000 --fixtures tests/data/packuments >"$tmp/fake.out" 2>"$tmp/fake.err" &
 track $!
-"$bin" serve --db "$db" --port 0 --threads 2 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+"$bin" serve --db "$db" --port 0 --threads 2 --offline >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
 track $serve_pid
 for _ in $(seq 600); do
@@ -100,6 +100,8 @@ printf '%-28s %14s %14s\n' "max latency (ms)" "$(field max_ms "$baseline")" "$(f
 printf '%-28s %14s %14s\n' "errors (socket + non-2xx/3xx)" "$(errors "$baseline")" "$(errors "$result")"
 printf '%-28s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss1 -> $rss2"
 echo "sync: $sync_state; synthetic packages in the store: $synced"
+echo "index reloads finished while serving: $(grep -c 'search index reloaded' "$tmp/serve.err" || true)" \
+  "(ms each: $(sed -n 's/^search index reloaded: .* in \([0-9]*\) ms$/\1/p' "$tmp/serve.err" | paste -sd' '))"
 
 echo "== graceful stop: SIGTERM while a request is in flight"
 curl -s -o /dev/null -w '%{http_code}\n' "$server/search?q=react" >"$tmp/inflight" &

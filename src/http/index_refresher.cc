@@ -1,7 +1,12 @@
 #include "http/index_refresher.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
+
+#include "core/limits.h"
 
 namespace pkgstats::http {
 
@@ -33,6 +38,7 @@ Result<bool> IndexRefresher::check_now() {
   if (committed <= state_.store_stats().last_write) return false;
   auto took = state_.reload();
   if (!took) return took.status();
+  last_reload_ms_.store(*took);
   reloads_++;
   if (log_) {
     log_("search index reloaded: " + std::to_string(state_.search_engine()->document_count()) +
@@ -41,9 +47,19 @@ Result<bool> IndexRefresher::check_now() {
   return true;
 }
 
+std::chrono::milliseconds IndexRefresher::pause() const {
+  const double share = limits::kMaxIndexReloadCpuShare;
+  const auto rest = std::chrono::milliseconds(
+      static_cast<int64_t>(last_reload_ms_.load() * (1 / share - 1)));
+  return std::max(interval_, rest);
+}
+
 void IndexRefresher::run() {
+  // Serving threads go first (on Linux, nice applies to the calling thread); failing to lower
+  // it only costs latency.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+  while (!wake_.wait_for(lock, pause(), [this] { return stopping_; })) {
     lock.unlock();
     auto checked = check_now();
     if (!checked && log_) log_("search index reload failed: " + checked.status().message());

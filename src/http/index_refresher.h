@@ -3,7 +3,10 @@
 //
 // Every `interval` it reads the store's last committed write (sync_state "last_write", one
 // indexed row) and, when that moved past the write the index was built from, calls
-// AppState::reload(). So a committed write is searchable within interval + reload time.
+// AppState::reload(). So a committed write is searchable within interval + reload time, or,
+// while writes keep coming, within 1 / limits::kMaxIndexReloadCpuShare reload times: the
+// pause after a reload grows with its length, so rebuilding never takes more than that share
+// of a core from serving. The thread runs at a lower priority (nice 10) for the same reason.
 // reload() reads the counts before the documents, so an index is never older than the
 // last_write it records: a write racing a reload at worst causes one extra reload.
 #pragma once
@@ -38,6 +41,9 @@ class IndexRefresher {
   Result<bool> check_now();
 
   uint64_t reloads() const { return reloads_.load(); }
+  // How long the thread waits before its next check: the interval, or longer after a long
+  // reload (see above).
+  std::chrono::milliseconds pause() const;
 
  private:
   void run();
@@ -46,6 +52,7 @@ class IndexRefresher {
   const std::chrono::milliseconds interval_;
   Log log_;
   std::atomic<uint64_t> reloads_{0};
+  std::atomic<double> last_reload_ms_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -1,6 +1,9 @@
 #include "store/sqlite.h"
 
+#include <string>
 #include <utility>
+
+#include "core/limits.h"
 
 namespace pkgstats::store {
 
@@ -93,7 +96,9 @@ Result<Database> Database::open(const std::string& path, bool read_only) {
     if (auto s = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"); !s)
       return Status::storage(s.message());
   }
-  if (auto s = db.exec("PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY");
+  const size_t cache_kib = read_only ? limits::kReaderPageCacheKiB : limits::kWriterPageCacheKiB;
+  if (auto s = db.exec("PRAGMA foreign_keys=OFF; PRAGMA cache_size=-" + std::to_string(cache_kib) +
+                       "; PRAGMA temp_store=MEMORY");
       !s)
     return Status::storage(s.message());
   return db;

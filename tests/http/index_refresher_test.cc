@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/limits.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -79,6 +80,39 @@ TEST(IndexRefresher, CheckNowReloadsOnlyAfterANewerWrite) {
   EXPECT_TRUE(*refresher.check_now());
   EXPECT_FALSE(*refresher.check_now());
   EXPECT_TRUE(searchable(state, "quokka", "quokka-kit"));
+}
+
+// While a sync keeps writing, rebuilding may take only a bounded share of a core: the pause
+// after a reload grows with its length.
+TEST(IndexRefresher, ALongReloadLengthensThePauseAfterIt) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/r.db";
+  testing::build_fixture_store(db);
+  auto slow_engine = [native = native_search_engine()](const EngineInput& input) {
+    std::this_thread::sleep_for(200ms);
+    return native(input);
+  };
+  AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, slow_engine);
+  ASSERT_TRUE(state.reload().ok());
+  IndexRefresher refresher(state, 10ms);
+  EXPECT_EQ(refresher.pause(), 10ms);  // no reload yet: the interval
+  auto wait_for_reloads = [&](uint64_t n, std::chrono::milliseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    while (refresher.reloads() < n && std::chrono::steady_clock::now() - start < limit)
+      std::this_thread::sleep_for(5ms);
+    return refresher.reloads() >= n;
+  };
+  std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
+  write_package(db, new_package("slow-build", "slow build"));
+  ASSERT_TRUE(wait_for_reloads(1, 10s));
+  const auto min_pause = std::chrono::milliseconds(
+      static_cast<int64_t>(200 * (1 / limits::kMaxIndexReloadCpuShare - 1)));
+  EXPECT_GE(refresher.pause(), min_pause);
+  // The next write waits out the pause, then is picked up.
+  const auto second_write = std::chrono::steady_clock::now();
+  write_package(db, new_package("slow-build-2", "slow build"));
+  ASSERT_TRUE(wait_for_reloads(2, 20s));
+  EXPECT_GE(std::chrono::steady_clock::now() - second_write, min_pause / 2);
 }
 
 }  // namespace

@@ -252,7 +252,11 @@ TEST_F(HttpLimitsTest, LongQueriesAreCutWithAWarning) {
   EXPECT_EQ(cut_utf8.status, 200);
   EXPECT_TRUE(is_valid_utf8(cut_utf8.body));
   std::string many_words;
-  for (size_t i = 0; i < limits::kMaxQueryWords + 10; ++i) many_words += "w" + std::to_string(i) + "+";
+  for (size_t i = 0; i < limits::kMaxQueryWords + 10; ++i) {
+    many_words += 'w';
+    many_words += std::to_string(i);
+    many_words += '+';
+  }
   Reply words = send_and_read(server.port(), request("/search?q=" + many_words));
   EXPECT_EQ(words.status, 200);
   EXPECT_NE(words.body.find("Only the first " + std::to_string(limits::kMaxQueryWords) + " words"),

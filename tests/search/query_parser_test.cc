@@ -170,7 +170,11 @@ TEST(QueryParserBadInput, NulBytesAndInvalidUtf8) {
 
 TEST(QueryParserBadInput, TwoHundredWordsKeepTheFirst32) {
   std::string many;
-  for (int i = 0; i < 200; ++i) many += std::string("w") + std::to_string(i) + " ";
+  for (int i = 0; i < 200; ++i) {
+    many += 'w';
+    many += std::to_string(i);
+    many += ' ';
+  }
   auto q = parse(many);
   ASSERT_EQ(q.words.size(), limits::kMaxQueryWords);
   EXPECT_EQ(q.words.front(), "w0");
