@@ -343,11 +343,13 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
   //   not a misspelt name. A name typed with separators ("strng-length") or with an unknown
   //   word ("react domm") is varied.
   // A walk over a long key costs more than all the rest of a query.
-  const bool completes_popular = !completions.empty() && is_popular(compact_docs_, completions[0]);
+  const bool names_popular = exact && is_popular(compact_docs_, *exact);
+  const bool still_typing =
+      !exact && !completions.empty() && is_popular(compact_docs_, completions[0]);
   const bool describes = q.typed.find(' ') != std::string::npos &&
                          std::all_of(q.words.begin(), q.words.end(),
                                      [&](const std::string& w) { return terms_.find(w).has_value(); });
-  if (!(completes_popular && !exact) && !describes && !(exact && is_popular(compact_docs_, *exact)))
+  if (!names_popular && !still_typing && !describes)
     find_typos(compact_, key, exact ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
                kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
