@@ -335,22 +335,23 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
     compact_.best_in_range(first, last, kNameCandidates, completions);
   }
   // Typo variants are looked up when the letters name no package, or only an obscure one
-  // (typosquats such as "expresss" must not hide "express"); a typosquat is one edit away, so
-  // an existing name is only varied by one edit (a much cheaper walk than two). Not varied:
-  // - letters that name no package but begin a popular name: the rest is still being typed
-  //   ("xml-name-val"; "expresss" names a typosquat and is varied);
-  // - words typed apart that are all known words: they describe a topic ("http client"),
-  //   not a misspelt name. A name typed with separators ("strng-length") or with an unknown
-  //   word ("react domm") is varied.
-  // A walk over a long key costs more than all the rest of a query.
+  // (typosquats such as "expresss" must not hide "express"). Not varied: letters that name no
+  // package but begin a popular name, whose rest is still being typed ("xml-name-val";
+  // "expresss" names a typosquat and is varied). Varied by one edit only (a walk many times
+  // cheaper than two, which over a long key costs more than all the rest of a query):
+  // - an existing name: a typosquat is one edit away;
+  // - words typed apart that are all known words: more likely a topic ("http client") than a
+  //   misspelt name, though "rect dom" still finds react-dom. A name typed with separators
+  //   ("strng-length") or with an unknown word ("react domm") gets the full budget.
   const bool names_popular = exact && is_popular(compact_docs_, *exact);
   const bool still_typing =
       !exact && !completions.empty() && is_popular(compact_docs_, completions[0]);
   const bool describes = q.typed.find(' ') != std::string::npos &&
                          std::all_of(q.words.begin(), q.words.end(),
                                      [&](const std::string& w) { return terms_.find(w).has_value(); });
-  if (!names_popular && !still_typing && !describes)
-    find_typos(compact_, key, exact ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
+  if (!names_popular && !still_typing)
+    find_typos(compact_, key,
+               exact || describes ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
                kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
