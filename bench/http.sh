@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # HTTP throughput of the search APIs on loopback, beside the static /healthz of the same
 # server in the same run (wrk, one thread, 64 connections, SECONDS each, on the demo data):
-#   healthz            the baseline: no search, no store
+#   healthz            the baseline: no search (it reads one row of the store)
 #   search (repeated)  /api/v1/search?q=react again and again: response cache hits
+#   npm (repeated)     /-/v1/search?text=react likewise
 #   search (distinct)  the dev queries, each request made unique (&_=N): every one a cache
 #                      miss, so a full search and JSON serialisation
 #   npm (distinct)     /-/v1/search?text=... likewise
@@ -30,6 +31,7 @@ def write(name, fmt, unique):
             f.write(fmt.format(q=q) + (f'&_={i}' if unique else '') + '\n')
 write('healthz', '/healthz', False)
 with open(f'{tmp}/repeated.txt', 'w') as f: f.write('/api/v1/search?q=react\n')
+with open(f'{tmp}/npm-repeated.txt', 'w') as f: f.write('/-/v1/search?text=react\n')
 write('distinct', '/api/v1/search?q={q}', True)
 write('npm', '/-/v1/search?text={q}', True)
 PY
@@ -40,7 +42,7 @@ run() {  # label urls-file
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 base=$(run healthz "$tmp/healthz.txt")
 printf '%-20s %10s %9s %9s %9s %8s\n' endpoint req/s "% static" p50_ms p99_ms errors
-for label in healthz repeated distinct npm; do
+for label in healthz repeated npm-repeated distinct npm; do
   if [[ $label == healthz ]]; then line=$base; else line=$(run "$label" "$tmp/$label.txt"); fi
   errors=$(( $(field non2xx3xx "$line") + $(field read_err "$line") + $(field timeouts "$line") ))
   printf '%-20s %10s %8.0f%% %9s %9s %8s\n' "$label" "$(field rps "$line")" \
