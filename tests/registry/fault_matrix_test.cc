@@ -2,7 +2,7 @@
 // changes feed. Each must be survived (retried within bounds, or the one bad document
 // skipped), and the store must afterwards equal a fault-free run (minus skipped documents)
 // and pass SQLite's integrity check. Sleeps are recorded, never slept (except real network
-// timeouts for stalled bodies, bounded by a 1 s low-speed window).
+// timeouts for stalled bodies, bounded by a 1 s low-speed window: SyncRig::kStallWindow).
 #include "test_support.h"
 
 namespace pkgstats::registry {
@@ -87,7 +87,7 @@ TEST_F(FaultMatrix, EveryFaultOnAPackumentIsSurvived) {
     ASSERT_TRUE(fake.start().is_ok());
     TempDir dir;
     auto store = open_store(dir.path + "/s.db");
-    SyncRig rig(fake, *store);
+    SyncRig rig(fake, *store, 4, 5, SyncRig::kStallWindow);
     ASSERT_TRUE(follow(fake, *store, rig).is_ok());
     EXPECT_EQ(integrity_of(*store), "ok");
     const std::size_t victim_requests = fake.requests_for(kVictim);
@@ -128,7 +128,7 @@ TEST_F(FaultMatrix, EveryFaultOnTheChangesFeedIsSurvived) {
     ASSERT_TRUE(fake.start().is_ok());
     TempDir dir;
     auto store = open_store(dir.path + "/s.db");
-    SyncRig rig(fake, *store);
+    SyncRig rig(fake, *store, 4, 5, SyncRig::kStallWindow);
     ASSERT_TRUE(follow(fake, *store, rig).is_ok());
     EXPECT_EQ(integrity_of(*store), "ok");
     EXPECT_EQ(store_digest(*store, names_), reference_);

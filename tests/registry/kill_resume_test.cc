@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <random>
 #include <set>
 #include <thread>
@@ -62,10 +63,29 @@ pid_t start_sync(FakeRegistry& fake, const std::string& db) {
   return pid;
 }
 
+int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status); }
+
 int wait_exit(pid_t pid) {
   int status = 0;
   waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  return exit_code(status);
+}
+
+// Lets the child run until the fake has served `requests` more requests (or the child ends),
+// then `extra` more, and SIGKILLs it; returns its exit code. Counting requests, not
+// milliseconds, puts the kill at the same point of the sync however loaded the machine is: a
+// time drawn from one measured run landed after the end (or before the first commit) whenever
+// the load changed between that run and the killed ones.
+int kill_after_requests(FakeRegistry& fake, pid_t pid, std::size_t requests, std::chrono::microseconds extra) {
+  const std::size_t until = fake.request_count() + requests;
+  int status = 0;
+  while (fake.request_count() < until) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return exit_code(status);
+    std::this_thread::sleep_for(100us);
+  }
+  std::this_thread::sleep_for(extra);
+  kill(pid, SIGKILL);
+  return wait_exit(pid);
 }
 
 TEST(KillResume, KilledSyncsResumeToTheSameStore) {
@@ -78,10 +98,9 @@ TEST(KillResume, KilledSyncsResumeToTheSameStore) {
   CurlFetcher warm_up(SyncRig::curl_options());  // curl_global_init before any fork
   TempDir dir;
 
-  auto start = std::chrono::steady_clock::now();
+  const std::size_t before = fake.request_count();
   ASSERT_EQ(wait_exit(start_sync(fake, dir.path + "/reference.db")), 0);
-  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - start).count();
+  const auto full_requests = static_cast<int64_t>(fake.request_count() - before);
   std::string expected;
   {
     auto ref = open_store(dir.path + "/reference.db");
@@ -89,19 +108,19 @@ TEST(KillResume, KilledSyncsResumeToTheSameStore) {
   }
   ASSERT_NE(expected.find("seq=" + std::to_string(names.size() + 5 - 1)), std::string::npos) << expected;
 
-  // Rounds on fresh databases: up to three kills at random moments, then a resuming run to
-  // the end, compared with the reference. Until at least 24 kills really interrupted a run.
+  // Rounds on fresh databases: up to three kills at random points (after a random number of
+  // the run's requests, plus up to 2 ms), then a resuming run to the end, compared with the
+  // reference. Until at least 24 kills really interrupted a run.
   std::mt19937 rng(20261128);
-  std::uniform_int_distribution<int64_t> delay(1, std::max<int64_t>(5, full_ms));
+  std::uniform_int_distribution<int64_t> requests(0, full_requests - 1);
+  std::uniform_int_distribution<int64_t> extra_us(0, 2000);
   int killed = 0, rounds = 0;
   std::set<std::string> positions;  // committed seqs seen after kills: proof of mid-run kills
   while (killed < 24 && rounds < 40) {
     const std::string db = dir.path + "/killed-" + std::to_string(rounds++) + ".db";
     for (int k = 0; k < 3; ++k) {
       pid_t pid = start_sync(fake, db);
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
-      kill(pid, SIGKILL);
-      int code = wait_exit(pid);
+      int code = kill_after_requests(fake, pid, requests(rng), std::chrono::microseconds(extra_us(rng)));
       ASSERT_TRUE(code == -SIGKILL || code == 0) << "round " << rounds << " exit " << code;
       auto store = open_store(db);
       ASSERT_EQ(integrity_of(*store), "ok") << "after a kill in round " << rounds;
@@ -115,8 +134,10 @@ TEST(KillResume, KilledSyncsResumeToTheSameStore) {
     EXPECT_EQ(integrity_of(*store), "ok");
     ASSERT_EQ(store_digest(*store, names), expected) << "round " << rounds;
   }
+  std::printf("%d kills in %d rounds at %zu committed feed positions; a full run makes %lld requests\n",
+              killed, rounds, positions.size(), static_cast<long long>(full_requests));
   EXPECT_GE(killed, 24);  // really killed by the signal, not finished first
-  EXPECT_GE(positions.size(), 4u) << "kills landed at several feed positions; full run " << full_ms << " ms";
+  EXPECT_GE(positions.size(), 4u) << "kills landed at several feed positions; full run " << full_requests << " requests";
 }
 
 }  // namespace

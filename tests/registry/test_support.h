@@ -55,18 +55,24 @@ inline std::unique_ptr<store::Store> open_store(const std::string& path) {
 
 // Everything a sync run needs, pointed at a fake registry, with a sleeper that records.
 struct SyncRig {
+  // How long a transfer may stay under 1 KB/s before curl abandons it. Only tests of stalled
+  // bodies want it short; everywhere else it is the production default, because the fake
+  // sends nothing while it builds a large body (a year of bulk downloads), which on a loaded
+  // machine or under ASan takes over a second and would look like a stall.
+  static constexpr std::chrono::seconds kStallWindow{1};
+
   SyncRig(fake_registry::FakeRegistry& fake, store::Store& store, std::size_t concurrency = 4,
-          int attempts = 5)
-      : curl(curl_options()),
+          int attempts = 5, std::chrono::seconds low_speed_time = CurlOptions{}.low_speed_time)
+      : curl(curl_options(low_speed_time)),
         fetcher(curl, retry_policy(attempts), [this](std::chrono::milliseconds d) { sleeps.push_back(d); }),
         source(fetcher, fake.base_url()),
         syncer(store, source, metrics, clock, concurrency) {}
 
-  static CurlOptions curl_options() {
+  static CurlOptions curl_options(std::chrono::seconds low_speed_time = CurlOptions{}.low_speed_time) {
     CurlOptions o;
     o.connect_timeout = std::chrono::seconds(2);
     o.total_timeout = std::chrono::seconds(10);
-    o.low_speed_time = std::chrono::seconds(1);
+    o.low_speed_time = low_speed_time;
     return o;
   }
   static RetryPolicy retry_policy(int attempts) {

@@ -530,6 +530,11 @@ std::vector<std::string> FakeRegistry::request_log() const {
   return impl_->log;
 }
 
+std::size_t FakeRegistry::request_count() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->log.size();
+}
+
 std::size_t FakeRegistry::requests_for(const std::string& route_key) const {
   std::lock_guard lock(impl_->mutex);
   std::size_t n = 0;

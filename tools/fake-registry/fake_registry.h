@@ -109,6 +109,7 @@ class FakeRegistry {
   // ---- Observation ----
   // Every request target served so far, in order.
   std::vector<std::string> request_log() const;
+  std::size_t request_count() const;  // request_log().size() without the copy
   std::size_t requests_for(const std::string& route_key) const;
   std::size_t faults_served() const { return faults_served_.load(); }
   // The deterministic daily count the downloads API reports for (name, day) when the name
