@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite under sanitizers, each in its own build directory (CMakePresets.json):
-#   asan  AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer): the whole suite but
-#         the browser tests
+#   asan  AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer), clang 14: the whole
+#         suite but the browser tests; the same build directory (build-asan/) holds the
+#         libFuzzer targets scripts/fuzz.sh runs
 #   tsan  ThreadSanitizer: the concurrent tests (HTTP server and limits, AppState engine swap,
 #         store pool, registry on-demand single flight)
 # Usage: scripts/sanitize.sh [asan|tsan|all]   (default all). Exit status is non-zero when a
@@ -10,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
 bash scripts/install-deps.sh
+[[ $which == tsan ]] || bash scripts/install-clang.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1

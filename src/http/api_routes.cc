@@ -181,7 +181,7 @@ Response api_packages(const Request& request, AppState& state) {
   if (!sub.empty()) return api_error(404, "not_found", "no such resource: " + sub);
   auto store = state.store();
   if (!store) return api_error(503, "unavailable", store.status().message());
-  auto read_details = [&] {
+  auto read_details = [&, &name = name] {  // clang 14 cannot capture a structured binding
     return api::package_details_json(**store, name, state.now(),
                                      state.store_stats().newest_download_day);
   };

@@ -376,7 +376,7 @@ TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
     double ms = (testing::thread_cpu_ms() - started) / kRuns;
     std::printf("render_package_page(%s, %zu versions, %zu B README, 366-day chart): %.3f ms, %zu B\n", name,
                 data.package.versions.size(), data.package.readme_html.size(), ms, bytes / kRuns);
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if defined(NDEBUG) && !defined(PKGSTATS_SANITIZED)
     EXPECT_LT(ms, 1.0) << name;
 #endif
   }
@@ -444,7 +444,7 @@ TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
               all_versions, full, limits::kMaxRecentVersionsShown, overview);
   std::printf("render_package_page(react, 366-day chart): %.3f ms; GET /pkg:react through the router "
               "(overview, dependents, chart, render, ETag): %.3f ms, %zu B\n", render_ms, request, page.body.size());
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if defined(NDEBUG) && !defined(PKGSTATS_SANITIZED)
   EXPECT_LT(overview, full);
   EXPECT_LT(render_ms, 1.0);
 #endif
