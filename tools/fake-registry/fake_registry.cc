@@ -401,9 +401,13 @@ struct FakeRegistry::Impl {
       if (ec) break;
       if (!handle(*sock, req)) break;
     }
+    // Under the mutex: stop() shuts the registered sockets down from another thread, and a
+    // socket closed meanwhile could have its descriptor reused by an unrelated connection.
     beast::error_code ec;
+    std::lock_guard lock(mutex);
     sock->shutdown(tcp::socket::shutdown_both, ec);
     sock->close(ec);
+    sockets.remove(sock);
   }
 
   void accept_loop() {
