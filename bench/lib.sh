@@ -37,4 +37,9 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
+# synthetic_count DB: packages tools/fake-registry made (synthetic-pkg-N) in the store at DB.
+synthetic_count() {
+  python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute(\"SELECT count(*) FROM packages WHERE name LIKE 'synthetic-pkg-%'\").fetchone()[0])" "$1"
+}
+
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }

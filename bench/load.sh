@@ -88,7 +88,7 @@ rss2=$(rss_mb "$serve_pid")
 if kill -0 "$sync_pid" 2>/dev/null; then sync_state="still running after ${seconds}s"; else
   wait "$sync_pid" && sync_state="finished (exit 0)" || sync_state="FAILED: $(tail -3 "$tmp/sync.out")"
 fi
-synced=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute(\"SELECT count(*) FROM packages WHERE name LIKE 'synthetic-pkg-%'\").fetchone()[0])" "$db")
+synced=$(synthetic_count "$db")
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 errors() { echo $(( $(field connect_err "$1") + $(field read_err "$1") + $(field write_err "$1") + $(field timeouts "$1") + $(field non2xx3xx "$1") )); }

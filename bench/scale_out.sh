@@ -20,9 +20,6 @@ built "$build" pkgstats fake_registry
 bin=$build/pkgstats
 now() { date +%s.%N; }
 since() { python3 -c "import sys; print('%.2f' % ($(now) - $1))"; }
-count_synthetic() {
-  python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute(\"SELECT count(*) FROM packages WHERE name LIKE 'synthetic-pkg-%'\").fetchone()[0])" "$1"
-}
 
 writer=$tmp/writer.db
 sources=(tests/data/npm-packages-227k.tsv.gz tests/data/packuments/*.gz)
@@ -45,7 +42,7 @@ echo "== publishing a reader copy while the writer syncs"
 t=$(now)
 python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('VACUUM INTO ?', (sys.argv[2],))" "$writer" "$tmp/a.db"
 publish_s=$(since "$t")
-copied=$(count_synthetic "$tmp/a.db")
+copied=$(synthetic_count "$tmp/a.db")
 start_reader() {  # db port -> pid; prints seconds until /healthz answers
   local t0
   t0=$(now)
@@ -76,14 +73,14 @@ load() {  # port seconds
   wrk -t1 -c64 -d"$2"s --timeout 10s -s bench/load.lua "http://127.0.0.1:$1" | grep '^LOAD'
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-before=$(count_synthetic "$writer")
+before=$(synthetic_count "$writer")
 alone=$(load "$port_a" "$seconds")
 both_a=$tmp/both_a both_b=$tmp/both_b
 load "$port_a" "$seconds" >"$both_a" &
 load_a=$!
 load "$port_b" "$seconds" >"$both_b"
 wait "$load_a"
-after=$(count_synthetic "$writer")
+after=$(synthetic_count "$writer")
 row() { printf '%-34s %12s %12s %12s\n' "$@"; }
 echo
 row "" "A alone" "A (A+B)" "B (A+B)"

@@ -3,6 +3,14 @@
 #include "core/limits.h"
 
 namespace pkgstats::http {
+namespace {
+
+// What an entry counts against kMaxCachedResponseBytes.
+size_t charged_bytes(const std::string& key, const Response& response) {
+  return key.size() + response.body.size();
+}
+
+}  // namespace
 
 void ResponseCache::adopt(const std::shared_ptr<const search::SearchEngine>& engine) {
   // lock() is null once the cached engine is gone, so a new engine at a reused address
@@ -31,12 +39,12 @@ std::optional<Response> ResponseCache::find(const std::string& key,
 
 void ResponseCache::insert(const std::string& key, const std::shared_ptr<const search::SearchEngine>& engine,
                            TimestampMs now, const Response& response) {
-  const size_t size = key.size() + response.body.size();
+  const size_t size = charged_bytes(key, response);
   if (size > limits::kMaxCachedResponseBytes / 16) return;  // one answer never crowds out many
   std::lock_guard lock(mutex_);
   adopt(engine);
   if (auto it = by_key_.find(key); it != by_key_.end()) {
-    bytes_ -= it->second->key.size() + it->second->response->body.size();
+    bytes_ -= charged_bytes(it->second->key, *it->second->response);
     lru_.erase(it->second);
     by_key_.erase(it);
   }
@@ -45,7 +53,7 @@ void ResponseCache::insert(const std::string& key, const std::shared_ptr<const s
   bytes_ += size;
   while (lru_.size() > limits::kMaxCachedResponses || bytes_ > limits::kMaxCachedResponseBytes) {
     const Entry& last = lru_.back();
-    bytes_ -= last.key.size() + last.response->body.size();
+    bytes_ -= charged_bytes(last.key, *last.response);
     by_key_.erase(last.key);
     lru_.pop_back();
   }

@@ -453,9 +453,10 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
     // (postings_as_typed, counted when ordering the words, is the exact term's list sizes.)
     // A word that spells a popular package's name ("reactdom") is that name, found by
     // match_names; one that spells an obscure one ("loadsh") may be a typosquat, one edit away.
-    auto spelt = compact_.find(word);
-    if ((!exact || !(popular_term(*exact) || postings_as_typed >= kCommonTermPostings)) &&
-        !(spelt && is_popular(compact_docs_, *spelt)))
+    const bool may_be_misspelt =
+        !exact || !(popular_term(*exact) || postings_as_typed >= kCommonTermPostings);
+    const auto spelt = may_be_misspelt ? compact_.find(word) : std::nullopt;
+    if (may_be_misspelt && !(spelt && is_popular(compact_docs_, *spelt)))
       find_typos(terms_, word, exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
                  kFuzzyTermsPerWord, fuzzy, popular_term);
     std::string stemmed = stem(word);

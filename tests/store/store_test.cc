@@ -64,6 +64,18 @@ Package sample_package() {
   return p;
 }
 
+// A package whose only (latest) version is deprecated.
+Package deprecated_package(const std::string& name) {
+  Package p;
+  p.name = name;
+  p.latest = "1.0.0";
+  Version v;
+  v.version = "1.0.0";
+  v.deprecated = "gone";
+  p.versions = {v};
+  return p;
+}
+
 std::unique_ptr<Store> open_rw(const std::string& path) {
   auto s = Store::open(path);
   EXPECT_TRUE(s.ok()) << s.status().to_string();
@@ -224,14 +236,7 @@ TEST(Store, SearchDocumentsCarryFlagsAndDependents) {
   auto store = open_rw(db.path());
   auto tx = store->begin_write();
   ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
-  Package a;
-  a.name = "a";
-  a.latest = "1.0.0";
-  Version a1;
-  a1.version = "1.0.0";
-  a1.deprecated = "gone";
-  a.versions = {a1};
-  ASSERT_TRUE((*tx)->put_package(a, 2).ok());
+  ASSERT_TRUE((*tx)->put_package(deprecated_package("a"), 2).ok());
   ASSERT_TRUE((*tx)->put_listing("b", "2.0.0", 5, "bee").ok());
   ASSERT_TRUE((*tx)->commit());
   auto docs = store->load_search_documents();
@@ -277,14 +282,7 @@ TEST(Store, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
   Package uses_deprecated = sample_package();  // depends on "a"
   uses_deprecated.name = "pkg-7";
   ASSERT_TRUE((*tx)->put_package(uses_deprecated, 1).ok());
-  Package a;
-  a.name = "a";
-  a.latest = "1.0.0";
-  Version a1;
-  a1.version = "1.0.0";
-  a1.deprecated = "gone";
-  a.versions = {a1};
-  ASSERT_TRUE((*tx)->put_package(a, 2).ok());
+  ASSERT_TRUE((*tx)->put_package(deprecated_package("a"), 2).ok());
   ASSERT_TRUE((*tx)->commit());
 
   std::vector<std::string> asked(names.rbegin(), names.rend());  // 2499 ... 0
