@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load on loopback: wrk at 256 connections over a mix of search, package and maintainer pages
 # while `pkgstats sync` writes changes from tools/fake-registry into the same database.
-# Prints requests/s, p50/p99 latency, errors and the server's RSS before and after, beside a
-# baseline run of the same mix without the sync; then checks that SIGTERM stops the server
-# cleanly and promptly. Installs wrk (Debian) when missing.
+# Prints requests/s, p50/p99 latency, errors by kind, the server's RSS before and after and why
+# it closed connections (/metrics), beside a baseline run of the same mix without the sync;
+# then checks that SIGTERM stops the server promptly and still answers a connection it had
+# accepted. Installs wrk (Debian) when missing.
 # Usage: bench/load.sh [SECONDS] [CONNECTIONS] [BUILD_DIR]   (defaults: 60 256 build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,12 +70,20 @@ export PKGSTATS_LOAD_URLS=$urls
 load() {  # seconds: runs wrk and prints its summary line
   wrk -t2 -c"$connections" -d"$1"s --timeout 10s -s bench/load.lua "$server" | grep '^LOAD'
 }
+closes() {  # FILE: the server's connection counters (accepted, closed by reason), "name value" lines
+  curl -s "$server/metrics" | sed -n 's/^pkgstats_http_connections_\(accepted\)_total \(.*\)/\1 \2/p; s/^pkgstats_http_connections_closed_total{reason="\([a-z_]*\)"} \(.*\)/\1 \2/p' | sort >"$1"
+}
+closed_during() {  # BEFORE AFTER: the counters that moved, "name=delta" (one is curl's /metrics request)
+  join "$1" "$2" | awk '$3 > $2 {printf "%s%s=%d", sep, $1, $3 - $2; sep=" "}'
+}
 baseline_seconds=$(( seconds / 3 > 5 ? seconds / 3 : 5 ))
 echo "== baseline: ${baseline_seconds}s, $connections connections, no writer"
 rss0=$(rss_mb "$serve_pid")
+closes "$tmp/closes0"
 baseline=$(load "$baseline_seconds")
 echo "$baseline"
 rss1=$(rss_mb "$serve_pid")
+closes "$tmp/closes1"
 
 echo "== load: ${seconds}s, $connections connections, while sync applies 20,000+ changes"
 "$bin" sync --once -q --db "$db" --registry "$registry" --changes "$registry/registry/_changes" --poll-seconds 0 \
@@ -85,6 +94,7 @@ sync_started=$SECONDS
 result=$(load "$seconds")
 echo "$result"
 rss2=$(rss_mb "$serve_pid")
+closes "$tmp/closes2"
 if kill -0 "$sync_pid" 2>/dev/null; then sync_state="still running after ${seconds}s"; else
   wait "$sync_pid" && sync_state="finished (exit 0)" || sync_state="FAILED: $(tail -3 "$tmp/sync.out")"
 fi
@@ -98,19 +108,37 @@ printf '%-28s %14s %14s\n' "p50 latency (ms)" "$(field p50_ms "$baseline")" "$(f
 printf '%-28s %14s %14s\n' "p99 latency (ms)" "$(field p99_ms "$baseline")" "$(field p99_ms "$result")"
 printf '%-28s %14s %14s\n' "max latency (ms)" "$(field max_ms "$baseline")" "$(field max_ms "$result")"
 printf '%-28s %14s %14s\n' "errors (socket + non-2xx/3xx)" "$(errors "$baseline")" "$(errors "$result")"
+for kind in connect_err read_err write_err timeouts non2xx3xx; do
+  printf '%-28s %14s %14s\n' "  $kind" "$(field $kind "$baseline")" "$(field $kind "$result")"
+done
 printf '%-28s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss1 -> $rss2"
+echo "server's connections, baseline: $(closed_during "$tmp/closes0" "$tmp/closes1")"
+echo "server's connections, with sync: $(closed_during "$tmp/closes1" "$tmp/closes2")"
 echo "sync: $sync_state; synthetic packages in the store: $synced"
 echo "index reloads finished while serving: $(grep -c 'search index reloaded' "$tmp/serve.err" || true)" \
   "(ms each: $(sed -n 's/^search index reloaded: .* in \([0-9]*\) ms$/\1/p' "$tmp/serve.err" | paste -sd' '))"
 
-echo "== graceful stop: SIGTERM while a request is in flight"
-curl -s -o /dev/null -w '%{http_code}\n' "$server/search?q=react" >"$tmp/inflight" &
-curl_pid=$!
-sleep 0.05
+echo "== graceful stop: SIGTERM with a connection open whose request comes after the signal"
+python3 - "$server" "$tmp/inflight" <<'PY' &
+import socket, sys, time, urllib.parse
+url, out = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2]
+s = socket.create_connection((url.hostname, url.port))
+open(out + '.connected', 'w').close()
+time.sleep(0.3)  # the server is stopping by now
+s.sendall(b'GET /search?q=react HTTP/1.1\r\nHost: x\r\n\r\n')
+data = b''
+while chunk := s.recv(65536):  # until the server closes
+    data += chunk
+open(out, 'w').write(data[9:12].decode() if data.startswith(b'HTTP/1.1 ') else '000')
+PY
+client_pid=$!
+for _ in $(seq 250); do [[ -e $tmp/inflight.connected ]] && break; sleep 0.02; done
+sleep 0.05  # accepted by now
 t0=$(date +%s.%N)
 kill -TERM "$serve_pid"
 wait "$serve_pid" && rc=0 || rc=$?
 t1=$(date +%s.%N)
-wait "$curl_pid" || true
-printf 'server exited %d in %.2fs; in-flight request got HTTP %s\n' "$rc" "$(python3 -c "print($t1 - $t0)")" "$(cat "$tmp/inflight")"
-[[ $rc == 0 && $(errors "$result") == 0 ]]
+wait "$client_pid" || true
+printf 'server exited %d in %.2fs; the request sent 0.3 s after SIGTERM got HTTP %s\n' "$rc" \
+  "$(python3 -c "print($t1 - $t0)")" "$(cat "$tmp/inflight" 2>/dev/null || echo none)"
+[[ $rc == 0 && $(errors "$result") == 0 && $(cat "$tmp/inflight") == 200 ]]

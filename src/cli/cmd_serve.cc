@@ -1,5 +1,8 @@
 // pkgstats serve [--db PATH] [--host 127.0.0.1] [--port 8080] [--threads 2]
 //                [--reload-interval SECONDS] [--registry URL | --offline]
+#include <cstdio>
+#include <cstdlib>
+
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
@@ -108,6 +111,12 @@ void register_serve_command(CLI::App& app) {
     };
     if (auto s = http::run_server(state, server); !s) fail(s.message());
     std::fprintf(stderr, "pkgstats: stopped\n");
+    if (refresher && refresher->reloading()) {
+      // Every request was answered; an index rebuild still running only reads, and waiting
+      // for it (a minute at full scale, longer at nice 10 under load) would hold the stop.
+      std::fflush(nullptr);
+      std::_Exit(0);
+    }
   });
 }
 

@@ -39,6 +39,14 @@ std::string HttpMetrics::to_prometheus() const {
     out += fmt::format("pkgstats_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
                        h.count);
   }
+  out += "# HELP pkgstats_http_connections_accepted_total Connections accepted (refused ones too).\n";
+  out += "# TYPE pkgstats_http_connections_accepted_total counter\n";
+  out += fmt::format("pkgstats_http_connections_accepted_total {}\n", accepted_.load());
+  out += "# HELP pkgstats_http_connections_closed_total Connections the server ended, by reason.\n";
+  out += "# TYPE pkgstats_http_connections_closed_total counter\n";
+  for (size_t i = 0; i < closed_.size(); ++i)
+    out += fmt::format("pkgstats_http_connections_closed_total{{reason=\"{}\"}} {}\n",
+                       kCloseReasonNames[i], closed_[i].load());
   return out;
 }
 

@@ -36,7 +36,9 @@ Result<bool> IndexRefresher::check_now() {
     std::from_chars(text.data(), text.data() + text.size(), committed);
   }
   if (committed <= state_.store_stats().last_write) return false;
+  reloading_ = true;
   auto took = state_.reload();
+  reloading_ = false;
   if (!took) return took.status();
   last_reload_ms_.store(*took);
   reloads_++;

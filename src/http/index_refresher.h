@@ -41,6 +41,8 @@ class IndexRefresher {
   Result<bool> check_now();
 
   uint64_t reloads() const { return reloads_.load(); }
+  // Whether a reload is running now (a stopping server need not wait for it: it only reads).
+  bool reloading() const { return reloading_.load(); }
   // How long the thread waits before its next check: the interval, or longer after a long
   // reload (see above).
   std::chrono::milliseconds pause() const;
@@ -52,6 +54,7 @@ class IndexRefresher {
   const std::chrono::milliseconds interval_;
   Log log_;
   std::atomic<uint64_t> reloads_{0};
+  std::atomic<bool> reloading_{false};
   std::atomic<double> last_reload_ms_{0};
   std::mutex mutex_;
   std::condition_variable wake_;

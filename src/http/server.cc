@@ -7,6 +7,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -71,7 +72,10 @@ struct ServerContext {
   AppState& state;
   const ServerOptions& options;
   std::atomic<size_t> connections{0};
-  std::atomic<size_t> busy{0};  // connections between a parsed request and its written response
+  // Connections owing a response: from accept to the first response, then from the first
+  // bytes of each further request to its response. Shutdown waits for these (a request sent
+  // on a connection already accepted is answered); idle keep-alive connections are not.
+  std::atomic<size_t> busy{0};
   std::atomic<bool> stopping{false};  // draining: no more keep-alive
 };
 
@@ -106,31 +110,66 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
   }
 }
 
+// Records why a connection ended, once, when it is destroyed: a session sets the reason as
+// it leaves its loop; one destroyed while suspended (the workers stopped) counts as shutdown.
+class CloseCounter {
+ public:
+  explicit CloseCounter(HttpMetrics& metrics) : metrics_(metrics) {}
+  CloseCounter(const CloseCounter&) = delete;
+  CloseCounter& operator=(const CloseCounter&) = delete;
+  ~CloseCounter() { metrics_.connection_closed(reason_); }
+  void set(CloseReason reason) { reason_ = reason; }
+
+ private:
+  HttpMetrics& metrics_;
+  CloseReason reason_ = CloseReason::kShutdown;
+};
+
+// Why a read that got no request ended the connection.
+CloseReason read_close_reason(const beast::error_code& ec) {
+  if (ec == bhttp::error::end_of_stream || ec == asio::error::eof) return CloseReason::kPeerClosed;
+  if (ec == asio::error::connection_reset) return CloseReason::kPeerReset;
+  return CloseReason::kReadError;
+}
+
 // One connection: read a request (Beast's parser, with our limits), answer it, repeat while
 // keep-alive lasts. Runs on the connection's strand.
-asio::awaitable<void> session(tcp::socket socket, ServerContext& server, CountedSlot) {
+// `owing` counts the connection as busy from its accept (see ServerContext::busy).
+asio::awaitable<void> session(tcp::socket socket, ServerContext& server, CountedSlot, CountedSlot owing) {
   const ServerOptions& options = server.options;
+  CloseCounter closed(server.state.metrics());
+  std::optional<CountedSlot> busy(std::move(owing));
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(limits::kMaxHttpHeaderBytes + limits::kMaxHttpBodyBytes);
-  for (size_t served = 0; served < options.max_requests_per_connection; ++served) {
+  for (size_t served = 0;; ++served) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(limits::kMaxHttpHeaderBytes);
     parser.body_limit(limits::kMaxHttpBodyBytes);
     if (served > 0 && buffer.size() == 0) {
       // Keep-alive: wait up to the idle timeout for the next request's first bytes...
+      busy.reset();
       stream.expires_after(options.idle_timeout);
       auto [idle_ec, got] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes),
                                                             asio::as_tuple(asio::use_awaitable));
-      if (idle_ec) break;
+      if (idle_ec) {
+        closed.set(idle_ec == beast::error::timeout ? CloseReason::kIdleTimeout : read_close_reason(idle_ec));
+        break;
+      }
       buffer.commit(got);
+      busy.emplace(server.busy);
     }
     // ...then the whole request must arrive within the read timeout (bounds slowloris).
     stream.expires_after(options.read_timeout);
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+    if (ec == beast::error::timeout) {
+      closed.set(CloseReason::kReadTimeout);
       break;
-    CountedSlot busy(server.busy);
+    }
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      closed.set(read_close_reason(ec));
+      break;
+    }
     const auto started = std::chrono::steady_clock::now();
     Request req;
     if (beast::error_code aec; true) {
@@ -138,9 +177,14 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
       if (!aec) req.remote_address = endpoint.address().to_string();
     }
     Response res = ec ? error_for(ec) : respond(parser, req, server.state);
-    // The last response a connection may carry says so (Connection: close).
-    const bool keep_alive = !ec && parser.get().keep_alive() && !server.stopping.load() &&
-                            served + 1 < options.max_requests_per_connection;
+    // Whether this is the connection's last response, and why; it then says Connection: close.
+    std::optional<CloseReason> last;
+    if (ec) last = CloseReason::kBadRequest;
+    else if (!parser.get().keep_alive()) last = CloseReason::kClientClose;
+    else if (server.stopping.load()) last = CloseReason::kShutdown;
+    else if (served + 1 >= options.max_requests_per_connection) last = CloseReason::kRequestLimit;
+    const bool keep_alive = !last;
+    closed.set(last.value_or(CloseReason::kShutdown));  // until the next read says otherwise
     const unsigned version = ec ? 11 : parser.get().version();
     finalize_response(req, res);
     server.state.metrics().observe(
@@ -149,6 +193,7 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
     stream.expires_after(options.read_timeout);
     auto out = to_beast(res, version, keep_alive, req.method == "HEAD");
     auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+    if (wec) closed.set(CloseReason::kWriteError);
     if (wec || !keep_alive) break;
   }
   beast::error_code ignored;
@@ -166,13 +211,16 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers,
       if (!acceptor.is_open()) break;
       continue;
     }
+    server.state.metrics().connection_accepted();
     if (server.connections.load() >= server.options.max_connections) {
+      server.state.metrics().connection_closed(CloseReason::kConnectionLimit);
       beast::error_code ignored;
       socket.close(ignored);  // over the limit: refuse rather than queue without bound
       continue;
     }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket), server, CountedSlot(server.connections)),
+    asio::co_spawn(executor,
+                   session(std::move(socket), server, CountedSlot(server.connections), CountedSlot(server.busy)),
                    asio::detached);
   }
 }

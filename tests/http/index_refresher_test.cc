@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "core/limits.h"
@@ -113,6 +115,38 @@ TEST(IndexRefresher, ALongReloadLengthensThePauseAfterIt) {
   write_package(db, new_package("slow-build-2", "slow build"));
   ASSERT_TRUE(wait_for_reloads(2, 20s));
   EXPECT_GE(std::chrono::steady_clock::now() - second_write, min_pause / 2);
+}
+
+// A stopping `serve` does not wait for a rebuild (it only reads): the refresher says when one
+// is running.
+TEST(IndexRefresher, SaysWhileAReloadRuns) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/r.db";
+  testing::build_fixture_store(db);
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> builds{0};
+  auto gated_engine = [&, native = native_search_engine()](const EngineInput& input) {
+    if (builds++ == 1) {  // the first build is the initial load below
+      entered.set_value();
+      released.wait();
+    }
+    return native(input);
+  };
+  AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, gated_engine);
+  ASSERT_TRUE(state.reload().ok());
+  IndexRefresher refresher(state, 10ms);
+  EXPECT_FALSE(refresher.reloading());
+  std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
+  write_package(db, new_package("gated-build", "gated build"));
+  ASSERT_EQ(entered.get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(refresher.reloading());
+  release.set_value();
+  for (auto start = std::chrono::steady_clock::now();
+       refresher.reloads() < 1 && std::chrono::steady_clock::now() - start < 10s;)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(refresher.reloads(), 1u);
+  EXPECT_FALSE(refresher.reloading());
 }
 
 }  // namespace

@@ -46,6 +46,9 @@ class HttpLimitsTest : public ::testing::Test {
     options.idle_timeout = milliseconds(600);
     return options;
   }
+  // Connections a server on the shared state ended for `reason` so far (the tests compare
+  // before and after a server stopped: by then every connection is counted).
+  static uint64_t closed(CloseReason reason) { return state_->metrics().connections_closed(reason); }
   static void expect_bystander_served(Bystander& bystander) {
     bystander.finish();
     EXPECT_GT(bystander.served(), 0);
@@ -82,6 +85,7 @@ TEST_F(HttpLimitsTest, OversizeHeadersAre431) {
 }
 
 TEST_F(HttpLimitsTest, OversizeBodiesAre413) {
+  const uint64_t bad_before = closed(CloseReason::kBadRequest);
   RunningServer server(*state_, fast_options());
   Bystander bystander(server.port());
   std::string body(limits::kMaxHttpBodyBytes + 1, 'b');
@@ -101,6 +105,8 @@ TEST_F(HttpLimitsTest, OversizeBodiesAre413) {
   // A small body within the limit is read and the method refused as usual.
   EXPECT_EQ(send_and_read(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi").status, 405);
   expect_bystander_served(bystander);
+  server.stop();
+  EXPECT_EQ(closed(CloseReason::kBadRequest) - bad_before, 15u);
 }
 
 // Slowloris: clients that trickle header lines forever are cut at the read timeout, however
@@ -108,6 +114,7 @@ TEST_F(HttpLimitsTest, OversizeBodiesAre413) {
 TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
   ServerOptions options = fast_options();
   options.idle_timeout = milliseconds(5000);  // only the read timeout may end these
+  const uint64_t timeouts_before = closed(CloseReason::kReadTimeout);
   RunningServer server(*state_, options);
   Bystander bystander(server.port());
   std::vector<int> fds;
@@ -133,6 +140,8 @@ TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
     close(fds[i]);
   }
   expect_bystander_served(bystander);
+  server.stop();
+  EXPECT_EQ(closed(CloseReason::kReadTimeout) - timeouts_before, fds.size());
 }
 
 // The same for a client that sends a whole head but trickles its body.
@@ -156,6 +165,7 @@ TEST_F(HttpLimitsTest, IdleKeepAliveConnectionsAreClosedAtTheIdleTimeout) {
   ServerOptions options = fast_options();
   options.idle_timeout = milliseconds(400);
   options.read_timeout = milliseconds(5000);
+  const uint64_t idle_before = closed(CloseReason::kIdleTimeout);
   RunningServer server(*state_, options);
   Bystander bystander(server.port());
   int fd = connect_loopback(server.port());
@@ -179,6 +189,12 @@ TEST_F(HttpLimitsTest, IdleKeepAliveConnectionsAreClosedAtTheIdleTimeout) {
   }
   close(fd);
   expect_bystander_served(bystander);
+  server.stop();
+  EXPECT_EQ(closed(CloseReason::kIdleTimeout) - idle_before, 1u);
+  EXPECT_NE(state_->metrics().to_prometheus().find(
+                "pkgstats_http_connections_closed_total{reason=\"idle_timeout\"} " +
+                std::to_string(closed(CloseReason::kIdleTimeout)) + "\n"),
+            std::string::npos);
 }
 
 TEST_F(HttpLimitsTest, ConnectionsBeyondTheCapAreClosedAndOpenOnesStayServed) {
@@ -186,6 +202,7 @@ TEST_F(HttpLimitsTest, ConnectionsBeyondTheCapAreClosedAndOpenOnesStayServed) {
   options.max_connections = 4;
   options.read_timeout = milliseconds(5000);
   options.idle_timeout = milliseconds(5000);
+  const uint64_t refused_before = closed(CloseReason::kConnectionLimit);
   RunningServer server(*state_, options);
   const std::string keep_alive = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   std::vector<int> held;
@@ -214,11 +231,14 @@ TEST_F(HttpLimitsTest, ConnectionsBeyondTheCapAreClosedAndOpenOnesStayServed) {
   }
   EXPECT_EQ(status, 200);
   for (int fd : held) close(fd);
+  server.stop();
+  EXPECT_GE(closed(CloseReason::kConnectionLimit) - refused_before, 5u);
 }
 
 TEST_F(HttpLimitsTest, ConnectionIsClosedAfterItsRequestQuota) {
   ServerOptions options = fast_options();
   options.max_requests_per_connection = 3;
+  const uint64_t quota_before = closed(CloseReason::kRequestLimit);
   RunningServer server(*state_, options);
   Bystander bystander(server.port());
   int fd = connect_loopback(server.port());
@@ -236,6 +256,8 @@ TEST_F(HttpLimitsTest, ConnectionIsClosedAfterItsRequestQuota) {
   EXPECT_TRUE(pending.empty());  // nothing was answered past the quota
   close(fd);
   expect_bystander_served(bystander);
+  server.stop();
+  EXPECT_EQ(closed(CloseReason::kRequestLimit) - quota_before, 1u);
 }
 
 TEST_F(HttpLimitsTest, LongQueriesAreCutWithAWarning) {
@@ -306,6 +328,40 @@ class SlowEngine final : public search::SearchEngine {
   std::shared_ptr<const search::SearchEngine> inner_;
 };
 
+// A stop answers a request sent on a connection accepted before it (with Connection: close),
+// even when the request comes after the stop began; idle keep-alive connections are closed.
+TEST_F(HttpLimitsTest, StopAnswersConnectionsAcceptedBeforeIt) {
+  ServerOptions options = fast_options();
+  options.read_timeout = milliseconds(5000);
+  options.idle_timeout = milliseconds(5000);
+  RunningServer server(*state_, options);
+  const std::string keep_alive = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  int idle = connect_loopback(server.port());
+  std::string idle_pending;
+  ASSERT_TRUE(send_all(idle, keep_alive));
+  ASSERT_EQ(read_reply(idle, idle_pending).status, 200);
+  int fresh = connect_loopback(server.port());
+  ASSERT_GE(fresh, 0);
+  const auto start = Clock::now();
+  stop_server();
+  // The stop has begun once connections are refused (probes close at once, owing nothing).
+  for (int probe; (probe = connect_loopback(server.port())) >= 0 && seconds_since(start) < 2;) {
+    close(probe);
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_LT(connect_loopback(server.port()), 0);
+  ASSERT_TRUE(send_all(fresh, keep_alive));
+  std::string pending;
+  Reply late = read_reply(fresh, pending);
+  EXPECT_EQ(late.status, 200);
+  EXPECT_EQ(late.header("Connection"), "close");
+  EXPECT_TRUE(closed_within(idle, milliseconds(2000)));
+  EXPECT_TRUE(server.stop().is_ok());
+  EXPECT_LT(seconds_since(start), 2.5);
+  close(fresh);
+  close(idle);
+}
+
 // SIGTERM while requests are in flight: each is answered in full (with Connection: close),
 // then the server stops; connections are no longer accepted.
 TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
@@ -341,6 +397,7 @@ TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
     EXPECT_NE(r.body.find("express"), std::string::npos);
   }
   EXPECT_LT(connect_loopback(port), 0);
+  EXPECT_EQ(slow_state.metrics().connections_closed(CloseReason::kShutdown), in_flight.size());
 }
 
 }  // namespace
