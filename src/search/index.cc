@@ -137,6 +137,28 @@ void find_typos(const Vocabulary& vocab, std::string_view word, int budget, size
   vocab.find_fuzzy(word, budget, limit, out);
 }
 
+// Rules 1, 2 and 4 (or the sort order asked for) between candidates of two indexes (or one):
+// negative when `a` goes first, positive when `b` does, 0 when rule 5 must decide.
+int compare_by_rules(const DocumentTable& da, const RankedHit& a, const DocumentTable& db,
+                     const RankedHit& b, SortOrder sort) {
+  switch (sort) {
+    case SortOrder::kDownloads:
+      if (da.monthly_downloads(a.doc) != db.monthly_downloads(b.doc))
+        return da.monthly_downloads(a.doc) > db.monthly_downloads(b.doc) ? -1 : 1;
+      return 0;
+    case SortOrder::kPublished:
+      if (da.published(a.doc) != db.published(b.doc)) return da.published(a.doc) > db.published(b.doc) ? -1 : 1;
+      return 0;
+    case SortOrder::kRelevance:
+      if ((a.tier >= 2) != (b.tier >= 2)) return a.tier >= 2 ? -1 : 1;  // rule 1: exact name
+      if (a.tier != b.tier && a.tier >= 2) return a.tier > b.tier ? -1 : 1;
+      if (a.sinks != b.sinks) return a.sinks ? 1 : -1;                   // rule 2: deprecated sink
+      if (a.relevance != b.relevance) return a.relevance > b.relevance ? -1 : 1;  // rule 4
+      return 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 // Per-thread working memory, sized to the index; stamps avoid clearing between queries.
@@ -164,7 +186,6 @@ struct Index::Scratch {
     size_t bytes;
     void operator()(Slot* p) const { ::munmap(p, bytes); }
   };
-  const Index* owner = nullptr;
   uint32_t query = 0, word = 0;
   // All-zero bytes are a valid, untouched Slot, so the array needs no initialisation (a
   // thread's first search on 4.5M documents would otherwise write 100 MB first).
@@ -172,11 +193,11 @@ struct Index::Scratch {
   size_t slot_count = 0;
   std::vector<uint32_t> touched, word_touched;
 
+  // Slots are reused by any index that fits them (an overlay's searches alternate between
+  // two): the stamps only grow, so a slot another index left behind is simply stale.
   void prepare(const Index* index) {
     size_t n = index->popularity_.size();
-    if (owner != index || slot_count != n) {
-      owner = index;
-      query = word = 0;
+    if (slot_count < n || !slots) {
       size_t bytes = 0;
       Slot* fresh = allocate(n, bytes);
       slots = std::unique_ptr<Slot[], Unmap>(fresh, Unmap{bytes});
@@ -519,21 +540,21 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
   return true;
 }
 
-SearchResponse Index::search(const SearchRequest& request) const {
-  auto started = std::chrono::steady_clock::now();
-  const TimestampMs now = request.now ? request.now : SystemClock().now();
-  SearchResponse r;
-  ParsedQuery q = parse_query(request.text, now);
-  r.warnings = q.warnings;
+Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool explain,
+                     const DocumentMask* skip) const {
+  Ranking r;
+  ParsedQuery& q = r.query;
+  q = parse_query(text, now);
+  auto skipped = [&](DocId d) { return skip && (*skip)[d]; };
   if (q.pkg) {
-    r.pkg = *q.pkg;
-    if (auto d = find(*q.pkg)) {
+    if (auto d = find_id(*q.pkg); d && !skipped(*d)) {
       r.total = 1;
-      r.hits.push_back({std::move(d), 0, true, {}});
-      if (request.explain) r.hits.back().explain = {"pkg: names this package exactly"};
+      r.names_package = true;
+      if (n > 0) r.best.push_back({*d, 3, false, 0});
+      if (n > 0 && explain) r.details.emplace_back();
       return r;
     }
-    r.warnings.push_back("No package is named " + *q.pkg + "; showing the closest matches.");
+    q.warnings.push_back("No package is named " + *q.pkg + "; showing the closest matches.");
     q.typed = *q.pkg;
     q.words = text_words(*q.pkg);
   }
@@ -549,13 +570,7 @@ SearchResponse Index::search(const SearchRequest& request) const {
     for (DocId d = 0; d < docs_.size(); ++d) s.touch(d);
   }
 
-  struct Ranked {
-    uint32_t doc;
-    uint8_t tier;
-    bool sinks;
-    float relevance;
-  };
-  std::vector<Ranked> ranked;
+  std::vector<RankedHit> ranked;  // filled here, not in `r`: the loop below is the hot one
   ranked.reserve(s.touched.size());
   // Coverage counts topic words only (all words when the query has nothing but stopwords).
   uint32_t topic_mask = 0;
@@ -568,9 +583,11 @@ SearchResponse Index::search(const SearchRequest& request) const {
   float kept_popularity[33];
   for (size_t k = 0; k <= n_words; ++k)
     kept_popularity[k] = std::pow(static_cast<float>(k) / n_words, kPartialMatchPopularityExponent);
-  const bool filtered = q.has_filters();
+  // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
+  const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
+  const SortOrder sort = q.sort;
   for (uint32_t d : s.touched) {
-    if (filtered && !passes_filters(d, q)) continue;
+    if ((filtered || skip) && (skipped(d) || (filtered && !passes_filters(d, q)))) continue;
     const Scratch::Slot& slot = s.slots[d];
     float coverage = static_cast<float>(slot.topic_words) / n_words;
     float rel = slot.words_score * coverage;
@@ -579,54 +596,69 @@ SearchResponse Index::search(const SearchRequest& request) const {
     rel += kPopularityWeight * popularity_[d] *
            (slot.tier || slot.name_prefix ? 1.0f : kept_popularity[std::min<size_t>(slot.topic_words, n_words)]);
     if (docs_.published(d) && now - docs_.published(d) < kFreshMs) rel += kFreshnessBonus;
-    bool sinks = docs_.deprecated(d) && !q.deprecated.has_value() && slot.tier < 2;
+    bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
     ranked.push_back({d, slot.tier, sinks, rel});
   }
   r.total = ranked.size();
-  auto better = [&](const Ranked& a, const Ranked& b) {
-    switch (q.sort) {
-      case SortOrder::kDownloads:
-        if (docs_.monthly_downloads(a.doc) != docs_.monthly_downloads(b.doc))
-          return docs_.monthly_downloads(a.doc) > docs_.monthly_downloads(b.doc);
-        break;
-      case SortOrder::kPublished:
-        if (docs_.published(a.doc) != docs_.published(b.doc))
-          return docs_.published(a.doc) > docs_.published(b.doc);
-        break;
-      case SortOrder::kRelevance:
-        if ((a.tier >= 2) != (b.tier >= 2)) return a.tier >= 2;  // rule 1: exact name
-        if (a.tier != b.tier && a.tier >= 2) return a.tier > b.tier;
-        if (a.sinks != b.sinks) return !a.sinks;                  // rule 2: deprecated sink
-        if (a.relevance != b.relevance) return a.relevance > b.relevance;  // rule 4
-        break;
-    }
+  const size_t end = std::min(ranked.size(), n);
+  std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), [&](const RankedHit& a, const RankedHit& b) {
+    if (int c = compare_by_rules(docs_, a, docs_, b, sort)) return c < 0;
     return a.doc < b.doc;  // rule 5: popularity order
-  };
+  });
+  ranked.resize(end);
+  r.best = std::move(ranked);
+  if (explain)
+    for (const RankedHit& k : r.best)
+      r.details.push_back({s.slots[k.doc].name_typos, s.slots[k.doc].words_mask, s.slots[k.doc].words_score});
+  return r;
+}
+
+bool Index::ranks_before(const Index& ia, const RankedHit& a, const Index& ib, const RankedHit& b,
+                         SortOrder sort) {
+  if (int c = compare_by_rules(ia.docs_, a, ib.docs_, b, sort)) return c < 0;
+  // Rule 5: popularity order, which is document order within one index.
+  if (&ia == &ib) return a.doc < b.doc;
+  const int64_t downloads_a = ia.docs_.monthly_downloads(a.doc), downloads_b = ib.docs_.monthly_downloads(b.doc);
+  if (downloads_a != downloads_b) return downloads_a > downloads_b;
+  return ia.docs_.name(a.doc) < ib.docs_.name(b.doc);
+}
+
+SearchHit Index::hit(const Ranking& ranking, size_t i) const {
+  const RankedHit& k = ranking.best[i];
+  SearchHit hit{std::make_shared<const SearchDocument>(docs_.document(k.doc)), k.relevance, k.tier >= 2, {}};
+  if (ranking.details.empty()) return hit;
+  if (ranking.names_package) {
+    hit.explain = {"pkg: names this package exactly"};
+    return hit;
+  }
+  const RankedDetail& detail = ranking.details[i];
+  const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
+  hit.explain = {
+      std::string("1 exact name: ") + tiers[k.tier],
+      std::string("2 deprecated: ") + (k.sinks ? "yes, sinks below current packages" : "no"),
+      "3 name typo match: " + std::string(k.tier == 1 ? "yes, " + std::to_string(detail.name_typos) + " typo(s)" : "no"),
+      "4 relevance " + std::to_string(k.relevance).substr(0, 6) + " = words " +
+          std::to_string(std::popcount(detail.words_mask)) + "/" + std::to_string(ranking.query.words.size()) +
+          " (field score " + std::to_string(detail.words_score).substr(0, 5) + ") + popularity " +
+          std::to_string(popularity_[k.doc]).substr(0, 4) + " (log10 monthly downloads)",
+      "5 popularity rank: #" + std::to_string(k.doc + 1)};
+  return hit;
+}
+
+SearchResponse Index::search(const SearchRequest& request) const {
+  auto started = std::chrono::steady_clock::now();
   const size_t from = std::min(request.from, limits::kMaxResultOffset);
   const size_t size = std::min(request.size, limits::kMaxResultsPerPage);
-  const size_t end = std::min(ranked.size(), from + size);
-  if (from < end) {
-    std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), better);
-    for (size_t i = from; i < end; ++i) {
-      const Ranked& k = ranked[i];
-      SearchHit hit{std::make_shared<const SearchDocument>(docs_.document(k.doc)), k.relevance, k.tier >= 2, {}};
-      if (request.explain) {
-        const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
-        hit.explain = {
-            std::string("1 exact name: ") + tiers[k.tier],
-            std::string("2 deprecated: ") + (k.sinks ? "yes, sinks below current packages" : "no"),
-            "3 name typo match: " + std::string(k.tier == 1 ? "yes, " + std::to_string(s.slots[k.doc].name_typos) + " typo(s)" : "no"),
-            "4 relevance " + std::to_string(k.relevance).substr(0, 6) + " = words " +
-                std::to_string(__builtin_popcount(s.slots[k.doc].words_mask)) + "/" + std::to_string(q.words.size()) +
-                " (field score " + std::to_string(s.slots[k.doc].words_score).substr(0, 5) + ") + popularity " +
-                std::to_string(popularity_[k.doc]).substr(0, 4) + " (log10 monthly downloads)",
-            "5 popularity rank: #" + std::to_string(k.doc + 1)};
-      }
-      r.hits.push_back(std::move(hit));
-    }
-    if (!r.hits.empty() && ranked[0].tier == 1 && q.sort == SortOrder::kRelevance)
-      r.corrected = r.hits.front().doc->name;
-  }
+  Ranking ranking =
+      rank(request.text, request.now ? request.now : SystemClock().now(), from + size, request.explain);
+  SearchResponse r;
+  r.total = ranking.total;
+  r.warnings = ranking.query.warnings;
+  if (ranking.query.pkg) r.pkg = *ranking.query.pkg;
+  for (size_t i = from; i < ranking.best.size(); ++i) r.hits.push_back(hit(ranking, i));
+  // "Did you mean": the best candidate matched the name within the typo budget.
+  if (from < ranking.best.size() && ranking.best[0].tier == 1 && ranking.query.sort == SortOrder::kRelevance)
+    r.corrected = docs_.name(ranking.best[0].doc);
   r.took_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
   return r;
 }

@@ -36,6 +36,34 @@ struct Postings {
   bool load(BinaryReader& in, size_t terms, size_t documents);
 };
 
+// One matching document: what the ranking rules compare.
+struct RankedHit {
+  DocId doc = 0;
+  uint8_t tier = 0;     // rule 1: 3 the name as typed, 2 same letters and digits, 1 typo, 0 no
+  bool sinks = false;   // rule 2: deprecated, and the query did not ask for it
+  float relevance = 0;  // rule 4
+};
+
+// What explaining a RankedHit prints beyond the rules' values.
+struct RankedDetail {
+  uint8_t name_typos = 0;   // when its tier is 1
+  uint32_t words_mask = 0;  // the query words matched (bit i: word i, of the first 32)
+  float words_score = 0;    // their field scores
+};
+
+// A query's candidates in rank order, before they become SearchHits.
+struct Ranking {
+  ParsedQuery query;
+  std::vector<RankedHit> best;         // the first n in rank order (n as asked of Index::rank)
+  std::vector<RankedDetail> details;   // beside `best`, when asked for explanations
+  size_t total = 0;                    // matching documents
+  bool names_package = false;          // `pkg:NAME` found its package: `best` holds it alone
+};
+
+// Documents of an index that a search skips, by DocId (those an overlay replaces or removes;
+// see search/layered_index.h).
+using DocumentMask = std::vector<bool>;
+
 class Index final : public SearchEngine {
  public:
   static std::shared_ptr<const Index> build(std::vector<SearchDocument> documents);
@@ -45,6 +73,21 @@ class Index final : public SearchEngine {
   size_t memory_bytes() const override;
   std::shared_ptr<const SearchDocument> find(std::string_view name) const override;
 
+  // What search() pages through: the query parsed as of `now`, its `n` best candidates in
+  // rank order (with their details when `explain`), leaving out the documents `skip` marks
+  // (when given: sized to this index).
+  Ranking rank(std::string_view text, TimestampMs now, size_t n, bool explain,
+               const DocumentMask* skip = nullptr) const;
+  // The hit search() returns for candidate i of `ranking` (made by this index's rank()).
+  SearchHit hit(const Ranking& ranking, size_t i) const;
+  // Whether `a` of index `ia` ranks before `b` of index `ib` by the query's sort order and
+  // the ranking rules; either index may be this one. A total order within one index, and
+  // across two indexes of distinct names (both order by popularity, then name).
+  static bool ranks_before(const Index& ia, const RankedHit& a, const Index& ib,
+                           const RankedHit& b, SortOrder sort);
+  // The document whose folded name is fold(name), if any.
+  std::optional<DocId> find_id(std::string_view name) const;
+
   // The persisted form (search/index_file.h): every array of the index, in a fixed order.
   void save(BinaryWriter& out) const;
   // The index viewing the arrays `in` reads (zero copy); `backing` owns the memory they are
@@ -53,8 +96,6 @@ class Index final : public SearchEngine {
 
  private:
   struct Scratch;
-  // The document whose folded name is fold(name), if any.
-  std::optional<DocId> find_id(std::string_view name) const;
   void match_names(const ParsedQuery& q, Scratch& s) const;
   void match_words(const ParsedQuery& q, Scratch& s) const;
   bool passes_filters(DocId d, const ParsedQuery& q) const;
