@@ -118,6 +118,10 @@ CREATE INDEX packages_by_modified ON packages(modified) WHERE modified > 0;
 CREATE INDEX packages_by_downloads ON packages(monthly_downloads DESC, name)
   WHERE unpublished = 0 AND monthly_downloads > 0;
 )sql",
+    // v6: the packages written since a point in time (a server's search overlay).
+    R"sql(
+CREATE INDEX packages_by_updated ON packages(updated_at);
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 #include "store/dependency_codec.h"
@@ -297,6 +298,24 @@ Result<Day> Store::newest_download_day() {
   return static_cast<Day>(q->column_int(0));
 }
 
+namespace {
+
+// Appends to each document its keywords or maintainers (`list`) from `sql`: rows of
+// (package_id, text) in position order, its one parameter (if any) bound to `since`.
+Status add_list_items(Database& db, const std::string& sql, std::optional<TimestampMs> since,
+                      const std::unordered_map<int64_t, size_t>& index_of, std::vector<SearchDocument>& docs,
+                      std::vector<std::string> SearchDocument::*list) {
+  auto q = db.prepare(sql);
+  if (!q) return q.status();
+  if (since) q->bind(1, *since);
+  while (q->step())
+    if (auto it = index_of.find(q->column_int(0)); it != index_of.end())
+      (docs[it->second].*list).push_back(q->column_text(1));
+  return step_error(*q);
+}
+
+}  // namespace
+
 Result<std::vector<SearchDocument>> Store::load_search_documents() {
   std::vector<SearchDocument> docs;
   std::unordered_map<int64_t, size_t> index_of;
@@ -307,18 +326,12 @@ Result<std::vector<SearchDocument>> Store::load_search_documents() {
     docs.push_back(read_summary(*q));
   }
   if (auto s = step_error(*q); !s) return s;
-
-  auto words = db_.prepare("SELECT package_id, keyword FROM keywords ORDER BY package_id, position");
-  if (!words) return words.status();
-  while (words->step())
-    if (auto it = index_of.find(words->column_int(0)); it != index_of.end())
-      docs[it->second].keywords.push_back(words->column_text(1));
-
-  auto people = db_.prepare("SELECT package_id, name FROM maintainers ORDER BY package_id, position");
-  if (!people) return people.status();
-  while (people->step())
-    if (auto it = index_of.find(people->column_int(0)); it != index_of.end())
-      docs[it->second].maintainers.push_back(people->column_text(1));
+  if (auto s = add_list_items(db_, "SELECT package_id, keyword FROM keywords ORDER BY package_id, position",
+                              std::nullopt, index_of, docs, &SearchDocument::keywords); !s)
+    return s;
+  if (auto s = add_list_items(db_, "SELECT package_id, name FROM maintainers ORDER BY package_id, position",
+                              std::nullopt, index_of, docs, &SearchDocument::maintainers); !s)
+    return s;
 
   std::unordered_map<std::string, size_t> doc_by_name;
   doc_by_name.reserve(docs.size());
@@ -330,6 +343,47 @@ Result<std::vector<SearchDocument>> Store::load_search_documents() {
       docs[it->second].dependents = static_cast<int32_t>(deps->column_int(1));
   if (auto s = step_error(*deps); !s) return s;
   return docs;
+}
+
+Result<std::optional<ChangedDocuments>> Store::changed_search_documents(TimestampMs since, size_t limit) {
+  auto count = db_.prepare("SELECT COUNT(*) FROM packages WHERE updated_at >= ?");
+  if (!count) return count.status();
+  count->bind(1, since);
+  if (!count->step()) return Status::storage(db_.last_error());
+  if (count->column_int(0) > static_cast<int64_t>(limit)) return std::optional<ChangedDocuments>();
+
+  ChangedDocuments changed;
+  std::vector<SearchDocument>& docs = changed.current;
+  std::unordered_map<int64_t, size_t> index_of;
+  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.updated_at >= ?1 AND p.unpublished = 0");
+  if (!q) return q.status();
+  q->bind(1, since);
+  while (q->step()) {
+    index_of.emplace(q->column_int(0), docs.size());
+    docs.push_back(read_summary(*q));
+  }
+  if (auto s = step_error(*q); !s) return s;
+  for (auto [table, column, list] : {std::tuple{"keywords", "keyword", &SearchDocument::keywords},
+                                     std::tuple{"maintainers", "name", &SearchDocument::maintainers}}) {
+    const std::string sql = std::string("SELECT t.package_id, t.") + column + " FROM " + table +
+                            " t JOIN packages p ON p.id = t.package_id WHERE p.updated_at >= ?1 "
+                            "ORDER BY t.package_id, t.position";
+    if (auto s = add_list_items(db_, sql, since, index_of, docs, list); !s) return s;
+  }
+  auto dependents = db_.prepare("SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0");
+  if (!dependents) return dependents.status();
+  for (auto& d : docs) {
+    dependents->reset();
+    dependents->bind(1, d.name);
+    if (!dependents->step()) return Status::storage(db_.last_error());
+    d.dependents = static_cast<int32_t>(dependents->column_int(0));
+  }
+  auto gone = db_.prepare("SELECT name FROM packages WHERE updated_at >= ?1 AND unpublished = 1");
+  if (!gone) return gone.status();
+  gone->bind(1, since);
+  while (gone->step()) changed.removed.push_back(gone->column_text(0));
+  if (auto s = step_error(*gone); !s) return s;
+  return std::optional<ChangedDocuments>(std::move(changed));
 }
 
 Result<std::vector<std::string>> Store::packages_by_maintainer(std::string_view user, size_t limit) {

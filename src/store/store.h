@@ -45,6 +45,12 @@ struct StoreStats {
   int schema_version = 0;
 };
 
+// What changed_search_documents() returns.
+struct ChangedDocuments {
+  std::vector<SearchDocument> current;  // written since; keywords, maintainers, dependents filled
+  std::vector<std::string> removed;     // unpublished since
+};
+
 // A package name for the sitemap, with its last modification time (0 when unknown).
 struct ListedName {
   std::string name;
@@ -118,6 +124,10 @@ class Store {
   Result<bool> empty();
   // One SearchDocument per stored, non-unpublished package (any order).
   Result<std::vector<SearchDocument>> load_search_documents();
+  // The search documents of the packages written at or after `since` (updated_at), and the
+  // names of those unpublished since: what changed in the search index's view. nullopt when
+  // more than `limit` packages were written (a full load_search_documents() is then cheaper).
+  Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since, size_t limit);
   // Names of packages that list `user` among their maintainers, most downloaded first.
   Result<std::vector<std::string>> packages_by_maintainer(std::string_view user, size_t limit);
   // Search-document summaries (no keywords/maintainers filled) of the named packages, in the

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 namespace pkgstats::store {
 namespace {
@@ -265,6 +266,46 @@ TEST(Store, SearchDocumentsCarryFlagsAndDependents) {
   EXPECT_EQ(*by_user, std::vector<std::string>{"left-pad"});
 }
 
+// What a server's search overlay reads: the packages written since a point, as documents,
+// and those unpublished since; nothing when more were written than it asks for.
+TEST(Store, ChangedSearchDocumentsAreThoseWrittenSince) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(deprecated_package("a"), 2).ok());
+    ASSERT_TRUE((*tx)->put_package(deprecated_package("old"), 2).ok());
+    ASSERT_TRUE((*tx)->put_listing("untouched", "1.0.0", 5, "stays").ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  const TimestampMs first_write = store->stats()->last_write;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the clock is in milliseconds
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());  // new; depends on a
+    ASSERT_TRUE((*tx)->put_listing("a", "1.0.0", 99, "").ok());  // downloads changed
+    ASSERT_TRUE((*tx)->mark_unpublished("old", 1700000000000).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  auto changed = store->changed_search_documents(first_write + 1, 10);
+  ASSERT_TRUE(changed.ok()) << changed.status().to_string();
+  ASSERT_TRUE(changed->has_value());
+  std::map<std::string, SearchDocument> by_name;
+  for (auto& d : (*changed)->current) by_name[d.name] = d;
+  ASSERT_EQ(by_name.size(), 2u);
+  EXPECT_EQ(by_name["left-pad"].keywords, (std::vector<std::string>{"leftpad", "pad"}));
+  EXPECT_EQ(by_name["left-pad"].maintainers, (std::vector<std::string>{"azer", "stevemao"}));
+  EXPECT_EQ(by_name["a"].monthly_downloads, 99);
+  EXPECT_EQ(by_name["a"].dependents, 1);
+  EXPECT_EQ((*changed)->removed, std::vector<std::string>{"old"});
+  auto everything = store->changed_search_documents(0, 10);
+  ASSERT_TRUE(everything.ok() && everything->has_value());
+  EXPECT_EQ((*everything)->current.size(), 3u);
+  auto too_many = store->changed_search_documents(first_write + 1, 2);
+  ASSERT_TRUE(too_many.ok());
+  EXPECT_FALSE(too_many->has_value());
+}
+
 // The by-name reads take many names in one statement, in chunks: across a chunk boundary,
 // with unknown and repeated names, they answer for each known name in the order given.
 TEST(Store, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
@@ -466,6 +507,7 @@ TEST(Store, MigratesAVersion2Database) {
     ASSERT_TRUE(store->database()
                     .exec("DROP TABLE version_downloads; DROP INDEX packages_with_document;"
                           "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
+                          "DROP INDEX packages_by_updated;"
                           "PRAGMA user_version = 2")
                     .is_ok());
   }
@@ -482,7 +524,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 5);
+  EXPECT_EQ(kSchemaVersion, 6);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
