@@ -115,8 +115,10 @@ printf '%-28s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss
 echo "server's connections, baseline: $(closed_during "$tmp/closes0" "$tmp/closes1")"
 echo "server's connections, with sync: $(closed_during "$tmp/closes1" "$tmp/closes2")"
 echo "sync: $sync_state; synthetic packages in the store: $synced"
-echo "index reloads finished while serving: $(grep -c 'search index reloaded' "$tmp/serve.err" || true)" \
-  "(ms each: $(sed -n 's/^search index reloaded: .* in \([0-9]*\) ms$/\1/p' "$tmp/serve.err" | paste -sd' '))"
+for kind in updated rebuilt; do  # updated: an overlay of the packages written since a rebuild
+  echo "index $kind while serving: $(grep -c "search index $kind" "$tmp/serve.err" || true) times" \
+    "(ms each: $(sed -n "s/^search index $kind: .* in \([0-9]*\) ms\$/\1/p" "$tmp/serve.err" | paste -sd' '))"
+done
 
 echo "== graceful stop: SIGTERM with a connection open whose request comes after the signal"
 python3 - "$server" "$tmp/inflight" <<'PY' &

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/result.h"
 #include "core/time_util.h"
 #include "http/http_metrics.h"
@@ -62,6 +63,18 @@ class AppState {
   // Reads every search document and the store's counts, builds a new engine and publishes
   // both. Returns the time taken in milliseconds. On error the previous engine stays.
   Result<double> reload();
+  // What update() did.
+  struct Update {
+    bool rebuilt = false;  // reload() ran: the whole index was built
+    size_t overlay_documents = 0;  // otherwise: documents in the overlay now searched
+    double ms = 0;
+  };
+  // Brings the engine up to the store's writes. When the engine is the native index and at
+  // most `max_overlay_documents` packages were written since its last full build, it lays an
+  // overlay index of them over that build (search/layered_index.h: milliseconds, at any
+  // size); otherwise it calls reload(). The store's counts are refreshed only by reload();
+  // its last write time by both. On error the previous engine stays.
+  Result<Update> update(size_t max_overlay_documents = limits::kMaxOverlayDocuments);
 
   // The current engine (never null: an empty one until the first reload()).
   std::shared_ptr<const search::SearchEngine> search_engine() const {
@@ -110,6 +123,7 @@ class AppState {
   std::atomic<double> last_reload_ms_{0};
   mutable std::mutex stats_mutex_;
   store::StoreStats stats_;
+  TimestampMs full_build_write_ = 0;  // stats_.last_write at the last reload() (update() only)
 };
 
 }  // namespace pkgstats::http

@@ -10,8 +10,12 @@
 
 namespace pkgstats::http {
 
-IndexRefresher::IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log)
-    : state_(state), interval_(std::max(interval, std::chrono::milliseconds(1))), log_(std::move(log)) {
+IndexRefresher::IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log,
+                               size_t max_overlay_documents)
+    : state_(state),
+      interval_(std::max(interval, std::chrono::milliseconds(1))),
+      log_(std::move(log)),
+      max_overlay_documents_(max_overlay_documents) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -37,14 +41,17 @@ Result<bool> IndexRefresher::check_now() {
   }
   if (committed <= state_.store_stats().last_write) return false;
   reloading_ = true;
-  auto took = state_.reload();
+  auto update = state_.update(max_overlay_documents_);
   reloading_ = false;
-  if (!took) return took.status();
-  last_reload_ms_.store(*took);
+  if (!update) return update.status();
+  last_reload_ms_.store(update->ms);
   reloads_++;
   if (log_) {
-    log_("search index reloaded: " + std::to_string(state_.search_engine()->document_count()) +
-         " packages in " + std::to_string(static_cast<int64_t>(*took)) + " ms");
+    const std::string packages = std::to_string(state_.search_engine()->document_count()) + " packages";
+    const std::string took = " in " + std::to_string(static_cast<int64_t>(update->ms)) + " ms";
+    log_(update->rebuilt ? "search index rebuilt: " + packages + took
+                         : "search index updated: " + packages + " (" + std::to_string(update->overlay_documents) +
+                               " written since the last rebuild, in an overlay)" + took);
   }
   return true;
 }

@@ -3,12 +3,14 @@
 //
 // Every `interval` it reads the store's last committed write (sync_state "last_write", one
 // indexed row) and, when that moved past the write the index was built from, calls
-// AppState::reload(). So a committed write is searchable within interval + reload time, or,
-// while writes keep coming, within 1 / limits::kMaxIndexReloadCpuShare reload times: the
-// pause after a reload grows with its length, so rebuilding never takes more than that share
-// of a core from serving. The thread runs at a lower priority (nice 10) for the same reason.
-// reload() reads the counts before the documents, so an index is never older than the
-// last_write it records: a write racing a reload at worst causes one extra reload.
+// AppState::update(): an overlay index of the packages written since the last full build
+// (milliseconds), or, past `max_overlay_documents` of them, a full rebuild. So a committed
+// write is searchable within interval + update time. While writes keep coming, the pause
+// after an update grows with its length (rebuilds take seconds: about a minute at 4.5M), so
+// rebuilding never takes more than limits::kMaxIndexReloadCpuShare of a core from serving.
+// The thread runs at a lower priority (nice 10) for the same reason. reload() reads the
+// counts before the documents, so an index is never older than the last_write it records: a
+// write racing an update at worst causes one extra update.
 #pragma once
 
 #include <atomic>
@@ -26,25 +28,27 @@ namespace pkgstats::http {
 
 class IndexRefresher {
  public:
-  // Receives one line per reload or failure ("search index reloaded: ..."); may be empty.
+  // Receives one line per update or failure ("search index updated: ..."); may be empty.
   using Log = std::function<void(const std::string&)>;
 
   // Starts polling at once on its own thread. `state` must outlive this.
-  IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log = {});
+  IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log = {},
+                 size_t max_overlay_documents = limits::kMaxOverlayDocuments);
   // Stops and joins the thread (an ongoing reload finishes first).
   ~IndexRefresher();
   IndexRefresher(const IndexRefresher&) = delete;
   IndexRefresher& operator=(const IndexRefresher&) = delete;
 
-  // Checks once, on the calling thread: reloads when the store has a newer write. Returns
-  // whether it reloaded. Not to be called concurrently with itself (the thread calls it).
+  // Checks once, on the calling thread: updates when the store has a newer write. Returns
+  // whether it updated. Not to be called concurrently with itself (the thread calls it).
   Result<bool> check_now();
 
+  // Updates so far (overlays and full rebuilds).
   uint64_t reloads() const { return reloads_.load(); }
-  // Whether a reload is running now (a stopping server need not wait for it: it only reads).
+  // Whether an update is running now (a stopping server need not wait for it: it only reads).
   bool reloading() const { return reloading_.load(); }
   // How long the thread waits before its next check: the interval, or longer after a long
-  // reload (see above).
+  // update (see above).
   std::chrono::milliseconds pause() const;
 
  private:
@@ -53,6 +57,7 @@ class IndexRefresher {
   AppState& state_;
   const std::chrono::milliseconds interval_;
   Log log_;
+  const size_t max_overlay_documents_;
   std::atomic<uint64_t> reloads_{0};
   std::atomic<bool> reloading_{false};
   std::atomic<double> last_reload_ms_{0};

@@ -8,6 +8,7 @@
 #include "http/handler_util.h"
 #include "http/route_table.h"
 #include "registry/sync_status.h"
+#include "search/layered_index.h"
 
 namespace pkgstats::http {
 namespace {
@@ -48,8 +49,11 @@ Response metrics(const Request&, AppState& state) {
         static_cast<double>(engine->document_count()));
   gauge("pkgstats_index_bytes", "Memory held by the search index.",
         static_cast<double>(engine->memory_bytes()));
-  gauge("pkgstats_index_reload_seconds", "Time the last index reload took.",
+  gauge("pkgstats_index_reload_seconds", "Time the last index update (overlay or rebuild) took.",
         state.last_reload_ms() / 1000);
+  auto layered = std::dynamic_pointer_cast<const search::LayeredIndex>(engine);
+  gauge("pkgstats_index_overlay_documents", "Documents written since the last index rebuild, searched in an overlay.",
+        layered ? static_cast<double>(layered->overlay_documents()) : 0);
   auto counter = [&](const char* name, const char* help, double value) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, value);
   };

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/limits.h"
+#include "search/layered_index.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -30,12 +31,13 @@ Package new_package(const std::string& name, const std::string& description) {
   return p;
 }
 
-void write_package(const std::string& db, const Package& p) {
+// `content_hash` stands for the packument's: the store skips a package whose hash it has.
+void write_package(const std::string& db, const Package& p, uint64_t content_hash = 99) {
   auto store = store::Store::open(db);
   ASSERT_TRUE(store.ok());
   auto tx = (*store)->begin_write();
   ASSERT_TRUE(tx.ok());
-  ASSERT_TRUE((*tx)->put_package(p, 99).ok());
+  ASSERT_TRUE((*tx)->put_package(p, content_hash).ok());
   ASSERT_TRUE((*tx)->commit());
 }
 
@@ -84,6 +86,56 @@ TEST(IndexRefresher, CheckNowReloadsOnlyAfterANewerWrite) {
   EXPECT_TRUE(searchable(state, "quokka", "quokka-kit"));
 }
 
+// Writes since the last full build are laid over it as an overlay (no rebuild): new and
+// changed packages are searched in their new form, and past the overlay limit the whole
+// index is rebuilt.
+TEST(IndexRefresher, WritesGoIntoAnOverlayUntilItIsFull) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/r.db";
+  testing::build_fixture_store(db);
+  // Packages written within a second before the full build's last write are re-read into the
+  // overlay (a margin for the writer's clock): "anchor" is, the fixture's are not.
+  std::this_thread::sleep_for(1100ms);
+  write_package(db, new_package("anchor", "written last before the full build"));
+  AppState state(db, std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+  const size_t before = state.search_engine()->document_count();
+  std::vector<std::string> logged;
+  IndexRefresher refresher(state, 1h, [&](const std::string& line) { logged.push_back(line); }, 2);
+  std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
+  write_package(db, new_package("quokka-kit", "quokka toolkit"));
+  ASSERT_TRUE(*refresher.check_now());
+  auto layered = std::dynamic_pointer_cast<const search::LayeredIndex>(state.search_engine());
+  ASSERT_NE(layered, nullptr);
+  EXPECT_EQ(layered->overlay_documents(), 2u);  // quokka-kit and anchor
+  EXPECT_EQ(state.search_engine()->document_count(), before + 1);
+  EXPECT_TRUE(searchable(state, "quokka", "quokka-kit"));
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_NE(logged[0].find("search index updated"), std::string::npos) << logged[0];
+  EXPECT_NE(testing::get(state, "/metrics").body.find("\npkgstats_index_overlay_documents 2\n"), std::string::npos);
+
+  // The same package again, described anew: one document, found by its new words only.
+  std::this_thread::sleep_for(2ms);
+  write_package(db, new_package("quokka-kit", "marsupial helpers"), 100);
+  ASSERT_TRUE(*refresher.check_now());
+  EXPECT_EQ(state.search_engine()->document_count(), before + 1);
+  EXPECT_TRUE(searchable(state, "marsupial", "quokka-kit"));
+  search::SearchRequest toolkit;
+  toolkit.text = "toolkit";  // its old description's word
+  for (const auto& hit : state.search_engine()->search(toolkit).hits) EXPECT_NE(hit.doc->name, "quokka-kit");
+
+  // Two more packages pass the overlay limit (2): a rebuild.
+  std::this_thread::sleep_for(2ms);
+  write_package(db, new_package("wombat-kit", "wombat toolkit"));
+  write_package(db, new_package("numbat-kit", "numbat toolkit"));
+  ASSERT_TRUE(*refresher.check_now());
+  EXPECT_EQ(std::dynamic_pointer_cast<const search::LayeredIndex>(state.search_engine()), nullptr);
+  EXPECT_EQ(state.search_engine()->document_count(), before + 3);
+  EXPECT_TRUE(searchable(state, "numbat", "numbat-kit"));
+  EXPECT_NE(logged.back().find("search index rebuilt"), std::string::npos) << logged.back();
+  EXPECT_EQ(refresher.reloads(), 3u);
+}
+
 // While a sync keeps writing, rebuilding may take only a bounded share of a core: the pause
 // after a reload grows with its length.
 TEST(IndexRefresher, ALongReloadLengthensThePauseAfterIt) {
@@ -96,7 +148,7 @@ TEST(IndexRefresher, ALongReloadLengthensThePauseAfterIt) {
   };
   AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, slow_engine);
   ASSERT_TRUE(state.reload().ok());
-  IndexRefresher refresher(state, 10ms);
+  IndexRefresher refresher(state, 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
   EXPECT_EQ(refresher.pause(), 10ms);  // no reload yet: the interval
   auto wait_for_reloads = [&](uint64_t n, std::chrono::milliseconds limit) {
     const auto start = std::chrono::steady_clock::now();
