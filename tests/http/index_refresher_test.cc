@@ -187,7 +187,7 @@ TEST(IndexRefresher, SaysWhileAReloadRuns) {
   };
   AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, gated_engine);
   ASSERT_TRUE(state.reload().ok());
-  IndexRefresher refresher(state, 10ms);
+  IndexRefresher refresher(state, 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
   EXPECT_FALSE(refresher.reloading());
   std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
   write_package(db, new_package("gated-build", "gated build"));
