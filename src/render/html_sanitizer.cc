@@ -167,7 +167,10 @@ void Serializer::visit(const GumboNode& node, const GumboNode& parent) {
 }
 
 void Serializer::emit_text(std::string_view text) {
-  std::size_t start = out_.size();
+  const std::size_t start = out_.size();
+  append_escaped_html(out_, text);
+  if (fits(0)) return;
+  out_.resize(start);  // over the limit: again character by character, to cut where it fits
   std::string piece;
   for (char c : text) {
     piece.clear();
@@ -245,18 +248,22 @@ bool Serializer::emit_start_tag(const GumboNode& node, const std::string& name,
 
 }  // namespace
 
-std::string sanitize_html(std::string_view html, const SanitizeOptions& options) {
-  if (!nesting_within_limits(html)) {
-    // Escaping grows text at most 5x ("'" -> "&#39;"), so a sixth of the room always fits.
-    std::string out = "<pre>\n";
-    std::size_t room = options.max_output_bytes > 16 ? options.max_output_bytes - 16 : 0;
-    append_escaped_html(out, utf8_prefix(html, room / 6));
-    out += "</pre>\n";
-    return out;
-  }
+std::optional<std::string> sanitize_html_within_limits(std::string_view html,
+                                                       const SanitizeOptions& options) {
+  if (!nesting_within_limits(html)) return std::nullopt;
   GumboOutputPtr output = parse_fragment(html);
-  if (!output || !output->root) return {};
+  if (!output || !output->root) return std::string();
   return Serializer(options).run(*output->root);
+}
+
+std::string sanitize_html(std::string_view html, const SanitizeOptions& options) {
+  if (auto sanitized = sanitize_html_within_limits(html, options)) return std::move(*sanitized);
+  // Escaping grows text at most 5x ("'" -> "&#39;"), so a sixth of the room always fits.
+  std::string out = "<pre>\n";
+  std::size_t room = options.max_output_bytes > 16 ? options.max_output_bytes - 16 : 0;
+  append_escaped_html(out, utf8_prefix(html, room / 6));
+  out += "</pre>\n";
+  return out;
 }
 
 }  // namespace pkgstats::render

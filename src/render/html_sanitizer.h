@@ -59,6 +59,10 @@ struct SanitizeOptions {
 // Input nested deeper than the limits above is not parsed: it comes back escaped inside a
 // <pre> block. Never throws (allocation failure aside).
 std::string sanitize_html(std::string_view html, const SanitizeOptions& options = {});
+// The same, but nullopt (nothing parsed) for input nested deeper than the limits, so a caller
+// can try another rendering first.
+std::optional<std::string> sanitize_html_within_limits(std::string_view html,
+                                                       const SanitizeOptions& options = {});
 
 // A URL attribute value made safe, or nullopt to drop the attribute. Control characters are
 // removed, surrounding spaces trimmed, inner spaces and backslashes percent-encoded. Kept:

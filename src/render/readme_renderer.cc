@@ -84,11 +84,9 @@ std::string as_preformatted_text(std::string_view markdown) {
   return out;
 }
 
+// Raw HTML nested too deep is dropped (cmark then renders it as comments); Markdown that still
+// nests too deep is shown as text.
 std::string render_bounded(std::string_view markdown, const ReadmeContext& ctx) {
-  std::string html = markdown_to_html(markdown, /*allow_raw_html=*/true);
-  if (!nesting_within_limits(html)) html = markdown_to_html(markdown, /*allow_raw_html=*/false);
-  if (!nesting_within_limits(html)) return as_preformatted_text(markdown);
-
   RepositoryLinks repository(ctx.repository_url, ctx.directory);
   SanitizeOptions options;
   options.resolve_relative = [&repository](std::string_view relative, UrlUse use) {
@@ -96,7 +94,11 @@ std::string render_bounded(std::string_view markdown, const ReadmeContext& ctx) 
   };
   options.max_output_bytes = limits::kMaxReadmeHtmlBytes;
   options.truncation_notice = std::string(kTruncationNotice);
-  return sanitize_html(html, options);
+  for (bool allow_raw_html : {true, false}) {
+    if (auto sanitized = sanitize_html_within_limits(markdown_to_html(markdown, allow_raw_html), options))
+      return std::move(*sanitized);
+  }
+  return as_preformatted_text(markdown);
 }
 
 }  // namespace
