@@ -1,5 +1,5 @@
 // pkgstats bench search [--db PATH | --corpus TSV] --queries FILE [--engine native|fts5]
-//                       [--snapshot FILE] [--json]
+//                       [--snapshot FILE | --overlay N] [--json]
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
@@ -12,6 +12,7 @@
 #include "search/fts5_engine.h"
 #include "search/index.h"
 #include "search/index_file.h"
+#include "search/layered_index.h"
 
 namespace pkgstats::cli {
 namespace {
@@ -38,7 +39,7 @@ std::shared_ptr<const search::SearchEngine> build_engine_or_fail(const std::stri
 void register_bench_command(CLI::App& app) {
   struct Options {
     std::string db, corpus, queries, engine = "native", snapshot;
-    size_t rounds = 20, slowest = 0;
+    size_t rounds = 20, slowest = 0, overlay = 0;
     bool json = false;
   };
   auto opts = std::make_shared<Options>();
@@ -53,6 +54,11 @@ void register_bench_command(CLI::App& app) {
   cmd->add_option("--snapshot", opts->snapshot,
                   "Native engine: load the index from this snapshot file when it is current for the "
                   "source, else build it and save it there (build_ms is then the load time)");
+  cmd->add_option("--overlay", opts->overlay,
+                  "Native engine: hold N documents (spread over the popularity order) out of the index "
+                  "and search them in an overlay over it, as a server does between rebuilds "
+                  "(overlay_ms is the overlay's build)")
+      ->excludes("--snapshot");
   cmd->add_option("--slowest", opts->slowest, "Also print the N slowest queries (most thread CPU time) to stderr");
   cmd->add_flag("--json", opts->json, "Print one JSON object");
   cmd->callback([opts] {
@@ -71,6 +77,22 @@ void register_bench_command(CLI::App& app) {
       } else if (loaded.status().code() != ErrorCode::kNotFound) {
         std::fprintf(stderr, "%s; rebuilding it\n", loaded.status().message().c_str());
       }
+    }
+    double overlay_ms = 0;
+    if (!engine && opts->overlay > 0) {
+      if (opts->engine != "native") fail("--overlay needs the native engine", 2);
+      auto docs = load_documents_or_fail(opts->db, opts->corpus);
+      if (opts->overlay >= docs.size()) fail("--overlay must be less than the documents", 2);
+      std::vector<SearchDocument> base, changed;
+      const size_t stride = docs.size() / opts->overlay;
+      for (size_t i = 0; i < docs.size(); ++i)
+        (i % stride == 0 && changed.size() < opts->overlay ? changed : base).push_back(std::move(docs[i]));
+      t0 = clock::now();
+      auto base_index = search::Index::build(std::move(base));
+      const auto t1 = clock::now();
+      engine = search::LayeredIndex::build(std::move(base_index), std::move(changed), {});
+      overlay_ms = std::chrono::duration<double, std::milli>(clock::now() - t1).count();
+      t0 += clock::now() - t1;  // build_ms stays the base's
     }
     if (!engine) {
       auto docs = load_documents_or_fail(opts->db, opts->corpus);
@@ -120,7 +142,8 @@ void register_bench_command(CLI::App& app) {
                           {"cpu_p50_us", pct_of(cpu, 0.50)}, {"cpu_p99_us", pct_of(cpu, 0.99)},
                           {"from_snapshot", from_snapshot},
                           {"qps", static_cast<double>(latencies.size()) / total_s}, {"build_ms", build_ms},
-                          {"index_bytes", engine->memory_bytes()}};
+                          {"index_bytes", engine->memory_bytes()}, {"overlay_documents", opts->overlay},
+                          {"overlay_ms", overlay_ms}};
     if (opts->json) {
       std::printf("%s\n", out.dump().c_str());
       return;
@@ -131,6 +154,7 @@ void register_bench_command(CLI::App& app) {
     std::printf("thread CPU per search: p50 %.1f µs  p99 %.1f µs\n", pct_of(cpu, 0.5), pct_of(cpu, 0.99));
     std::printf("index %s %.0f ms, index memory %.1f MB\n", from_snapshot ? "loaded from snapshot in" : "build",
                 build_ms, static_cast<double>(engine->memory_bytes()) / 1e6);
+    if (opts->overlay > 0) std::printf("overlay of %zu documents built in %.1f ms\n", opts->overlay, overlay_ms);
   });
 }
 

@@ -360,7 +360,26 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
   return index;
 }
 
-void Index::match_names(const ParsedQuery& q, Scratch& s) const {
+int Index::name_typo_edits(const ParsedQuery& q, const std::string& key, std::optional<TermId> exact,
+                           std::optional<TermId> best_completion) const {
+  // Typo variants are looked up when the letters name no package, or only an obscure one
+  // (typosquats such as "expresss" must not hide "express"). Not varied: letters that name no
+  // package but begin a popular name, whose rest is still being typed ("xml-name-val";
+  // "expresss" names a typosquat and is varied). Varied by one edit only (a walk many times
+  // cheaper than two, which over a long key costs more than all the rest of a query):
+  // - an existing name: a typosquat is one edit away;
+  // - words typed apart that are all known words: more likely a topic ("http client") than a
+  //   misspelt name, though "rect dom" still finds react-dom. A name typed with separators
+  //   ("strng-length") or with an unknown word ("react domm") gets the full budget.
+  if (exact && is_popular(compact_docs_, *exact)) return -1;
+  if (!exact && best_completion && is_popular(compact_docs_, *best_completion)) return -1;  // still typing
+  const bool describes = q.typed.find(' ') != std::string::npos &&
+                         std::all_of(q.words.begin(), q.words.end(),
+                                     [&](const std::string& w) { return terms_.find(w).has_value(); });
+  return exact || describes ? std::min(1, typo_budget(key.size())) : typo_budget(key.size());
+}
+
+void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) const {
   if (q.typed.empty()) return;
   // Rule 1 tiers: 3 = the name as typed, 2 = the same letters and digits, 1 = within the typo
   // budget of the letters and digits.
@@ -379,25 +398,21 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
     auto [first, last] = compact_.prefix_range(key);
     compact_.best_in_range(first, last, kNameCandidates, completions);
   }
-  // Typo variants are looked up when the letters name no package, or only an obscure one
-  // (typosquats such as "expresss" must not hide "express"). Not varied: letters that name no
-  // package but begin a popular name, whose rest is still being typed ("xml-name-val";
-  // "expresss" names a typosquat and is varied). Varied by one edit only (a walk many times
-  // cheaper than two, which over a long key costs more than all the rest of a query):
-  // - an existing name: a typosquat is one edit away;
-  // - words typed apart that are all known words: more likely a topic ("http client") than a
-  //   misspelt name, though "rect dom" still finds react-dom. A name typed with separators
-  //   ("strng-length") or with an unknown word ("react domm") gets the full budget.
-  const bool names_popular = exact && is_popular(compact_docs_, *exact);
-  const bool still_typing =
-      !exact && !completions.empty() && is_popular(compact_docs_, completions[0]);
-  const bool describes = q.typed.find(' ') != std::string::npos &&
-                         std::all_of(q.words.begin(), q.words.end(),
-                                     [&](const std::string& w) { return terms_.find(w).has_value(); });
-  if (!names_popular && !still_typing)
-    find_typos(compact_, key,
-               exact || describes ? std::min(1, typo_budget(key.size())) : typo_budget(key.size()),
-               kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
+  // The typo walk is the judge's call (this index, or the base an overlay is laid over).
+  int edits;
+  if (&judge == this) {
+    edits = name_typo_edits(q, key, exact, completions.empty() ? std::nullopt : std::optional(completions[0]));
+  } else {
+    auto judged = judge.compact_.find(key);
+    std::vector<TermId> best;
+    if (!judged && key.size() >= 3) {
+      auto [first, last] = judge.compact_.prefix_range(key);
+      judge.compact_.best_in_range(first, last, 1, best);
+    }
+    edits = judge.name_typo_edits(q, key, judged, best.empty() ? std::nullopt : std::optional(best[0]));
+  }
+  if (edits > 0)
+    find_typos(compact_, key, edits, kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       s.touch(d);
@@ -412,17 +427,36 @@ void Index::match_names(const ParsedQuery& q, Scratch& s) const {
     });
 }
 
-void Index::match_words(const ParsedQuery& q, Scratch& s) const {
+size_t Index::postings_of(TermId t) const {
+  size_t n = 0;
+  for (const Postings* p : {&in_name_, &in_keywords_, &in_description_}) n += p->offsets[t + 1] - p->offsets[t];
+  return n;
+}
+
+int Index::word_typo_edits(const std::string& word, std::optional<TermId> exact, size_t postings_as_typed) const {
+  // A word the vocabulary knows is taken as typed; only unknown words are typo-corrected
+  // (a typo walk costs more than all the rest of a query). Known but obscure words are
+  // varied by one edit only, and only when rare: a word many packages use ("management") is
+  // a word, not a misspelt name. A word that spells a popular package's name ("reactdom")
+  // is that name, found by match_names; one that spells an obscure one ("loadsh") may be a
+  // typosquat, one edit away.
+  auto popular_term = [&](TermId t) {
+    return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
+  };
+  if (exact && (popular_term(*exact) || postings_as_typed >= kCommonTermPostings)) return -1;
+  const auto spelt = compact_.find(word);
+  if (spelt && is_popular(compact_docs_, *spelt)) return -1;
+  return exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size());
+}
+
+void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) const {
   std::vector<TermMatch> fuzzy;
   std::vector<TermId> prefixed;
   // Rarest words first, so that long posting lists can be probed for the documents they found.
   std::vector<std::pair<size_t, size_t>> order;  // (postings of the word as typed, word index)
   for (size_t i = 0; i < q.words.size(); ++i) {
-    size_t n = 0;
-    if (auto t = terms_.find(q.words[i]))
-      for (const Postings* p : {&in_name_, &in_keywords_, &in_description_})
-        n += p->offsets[*t + 1] - p->offsets[*t];
-    order.emplace_back(n, i);
+    auto t = terms_.find(q.words[i]);
+    order.emplace_back(t ? postings_of(*t) : 0, i);
   }
   std::sort(order.begin(), order.end());
   for (auto [postings_as_typed, i] : order) {
@@ -463,24 +497,20 @@ void Index::match_words(const ParsedQuery& q, Scratch& s) const {
       if (descriptions) add(in_description_, term, kDescriptionWeight * factor, cap);
     };
     fuzzy.clear();
-    // A word the vocabulary knows is taken as typed; only unknown words are typo-corrected
-    // (a typo walk costs more than all the rest of a query).
     auto exact = terms_.find(word);
     if (exact) fuzzy.push_back({*exact, 0});
-    // Known but obscure words are varied by one edit only, and only when rare: a word many
-    // packages use ("management") is a word, not a misspelt name.
-    auto popular_term = [&](TermId t) {
-      return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
-    };
-    // (postings_as_typed, counted when ordering the words, is the exact term's list sizes.)
-    // A word that spells a popular package's name ("reactdom") is that name, found by
-    // match_names; one that spells an obscure one ("loadsh") may be a typosquat, one edit away.
-    const bool may_be_misspelt =
-        !exact || !(popular_term(*exact) || postings_as_typed >= kCommonTermPostings);
-    const auto spelt = may_be_misspelt ? compact_.find(word) : std::nullopt;
-    if (may_be_misspelt && !(spelt && is_popular(compact_docs_, *spelt)))
-      find_typos(terms_, word, exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size()),
-                 kFuzzyTermsPerWord, fuzzy, popular_term);
+    // The typo walk is the judge's call (this index, or the base an overlay is laid over).
+    int edits;
+    if (&judge == this) {
+      edits = word_typo_edits(word, exact, postings_as_typed);
+    } else {
+      auto judged = judge.terms_.find(word);
+      edits = judge.word_typo_edits(word, judged, judged ? judge.postings_of(*judged) : 0);
+    }
+    if (edits > 0)
+      find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy, [&](TermId t) {
+        return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
+      });
     std::string stemmed = stem(word);
     if (stemmed != word)
       if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
@@ -542,7 +572,7 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
 }
 
 Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool explain,
-                     const DocumentMask* skip) const {
+                     const DocumentMask* skip, const Index* reference) const {
   Ranking r;
   ParsedQuery& q = r.query;
   q = parse_query(text, now);
@@ -563,8 +593,9 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   thread_local Scratch scratch;
   Scratch& s = scratch;
   s.prepare(this);
-  match_names(q, s);
-  match_words(q, s);
+  const Index& judge = reference ? *reference : *this;
+  match_names(q, s, judge);
+  match_words(q, s, judge);
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's

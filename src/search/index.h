@@ -75,9 +75,12 @@ class Index final : public SearchEngine {
 
   // What search() pages through: the query parsed as of `now`, its `n` best candidates in
   // rank order (with their details when `explain`), leaving out the documents `skip` marks
-  // (when given: sized to this index).
+  // (when given: sized to this index). With a `reference` (the base an overlay is laid
+  // over), whether a word or name is varied by typos is decided by its vocabulary, not this
+  // one's, so a small overlay neither walks typos of words the registry knows nor finds
+  // candidates the base would not look for.
   Ranking rank(std::string_view text, TimestampMs now, size_t n, bool explain,
-               const DocumentMask* skip = nullptr) const;
+               const DocumentMask* skip = nullptr, const Index* reference = nullptr) const;
   // The hit search() returns for candidate i of `ranking` (made by this index's rank()).
   SearchHit hit(const Ranking& ranking, size_t i) const;
   // Whether `a` of index `ia` ranks before `b` of index `ib` by the query's sort order and
@@ -96,8 +99,17 @@ class Index final : public SearchEngine {
 
  private:
   struct Scratch;
-  void match_names(const ParsedQuery& q, Scratch& s) const;
-  void match_words(const ParsedQuery& q, Scratch& s) const;
+  // The matching channels; `judge` decides the typo walks (see rank()).
+  void match_names(const ParsedQuery& q, Scratch& s, const Index& judge) const;
+  void match_words(const ParsedQuery& q, Scratch& s, const Index& judge) const;
+  // Edits the whole-name key (compact_key(q.typed)) is varied by, given its term here (if
+  // any) and its most popular completion here (from 3 letters); <= 0: not varied.
+  int name_typo_edits(const ParsedQuery& q, const std::string& key, std::optional<TermId> exact,
+                      std::optional<TermId> best_completion) const;
+  // Edits a query word is varied by, given its term here (if any) and that term's postings
+  // in all fields; <= 0: taken as typed.
+  int word_typo_edits(const std::string& word, std::optional<TermId> exact, size_t postings_as_typed) const;
+  size_t postings_of(TermId t) const;  // in all three fields
   bool passes_filters(DocId d, const ParsedQuery& q) const;
   // Does the most popular document of `term` have at least 10^6 monthly downloads?
   bool is_popular(const Postings& postings, uint32_t term) const;

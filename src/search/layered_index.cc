@@ -30,7 +30,7 @@ SearchResponse LayeredIndex::search(const SearchRequest& request) const {
   const TimestampMs now = request.now ? request.now : SystemClock().now();
   const size_t from = std::min(request.from, limits::kMaxResultOffset);
   const size_t end = from + std::min(request.size, limits::kMaxResultsPerPage);
-  const Ranking newer = overlay_->rank(request.text, now, end, request.explain);
+  const Ranking newer = overlay_->rank(request.text, now, end, request.explain, nullptr, base_.get());
   const Ranking older = base_->rank(request.text, now, end, request.explain, &hidden_);
 
   SearchResponse r;

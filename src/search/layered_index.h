@@ -4,10 +4,12 @@
 //
 // Base documents that the overlay replaces (same name) or that were removed since are hidden,
 // so each package is found once, in its newest form. Searches rank both indexes and merge
-// their candidates by the same rules (Index::ranks_before), so a page of results is the page
-// one index over all the documents would give, except for the signals only a full build
-// computes over every document: whether a word is common or popular enough to skip its typo
-// variants, and dependents counts (which the overlay's documents carry as of their write).
+// their candidates by the same rules (Index::ranks_before); whether a query word is varied by
+// typos is decided by the base's vocabulary in both (Index::rank's `reference`). So a page of
+// results is the page one index over all the documents would give, except for what only a
+// full build computes over every document: the base's posting lists lack the overlay's
+// documents (which packages a common word's capped scan reaches, whether a term is popular),
+// and dependents counts are as of each document's write.
 //
 // Immutable once built; safe for concurrent use.
 #pragma once

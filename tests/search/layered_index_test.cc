@@ -106,8 +106,9 @@ TEST(LayeredIndex, PagesTotalsSortsAndExplanationsSpanBothLayers) {
 }
 
 // On real packages, the layered index answers as a full rebuild would: the same best hit for
-// every query, and nearly the same first page (the layers differ only in corpus-wide signals:
-// whether a word is popular enough to skip its typo variants).
+// every query, and nearly always the same first page (566 of 567 when written). Typo walks
+// are decided by the base's vocabulary in both layers; what still differs is the base's
+// posting lists, which lack the overlay's documents (scan caps, popularity of a term).
 TEST(LayeredIndex, AnswersAsAFullRebuildOnRealPackages) {
   auto corpus = load_corpus_tsv(std::string(PKGSTATS_TEST_DATA) + "/npm-packages-227k.tsv.gz");
   ASSERT_TRUE(corpus.ok());
@@ -156,7 +157,7 @@ TEST(LayeredIndex, AnswersAsAFullRebuildOnRealPackages) {
     same_page += got == expected;
   }
   std::printf("%zu of %zu first pages equal\n", same_page, compared);
-  EXPECT_GE(same_page * 100, compared * 90) << same_page << " of " << compared << " pages equal";
+  EXPECT_GE(same_page * 100, compared * 98) << same_page << " of " << compared << " pages equal";
 }
 
 }  // namespace
