@@ -1,19 +1,64 @@
 #include "api/search_json.h"
 
-// SSE2 is in every x86-64 CPU: RapidJSON then scans strings 16 bytes at a time.
-#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
-#define RAPIDJSON_SSE2
-#endif
+// Not RAPIDJSON_SSE2: Debian 12's RapidJSON 1.1 then scans for bytes to escape with
+// max(byte, 0x19) == 0x19, so it writes 0x1A-0x1F raw, which is invalid JSON
+// (SearchJson.EveryByteThatNeedsEscapingIsEscapedAtAnyPosition). Strings that need no
+// escaping skip its byte loop anyway (StringCopyingWriter).
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "api/package_json.h"
 #include "core/utf8.h"
 
 namespace pkgstats::api {
 namespace {
+
+// Whether JSON needs any byte of `s` escaped: a control character, a quote or a backslash.
+// Eight bytes at a time (has-less-than and has-zero-byte word tests).
+bool needs_json_escape(std::string_view s) {
+  constexpr uint64_t kOnes = ~0ULL / 255, kHighs = kOnes * 0x80;
+  auto flagged = [&](uint64_t x) {
+    auto zero_byte = [&](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    return ((x - kOnes * 0x20) & ~x & kHighs) | zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'));
+  };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (flagged(word)) return true;
+  }
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+
+// RapidJSON's Writer with one shortcut, through its protected interface (as its PrettyWriter
+// extends it): a string that needs no escaping (every key, nearly every value) is copied
+// whole; the Writer escapes the rest. The Writer copies a byte at a time (SSE2 only for the
+// 16-byte-aligned middle of long strings): strings were a sixth of a search request. UTF-8
+// validity is checked once for the whole body (body_of).
+class StringCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+ public:
+  using Writer::Writer;
+  void string(std::string_view s) {
+    if (needs_json_escape(s)) {
+      String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      return;
+    }
+    Prefix(rapidjson::kStringType);
+    char* out = os_->Push(s.size() + 2);
+    out[0] = '"';
+    std::memcpy(out + 1, s.data(), s.size());
+    out[s.size() + 1] = '"';
+    EndValue(true);
+  }
+};
 
 // A Writer with the calls these bodies make, taking the types they hold.
 class JsonWriter {
@@ -23,12 +68,10 @@ class JsonWriter {
   std::string_view text() const { return {buffer_.GetString(), buffer_.GetSize()}; }
 
   JsonWriter& key(std::string_view k) {
-    writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    writer_.string(k);  // a key is written as a string; the Writer tracks which it is
     return *this;
   }
-  void string(std::string_view s) {
-    writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  }
+  void string(std::string_view s) { writer_.string(s); }
   void strings(const std::vector<std::string>& list) {
     writer_.StartArray();
     for (const auto& s : list) string(s);
@@ -52,7 +95,7 @@ class JsonWriter {
 
  private:
   rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+  StringCopyingWriter writer_;
 };
 
 // "unscoped", or the scope without its '@'.
