@@ -7,6 +7,9 @@
 
 #include <cmath>
 #include <memory>
+#include <random>
+
+#include "core/utf8.h"
 
 namespace pkgstats::api {
 namespace {
@@ -92,6 +95,24 @@ TEST(SearchJson, EveryByteThatNeedsEscapingIsEscapedAtAnyPosition) {
         ASSERT_EQ(j["hits"][0]["name"], text);
         ASSERT_EQ(j["hits"][0]["description"], text + text);
       }
+}
+
+// Any bytes at all (random, every value, lengths 0-80): the body is valid JSON, and text that
+// was valid UTF-8 comes back unchanged.
+TEST(SearchJson, RandomBytesAlwaysMakeValidJson) {
+  std::mt19937 random(20261129);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(random() % 81, '\0');
+    for (char& c : text) c = static_cast<char>(random() % 4 == 0 ? random() % 0x20 : random() % 256);
+    SearchDocument d = hostile_document();
+    d.description = text;
+    d.keywords = {text, text + "x"};
+    const std::string body = search_response_json(response_with(d), {text, 0, 10});
+    ASSERT_TRUE(nlohmann::json::accept(body)) << body;
+    if (is_valid_utf8(text)) {
+      ASSERT_EQ(nlohmann::json::parse(body)["hits"][0]["description"], text);
+    }
+  }
 }
 
 TEST(SearchJson, NonFiniteScoresBecomeNull) {
