@@ -440,10 +440,7 @@ int Index::word_typo_edits(const std::string& word, std::optional<TermId> exact,
   // a word, not a misspelt name. A word that spells a popular package's name ("reactdom")
   // is that name, found by match_names; one that spells an obscure one ("loadsh") may be a
   // typosquat, one edit away.
-  auto popular_term = [&](TermId t) {
-    return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
-  };
-  if (exact && (popular_term(*exact) || postings_as_typed >= kCommonTermPostings)) return -1;
+  if (exact && (is_popular_term(*exact) || postings_as_typed >= kCommonTermPostings)) return -1;
   const auto spelt = compact_.find(word);
   if (spelt && is_popular(compact_docs_, *spelt)) return -1;
   return exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size());
@@ -508,9 +505,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       edits = judge.word_typo_edits(word, judged, judged ? judge.postings_of(*judged) : 0);
     }
     if (edits > 0)
-      find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy, [&](TermId t) {
-        return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
-      });
+      find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy, [&](TermId t) { return is_popular_term(t); });
     std::string stemmed = stem(word);
     if (stemmed != word)
       if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
@@ -533,6 +528,10 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       slot.topic_words += counts;
     }
   }
+}
+
+bool Index::is_popular_term(TermId t) const {
+  return is_popular(in_name_, t) || is_popular(in_keywords_, t) || is_popular(in_description_, t);
 }
 
 bool Index::is_popular(const Postings& postings, uint32_t term) const {

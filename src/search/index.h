@@ -113,6 +113,8 @@ class Index final : public SearchEngine {
   bool passes_filters(DocId d, const ParsedQuery& q) const;
   // Does the most popular document of `term` have at least 10^6 monthly downloads?
   bool is_popular(const Postings& postings, uint32_t term) const;
+  // ... in any of the three word fields.
+  bool is_popular_term(TermId t) const;
 
   DocumentTable docs_;                      // by popularity
   std::shared_ptr<const void> backing_;     // the mapped snapshot a loaded index views
