@@ -70,8 +70,8 @@ export PKGSTATS_LOAD_URLS=$urls
 load() {  # seconds: runs wrk and prints its summary line
   wrk -t2 -c"$connections" -d"$1"s --timeout 10s -s bench/load.lua "$server" | grep '^LOAD'
 }
-closes() {  # FILE: the server's connection counters (accepted, closed by reason), "name value" lines
-  curl -s "$server/metrics" | sed -n 's/^pkgstats_http_connections_\(accepted\)_total \(.*\)/\1 \2/p; s/^pkgstats_http_connections_closed_total{reason="\([a-z_]*\)"} \(.*\)/\1 \2/p' | sort >"$1"
+closes() {  # FILE: the server's connection counters (accepted, closed by reason, paused at the limit)
+  curl -s "$server/metrics" | sed -n 's/^pkgstats_http_connections_\(accepted\)_total \(.*\)/\1 \2/p; s/^pkgstats_http_connections_closed_total{reason="\([a-z_]*\)"} \(.*\)/\1 \2/p; s/^pkgstats_http_connection_\(limit_reached\)_total \(.*\)/\1 \2/p' | sort >"$1"
 }
 closed_during() {  # BEFORE AFTER: the counters that moved, "name=delta" (one is curl's /metrics request)
   join "$1" "$2" | awk '$3 > $2 {printf "%s%s=%d", sep, $1, $3 - $2; sep=" "}'

@@ -62,8 +62,9 @@ inline constexpr std::size_t kMaxHttpBodyBytes = 1u << 10;
 inline constexpr int kHttpReadTimeoutSeconds = 10;
 // How long an idle keep-alive connection may wait for its next request.
 inline constexpr int kHttpIdleTimeoutSeconds = 30;
-// Open connections served at once; more are closed on accept so file descriptors and memory
-// stay bounded (the default RLIMIT_NOFILE is 1024).
+// Open connections served at once, so file descriptors and memory stay bounded (the default
+// RLIMIT_NOFILE is 1024). At the limit the server stops accepting until one ends: newcomers
+// wait in the kernel's listen backlog instead of being accepted and closed unanswered.
 inline constexpr std::size_t kMaxHttpConnections = 512;
 // Requests served on one keep-alive connection before it is closed, so long-lived clients
 // rebalance across servers.

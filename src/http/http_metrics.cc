@@ -39,7 +39,7 @@ std::string HttpMetrics::to_prometheus() const {
     out += fmt::format("pkgstats_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
                        h.count);
   }
-  out += "# HELP pkgstats_http_connections_accepted_total Connections accepted (refused ones too).\n";
+  out += "# HELP pkgstats_http_connections_accepted_total Connections accepted.\n";
   out += "# TYPE pkgstats_http_connections_accepted_total counter\n";
   out += fmt::format("pkgstats_http_connections_accepted_total {}\n", accepted_.load());
   out += "# HELP pkgstats_http_connections_closed_total Connections the server ended, by reason.\n";
@@ -47,6 +47,9 @@ std::string HttpMetrics::to_prometheus() const {
   for (size_t i = 0; i < closed_.size(); ++i)
     out += fmt::format("pkgstats_http_connections_closed_total{{reason=\"{}\"}} {}\n",
                        kCloseReasonNames[i], closed_[i].load());
+  out += "# HELP pkgstats_http_connection_limit_reached_total Times accepting paused at the connection limit.\n";
+  out += "# TYPE pkgstats_http_connection_limit_reached_total counter\n";
+  out += fmt::format("pkgstats_http_connection_limit_reached_total {}\n", limit_reached_.load());
   return out;
 }
 

@@ -23,14 +23,13 @@ enum class CloseReason {
   kReadTimeout,      // a request did not arrive whole within the read timeout
   kBadRequest,       // unparseable or over a size limit: answered 4xx, then closed
   kRequestLimit,     // the per-connection request quota was used up (Connection: close)
-  kConnectionLimit,  // refused on accept: the server was at its connection limit
   kWriteError,       // writing a response failed or timed out
   kReadError,        // any other read failure
   kShutdown,         // the server was stopping
 };
-inline constexpr std::array<std::string_view, 11> kCloseReasonNames = {
-    "peer_closed",  "peer_reset",    "client_close",     "idle_timeout", "read_timeout", "bad_request",
-    "request_limit", "connection_limit", "write_error", "read_error",   "shutdown"};
+inline constexpr std::array<std::string_view, 10> kCloseReasonNames = {
+    "peer_closed",   "peer_reset",  "client_close", "idle_timeout", "read_timeout",
+    "bad_request",   "request_limit", "write_error", "read_error",   "shutdown"};
 static_assert(static_cast<size_t>(CloseReason::kShutdown) + 1 == kCloseReasonNames.size());
 
 class HttpMetrics {
@@ -45,6 +44,9 @@ class HttpMetrics {
 
   // Counts one accepted connection, and one ended for `reason`.
   void connection_accepted() { accepted_.fetch_add(1, std::memory_order_relaxed); }
+  // Counts one pause of accepting at the connection limit.
+  void connection_limit_reached() { limit_reached_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t connection_limit_reached_count() const { return limit_reached_.load(std::memory_order_relaxed); }
   void connection_closed(CloseReason reason) {
     closed_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
   }
@@ -53,8 +55,9 @@ class HttpMetrics {
   }
 
   // pkgstats_http_requests_total{route,code} and pkgstats_http_request_duration_seconds
-  // {route} histograms, pkgstats_http_connections_accepted_total and
-  // pkgstats_http_connections_closed_total{reason}, with HELP and TYPE lines.
+  // {route} histograms, pkgstats_http_connections_accepted_total,
+  // pkgstats_http_connections_closed_total{reason} and
+  // pkgstats_http_connection_limit_reached_total, with HELP and TYPE lines.
   std::string to_prometheus() const;
 
  private:
@@ -67,6 +70,7 @@ class HttpMetrics {
   std::map<std::pair<std::string_view, int>, uint64_t> requests_;
   std::map<std::string_view, Histogram> latency_;
   std::atomic<uint64_t> accepted_{0};
+  std::atomic<uint64_t> limit_reached_{0};
   std::array<std::atomic<uint64_t>, kCloseReasonNames.size()> closed_{};
 };
 

@@ -28,6 +28,9 @@ using tcp = asio::ip::tcp;
 // How long shutdown waits for open connections before stopping the event loop.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
 
+// How often a server at its connection limit checks whether one has ended.
+constexpr auto kAtLimitPoll = std::chrono::milliseconds(5);
+
 // Bytes read at once while waiting on an idle keep-alive connection.
 constexpr std::size_t kFirstReadBytes = 2048;
 
@@ -204,7 +207,20 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
 // Runs on the single-threaded control context, like everything else that touches the
 // acceptor (asio I/O objects are not safe to use from two threads at once).
 asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers, ServerContext& server) {
+  asio::steady_timer at_limit(acceptor.get_executor());
   while (acceptor.is_open()) {
+    if (server.connections.load() >= server.options.max_connections) {
+      // At the limit, accepting pauses until a connection ends: newcomers wait in the listen
+      // backlog. (Accepting and closing them unanswered made clients that reconnect at once,
+      // such as wrk, spin through thousands of refused connections while a previous client's
+      // closed connections still held their slots.)
+      server.state.metrics().connection_limit_reached();
+      while (acceptor.is_open() && server.connections.load() >= server.options.max_connections) {
+        at_limit.expires_after(kAtLimitPoll);
+        co_await at_limit.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      continue;
+    }
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(workers),
                                                        asio::as_tuple(asio::use_awaitable));
     if (ec) {
@@ -212,12 +228,6 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers,
       continue;
     }
     server.state.metrics().connection_accepted();
-    if (server.connections.load() >= server.options.max_connections) {
-      server.state.metrics().connection_closed(CloseReason::kConnectionLimit);
-      beast::error_code ignored;
-      socket.close(ignored);  // over the limit: refuse rather than queue without bound
-      continue;
-    }
     auto executor = socket.get_executor();
     asio::co_spawn(executor,
                    session(std::move(socket), server, CountedSlot(server.connections), CountedSlot(server.busy)),
