@@ -11,14 +11,35 @@
 #include "search/layered_index.h"
 
 namespace pkgstats::http {
+namespace {
+
+// One writer at a time, so rows written after a full build's last_write carry a later time
+// by the writer's clock; a margin covers that clock stepping back a little, at the cost of
+// re-reading the packages written in it (their overlay copies hide the base's).
+constexpr TimestampMs kOverlayClockMarginMs = 1000;
+
+}  // namespace
 
 EngineFactory native_search_engine(std::string snapshot_path) {
   return [snapshot_path](const EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
     if (!snapshot_path.empty()) {
-      auto loaded = search::load_index_file(snapshot_path, input.last_write);
-      if (loaded) return std::shared_ptr<const search::SearchEngine>(std::move(loaded).value());
-      if (loaded.status().code() != ErrorCode::kNotFound)
+      auto loaded = search::load_index_file_up_to(snapshot_path, input.last_write);
+      if (loaded && loaded->last_write == input.last_write)
+        return std::shared_ptr<const search::SearchEngine>(std::move(loaded->index));
+      if (loaded && input.load_changed_since) {
+        auto changed = input.load_changed_since(loaded->last_write - kOverlayClockMarginMs, limits::kMaxOverlayDocuments);
+        if (!changed) return changed.status();
+        if (*changed)
+          return std::shared_ptr<const search::SearchEngine>(search::LayeredIndex::build(
+              std::move(loaded->index), std::move((*changed)->current), (*changed)->removed, loaded->last_write));
+        std::fprintf(stderr, "pkgstats: index snapshot %s: more than %zu packages written since; rebuilding it\n",
+                     snapshot_path.c_str(), limits::kMaxOverlayDocuments);
+      } else if (loaded) {
+        std::fprintf(stderr, "pkgstats: index snapshot %s: stale (the database was written since); rebuilding it\n",
+                     snapshot_path.c_str());
+      } else if (loaded.status().code() != ErrorCode::kNotFound) {
         std::fprintf(stderr, "pkgstats: %s; rebuilding it\n", loaded.status().message().c_str());
+      }
     }
     auto docs = input.load_documents();
     if (!docs) return docs.status();
@@ -46,13 +67,20 @@ Result<double> AppState::reload() {
   if (!store) return store.status();
   auto stats = (*store)->stats();
   if (!stats) return stats.status();
-  auto engine = engine_factory_({stats->last_write, [&] { return (*store)->load_search_documents(); }});
+  auto engine = engine_factory_({stats->last_write, [&] { return (*store)->load_search_documents(); },
+                                 [&](TimestampMs since, size_t limit) {
+                                   return (*store)->changed_search_documents(since, limit);
+                                 }});
   if (!engine) return engine.status();
+  // What a later update() overlays: the writes since the full build (a snapshot's, maybe).
+  TimestampMs full_build_write = stats->last_write;
+  if (auto layered = std::dynamic_pointer_cast<const search::LayeredIndex>(*engine); layered && layered->base_written())
+    full_build_write = layered->base_written();
   engine_.store(std::move(engine).value(), std::memory_order_release);
   {
     std::lock_guard lock(stats_mutex_);
     stats_ = *stats;
-    full_build_write_ = stats->last_write;
+    full_build_write_ = full_build_write;
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -87,11 +115,7 @@ Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
   if (!written) return written.status();
   TimestampMs last_write = 0;
   if (*written) std::from_chars((*written)->data(), (*written)->data() + (*written)->size(), last_write);
-  // One writer at a time, so rows written after the full build's last_write carry a later
-  // time by the writer's clock; a margin covers that clock stepping back a little, at the
-  // cost of re-reading the packages written in it (their overlay copies hide the base's).
-  constexpr TimestampMs kClockMarginMs = 1000;
-  auto changed = (*store)->changed_search_documents(built_at - kClockMarginMs, max_overlay_documents);
+  auto changed = (*store)->changed_search_documents(built_at - kOverlayClockMarginMs, max_overlay_documents);
   if (!changed) return changed.status();
   if (!changed->has_value()) return full();
   auto layered = search::LayeredIndex::build(std::move(base), std::move((*changed)->current), (*changed)->removed);

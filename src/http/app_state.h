@@ -38,10 +38,13 @@ namespace pkgstats::http {
 using UpstreamFetch = std::function<Result<Package>(const std::string& name)>;
 
 // What an engine is built from: the store's last write (a persisted index snapshot saved at
-// that same point may stand in for the documents) and a reader of every document.
+// that same point may stand in for the documents) and a reader of every document; and,
+// optionally, a reader of the documents written since a point (store::Store::
+// changed_search_documents: an older snapshot plus an overlay of those may stand in too).
 struct EngineInput {
   TimestampMs last_write = 0;
   std::function<Result<std::vector<SearchDocument>>()> load_documents;
+  std::function<Result<std::optional<store::ChangedDocuments>>(TimestampMs since, size_t limit)> load_changed_since;
 };
 // Builds a search engine over every document of the store.
 using EngineFactory =
@@ -49,8 +52,11 @@ using EngineFactory =
 
 // The native in-memory index (search/index.h): the engine `serve` uses. With a
 // `snapshot_path` (search/index_file.h) it loads the snapshot saved there for the same
-// last_write instead of building, and saves what it builds; an unusable snapshot is rebuilt
-// with one line on stderr.
+// last_write instead of building, and saves what it builds. A snapshot of an earlier write is
+// loaded with an overlay of the packages written since (search/layered_index.h, its
+// base_written() the snapshot's write) when there are at most limits::kMaxOverlayDocuments
+// of them: a restart while a sync writes takes seconds, not a rebuild. An unusable snapshot
+// is rebuilt with one line on stderr.
 EngineFactory native_search_engine(std::string snapshot_path = "");
 
 class AppState {

@@ -66,6 +66,14 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
 }
 
 Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write) {
+  auto loaded = load_index_file_up_to(path, last_write);
+  if (!loaded) return loaded.status();
+  if (loaded->last_write != last_write)
+    return Status::invalid("index snapshot " + path + ": stale (the database was written since)");
+  return std::move(loaded->index);
+}
+
+Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs last_write) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::not_found("no index snapshot at " + path);
@@ -94,7 +102,7 @@ Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, Ti
   if (header.format != kIndexFileFormat || header.byte_order != kByteOrderMark)
     return unusable("format " + std::to_string(header.format) + ", this build reads format " +
                     std::to_string(kIndexFileFormat));
-  if (header.last_write != last_write) return unusable("stale (the database was written since)");
+  if (header.last_write > last_write) return unusable("stale (saved for a later write than the database's)");
   if (header.payload_bytes != size - sizeof header)
     return unusable("truncated (" + std::to_string(size - sizeof header) + " of " +
                     std::to_string(header.payload_bytes) + " payload bytes)");
@@ -105,7 +113,7 @@ Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, Ti
   auto index = Index::load(reader, std::move(mapping));
   if (!reader.ok() || !index || reader.left() != 0) return unusable("corrupt (inconsistent arrays)");
   if (index->document_count() != header.documents) return unusable("corrupt (document count)");
-  return index;
+  return SavedIndex{std::move(index), header.last_write};
 }
 
 }  // namespace pkgstats::search

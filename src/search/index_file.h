@@ -36,4 +36,14 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
 // checksum mismatch, inconsistent arrays).
 Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write);
 
+// A snapshot and the store write it was saved for.
+struct SavedIndex {
+  std::shared_ptr<const Index> index;
+  TimestampMs last_write = 0;
+};
+// The snapshot at `path` if it was saved for `last_write` or an earlier write (an index an
+// overlay of the writes since can bring up to date) and is intact; errors as above, "stale"
+// for a snapshot of a later write (the store was replaced by an older copy).
+Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs last_write);
+
 }  // namespace pkgstats::search

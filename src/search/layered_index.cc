@@ -9,8 +9,10 @@ namespace pkgstats::search {
 
 std::shared_ptr<const LayeredIndex> LayeredIndex::build(std::shared_ptr<const Index> base,
                                                         std::vector<SearchDocument> changed,
-                                                        const std::vector<std::string>& removed) {
+                                                        const std::vector<std::string>& removed,
+                                                        TimestampMs base_written) {
   auto layered = std::shared_ptr<LayeredIndex>(new LayeredIndex());
+  layered->base_written_ = base_written;
   layered->hidden_.assign(base->document_count(), false);
   auto hide = [&](std::string_view name) {
     if (auto id = base->find_id(name); id && !layered->hidden_[*id]) {

@@ -26,9 +26,11 @@ class LayeredIndex final : public SearchEngine {
  public:
   // `changed`: the current documents of packages written since `base` was built (new or
   // replaced); `removed`: names deleted since then (unpublished). A name in both is current.
+  // `base_written`: the store write the base was built for, kept for the caller.
   static std::shared_ptr<const LayeredIndex> build(std::shared_ptr<const Index> base,
                                                    std::vector<SearchDocument> changed,
-                                                   const std::vector<std::string>& removed);
+                                                   const std::vector<std::string>& removed,
+                                                   TimestampMs base_written = 0);
 
   SearchResponse search(const SearchRequest& request) const override;
   size_t document_count() const override;
@@ -38,11 +40,13 @@ class LayeredIndex final : public SearchEngine {
   const std::shared_ptr<const Index>& base() const { return base_; }
   size_t overlay_documents() const { return overlay_->document_count(); }
   size_t hidden_documents() const { return hidden_count_; }
+  TimestampMs base_written() const { return base_written_; }
 
  private:
   std::shared_ptr<const Index> base_, overlay_;
   DocumentMask hidden_;  // base documents replaced or removed
   size_t hidden_count_ = 0;
+  TimestampMs base_written_ = 0;
 };
 
 }  // namespace pkgstats::search

@@ -6,6 +6,7 @@
 
 #include "search/index.h"
 #include "search/index_file.h"
+#include "search/layered_index.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -52,17 +53,28 @@ class IndexSnapshotTest : public ::testing::Test {
   }
 
   // A factory call whose document loader counts how often the documents were read.
-  Result<std::shared_ptr<const search::SearchEngine>> make(const EngineFactory& factory, TimestampMs last_write) {
-    return factory({last_write, [this]() -> Result<std::vector<SearchDocument>> {
-                      ++loads_;
-                      return *docs_;
-                    }});
+  // With `changed` set, the factory may read the documents written since a point from it
+  // (nullopt: too many), and `changed_since_` records the point asked for.
+  Result<std::shared_ptr<const search::SearchEngine>> make(
+      const EngineFactory& factory, TimestampMs last_write,
+      std::optional<std::optional<store::ChangedDocuments>> changed = std::nullopt) {
+    EngineInput input{last_write, [this]() -> Result<std::vector<SearchDocument>> {
+                        ++loads_;
+                        return *docs_;
+                      }, {}};
+    if (changed)
+      input.load_changed_since = [this, changed](TimestampMs since, size_t) -> Result<std::optional<store::ChangedDocuments>> {
+        changed_since_ = since;
+        return *changed;
+      };
+    return factory(input);
   }
 
   static testing::TempDir* dir_;
   static std::string* db_;
   static std::vector<SearchDocument>* docs_;
   int loads_ = 0;
+  TimestampMs changed_since_ = 0;
 };
 testing::TempDir* IndexSnapshotTest::dir_ = nullptr;
 std::string* IndexSnapshotTest::db_ = nullptr;
@@ -152,6 +164,39 @@ TEST_F(IndexSnapshotTest, FactoryLoadsACurrentSnapshotAndRebuildsAnyOther) {
   EXPECT_EQ(loads_, 4);
   make(factory, 8);
   EXPECT_EQ(loads_, 4);
+}
+
+// A restart after writes: the snapshot of an earlier write plus an overlay of the packages
+// written since, without reading every document; past the overlay limit, a rebuild.
+TEST_F(IndexSnapshotTest, FactoryOverlaysTheWritesSinceAnOlderSnapshot) {
+  const std::string path = search::index_file_path(*db_);
+  std::remove(path.c_str());
+  EngineFactory factory = native_search_engine(path);
+  ASSERT_TRUE(make(factory, 5000).ok());  // builds and saves the snapshot for write 5000
+  EXPECT_EQ(loads_, 1);
+
+  store::ChangedDocuments changed;
+  SearchDocument fresh;
+  fresh.name = "zz-fresh-package";
+  fresh.version = "1.0.0";
+  fresh.description = "written after the snapshot";
+  changed.current = {fresh};
+  changed.removed = {docs_->front().name};
+  auto layered_engine = make(factory, 9000, changed);
+  ASSERT_TRUE(layered_engine.ok());
+  EXPECT_EQ(loads_, 1);  // the documents were not read
+  EXPECT_EQ(changed_since_, 5000 - 1000);  // the snapshot's write, less the clock margin
+  auto layered = std::dynamic_pointer_cast<const search::LayeredIndex>(*layered_engine);
+  ASSERT_NE(layered, nullptr);
+  EXPECT_EQ(layered->base_written(), 5000);
+  EXPECT_EQ(layered->document_count(), docs_->size());  // one added, one removed
+  EXPECT_NE(layered->find("zz-fresh-package"), nullptr);
+  EXPECT_EQ(layered->find(docs_->front().name), nullptr);
+
+  auto too_many = make(factory, 9000, std::optional<store::ChangedDocuments>());
+  ASSERT_TRUE(too_many.ok());
+  EXPECT_EQ(loads_, 2);  // rebuilt from every document
+  EXPECT_EQ(std::dynamic_pointer_cast<const search::LayeredIndex>(*too_many), nullptr);
 }
 
 TEST_F(IndexSnapshotTest, ReloadUsesTheSnapshotNextToTheDatabase) {
