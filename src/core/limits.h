@@ -2,6 +2,7 @@
 // Change a number here, not at its point of use.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -130,6 +131,9 @@ inline constexpr double kMaxIndexReloadCpuShare = 0.2;
 // overlay index (rebuilt from all of them on every committed write: 20,000 build in about
 // 0.2 s); beyond, it rebuilds the whole index instead (a minute at 4.5M packages).
 inline constexpr size_t kMaxOverlayDocuments = 20000;
+// How long a full build may have overlays laid over it: a rebuild at least this often
+// refreshes what only a full build computes (dependents counts, postings of common words).
+inline constexpr std::chrono::seconds kMaxOverlayAge{3600};
 // How often `fetch --watch` re-polls its names (each an If-None-Match: mostly 304s).
 inline constexpr double kDefaultWatchIntervalSeconds = 30;
 

@@ -11,14 +11,12 @@
 #include "search/layered_index.h"
 
 namespace pkgstats::http {
-namespace {
-
-// One writer at a time, so rows written after a full build's last_write carry a later time
-// by the writer's clock; a margin covers that clock stepping back a little, at the cost of
-// re-reading the packages written in it (their overlay copies hide the base's).
-constexpr TimestampMs kOverlayClockMarginMs = 1000;
-
-}  // namespace
+// The packages an overlay over a full build of `last_write` holds: those written at or after
+// it. One writer at a time, so a transaction after that build's last one writes its rows
+// after that commit, at the same millisecond or later by the writer's clock; packages written
+// in that same millisecond by the commit itself are read again (their overlay copies hide the
+// base's). Should the writer's clock step back, what it writes until it has caught up is
+// searchable after the next rebuild: one at least every limits::kMaxOverlayAge.
 
 EngineFactory native_search_engine(std::string snapshot_path) {
   return [snapshot_path](const EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
@@ -27,7 +25,7 @@ EngineFactory native_search_engine(std::string snapshot_path) {
       if (loaded && loaded->last_write == input.last_write)
         return std::shared_ptr<const search::SearchEngine>(std::move(loaded->index));
       if (loaded && input.load_changed_since) {
-        auto changed = input.load_changed_since(loaded->last_write - kOverlayClockMarginMs, limits::kMaxOverlayDocuments);
+        auto changed = input.load_changed_since(loaded->last_write, limits::kMaxOverlayDocuments);
         if (!changed) return changed.status();
         if (*changed)
           return std::shared_ptr<const search::SearchEngine>(search::LayeredIndex::build(
@@ -81,6 +79,7 @@ Result<double> AppState::reload() {
     std::lock_guard lock(stats_mutex_);
     stats_ = *stats;
     full_build_write_ = full_build_write;
+    full_build_time_ = std::chrono::steady_clock::now();
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -103,9 +102,11 @@ Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
   auto base = std::dynamic_pointer_cast<const search::Index>(engine);
   if (auto layered = std::dynamic_pointer_cast<const search::LayeredIndex>(engine)) base = layered->base();
   TimestampMs built_at = 0;
+  std::chrono::steady_clock::time_point built_steady;
   {
     std::lock_guard lock(stats_mutex_);
     built_at = full_build_write_;
+    built_steady = full_build_time_;
   }
   if (!base || built_at == 0) return full();
 
@@ -115,7 +116,8 @@ Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
   if (!written) return written.status();
   TimestampMs last_write = 0;
   if (*written) std::from_chars((*written)->data(), (*written)->data() + (*written)->size(), last_write);
-  auto changed = (*store)->changed_search_documents(built_at - kOverlayClockMarginMs, max_overlay_documents);
+  if (std::chrono::steady_clock::now() - built_steady >= limits::kMaxOverlayAge) return full();
+  auto changed = (*store)->changed_search_documents(built_at, max_overlay_documents);
   if (!changed) return changed.status();
   if (!changed->has_value()) return full();
   auto layered = search::LayeredIndex::build(std::move(base), std::move((*changed)->current), (*changed)->removed);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -78,7 +79,7 @@ class AppState {
   // Brings the engine up to the store's writes. When the engine is the native index and at
   // most `max_overlay_documents` packages were written since its last full build, it lays an
   // overlay index of them over that build (search/layered_index.h: milliseconds, at any
-  // size); otherwise it calls reload(). The store's counts are refreshed only by reload();
+  // size); otherwise, or when that build is limits::kMaxOverlayAge old, it calls reload(). The store's counts are refreshed only by reload();
   // its last write time by both. On error the previous engine stays.
   Result<Update> update(size_t max_overlay_documents = limits::kMaxOverlayDocuments);
 
@@ -129,7 +130,9 @@ class AppState {
   std::atomic<double> last_reload_ms_{0};
   mutable std::mutex stats_mutex_;
   store::StoreStats stats_;
-  TimestampMs full_build_write_ = 0;  // stats_.last_write at the last reload() (update() only)
+  // For update(): the store write the last reload()'s full build reflects, and when it ran.
+  TimestampMs full_build_write_ = 0;
+  std::chrono::steady_clock::time_point full_build_time_;
 };
 
 }  // namespace pkgstats::http
