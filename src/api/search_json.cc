@@ -54,7 +54,7 @@ class StringCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
     Prefix(rapidjson::kStringType);
     char* out = os_->Push(s.size() + 2);
     out[0] = '"';
-    std::memcpy(out + 1, s.data(), s.size());
+    if (!s.empty()) std::memcpy(out + 1, s.data(), s.size());  // data() may be null
     out[s.size() + 1] = '"';
     EndValue(true);
   }
