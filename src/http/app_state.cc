@@ -11,6 +11,7 @@
 #include "search/layered_index.h"
 
 namespace pkgstats::http {
+
 // The packages an overlay over a full build of `last_write` holds: those written at or after
 // it. One writer at a time, so a transaction after that build's last one writes its rows
 // after that commit, at the same millisecond or later by the writer's clock; packages written
@@ -89,9 +90,6 @@ Result<double> AppState::reload() {
 
 Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
   auto started = std::chrono::steady_clock::now();
-  auto elapsed_ms = [&] {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  };
   auto full = [&]() -> Result<Update> {
     auto ms = reload();
     if (!ms) return ms.status();
@@ -108,7 +106,8 @@ Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
     built_at = full_build_write_;
     built_steady = full_build_time_;
   }
-  if (!base || built_at == 0) return full();
+  if (!base || built_at == 0 || std::chrono::steady_clock::now() - built_steady >= limits::kMaxOverlayAge)
+    return full();
 
   auto store = pool_.acquire();
   if (!store) return store.status();
@@ -116,7 +115,6 @@ Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
   if (!written) return written.status();
   TimestampMs last_write = 0;
   if (*written) std::from_chars((*written)->data(), (*written)->data() + (*written)->size(), last_write);
-  if (std::chrono::steady_clock::now() - built_steady >= limits::kMaxOverlayAge) return full();
   auto changed = (*store)->changed_search_documents(built_at, max_overlay_documents);
   if (!changed) return changed.status();
   if (!changed->has_value()) return full();
@@ -127,7 +125,7 @@ Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
     std::lock_guard lock(stats_mutex_);
     stats_.last_write = std::max(stats_.last_write, last_write);
   }
-  const double ms = elapsed_ms();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   last_reload_ms_.store(ms, std::memory_order_relaxed);
   return Update{false, overlay_documents, ms};
 }

@@ -90,6 +90,7 @@ class Index final : public SearchEngine {
                            const RankedHit& b, SortOrder sort);
   // The document whose folded name is fold(name), if any.
   std::optional<DocId> find_id(std::string_view name) const;
+  std::string_view name(DocId d) const { return docs_.name(d); }
 
   // The persisted form (search/index_file.h): every array of the index, in a fixed order.
   void save(BinaryWriter& out) const;

@@ -56,7 +56,7 @@ SearchResponse LayeredIndex::search(const SearchRequest& request) const {
     const size_t k = take_newer ? i++ : j++;
     // "Did you mean" (as Index::search): the best candidate matched its name with a typo.
     if (position == 0 && ranking.best[k].tier == 1 && sort == SortOrder::kRelevance)
-      r.corrected = index.hit(ranking, k).doc->name;
+      r.corrected = index.name(ranking.best[k].doc);
     if (position >= from) r.hits.push_back(index.hit(ranking, k));
   }
   if (r.hits.empty()) r.corrected.clear();

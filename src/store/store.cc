@@ -300,18 +300,27 @@ Result<Day> Store::newest_download_day() {
 
 namespace {
 
-// Appends to each document its keywords or maintainers (`list`) from `sql`: rows of
-// (package_id, text) in position order, its one parameter (if any) bound to `since`.
-Status add_list_items(Database& db, const std::string& sql, std::optional<TimestampMs> since,
-                      const std::unordered_map<int64_t, size_t>& index_of, std::vector<SearchDocument>& docs,
-                      std::vector<std::string> SearchDocument::*list) {
-  auto q = db.prepare(sql);
-  if (!q) return q.status();
-  if (since) q->bind(1, *since);
-  while (q->step())
-    if (auto it = index_of.find(q->column_int(0)); it != index_of.end())
-      (docs[it->second].*list).push_back(q->column_text(1));
-  return step_error(*q);
+// Packages whose latest version depends (prod) on the bound name.
+constexpr const char* kDependentsCountSql = "SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0";
+
+// Appends to the documents `index_of` places their keywords and maintainers, in position
+// order: of every package, or with `since` of those written since (updated_at >= since).
+Status add_keywords_and_maintainers(Database& db, std::optional<TimestampMs> since,
+                                    const std::unordered_map<int64_t, size_t>& index_of,
+                                    std::vector<SearchDocument>& docs) {
+  for (auto [table, column, list] : {std::tuple{"keywords", "keyword", &SearchDocument::keywords},
+                                     std::tuple{"maintainers", "name", &SearchDocument::maintainers}}) {
+    auto q = db.prepare(std::string("SELECT t.package_id, t.") + column + " FROM " + table + " t" +
+                        (since ? " JOIN packages p ON p.id = t.package_id WHERE p.updated_at >= ?1" : "") +
+                        " ORDER BY t.package_id, t.position");
+    if (!q) return q.status();
+    if (since) q->bind(1, *since);
+    while (q->step())
+      if (auto it = index_of.find(q->column_int(0)); it != index_of.end())
+        (docs[it->second].*list).push_back(q->column_text(1));
+    if (auto s = step_error(*q); !s) return s;
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -326,12 +335,7 @@ Result<std::vector<SearchDocument>> Store::load_search_documents() {
     docs.push_back(read_summary(*q));
   }
   if (auto s = step_error(*q); !s) return s;
-  if (auto s = add_list_items(db_, "SELECT package_id, keyword FROM keywords ORDER BY package_id, position",
-                              std::nullopt, index_of, docs, &SearchDocument::keywords); !s)
-    return s;
-  if (auto s = add_list_items(db_, "SELECT package_id, name FROM maintainers ORDER BY package_id, position",
-                              std::nullopt, index_of, docs, &SearchDocument::maintainers); !s)
-    return s;
+  if (auto s = add_keywords_and_maintainers(db_, std::nullopt, index_of, docs); !s) return s;
 
   std::unordered_map<std::string, size_t> doc_by_name;
   doc_by_name.reserve(docs.size());
@@ -363,14 +367,8 @@ Result<std::optional<ChangedDocuments>> Store::changed_search_documents(Timestam
     docs.push_back(read_summary(*q));
   }
   if (auto s = step_error(*q); !s) return s;
-  for (auto [table, column, list] : {std::tuple{"keywords", "keyword", &SearchDocument::keywords},
-                                     std::tuple{"maintainers", "name", &SearchDocument::maintainers}}) {
-    const std::string sql = std::string("SELECT t.package_id, t.") + column + " FROM " + table +
-                            " t JOIN packages p ON p.id = t.package_id WHERE p.updated_at >= ?1 "
-                            "ORDER BY t.package_id, t.position";
-    if (auto s = add_list_items(db_, sql, since, index_of, docs, list); !s) return s;
-  }
-  auto dependents = db_.prepare("SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0");
+  if (auto s = add_keywords_and_maintainers(db_, since, index_of, docs); !s) return s;
+  auto dependents = db_.prepare(kDependentsCountSql);  // prepared once for every document
   if (!dependents) return dependents.status();
   for (auto& d : docs) {
     dependents->reset();
@@ -448,7 +446,7 @@ Result<std::vector<Dependent>> Store::top_dependents(std::string_view name, size
 }
 
 Result<int64_t> Store::dependents_count(std::string_view name) {
-  auto q = db_.prepare("SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0");
+  auto q = db_.prepare(kDependentsCountSql);
   if (!q) return q.status();
   q->bind(1, name);
   if (!q->step()) return Status::storage(db_.last_error());
