@@ -16,6 +16,7 @@
 #include "api/package_json.h"
 #include "api/search_json.h"
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "http/handler_util.h"
 #include "http/openapi.h"
 #include "http/route_table.h"
@@ -317,7 +318,7 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
     return npm_error(400, "exceeded max bulk size of " +
                               std::to_string(limits::kMaxBulkDownloadNames));
   for (const auto& n : names)
-    if (auto why = bad_name(n)) return npm_error(400, *why + ": " + n.substr(0, 64));
+    if (auto why = bad_name(n)) return npm_error(400, *why + ": " + std::string(utf8_prefix(n, 64)));
 
   auto store = state.store();
   if (!store) return npm_error(503, store.status().message());

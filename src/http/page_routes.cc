@@ -5,6 +5,7 @@
 
 #include "api/maintainer_report.h"
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "http/discover_lists.h"
 #include "http/handler_util.h"
 #include "http/route_table.h"
@@ -160,7 +161,7 @@ std::vector<std::string> split_names(std::string_view list) {
 
 std::vector<std::string> close_names(AppState& state, const std::string& name, std::size_t count) {
   search::SearchRequest request;
-  request.text = name.substr(0, 200);
+  request.text = std::string(utf8_prefix(name, 200));
   request.size = count;
   request.now = state.now();
   std::vector<std::string> names;

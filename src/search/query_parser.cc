@@ -162,7 +162,7 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
     std::string key = fold(t.substr(0, colon));
     std::string_view value = t.substr(colon + 1);
     auto bad = [&](const std::string& why) {
-      q.warnings.push_back("Ignored " + std::string(t.substr(0, 60)) + ": " + why);
+      q.warnings.push_back("Ignored " + std::string(utf8_prefix(t, 60)) + ": " + why);  // never half a character
     };
     if (value.empty()) {
       bad("it has no value.");

@@ -90,6 +90,14 @@ TEST(QueryParserQualifiers, Dates) {
     EXPECT_TRUE(parse(q).warnings.empty()) << q;
 }
 
+// Found by query_parser_fuzzer in CI: the warning quotes at most 60 bytes of the token, and
+// the cut fell inside a two-byte character, so the page and JSON echoed invalid UTF-8.
+TEST(QueryParserMalformed, AWarningQuotesWholeCharactersOnly) {
+  std::string token = "is:" + std::string(56, 'x') + "\xC3\xA9\xC3\xA9";  // byte 60 splits an é
+  std::string w = warning_of(token);
+  EXPECT_EQ(w, "Ignored is:" + std::string(56, 'x') + ": use is:deprecated or not:deprecated.");
+}
+
 TEST(QueryParserMalformed, EachGivesItsMessageAndTheRestRuns) {
   EXPECT_EQ(warning_of("downloads:>abc"),
             "Ignored downloads:>abc: downloads takes a number such as >10k, <1.5m or 500.");
