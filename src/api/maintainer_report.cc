@@ -1,8 +1,6 @@
 #include "api/maintainer_report.h"
 
 #include "api/package_json.h"
-
-#include <unordered_map>
 #include "core/time_util.h"
 
 namespace pkgstats::api {
@@ -32,32 +30,16 @@ std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, Timesta
 
 Result<MaintainerReport> build_maintainer_report(store::Store& store, const std::string& user,
                                                  TimestampMs now, size_t limit) {
-  auto names = store.packages_by_maintainer(user, limit);
-  if (!names) return names.status();
-  if (names->empty()) return Status::not_found("no packages maintained by '" + user + "'");
-  auto docs = store.summaries(*names);
-  if (!docs) return docs.status();
   const Day today = day_from_ms(now);
-  auto recent = store.downloads_totals(*names, today - 30, today - 1);
-  auto before = store.downloads_totals(*names, today - 60, today - 31);
-  if (!recent) return recent.status();
-  if (!before) return before.status();
-  std::unordered_map<std::string, int64_t> recent_by(recent->begin(), recent->end());
-  std::unordered_map<std::string, int64_t> before_by(before->begin(), before->end());
-  auto deprecated_deps = store.deprecated_dependencies(*names);
-  if (!deprecated_deps) return deprecated_deps.status();
-  std::unordered_map<std::string, std::vector<std::string>> deprecated_deps_by;
-  for (auto& [name, dep] : *deprecated_deps) deprecated_deps_by[name].push_back(std::move(dep));
-
+  auto maintained = store.maintained_packages(user, limit, today - 30, today - 1, today - 60, today - 31);
+  if (!maintained) return maintained.status();
+  if (maintained->empty()) return Status::not_found("no packages maintained by '" + user + "'");
   MaintainerReport report;
   report.user = user;
-  for (auto& doc : *docs) {
-    MaintainedPackage p;
-    if (auto it = recent_by.find(doc.name); it != recent_by.end()) p.last_30d = it->second;
-    if (auto it = before_by.find(doc.name); it != before_by.end()) p.previous_30d = it->second;
-    if (auto it = deprecated_deps_by.find(doc.name); it != deprecated_deps_by.end())
-      p.deprecated_dependencies = std::move(it->second);
-    p.doc = std::move(doc);
+  report.packages.reserve(maintained->size());
+  for (auto& m : *maintained) {
+    MaintainedPackage p{std::move(m.doc), m.recent_downloads, m.previous_downloads,
+                        std::move(m.deprecated_dependencies), {}};
     p.attention = attention_reasons(p, now);
     report.total_monthly_downloads += std::max<int64_t>(0, p.doc.monthly_downloads);
     report.deprecated += p.doc.deprecated;

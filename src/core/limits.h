@@ -151,6 +151,12 @@ inline constexpr std::size_t kMaxSuggestions = 8;
 inline constexpr int64_t kResponseCacheTtlMs = 60'000;
 inline constexpr std::size_t kMaxCachedResponses = 4096;
 inline constexpr std::size_t kMaxCachedResponseBytes = 32u << 20;
+// Maintainer reports (the user page, its API, CSV and feed) kept by AppState on the same
+// terms: building one reads a row per package (tens of ms for a maintainer of 20,000), while
+// the pages of the same few maintainers are asked for over and over. A 5,000-package report
+// is about 3 MB; one above a sixteenth of the budget is not kept.
+inline constexpr std::size_t kMaxCachedMaintainerReports = 256;
+inline constexpr std::size_t kMaxCachedMaintainerReportBytes = 64u << 20;
 // Clients tracked by the rate limiter before idle ones are forgotten (~100 bytes each).
 inline constexpr std::size_t kMaxRateLimitedClients = 100000;
 // Entries in an Atom feed.

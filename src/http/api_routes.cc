@@ -201,16 +201,13 @@ Response api_user(const Request& request, AppState& state) {
   std::string user = request.path.substr(sizeof("/api/v1/users/") - 1);
   if (user.size() > limits::kMaxPackageNameBytes || user.find('/') != std::string::npos)
     return api_error(400, "bad_request", "not a valid user name");
-  auto store = state.store();
-  if (!store) return api_error(503, "unavailable", store.status().message());
-  auto report = api::build_maintainer_report(**store, user, state.now(),
-                                             limits::kMaxMaintainerPackagesShown);
+  auto report = state.maintainer_report(user, limits::kMaxMaintainerPackagesShown);
   if (!report) {
     if (report.status().code() == ErrorCode::kNotFound)
       return api_error(404, "not_found", "no packages maintained by " + user);
     return api_error(503, "unavailable", report.status().message());
   }
-  return json(200, api::maintainer_report_to_json(*report), kApiCache);
+  return json(200, api::maintainer_report_to_json(**report), kApiCache);
 }
 
 // "a,b,,c" → {"a","b","c"} (empty items dropped).
@@ -287,7 +284,7 @@ Response npm_search(const Request& request, AppState& state) {
 template <Handler handler>
 Response cached(const Request& request, AppState& state) {
   auto engine = state.search_engine();
-  if (auto hit = state.response_cache().find(request.target, engine, state.now())) return *std::move(hit);
+  if (auto hit = state.response_cache().find(request.target, engine, state.now())) return *hit;
   Response r = handler(request, state);
   if (r.status == 200) state.response_cache().insert(request.target, engine, state.now(), r);
   return r;
@@ -532,9 +529,7 @@ Response export_user(const Request& request, AppState& state) {
   if (!rest.ends_with(".csv")) return plain_error(404, "exports are /export/user/NAME.csv");
   const std::string user(rest.substr(0, rest.size() - 4));
   if (user.empty() || user.find('/') != std::string::npos) return plain_error(400, "not a valid user name");
-  auto store = state.store();
-  if (!store) return storage_unavailable(store.status());
-  auto report = api::build_maintainer_report(**store, user, state.now());
+  auto report = state.maintainer_report(user, limits::kMaxMaintainerPackagesShown);
   if (!report) {
     if (report.status().code() == ErrorCode::kNotFound)
       return not_found(state, "maintainer named " + user, user);
@@ -544,7 +539,7 @@ Response export_user(const Request& request, AppState& state) {
   std::string body =
       "name,version,monthly_downloads,last_30_days,previous_30_days,published,deprecated,"
       "needs_attention\r\n";
-  for (const auto& p : report->packages) {
+  for (const auto& p : (*report)->packages) {
     std::string attention;
     for (const auto& a : p.attention) attention += (attention.empty() ? "" : "; ") + a;
     body += csv_field(p.doc.name) + "," + csv_field(p.doc.version) + "," +

@@ -12,6 +12,22 @@
 
 namespace pkgstats::http {
 
+namespace {
+
+// What a cached maintainer report holds, roughly (for kMaxCachedMaintainerReportBytes).
+size_t approximate_bytes(const api::MaintainerReport& report) {
+  size_t bytes = sizeof report + report.user.size();
+  for (const auto& p : report.packages) {
+    bytes += sizeof p + p.doc.name.size() + p.doc.version.size() + p.doc.description.size() +
+             p.doc.author.size() + p.doc.license.size();
+    for (const auto& d : p.deprecated_dependencies) bytes += sizeof d + d.size();
+    for (const auto& a : p.attention) bytes += sizeof a + a.size();
+  }
+  return bytes;
+}
+
+}  // namespace
+
 // The packages an overlay over a full build of `last_write` holds: those written at or after
 // it. One writer at a time, so a transaction after that build's last one writes its rows
 // after that commit, at the same millisecond or later by the writer's clock; packages written
@@ -56,8 +72,26 @@ AppState::AppState(std::string db_path, std::shared_ptr<const Clock> clock, std:
     : clock_(std::move(clock)),
       base_url_(std::move(base_url)),
       pool_(std::move(db_path), store_connections),
-      engine_factory_(std::move(engine_factory)) {
+      engine_factory_(std::move(engine_factory)),
+      maintainer_reports_({limits::kMaxCachedMaintainerReports, limits::kMaxCachedMaintainerReportBytes,
+                           limits::kResponseCacheTtlMs},
+                          approximate_bytes) {
   engine_.store(search::Index::build({}), std::memory_order_release);
+}
+
+Result<std::shared_ptr<const api::MaintainerReport>> AppState::maintainer_report(const std::string& user,
+                                                                                 size_t limit) {
+  const std::string key = std::to_string(limit) + ' ' + user;
+  auto engine = search_engine();  // taken first: a write after it empties what is stored below
+  const TimestampMs now = clock_->now();
+  if (auto hit = maintainer_reports_.find(key, engine, now)) return hit;
+  auto store = pool_.acquire();
+  if (!store) return store.status();
+  auto report = api::build_maintainer_report(**store, user, now, limit);
+  if (!report) return report.status();
+  auto shared = std::make_shared<const api::MaintainerReport>(*std::move(report));
+  maintainer_reports_.insert(key, engine, now, shared);
+  return shared;
 }
 
 Result<double> AppState::reload() {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "api/maintainer_report.h"
 #include "core/limits.h"
 #include "core/result.h"
 #include "core/time_util.h"
@@ -104,6 +105,14 @@ class AppState {
   HttpMetrics& metrics() { return metrics_; }
   // Answers of the search APIs on the current engine (api_routes.cc).
   ResponseCache& response_cache() { return response_cache_; }
+  // api::build_maintainer_report(user, limit) as of now, shared by the requests on the current
+  // engine for up to limits::kResponseCacheTtlMs (kMaxCachedMaintainerReports of them): a
+  // maintainer of thousands of packages costs tens of milliseconds of SQLite a report, and
+  // the pages of the same maintainers are asked for over and over. Errors are the builder's
+  // (kNotFound: no such maintainer) or the store's; they are not cached.
+  Result<std::shared_ptr<const api::MaintainerReport>> maintainer_report(const std::string& user,
+                                                                          size_t limit);
+  const SnapshotCache<api::MaintainerReport>& maintainer_reports() const { return maintainer_reports_; }
   // Per-client throttling; off unless configured before serving starts.
   RateLimiter& rate_limiter() { return *rate_limiter_; }
   // REQUIRES: called before any request is served.
@@ -126,6 +135,7 @@ class AppState {
   std::atomic<std::shared_ptr<const search::SearchEngine>> engine_;
   HttpMetrics metrics_;
   ResponseCache response_cache_;
+  SnapshotCache<api::MaintainerReport> maintainer_reports_;
   std::unique_ptr<RateLimiter> rate_limiter_ = std::make_unique<RateLimiter>();
   std::atomic<double> last_reload_ms_{0};
   mutable std::mutex stats_mutex_;

@@ -63,6 +63,10 @@ Response metrics(const Request&, AppState& state) {
           static_cast<double>(state.response_cache().misses()));
   gauge("pkgstats_response_cache_entries", "Answers held by the response cache.",
         static_cast<double>(state.response_cache().entries()));
+  counter("pkgstats_maintainer_report_cache_hits_total", "Maintainer reports (user pages, API, CSV) reused.",
+          static_cast<double>(state.maintainer_reports().hits()));
+  counter("pkgstats_maintainer_report_cache_misses_total", "Maintainer reports built from the store.",
+          static_cast<double>(state.maintainer_reports().misses()));
   gauge("pkgstats_store_packages", "Package names in the store.", static_cast<double>(stats.packages));
   gauge("pkgstats_store_versions", "Versions in the store.", static_cast<double>(stats.versions));
   gauge("pkgstats_store_download_days", "Rows in the daily downloads archive.",

@@ -131,16 +131,13 @@ Response maintainer_page(const Request& request, AppState& state) {
   }
   options.page_size = limits::kMaintainerPackagesPerPage;
   options.shown_limit = limits::kMaxMaintainerPackagesShown;
-  auto store = state.store();
-  if (!store) return storage_unavailable(store.status());
-  auto report = api::build_maintainer_report(**store, user, state.now(),
-                                             limits::kMaxMaintainerPackagesShown);
+  auto report = state.maintainer_report(user, limits::kMaxMaintainerPackagesShown);
   if (!report) {
     if (report.status().code() == ErrorCode::kNotFound)
       return not_found(state, "maintainer named " + user, user);
     return storage_unavailable(report.status());
   }
-  return html(200, render::render_maintainer_page(site_of(state), *report, options));
+  return html(200, render::render_maintainer_page(site_of(state), **report, options));
 }
 
 // "a, b,,c" -> {"a", "b", "c"}: trimmed, empty and repeated names dropped.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "store/dependency_codec.h"
 #include "store/schema.h"
@@ -384,17 +385,70 @@ Result<std::optional<ChangedDocuments>> Store::changed_search_documents(Timestam
   return std::optional<ChangedDocuments>(std::move(changed));
 }
 
-Result<std::vector<std::string>> Store::packages_by_maintainer(std::string_view user, size_t limit) {
-  auto q = db_.prepare(
-      "SELECT p.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
-      "WHERE m.name = ? AND p.unpublished = 0 "
-      "GROUP BY p.id ORDER BY p.monthly_downloads DESC, p.name LIMIT ?");
+Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_view user, size_t limit,
+                                                                  Day recent_from, Day recent_to,
+                                                                  Day previous_from, Day previous_to) {
+  // The maintainer's package ids, each once (a name may fill two places of one list).
+  constexpr const char* kMaintained = "(SELECT DISTINCT package_id FROM maintainers WHERE name = ?1)";
+  std::vector<MaintainedSummary> out;
+  std::unordered_map<int64_t, size_t> index_of;
+  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.id IN " + kMaintained +
+                       " AND p.unpublished = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?2");
   if (!q) return q.status();
   q->bind(1, user).bind(2, static_cast<int64_t>(limit));
-  std::vector<std::string> names;
-  while (q->step()) names.push_back(q->column_text(0));
+  while (q->step()) {
+    index_of.emplace(q->column_int(0), out.size());
+    out.push_back({read_summary(*q), std::nullopt, std::nullopt, {}});
+  }
   if (auto s = step_error(*q); !s) return s;
-  return names;
+  if (out.empty()) return out;
+
+  auto downloads = db_.prepare(
+      std::string("SELECT m.package_id, SUM(CASE WHEN d.day BETWEEN ?2 AND ?3 THEN d.downloads END), "
+                  "SUM(CASE WHEN d.day BETWEEN ?4 AND ?5 THEN d.downloads END) FROM ") +
+      kMaintained + " m JOIN downloads_daily d ON d.package_id = m.package_id "
+      "WHERE d.day BETWEEN min(?2, ?4) AND max(?3, ?5) GROUP BY m.package_id");
+  if (!downloads) return downloads.status();
+  downloads->bind(1, user);
+  downloads->bind(2, static_cast<int64_t>(recent_from)).bind(3, static_cast<int64_t>(recent_to));
+  downloads->bind(4, static_cast<int64_t>(previous_from)).bind(5, static_cast<int64_t>(previous_to));
+  while (downloads->step()) {
+    auto it = index_of.find(downloads->column_int(0));
+    if (it == index_of.end()) continue;  // beyond `limit`
+    MaintainedSummary& m = out[it->second];
+    if (!downloads->column_is_null(1)) m.recent_downloads = downloads->column_int(1);
+    if (!downloads->column_is_null(2)) m.previous_downloads = downloads->column_int(2);
+  }
+  if (auto s = step_error(*downloads); !s) return s;
+
+  // Prod dependencies (a package's come in name order: the primary key's), then which of
+  // their distinct names are deprecated: each name is looked up once, however many use it.
+  auto dependencies = db_.prepare(std::string("SELECT d.package_id, d.name FROM ") + kMaintained +
+                                  " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0");
+  if (!dependencies) return dependencies.status();
+  dependencies->bind(1, user);
+  std::vector<std::pair<size_t, std::string>> uses;  // (position in out, dependency)
+  std::unordered_set<std::string> distinct;
+  while (dependencies->step())
+    if (auto it = index_of.find(dependencies->column_int(0)); it != index_of.end()) {
+      uses.emplace_back(it->second, dependencies->column_text(1));
+      distinct.insert(uses.back().second);
+    }
+  if (auto s = step_error(*dependencies); !s) return s;
+  std::vector<std::string> names(distinct.begin(), distinct.end());
+  std::unordered_set<std::string> deprecated;
+  for (auto chunk : chunks_of(names)) {
+    auto q = db_.prepare(
+        "SELECT p.name FROM packages p JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
+        "WHERE v.deprecated != '' AND p.name IN " + placeholders(chunk.size()));
+    if (!q) return q.status();
+    bind_names(*q, 1, chunk);
+    while (q->step()) deprecated.insert(q->column_text(0));
+    if (auto s = step_error(*q); !s) return s;
+  }
+  for (auto& [position, dependency] : uses)
+    if (deprecated.contains(dependency)) out[position].deprecated_dependencies.push_back(std::move(dependency));
+  return out;
 }
 
 Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string> names) {
@@ -451,27 +505,6 @@ Result<int64_t> Store::dependents_count(std::string_view name) {
   q->bind(1, name);
   if (!q->step()) return Status::storage(db_.last_error());
   return q->column_int(0);
-}
-
-Result<std::vector<std::pair<std::string, std::string>>> Store::deprecated_dependencies(
-    std::span<const std::string> names) {
-  std::unordered_map<std::string, std::vector<std::string>> by_package;
-  for (auto chunk : chunks_of(names)) {
-    auto q = db_.prepare(
-        "SELECT p.name, d.name FROM packages p JOIN dependencies d ON d.package_id = p.id AND d.kind = 0 "
-        "JOIN packages dp ON dp.name = d.name "
-        "JOIN versions v ON v.package_id = dp.id AND v.version = dp.latest "
-        "WHERE v.deprecated != '' AND p.name IN " + placeholders(chunk.size()) + " ORDER BY d.name");
-    if (!q) return q.status();
-    bind_names(*q, 1, chunk);
-    while (q->step()) by_package[q->column_text(0)].push_back(q->column_text(1));
-    if (auto s = step_error(*q); !s) return s;
-  }
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& name : names)
-    if (auto it = by_package.find(name); it != by_package.end())
-      for (auto& dependency : it->second) out.emplace_back(name, std::move(dependency));
-  return out;
 }
 
 Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name, Day from, Day to) {

@@ -80,6 +80,14 @@ struct Dependent {
   int64_t monthly_downloads = -1;
 };
 
+// One of a maintainer's packages with what the user page shows beside its summary.
+struct MaintainedSummary {
+  SearchDocument doc;  // summary: no keywords, maintainers or dependents
+  std::optional<int64_t> recent_downloads;    // daily downloads summed over the recent window,
+  std::optional<int64_t> previous_downloads;  // and the previous one; nullopt without data
+  std::vector<std::string> deprecated_dependencies;  // prod deps whose latest is deprecated, by name
+};
+
 // One version's downloads over the last week, as the upstream reported them.
 struct VersionDownloads {
   std::string version;
@@ -128,8 +136,12 @@ class Store {
   // names of those unpublished since: what changed in the search index's view. nullopt when
   // more than `limit` packages were written (a full load_search_documents() is then cheaper).
   Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since, size_t limit);
-  // Names of packages that list `user` among their maintainers, most downloaded first.
-  Result<std::vector<std::string>> packages_by_maintainer(std::string_view user, size_t limit);
+  // The packages that list `user` among their maintainers, most downloaded first (then by
+  // name), at most `limit`, with their downloads over the days [recent_from, recent_to] and
+  // [previous_from, previous_to]. A few statements keyed by the maintainer, whatever the count.
+  Result<std::vector<MaintainedSummary>> maintained_packages(std::string_view user, size_t limit,
+                                                             Day recent_from, Day recent_to,
+                                                             Day previous_from, Day previous_to);
   // Search-document summaries (no keywords/maintainers filled) of the named packages, in the
   // order given; unknown names are left out.
   Result<std::vector<SearchDocument>> summaries(std::span<const std::string> names);
@@ -139,10 +151,6 @@ class Store {
   // Packages whose latest version depends (prod) on `name`, most downloaded first; count total.
   Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit);
   Result<int64_t> dependents_count(std::string_view name);
-  // For each named package, the prod dependencies of its latest version whose own latest
-  // version is deprecated: (package, dependency) pairs, in the order of `names`.
-  Result<std::vector<std::pair<std::string, std::string>>> deprecated_dependencies(
-      std::span<const std::string> names);
   // Daily downloads in [from, to], ascending by day, days without data omitted.
   Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to);
   // The per-version last-week downloads stored for `name`; nullopt when none are stored

@@ -1,10 +1,13 @@
-// The search APIs' response cache (http/response_cache.h) and its use by the API routes.
+// The snapshot caches (http/snapshot_cache.h): the search APIs' response cache and its use by
+// the API routes, and the maintainer reports AppState shares between the user page, API and CSV.
 #include "http/response_cache.h"
 
 #include <gtest/gtest.h>
 
 #include "core/limits.h"
+#include "core/package.h"
 #include "search/index.h"
+#include "store/store.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -89,6 +92,64 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   EXPECT_EQ(state.response_cache().hits(), hits);
   Response metrics = testing::get(state, "/metrics");
   EXPECT_NE(metrics.body.find("pkgstats_response_cache_hits_total 3"), std::string::npos) << metrics.body;
+}
+
+// Ann's packages, each with `monthly` downloads: one write transaction.
+void write_maintained(const std::string& db, const std::vector<std::string>& names, int64_t monthly) {
+  auto store = store::Store::open(db);
+  ASSERT_TRUE(store.ok());
+  auto tx = (*store)->begin_write();
+  ASSERT_TRUE(tx.ok());
+  for (const auto& name : names) {
+    Package p;
+    p.name = name;
+    p.latest = "1.0.0";
+    Version v;
+    v.version = "1.0.0";
+    p.versions = {v};
+    p.maintainers = {{"ann", "", ""}};
+    ASSERT_TRUE((*tx)->put_package(p, 1).ok());
+    ASSERT_TRUE((*tx)->put_listing(name, "1.0.0", monthly, "").ok());
+  }
+  ASSERT_TRUE((*tx)->commit());
+}
+
+// One report serves the page, the API and the CSV until a write reaches the engine; a
+// maintainer that does not exist is asked of the store every time.
+TEST(MaintainerReportCache, SharedUntilAWriteReachesTheEngine) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/reports.db";
+  write_maintained(db, {"ann-first"}, 10);
+  AppState state(db, std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+  const auto& cache = state.maintainer_reports();
+
+  Response page = testing::get(state, "/@ann");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("ann-first"), std::string::npos);
+  EXPECT_EQ(cache.misses(), 1u);
+  EXPECT_EQ(testing::get(state, "/@ann?sort=name&page=1").status, 200);
+  Response api = testing::get(state, "/api/v1/users/ann");
+  ASSERT_EQ(api.status, 200);
+  EXPECT_NE(api.body.find("\"ann-first\""), std::string::npos);
+  EXPECT_EQ(testing::get(state, "/export/user/ann.csv").status, 200);
+  EXPECT_EQ(cache.hits(), 3u);
+  EXPECT_EQ(cache.misses(), 1u);
+
+  write_maintained(db, {"ann-second"}, 20);
+  ASSERT_TRUE(state.update().ok());  // the engine a write brings empties the cache
+  Response after = testing::get(state, "/@ann");
+  ASSERT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find("ann-second"), std::string::npos);
+  EXPECT_LT(after.body.find("ann-second"), after.body.find("ann-first"));  // most downloaded first
+  EXPECT_EQ(cache.misses(), 2u);
+
+  EXPECT_EQ(testing::get(state, "/@nobody").status, 404);
+  EXPECT_EQ(testing::get(state, "/api/v1/users/nobody").status, 404);
+  EXPECT_EQ(cache.misses(), 4u);
+  EXPECT_EQ(cache.entries(), 1u);
+  Response metrics = testing::get(state, "/metrics");
+  EXPECT_NE(metrics.body.find("pkgstats_maintainer_report_cache_hits_total 3"), std::string::npos);
 }
 
 }  // namespace

@@ -261,9 +261,66 @@ TEST(Store, SearchDocumentsCarryFlagsAndDependents) {
   }
   EXPECT_EQ(*store->dependents_count("a"), 1);
   EXPECT_EQ(*store->dependents_count("tape"), 0);  // dev dependencies are not dependents
-  auto by_user = store->packages_by_maintainer("stevemao", 10);
-  ASSERT_TRUE(by_user.ok());
-  EXPECT_EQ(*by_user, std::vector<std::string>{"left-pad"});
+}
+
+// The user page's read: a maintainer's packages, most downloaded first, each once, with the
+// two download windows and the deprecated dependencies, whatever else the store holds.
+TEST(Store, MaintainedPackagesAreReadByTheMaintainer) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  auto maintained = [](std::string name, std::vector<Person> maintainers) {
+    Package p = sample_package();  // depends on "a" (prod) and "tape" (dev)
+    p.name = std::move(name);
+    p.maintainers = std::move(maintainers);
+    return p;
+  };
+  ASSERT_TRUE((*tx)->put_package(maintained("left-pad", {{"azer", "", ""}, {"stevemao", "", ""}}), 1).ok());
+  ASSERT_TRUE((*tx)->put_package(maintained("twice", {{"stevemao", "", ""}, {"stevemao", "x@y", ""}}), 1).ok());
+  Package quiet = maintained("quiet", {{"stevemao", "", ""}});
+  quiet.versions[1].dependencies = {{DependencyKind::kProd, "z-dep", "^1"},
+                                    {DependencyKind::kProd, "fine", "^1"},
+                                    {DependencyKind::kProd, "a", "^1"}};
+  ASSERT_TRUE((*tx)->put_package(quiet, 1).ok());
+  ASSERT_TRUE((*tx)->put_package(deprecated_package("z-dep"), 2).ok());
+  ASSERT_TRUE((*tx)->put_package(maintained("gone", {{"stevemao", "", ""}}), 1).ok());
+  ASSERT_TRUE((*tx)->put_package(maintained("others", {{"azer", "", ""}}), 1).ok());
+  ASSERT_TRUE((*tx)->put_package(deprecated_package("a"), 2).ok());
+  ASSERT_TRUE((*tx)->put_listing("left-pad", "1.3.0", 300, "").ok());
+  ASSERT_TRUE((*tx)->put_listing("twice", "1.3.0", 200, "").ok());
+  ASSERT_TRUE((*tx)->put_listing("quiet", "1.3.0", 100, "").ok());
+  std::vector<DailyDownloads> left_pad_days = {{90, 1000}, {99, 7}, {100, 5}, {109, 3}, {110, 99}};
+  std::vector<DailyDownloads> twice_days = {{95, 4}};
+  ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", left_pad_days));
+  ASSERT_TRUE((*tx)->put_daily_downloads("twice", twice_days));
+  ASSERT_TRUE((*tx)->mark_unpublished("gone", 3).ok());
+  ASSERT_TRUE((*tx)->commit());
+
+  // Recent days [100, 109], previous [91, 99].
+  auto got = store->maintained_packages("stevemao", 10, 100, 109, 91, 99);
+  ASSERT_TRUE(got.ok()) << got.status().to_string();
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].doc.name, "left-pad");
+  EXPECT_EQ((*got)[0].doc.monthly_downloads, 300);
+  EXPECT_EQ((*got)[0].doc.version, "1.3.0");
+  EXPECT_TRUE((*got)[0].doc.has_types);
+  EXPECT_EQ((*got)[0].recent_downloads, 8);     // days 100 and 109, not 110
+  EXPECT_EQ((*got)[0].previous_downloads, 7);   // day 99, not 90
+  EXPECT_EQ((*got)[0].deprecated_dependencies, std::vector<std::string>{"a"});  // not "tape"
+  EXPECT_EQ((*got)[1].doc.name, "twice");       // listed twice, read once
+  EXPECT_EQ((*got)[1].recent_downloads, std::nullopt);
+  EXPECT_EQ((*got)[1].previous_downloads, 4);
+  EXPECT_EQ((*got)[2].doc.name, "quiet");
+  EXPECT_EQ((*got)[2].recent_downloads, std::nullopt);
+  EXPECT_EQ((*got)[2].previous_downloads, std::nullopt);
+  EXPECT_EQ((*got)[2].deprecated_dependencies, (std::vector<std::string>{"a", "z-dep"}));  // by name
+
+  auto first = store->maintained_packages("stevemao", 1, 100, 109, 91, 99);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].doc.name, "left-pad");
+  EXPECT_EQ((*first)[0].recent_downloads, 8);
+  EXPECT_TRUE(store->maintained_packages("nobody", 10, 100, 109, 91, 99)->empty());
 }
 
 // What a server's search overlay reads: the packages written since a point, as documents,
@@ -320,10 +377,6 @@ TEST(Store, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
     ASSERT_TRUE((*tx)->put_daily_downloads(name, days));
     names.push_back(name);
   }
-  Package uses_deprecated = sample_package();  // depends on "a"
-  uses_deprecated.name = "pkg-7";
-  ASSERT_TRUE((*tx)->put_package(uses_deprecated, 1).ok());
-  ASSERT_TRUE((*tx)->put_package(deprecated_package("a"), 2).ok());
   ASSERT_TRUE((*tx)->commit());
 
   std::vector<std::string> asked(names.rbegin(), names.rend());  // 2499 ... 0
@@ -344,9 +397,6 @@ TEST(Store, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
   ASSERT_TRUE(two_days.ok());
   EXPECT_EQ((std::map<std::string, int64_t>(two_days->begin(), two_days->end())["pkg-2400"]), 2401);
 
-  auto deprecated = store->deprecated_dependencies(asked);
-  ASSERT_TRUE(deprecated.ok());
-  EXPECT_EQ(*deprecated, (std::vector<std::pair<std::string, std::string>>{{"pkg-7", "a"}}));
   EXPECT_TRUE(store->summaries({})->empty());
 }
 

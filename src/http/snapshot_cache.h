@@ -1,0 +1,112 @@
+// Values computed from the current search engine snapshot, reused while that snapshot is
+// current: whole search API answers (ResponseCache), maintainer reports (AppState).
+//
+// Invariants: a value is served only for the engine it was computed on (an engine swap after
+// a write empties the cache, so nothing outlives the data it was read from) and for at most
+// `ttl_ms` (relative dates move with the clock). Bounded by `max_entries` and `max_bytes` (key
+// plus what `weigh` charges), least recently used evicted first; one value above a sixteenth
+// of the byte budget is not kept. Safe for concurrent use; values are shared, never copied.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/time_util.h"
+#include "search/engine.h"
+
+namespace pkgstats::http {
+
+template <class Value>
+class SnapshotCache {
+ public:
+  struct Bounds {
+    std::size_t max_entries;
+    std::size_t max_bytes;
+    int64_t ttl_ms;
+  };
+  using Weigh = std::size_t (*)(const Value&);  // bytes a value holds
+
+  SnapshotCache(Bounds bounds, Weigh weigh) : bounds_(bounds), weigh_(weigh) {}
+
+  // The value cached for `key` on `engine` at `now`, or null.
+  std::shared_ptr<const Value> find(const std::string& key,
+                                    const std::shared_ptr<const search::SearchEngine>& engine, TimestampMs now) {
+    std::lock_guard lock(mutex_);
+    adopt(engine);
+    auto it = by_key_.find(key);
+    if (it == by_key_.end() || now - it->second->stored > bounds_.ttl_ms || now < it->second->stored) {
+      misses_.fetch_add(1, std::memory_order_relaxed);
+      return nullptr;
+    }
+    lru_.splice(lru_.begin(), lru_, it->second);
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return it->second->value;
+  }
+
+  // Remembers `value` for `key` (computed on `engine` at `now`).
+  void insert(const std::string& key, const std::shared_ptr<const search::SearchEngine>& engine,
+              TimestampMs now, std::shared_ptr<const Value> value) {
+    const std::size_t bytes = key.size() + weigh_(*value);
+    if (bytes > bounds_.max_bytes / 16) return;  // one value never crowds out many
+    std::lock_guard lock(mutex_);
+    adopt(engine);
+    if (auto it = by_key_.find(key); it != by_key_.end()) {
+      bytes_ -= it->second->bytes;
+      lru_.erase(it->second);
+      by_key_.erase(it);
+    }
+    lru_.push_front({key, now, bytes, std::move(value)});
+    by_key_[key] = lru_.begin();
+    bytes_ += bytes;
+    while (lru_.size() > bounds_.max_entries || bytes_ > bounds_.max_bytes) {
+      bytes_ -= lru_.back().bytes;
+      by_key_.erase(lru_.back().key);
+      lru_.pop_back();
+    }
+  }
+  void insert(const std::string& key, const std::shared_ptr<const search::SearchEngine>& engine,
+              TimestampMs now, const Value& value) {
+    insert(key, engine, now, std::make_shared<const Value>(value));
+  }
+
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+  std::size_t entries() const {
+    std::lock_guard lock(mutex_);
+    return lru_.size();
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    TimestampMs stored;
+    std::size_t bytes;
+    std::shared_ptr<const Value> value;
+  };
+  // Empties the cache when `engine` is not the one it holds entries for. REQUIRES: mutex_.
+  void adopt(const std::shared_ptr<const search::SearchEngine>& engine) {
+    // lock() is null once the cached engine is gone, so a new engine at a reused address
+    // never matches.
+    if (engine_.lock() == engine) return;
+    engine_ = engine;
+    lru_.clear();
+    by_key_.clear();
+    bytes_ = 0;
+  }
+
+  const Bounds bounds_;
+  const Weigh weigh_;
+  mutable std::mutex mutex_;
+  std::weak_ptr<const search::SearchEngine> engine_;
+  std::list<Entry> lru_;  // most recently used first
+  std::unordered_map<std::string, typename std::list<Entry>::iterator> by_key_;
+  std::size_t bytes_ = 0;
+  std::atomic<uint64_t> hits_{0}, misses_{0};
+};
+
+}  // namespace pkgstats::http
