@@ -2,7 +2,8 @@
 # Load on loopback: wrk at 256 connections over a mix of search, package and maintainer pages
 # while `pkgstats sync` writes changes from tools/fake-registry into the same database.
 # Prints requests/s, p50/p99 latency, errors by kind, the server's RSS before and after and why
-# it closed connections (/metrics), beside a baseline run of the same mix without the sync;
+# it closed connections (/metrics), beside a baseline run of the same mix without the sync
+# and a run after it (the same length as the baseline: does memory settle once writes stop?);
 # then checks that SIGTERM stops the server promptly and still answers a connection it had
 # accepted. Installs wrk (Debian) when missing.
 # Usage: bench/load.sh [SECONDS] [CONNECTIONS] [BUILD_DIR]   (defaults: 60 256 build)
@@ -67,6 +68,18 @@ open(sys.argv[1], 'w').write('\n'.join(out) + '\n')
 PY
 export PKGSTATS_LOAD_URLS=$urls
 
+# Waits (at most 120 s) until the server's index holds every package the store does, so the
+# writes' last index update is done.
+wait_for_index() {
+  local want have=
+  want=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute('SELECT count(*) FROM packages WHERE unpublished = 0').fetchone()[0])" "$db")
+  for _ in $(seq 1200); do
+    have=$(curl -s "$server/metrics" | sed -n 's/^pkgstats_index_documents \(.*\)/\1/p')
+    [[ $have == "$want" ]] && return 0
+    sleep 0.1
+  done
+  echo "warning: after 120 s the index holds $have of the store's $want packages"
+}
 load() {  # seconds: runs wrk and prints its summary line
   wrk -t2 -c"$connections" -d"$1"s --timeout 10s -s bench/load.lua "$server" | grep '^LOAD'
 }
@@ -99,19 +112,28 @@ if kill -0 "$sync_pid" 2>/dev/null; then sync_state="still running after ${secon
   wait "$sync_pid" && sync_state="finished (exit 0)" || sync_state="FAILED: $(tail -3 "$tmp/sync.out")"
 fi
 synced=$(synthetic_count "$db")
+waited=$SECONDS
+[[ $sync_state == finished* ]] && wait_for_index  # so the run after measures serving alone
+echo "index caught up with the store $((SECONDS - waited)) s after the loaded run"
+
+echo "== after: ${baseline_seconds}s, $connections connections, no writer"
+after=$(load "$baseline_seconds")
+echo "$after"
+rss3=$(rss_mb "$serve_pid")
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 errors() { echo $(( $(field connect_err "$1") + $(field read_err "$1") + $(field write_err "$1") + $(field timeouts "$1") + $(field non2xx3xx "$1") )); }
-printf '\n%-28s %14s %14s\n' "" "baseline" "with sync"
-printf '%-28s %14s %14s\n' "requests/s" "$(field rps "$baseline")" "$(field rps "$result")"
-printf '%-28s %14s %14s\n' "p50 latency (ms)" "$(field p50_ms "$baseline")" "$(field p50_ms "$result")"
-printf '%-28s %14s %14s\n' "p99 latency (ms)" "$(field p99_ms "$baseline")" "$(field p99_ms "$result")"
-printf '%-28s %14s %14s\n' "max latency (ms)" "$(field max_ms "$baseline")" "$(field max_ms "$result")"
-printf '%-28s %14s %14s\n' "errors (socket + non-2xx/3xx)" "$(errors "$baseline")" "$(errors "$result")"
-for kind in connect_err read_err write_err timeouts non2xx3xx; do
-  printf '%-28s %14s %14s\n' "  $kind" "$(field $kind "$baseline")" "$(field $kind "$result")"
-done
-printf '%-28s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss1 -> $rss2"
+row() {  # LABEL FIELD: the field of each run
+  printf '%-30s %14s %14s %14s\n' "$1" "$(field "$2" "$baseline")" "$(field "$2" "$result")" "$(field "$2" "$after")"
+}
+printf '\n%-30s %14s %14s %14s\n' "" "baseline" "with sync" "after"
+row "requests/s" rps
+row "p50 latency (ms)" p50_ms
+row "p99 latency (ms)" p99_ms
+row "max latency (ms)" max_ms
+printf '%-30s %14s %14s %14s\n' "errors (socket + non-2xx/3xx)" "$(errors "$baseline")" "$(errors "$result")" "$(errors "$after")"
+for kind in connect_err read_err write_err timeouts non2xx3xx; do row "  $kind" $kind; done
+printf '%-30s %14s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss1 -> $rss2" "$rss2 -> $rss3"
 echo "server's connections, baseline: $(closed_during "$tmp/closes0" "$tmp/closes1")"
 echo "server's connections, with sync: $(closed_during "$tmp/closes1" "$tmp/closes2")"
 echo "sync: $sync_state; synthetic packages in the store: $synced"
@@ -143,4 +165,4 @@ t1=$(date +%s.%N)
 wait "$client_pid" || true
 printf 'server exited %d in %.2fs; the request sent 0.3 s after SIGTERM got HTTP %s\n' "$rc" \
   "$(python3 -c "print($t1 - $t0)")" "$(cat "$tmp/inflight" 2>/dev/null || echo none)"
-[[ $rc == 0 && $(errors "$result") == 0 && $(cat "$tmp/inflight") == 200 ]]
+[[ $rc == 0 && $(errors "$result") == 0 && $(errors "$after") == 0 && $(cat "$tmp/inflight") == 200 ]]
