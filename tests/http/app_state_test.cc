@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <climits>
 #include <thread>
 #include <vector>
 
+#include "core/package.h"
+#include "store/store.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -44,6 +47,68 @@ TEST(AppStateSwap, ReadersKeepTheirEngineWhileReloadsPublishNewOnes) {
   for (auto& t : readers) t.join();
   EXPECT_GT(searches.load(), 0);
   EXPECT_EQ(wrong.load(), 0);
+}
+
+// The maintainer reports shared through AppState while writes bring new engines: every
+// reader gets a whole report (most downloaded first, totals that add up), never a torn one.
+TEST(AppStateSwap, MaintainerReportsStayWholeWhileEnginesSwap) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  auto write = [&](int i) {
+    auto store = store::Store::open(db);
+    ASSERT_TRUE(store.ok());
+    auto tx = (*store)->begin_write();
+    ASSERT_TRUE(tx.ok());
+    Package p;
+    p.name = "ann-" + std::to_string(i);
+    p.latest = "1.0.0";
+    Version v;
+    v.version = "1.0.0";
+    p.versions = {v};
+    p.maintainers = {{"ann", "", ""}};
+    ASSERT_TRUE((*tx)->put_package(p, i + 1).ok());
+    ASSERT_TRUE((*tx)->put_listing(p.name, "1.0.0", 1000 + i, "").ok());
+    ASSERT_TRUE((*tx)->commit());
+  };
+  write(0);
+  AppState state(db, std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+
+  std::atomic<bool> done{false};
+  std::atomic<int> reports{0}, wrong{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r)
+    readers.emplace_back([&, r] {
+      while (!done) {
+        if (r == 0) {  // through the route, as a page
+          if (testing::get(state, "/@ann").status != 200) ++wrong;
+        } else {
+          auto report = state.maintainer_report("ann", 1000);
+          if (!report || (*report)->packages.empty()) {
+            ++wrong;
+            continue;
+          }
+          int64_t total = 0, previous = INT64_MAX;
+          for (const auto& p : (*report)->packages) {
+            if (p.doc.monthly_downloads > previous || !p.doc.name.starts_with("ann-")) ++wrong;
+            previous = p.doc.monthly_downloads;
+            total += p.doc.monthly_downloads;
+          }
+          if (total != (*report)->total_monthly_downloads) ++wrong;
+        }
+        ++reports;
+      }
+    });
+  for (int i = 1; i <= 15 || reports < 100; ++i) {
+    write(i);
+    ASSERT_TRUE(state.update().ok());
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  auto last = state.maintainer_report("ann", 1000);
+  ASSERT_TRUE(last.ok());
+  EXPECT_GE((*last)->packages.size(), 16u);
 }
 
 }  // namespace
