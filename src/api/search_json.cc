@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -18,24 +19,29 @@ namespace pkgstats::api {
 namespace {
 
 // Whether JSON needs any byte of `s` escaped: a control character, a quote or a backslash.
-// Eight bytes at a time (has-less-than and has-zero-byte word tests).
+// Eight bytes at a time (has-less-than and has-zero-byte word tests); a string of eight bytes
+// or more ends with one overlapping word instead of a byte loop.
 bool needs_json_escape(std::string_view s) {
   constexpr uint64_t kOnes = ~0ULL / 255, kHighs = kOnes * 0x80;
   auto flagged = [&](uint64_t x) {
     auto zero_byte = [&](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
     return ((x - kOnes * 0x20) & ~x & kHighs) | zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'));
   };
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
+  auto word_at = [&](size_t i) {
     uint64_t word;
     std::memcpy(&word, s.data() + i, 8);
-    if (flagged(word)) return true;
+    return word;
+  };
+  if (s.size() < 8) {
+    for (const char ch : s) {
+      const unsigned char c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == '"' || c == '\\') return true;
+    }
+    return false;
   }
-  for (; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == '"' || c == '\\') return true;
-  }
-  return false;
+  for (size_t i = 0; i + 8 < s.size(); i += 8)
+    if (flagged(word_at(i))) return true;
+  return flagged(word_at(s.size() - 8)) != 0;
 }
 
 // RapidJSON's Writer with one shortcut, through its protected interface (as its PrettyWriter
@@ -51,6 +57,10 @@ class StringCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
       String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
       return;
     }
+    unescaped(s);
+  }
+  // REQUIRES: !needs_json_escape(s).
+  void unescaped(std::string_view s) {
     Prefix(rapidjson::kStringType);
     char* out = os_->Push(s.size() + 2);
     out[0] = '"';
@@ -67,8 +77,11 @@ class JsonWriter {
       : buffer_(nullptr, expected_bytes), writer_(buffer_) {}
   std::string_view text() const { return {buffer_.GetString(), buffer_.GetSize()}; }
 
-  JsonWriter& key(std::string_view k) {
-    writer_.string(k);  // a key is written as a string; the Writer tracks which it is
+  // Keys are this file's literals, none of which needs escaping: no check per key.
+  template <size_t N>
+  JsonWriter& key(const char (&k)[N]) {
+    assert(!needs_json_escape({k, N - 1}));
+    writer_.unescaped({k, N - 1});  // written as a string; the Writer tracks that it is a key
     return *this;
   }
   void string(std::string_view s) { writer_.string(s); }

@@ -38,10 +38,16 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {  // the common case: ASCII, 8 bytes a step
-      uint64_t word;
-      if (i + 8 <= text.size() &&
-          (std::memcpy(&word, text.data() + i, 8), (word & 0x8080808080808080ull) == 0))
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // the common case: ASCII, 32 or 8 bytes a step
+      auto high_bits = [&](std::size_t at, std::size_t bytes) {
+        uint64_t words[4], any = 0;
+        std::memcpy(words, text.data() + at, bytes);
+        for (std::size_t w = 0; w < bytes / 8; ++w) any |= words[w];
+        return any & 0x8080808080808080ull;
+      };
+      if (i + 32 <= text.size() && high_bits(i, 32) == 0)
+        i += 32;
+      else if (i + 8 <= text.size() && high_bits(i, 8) == 0)
         i += 8;
       else
         ++i;

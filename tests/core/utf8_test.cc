@@ -17,11 +17,11 @@ TEST(Utf8, Validation) {
   EXPECT_FALSE(is_valid_utf8("\xF5\x80\x80\x80"));  // above U+10FFFF
 }
 
-// The ASCII fast path reads 8 bytes at a time: a bad byte at any offset, before or after a run
-// of ASCII, and a sequence straddling a word boundary, are all seen.
+// The ASCII fast path reads 32 or 8 bytes at a time: a bad byte at any offset, before or after
+// a run of ASCII, and a sequence straddling a word boundary, are all seen.
 TEST(Utf8, ValidationAtEveryOffsetOfTheFastPath) {
-  for (size_t at = 0; at < 20; ++at) {
-    std::string text(24, 'a');
+  for (size_t at = 0; at < 76; ++at) {
+    std::string text(80, 'a');
     text[at] = '\xFF';
     EXPECT_FALSE(is_valid_utf8(text)) << at;
     text.replace(at, 1, "\xC3\xA9");  // é
