@@ -13,10 +13,11 @@ const { default: lighthouse } = await importOrSkip('lighthouse');
 const chromeLauncher = await importOrSkip('chrome-launcher');
 
 // The floors this suite holds; measured scores are printed (and reported) beside them. The
-// target is 100 everywhere; performance's floor is 80 because on the shared 2-core build
-// machine other processes' CPU shows up as blocking time (the best of three measured 88-95
-// at benchmark index 1100-1400, with 480 ms TBT on an 8 kB page that runs 11 kB of script).
-const THRESHOLDS = { performance: 80, accessibility: 100, 'best-practices': 95, seo: 100 };
+// target is 100 everywhere and a quiet machine measures 99-100 on every page; performance's
+// floor is 90 because on a shared 2-core machine other processes' CPU shows up as blocking
+// time. (It was 80 while pages sent Cross-Origin-Opener-Policy, which made Chromium start a
+// fresh renderer per arrival: 86-96 then, with over 200 ms of total blocking time.)
+const THRESHOLDS = { performance: 90, accessibility: 100, 'best-practices': 95, seo: 100 };
 const CATEGORIES = Object.keys(THRESHOLDS);
 // The performance score times main-thread work on this machine (times 4, simulating a
 // phone): on a machine busy with other work it measures the machine, not the page. Below

@@ -51,6 +51,7 @@ TEST(ResponsePolicy, SecurityHeadersOnEveryResponse) {
     EXPECT_EQ(r.header("X-Frame-Options"), "DENY");
     EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos);
     EXPECT_EQ(r.header("Server"), "");
+    EXPECT_EQ(r.header("Cross-Origin-Opener-Policy"), "");  // see add_security_headers
   }
 }
 
