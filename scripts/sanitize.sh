@@ -4,6 +4,7 @@
 #         suite but the browser tests; the same build directory (build-asan/) holds the
 #         libFuzzer targets scripts/fuzz.sh runs
 #   tsan  ThreadSanitizer: the concurrent tests (HTTP server and limits, AppState engine swap,
+#         the snapshot caches' shared builds,
 #         store pool, registry on-demand single flight)
 # Usage: scripts/sanitize.sh [asan|tsan|all]   (default all). Exit status is non-zero when a
 # test fails or a sanitizer reports anything (reports abort the test that triggered them).
@@ -37,6 +38,6 @@ if [[ $which == tsan || $which == all ]]; then
   # asynchronous signals), after two of the three slow requests were answered with keep-alive;
   # it runs in the Release and ASan suites.
   timed "tsan suite" ctest --test-dir build-tsan --output-on-failure -j2 --timeout 900 \
-    -R '^(ServerTest|HttpLimitsTest|AppStateSwap|StorePool[A-Za-z]*|RouterTest\.StorePool[A-Za-z]*|OnDemandFetcher)\.' \
+    -R '^(ServerTest|HttpLimitsTest|AppStateSwap|SnapshotCache|StorePool[A-Za-z]*|RouterTest\.StorePool[A-Za-z]*|OnDemandFetcher)\.' \
     -E 'HttpLimitsTest\.SigtermFinishesInFlightRequests'
 fi

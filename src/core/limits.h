@@ -87,6 +87,9 @@ inline constexpr std::size_t kMaxComparedPackages = 5;
 // per index reload from full scans, so deeper lists cost memory and reload time for pages
 // nobody reads.
 inline constexpr std::size_t kMaxDiscoverEntries = 1000;
+// The discover lists also go stale with the clock (trending compares day windows): a store
+// that is not written is read for them again hourly (0.24 s at 4.5M packages).
+inline constexpr int64_t kDiscoverListsTtlMs = 3'600'000;
 inline constexpr std::size_t kDiscoverPerPage = 20;
 // Trending compares two windows of this many archived days, among this many of the most
 // downloaded packages (the daily archive is read per package, by primary key).

@@ -26,6 +26,14 @@ size_t approximate_bytes(const api::MaintainerReport& report) {
   return bytes;
 }
 
+size_t approximate_bytes(const DiscoverLists& lists) {
+  size_t bytes = sizeof lists;
+  for (const auto* list : {&lists.popular, &lists.newest})
+    for (const auto& name : *list) bytes += sizeof name + name.size();
+  for (const auto& t : lists.trending) bytes += sizeof t + t.name.size();
+  return bytes;
+}
+
 }  // namespace
 
 // The packages an overlay over a full build of `last_write` holds: those written at or after
@@ -75,23 +83,37 @@ AppState::AppState(std::string db_path, std::shared_ptr<const Clock> clock, std:
       engine_factory_(std::move(engine_factory)),
       maintainer_reports_({limits::kMaxCachedMaintainerReports, limits::kMaxCachedMaintainerReportBytes,
                            limits::kResponseCacheTtlMs},
-                          approximate_bytes) {
+                          approximate_bytes),
+      discover_lists_({1, 64u << 20, limits::kDiscoverListsTtlMs}, approximate_bytes) {
   engine_.store(search::Index::build({}), std::memory_order_release);
 }
 
 Result<std::shared_ptr<const api::MaintainerReport>> AppState::maintainer_report(const std::string& user,
                                                                                  size_t limit) {
-  const std::string key = std::to_string(limit) + ' ' + user;
-  auto engine = search_engine();  // taken first: a write after it empties what is stored below
   const TimestampMs now = clock_->now();
-  if (auto hit = maintainer_reports_.find(key, engine, now)) return hit;
-  auto store = pool_.acquire();
-  if (!store) return store.status();
-  auto report = api::build_maintainer_report(**store, user, now, limit);
-  if (!report) return report.status();
-  auto shared = std::make_shared<const api::MaintainerReport>(*std::move(report));
-  maintainer_reports_.insert(key, engine, now, shared);
-  return shared;
+  // The engine is taken before the store is read: a write after it brings a new engine,
+  // which empties what is stored here.
+  return maintainer_reports_.get_or_build(
+      std::to_string(limit) + ' ' + user, search_engine(), now,
+      [&]() -> Result<std::shared_ptr<const api::MaintainerReport>> {
+        auto store = pool_.acquire();
+        if (!store) return store.status();
+        auto report = api::build_maintainer_report(**store, user, now, limit);
+        if (!report) return report.status();
+        return std::make_shared<const api::MaintainerReport>(*std::move(report));
+      });
+}
+
+Result<std::shared_ptr<const DiscoverLists>> AppState::discover_lists() {
+  const TimestampMs now = clock_->now();
+  return discover_lists_.get_or_build("lists", search_engine(), now,
+                                      [&]() -> Result<std::shared_ptr<const DiscoverLists>> {
+                                        auto store = pool_.acquire();
+                                        if (!store) return store.status();
+                                        auto lists = build_discover_lists(**store, day_from_ms(now));
+                                        if (!lists) return lists.status();
+                                        return std::make_shared<const DiscoverLists>(*std::move(lists));
+                                      });
 }
 
 Result<double> AppState::reload() {

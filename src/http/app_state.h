@@ -24,6 +24,7 @@
 #include "core/limits.h"
 #include "core/result.h"
 #include "core/time_util.h"
+#include "http/discover_lists.h"
 #include "http/http_metrics.h"
 #include "http/rate_limiter.h"
 #include "http/response_cache.h"
@@ -113,6 +114,9 @@ class AppState {
   Result<std::shared_ptr<const api::MaintainerReport>> maintainer_report(const std::string& user,
                                                                           size_t limit);
   const SnapshotCache<api::MaintainerReport>& maintainer_reports() const { return maintainer_reports_; }
+  // The discover lists (http/discover_lists.h) on the current engine, built by the first
+  // request after each engine swap (or limits::kDiscoverListsTtlMs) while others wait for it.
+  Result<std::shared_ptr<const DiscoverLists>> discover_lists();
   // Per-client throttling; off unless configured before serving starts.
   RateLimiter& rate_limiter() { return *rate_limiter_; }
   // REQUIRES: called before any request is served.
@@ -136,6 +140,7 @@ class AppState {
   HttpMetrics metrics_;
   ResponseCache response_cache_;
   SnapshotCache<api::MaintainerReport> maintainer_reports_;
+  SnapshotCache<DiscoverLists> discover_lists_;
   std::unique_ptr<RateLimiter> rate_limiter_ = std::make_unique<RateLimiter>();
   std::atomic<double> last_reload_ms_{0};
   mutable std::mutex stats_mutex_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 
 #include "core/limits.h"
 
@@ -45,30 +44,6 @@ Result<DiscoverLists> build_discover_lists(store::Store& store, Day today) {
   lists.build_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return lists;
-}
-
-Result<std::shared_ptr<const DiscoverLists>> discover_lists(AppState& state) {
-  struct Cache {
-    std::mutex mutex;
-    const AppState* state = nullptr;
-    // The snapshot the lists belong to; weak, so an old index is freed after a reload.
-    std::weak_ptr<const search::SearchEngine> engine;
-    std::shared_ptr<const DiscoverLists> lists;
-  };
-  static Cache cache;
-  auto engine = state.search_engine();
-  std::lock_guard lock(cache.mutex);
-  const bool same_engine = !cache.engine.expired() && !cache.engine.owner_before(engine) &&
-                           !engine.owner_before(cache.engine);
-  if (cache.lists && cache.state == &state && same_engine) return cache.lists;
-  auto store = state.store();
-  if (!store) return store.status();
-  auto built = build_discover_lists(**store, day_from_ms(state.now()));
-  if (!built) return built.status();
-  cache.state = &state;
-  cache.engine = engine;
-  cache.lists = std::make_shared<const DiscoverLists>(std::move(built).value());
-  return cache.lists;
 }
 
 }  // namespace pkgstats::http

@@ -1,5 +1,6 @@
 // The discover lists (/discover/popular, /discover/newest, /discover/trending): computed from
-// the store once per search index snapshot and shared by every request until the next reload.
+// the store once per search index snapshot (AppState::discover_lists) and shared by every
+// request until the next one.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,6 @@
 
 #include "core/result.h"
 #include "core/time_util.h"
-#include "http/app_state.h"
 #include "store/store.h"
 
 namespace pkgstats::http {
@@ -35,9 +35,5 @@ struct DiscoverLists {
 
 // Reads and ranks the lists (each at most kMaxDiscoverEntries long).
 Result<DiscoverLists> build_discover_lists(store::Store& store, Day today);
-
-// The lists for the state's current search index snapshot, built on first use after each
-// reload (concurrent first requests wait for one build). Safe for concurrent use.
-Result<std::shared_ptr<const DiscoverLists>> discover_lists(AppState& state);
 
 }  // namespace pkgstats::http

@@ -261,7 +261,7 @@ Response discover_list(const Request& request, AppState& state) {
     if (!parsed) return plain_error(400, "page must be a number from 1 to " + std::to_string(max_page));
     data.page = *parsed;
   }
-  auto lists = discover_lists(state);
+  auto lists = state.discover_lists();
   if (!lists) return storage_unavailable(lists.status());
   const DiscoverLists& l = **lists;
   data.through = l.through;
@@ -279,7 +279,7 @@ Response discover_list(const Request& request, AppState& state) {
     for (std::size_t i = from; i < l.trending.size() && i < from + data.page_size; ++i)
       names.push_back(l.trending[i].name);
   }
-  auto store = state.store();  // after discover_lists(), which leases its own
+  auto store = state.store();  // after discover_lists(), which may lease its own
   if (!store) return storage_unavailable(store.status());
   auto items = discover_items(**store, names);
   if (!items) return storage_unavailable(items.status());

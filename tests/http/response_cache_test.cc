@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "core/limits.h"
 #include "core/package.h"
 #include "search/index.h"
@@ -92,6 +97,41 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   EXPECT_EQ(state.response_cache().hits(), hits);
   Response metrics = testing::get(state, "/metrics");
   EXPECT_NE(metrics.body.find("pkgstats_response_cache_hits_total 3"), std::string::npos) << metrics.body;
+}
+
+// Concurrent misses of one key share one build, error or value; an error is not stored.
+TEST(SnapshotCache, ConcurrentMissesShareOneBuild) {
+  SnapshotCache<std::string> cache({16, 1 << 20, 60'000}, [](const std::string& s) { return s.size(); });
+  auto engine = empty_engine();
+  std::atomic<int> builds{0};
+  auto run = [&](bool fail) {
+    std::vector<std::thread> threads;
+    std::vector<Result<std::shared_ptr<const std::string>>> results(6, Status::internal("not run"));
+    for (size_t t = 0; t < results.size(); ++t)
+      threads.emplace_back([&, t] {
+        results[t] = cache.get_or_build("k", engine, 0, [&]() -> Result<std::shared_ptr<const std::string>> {
+          ++builds;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the others arrive meanwhile
+          if (fail) return Status::unavailable("store is down");
+          return std::make_shared<const std::string>("built");
+        });
+      });
+    for (auto& t : threads) t.join();
+    return results;
+  };
+  for (const auto& r : run(true)) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().message(), "store is down");
+  }
+  EXPECT_EQ(builds.load(), 1);
+  auto ok = run(false);  // the error was not stored: this builds again, once
+  EXPECT_EQ(builds.load(), 2);
+  for (const auto& r : ok) {
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->get(), ok[0]->get());  // one shared value
+    EXPECT_EQ(**r, "built");
+  }
+  EXPECT_EQ(cache.entries(), 1u);
 }
 
 // Ann's packages, each with `monthly` downloads: one write transaction.
