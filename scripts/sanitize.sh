@@ -4,8 +4,7 @@
 #         suite but the browser tests; the same build directory (build-asan/) holds the
 #         libFuzzer targets scripts/fuzz.sh runs
 #   tsan  ThreadSanitizer: the concurrent tests (HTTP server and limits, AppState engine swap,
-#         the snapshot caches' shared builds,
-#         store pool, registry on-demand single flight)
+#         the snapshot caches' shared builds, store pool, registry on-demand single flight)
 # Usage: scripts/sanitize.sh [asan|tsan|all]   (default all). Exit status is non-zero when a
 # test fails or a sanitizer reports anything (reports abort the test that triggered them).
 set -euo pipefail
