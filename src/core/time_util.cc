@@ -113,6 +113,15 @@ std::string format_iso8601(TimestampMs ms) {
   int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
+  if (y >= 0 && y <= 9999) {  // digits placed directly: JSON bodies format two a hit
+    char out[] = "0000-00-00T00:00:00.000Z";
+    auto put = [&](int at, int64_t value, int width) {
+      for (int i = at + width - 1; i >= at; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, y, 4), put(5, m, 2), put(8, d, 2);
+    put(11, rem / 3600000, 2), put(14, rem / 60000 % 60, 2), put(17, rem / 1000 % 60, 2), put(20, rem % 1000, 3);
+    return std::string(out, sizeof out - 1);
+  }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600000),
