@@ -1,5 +1,6 @@
 // Values computed from the current search engine snapshot, reused while that snapshot is
-// current: whole search API answers (ResponseCache), maintainer reports (AppState).
+// current: whole search API answers (ResponseCache), maintainer reports and the discover lists
+// (AppState).
 //
 // Invariants: a value is served only for the engine it was computed on (an engine swap after
 // a write empties the cache, so nothing outlives the data it was read from) and for at most
