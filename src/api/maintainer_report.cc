@@ -16,8 +16,8 @@ nlohmann::json optional_count(const std::optional<int64_t>& v) {
 
 std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, TimestampMs now) {
   std::vector<std::string> reasons;
-  if (pkg.last_30d && pkg.previous_30d && *pkg.previous_30d >= 1000 &&
-      *pkg.last_30d * 5 < *pkg.previous_30d * 4)
+  if (pkg.recent_downloads && pkg.previous_downloads && *pkg.previous_downloads >= 1000 &&
+      *pkg.recent_downloads * 5 < *pkg.previous_downloads * 4)
     reasons.push_back("downloads falling");
   if (pkg.doc.published > 0 && now - pkg.doc.published > kTwoYearsMs &&
       pkg.doc.monthly_downloads >= 10000)
@@ -38,8 +38,7 @@ Result<MaintainerReport> build_maintainer_report(store::Store& store, const std:
   report.user = user;
   report.packages.reserve(maintained->size());
   for (auto& m : *maintained) {
-    MaintainedPackage p{std::move(m.doc), m.recent_downloads, m.previous_downloads,
-                        std::move(m.deprecated_dependencies), {}};
+    MaintainedPackage p{std::move(m), {}};
     p.attention = attention_reasons(p, now);
     report.total_monthly_downloads += std::max<int64_t>(0, p.doc.monthly_downloads);
     report.deprecated += p.doc.deprecated;
@@ -59,8 +58,8 @@ nlohmann::json maintainer_report_to_json(const MaintainerReport& report) {
         {"downloads",
          {{"monthly", p.doc.monthly_downloads >= 0 ? nlohmann::json(p.doc.monthly_downloads)
                                                    : nlohmann::json(nullptr)},
-          {"last_30_days", optional_count(p.last_30d)},
-          {"previous_30_days", optional_count(p.previous_30d)}}},
+          {"last_30_days", optional_count(p.recent_downloads)},
+          {"previous_30_days", optional_count(p.previous_downloads)}}},
         {"published", p.doc.published ? nlohmann::json(format_iso8601(p.doc.published))
                                       : nlohmann::json(nullptr)},
         {"deprecated", p.doc.deprecated},

@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,12 +13,10 @@
 
 namespace pkgstats::api {
 
-struct MaintainedPackage {
-  SearchDocument doc;
-  std::optional<int64_t> last_30d;      // from the daily archive, when it has data
-  std::optional<int64_t> previous_30d;  // the 30 days before that
-  std::vector<std::string> deprecated_dependencies;  // prod deps whose latest is deprecated
-  std::vector<std::string> attention;   // reasons this package needs attention, if any
+// The store's summary of one package, its windows the last 30 days (recent_downloads) and
+// the 30 before (previous_downloads), plus what the report concludes from it.
+struct MaintainedPackage : store::MaintainedSummary {
+  std::vector<std::string> attention;  // reasons this package needs attention, if any
 };
 
 struct MaintainerReport {

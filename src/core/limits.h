@@ -90,6 +90,9 @@ inline constexpr std::size_t kMaxDiscoverEntries = 1000;
 // The discover lists also go stale with the clock (trending compares day windows): a store
 // that is not written is read for them again hourly (0.24 s at 4.5M packages).
 inline constexpr int64_t kDiscoverListsTtlMs = 3'600'000;
+// Their cache's byte budget: the three lists of kMaxDiscoverEntries names take about 200 kB,
+// well under the sixteenth of it one cached value may use.
+inline constexpr std::size_t kMaxCachedDiscoverListsBytes = 64u << 20;
 inline constexpr std::size_t kDiscoverPerPage = 20;
 // Trending compares two windows of this many archived days, among this many of the most
 // downloaded packages (the daily archive is read per package, by primary key).
@@ -154,7 +157,7 @@ inline constexpr std::size_t kMaxSuggestions = 8;
 inline constexpr int64_t kResponseCacheTtlMs = 60'000;
 inline constexpr std::size_t kMaxCachedResponses = 4096;
 inline constexpr std::size_t kMaxCachedResponseBytes = 32u << 20;
-// Maintainer reports (the user page, its API, CSV and feed) kept by AppState on the same
+// Maintainer reports (the user page, its API and CSV) kept by AppState on the same
 // terms: building one reads a row per package (tens of ms for a maintainer of 20,000), while
 // the pages of the same few maintainers are asked for over and over. A 5,000-package report
 // is about 3 MB; one above a sixteenth of the budget is not kept.

@@ -544,7 +544,7 @@ Response export_user(const Request& request, AppState& state) {
     for (const auto& a : p.attention) attention += (attention.empty() ? "" : "; ") + a;
     body += csv_field(p.doc.name) + "," + csv_field(p.doc.version) + "," +
             (p.doc.monthly_downloads >= 0 ? std::to_string(p.doc.monthly_downloads) : "") + "," +
-            optional_count(p.last_30d) + "," + optional_count(p.previous_30d) + "," +
+            optional_count(p.recent_downloads) + "," + optional_count(p.previous_downloads) + "," +
             (p.doc.published ? format_day(day_from_ms(p.doc.published)) : "") + "," +
             (p.doc.deprecated ? "yes" : "no") + "," + csv_field(attention) + "\r\n";
   }

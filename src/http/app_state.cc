@@ -84,7 +84,7 @@ AppState::AppState(std::string db_path, std::shared_ptr<const Clock> clock, std:
       maintainer_reports_({limits::kMaxCachedMaintainerReports, limits::kMaxCachedMaintainerReportBytes,
                            limits::kResponseCacheTtlMs},
                           approximate_bytes),
-      discover_lists_({1, 64u << 20, limits::kDiscoverListsTtlMs}, approximate_bytes) {
+      discover_lists_({1, limits::kMaxCachedDiscoverListsBytes, limits::kDiscoverListsTtlMs}, approximate_bytes) {
   engine_.store(search::Index::build({}), std::memory_order_release);
 }
 

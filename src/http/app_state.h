@@ -81,8 +81,9 @@ class AppState {
   // Brings the engine up to the store's writes. When the engine is the native index and at
   // most `max_overlay_documents` packages were written since its last full build, it lays an
   // overlay index of them over that build (search/layered_index.h: milliseconds, at any
-  // size); otherwise, or when that build is limits::kMaxOverlayAge old, it calls reload(). The store's counts are refreshed only by reload();
-  // its last write time by both. On error the previous engine stays.
+  // size); otherwise, or when that build is limits::kMaxOverlayAge old, it calls reload().
+  // The store's counts are refreshed only by reload(); its last write time by both. On error
+  // the previous engine stays.
   Result<Update> update(size_t max_overlay_documents = limits::kMaxOverlayDocuments);
 
   // The current engine (never null: an empty one until the first reload()).

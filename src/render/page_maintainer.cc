@@ -31,9 +31,9 @@ std::string page_path(const std::string& user, MaintainerSort sort, std::size_t 
 
 // Growth ratio for sorting; packages without trend data sort last.
 double growth(const api::MaintainedPackage& p) {
-  if (!p.last_30d || !p.previous_30d) return -1e18;
-  if (*p.previous_30d == 0) return *p.last_30d > 0 ? 1e18 : 0;
-  return static_cast<double>(*p.last_30d - *p.previous_30d) / static_cast<double>(*p.previous_30d);
+  if (!p.recent_downloads || !p.previous_downloads) return -1e18;
+  if (*p.previous_downloads == 0) return *p.recent_downloads > 0 ? 1e18 : 0;
+  return static_cast<double>(*p.recent_downloads - *p.previous_downloads) / static_cast<double>(*p.previous_downloads);
 }
 
 void append_attention(std::string& out, const api::MaintainerReport& report) {
@@ -116,8 +116,8 @@ std::optional<MaintainerSort> parse_maintainer_sort(std::string_view text) {
 }
 
 std::string trend_text(const api::MaintainedPackage& p) {
-  if (!p.last_30d || !p.previous_30d) return "";
-  if (*p.previous_30d == 0) return *p.last_30d > 0 ? "new" : "";
+  if (!p.recent_downloads || !p.previous_downloads) return "";
+  if (*p.previous_downloads == 0) return *p.recent_downloads > 0 ? "new" : "";
   const double pct = 100.0 * growth(p);
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%s%.0f%%", pct >= 0 ? "+" : "−", pct >= 0 ? pct : -pct);

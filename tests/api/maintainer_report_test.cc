@@ -73,8 +73,8 @@ TEST_F(MaintainerReportTest, FindsWhatNeedsAttention) {
     } else if (p.doc.name == "old-api") {
       EXPECT_EQ(p.attention, std::vector<std::string>{"deprecated but still downloaded"});
     } else {
-      EXPECT_EQ(p.last_30d, 1500);
-      EXPECT_EQ(p.previous_30d, 3000);
+      EXPECT_EQ(p.recent_downloads, 1500);
+      EXPECT_EQ(p.previous_downloads, 3000);
       EXPECT_EQ(p.attention, std::vector<std::string>{"downloads falling"});
     }
   }
