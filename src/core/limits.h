@@ -38,6 +38,9 @@ inline constexpr std::size_t kTsvBatchSize = 50000;
 // so theirs is small (4 x 64 MB grew a loaded server's RSS by 170 MB without a gain).
 inline constexpr std::size_t kWriterPageCacheKiB = 64 * 1024;
 inline constexpr std::size_t kReaderPageCacheKiB = 8 * 1024;
+// Prepared statements a connection keeps for reuse (store/sqlite.h, prepare_cached): the
+// store's constant queries number about 40, each a few kB.
+inline constexpr std::size_t kMaxCachedStatements = 64;
 
 // ---- Search -------------------------------------------------------------------------------
 // Query text: longer input is cut (and the user told); bounds parsing and matching work.

@@ -19,6 +19,7 @@
 #include "core/utf8.h"
 #include "http/handler_util.h"
 #include "http/openapi.h"
+#include "http/response_policy.h"
 #include "http/route_table.h"
 #include "render/atom_feed.h"
 #include "render/badge.h"
@@ -280,13 +281,18 @@ Response npm_search(const Request& request, AppState& state) {
 }
 
 // Search answers depend on the target and the index snapshot only (and, through relative
-// dates, on the minute): they are served from the response cache when it has them.
+// dates, on the minute): they are served from the response cache when it has them. Entries
+// are stored encoded (ETag, gzip), one per encoding the client accepts: a hit is neither
+// hashed nor compressed again.
 template <Handler handler>
 Response cached(const Request& request, AppState& state) {
   auto engine = state.search_engine();
-  if (auto hit = state.response_cache().find(request.target, engine, state.now())) return *hit;
+  const std::string key = (accepts_gzip(request.accept_encoding) ? "gzip " : "identity ") + request.target;
+  if (auto hit = state.response_cache().find(key, engine, state.now())) return *hit;
   Response r = handler(request, state);
-  if (r.status == 200) state.response_cache().insert(request.target, engine, state.now(), r);
+  if (r.status != 200) return r;
+  encode_response(request, r);
+  state.response_cache().insert(key, engine, state.now(), r);
   return r;
 }
 

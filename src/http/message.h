@@ -36,6 +36,10 @@ struct Response {
   std::string cache_control = "public, max-age=60";
   // Further headers (Location, Allow, ...), written as given.
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set by encode_response() (http/response_policy.h): the ETag of the body as the handler
+  // made it, and "gzip" once `body` has been compressed. Empty before.
+  std::string etag;
+  std::string content_encoding;
 
   // The value of extra header `name` (case-insensitive), or "" when absent.
   std::string header(const std::string& name) const;

@@ -1,7 +1,7 @@
 #include "http/response_policy.h"
 
+#include <libdeflate.h>
 #include <xxhash.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -93,46 +93,69 @@ bool accepts_gzip(std::string_view header) {
 }
 
 Result<std::string> gzip_compress(std::string_view data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    return Status::internal("deflateInit2 failed");
-  std::string out(deflateBound(&stream, data.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  if (rc != Z_STREAM_END) return Status::internal("deflate did not finish");
+  // libdeflate compresses a whole buffer at once: at level 1 a 7 kB search answer took 11.6 us
+  // and came out 3% larger than zlib's level 6, which took 27.5 us (a 13 kB page: 25 us and
+  // 5% larger, against 71 us). One compressor per thread: making one allocates and clears
+  // more memory than a page compresses from.
+  struct Compressor {
+    libdeflate_compressor* compressor = libdeflate_alloc_compressor(1);
+    ~Compressor() { libdeflate_free_compressor(compressor); }
+  };
+  thread_local Compressor local;
+  if (!local.compressor) return Status::internal("cannot allocate a gzip compressor");
+  std::string out(libdeflate_gzip_compress_bound(local.compressor, data.size()), '\0');
+  const size_t n = libdeflate_gzip_compress(local.compressor, data.data(), data.size(), out.data(), out.size());
+  if (n == 0) return Status::internal("gzip compression failed");
+  out.resize(n);
   return out;
+}
+
+namespace {
+
+// Whether `response` goes out gzip-compressed to the client of `request`: it accepts gzip and
+// the body is text large enough to gain from it.
+bool gzip_pays(const Request& request, const Response& response) {
+  return accepts_gzip(request.accept_encoding) && is_text(response.content_type) &&
+         response.body.size() >= limits::kMinGzipBodyBytes;
+}
+
+void compress_body(Response& response) {
+  auto compressed = gzip_compress(response.body);
+  if (!compressed) return;  // sent uncompressed
+  response.body = std::move(compressed).value();
+  response.content_encoding = "gzip";
+}
+
+}  // namespace
+
+void encode_response(const Request& request, Response& response) {
+  if (response.status != 200 || !response.etag.empty()) return;
+  response.etag = etag_for(response.body);
+  if (gzip_pays(request, response)) compress_body(response);
 }
 
 void finalize_response(const Request& request, Response& response) {
   add_security_headers(response);
   if (response.status != 200) return;  // errors and redirects are not revalidated
 
-  std::string etag = etag_for(response.body);
-  bool gzip = accepts_gzip(request.accept_encoding) && is_text(response.content_type) &&
-              response.body.size() >= limits::kMinGzipBodyBytes;
+  const bool encoded = !response.etag.empty();
+  if (!encoded) response.etag = etag_for(response.body);
   response.headers.emplace_back("Vary", "Accept-Encoding");
+  // A 304 needs no body, so a response not yet encoded is checked before it is compressed.
   if (!request.if_none_match.empty() &&
-      (if_none_match_matches(request.if_none_match, etag) ||
-       if_none_match_matches(request.if_none_match, gzip_variant(etag)))) {
+      (if_none_match_matches(request.if_none_match, response.etag) ||
+       if_none_match_matches(request.if_none_match, gzip_variant(response.etag)))) {
+    const bool gzip = encoded ? response.content_encoding == "gzip" : gzip_pays(request, response);
     response.status = 304;
     response.body.clear();
-    response.headers.emplace_back("ETag", gzip ? gzip_variant(etag) : etag);
+    response.content_encoding.clear();
+    response.headers.emplace_back("ETag", gzip ? gzip_variant(response.etag) : response.etag);
     return;
   }
-  if (gzip) {
-    auto compressed = gzip_compress(response.body);
-    gzip = compressed.ok();
-    if (gzip) {
-      response.body = std::move(compressed).value();
-      response.headers.emplace_back("Content-Encoding", "gzip");
-    }
-  }
-  response.headers.emplace_back("ETag", gzip ? gzip_variant(etag) : etag);
+  if (!encoded && gzip_pays(request, response)) compress_body(response);
+  const bool gzip = response.content_encoding == "gzip";
+  if (gzip) response.headers.emplace_back("Content-Encoding", "gzip");
+  response.headers.emplace_back("ETag", gzip ? gzip_variant(response.etag) : response.etag);
 }
 
 }  // namespace pkgstats::http

@@ -36,13 +36,13 @@ constexpr std::size_t kFirstReadBytes = 2048;
 
 std::atomic<bool> g_stop_requested{false};  // set by stop_server()
 
-bhttp::response<bhttp::string_body> to_beast(const Response& r, unsigned version, bool keep_alive, bool head) {
+bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
   out.set(bhttp::field::content_type, r.content_type);
   out.set(bhttp::field::cache_control, r.cache_control);
   for (const auto& [k, v] : r.headers) out.set(k, v);
   out.keep_alive(keep_alive);
-  out.body() = r.body;
+  out.body() = std::move(r.body);
   out.prepare_payload();
   if (head) out.body().clear();
   return out;
@@ -142,6 +142,11 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
   const ServerOptions& options = server.options;
   CloseCounter closed(server.state.metrics());
   std::optional<CountedSlot> busy(std::move(owing));
+  std::string remote_address;  // "" when unknown
+  if (beast::error_code ec; true) {
+    auto endpoint = socket.remote_endpoint(ec);
+    if (!ec) remote_address = endpoint.address().to_string();
+  }
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(limits::kMaxHttpHeaderBytes + limits::kMaxHttpBodyBytes);
   for (size_t served = 0;; ++served) {
@@ -175,10 +180,7 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
     }
     const auto started = std::chrono::steady_clock::now();
     Request req;
-    if (beast::error_code aec; true) {
-      auto endpoint = stream.socket().remote_endpoint(aec);
-      if (!aec) req.remote_address = endpoint.address().to_string();
-    }
+    req.remote_address = remote_address;
     Response res = ec ? error_for(ec) : respond(parser, req, server.state);
     // Whether this is the connection's last response, and why; it then says Connection: close.
     std::optional<CloseReason> last;
@@ -194,7 +196,7 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
         route_name(req.path), res.status,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     stream.expires_after(options.read_timeout);
-    auto out = to_beast(res, version, keep_alive, req.method == "HEAD");
+    auto out = to_beast(std::move(res), version, keep_alive, req.method == "HEAD");
     auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
     if (wec) closed.set(CloseReason::kWriteError);
     if (wec || !keep_alive) break;

@@ -1,11 +1,55 @@
 #include "store/sqlite.h"
 
 #include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "core/limits.h"
 
 namespace pkgstats::store {
+
+// The idle prepared statements of one connection, by SQL text. Statements lent out hold a
+// share of it, so one destroyed after its Database (whose close() finalized the idle ones) is
+// finalized instead of kept.
+class StatementCache {
+ public:
+  ~StatementCache() { close(); }
+
+  sqlite3_stmt* take(std::string_view sql) {
+    auto it = idle_.find(std::string(sql));
+    if (it == idle_.end() || it->second.empty()) return nullptr;
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    --count_;
+    return stmt;
+  }
+
+  // Keeps `stmt` (reset, unbound) unless the cache is closed or full.
+  void give_back(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);  // ends its read: a kept statement must not pin a WAL snapshot
+    sqlite3_clear_bindings(stmt);
+    if (closed_ || count_ >= limits::kMaxCachedStatements) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    idle_[sqlite3_sql(stmt)].push_back(stmt);
+    ++count_;
+  }
+
+  void close() {
+    for (auto& [sql, stmts] : idle_)
+      for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+    idle_.clear();
+    count_ = 0;
+    closed_ = true;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  std::size_t count_ = 0;
+  bool closed_ = false;
+};
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
@@ -15,19 +59,28 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementCache> cache)
+    : stmt_(stmt), db_(db), cache_(std::move(cache)) {}
+
+Statement::~Statement() {
+  if (cache_ && stmt_) cache_->give_back(stmt_);
+  else sqlite3_finalize(stmt_);
+}
 
 Statement::Statement(Statement&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
       db_(other.db_),
+      cache_(std::move(other.cache_)),
       error_(std::move(other.error_)),
       status_(std::move(other.status_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    if (cache_ && stmt_) cache_->give_back(stmt_);
+    else sqlite3_finalize(stmt_);
     stmt_ = std::exchange(other.stmt_, nullptr);
     db_ = other.db_;
+    cache_ = std::move(other.cache_);
     error_ = std::move(other.error_);
     status_ = std::move(other.status_);
   }
@@ -81,6 +134,7 @@ std::string_view Statement::column_view(int column) const {
 Result<Database> Database::open(const std::string& path, bool read_only) {
   Database db;
   db.path_ = path;
+  db.statements_ = std::make_shared<StatementCache>();
   int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
               SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr) != SQLITE_OK) {
@@ -104,16 +158,23 @@ Result<Database> Database::open(const std::string& path, bool read_only) {
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  if (statements_) statements_->close();
+  sqlite3_close_v2(db_);
+}
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      statements_(std::move(other.statements_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
+    if (statements_) statements_->close();
     sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    statements_ = std::move(other.statements_);
   }
   return *this;
 }
@@ -133,6 +194,15 @@ Result<Statement> Database::prepare(std::string_view sql) {
   Statement stmt(db_, sql);
   if (!stmt.ok()) return Status::storage(path_ + ": " + stmt.error());
   return stmt;
+}
+
+Result<Statement> Database::prepare_cached(std::string_view sql) {
+  if (!statements_) return prepare(sql);
+  if (sqlite3_stmt* stmt = statements_->take(sql)) return Statement(db_, stmt, statements_);
+  Statement fresh(db_, sql);
+  if (!fresh.ok()) return Status::storage(path_ + ": " + fresh.error());
+  sqlite3_stmt* stmt = std::exchange(fresh.stmt_, nullptr);
+  return Statement(db_, stmt, statements_);
 }
 
 std::string Database::last_error() const { return path_ + ": " + sqlite3_errmsg(db_); }

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -12,10 +13,14 @@
 
 namespace pkgstats::store {
 
+class StatementCache;
+
 class Statement {
  public:
   Statement() = default;
   Statement(sqlite3* db, std::string_view sql);  // check ok() afterwards
+  // A statement of `cache` (reset, unbound), given back to it when this one is destroyed.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementCache> cache);
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
@@ -48,8 +53,10 @@ class Statement {
   bool column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
  private:
+  friend class Database;  // prepare_cached() lends a fresh statement to its cache
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;  // where the statement goes back to; null: finalized
   std::string error_;
   Status status_;
 };
@@ -70,6 +77,11 @@ class Database {
   // Executes one or more statements without results.
   Status exec(std::string_view sql);
   Result<Statement> prepare(std::string_view sql);
+  // Like prepare(), for SQL that is a constant of the program: the statement is kept by the
+  // connection when destroyed (reset, bindings cleared) and handed out again for the same
+  // text, so a hot read is not compiled again each time (sqlite3_prepare costs about as much
+  // as a point query). At most kMaxCachedStatements are kept.
+  Result<Statement> prepare_cached(std::string_view sql);
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
@@ -80,6 +92,7 @@ class Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::shared_ptr<StatementCache> statements_;  // shared with the statements it lent
 };
 
 }  // namespace pkgstats::store

@@ -109,7 +109,7 @@ Version read_version(const Statement& q) {
 // Everything of a package but its versions. Sets `id`; nullopt for an unknown name.
 Result<std::optional<PackageOverview>> read_package_head(Database& db, std::string_view name,
                                                          int64_t& id) {
-  auto head = db.prepare(
+  auto head = db.prepare_cached(
       "SELECT id, name, description, latest, license, author_name, author_email, author_url, "
       "homepage, repository, bugs, created, modified, unpublished, monthly_downloads, "
       "fetched_at, updated_at FROM packages WHERE name = ?");
@@ -138,23 +138,23 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
   overview.fetched_at = head->column_int(15);
   overview.updated_at = head->column_int(16);
 
-  auto tags = db.prepare("SELECT tag, version FROM dist_tags WHERE package_id = ?");
+  auto tags = db.prepare_cached("SELECT tag, version FROM dist_tags WHERE package_id = ?");
   if (!tags) return tags.status();
   tags->bind(1, id);
   while (tags->step()) pkg.dist_tags.emplace(tags->column_text(0), tags->column_text(1));
 
-  auto people = db.prepare(
+  auto people = db.prepare_cached(
       "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position");
   if (!people) return people.status();
   people->bind(1, id);
   while (people->step()) pkg.maintainers.push_back({people->column_text(0), people->column_text(1), {}});
 
-  auto words = db.prepare("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position");
+  auto words = db.prepare_cached("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position");
   if (!words) return words.status();
   words->bind(1, id);
   while (words->step()) pkg.keywords.push_back(words->column_text(0));
 
-  auto readme = db.prepare("SELECT html FROM readmes WHERE package_id = ?");
+  auto readme = db.prepare_cached("SELECT html FROM readmes WHERE package_id = ?");
   if (!readme) return readme.status();
   readme->bind(1, id);
   if (readme->step()) pkg.readme_html = readme->column_text(0);
@@ -169,8 +169,8 @@ Result<std::optional<Package>> Store::get_package(std::string_view name) {
   if (!head) return head.status();
   if (!head->has_value()) return std::optional<Package>();
   Package pkg = std::move((*head)->package);
-  auto versions = db_.prepare(std::string(kVersionColumns) +
-                              "WHERE package_id = ? ORDER BY published, version");
+  auto versions = db_.prepare_cached(std::string(kVersionColumns) +
+                                     "WHERE package_id = ? ORDER BY published, version");
   if (!versions) return versions.status();
   versions->bind(1, id);
   while (versions->step()) pkg.versions.push_back(read_version(*versions));
@@ -187,12 +187,12 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
   Package& pkg = overview.package;
   // Both reads are served by the versions_by_published index alone (its entries carry the
   // primary key), never touching the wide version rows.
-  auto count = db_.prepare("SELECT COUNT(*) FROM versions WHERE package_id = ?");
+  auto count = db_.prepare_cached("SELECT COUNT(*) FROM versions WHERE package_id = ?");
   if (!count) return count.status();
   count->bind(1, id);
   if (!count->step()) return Status::storage(db_.last_error());
   overview.version_count = count->column_int(0);
-  auto order = db_.prepare(
+  auto order = db_.prepare_cached(
       "SELECT version FROM versions WHERE package_id = ? "
       "ORDER BY published DESC, version DESC LIMIT ?");
   if (!order) return order.status();
@@ -203,7 +203,7 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
   if (!pkg.latest.empty() && std::find(wanted.begin(), wanted.end(), pkg.latest) == wanted.end())
     wanted.push_back(pkg.latest);
   // Pass 2: the kept rows by primary key.
-  auto row = db_.prepare(std::string(kVersionColumns) + "WHERE package_id = ? AND version = ?");
+  auto row = db_.prepare_cached(std::string(kVersionColumns) + "WHERE package_id = ? AND version = ?");
   if (!row) return row.status();
   for (const auto& version : wanted) {
     row->reset();
@@ -218,7 +218,7 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
 }
 
 Result<bool> Store::empty() {
-  auto q = db_.prepare("SELECT NOT EXISTS (SELECT 1 FROM packages)");
+  auto q = db_.prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM packages)");
   if (!q) return q.status();
   if (!q->step()) return Status::storage(db_.last_error());
   return q->column_int(0) != 0;
@@ -226,7 +226,7 @@ Result<bool> Store::empty() {
 
 Result<StoreStats> Store::stats() {
   StoreStats st;
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE has_document),"
       " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
       " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0),"
@@ -260,7 +260,7 @@ Result<std::vector<VersionEvent>> read_version_events(Statement& q) {
 }  // namespace
 
 Result<std::vector<VersionEvent>> Store::recent_versions(std::string_view name, size_t limit) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM packages p "
       "JOIN versions v ON v.package_id = p.id WHERE p.name = ? AND v.published > 0 "
       "ORDER BY v.published DESC LIMIT ?");
@@ -271,7 +271,7 @@ Result<std::vector<VersionEvent>> Store::recent_versions(std::string_view name, 
 
 Result<std::vector<VersionEvent>> Store::recent_versions_by_maintainer(std::string_view user,
                                                                        size_t limit) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM maintainers m "
       "JOIN packages p ON p.id = m.package_id JOIN versions v ON v.package_id = p.id "
       "WHERE m.name = ? AND v.published > 0 AND p.unpublished = 0 "
@@ -282,7 +282,7 @@ Result<std::vector<VersionEvent>> Store::recent_versions_by_maintainer(std::stri
 }
 
 Result<std::vector<VersionEvent>> Store::newest_packages(size_t limit) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT p.name, p.latest, p.created, p.description, IFNULL(v.deprecated, '') "
       "FROM packages p INDEXED BY packages_by_created "
       "LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
@@ -293,7 +293,7 @@ Result<std::vector<VersionEvent>> Store::newest_packages(size_t limit) {
 }
 
 Result<Day> Store::newest_download_day() {
-  auto q = db_.prepare("SELECT IFNULL(MAX(day), 0) FROM downloads_daily");
+  auto q = db_.prepare_cached("SELECT IFNULL(MAX(day), 0) FROM downloads_daily");
   if (!q) return q.status();
   if (!q->step()) return Status::storage(db_.last_error());
   return static_cast<Day>(q->column_int(0));
@@ -329,7 +329,7 @@ Status add_keywords_and_maintainers(Database& db, std::optional<TimestampMs> sin
 Result<std::vector<SearchDocument>> Store::load_search_documents() {
   std::vector<SearchDocument> docs;
   std::unordered_map<int64_t, size_t> index_of;
-  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.unpublished = 0");
+  auto q = db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.unpublished = 0");
   if (!q) return q.status();
   while (q->step()) {
     index_of.emplace(q->column_int(0), docs.size());
@@ -341,7 +341,7 @@ Result<std::vector<SearchDocument>> Store::load_search_documents() {
   std::unordered_map<std::string, size_t> doc_by_name;
   doc_by_name.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) doc_by_name.emplace(docs[i].name, i);
-  auto deps = db_.prepare("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name");
+  auto deps = db_.prepare_cached("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name");
   if (!deps) return deps.status();
   while (deps->step())
     if (auto it = doc_by_name.find(deps->column_text(0)); it != doc_by_name.end())
@@ -351,7 +351,7 @@ Result<std::vector<SearchDocument>> Store::load_search_documents() {
 }
 
 Result<std::optional<ChangedDocuments>> Store::changed_search_documents(TimestampMs since, size_t limit) {
-  auto count = db_.prepare("SELECT COUNT(*) FROM packages WHERE updated_at >= ?");
+  auto count = db_.prepare_cached("SELECT COUNT(*) FROM packages WHERE updated_at >= ?");
   if (!count) return count.status();
   count->bind(1, since);
   if (!count->step()) return Status::storage(db_.last_error());
@@ -360,7 +360,7 @@ Result<std::optional<ChangedDocuments>> Store::changed_search_documents(Timestam
   ChangedDocuments changed;
   std::vector<SearchDocument>& docs = changed.current;
   std::unordered_map<int64_t, size_t> index_of;
-  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.updated_at >= ?1 AND p.unpublished = 0");
+  auto q = db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.updated_at >= ?1 AND p.unpublished = 0");
   if (!q) return q.status();
   q->bind(1, since);
   while (q->step()) {
@@ -369,7 +369,7 @@ Result<std::optional<ChangedDocuments>> Store::changed_search_documents(Timestam
   }
   if (auto s = step_error(*q); !s) return s;
   if (auto s = add_keywords_and_maintainers(db_, since, index_of, docs); !s) return s;
-  auto dependents = db_.prepare(kDependentsCountSql);  // prepared once for every document
+  auto dependents = db_.prepare_cached(kDependentsCountSql);  // one statement for every document
   if (!dependents) return dependents.status();
   for (auto& d : docs) {
     dependents->reset();
@@ -377,7 +377,7 @@ Result<std::optional<ChangedDocuments>> Store::changed_search_documents(Timestam
     if (!dependents->step()) return Status::storage(db_.last_error());
     d.dependents = static_cast<int32_t>(dependents->column_int(0));
   }
-  auto gone = db_.prepare("SELECT name FROM packages WHERE updated_at >= ?1 AND unpublished = 1");
+  auto gone = db_.prepare_cached("SELECT name FROM packages WHERE updated_at >= ?1 AND unpublished = 1");
   if (!gone) return gone.status();
   gone->bind(1, since);
   while (gone->step()) changed.removed.push_back(gone->column_text(0));
@@ -392,8 +392,8 @@ Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_vi
   constexpr const char* kMaintained = "(SELECT DISTINCT package_id FROM maintainers WHERE name = ?1)";
   std::vector<MaintainedSummary> out;
   std::unordered_map<int64_t, size_t> index_of;
-  auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.id IN " + kMaintained +
-                       " AND p.unpublished = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?2");
+  auto q = db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.id IN " + kMaintained +
+                              " AND p.unpublished = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?2");
   if (!q) return q.status();
   q->bind(1, user).bind(2, static_cast<int64_t>(limit));
   while (q->step()) {
@@ -403,7 +403,7 @@ Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_vi
   if (auto s = step_error(*q); !s) return s;
   if (out.empty()) return out;
 
-  auto downloads = db_.prepare(
+  auto downloads = db_.prepare_cached(
       std::string("SELECT m.package_id, SUM(CASE WHEN d.day BETWEEN ?2 AND ?3 THEN d.downloads END), "
                   "SUM(CASE WHEN d.day BETWEEN ?4 AND ?5 THEN d.downloads END) FROM ") +
       kMaintained + " m JOIN downloads_daily d ON d.package_id = m.package_id "
@@ -423,8 +423,8 @@ Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_vi
 
   // Prod dependencies (a package's come in name order: the primary key's), then which of
   // their distinct names are deprecated: each name is looked up once, however many use it.
-  auto dependencies = db_.prepare(std::string("SELECT d.package_id, d.name FROM ") + kMaintained +
-                                  " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0");
+  auto dependencies = db_.prepare_cached(std::string("SELECT d.package_id, d.name FROM ") + kMaintained +
+                                         " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0");
   if (!dependencies) return dependencies.status();
   dependencies->bind(1, user);
   std::vector<std::pair<size_t, std::string>> uses;  // (position in out, dependency)
@@ -488,7 +488,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> Store::downloads_totals(
 }
 
 Result<std::vector<Dependent>> Store::top_dependents(std::string_view name, size_t limit) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "
       "WHERE d.name = ? AND d.kind = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?");
   if (!q) return q.status();
@@ -500,7 +500,7 @@ Result<std::vector<Dependent>> Store::top_dependents(std::string_view name, size
 }
 
 Result<int64_t> Store::dependents_count(std::string_view name) {
-  auto q = db_.prepare(kDependentsCountSql);
+  auto q = db_.prepare_cached(kDependentsCountSql);
   if (!q) return q.status();
   q->bind(1, name);
   if (!q->step()) return Status::storage(db_.last_error());
@@ -508,7 +508,7 @@ Result<int64_t> Store::dependents_count(std::string_view name) {
 }
 
 Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name, Day from, Day to) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
       "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day");
   if (!q) return q.status();
@@ -520,7 +520,7 @@ Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name
 }
 
 Result<std::optional<VersionDownloadsWeek>> Store::version_downloads(std::string_view name) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT v.version, v.downloads, v.day FROM version_downloads v "
       "JOIN packages p ON p.id = v.package_id WHERE p.name = ? "
       "ORDER BY v.downloads DESC, v.version");
@@ -537,7 +537,7 @@ Result<std::optional<VersionDownloadsWeek>> Store::version_downloads(std::string
 }
 
 Result<std::optional<std::string>> Store::sync_state(std::string_view key) {
-  auto q = db_.prepare("SELECT value FROM sync_state WHERE key = ?");
+  auto q = db_.prepare_cached("SELECT value FROM sync_state WHERE key = ?");
   if (!q) return q.status();
   q->bind(1, key);
   if (q->step()) return std::optional<std::string>(q->column_text(0));
@@ -546,7 +546,7 @@ Result<std::optional<std::string>> Store::sync_state(std::string_view key) {
 }
 
 Result<std::optional<FetchState>> Store::fetch_state(std::string_view name) {
-  auto q = db_.prepare("SELECT etag, fetched_at FROM packages WHERE name = ?");
+  auto q = db_.prepare_cached("SELECT etag, fetched_at FROM packages WHERE name = ?");
   if (!q) return q.status();
   q->bind(1, name);
   if (q->step()) return std::optional<FetchState>(FetchState{q->column_text(0), q->column_int(1)});
@@ -557,7 +557,7 @@ Result<std::optional<FetchState>> Store::fetch_state(std::string_view name) {
 namespace {
 
 Result<std::vector<std::string>> names_of(Database& db, const char* sql, int64_t limit) {
-  auto q = db.prepare(sql);
+  auto q = db.prepare_cached(sql);
   if (!q) return q.status();
   q->bind(1, limit);
   std::vector<std::string> out;
@@ -583,14 +583,14 @@ Result<std::vector<std::string>> Store::most_recently_created(size_t limit) {
 }
 
 Result<std::vector<std::string>> Store::random_packages(size_t count, uint64_t seed) {
-  auto max_id = db_.prepare("SELECT IFNULL(MAX(id), 0) FROM packages");
+  auto max_id = db_.prepare_cached("SELECT IFNULL(MAX(id), 0) FROM packages");
   if (!max_id) return max_id.status();
   if (!max_id->step()) return Status::storage(db_.last_error());
   const uint64_t top = static_cast<uint64_t>(max_id->column_int(0));
   std::vector<std::string> out;
   if (top == 0) return out;
   // The first published row at or after a random id; a few extra draws cover gaps and repeats.
-  auto q = db_.prepare("SELECT name FROM packages WHERE id >= ? AND unpublished = 0 ORDER BY id LIMIT 1");
+  auto q = db_.prepare_cached("SELECT name FROM packages WHERE id >= ? AND unpublished = 0 ORDER BY id LIMIT 1");
   if (!q) return q.status();
   uint64_t state = seed | 1;
   for (size_t draw = 0; draw < count * 4 && out.size() < count; ++draw) {
@@ -607,7 +607,7 @@ Result<std::vector<std::string>> Store::random_packages(size_t count, uint64_t s
 }
 
 Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefix, size_t limit) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT name FROM packages WHERE name >= ?1 AND name < ?1 || char(1114111) "
       "ORDER BY name LIMIT ?2");
   if (!q) return q.status();
@@ -619,7 +619,7 @@ Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefi
 }
 
 Result<std::vector<ListedName>> Store::names_in_id_range(int64_t first_id, int64_t last_id) {
-  auto q = db_.prepare(
+  auto q = db_.prepare_cached(
       "SELECT name, modified FROM packages WHERE id BETWEEN ?1 AND ?2 AND unpublished = 0 "
       "ORDER BY id");
   if (!q) return q.status();
@@ -631,7 +631,7 @@ Result<std::vector<ListedName>> Store::names_in_id_range(int64_t first_id, int64
 }
 
 Result<int64_t> Store::max_package_id() {
-  auto q = db_.prepare("SELECT coalesce(max(id), 0) FROM packages");
+  auto q = db_.prepare_cached("SELECT coalesce(max(id), 0) FROM packages");
   if (!q) return q.status();
   int64_t max_id = q->step() ? q->column_int(0) : 0;
   if (auto s = step_error(*q); !s) return s;

@@ -100,7 +100,7 @@ Status WriteTransaction::prepare_statements() {
        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
   };
   for (const auto& item : items) {
-    auto stmt = db.prepare(item.sql);
+    auto stmt = db.prepare_cached(item.sql);
     if (!stmt) return stmt.status();
     *item.target = std::move(stmt).value();
   }

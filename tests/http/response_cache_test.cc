@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -97,6 +98,50 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   EXPECT_EQ(state.response_cache().hits(), hits);
   Response metrics = testing::get(state, "/metrics");
   EXPECT_NE(metrics.body.find("pkgstats_response_cache_hits_total 3"), std::string::npos) << metrics.body;
+}
+
+// A cached answer is kept encoded, once per encoding: a gzip hit is the stored gzip bytes (not
+// compressed again), and revalidates to a 304 with no Content-Encoding.
+TEST(ResponseCache, KeepsOneEncodedAnswerPerEncoding) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/cache.db";
+  testing::build_fixture_store(db);
+  AppState state(db, std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+  const std::string target = "/-/v1/search?text=pad";
+  Response identity = testing::get(state, target);
+  ASSERT_EQ(identity.status, 200);
+  ASSERT_GE(identity.body.size(), limits::kMinGzipBodyBytes);  // large enough to be gzipped
+  EXPECT_EQ(identity.header("Content-Encoding"), "");
+
+  const uint64_t hits = state.response_cache().hits();
+  Response gzipped = testing::get(state, target, "", "gzip");  // another key: a miss
+  EXPECT_EQ(state.response_cache().hits(), hits);
+  EXPECT_EQ(gzipped.header("Content-Encoding"), "gzip");
+  EXPECT_EQ(testing::gunzip(gzipped.body), identity.body);
+  std::string identity_etag = identity.header("ETag");
+  EXPECT_EQ(gzipped.header("ETag"), identity_etag.insert(identity_etag.size() - 1, "-gz"));
+
+  Response again = testing::get(state, target, "", "gzip");
+  EXPECT_EQ(state.response_cache().hits(), hits + 1);
+  EXPECT_EQ(again.body, gzipped.body);
+  EXPECT_EQ(again.header("ETag"), gzipped.header("ETag"));
+  EXPECT_EQ(std::count_if(again.headers.begin(), again.headers.end(),
+                          [](const auto& h) { return h.first == "Content-Encoding"; }),
+            1);
+
+  Response not_modified = testing::get(state, target, gzipped.header("ETag"), "gzip");
+  EXPECT_EQ(state.response_cache().hits(), hits + 2);
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_EQ(not_modified.body, "");
+  EXPECT_EQ(not_modified.header("Content-Encoding"), "");
+  EXPECT_EQ(not_modified.header("ETag"), gzipped.header("ETag"));
+
+  Response plain = testing::get(state, target);
+  EXPECT_EQ(state.response_cache().hits(), hits + 3);
+  EXPECT_EQ(plain.body, identity.body);
+  EXPECT_EQ(plain.header("Content-Encoding"), "");
+  EXPECT_EQ(plain.header("ETag"), identity.header("ETag"));
 }
 
 // Concurrent misses of one key share one build, error or value; an error is not stored.

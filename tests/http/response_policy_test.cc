@@ -2,24 +2,11 @@
 #include "http/response_policy.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
+
+#include "test_support.h"
 
 namespace pkgstats::http {
 namespace {
-
-std::string gunzip(const std::string& data) {
-  z_stream s{};
-  EXPECT_EQ(inflateInit2(&s, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
-  out.resize(s.total_out);
-  inflateEnd(&s);
-  return out;
-}
 
 Response page(std::string body) {
   Response r;
@@ -111,7 +98,7 @@ TEST(ResponsePolicy, GzipWhenAcceptedAndWorthIt) {
   EXPECT_EQ(r.header("Content-Encoding"), "gzip");
   EXPECT_EQ(r.header("Vary"), "Accept-Encoding");
   EXPECT_LT(r.body.size(), body.size());
-  EXPECT_EQ(gunzip(r.body), body);
+  EXPECT_EQ(testing::gunzip(r.body), body);
   // The gzip variant has its own validator, and it revalidates too.
   std::string etag = r.header("ETag");
   EXPECT_NE(etag, etag_for(body));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <time.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <memory>
@@ -88,6 +89,21 @@ inline Request make_request(const std::string& target, const std::string& method
   request.target = target;
   EXPECT_TRUE(parse_target(target, request).is_ok()) << target;
   return request;
+}
+
+// The data of a gzip stream (at most 1 MB).
+inline std::string gunzip(const std::string& data) {
+  z_stream s{};
+  EXPECT_EQ(inflateInit2(&s, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  s.avail_in = static_cast<uInt>(data.size());
+  s.next_out = reinterpret_cast<Bytef*>(out.data());
+  s.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
+  out.resize(s.total_out);
+  inflateEnd(&s);
+  return out;
 }
 
 // GET `target` through the router and the response policy.

@@ -2,6 +2,7 @@
 
 #include "core/limits.h"
 #include "store/schema.h"
+#include "store/sqlite.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 namespace pkgstats::store {
@@ -81,6 +83,67 @@ std::unique_ptr<Store> open_rw(const std::string& path) {
   auto s = Store::open(path);
   EXPECT_TRUE(s.ok()) << s.status().to_string();
   return std::move(s).value();
+}
+
+// prepare_cached(): a statement is kept for its SQL when destroyed, reset (its read ended, so
+// it pins no snapshot) and handed out again; a second use while one is lent gets its own; at
+// most kMaxCachedStatements are kept; one outliving its Database is finalized.
+TEST(Database, CachedStatementsAreReusedAndEndTheirReads) {
+  TempDb tmp;
+  auto db = Database::open(tmp.path(), false);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  ASSERT_TRUE(db->exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2)").ok());
+  auto statements = [&] {
+    size_t n = 0;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db->handle(), nullptr); s; s = sqlite3_next_stmt(db->handle(), s)) ++n;
+    return n;
+  };
+  const std::string sql = "SELECT x FROM t ORDER BY x";
+  sqlite3_stmt* kept = nullptr;
+  {
+    auto q = db->prepare_cached(sql);
+    ASSERT_TRUE(q.ok());
+    ASSERT_TRUE(q->step());  // left in the middle of its read
+    kept = sqlite3_next_stmt(db->handle(), nullptr);
+    EXPECT_NE(sqlite3_stmt_busy(kept), 0);
+  }
+  EXPECT_EQ(statements(), 1u);
+  EXPECT_EQ(sqlite3_stmt_busy(kept), 0);
+  {
+    auto writer = Database::open(tmp.path(), false);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(writer->exec("INSERT INTO t VALUES (3)").ok());
+  }
+  {
+    auto q = db->prepare_cached(sql);
+    ASSERT_TRUE(q.ok());
+    EXPECT_EQ(sqlite3_next_stmt(db->handle(), nullptr), kept);
+    std::vector<int64_t> rows;
+    while (q->step()) rows.push_back(q->column_int(0));
+    EXPECT_EQ(rows, (std::vector<int64_t>{1, 2, 3}));  // the other connection's write is seen
+    auto second = db->prepare_cached(sql);
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(statements(), 2u);
+  }
+  EXPECT_EQ(statements(), 2u);  // both kept
+  for (size_t i = 0; i < limits::kMaxCachedStatements + 10; ++i)
+    ASSERT_TRUE(db->prepare_cached("SELECT " + std::to_string(i)).ok());
+  EXPECT_EQ(statements(), limits::kMaxCachedStatements);
+
+  auto bad = db->prepare_cached("SELECT FROM nowhere");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("syntax error"), std::string::npos) << bad.status().message();
+
+  std::optional<Statement> outliving;
+  {
+    auto other = Database::open(tmp.path(), true);
+    ASSERT_TRUE(other.ok());
+    auto q = other->prepare_cached(sql);
+    ASSERT_TRUE(q.ok());
+    outliving.emplace(std::move(q).value());
+  }
+  ASSERT_TRUE(outliving->step());  // its connection is closed lazily (sqlite3_close_v2)
+  outliving.reset();  // finalized: the cache it came from is closed
 }
 
 TEST(Store, RoundTripsAPackage) {
