@@ -2,11 +2,12 @@
 # HTTP throughput of the search APIs on loopback, beside the static /healthz of the same
 # server in the same run (wrk, one thread, 64 connections, SECONDS each, on the demo data):
 #   healthz            the baseline: no search (it reads one row of the store)
-#   search (repeated)  /api/v1/search?q=react again and again: response cache hits
-#   npm (repeated)     /-/v1/search?text=react likewise
-#   search (distinct)  the dev queries, each request made unique (&_=N): every one a cache
+#   repeated           /api/v1/search?q=react again and again: response cache hits
+#   npm-repeated       /-/v1/search?text=react likewise
+#   distinct           the dev queries, each request made unique (&_=N): every one a cache
 #                      miss, so a full search and JSON serialisation
-#   npm (distinct)     /-/v1/search?text=... likewise
+#   npm                /-/v1/search?text=... likewise
+#   *-gzip             the same with Accept-Encoding: gzip, as browsers and the npm CLI send
 # Usage: bench/http.sh [SECONDS]   (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,15 +36,19 @@ with open(f'{tmp}/npm-repeated.txt', 'w') as f: f.write('/-/v1/search?text=react
 write('distinct', '/api/v1/search?q={q}', True)
 write('npm', '/-/v1/search?text={q}', True)
 PY
-run() {  # label urls-file
-  PKGSTATS_LOAD_URLS=$2 wrk -t1 -c64 -d"${seconds}"s --timeout 10s -s bench/load.lua "http://127.0.0.1:$port" |
-    grep '^LOAD' | sed "s/^LOAD/$1/"
+run() {  # label urls-file [wrk option...]
+  local label=$1 urls=$2
+  shift 2
+  PKGSTATS_LOAD_URLS=$urls wrk -t1 -c64 -d"${seconds}"s --timeout 10s "$@" -s bench/load.lua "http://127.0.0.1:$port" |
+    grep '^LOAD' | sed "s/^LOAD/$label/"
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 base=$(run healthz "$tmp/healthz.txt")
 printf '%-20s %10s %9s %9s %9s %8s\n' endpoint req/s "% static" p50_ms p99_ms errors
-for label in healthz repeated npm-repeated distinct npm; do
-  if [[ $label == healthz ]]; then line=$base; else line=$(run "$label" "$tmp/$label.txt"); fi
+for label in healthz repeated npm-repeated distinct npm repeated-gzip distinct-gzip npm-gzip; do
+  if [[ $label == healthz ]]; then line=$base
+  elif [[ $label == *-gzip ]]; then line=$(run "$label" "$tmp/${label%-gzip}.txt" -H 'Accept-Encoding: gzip')
+  else line=$(run "$label" "$tmp/$label.txt"); fi
   errors=$(( $(field non2xx3xx "$line") + $(field read_err "$line") + $(field timeouts "$line") ))
   printf '%-20s %10s %8.0f%% %9s %9s %8s\n' "$label" "$(field rps "$line")" \
     "$(python3 -c "print(100 * $(field rps "$line") / $(field rps "$base"))")" \
