@@ -62,7 +62,9 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
 Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementCache> cache)
     : stmt_(stmt), db_(db), cache_(std::move(cache)) {}
 
-Statement::~Statement() {
+Statement::~Statement() { release(); }
+
+void Statement::release() {
   if (cache_ && stmt_) cache_->give_back(stmt_);
   else sqlite3_finalize(stmt_);
 }
@@ -76,8 +78,7 @@ Statement::Statement(Statement&& other) noexcept
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    if (cache_ && stmt_) cache_->give_back(stmt_);
-    else sqlite3_finalize(stmt_);
+    release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     db_ = other.db_;
     cache_ = std::move(other.cache_);

@@ -54,6 +54,7 @@ class Statement {
 
  private:
   friend class Database;  // prepare_cached() lends a fresh statement to its cache
+  void release();  // gives the statement back to its cache, or finalizes it
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
   std::shared_ptr<StatementCache> cache_;  // where the statement goes back to; null: finalized
