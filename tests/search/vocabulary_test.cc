@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <set>
 
@@ -36,17 +37,38 @@ std::vector<std::string> random_terms(std::mt19937& rng, size_t count) {
   return {terms.begin(), terms.end()};
 }
 
+// `vocab` saved and loaded again (a view of `storage`, as from a mapped snapshot).
+Vocabulary reloaded(const Vocabulary& vocab, std::vector<uint64_t>& storage) {
+  std::FILE* file = std::tmpfile();
+  {
+    BinaryWriter out(file);
+    vocab.save(out);
+    EXPECT_TRUE(out.ok());
+  }
+  storage.assign((std::ftell(file) + 7) / 8, 0);
+  std::rewind(file);
+  EXPECT_GT(std::fread(storage.data(), 1, storage.size() * 8, file), 0u);
+  std::fclose(file);
+  BinaryReader in(reinterpret_cast<const char*>(storage.data()), storage.size() * 8);
+  Vocabulary loaded;
+  EXPECT_TRUE(loaded.load(in));
+  return loaded;
+}
+
 TEST(Vocabulary, FuzzyLookupFindsExactlyTheTermsWithinTheBudget) {
   std::mt19937 rng(7);
   const auto terms = random_terms(rng, 3000);
   std::vector<uint32_t> rank(terms.size());
   for (uint32_t i = 0; i < rank.size(); ++i) rank[i] = i;
-  const Vocabulary vocab = Vocabulary::build(terms, rank);
+  const Vocabulary built = Vocabulary::build(terms, rank);
+  std::vector<uint64_t> storage;
+  const Vocabulary loaded = reloaded(built, storage);
   std::uniform_int_distribution<size_t> pick(0, terms.size() - 1);
   size_t compared = 0;
   for (int q = 0; q < 400; ++q) {
     // Half are vocabulary terms, half random words (mostly unknown).
     std::string word = q % 2 ? terms[pick(rng)] : random_terms(rng, 1)[0] + (q % 4 ? "" : "b");
+    const Vocabulary& vocab = q % 3 ? built : loaded;
     for (int budget : {1, 2}) {
       std::vector<TermMatch> found;
       vocab.find_fuzzy(word, budget, terms.size(), found);
@@ -58,7 +80,7 @@ TEST(Vocabulary, FuzzyLookupFindsExactlyTheTermsWithinTheBudget) {
         int d = osa_distance(word, t);
         if (d <= budget) want.insert({t, d});
       }
-      ASSERT_EQ(got, want) << word << " within " << budget;
+      ASSERT_EQ(got, want) << word << " within " << budget << (&vocab == &loaded ? " (loaded)" : "");
       compared += want.size();
     }
   }
