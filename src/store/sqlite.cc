@@ -1,6 +1,8 @@
 #include "store/sqlite.h"
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -17,7 +19,7 @@ class StatementCache {
   ~StatementCache() { close(); }
 
   sqlite3_stmt* take(std::string_view sql) {
-    auto it = idle_.find(std::string(sql));
+    auto it = idle_.find(sql);
     if (it == idle_.end() || it->second.empty()) return nullptr;
     sqlite3_stmt* stmt = it->second.back();
     it->second.pop_back();
@@ -33,7 +35,10 @@ class StatementCache {
       sqlite3_finalize(stmt);
       return;
     }
-    idle_[sqlite3_sql(stmt)].push_back(stmt);
+    const std::string_view sql = sqlite3_sql(stmt);
+    auto it = idle_.find(sql);
+    if (it == idle_.end()) it = idle_.emplace(sql, std::vector<sqlite3_stmt*>()).first;
+    it->second.push_back(stmt);
     ++count_;
   }
 
@@ -46,7 +51,12 @@ class StatementCache {
   }
 
  private:
-  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  // Looked up by string_view: a statement taken or given back copies no SQL text.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>()(sql); }
+  };
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>, SqlHash, std::equal_to<>> idle_;
   std::size_t count_ = 0;
   bool closed_ = false;
 };
