@@ -124,82 +124,74 @@ std::pair<TermId, TermId> Vocabulary::prefix_range(std::string_view prefix) cons
   return {static_cast<TermId>(first), static_cast<TermId>(lo)};
 }
 
-// Depth-first walk of the trie carrying one row of the edit-distance table per byte of depth.
+// Depth-first walk of the trie carrying, per byte of depth, the rows of the edit-distance
+// table as bit vectors (Wu and Manber's bit-parallel matching, anchored at both ends, with
+// Hyyro's adjacent swaps): bit i of rows[d][e] is set when the word's first i bytes are within
+// e edits of the term's first d bytes. A row of any length costs a few word operations per
+// edit allowed, and "the row's minimum exceeds the budget" is rows[d][budget] == 0.
+template <int K>
 struct Vocabulary::FuzzyWalk {
-  static constexpr size_t kMaxBand = 2 * 2 + 1;  // cells of a row within a budget of 2
+  static_assert(K == 1 || K == 2);
   const Vocabulary& v;
   std::string_view word;
-  int max_distance;
   size_t limit;
   std::vector<TermMatch>& out;
-  size_t width;               // word.size() + 1
-  std::vector<uint8_t> rows;  // row d at [d * width, (d+1) * width)
+  uint64_t word_bits;       // bits 0..word.size()
+  uint64_t match[256];      // bit i set: word[i - 1] is this byte
+  uint64_t rows[kMaxFuzzyWordBytes + K + 2][K + 1];  // depth <= word.size() + K + 1 (see step)
 
-  uint8_t* row(size_t d) { return rows.data() + d * width; }
+  FuzzyWalk(const Vocabulary& vocab, std::string_view w, size_t lim, std::vector<TermMatch>& o)
+      : v(vocab), word(w), limit(lim), out(o), match{} {
+    word_bits = word.size() == 63 ? ~0ULL : (2ULL << word.size()) - 1;
+    for (size_t i = 0; i < word.size(); ++i) match[static_cast<uint8_t>(word[i])] |= 2ULL << i;
+    for (int e = 0; e <= K; ++e) rows[0][e] = ((2ULL << e) - 1) & word_bits;  // i <= e deletions
+  }
 
-  // Fills row d+1 for byte `c` at depth d of `term`; returns the row minimum. Only the band
-  // |row - column| <= max_distance is computed (cells outside it exceed the budget anyway);
-  // the cells just outside the band are set to max_distance + 1 for the next row to read.
-  int step(size_t d, std::string_view term) {
-    const uint8_t* prev = row(d);
-    uint8_t* cur = row(d + 1);
-    const char c = term[d];
-    const size_t k = static_cast<size_t>(max_distance);
-    const uint8_t over = static_cast<uint8_t>(max_distance + 1);
-    size_t lo = d + 1 > k ? d + 1 - k : 0;
-    const size_t hi = std::min(width - 1, d + 1 + k);
-    int best = over;
-    if (lo == 0) {
-      cur[0] = static_cast<uint8_t>(std::min<size_t>(d + 1, 255));
-      best = cur[0];
-      lo = 1;
-    } else {
-      cur[lo - 1] = over;
+  // Fills rows[d + 1] for byte term[d]. Past depth word.size() + K every cell exceeds the
+  // budget, so the walk (which stops when rows[d][K] is 0) never goes deeper than that + 1.
+  void step(size_t d, std::string_view term) {
+    const uint64_t here = match[static_cast<uint8_t>(term[d])];
+    const uint64_t* prev = rows[d];
+    uint64_t* next = rows[d + 1];
+    // Swaps: bit i set when word[i-2] is term[d] and word[i-1] is term[d-1].
+    const uint64_t swap = d >= 1 ? (here << 1) & match[static_cast<uint8_t>(term[d - 1])] : 0;
+    next[0] = (prev[0] << 1) & here;
+    for (int e = 1; e <= K; ++e) {
+      uint64_t cell = ((prev[e] << 1) & here)     // match
+                      | (prev[e - 1] << 1)        // substitute
+                      | prev[e - 1]               // insert term[d]
+                      | (next[e - 1] << 1);       // delete word[i-1]
+      if (swap) cell |= (rows[d - 1][e - 1] << 2) & swap;
+      next[e] = cell & word_bits;
     }
-    for (size_t j = lo; j <= hi; ++j) {
-      int cost = word[j - 1] == c ? 0 : 1;
-      int value = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (d >= 1 && j >= 2 && word[j - 1] == term[d - 1] && word[j - 2] == c)
-        value = std::min(value, row(d - 1)[j - 2] + 1);
-      cur[j] = static_cast<uint8_t>(std::min(value, 255));
-      best = std::min(best, value);
-    }
-    if (hi + 1 < width) cur[hi + 1] = over;
-    return best;
   }
 
   void visit(uint32_t node) {
     if (out.size() >= limit) return;
     std::string_view term = v.terms_[v.term_lo_[node]];
     const size_t end = v.label_end_[node];
-    int row_min = 0;
     for (size_t d = v.label_begin_[node]; d < end; ++d) {
-      if (d + 1 > word.size() + static_cast<size_t>(max_distance)) return;
-      row_min = step(d, term);
-      if (row_min > max_distance) return;
+      step(d, term);
+      if (rows[d + 1][K] == 0) return;
     }
-    // The last cell is only valid inside the band: |term length - word length| <= budget.
-    const size_t wlen = width - 1, k = static_cast<size_t>(max_distance);
-    if (term.size() == end && end + k >= wlen && wlen + k >= end && row(end)[wlen] <= max_distance)
-      out.push_back({v.term_lo_[node], row(end)[width - 1]});
-    if (row_min < max_distance) {
+    const uint64_t* last = rows[end];
+    const uint64_t whole = 1ULL << word.size();
+    if (term.size() == end && (last[K] & whole)) {
+      uint8_t distance = K;
+      while (distance > 0 && (last[distance - 1] & whole)) --distance;
+      out.push_back({v.term_lo_[node], distance});
+    }
+    if (last[K - 1] != 0) {
       for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) visit(c);
       return;
     }
-    // The budget is spent: the next byte must cost nothing, so it is the word's byte after a
-    // cell at the budget (a match) or completes a swap; children starting otherwise are
-    // skipped without computing their rows (most of a walk's nodes, before this).
-    char next[2 * kMaxBand];
-    size_t n_next = 0;
-    const uint8_t* last = row(end);
-    const uint8_t* before = row(end - 1);  // end >= 1: every non-root label has a byte
-    for (size_t j = std::max<size_t>(1, end + 1 > k ? end + 1 - k : 1); j <= std::min(wlen, end + 1 + k); ++j) {
-      if (last[j - 1] <= max_distance) next[n_next++] = word[j - 1];
-      if (j >= 2 && before[j - 2] < max_distance && word[j - 1] == term[end - 1]) next[n_next++] = word[j - 2];
-    }
+    // The budget is spent: the next byte must cost nothing, so it matches the word's byte
+    // after a cell at the budget, or completes a swap. Children starting otherwise are
+    // skipped without a step (most of a walk's nodes).
+    const uint64_t after_swap = (rows[end - 1][K - 1] << 2) & match[static_cast<uint8_t>(term[end - 1])];
     for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) {
-      const char first = v.terms_[v.term_lo_[c]][end];
-      if (std::find(next, next + n_next, first) != next + n_next) visit(c);
+      const uint64_t here = match[static_cast<uint8_t>(v.terms_[v.term_lo_[c]][end])];
+      if (((last[K] << 1) & here) || (after_swap & (here << 1))) visit(c);
     }
   }
 };
@@ -207,21 +199,26 @@ struct Vocabulary::FuzzyWalk {
 void Vocabulary::find_fuzzy(std::string_view word, int max_distance, size_t limit,
                             std::vector<TermMatch>& out) const {
   if (terms_.size() == 0) return;
-  max_distance = std::min(max_distance, 2);  // the walk's row band is sized for 2
-  if (max_distance <= 0 || word.size() > kMaxFuzzyWordBytes) {
+  if (max_distance <= 0 || word.empty() || word.size() > kMaxFuzzyWordBytes) {
     if (auto id = find(word)) out.push_back({*id, 0});
     return;
   }
-  FuzzyWalk walk{*this, word, max_distance, out.size() + limit, out, word.size() + 1, {}};
-  walk.rows.assign((word.size() + max_distance + 2) * walk.width, 0);
-  for (size_t j = 0; j < walk.width; ++j) walk.rows[j] = static_cast<uint8_t>(j);
-  // Anchored on the first letter: only the subtrees starting with the word's first or second
-  // byte are walked (so a swap of the first two letters or an extra first letter is still
-  // found). Shallow nodes are all within the budget, so an unanchored walk would visit most
-  // of the trie's top levels on every lookup.
-  for (uint32_t c = first_child_[0]; c < first_child_[1]; ++c) {
-    const char first = terms_[term_lo_[c]][0];
-    if (first == word[0] || (word.size() > 1 && first == word[1])) walk.visit(c);
+  auto walk_from_first_letters = [&](auto& walk) {
+    // Anchored on the first letter: only the subtrees starting with the word's first or
+    // second byte are walked (so a swap of the first two letters or an extra first letter is
+    // still found). Shallow nodes are all within the budget, so an unanchored walk would visit
+    // most of the trie's top levels on every lookup.
+    for (uint32_t c = first_child_[0]; c < first_child_[1]; ++c) {
+      const char first = terms_[term_lo_[c]][0];
+      if (first == word[0] || (word.size() > 1 && first == word[1])) walk.visit(c);
+    }
+  };
+  if (max_distance == 1) {
+    FuzzyWalk<1> walk(*this, word, out.size() + limit, out);
+    walk_from_first_letters(walk);
+  } else {  // the budget is at most 2
+    FuzzyWalk<2> walk(*this, word, out.size() + limit, out);
+    walk_from_first_letters(walk);
   }
 }
 

@@ -70,9 +70,10 @@ class Vocabulary {
   // False when the arrays are inconsistent (a node or term index out of range).
   bool load(BinaryReader& in);
 
-  static constexpr size_t kMaxFuzzyWordBytes = 64;
+  static constexpr size_t kMaxFuzzyWordBytes = 63;  // a row is one 64-bit word
 
  private:
+  template <int K>
   struct FuzzyWalk;
   StringPool terms_;
   // Radix trie in breadth-first order: node i's children are [first_child_[i],

@@ -87,6 +87,42 @@ TEST(Vocabulary, FuzzyLookupFindsExactlyTheTermsWithinTheBudget) {
   EXPECT_GT(compared, 2000u);  // the check compared real matches, not empty sets
 }
 
+// Rows are 64-bit words: the longest words varied (63 bytes) use every bit, and longer ones
+// are matched exactly only.
+TEST(Vocabulary, FuzzyLookupOfTheLongestWords) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> letter(0, 1), position(0, 59);
+  const std::string stem(58, 'a');
+  std::set<std::string> unique;
+  while (unique.size() < 400) {  // 58..66 bytes, most within two edits of each other
+    std::string t = stem + random_terms(rng, 1)[0];
+    for (int flips = letter(rng) + 1; flips > 0; --flips) t[position(rng)] = 'b';
+    unique.insert(t);
+  }
+  const std::vector<std::string> terms(unique.begin(), unique.end());
+  const Vocabulary vocab = Vocabulary::build(terms, std::vector<uint32_t>(terms.size(), 0));
+  size_t compared = 0, varied = 0, exact_only = 0;
+  for (size_t q = 0; q < terms.size(); q += 3) {
+    std::string word = terms[q];
+    if (q % 2) word.erase(word.size() / 2, 1);
+    std::vector<TermMatch> found;
+    vocab.find_fuzzy(word, 2, terms.size(), found);
+    std::set<std::pair<std::string, int>> got, want;
+    for (const auto& m : found) got.insert({std::string(vocab.term(m.term)), m.distance});
+    for (const auto& t : terms) {
+      if (t[0] != word[0] && t[0] != word[1]) continue;  // the documented anchor
+      const int d = osa_distance(word, t);
+      if (word.size() <= Vocabulary::kMaxFuzzyWordBytes ? d <= 2 : d == 0) want.insert({t, d});
+    }
+    ASSERT_EQ(got, want) << word.size() << "-byte word " << word;
+    compared += want.size();
+    ++(word.size() <= Vocabulary::kMaxFuzzyWordBytes ? varied : exact_only);
+  }
+  EXPECT_GT(compared, 200u);
+  EXPECT_GT(varied, 20u);
+  EXPECT_GT(exact_only, 20u);
+}
+
 TEST(Vocabulary, FuzzyLookupStopsAtTheLimit) {
   std::mt19937 rng(3);
   const auto terms = random_terms(rng, 2000);
