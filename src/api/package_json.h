@@ -24,6 +24,6 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras =
 nlohmann::json stats_to_json(const store::StoreStats& stats);
 
 // The npm website URL of a package (https://www.npmjs.com/package/NAME).
-std::string npm_url(const std::string& name);
+std::string npm_url(std::string_view name);
 
 }  // namespace pkgstats::api

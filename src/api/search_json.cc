@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include <cassert>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -85,9 +86,10 @@ class JsonWriter {
     return *this;
   }
   void string(std::string_view s) { writer_.string(s); }
-  void strings(const std::vector<std::string>& list) {
+  template <typename Strings>  // a range of strings or string_views
+  void strings(const Strings& list) {
     writer_.StartArray();
-    for (const auto& s : list) string(s);
+    for (std::string_view s : list) string(s);
     writer_.EndArray();
   }
   void integer(int64_t n) { writer_.Int64(n); }
@@ -99,7 +101,22 @@ class JsonWriter {
     else
       writer_.Null();
   }
-  void time_or_null(TimestampMs ms) { ms ? string(format_iso8601(ms)) : null(); }
+  // A search score: the engines rank by floats, so it is written as the shortest text that
+  // reads back as the same float ("13.2844", not the double's "13.284399986267090").
+  void score(double d) {
+    const auto f = static_cast<float>(d);
+    if (!std::isfinite(f)) {
+      writer_.Null();
+      return;
+    }
+    char text[32];
+    const auto written = std::to_chars(text, text + sizeof text, f);
+    writer_.RawValue(text, static_cast<size_t>(written.ptr - text), rapidjson::kNumberType);
+  }
+  void time_or_null(TimestampMs ms) {
+    char text[kIso8601Bytes];
+    ms ? writer_.unescaped(format_iso8601(ms, text)) : null();
+  }
   void count_or_null(int64_t n) { n >= 0 ? integer(n) : null(); }
   void start_object() { writer_.StartObject(); }
   void end_object() { writer_.EndObject(); }
@@ -139,7 +156,7 @@ std::string search_response_json(const search::SearchResponse& r, const SearchEc
     w.key("took_us").number(r.took_us);
     w.key("hits").start_array();
     for (const auto& h : r.hits) {
-      const auto& d = *h.doc;
+      const auto& d = h.doc;
       w.start_object();
       w.key("name").string(d.name);
       w.key("version").string(d.version);
@@ -158,7 +175,7 @@ std::string search_response_json(const search::SearchResponse& r, const SearchEc
       w.key("module").string(module_kind_name(d.module));
       w.key("dependents").integer(d.dependents);
       w.key("exact").boolean(h.exact);
-      w.key("score").number(h.score);
+      w.key("score").score(h.score);
       if (!h.explain.empty()) w.key("explain").strings(h.explain);
       w.end_object();
     }
@@ -175,7 +192,7 @@ std::string npm_search_response_json(const search::SearchResponse& r, TimestampM
     w.start_object();
     w.key("objects").start_array();
     for (const auto& h : r.hits) {
-      const auto& d = *h.doc;
+      const auto& d = h.doc;
       w.start_object();
       w.key("package").start_object();
       w.key("name").string(d.name);
@@ -214,7 +231,7 @@ std::string npm_search_response_json(const search::SearchResponse& r, TimestampM
       w.key("maintenance").integer(1);
       w.end_object();
       w.end_object();
-      w.key("searchScore").number(h.score);
+      w.key("searchScore").score(h.score);
       w.key("flags").start_object();
       if (d.deprecated) w.key("deprecated").boolean(true);
       w.end_object();
@@ -239,10 +256,10 @@ std::string suggestions_json(const std::string& query, const search::SearchRespo
     w.key("suggestions").start_array();
     for (const auto& h : r.hits) {
       w.start_object();
-      w.key("name").string(h.doc->name);
-      w.key("version").string(h.doc->version);
-      w.key("description").string(h.doc->description);
-      w.key("downloads").count_or_null(h.doc->monthly_downloads);
+      w.key("name").string(h.doc.name);
+      w.key("version").string(h.doc.version);
+      w.key("description").string(h.doc.description);
+      w.key("downloads").count_or_null(h.doc.monthly_downloads);
       w.end_object();
     }
     w.end_array();

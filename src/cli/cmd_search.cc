@@ -1,6 +1,7 @@
 // pkgstats search QUERY... [--json] [--limit N] [--explain]
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/search_json.h"
@@ -51,11 +52,12 @@ void register_search_command(CLI::App& app) {
     if (!r.corrected.empty()) std::printf("Showing results for %s\n", r.corrected.c_str());
     std::printf("%zu results (%.0f µs)\n\n", r.total, r.took_us);
     for (const auto& h : r.hits) {
-      const auto& d = *h.doc;
-      std::printf("%s%s  %s  %s/month%s\n", d.name.c_str(), h.exact ? " (exact match)" : "",
-                  d.version.c_str(), render::compact_count(d.monthly_downloads).c_str(),
-                  d.deprecated ? "  DEPRECATED" : "");
-      if (!d.description.empty()) std::printf("    %.160s\n", d.description.c_str());
+      const auto& d = h.doc;
+      std::printf("%.*s%s  %.*s  %s/month%s\n", static_cast<int>(d.name.size()), d.name.data(),
+                  h.exact ? " (exact match)" : "", static_cast<int>(d.version.size()), d.version.data(),
+                  render::compact_count(d.monthly_downloads).c_str(), d.deprecated ? "  DEPRECATED" : "");
+      if (!d.description.empty())
+        std::printf("    %.*s\n", static_cast<int>(std::min<size_t>(d.description.size(), 160)), d.description.data());
       for (const auto& line : h.explain) std::printf("      %s\n", line.c_str());
     }
   });

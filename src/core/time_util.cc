@@ -1,7 +1,9 @@
 #include "core/time_util.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace pkgstats {
 namespace {
@@ -108,26 +110,31 @@ std::optional<TimestampMs> parse_iso8601(std::string_view text) {
 }
 
 std::string format_iso8601(TimestampMs ms) {
+  char out[kIso8601Bytes];
+  return std::string(format_iso8601(ms, out));
+}
+
+std::string_view format_iso8601(TimestampMs ms, char (&out)[kIso8601Bytes]) {
   int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
   int64_t rem = ms - days * 86400000;
   int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
   if (y >= 0 && y <= 9999) {  // digits placed directly: JSON bodies format two a hit
-    char out[] = "0000-00-00T00:00:00.000Z";
+    constexpr std::string_view kPattern = "0000-00-00T00:00:00.000Z";
+    std::memcpy(out, kPattern.data(), kPattern.size());
     auto put = [&](int at, int64_t value, int width) {
       for (int i = at + width - 1; i >= at; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
     };
     put(0, y, 4), put(5, m, 2), put(8, d, 2);
     put(11, rem / 3600000, 2), put(14, rem / 60000 % 60, 2), put(17, rem / 1000 % 60, 2), put(20, rem % 1000, 3);
-    return std::string(out, sizeof out - 1);
+    return {out, kPattern.size()};
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600000),
-                static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
-                static_cast<long long>(rem % 1000));
-  return buf;
+  const int n = std::snprintf(out, sizeof out, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                              static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600000),
+                              static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
+                              static_cast<long long>(rem % 1000));
+  return {out, std::min<size_t>(static_cast<size_t>(std::max(n, 0)), sizeof out - 1)};
 }
 
 std::string format_date(TimestampMs ms) { return format_day(day_from_ms(ms)); }

@@ -1,6 +1,7 @@
 // Calendar helpers on UTC timestamps. No locale, no time zones: registries speak UTC.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,9 @@ namespace pkgstats {
 std::optional<TimestampMs> parse_iso8601(std::string_view text);
 // "2019-05-05T10:00:00.000Z".
 std::string format_iso8601(TimestampMs ms);
+// The same, written to `out` (no allocation): the text, viewing `out`.
+constexpr size_t kIso8601Bytes = 64;
+std::string_view format_iso8601(TimestampMs ms, char (&out)[kIso8601Bytes]);
 // "2019-05-05".
 std::string format_date(TimestampMs ms);
 

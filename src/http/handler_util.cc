@@ -63,7 +63,7 @@ Response not_found(AppState& state, const std::string& what, std::string_view te
   request.size = kSuggestions;
   request.now = state.now();
   auto engine = state.search_engine();
-  for (const auto& hit : engine->search(request).hits) names.push_back(hit.doc->name);
+  for (const auto& hit : engine->search(request).hits) names.emplace_back(hit.doc.name);
   return html(404, render::render_not_found_page(site_of(state), what, names), "no-store");
 }
 

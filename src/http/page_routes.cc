@@ -63,7 +63,7 @@ Response search_page(const Request& request, AppState& state) {
   data.response = engine->search(sreq);
   const auto& r = data.response;
   if (!r.pkg.empty() && r.total == 1 && !r.hits.empty() && r.hits.front().exact)
-    return redirect(302, render::package_path(r.hits.front().doc->name));
+    return redirect(302, render::package_path(r.hits.front().doc.name));
   return html(200, render::render_search_page(site_of(state), data), "public, max-age=30");
 }
 
@@ -163,7 +163,7 @@ std::vector<std::string> close_names(AppState& state, const std::string& name, s
   request.now = state.now();
   std::vector<std::string> names;
   auto engine = state.search_engine();
-  for (const auto& hit : engine->search(request).hits) names.push_back(hit.doc->name);
+  for (const auto& hit : engine->search(request).hits) names.emplace_back(hit.doc.name);
   return names;
 }
 

@@ -22,7 +22,7 @@ std::string module_badge(ModuleKind kind) {
 
 void append_hit(std::string& out, const SiteContext& site, const search::SearchHit& hit,
                 bool explain) {
-  const SearchDocument& d = *hit.doc;
+  const search::DocumentView& d = hit.doc;
   out += hit.exact ? "<li class=\"exact\">" : "<li>";
   out += "<h2>" + link_html(package_path(d.name), d.name) + "</h2> ";
   if (!d.version.empty()) out += "<span class=\"muted\">" + escape_html(d.version) + "</span> ";

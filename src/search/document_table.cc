@@ -92,25 +92,38 @@ DocumentText DocumentTable::text(DocId d) const {
   return t;
 }
 
+DocumentView DocumentTable::view(DocId d) const {
+  DocumentView v;
+  static_cast<DocumentText&>(v) = text(d);
+  v.monthly_downloads = monthly_downloads_[d];
+  v.published = published_[d];
+  v.modified = modified_[d];
+  v.dependents = dependents_[d];
+  v.deprecated = deprecated(d);
+  v.has_types = has_types(d);
+  v.module = module(d);
+  return v;
+}
+
 SearchDocument DocumentTable::document(DocId d) const {
-  DocumentText t = text(d);
+  const DocumentView v = view(d);
   SearchDocument doc;
-  doc.name = t.name;
-  doc.version = t.version;
-  doc.description = t.description;
-  doc.author = t.author;
-  doc.license = t.license;
-  doc.keywords.reserve(t.keywords.size());
-  t.keywords.any_of([&](std::string_view k) { doc.keywords.emplace_back(k); return false; });
-  doc.maintainers.reserve(t.maintainers.size());
-  t.maintainers.any_of([&](std::string_view m) { doc.maintainers.emplace_back(m); return false; });
-  doc.monthly_downloads = monthly_downloads_[d];
-  doc.published = published_[d];
-  doc.modified = modified_[d];
-  doc.dependents = dependents_[d];
-  doc.deprecated = deprecated(d);
-  doc.has_types = has_types(d);
-  doc.module = module(d);
+  doc.name = v.name;
+  doc.version = v.version;
+  doc.description = v.description;
+  doc.author = v.author;
+  doc.license = v.license;
+  doc.keywords.reserve(v.keywords.size());
+  for (std::string_view k : v.keywords) doc.keywords.emplace_back(k);
+  doc.maintainers.reserve(v.maintainers.size());
+  for (std::string_view m : v.maintainers) doc.maintainers.emplace_back(m);
+  doc.monthly_downloads = v.monthly_downloads;
+  doc.published = v.published;
+  doc.modified = v.modified;
+  doc.dependents = v.dependents;
+  doc.deprecated = v.deprecated;
+  doc.has_types = v.has_types;
+  doc.module = v.module;
   return doc;
 }
 

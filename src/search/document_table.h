@@ -6,7 +6,9 @@
 // Immutable once built; safe for concurrent use.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +21,35 @@ namespace pkgstats::search {
 
 using DocId = uint32_t;
 
-// A list of strings (keywords, maintainers) as stored: iterate with for_each.
+// A list of strings (keywords, maintainers) as stored: iterable, each item a string_view.
 class StringListView {
  public:
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = std::string_view;
+    using reference = std::string_view;
+    using pointer = void;
+    using difference_type = std::ptrdiff_t;
+    Iterator() = default;
+    Iterator(const char* at, uint32_t left) : at_(at), left_(left) {}
+    std::string_view operator*() const;
+    Iterator& operator++();
+    Iterator operator++(int) { Iterator before = *this; ++*this; return before; }
+    bool operator==(const Iterator& other) const { return left_ == other.left_; }
+
+   private:
+    const char* at_ = nullptr;
+    uint32_t left_ = 0;  // items from here to the end
+  };
+
   StringListView() = default;
   StringListView(std::string_view encoded, uint32_t count) : encoded_(encoded), count_(count) {}
   uint32_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
+  Iterator begin() const { return {encoded_.data(), count_}; }
+  Iterator end() const { return {}; }
+  std::string_view front() const { return *begin(); }  // REQUIRES: !empty()
   // Calls fn(std::string_view) for each item; stops early when fn returns true. Returns
   // whether it stopped early.
   template <typename Fn>
@@ -42,6 +66,16 @@ struct DocumentText {
   StringListView keywords, maintainers;
 };
 
+// One whole document as SearchDocument has it, without a copy: the strings point into the
+// table, valid while it lives.
+struct DocumentView : DocumentText {
+  int64_t monthly_downloads = -1;
+  TimestampMs published = 0, modified = 0;
+  int32_t dependents = 0;
+  bool deprecated = false, has_types = false;
+  ModuleKind module = ModuleKind::kUnknown;
+};
+
 class DocumentTable {
  public:
   void reserve(size_t documents);
@@ -51,6 +85,7 @@ class DocumentTable {
   size_t size() const { return monthly_downloads_.size(); }
   std::string_view name(DocId d) const;
   DocumentText text(DocId d) const;
+  DocumentView view(DocId d) const;
   SearchDocument document(DocId d) const;  // a materialised copy
 
   int64_t monthly_downloads(DocId d) const { return monthly_downloads_[d]; }
@@ -94,11 +129,21 @@ inline std::string_view read_string(const char*& p) {
 }
 }  // namespace detail
 
+inline std::string_view StringListView::Iterator::operator*() const {
+  const char* p = at_;
+  return detail::read_string(p);
+}
+
+inline StringListView::Iterator& StringListView::Iterator::operator++() {
+  detail::read_string(at_);
+  --left_;
+  return *this;
+}
+
 template <typename Fn>
 bool StringListView::any_of(Fn&& fn) const {
-  const char* p = encoded_.data();
-  for (uint32_t i = 0; i < count_; ++i)
-    if (fn(detail::read_string(p))) return true;
+  for (std::string_view item : *this)
+    if (fn(item)) return true;
   return false;
 }
 

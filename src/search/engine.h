@@ -9,6 +9,7 @@
 
 #include "core/search_document.h"
 #include "core/time_util.h"
+#include "search/document_table.h"
 
 namespace pkgstats::search {
 
@@ -21,12 +22,17 @@ struct SearchRequest {
 };
 
 struct SearchHit {
-  // A copy made for this hit (engines may keep documents in another form): valid on its own.
-  std::shared_ptr<const SearchDocument> doc;
+  // Views into storage that `owner` keeps alive (the engine's own table, so a hit copies no
+  // text): valid as long as the hit, or a copy of it, lives.
+  std::shared_ptr<const void> owner;
+  DocumentView doc;
   double score = 0;
   bool exact = false;               // the query names this package exactly
   std::vector<std::string> explain;  // one line per ranking rule, when asked
 };
+
+// A hit viewing its own copy of `doc` (for engines that do not keep a DocumentTable).
+SearchHit hit_of_copy(const SearchDocument& doc);
 
 struct SearchResponse {
   std::vector<SearchHit> hits;

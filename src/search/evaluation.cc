@@ -58,7 +58,7 @@ EvalReport evaluate(const SearchEngine& engine, const std::vector<EvalQuery>& qu
     size_t rank = 0;
     for (size_t i = 0; i < res.hits.size() && !rank; ++i)
       for (const auto& a : q.accepted)
-        if (res.hits[i].doc->name == a) rank = i + 1;
+        if (res.hits[i].doc.name == a) rank = i + 1;
     bool pass = rank && rank <= q.k;
     double rr = rank && rank <= 10 ? 1.0 / rank : 0;
     auto& [passes, rrs] = sums[q.kind];
@@ -70,7 +70,7 @@ EvalReport evaluate(const SearchEngine& engine, const std::vector<EvalQuery>& qu
     report.overall.mrr += rr;
     if (!pass) {
       std::string got;
-      for (size_t i = 0; i < res.hits.size() && i < 3; ++i) got += (i ? " " : "") + res.hits[i].doc->name;
+      for (size_t i = 0; i < res.hits.size() && i < 3; ++i) (got += i ? " " : "") += res.hits[i].doc.name;
       report.failures.push_back(q.kind + "\t" + q.query + "\t" + q.accepted.front() + "\t" + got);
     }
   }

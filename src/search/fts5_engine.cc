@@ -91,9 +91,12 @@ SearchResponse Fts5Engine::search(const SearchRequest& request) const {
   sqlite3_finalize(stmt);
   std::sort(found.begin(), found.end());
   r.total = found.size();
-  for (size_t i = from; i < found.size() && i < from + size; ++i)
-    r.hits.push_back({std::make_shared<const SearchDocument>(docs_[found[i].second]), -found[i].first,
-                      docs_[found[i].second].name == q.typed, {}});
+  for (size_t i = from; i < found.size() && i < from + size; ++i) {
+    const SearchDocument& doc = docs_[found[i].second];
+    SearchHit& hit = r.hits.emplace_back(hit_of_copy(doc));
+    hit.score = -found[i].first;
+    hit.exact = doc.name == q.typed;
+  }
   r.took_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
   return r;
 }

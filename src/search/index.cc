@@ -658,7 +658,7 @@ bool Index::ranks_before(const Index& ia, const RankedHit& a, const Index& ib, c
 
 SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   const RankedHit& k = ranking.best[i];
-  SearchHit hit{std::make_shared<const SearchDocument>(docs_.document(k.doc)), k.relevance, k.tier >= 2, {}};
+  SearchHit hit{weak_from_this().lock(), docs_.view(k.doc), k.relevance, k.tier >= 2, {}};
   if (ranking.details.empty()) return hit;
   if (ranking.names_package) {
     hit.explain = {"pkg: names this package exactly"};

@@ -64,7 +64,7 @@ struct Ranking {
 // see search/layered_index.h).
 using DocumentMask = std::vector<bool>;
 
-class Index final : public SearchEngine {
+class Index final : public SearchEngine, public std::enable_shared_from_this<Index> {
  public:
   static std::shared_ptr<const Index> build(std::vector<SearchDocument> documents);
 
@@ -81,7 +81,8 @@ class Index final : public SearchEngine {
   // candidates the base would not look for.
   Ranking rank(std::string_view text, TimestampMs now, size_t n, bool explain,
                const DocumentMask* skip = nullptr, const Index* reference = nullptr) const;
-  // The hit search() returns for candidate i of `ranking` (made by this index's rank()).
+  // The hit search() returns for candidate i of `ranking` (made by this index's rank()): a
+  // view into this index, which it keeps alive.
   SearchHit hit(const Ranking& ranking, size_t i) const;
   // Whether `a` of index `ia` ranks before `b` of index `ib` by the query's sort order and
   // the ranking rules; either index may be this one. A total order within one index, and

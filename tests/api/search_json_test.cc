@@ -16,8 +16,7 @@ namespace {
 
 search::SearchResponse response_with(SearchDocument doc, double score = 12.5) {
   search::SearchResponse r;
-  search::SearchHit hit;
-  hit.doc = std::make_shared<const SearchDocument>(std::move(doc));
+  search::SearchHit hit = search::hit_of_copy(doc);
   hit.score = score;
   hit.exact = true;
   hit.explain = {"exact name"};
@@ -118,6 +117,17 @@ TEST(SearchJson, RandomBytesAlwaysMakeValidJson) {
 TEST(SearchJson, NonFiniteScoresBecomeNull) {
   auto body = search_response_json(response_with(hostile_document(), std::nan("")), {"q", 0, 20});
   EXPECT_TRUE(nlohmann::json::parse(body)["hits"][0]["score"].is_null());
+}
+
+// The engines rank by floats: a score is the shortest text that reads back as the same float,
+// not the widened double's seventeen digits; both search shapes write it so.
+TEST(SearchJson, ScoresAreWrittenAsTheFloatsTheEngineRankedBy) {
+  const float score = 13.2844f;  // as a double, 13.284399986267090
+  auto own = search_response_json(response_with(hostile_document(), score), {"q", 0, 20});
+  EXPECT_NE(own.find("\"score\":13.2844,"), std::string::npos) << own;
+  auto npm = npm_search_response_json(response_with(hostile_document(), score), 1700000000000);
+  EXPECT_NE(npm.find("\"searchScore\":13.2844,"), std::string::npos) << npm;
+  EXPECT_EQ(nlohmann::json::parse(own)["hits"][0]["score"].get<float>(), score);
 }
 
 TEST(SearchJson, NpmShape) {

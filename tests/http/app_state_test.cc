@@ -35,7 +35,7 @@ TEST(AppStateSwap, ReadersKeepTheirEngineWhileReloadsPublishNewOnes) {
         auto response = engine->search(request);
         // Touch every hit's document: it must still be alive.
         for (const auto& hit : response.hits)
-          if (hit.doc == nullptr || hit.doc->name.empty()) ++wrong;
+          if (hit.owner == nullptr || hit.doc.name.empty()) ++wrong;
         if (engine->document_count() != documents || state.store_stats().packages == 0) ++wrong;
         ++searches;
       }

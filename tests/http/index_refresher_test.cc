@@ -127,7 +127,7 @@ TEST(IndexRefresher, WritesGoIntoAnOverlayUntilItIsFull) {
   EXPECT_TRUE(searchable(state, "marsupial", "quokka-kit"));
   search::SearchRequest toolkit;
   toolkit.text = "toolkit";  // its old description's word
-  for (const auto& hit : state.search_engine()->search(toolkit).hits) EXPECT_NE(hit.doc->name, "quokka-kit");
+  for (const auto& hit : state.search_engine()->search(toolkit).hits) EXPECT_NE(hit.doc.name, "quokka-kit");
 
   // Two more packages written since the full build pass the overlay limit (2): a rebuild.
   std::this_thread::sleep_for(2ms);

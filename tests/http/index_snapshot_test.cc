@@ -46,7 +46,7 @@ class IndexSnapshotTest : public ::testing::Test {
     r.now = testing::FixedClock().now();
     std::vector<std::string> out;
     for (const auto& h : e.search(r).hits) {
-      out.push_back(h.doc->name + " " + std::to_string(h.score) + (h.exact ? " exact" : ""));
+      out.push_back(std::string(h.doc.name) + " " + std::to_string(h.score) + (h.exact ? " exact" : ""));
       for (const auto& line : h.explain) out.push_back(line);
     }
     return out;

@@ -213,7 +213,9 @@ TEST_F(PagesTest, GoldenSearch) {
   for (const char* name : {"leftpad", "left-pad"}) {  // the exact match must still come first
     auto doc = (*index_)->find(name);
     ASSERT_NE(doc, nullptr) << name;
-    data.response.hits.push_back({doc, 1.0, std::string_view(name) == "left-pad", {}});
+    search::SearchHit& hit = data.response.hits.emplace_back(search::hit_of_copy(*doc));
+    hit.score = 1.0;
+    hit.exact = std::string_view(name) == "left-pad";
   }
   expect_golden("search-left-pad.html", render::render_search_page(site(), data));
 

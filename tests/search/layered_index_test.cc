@@ -34,7 +34,7 @@ SearchResponse run(const SearchEngine& engine, const std::string& text, size_t f
 
 std::vector<std::string> names(const SearchResponse& response) {
   std::vector<std::string> out;
-  for (const auto& h : response.hits) out.push_back(h.doc->name);
+  for (const auto& h : response.hits) out.emplace_back(h.doc.name);
   return out;
 }
 
@@ -71,13 +71,13 @@ TEST(LayeredIndex, ReplacedPackagesAreFoundOnceInTheirNewForm) {
   auto index = layered();
   auto found = run(*index, "left-pad");
   ASSERT_FALSE(found.hits.empty());
-  EXPECT_EQ(found.hits[0].doc->version, "2.0.0");
+  EXPECT_EQ(found.hits[0].doc.version, "2.0.0");
   auto found_names = names(found);
   EXPECT_EQ(std::count(found_names.begin(), found_names.end(), "left-pad"), 1);
   EXPECT_EQ(names(run(*index, "padstart")), std::vector<std::string>{"left-pad"});  // new words
   auto pkg = run(*index, "pkg:left-pad");
   ASSERT_EQ(pkg.hits.size(), 1u);
-  EXPECT_EQ(pkg.hits[0].doc->version, "2.0.0");
+  EXPECT_EQ(pkg.hits[0].doc.version, "2.0.0");
   EXPECT_TRUE(pkg.warnings.empty());
   EXPECT_EQ(index->find("left-pad")->version, "2.0.0");
 }

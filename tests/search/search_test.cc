@@ -35,7 +35,7 @@ std::vector<std::string> top(const SearchEngine& e, const std::string& q, size_t
   r.size = n;
   r.now = kNow;
   std::vector<std::string> names;
-  for (const auto& h : e.search(r).hits) names.push_back(h.doc->name);
+  for (const auto& h : e.search(r).hits) names.emplace_back(h.doc.name);
   return names;
 }
 
@@ -127,9 +127,9 @@ TEST(NativeIndex, FiltersSortAndExplain) {
   auto res = idx.search(r);
   ASSERT_FALSE(res.hits.empty());
   for (size_t i = 0; i < res.hits.size(); ++i) {
-    EXPECT_GT(res.hits[i].doc->monthly_downloads, 1000000);
+    EXPECT_GT(res.hits[i].doc.monthly_downloads, 1000000);
     if (i) {
-      EXPECT_LE(res.hits[i].doc->monthly_downloads, res.hits[i - 1].doc->monthly_downloads);
+      EXPECT_LE(res.hits[i].doc.monthly_downloads, res.hits[i - 1].doc.monthly_downloads);
     }
     EXPECT_EQ(res.hits[i].explain.size(), 5u);
   }
