@@ -74,8 +74,8 @@ class StringCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
 // A Writer with the calls these bodies make, taking the types they hold.
 class JsonWriter {
  public:
-  explicit JsonWriter(size_t expected_bytes)
-      : buffer_(nullptr, expected_bytes), writer_(buffer_) {}
+  // Appends to `buffer` (REQUIRES: empty).
+  explicit JsonWriter(rapidjson::StringBuffer& buffer) : buffer_(buffer), writer_(buffer_) {}
   std::string_view text() const { return {buffer_.GetString(), buffer_.GetSize()}; }
 
   // Keys are this file's literals, none of which needs escaping: no check per key.
@@ -124,9 +124,11 @@ class JsonWriter {
   void end_array() { writer_.EndArray(); }
 
  private:
-  rapidjson::StringBuffer buffer_;
+  rapidjson::StringBuffer& buffer_;
   StringCopyingWriter writer_;
 };
+
+constexpr size_t kMaxKeptBufferBytes = 1 << 20;
 
 // "unscoped", or the scope without its '@'.
 std::string_view scope_of(std::string_view name) {
@@ -136,12 +138,22 @@ std::string_view scope_of(std::string_view name) {
 }
 
 // Writes a body with `write(JsonWriter&)`; repairs invalid UTF-8 the store's text carried.
+// The writer's buffer is the thread's, reused: a body is written without growing one from
+// scratch each time (its large allocations took malloc's slow path).
 template <typename Write>
 std::string body_of(size_t expected_bytes, Write write) {
-  JsonWriter w(expected_bytes);
+  thread_local rapidjson::StringBuffer buffer;
+  buffer.Clear();
+  buffer.Reserve(expected_bytes);
+  JsonWriter w(buffer);
   write(w);
   std::string_view text = w.text();
-  return is_valid_utf8(text) ? std::string(text) : with_invalid_utf8_replaced(text);
+  std::string body = is_valid_utf8(text) ? std::string(text) : with_invalid_utf8_replaced(text);
+  if (buffer.GetSize() > kMaxKeptBufferBytes) {  // a rare huge page: its memory is not kept
+    buffer.Clear();
+    buffer.ShrinkToFit();
+  }
+  return body;
 }
 
 }  // namespace

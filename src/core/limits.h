@@ -160,6 +160,9 @@ inline constexpr std::size_t kMaxSuggestions = 8;
 inline constexpr int64_t kResponseCacheTtlMs = 60'000;
 inline constexpr std::size_t kMaxCachedResponses = 4096;
 inline constexpr std::size_t kMaxCachedResponseBytes = 32u << 20;
+// Targets whose first request the response cache remembers (by hash, in a table of this many
+// slots): an answer is stored on the second request for its target within that memory.
+inline constexpr std::size_t kResponseCacheAdmissionSlots = 16384;
 // Maintainer reports (the user page, its API and CSV) kept by AppState on the same
 // terms: building one reads a row per package (tens of ms for a maintainer of 20,000), while
 // the pages of the same few maintainers are asked for over and over. A 5,000-package report

@@ -281,8 +281,8 @@ Response npm_search(const Request& request, AppState& state) {
 }
 
 // Search answers depend on the target and the index snapshot only (and, through relative
-// dates, on the minute): they are served from the response cache when it has them. Entries
-// are stored encoded (ETag, gzip), one per encoding the client accepts: a hit is neither
+// dates, on the minute): they are served from the response cache when it has them (a target
+// is stored on its second request: http/response_cache.h). Entries are stored encoded (ETag, gzip), one per encoding the client accepts: a hit is neither
 // hashed nor compressed again.
 template <Handler handler>
 Response cached(const Request& request, AppState& state) {
@@ -292,7 +292,7 @@ Response cached(const Request& request, AppState& state) {
   Response r = handler(request, state);
   if (r.status != 200) return r;
   encode_response(request, r);
-  state.response_cache().insert(key, engine, state.now(), r);
+  state.response_cache().offer(key, engine, state.now(), r);
   return r;
 }
 

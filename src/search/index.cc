@@ -193,6 +193,7 @@ struct Index::Scratch {
   std::unique_ptr<Slot[], Unmap> slots{nullptr, Unmap{0}};
   size_t slot_count = 0;
   std::vector<uint32_t> touched, word_touched;
+  std::vector<RankedHit> ranked;  // the candidates scored, kept to reuse its memory
 
   // Slots are reused by any index that fits them (an overlay's searches alternate between
   // two): the stamps only grow, so a slot another index left behind is simply stale.
@@ -450,13 +451,20 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
   std::vector<TermMatch> fuzzy;
   std::vector<TermId> prefixed;
   // Rarest words first, so that long posting lists can be probed for the documents they found.
-  std::vector<std::pair<size_t, size_t>> order;  // (postings of the word as typed, word index)
+  struct Word {
+    size_t postings_as_typed;
+    size_t index;  // in q.words
+    std::optional<TermId> exact;
+  };
+  std::vector<Word> order;
   for (size_t i = 0; i < q.words.size(); ++i) {
     auto t = terms_.find(q.words[i]);
-    order.emplace_back(t ? postings_of(*t) : 0, i);
+    order.push_back({t ? postings_of(*t) : 0, i, t});
   }
-  std::sort(order.begin(), order.end());
-  for (auto [postings_as_typed, i] : order) {
+  std::sort(order.begin(), order.end(), [](const Word& a, const Word& b) {
+    return std::pair(a.postings_as_typed, a.index) < std::pair(b.postings_as_typed, b.index);
+  });
+  for (const auto& [postings_as_typed, i, exact] : order) {
     const std::string& word = q.words[i];
     ++s.word;
     s.word_touched.clear();
@@ -494,7 +502,6 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       if (descriptions) add(in_description_, term, kDescriptionWeight * factor, cap);
     };
     fuzzy.clear();
-    auto exact = terms_.find(word);
     if (exact) fuzzy.push_back({*exact, 0});
     // The typo walk is the judge's call (this index, or the base an overlay is laid over).
     int edits;
@@ -601,7 +608,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     for (DocId d = 0; d < docs_.size(); ++d) s.touch(d);
   }
 
-  std::vector<RankedHit> ranked;  // filled here, not in `r`: the loop below is the hot one
+  // Filled here, not in `r`: the loop below is the hot one. Kept between queries, so a large
+  // candidate list costs no allocation (large ones went through malloc's slow path).
+  std::vector<RankedHit>& ranked = s.ranked;
+  ranked.clear();
   ranked.reserve(s.touched.size());
   // Coverage counts topic words only (all words when the query has nothing but stopwords).
   uint32_t topic_mask = 0;
@@ -637,8 +647,7 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), [this, sort](const RankedHit& a, const RankedHit& b) {
     return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // rule 5: popularity order
   });
-  ranked.resize(end);
-  r.best = std::move(ranked);
+  r.best.assign(ranked.begin(), ranked.begin() + end);
   if (explain)
     for (const RankedHit& k : r.best)
       r.details.push_back({s.slots[k.doc].name_typos, s.slots[k.doc].words_mask, s.slots[k.doc].words_score});
