@@ -23,7 +23,11 @@ nlohmann::json person_json(const Person& p) {
 
 }  // namespace
 
-std::string npm_url(std::string_view name) { return "https://www.npmjs.com/package/" + std::string(name); }
+std::string npm_url(std::string_view name) {
+  std::string url(kNpmPackageUrlPrefix);
+  url += name;
+  return url;
+}
 
 nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) {
   const Version* latest = pkg.latest_version();

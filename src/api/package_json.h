@@ -24,6 +24,7 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras =
 nlohmann::json stats_to_json(const store::StoreStats& stats);
 
 // The npm website URL of a package (https://www.npmjs.com/package/NAME).
+inline constexpr std::string_view kNpmPackageUrlPrefix = "https://www.npmjs.com/package/";
 std::string npm_url(std::string_view name);
 
 }  // namespace pkgstats::api

@@ -697,6 +697,7 @@ SearchResponse Index::search(const SearchRequest& request) const {
   r.total = ranking.total;
   r.warnings = ranking.query.warnings;
   if (ranking.query.pkg) r.pkg = *ranking.query.pkg;
+  r.hits.reserve(ranking.best.size() - std::min(from, ranking.best.size()));
   for (size_t i = from; i < ranking.best.size(); ++i) r.hits.push_back(hit(ranking, i));
   // "Did you mean": the best candidate matched the name within the typo budget.
   if (from < ranking.best.size() && ranking.best[0].tier == 1 && ranking.query.sort == SortOrder::kRelevance)

@@ -44,6 +44,7 @@ SearchResponse LayeredIndex::search(const SearchRequest& request) const {
   r.total = named ? named->total : newer.total + older.total;
 
   // Merge the two candidate lists, each already in rank order, up to the page's end.
+  r.hits.reserve(end - from);
   size_t i = 0, j = 0;  // next of `newer`, next of `older`
   const size_t i_end = named && named != &newer ? 0 : newer.best.size();
   const size_t j_end = named && named != &older ? 0 : older.best.size();

@@ -226,7 +226,11 @@ void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
                                std::vector<TermId>& out) const {
   if (first >= last || limit == 0) return;
   using Entry = std::pair<uint32_t, size_t>;  // (rank of node's best term, node)
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+  // Reserved for its usual size: the decomposition's nodes (2 per tree level) and about one
+  // per term emitted.
+  std::vector<Entry> storage;
+  storage.reserve(2 * 64 + limit);
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap(std::greater<>(), std::move(storage));
   auto push = [&](size_t node) {
     if (best_[node] != UINT32_MAX) heap.push({term_rank_[best_[node]], node});
   };
