@@ -85,6 +85,11 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
   v.label_begin_.shrink_to_fit();
   v.label_end_.shrink_to_fit();
 
+  std::vector<uint32_t> bucket_start(kBuckets + 1, 0);
+  for (const auto& t : sorted_terms) ++bucket_start[bucket_of(t) + 1];
+  for (size_t b = 1; b <= kBuckets; ++b) bucket_start[b] += bucket_start[b - 1];
+  v.bucket_start_ = FlatArray<uint32_t>(std::move(bucket_start));
+
   v.term_rank_ = std::move(term_rank);
   v.leaves_ = 1;
   while (v.leaves_ < std::max<size_t>(n, 1)) v.leaves_ *= 2;
@@ -99,8 +104,14 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
   return v;
 }
 
+std::pair<size_t, size_t> Vocabulary::search_range(std::string_view s) const {
+  if (s.empty()) return {0, terms_.size()};
+  const size_t b = bucket_of(s);
+  return {bucket_start_[s.size() > 1 ? b : b & ~size_t{0xff}], bucket_start_[s.size() > 1 ? b + 1 : (b | 0xff) + 1]};
+}
+
 std::optional<TermId> Vocabulary::find(std::string_view term) const {
-  size_t lo = 0, hi = terms_.size();
+  auto [lo, hi] = search_range(term);
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (terms_[mid] < term) lo = mid + 1; else hi = mid;
@@ -110,13 +121,15 @@ std::optional<TermId> Vocabulary::find(std::string_view term) const {
 }
 
 std::pair<TermId, TermId> Vocabulary::prefix_range(std::string_view prefix) const {
-  size_t lo = 0, hi = terms_.size();
+  // Every term starting with `prefix` is within its search range.
+  auto [lo, end] = search_range(prefix);
+  size_t hi = end;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (terms_[mid] < prefix) lo = mid + 1; else hi = mid;
   }
   size_t first = lo;
-  hi = terms_.size();
+  hi = end;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (terms_[mid].starts_with(prefix)) lo = mid + 1; else hi = mid;
@@ -254,7 +267,7 @@ void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
 }
 
 size_t Vocabulary::memory_bytes() const {
-  return terms_.memory_bytes() + first_child_.memory_bytes() + term_lo_.memory_bytes() +
+  return terms_.memory_bytes() + bucket_start_.memory_bytes() + first_child_.memory_bytes() + term_lo_.memory_bytes() +
          label_begin_.memory_bytes() + label_end_.memory_bytes() + term_rank_.memory_bytes() +
          best_.memory_bytes();
 }
@@ -265,6 +278,7 @@ namespace pkgstats::search {
 
 void Vocabulary::save(BinaryWriter& out) const {
   terms_.save(out);
+  out.array(bucket_start_);
   out.array(first_child_);
   out.array(term_lo_);
   out.array(label_begin_);
@@ -276,12 +290,13 @@ void Vocabulary::save(BinaryWriter& out) const {
 
 bool Vocabulary::load(BinaryReader& in) {
   uint64_t leaves = 0;
-  if (!terms_.load(in) || !in.array(first_child_) || !in.array(term_lo_) || !in.array(label_begin_) ||
+  if (!terms_.load(in) || !in.array(bucket_start_) || !in.array(first_child_) || !in.array(term_lo_) || !in.array(label_begin_) ||
       !in.array(label_end_) || !in.array(term_rank_) || !in.array(best_) || !in.value(leaves))
     return false;
   leaves_ = leaves;
   const size_t n = terms_.size(), nodes = term_lo_.size();
-  bool consistent = first_child_.size() == nodes + 1 && label_begin_.size() == nodes &&
+  bool consistent = bucket_start_.size() == kBuckets + 1 && bucket_start_[0] == 0 &&
+                    bucket_start_[kBuckets] == n && first_child_.size() == nodes + 1 && label_begin_.size() == nodes &&
                     label_end_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
                     leaves_ <= 2 * n + 1 && best_.size() == 2 * leaves_ && (nodes > 0 || n == 0);
   for (size_t i = 0; consistent && i < nodes; ++i)
@@ -289,6 +304,7 @@ bool Vocabulary::load(BinaryReader& in) {
                  (term_lo_[i] < n || (i == 0 && n == 0)) && label_begin_[i] <= label_end_[i] &&
                  (n == 0 || label_end_[i] <= terms_[term_lo_[i]].size());
   for (size_t i = 0; consistent && i < best_.size(); ++i) consistent = best_[i] < n || best_[i] == UINT32_MAX;
+  for (size_t b = 0; consistent && b < kBuckets; ++b) consistent = bucket_start_[b] <= bucket_start_[b + 1];
   if (!consistent) in.fail();
   return consistent;
 }

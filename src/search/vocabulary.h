@@ -75,7 +75,21 @@ class Vocabulary {
  private:
   template <int K>
   struct FuzzyWalk;
+  static constexpr size_t kBuckets = 1 << 16;
+  // The bucket of a non-empty string: its first byte, then its second (0 when it has none).
+  // Sorted terms have ascending buckets.
+  static size_t bucket_of(std::string_view s) {
+    return static_cast<size_t>(static_cast<uint8_t>(s[0])) << 8 | (s.size() > 1 ? static_cast<uint8_t>(s[1]) : 0);
+  }
+  // [first, last) of the terms a binary search for `s` needs to look at: those of its bucket
+  // when `s` has two bytes or more, of its first byte's buckets when it has one.
+  std::pair<size_t, size_t> search_range(std::string_view s) const;
+
   StringPool terms_;
+  // The terms of bucket b are [bucket_start_[b], bucket_start_[b + 1]): a lookup's binary
+  // search starts within one bucket (16 string comparisons fewer over millions of terms,
+  // each a cache miss, was a twentieth of a search request).
+  FlatArray<uint32_t> bucket_start_;
   // Radix trie in breadth-first order: node i's children are [first_child_[i],
   // first_child_[i+1]); its edge label is term(term_lo_[i])[label_begin_[i], label_end_[i]).
   FlatArray<uint32_t> first_child_;

@@ -147,5 +147,41 @@ TEST(Vocabulary, ExactPrefixAndBestInRange) {
   EXPECT_EQ(vocab.term(best[1]), "reactive");   // rank 2
 }
 
+// Exact and prefix lookups start in the bucket of the first two bytes: every byte value,
+// one-byte terms and a NUL second byte (which shares the bucket of the one-byte term) are
+// found as brute force finds them, in a built and a reloaded vocabulary.
+TEST(Vocabulary, ExactAndPrefixLookupsAgreeWithBruteForceOverAllBytes) {
+  std::mt19937 rng(5);
+  const std::string alphabet = std::string("\0\x01az\x7f\x80\xc3\xa9\xff", 9);
+  std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1), length(1, 4);
+  std::set<std::string> unique;
+  while (unique.size() < 1500) {
+    std::string t;
+    for (size_t i = length(rng); i > 0; --i) t.push_back(alphabet[letter(rng)]);
+    unique.insert(t);
+  }
+  const std::vector<std::string> terms(unique.begin(), unique.end());
+  const Vocabulary built = Vocabulary::build(terms, std::vector<uint32_t>(terms.size(), 0));
+  std::vector<uint64_t> storage;
+  const Vocabulary loaded = reloaded(built, storage);
+  for (const Vocabulary* vocab : {&built, &loaded}) {
+    for (int q = 0; q < 3000; ++q) {
+      std::string word;
+      for (size_t i = length(rng) - 1; i > 0; --i) word.push_back(alphabet[letter(rng)]);
+      const auto at = std::lower_bound(terms.begin(), terms.end(), word);
+      const bool known = at != terms.end() && *at == word;
+      ASSERT_EQ(vocab->find(word).has_value(), known) << q;
+      if (known) {
+        EXPECT_EQ(vocab->term(*vocab->find(word)), word);
+      }
+      auto [first, last] = vocab->prefix_range(word);
+      size_t want_first = at - terms.begin(), want_last = want_first;
+      while (want_last < terms.size() && terms[want_last].starts_with(word)) ++want_last;
+      ASSERT_EQ(first, want_first) << q;
+      ASSERT_EQ(last, want_last) << q;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pkgstats::search
