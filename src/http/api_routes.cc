@@ -282,8 +282,8 @@ Response npm_search(const Request& request, AppState& state) {
 
 // Search answers depend on the target and the index snapshot only (and, through relative
 // dates, on the minute): they are served from the response cache when it has them (a target
-// is stored on its second request: http/response_cache.h). Entries are stored encoded (ETag, gzip), one per encoding the client accepts: a hit is neither
-// hashed nor compressed again.
+// is stored on its second request: http/response_cache.h). Entries are stored encoded (ETag,
+// gzip), one per encoding the client accepts: a hit is neither hashed nor compressed again.
 template <Handler handler>
 Response cached(const Request& request, AppState& state) {
   auto engine = state.search_engine();

@@ -290,7 +290,8 @@ void Vocabulary::save(BinaryWriter& out) const {
 
 bool Vocabulary::load(BinaryReader& in) {
   uint64_t leaves = 0;
-  if (!terms_.load(in) || !in.array(bucket_start_) || !in.array(first_child_) || !in.array(term_lo_) || !in.array(label_begin_) ||
+  if (!terms_.load(in) || !in.array(bucket_start_) || !in.array(first_child_) || !in.array(term_lo_) ||
+      !in.array(label_begin_) ||
       !in.array(label_end_) || !in.array(term_rank_) || !in.array(best_) || !in.value(leaves))
     return false;
   leaves_ = leaves;

@@ -87,8 +87,8 @@ class Vocabulary {
 
   StringPool terms_;
   // The terms of bucket b are [bucket_start_[b], bucket_start_[b + 1]): a lookup's binary
-  // search starts within one bucket (16 string comparisons fewer over millions of terms,
-  // each a cache miss, was a twentieth of a search request).
+  // search starts within one bucket, up to 16 string comparisons fewer (each a likely cache
+  // miss; the binary searches were about a twentieth of a search request's time).
   FlatArray<uint32_t> bucket_start_;
   // Radix trie in breadth-first order: node i's children are [first_child_[i],
   // first_child_[i+1]); its edge label is term(term_lo_[i])[label_begin_[i], label_end_[i]).
