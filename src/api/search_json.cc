@@ -128,8 +128,6 @@ class JsonWriter {
   StringCopyingWriter writer_;
 };
 
-constexpr size_t kMaxKeptBufferBytes = 1 << 20;
-
 // "unscoped", or the scope without its '@'.
 std::string_view scope_of(std::string_view name) {
   if (name.size() < 2 || name[0] != '@') return "unscoped";
@@ -140,6 +138,8 @@ std::string_view scope_of(std::string_view name) {
 // Writes a body with `write(JsonWriter&)`; repairs invalid UTF-8 the store's text carried.
 // The writer's buffer is the thread's, reused: a body is written without growing one from
 // scratch each time (its large allocations took malloc's slow path).
+constexpr size_t kMaxKeptBufferBytes = 1 << 20;
+
 template <typename Write>
 std::string body_of(size_t expected_bytes, Write write) {
   thread_local rapidjson::StringBuffer buffer;

@@ -107,7 +107,8 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
 std::pair<size_t, size_t> Vocabulary::search_range(std::string_view s) const {
   if (s.empty()) return {0, terms_.size()};
   const size_t b = bucket_of(s);
-  return {bucket_start_[s.size() > 1 ? b : b & ~size_t{0xff}], bucket_start_[s.size() > 1 ? b + 1 : (b | 0xff) + 1]};
+  if (s.size() > 1) return {bucket_start_[b], bucket_start_[b + 1]};
+  return {bucket_start_[b], bucket_start_[b + 0x100]};  // b is (first byte, 0): all its buckets
 }
 
 std::optional<TermId> Vocabulary::find(std::string_view term) const {
@@ -155,7 +156,7 @@ struct Vocabulary::FuzzyWalk {
 
   FuzzyWalk(const Vocabulary& vocab, std::string_view w, size_t lim, std::vector<TermMatch>& o)
       : v(vocab), word(w), limit(lim), out(o), match{} {
-    word_bits = word.size() == 63 ? ~0ULL : (2ULL << word.size()) - 1;
+    word_bits = (2ULL << word.size()) - 1;  // all ones for 63 bytes (2 << 63 wraps to 0)
     for (size_t i = 0; i < word.size(); ++i) match[static_cast<uint8_t>(word[i])] |= 2ULL << i;
     for (int e = 0; e <= K; ++e) rows[0][e] = ((2ULL << e) - 1) & word_bits;  // i <= e deletions
   }
@@ -229,7 +230,7 @@ void Vocabulary::find_fuzzy(std::string_view word, int max_distance, size_t limi
   if (max_distance == 1) {
     FuzzyWalk<1> walk(*this, word, out.size() + limit, out);
     walk_from_first_letters(walk);
-  } else {  // the budget is at most 2
+  } else {  // 2, or more asked: the walk allows at most 2
     FuzzyWalk<2> walk(*this, word, out.size() + limit, out);
     walk_from_first_letters(walk);
   }
@@ -267,9 +268,9 @@ void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
 }
 
 size_t Vocabulary::memory_bytes() const {
-  return terms_.memory_bytes() + bucket_start_.memory_bytes() + first_child_.memory_bytes() + term_lo_.memory_bytes() +
-         label_begin_.memory_bytes() + label_end_.memory_bytes() + term_rank_.memory_bytes() +
-         best_.memory_bytes();
+  return terms_.memory_bytes() + bucket_start_.memory_bytes() + first_child_.memory_bytes() +
+         term_lo_.memory_bytes() + label_begin_.memory_bytes() + label_end_.memory_bytes() +
+         term_rank_.memory_bytes() + best_.memory_bytes();
 }
 
 }  // namespace pkgstats::search
@@ -291,13 +292,14 @@ void Vocabulary::save(BinaryWriter& out) const {
 bool Vocabulary::load(BinaryReader& in) {
   uint64_t leaves = 0;
   if (!terms_.load(in) || !in.array(bucket_start_) || !in.array(first_child_) || !in.array(term_lo_) ||
-      !in.array(label_begin_) ||
-      !in.array(label_end_) || !in.array(term_rank_) || !in.array(best_) || !in.value(leaves))
+      !in.array(label_begin_) || !in.array(label_end_) || !in.array(term_rank_) || !in.array(best_) ||
+      !in.value(leaves))
     return false;
   leaves_ = leaves;
   const size_t n = terms_.size(), nodes = term_lo_.size();
   bool consistent = bucket_start_.size() == kBuckets + 1 && bucket_start_[0] == 0 &&
-                    bucket_start_[kBuckets] == n && first_child_.size() == nodes + 1 && label_begin_.size() == nodes &&
+                    bucket_start_[kBuckets] == n && first_child_.size() == nodes + 1 &&
+                    label_begin_.size() == nodes &&
                     label_end_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
                     leaves_ <= 2 * n + 1 && best_.size() == 2 * leaves_ && (nodes > 0 || n == 0);
   for (size_t i = 0; consistent && i < nodes; ++i)
