@@ -6,7 +6,7 @@ packages=(
   libboost1.81-dev libsimdjson-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev libutf8proc-dev libzstd-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libxml2-dev libxxhash-dev rapidjson-dev libdeflate-dev
+  libxml2-dev libxxhash-dev rapidjson-dev libdeflate-dev libstemmer-dev
   chromium
 )
 missing=()

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <new>
 #include <numeric>
 #include <type_traits>
@@ -29,18 +30,43 @@ constexpr uint32_t kMaxPostingsScanned = 500, kMaxVariantPostingsScanned = 128;
 // posting list is probed for.
 constexpr size_t kMaxProbes = 1000;
 constexpr size_t kNameCandidates = 64;
-// Field weights of a matched word (rule 3 in docs/ranking.md).
-constexpr float kNameWeight = 2.0f, kKeywordWeight = 1.5f, kDescriptionWeight = 1.0f;
-// Discount of a word matched with 1 or 2 typos, or only as a prefix.
+// How well a document matches one query word (rule 3 in docs/ranking.md), before the word's
+// weight: a name part, keyword or description word 1.0 (the decisive difference between
+// packages is which words they match, not where: names that merely contain the query's
+// words are how obscure packages beat the libraries people mean); anchor text (what other
+// packages say about this one) up to 0.8. Discounted for 1 or 2 typos, or a prefix only.
+constexpr float kNameMatch = 1.0f, kKeywordMatch = 1.0f, kDescriptionMatch = 1.0f, kAnchorMatch = 0.8f;
 constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
 constexpr float kPrefixFactor = 0.75f;
-constexpr float kPopularityWeight = 2.0f;
-// Popularity kept by a package matching only part of the query through its description or
-// keywords: coverage^0.3 (half the words keeps 81%), so a well-used library matching half of
-// an intent query beats an obscure one matching all of it.
-constexpr float kPartialMatchPopularityExponent = 0.3f;
+// A word's credit also depends on how popular the package is among those matching that word:
+// (kWordFloor + (1 - kWordFloor) * popularity / best popularity of the word's matches), so the
+// most used package with the rare, decisive word ("ffmpeg") outranks the popular packages
+// that merely share a common one ("wrapper").
+constexpr float kWordFloor = 0.2f;
+// The credits are multiplied by (weight matched / query weight)^kCoverageExponent.
+constexpr float kCoverageExponent = 0.3f;
+// Relevance scale: a package matching every topic word at full credit scores
+// kNameWeight * topic words, what a name within the typo budget adds per word.
+constexpr float kNameWeight = 2.0f;
+// Popularity's bounded share: at most this fraction of the full-match score (for 10^9
+// monthly downloads), so it orders near-equal matches but cannot lift a package that misses
+// the decisive word over one that has it.
+constexpr float kPopularityShare = 0.25f;
+constexpr float kMaxLog10Downloads = 9.0f;
 constexpr float kFreshnessBonus = 0.3f;
 constexpr TimestampMs kFreshMs = 365LL * 86400000;
+// Anchor text (see anchor_triples): a package's family are the packages named NAME-*, *-NAME,
+// @NAME/*, its closest scope siblings, and the packages whose descriptions mention a
+// distinctive NAME. A family word counts when at least kAnchorMinShare of the family's most
+// frequent word count uses it; its strength saturates at kAnchorSaturation descriptions.
+constexpr float kAnchorMinShare = 0.05f;
+constexpr uint8_t kAnchorSaturation = 3;
+constexpr size_t kScopeSiblings = 10, kMaxScopeForSiblings = 300;
+// A name is "mentioned" by a description word when it is one word of 3+ letters or digits,
+// used by at most this many descriptions (so "which" or "ink" as English words are not taken
+// for the packages), and the package has at least 10^4 monthly downloads.
+constexpr size_t kMaxMentionedNameDescriptions = 300;
+constexpr float kMinMentionedLog10 = 4.0f;
 // A term or name whose best package has fewer monthly downloads than 10^6 may be a typo of a
 // popular one: its typo variants are looked up too.
 constexpr float kPopularTermLog10 = 6.0f;
@@ -108,6 +134,118 @@ struct TermTable {
   }
 };
 
+// A match's credit by the package's popularity among the packages matched the same way
+// (see kWordFloor): 1 for the most popular of them.
+inline float credit(float popularity, float best_popularity) {
+  if (best_popularity <= 0) return 1.0f;
+  return std::min(1.0f, kWordFloor + (1.0f - kWordFloor) * popularity / best_popularity);
+}
+
+// One anchor posting before the build numbers terms in sorted order: `term` describes `doc`
+// in `strength` (1..kAnchorSaturation) of its family's descriptions.
+struct AnchorTriple {
+  uint32_t term, doc;
+  uint8_t strength;
+};
+
+// Anchor text, learned from the corpus as web search learns it from links: the words of the
+// descriptions of a package's family (see kAnchorMinShare) describe what it is for
+// (`nock-*` packages say "mock http requests" of nock; `eslint-plugin-*` say "lint rules" of
+// eslint). `desc_terms[desc_start[d] .. desc_start[d+1])` are document d's description terms;
+// `find` maps a folded name to its document; `mention_target` maps a description term to the
+// document a mention of it names. Returns the triples ordered by document.
+std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::vector<uint32_t>& desc_start,
+                                         const std::vector<uint32_t>& desc_terms, size_t term_count,
+                                         const std::function<std::optional<DocId>(std::string_view)>& find,
+                                         const std::unordered_map<uint32_t, DocId>& mention_target) {
+  const uint32_t n = static_cast<uint32_t>(docs.size());
+  auto has_description = [&](DocId d) { return desc_start[d] < desc_start[d + 1]; };
+  std::vector<std::pair<DocId, DocId>> edges;  // (described, describing)
+  std::unordered_map<std::string, std::vector<DocId>> scopes;
+  for (DocId d = 0; d < n; ++d) {
+    std::string name = fold(docs.name(d));
+    std::string_view base = name;
+    if (name.size() > 1 && name[0] == '@') {
+      const size_t slash = name.find('/');
+      if (slash == std::string::npos) continue;
+      std::string_view scope = std::string_view(name).substr(1, slash - 1);
+      auto& members = scopes[std::string(scope)];
+      if (members.size() <= kMaxScopeForSiblings) members.push_back(d);
+      if (!has_description(d)) continue;
+      if (auto t = find(scope)) edges.emplace_back(*t, d);
+      base = std::string_view(name).substr(slash + 1);
+    } else if (!has_description(d)) {
+      continue;
+    }
+    // NAME-* and *-NAME: every proper prefix and suffix of the dash-separated segments.
+    for (size_t dash = base.find('-'); dash != std::string_view::npos; dash = base.find('-', dash + 1)) {
+      if (auto t = find(base.substr(0, dash))) edges.emplace_back(*t, d);
+      if (base.size() - dash - 1 >= 3)
+        if (auto t = find(base.substr(dash + 1))) edges.emplace_back(*t, d);
+    }
+    for (uint32_t i = desc_start[d]; i < desc_start[d + 1]; ++i)
+      if (auto it = mention_target.find(desc_terms[i]); it != mention_target.end()) edges.emplace_back(it->second, d);
+  }
+  for (const auto& [scope, members] : scopes) {
+    if (members.size() > kMaxScopeForSiblings) continue;
+    const size_t top = std::min(members.size(), kScopeSiblings);
+    for (size_t a = 0; a < top; ++a)
+      for (size_t b = 0; b < top; ++b)
+        if (a != b && has_description(members[b])) edges.emplace_back(members[a], members[b]);
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+
+  std::vector<AnchorTriple> out;
+  std::vector<uint32_t> count(term_count, 0), seen_from(term_count, UINT32_MAX), used;
+  for (size_t e = 0; e < edges.size();) {
+    const DocId target = edges[e].first;
+    used.clear();
+    uint32_t most = 0;
+    for (; e < edges.size() && edges[e].first == target; ++e) {
+      const DocId from = edges[e].second;
+      if (from == target) continue;
+      for (uint32_t i = desc_start[from]; i < desc_start[from + 1]; ++i) {
+        const uint32_t t = desc_terms[i];
+        if (seen_from[t] == from) continue;  // a description counts once per word
+        seen_from[t] = from;
+        if (count[t]++ == 0) used.push_back(t);
+        most = std::max(most, count[t]);
+      }
+    }
+    for (uint32_t t : used) {
+      if (count[t] >= kAnchorMinShare * most)
+        out.push_back({t, target, static_cast<uint8_t>(std::min<uint32_t>(count[t], kAnchorSaturation))});
+      count[t] = 0;
+      seen_from[t] = UINT32_MAX;
+    }
+  }
+  return out;
+}
+
+// Postings of anchor triples (terms already renumbered) with their strengths beside the
+// documents.
+void make_anchor_postings(std::vector<AnchorTriple>& triples, size_t term_count, Postings& postings,
+                          FlatArray<uint8_t>& strengths) {
+  std::sort(triples.begin(), triples.end(),
+            [](const AnchorTriple& a, const AnchorTriple& b) { return std::pair(a.term, a.doc) < std::pair(b.term, b.doc); });
+  std::vector<uint32_t> offsets(term_count + 1, 0), docs;
+  std::vector<uint8_t> strength;
+  docs.reserve(triples.size());
+  strength.reserve(triples.size());
+  for (const auto& a : triples) {
+    ++offsets[a.term + 1];
+    docs.push_back(a.doc);
+    strength.push_back(a.strength);
+  }
+  for (size_t t = 1; t <= term_count; ++t) offsets[t] += offsets[t - 1];
+  triples.clear();
+  triples.shrink_to_fit();
+  postings.offsets = FlatArray<uint32_t>(std::move(offsets));
+  postings.docs = FlatArray<uint32_t>(std::move(docs));
+  strengths = FlatArray<uint8_t>(std::move(strength));
+}
+
 // Words that carry no topic in English queries ("watch files for changes"): they still match,
 // but do not count towards how much of the query a package covers.
 bool is_stopword(std::string_view w) {
@@ -137,11 +275,11 @@ void find_typos(const Vocabulary& vocab, std::string_view word, int budget, size
   vocab.find_fuzzy(word, budget, limit, out);
 }
 
-// Whether `a` goes before `b`, candidates of two indexes (or one), by rules 1, 2 and 4 or by
-// the sort order asked for; `rule5()` decides when they tie.
-template <typename Rule5>
+// Whether `a` goes before `b`, candidates of two indexes (or one), by rules 1-3 of
+// kRankingRules or by the sort order asked for; `popularity_order()` (rule 4) decides ties.
+template <typename PopularityOrder>
 bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db, const RankedHit& b,
-                SortOrder sort, Rule5&& rule5) {
+                SortOrder sort, PopularityOrder&& popularity_order) {
   switch (sort) {
     case SortOrder::kDownloads:
       if (da.monthly_downloads(a.doc) != db.monthly_downloads(b.doc))
@@ -154,10 +292,10 @@ bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable
       if ((a.tier >= 2) != (b.tier >= 2)) return a.tier >= 2;  // rule 1: exact name
       if (a.tier != b.tier && a.tier >= 2) return a.tier > b.tier;
       if (a.sinks != b.sinks) return !a.sinks;                  // rule 2: deprecated sink
-      if (a.relevance != b.relevance) return a.relevance > b.relevance;  // rule 4
+      if (a.relevance != b.relevance) return a.relevance > b.relevance;  // rule 3: relevance
       break;
   }
-  return rule5();
+  return popularity_order();
 }
 
 }  // namespace
@@ -169,7 +307,11 @@ struct Index::Scratch {
   struct Slot {
     uint32_t doc_stamp = 0, word_stamp = 0, words_mask = 0;
     float words_score = 0, word_best = 0;
-    uint8_t tier = 0, name_typos = 0, name_prefix = 0;
+    float words_weight = 0;  // the weights of the query words matched, whatever their credit
+    uint32_t own_word_stamp = 0;  // == word: the current word matched its own fields
+    uint8_t own_words = 0;        // query words matched in its own fields (not anchor text)
+    uint8_t tier = 0, name_typos = 0;
+    uint8_t name_prefix = 0;  // the share of the name the query's letters begin, in 1/255ths
     uint8_t topic_words = 0;  // popcount(words_mask & the query's topic words), kept as it grows
   };
   static_assert(std::is_trivially_copyable_v<Slot>);
@@ -188,6 +330,13 @@ struct Index::Scratch {
     void operator()(Slot* p) const { ::munmap(p, bytes); }
   };
   uint32_t query = 0, word = 0;
+  float query_weight = 0;  // the sum of the query's topic word weights (match_words)
+  // The popularity of the most popular name within the typo budget or completing the query
+  // (match_names).
+  float best_name_popularity = 0;
+  std::vector<float> word_best_popularity;  // by query word: its most popular match
+  const DocumentMask* skip = nullptr;        // documents not to count as matches
+  const RankNormalisers* shared = nullptr;   // at least these maxima (see Index::rank)
   // All-zero bytes are a valid, untouched Slot, so the array needs no initialisation (a
   // thread's first search on 4.5M documents would otherwise write 100 MB first).
   std::unique_ptr<Slot[], Unmap> slots{nullptr, Unmap{0}};
@@ -208,6 +357,7 @@ struct Index::Scratch {
     ++query;
     touched.clear();
   }
+  bool skipped(uint32_t d) const { return skip && (*skip)[d]; }
   void touch(uint32_t d) {
     Slot& slot = slots[d];
     if (slot.doc_stamp == query) return;
@@ -215,6 +365,8 @@ struct Index::Scratch {
     slot.words_mask = 0;
     slot.topic_words = 0;
     slot.words_score = 0;
+    slot.words_weight = 0;
+    slot.own_words = 0;
     slot.tier = 0;
     slot.name_typos = 255;
     slot.name_prefix = 0;
@@ -246,6 +398,9 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
 
   TermTable compact, terms;
   std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs;
+  std::vector<uint32_t> desc_start(n + 1, 0);  // document d's pairs: desc_pairs[desc_start[d] ..)
+  // Candidates for mentions (see kMaxMentionedNameDescriptions): one-word names' stems.
+  std::unordered_map<uint32_t, DocId> mentioned_by_term;
   for (uint32_t id = 0; id < n; ++id) {
     SearchDocument& d = doc(id);
     NameTokens nt = tokenize_name(d.name);
@@ -256,6 +411,9 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       std::string st = stem(part);
       if (st != part) name_pairs.emplace_back(terms.intern(std::move(st)), id);
     }
+    if (nt.parts.size() == 1 && nt.folded == nt.compact && nt.compact.size() >= 3 &&
+        index->popularity_[id] >= kMinMentionedLog10)
+      mentioned_by_term.try_emplace(terms.intern(stem(nt.compact)), id);
     for (const auto& k : d.keywords)
       for (auto& w : text_words(k)) keyword_pairs.emplace_back(terms.intern(stem(w)), id);
     size_t n = 0;
@@ -263,28 +421,47 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       if (++n > kMaxDescriptionWords) break;
       desc_pairs.emplace_back(terms.intern(stem(w)), id);
     }
+    desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
     d = SearchDocument();  // its copy is in docs_: free the memory as the build goes
   }
   documents.clear();
   documents.shrink_to_fit();
-  auto finish = [](TermTable& table, std::vector<std::vector<std::pair<uint32_t, uint32_t>>*> lists,
-                   Vocabulary& vocab) {
+  // `ranked` lists set each term's rank (its most popular document, for best_in_range);
+  // `unranked` ones are only renumbered.
+  auto finish = [](TermTable& table, std::vector<std::vector<std::pair<uint32_t, uint32_t>>*> ranked,
+                   std::vector<AnchorTriple>* unranked, Vocabulary& vocab) {
     auto remap = table.sort_terms();
     std::vector<uint32_t> rank(table.strings.size(), UINT32_MAX);
-    for (auto* list : lists)
+    for (auto* list : ranked)
       for (auto& [t, d] : *list) {
         t = remap[t];
         rank[t] = std::min(rank[t], d);  // a term ranks by its most popular document
       }
+    if (unranked)
+      for (auto& a : *unranked) a.term = remap[a.term];
     vocab = Vocabulary::build(table.strings, std::move(rank));
     return table.strings.size();
   };
-  size_t compact_count = finish(compact, {&compact_pairs}, index->compact_);
+  size_t compact_count = finish(compact, {&compact_pairs}, nullptr, index->compact_);
   index->compact_docs_ = make_postings(compact_pairs, compact_count);
-  size_t term_count = finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, index->terms_);
+
+  std::vector<AnchorTriple> anchors;
+  {
+    std::vector<uint32_t> desc_terms(desc_pairs.size()), descriptions_using(terms.strings.size(), 0);
+    for (size_t i = 0; i < desc_pairs.size(); ++i) desc_terms[i] = desc_pairs[i].first;
+    for (size_t i = 0; i < desc_pairs.size(); ++i)
+      if (i == 0 || desc_pairs[i] != desc_pairs[i - 1]) ++descriptions_using[desc_pairs[i].first];
+    std::erase_if(mentioned_by_term, [&](const auto& e) {
+      return descriptions_using[e.first] > kMaxMentionedNameDescriptions;
+    });
+    anchors = anchor_triples(index->docs_, desc_start, desc_terms, terms.strings.size(),
+                             [&](std::string_view name) { return index->find_id(name); }, mentioned_by_term);
+  }
+  size_t term_count = finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
   index->in_name_ = make_postings(name_pairs, term_count);
   index->in_keywords_ = make_postings(keyword_pairs, term_count);
   index->in_description_ = make_postings(desc_pairs, term_count);
+  make_anchor_postings(anchors, term_count, index->in_anchor_, index->anchor_strength_);
   return index;
 }
 
@@ -315,7 +492,8 @@ std::shared_ptr<const SearchDocument> Index::find(std::string_view name) const {
 size_t Index::memory_bytes() const {
   return docs_.memory_bytes() + popularity_.memory_bytes() + no_compact_key_.memory_bytes() +
          compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
-         in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes();
+         in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes() +
+         in_anchor_.memory_bytes() + anchor_strength_.memory_bytes();
 }
 
 void Postings::save(BinaryWriter& out) const {
@@ -342,6 +520,8 @@ void Index::save(BinaryWriter& out) const {
   in_name_.save(out);
   in_keywords_.save(out);
   in_description_.save(out);
+  in_anchor_.save(out);
+  out.array(anchor_strength_);
 }
 
 std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const void> backing) {
@@ -356,7 +536,8 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
     if (d >= n) return nullptr;
   const size_t terms = index->terms_.size();
   if (!index->in_name_.load(in, terms, n) || !index->in_keywords_.load(in, terms, n) ||
-      !index->in_description_.load(in, terms, n))
+      !index->in_description_.load(in, terms, n) || !index->in_anchor_.load(in, terms, n) ||
+      !in.array(index->anchor_strength_) || index->anchor_strength_.size() != index->in_anchor_.docs.size())
     return nullptr;
   return index;
 }
@@ -381,6 +562,7 @@ int Index::name_typo_edits(const ParsedQuery& q, const std::string& key, std::op
 }
 
 void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) const {
+  s.best_name_popularity = 0;
   if (q.typed.empty()) return;
   // Rule 1 tiers: 3 = the name as typed, 2 = the same letters and digits, 1 = within the typo
   // budget of the letters and digits.
@@ -420,12 +602,18 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
       uint8_t t = m.distance == 0 ? 2 : 1;
       if (t > s.slots[d].tier) s.slots[d].tier = t;
       s.slots[d].name_typos = std::min<uint8_t>(s.slots[d].name_typos, m.distance);
+      if (t == 1 && !s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, popularity_[d]);
     });
-  for (TermId t : completions)
+  for (TermId t : completions) {
+    // The share of the name typed, in 1/255ths: a completion counts half as much when none of
+    // it is typed, fully when all of it is ("expresss" is 8 of expresssession's 14 letters).
+    const auto typed = static_cast<uint8_t>(std::max<size_t>(1, 255 * key.size() / compact_.term(t).size()));
     for_each_doc(compact_docs_, t, [&](uint32_t d) {
       s.touch(d);
-      s.slots[d].name_prefix = 1;
+      s.slots[d].name_prefix = std::max(s.slots[d].name_prefix, typed);
+      if (!s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, popularity_[d]);
     });
+  }
 }
 
 size_t Index::postings_of(TermId t) const {
@@ -447,6 +635,16 @@ int Index::word_typo_edits(const std::string& word, std::optional<TermId> exact,
   return exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size());
 }
 
+float Index::word_weight(const std::string& word, const std::string& stemmed) const {
+  // BM25's inverse document frequency over all word fields: a word few packages use decides
+  // more than one many use ("ffmpeg" against "wrapper").
+  size_t df = 0;
+  for (const std::string* w : {&word, &stemmed})
+    if (auto t = terms_.find(*w)) df = std::max(df, postings_of(*t));
+  const double n = static_cast<double>(docs_.size());
+  return static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
+}
+
 void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) const {
   std::vector<TermMatch> fuzzy;
   std::vector<TermId> prefixed;
@@ -464,42 +662,56 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
   std::sort(order.begin(), order.end(), [](const Word& a, const Word& b) {
     return std::pair(a.postings_as_typed, a.index) < std::pair(b.postings_as_typed, b.index);
   });
+  const bool topic_query = std::any_of(q.words.begin(), q.words.end(), [](auto& w) { return !is_stopword(w); });
+  s.query_weight = 0;
+  s.word_best_popularity.assign(q.words.size(), 0.0f);
   for (const auto& [postings_as_typed, i, exact] : order) {
     const std::string& word = q.words[i];
     ++s.word;
     s.word_touched.clear();
-    auto visit = [&](uint32_t d, float weight) {
+    auto visit = [&](uint32_t d, float match, bool own) {
       Scratch::Slot& slot = s.slots[d];
+      if (own) slot.own_word_stamp = s.word;
       if (slot.word_stamp != s.word) {
         slot.word_stamp = s.word;
-        slot.word_best = weight;
+        slot.word_best = match;
         s.word_touched.push_back(d);
-      } else if (weight > slot.word_best) {
-        slot.word_best = weight;
+      } else if (match > slot.word_best) {
+        slot.word_best = match;
       }
     };
-    auto add = [&](const Postings& postings, TermId term, float weight, uint32_t max_scanned) {
-      const uint32_t* first = postings.docs.data() + postings.offsets[term];
-      const uint32_t* last = postings.docs.data() + postings.offsets[term + 1];
-      const uint32_t* scan_end = last - first > max_scanned ? first + max_scanned : last;
-      for (const uint32_t* p = first; p < scan_end; ++p) visit(*p, weight);
-      if (scan_end == last) return;
-      const uint32_t scanned_up_to = scan_end[-1];
+    // Scans the first `max_scanned` documents of `term`'s list (the most popular); past them,
+    // only probes for the documents found so far. `match(i)` is the credit of posting i.
+    auto add = [&](const Postings& postings, TermId term, uint32_t max_scanned, auto&& match) {
+      const bool own = &postings != &in_anchor_;
+      const uint32_t begin = postings.offsets[term], end = postings.offsets[term + 1];
+      const uint32_t scan_end = end - begin > max_scanned ? begin + max_scanned : end;
+      for (uint32_t p = begin; p < scan_end; ++p) visit(postings.docs[p], match(p), own);
+      if (scan_end == end) return;
+      const uint32_t scanned_up_to = postings.docs[scan_end - 1];
+      const uint32_t* rest = postings.docs.data() + scan_end;
+      const uint32_t* last = postings.docs.data() + end;
       const size_t probes = std::min(s.touched.size(), kMaxProbes);
       for (size_t k = 0; k < probes; ++k) {  // found by the name channel or by rarer words
         const uint32_t d = s.touched[k];
-        if (d > scanned_up_to && std::binary_search(scan_end, last, d)) visit(d, weight);
+        if (d <= scanned_up_to) continue;
+        const uint32_t* at = std::lower_bound(rest, last, d);
+        if (at != last && *at == d) visit(d, match(static_cast<uint32_t>(at - postings.docs.data())), own);
       }
     };
     // Descriptions are the largest postings: a stopword ("for") or an unfinished last word
     // ("fo" -> "for", "form", ...) is matched against names and keywords only.
-    const bool topic_query = std::any_of(q.words.begin(), q.words.end(), [](auto& w) { return !is_stopword(w); });
     const bool stop = topic_query && is_stopword(word);
     auto add_term = [&](TermId term, float factor, bool descriptions) {
       const uint32_t cap = factor == 1.0f ? kMaxPostingsScanned : kMaxVariantPostingsScanned;
-      add(in_name_, term, kNameWeight * factor, cap);
-      add(in_keywords_, term, kKeywordWeight * factor, cap);
-      if (descriptions) add(in_description_, term, kDescriptionWeight * factor, cap);
+      add(in_name_, term, cap, [&](uint32_t) { return kNameMatch * factor; });
+      add(in_keywords_, term, cap, [&](uint32_t) { return kKeywordMatch * factor; });
+      if (!descriptions) return;
+      add(in_description_, term, cap, [&](uint32_t) { return kDescriptionMatch * factor; });
+      if (factor < 1.0f) return;  // typo variants and completions: anchor text is too loose
+      add(in_anchor_, term, cap, [&](uint32_t p) {
+        return kAnchorMatch * factor * anchor_strength_[p] / static_cast<float>(kAnchorSaturation);
+      });
     };
     fuzzy.clear();
     if (exact) fuzzy.push_back({*exact, 0});
@@ -513,10 +725,16 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     }
     if (edits > 0)
       find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy, [&](TermId t) { return is_popular_term(t); });
-    std::string stemmed = stem(word);
+    const std::string stemmed = stem(word);
     if (stemmed != word)
       if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
     for (const auto& m : fuzzy) add_term(m.term, kTypoFactor[std::min<int>(m.distance, 2)], !stop);
+    // Joined with a neighbour, the word may be a name part ("qr code" -> qrcode).
+    for (size_t j : {i - 1, i + 1}) {
+      if (j >= q.words.size() || stop) continue;
+      const std::string joined = j < i ? q.words[j] + word : word + q.words[j];
+      if (auto t = terms_.find(joined)) add_term(*t, 1.0f, true);
+    }
     // The last word may be unfinished: search as you type.
     if (i + 1 == q.words.size() && word.size() >= 2) {
       prefixed.clear();
@@ -525,16 +743,38 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       for (TermId t : prefixed)
         if (terms_.term(t) != word) add_term(t, kPrefixFactor, false);
     }
-    // Coverage (see search()) counts the topic words among the first 32.
+    // The word's weight (judged by the base when this is an overlay, so scores compare), and
+    // the popularity of its most popular match.
     const bool counts = i < 32 && (!topic_query || !is_stopword(word));
+    const float weight = counts ? judge.word_weight(word, stemmed) : 0.0f;
+    s.query_weight += weight;
+    float best_popularity = 0;
+    for (uint32_t d : s.word_touched)
+      if (!s.skipped(d)) best_popularity = std::max(best_popularity, popularity_[d]);
+    if (&judge != this) best_popularity = std::max(best_popularity, judge.best_popularity(word, stemmed));
+    if (s.shared) best_popularity = std::max(best_popularity, s.shared->word_best_popularity[i]);
+    s.word_best_popularity[i] = best_popularity;
     for (uint32_t d : s.word_touched) {
       s.touch(d);
       Scratch::Slot& slot = s.slots[d];
       slot.words_mask |= 1u << std::min<size_t>(i, 31);
-      slot.words_score += slot.word_best;
+      slot.words_score += weight * slot.word_best * credit(popularity_[d], best_popularity);
+      slot.words_weight += weight;
+      slot.own_words += slot.own_word_stamp == s.word;
       slot.topic_words += counts;
     }
   }
+}
+
+float Index::best_popularity(const std::string& word, const std::string& stemmed) const {
+  float best = 0;
+  for (const std::string* w : {&word, &stemmed}) {
+    auto t = terms_.find(*w);
+    if (!t) continue;
+    for (const Postings* p : {&in_name_, &in_keywords_, &in_description_, &in_anchor_})
+      if (p->offsets[*t] < p->offsets[*t + 1]) best = std::max(best, popularity_[p->docs[p->offsets[*t]]]);
+  }
+  return best;
 }
 
 bool Index::is_popular_term(TermId t) const {
@@ -578,7 +818,7 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
 }
 
 Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool explain,
-                     const DocumentMask* skip, const Index* reference) const {
+                     const DocumentMask* skip, const Index* reference, const RankNormalisers* shared) const {
   Ranking r;
   ParsedQuery& q = r.query;
   q = parse_query(text, now);
@@ -599,9 +839,15 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   thread_local Scratch scratch;
   Scratch& s = scratch;
   s.prepare(this);
+  s.skip = skip;
+  s.shared = shared && shared->word_best_popularity.size() == q.words.size() ? shared : nullptr;
   const Index& judge = reference ? *reference : *this;
   match_names(q, s, judge);
   match_words(q, s, judge);
+  if (s.shared) {
+    s.best_name_popularity = std::max(s.best_name_popularity, s.shared->best_name_popularity);
+  }
+  r.normalisers = {s.word_best_popularity, s.best_name_popularity};
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's
@@ -619,45 +865,62 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     if (!is_stopword(q.words[i])) topic_mask |= 1u << i;
   if (topic_mask == 0) topic_mask = q.words.size() >= 32 ? ~0u : (1u << q.words.size()) - 1;
   const size_t n_words = std::max(__builtin_popcount(topic_mask), 1);
-  // The popularity a partial match keeps, by topic words matched (0..n_words): a table, as
-  // pow() per candidate would cost more than the rest of the scoring.
-  float kept_popularity[33];
-  for (size_t k = 0; k <= n_words; ++k)
-    kept_popularity[k] = std::pow(static_cast<float>(k) / n_words, kPartialMatchPopularityExponent);
+  // A package matching every word at full credit scores `full` (see kNameWeight).
+  const float full = kNameWeight * n_words;
+  const float per_weight = s.query_weight > 0 ? full / s.query_weight : 0.0f;
+  auto coverage = [&](float matched) { return s.query_weight > 0 ? std::pow(matched / s.query_weight, kCoverageExponent) : 1.0f; };
+  const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
   // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
   const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
   const SortOrder sort = q.sort;
+  // Rule 3, computed the same way for ranking and for explaining.
+  auto relevance = [&](uint32_t d) {
+    const Scratch::Slot& slot = s.slots[d];
+    RelevanceParts p;
+    // Credits times the share of the query's weight matched: a package matching every word
+    // of the query beats popular ones matching its common words.
+    p.words = slot.words_score * per_weight * coverage(slot.words_weight);
+    // The whole name within the typo budget or as a prefix counts as much as every word,
+    // credited by popularity among all the names so found (an obscure completion of a
+    // typosquat's name does not beat the popular name one typo away).
+    if (slot.tier == 1)
+      p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] * credit(popularity_[d], s.best_name_popularity);
+    else if (slot.name_prefix && slot.tier == 0)
+      p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) * credit(popularity_[d], s.best_name_popularity);
+    p.popularity = popularity_[d] * per_popularity;
+    if (docs_.published(d) && now - docs_.published(d) < kFreshMs) p.freshness = kFreshnessBonus;
+    return p;
+  };
   for (uint32_t d : s.touched) {
     if ((filtered || skip) && (skipped(d) || (filtered && !passes_filters(d, q)))) continue;
     const Scratch::Slot& slot = s.slots[d];
-    float coverage = static_cast<float>(slot.topic_words) / n_words;
-    float rel = slot.words_score * coverage;
-    if (slot.tier == 1) rel += kNameWeight * n_words * kTypoFactor[std::min<int>(slot.name_typos, 2)];
-    else if (slot.name_prefix && slot.tier == 0) rel += kNameWeight * n_words * kPrefixFactor;
-    rel += kPopularityWeight * popularity_[d] *
-           (slot.tier || slot.name_prefix ? 1.0f : kept_popularity[std::min<size_t>(slot.topic_words, n_words)]);
-    if (docs_.published(d) && now - docs_.published(d) < kFreshMs) rel += kFreshnessBonus;
+    // Sorted by downloads or date, a package must match some word itself: what others say of
+    // it only helps rank it by relevance.
+    if (sort != SortOrder::kRelevance && free_text && !slot.tier && !slot.name_prefix && !slot.own_words) continue;
     bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
-    ranked.push_back({d, slot.tier, sinks, rel});
+    ranked.push_back({d, slot.tier, sinks, relevance(d).sum()});
   }
   r.total = ranked.size();
   const size_t end = std::min(ranked.size(), n);
   // `sort` by value: the comparator's copy is provably constant, so the order's switch is
   // taken once per sort, not per comparison (by reference it cost 20 instructions a candidate).
   std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), [this, sort](const RankedHit& a, const RankedHit& b) {
-    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // rule 5: popularity order
+    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // rule 4: popularity order
   });
   r.best.assign(ranked.begin(), ranked.begin() + end);
   if (explain)
-    for (const RankedHit& k : r.best)
-      r.details.push_back({s.slots[k.doc].name_typos, s.slots[k.doc].words_mask, s.slots[k.doc].words_score});
+    for (const RankedHit& k : r.best) {
+      const Scratch::Slot& slot = s.slots[k.doc];
+      r.details.push_back({slot.name_typos, slot.name_prefix != 0, slot.words_mask,
+                           s.query_weight > 0 ? slot.words_weight / s.query_weight : 0.0f, relevance(k.doc)});
+    }
   return r;
 }
 
 bool Index::ranks_before(const Index& ia, const RankedHit& a, const Index& ib, const RankedHit& b,
                          SortOrder sort) {
   return goes_first(ia.docs_, a, ib.docs_, b, sort, [&] {
-    // Rule 5: popularity order, which is document order within one index.
+    // Rule 4: popularity order, which is document order within one index.
     if (&ia == &ib) return a.doc < b.doc;
     const int64_t downloads_a = ia.docs_.monthly_downloads(a.doc), downloads_b = ib.docs_.monthly_downloads(b.doc);
     if (downloads_a != downloads_b) return downloads_a > downloads_b;
@@ -675,15 +938,24 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   }
   const RankedDetail& detail = ranking.details[i];
   const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
+  auto number = [](float v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return std::string(buf);
+  };
+  auto rule = [](size_t i) { return std::to_string(i + 1) + " " + kRankingRules[i] + ": "; };
+  const RelevanceParts& p = detail.parts;
+  std::string name_part = "no name match";
+  if (k.tier == 1) name_part = "name within " + std::to_string(detail.name_typos) + " typo(s)";
+  else if (detail.name_prefix && k.tier == 0) name_part = "name completes the query";
   hit.explain = {
-      std::string("1 exact name: ") + tiers[k.tier],
-      std::string("2 deprecated: ") + (k.sinks ? "yes, sinks below current packages" : "no"),
-      "3 name typo match: " + std::string(k.tier == 1 ? "yes, " + std::to_string(detail.name_typos) + " typo(s)" : "no"),
-      "4 relevance " + std::to_string(k.relevance).substr(0, 6) + " = words " +
-          std::to_string(std::popcount(detail.words_mask)) + "/" + std::to_string(ranking.query.words.size()) +
-          " (field score " + std::to_string(detail.words_score).substr(0, 5) + ") + popularity " +
-          std::to_string(popularity_[k.doc]).substr(0, 4) + " (log10 monthly downloads)",
-      "5 popularity rank: #" + std::to_string(k.doc + 1)};
+      rule(0) + tiers[k.tier],
+      rule(1) + (k.sinks ? "yes, below current packages" : "no"),
+      rule(2) + number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(std::popcount(detail.words_mask)) +
+          "/" + std::to_string(ranking.query.words.size()) + " words, " + number(detail.coverage) +
+          " of the query's weight) + name " + number(p.name) + " (" + name_part + ") + popularity " + number(p.popularity) +
+          " (log10 monthly downloads " + number(popularity_[k.doc]) + ") + freshness " + number(p.freshness),
+      rule(3) + "#" + std::to_string(k.doc + 1)};
   return hit;
 }
 

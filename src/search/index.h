@@ -41,14 +41,39 @@ struct RankedHit {
   DocId doc = 0;
   uint8_t tier = 0;     // rule 1: 3 the name as typed, 2 same letters and digits, 1 typo, 0 no
   bool sinks = false;   // rule 2: deprecated, and the query did not ask for it
-  float relevance = 0;  // rule 4
+  float relevance = 0;  // rule 3 (RelevanceParts::sum)
+};
+
+// The ranking rules, in the order they are applied; docs/ranking.md and --explain use these
+// names and numbers. `sort:downloads` and `sort:published` replace rules 1-3.
+inline constexpr const char* kRankingRules[] = {"exact name", "deprecated sink", "relevance", "popularity order"};
+
+// Rule 3's relevance, the sum of its parts (docs/ranking.md).
+struct RelevanceParts {
+  float words = 0;       // the query words' credits, times the share of the query matched
+  float name = 0;        // the whole name within the typo budget or completing the query
+  float popularity = 0;  // the bounded popularity prior
+  float freshness = 0;   // published in the last year
+  float sum() const { return words + name + popularity + freshness; }
 };
 
 // What explaining a RankedHit prints beyond the rules' values.
 struct RankedDetail {
   uint8_t name_typos = 0;   // when its tier is 1
+  bool name_prefix = false; // the query's letters begin its name
   uint32_t words_mask = 0;  // the query words matched (bit i: word i, of the first 32)
-  float words_score = 0;    // their field scores
+  float coverage = 0;       // the share of the query's word weight matched
+  RelevanceParts parts;
+};
+
+// The maxima a query's credits are relative to (see credit() in index.cc): per query word,
+// the popularity of its most popular match; of the names within the typo budget or
+// completing the query. Two indexes searched together (an overlay and its base) share them, so
+// their scores compare.
+struct RankNormalisers {
+  std::vector<float> word_best_popularity;
+  float best_name_popularity = 0;
+  bool operator==(const RankNormalisers&) const = default;
 };
 
 // A query's candidates in rank order, before they become SearchHits.
@@ -58,6 +83,7 @@ struct Ranking {
   std::vector<RankedDetail> details;   // beside `best`, when asked for explanations
   size_t total = 0;                    // matching documents
   bool names_package = false;          // `pkg:NAME` found its package: `best` holds it alone
+  RankNormalisers normalisers;         // what its credits were relative to
 };
 
 // Documents of an index that a search skips, by DocId (those an overlay replaces or removes;
@@ -78,9 +104,11 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // (when given: sized to this index). With a `reference` (the base an overlay is laid
   // over), whether a word or name is varied by typos is decided by its vocabulary, not this
   // one's, so a small overlay neither walks typos of words the registry knows nor finds
-  // candidates the base would not look for.
+  // candidates the base would not look for. With `shared` (another index's normalisers for
+  // the same text), credits are relative to at least its maxima.
   Ranking rank(std::string_view text, TimestampMs now, size_t n, bool explain,
-               const DocumentMask* skip = nullptr, const Index* reference = nullptr) const;
+               const DocumentMask* skip = nullptr, const Index* reference = nullptr,
+               const RankNormalisers* shared = nullptr) const;
   // The hit search() returns for candidate i of `ranking` (made by this index's rank()): a
   // view into this index, which it keeps alive.
   SearchHit hit(const Ranking& ranking, size_t i) const;
@@ -112,6 +140,11 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // in all fields; <= 0: taken as typed.
   int word_typo_edits(const std::string& word, std::optional<TermId> exact, size_t postings_as_typed) const;
   size_t postings_of(TermId t) const;  // in all three fields
+  // A query word's weight: the inverse document frequency of the word or its stem (the
+  // commoner of the two).
+  float word_weight(const std::string& word, const std::string& stemmed) const;
+  // The popularity of the most popular package having the word or its stem in any field.
+  float best_popularity(const std::string& word, const std::string& stemmed) const;
   bool passes_filters(DocId d, const ParsedQuery& q) const;
   // Does the most popular document of `term` have at least 10^6 monthly downloads?
   bool is_popular(const Postings& postings, uint32_t term) const;
@@ -126,6 +159,10 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   FlatArray<DocId> no_compact_key_;         // names without letters or digits ("-"), rare
   Vocabulary terms_;                        // name parts and (stemmed) text words
   Postings in_name_, in_keywords_, in_description_;
+  // Anchor text: the words other packages use of this one (see anchor_triples in index.cc),
+  // each posting with its strength (1..3 family descriptions) at the same position.
+  Postings in_anchor_;
+  FlatArray<uint8_t> anchor_strength_;
 };
 
 }  // namespace pkgstats::search

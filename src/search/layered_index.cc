@@ -32,8 +32,12 @@ SearchResponse LayeredIndex::search(const SearchRequest& request) const {
   const TimestampMs now = request.now ? request.now : SystemClock().now();
   const size_t from = std::min(request.from, limits::kMaxResultOffset);
   const size_t end = from + std::min(request.size, limits::kMaxResultsPerPage);
-  const Ranking newer = overlay_->rank(request.text, now, end, request.explain, nullptr, base_.get());
-  const Ranking older = base_->rank(request.text, now, end, request.explain, &hidden_);
+  // Credits are relative to the best matches of both indexes (RankNormalisers): the base
+  // ranks with the overlay's maxima, and the overlay again when the base's were higher.
+  Ranking newer = overlay_->rank(request.text, now, end, request.explain, nullptr, base_.get());
+  const Ranking older = base_->rank(request.text, now, end, request.explain, &hidden_, nullptr, &newer.normalisers);
+  if (older.normalisers != newer.normalisers)
+    newer = overlay_->rank(request.text, now, end, request.explain, nullptr, base_.get(), &older.normalisers);
 
   SearchResponse r;
   // Both parsed the same text. A `pkg:NAME` that one index holds is answered by it alone

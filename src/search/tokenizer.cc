@@ -1,5 +1,7 @@
 #include "search/tokenizer.h"
 
+#include <libstemmer.h>
+
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -163,25 +165,20 @@ NameTokens tokenize_name(std::string_view name) {
 std::vector<std::string> query_segments(std::string_view word) { return text_words(word); }
 
 std::string stem(std::string_view word) {
-  std::string w(word);
-  if (w.size() < 4) return w;
-  for (char c : w)
-    if (!(c >= 'a' && c <= 'z')) return w;
-  auto ends = [&](std::string_view s) { return w.size() > s.size() && w.ends_with(s); };
-  if (ends("ies") && w.size() > 4) {
-    w.resize(w.size() - 3);
-    w += 'y';
-  } else if (ends("sses")) {
-    w.resize(w.size() - 2);
-  } else if (ends("ing") && w.size() >= 7) {
-    w.resize(w.size() - 3);
-    size_t n = w.size();
-    if (n >= 2 && w[n - 1] == w[n - 2] && w[n - 1] != 'l' && w[n - 1] != 's' && w[n - 1] != 'z')
-      w.pop_back();
-  } else if (w.back() == 's' && !ends("ss") && !ends("us") && !ends("is") && !ends("os")) {
-    w.pop_back();
-  }
-  return w;
+  if (word.size() < 3) return std::string(word);
+  for (char c : word)
+    if (!(c >= 'a' && c <= 'z')) return std::string(word);
+  // One Snowball stemmer per thread: an sb_stemmer is not safe for concurrent use.
+  struct Stemmer {
+    sb_stemmer* english = sb_stemmer_new("english", nullptr);
+    ~Stemmer() { sb_stemmer_delete(english); }
+  };
+  thread_local Stemmer stemmer;
+  if (!stemmer.english) return std::string(word);
+  const sb_symbol* out =
+      sb_stemmer_stem(stemmer.english, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  if (!out) return std::string(word);  // out of memory: the word as it is
+  return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(sb_stemmer_length(stemmer.english)));
 }
 
 }  // namespace pkgstats::search

@@ -6,7 +6,7 @@
 //   tokenize_name("@babel/core") -> folded "@babel/core", compact "babelcore",
 //                                    segments {"babel","core"}
 //   tokenize_name("ReactDOM")   -> segments {"reactdom"}, parts {"reactdom","react","dom"}
-//   stem("formatting")          -> "format"
+//   stem("formatting")          -> "format"   (Snowball English)
 //
 // All functions are pure and safe for concurrent use. Invalid UTF-8 never fails: each invalid
 // byte is treated as a separator.
@@ -43,9 +43,10 @@ NameTokens tokenize_name(std::string_view name);
 // {"react","dom"}). camelCase is not split here; the compact form covers it.
 std::vector<std::string> query_segments(std::string_view word);
 
-// A light English suffix stripper (plural -s/-es/-ies, -ing) so "dates"/"date" and
-// "formatting"/"format" meet. Applied to index and query terms alike; words under 4 letters
-// and words with digits are returned unchanged.
+// The English Snowball (Porter2) stem of a folded word, so "dates"/"date",
+// "formatting"/"format" and "mocking"/"mock" meet. Applied to index and query terms alike;
+// words under 3 letters and words with anything but a-z (digits, non-ASCII) are returned
+// unchanged. Names are never stemmed: the whole-name channel compares them as typed.
 std::string stem(std::string_view word);
 
 }  // namespace pkgstats::search

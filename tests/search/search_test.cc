@@ -131,7 +131,7 @@ TEST(NativeIndex, FiltersSortAndExplain) {
     if (i) {
       EXPECT_LE(res.hits[i].doc.monthly_downloads, res.hits[i - 1].doc.monthly_downloads);
     }
-    EXPECT_EQ(res.hits[i].explain.size(), 5u);
+    EXPECT_EQ(res.hits[i].explain.size(), std::size(kRankingRules));
   }
   r.text = "";
   EXPECT_TRUE(idx.search(r).hits.empty());
@@ -155,7 +155,7 @@ TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
   for (const char* kind : {"exact", "joined", "scoped", "spaced"}) EXPECT_EQ(native.by_kind[kind].mrr, 1.0) << kind;
   EXPECT_GE(native.by_kind["typo"].mrr, 0.98);
   EXPECT_GE(native.by_kind["prefix"].mrr, 0.98);
-  EXPECT_GE(native.by_kind["intent"].mrr, 0.45);
+  EXPECT_GE(native.by_kind["intent"].mrr, 0.60);
 
   auto docs = load_corpus_tsv(std::string(PKGSTATS_TEST_DATA) + "/npm-packages-227k.tsv.gz");
   auto fts = Fts5Engine::build(std::move(docs).value());
@@ -166,6 +166,26 @@ TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
     EXPECT_TRUE(f.success > b.success || (f.success == b.success && f.mrr > b.mrr))
         << kind << ": native " << f.success << "/" << f.mrr << " vs fts5 " << b.success << "/" << b.mrr;
   }
+}
+
+// 200 needs as developers type them ("mock http requests"): the figures as measured when
+// pinned (0.680 / 0.522; 0.540 / 0.410 before word weights, popularity credits and anchor
+// text), and ahead of the FTS5 baseline.
+TEST(Evaluation, IntentDevSetFigures) {
+  auto queries = load_eval_queries(std::string(PKGSTATS_TEST_DATA) + "/eval/intent-dev-200.tsv");
+  ASSERT_TRUE(queries.ok());
+  ASSERT_EQ(queries->size(), 200u);
+  auto native = evaluate(corpus_index(), *queries);
+  EXPECT_GE(native.overall.success, 0.675);
+  EXPECT_GE(native.overall.mrr, 0.515);
+  auto docs = load_corpus_tsv(std::string(PKGSTATS_TEST_DATA) + "/npm-packages-227k.tsv.gz");
+  auto fts = Fts5Engine::build(std::move(docs).value());
+  ASSERT_TRUE(fts.ok());
+  auto baseline = evaluate(**fts, *queries);
+  EXPECT_GT(native.overall.success, baseline.overall.success + 0.2);
+  EXPECT_GT(native.overall.mrr, baseline.overall.mrr + 0.2);
+  std::printf("intent-dev-200: native %.3f / %.3f, fts5 %.3f / %.3f\n", native.overall.success, native.overall.mrr,
+              baseline.overall.success, baseline.overall.mrr);
 }
 
 // The top 5 of a set of queries of every kind on the shipped 227k corpus, pinned in
