@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -52,6 +53,16 @@ constexpr int kWorkerSelfLimitFactor = 4;
 
 microseconds cpu_budget() { return limits::kReadmeRenderCpuBudget * limits::kTimeBudgetScale; }
 
+// Says once on stderr that READMEs will be stored as text: an installation without the worker
+// executable is a configuration error an operator must see.
+void report_start_failure(const std::string& executable, int error) {
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    std::fprintf(stderr, "pkgstats: cannot start the README worker %s: %s; READMEs are stored as "
+                 "plain text (set PKGSTATS_README_WORKER)\n", executable.c_str(), std::strerror(error));
+  });
+}
+
 std::chrono::nanoseconds cpu_time(clockid_t clock) {
   timespec ts{};
   if (clock_gettime(clock, &ts) != 0) return std::chrono::nanoseconds::max();
@@ -83,7 +94,10 @@ class Worker {
 };
 
 std::unique_ptr<Worker> Worker::start(const std::string& executable) {
-  if (executable.empty()) return nullptr;
+  if (executable.empty()) {
+    report_start_failure("pkgstats-readme-worker", ENOENT);
+    return nullptr;
+  }
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
   posix_spawn_file_actions_t actions;
@@ -98,13 +112,22 @@ std::unique_ptr<Worker> Worker::start(const std::string& executable) {
   }
   env.push_back(const_cast<char*>(kWorkerMallocTunables));
   env.push_back(nullptr);
+  // The caller's thread may block signals (servers do); the worker must not inherit that.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t no_signals;
+  sigemptyset(&no_signals);
+  posix_spawnattr_setsigmask(&attributes, &no_signals);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   auto worker = std::make_unique<Worker>();
-  int rc = posix_spawn(&worker->pid_, executable.c_str(), &actions, nullptr, argv, env.data());
+  int rc = posix_spawn(&worker->pid_, executable.c_str(), &actions, &attributes, argv, env.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   worker->fd_ = fds[0];
   if (rc != 0) {
     worker->pid_ = -1;
+    report_start_failure(executable, rc);
     return nullptr;
   }
   if (fcntl(worker->fd_, F_SETFL, O_NONBLOCK) != 0 ||
@@ -145,10 +168,10 @@ Worker::Wait Worker::wait_for(short events) {
   while (true) {
     pollfd p{fd_, events, 0};
     int ready = poll(&p, 1, static_cast<int>(interval.count()));
+    if (ready > 0) return Wait::kReady;  // readable, writable, or hung up (recv sees EOF)
     if (ready < 0 && errno != EINTR) return Wait::kFailed;
     if (cpu_time(cpu_clock_) - cpu_at_start_ > cpu_budget()) return Wait::kOverBudget;
     if (Clock::now() > wall_deadline_) return Wait::kOverBudget;
-    if (ready > 0) return Wait::kReady;  // readable, writable, or hung up (recv sees EOF)
   }
 }
 
@@ -214,7 +237,9 @@ WorkerRender Worker::render(std::string_view source, const ReadmeContext& ctx) {
     result.html.resize(length);
     result.status = receive(result.html.data(), length);
   }
-  result.cpu = std::chrono::duration_cast<microseconds>(cpu_time(cpu_clock_) - cpu_at_start_);
+  if (auto cpu_now = cpu_time(cpu_clock_); cpu_now != std::chrono::nanoseconds::max()) {
+    result.cpu = std::chrono::duration_cast<microseconds>(cpu_now - cpu_at_start_);
+  }  // else the worker died: its clock is gone
   if (result.status != WorkerRender::kOk) result.html.clear();
   return result;
 }
@@ -306,7 +331,10 @@ void set_self_limit(microseconds limit) {
 WorkerRender render_in_worker(std::string_view source, const ReadmeContext& ctx) {
   std::unique_ptr<Worker> worker = pool().acquire();
   if (!worker) return WorkerRender{};
-  WorkerRender result = worker->render(source, ctx);
+  // A context the worker would refuse is dropped (links then cannot be resolved), not sent.
+  const bool context_fits = ctx.repository_url.size() <= kMaxContextFieldBytes &&
+                            ctx.directory.size() <= kMaxContextFieldBytes;
+  WorkerRender result = worker->render(source, context_fits ? ctx : ReadmeContext{});
   if (result.status != WorkerRender::kOk) worker.reset();  // killed and reaped
   pool().release(std::move(worker));
   return result;

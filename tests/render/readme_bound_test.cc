@@ -55,7 +55,7 @@ struct Shape {
 
 std::vector<Shape> pathological_shapes() {
   std::vector<Shape> shapes = {
-      // CVE-2023-22486 (GHSA-r572-jvj2-3m8p): images inside link brackets.
+      // CVE-2023-22486: images inside link brackets (the reproducer).
       {"CVE-2023-22486 ![[]() repeated", fill("![[]()")},
       // CVE-2023-22484 (GHSA-24f7-9frr-5h2r): unterminated inline HTML comments.
       {"CVE-2023-22484 <!-- repeated", fill("<!--", "a")},
