@@ -20,6 +20,12 @@ inline constexpr std::size_t kMaxJsonDepth = 256;
 inline constexpr std::size_t kMaxReadmeSourceBytes = 256u << 10;
 // Rendered README HTML stored per package; larger output is cut at a block boundary.
 inline constexpr std::size_t kMaxReadmeHtmlBytes = 512u << 10;
+// HTML element nesting the README sanitizer parses (deeper input is refused before gumbo
+// sees it): gumbo's tree builder does work proportional to the open-element stack for every
+// token (quadratic overall: 30,000 nested <div>s take over a second) and re-opens unclosed
+// formatting elements after every block (a 65 KB input can make it allocate gigabytes).
+inline constexpr std::size_t kMaxHtmlNestingDepth = 256;
+inline constexpr std::size_t kMaxOpenFormattingElements = 8;
 // README rendering runs in worker processes (render/readme_worker.h, docs/readme-rendering.md):
 // Debian 12's cmark-gfm (0.29.0.gfm.6) has published quadratic inputs (250 kB of "![[]()"
 // takes 9 s) and a table extension that can allocate without bound. A render may use this
@@ -34,10 +40,16 @@ inline constexpr std::chrono::milliseconds kReadmeRenderWallLimit{2000};
 // Address space of one worker: a 256 kB README needs < 100 MB; the cap turns cmark-gfm's
 // runaway allocations (a 41,000-column table) into a failed render instead of an OOM kill.
 inline constexpr std::size_t kReadmeWorkerAddressSpaceBytes = std::size_t{1} << 30;
+// A worker kills itself (SIGPROF) after this multiple of the budget on one README, in case
+// its parent is gone or starved (the parent normally kills it at 1x).
+inline constexpr int kReadmeWorkerSelfLimitFactor = 4;
+// Repository URL and directory bytes a worker accepts with a README (real ones: < 200).
+inline constexpr std::size_t kMaxReadmeContextFieldBytes = 64u << 10;
 // Worker processes alive at once (~4 MB each); callers beyond wait for one to be free.
 inline constexpr std::size_t kMaxReadmeWorkers = 4;
-// Sanitizer builds (PKGSTATS_SANITIZED, set by CMake) run 5-10x slower: time budgets above
-// are multiplied by this factor there, so the same inputs render the same way.
+// Sanitizer builds (PKGSTATS_SANITIZED, set by CMake) run 3-10x slower: time budgets above
+// are multiplied by this factor there, so tests of good input pass under ASan too (more of
+// the pathological shapes render there than in Release; the bound scales the same way).
 #ifdef PKGSTATS_SANITIZED
 inline constexpr int kTimeBudgetScale = 10;
 #else

@@ -45,11 +45,6 @@ constexpr const char* kWorkerMallocTunables =
     "GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432";
 // What a worker sends once, when it is ready for requests.
 constexpr char kReadyByte = 'R';
-// Repository URLs and directories are short; anything longer is a malformed request.
-constexpr std::uint32_t kMaxContextFieldBytes = 64u << 10;
-// A worker kills itself (SIGPROF) after this multiple of the budget in one request, in case
-// its parent is gone or starved: the parent normally kills it at 1x.
-constexpr int kWorkerSelfLimitFactor = 4;
 
 microseconds cpu_budget() { return limits::kReadmeRenderCpuBudget * limits::kTimeBudgetScale; }
 
@@ -332,8 +327,8 @@ WorkerRender render_in_worker(std::string_view source, const ReadmeContext& ctx)
   std::unique_ptr<Worker> worker = pool().acquire();
   if (!worker) return WorkerRender{};
   // A context the worker would refuse is dropped (links then cannot be resolved), not sent.
-  const bool context_fits = ctx.repository_url.size() <= kMaxContextFieldBytes &&
-                            ctx.directory.size() <= kMaxContextFieldBytes;
+  const bool context_fits = ctx.repository_url.size() <= limits::kMaxReadmeContextFieldBytes &&
+                            ctx.directory.size() <= limits::kMaxReadmeContextFieldBytes;
   WorkerRender result = worker->render(source, context_fits ? ctx : ReadmeContext{});
   if (result.status != WorkerRender::kOk) worker.reset();  // killed and reaped
   pool().release(std::move(worker));
@@ -347,7 +342,7 @@ int serve_readme_requests(int fd) {
     std::uint32_t header[3];
     int got = read_exactly(fd, reinterpret_cast<char*>(header), sizeof header);
     if (got == 0) return 0;
-    if (got < 0 || header[0] > kMaxContextFieldBytes || header[1] > kMaxContextFieldBytes ||
+    if (got < 0 || header[0] > limits::kMaxReadmeContextFieldBytes || header[1] > limits::kMaxReadmeContextFieldBytes ||
         header[2] > limits::kMaxReadmeSourceBytes) {
       return 2;
     }
@@ -360,7 +355,7 @@ int serve_readme_requests(int fd) {
         read_exactly(fd, markdown.data(), header[2]) < 0) {
       return 2;
     }
-    set_self_limit(cpu_budget() * kWorkerSelfLimitFactor);
+    set_self_limit(cpu_budget() * limits::kReadmeWorkerSelfLimitFactor);
     std::string html = render_readme_in_process(markdown, ctx);
     set_self_limit(microseconds(0));
     if (html.size() > limits::kMaxReadmeHtmlBytes) html.clear();  // never: the sanitizer caps
