@@ -20,6 +20,41 @@ inline constexpr std::size_t kMaxJsonDepth = 256;
 inline constexpr std::size_t kMaxReadmeSourceBytes = 256u << 10;
 // Rendered README HTML stored per package; larger output is cut at a block boundary.
 inline constexpr std::size_t kMaxReadmeHtmlBytes = 512u << 10;
+// HTML element nesting the README sanitizer parses (deeper input is refused before gumbo
+// sees it): gumbo's tree builder does work proportional to the open-element stack for every
+// token (quadratic overall: 30,000 nested <div>s take over a second) and re-opens unclosed
+// formatting elements after every block (a 65 KB input can make it allocate gigabytes).
+inline constexpr std::size_t kMaxHtmlNestingDepth = 256;
+inline constexpr std::size_t kMaxOpenFormattingElements = 8;
+// README rendering runs in worker processes (render/readme_worker.h, docs/readme-rendering.md):
+// Debian 12's cmark-gfm (0.29.0.gfm.6) has published quadratic inputs (250 kB of "![[]()"
+// takes 9 s) and a table extension that can allocate without bound. A render may use this
+// much of its worker's CPU; then the worker is killed and the README is shown as plain text.
+// Real READMEs take 0.1-10 ms of it (46 kB: 4.5 ms); dense Markdown renders at 1-3 MB/s here,
+// so only beyond ~100 kB of it is the budget reached (npm itself cuts READMEs at 64 KiB).
+inline constexpr std::chrono::milliseconds kReadmeRenderCpuBudget{80};
+// How often the budget is checked while the worker renders: the most it can overshoot.
+inline constexpr std::chrono::milliseconds kReadmeRenderPollInterval{5};
+// Wall time a render may take whatever the load (a starved or stopped worker is killed too).
+inline constexpr std::chrono::milliseconds kReadmeRenderWallLimit{2000};
+// Address space of one worker: a 256 kB README needs < 100 MB; the cap turns cmark-gfm's
+// runaway allocations (a 41,000-column table) into a failed render instead of an OOM kill.
+inline constexpr std::size_t kReadmeWorkerAddressSpaceBytes = std::size_t{1} << 30;
+// A worker kills itself (SIGPROF) after this multiple of the budget on one README, in case
+// its parent is gone or starved (the parent normally kills it at 1x).
+inline constexpr int kReadmeWorkerSelfLimitFactor = 4;
+// Repository URL and directory bytes a worker accepts with a README (real ones: < 200).
+inline constexpr std::size_t kMaxReadmeContextFieldBytes = 64u << 10;
+// Worker processes alive at once (~4 MB each); callers beyond wait for one to be free.
+inline constexpr std::size_t kMaxReadmeWorkers = 4;
+// Sanitizer builds (PKGSTATS_SANITIZED, set by CMake) run 3-10x slower: time budgets above
+// are multiplied by this factor there, so tests of good input pass under ASan too (more of
+// the pathological shapes render there than in Release; the bound scales the same way).
+#ifdef PKGSTATS_SANITIZED
+inline constexpr int kTimeBudgetScale = 10;
+#else
+inline constexpr int kTimeBudgetScale = 1;
+#endif
 // Description, keyword and name lengths stored per package.
 inline constexpr std::size_t kMaxDescriptionBytes = 4096;
 inline constexpr std::size_t kMaxKeywords = 64;

@@ -26,12 +26,9 @@
 
 namespace pkgstats::render {
 
-// Element nesting accepted before an input is considered hostile. gumbo's tree builder does
-// work proportional to the open-element stack for every token (quadratic overall: 30,000
-// nested <div>s take over a second) and re-opens unclosed formatting elements after every
-// block (a 65 KB input can make it allocate gigabytes), so both are bounded up front.
-inline constexpr std::size_t kMaxHtmlNestingDepth = 256;
-inline constexpr std::size_t kMaxOpenFormattingElements = 8;
+// Element nesting accepted before an input is considered hostile (reasons in core/limits.h).
+using limits::kMaxHtmlNestingDepth;
+using limits::kMaxOpenFormattingElements;
 
 // Where a URL is used: a link may also be mailto:, an image (img src, source srcset) not.
 enum class UrlUse { kLink, kImage };

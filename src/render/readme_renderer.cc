@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "render/html_escape.h"
 #include "render/html_sanitizer.h"
+#include "render/readme_worker.h"
 #include "render/repository_links.h"
 #include "core/utf8.h"
 
@@ -19,6 +20,10 @@ namespace {
 constexpr std::string_view kNoReadmePlaceholder = "ERROR: No README data found!";
 constexpr std::string_view kTruncationNotice =
     "README truncated: see the repository for the full text.";
+constexpr std::string_view kOverBudgetNotice =
+    "This README took too long to render; it is shown as plain text.";
+constexpr std::string_view kWorkerFailedNotice =
+    "This README could not be rendered; it is shown as plain text.";
 // When cutting the source, prefer the last line break within this many bytes of the limit.
 constexpr std::size_t kLineBoundarySearchBytes = 4096;
 constexpr const char* kExtensions[] = {"table", "strikethrough", "autolink", "tasklist",
@@ -76,14 +81,6 @@ std::string_view bounded_source(std::string_view markdown) {
   return cut;
 }
 
-std::string as_preformatted_text(std::string_view markdown) {
-  std::string out = "<pre>\n";
-  // Escaping grows text at most 5x, so a sixth of the room always fits.
-  append_escaped_html(out, utf8_prefix(markdown, limits::kMaxReadmeHtmlBytes / 6));
-  out += "</pre>\n";
-  return out;
-}
-
 // Raw HTML nested too deep is dropped (cmark then renders it as comments); Markdown that still
 // nests too deep is shown as text.
 std::string render_bounded(std::string_view markdown, const ReadmeContext& ctx) {
@@ -98,18 +95,63 @@ std::string render_bounded(std::string_view markdown, const ReadmeContext& ctx) 
     if (auto sanitized = sanitize_html_within_limits(markdown_to_html(markdown, allow_raw_html), options))
       return std::move(*sanitized);
   }
-  return as_preformatted_text(markdown);
+  return render_readme_as_text(markdown, {});
 }
 
 }  // namespace
 
-std::string render_readme(std::string_view markdown, const ReadmeContext& ctx) {
+std::string render_readme_in_process(std::string_view markdown, const ReadmeContext& ctx) {
   try {
     if (is_no_readme(markdown)) return {};
     return render_bounded(bounded_source(markdown), ctx);
   } catch (...) {  // allocation failure: no README is better than a failed ingest
     return {};
   }
+}
+
+std::string render_readme_as_text(std::string_view markdown, std::string_view notice) {
+  std::string out;
+  if (!notice.empty()) {
+    out += "<p><em>";
+    append_escaped_html(out, utf8_prefix(notice, 1024));
+    out += "</em></p>\n";
+  }
+  out += "<pre>\n";
+  // Escaping grows text at most 5x ("'" -> "&#39;"), so a sixth of the room always fits.
+  append_escaped_html(out, utf8_prefix(markdown, (limits::kMaxReadmeHtmlBytes - out.size() - 16) / 6));
+  out += "</pre>\n";
+  return out;
+}
+
+ReadmeRendering render_readme_bounded(std::string_view markdown, const ReadmeContext& ctx) {
+  ReadmeRendering result;
+  try {
+    if (is_no_readme(markdown)) return result;
+    std::string_view source = bounded_source(markdown);
+    WorkerRender rendered = render_in_worker(source, ctx);
+    result.worker_cpu = rendered.cpu;
+    switch (rendered.status) {
+      case WorkerRender::kOk:
+        result.outcome = ReadmeRenderOutcome::kRendered;
+        result.html = std::move(rendered.html);
+        break;
+      case WorkerRender::kOverBudget:
+        result.outcome = ReadmeRenderOutcome::kOverBudget;
+        result.html = render_readme_as_text(source, kOverBudgetNotice);
+        break;
+      case WorkerRender::kFailed:
+        result.outcome = ReadmeRenderOutcome::kWorkerFailed;
+        result.html = render_readme_as_text(source, kWorkerFailedNotice);
+        break;
+    }
+  } catch (...) {  // allocation failure
+    result = ReadmeRendering{};
+  }
+  return result;
+}
+
+std::string render_readme(std::string_view markdown, const ReadmeContext& ctx) {
+  return render_readme_bounded(markdown, ctx).html;
 }
 
 }  // namespace pkgstats::render
