@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <functional>
 #include <new>
 #include <numeric>
 #include <type_traits>
@@ -15,6 +14,8 @@
 
 #include "core/limits.h"
 #include "search/tokenizer.h"
+
+#include <xxhash.h>
 
 namespace pkgstats::search {
 namespace {
@@ -152,30 +153,48 @@ struct AnchorTriple {
 // descriptions of a package's family (see kAnchorMinShare) describe what it is for
 // (`nock-*` packages say "mock http requests" of nock; `eslint-plugin-*` say "lint rules" of
 // eslint). `desc_terms[desc_start[d] .. desc_start[d+1])` are document d's description terms;
-// `find` maps a folded name to its document; `mention_target` maps a description term to the
-// document a mention of it names. Returns the triples ordered by document.
+// `mention_target` maps a description term to the document a mention of it names.
 std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::vector<uint32_t>& desc_start,
                                          const std::vector<uint32_t>& desc_terms, size_t term_count,
-                                         const std::function<std::optional<DocId>(std::string_view)>& find,
                                          const std::unordered_map<uint32_t, DocId>& mention_target) {
   const uint32_t n = static_cast<uint32_t>(docs.size());
   auto has_description = [&](DocId d) { return desc_start[d] < desc_start[d + 1]; };
-  std::vector<std::pair<DocId, DocId>> edges;  // (described, describing)
-  std::unordered_map<std::string, std::vector<DocId>> scopes;
+  // Folded names by hash, most popular first among equal hashes: a name looks up its
+  // document without a map of strings (4.5M names would take hundreds of MB).
+  std::vector<std::pair<uint64_t, DocId>> by_hash(n);
   for (DocId d = 0; d < n; ++d) {
-    std::string name = fold(docs.name(d));
+    const std::string name = fold(docs.name(d));
+    by_hash[d] = {XXH3_64bits(name.data(), name.size()), d};
+  }
+  std::sort(by_hash.begin(), by_hash.end());
+  auto find = [&](std::string_view folded) -> std::optional<DocId> {
+    const uint64_t h = XXH3_64bits(folded.data(), folded.size());
+    for (auto it = std::lower_bound(by_hash.begin(), by_hash.end(), std::pair(h, DocId{0})); it != by_hash.end() && it->first == h; ++it)
+      if (fold(docs.name(it->second)) == folded) return it->second;
+    return std::nullopt;
+  };
+  std::vector<std::pair<DocId, DocId>> edges;  // (described, describing)
+  // Per scope: how many members, and the first kScopeSiblings (the most popular).
+  struct Scope {
+    size_t members = 0;
+    std::vector<DocId> top;
+  };
+  std::unordered_map<std::string, Scope> scopes;
+  for (DocId d = 0; d < n; ++d) {
+    std::string_view raw = docs.name(d);
+    if (raw.size() > 1 && raw[0] == '@') {
+      const size_t slash = raw.find('/');
+      if (slash == std::string_view::npos) continue;
+      Scope& scope = scopes[fold(raw.substr(1, slash - 1))];
+      if (++scope.members <= kScopeSiblings) scope.top.push_back(d);
+    }
+    if (!has_description(d)) continue;
+    const std::string name = fold(raw);
     std::string_view base = name;
-    if (name.size() > 1 && name[0] == '@') {
+    if (name[0] == '@') {
       const size_t slash = name.find('/');
-      if (slash == std::string::npos) continue;
-      std::string_view scope = std::string_view(name).substr(1, slash - 1);
-      auto& members = scopes[std::string(scope)];
-      if (members.size() <= kMaxScopeForSiblings) members.push_back(d);
-      if (!has_description(d)) continue;
-      if (auto t = find(scope)) edges.emplace_back(*t, d);
+      if (auto t = find(std::string_view(name).substr(1, slash - 1))) edges.emplace_back(*t, d);
       base = std::string_view(name).substr(slash + 1);
-    } else if (!has_description(d)) {
-      continue;
     }
     // NAME-* and *-NAME: every proper prefix and suffix of the dash-separated segments.
     for (size_t dash = base.find('-'); dash != std::string_view::npos; dash = base.find('-', dash + 1)) {
@@ -186,12 +205,11 @@ std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::v
     for (uint32_t i = desc_start[d]; i < desc_start[d + 1]; ++i)
       if (auto it = mention_target.find(desc_terms[i]); it != mention_target.end()) edges.emplace_back(it->second, d);
   }
-  for (const auto& [scope, members] : scopes) {
-    if (members.size() > kMaxScopeForSiblings) continue;
-    const size_t top = std::min(members.size(), kScopeSiblings);
-    for (size_t a = 0; a < top; ++a)
-      for (size_t b = 0; b < top; ++b)
-        if (a != b && has_description(members[b])) edges.emplace_back(members[a], members[b]);
+  for (const auto& [name, scope] : scopes) {
+    if (scope.members > kMaxScopeForSiblings) continue;
+    for (DocId a : scope.top)
+      for (DocId b : scope.top)
+        if (a != b && has_description(b)) edges.emplace_back(a, b);
   }
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
@@ -335,6 +353,7 @@ struct Index::Scratch {
   // (match_names).
   float best_name_popularity = 0;
   std::vector<float> word_best_popularity;  // by query word: its most popular match
+  std::vector<float> word_weight;           // by query word: its weight (0: not counted)
   const DocumentMask* skip = nullptr;        // documents not to count as matches
   const RankNormalisers* shared = nullptr;   // at least these maxima (see Index::rank)
   // All-zero bytes are a valid, untouched Slot, so the array needs no initialisation (a
@@ -401,6 +420,14 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   std::vector<uint32_t> desc_start(n + 1, 0);  // document d's pairs: desc_pairs[desc_start[d] ..)
   // Candidates for mentions (see kMaxMentionedNameDescriptions): one-word names' stems.
   std::unordered_map<uint32_t, DocId> mentioned_by_term;
+  // A word's stemmed term, stemmed once per distinct word (Snowball is most of the build's
+  // per-word cost otherwise).
+  std::unordered_map<std::string, uint32_t> stemmed_terms;
+  auto intern_stemmed = [&](std::string&& word) {
+    auto it = stemmed_terms.find(word);
+    if (it == stemmed_terms.end()) it = stemmed_terms.emplace(word, terms.intern(stem(word))).first;
+    return it->second;
+  };
   for (uint32_t id = 0; id < n; ++id) {
     SearchDocument& d = doc(id);
     NameTokens nt = tokenize_name(d.name);
@@ -415,17 +442,18 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
         index->popularity_[id] >= kMinMentionedLog10)
       mentioned_by_term.try_emplace(terms.intern(stem(nt.compact)), id);
     for (const auto& k : d.keywords)
-      for (auto& w : text_words(k)) keyword_pairs.emplace_back(terms.intern(stem(w)), id);
+      for (auto& w : text_words(k)) keyword_pairs.emplace_back(intern_stemmed(std::move(w)), id);
     size_t n = 0;
     for (auto& w : text_words(d.description)) {
       if (++n > kMaxDescriptionWords) break;
-      desc_pairs.emplace_back(terms.intern(stem(w)), id);
+      desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
     }
     desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
     d = SearchDocument();  // its copy is in docs_: free the memory as the build goes
   }
   documents.clear();
   documents.shrink_to_fit();
+  stemmed_terms = {};
   // `ranked` lists set each term's rank (its most popular document, for best_in_range);
   // `unranked` ones are only renumbered.
   auto finish = [](TermTable& table, std::vector<std::vector<std::pair<uint32_t, uint32_t>>*> ranked,
@@ -454,8 +482,7 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     std::erase_if(mentioned_by_term, [&](const auto& e) {
       return descriptions_using[e.first] > kMaxMentionedNameDescriptions;
     });
-    anchors = anchor_triples(index->docs_, desc_start, desc_terms, terms.strings.size(),
-                             [&](std::string_view name) { return index->find_id(name); }, mentioned_by_term);
+    anchors = anchor_triples(index->docs_, desc_start, desc_terms, terms.strings.size(), mentioned_by_term);
   }
   size_t term_count = finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
   index->in_name_ = make_postings(name_pairs, term_count);
@@ -467,20 +494,28 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
 
 std::optional<DocId> Index::find_id(std::string_view name) const {
   // Equal folded names have equal compact keys: the name's compact key narrows the search to
-  // a few documents (most popular first), no per-name hash map needed.
+  // a few documents (most popular first), no per-name hash map needed. Legacy mixed-case
+  // names exist beside lower-case ones (`Promise`, `promise`): the name as typed, byte for
+  // byte, wins over the more popular one that only folds the same.
   const std::string folded = fold(name);
-  auto same = [&](DocId d) { return fold(docs_.name(d)) == folded; };
+  std::optional<DocId> found;
+  auto consider = [&](DocId d) {
+    const std::string_view candidate = docs_.name(d);
+    if (candidate == name) return true;  // exact: stop
+    if (!found && fold(candidate) == folded) found = d;
+    return false;
+  };
   const std::string key = tokenize_name(name).compact;
   if (key.empty()) {
     for (DocId d : no_compact_key_)
-      if (same(d)) return d;
-    return std::nullopt;
+      if (consider(d)) return d;
+    return found;
   }
   auto term = compact_.find(key);
   if (!term) return std::nullopt;
   for (uint32_t i = compact_docs_.offsets[*term]; i < compact_docs_.offsets[*term + 1]; ++i)
-    if (same(compact_docs_.docs[i])) return compact_docs_.docs[i];
-  return std::nullopt;
+    if (consider(compact_docs_.docs[i])) return compact_docs_.docs[i];
+  return found;
 }
 
 std::shared_ptr<const SearchDocument> Index::find(std::string_view name) const {
@@ -665,6 +700,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
   const bool topic_query = std::any_of(q.words.begin(), q.words.end(), [](auto& w) { return !is_stopword(w); });
   s.query_weight = 0;
   s.word_best_popularity.assign(q.words.size(), 0.0f);
+  s.word_weight.assign(q.words.size(), 0.0f);
   for (const auto& [postings_as_typed, i, exact] : order) {
     const std::string& word = q.words[i];
     ++s.word;
@@ -681,13 +717,15 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       }
     };
     // Scans the first `max_scanned` documents of `term`'s list (the most popular); past them,
-    // only probes for the documents found so far. `match(i)` is the credit of posting i.
+    // only probes for the documents found so far (not in anchor text, whose long lists are of
+    // common words, where probing cost a third of a query). `match(i)` is the credit of
+    // posting i.
     auto add = [&](const Postings& postings, TermId term, uint32_t max_scanned, auto&& match) {
       const bool own = &postings != &in_anchor_;
       const uint32_t begin = postings.offsets[term], end = postings.offsets[term + 1];
       const uint32_t scan_end = end - begin > max_scanned ? begin + max_scanned : end;
       for (uint32_t p = begin; p < scan_end; ++p) visit(postings.docs[p], match(p), own);
-      if (scan_end == end) return;
+      if (scan_end == end || !own) return;  // anchor text: its most popular documents only
       const uint32_t scanned_up_to = postings.docs[scan_end - 1];
       const uint32_t* rest = postings.docs.data() + scan_end;
       const uint32_t* last = postings.docs.data() + end;
@@ -748,6 +786,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     const bool counts = i < 32 && (!topic_query || !is_stopword(word));
     const float weight = counts ? judge.word_weight(word, stemmed) : 0.0f;
     s.query_weight += weight;
+    s.word_weight[i] = weight;
     float best_popularity = 0;
     for (uint32_t d : s.word_touched)
       if (!s.skipped(d)) best_popularity = std::max(best_popularity, popularity_[d]);
@@ -868,7 +907,23 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   // A package matching every word at full credit scores `full` (see kNameWeight).
   const float full = kNameWeight * n_words;
   const float per_weight = s.query_weight > 0 ? full / s.query_weight : 0.0f;
-  auto coverage = [&](float matched) { return s.query_weight > 0 ? std::pow(matched / s.query_weight, kCoverageExponent) : 1.0f; };
+  // (matched weight / query weight)^kCoverageExponent by the words matched: a table for up to
+  // 8 words, filled as masks occur (pow() per candidate cost a fifth of a query).
+  constexpr size_t kCoverageTableWords = 8;
+  float coverage_table[1 << kCoverageTableWords];
+  std::fill(std::begin(coverage_table), std::end(coverage_table), -1.0f);
+  auto coverage = [&](const Scratch::Slot& slot) {
+    if (s.query_weight <= 0) return 1.0f;
+    if (q.words.size() > kCoverageTableWords) return std::pow(slot.words_weight / s.query_weight, kCoverageExponent);
+    float& cached = coverage_table[slot.words_mask & ((1u << kCoverageTableWords) - 1)];
+    if (cached < 0) {
+      float matched = 0;
+      for (size_t i = 0; i < q.words.size(); ++i)
+        if (slot.words_mask >> i & 1) matched += s.word_weight[i];
+      cached = std::pow(matched / s.query_weight, kCoverageExponent);
+    }
+    return cached;
+  };
   const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
   // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
   const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
@@ -879,7 +934,7 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     RelevanceParts p;
     // Credits times the share of the query's weight matched: a package matching every word
     // of the query beats popular ones matching its common words.
-    p.words = slot.words_score * per_weight * coverage(slot.words_weight);
+    p.words = slot.words_score * per_weight * coverage(slot);
     // The whole name within the typo budget or as a prefix counts as much as every word,
     // credited by popularity among all the names so found (an obscure completion of a
     // typosquat's name does not beat the popular name one typo away).

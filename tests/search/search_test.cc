@@ -141,6 +141,27 @@ TEST(NativeIndex, FiltersSortAndExplain) {
   EXPECT_FALSE(idx.search(r).warnings.empty());
 }
 
+// Legacy mixed-case names live beside lower-case ones: the name as typed comes first, and
+// `pkg:` finds it; the popular lower-case package still comes first for its own spelling.
+TEST(NativeIndex, ExactNameWithCaseComesFirst) {
+  std::vector<SearchDocument> docs(3);
+  docs[0].name = "promise";
+  docs[0].monthly_downloads = 9000000;
+  docs[0].description = "Bare bones Promises/A+ implementation";
+  docs[1].name = "Promise";
+  docs[1].monthly_downloads = 500;
+  docs[1].description = "A legacy promise library";
+  docs[2].name = "promise-polyfill";
+  docs[2].monthly_downloads = 4000000;
+  auto idx = Index::build(docs);
+  EXPECT_EQ(top(*idx, "Promise").front(), "Promise");
+  EXPECT_EQ(top(*idx, "promise").front(), "promise");
+  EXPECT_EQ(top(*idx, "PROMISE").front(), "promise");  // no exact case: the more popular
+  EXPECT_EQ(top(*idx, "pkg:Promise").front(), "Promise");
+  EXPECT_EQ(idx->find("Promise")->name, "Promise");
+  EXPECT_EQ(idx->find("promise")->name, "promise");
+}
+
 // The dev set's figures, pinned: a ranking change that lowers them fails the build.
 TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
   auto queries = load_eval_queries(std::string(PKGSTATS_TEST_DATA) + "/eval/queries-dev.tsv");
