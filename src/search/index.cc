@@ -264,6 +264,26 @@ void make_anchor_postings(std::vector<AnchorTriple>& triples, size_t term_count,
   strengths = FlatArray<uint8_t>(std::move(strength));
 }
 
+// The filter values of a document as facet keys, each a posting list of the facet index, so
+// a query of filters alone reads the documents having a value instead of scanning them all:
+// "m:" maintainer, "k:" keyword, "l:" license (folded), "s:" scope, "f:deprecated",
+// "f:types", "f:esm" and "f:cjs" (dual packages have both). Query side: facet_lists().
+std::vector<std::string> facet_keys(const SearchDocument& d) {
+  std::vector<std::string> keys;
+  for (const auto& m : d.maintainers) keys.push_back("m:" + fold(m));
+  for (const auto& k : d.keywords) keys.push_back("k:" + fold(k));
+  if (!d.license.empty()) keys.push_back("l:" + fold(d.license));
+  if (d.name.size() > 1 && d.name[0] == '@')
+    if (size_t slash = d.name.find('/'); slash != std::string::npos) keys.push_back("s:" + d.name.substr(1, slash - 1));
+  if (d.deprecated) keys.push_back("f:deprecated");
+  if (d.has_types) keys.push_back("f:types");
+  if (d.module == ModuleKind::kEsm || d.module == ModuleKind::kDual) keys.push_back("f:esm");
+  if (d.module == ModuleKind::kCjs || d.module == ModuleKind::kDual) keys.push_back("f:cjs");
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 // Words that carry no topic in English queries ("watch files for changes"): they still match,
 // but do not count towards how much of the query a package covers.
 bool is_stopword(std::string_view w) {
@@ -415,8 +435,8 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   }
   index->docs_.shrink_to_fit();
 
-  TermTable compact, terms;
-  std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs;
+  TermTable compact, terms, facets;
+  std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs, facet_pairs;
   std::vector<uint32_t> desc_start(n + 1, 0);  // document d's pairs: desc_pairs[desc_start[d] ..)
   // Candidates for mentions (see kMaxMentionedNameDescriptions): one-word names' stems.
   std::unordered_map<uint32_t, DocId> mentioned_by_term;
@@ -449,6 +469,7 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
     }
     desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
+    for (std::string& key : facet_keys(d)) facet_pairs.emplace_back(facets.intern(std::move(key)), id);
     d = SearchDocument();  // its copy is in docs_: free the memory as the build goes
   }
   documents.clear();
@@ -470,6 +491,8 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     vocab = Vocabulary::build(table.strings, std::move(rank));
     return table.strings.size();
   };
+  size_t facet_count = finish(facets, {&facet_pairs}, nullptr, index->facets_);
+  index->facet_docs_ = make_postings(facet_pairs, facet_count);
   size_t compact_count = finish(compact, {&compact_pairs}, nullptr, index->compact_);
   index->compact_docs_ = make_postings(compact_pairs, compact_count);
 
@@ -528,7 +551,8 @@ size_t Index::memory_bytes() const {
   return docs_.memory_bytes() + popularity_.memory_bytes() + no_compact_key_.memory_bytes() +
          compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
          in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes() +
-         in_anchor_.memory_bytes() + anchor_strength_.memory_bytes();
+         in_anchor_.memory_bytes() + anchor_strength_.memory_bytes() + facets_.memory_bytes() +
+         facet_docs_.memory_bytes();
 }
 
 void Postings::save(BinaryWriter& out) const {
@@ -557,6 +581,8 @@ void Index::save(BinaryWriter& out) const {
   in_description_.save(out);
   in_anchor_.save(out);
   out.array(anchor_strength_);
+  facets_.save(out);
+  facet_docs_.save(out);
 }
 
 std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const void> backing) {
@@ -572,7 +598,8 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
   const size_t terms = index->terms_.size();
   if (!index->in_name_.load(in, terms, n) || !index->in_keywords_.load(in, terms, n) ||
       !index->in_description_.load(in, terms, n) || !index->in_anchor_.load(in, terms, n) ||
-      !in.array(index->anchor_strength_) || index->anchor_strength_.size() != index->in_anchor_.docs.size())
+      !in.array(index->anchor_strength_) || index->anchor_strength_.size() != index->in_anchor_.docs.size() ||
+      !index->facets_.load(in) || !index->facet_docs_.load(in, index->facets_.size(), n))
     return nullptr;
   return index;
 }
@@ -856,6 +883,67 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
   return true;
 }
 
+void Index::touch_filter_candidates(const ParsedQuery& q, Scratch& s) const {
+  // Every filter is checked later (passes_filters); here, the fewest documents that may pass.
+  // Downloads: documents are in popularity order, so `downloads:` is one range of ids.
+  DocId first = 0, last = static_cast<DocId>(docs_.size());
+  if (q.downloads) {
+    const auto& c = *q.downloads;
+    auto passes = [&](DocId d) { return c.matches(docs_.monthly_downloads(d)); };
+    if (c.op == '>') {  // a prefix of the ids
+      while (first < last) {
+        const DocId mid = first + (last - first) / 2;
+        if (passes(mid)) first = mid + 1; else last = mid;
+      }
+      last = first;
+      first = 0;
+    } else if (c.op == '<') {  // a suffix
+      while (first < last) {
+        const DocId mid = first + (last - first) / 2;
+        if (passes(mid)) last = mid; else first = mid + 1;
+      }
+      last = static_cast<DocId>(docs_.size());
+    }
+  }
+  // The shortest facet list among the filters every document must pass (licenses: any of
+  // them, so their lists together).
+  std::vector<std::pair<uint32_t, uint32_t>> best;  // [begin, end) ranges of facet_docs_
+  size_t best_size = SIZE_MAX;
+  auto consider = [&](const std::vector<std::string>& keys) {
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    size_t size = 0;
+    for (const auto& key : keys) {
+      auto t = facets_.find(key);
+      if (!t) continue;
+      ranges.emplace_back(facet_docs_.offsets[*t], facet_docs_.offsets[*t + 1]);
+      size += ranges.back().second - ranges.back().first;
+    }
+    if (size < best_size) {
+      best_size = size;
+      best = std::move(ranges);
+    }
+  };
+  for (const auto& m : q.maintainers) consider({"m:" + m});
+  for (const auto& k : q.keywords) consider({"k:" + k});
+  for (const auto& sc : q.scopes) consider({"s:" + sc});
+  if (!q.licenses.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& l : q.licenses) keys.push_back("l:" + l);
+    consider(keys);
+  }
+  if (q.deprecated == true) consider({"f:deprecated"});
+  if (q.has_types) consider({"f:types"});
+  if (q.module == ModuleKind::kEsm) consider({"f:esm"});
+  if (q.module == ModuleKind::kCjs) consider({"f:cjs"});
+  if (best_size == SIZE_MAX || best_size > last - first) {
+    for (DocId d = first; d < last; ++d) s.touch(d);
+    return;
+  }
+  for (const auto& [begin, end] : best)
+    for (uint32_t i = begin; i < end; ++i)
+      if (const DocId d = facet_docs_.docs[i]; d >= first && d < last) s.touch(d);
+}
+
 Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool explain,
                      const DocumentMask* skip, const Index* reference, const RankNormalisers* shared) const {
   Ranking r;
@@ -890,7 +978,7 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's
-    for (DocId d = 0; d < docs_.size(); ++d) s.touch(d);
+    touch_filter_candidates(q, s);
   }
 
   // Filled here, not in `r`: the loop below is the hot one. Kept between queries, so a large

@@ -146,6 +146,11 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // The popularity of the most popular package having the word or its stem in any field.
   float best_popularity(const std::string& word, const std::string& stemmed) const;
   bool passes_filters(DocId d, const ParsedQuery& q) const;
+  // Touches the candidates of a query of filters alone: the documents of its most selective
+  // facet list or `downloads:` range (every other filter is still checked by passes_filters);
+  // all documents only when no filter narrows them (`author:`, `published:`, `updated:`,
+  // `not:deprecated`).
+  void touch_filter_candidates(const ParsedQuery& q, Scratch& s) const;
   // Does the most popular document of `term` have at least 10^6 monthly downloads?
   bool is_popular(const Postings& postings, uint32_t term) const;
   // ... in any of the three word fields.
@@ -163,6 +168,10 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // each posting with its strength (1..3 family descriptions) at the same position.
   Postings in_anchor_;
   FlatArray<uint8_t> anchor_strength_;
+  // Filter values ("m:sindresorhus", "l:mit", "f:deprecated"; facet_keys in index.cc) and the
+  // documents having each, for queries of filters alone.
+  Vocabulary facets_;
+  Postings facet_docs_;
 };
 
 }  // namespace pkgstats::search

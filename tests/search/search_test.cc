@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "core/time_util.h"
@@ -160,6 +161,63 @@ TEST(NativeIndex, ExactNameWithCaseComesFirst) {
   EXPECT_EQ(top(*idx, "pkg:Promise").front(), "Promise");
   EXPECT_EQ(idx->find("Promise")->name, "Promise");
   EXPECT_EQ(idx->find("promise")->name, "promise");
+}
+
+// Queries of filters alone read facet lists or a downloads range, not every document: the
+// same hits and totals as checking every document, in popularity order.
+TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
+  std::vector<SearchDocument> docs(3000);
+  const char* licenses[] = {"MIT", "ISC", "Apache-2.0", ""};
+  for (size_t i = 0; i < docs.size(); ++i) {
+    SearchDocument& d = docs[i];
+    d.name = (i % 7 == 0 ? "@scope" + std::to_string(i % 3) + "/p" : "p") + std::to_string(i);
+    d.monthly_downloads = static_cast<int64_t>((i * 7919) % 100000) - (i % 50 == 0 ? 100001 : 0);
+    d.maintainers = {"user" + std::to_string(i % 13)};
+    if (i % 5 == 0) d.maintainers.push_back("Shared");
+    d.keywords = {"kw" + std::to_string(i % 11)};
+    d.license = licenses[i % 4];
+    d.deprecated = i % 9 == 0;
+    d.has_types = i % 4 == 1;
+    d.module = static_cast<ModuleKind>(i % 4);
+  }
+  auto idx = Index::build(docs);
+  struct Case {
+    std::string query;
+    std::function<bool(const SearchDocument&)> passes;
+  };
+  const std::vector<Case> cases = {
+      {"maintainer:shared", [](auto& d) { return d.maintainers.size() > 1; }},
+      {"@user3 license:mit", [](auto& d) { return d.maintainers[0] == "user3" && d.license == "MIT"; }},
+      {"keywords:kw4 is:deprecated", [](auto& d) { return d.keywords[0] == "kw4" && d.deprecated; }},
+      {"scope:scope1", [](auto& d) { return d.name.starts_with("@scope1/"); }},
+      {"license:isc license:apache-2.0", [](auto& d) { return d.license == "ISC" || d.license == "Apache-2.0"; }},
+      {"has:types module:esm", [](auto& d) { return d.has_types && (d.module == ModuleKind::kEsm || d.module == ModuleKind::kDual); }},
+      {"module:cjs not:deprecated", [](auto& d) { return (d.module == ModuleKind::kCjs || d.module == ModuleKind::kDual) && !d.deprecated; }},
+      {"downloads:>50000", [](auto& d) { return d.monthly_downloads > 50000; }},
+      {"downloads:<=1000 keywords:kw2", [](auto& d) { return d.monthly_downloads <= 1000 && d.keywords[0] == "kw2"; }},
+      {"downloads:>=99000 sort:downloads", [](auto& d) { return d.monthly_downloads >= 99000; }},
+      {"maintainer:nobody", [](auto&) { return false; }},
+  };
+  for (const auto& c : cases) {
+    std::vector<const SearchDocument*> expected;
+    for (const auto& d : docs)
+      if (c.passes(d)) expected.push_back(&d);
+    // Rule 2 sinks deprecated packages unless the query names deprecation or sorts by
+    // downloads; then popularity.
+    const bool sinks = c.query.find("deprecated") == std::string::npos && c.query.find("sort:") == std::string::npos;
+    std::stable_sort(expected.begin(), expected.end(), [&](auto* a, auto* b) {
+      if (sinks && a->deprecated != b->deprecated) return b->deprecated;
+      return a->monthly_downloads != b->monthly_downloads ? a->monthly_downloads > b->monthly_downloads : a->name < b->name;
+    });
+    SearchRequest r;
+    r.text = c.query;
+    r.size = 20;
+    r.now = 1;  // nothing is fresh: relevance is popularity alone
+    auto res = idx->search(r);
+    EXPECT_EQ(res.total, expected.size()) << c.query;
+    ASSERT_EQ(res.hits.size(), std::min<size_t>(20, expected.size())) << c.query;
+    for (size_t i = 0; i < res.hits.size(); ++i) EXPECT_EQ(res.hits[i].doc.name, expected[i]->name) << c.query << " #" << i;
+  }
 }
 
 // The dev set's figures, pinned: a ranking change that lowers them fails the build.
