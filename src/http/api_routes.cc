@@ -156,6 +156,10 @@ Response api_package_downloads(const Request& request, AppState& state, const st
     if (!s || !e) return api_error(400, "bad_request", "start and end must be dates (YYYY-MM-DD)");
     auto parsed = api::parse_npm_period(format_day(*s) + ":" + format_day(*e), latest);
     if (!parsed) return api_error(400, "bad_request", parsed.status().message());
+    if (parsed->days() > static_cast<int32_t>(limits::kMaxDownloadsRangeDays))
+      return api_error(400, "bad_request",
+                       "range too long: at most " + std::to_string(limits::kMaxDownloadsRangeDays) +
+                           " days");
     range = *parsed;
   }
   const std::string& period = request.param("period");
@@ -208,7 +212,7 @@ Response api_user(const Request& request, AppState& state) {
       return api_error(404, "not_found", "no packages maintained by " + user);
     return api_error(503, "unavailable", report.status().message());
   }
-  return json(200, api::maintainer_report_to_json(**report), kApiCache);
+  return json_body(200, api::maintainer_report_body(**report), kApiCache);
 }
 
 // "a,b,,c" → {"a","b","c"} (empty items dropped).
@@ -323,28 +327,24 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   for (const auto& n : names)
     if (auto why = bad_name(n)) return npm_error(400, *why + ": " + std::string(utf8_prefix(n, 64)));
 
+  auto bounded = api::npm_bounded_range(*range, bulk);
+  if (!bounded) return npm_error(400, bounded.status().message());
+
   auto store = state.store();
   if (!store) return npm_error(503, store.status().message());
-  auto answer = [&](const std::string& name) -> Result<nlohmann::json> {
-    auto daily = daily_for(**store, name, *range);
-    if (!daily) return daily.status();
-    if (!daily->has_value()) return nlohmann::json(nullptr);
-    if (point) return api::npm_point_json(name, *range, api::sum_downloads(**daily, *range));
-    return api::npm_range_json(name, *range, **daily);
-  };
-  if (!bulk) {
-    auto one = answer(names.front());
-    if (!one) return npm_error(503, one.status().message());
-    if (one->is_null()) return npm_error(404, "package " + names.front() + " not found");
-    return json(200, *one, "public, max-age=300");
-  }
-  nlohmann::json all = nlohmann::json::object();
+  std::vector<api::NpmDownloads> packages;
+  packages.reserve(names.size());
   for (const auto& n : names) {
-    auto one = answer(n);
-    if (!one) return npm_error(503, one.status().message());
-    all[n] = std::move(*one);
+    auto daily = daily_for(**store, n, *bounded);
+    if (!daily) return npm_error(503, daily.status().message());
+    packages.push_back({n, std::move(*daily)});
   }
-  return json(200, all, "public, max-age=300");
+  if (!bulk && !packages.front().days)
+    return npm_error(404, "package " + names.front() + " not found");
+  return json_body(200,
+                   point ? api::npm_point_body(packages, *bounded, bulk)
+                         : api::npm_range_body(packages, *bounded, bulk),
+                   "public, max-age=300");
 }
 
 Response npm_downloads_point(const Request& request, AppState& state) {
