@@ -365,6 +365,22 @@ TEST_F(ApiTest, AtomFeedsParse) {
   EXPECT_EQ(get("/feeds/user/nobody-at-all.atom").status, 404);
 }
 
+// Issue #19 finding 7: without --base-url the Host header was written into feed links (a
+// cacheable response). Now links are site-relative then (the handlers no longer see Host;
+// tests/e2e/server_test.cc sends a forged one to the real server).
+TEST_F(ApiTest, FeedLinksNeverComeFromTheHostHeader) {
+  AppState no_base(dir_->path() + "/api.db", std::make_shared<FixedClock>());
+  ASSERT_TRUE(no_base.reload().ok());
+  for (const std::string target : {"/feeds/package/express.atom", "/feeds/user/jane.atom",
+                                   "/feeds/newest.atom"}) {
+    Response r = route(testing::make_request(target), no_base);
+    ASSERT_EQ(r.status, 200) << target;
+    EXPECT_TRUE(well_formed_xml(r.body)) << target;
+    EXPECT_EQ(r.body.find("href=\"http"), std::string::npos) << target;  // no absolute link
+    EXPECT_NE(r.body.find("href=\"/feeds/"), std::string::npos) << target;  // self, site-relative
+  }
+}
+
 TEST_F(ApiTest, CsvExports) {
   Response pkg = get("/export/package/express.csv");
   ASSERT_EQ(pkg.status, 200);
