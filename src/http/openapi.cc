@@ -124,7 +124,8 @@ json build() {
        get("Liveness and data age (503 when the store cannot be read)", json::array(),
            response("{status, packages, indexed, data_as_of, data_age_seconds}"))},
       {"/metrics",
-       get("Prometheus metrics", json::array(), response("Prometheus text format", "text/plain"))},
+       get("Prometheus metrics, for clients in --metrics-allow (default loopback; others 404)",
+           json::array(), response("Prometheus text format", "text/plain"))},
   };
   return {{"openapi", "3.0.3"},
           {"info",

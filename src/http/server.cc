@@ -99,7 +99,7 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
   req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
   req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
   req.origin = std::string(msg[bhttp::field::origin]);
-  req.host = std::string(msg[bhttp::field::host]);
+  req.forwarded_for = std::string(msg["X-Forwarded-For"]);
   if (req.target.size() > limits::kMaxHttpTargetBytes)
     return error_for_target(req.target, 414, "request target too long");
   if (header_bytes(msg) > limits::kMaxHttpHeaderBytes)
