@@ -165,6 +165,10 @@ inline constexpr std::size_t kMaxVersionDownloadsBodyBytes = 4u << 20;
 // Packages whose per-version downloads one `pkgstats downloads` run fetches (one request
 // each at the polite interval: 10,000 x 0.35 s is about an hour), most downloaded first.
 inline constexpr std::size_t kMaxVersionDownloadsPackagesPerRun = 10000;
+// Redirects the upstream client follows for one request (libcurl's default is unlimited;
+// registries redirect once, to a CDN or to https), each within the first URL's scheme and
+// host unless configured (registry/http_fetcher.h).
+inline constexpr std::size_t kMaxUpstreamRedirects = 5;
 // How often `serve` checks the store for committed writes to reload its index.
 inline constexpr double kDefaultIndexReloadSeconds = 5;
 // The share of one core that rebuilding the index may take while a sync keeps writing: after
