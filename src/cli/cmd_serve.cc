@@ -68,6 +68,19 @@ void register_serve_command(CLI::App& app) {
                   "(default: loopback only)")
       ->take_all();
   cmd->callback([opts] {
+    auto networks = [](const std::vector<std::string>& texts, const char* flag) {
+      std::vector<http::IpNetwork> out;
+      for (const auto& t : texts) {
+        auto n = http::parse_ip_network(t);
+        if (!n) fail(std::string(flag) + ": " + n.status().message());
+        out.push_back(*n);
+      }
+      return out;
+    };
+    // Checked before anything else: a bad network fails at once, not after a demo import.
+    const auto trusted_proxies = networks(opts->trusted_proxies, "--trusted-proxy");
+    const auto metrics_allow = opts->metrics_allow.empty() ? http::loopback_networks()
+                                                           : networks(opts->metrics_allow, "--metrics-allow");
     {
       auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
       auto empty = store->empty();
@@ -86,18 +99,7 @@ void register_serve_command(CLI::App& app) {
                          static_cast<size_t>(opts->threads) + 1,
                          http::native_search_engine(search::index_file_path(opts->db)));
     state.set_rate_limit(opts->rate_limit);
-    auto networks = [](const std::vector<std::string>& texts, const char* flag) {
-      std::vector<http::IpNetwork> out;
-      for (const auto& t : texts) {
-        auto n = http::parse_ip_network(t);
-        if (!n) fail(std::string(flag) + ": " + n.status().message());
-        out.push_back(*n);
-      }
-      return out;
-    };
-    state.set_client_policy(networks(opts->trusted_proxies, "--trusted-proxy"),
-                            opts->metrics_allow.empty() ? http::loopback_networks()
-                                                        : networks(opts->metrics_allow, "--metrics-allow"));
+    state.set_client_policy(trusted_proxies, metrics_allow);
     auto built = state.reload();
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
