@@ -3,7 +3,7 @@
 // a store built for it: a maintainer of limits::kMaxMaintainerPackagesShown packages, 128
 // packages with a year of daily downloads, one with twelve years, one with more versions than
 // the API lists. Time is this thread's CPU (what the request costs, whatever else the machine
-// runs); memory is measured on the real server in tests/e2e/worst_case_test.cc.
+// runs); memory is measured on the real server in tests/e2e/abuse_resistance_test.cc.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,8 +1,8 @@
-// Issue #19 finding 1 on the real server: 128 names over 30 years took `serve` from 32 MB to
-// 524 MB (1.07 GB with four in parallel) and /healthz to a second. Now such a query is a 400,
-// and four bulk ranges at the cap (128 names x 365 days, about 2 MB each) at once cost the
-// server's peak resident set little, while /healthz stays fast. The peak is the kernel's
-// VmHWM of the server process.
+// Issue #19 (abuse resistance) on the real server. Finding 1: 128 names over 30 years took
+// `serve` from 32 MB to 524 MB (1.07 GB with four in parallel) and /healthz to a second. Now
+// such a query is a 400, and four bulk ranges at the cap (128 names x 365 days, about 2 MB
+// each) at once cost the server's peak resident set little, while /healthz stays fast. The
+// peak is the kernel's VmHWM of the server process.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -93,6 +93,36 @@ TEST(WorstCaseServer, BulkDownloadRangesAtTheCapKeepMemoryAndHealthzBounded) {
     EXPECT_LT(peak_after - peak_before, 48 * 1024);
     EXPECT_LT(healthz_ms, 500);  // wall time on a shared machine: generous
 #endif
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// Issue #19 finding 6 on the real server, behind a "proxy" on loopback: the client is the
+// right-most X-Forwarded-For hop across every such header field (a proxy may add its own field
+// after a client's forged one), and /metrics is not opened to proxied clients.
+TEST(ClientPolicyServer, TrustedProxyHeadersAcrossFields) {
+  char tmpl[] = "/tmp/pkgstats-proxy-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  prepare_store(dir + "/p.db", day_from_ms(SystemClock().now()) - 2);
+  {
+    Server server(dir + "/p.db",
+                  {"--offline", "--reload-interval", "0", "--rate-limit", "0.01", "--rate-limit-burst", "1",
+                   "--trusted-proxy", "127.0.0.1/32"},
+                  dir + "/log");
+    ASSERT_TRUE(server.ready()) << server.log();
+    auto get = [&](const std::string& path, std::vector<std::string> headers) {
+      registry::HttpRequest request;
+      request.url = server.url(path);
+      request.headers = std::move(headers);
+      static registry::CurlFetcher curl;
+      auto r = curl.get(request);
+      return r.ok() ? r->status : 0;
+    };
+    EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 6.6.6.6", "X-Forwarded-For: 198.51.100.1"}), 200);
+    EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 7.7.7.7", "X-Forwarded-For: 198.51.100.1"}), 429);
+    EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 198.51.100.2"}), 200);
+    EXPECT_EQ(get("/metrics", {"X-Forwarded-For: 198.51.100.3"}), 404);
+    EXPECT_EQ(get("/metrics", {}), 200);  // the host itself
   }
   std::filesystem::remove_all(dir);
 }
