@@ -89,15 +89,16 @@ Result<nlohmann::json> compare_packages(store::Store& store, const std::vector<s
   if (names.size() > 5) return Status::invalid("compare at most 5 packages at once");
   nlohmann::json packages = nlohmann::json::array(), missing = nlohmann::json::array();
   for (const auto& name : names) {
-    auto pkg = store.get_package(name);
-    if (!pkg) return pkg.status();
-    if (!pkg->has_value()) {
+    auto overview = store.get_package_overview(name, 1);  // the latest is what is compared
+    if (!overview) return overview.status();
+    if (!overview->has_value()) {
       missing.push_back(name);
       continue;
     }
     auto dependents = store.dependents_count(name);
-    nlohmann::json j = package_to_json(**pkg, {dependents ? std::optional<int64_t>(*dependents)
-                                                          : std::nullopt});
+    nlohmann::json j = package_to_json((*overview)->package,
+                                       {dependents ? std::optional<int64_t>(*dependents) : std::nullopt,
+                                        (*overview)->version_count});
     j.erase("versions");
     packages.push_back(std::move(j));
   }

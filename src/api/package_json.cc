@@ -60,7 +60,7 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) 
         {"bugs", string_or_null(pkg.bugs)}}},
       {"keywords", pkg.keywords},
       {"dist_tags", pkg.dist_tags},
-      {"versions_count", pkg.versions.size()},
+      {"versions_count", extras.versions_count.value_or(static_cast<int64_t>(pkg.versions.size()))},
       {"versions", versions},
       {"deprecated", latest ? string_or_null(latest->deprecated) : nlohmann::json(nullptr)},
       {"created", time_or_null(pkg.created)},
