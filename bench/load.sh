@@ -4,8 +4,11 @@
 # Prints requests/s, p50/p99 latency, errors by kind, the server's RSS before and after and why
 # it closed connections (/metrics), beside a baseline run of the same mix without the sync
 # and a run after it (the same length as the baseline: does memory settle once writes stop?);
-# then checks that SIGTERM stops the server promptly and still answers a connection it had
-# accepted. Installs wrk (Debian) when missing.
+# then the same mix again beside an abusive one (bulk downloads ranges at npm's cap of 128
+# names x 365 days, filter-only searches at size 250, junk parameters on repeated searches:
+# issue #19), to show what abuse does to normal requests' latency, errors and the server's
+# RSS; then checks that SIGTERM stops the server promptly and still answers a connection it
+# had accepted. Installs wrk (Debian) when missing.
 # Usage: bench/load.sh [SECONDS] [CONNECTIONS] [BUILD_DIR]   (defaults: 60 256 build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +71,26 @@ open(sys.argv[1], 'w').write('\n'.join(out) + '\n')
 PY
 export PKGSTATS_LOAD_URLS=$urls
 
+# The abusive mix: a third bulk downloads ranges at the cap, a third filter-only searches
+# (no text: every package is a candidate) at the largest page, a third a repeated search with
+# a junk parameter that changes every time (a cache-buster).
+abuse_urls=$tmp/abuse.txt
+python3 - "$abuse_urls" <<'PY'
+import gzip, random, sys
+random.seed(19)
+names = [l.split('\t')[0] for l in gzip.open('tests/data/npm-packages-227k.tsv.gz', 'rt', encoding='utf-8').read().splitlines()[1:]]
+names = [n for n in names if not n.startswith('@') and len(n) <= 24]  # 128 fit the 4 kB target limit
+filters = ['not:deprecated', 'has:types', 'module:esm', 'downloads:>1000', 'is:deprecated sort:downloads',
+           'license:mit sort:published', 'updated:<90d']
+out = []
+for i in range(300):
+    out.append('/downloads/range/last-year/' + ','.join(random.sample(names, 128)))
+    out.append('/api/v1/search?size=250&q=' + random.choice(filters).replace(' ', '+').replace(':', '%3A').replace('>', '%3E').replace('<', '%3C'))
+    out.append('/api/v1/search?q=react&x=' + str(random.randrange(10**9)))
+open(sys.argv[1], 'w').write('\n'.join(out) + '\n')
+PY
+abusers=$(( connections / 8 > 4 ? connections / 8 : 4 ))
+
 # Waits (at most 120 s) until the server's index holds every package the store does, so the
 # writes' last index update is done.
 wait_for_index() {
@@ -121,19 +144,30 @@ after=$(load "$baseline_seconds")
 echo "$after"
 rss3=$(rss_mb "$serve_pid")
 
+echo "== beside abuse: ${baseline_seconds}s, the same mix beside $abusers connections of the abusive mix"
+PKGSTATS_LOAD_URLS=$abuse_urls wrk -t1 -c"$abusers" -d"$baseline_seconds"s --timeout 10s -s bench/load.lua "$server" \
+  | grep '^LOAD' >"$tmp/abuse.out" &
+abuse_pid=$!
+abused=$(load "$baseline_seconds")
+wait "$abuse_pid"
+echo "$abused"
+echo "abusive mix: $(cat "$tmp/abuse.out")"
+rss4=$(rss_mb "$serve_pid")
+
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 errors() { echo $(( $(field connect_err "$1") + $(field read_err "$1") + $(field write_err "$1") + $(field timeouts "$1") + $(field non2xx3xx "$1") )); }
 row() {  # LABEL FIELD: the field of each run
-  printf '%-30s %14s %14s %14s\n' "$1" "$(field "$2" "$baseline")" "$(field "$2" "$result")" "$(field "$2" "$after")"
+  printf '%-30s %14s %14s %14s %14s\n' "$1" "$(field "$2" "$baseline")" "$(field "$2" "$result")" "$(field "$2" "$after")" "$(field "$2" "$abused")"
 }
-printf '\n%-30s %14s %14s %14s\n' "" "baseline" "with sync" "after"
+printf '\n%-30s %14s %14s %14s %14s\n' "" "baseline" "with sync" "after" "beside abuse"
 row "requests/s" rps
 row "p50 latency (ms)" p50_ms
 row "p99 latency (ms)" p99_ms
 row "max latency (ms)" max_ms
-printf '%-30s %14s %14s %14s\n' "errors (socket + non-2xx/3xx)" "$(errors "$baseline")" "$(errors "$result")" "$(errors "$after")"
+printf '%-30s %14s %14s %14s %14s\n' "errors (socket + non-2xx/3xx)" "$(errors "$baseline")" "$(errors "$result")" "$(errors "$after")" "$(errors "$abused")"
 for kind in connect_err read_err write_err timeouts non2xx3xx; do row "  $kind" $kind; done
-printf '%-30s %14s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss1 -> $rss2" "$rss2 -> $rss3"
+printf '%-30s %14s %14s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss1 -> $rss2" "$rss2 -> $rss3" "$rss3 -> $rss4"
+echo "abusive mix beside it: rps $(field rps "$(cat "$tmp/abuse.out")"), p99 $(field p99_ms "$(cat "$tmp/abuse.out")") ms, errors $(errors "$(cat "$tmp/abuse.out")")"
 echo "server's connections, baseline: $(closed_during "$tmp/closes0" "$tmp/closes1")"
 echo "server's connections, with sync: $(closed_during "$tmp/closes1" "$tmp/closes2")"
 echo "sync: $sync_state; synthetic packages in the store: $synced"
@@ -165,4 +199,5 @@ t1=$(date +%s.%N)
 wait "$client_pid" || true
 printf 'server exited %d in %.2fs; the request sent 0.3 s after SIGTERM got HTTP %s\n' "$rc" \
   "$(python3 -c "print($t1 - $t0)")" "$(cat "$tmp/inflight" 2>/dev/null || echo none)"
-[[ $rc == 0 && $(errors "$result") == 0 && $(errors "$after") == 0 && $(cat "$tmp/inflight") == 200 ]]
+[[ $rc == 0 && $(errors "$result") == 0 && $(errors "$after") == 0 && $(errors "$abused") == 0 &&
+   $(cat "$tmp/inflight") == 200 ]]

@@ -28,9 +28,15 @@ struct DayRange {
 
 // Parses an npm period: "last-day", "last-week" (7 days), "last-month" (30), "last-year"
 // (365), each ending at `latest`; "YYYY-MM-DD" (one day); "YYYY-MM-DD:YYYY-MM-DD".
-// kInvalidInput with npm's wording for a malformed period or an end before its start.
-// Unlike npm, ranges are not clamped to 18 months (capped at limits::kMaxDownloadsRangeDays).
+// kInvalidInput with npm's wording for a malformed period or an end before its start. The
+// length is not bounded here: see npm_bounded_range and limits::kMaxDownloadsRangeDays.
 Result<DayRange> parse_npm_period(std::string_view period, Day latest);
+
+// npm's bounds on one /downloads query: a bulk query (several names) spans at most
+// limits::kMaxBulkDownloadsRangeDays (kInvalidInput "exceeded max days of 365" beyond); a
+// single package's range is clamped to its last limits::kMaxSingleDownloadsRangeDays days
+// (npm moves the start forward silently; the answer says which start it used).
+Result<DayRange> npm_bounded_range(DayRange range, bool bulk);
 
 // The day relative periods end at: the archive's newest day, but never after yesterday
 // (`now`'s day - 1); yesterday when the archive is empty.
@@ -39,13 +45,25 @@ Day latest_downloads_day(Day newest_in_archive, TimestampMs now);
 // Sum of `days` (sorted or not) that fall in `range`.
 int64_t sum_downloads(std::span<const store::DailyDownloads> days, DayRange range);
 
-// {"downloads":N,"start":"YYYY-MM-DD","end":"YYYY-MM-DD","package":NAME}
-nlohmann::json npm_point_json(const std::string& name, DayRange range, int64_t downloads);
+// One package's part of a /downloads answer: its archive rows over the range, or nullopt
+// when the store has no such package.
+struct NpmDownloads {
+  std::string name;
+  std::optional<std::vector<store::DailyDownloads>> days;
+};
 
-// {"start","end","package","downloads":[{"downloads":N,"day":"YYYY-MM-DD"}...]}, one entry
-// per day of `range`, zero-filled.
-nlohmann::json npm_range_json(const std::string& name, DayRange range,
-                              std::span<const store::DailyDownloads> days);
+// The body of /downloads/point/{period}/{names}: for one package (REQUIRES: it exists)
+// {"downloads":N,"start":"YYYY-MM-DD","end":"YYYY-MM-DD","package":NAME}; for a bulk query
+// an object of those keyed by name, null for unknown packages. Written streaming: a few
+// dozen bytes per package.
+std::string npm_point_body(std::span<const NpmDownloads> packages, DayRange range, bool bulk);
+
+// The body of /downloads/range/{period}/{names}: for one package {"start","end","package",
+// "downloads":[{"day":"YYYY-MM-DD","downloads":N}...]}, one entry per day of `range`,
+// zero-filled; for a bulk query an object of those keyed by name, null for unknown packages.
+// Written streaming, about 40 bytes per package and day, without a JSON value per day (which
+// took a 128-name, 30-year query to 495 MB).
+std::string npm_range_body(std::span<const NpmDownloads> packages, DayRange range, bool bulk);
 
 enum class Bucket { kDay, kWeek, kMonth };
 // "day" | "week" | "month".

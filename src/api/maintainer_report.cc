@@ -1,5 +1,6 @@
 #include "api/maintainer_report.h"
 
+#include "api/json_writer.h"
 #include "api/package_json.h"
 #include "core/time_util.h"
 
@@ -7,10 +8,6 @@ namespace pkgstats::api {
 namespace {
 
 constexpr TimestampMs kTwoYearsMs = 2LL * 365 * 86400000;
-
-nlohmann::json optional_count(const std::optional<int64_t>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
 
 }  // namespace
 
@@ -48,32 +45,43 @@ Result<MaintainerReport> build_maintainer_report(store::Store& store, const std:
   return report;
 }
 
+std::string maintainer_report_body(const MaintainerReport& report) {
+  return body_of(512 + 300 * report.packages.size(), [&](JsonWriter& w) {
+    auto optional_count = [&](const std::optional<int64_t>& v) { v ? w.integer(*v) : w.null(); };
+    w.start_object();
+    w.key("user").string(report.user);
+    w.key("packages").start_array();
+    for (const auto& p : report.packages) {
+      w.start_object();
+      w.key("name").string(p.doc.name);
+      w.key("version").string(p.doc.version);
+      w.key("description").string(p.doc.description);
+      w.key("downloads").start_object();
+      w.key("monthly").count_or_null(p.doc.monthly_downloads);
+      w.key("last_30_days");
+      optional_count(p.recent_downloads);
+      w.key("previous_30_days");
+      optional_count(p.previous_downloads);
+      w.end_object();
+      w.key("published").time_or_null(p.doc.published);
+      w.key("deprecated").boolean(p.doc.deprecated);
+      w.key("deprecated_dependencies").strings(p.deprecated_dependencies);
+      w.key("attention").strings(p.attention);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("totals").start_object();
+    w.key("packages").integer(static_cast<int64_t>(report.packages.size()));
+    w.key("monthly_downloads").integer(report.total_monthly_downloads);
+    w.key("deprecated").integer(static_cast<int64_t>(report.deprecated));
+    w.key("needing_attention").integer(static_cast<int64_t>(report.needing_attention));
+    w.end_object();
+    w.end_object();
+  });
+}
+
 nlohmann::json maintainer_report_to_json(const MaintainerReport& report) {
-  nlohmann::json packages = nlohmann::json::array();
-  for (const auto& p : report.packages) {
-    packages.push_back({
-        {"name", p.doc.name},
-        {"version", p.doc.version},
-        {"description", p.doc.description},
-        {"downloads",
-         {{"monthly", p.doc.monthly_downloads >= 0 ? nlohmann::json(p.doc.monthly_downloads)
-                                                   : nlohmann::json(nullptr)},
-          {"last_30_days", optional_count(p.recent_downloads)},
-          {"previous_30_days", optional_count(p.previous_downloads)}}},
-        {"published", p.doc.published ? nlohmann::json(format_iso8601(p.doc.published))
-                                      : nlohmann::json(nullptr)},
-        {"deprecated", p.doc.deprecated},
-        {"deprecated_dependencies", p.deprecated_dependencies},
-        {"attention", p.attention},
-    });
-  }
-  return {{"user", report.user},
-          {"packages", packages},
-          {"totals",
-           {{"packages", report.packages.size()},
-            {"monthly_downloads", report.total_monthly_downloads},
-            {"deprecated", report.deprecated},
-            {"needing_attention", report.needing_attention}}}};
+  return nlohmann::json::parse(maintainer_report_body(report));
 }
 
 Result<nlohmann::json> compare_packages(store::Store& store, const std::vector<std::string>& names) {
@@ -81,15 +89,16 @@ Result<nlohmann::json> compare_packages(store::Store& store, const std::vector<s
   if (names.size() > 5) return Status::invalid("compare at most 5 packages at once");
   nlohmann::json packages = nlohmann::json::array(), missing = nlohmann::json::array();
   for (const auto& name : names) {
-    auto pkg = store.get_package(name);
-    if (!pkg) return pkg.status();
-    if (!pkg->has_value()) {
+    auto overview = store.get_package_overview(name, 1);  // the latest is what is compared
+    if (!overview) return overview.status();
+    if (!overview->has_value()) {
       missing.push_back(name);
       continue;
     }
     auto dependents = store.dependents_count(name);
-    nlohmann::json j = package_to_json(**pkg, {dependents ? std::optional<int64_t>(*dependents)
-                                                          : std::nullopt});
+    nlohmann::json j = package_to_json((*overview)->package,
+                                       {dependents ? std::optional<int64_t>(*dependents) : std::nullopt,
+                                        (*overview)->version_count});
     j.erase("versions");
     packages.push_back(std::move(j));
   }

@@ -37,6 +37,12 @@ std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, Timesta
 Result<MaintainerReport> build_maintainer_report(store::Store& store, const std::string& user,
                                                  TimestampMs now, size_t limit = 5000);
 
+// {"user","packages":[{name,version,description,downloads:{monthly,last_30_days,
+// previous_30_days},published,deprecated,deprecated_dependencies,attention}],"totals":{...}},
+// written streaming (api/json_writer.h): a report of 5,000 packages is 1.3 MB, and building
+// it as nlohmann values first took as long as reading it from the store.
+std::string maintainer_report_body(const MaintainerReport& report);
+// The same as a JSON value (for the CLI).
 nlohmann::json maintainer_report_to_json(const MaintainerReport& report);
 
 // Key facts of up to five packages side by side (`compare`): the package JSON without the

@@ -1,5 +1,8 @@
 #include "api/package_json.h"
 
+#include <algorithm>
+
+#include "core/limits.h"
 #include "core/time_util.h"
 
 namespace pkgstats::api {
@@ -33,8 +36,9 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) 
   const Version* latest = pkg.latest_version();
   nlohmann::json maintainers = nlohmann::json::array();
   for (const auto& m : pkg.maintainers) maintainers.push_back({{"username", m.name}});
-  nlohmann::json versions = nlohmann::json::array();
-  for (auto v = pkg.versions.rbegin(); v != pkg.versions.rend(); ++v) {
+  nlohmann::json versions = nlohmann::json::array();  // the newest kMaxVersionsListed
+  const size_t listed = std::min(pkg.versions.size(), limits::kMaxVersionsListed);
+  for (auto v = pkg.versions.rbegin(); v != pkg.versions.rbegin() + static_cast<std::ptrdiff_t>(listed); ++v) {
     nlohmann::json item = {{"version", v->version}, {"published", time_or_null(v->published)}};
     item["deprecated"] = string_or_null(v->deprecated);
     versions.push_back(std::move(item));
@@ -56,7 +60,7 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) 
         {"bugs", string_or_null(pkg.bugs)}}},
       {"keywords", pkg.keywords},
       {"dist_tags", pkg.dist_tags},
-      {"versions_count", pkg.versions.size()},
+      {"versions_count", extras.versions_count.value_or(static_cast<int64_t>(pkg.versions.size()))},
       {"versions", versions},
       {"deprecated", latest ? string_or_null(latest->deprecated) : nlohmann::json(nullptr)},
       {"created", time_or_null(pkg.created)},

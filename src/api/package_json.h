@@ -12,6 +12,8 @@ namespace pkgstats::api {
 
 struct PackageExtras {
   std::optional<int64_t> dependents;  // count of packages depending on it, when known
+  // Every stored version, when `pkg` holds only some (store::PackageOverview); else its own.
+  std::optional<int64_t> versions_count;
 };
 
 // Everything `pkgstats info --json` and /api/v1/packages/{name} show about a package:

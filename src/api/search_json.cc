@@ -1,159 +1,16 @@
 #include "api/search_json.h"
 
-// Not RAPIDJSON_SSE2: Debian 12's RapidJSON 1.1 then scans for bytes to escape with
-// max(byte, 0x19) == 0x19, so it writes 0x1A-0x1F raw, which is invalid JSON
-// (SearchJson.EveryByteThatNeedsEscapingIsEscapedAtAnyPosition). Strings that need no
-// escaping skip its byte loop anyway (StringCopyingWriter).
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include <cassert>
-#include <charconv>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-
+#include "api/json_writer.h"
 #include "api/package_json.h"
-#include "core/utf8.h"
 
 namespace pkgstats::api {
 namespace {
-
-// Whether JSON needs any byte of `s` escaped: a control character, a quote or a backslash.
-// Eight bytes at a time (has-less-than and has-zero-byte word tests); a string of eight bytes
-// or more ends with one overlapping word instead of a byte loop.
-bool needs_json_escape(std::string_view s) {
-  constexpr uint64_t kOnes = ~0ULL / 255, kHighs = kOnes * 0x80;
-  auto flagged = [&](uint64_t x) {
-    auto zero_byte = [&](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-    return ((x - kOnes * 0x20) & ~x & kHighs) | zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'));
-  };
-  auto word_at = [&](size_t i) {
-    uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    return word;
-  };
-  if (s.size() < 8) {
-    for (const char ch : s) {
-      const unsigned char c = static_cast<unsigned char>(ch);
-      if (c < 0x20 || c == '"' || c == '\\') return true;
-    }
-    return false;
-  }
-  for (size_t i = 0; i + 8 < s.size(); i += 8)
-    if (flagged(word_at(i))) return true;
-  return flagged(word_at(s.size() - 8)) != 0;
-}
-
-// RapidJSON's Writer with one shortcut, through its protected interface (as its PrettyWriter
-// extends it): a string that needs no escaping (every key, nearly every value) is copied
-// whole; the Writer escapes the rest. The Writer copies a byte at a time (SSE2 only for the
-// 16-byte-aligned middle of long strings): strings were a sixth of a search request. UTF-8
-// validity is checked once for the whole body (body_of).
-class StringCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
- public:
-  using Writer::Writer;
-  void string(std::string_view s) {
-    if (needs_json_escape(s)) {
-      String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-      return;
-    }
-    unescaped(s);
-  }
-  // REQUIRES: !needs_json_escape(s).
-  void unescaped(std::string_view s) {
-    Prefix(rapidjson::kStringType);
-    char* out = os_->Push(s.size() + 2);
-    out[0] = '"';
-    if (!s.empty()) std::memcpy(out + 1, s.data(), s.size());  // data() may be null
-    out[s.size() + 1] = '"';
-    EndValue(true);
-  }
-};
-
-// A Writer with the calls these bodies make, taking the types they hold.
-class JsonWriter {
- public:
-  // Appends to `buffer` (REQUIRES: empty).
-  explicit JsonWriter(rapidjson::StringBuffer& buffer) : buffer_(buffer), writer_(buffer_) {}
-  std::string_view text() const { return {buffer_.GetString(), buffer_.GetSize()}; }
-
-  // Keys are this file's literals, none of which needs escaping: no check per key.
-  template <size_t N>
-  JsonWriter& key(const char (&k)[N]) {
-    assert(!needs_json_escape({k, N - 1}));
-    writer_.unescaped({k, N - 1});  // written as a string; the Writer tracks that it is a key
-    return *this;
-  }
-  void string(std::string_view s) { writer_.string(s); }
-  template <typename Strings>  // a range of strings or string_views
-  void strings(const Strings& list) {
-    writer_.StartArray();
-    for (std::string_view s : list) string(s);
-    writer_.EndArray();
-  }
-  void integer(int64_t n) { writer_.Int64(n); }
-  void boolean(bool b) { writer_.Bool(b); }
-  void null() { writer_.Null(); }
-  void number(double d) {  // JSON has no NaN or infinity
-    if (std::isfinite(d))
-      writer_.Double(d);
-    else
-      writer_.Null();
-  }
-  // A search score: the engines rank by floats, so it is written as the shortest text that
-  // reads back as the same float ("13.2844", not the double's "13.284399986267090").
-  void score(double d) {
-    const auto f = static_cast<float>(d);
-    if (!std::isfinite(f)) {
-      writer_.Null();
-      return;
-    }
-    char text[32];
-    const auto written = std::to_chars(text, text + sizeof text, f);
-    writer_.RawValue(text, static_cast<size_t>(written.ptr - text), rapidjson::kNumberType);
-  }
-  void time_or_null(TimestampMs ms) {
-    char text[kIso8601Bytes];
-    ms ? writer_.unescaped(format_iso8601(ms, text)) : null();
-  }
-  void count_or_null(int64_t n) { n >= 0 ? integer(n) : null(); }
-  void start_object() { writer_.StartObject(); }
-  void end_object() { writer_.EndObject(); }
-  void start_array() { writer_.StartArray(); }
-  void end_array() { writer_.EndArray(); }
-
- private:
-  rapidjson::StringBuffer& buffer_;
-  StringCopyingWriter writer_;
-};
 
 // "unscoped", or the scope without its '@'.
 std::string_view scope_of(std::string_view name) {
   if (name.size() < 2 || name[0] != '@') return "unscoped";
   auto slash = name.find('/');
   return slash == std::string_view::npos ? "unscoped" : name.substr(1, slash - 1);
-}
-
-// Writes a body with `write(JsonWriter&)`; repairs invalid UTF-8 the store's text carried.
-// The writer's buffer is the thread's, reused: a body is written without growing one from
-// scratch each time (its large allocations took malloc's slow path).
-constexpr size_t kMaxKeptBufferBytes = 1 << 20;
-
-template <typename Write>
-std::string body_of(size_t expected_bytes, Write write) {
-  thread_local rapidjson::StringBuffer buffer;
-  buffer.Clear();
-  buffer.Reserve(expected_bytes);
-  JsonWriter w(buffer);
-  write(w);
-  std::string_view text = w.text();
-  std::string body = is_valid_utf8(text) ? std::string(text) : with_invalid_utf8_replaced(text);
-  if (buffer.GetSize() > kMaxKeptBufferBytes) {  // a rare huge page: its memory is not kept
-    buffer.Clear();
-    buffer.ShrinkToFit();
-  }
-  return body;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // pkgstats serve [--db PATH] [--host 127.0.0.1] [--port 8080] [--threads 2]
 //                [--reload-interval SECONDS] [--registry URL | --offline]
+//                [--rate-limit N] [--trusted-proxy CIDR]... [--metrics-allow CIDR]...
 #include <cstdio>
 #include <cstdlib>
 
@@ -25,6 +26,7 @@ void register_serve_command(CLI::App& app) {
     bool offline = false;
     double upstream_timeout_seconds = limits::kOnDemandTimeoutMs / 1000.0;
     http::RateLimitOptions rate_limit;
+    std::vector<std::string> trusted_proxies, metrics_allow;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("serve", "Serve the web pages (an empty database is first filled with the "
@@ -48,14 +50,37 @@ void register_serve_command(CLI::App& app) {
                   "Seconds a page waits for the upstream registry")
       ->capture_default_str()->check(CLI::Range(0.1, 60.0));
   cmd->add_option("--rate-limit", opts->rate_limit.per_second,
-                  "Requests per second each client may sustain (0 = no limit; loopback exempt)")
+                  "Requests per second each client (an IPv4 address or an IPv6 /64) may sustain "
+                  "(0 = no limit; loopback clients exempt)")
       ->capture_default_str()->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--rate-limit-burst", opts->rate_limit.burst,
                   "Requests a client may send at once before --rate-limit applies (0 = 2 x rate)")
       ->check(CLI::Range(0.0, 1e6));
   cmd->add_flag("--rate-limit-loopback", opts->rate_limit.limit_loopback,
                 "Rate-limit loopback clients too");
+  cmd->add_option("--trusted-proxy", opts->trusted_proxies,
+                  "A reverse proxy (CIDR, repeatable) whose X-Forwarded-For names the client: the "
+                  "right-most hop outside these networks is the client the rate limit and "
+                  "--metrics-allow see (a proxy on this host: --trusted-proxy 127.0.0.1/32)")
+      ->take_all();
+  cmd->add_option("--metrics-allow", opts->metrics_allow,
+                  "Clients (CIDR, repeatable) that may read /metrics; others get 404 "
+                  "(default: loopback only)")
+      ->take_all();
   cmd->callback([opts] {
+    auto networks = [](const std::vector<std::string>& texts, const char* flag) {
+      std::vector<http::IpNetwork> out;
+      for (const auto& t : texts) {
+        auto n = http::parse_ip_network(t);
+        if (!n) fail(std::string(flag) + ": " + n.status().message());
+        out.push_back(*n);
+      }
+      return out;
+    };
+    // Checked before anything else: a bad network fails at once, not after a demo import.
+    const auto trusted_proxies = networks(opts->trusted_proxies, "--trusted-proxy");
+    const auto metrics_allow = opts->metrics_allow.empty() ? http::loopback_networks()
+                                                           : networks(opts->metrics_allow, "--metrics-allow");
     {
       auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
       auto empty = store->empty();
@@ -74,6 +99,7 @@ void register_serve_command(CLI::App& app) {
                          static_cast<size_t>(opts->threads) + 1,
                          http::native_search_engine(search::index_file_path(opts->db)));
     state.set_rate_limit(opts->rate_limit);
+    state.set_client_policy(trusted_proxies, metrics_allow);
     auto built = state.reload();
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);

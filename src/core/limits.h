@@ -165,6 +165,10 @@ inline constexpr std::size_t kMaxVersionDownloadsBodyBytes = 4u << 20;
 // Packages whose per-version downloads one `pkgstats downloads` run fetches (one request
 // each at the polite interval: 10,000 x 0.35 s is about an hour), most downloaded first.
 inline constexpr std::size_t kMaxVersionDownloadsPackagesPerRun = 10000;
+// Redirects the upstream client follows for one request (libcurl's default is unlimited;
+// registries redirect once, to a CDN or to https), each within the first URL's scheme and
+// host unless configured (registry/http_fetcher.h).
+inline constexpr std::size_t kMaxUpstreamRedirects = 5;
 // How often `serve` checks the store for committed writes to reload its index.
 inline constexpr double kDefaultIndexReloadSeconds = 5;
 // The share of one core that rebuilding the index may take while a sync keeps writing: after
@@ -182,9 +186,28 @@ inline constexpr std::chrono::seconds kMaxOverlayAge{3600};
 inline constexpr double kDefaultWatchIntervalSeconds = 30;
 
 // ---- APIs ---------------------------------------------------------------------------------
-// Days one downloads query may span: everything since 2015-01-10 fits with decades to spare,
-// while a hostile "0001-01-01:9999-12-31" cannot make us build a 3.6M-entry response.
+// The worst case of any one request, which every endpoint's bounds below keep to (each
+// family is checked by tests/http/worst_case_test.cc with its largest parameters): at most
+// this many bytes of body (before gzip), and about 100 ms of one core. The largest today are
+// /api/v1/packages/NAME (2,500 versions listed: at most about 3.5 MB), a maintainer's report
+// (5,000 packages: 1.3 MB) and a bulk downloads range (128 names x 365 days: 1.8 MB).
+inline constexpr std::size_t kMaxResponseBytes = 8u << 20;
+// Days /api/v1/packages/NAME/downloads may span (a single package, bucketed): everything
+// since 2015-01-10 fits with decades to spare, while a hostile "0001-01-01:9999-12-31" cannot
+// make us build a 3.6M-entry response (10,980 days of one package: about 700 kB).
 inline constexpr std::size_t kMaxDownloadsRangeDays = 366 * 30;
+// npm's bounds on /downloads/{point|range}: a bulk query (several names) spans at most 365
+// days (400 "exceeded max days of 365" beyond; 128 names x 365 days is 46,720 entries, 2 MB),
+// and a single package's range is clamped to its last 18 months (549 days), start moved
+// forward, as api.npmjs.org does. Without them one 1.4 kB request for 128 names over 30 years
+// built a 49 MB body and took the server from 32 MB to 524 MB.
+inline constexpr std::size_t kMaxBulkDownloadsRangeDays = 365;
+inline constexpr std::size_t kMaxSingleDownloadsRangeDays = 549;
+// Versions listed by /api/v1/packages/NAME (the newest; versions_count has them all): a
+// package may hold kMaxVersionsPerPackage, each up to ~1.4 kB of JSON (a 256-byte version
+// and a 1 kB deprecation message), 27 MB in all; 2,500 keep it under 3.5 MB and still list
+// all of @types/node's ~2,000.
+inline constexpr std::size_t kMaxVersionsListed = 2500;
 // Names in one bulk downloads query (npm's own cap).
 inline constexpr std::size_t kMaxBulkDownloadNames = 128;
 // Suggestions returned by /api/v1/suggest (a dropdown's worth).

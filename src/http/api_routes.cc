@@ -76,16 +76,10 @@ Response bad_param(const std::string& key, size_t min, size_t max) {
                        std::to_string(max));
 }
 
-// The site's absolute URL prefix: the configured base URL, else http://<Host>.
-std::string absolute_base(const Request& request, const AppState& state) {
-  if (!state.base_url().empty()) return state.base_url();
-  // The Host header is the client's word: accept only host[:port] characters.
-  const bool plausible = !request.host.empty() && request.host.size() <= 255 &&
-                         request.host.find_first_not_of(
-                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
-                             std::string::npos;
-  return "http://" + (plausible ? request.host : std::string("localhost"));
-}
+// The prefix of a feed's links: the configured --base-url, else "" (site-relative links,
+// which Atom allows: readers resolve them against the feed's own URL). Never the Host header:
+// a cached feed must not carry links a client chose (issue #19, finding 7).
+const std::string& feed_base(const AppState& state) { return state.base_url(); }
 
 search::SearchResponse run_search(AppState& state,
                                   std::shared_ptr<const search::SearchEngine>& engine,
@@ -156,6 +150,10 @@ Response api_package_downloads(const Request& request, AppState& state, const st
     if (!s || !e) return api_error(400, "bad_request", "start and end must be dates (YYYY-MM-DD)");
     auto parsed = api::parse_npm_period(format_day(*s) + ":" + format_day(*e), latest);
     if (!parsed) return api_error(400, "bad_request", parsed.status().message());
+    if (parsed->days() > static_cast<int32_t>(limits::kMaxDownloadsRangeDays))
+      return api_error(400, "bad_request",
+                       "range too long: at most " + std::to_string(limits::kMaxDownloadsRangeDays) +
+                           " days");
     range = *parsed;
   }
   const std::string& period = request.param("period");
@@ -208,7 +206,7 @@ Response api_user(const Request& request, AppState& state) {
       return api_error(404, "not_found", "no packages maintained by " + user);
     return api_error(503, "unavailable", report.status().message());
   }
-  return json(200, api::maintainer_report_to_json(**report), kApiCache);
+  return json_body(200, api::maintainer_report_body(**report), kApiCache);
 }
 
 // "a,b,,c" → {"a","b","c"} (empty items dropped).
@@ -270,7 +268,7 @@ Response npm_search(const Request& request, AppState& state) {
   auto npm_error = [](const std::string& message) { return json(400, {{"error", message}}); };
   const std::string& text = request.param("text");
   if (text.empty()) return npm_error("text is required");
-  auto size = size_param(request, "size", 20, 1, limits::kMaxResultsPerPage);
+  auto size = size_param(request, "size", limits::kDefaultResultsPerPage, 1, limits::kMaxResultsPerPage);
   if (!size) return npm_error("size must be from 1 to 250");
   auto from = size_param(request, "from", 0, 0, limits::kMaxResultOffset);
   if (!from) return npm_error("from must be from 0 to 10000");
@@ -280,14 +278,56 @@ Response npm_search(const Request& request, AppState& state) {
                    "public, max-age=30");
 }
 
-// Search answers depend on the target and the index snapshot only (and, through relative
-// dates, on the minute): they are served from the response cache when it has them (a target
-// is stored on its second request: http/response_cache.h). Entries are stored encoded (ETag,
-// gzip), one per encoding the client accepts: a hit is neither hashed nor compressed again.
-template <Handler handler>
+// A query parameter a cached answer depends on, and how its value is normalised in the key.
+struct KeyParam {
+  enum Kind { kText, kNumber, kFlag };
+  const char* name;
+  Kind kind = kText;
+  size_t fallback = 0;  // kNumber: the value an absent parameter means
+};
+// The parameters each search handler reads (and nothing else it reads changes its answer).
+constexpr std::array kApiSearchKey = {
+    KeyParam{"q"}, KeyParam{"size", KeyParam::kNumber, limits::kDefaultResultsPerPage},
+    KeyParam{"from", KeyParam::kNumber}, KeyParam{"sort"}, KeyParam{"explain", KeyParam::kFlag}};
+constexpr std::array kApiSuggestKey = {KeyParam{"q"},
+                                       KeyParam{"size", KeyParam::kNumber, limits::kMaxSuggestions}};
+constexpr std::array kNpmSearchKey = {KeyParam{"text"},
+                                      KeyParam{"size", KeyParam::kNumber, limits::kDefaultResultsPerPage},
+                                      KeyParam{"from", KeyParam::kNumber}};
+
+// The response cache's key for `request`: the encoding, the path and the normalised values of
+// `params` only, so parameters the handler ignores (`&x=1`, npm's quality weights), their
+// order, percent-encoding, defaults spelt out and leading zeros all map to one entry.
+template <size_t N>
+std::string response_cache_key(const Request& request, const std::array<KeyParam, N>& params) {
+  std::string key = accepts_gzip(request.accept_encoding) ? "gzip " : "identity ";
+  key += request.path;
+  for (const KeyParam& p : params) {
+    std::string value = request.param(p.name);
+    if (p.kind == KeyParam::kNumber && value.empty()) value = std::to_string(p.fallback);
+    if (p.kind == KeyParam::kFlag) value = value == "1" ? "1" : "";
+    if (p.kind == KeyParam::kNumber) {  // "020" is 20; malformed text stays (a 400, not stored)
+      size_t n = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec == std::errc() && end == value.data() + value.size()) value = std::to_string(n);
+    }
+    key += '\n';
+    key += std::to_string(value.size());  // length-prefixed: values may hold any byte
+    key += ':';
+    key += value;
+  }
+  return key;
+}
+
+// Search answers depend on the parameters above and the index snapshot only (and, through
+// relative dates, on the minute): they are served from the response cache when it has them (a
+// key is stored on its second request: http/response_cache.h). Entries are stored encoded
+// (ETag, gzip), one per encoding the client accepts: a hit is neither hashed nor compressed
+// again.
+template <Handler handler, const auto& key_params>
 Response cached(const Request& request, AppState& state) {
   auto engine = state.search_engine();
-  const std::string key = (accepts_gzip(request.accept_encoding) ? "gzip " : "identity ") + request.target;
+  const std::string key = response_cache_key(request, key_params);
   if (auto hit = state.response_cache().find(key, engine, state.now())) return *hit;
   Response r = handler(request, state);
   if (r.status != 200) return r;
@@ -323,28 +363,24 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   for (const auto& n : names)
     if (auto why = bad_name(n)) return npm_error(400, *why + ": " + std::string(utf8_prefix(n, 64)));
 
+  auto bounded = api::npm_bounded_range(*range, bulk);
+  if (!bounded) return npm_error(400, bounded.status().message());
+
   auto store = state.store();
   if (!store) return npm_error(503, store.status().message());
-  auto answer = [&](const std::string& name) -> Result<nlohmann::json> {
-    auto daily = daily_for(**store, name, *range);
-    if (!daily) return daily.status();
-    if (!daily->has_value()) return nlohmann::json(nullptr);
-    if (point) return api::npm_point_json(name, *range, api::sum_downloads(**daily, *range));
-    return api::npm_range_json(name, *range, **daily);
-  };
-  if (!bulk) {
-    auto one = answer(names.front());
-    if (!one) return npm_error(503, one.status().message());
-    if (one->is_null()) return npm_error(404, "package " + names.front() + " not found");
-    return json(200, *one, "public, max-age=300");
-  }
-  nlohmann::json all = nlohmann::json::object();
+  std::vector<api::NpmDownloads> packages;
+  packages.reserve(names.size());
   for (const auto& n : names) {
-    auto one = answer(n);
-    if (!one) return npm_error(503, one.status().message());
-    all[n] = std::move(*one);
+    auto daily = daily_for(**store, n, *bounded);
+    if (!daily) return npm_error(503, daily.status().message());
+    packages.push_back({n, std::move(*daily)});
   }
-  return json(200, all, "public, max-age=300");
+  if (!bulk && !packages.front().days)
+    return npm_error(404, "package " + names.front() + " not found");
+  return json_body(200,
+                   point ? api::npm_point_body(packages, *bounded, bulk)
+                         : api::npm_range_body(packages, *bounded, bulk),
+                   "public, max-age=300");
 }
 
 Response npm_downloads_point(const Request& request, AppState& state) {
@@ -432,7 +468,7 @@ Response feed_package(const Request& request, AppState& state) {
     if (!known) return storage_unavailable(known.status());
     if (known->empty()) return not_found(state, "package named " + name, name);
   }
-  const std::string base = absolute_base(request, state);
+  const std::string& base = feed_base(state);
   render::AtomFeed feed;
   feed.id = "tag:pkgstats,2024:feed:package:" + name;
   feed.title = "New versions of " + name;
@@ -452,7 +488,7 @@ Response feed_user(const Request& request, AppState& state) {
   auto events = (*store)->recent_versions_by_maintainer(user, limits::kMaxFeedEntries);
   if (!events) return storage_unavailable(events.status());
   if (events->empty()) return not_found(state, "maintainer named " + user, user);
-  const std::string base = absolute_base(request, state);
+  const std::string& base = feed_base(state);
   render::AtomFeed feed;
   feed.id = "tag:pkgstats,2024:feed:user:" + user;
   feed.title = "New versions of packages maintained by " + user;
@@ -462,12 +498,12 @@ Response feed_user(const Request& request, AppState& state) {
   return atom(std::move(feed));
 }
 
-Response feed_newest(const Request& request, AppState& state) {
+Response feed_newest(const Request&, AppState& state) {
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
   auto events = (*store)->newest_packages(limits::kMaxFeedEntries);
   if (!events) return storage_unavailable(events.status());
-  const std::string base = absolute_base(request, state);
+  const std::string& base = feed_base(state);
   render::AtomFeed feed;
   feed.id = "tag:pkgstats,2024:feed:newest";
   feed.title = "Newest packages";
@@ -560,15 +596,15 @@ Response export_user(const Request& request, AppState& state) {
 // ---- the table -------------------------------------------------------------------------------
 
 constexpr std::array kApiRoutes = {
-    Route{"/api/v1/search", false, "api_search", cached<api_search>},
-    Route{"/api/v1/suggest", false, "api_suggest", cached<api_suggest>},
+    Route{"/api/v1/search", false, "api_search", cached<api_search, kApiSearchKey>},
+    Route{"/api/v1/suggest", false, "api_suggest", cached<api_suggest, kApiSuggestKey>},
     Route{"/api/v1/packages/", true, "api_package", api_packages},
     Route{"/api/v1/users/", true, "api_user", api_user},
     Route{"/api/v1/compare", false, "api_compare", api_compare},
     Route{"/api/v1/stats", false, "api_stats", api_stats},
     Route{"/api/v1/openapi.json", false, "api_openapi", api_openapi},
     Route{"/api/", true, "api_unknown", api_unknown},
-    Route{"/-/v1/search", false, "npm_search", cached<npm_search>},
+    Route{"/-/v1/search", false, "npm_search", cached<npm_search, kNpmSearchKey>},
     Route{kDownloadsPoint, true, "downloads_point", npm_downloads_point},
     Route{kDownloadsRange, true, "downloads_range", npm_downloads_range},
     Route{kBadgeVersion, true, "badge_version", badge_version},

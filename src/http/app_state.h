@@ -24,8 +24,10 @@
 #include "core/limits.h"
 #include "core/result.h"
 #include "core/time_util.h"
+#include "http/client_address.h"
 #include "http/discover_lists.h"
 #include "http/http_metrics.h"
+#include "http/message.h"
 #include "http/rate_limiter.h"
 #include "http/response_cache.h"
 #include "http/store_pool.h"
@@ -118,6 +120,22 @@ class AppState {
   // The discover lists (http/discover_lists.h) on the current engine, built by the first
   // request after each engine swap (or limits::kDiscoverListsTtlMs) while others wait for it.
   Result<std::shared_ptr<const DiscoverLists>> discover_lists();
+  // Who may be trusted about a request's client, and who may read /metrics: X-Forwarded-For
+  // is read only from peers in `trusted_proxies` (http/client_address.h), and /metrics
+  // answers only clients in `metrics_allow` (default: loopback). REQUIRES: before serving.
+  void set_client_policy(std::vector<IpNetwork> trusted_proxies, std::vector<IpNetwork> metrics_allow) {
+    trusted_proxies_ = std::move(trusted_proxies);
+    metrics_allow_ = std::move(metrics_allow);
+  }
+  // The request's client: its peer, or behind a trusted proxy the X-Forwarded-For client;
+  // nullopt when unknown.
+  std::optional<IpAddress> client_of(const Request& request) const {
+    return resolve_client(request.remote_address, request.forwarded_for, trusted_proxies_);
+  }
+  bool may_read_metrics(const Request& request) const {
+    auto client = client_of(request);
+    return client && any_contains(metrics_allow_, *client);
+  }
   // Per-client throttling; off unless configured before serving starts.
   RateLimiter& rate_limiter() { return *rate_limiter_; }
   // REQUIRES: called before any request is served.
@@ -143,6 +161,8 @@ class AppState {
   SnapshotCache<api::MaintainerReport> maintainer_reports_;
   SnapshotCache<DiscoverLists> discover_lists_;
   std::unique_ptr<RateLimiter> rate_limiter_ = std::make_unique<RateLimiter>();
+  std::vector<IpNetwork> trusted_proxies_;
+  std::vector<IpNetwork> metrics_allow_ = loopback_networks();
   std::atomic<double> last_reload_ms_{0};
   mutable std::mutex stats_mutex_;
   store::StoreStats stats_;

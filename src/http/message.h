@@ -21,8 +21,8 @@ struct Request {
   std::string if_none_match;
   std::string accept_encoding;
   std::string origin;          // the Origin header (CORS)
-  std::string host;            // the Host header, for absolute links when no base URL is set
-  std::string remote_address;  // the client's IP address ("127.0.0.1"); "" when unknown
+  std::string forwarded_for;   // X-Forwarded-For, read only from --trusted-proxy peers
+  std::string remote_address;  // the TCP peer's IP address ("127.0.0.1"); "" when unknown
 
   // The query parameter `key`, or "" when absent.
   const std::string& param(const std::string& key) const;

@@ -56,7 +56,7 @@ json build() {
            response("{query, suggestions:[{name, version, description, downloads}]}"))},
       {"/api/v1/packages/{name}",
        get("Everything the package page shows", {name_param()},
-           response("Package details: versions, maintainers, links, dependencies, dependents, "
+           response("Package details: versions (the newest 2,500; versions_count has them all), maintainers, links, dependencies, dependents, "
                     "download totals, version_downloads ({\"1.0.0\": N, ...}: each version's "
                     "downloads over the last week as the upstream reported them; {} when none "
                     "are stored) with version_downloads_fetched (the YYYY-MM-DD day they were "
@@ -92,9 +92,12 @@ json build() {
                   true),
             param("names", "path", "A package name, or up to 128 unscoped names separated by commas",
                   true)},
-           response("{downloads, start, end, package}, or an object keyed by name"))},
+           response("{downloads, start, end, package}, or an object keyed by name (null for "
+                    "unknown names). As npm: a single package's range is clamped to its last 549 "
+                    "days (18 months; start moved forward); a bulk range over 365 days is 400 "
+                    "{\"error\":\"exceeded max days of 365\"}"))},
       {"/downloads/range/{period}/{names}",
-       get("api.npmjs.org-compatible daily downloads",
+       get("api.npmjs.org-compatible daily downloads (bounds as for point)",
            {param("period", "path", "As for point", true),
             param("names", "path", "As for point", true)},
            response("{start, end, package, downloads:[{day, downloads}]}"))},
@@ -121,7 +124,8 @@ json build() {
        get("Liveness and data age (503 when the store cannot be read)", json::array(),
            response("{status, packages, indexed, data_as_of, data_age_seconds}"))},
       {"/metrics",
-       get("Prometheus metrics", json::array(), response("Prometheus text format", "text/plain"))},
+       get("Prometheus metrics, for clients in --metrics-allow (default loopback; others 404)",
+           json::array(), response("Prometheus text format", "text/plain"))},
   };
   return {{"openapi", "3.0.3"},
           {"info",

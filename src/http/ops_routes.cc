@@ -37,8 +37,10 @@ Response healthz(const Request&, AppState& state) {
 }
 
 // Prometheus text format: the HTTP counters and histograms, the index, the store's counts
-// and data age, and the sync position when a follower writes to this store.
-Response metrics(const Request&, AppState& state) {
+// and data age, and the sync position when a follower writes to this store. Only for clients
+// in --metrics-allow (default loopback); others get the 404 of an unknown page.
+Response metrics(const Request& request, AppState& state) {
+  if (!state.may_read_metrics(request)) return not_found(state, "page at " + request.path, "metrics");
   std::string out = state.metrics().to_prometheus();
   auto gauge = [&](const char* name, const char* help, double value) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, value);

@@ -1,5 +1,12 @@
 #include "http/router.h"
 
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+
+#include "core/utf8.h"
 #include "http/handler_util.h"
 #include "http/route_table.h"
 
@@ -27,14 +34,37 @@ bool allows_cors(std::string_view path) {
          path.starts_with("/export/");
 }
 
-Response route(const Request& request, AppState& state) {
-  if (auto retry_after = state.rate_limiter().admit(request.remote_address, state.now())) {
-    Response r = error_for_target(request.path, 429,
-                                  "too many requests: retry in " + std::to_string(*retry_after) + " s");
-    r.headers.emplace_back("Retry-After", std::to_string(*retry_after));
-    return r;
-  }
-  const bool cors = allows_cors(request.path);
+namespace {
+
+// A request id for the log line of a server error, which its generic body quotes: the
+// process's start time and a counter ("5f3a9c1e-42"), unique across restarts.
+std::string next_request_id() {
+  static const auto started = static_cast<unsigned long long>(std::time(nullptr));
+  static std::atomic<uint64_t> counter{0};
+  char id[40];
+  std::snprintf(id, sizeof id, "%llx-%llu", started,
+                static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1));
+  return id;
+}
+
+// A server error's body says only what happened and the request id: the details (SQLite's
+// message, the database path) go to the log under that id (issue #19, finding 8).
+Response generic_server_error(const Request& request, Response detailed) {
+  const std::string id = next_request_id();
+  std::fprintf(stderr, "pkgstats: %d on %s (request %s): %s\n", detailed.status, request.path.c_str(),
+               id.c_str(), std::string(utf8_prefix(detailed.body, 1000)).c_str());
+  const std::string message = (detailed.status == 503 ? "service unavailable, try again shortly"
+                                                      : "internal error") +
+                              std::string(" (request ") + id + ")";
+  Response r = request.path == "/healthz"
+                   ? json(detailed.status, {{"status", "unavailable"}, {"error", message}})
+                   : error_for_target(request.path, detailed.status, message);
+  r.headers = std::move(detailed.headers);  // Retry-After, Allow, ...
+  r.cache_control = "no-store";
+  return r;
+}
+
+Response route_admitted(const Request& request, AppState& state, bool cors) {
   if (cors && request.method == "OPTIONS") {  // a CORS preflight
     Response r;
     r.status = 204;
@@ -53,7 +83,26 @@ Response route(const Request& request, AppState& state) {
   } else {
     r = find_route(request.path).handler(request, state);
   }
-  if (cors) r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  if (r.status >= 500) r = generic_server_error(request, std::move(r));
+  return r;
+}
+
+}  // namespace
+
+Response route(const Request& request, AppState& state) {
+  const bool cors = allows_cors(request.path);
+  Response r;
+  if (auto retry_after = state.rate_limiter().admit(state.client_of(request), state.now())) {
+    r = error_for_target(request.path, 429,
+                         "too many requests: retry in " + std::to_string(*retry_after) + " s");
+    r.headers.emplace_back("Retry-After", std::to_string(*retry_after));
+    r.cache_control = "no-store";
+  } else {
+    r = route_admitted(request, state, cors);
+  }
+  // Every answer of a CORS path carries it, 429s and errors included: a page's script must be
+  // able to read that it was throttled.
+  if (cors && r.status != 204) r.headers.emplace_back("Access-Control-Allow-Origin", "*");
   return r;
 }
 

@@ -99,7 +99,12 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
   req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
   req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
   req.origin = std::string(msg[bhttp::field::origin]);
-  req.host = std::string(msg[bhttp::field::host]);
+  // Every X-Forwarded-For field, in order, as one list: a proxy may add its own field after a
+  // client's instead of appending to it, and the right-most hop is the one that counts.
+  for (auto [it, end] = msg.equal_range("X-Forwarded-For"); it != end; ++it) {
+    if (!req.forwarded_for.empty()) req.forwarded_for += ", ";
+    req.forwarded_for += std::string(it->value());
+  }
   if (req.target.size() > limits::kMaxHttpTargetBytes)
     return error_for_target(req.target, 414, "request target too long");
   if (header_bytes(msg) > limits::kMaxHttpHeaderBytes)

@@ -357,7 +357,8 @@ Result<ParsedPackument> normalise_packument(const element& doc, std::string_view
   std::map<std::string, element, std::less<>> manifests;
   if (auto versions = field(doc, "versions"); versions && versions->is_object()) {
     for (auto [key, value] : as_object(*versions)) {
-      if (!value.is_object() || key.empty()) continue;
+      // node-semver refuses versions longer than 256 characters; so do we (each is listed).
+      if (!value.is_object() || key.empty() || key.size() > limits::kMaxVersionStringBytes) continue;
       if (pkg.versions.size() >= limits::kMaxVersionsPerPackage) break;
       Version v = version_of(key, value);
       if (auto it = published.find(key); it != published.end()) v.published = it->second;

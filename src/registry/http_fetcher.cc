@@ -4,7 +4,9 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
+#include <optional>
 
 #include "core/ascii.h"
 
@@ -65,7 +67,44 @@ Status status_from_curl(CURLcode code, const char* error_buffer, const std::stri
   }
 }
 
+// The scheme, lower-cased host and port (the scheme's default when absent) of `url`.
+struct Origin {
+  std::string scheme, host, port;
+};
+std::optional<Origin> origin_of(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
+  Origin out;
+  auto part = [&](CURLUPart which, std::string& into, unsigned flags) {
+    char* text = nullptr;
+    if (curl_url_get(u.get(), which, &text, flags) != CURLUE_OK) return false;
+    into = text;
+    curl_free(text);
+    return true;
+  };
+  if (!part(CURLUPART_SCHEME, out.scheme, 0) || !part(CURLUPART_HOST, out.host, 0) ||
+      !part(CURLUPART_PORT, out.port, CURLU_DEFAULT_PORT))
+    return std::nullopt;
+  out.scheme = ascii_lowercase(out.scheme);
+  out.host = ascii_lowercase(out.host);
+  return out;
+}
+
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
 }  // namespace
+
+bool redirect_allowed(const std::string& from, const std::string& to, const CurlOptions& options) {
+  auto a = origin_of(from), b = origin_of(to);
+  if (!a || !b) return false;
+  if (b->scheme != "http" && b->scheme != "https") return false;
+  if (a->scheme == "https" && b->scheme != "https") return false;  // never a downgrade
+  if (options.redirect_to_other_hosts) return true;
+  if (a->host != b->host) return false;
+  return a->scheme == b->scheme ? a->port == b->port : true;  // or http -> https, same host
+}
 
 CurlFetcher::CurlFetcher(CurlOptions options) : options_(std::move(options)) {
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -124,11 +163,9 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
 
   const auto total = request.total_timeout.count() > 0 ? request.total_timeout
                                                        : options_.total_timeout;
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+  // Redirects are followed below, each checked by redirect_allowed (curl would follow any).
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
@@ -147,17 +184,29 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
 
-  CURLcode code = curl_easy_perform(curl);
-  if (sink.too_large) {
-    return Status::too_large(request.url + ": body exceeds " +
-                             std::to_string(request.max_body_bytes) + " bytes");
+  std::string url = request.url;
+  for (int redirects = 0;; ++redirects) {
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    response.body.clear();
+    CURLcode code = curl_easy_perform(curl);
+    if (sink.too_large) {
+      return Status::too_large(request.url + ": body exceeds " +
+                               std::to_string(request.max_body_bytes) + " bytes");
+    }
+    if (code != CURLE_OK) return status_from_curl(code, error_buffer, request.url);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    char* location = nullptr;  // the Location resolved against `url`; owned by curl
+    if (is_redirect(status) && redirects < static_cast<int>(limits::kMaxUpstreamRedirects) &&
+        curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location &&
+        redirect_allowed(url, location, options_)) {
+      url = location;
+      continue;
+    }
+    response.status = static_cast<int>(status);
+    response.headers = collect_headers(curl);
+    return response;
   }
-  if (code != CURLE_OK) return status_from_curl(code, error_buffer, request.url);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  response.status = static_cast<int>(status);
-  response.headers = collect_headers(curl);
-  return response;
 }
 
 }  // namespace pkgstats::registry

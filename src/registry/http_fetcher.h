@@ -2,8 +2,9 @@
 //
 //   HttpFetcher      the contract: one GET, the whole body in memory, bounded in size and time.
 //   CurlFetcher      the real client (libcurl): reused handles and connections, gzip, a
-//                    User-Agent, connect / total / low-speed timeouts, a body-size cap, and
-//                    a bound on requests in flight.
+//                    User-Agent, connect / total / low-speed timeouts, a body-size cap, a
+//                    bound on requests in flight, and redirects followed only within the
+//                    first URL's scheme and host (CurlOptions::redirect_to_other_hosts).
 //   RetryingFetcher  a decorator that retries network errors, 5xx and 429 with exponential
 //                    backoff and full jitter, honouring Retry-After; its sleeper is injectable
 //                    so unit tests never sleep.
@@ -13,6 +14,7 @@
 //   connection failed, reset, timed out, body cut short       -> kUnavailable
 //   body larger than HttpRequest::max_body_bytes              -> kTooLarge (transfer aborted)
 //   malformed URL or unsupported scheme                       -> kInvalidInput
+//   a redirect the fetcher does not follow                    -> ok, the 3xx response itself
 #pragma once
 
 #include <atomic>
@@ -74,7 +76,16 @@ struct CurlOptions {
   std::chrono::seconds low_speed_time{30};
   // Requests in flight at once across all threads; further callers wait.
   std::size_t max_concurrent_requests = 16;
+  // Redirects (at most limits::kMaxUpstreamRedirects) are followed to the same scheme, host
+  // and port as the URL asked for, or from http to https on the same host; with this set, to
+  // any host too. Never from https to http: a registry cannot be made to send us, or be
+  // impersonated, over plain HTTP by one Location header.
+  bool redirect_to_other_hosts = false;
 };
+
+// Whether CurlFetcher follows a redirect from `from` to `to` (absolute http(s) URLs) under
+// `options` (the rule above). False for anything unparseable.
+bool redirect_allowed(const std::string& from, const std::string& to, const CurlOptions& options);
 
 class CurlFetcher final : public HttpFetcher {
  public:

@@ -13,7 +13,7 @@ namespace pkgstats::render {
 struct AtomEntry {
   std::string id;       // a stable IRI, e.g. "tag:pkgstats,2024:react@19.0.0"
   std::string title;
-  std::string link;     // absolute URL of the entry's page
+  std::string link;     // URL of the entry's page: absolute, or site-relative (no --base-url)
   TimestampMs updated = 0;
   std::string summary;  // plain text
   std::string author;   // may be empty
@@ -22,8 +22,8 @@ struct AtomEntry {
 struct AtomFeed {
   std::string id;         // stable IRI of the feed
   std::string title;
-  std::string self_link;  // absolute URL of the feed itself
-  std::string alternate;  // absolute URL of the HTML page it mirrors
+  std::string self_link;  // URL of the feed itself (absolute or site-relative, as above)
+  std::string alternate;  // URL of the HTML page it mirrors (likewise)
   TimestampMs updated = 0;  // when 0: the newest entry's time
   std::vector<AtomEntry> entries;
 };

@@ -107,6 +107,14 @@ TEST_F(CliTest, BadInputGivesOneClearLineAndNonZeroExit) {
   EXPECT_NE(corrupt.exit_code, 0);
   EXPECT_NE(corrupt.err.find("junk.db"), std::string::npos) << corrupt.err;
 
+  // serve's networks are checked before anything is read or written.
+  for (const char* flag : {"--trusted-proxy 10.0.0.1/8", "--metrics-allow nonsense"}) {
+    auto bad = run("serve --offline --db " + dir_ + "/never.db " + flag);
+    EXPECT_NE(bad.exit_code, 0) << flag;
+    EXPECT_NE(bad.err.find(std::string(flag).substr(0, std::string(flag).find(' '))), std::string::npos) << bad.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/never.db")) << flag;
+  }
+
   auto missing_db = run("stats --db " + dir_ + "/missing.db");
   EXPECT_NE(missing_db.exit_code, 0);
   EXPECT_NE(missing_db.err.find("no such database"), std::string::npos);

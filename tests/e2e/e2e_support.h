@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -79,6 +80,7 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
   bool running() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -125,6 +127,7 @@ class Server {
   }
   registry::HttpResponse get(const std::string& path) const { return http_get(url(path)); }
   std::string log() const { return read_file(log_); }
+  pid_t pid() const { return process_->pid(); }
 
  private:
   uint16_t port_;
@@ -132,5 +135,13 @@ class Server {
   std::unique_ptr<Process> process_;
   bool ready_ = false;
 };
+
+// A field of /proc/PID/status in kB ("VmHWM": the peak resident set, "VmRSS"); -1 if absent.
+inline long proc_status_kb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with(field + ":")) return std::atol(line.c_str() + field.size() + 1);
+  return -1;
+}
 
 }  // namespace pkgstats::e2e

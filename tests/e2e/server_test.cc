@@ -153,6 +153,12 @@ TEST(Server, ServesTheDemoOverLoopback) {
   auto big = get(port, "/", "X-Big: " + std::string(20000, 'b') + "\r\n");
   EXPECT_EQ(big.status, 431);
   EXPECT_EQ(header_value(home.head, "Server"), "");  // no version leak
+  // Issue #19 finding 7: a forged Host never reaches a feed's links (no --base-url here).
+  auto feed = send_raw(port, "GET /feeds/package/express.atom HTTP/1.1\r\nHost: evil.example\r\n"
+                             "Connection: close\r\n\r\n");
+  EXPECT_EQ(feed.status, 200);
+  EXPECT_NE(feed.body.find("href=\"/pkg:express\""), std::string::npos) << feed.body.substr(0, 600);
+  EXPECT_EQ(feed.body.find("evil.example"), std::string::npos);
   // Still healthy for everyone else after the bad requests.
   auto health = get(port, "/healthz");
   EXPECT_EQ(health.status, 200);

@@ -258,8 +258,12 @@ TEST_F(ApiTest, NpmDownloadsPointAndRange) {
   ASSERT_EQ(range["downloads"].size(), 4u);  // one entry per day, zero-filled
   EXPECT_EQ(range["downloads"][0], json({{"downloads", 0}, {"day", "2026-09-29"}}));
   EXPECT_EQ(range["downloads"][3], json({{"downloads", archived(first_archived_day() + 1)}, {"day", "2026-10-02"}}));
-  // No 18-month clamp for data we hold: a two-year range answers in full.
-  EXPECT_EQ(get_json("/downloads/range/2025-01-01:2026-12-31/express")["downloads"].size(), 730u);
+  // npm's 18-month clamp: a two-year range answers its last 549 days, its start moved forward.
+  json two_years = get_json("/downloads/range/2025-01-01:2026-12-31/express");
+  EXPECT_EQ(two_years["downloads"].size(), limits::kMaxSingleDownloadsRangeDays);
+  EXPECT_EQ(two_years["start"], format_day(*parse_day("2026-12-31") - 548));
+  EXPECT_EQ(two_years["downloads"][0]["day"], two_years["start"]);
+  EXPECT_EQ(two_years["end"], "2026-12-31");
   json one_day = get_json("/downloads/point/2026-10-01/express");
   EXPECT_EQ(one_day["downloads"], archived(first_archived_day()));
   json scoped = get_json("/downloads/point/last-month/@babel/core");
@@ -283,6 +287,44 @@ TEST_F(ApiTest, NpmDownloadsBulkAndErrors) {
     names += std::to_string(i);
   }
   EXPECT_EQ(get_json("/downloads/point/last-day/" + names, 400)["error"], "exceeded max bulk size of 128");
+}
+
+// Issue #19 finding 1: 128 names over 30 years built a 49 MB body. Bulk queries are now
+// capped at 365 days like npm's (its error), single ones clamped to 18 months, and the body
+// is written without a JSON value per day.
+TEST_F(ApiTest, NpmDownloadsAreBoundedLikeNpm) {
+  std::string names = "express";
+  for (int i = 1; i < 128; ++i) names += ",p" + std::to_string(i);
+  EXPECT_EQ(get_json("/downloads/range/1996-01-01:2026-01-22/" + names, 400)["error"],
+            "exceeded max days of 365");
+  EXPECT_EQ(get_json("/downloads/point/2024-01-01:2026-01-22/express,chalk", 400)["error"],
+            "exceeded max days of 365");
+  // At the cap: every name, each once, null when unknown, 365 days each (127 names and
+  // express again: 128).
+  names.resize(names.rfind(','));
+  const double cpu_before = testing::thread_cpu_ms();
+  Response r = get("/downloads/range/2025-11-27:2026-11-26/" + names + ",express");
+  const double cpu_ms = testing::thread_cpu_ms() - cpu_before;
+  ASSERT_EQ(r.status, 200);
+  EXPECT_LT(r.body.size(), limits::kMaxResponseBytes);
+  json bulk = json::parse(r.body);
+  EXPECT_EQ(bulk.size(), 127u);
+  EXPECT_TRUE(bulk["p7"].is_null());
+  ASSERT_EQ(bulk["express"]["downloads"].size(), 365u);
+  EXPECT_EQ(bulk["express"]["downloads"][364],
+            json({{"day", "2026-11-26"}, {"downloads", archived(last_archived_day())}}));
+  EXPECT_EQ(bulk["express"]["start"], "2025-11-27");
+  EXPECT_EQ(r.body.find("\"express\""), r.body.rfind("\"express\":{"));  // one key per name
+#ifndef PKGSTATS_SANITIZED
+  EXPECT_LT(cpu_ms, 100) << "a bulk range at the cap";
+#endif
+  // A single package: any range, even one npm's grammar allows to span millennia, is clamped.
+  json single = get_json("/downloads/range/0001-01-01:2026-11-26/express");
+  EXPECT_EQ(single["downloads"].size(), limits::kMaxSingleDownloadsRangeDays);
+  EXPECT_EQ(single["downloads"][548]["downloads"], archived(last_archived_day()));
+  json point = get_json("/downloads/point/0001-01-01:2026-11-26/express");
+  EXPECT_EQ(point["downloads"], sum_archived(first_archived_day(), last_archived_day()));
+  EXPECT_EQ(point["start"], format_day(*parse_day("2026-11-26") - 548));
 }
 
 TEST_F(ApiTest, BadgesAreSvgWithTheFacts) {
@@ -321,6 +363,22 @@ TEST_F(ApiTest, AtomFeedsParse) {
   }
   EXPECT_EQ(get("/feeds/package/nope-nope.atom").status, 404);
   EXPECT_EQ(get("/feeds/user/nobody-at-all.atom").status, 404);
+}
+
+// Issue #19 finding 7: without --base-url the Host header was written into feed links (a
+// cacheable response). Now links are site-relative then (the handlers no longer see Host;
+// tests/e2e/server_test.cc sends a forged one to the real server).
+TEST_F(ApiTest, FeedLinksNeverComeFromTheHostHeader) {
+  AppState no_base(dir_->path() + "/api.db", std::make_shared<FixedClock>());
+  ASSERT_TRUE(no_base.reload().ok());
+  for (const std::string target : {"/feeds/package/express.atom", "/feeds/user/jane.atom",
+                                   "/feeds/newest.atom"}) {
+    Response r = route(testing::make_request(target), no_base);
+    ASSERT_EQ(r.status, 200) << target;
+    EXPECT_TRUE(well_formed_xml(r.body)) << target;
+    EXPECT_EQ(r.body.find("href=\"http"), std::string::npos) << target;  // no absolute link
+    EXPECT_NE(r.body.find("href=\"/feeds/"), std::string::npos) << target;  // self, site-relative
+  }
 }
 
 TEST_F(ApiTest, CsvExports) {
@@ -453,6 +511,12 @@ TEST(DownloadsApi, PeriodGrammar) {
   EXPECT_FALSE(range("last-decade").ok());
   EXPECT_FALSE(range("").ok());
   EXPECT_EQ(range("2024-03-01:2024-02-01").status().message(), "end date > start date");
+  EXPECT_EQ(api::npm_bounded_range(*range("2024-01-01:2024-12-30"), true)->days(), 365);
+  EXPECT_EQ(api::npm_bounded_range(*range("2024-01-01:2024-12-31"), true).status().message(),
+            "exceeded max days of 365");
+  EXPECT_EQ(api::npm_bounded_range(*range("2020-01-01:2024-12-31"), false)->start,
+            *parse_day("2024-12-31") - 548);
+  EXPECT_EQ(api::npm_bounded_range(*range("2024-01-01:2024-12-31"), false)->days(), 366);
   EXPECT_EQ(api::latest_downloads_day(0, ms_from_day(latest)), latest - 1);
   EXPECT_EQ(api::latest_downloads_day(latest + 5, ms_from_day(latest)), latest - 1);
   EXPECT_EQ(api::latest_downloads_day(latest - 9, ms_from_day(latest)), latest - 9);

@@ -118,6 +118,53 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   EXPECT_NE(metrics.body.find("pkgstats_response_cache_hits_total 3"), std::string::npos) << metrics.body;
 }
 
+// Issue #19 finding 4: any extra parameter (`&x=N`) used to make a new key, so junk defeated
+// the cache. The key is now the parameters the handler reads, normalised: junk, order,
+// encoding, spelt-out defaults and leading zeros all reach the stored answer; a parameter
+// that changes the answer still does not.
+TEST(ResponseCache, KeyIsTheNormalisedParametersThatChangeTheAnswer) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/cache.db";
+  testing::build_fixture_store(db);
+  AppState state(db, std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+  struct Case {
+    std::string stored;
+    std::vector<std::string> same, different;
+  };
+  const std::vector<Case> cases = {
+      {"/api/v1/search?q=express",
+       {"/api/v1/search?q=express&x=1", "/api/v1/search?x=2&q=express&y=3", "/api/v1/search?q=%65xpress",
+        "/api/v1/search?q=express&size=20&from=0", "/api/v1/search?q=express&size=020&explain=0"},
+       {"/api/v1/search?q=express&size=5", "/api/v1/search?q=express&explain=1",
+        "/api/v1/search?q=express&sort=downloads", "/api/v1/search?q=expres"}},
+      {"/api/v1/suggest?q=expr", {"/api/v1/suggest?q=expr&_=1712345", "/api/v1/suggest?size=8&q=expr"},
+       {"/api/v1/suggest?q=expr&size=2"}},
+      {"/-/v1/search?text=express",
+       {"/-/v1/search?text=express&quality=0.65&popularity=0.98&maintenance=0.5", "/-/v1/search?text=express&from=00"},
+       {"/-/v1/search?text=express&from=1"}},
+  };
+  for (const auto& c : cases) {
+    testing::get(state, c.stored);
+    const std::string stored_body = testing::get(state, c.stored).body;  // the second: stored
+    for (const auto& target : c.same) {
+      const uint64_t hits = state.response_cache().hits();
+      Response r = testing::get(state, target);
+      EXPECT_EQ(state.response_cache().hits(), hits + 1) << target;
+      EXPECT_EQ(r.body, stored_body) << target;
+    }
+    for (const auto& target : c.different) {
+      const uint64_t hits = state.response_cache().hits();
+      EXPECT_EQ(testing::get(state, target).status, 200) << target;
+      EXPECT_EQ(state.response_cache().hits(), hits) << target;
+    }
+  }
+  // 1,000 junk variants cost one stored entry, not 1,000 misses.
+  const uint64_t misses = state.response_cache().misses();
+  for (int i = 0; i < 1000; ++i) testing::get(state, "/api/v1/search?q=express&x=" + std::to_string(i));
+  EXPECT_EQ(state.response_cache().misses(), misses);
+}
+
 // A cached answer is kept encoded, once per encoding: a gzip hit is the stored gzip bytes (not
 // compressed again), and revalidates to a 304 with no Content-Encoding.
 TEST(ResponseCache, KeepsOneEncodedAnswerPerEncoding) {

@@ -83,10 +83,12 @@ inline void build_fixture_store(const std::string& db_path) {
     ASSERT_TRUE(importer.import_file(test_data(file)).ok()) << file;
 }
 
+// A request from a client on loopback (as the real server's tests are), unless changed.
 inline Request make_request(const std::string& target, const std::string& method = "GET") {
   Request request;
   request.method = method;
   request.target = target;
+  request.remote_address = "127.0.0.1";
   EXPECT_TRUE(parse_target(target, request).is_ok()) << target;
   return request;
 }

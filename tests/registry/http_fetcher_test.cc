@@ -115,6 +115,57 @@ TEST_F(CurlFetcherTest, NonHttpSchemesAreRefused) {
   EXPECT_EQ(r.status().code(), ErrorCode::kInvalidInput);
 }
 
+// Issue #19 finding 8: curl followed any redirect (to any host, https to http included).
+TEST_F(CurlFetcherTest, RedirectsAreFollowedOnlyWithinTheSameOrigin) {
+  fake_.set_redirect("/moved", "/left-pad");
+  auto same = curl_.get(req("/moved"));
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->status, 200);
+  EXPECT_EQ(same->body, R"({"name":"left-pad","description":"pad"})");
+
+  FakeRegistry elsewhere;
+  elsewhere.put_packument("left-pad", R"({"name":"left-pad","description":"elsewhere"})");
+  ASSERT_TRUE(elsewhere.start().is_ok());
+  const std::string other_port = elsewhere.base_url() + "/left-pad";  // 127.0.0.1, another port
+  std::string other_host = other_port;
+  other_host.replace(other_host.find("127.0.0.1"), 9, "localhost");
+  for (const auto& location : {other_port, other_host}) {
+    fake_.set_redirect("/away", location);
+    auto refused = curl_.get(req("/away"));
+    ASSERT_TRUE(refused.ok()) << location;
+    EXPECT_EQ(refused->status, 302) << location;  // the redirect itself: not a success
+    EXPECT_EQ(refused->header("location"), location);
+  }
+  EXPECT_EQ(elsewhere.request_count(), 0u);
+  // Configured to follow other hosts, it does.
+  CurlFetcher open_curl({.connect_timeout = 2s, .total_timeout = 10s, .redirect_to_other_hosts = true});
+  auto followed = open_curl.get(req("/away"));
+  ASSERT_TRUE(followed.ok());
+  EXPECT_EQ(followed->body, R"({"name":"left-pad","description":"elsewhere"})");
+  // A loop ends after limits::kMaxUpstreamRedirects follows.
+  fake_.set_redirect("/loop", "/loop");
+  const size_t before = fake_.request_count();
+  auto loop = curl_.get(req("/loop"));
+  ASSERT_TRUE(loop.ok());
+  EXPECT_EQ(loop->status, 302);
+  EXPECT_EQ(fake_.request_count() - before, limits::kMaxUpstreamRedirects + 1);
+}
+
+TEST(RedirectPolicy, NeverToPlainHttpFromHttps) {
+  const CurlOptions strict, open{.redirect_to_other_hosts = true};
+  EXPECT_TRUE(redirect_allowed("https://r.example/a", "https://r.example/b", strict));
+  EXPECT_TRUE(redirect_allowed("https://r.example/a", "https://R.EXAMPLE:443/b", strict));
+  EXPECT_TRUE(redirect_allowed("http://r.example/a", "https://r.example/a", strict));  // upgrade
+  EXPECT_FALSE(redirect_allowed("https://r.example/a", "http://r.example/a", strict));
+  EXPECT_FALSE(redirect_allowed("https://r.example/a", "http://r.example/a", open));
+  EXPECT_FALSE(redirect_allowed("https://r.example/a", "https://cdn.example/a", strict));
+  EXPECT_TRUE(redirect_allowed("https://r.example/a", "https://cdn.example/a", open));
+  EXPECT_FALSE(redirect_allowed("https://r.example/a", "https://r.example:8443/a", strict));
+  EXPECT_FALSE(redirect_allowed("https://r.example/a", "file:///etc/passwd", open));
+  EXPECT_FALSE(redirect_allowed("https://r.example/a", "gopher://r.example/a", open));
+  EXPECT_FALSE(redirect_allowed("https://r.example/a", "::not a url::", open));
+}
+
 // ---- RetryingFetcher ----
 
 class ScriptedFetcher final : public HttpFetcher {

@@ -116,6 +116,7 @@ struct FakeRegistry::Impl {
   std::vector<FeedChange> feed;
   int64_t next_seq = 1;
   std::map<std::string, std::pair<Fault, int>> armed;  // route key -> (fault, remaining)
+  std::map<std::string, std::string> redirects;        // path -> Location
   double random_fault_rate = 0;
   std::mt19937_64 rng{1};
   std::vector<std::string> log;
@@ -238,6 +239,20 @@ struct FakeRegistry::Impl {
     if (auto q = path.find('?'); q != std::string_view::npos) {
       query = path.substr(q + 1);
       path = path.substr(0, q);
+    }
+    std::string location;
+    {
+      std::lock_guard lock(mutex);
+      if (auto it = redirects.find(std::string(path)); it != redirects.end()) location = it->second;
+    }
+    if (!location.empty()) {
+      http::response<http::string_body> res{http::status::found, req.version()};
+      res.set(http::field::location, location);
+      res.keep_alive(req.keep_alive());
+      res.prepare_payload();
+      beast::error_code ec;
+      http::write(sock, res, ec);
+      return !ec && req.keep_alive();
     }
     if (path == "/registry" || path == "/registry/") {
       std::lock_guard lock(mutex);
@@ -527,6 +542,12 @@ void FakeRegistry::set_random_fault_rate(double probability, uint64_t seed) {
   std::lock_guard lock(impl_->mutex);
   impl_->random_fault_rate = probability;
   impl_->rng.seed(seed);
+}
+
+void FakeRegistry::set_redirect(const std::string& path, const std::string& location) {
+  std::lock_guard lock(impl_->mutex);
+  if (location.empty()) impl_->redirects.erase(path);
+  else impl_->redirects[path] = location;
 }
 
 std::vector<std::string> FakeRegistry::request_log() const {

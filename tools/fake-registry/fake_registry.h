@@ -105,6 +105,9 @@ class FakeRegistry {
   void inject_fault(const std::string& route_key, Fault fault, int times = 1);
   // Every request gets a random retryable fault (500, 429, 503, reset) with probability p.
   void set_random_fault_rate(double probability, uint64_t seed = 1);
+  // Requests for exactly `path` ("/left-pad") answer 302 with Location: `location` (any URL,
+  // absolute or relative) until cleared with an empty location.
+  void set_redirect(const std::string& path, const std::string& location);
 
   // ---- Observation ----
   // Every request target served so far, in order.
