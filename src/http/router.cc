@@ -28,7 +28,8 @@ bool allows_cors(std::string_view path) {
 }
 
 Response route(const Request& request, AppState& state) {
-  if (auto retry_after = state.rate_limiter().admit(request.remote_address, state.now())) {
+  // A deferred request was admitted on its first routing.
+  if (auto retry_after = request.deferred ? std::nullopt : state.rate_limiter().admit(request.remote_address, state.now())) {
     Response r = error_for_target(request.path, 429,
                                   "too many requests: retry in " + std::to_string(*retry_after) + " s");
     r.headers.emplace_back("Retry-After", std::to_string(*retry_after));
