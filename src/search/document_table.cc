@@ -28,6 +28,50 @@ void append_list(FlatArray<char>& out, const std::vector<std::string>& items) {
   out.append(encoded);
 }
 
+// A varint that ends before `end` and fits in 32 bits (at most 5 bytes), as read_varint reads
+// it; false otherwise. Advances p.
+inline bool read_checked_varint(const char*& p, const char* end, uint32_t& v) {
+  if (p != end && !(static_cast<uint8_t>(*p) & 0x80)) {  // one byte: almost every length
+    v = static_cast<uint8_t>(*p++);
+    return true;
+  }
+  v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (p == end) return false;
+    const auto byte = static_cast<uint8_t>(*p++);
+    if (shift == 28 && byte > 0x0f) return false;  // bits beyond 32
+    v |= static_cast<uint32_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+inline bool skip_checked_string(const char*& p, const char* end) {
+  uint32_t n = 0;
+  if (!read_checked_varint(p, end, n) || n > static_cast<size_t>(end - p)) return false;
+  p += n;
+  return true;
+}
+
+// A list as read_list reads it: its `count` items fill exactly its stated byte length.
+bool skip_checked_list(const char*& p, const char* end) {
+  uint32_t count = 0, bytes = 0;
+  if (!read_checked_varint(p, end, count) || !read_checked_varint(p, end, bytes) ||
+      bytes > static_cast<size_t>(end - p))
+    return false;
+  const char* list_end = p + bytes;
+  for (uint32_t i = 0; i < count; ++i)  // each item takes a byte at least: bounded by `bytes`
+    if (!skip_checked_string(p, list_end)) return false;
+  return p == list_end;
+}
+
+// Does [p, end) hold exactly one document as add() writes it? What text() reads, checked.
+bool is_well_formed_record(const char* p, const char* end) {
+  for (int field = 0; field < 5; ++field)  // name, version, description, author, license
+    if (!skip_checked_string(p, end)) return false;
+  return skip_checked_list(p, end) && skip_checked_list(p, end) && p == end;
+}
+
 StringListView read_list(const char*& p) {
   const uint32_t count = detail::read_varint(p);
   const uint32_t bytes = detail::read_varint(p);
@@ -146,6 +190,12 @@ bool DocumentTable::load(BinaryReader& in) {
                     published_.size() == n && modified_.size() == n && dependents_.size() == n &&
                     flags_.size() == n;
   for (size_t i = 0; consistent && i < n; ++i) consistent = offsets_[i] <= offsets_[i + 1];
+  // Every record parses within its own bounds, so the readers (detail::read_string and the
+  // list iterators) need no checks; flags hold a ModuleKind.
+  constexpr uint8_t kMaxFlags = static_cast<uint8_t>(ModuleKind::kDual) << kModuleShift | kDeprecated | kHasTypes;
+  for (size_t i = 0; consistent && i < n; ++i)
+    consistent = is_well_formed_record(arena_.data() + offsets_[i], arena_.data() + offsets_[i + 1]) &&
+                 flags_[i] <= kMaxFlags;
   if (!consistent) in.fail();
   return consistent;
 }
