@@ -7,16 +7,16 @@ void FailureMemory::erase(std::unordered_map<std::string, Entry>::iterator it) {
   entries_.erase(it);
 }
 
-std::optional<Status> FailureMemory::recall(const std::string& name, Clock::time_point now) {
+std::optional<FailureMemory::Remembered> FailureMemory::recall(const std::string& name, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(name);
   if (it == entries_.end()) return std::nullopt;
-  if (now < it->second.until) return it->second.failure;
+  if (now < it->second.until) return it->second.remembered;
   erase(it);
   return std::nullopt;
 }
 
-void FailureMemory::remember(const std::string& name, const Status& failure, Clock::time_point now) {
+void FailureMemory::remember(const std::string& name, const Status& failure, int tag, Clock::time_point now) {
   auto ttl = ttl_.find(failure.code());
   if (ttl == ttl_.end() || capacity_ == 0) return;
   std::lock_guard lock(mutex_);
@@ -24,7 +24,7 @@ void FailureMemory::remember(const std::string& name, const Status& failure, Clo
   // Full: drop what has expired, else the entry closest to expiring (by_expiry_ is ordered).
   while (entries_.size() >= capacity_) erase(entries_.find(by_expiry_.begin()->second));
   const auto until = now + ttl->second;
-  entries_.emplace(name, Entry{failure, until});
+  entries_.emplace(name, Entry{{failure, tag}, until});
   by_expiry_.emplace(until, name);
 }
 

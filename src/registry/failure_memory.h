@@ -25,15 +25,20 @@ class FailureMemory {
   FailureMemory(std::map<ErrorCode, std::chrono::milliseconds> ttl, size_t capacity)
       : ttl_(std::move(ttl)), capacity_(capacity) {}
 
+  struct Remembered {
+    Status failure;
+    int tag = 0;  // the caller's, as given to remember()
+  };
   // The failure remembered for `name` while it holds, else nullopt.
-  std::optional<Status> recall(const std::string& name, Clock::time_point now = Clock::now());
-  // Remembers `failure` for `name` for its kind's TTL (no-op for other kinds).
-  void remember(const std::string& name, const Status& failure, Clock::time_point now = Clock::now());
+  std::optional<Remembered> recall(const std::string& name, Clock::time_point now = Clock::now());
+  // Remembers `failure` (and the caller's `tag` for it) for `name` for its kind's TTL (no-op
+  // for other kinds).
+  void remember(const std::string& name, const Status& failure, int tag = 0, Clock::time_point now = Clock::now());
   size_t size() const;
 
  private:
   struct Entry {
-    Status failure;
+    Remembered remembered;
     Clock::time_point until;
   };
   void erase(std::unordered_map<std::string, Entry>::iterator it);

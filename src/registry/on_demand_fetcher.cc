@@ -40,11 +40,12 @@ bool stays_below(std::string_view registry, const std::string& url) {
   return segment != "." && segment != ".." && segment.find_first_of("/?#\\") == std::string_view::npos;
 }
 
-// What a fetch ended with, and whether the upstream was asked (only then is a failure
-// remembered: a refusal before asking says nothing about the name).
+// What a fetch ended with. Failures are remembered for the name (so the request routed
+// again after the wait finds the answer, and a failing name is not asked again soon),
+// except an open breaker's refusal: that is about the upstream, not the name.
 struct Attempt {
   Status status;
-  bool asked_upstream = false;
+  bool remember = true;
   OnDemandRefusal refusal = OnDemandRefusal::kNone;
 };
 
@@ -79,7 +80,8 @@ OnDemandFetcher::~OnDemandFetcher() {
 std::shared_future<OnDemandResult> OnDemandFetcher::request(const std::string& name, const std::string& client) {
   if (auto problem = npm_name_problem(name))
     return ready({Status::invalid("not an npm package name (" + *problem + ")"), OnDemandRefusal::kBadName});
-  if (auto failure = failures_.recall(name)) return ready({*failure});
+  if (auto failure = failures_.recall(name))
+    return ready({failure->failure, static_cast<OnDemandRefusal>(failure->tag)});
   std::lock_guard lock(mutex_);
   if (auto it = flights_.find(name); it != flights_.end()) return it->second;  // single flight
   if (breaker_.is_open())
@@ -154,13 +156,13 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
         auto added = store->added_on_demand_count();
         if (!added.ok()) return {added.status()};
         if (static_cast<size_t>(*added) >= options_.max_added_packages)
-          return {cap_reached(options_.max_added_packages), false, OnDemandRefusal::kCapReached};
+          return {cap_reached(options_.max_added_packages), true, OnDemandRefusal::kCapReached};
       }
     }
     if (!stays_below(options_.registry_url, packument_url(options_.registry_url, name)))
       return {Status::invalid("not fetched: " + name + " would leave the registry's path")};
     if (!breaker_.allow())
-      return {Status::unavailable("upstream registry unavailable (it failed repeatedly; not asked again yet)")};
+      return {Status::unavailable("upstream registry unavailable (it failed repeatedly; not asked again yet)"), false};
     upstream_requests_++;
     auto fetched = source_.fetch(name, etag);
     if (!fetched.ok()) {
@@ -174,10 +176,11 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
     }
     breaker_.succeeded();
     Status stored = store_fetched(name, *fetched);
-    if (stored.code() == ErrorCode::kTooLarge) return {stored, false, OnDemandRefusal::kCapReached};
+    if (stored.code() == ErrorCode::kTooLarge) return {stored, true, OnDemandRefusal::kCapReached};
     return {stored, true};
   }();
-  if (!attempt.status.is_ok() && attempt.asked_upstream) failures_.remember(name, attempt.status);
+  if (!attempt.status.is_ok() && attempt.remember)
+    failures_.remember(name, attempt.status, static_cast<int>(attempt.refusal));
   return {attempt.status, attempt.refusal};
 }
 

@@ -17,7 +17,8 @@
 //     upstream is left alone for a while, then probed once.
 //   - Capped: at most `max_added_packages` packages added to the store on demand (recorded
 //     with WriteTransaction::mark_added_on_demand); at the cap new names are refused
-//     (kTooLarge, saying so) and nothing is evicted. Revalidating a stored one is not capped.
+//     (kTooLarge, saying so; remembered like a failure) and nothing is evicted. Revalidating a
+//     stored one is not capped.
 //   - Writes go through this object's own read-write Store connection (one at a time). The
 //     ETag and fetch time are stored with the document, so a later fetch revalidates it.
 //

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -158,6 +159,7 @@ TEST_F(OnDemandServeTest, SlowUpstreamNeverHoldsTheIoThreads) {
     EXPECT_EQ(status, 200);
   }
   EXPECT_LT(slowest_healthz, 0.1) << "an I/O thread waited on the upstream";
+  std::printf("/healthz with 20 on-demand pages pending: slowest of 10 %.1f ms\n", slowest_healthz * 1000);
   for (auto& c : clients) c.join();
 
   int fetching = 0, quota = 0;

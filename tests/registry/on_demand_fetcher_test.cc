@@ -241,6 +241,11 @@ TEST_F(OnDemandAbuseTest, CapOnAddedPackagesHoldsAndRefreshesStillWork) {
   EXPECT_EQ(third.refusal, OnDemandRefusal::kCapReached);
   EXPECT_NE(third.status.message().find("limit of 2 packages"), std::string::npos);
   EXPECT_EQ(fake_->requests_for("p3"), 0u);  // refused before asking
+  // Remembered like a failure: asking again (as the page does after its wait) gets the same
+  // answer at once, not a new fetch.
+  auto again = on_demand->request("p3", "c");
+  ASSERT_TRUE(is_ready(again));
+  EXPECT_EQ(again.get().refusal, OnDemandRefusal::kCapReached);
   EXPECT_TRUE(on_demand->fetch("p1").ok());  // a stored one is still refreshed
   auto store = open_store(dir_.path + "/s.db");
   EXPECT_EQ(*store->added_on_demand_count(), 2);
