@@ -1,18 +1,26 @@
-// libFuzzer target: arbitrary bytes as the payload of an index snapshot, given a valid
-// header and digest (recomputed here after every mutation), so the fuzzer reaches the
-// structural checks of Index::load instead of stopping at the checksum. A snapshot that loads
-// must then survive every read a server makes: searches of each kind, and every document.
-// Seeds: PKGSTATS_SNAPSHOT_SEEDS=DIR build-asan/fuzz/index_snapshot_fuzzer writes the
-// payloads of small built indexes into DIR and exits (scripts/fuzz.sh does this).
+// libFuzzer target: index snapshots altered in any way, given a valid header and digest
+// (recomputed here after every mutation), so the fuzzer reaches the structural checks of
+// Index::load instead of stopping at the checksum. A snapshot that loads must then survive
+// every read a server makes: searches of each kind, and whole documents.
+// Two input forms, by the first byte:
+//   'R' + payload   the raw payload (about 520 kB: two 65,537-entry bucket tables);
+//   anything else   patches to the payload of a 40-document index built here: repeated
+//                   [u32 offset][u8 length][bytes], each written at offset % payload size.
+//                   Small inputs, so most executions alter the few kB of documents and trie
+//                   that matter rather than the bucket tables.
+// Seeds: PKGSTATS_SNAPSHOT_SEEDS=DIR build-asan/fuzz/index_snapshot_fuzzer writes raw payloads
+// of small indexes and a few patches into DIR and exits (scripts/fuzz.sh does this).
 #include <sys/mman.h>
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -57,6 +65,7 @@ std::string snapshot_of(const std::vector<SearchDocument>& docs, const std::stri
 
 struct Target {
   std::string header;  // a valid header; payload size and digest rewritten per input
+  std::string base;    // the payload patches apply to
   int fd = -1;
   std::string path;    // /proc/self/fd/N of an in-memory file
 };
@@ -68,11 +77,21 @@ Target& target() {
     if (t.fd < 0) std::abort();
     t.path = "/proc/self/fd/" + std::to_string(t.fd);
     const std::string tmp = "/tmp/pkgstats-index-fuzzer-" + std::to_string(::getpid());
-    t.header = snapshot_of(seed_documents(2), tmp).substr(0, kHeaderBytes);
+    const std::string built = snapshot_of(seed_documents(40), tmp);
     std::remove(tmp.c_str());
+    t.header = built.substr(0, kHeaderBytes);
+    t.base = built.substr(kHeaderBytes);
     return t;
   }();
   return t;
+}
+
+// Reads every byte of `text` (a view past the snapshot's memory faults here, not later).
+void touch(std::string_view text) {
+  static volatile unsigned sink = 0;
+  unsigned sum = 0;
+  for (char c : text) sum += static_cast<unsigned char>(c);
+  sink = sink + sum;
 }
 
 void exercise(const search::Index& index) {
@@ -84,8 +103,10 @@ void exercise(const search::Index& index) {
     r.explain = true;
     r.now = kWrite;
     for (const auto& hit : index.search(r).hits) {
-      for (auto k : hit.doc.keywords) (void)k.size();
-      for (auto m : hit.doc.maintainers) (void)m.size();
+      for (std::string_view field : {hit.doc.name, hit.doc.version, hit.doc.description, hit.doc.author, hit.doc.license})
+        touch(field);
+      for (auto k : hit.doc.keywords) touch(k);
+      for (auto m : hit.doc.maintainers) touch(m);
     }
   }
   for (size_t d = 0; d < index.document_count() && d < 64; ++d) {
@@ -102,7 +123,16 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     for (int count : {0, 1, 8, 40}) {
       const std::string bytes = snapshot_of(seed_documents(count), tmp);
       std::ofstream(std::string(dir) + "/docs-" + std::to_string(count), std::ios::binary)
-          << bytes.substr(kHeaderBytes);
+          << 'R' << bytes.substr(kHeaderBytes);
+    }
+    // Patches: one byte in the first record, a length in the record offsets, a trie word.
+    const std::pair<uint32_t, std::string> patches[] = {{8, "\x7f"}, {2000, "\x01\x02"}, {5000, "\xff\xff"}};
+    for (size_t i = 0; i < std::size(patches); ++i) {
+      std::string input(4, '\0');
+      std::memcpy(input.data(), &patches[i].first, 4);
+      input += static_cast<char>(patches[i].second.size());
+      input += patches[i].second;
+      std::ofstream(std::string(dir) + "/patch-" + std::to_string(i), std::ios::binary) << input;
     }
     std::remove(tmp.c_str());
     std::exit(0);
@@ -110,8 +140,28 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+// The payload an input stands for (see the top of the file).
+std::string payload_of(const Target& t, const uint8_t* data, size_t size) {
+  if (size > 0 && data[0] == 'R') return std::string(reinterpret_cast<const char*>(data) + 1, size - 1);
+  std::string payload = t.base;
+  for (size_t i = 0; i + 5 <= size;) {
+    uint32_t offset = 0;
+    std::memcpy(&offset, data + i, 4);
+    const size_t length = std::min<size_t>(data[i + 4], size - i - 5);
+    i += 5;
+    const size_t at = offset % payload.size();
+    const size_t n = std::min(length, payload.size() - at);
+    std::memcpy(payload.data() + at, data + i, n);
+    i += length;
+  }
+  return payload;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* raw, size_t raw_size) {
   Target& t = target();
+  const std::string bytes = payload_of(t, raw, raw_size);
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  const size_t size = bytes.size();
   std::string file = t.header;
   const uint64_t payload_bytes = size, digest = XXH3_64bits(data, size);
   // The header's document count as the payload states it (its second array, the document

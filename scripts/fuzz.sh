@@ -38,7 +38,8 @@ for t in $targets; do
     readme_fuzzer)
       cp -n tests/data/readmes/*.md tests/data/hostile/xss-readme.md "$corpus"/ ;;
     index_snapshot_fuzzer)
-      # Payloads of small built indexes (about 520 kB each: two 65,537-entry bucket tables).
+      # Raw payloads of small built indexes (about 520 kB each: two 65,537-entry bucket
+      # tables) and a few small patch inputs (see the target's header comment).
       PKGSTATS_SNAPSHOT_SEEDS="$corpus" build-asan/fuzz/$t ;;
   esac
   # Per-input time limit: 10 s, except where the code under test promises a bound. A README
