@@ -37,6 +37,10 @@ for t in $targets; do
       cp -n tests/data/hostile/*.json "$corpus"/ ;;
     readme_fuzzer)
       cp -n tests/data/readmes/*.md tests/data/hostile/xss-readme.md "$corpus"/ ;;
+    index_snapshot_fuzzer)
+      # Raw payloads of small built indexes (about 520 kB each: two 65,537-entry bucket
+      # tables) and a few small patch inputs (see the target's header comment).
+      PKGSTATS_SNAPSHOT_SEEDS="$corpus" build-asan/fuzz/$t ;;
   esac
   # Per-input time limit: 10 s, except where the code under test promises a bound. A README
   # renders within 100 ms of CPU, x10 under ASan (core/limits.h), and the target renders each
@@ -44,8 +48,10 @@ for t in $targets; do
   # under ASan): 2.5 s at most, 5 s leaves room for a loaded machine's wall clock.
   timeout=10
   [[ $t == readme_fuzzer ]] && timeout=5
+  max_len=262144
+  [[ $t == index_snapshot_fuzzer ]] && max_len=1048576
   # The first directory is written to; the committed seeds are only read.
-  if ! build-asan/fuzz/$t "$corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len=262144 \
+  if ! build-asan/fuzz/$t "$corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len=$max_len \
       -timeout=$timeout -rss_limit_mb=4096 -artifact_prefix=build-asan/crashes/$t- \
       -print_final_stats=1 >build-asan/$t.log 2>&1; then
     echo "!! $t found a problem; see build-asan/$t.log and build-asan/crashes/"

@@ -25,6 +25,7 @@ void register_serve_command(CLI::App& app) {
     std::string registry = registry::kDefaultRegistryUrl;
     bool offline = false;
     double upstream_timeout_seconds = limits::kOnDemandTimeoutMs / 1000.0;
+    size_t on_demand_max_packages = limits::kOnDemandMaxAddedPackages;
     http::RateLimitOptions rate_limit;
     std::vector<std::string> trusted_proxies, metrics_allow;
   };
@@ -47,8 +48,13 @@ void register_serve_command(CLI::App& app) {
   cmd->add_flag("--offline,--no-upstream", opts->offline,
                 "Never contact a registry: unknown packages are 404");
   cmd->add_option("--upstream-timeout", opts->upstream_timeout_seconds,
-                  "Seconds a page waits for the upstream registry")
+                  "Seconds one on-demand request to the upstream registry may take (a page waits "
+                  "at most 1.5 s for it, then says \"fetching, retry shortly\")")
       ->capture_default_str()->check(CLI::Range(0.1, 60.0));
+  cmd->add_option("--on-demand-max-packages", opts->on_demand_max_packages,
+                  "Packages on-demand fetch may add to the database; at the limit further unknown "
+                  "names are refused (0 = add none, only refresh stored ones)")
+      ->capture_default_str();
   cmd->add_option("--rate-limit", opts->rate_limit.per_second,
                   "Requests per second each client (an IPv4 address or an IPv6 /64) may sustain "
                   "(0 = no limit; loopback clients exempt)")
@@ -116,8 +122,11 @@ void register_serve_command(CLI::App& app) {
       registry::OnDemandOptions oo;
       oo.registry_url = opts->registry;
       oo.timeout = timeout;
+      oo.max_added_packages = opts->on_demand_max_packages;
       on_demand = std::make_unique<registry::OnDemandFetcher>(*curl, opts->db, oo);
-      state.set_upstream([fetcher = on_demand.get()](const std::string& name) { return fetcher->fetch(name); });
+      state.set_upstream([fetcher = on_demand.get()](const std::string& name, const std::string& client) {
+        return fetcher->request(name, client);
+      });
       std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", opts->registry.c_str());
     }
     std::unique_ptr<http::IndexRefresher> refresher;

@@ -145,15 +145,52 @@ inline constexpr std::size_t kMaxDependentsShown = 20;
 inline constexpr int64_t kSitemapIdsPerPage = 50000;
 
 // ---- Registry sync -----------------------------------------------------------------------
-// On-demand fetch (a page for a package we lack): a page waits at most this long upstream.
+// On-demand fetch (a page for a package we lack; registry/on_demand_fetcher.h). The upstream
+// request, README rendering and store write run on a pool of their own, never on the I/O
+// threads. One upstream request may take this long (`serve --upstream-timeout`) ...
 inline constexpr int kOnDemandTimeoutMs = 4000;
-// After the upstream failed, pages stop asking it for this long and answer from the store.
-inline constexpr int kOnDemandUnavailableBackoffMs = 30'000;
-// A name the upstream does not have is not asked again for this long (crawlers probe
-// made-up names; each must not become an upstream request) ...
+// ... while the page waits at most this long for it (without holding an I/O thread), then
+// answers 202 "fetching, retry shortly" with Retry-After: a page must not hang on the upstream.
+inline constexpr int kOnDemandWaitMs = 1500;
+// Retry-After of that answer, and of "busy" / "quota spent" answers.
+inline constexpr int kOnDemandRetryAfterSeconds = 2;
+// Upstream requests in flight at once (the pool's threads): the global concurrency cap, so a
+// flood of unknown names costs the upstream and us at most this many connections ...
+inline constexpr std::size_t kOnDemandWorkers = 4;
+// ... and names waiting for a thread; beyond, requests are answered "busy" (503) at once.
+inline constexpr std::size_t kOnDemandQueuedFetches = 32;
+// Per client (its address, as the rate limiter keys it): upstream fetches it may start at
+// once, then per minute. Names already being fetched, stored or remembered cost nothing, so a
+// reader following links never notices; a crawler of made-up names makes 8 requests, then 10
+// a minute, not one per name.
+inline constexpr double kOnDemandClientBurst = 8;
+inline constexpr double kOnDemandClientFetchesPerMinute = 10;
+// Clients whose quota is tracked (~100 bytes each); when full, the longest idle is forgotten.
+inline constexpr std::size_t kMaxOnDemandClients = 10000;
+// Failures remembered per name, each kind for its own time, so a failing name costs one
+// upstream request per period however often it is asked for: a name the upstream does not
+// have (404) or sends unusable (invalid JSON, HTML, another package's document) ...
 inline constexpr int kOnDemandNotFoundTtlMs = 10 * 60'000;
-// ... and at most this many such names are remembered (the memory bound; then forgotten).
-inline constexpr std::size_t kOnDemandNotFoundEntries = 10000;
+inline constexpr int kOnDemandInvalidTtlMs = 10 * 60'000;
+// ... a document over kMaxPackumentBytes (it will not shrink soon; each try reads 64 MB) ...
+inline constexpr int kOnDemandTooLargeTtlMs = 60 * 60'000;
+// ... a timeout, a 5xx or a refused connection (transient: asked again soon) ...
+inline constexpr int kOnDemandUnavailableTtlMs = 60'000;
+// ... and our own store refusing the write (a full disk; retried sooner still).
+inline constexpr int kOnDemandStorageErrorTtlMs = 10'000;
+// Names whose failure is remembered (~150 bytes each); when full, the soonest to expire goes.
+inline constexpr std::size_t kOnDemandFailureEntries = 10000;
+// The circuit breaker of the upstream: after this many consecutive transient failures
+// (timeouts, 5xx, refused connections) on-demand fetch stops asking it ...
+inline constexpr int kOnDemandBreakerFailures = 5;
+// ... for this long, then lets one request through (half-open): success closes the breaker,
+// failure opens it again. (One timeout no longer switches the feature off for everyone.)
+inline constexpr int kOnDemandBreakerOpenMs = 30'000;
+// Packages on-demand fetch may add to the store (`serve --on-demand-max-packages`): at the
+// cap, further unknown names are refused with a page saying so (nothing is evicted), so
+// visitors cannot grow the database without bound. Packages it only refreshes, and those
+// sync or import write, do not count.
+inline constexpr std::size_t kOnDemandMaxAddedPackages = 10000;
 // Per-version last-week downloads stored per package (the most downloaded kept): @types/node
 // has ~2,000 versions; a hostile or buggy upstream cannot make one package's rows unbounded.
 inline constexpr std::size_t kMaxVersionDownloadsPerPackage = 5000;

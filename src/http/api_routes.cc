@@ -18,6 +18,7 @@
 #include "core/limits.h"
 #include "core/utf8.h"
 #include "http/handler_util.h"
+#include "http/on_demand_answer.h"
 #include "http/openapi.h"
 #include "http/response_policy.h"
 #include "http/route_table.h"
@@ -188,8 +189,11 @@ Response api_packages(const Request& request, AppState& state) {
   auto details = read_details();
   if (details.ok() && !details->has_value() && state.has_upstream()) {
     // A package we lack is fetched from the upstream registry (and stored) on demand.
-    auto fetched = state.find_package(**store, name);
-    if (fetched.ok() && fetched->has_value()) details = read_details();
+    auto not_there = [&, &name = name](const std::string& reason) {
+      return api_error(404, "not_found", "no package named " + name + (reason.empty() ? "" : " (" + reason + ")"));
+    };
+    if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kApi, not_there)) return *answer;
+    details = read_details();
   }
   if (!details) return api_error(503, "unavailable", details.status().message());
   if (!details->has_value()) return api_error(404, "not_found", "no package named " + name);

@@ -186,15 +186,6 @@ Result<AppState::Update> AppState::update(size_t max_overlay_documents) {
   return Update{false, overlay_documents, ms};
 }
 
-Result<std::optional<Package>> AppState::find_package(store::Store& store, const std::string& name) {
-  auto stored = store.get_package(name);
-  if (!stored || stored->has_value() || !upstream_) return stored;
-  auto fetched = upstream_(name);
-  if (fetched.ok()) return std::optional<Package>(std::move(fetched).value());
-  if (fetched.status().code() == ErrorCode::kStorageError) return fetched.status();
-  return std::optional<Package>();  // not upstream either, or it is down: a 404 page
-}
-
 store::StoreStats AppState::store_stats() const {
   std::lock_guard lock(stats_mutex_);
   return stats_;

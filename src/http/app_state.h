@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,7 @@
 #include "http/rate_limiter.h"
 #include "http/response_cache.h"
 #include "http/store_pool.h"
+#include "registry/on_demand_fetcher.h"
 #include "core/search_document.h"
 #include "search/engine.h"
 #include "store/store.h"
@@ -38,9 +40,10 @@
 namespace pkgstats::http {
 
 // Fetches a package the store lacks from the upstream registry and stores it (serve
-// --registry): the stored Package, kNotFound when the upstream has no such package,
-// kUnavailable when it cannot be reached in time. Safe for concurrent use.
-using UpstreamFetch = std::function<Result<Package>(const std::string& name)>;
+// --registry; registry::OnDemandFetcher::request): starts or joins the fetch of `name` for
+// `client` (its address) and returns its result to come. Never blocks. Safe for concurrent use.
+using UpstreamFetch = std::function<std::shared_future<registry::OnDemandResult>(const std::string& name,
+                                                                                 const std::string& client)>;
 
 // What an engine is built from: the store's last write (a persisted index snapshot saved at
 // that same point may stand in for the documents) and a reader of every document; and,
@@ -101,10 +104,11 @@ class AppState {
   // Enables on-demand fetching of unknown packages. REQUIRES: before serving starts.
   void set_upstream(UpstreamFetch fetch) { upstream_ = std::move(fetch); }
   bool has_upstream() const { return static_cast<bool>(upstream_); }
-  // The stored package; when the store lacks it and an upstream is set, fetched (and stored)
-  // on demand. nullopt when neither has it, or the upstream cannot be reached: a page then
-  // answers 404 at once instead of failing. Errors are the store's.
-  Result<std::optional<Package>> find_package(store::Store& store, const std::string& name);
+  // Starts or joins the on-demand fetch of `name` for `client` (see UpstreamFetch; the
+  // answer for a page is http/on_demand_answer.h's). REQUIRES: has_upstream().
+  std::shared_future<registry::OnDemandResult> fetch_upstream(const std::string& name, const std::string& client) {
+    return upstream_(name, client);
+  }
   // Per-route request counts and latency (filled by the server, printed by /metrics).
   HttpMetrics& metrics() { return metrics_; }
   // Answers of the search APIs on the current engine (api_routes.cc).

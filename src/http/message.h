@@ -2,6 +2,7 @@
 // router, the handlers and the response policy are testable without sockets.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -23,6 +24,9 @@ struct Request {
   std::string origin;          // the Origin header (CORS)
   std::string forwarded_for;   // X-Forwarded-For, read only from --trusted-proxy peers
   std::string remote_address;  // the TCP peer's IP address ("127.0.0.1"); "" when unknown
+  // Set on the second routing of a request whose first response asked to be retried
+  // (Response::retry_when_ready): answer with what there is now, do not defer again.
+  bool deferred = false;
 
   // The query parameter `key`, or "" when absent.
   const std::string& param(const std::string& key) const;
@@ -40,6 +44,11 @@ struct Response {
   // made it, and "gzip" once `body` has been compressed. Empty before.
   std::string etag;
   std::string content_encoding;
+  // When set, this response (a 202 "retry shortly") stands only if the wait runs out: the
+  // server polls this (without holding an I/O thread) for up to limits::kOnDemandWaitMs and,
+  // once it returns true, routes the request again with Request::deferred set. Handlers set
+  // it while work they started on another thread (an on-demand fetch) is unfinished.
+  std::function<bool()> retry_when_ready;
 
   // The value of extra header `name` (case-insensitive), or "" when absent.
   std::string header(const std::string& name) const;

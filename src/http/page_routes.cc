@@ -8,6 +8,7 @@
 #include "core/utf8.h"
 #include "http/discover_lists.h"
 #include "http/handler_util.h"
+#include "http/on_demand_answer.h"
 #include "http/route_table.h"
 #include "render/page_about.h"
 #include "render/page_compare.h"
@@ -67,20 +68,22 @@ Response search_page(const Request& request, AppState& state) {
   return html(200, render::render_search_page(site_of(state), data), "public, max-age=30");
 }
 
-Response package_page_for(const std::string& name, render::ChartRange range, AppState& state) {
+Response package_page_for(const Request& request, const std::string& name, render::ChartRange range,
+                          AppState& state) {
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
   auto overview = (*store)->get_package_overview(name, limits::kMaxRecentVersionsShown);
   if (!overview) return storage_unavailable(overview.status());
-  if (!overview->has_value()) {
-    // Unknown here: find_package() may fetch it on demand from the upstream registry.
-    auto fetched = state.find_package(**store, name);
-    if (!fetched) return storage_unavailable(fetched.status());
-    if (!fetched->has_value()) return not_found(state, "package named " + name, name);
-    const auto count = static_cast<int64_t>((*fetched)->versions.size());
-    const TimestampMs fetched_at = (*fetched)->fetched_at;
-    *overview = store::PackageOverview{std::move(**fetched), count, fetched_at, 0};
+  if (!overview->has_value() && state.has_upstream()) {
+    // Unknown here: fetched on demand from the upstream registry, then read like the rest.
+    auto not_there = [&](const std::string& reason) {
+      return not_found(state, "package named " + name + (reason.empty() ? "" : " (" + reason + ")"), name);
+    };
+    if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kPage, not_there)) return *answer;
+    overview = (*store)->get_package_overview(name, limits::kMaxRecentVersionsShown);
+    if (!overview) return storage_unavailable(overview.status());
   }
+  if (!overview->has_value()) return not_found(state, "package named " + name, name);
   render::PackagePageData data;
   data.package = std::move((*overview)->package);
   data.version_count = (*overview)->version_count;
@@ -104,7 +107,7 @@ Response package_page_for(const std::string& name, render::ChartRange range, App
 Response package_page(const Request& request, AppState& state) {
   // An unknown ?range falls back to the default rather than failing a shared link.
   auto range = render::parse_chart_range(request.param("range")).value_or(render::ChartRange::k1y);
-  return package_page_for(request.path.substr(kPackagePrefix.size()), range, state);
+  return package_page_for(request, request.path.substr(kPackagePrefix.size()), range, state);
 }
 
 Response npm_package_redirect(const Request& request, AppState&) {

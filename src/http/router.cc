@@ -92,7 +92,8 @@ Response route_admitted(const Request& request, AppState& state, bool cors) {
 Response route(const Request& request, AppState& state) {
   const bool cors = allows_cors(request.path);
   Response r;
-  if (auto retry_after = state.rate_limiter().admit(state.client_of(request), state.now())) {
+  // A deferred request (see Request::deferred) was admitted on its first routing.
+  if (auto retry_after = request.deferred ? std::nullopt : state.rate_limiter().admit(state.client_of(request), state.now())) {
     r = error_for_target(request.path, 429,
                          "too many requests: retry in " + std::to_string(*retry_after) + " s");
     r.headers.emplace_back("Retry-After", std::to_string(*retry_after));

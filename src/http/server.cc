@@ -31,6 +31,11 @@ constexpr auto kShutdownGrace = std::chrono::seconds(2);
 // How often a server at its connection limit checks whether one has ended.
 constexpr auto kAtLimitPoll = std::chrono::milliseconds(5);
 
+// How often a request whose answer waits on work elsewhere (Response::retry_when_ready, an
+// on-demand fetch) checks whether that work is done: 10 ms adds at most that to its answer,
+// and 100 waiting requests cost 10,000 cheap timer wake-ups a second.
+constexpr auto kDeferredPoll = std::chrono::milliseconds(10);
+
 // Bytes read at once while waiting on an idle keep-alive connection.
 constexpr std::size_t kFirstReadBytes = 2048;
 
@@ -187,6 +192,22 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
     Request req;
     req.remote_address = remote_address;
     Response res = ec ? error_for(ec) : respond(parser, req, server.state);
+    if (res.retry_when_ready) {
+      // The handler started work elsewhere (an on-demand fetch): wait for it on a timer,
+      // holding no thread, up to the deadline; then route again, or send the 202 it gave.
+      asio::steady_timer poll(stream.get_executor());
+      const auto deadline = started + options.deferred_wait;
+      bool done = res.retry_when_ready();
+      while (!done && !server.stopping.load() && std::chrono::steady_clock::now() < deadline) {
+        poll.expires_after(kDeferredPoll);
+        co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+        done = res.retry_when_ready();
+      }
+      if (done) {
+        req.deferred = true;
+        res = respond(parser, req, server.state);
+      }
+    }
     // Whether this is the connection's last response, and why; it then says Connection: close.
     std::optional<CloseReason> last;
     if (ec) last = CloseReason::kBadRequest;

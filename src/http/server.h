@@ -25,6 +25,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{limits::kHttpIdleTimeoutSeconds * 1000};
   std::size_t max_connections = limits::kMaxHttpConnections;
   std::size_t max_requests_per_connection = limits::kMaxHttpRequestsPerConnection;
+  // How long a request waits for work its handler started elsewhere before its "retry
+  // shortly" answer is sent (Response::retry_when_ready).
+  std::chrono::milliseconds deferred_wait{limits::kOnDemandWaitMs};
   // Called once the socket listens, with the bound port (tests use port 0).
   std::function<void(uint16_t)> on_listening;
 };

@@ -1,5 +1,7 @@
 #include "search/document_table.h"
 
+#include <cstring>
+
 namespace pkgstats::search {
 namespace {
 
@@ -26,6 +28,58 @@ void append_list(FlatArray<char>& out, const std::vector<std::string>& items) {
   append_varint(out, items.size());
   append_varint(out, encoded.size());
   out.append(encoded);
+}
+
+// Past the varint at p that holds `v`, as read_varint reads it; nullptr when it runs past
+// `end` or beyond 32 bits (5 bytes). Run over every length of every document at load, so the
+// one-byte case (lengths below 128: almost all) is the short path.
+inline const char* checked_varint(const char* p, const char* end, uint32_t& v) {
+  if (p != end && !(static_cast<uint8_t>(*p) & 0x80)) [[likely]] {
+    v = static_cast<uint8_t>(*p);
+    return p + 1;
+  }
+  v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (p == end) return nullptr;
+    const auto byte = static_cast<uint8_t>(*p++);
+    if (shift == 28 && byte > 0x0f) return nullptr;  // bits beyond 32
+    v |= static_cast<uint32_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return p;
+  }
+  return nullptr;
+}
+
+// Past the length-prefixed string at p, or nullptr when it does not fit before `end`.
+inline const char* checked_string(const char* p, const char* end) {
+  uint32_t n = 0;
+  p = checked_varint(p, end, n);
+  return p && n <= static_cast<size_t>(end - p) ? p + n : nullptr;
+}
+
+// Past the list at p (its count, its byte length, then items filling exactly that length, as
+// read_list reads it), or nullptr.
+inline const char* checked_list(const char* p, const char* end) {
+  uint32_t count = 0, bytes = 0;
+  if (!(p = checked_varint(p, end, count)) || !(p = checked_varint(p, end, bytes)) ||
+      bytes > static_cast<size_t>(end - p) || count > bytes)  // an item takes a byte at least
+    return nullptr;
+  const char* list_end = p + bytes;
+  for (uint32_t i = 0; i < count && p; ++i) p = checked_string(p, list_end);
+  return p == list_end ? p : nullptr;
+}
+
+// Does [p, end) hold exactly one document as add() writes it? What text() reads, checked.
+bool is_well_formed_record(const char* p, const char* end) {
+  p = checked_string(p, end);  // the name
+  // Most documents at registry scale have a name only (4.3M of 4.5M): the rest of theirs is
+  // eight zero bytes (four empty strings, two empty lists), checked at once.
+  static constexpr char kNameOnly[8] = {};
+  if (p && end - p == 8 && std::memcmp(p, kNameOnly, 8) == 0) return true;
+  for (int field = 1; field < 5 && p; ++field)  // version, description, author, license
+    p = checked_string(p, end);
+  if (p) p = checked_list(p, end);  // keywords
+  if (p) p = checked_list(p, end);  // maintainers
+  return p == end;
 }
 
 StringListView read_list(const char*& p) {
@@ -145,7 +199,13 @@ bool DocumentTable::load(BinaryReader& in) {
   bool consistent = offsets_.size() == n + 1 && offsets_[0] == 0 && offsets_[n] == arena_.size() &&
                     published_.size() == n && modified_.size() == n && dependents_.size() == n &&
                     flags_.size() == n;
-  for (size_t i = 0; consistent && i < n; ++i) consistent = offsets_[i] <= offsets_[i + 1];
+  // Every record parses within its own bounds, so the readers (detail::read_string and the
+  // list iterators) need no checks; flags hold a ModuleKind.
+  constexpr uint8_t kMaxFlags = static_cast<uint8_t>(ModuleKind::kDual) << kModuleShift | kDeprecated | kHasTypes;
+  const char* arena = arena_.data();
+  for (size_t i = 0; consistent && i < n; ++i)
+    consistent = offsets_[i] <= offsets_[i + 1] && offsets_[i + 1] <= arena_.size() && flags_[i] <= kMaxFlags &&
+                 is_well_formed_record(arena + offsets_[i], arena + offsets_[i + 1]);
   if (!consistent) in.fail();
   return consistent;
 }

@@ -96,7 +96,9 @@ class DocumentTable {
   ModuleKind module(DocId d) const { return static_cast<ModuleKind>(flags_[d] >> kModuleShift); }
 
   void save(BinaryWriter& out) const;
-  // False (and `in` failed) when the arrays are inconsistent with each other.
+  // False (and `in` failed) when the arrays are inconsistent with each other or a record
+  // does not parse within its bounds (every length and count is checked here, once, so the
+  // accessors above read without checks).
   bool load(BinaryReader& in);
   size_t memory_bytes() const;
 
@@ -112,7 +114,7 @@ class DocumentTable {
 };
 
 namespace detail {
-// LEB128 varint at p (REQUIRES: a well-formed table); advances p.
+// LEB128 varint at p (REQUIRES: a well-formed table: built, or checked by load()); advances p.
 inline uint32_t read_varint(const char*& p) {
   uint32_t v = 0;
   for (int shift = 0;; shift += 7) {

@@ -595,6 +595,9 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
     return nullptr;
   for (DocId d : index->no_compact_key_)
     if (d >= n) return nullptr;
+  // Ranking compares these as floats: a NaN would break the sort's ordering.
+  for (float p : index->popularity_)
+    if (!(p >= 0 && p <= 20)) return nullptr;  // log10 of an int64 + 1 is below 19
   const size_t terms = index->terms_.size();
   if (!index->in_name_.load(in, terms, n) || !index->in_keywords_.load(in, terms, n) ||
       !index->in_description_.load(in, terms, n) || !index->in_anchor_.load(in, terms, n) ||

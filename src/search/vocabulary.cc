@@ -302,10 +302,21 @@ bool Vocabulary::load(BinaryReader& in) {
                     label_begin_.size() == nodes &&
                     label_end_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
                     leaves_ <= 2 * n + 1 && best_.size() == 2 * leaves_ && (nodes > 0 || n == 0);
-  for (size_t i = 0; consistent && i < nodes; ++i)
-    consistent = first_child_[i] <= first_child_[i + 1] && first_child_[i + 1] <= nodes &&
+  // Also the shape the walks rely on, as build() makes it: breadth-first order (children
+  // come after their parent, so a walk cannot loop; every node but the root has one); the
+  // root's label empty; every other label non-empty and starting where its parent's ends (the
+  // fuzzy walk fills its rows along the path, and reads the byte of a child's term at its
+  // parent's label end). One pass: parents' child ranges ascend, so `parent` only moves on.
+  consistent = consistent && (nodes == 0 || (label_begin_[0] == 0 && label_end_[0] == 0));
+  for (size_t i = 0, parent = 0; consistent && i < nodes; ++i) {
+    consistent = first_child_[i] <= first_child_[i + 1] && first_child_[i + 1] <= nodes && first_child_[i] > i &&
                  (term_lo_[i] < n || (i == 0 && n == 0)) && label_begin_[i] <= label_end_[i] &&
                  (n == 0 || label_end_[i] <= terms_[term_lo_[i]].size());
+    if (!consistent || i == 0) continue;
+    while (parent < i && first_child_[parent + 1] <= i) ++parent;
+    consistent = parent < i && first_child_[parent] <= i && label_begin_[i] < label_end_[i] &&
+                 label_begin_[i] == label_end_[parent];
+  }
   for (size_t i = 0; consistent && i < best_.size(); ++i) consistent = best_[i] < n || best_[i] == UINT32_MAX;
   for (size_t b = 0; consistent && b < kBuckets; ++b) consistent = bucket_start_[b] <= bucket_start_[b + 1];
   if (!consistent) in.fail();

@@ -67,7 +67,8 @@ class Vocabulary {
 
   size_t memory_bytes() const;
   void save(BinaryWriter& out) const;
-  // False when the arrays are inconsistent (a node or term index out of range).
+  // False when the arrays are inconsistent (a node or term index out of range, a trie not in
+  // the shape build() makes), so the lookups read without checks.
   bool load(BinaryReader& in);
 
   static constexpr size_t kMaxFuzzyWordBytes = 63;  // a row is one 64-bit word

@@ -122,6 +122,14 @@ CREATE INDEX packages_by_downloads ON packages(monthly_downloads DESC, name)
     R"sql(
 CREATE INDEX packages_by_updated ON packages(updated_at);
 )sql",
+    // v7: the packages `serve` added on demand (a visitor asked for a page of a package the
+    // store lacked), so their number can be capped (limits::kOnDemandMaxAddedPackages).
+    R"sql(
+CREATE TABLE on_demand_packages (
+  package_id INTEGER PRIMARY KEY,
+  added_at   INTEGER NOT NULL
+);
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -217,6 +217,13 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
   return head;
 }
 
+Result<int64_t> Store::added_on_demand_count() {
+  auto q = db_.prepare_cached("SELECT COUNT(*) FROM on_demand_packages");
+  if (!q) return q.status();
+  if (!q->step()) return Status::storage(db_.last_error());
+  return q->column_int(0);
+}
+
 Result<bool> Store::empty() {
   auto q = db_.prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM packages)");
   if (!q) return q.status();

@@ -182,6 +182,8 @@ class Store {
   Result<std::vector<ListedName>> names_in_id_range(int64_t first_id, int64_t last_id);
   // The largest package id, 0 for an empty store.
   Result<int64_t> max_package_id();
+  // How many stored packages were added on demand (WriteTransaction::mark_added_on_demand).
+  Result<int64_t> added_on_demand_count();
 
   // ---- Writes ----
   // Begins the single write transaction (BEGIN IMMEDIATE). Commit it explicitly; destroying
@@ -230,6 +232,9 @@ class WriteTransaction {
   // now stored, "" for none). kUnchanged for an unknown name (nothing to describe).
   Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag, TimestampMs when);
   Status set_sync_state(std::string_view key, std::string_view value);
+  // Records that `name` (stored) was added by on-demand fetch at `when`; kUnchanged when it
+  // was already recorded or is unknown.
+  Result<WriteOutcome> mark_added_on_demand(std::string_view name, TimestampMs when);
 
   Status commit();
 

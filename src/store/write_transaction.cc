@@ -330,6 +330,17 @@ Status WriteTransaction::set_sync_state(std::string_view key, std::string_view v
   return sql_->set_state.run();
 }
 
+Result<WriteOutcome> WriteTransaction::mark_added_on_demand(std::string_view name, TimestampMs when) {
+  if (!open_) return Status::internal("write transaction is closed");
+  auto q = store_.db_.prepare_cached(
+      "INSERT OR IGNORE INTO on_demand_packages (package_id, added_at) "
+      "SELECT id, ?2 FROM packages WHERE name = ?1");
+  if (!q) return q.status();
+  q->bind(1, name).bind(2, when);
+  if (auto s = q->run(); !s) return s;
+  return store_.db_.changes() > 0 ? WriteOutcome::kInserted : WriteOutcome::kUnchanged;
+}
+
 Status WriteTransaction::commit() {
   if (!open_) return Status::internal("write transaction is closed");
   if (auto s = set_sync_state("last_write", std::to_string(now_ms())); !s) return s;

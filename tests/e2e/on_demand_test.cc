@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -121,6 +122,104 @@ TEST_F(OnDemandServeTest, UpstreamDownOrStalledStillAnswersPromptly) {
   EXPECT_LT(seconds_to_get(server, "/pkg:stuck", &status), 0.4);
   EXPECT_EQ(status, 404);
   EXPECT_EQ(fake.requests_for("stuck"), 1u);
+  EXPECT_EQ(server.get("/pkg:already-here").status, 200);
+}
+
+// Issue #19, finding 2: the fetch runs off the I/O threads. With a slow upstream, 20 pages of
+// made-up names from one client: /healthz stays fast while they wait, at most the client's
+// quota of them reach the upstream, the rest are told to retry later (429), and the ones
+// fetched answer 202 "fetching" with Retry-After after the page's wait, then 200 once stored.
+TEST_F(OnDemandServeTest, SlowUpstreamNeverHoldsTheIoThreads) {
+  FakeRegistryOptions fo;
+  fo.packument_latency = 3000ms;
+  FakeRegistry fake(fo);
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "slow-" + std::to_string(i);
+    fake.put_packument(name, packument(name, "slow to arrive"));
+  }
+  ASSERT_TRUE(fake.start().is_ok());
+  Server server(db(), {"--registry", fake.base_url(), "--threads", "2"}, dir_ + "/slow.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+
+  std::vector<std::thread> clients;
+  std::vector<registry::HttpResponse> answers(20);
+  std::vector<double> seconds(20);
+  for (int i = 0; i < 20; ++i) {
+    clients.emplace_back([&, i] {
+      const auto t0 = std::chrono::steady_clock::now();
+      answers[i] = server.get("/pkg:slow-" + std::to_string(i));
+      seconds[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    });
+  }
+  std::this_thread::sleep_for(300ms);  // every request is in, the fetches are pending
+  double slowest_healthz = 0;
+  for (int i = 0; i < 10; ++i) {
+    int status = 0;
+    slowest_healthz = std::max(slowest_healthz, seconds_to_get(server, "/healthz", &status));
+    EXPECT_EQ(status, 200);
+  }
+  EXPECT_LT(slowest_healthz, 0.1) << "an I/O thread waited on the upstream";
+  std::printf("/healthz with 20 on-demand pages pending: slowest of 10 %.1f ms\n", slowest_healthz * 1000);
+  for (auto& c : clients) c.join();
+
+  int fetching = 0, quota = 0;
+  for (int i = 0; i < 20; ++i) {
+    if (answers[i].status == 202) {
+      ++fetching;
+      EXPECT_EQ(answers[i].header("retry-after"), "2");
+      EXPECT_NE(answers[i].body.find("being fetched"), std::string::npos);
+      EXPECT_GT(seconds[i], 1.2);  // the page waited for it ...
+      EXPECT_LT(seconds[i], 2.5);  // ... but not for the 3 s upstream
+    } else {
+      EXPECT_EQ(answers[i].status, 429) << i;
+      EXPECT_FALSE(answers[i].header("retry-after").empty());
+      EXPECT_LT(seconds[i], 0.5);
+      ++quota;
+    }
+  }
+  EXPECT_EQ(fetching, 8) << "the client's burst (limits::kOnDemandClientBurst)";
+  EXPECT_EQ(quota, 12);
+  EXPECT_LE(fake.request_count(), 8u);
+  // Once stored, the page is served (and the fetch cost no new request).
+  int ready = -1;
+  for (int i = 0; i < 20 && ready < 0; ++i)
+    if (answers[i].status == 202) ready = i;
+  const std::string name = "slow-" + std::to_string(ready);
+  EXPECT_TRUE(wait_for([&] { return server.get("/pkg:" + name).status == 200; }, 10));
+  EXPECT_EQ(fake.requests_for(name), 1u);
+  // The JSON API answers the same way, in JSON: 202 "fetching" or, when the quota has not
+  // refilled yet (one fetch per 6 s), 429.
+  fake.put_packument("slow-api", packument("slow-api", "for the API"));
+  auto api = server.get("/api/v1/packages/slow-api");
+  EXPECT_TRUE(api.status == 202 || api.status == 429) << api.status;
+  EXPECT_FALSE(api.header("retry-after").empty());
+  EXPECT_NE(api.body.find(api.status == 202 ? "\"fetching\"" : "\"rate_limited\""), std::string::npos) << api.body;
+}
+
+TEST_F(OnDemandServeTest, NamesNpmRefusesFailuresAndTheCap) {
+  FakeRegistry fake;
+  fake.put_packument("first", packument("first", "the one allowed"));
+  fake.put_packument("second", packument("second", "over the cap"));
+  fake.put_packument("garbled", packument("garbled", "served as HTML"));
+  fake.inject_fault("garbled", Fault::kHtmlInsteadOfJson, 100);
+  ASSERT_TRUE(fake.start().is_ok());
+  Server server(db(), {"--registry", fake.base_url() + "/", "--on-demand-max-packages", "1"},
+                dir_ + "/rules.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+  for (const char* path : {"/pkg:..", "/pkg:.", "/pkg:_x", "/pkg:%2e%2e", "/pkg:.env", "/api/v1/packages/_x"}) {
+    EXPECT_EQ(server.get(path).status, 404) << path;
+  }
+  EXPECT_EQ(fake.request_count(), 0u) << "a name npm refuses reached the upstream";
+  // An unusable document: asked once, remembered.
+  EXPECT_EQ(server.get("/pkg:garbled").status, 404);
+  EXPECT_EQ(server.get("/pkg:garbled").status, 404);
+  EXPECT_EQ(fake.requests_for("garbled"), 1u);
+  // The cap: one package added on demand, then a clear refusal without asking upstream.
+  EXPECT_EQ(server.get("/pkg:first").status, 200);
+  auto refused = server.get("/pkg:second");
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_NE(refused.body.find("limit of 1 packages added on demand"), std::string::npos);
+  EXPECT_EQ(fake.requests_for("second"), 0u);
   EXPECT_EQ(server.get("/pkg:already-here").status, 200);
 }
 

@@ -620,7 +620,7 @@ TEST(Store, MigratesAVersion2Database) {
     ASSERT_TRUE(store->database()
                     .exec("DROP TABLE version_downloads; DROP INDEX packages_with_document;"
                           "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
-                          "DROP INDEX packages_by_updated;"
+                          "DROP INDEX packages_by_updated; DROP TABLE on_demand_packages;"
                           "PRAGMA user_version = 2")
                     .is_ok());
   }
@@ -637,8 +637,9 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 6);
+  EXPECT_EQ(kSchemaVersion, 7);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
+  EXPECT_EQ(*store->added_on_demand_count(), 0);  // v7: the table exists, empty
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
   auto tx = store->begin_write();
@@ -646,6 +647,20 @@ TEST(Store, MigratesAVersion2Database) {
   ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20001, std::span(&v, 1)).is_ok());
   ASSERT_TRUE((*tx)->commit());
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 1u);
+}
+
+// v7: the packages on-demand fetch added, counted for its cap; a name is recorded once, and
+// an unknown name not at all.
+TEST(Store, RecordsPackagesAddedOnDemand) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+  EXPECT_EQ(*(*tx)->mark_added_on_demand("left-pad", 5), WriteOutcome::kInserted);
+  EXPECT_EQ(*(*tx)->mark_added_on_demand("left-pad", 6), WriteOutcome::kUnchanged);
+  EXPECT_EQ(*(*tx)->mark_added_on_demand("not-stored", 7), WriteOutcome::kUnchanged);
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_EQ(*store->added_on_demand_count(), 1);
 }
 
 // Store::stats() runs when a server starts and the discover lists on their first view: on 4.5M
