@@ -886,33 +886,37 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
   return true;
 }
 
-void Index::touch_filter_candidates(const ParsedQuery& q, Scratch& s) const {
+Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   // Every filter is checked later (passes_filters); here, the fewest documents that may pass.
   // Downloads: documents are in popularity order, so `downloads:` is one range of ids.
-  DocId first = 0, last = static_cast<DocId>(docs_.size());
+  FilterCandidates c;
+  c.last = static_cast<DocId>(docs_.size());
+  size_t narrowing = 0;  // filters that narrow the candidates (each is exact on its own)
   if (q.downloads) {
-    const auto& c = *q.downloads;
-    auto passes = [&](DocId d) { return c.matches(docs_.monthly_downloads(d)); };
-    if (c.op == '>') {  // a prefix of the ids
-      while (first < last) {
-        const DocId mid = first + (last - first) / 2;
-        if (passes(mid)) first = mid + 1; else last = mid;
+    const auto& cmp = *q.downloads;
+    auto passes = [&](DocId d) { return cmp.matches(docs_.monthly_downloads(d)); };
+    DocId lo = 0, hi = c.last;
+    if (cmp.op == '>') {  // a prefix of the ids
+      while (lo < hi) {
+        const DocId mid = lo + (hi - lo) / 2;
+        if (passes(mid)) lo = mid + 1; else hi = mid;
       }
-      last = first;
-      first = 0;
-    } else if (c.op == '<') {  // a suffix
-      while (first < last) {
-        const DocId mid = first + (last - first) / 2;
-        if (passes(mid)) last = mid; else first = mid + 1;
+      c.last = lo;
+      ++narrowing;
+    } else if (cmp.op == '<') {  // a suffix
+      while (lo < hi) {
+        const DocId mid = lo + (hi - lo) / 2;
+        if (passes(mid)) hi = mid; else lo = mid + 1;
       }
-      last = static_cast<DocId>(docs_.size());
+      c.first = lo;
+      ++narrowing;
     }
   }
   // The shortest facet list among the filters every document must pass (licenses: any of
   // them, so their lists together).
-  std::vector<std::pair<uint32_t, uint32_t>> best;  // [begin, end) ranges of facet_docs_
   size_t best_size = SIZE_MAX;
   auto consider = [&](const std::vector<std::string>& keys) {
+    ++narrowing;
     std::vector<std::pair<uint32_t, uint32_t>> ranges;
     size_t size = 0;
     for (const auto& key : keys) {
@@ -923,7 +927,7 @@ void Index::touch_filter_candidates(const ParsedQuery& q, Scratch& s) const {
     }
     if (size < best_size) {
       best_size = size;
-      best = std::move(ranges);
+      c.lists = std::move(ranges);
     }
   };
   for (const auto& m : q.maintainers) consider({"m:" + m});
@@ -938,13 +942,69 @@ void Index::touch_filter_candidates(const ParsedQuery& q, Scratch& s) const {
   if (q.has_types) consider({"f:types"});
   if (q.module == ModuleKind::kEsm) consider({"f:esm"});
   if (q.module == ModuleKind::kCjs) consider({"f:cjs"});
-  if (best_size == SIZE_MAX || best_size > last - first) {
-    for (DocId d = first; d < last; ++d) s.touch(d);
+  c.use_lists = best_size != SIZE_MAX && best_size <= c.last - c.first;
+  if (!c.use_lists) c.lists.clear();
+  // Exact: every candidate passes, which holds when one filter narrowed them and nothing else
+  // is asked (author:, published:, updated:, not:deprecated and downloads:=N check each).
+  const bool other = !q.authors.empty() || q.published || q.updated || q.deprecated == false ||
+                     (q.downloads && q.downloads->op == '=');
+  c.exact = narrowing == 1 && !other;
+  return c;
+}
+
+template <typename Fn>
+void Index::for_each_candidate(const FilterCandidates& c, Fn&& fn) const {
+  if (!c.use_lists) {
+    for (DocId d = c.first; d < c.last; ++d)
+      if (!fn(d)) return;
     return;
   }
-  for (const auto& [begin, end] : best)
-    for (uint32_t i = begin; i < end; ++i)
-      if (const DocId d = facet_docs_.docs[i]; d >= first && d < last) s.touch(d);
+  if (c.lists.size() == 1) {  // one list: already ascending
+    for (uint32_t i = c.lists[0].first; i < c.lists[0].second; ++i)
+      if (const DocId d = facet_docs_.docs[i]; d >= c.first && d < c.last && !fn(d)) return;
+    return;
+  }
+  std::vector<DocId> merged;  // licenses: any of several lists
+  for (const auto& [begin, end] : c.lists)
+    for (uint32_t i = begin; i < end; ++i) merged.push_back(facet_docs_.docs[i]);
+  std::sort(merged.begin(), merged.end());
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  for (DocId d : merged)
+    if (d >= c.first && d < c.last && !fn(d)) return;
+}
+
+void Index::rank_filters_only(const ParsedQuery& q, size_t n, bool explain, const DocumentMask* skip,
+                              Ranking& r) const {
+  // Without words, relevance is popularity (ids are in popularity order) after rule 2, so
+  // candidates are read in id order and the scan stops once the page is full, when the
+  // candidates are exactly the matches (their count is the total).
+  const FilterCandidates c = filter_candidates(q);
+  const bool sink = q.sort == SortOrder::kRelevance && !q.deprecated.has_value();
+  const float per_popularity = kNameWeight * kPopularityShare / kMaxLog10Downloads;
+  std::vector<RankedHit> current, sunk;
+  size_t total = 0;
+  const bool stop_early = c.exact && !skip;
+  for_each_candidate(c, [&](DocId d) {
+    if ((skip && (*skip)[d]) || !passes_filters(d, q)) return true;
+    ++total;
+    const bool sinks = sink && docs_.deprecated(d);
+    auto& list = sinks ? sunk : current;
+    if (list.size() < n) list.push_back({d, 0, sinks, popularity_[d] * per_popularity});
+    return !(stop_early && current.size() >= n);
+  });
+  if (stop_early) {
+    total = c.use_lists ? 0 : c.last - c.first;
+    if (c.use_lists) for_each_candidate(c, [&](DocId) { ++total; return true; });
+  }
+  r.total = total;
+  r.best = std::move(current);
+  for (size_t i = 0; i < sunk.size() && r.best.size() < n; ++i) r.best.push_back(sunk[i]);
+  if (explain)
+    for (const RankedHit& k : r.best) {
+      RankedDetail detail;
+      detail.parts.popularity = k.relevance;
+      r.details.push_back(detail);
+    }
 }
 
 Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool explain,
@@ -981,7 +1041,11 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's
-    touch_filter_candidates(q, s);
+    if (q.sort != SortOrder::kPublished) {
+      rank_filters_only(q, n, explain, skip, r);
+      return r;
+    }
+    for_each_candidate(filter_candidates(q), [&](DocId d) { s.touch(d); return true; });
   }
 
   // Filled here, not in `r`: the loop below is the hot one. Kept between queries, so a large

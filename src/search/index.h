@@ -146,11 +146,23 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // The popularity of the most popular package having the word or its stem in any field.
   float best_popularity(const std::string& word, const std::string& stemmed) const;
   bool passes_filters(DocId d, const ParsedQuery& q) const;
-  // Touches the candidates of a query of filters alone: the documents of its most selective
-  // facet list or `downloads:` range (every other filter is still checked by passes_filters);
-  // all documents only when no filter narrows them (`author:`, `published:`, `updated:`,
-  // `not:deprecated`).
-  void touch_filter_candidates(const ParsedQuery& q, Scratch& s) const;
+  // The candidates of a query of filters alone: the documents of its most selective facet
+  // list, within the id range its `downloads:` covers (every filter is still checked by
+  // passes_filters); the whole range when no facet narrows it (`author:`, `published:`,
+  // `updated:`, `not:deprecated`).
+  struct FilterCandidates {
+    DocId first = 0, last = 0;                           // the id range
+    std::vector<std::pair<uint32_t, uint32_t>> lists;    // facet_docs_ ranges, when use_lists
+    bool use_lists = false;
+    bool exact = false;  // every candidate passes the filters
+  };
+  FilterCandidates filter_candidates(const ParsedQuery& q) const;
+  // Calls fn(d) for each candidate in ascending id order while it returns true.
+  template <typename Fn>
+  void for_each_candidate(const FilterCandidates& c, Fn&& fn) const;
+  // Ranks a query of filters alone (not sort:published) into `r`, reading candidates in
+  // popularity order and stopping at a full page when the candidates are exact.
+  void rank_filters_only(const ParsedQuery& q, size_t n, bool explain, const DocumentMask* skip, Ranking& r) const;
   // Does the most popular document of `term` have at least 10^6 monthly downloads?
   bool is_popular(const Postings& postings, uint32_t term) const;
   // ... in any of the three word fields.
