@@ -6,7 +6,9 @@
 #   3. the 227k corpus with 1,000 and 20,000 of its packages held out and searched in an
 #      overlay index (as `serve` does with the packages written since its last rebuild):
 #      latency beside the plain index, and the overlay's build time (overlay_ms);
-#   4. quality (success@k, MRR per kind) of both engines.
+#   4. the 227k corpus with the intent queries (needs as developers type them,
+#      tests/data/eval/intent-dev-200.tsv): latency of both engines;
+#   5. quality (success@k, MRR per kind) of both engines on the dev and intent queries.
 # Latency is wall clock per search (p50/p99) and, beside it, the searching thread's CPU time
 # (cpu_p50/cpu_p99), which other processes on a busy machine do not inflate.
 # Usage: bench/search.sh [SHARED_DIR]   (runs build/pkgstats, or $PKGSTATS_BIN)
@@ -28,6 +30,8 @@ row tests/data/npm-packages-227k.tsv.gz 227k native
 row tests/data/npm-packages-227k.tsv.gz 227k+1k-new native --overlay 1000
 row tests/data/npm-packages-227k.tsv.gz 227k+20k-new native --overlay 20000
 row tests/data/npm-packages-227k.tsv.gz 227k fts5
+queries=tests/data/eval/intent-dev-200.tsv row tests/data/npm-packages-227k.tsv.gz 227k-intent native
+queries=tests/data/eval/intent-dev-200.tsv row tests/data/npm-packages-227k.tsv.gz 227k-intent fts5
 if [[ -f "$shared/data/npm-names-downloads.tsv.gz" ]]; then
   names="$shared/data/npm-names-downloads.tsv.gz"
   ROUNDS=5 row "$names" 4.5M-names native --snapshot "$snapshot"         # builds, saves the snapshot
@@ -38,4 +42,6 @@ echo
 for e in native fts5; do
   echo "== quality, $e engine (227k corpus, dev queries)"
   "$bin" eval "$queries" --corpus tests/data/npm-packages-227k.tsv.gz --engine "$e"
+  echo "== quality, $e engine (227k corpus, intent queries)"
+  "$bin" eval tests/data/eval/intent-dev-200.tsv --corpus tests/data/npm-packages-227k.tsv.gz --engine "$e"
 done

@@ -350,7 +350,6 @@ struct Index::Scratch {
     uint8_t own_words = 0;        // query words matched in its own fields (not anchor text)
     uint8_t tier = 0, name_typos = 0;
     uint8_t name_prefix = 0;  // the share of the name the query's letters begin, in 1/255ths
-    uint8_t topic_words = 0;  // popcount(words_mask & the query's topic words), kept as it grows
   };
   static_assert(std::is_trivially_copyable_v<Slot>);
   // Fresh anonymous pages: zero without being written, faulted in only where a query
@@ -402,7 +401,6 @@ struct Index::Scratch {
     if (slot.doc_stamp == query) return;
     slot.doc_stamp = query;
     slot.words_mask = 0;
-    slot.topic_words = 0;
     slot.words_score = 0;
     slot.words_weight = 0;
     slot.own_words = 0;
@@ -830,7 +828,6 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       slot.words_score += weight * slot.word_best * credit(popularity_[d], best_popularity);
       slot.words_weight += weight;
       slot.own_words += slot.own_word_stamp == s.word;
-      slot.topic_words += counts;
     }
   }
 }
@@ -1053,7 +1050,7 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   std::vector<RankedHit>& ranked = s.ranked;
   ranked.clear();
   ranked.reserve(s.touched.size());
-  // Coverage counts topic words only (all words when the query has nothing but stopwords).
+  // `full` counts topic words only (all words when the query has nothing but stopwords).
   uint32_t topic_mask = 0;
   for (size_t i = 0; i < q.words.size() && i < 32; ++i)
     if (!is_stopword(q.words[i])) topic_mask |= 1u << i;
