@@ -13,9 +13,8 @@
 #include <unordered_map>
 
 #include "core/limits.h"
+#include "search/anchor_text.h"
 #include "search/tokenizer.h"
-
-#include <xxhash.h>
 
 namespace pkgstats::search {
 namespace {
@@ -56,18 +55,6 @@ constexpr float kPopularityShare = 0.25f;
 constexpr float kMaxLog10Downloads = 9.0f;
 constexpr float kFreshnessBonus = 0.3f;
 constexpr TimestampMs kFreshMs = 365LL * 86400000;
-// Anchor text (see anchor_triples): a package's family are the packages named NAME-*, *-NAME,
-// @NAME/*, its closest scope siblings, and the packages whose descriptions mention a
-// distinctive NAME. A family word counts when at least kAnchorMinShare of the family's most
-// frequent word count uses it; its strength saturates at kAnchorSaturation descriptions.
-constexpr float kAnchorMinShare = 0.05f;
-constexpr uint8_t kAnchorSaturation = 3;
-constexpr size_t kScopeSiblings = 10, kMaxScopeForSiblings = 300;
-// A name is "mentioned" by a description word when it is one word of 3+ letters or digits,
-// used by at most this many descriptions (so "which" or "ink" as English words are not taken
-// for the packages), and the package has at least 10^4 monthly downloads.
-constexpr size_t kMaxMentionedNameDescriptions = 300;
-constexpr float kMinMentionedLog10 = 4.0f;
 // A term or name whose best package has fewer monthly downloads than 10^6 may be a typo of a
 // popular one: its typo variants are looked up too.
 constexpr float kPopularTermLog10 = 6.0f;
@@ -142,132 +129,10 @@ inline float credit(float popularity, float best_popularity) {
   return std::min(1.0f, kWordFloor + (1.0f - kWordFloor) * popularity / best_popularity);
 }
 
-// One anchor posting before the build numbers terms in sorted order: `term` describes `doc`
-// in `strength` (1..kAnchorSaturation) of its family's descriptions.
-struct AnchorTriple {
-  uint32_t term, doc;
-  uint8_t strength;
-};
-
-// Anchor text, learned from the corpus as web search learns it from links: the words of the
-// descriptions of a package's family (see kAnchorMinShare) describe what it is for
-// (`nock-*` packages say "mock http requests" of nock; `eslint-plugin-*` say "lint rules" of
-// eslint). `desc_terms[desc_start[d] .. desc_start[d+1])` are document d's description terms;
-// `mention_target` maps a description term to the document a mention of it names.
-std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::vector<uint32_t>& desc_start,
-                                         const std::vector<uint32_t>& desc_terms, size_t term_count,
-                                         const std::unordered_map<uint32_t, DocId>& mention_target) {
-  const uint32_t n = static_cast<uint32_t>(docs.size());
-  auto has_description = [&](DocId d) { return desc_start[d] < desc_start[d + 1]; };
-  // Folded names by hash, most popular first among equal hashes: a name looks up its
-  // document without a map of strings (4.5M names would take hundreds of MB).
-  std::vector<std::pair<uint64_t, DocId>> by_hash(n);
-  for (DocId d = 0; d < n; ++d) {
-    const std::string name = fold(docs.name(d));
-    by_hash[d] = {XXH3_64bits(name.data(), name.size()), d};
-  }
-  std::sort(by_hash.begin(), by_hash.end());
-  auto find = [&](std::string_view folded) -> std::optional<DocId> {
-    const uint64_t h = XXH3_64bits(folded.data(), folded.size());
-    for (auto it = std::lower_bound(by_hash.begin(), by_hash.end(), std::pair(h, DocId{0})); it != by_hash.end() && it->first == h; ++it)
-      if (fold(docs.name(it->second)) == folded) return it->second;
-    return std::nullopt;
-  };
-  std::vector<std::pair<DocId, DocId>> edges;  // (described, describing)
-  // Per scope: how many members, and the first kScopeSiblings (the most popular).
-  struct Scope {
-    size_t members = 0;
-    std::vector<DocId> top;
-  };
-  std::unordered_map<std::string, Scope> scopes;
-  for (DocId d = 0; d < n; ++d) {
-    std::string_view raw = docs.name(d);
-    if (raw.size() > 1 && raw[0] == '@') {
-      const size_t slash = raw.find('/');
-      if (slash == std::string_view::npos) continue;
-      Scope& scope = scopes[fold(raw.substr(1, slash - 1))];
-      if (++scope.members <= kScopeSiblings) scope.top.push_back(d);
-    }
-    if (!has_description(d)) continue;
-    const std::string name = fold(raw);
-    std::string_view base = name;
-    if (name[0] == '@') {
-      const size_t slash = name.find('/');
-      if (auto t = find(std::string_view(name).substr(1, slash - 1))) edges.emplace_back(*t, d);
-      base = std::string_view(name).substr(slash + 1);
-    }
-    // NAME-* and *-NAME: every proper prefix and suffix of the dash-separated segments.
-    for (size_t dash = base.find('-'); dash != std::string_view::npos; dash = base.find('-', dash + 1)) {
-      if (auto t = find(base.substr(0, dash))) edges.emplace_back(*t, d);
-      if (base.size() - dash - 1 >= 3)
-        if (auto t = find(base.substr(dash + 1))) edges.emplace_back(*t, d);
-    }
-    for (uint32_t i = desc_start[d]; i < desc_start[d + 1]; ++i)
-      if (auto it = mention_target.find(desc_terms[i]); it != mention_target.end()) edges.emplace_back(it->second, d);
-  }
-  for (const auto& [name, scope] : scopes) {
-    if (scope.members > kMaxScopeForSiblings) continue;
-    for (DocId a : scope.top)
-      for (DocId b : scope.top)
-        if (a != b && has_description(b)) edges.emplace_back(a, b);
-  }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-
-  std::vector<AnchorTriple> out;
-  std::vector<uint32_t> count(term_count, 0), seen_from(term_count, UINT32_MAX), used;
-  for (size_t e = 0; e < edges.size();) {
-    const DocId target = edges[e].first;
-    used.clear();
-    uint32_t most = 0;
-    for (; e < edges.size() && edges[e].first == target; ++e) {
-      const DocId from = edges[e].second;
-      if (from == target) continue;
-      for (uint32_t i = desc_start[from]; i < desc_start[from + 1]; ++i) {
-        const uint32_t t = desc_terms[i];
-        if (seen_from[t] == from) continue;  // a description counts once per word
-        seen_from[t] = from;
-        if (count[t]++ == 0) used.push_back(t);
-        most = std::max(most, count[t]);
-      }
-    }
-    for (uint32_t t : used) {
-      if (count[t] >= kAnchorMinShare * most)
-        out.push_back({t, target, static_cast<uint8_t>(std::min<uint32_t>(count[t], kAnchorSaturation))});
-      count[t] = 0;
-      seen_from[t] = UINT32_MAX;
-    }
-  }
-  return out;
-}
-
-// Postings of anchor triples (terms already renumbered) with their strengths beside the
-// documents.
-void make_anchor_postings(std::vector<AnchorTriple>& triples, size_t term_count, Postings& postings,
-                          FlatArray<uint8_t>& strengths) {
-  std::sort(triples.begin(), triples.end(),
-            [](const AnchorTriple& a, const AnchorTriple& b) { return std::pair(a.term, a.doc) < std::pair(b.term, b.doc); });
-  std::vector<uint32_t> offsets(term_count + 1, 0), docs;
-  std::vector<uint8_t> strength;
-  docs.reserve(triples.size());
-  strength.reserve(triples.size());
-  for (const auto& a : triples) {
-    ++offsets[a.term + 1];
-    docs.push_back(a.doc);
-    strength.push_back(a.strength);
-  }
-  for (size_t t = 1; t <= term_count; ++t) offsets[t] += offsets[t - 1];
-  triples.clear();
-  triples.shrink_to_fit();
-  postings.offsets = FlatArray<uint32_t>(std::move(offsets));
-  postings.docs = FlatArray<uint32_t>(std::move(docs));
-  strengths = FlatArray<uint8_t>(std::move(strength));
-}
-
 // The filter values of a document as facet keys, each a posting list of the facet index, so
 // a query of filters alone reads the documents having a value instead of scanning them all:
 // "m:" maintainer, "k:" keyword, "l:" license (folded), "s:" scope, "f:deprecated",
-// "f:types", "f:esm" and "f:cjs" (dual packages have both). Query side: facet_lists().
+// "f:types", "f:esm" and "f:cjs" (dual packages have both). Query side: filter_candidates.
 std::vector<std::string> facet_keys(const SearchDocument& d) {
   std::vector<std::string> keys;
   for (const auto& m : d.maintainers) keys.push_back("m:" + fold(m));
@@ -494,7 +359,7 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   size_t compact_count = finish(compact, {&compact_pairs}, nullptr, index->compact_);
   index->compact_docs_ = make_postings(compact_pairs, compact_count);
 
-  std::vector<AnchorTriple> anchors;
+  std::vector<AnchorTriple> anchors;  // search/anchor_text.h
   {
     std::vector<uint32_t> desc_terms(desc_pairs.size()), descriptions_using(terms.strings.size(), 0);
     for (size_t i = 0; i < desc_pairs.size(); ++i) desc_terms[i] = desc_pairs[i].first;

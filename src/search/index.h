@@ -176,7 +176,7 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   FlatArray<DocId> no_compact_key_;         // names without letters or digits ("-"), rare
   Vocabulary terms_;                        // name parts and (stemmed) text words
   Postings in_name_, in_keywords_, in_description_;
-  // Anchor text: the words other packages use of this one (see anchor_triples in index.cc),
+  // Anchor text: the words other packages use of this one (search/anchor_text.h),
   // each posting with its strength (1..3 family descriptions) at the same position.
   Postings in_anchor_;
   FlatArray<uint8_t> anchor_strength_;
