@@ -806,11 +806,21 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   if (q.module == ModuleKind::kCjs) consider({"f:cjs"});
   c.use_lists = best_size != SIZE_MAX && best_size <= c.last - c.first;
   if (!c.use_lists) c.lists.clear();
-  // Exact: every candidate passes, which holds when one filter narrowed them and nothing else
-  // is asked (author:, published:, updated:, not:deprecated and downloads:=N check each).
-  const bool other = !q.authors.empty() || q.published || q.updated || q.deprecated == false ||
-                     (q.downloads && q.downloads->op == '=');
-  c.exact = narrowing == 1 && !other;
+  // Exact: every candidate passes, which holds when at most one filter narrowed them and
+  // nothing else is asked (author:, published:, updated: and downloads:=N check each);
+  // `not:deprecated` over an id range is exact too, less the deprecated ones it counts.
+  const bool other = !q.authors.empty() || q.published || q.updated || (q.downloads && q.downloads->op == '=');
+  if (q.deprecated == false) {
+    c.exact = !other && !c.use_lists && narrowing <= 1;
+    if (c.exact)
+      if (auto t = facets_.find("f:deprecated")) {
+        const DocId* begin = facet_docs_.docs.data() + facet_docs_.offsets[*t];
+        const DocId* end = facet_docs_.docs.data() + facet_docs_.offsets[*t + 1];
+        c.excluded = static_cast<size_t>(std::lower_bound(begin, end, c.last) - std::lower_bound(begin, end, c.first));
+      }
+  } else {
+    c.exact = narrowing == 1 && !other;
+  }
   return c;
 }
 
@@ -855,7 +865,7 @@ void Index::rank_filters_only(const ParsedQuery& q, size_t n, bool explain, cons
     return !(stop_early && current.size() >= n);
   });
   if (stop_early) {
-    total = c.use_lists ? 0 : c.last - c.first;
+    total = c.use_lists ? 0 : c.last - c.first - c.excluded;
     if (c.use_lists) for_each_candidate(c, [&](DocId) { ++total; return true; });
   }
   r.total = total;

@@ -149,12 +149,13 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // The candidates of a query of filters alone: the documents of its most selective facet
   // list, within the id range its `downloads:` covers (every filter is still checked by
   // passes_filters); the whole range when no facet narrows it (`author:`, `published:`,
-  // `updated:`, `not:deprecated`).
+  // `updated:`, `not:deprecated`; all but the first can stop early only with `exact`).
   struct FilterCandidates {
     DocId first = 0, last = 0;                           // the id range
     std::vector<std::pair<uint32_t, uint32_t>> lists;    // facet_docs_ ranges, when use_lists
     bool use_lists = false;
-    bool exact = false;  // every candidate passes the filters
+    bool exact = false;   // every candidate passes the filters but `excluded` of them
+    size_t excluded = 0;  // `not:deprecated` over a range: the deprecated ones in it
   };
   FilterCandidates filter_candidates(const ParsedQuery& q) const;
   // Calls fn(d) for each candidate in ascending id order while it returns true.

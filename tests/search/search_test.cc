@@ -197,6 +197,9 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
       {"downloads:<=1000 keywords:kw2", [](auto& d) { return d.monthly_downloads <= 1000 && d.keywords[0] == "kw2"; }},
       {"downloads:>=99000 sort:downloads", [](auto& d) { return d.monthly_downloads >= 99000; }},
       {"maintainer:nobody", [](auto&) { return false; }},
+      {"not:deprecated", [](auto& d) { return !d.deprecated; }},
+      {"not:deprecated downloads:>70000", [](auto& d) { return !d.deprecated && d.monthly_downloads > 70000; }},
+      {"author:nobody", [](auto&) { return false; }},
   };
   for (const auto& c : cases) {
     std::vector<const SearchDocument*> expected;
