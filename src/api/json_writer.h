@@ -125,6 +125,11 @@ class JsonWriter {
     const auto written = std::to_chars(text, text + sizeof text, f);
     writer_.RawValue(text, static_cast<size_t>(written.ptr - text), rapidjson::kNumberType);
   }
+  // An ISO 8601 string always; 0 is the Unix epoch "1970-01-01T00:00:00.000Z".
+  void time(TimestampMs ms) {
+    char text[kIso8601Bytes];
+    writer_.unescaped(format_iso8601(ms, text));
+  }
   void time_or_null(TimestampMs ms) {
     char text[kIso8601Bytes];
     ms ? writer_.unescaped(format_iso8601(ms, text)) : null();

@@ -1,5 +1,7 @@
 #include "api/search_json.h"
 
+#include <cmath>
+
 #include "api/json_writer.h"
 #include "api/package_json.h"
 
@@ -14,6 +16,14 @@ std::string_view scope_of(std::string_view name) {
 }
 
 }  // namespace
+
+TimestampMs npm_date_of(TimestampMs published, TimestampMs modified) {
+  return published ? published : modified;
+}
+TimestampMs npm_updated_of(TimestampMs published, TimestampMs modified) {
+  return modified ? modified : published;
+}
+int64_t npm_weekly_estimate(int64_t monthly) { return monthly > 0 ? monthly * 7 / 30 : 0; }
 
 std::string search_response_json(const search::SearchResponse& r, const SearchEcho& echo) {
   return body_of(1024 + 600 * r.hits.size(), [&](JsonWriter& w) {
@@ -56,9 +66,10 @@ std::string search_response_json(const search::SearchResponse& r, const SearchEc
   });
 }
 
-std::string npm_search_response_json(const search::SearchResponse& r, TimestampMs now) {
-  thread_local std::string url;  // npm_url() of each hit, built without an allocation each
-  return body_of(1024 + 900 * r.hits.size(), [&](JsonWriter& w) {
+std::string npm_search_response_json(const search::SearchResponse& r, TimestampMs now,
+                                     const NpmSearchLinks& links) {
+  thread_local std::string url;  // links.npm of each hit, built without an allocation each
+  return body_of(1024 + 1000 * r.hits.size(), [&](JsonWriter& w) {
     w.start_object();
     w.key("objects").start_array();
     for (const auto& h : r.hits) {
@@ -70,22 +81,29 @@ std::string npm_search_response_json(const search::SearchResponse& r, TimestampM
       w.key("version").string(d.version);
       w.key("description").string(d.description);
       w.key("keywords").strings(d.keywords);
-      w.key("date").time_or_null(d.published);
+      w.key("date").time(npm_date_of(d.published, d.modified));
       w.key("links").start_object();
-      w.key("npm").string(url.assign(kNpmPackageUrlPrefix).append(d.name));
+      if (links.base_url.empty() || !links.page_path)
+        url.assign(kNpmPackageUrlPrefix).append(d.name);
+      else
+        url.assign(links.base_url).append(links.page_path(d.name));
+      w.key("npm").string(url);
       w.end_object();
       if (!d.author.empty()) {
         w.key("author").start_object();
         w.key("name").string(d.author);
         w.end_object();
       }
+      // The mirror keeps maintainers' names only: emails are "" (npm always sends a string).
       w.key("publisher").start_object();
       w.key("username").string(d.maintainers.empty() ? std::string_view() : d.maintainers.front());
+      w.key("email").string("");
       w.end_object();
       w.key("maintainers").start_array();
       for (const auto& m : d.maintainers) {
         w.start_object();
         w.key("username").string(m);
+        w.key("email").string("");
         w.end_object();
       }
       w.end_array();
@@ -101,15 +119,19 @@ std::string npm_search_response_json(const search::SearchResponse& r, TimestampM
       w.key("maintenance").integer(1);
       w.end_object();
       w.end_object();
-      w.key("searchScore").score(h.score);
+      w.key("searchScore").score(std::isfinite(h.score) ? h.score : 0.0);
+      // No advisory data here: insecure is always 0, as npm sends for a package without any.
       w.key("flags").start_object();
+      w.key("insecure").integer(0);
       if (d.deprecated) w.key("deprecated").boolean(true);
       w.end_object();
+      const int64_t monthly = d.monthly_downloads > 0 ? d.monthly_downloads : 0;
       w.key("downloads").start_object();
-      w.key("monthly").count_or_null(d.monthly_downloads);
+      w.key("monthly").integer(monthly);
+      w.key("weekly").integer(npm_weekly_estimate(monthly));
       w.end_object();
       w.key("dependents").integer(d.dependents);
-      w.key("updated").time_or_null(d.modified ? d.modified : d.published);
+      w.key("updated").time(npm_updated_of(d.published, d.modified));
       w.end_object();
     }
     w.end_array();

@@ -278,7 +278,9 @@ Response npm_search(const Request& request, AppState& state) {
   if (!from) return npm_error("from must be from 0 to 10000");
   std::shared_ptr<const search::SearchEngine> engine;
   auto response = run_search(state, engine, text, *from, *size, false);
-  return json_body(200, api::npm_search_response_json(response, state.now()),
+  // links.npm: this instance's package page when it knows its public address, else npmjs.
+  const api::NpmSearchLinks links{state.base_url(), render::package_path};
+  return json_body(200, api::npm_search_response_json(response, state.now(), links),
                    "public, max-age=30");
 }
 

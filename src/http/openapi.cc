@@ -37,6 +37,95 @@ json get(const char* summary, json parameters, json ok) {
                    {"responses", error_responses(std::move(ok))}}}};
 }
 
+// A JSON response with its exact schema.
+json response_with_schema(const char* description, json schema) {
+  return {{"description", description},
+          {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
+}
+
+// An npm-compatible endpoint: its errors are npm's {"error": "..."}.
+json npm_get(const char* summary, json parameters, json ok) {
+  json operation = get(summary, std::move(parameters), std::move(ok));
+  json npm_error = {{"type", "object"},
+                    {"required", json::array({"error"})},
+                    {"properties", {{"error", {{"type", "string"}}}}}};
+  auto& responses = operation["get"]["responses"];
+  responses["400"] = response_with_schema("Bad input: npm's {\"error\": \"...\"}", npm_error);
+  responses["404"] = response_with_schema("Not found: npm's {\"error\": \"...\"}", npm_error);
+  return operation;
+}
+
+json object_of(json properties) {
+  json required = json::array();
+  for (const auto& [key, value] : properties.items()) required.push_back(key);
+  return {{"type", "object"}, {"required", std::move(required)},
+          {"properties", std::move(properties)}};
+}
+
+// /-/v1/search's body, field for field (src/api/search_json.h).
+json npm_search_schema() {
+  const json text = {{"type", "string"}};
+  const json count = {{"type", "integer"}, {"minimum", 0}};
+  const json person = object_of({{"username", text}, {"email", text}});
+  json package = object_of(
+      {{"name", text},
+       {"scope", {{"type", "string"}, {"description", "\"unscoped\" or the scope without @"}}},
+       {"version", text},
+       {"description", text},
+       {"keywords", {{"type", "array"}, {"items", text}}},
+       {"date",
+        {{"type", "string"},
+         {"format", "date-time"},
+         {"description",
+          "Publish time of the latest version; when unknown, the package's last "
+          "modification; when that is unknown too, the Unix epoch 1970-01-01T00:00:00.000Z"}}},
+       {"links",
+        object_of({{"npm",
+                    {{"type", "string"},
+                     {"description",
+                      "This instance's package page (BASE/pkg:NAME) when it runs with "
+                      "--base-url, else https://www.npmjs.com/package/NAME"}}}})},
+       {"publisher",
+        {{"allOf", {person}},
+         {"description", "The first maintainer (\"\" when none); email is \"\": the mirror "
+                         "keeps no emails"}}},
+       {"maintainers", {{"type", "array"}, {"items", person}}},
+       {"license", text},
+       {"sanitized_name", text}});
+  package["properties"]["author"] = {
+      {"type", "object"},
+      {"description", "Present when the package names an author"},
+      {"properties", {{"name", text}}}};
+  json score = object_of(
+      {{"final", {{"type", "number"}, {"description", "Always 1, as npmjs sends today"}}},
+       {"detail", object_of({{"quality", {{"type", "number"}}},
+                             {"popularity", {{"type", "number"}}},
+                             {"maintenance", {{"type", "number"}}}})}});
+  json flags = object_of({{"insecure", {{"type", "integer"},
+                                        {"description", "Always 0: no advisory data is kept"}}}});
+  flags["properties"]["deprecated"] = {
+      {"type", "boolean"}, {"description", "Present (true) when the latest version is deprecated"}};
+  json object = object_of(
+      {{"package", std::move(package)},
+       {"score", std::move(score)},
+       {"searchScore", {{"type", "number"}, {"description", "This engine's relevance score"}}},
+       {"flags", std::move(flags)},
+       {"downloads",
+        object_of({{"monthly", {{"type", "integer"}, {"minimum", 0},
+                                {"description", "Last 30 days; 0 when unknown"}}},
+                   {"weekly", {{"type", "integer"}, {"minimum", 0},
+                               {"description", "An estimate: monthly * 7 / 30, rounded down"}}}})},
+       {"dependents", {{"type", "integer"}, {"minimum", 0},
+                       {"description", "Packages whose latest version depends on this one"}}},
+       {"updated",
+        {{"type", "string"},
+         {"format", "date-time"},
+         {"description", "Last modification; else the publish time; else the Unix epoch"}}}});
+  return object_of({{"objects", {{"type", "array"}, {"items", std::move(object)}}},
+                    {"total", count},
+                    {"time", text}});
+}
+
 json build() {
   json int_schema = {{"type", "integer"}, {"minimum", 0}};
   json paths = {
@@ -79,13 +168,15 @@ json build() {
       {"/api/v1/stats", get("Counts and data age", json::array(), response("Store statistics"))},
       {"/api/v1/openapi.json", get("This document", json::array(), response("OpenAPI 3"))},
       {"/-/v1/search",
-       get("npm-compatible search (what `npm search --registry` calls)",
-           {param("text", "query", "The query", true),
-            param("size", "query", "1..250 (default 20)", false, int_schema),
-            param("from", "query", "0..10000", false, int_schema)},
-           response("npm's shape: {objects:[{package, score, searchScore}], total, time}"))},
+       npm_get("npm-compatible search (what `npm search --registry` calls)",
+               {param("text", "query", "The query", true),
+                param("size", "query", "1..250 (default 20)", false, int_schema),
+                param("from", "query", "0..10000", false, int_schema)},
+               response_with_schema("npm's current shape, every field always present; strings "
+                                    "are never null",
+                                    npm_search_schema()))},
       {"/downloads/point/{period}/{names}",
-       get("api.npmjs.org-compatible download total",
+       npm_get("api.npmjs.org-compatible download total",
            {param("period", "path",
                   "last-day | last-week | last-month | last-year | YYYY-MM-DD | "
                   "YYYY-MM-DD:YYYY-MM-DD",
@@ -97,7 +188,7 @@ json build() {
                     "days (18 months; start moved forward); a bulk range over 365 days is 400 "
                     "{\"error\":\"exceeded max days of 365\"}"))},
       {"/downloads/range/{period}/{names}",
-       get("api.npmjs.org-compatible daily downloads (bounds as for point)",
+       npm_get("api.npmjs.org-compatible daily downloads (bounds as for point)",
            {param("period", "path", "As for point", true),
             param("names", "path", "As for point", true)},
            response("{start, end, package, downloads:[{day, downloads}]}"))},

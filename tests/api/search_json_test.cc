@@ -10,6 +10,7 @@
 #include <random>
 
 #include "core/utf8.h"
+#include "npm_shapes.h"
 
 namespace pkgstats::api {
 namespace {
@@ -132,20 +133,69 @@ TEST(SearchJson, ScoresAreWrittenAsTheFloatsTheEngineRankedBy) {
 
 TEST(SearchJson, NpmShape) {
   auto doc = hostile_document();
-  doc.monthly_downloads = -1;
+  doc.monthly_downloads = 3000;
+  doc.dependents = 17;
   auto j = nlohmann::json::parse(npm_search_response_json(response_with(doc), 1700000000000));
+  testing::expect_npm_search_body(j);
   const auto& object = j["objects"][0];
   EXPECT_EQ(object["package"]["name"], "@scope/pkg");
   EXPECT_EQ(object["package"]["scope"], "scope");
-  EXPECT_EQ(object["package"]["publisher"]["username"], "tester");
-  EXPECT_EQ(object["package"]["maintainers"][0]["username"], "tester");
+  EXPECT_EQ(object["package"]["publisher"], nlohmann::json({{"username", "tester"}, {"email", ""}}));
+  EXPECT_EQ(object["package"]["maintainers"][0],
+            nlohmann::json({{"username", "tester"}, {"email", ""}}));
   EXPECT_EQ(object["package"]["author"]["name"], "Jane");
   EXPECT_EQ(object["package"]["links"]["npm"], "https://www.npmjs.com/package/@scope/pkg");
+  EXPECT_EQ(object["package"]["date"], "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(object["updated"], "2023-11-14T22:13:20.000Z");  // no modified time: published
+  EXPECT_EQ(object["flags"]["insecure"], 0);
   EXPECT_EQ(object["flags"]["deprecated"], true);
-  EXPECT_TRUE(object["downloads"]["monthly"].is_null());
+  EXPECT_EQ(object["downloads"], nlohmann::json({{"monthly", 3000}, {"weekly", 700}}));
+  EXPECT_EQ(object["dependents"], 17);
+  EXPECT_EQ(object["searchScore"], 12.5);
   EXPECT_EQ(object["score"]["detail"]["popularity"], 1);
   EXPECT_EQ(j["total"], 1);
   EXPECT_EQ(j["time"], "2023-11-14T22:13:20.000Z");
+}
+
+// A package the mirror knows little of (no publish or modified time, no maintainers, no
+// downloads, a non-finite score) still has every field with npm's type: the documented
+// fallbacks, never null.
+TEST(SearchJson, NpmShapeOfAPackageWithoutPublishTimeOrMaintainers) {
+  SearchDocument bare;
+  bare.name = "bare";
+  auto j = nlohmann::json::parse(
+      npm_search_response_json(response_with(bare, std::nan("")), 1700000000000));
+  testing::expect_npm_search_body(j);
+  const auto& object = j["objects"][0];
+  EXPECT_EQ(object["package"]["date"], "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(object["updated"], "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(object["package"]["publisher"], nlohmann::json({{"username", ""}, {"email", ""}}));
+  EXPECT_EQ(object["package"]["maintainers"], nlohmann::json::array());
+  EXPECT_FALSE(object["package"].contains("author"));
+  EXPECT_EQ(object["downloads"], nlohmann::json({{"monthly", 0}, {"weekly", 0}}));
+  EXPECT_EQ(object["searchScore"], 0);
+  EXPECT_FALSE(object["flags"].contains("deprecated"));
+
+  // Only a modified time: it stands in for the publish time too.
+  bare.modified = 1700000000000;
+  auto modified_only = nlohmann::json::parse(npm_search_response_json(response_with(bare), 0));
+  EXPECT_EQ(modified_only["objects"][0]["package"]["date"], "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(modified_only["objects"][0]["updated"], "2023-11-14T22:13:20.000Z");
+}
+
+TEST(SearchJson, NpmLinksPointToThisInstanceWithABaseUrl) {
+  auto page_path = [](std::string_view name) { return "/pkg:" + std::string(name); };
+  const NpmSearchLinks links{"https://pkgs.example", +page_path};
+  auto j = nlohmann::json::parse(
+      npm_search_response_json(response_with(hostile_document()), 0, links));
+  EXPECT_EQ(j["objects"][0]["package"]["links"]["npm"], "https://pkgs.example/pkg:@scope/pkg");
+}
+
+TEST(SearchJson, NpmWeeklyEstimate) {
+  EXPECT_EQ(npm_weekly_estimate(-1), 0);
+  EXPECT_EQ(npm_weekly_estimate(0), 0);
+  EXPECT_EQ(npm_weekly_estimate(29), 6);  // 203 / 30, rounded down
+  EXPECT_EQ(npm_weekly_estimate(3000), 700);
 }
 
 TEST(SearchJson, Suggestions) {

@@ -12,6 +12,7 @@
 #include "http/handler_util.h"
 #include "http/openapi.h"
 #include "http/route_table.h"
+#include "npm_shapes.h"
 #include "render/layout.h"
 #include "test_support.h"
 
@@ -227,24 +228,88 @@ TEST_F(ApiTest, UsersCompareStatsAndTheirErrors) {
 TEST_F(ApiTest, NpmSearchHasTheShapeNpmReads) {
   json j = get_json("/-/v1/search?text=express&size=5&from=0&quality=0.65&popularity=0.98&maintenance=0.5");
   ASSERT_FALSE(j["objects"].empty());
-  EXPECT_TRUE(j["total"].is_number());
-  EXPECT_TRUE(j["time"].is_string());
-  for (const auto& o : j["objects"]) {
-    const auto& p = o["package"];
-    EXPECT_TRUE(p["name"].is_string());
-    EXPECT_TRUE(p["maintainers"].is_array());  // npm's filter() throws without it
-    for (const auto& m : p["maintainers"]) EXPECT_TRUE(m["username"].is_string());
-    EXPECT_TRUE(p["publisher"]["username"].is_string());  // npm 10.6 crashed without it
-    EXPECT_TRUE(p["date"].is_null() || parse_iso8601(p["date"].get<std::string>()));
-    EXPECT_TRUE(p["keywords"].is_array());
-    EXPECT_TRUE(p["links"]["npm"].is_string());
-  }
+  pkgstats::testing::expect_npm_search_body(j);
   EXPECT_EQ(j["objects"][0]["package"]["name"], "express");
   EXPECT_EQ(j["objects"][0]["package"]["scope"], "unscoped");
   json scoped = get_json("/-/v1/search?text=babel+core");
   EXPECT_EQ(scoped["objects"][0]["package"]["scope"], "babel");
   EXPECT_TRUE(get_json("/-/v1/search?text=a&size=300", 400)["error"].is_string());
   EXPECT_TRUE(get_json("/-/v1/search", 400)["error"].is_string());
+}
+
+// Every package of the fixture store, including the odd and unpublished ones whose
+// maintainers or times the mirror does not know, comes out with every field typed as npm's.
+TEST_F(ApiTest, NpmSearchShapeHoldsForEveryFixturePackage) {
+  std::set<std::string> seen;
+  bool saw_no_maintainers = false;
+  for (const std::string text : {"express", "babel", "pad", "chalk", "odd", "shapes", "xss",
+                                  "demo", "unpublished", "leftpad", "core"}) {
+    json j = get_json("/-/v1/search?text=" + text + "&size=250");
+    pkgstats::testing::expect_npm_search_body(j);
+    for (const auto& o : j["objects"]) {
+      seen.insert(o["package"]["name"].get<std::string>());
+      saw_no_maintainers |= o["package"]["maintainers"].empty();
+    }
+  }
+  EXPECT_GE(seen.size(), 6u);
+  EXPECT_TRUE(seen.count("odd-shapes")) << "the odd-shapes packument must be walked";
+  EXPECT_TRUE(saw_no_maintainers) << "a package without maintainers must be walked";
+}
+
+// Checks `value` against the OpenAPI `schema` (objects, arrays, types and required keys), and
+// that it has no key the schema does not describe.
+void expect_matches_schema(const json& value, const json& schema, const std::string& at) {
+  const std::string type = schema.value("type", "");
+  if (schema.contains("allOf")) {
+    for (const auto& part : schema["allOf"]) expect_matches_schema(value, part, at);
+  } else if (type == "object") {
+    ASSERT_TRUE(value.is_object()) << at;
+    for (const auto& key : schema.value("required", json::array()))
+      EXPECT_TRUE(value.contains(key.get<std::string>())) << at << "." << key;
+    for (const auto& [key, item] : value.items()) {
+      ASSERT_TRUE(schema["properties"].contains(key)) << at << "." << key << " is undocumented";
+      expect_matches_schema(item, schema["properties"][key], at + "." + key);
+    }
+  } else if (type == "array") {
+    ASSERT_TRUE(value.is_array()) << at;
+    for (const auto& item : value) expect_matches_schema(item, schema["items"], at + "[]");
+  } else if (type == "string") {
+    EXPECT_TRUE(value.is_string()) << at;
+  } else if (type == "integer") {
+    EXPECT_TRUE(value.is_number_integer()) << at;
+  } else if (type == "number") {
+    EXPECT_TRUE(value.is_number()) << at;
+  } else if (type == "boolean") {
+    EXPECT_TRUE(value.is_boolean()) << at;
+  }
+}
+
+// The OpenAPI document records the exact shape the handler writes.
+TEST_F(ApiTest, NpmSearchMatchesItsOpenApiSchema) {
+  const json& schema = openapi_document()["paths"]["/-/v1/search"]["get"]["responses"]["200"]
+                                         ["content"]["application/json"]["schema"];
+  ASSERT_EQ(schema["type"], "object");
+  for (const std::string text : {"express", "babel", "odd", "unpublished", "xss"})
+    expect_matches_schema(get_json("/-/v1/search?text=" + text), schema, text);
+  const json& error = openapi_document()["paths"]["/-/v1/search"]["get"]["responses"]["400"]
+                                        ["content"]["application/json"]["schema"];
+  expect_matches_schema(get_json("/-/v1/search", 400), error, "error");
+}
+
+// links.npm: this instance's package page with --base-url, npm's website without one.
+TEST_F(ApiTest, NpmSearchLinksFollowTheBaseUrl) {
+  json j = get_json("/-/v1/search?text=express&size=1");
+  EXPECT_EQ(j["objects"][0]["package"]["links"]["npm"], "https://pkgs.example/pkg:express");
+  json scoped = get_json("/-/v1/search?text=babel+core&size=1");
+  EXPECT_EQ(scoped["objects"][0]["package"]["links"]["npm"],
+            "https://pkgs.example" + render::package_path("@babel/core"));
+
+  AppState no_base(dir_->path() + "/api.db", std::make_shared<FixedClock>());
+  ASSERT_TRUE(no_base.reload().ok());
+  Response r = route(testing::make_request("/-/v1/search?text=express&size=1"), no_base);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["objects"][0]["package"]["links"]["npm"],
+            "https://www.npmjs.com/package/express");
 }
 
 TEST_F(ApiTest, NpmDownloadsPointAndRange) {
