@@ -115,6 +115,18 @@ std::string npm_point_body(std::span<const NpmDownloads> packages, DayRange rang
   });
 }
 
+std::string npm_version_downloads_body(std::string_view name,
+                                       const store::VersionDownloadsWeek& week) {
+  return body_of(64 + name.size() + 40 * week.versions.size(), [&](JsonWriter& w) {
+    w.start_object();
+    w.key("package").string(name);
+    w.key("downloads").start_object();
+    for (const auto& v : week.versions) w.key_string(v.version).integer(v.downloads);
+    w.end_object();
+    w.end_object();
+  });
+}
+
 std::string npm_range_body(std::span<const NpmDownloads> packages, DayRange range, bool bulk) {
   const std::string start = format_day(range.start), end = format_day(range.end);
   std::vector<std::string> day_text;  // each day's "YYYY-MM-DD", formatted once for all packages

@@ -33,6 +33,7 @@ namespace {
 constexpr const char* kApiCache = "public, max-age=60";
 constexpr std::string_view kDownloadsPoint = "/downloads/point/";
 constexpr std::string_view kDownloadsRange = "/downloads/range/";
+constexpr std::string_view kVersionDownloads = "/versions/";
 constexpr std::string_view kBadgeVersion = "/badge/v/";
 constexpr std::string_view kBadgeDownloads = "/badge/dm/";
 constexpr const char* kBadgeCache = "public, max-age=3600";
@@ -396,6 +397,31 @@ Response npm_downloads_range(const Request& request, AppState& state) {
   return npm_downloads(request, state, false);
 }
 
+// /versions/{name}/last-week (scoped names as @s%2Fname, or raw): each version's downloads in
+// the last week as the upstream last reported them. 404 with npm's {"error"} for a package
+// the store lacks, and for one whose per-version counts were never fetched (no zeros made up).
+Response npm_version_downloads(const Request& request, AppState& state) {
+  auto npm_error = [](int status, const std::string& message) {
+    return json(status, {{"error", message}});
+  };
+  auto [name, period] =
+      split_name(std::string_view(request.path).substr(kVersionDownloads.size()));
+  if (auto why = bad_name(name)) return npm_error(400, *why);
+  if (period != "last-week")
+    return npm_error(400, "Invalid period: per-version downloads are served for last-week only");
+  auto store = state.store();
+  if (!store) return npm_error(503, store.status().message());
+  auto week = (*store)->version_downloads(name);
+  if (!week) return npm_error(503, week.status().message());
+  if (!week->has_value()) {
+    auto found = (*store)->summaries(std::span(&name, 1));
+    if (!found) return npm_error(503, found.status().message());
+    if (found->empty()) return npm_error(404, "package " + name + " not found");
+    return npm_error(404, "per-version downloads of " + name + " are not archived here");
+  }
+  return json_body(200, api::npm_version_downloads_body(name, **week), "public, max-age=300");
+}
+
 // ---- badges ----------------------------------------------------------------------------------
 
 // /badge/{v|dm}/NAME.svg from the search index (no store read). Unknown names get a grey
@@ -613,6 +639,7 @@ constexpr std::array kApiRoutes = {
     Route{"/-/v1/search", false, "npm_search", cached<npm_search, kNpmSearchKey>},
     Route{kDownloadsPoint, true, "downloads_point", npm_downloads_point},
     Route{kDownloadsRange, true, "downloads_range", npm_downloads_range},
+    Route{kVersionDownloads, true, "version_downloads", npm_version_downloads},
     Route{kBadgeVersion, true, "badge_version", badge_version},
     Route{kBadgeDownloads, true, "badge_downloads", badge_downloads},
     Route{"/feeds/package/", true, "feed_package", feed_package},

@@ -192,6 +192,21 @@ json build() {
            {param("period", "path", "As for point", true),
             param("names", "path", "As for point", true)},
            response("{start, end, package, downloads:[{day, downloads}]}"))},
+      {"/versions/{name}/last-week",
+       npm_get("api.npmjs.org-compatible per-version downloads of the last week",
+               {param("name", "path", "Package name; scoped as @scope%2Fname (npm's form) or raw",
+                      true)},
+               response_with_schema(
+                   "npm's shape {package, downloads:{VERSION: N}}: the counts registry sync last "
+                   "fetched (`pkgstats downloads`). 404 {\"error\"} for an unknown package and "
+                   "for one whose per-version counts were never fetched",
+                   {{"type", "object"},
+                    {"required", json::array({"package", "downloads"})},
+                    {"properties",
+                     {{"package", {{"type", "string"}}},
+                      {"downloads",
+                       {{"type", "object"},
+                        {"additionalProperties", {{"type", "integer"}, {"minimum", 0}}}}}}}}))},
       {"/badge/v/{name}.svg",
        get("Version badge (SVG)", {name_param()}, response("SVG badge", "image/svg+xml"))},
       {"/badge/dm/{name}.svg",

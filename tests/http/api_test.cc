@@ -336,6 +336,56 @@ TEST_F(ApiTest, NpmDownloadsPointAndRange) {
   EXPECT_EQ(scoped["downloads"], 0);
 }
 
+// /versions/{name}/last-week in npm's shape from the stored per-version counts; npm's
+// {"error"} for what it cannot answer.
+TEST_F(ApiTest, NpmPerVersionLastWeekDownloads) {
+  const std::string latest = (*(*state_->store())->get_package("express"))->latest;
+  json j = get_json("/versions/express/last-week");
+  EXPECT_EQ(j, json({{"package", "express"},
+                     {"downloads", {{latest, kLatestWeek}, {"0.0.1-old", 7}}}}));
+  // Most downloaded first, as stored.
+  Response r = get("/versions/express/last-week");
+  EXPECT_LT(r.body.find(latest), r.body.find("0.0.1-old"));
+
+  EXPECT_EQ(get_json("/versions/nonexistent-pkg-xyz/last-week", 404),
+            json({{"error", "package nonexistent-pkg-xyz not found"}}));
+  // Known, but its per-version counts were never fetched: no zeros are made up.
+  EXPECT_TRUE(get_json("/versions/chalk/last-week", 404)["error"].is_string());
+  EXPECT_TRUE(get_json("/versions/express/last-month", 400)["error"].is_string());
+  EXPECT_TRUE(get_json("/versions/express", 400)["error"].is_string());
+  EXPECT_TRUE(get_json("/versions/NOT%20A%20NAME/last-week", 400)["error"].is_string());
+}
+
+TEST(NpmVersionDownloads, ScopedNamesAsNpmSpellsThem) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/scoped.db";
+  testing::build_fixture_store(db);
+  {
+    auto store = store::Store::open(db);
+    ASSERT_TRUE(store.ok());
+    auto txn = (*store)->begin_write();
+    ASSERT_TRUE(txn.ok());
+    const std::vector<store::VersionDownloads> week{{"7.26.0", 900}, {"7.25.9", 30}};
+    ASSERT_TRUE((*txn)->put_version_downloads("@babel/core", kVersionsFetched, week).is_ok());
+    ASSERT_TRUE((*txn)->commit().is_ok());
+  }
+  AppState state(db, std::make_shared<FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+  const json expected = {{"package", "@babel/core"},
+                         {"downloads", {{"7.26.0", 900}, {"7.25.9", 30}}}};
+  for (const std::string target : {"/versions/@babel%2Fcore/last-week",  // npm's form
+                                   "/versions/@babel%2fcore/last-week",
+                                   "/versions/@babel/core/last-week"}) {
+    Response r = route(testing::make_request(target), state);
+    ASSERT_EQ(r.status, 200) << target << r.body;
+    EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
+    EXPECT_EQ(json::parse(r.body), expected) << target;
+  }
+  Response missing = route(testing::make_request("/versions/@babel%2Fnothing/last-week"), state);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json::parse(missing.body), json({{"error", "package @babel/nothing not found"}}));
+}
+
 TEST_F(ApiTest, NpmDownloadsBulkAndErrors) {
   json bulk = get_json("/downloads/point/last-day/express,chalk,nope-nope");
   EXPECT_EQ(bulk["express"]["downloads"], archived(last_archived_day()));
