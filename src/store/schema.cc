@@ -130,6 +130,30 @@ CREATE TABLE on_demand_packages (
   added_at   INTEGER NOT NULL
 );
 )sql",
+    // v8: each day's downloads summed over every archived package (registry-wide
+    // /downloads/point|range/{period}), kept by triggers as downloads_daily changes: reading a
+    // range is a few hundred rows, not a scan of every package's days. A day whose rows were
+    // all deleted keeps a 0.
+    R"sql(
+CREATE TABLE downloads_daily_totals (
+  day       INTEGER PRIMARY KEY,
+  downloads INTEGER NOT NULL
+);
+INSERT INTO downloads_daily_totals (day, downloads)
+  SELECT day, SUM(downloads) FROM downloads_daily GROUP BY day;
+CREATE TRIGGER downloads_daily_totals_insert AFTER INSERT ON downloads_daily BEGIN
+  INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+    ON CONFLICT(day) DO UPDATE SET downloads = downloads + excluded.downloads;
+END;
+CREATE TRIGGER downloads_daily_totals_update AFTER UPDATE ON downloads_daily BEGIN
+  UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
+  INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+    ON CONFLICT(day) DO UPDATE SET downloads = downloads + excluded.downloads;
+END;
+CREATE TRIGGER downloads_daily_totals_delete AFTER DELETE ON downloads_daily BEGIN
+  UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
+END;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -514,6 +514,17 @@ Result<int64_t> Store::dependents_count(std::string_view name) {
   return q->column_int(0);
 }
 
+Result<std::vector<DailyDownloads>> Store::registry_daily_downloads(Day from, Day to) {
+  auto q = db_.prepare_cached(
+      "SELECT day, downloads FROM downloads_daily_totals WHERE day BETWEEN ? AND ? ORDER BY day");
+  if (!q) return q.status();
+  q->bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
+  std::vector<DailyDownloads> out;
+  while (q->step()) out.push_back({static_cast<Day>(q->column_int(0)), q->column_int(1)});
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
 Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name, Day from, Day to) {
   auto q = db_.prepare_cached(
       "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "

@@ -153,6 +153,9 @@ class Store {
   Result<int64_t> dependents_count(std::string_view name);
   // Daily downloads in [from, to], ascending by day, days without data omitted.
   Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to);
+  // Each day's downloads summed over every archived package, days [from, to] that have any
+  // row, oldest first (a read of the trigger-kept downloads_daily_totals, not of every row).
+  Result<std::vector<DailyDownloads>> registry_daily_downloads(Day from, Day to);
   // The per-version last-week downloads stored for `name`; nullopt when none are stored
   // (never fetched, or the upstream had none).
   Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name);

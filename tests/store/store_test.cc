@@ -621,7 +621,10 @@ TEST(Store, MigratesAVersion2Database) {
                     .exec("DROP TABLE version_downloads; DROP INDEX packages_with_document;"
                           "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
                           "DROP INDEX packages_by_updated; DROP TABLE on_demand_packages;"
-                          "PRAGMA user_version = 2")
+                          "DROP TRIGGER downloads_daily_totals_insert;"
+                          "DROP TRIGGER downloads_daily_totals_update;"
+                          "DROP TRIGGER downloads_daily_totals_delete;"
+                          "DROP TABLE downloads_daily_totals; PRAGMA user_version = 2")
                     .is_ok());
   }
   {
@@ -637,16 +640,64 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 7);
+  EXPECT_EQ(kSchemaVersion, 8);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   EXPECT_EQ(*store->added_on_demand_count(), 0);  // v7: the table exists, empty
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
+  // v8: the registry-wide totals are filled from the days already archived.
+  auto totals = store->registry_daily_downloads(0, 30000);
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals->size(), 1u);
+  EXPECT_EQ(totals->front().day, 20000);
+  EXPECT_EQ(totals->front().downloads, 12);
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
   auto tx = store->begin_write();
   const VersionDownloads v{"1.3.0", 3};
   ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20001, std::span(&v, 1)).is_ok());
   ASSERT_TRUE((*tx)->commit());
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 1u);
+}
+
+// v8: each day's registry-wide total follows every insert and rewrite of a package's days.
+TEST(Store, RegistryDailyTotalsFollowEveryWrite) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  Package other = sample_package();
+  other.name = "right-pad";
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    ASSERT_TRUE((*tx)->put_package(other, 1).ok());
+    const std::vector<DailyDownloads> left{{20000, 5}, {20001, 3}};
+    const std::vector<DailyDownloads> right{{20000, 7}, {20002, 4}};
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", left).is_ok());
+    ASSERT_TRUE((*tx)->put_daily_downloads("right-pad", right).is_ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  auto as_pairs = [&](Day from, Day to) {
+    std::vector<std::pair<Day, int64_t>> out;
+    auto days = store->registry_daily_downloads(from, to);
+    EXPECT_TRUE(days.ok());
+    for (const auto& d : *days) out.emplace_back(d.day, d.downloads);
+    return out;
+  };
+  using Days = std::vector<std::pair<Day, int64_t>>;
+  EXPECT_EQ(as_pairs(0, 30000), (Days{{20000, 12}, {20001, 3}, {20002, 4}}));
+  EXPECT_EQ(as_pairs(20001, 20001), (Days{{20001, 3}}));
+  {
+    // A rewritten day replaces its old count in the total, not adds to it.
+    auto tx = store->begin_write();
+    const std::vector<DailyDownloads> corrected{{20000, 50}};
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", corrected).is_ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(as_pairs(0, 30000), (Days{{20000, 57}, {20001, 3}, {20002, 4}}));
+  // And the totals always equal a full sum over the archive.
+  auto q = store->database().prepare(
+      "SELECT COUNT(*) FROM (SELECT day, SUM(downloads) AS n FROM downloads_daily GROUP BY day) s "
+      "JOIN downloads_daily_totals t USING (day) WHERE s.n = t.downloads");
+  ASSERT_TRUE(q.ok() && q->step());
+  EXPECT_EQ(q->column_int(0), 3);
 }
 
 // v7: the packages on-demand fetch added, counted for its cap; a name is recorded once, and
