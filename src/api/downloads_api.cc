@@ -109,7 +109,7 @@ std::string npm_point_body(std::span<const NpmDownloads> packages, DayRange rang
       out.key("downloads").integer(p.days ? sum_downloads(*p.days, range) : 0);
       out.key("start").string(start);
       out.key("end").string(end);
-      out.key("package").string(p.name);
+      if (!p.name.empty()) out.key("package").string(p.name);
       out.end_object();
     });
   });
@@ -143,7 +143,7 @@ std::string npm_range_body(std::span<const NpmDownloads> packages, DayRange rang
       out.start_object();
       out.key("start").string(start);
       out.key("end").string(end);
-      out.key("package").string(p.name);
+      if (!p.name.empty()) out.key("package").string(p.name);
       out.key("downloads").start_array();
       for (size_t i = 0; i < day_text.size(); ++i) {
         out.start_object();

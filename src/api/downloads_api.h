@@ -46,9 +46,10 @@ Day latest_downloads_day(Day newest_in_archive, TimestampMs now);
 int64_t sum_downloads(std::span<const store::DailyDownloads> days, DayRange range);
 
 // One package's part of a /downloads answer: its archive rows over the range, or nullopt
-// when the store has no such package.
+// when the store has no such package. The registry-wide answer (no package in the path) is
+// one with an empty name: its body has no "package" field, as npm's.
 struct NpmDownloads {
-  std::string name;
+  std::string name;  // "" for the sum over every archived package
   std::optional<std::vector<store::DailyDownloads>> days;
 };
 

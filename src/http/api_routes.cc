@@ -346,7 +346,8 @@ Response cached(const Request& request, AppState& state) {
 // ---- api.npmjs.org-compatible downloads -----------------------------------------------------
 
 // /downloads/{point|range}/{period}/{names}: one name, or a bulk list of up to 128 unscoped
-// names answered as an object keyed by name (null for unknown names).
+// names answered as an object keyed by name (null for unknown names); without names, the
+// registry-wide answer summed over the archived packages.
 Response npm_downloads(const Request& request, AppState& state, bool point) {
   auto npm_error = [](int status, const std::string& message) {
     return json(status, {{"error", message}});
@@ -356,11 +357,24 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   size_t slash = rest.find('/');
   const std::string period(rest.substr(0, slash));
   const std::string names_text(slash == std::string_view::npos ? "" : rest.substr(slash + 1));
-  if (names_text.empty())
-    return npm_error(400, "a package name is required (totals of the whole registry are not served)");
   const Day latest = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
   auto range = api::parse_npm_period(period, latest);
   if (!range) return npm_error(400, range.status().message());
+  if (names_text.empty()) {
+    // Registry-wide: the sum over every package this instance archives (not npm's whole
+    // registry), bounded as a single package's range.
+    auto bounded = api::npm_bounded_range(*range, /*bulk=*/false);
+    if (!bounded) return npm_error(400, bounded.status().message());
+    auto store = state.store();
+    if (!store) return npm_error(503, store.status().message());
+    auto totals = (*store)->registry_daily_downloads(bounded->start, bounded->end);
+    if (!totals) return npm_error(503, totals.status().message());
+    const api::NpmDownloads all{"", std::move(totals).value()};
+    return json_body(200,
+                     point ? api::npm_point_body(std::span(&all, 1), *bounded, false)
+                           : api::npm_range_body(std::span(&all, 1), *bounded, false),
+                     "public, max-age=300");
+  }
 
   const bool bulk = names_text.find(',') != std::string::npos;
   std::vector<std::string> names = bulk ? split_list(names_text) : std::vector{names_text};

@@ -386,6 +386,60 @@ TEST(NpmVersionDownloads, ScopedNamesAsNpmSpellsThem) {
   EXPECT_EQ(json::parse(missing.body), json({{"error", "package @babel/nothing not found"}}));
 }
 
+// Without a package name: npm's registry-wide shape (no "package" field), summed over every
+// package the store archives, one entry per day of a range, bounded like a single package.
+TEST(NpmRegistryDownloads, SumOverEveryArchivedPackage) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/totals.db";
+  testing::build_fixture_store(db);
+  const Day last = *parse_day("2026-11-27");  // the fixed clock's yesterday
+  {
+    auto store = store::Store::open(db);
+    ASSERT_TRUE(store.ok());
+    auto txn = (*store)->begin_write();
+    ASSERT_TRUE(txn.ok());
+    const std::vector<store::DailyDownloads> express{{last - 1, 100}, {last, 200}};
+    const std::vector<store::DailyDownloads> chalk{{last, 5}, {last - 700, 1000}};
+    const std::vector<store::DailyDownloads> babel{{last - 6, 30}};
+    ASSERT_TRUE((*txn)->put_daily_downloads("express", express).is_ok());
+    ASSERT_TRUE((*txn)->put_daily_downloads("chalk", chalk).is_ok());
+    ASSERT_TRUE((*txn)->put_daily_downloads("@babel/core", babel).is_ok());
+    ASSERT_TRUE((*txn)->commit().is_ok());
+  }
+  AppState state(db, std::make_shared<FixedClock>());
+  ASSERT_TRUE(state.reload().ok());
+  auto get = [&](const std::string& target, int status = 200) {
+    Response r = route(testing::make_request(target), state);
+    EXPECT_EQ(r.status, status) << target << " " << r.body;
+    EXPECT_EQ(r.content_type, "application/json; charset=utf-8") << target;
+    return json::parse(r.body, nullptr, false);
+  };
+  EXPECT_EQ(get("/downloads/point/last-day"),
+            json({{"downloads", 205}, {"start", "2026-11-27"}, {"end", "2026-11-27"}}));
+  EXPECT_EQ(get("/downloads/point/last-week")["downloads"], 335);
+  EXPECT_EQ(get("/downloads/point/last-week/")["downloads"], 335);  // a trailing slash alike
+
+  json range = get("/downloads/range/last-week");
+  EXPECT_FALSE(range.contains("package"));
+  EXPECT_EQ(range["start"], format_day(last - 6));
+  EXPECT_EQ(range["end"], format_day(last));
+  ASSERT_EQ(range["downloads"].size(), 7u);  // every day, zero-filled
+  EXPECT_EQ(range["downloads"][0], json({{"day", format_day(last - 6)}, {"downloads", 30}}));
+  EXPECT_EQ(range["downloads"][1]["downloads"], 0);
+  EXPECT_EQ(range["downloads"][5]["downloads"], 100);
+  EXPECT_EQ(range["downloads"][6]["downloads"], 205);
+
+  // Bounded like a single package: clamped to the last 549 days (the day 700 back drops out).
+  json all = get("/downloads/point/2015-01-10:" + format_day(last));
+  EXPECT_EQ(all["downloads"], 335);
+  EXPECT_EQ(all["start"], format_day(last - 548));
+  EXPECT_EQ(get("/downloads/range/2015-01-10:" + format_day(last))["downloads"].size(), 549u);
+  EXPECT_EQ(get("/downloads/point/" + format_day(last - 700))["downloads"], 1000);
+
+  EXPECT_TRUE(get("/downloads/point/last-century", 400)["error"].is_string());
+  EXPECT_EQ(get("/downloads/range/2026-11-02:2026-11-01", 400)["error"], "end date > start date");
+}
+
 TEST_F(ApiTest, NpmDownloadsBulkAndErrors) {
   json bulk = get_json("/downloads/point/last-day/express,chalk,nope-nope");
   EXPECT_EQ(bulk["express"]["downloads"], archived(last_archived_day()));
@@ -394,7 +448,7 @@ TEST_F(ApiTest, NpmDownloadsBulkAndErrors) {
   EXPECT_EQ(get_json("/downloads/point/last-day/nope-nope", 404)["error"], "package nope-nope not found");
   EXPECT_EQ(get_json("/downloads/point/2026-11-02:2026-11-01/express", 400)["error"], "end date > start date");
   EXPECT_TRUE(get_json("/downloads/point/last-century/express", 400)["error"].is_string());
-  EXPECT_TRUE(get_json("/downloads/point/last-day", 400)["error"].is_string());
+  EXPECT_TRUE(get_json("/downloads/point/last-century", 400)["error"].is_string());
   std::string names;
   for (int i = 0; i < 500; ++i) {
     if (i) names += ',';
