@@ -183,15 +183,40 @@ json build() {
                   true),
             param("names", "path", "A package name, or up to 128 unscoped names separated by commas",
                   true)},
-           response("{downloads, start, end, package}, or an object keyed by name (null for "
-                    "unknown names). As npm: a single package's range is clamped to its last 549 "
-                    "days (18 months; start moved forward); a bulk range over 365 days is 400 "
-                    "{\"error\":\"exceeded max days of 365\"}"))},
+           response_with_schema(
+               "{downloads, start, end, package}, or an object keyed by name (null for "
+               "unknown names). As npm: a single package's range is clamped to its last 549 "
+               "days (18 months; start moved forward); a bulk range over 365 days is 400 "
+               "{\"error\":\"exceeded max days of 365\"}",
+               {{"type", "object"},
+                {"description", "One package's (below); a bulk answer maps each name to one"},
+                {"required", json::array({"downloads", "start", "end", "package"})},
+                {"properties",
+                 {{"downloads", {{"type", "integer"}, {"minimum", 0}}},
+                  {"start", {{"type", "string"}, {"format", "date"}}},
+                  {"end", {{"type", "string"}, {"format", "date"}}},
+                  {"package", {{"type", "string"}}}}}}))},
       {"/downloads/range/{period}/{names}",
        npm_get("api.npmjs.org-compatible daily downloads (bounds as for point)",
            {param("period", "path", "As for point", true),
             param("names", "path", "As for point", true)},
-           response("{start, end, package, downloads:[{day, downloads}]}"))},
+           response_with_schema(
+               "{start, end, package, downloads:[{day, downloads}]}, one entry per day, "
+               "zero-filled; a bulk answer maps each name to one (null for unknown names)",
+               {{"type", "object"},
+                {"required", json::array({"start", "end", "package", "downloads"})},
+                {"properties",
+                 {{"start", {{"type", "string"}, {"format", "date"}}},
+                  {"end", {{"type", "string"}, {"format", "date"}}},
+                  {"package", {{"type", "string"}}},
+                  {"downloads",
+                   {{"type", "array"},
+                    {"items",
+                     {{"type", "object"},
+                      {"required", json::array({"day", "downloads"})},
+                      {"properties",
+                       {{"day", {{"type", "string"}, {"format", "date"}}},
+                        {"downloads", {{"type", "integer"}, {"minimum", 0}}}}}}}}}}}}))},
       {"/versions/{name}/last-week",
        npm_get("api.npmjs.org-compatible per-version downloads of the last week",
                {param("name", "path", "Package name; scoped as @scope%2Fname (npm's form) or raw",

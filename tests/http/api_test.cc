@@ -267,8 +267,12 @@ void expect_matches_schema(const json& value, const json& schema, const std::str
     for (const auto& key : schema.value("required", json::array()))
       EXPECT_TRUE(value.contains(key.get<std::string>())) << at << "." << key;
     for (const auto& [key, item] : value.items()) {
-      ASSERT_TRUE(schema["properties"].contains(key)) << at << "." << key << " is undocumented";
-      expect_matches_schema(item, schema["properties"][key], at + "." + key);
+      if (schema.contains("properties") && schema["properties"].contains(key)) {
+        expect_matches_schema(item, schema["properties"][key], at + "." + key);
+      } else {
+        ASSERT_TRUE(schema.contains("additionalProperties")) << at << "." << key << " is undocumented";
+        expect_matches_schema(item, schema["additionalProperties"], at + "." + key);
+      }
     }
   } else if (type == "array") {
     ASSERT_TRUE(value.is_array()) << at;
@@ -294,6 +298,29 @@ TEST_F(ApiTest, NpmSearchMatchesItsOpenApiSchema) {
   const json& error = openapi_document()["paths"]["/-/v1/search"]["get"]["responses"]["400"]
                                         ["content"]["application/json"]["schema"];
   expect_matches_schema(get_json("/-/v1/search", 400), error, "error");
+}
+
+// Every npm-compatible endpoint's answer (and npm error body) matches the schema the OpenAPI
+// document records for it.
+TEST_F(ApiTest, NpmDownloadsMatchTheirOpenApiSchemas) {
+  auto schema_of = [](const std::string& path, const std::string& status) {
+    return openapi_document()["paths"][path]["get"]["responses"][status]["content"]
+                             ["application/json"]["schema"];
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/downloads/point/{period}/{names}", "/downloads/point/last-month/express"},
+      {"/downloads/point/{period}/{names}", "/downloads/point/last-month/@babel/core"},
+      {"/downloads/range/{period}/{names}", "/downloads/range/last-month/express"},
+      {"/downloads/point/{period}", "/downloads/point/last-month"},
+      {"/downloads/range/{period}", "/downloads/range/last-week"},
+      {"/versions/{name}/last-week", "/versions/express/last-week"}};
+  for (const auto& [path, target] : cases) {
+    expect_matches_schema(get_json(target), schema_of(path, "200"), target);
+  }
+  expect_matches_schema(get_json("/downloads/point/last-day/nope-nope", 404),
+                        schema_of("/downloads/point/{period}/{names}", "404"), "404");
+  expect_matches_schema(get_json("/versions/nope-nope/last-week", 404),
+                        schema_of("/versions/{name}/last-week", "404"), "404");
 }
 
 // links.npm: this instance's package page with --base-url, npm's website without one.
