@@ -44,6 +44,17 @@ json response_with_schema(const char* description, json schema) {
 }
 
 // An npm-compatible endpoint: its errors are npm's {"error": "..."}.
+// npm's downloads range: [{day, downloads}], one per day.
+json daily_downloads_schema() {
+  return {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"required", json::array({"day", "downloads"})},
+            {"properties",
+             {{"day", {{"type", "string"}, {"format", "date"}}},
+              {"downloads", {{"type", "integer"}, {"minimum", 0}}}}}}}};
+}
+
 json npm_get(const char* summary, json parameters, json ok) {
   json operation = get(summary, std::move(parameters), std::move(ok));
   json npm_error = {{"type", "object"},
@@ -210,13 +221,7 @@ json build() {
                   {"end", {{"type", "string"}, {"format", "date"}}},
                   {"package", {{"type", "string"}}},
                   {"downloads",
-                   {{"type", "array"},
-                    {"items",
-                     {{"type", "object"},
-                      {"required", json::array({"day", "downloads"})},
-                      {"properties",
-                       {{"day", {{"type", "string"}, {"format", "date"}}},
-                        {"downloads", {{"type", "integer"}, {"minimum", 0}}}}}}}}}}}}))},
+                   daily_downloads_schema()}}}}))},
       {"/versions/{name}/last-week",
        npm_get("api.npmjs.org-compatible per-version downloads of the last week",
                {param("name", "path", "Package name; scoped as @scope%2Fname (npm's form) or raw",
@@ -258,13 +263,7 @@ json build() {
                      {{"start", {{"type", "string"}, {"format", "date"}}},
                       {"end", {{"type", "string"}, {"format", "date"}}},
                       {"downloads",
-                       {{"type", "array"},
-                        {"items",
-                         {{"type", "object"},
-                          {"required", json::array({"day", "downloads"})},
-                          {"properties",
-                           {{"day", {{"type", "string"}, {"format", "date"}}},
-                            {"downloads", {{"type", "integer"}, {"minimum", 0}}}}}}}}}}}}))},
+                       daily_downloads_schema()}}}}))},
       {"/badge/v/{name}.svg",
        get("Version badge (SVG)", {name_param()}, response("SVG badge", "image/svg+xml"))},
       {"/badge/dm/{name}.svg",

@@ -11,14 +11,8 @@
 #include "ingest/importer.h"
 #include "store/store.h"
 
-// Sanitizer builds (their server too) have other memory and time: the bounds are not checked.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define PKGSTATS_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define PKGSTATS_SANITIZED 1
-#endif
-#endif
+// PKGSTATS_SANITIZED: defined by CMake in sanitizer builds, where time and memory bounds are
+// not checked.
 
 namespace pkgstats::e2e {
 namespace {

@@ -20,15 +20,8 @@
 #include "http/url.h"
 #include "ingest/importer.h"
 
-// Defined in sanitizer builds, where timing budgets mean nothing (GCC defines
-// __SANITIZE_ADDRESS__ and __SANITIZE_THREAD__; clang answers __has_feature instead).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define PKGSTATS_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define PKGSTATS_SANITIZED 1
-#endif
-#endif
+// PKGSTATS_SANITIZED: defined by CMake in sanitizer builds, where time and memory bounds are
+// not checked.
 
 namespace pkgstats::http::testing {
 
