@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 #include <numeric>
+#include <ranges>
 #include <type_traits>
 #include <unordered_map>
 
@@ -210,7 +211,6 @@ struct Index::Scratch {
   struct Slot {
     uint32_t doc_stamp = 0, word_stamp = 0, words_mask = 0;
     float words_score = 0, word_best = 0;
-    float words_weight = 0;  // the weights of the query words matched, whatever their credit
     uint32_t own_word_stamp = 0;  // == word: the current word matched its own fields
     uint8_t own_words = 0;        // query words matched in its own fields (not anchor text)
     uint8_t tier = 0, name_typos = 0;
@@ -267,7 +267,6 @@ struct Index::Scratch {
     slot.doc_stamp = query;
     slot.words_mask = 0;
     slot.words_score = 0;
-    slot.words_weight = 0;
     slot.own_words = 0;
     slot.tier = 0;
     slot.name_typos = 255;
@@ -691,7 +690,6 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       Scratch::Slot& slot = s.slots[d];
       slot.words_mask |= 1u << std::min<size_t>(i, 31);
       slot.words_score += weight * slot.word_best * credit(popularity_[d], best_popularity);
-      slot.words_weight += weight;
       slot.own_words += slot.own_word_stamp == s.word;
     }
   }
@@ -757,20 +755,15 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   if (q.downloads) {
     const auto& cmp = *q.downloads;
     auto passes = [&](DocId d) { return cmp.matches(docs_.monthly_downloads(d)); };
-    DocId lo = 0, hi = c.last;
+    // The first id where `pred`, true on a prefix of the ids, turns false.
+    auto boundary = [ids = std::views::iota(DocId{0}, c.last)](auto pred) {
+      return static_cast<DocId>(std::ranges::partition_point(ids, pred) - ids.begin());
+    };
     if (cmp.op == '>') {  // a prefix of the ids
-      while (lo < hi) {
-        const DocId mid = lo + (hi - lo) / 2;
-        if (passes(mid)) lo = mid + 1; else hi = mid;
-      }
-      c.last = lo;
+      c.last = boundary(passes);
       ++narrowing;
     } else if (cmp.op == '<') {  // a suffix
-      while (lo < hi) {
-        const DocId mid = lo + (hi - lo) / 2;
-        if (passes(mid)) hi = mid; else lo = mid + 1;
-      }
-      c.first = lo;
+      c.first = boundary([&](DocId d) { return !passes(d); });
       ++narrowing;
     }
   }
@@ -934,21 +927,24 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   // A package matching every word at full credit scores `full` (see kNameWeight).
   const float full = kNameWeight * n_words;
   const float per_weight = s.query_weight > 0 ? full / s.query_weight : 0.0f;
-  // (matched weight / query weight)^kCoverageExponent by the words matched: a table for up to
-  // 8 words, filled as masks occur (pow() per candidate cost a fifth of a query).
+  // The weight of the query words a package matched (bit i of its mask: word i), and its
+  // share of the query's to the power kCoverageExponent: a table by mask for up to 8 words,
+  // filled as masks occur (pow() per candidate cost a fifth of a query).
+  auto matched_weight = [&](uint32_t words_mask) {
+    float matched = 0;
+    for (size_t i = 0; i < q.words.size() && i < 32; ++i)
+      if (words_mask >> i & 1) matched += s.word_weight[i];
+    return matched;
+  };
   constexpr size_t kCoverageTableWords = 8;
   float coverage_table[1 << kCoverageTableWords];
   std::fill(std::begin(coverage_table), std::end(coverage_table), -1.0f);
   auto coverage = [&](const Scratch::Slot& slot) {
     if (s.query_weight <= 0) return 1.0f;
-    if (q.words.size() > kCoverageTableWords) return std::pow(slot.words_weight / s.query_weight, kCoverageExponent);
+    if (q.words.size() > kCoverageTableWords)
+      return std::pow(matched_weight(slot.words_mask) / s.query_weight, kCoverageExponent);
     float& cached = coverage_table[slot.words_mask & ((1u << kCoverageTableWords) - 1)];
-    if (cached < 0) {
-      float matched = 0;
-      for (size_t i = 0; i < q.words.size(); ++i)
-        if (slot.words_mask >> i & 1) matched += s.word_weight[i];
-      cached = std::pow(matched / s.query_weight, kCoverageExponent);
-    }
+    if (cached < 0) cached = std::pow(matched_weight(slot.words_mask) / s.query_weight, kCoverageExponent);
     return cached;
   };
   const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
@@ -994,7 +990,7 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     for (const RankedHit& k : r.best) {
       const Scratch::Slot& slot = s.slots[k.doc];
       r.details.push_back({slot.name_typos, slot.name_prefix != 0, slot.words_mask,
-                           s.query_weight > 0 ? slot.words_weight / s.query_weight : 0.0f, relevance(k.doc)});
+                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, relevance(k.doc)});
     }
   return r;
 }
