@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <new>
 #include <numeric>
-#include <ranges>
 #include <type_traits>
 #include <unordered_map>
 
@@ -756,8 +755,14 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
     const auto& cmp = *q.downloads;
     auto passes = [&](DocId d) { return cmp.matches(docs_.monthly_downloads(d)); };
     // The first id where `pred`, true on a prefix of the ids, turns false.
-    auto boundary = [ids = std::views::iota(DocId{0}, c.last)](auto pred) {
-      return static_cast<DocId>(std::ranges::partition_point(ids, pred) - ids.begin());
+    // (A plain binary search: clang 14 with libstdc++ 12 rejects ranges over iota_view.)
+    auto boundary = [end = c.last](auto pred) {
+      DocId lo = 0, hi = end;
+      while (lo < hi) {
+        DocId mid = lo + (hi - lo) / 2;
+        if (pred(mid)) lo = mid + 1; else hi = mid;
+      }
+      return lo;
     };
     if (cmp.op == '>') {  // a prefix of the ids
       c.last = boundary(passes);
