@@ -108,7 +108,13 @@ void make_anchor_postings(std::vector<AnchorTriple>& triples, size_t term_count,
   std::vector<uint8_t> strength;
   docs.reserve(triples.size());
   strength.reserve(triples.size());
-  for (const auto& a : triples) {
+  // A (term, document) pair given twice (family words and equivalences) keeps its strongest.
+  for (size_t i = 0; i < triples.size(); ++i) {
+    const AnchorTriple& a = triples[i];
+    if (i > 0 && triples[i - 1].term == a.term && triples[i - 1].doc == a.doc) {
+      strength.back() = std::max(strength.back(), a.strength);
+      continue;
+    }
     ++offsets[a.term + 1];
     docs.push_back(a.doc);
     strength.push_back(a.strength);

@@ -5,6 +5,9 @@
 #include "core/file_reader.h"
 
 namespace pkgstats::search {
+namespace {
+constexpr size_t kDiagnosedRanks = 100;
+}  // namespace
 
 Result<std::vector<EvalQuery>> load_eval_queries(const std::string& path) {
   LineReader reader;
@@ -53,7 +56,7 @@ EvalReport evaluate(const SearchEngine& engine, const std::vector<EvalQuery>& qu
   for (const auto& q : queries) {
     SearchRequest req;
     req.text = q.query;
-    req.size = std::max<size_t>(q.k, 10);
+    req.size = std::max<size_t>(q.k, kDiagnosedRanks);  // beyond k: where a failure ranks
     SearchResponse res = engine.search(req);
     size_t rank = 0;
     for (size_t i = 0; i < res.hits.size() && !rank; ++i)
@@ -71,7 +74,9 @@ EvalReport evaluate(const SearchEngine& engine, const std::vector<EvalQuery>& qu
     if (!pass) {
       std::string got;
       for (size_t i = 0; i < res.hits.size() && i < 3; ++i) (got += i ? " " : "") += res.hits[i].doc.name;
-      report.failures.push_back(q.kind + "\t" + q.query + "\t" + q.accepted.front() + "\t" + got);
+      std::string where = rank ? "#" : ">";  // its rank, or beyond the hits asked for
+      where += std::to_string(rank ? rank : res.hits.size());
+      report.failures.push_back(q.kind + "\t" + q.query + "\t" + q.accepted.front() + "\t" + where + "\t" + got);
     }
   }
   for (auto& [kind, f] : report.by_kind) {

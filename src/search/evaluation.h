@@ -29,7 +29,7 @@ struct EvalFigures {
 struct EvalReport {
   EvalFigures overall;
   std::map<std::string, EvalFigures> by_kind;
-  std::vector<std::string> failures;  // "kind\tquery\texpected\tgot top-3"
+  std::vector<std::string> failures;  // "kind\tquery\texpected\t#rank or >100\tgot top-3"
 };
 
 // Reads the queries-dev.tsv format (a header line, then kind, query, accepted names separated

@@ -14,6 +14,7 @@
 
 #include "core/limits.h"
 #include "search/anchor_text.h"
+#include "search/equivalences.h"
 #include "search/tokenizer.h"
 
 namespace pkgstats::search {
@@ -201,6 +202,57 @@ bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable
   return popularity_order();
 }
 
+// Related words from equivalences (search/equivalences.h), as anchor triples of full
+// strength: a package whose description has the phrase gets the short word; one whose name or
+// description has the short word gets the phrase's words, when the pair `expands`.
+void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
+                             const std::vector<std::pair<uint32_t, uint32_t>>& name_pairs,
+                             const std::vector<uint32_t>& name_start, const std::vector<uint32_t>& desc_terms,
+                             const std::vector<uint32_t>& desc_start, TermTable& terms,
+                             std::vector<AnchorTriple>& out) {
+  struct Pair {
+    uint32_t word;                    // the short word's term (stemmed, as descriptions are)
+    std::vector<uint32_t> phrase;     // the phrase's terms, in order
+    std::vector<uint32_t> expansion;  // its words that are not skippable
+  };
+  std::vector<Pair> pairs;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> by_word, by_first;  // term -> pairs
+  for (const Equivalence& e : equivalences) {
+    Pair p{terms.intern(stem(e.word)), {}, {}};
+    for (const auto& w : e.phrase) {
+      p.phrase.push_back(terms.intern(stem(w)));
+      if (!is_skippable_phrase_word(w)) p.expansion.push_back(p.phrase.back());
+    }
+    const auto i = static_cast<uint32_t>(pairs.size());
+    by_first[p.phrase.front()].push_back(i);
+    if (e.expands) {
+      by_word[p.word].push_back(i);
+      if (auto raw = terms.intern(e.word); raw != p.word) by_word[raw].push_back(i);  // name parts
+    }
+    pairs.push_back(std::move(p));
+  }
+  if (pairs.empty()) return;
+  const uint32_t n = static_cast<uint32_t>(desc_start.size() - 1);
+  for (DocId d = 0; d < n; ++d) {
+    auto expand = [&](uint32_t term) {
+      if (auto it = by_word.find(term); it != by_word.end())
+        for (uint32_t i : it->second)
+          for (uint32_t t : pairs[i].expansion) out.push_back({t, d, kAnchorSaturation});
+    };
+    for (uint32_t i = name_start[d]; i < name_start[d + 1]; ++i) expand(name_pairs[i].first);
+    const uint32_t *first = desc_terms.data() + desc_start[d], *last = desc_terms.data() + desc_start[d + 1];
+    for (const uint32_t* at = first; at != last; ++at) {
+      expand(*at);
+      if (auto it = by_first.find(*at); it != by_first.end())
+        for (uint32_t i : it->second) {
+          const auto& phrase = pairs[i].phrase;
+          if (static_cast<size_t>(last - at) >= phrase.size() && std::equal(phrase.begin(), phrase.end(), at))
+            out.push_back({pairs[i].word, d, kAnchorSaturation});
+        }
+    }
+  }
+}
+
 }  // namespace
 
 // Per-thread working memory, sized to the index; stamps avoid clearing between queries.
@@ -299,6 +351,8 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   TermTable compact, terms, facets;
   std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs, facet_pairs;
   std::vector<uint32_t> desc_start(n + 1, 0);  // document d's pairs: desc_pairs[desc_start[d] ..)
+  std::vector<uint32_t> name_start(n + 1, 0);  // and name_pairs[name_start[d] ..)
+  EquivalenceMiner equivalences;               // search/equivalences.h
   // Candidates for mentions (see kMaxMentionedNameDescriptions): one-word names' stems.
   std::unordered_map<uint32_t, DocId> mentioned_by_term;
   // A word's stemmed term, stemmed once per distinct word (Snowball is most of the build's
@@ -319,16 +373,16 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       std::string st = stem(part);
       if (st != part) name_pairs.emplace_back(terms.intern(std::move(st)), id);
     }
+    name_start[id + 1] = static_cast<uint32_t>(name_pairs.size());
     if (nt.parts.size() == 1 && nt.folded == nt.compact && nt.compact.size() >= 3 &&
         index->popularity_[id] >= kMinMentionedLog10)
       mentioned_by_term.try_emplace(terms.intern(stem(nt.compact)), id);
     for (const auto& k : d.keywords)
       for (auto& w : text_words(k)) keyword_pairs.emplace_back(intern_stemmed(std::move(w)), id);
-    size_t n = 0;
-    for (auto& w : text_words(d.description)) {
-      if (++n > kMaxDescriptionWords) break;
-      desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
-    }
+    std::vector<std::string> words = text_words(d.description);
+    if (words.size() > kMaxDescriptionWords) words.resize(kMaxDescriptionWords);
+    equivalences.observe(nt.parts, words);
+    for (auto& w : words) desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
     desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
     for (std::string& key : facet_keys(d)) facet_pairs.emplace_back(facets.intern(std::move(key)), id);
     d = SearchDocument();  // its copy is in docs_: free the memory as the build goes
@@ -367,6 +421,7 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       return descriptions_using[e.first] > kMaxMentionedNameDescriptions;
     });
     anchors = anchor_triples(index->docs_, desc_start, desc_terms, terms.strings.size(), mentioned_by_term);
+    add_equivalence_triples(equivalences.equivalences(), name_pairs, name_start, desc_terms, desc_start, terms, anchors);
   }
   size_t term_count = finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
   index->in_name_ = make_postings(name_pairs, term_count);
