@@ -11,7 +11,7 @@ constexpr std::pair<const char*, const char*> kQualifiers[] = {
     {"free text, \"a phrase\"", "names, keywords and descriptions; typos and prefixes forgiven"},
     {"pkg:NAME", "go straight to one package"},
     {"@user, maintainer:user", "packages a user maintains"},
-    {"author:NAME", "packages by an author"},
+    {"author:NAME", "packages by an author: a word of their name begins with NAME"},
     {"scope:NAME", "packages in a scope (@NAME/…)"},
     {"keywords:a,b", "packages with these keywords"},
     {"license:MIT", "packages under a license"},

@@ -132,11 +132,12 @@ inline float credit(float popularity, float best_popularity) {
 
 // The filter values of a document as facet keys, each a posting list of the facet index, so
 // a query of filters alone reads the documents having a value instead of scanning them all:
-// "m:" maintainer, "k:" keyword, "l:" license (folded), "s:" scope, "f:deprecated",
+// "m:" maintainer, "a:" a word of the author, "k:" keyword, "l:" license (folded), "s:" scope, "f:deprecated",
 // "f:types", "f:esm" and "f:cjs" (dual packages have both). Query side: filter_candidates.
 std::vector<std::string> facet_keys(const SearchDocument& d) {
   std::vector<std::string> keys;
   for (const auto& m : d.maintainers) keys.push_back("m:" + fold(m));
+  for (const auto& w : text_words(d.author)) keys.push_back("a:" + w);
   for (const auto& k : d.keywords) keys.push_back("k:" + fold(k));
   if (!d.license.empty()) keys.push_back("l:" + fold(d.license));
   if (d.name.size() > 1 && d.name[0] == '@')
@@ -158,6 +159,16 @@ bool is_stopword(std::string_view w) {
   for (auto s : kStopwords)
     if (w == s) return true;
   return false;
+}
+
+// `author:VALUE`: every word of the value begins a word of the author's name ("author:sindre"
+// and "author:"sindre sor"" match "Sindre Sorhus"), so the facet lists of author words bound
+// a query of filters alone (filter_candidates).
+bool author_matches(const std::vector<std::string>& author_words, const std::string& value) {
+  for (const auto& w : text_words(value))
+    if (std::none_of(author_words.begin(), author_words.end(), [&](const std::string& a) { return a.starts_with(w); }))
+      return false;
+  return true;
 }
 
 bool contains_folded(const StringListView& haystack, const std::string& folded_needle) {
@@ -785,8 +796,11 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
   const DocumentText t = docs_.text(d);
   for (const auto& m : q.maintainers)
     if (!contains_folded(t.maintainers, m)) return false;
-  for (const auto& a : q.authors)
-    if (fold(t.author).find(a) == std::string::npos) return false;
+  if (!q.authors.empty()) {
+    const std::vector<std::string> author = text_words(t.author);
+    for (const auto& a : q.authors)
+      if (!author_matches(author, a)) return false;
+  }
   for (const auto& sc : q.scopes)
     if (!t.name.starts_with("@" + sc + "/")) return false;
   for (const auto& k : q.keywords)
@@ -830,21 +844,30 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   // The shortest facet list among the filters every document must pass (licenses: any of
   // them, so their lists together).
   size_t best_size = SIZE_MAX;
-  auto consider = [&](const std::vector<std::string>& keys) {
+  auto consider_ranges = [&](std::vector<std::pair<uint32_t, uint32_t>> ranges) {
     ++narrowing;
-    std::vector<std::pair<uint32_t, uint32_t>> ranges;
     size_t size = 0;
-    for (const auto& key : keys) {
-      auto t = facets_.find(key);
-      if (!t) continue;
-      ranges.emplace_back(facet_docs_.offsets[*t], facet_docs_.offsets[*t + 1]);
-      size += ranges.back().second - ranges.back().first;
-    }
+    for (const auto& [begin, end] : ranges) size += end - begin;
     if (size < best_size) {
       best_size = size;
       c.lists = std::move(ranges);
     }
   };
+  auto consider = [&](const std::vector<std::string>& keys) {
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    for (const auto& key : keys)
+      if (auto t = facets_.find(key)) ranges.emplace_back(facet_docs_.offsets[*t], facet_docs_.offsets[*t + 1]);
+    consider_ranges(std::move(ranges));
+  };
+  // author: the lists of the author words its first word begins (consecutive terms).
+  for (const auto& a : q.authors) {
+    const std::vector<std::string> words = text_words(a);
+    if (words.empty()) continue;
+    auto [first, last] = facets_.prefix_range("a:" + words.front());
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    for (TermId t = first; t < last; ++t) ranges.emplace_back(facet_docs_.offsets[t], facet_docs_.offsets[t + 1]);
+    consider_ranges(std::move(ranges));
+  }
   for (const auto& m : q.maintainers) consider({"m:" + m});
   for (const auto& k : q.keywords) consider({"k:" + k});
   for (const auto& sc : q.scopes) consider({"s:" + sc});
@@ -860,7 +883,8 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   c.use_lists = best_size != SIZE_MAX && best_size <= c.last - c.first;
   if (!c.use_lists) c.lists.clear();
   // Exact: every candidate passes, which holds when at most one filter narrowed them and
-  // nothing else is asked (author:, published:, updated: and downloads:=N check each);
+  // nothing else is asked (published:, updated: and downloads:=N check each; author: has
+  // the lists of its first word's completions, so it checks each too);
   // `not:deprecated` over an id range is exact too, less the deprecated ones it counts.
   const bool other = !q.authors.empty() || q.published || q.updated || (q.downloads && q.downloads->op == '=');
   if (q.deprecated == false) {

@@ -179,8 +179,16 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
     d.deprecated = i % 9 == 0;
     d.has_types = i % 4 == 1;
     d.module = static_cast<ModuleKind>(i % 4);
+    const char* authors[] = {"Sindre Sorhus", "Jane Doe <jane@example.com>", "Sorhus Fan", ""};
+    d.author = authors[i % 4];
   }
   auto idx = Index::build(docs);
+  auto author_has = [](const SearchDocument& d, std::initializer_list<const char*> prefixes) {
+    std::vector<std::string> words = text_words(d.author);
+    for (const char* p : prefixes)
+      if (std::none_of(words.begin(), words.end(), [&](const std::string& w) { return w.starts_with(p); })) return false;
+    return true;
+  };
   struct Case {
     std::string query;
     std::function<bool(const SearchDocument&)> passes;
@@ -200,6 +208,11 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
       {"not:deprecated", [](auto& d) { return !d.deprecated; }},
       {"not:deprecated downloads:>70000", [](auto& d) { return !d.deprecated && d.monthly_downloads > 70000; }},
       {"author:nobody", [](auto&) { return false; }},
+      {"author:sorhus", [&](auto& d) { return author_has(d, {"sorhus"}); }},
+      {"author:sor", [&](auto& d) { return author_has(d, {"sor"}); }},  // a word's beginning
+      {"author:sindre author:sor", [&](auto& d) { return author_has(d, {"sindre", "sor"}); }},
+      {"author:orhus", [](auto&) { return false; }},  // not inside a word
+      {"author:jane downloads:>50000", [&](auto& d) { return author_has(d, {"jane"}) && d.monthly_downloads > 50000; }},
   };
   for (const auto& c : cases) {
     std::vector<const SearchDocument*> expected;
