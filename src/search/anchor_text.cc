@@ -119,6 +119,8 @@ void make_anchor_postings(std::vector<AnchorTriple>& triples, size_t term_count,
     docs.push_back(a.doc);
     strength.push_back(a.strength);
   }
+  docs.shrink_to_fit();  // repeats dropped: as small as a loaded snapshot's arrays
+  strength.shrink_to_fit();
   for (size_t t = 1; t <= term_count; ++t) offsets[t] += offsets[t - 1];
   triples.clear();
   triples.shrink_to_fit();
