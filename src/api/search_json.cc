@@ -55,7 +55,25 @@ std::string search_response_json(const search::SearchResponse& r, const SearchEc
       w.key("dependents").integer(d.dependents);
       w.key("exact").boolean(h.exact);
       w.key("score").score(h.score);
-      if (!h.explain.empty()) w.key("explain").strings(h.explain);
+      if (!h.explain.empty()) {
+        // [{"rule","order","value","summary","details":{name: number}}], the rules in order.
+        w.key("explain").start_array();
+        for (const auto& rule : h.explain) {
+          w.start_object();
+          w.key("rule").string(rule.rule);
+          w.key("order").integer(static_cast<int64_t>(rule.order));
+          w.key("value").score(rule.value);
+          w.key("summary").string(rule.summary);
+          w.key("details").start_object();
+          for (const auto& [name, value] : rule.details) {
+            w.key_string(name);
+            w.score(value);
+          }
+          w.end_object();
+          w.end_object();
+        }
+        w.end_array();
+      }
       w.end_object();
     }
     w.end_array();

@@ -58,7 +58,7 @@ void register_search_command(CLI::App& app) {
                   render::compact_count(d.monthly_downloads).c_str(), d.deprecated ? "  DEPRECATED" : "");
       if (!d.description.empty())
         std::printf("    %.*s\n", static_cast<int>(std::min<size_t>(d.description.size(), 160)), d.description.data());
-      for (const auto& line : h.explain) std::printf("      %s\n", line.c_str());
+      for (const auto& rule : h.explain) std::printf("      %s\n", rule.line().c_str());
     }
   });
 }

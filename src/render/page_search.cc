@@ -46,7 +46,7 @@ void append_hit(std::string& out, const SiteContext& site, const search::SearchH
   out += "</p>";
   if (explain && !hit.explain.empty()) {
     out += "<ul class=\"explain\">";
-    for (const auto& line : hit.explain) out += "<li>" + escape_html(line) + "</li>";
+    for (const auto& rule : hit.explain) out += "<li>" + escape_html(rule.line()) + "</li>";
     out += "</ul>";
   }
   out += "</li>\n";

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/search_document.h"
@@ -21,6 +22,18 @@ struct SearchRequest {
   TimestampMs now = 0;  // for relative dates; 0 = the system clock
 };
 
+// One ranking rule's verdict on a hit, as Meilisearch's score details: which rule, its place
+// in the order, the value it compares (higher ranks first) and the named numbers behind it.
+struct RuleExplanation {
+  std::string rule;     // a name of search/ranking_rules.h ("exact name", ... "popularity order")
+  size_t order = 0;     // 1-based place among the rules applied
+  double value = 0;     // what the rule compares
+  std::string summary;  // the same in words
+  std::vector<std::pair<std::string, double>> details;  // named parts of `value`, in order
+  // "3 relevance: <summary>", the line pages and the CLI print.
+  std::string line() const { return std::to_string(order) + " " + rule + ": " + summary; }
+};
+
 struct SearchHit {
   // Views into storage that `owner` keeps alive (the engine's own table, so a hit copies no
   // text): valid as long as the hit, or a copy of it, lives.
@@ -28,7 +41,7 @@ struct SearchHit {
   DocumentView doc;
   double score = 0;
   bool exact = false;               // the query names this package exactly
-  std::vector<std::string> explain;  // one line per ranking rule, when asked
+  std::vector<RuleExplanation> explain;  // one per ranking rule applied, when asked
 };
 
 // A hit viewing its own copy of `doc` (for engines that do not keep a DocumentTable).

@@ -190,8 +190,8 @@ void find_typos(const Vocabulary& vocab, std::string_view word, int budget, size
   vocab.find_fuzzy(word, budget, limit, out);
 }
 
-// Whether `a` goes before `b`, candidates of two indexes (or one), by rules 1-3 of
-// kRankingRules or by the sort order asked for; `popularity_order()` (rule 4) decides ties.
+// Whether `a` goes before `b`, candidates of two indexes (or one), by RelevanceRules
+// (search/ranking_rules.h) or by the sort order asked for; `popularity_order()` decides ties.
 template <typename PopularityOrder>
 bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db, const RankedHit& b,
                 SortOrder sort, PopularityOrder&& popularity_order) {
@@ -204,10 +204,7 @@ bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable
       if (da.published(a.doc) != db.published(b.doc)) return da.published(a.doc) > db.published(b.doc);
       break;
     case SortOrder::kRelevance:
-      if ((a.tier >= 2) != (b.tier >= 2)) return a.tier >= 2;  // rule 1: exact name
-      if (a.tier != b.tier && a.tier >= 2) return a.tier > b.tier;
-      if (a.sinks != b.sinks) return !a.sinks;                  // rule 2: deprecated sink
-      if (a.relevance != b.relevance) return a.relevance > b.relevance;  // rule 3: relevance
+      if (int verdict = compare_by_rules<RelevanceRules>(a, b)) return verdict < 0;
       break;
   }
   return popularity_order();
@@ -1067,7 +1064,7 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   // `sort` by value: the comparator's copy is provably constant, so the order's switch is
   // taken once per sort, not per comparison (by reference it cost 20 instructions a candidate).
   std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), [this, sort](const RankedHit& a, const RankedHit& b) {
-    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // rule 4: popularity order
+    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // popularity order
   });
   r.best.assign(ranked.begin(), ranked.begin() + end);
   if (explain)
@@ -1095,29 +1092,56 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   SearchHit hit{weak_from_this().lock(), docs_.view(k.doc), k.relevance, k.tier >= 2, {}};
   if (ranking.details.empty()) return hit;
   if (ranking.names_package) {
-    hit.explain = {"pkg: names this package exactly"};
+    hit.explain = {{"pkg:", 1, 1, "names this package exactly", {}}};
     return hit;
   }
   const RankedDetail& detail = ranking.details[i];
-  const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
-  auto number = [](float v) {
+  auto number = [](double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3f", v);
     return std::string(buf);
   };
-  auto rule = [](size_t i) { return std::to_string(i + 1) + " " + kRankingRules[i] + ": "; };
+  const double downloads = static_cast<double>(docs_.monthly_downloads(k.doc));
+  // Popularity order compares monthly downloads (then names); `#` is the place in this index.
+  const std::string popularity_summary = "#" + std::to_string(k.doc + 1) + " by monthly downloads";
+  switch (ranking.query.sort) {
+    case SortOrder::kDownloads:
+      hit.explain = {{"sort:downloads", 1, downloads, "monthly downloads " + number(downloads), {}},
+                     {kPopularityOrder, 2, downloads, popularity_summary, {}}};
+      return hit;
+    case SortOrder::kPublished: {
+      const double published = static_cast<double>(docs_.published(k.doc));
+      hit.explain = {{"sort:published", 1, published, "published " + format_iso8601(docs_.published(k.doc)), {}},
+                     {kPopularityOrder, 2, downloads, popularity_summary, {}}};
+      return hit;
+    }
+    case SortOrder::kRelevance:
+      break;
+  }
+  const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
   const RelevanceParts& p = detail.parts;
   std::string name_part = "no name match";
   if (k.tier == 1) name_part = "name within " + std::to_string(detail.name_typos) + " typo(s)";
   else if (detail.name_prefix && k.tier == 0) name_part = "name completes the query";
+  const size_t matched = std::popcount(detail.words_mask), words = ranking.query.words.size();
   hit.explain = {
-      rule(0) + tiers[k.tier],
-      rule(1) + (k.sinks ? "yes, below current packages" : "no"),
-      rule(2) + number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(std::popcount(detail.words_mask)) +
-          "/" + std::to_string(ranking.query.words.size()) + " words, " + number(detail.coverage) +
-          " of the query's weight) + name " + number(p.name) + " (" + name_part + ") + popularity " + number(p.popularity) +
-          " (log10 monthly downloads " + number(popularity_[k.doc]) + ") + freshness " + number(p.freshness),
-      rule(3) + "#" + std::to_string(k.doc + 1)};
+      {ExactNameRule::kName, 1, static_cast<double>(k.tier >= 2 ? k.tier : 0), tiers[k.tier],
+       {{"tier", k.tier}, {"name_typos", k.tier == 1 ? detail.name_typos : 0}}},
+      {DeprecatedSinkRule::kName, 2, k.sinks ? -1.0 : 0.0, k.sinks ? "yes, below current packages" : "no", {}},
+      {RelevanceRule::kName, 3, k.relevance,
+       number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(matched) + "/" + std::to_string(words) +
+           " words, " + number(detail.coverage) + " of the query's weight) + name " + number(p.name) + " (" + name_part +
+           ") + popularity " + number(p.popularity) + " (log10 monthly downloads " + number(popularity_[k.doc]) +
+           ") + freshness " + number(p.freshness),
+       {{"words", p.words},
+        {"matched_words", static_cast<double>(matched)},
+        {"query_words", static_cast<double>(words)},
+        {"coverage", detail.coverage},
+        {"name", p.name},
+        {"popularity", p.popularity},
+        {"log10_monthly_downloads", popularity_[k.doc]},
+        {"freshness", p.freshness}}},
+      {kPopularityOrder, 4, downloads, popularity_summary, {}}};
   return hit;
 }
 

@@ -20,6 +20,7 @@
 #include "search/document_table.h"
 #include "search/engine.h"
 #include "search/query_parser.h"
+#include "search/ranking_rules.h"
 #include "search/vocabulary.h"
 
 namespace pkgstats::search {
@@ -34,27 +35,6 @@ struct Postings {
   // False when inconsistent: offsets not ascending from 0 to docs.size(), or a document id
   // not below `documents`.
   bool load(BinaryReader& in, size_t terms, size_t documents);
-};
-
-// One matching document: what the ranking rules compare.
-struct RankedHit {
-  DocId doc = 0;
-  uint8_t tier = 0;     // rule 1: 3 the name as typed, 2 same letters and digits, 1 typo, 0 no
-  bool sinks = false;   // rule 2: deprecated, and the query did not ask for it
-  float relevance = 0;  // rule 3 (RelevanceParts::sum)
-};
-
-// The ranking rules, in the order they are applied; docs/ranking.md and --explain use these
-// names and numbers. `sort:downloads` and `sort:published` replace rules 1-3.
-inline constexpr const char* kRankingRules[] = {"exact name", "deprecated sink", "relevance", "popularity order"};
-
-// Rule 3's relevance, the sum of its parts (docs/ranking.md).
-struct RelevanceParts {
-  float words = 0;       // the query words' credits, times the share of the query matched
-  float name = 0;        // the whole name within the typo budget or completing the query
-  float popularity = 0;  // the bounded popularity prior
-  float freshness = 0;   // published in the last year
-  float sum() const { return words + name + popularity + freshness; }
 };
 
 // What explaining a RankedHit prints beyond the rules' values.

@@ -20,7 +20,7 @@ search::SearchResponse response_with(SearchDocument doc, double score = 12.5) {
   search::SearchHit hit = search::hit_of_copy(doc);
   hit.score = score;
   hit.exact = true;
-  hit.explain = {"exact name"};
+  hit.explain = {{"exact name", 1, 3, "exact", {{"tier", 3}}}};
   r.hits.push_back(std::move(hit));
   r.total = 1;
   r.took_us = 42.25;
@@ -70,7 +70,7 @@ TEST(SearchJson, OwnShapeParsesWithEveryField) {
   EXPECT_EQ(hit["types"], true);
   EXPECT_EQ(hit["exact"], true);
   EXPECT_DOUBLE_EQ(hit["score"].get<double>(), 12.5);
-  EXPECT_EQ(hit["explain"], nlohmann::json::array({"exact name"}));
+  EXPECT_EQ(hit["explain"], nlohmann::json::parse(R"([{"rule":"exact name","order":1,"value":3.0,"summary":"exact","details":{"tier":3.0}}])"));
   // Numbers people read stay in plain notation.
   EXPECT_NE(body.find("\"took_us\":42.25"), std::string::npos) << body;
 }

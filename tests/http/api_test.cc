@@ -93,7 +93,15 @@ TEST_F(ApiTest, SearchReturnsHitsWithTheQueryLanguage) {
   EXPECT_GE(j["total"].get<int>(), 1);
 
   json explained = get_json("/api/v1/search?q=express&explain=1");
-  EXPECT_FALSE(explained["hits"][0]["explain"].empty());
+  // Structured: each rule in order with its value and named details.
+  const json& rules = explained["hits"][0]["explain"];
+  ASSERT_EQ(rules.size(), 4u);
+  EXPECT_EQ(rules[0]["rule"], "exact name");
+  EXPECT_EQ(rules[0]["order"], 1);
+  EXPECT_EQ(rules[0]["summary"], "exact");
+  EXPECT_EQ(rules[2]["rule"], "relevance");
+  EXPECT_TRUE(rules[2]["value"].is_number());
+  EXPECT_TRUE(rules[2]["details"]["words"].is_number());
   json sorted = get_json("/api/v1/search?q=pad&sort=downloads&size=1");
   EXPECT_EQ(sorted["hits"].size(), 1u);
   json warned = get_json("/api/v1/search?q=express+downloads:>abc");

@@ -47,7 +47,7 @@ class IndexSnapshotTest : public ::testing::Test {
     std::vector<std::string> out;
     for (const auto& h : e.search(r).hits) {
       out.push_back(std::string(h.doc.name) + " " + std::to_string(h.score) + (h.exact ? " exact" : ""));
-      for (const auto& line : h.explain) out.push_back(line);
+      for (const auto& rule : h.explain) out.push_back(rule.line());
     }
     return out;
   }

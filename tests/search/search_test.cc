@@ -132,7 +132,25 @@ TEST(NativeIndex, FiltersSortAndExplain) {
     if (i) {
       EXPECT_LE(res.hits[i].doc.monthly_downloads, res.hits[i - 1].doc.monthly_downloads);
     }
-    EXPECT_EQ(res.hits[i].explain.size(), std::size(kRankingRules));
+    // Sorted by downloads: that sort, then popularity order.
+    ASSERT_EQ(res.hits[i].explain.size(), 2u);
+    EXPECT_EQ(res.hits[i].explain[0].rule, "sort:downloads");
+    EXPECT_EQ(res.hits[i].explain[0].value, static_cast<double>(res.hits[i].doc.monthly_downloads));
+    EXPECT_EQ(res.hits[i].explain[1].rule, kPopularityOrder);
+  }
+  // By relevance: every rule in order, relevance's value the hit's score and the sum of its parts.
+  r.text = "react router";
+  for (const auto& hit : idx.search(r).hits) {
+    ASSERT_EQ(hit.explain.size(), std::size(kRankingRules));
+    double parts = 0;
+    for (size_t k = 0; k < hit.explain.size(); ++k) {
+      EXPECT_EQ(hit.explain[k].rule, kRankingRules[k]);
+      EXPECT_EQ(hit.explain[k].order, k + 1);
+    }
+    for (const auto& [name, value] : hit.explain[2].details)
+      if (name == "words" || name == "name" || name == "popularity" || name == "freshness") parts += value;
+    EXPECT_FLOAT_EQ(static_cast<float>(hit.explain[2].value), static_cast<float>(hit.score));
+    EXPECT_NEAR(parts, hit.explain[2].value, 1e-4);
   }
   r.text = "";
   EXPECT_TRUE(idx.search(r).hits.empty());
