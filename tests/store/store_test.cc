@@ -640,7 +640,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 8);
+  EXPECT_EQ(kSchemaVersion, 9);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   EXPECT_EQ(*store->added_on_demand_count(), 0);  // v7: the table exists, empty
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
