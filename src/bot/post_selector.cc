@@ -12,8 +12,11 @@
 namespace pkgstats::bot {
 
 struct PostSelector::Reference {
-  std::set<std::string> names;                 // the most downloaded names themselves
-  std::map<std::string, std::string> by_key;   // compact key -> the most downloaded name with it
+  struct Entry {
+    std::string name;
+    int64_t monthly_downloads = 0;
+  };
+  std::map<std::string, Entry> by_key;  // compact key -> the most downloaded name with it
   search::Vocabulary keys;
 };
 
@@ -39,11 +42,12 @@ Status PostSelector::load_reference() {
   if (reference_) return Status::ok();
   auto popular = store_.most_downloaded(kTyposquatReference);
   if (!popular) return popular.status();
+  auto summaries = store_.summaries(*popular);
+  if (!summaries) return summaries.status();
   auto ref = std::make_unique<Reference>();
-  for (const auto& name : *popular) {
-    ref->names.insert(name);
-    std::string key = search::compact_key(name);
-    if (!key.empty()) ref->by_key.emplace(key, name);  // the first is the most downloaded
+  for (const auto& doc : *summaries) {  // most downloaded first: the first of a key stays
+    std::string key = search::compact_key(doc.name);
+    if (!key.empty()) ref->by_key.emplace(key, Reference::Entry{doc.name, doc.monthly_downloads});
   }
   std::vector<std::string> keys;
   std::vector<uint32_t> ranks;
@@ -58,18 +62,25 @@ Status PostSelector::load_reference() {
 
 Result<std::string> PostSelector::typosquat_of(const std::string& name) {
   if (auto s = load_reference(); !s) return s;
-  if (reference_->names.count(name)) return std::string();
   const std::string key = search::compact_key(name);
   if (key.empty()) return std::string();
-  if (auto it = reference_->by_key.find(key); it != reference_->by_key.end()) return it->second;
+  int64_t own = 0;
+  if (auto overview = store_.get_package_overview(name, 0); overview.ok() && overview->has_value())
+    own = std::max<int64_t>(0, (*overview)->package.monthly_downloads);
+  // A close name squats only on a far more popular one (preact is not a squat of react).
+  auto squatted = [&](const Reference::Entry& e) {
+    return e.name != name && e.monthly_downloads >= kTyposquatPopularityRatio * std::max<int64_t>(own, 1);
+  };
+  if (auto it = reference_->by_key.find(key); it != reference_->by_key.end() && squatted(it->second))
+    return it->second.name;
   const int budget = search::typo_budget(key.size());
   if (budget == 0) return std::string();
   std::vector<search::TermMatch> matches;
-  reference_->keys.find_fuzzy(key, budget, 8, matches);
+  reference_->keys.find_fuzzy(key, budget, 16, matches);
   for (const auto& m : matches) {
     if (m.distance == 0) continue;
     auto it = reference_->by_key.find(std::string(reference_->keys.term(m.term)));
-    if (it != reference_->by_key.end()) return it->second;
+    if (it != reference_->by_key.end() && squatted(it->second)) return it->second.name;
   }
   return std::string();
 }

@@ -10,8 +10,9 @@
 // Quality floor: a description, a repository, a README, latest version not deprecated, and
 // not a typosquat: its compact name (search/tokenizer.h compact_key: "react_dom" and
 // "react-dom" are both "reactdom") is not equal to, nor within the search engine's typo
-// budget (search/vocabulary.h: 1 edit from 4 letters, 2 from 8) of, one of the
-// kTyposquatReference most downloaded packages' names, unless it is one of them.
+// budget (search/vocabulary.h: 1 edit from 4 letters, 2 from 8) of, the name of one of the
+// kTyposquatReference most downloaded packages that has at least kTyposquatPopularityRatio
+// times its monthly downloads (so preact is not a squat of react, nor a package of itself).
 // Every kind skips packages posted (or pending) within the cooldown.
 //
 // Not safe for concurrent use (it reads through one Store).
@@ -32,6 +33,7 @@
 namespace pkgstats::bot {
 
 inline constexpr size_t kTyposquatReference = 1000;
+inline constexpr int64_t kTyposquatPopularityRatio = 100;
 // Candidates looked at per kind before giving the turn to the next kind.
 inline constexpr size_t kCandidatesPerKind = 200;
 inline constexpr int64_t kTrendingEveryMs = 7LL * 86'400'000;

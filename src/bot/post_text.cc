@@ -224,6 +224,7 @@ std::string defuse_mentions(std::string_view text) {
   bool after_marker = false;
   for_each_code_point(text, [&](utf8proc_int32_t cp, size_t at, size_t n) {
     if (after_marker && is_word(cp)) out += kZeroWidthSpace;
+    if (cp == '/' && out.ends_with(":/")) out += kZeroWidthSpace;  // "://": no autolink
     out.append(text.substr(at, n));
     after_marker = cp == '@' || cp == '#' || cp == 0xFF20 || cp == 0xFF03;  // and fullwidth
   });

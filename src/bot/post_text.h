@@ -12,7 +12,8 @@
 // 3,000 bytes. Hostile text is made inert first (clean_text): invalid UTF-8 replaced,
 // control, bidirectional-override and line-separator characters dropped, whitespace runs
 // collapsed; for Mastodon, '@' and '#' in the description and name get a zero-width space so
-// a description cannot mention (notify) anyone or fill a hashtag.
+// a description cannot mention (notify) anyone or fill a hashtag, and so does "://" so a
+// description's URLs stay text (the package page is the post's only link).
 //
 // Pure functions; safe for concurrent use.
 #pragma once
@@ -58,7 +59,7 @@ std::string cut_graphemes(std::string_view text, size_t max_graphemes);
 // Mastodon's length of a status, from above: code points, each http(s) URL counted as
 // max(kMastodonUrlCharacters, its code points).
 size_t mastodon_length(std::string_view text);
-// '@' and '#' followed by a letter or digit get U+200B after them.
+// '@' and '#' followed by a letter or digit get U+200B after them; "://" becomes ":/" U+200B "/".
 std::string defuse_mentions(std::string_view text);
 
 // ---- Posts ----

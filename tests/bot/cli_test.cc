@@ -15,7 +15,7 @@ namespace {
 
 using testing::Rig;
 
-struct Run {
+struct BotRun {
   int exit_code = -1;
   std::string out, err;
 };
@@ -27,12 +27,12 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-Run run_bot(Rig& rig, const std::string& env, const std::string& args) {
+BotRun run_bot(Rig& rig, const std::string& env, const std::string& args) {
   const std::string out = rig.dir.path("out.txt"), err = rig.dir.path("err.txt");
   const std::string command = env + " " + PKGSTATS_BINARY + " bot --db " + rig.store_path +
                               " --base-url https://pkgs.example.org --timeout 5 " + args + " >" + out + " 2>" + err;
   int status = std::system(command.c_str());
-  Run r;
+  BotRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(out);
   r.err = slurp(err);
@@ -47,11 +47,11 @@ const std::string kSecrets = "PKGSTATS_MASTODON_TOKEN=mastodon-test-token PKGSTA
 
 TEST(BotCli, AProcessEndingBetweenPostAndRecordDoesNotDoublePostAfterRestart) {
   Rig rig;
-  Run crashed = run_bot(rig, kSecrets + " PKGSTATS_BOT_FAULT=exit-after-post", "--once " + targets_args(rig));
+  BotRun crashed = run_bot(rig, kSecrets + " PKGSTATS_BOT_FAULT=exit-after-post", "--once " + targets_args(rig));
   EXPECT_EQ(crashed.exit_code, 75) << crashed.err;
   ASSERT_EQ(rig.fake.mastodon_posts().size(), 1u);
 
-  Run again = run_bot(rig, kSecrets, "--once " + targets_args(rig));
+  BotRun again = run_bot(rig, kSecrets, "--once " + targets_args(rig));
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("mastodon: react (popular, left pending by an earlier run) is posted: 100"), std::string::npos)
       << again.out;
@@ -65,7 +65,7 @@ TEST(BotCli, AProcessEndingBetweenPostAndRecordDoesNotDoublePostAfterRestart) {
 
 TEST(BotCli, DryRunPrintsThePostsAndSendsNothing) {
   Rig rig;
-  Run r = run_bot(rig, "", "--dry-run");
+  BotRun r = run_bot(rig, "", "--dry-run");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("--- mastodon (popular: react)\nMost downloaded: react 1.2.3\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--- bluesky request body\n{\"$type\":\"app.bsky.feed.post\""), std::string::npos) << r.out;
@@ -76,7 +76,7 @@ TEST(BotCli, CredentialsComeFromFilesOrTheEnvironmentAndNeverShow) {
   Rig rig;
   const std::string token_file = rig.dir.path("token");
   std::ofstream(token_file) << "file-token-that-is-wrong\n";
-  Run r = run_bot(rig, "PKGSTATS_BLUESKY_APP_PASSWORD=env-password-that-is-wrong",
+  BotRun r = run_bot(rig, "PKGSTATS_BLUESKY_APP_PASSWORD=env-password-that-is-wrong",
                   "--once --mastodon-token-file " + token_file + " " + targets_args(rig));
   EXPECT_EQ(r.exit_code, 1);  // both targets refused
   EXPECT_NE(r.err.find("mastodon: HTTP 401"), std::string::npos) << r.err;
@@ -92,7 +92,7 @@ TEST(BotCli, CredentialsComeFromFilesOrTheEnvironmentAndNeverShow) {
   EXPECT_EQ(calls[0].headers.at("authorization"), "Bearer file-token-that-is-wrong");
   EXPECT_TRUE(rig.fake.mastodon_posts().empty());
   // Missing credentials are a usage error.
-  Run missing = run_bot(rig, "", "--once --mastodon " + rig.fake.base_url());
+  BotRun missing = run_bot(rig, "", "--once --mastodon " + rig.fake.base_url());
   EXPECT_EQ(missing.exit_code, 2);
 }
 

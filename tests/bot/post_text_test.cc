@@ -138,6 +138,7 @@ TEST(PostText, CleanTextMakesHostileTextInert) {
   EXPECT_EQ(clean_text("  spaced   out  "), "spaced out");
   EXPECT_EQ(count_code_points(clean_text("Z" + repeat("\xCC\x8D", 50))), 5u);  // 4 marks kept
   EXPECT_EQ(defuse_mentions("@alice #tag a@b @ #"), "@\u200Balice #\u200Btag a@\u200Bb @ #");
+  EXPECT_EQ(defuse_mentions("see https://evil.example"), "see https:/\u200B/evil.example");
 }
 
 TEST(PostText, MastodonCountsUrlsFromAbove) {

@@ -298,10 +298,13 @@ TEST(BotSelection, RotatesKindsAndNeverRepeatsWithinTheCooldown) {
   EXPECT_EQ(kinds[2], "random");
   std::set<std::string> distinct(packages.begin(), packages.end());
   EXPECT_EQ(distinct.size(), packages.size());
-  for (const auto& p : packages) {
-    EXPECT_NE(p, "no-readme-pkg");
-    EXPECT_NE(p, "reakt");
-    EXPECT_NE(p, "old-and-deprecated");
+  // The quality floor holds for new and random picks (popular goes down the list as is, but
+  // never to a deprecated package).
+  for (size_t i = 0; i < packages.size(); ++i) {
+    EXPECT_NE(packages[i], "old-and-deprecated");
+    if (kinds[i] == "popular") continue;
+    EXPECT_NE(packages[i], "no-readme-pkg");
+    EXPECT_NE(packages[i], "reakt");
   }
   // After the cooldown a package may come back.
   store::BotPostLog log(rig.store->database());
@@ -324,6 +327,8 @@ TEST(BotSelection, QualityFloorAndTyposquats) {
   EXPECT_EQ(*selector.typosquat_of("lo_dash"), "lodash");  // same letters
   EXPECT_EQ(*selector.typosquat_of("react"), "");           // itself
   EXPECT_EQ(*selector.typosquat_of("expresso-maker"), "");
+  EXPECT_EQ(*selector.typosquat_of("lodash"), "");          // not a squat of a less popular name
+  EXPECT_EQ(*selector.typosquat_of("fresh-goods"), "");     // near a name of similar popularity
   EXPECT_EQ(selector.quality_problem("nope").status().code(), ErrorCode::kNotFound);
 }
 
