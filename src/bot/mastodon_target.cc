@@ -62,7 +62,12 @@ Result<store::BotAccount> MastodonTarget::connect() {
   account_id_ = *id;
   store::BotAccount account;
   account.target = name();
-  account.handle = "@" + *acct + (acct->find('@') == std::string::npos ? "@" + host_of(options_.server) : "");
+  account.handle = "@";
+  account.handle += *acct;
+  if (acct->find('@') == std::string::npos) {  // a local account: @name@host
+    account.handle += '@';
+    account.handle += host_of(options_.server);
+  }
   account.url = string_member(json.root, "url").value_or(options_.server + "/@" + *acct);
   return account;
 }

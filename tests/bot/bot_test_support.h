@@ -84,15 +84,20 @@ inline void put_packages(store::Store& store, const std::vector<PackageSpec>& sp
 // The default catalogue: three popular packages and a few new ones, only one of which passes
 // the quality floor.
 inline std::vector<PackageSpec> catalogue() {
-  return {
-      {"react", 25'000'000},
-      {"lodash", 20'000'000},
-      {"express", 10'000'000},
-      {"fresh-good", 50, kNow - 2 * kDay},
-      {"no-readme-pkg", 40, kNow - 1 * kDay, /*readme=*/false},
-      {"reakt", 30, kNow - 3 * kDay},  // one substitution from "react"
-      {"old-and-deprecated", 20, kNow - 4 * kDay, true, true, "x", "use something else"},
+  auto spec = [](std::string name, int64_t downloads, TimestampMs created = kNow - 400 * kDay) {
+    PackageSpec s;
+    s.name = std::move(name);
+    s.monthly_downloads = downloads;
+    s.created = created;
+    return s;
   };
+  std::vector<PackageSpec> out = {spec("react", 25'000'000), spec("lodash", 20'000'000), spec("express", 10'000'000),
+                                  spec("fresh-good", 50, kNow - 2 * kDay), spec("no-readme-pkg", 40, kNow - 1 * kDay),
+                                  spec("reakt", 30, kNow - 3 * kDay),  // one substitution from "react"
+                                  spec("old-and-deprecated", 20, kNow - 4 * kDay)};
+  out[4].readme = false;
+  out[6].deprecated = "use something else";
+  return out;
 }
 
 // Targets on the fake, with deterministic keys and no real sleeping.
