@@ -101,6 +101,34 @@ TEST(BotFaults, TooManyRequestsIsRetriedAfterRetryAfter) {
   EXPECT_EQ(statuses[0].body, statuses[2].body);
 }
 
+TEST(BotFaults, ARetryAfterBeyondTheBoundLeavesThePostPendingWithoutWaiting) {
+  fake_social::FakeSocialOptions options;
+  options.retry_after_seconds = 3600;  // longer than PostRetryPolicy::max_retry_after
+  Rig rig(options);
+  rig.fake.inject_fault("createRecord", Fault::kTooManyRequests, 1);
+  auto report = rig.scheduler()->run_once();
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->posted, 1);
+  EXPECT_EQ(report->left_pending, 1);
+  EXPECT_TRUE(rig.slept.empty());
+  EXPECT_EQ(rig.fake.requests_to("createRecord").size(), 1u);
+  ASSERT_EQ(rows(rig, "bluesky").size(), 1u);
+  EXPECT_EQ(rows(rig, "bluesky")[0].state, store::BotPostState::kPending);
+  EXPECT_TRUE(any_line_contains(rig.warned, "bluesky: HTTP 429: Too many requests (react stays pending"));
+}
+
+TEST(BotFaults, ForbiddenStopsBlueskyWhileMastodonPosts) {
+  Rig rig;
+  rig.fake.inject_fault("createRecord", Fault::kForbidden, 1);
+  auto report = rig.scheduler()->run_once();
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->posted, 1);
+  EXPECT_EQ(report->stopped, std::vector<std::string>{"bluesky"});
+  EXPECT_EQ(rig.fake.mastodon_posts().size(), 1u);
+  EXPECT_TRUE(rig.fake.bluesky_posts().empty());
+  EXPECT_EQ(rig.fake.requests_to("createRecord").size(), 1u);  // never retried
+}
+
 TEST(BotFaults, ServerErrorsAreRetriedWithBackoff) {
   Rig rig;
   rig.fake.inject_fault("statuses", Fault::kServerError, 3);
