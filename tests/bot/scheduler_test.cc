@@ -391,6 +391,30 @@ TEST(BotSelection, TrendingWeeklyFromTheDownloadsArchive) {
   EXPECT_EQ(r[1].package, "react");
 }
 
+TEST(BotSchedule, RunsARoundPerPeriodUntilToldToStop) {
+  Rig rig;
+  auto scheduler = rig.scheduler();
+  std::vector<std::chrono::milliseconds> waits;
+  scheduler->run_every(std::chrono::hours(6), [&](std::chrono::milliseconds every) {
+    waits.push_back(every);
+    rig.clock.advance(every.count());
+    return waits.size() < 3;
+  });
+  EXPECT_EQ(waits.size(), 3u);
+  EXPECT_EQ(waits[0], std::chrono::hours(6));
+  EXPECT_EQ(rig.fake.mastodon_posts().size(), 3u);
+  EXPECT_EQ(rig.fake.bluesky_posts().size(), 3u);
+}
+
+TEST(BotSchedule, StopsWhenEveryTargetHasStopped) {
+  Rig rig;
+  rig.make_targets("bad-token", "bad-password");
+  int waits = 0;
+  rig.scheduler()->run_every(std::chrono::hours(6), [&](std::chrono::milliseconds) { return ++waits < 10; });
+  EXPECT_EQ(waits, 0);
+  EXPECT_TRUE(any_line_contains(rig.warned, "every target has stopped"));
+}
+
 TEST(BotDryRun, PrintsExactlyWhatWouldBePostedAndTouchesNothing) {
   Rig rig;
   SchedulerOptions o;
