@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "bot/bot_test_support.h"
+#include "core/limits.h"
 #include "core/time_util.h"
 #include "store/bot_posts.h"
 
@@ -140,6 +141,9 @@ TEST(BotFaults, ServerErrorsAreRetriedWithBackoff) {
   EXPECT_EQ(rig.fake.bluesky_posts().size(), 1u);
   // Bluesky looked for the record before each retry.
   EXPECT_EQ(rig.fake.requests_to("listRecords").size(), 2u);
+  // Exponential backoff from 5 ms, capped at 20 ms: Mastodon's three waits, then Bluesky's two.
+  using ms = std::chrono::milliseconds;
+  EXPECT_EQ(rig.slept, (std::vector<ms>{ms(5), ms(10), ms(20), ms(5), ms(10)}));
 }
 
 TEST(BotFaults, TransientFailuresLeaveThePostPendingForTheNextRound) {
@@ -165,22 +169,24 @@ TEST(BotFaults, TransientFailuresLeaveThePostPendingForTheNextRound) {
 
 TEST(BotFaults, TimeoutsAreRetriedWithoutDoublePosting) {
   fake_social::FakeSocialOptions options;
-  options.slow_for = std::chrono::milliseconds(700);
+  // Sanitizer builds run slower: every duration of this test scales (core/limits.h).
+  const int scale = std::max(1, limits::kTimeBudgetScale / 2);
+  options.slow_for = std::chrono::milliseconds(500 * scale);
   Rig rig(options);
   rig.make_targets();
   rig.fake.inject_fault("statuses", Fault::kSlow, 1);
   rig.fake.inject_fault("createRecord", Fault::kSlow, 1);
   // Recreate the targets with a 200 ms timeout.
   auto o = rig.options("mastodon-test-token");
-  o.timeout = std::chrono::milliseconds(200);
+  o.timeout = std::chrono::milliseconds(200 * scale);
   rig.mastodon = std::make_unique<MastodonTarget>(o);
   auto b = rig.options("app-pass-word-test");
-  b.timeout = std::chrono::milliseconds(200);
+  b.timeout = std::chrono::milliseconds(200 * scale);
   rig.bluesky = std::make_unique<BlueskyTarget>(b, "pkgstats.test");
   auto report = rig.scheduler()->run_once();
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->posted, 2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // the slow answers finish
+  std::this_thread::sleep_for(std::chrono::milliseconds(600 * scale));  // the slow answers finish
   EXPECT_EQ(rig.fake.mastodon_posts().size(), 1u);
   EXPECT_EQ(rig.fake.bluesky_posts().size(), 1u);
 }
