@@ -146,6 +146,10 @@ Result<RoundReport> PostScheduler::run_once() {
     ++report.posted;
     say(target->name() + ": posted " + s.name + " (" + post_kind_name(s.kind) + "): " + *sent);
   }
+  if (!options_.dry_run)
+    say("round: " + std::to_string(report.posted) + " posted, " + std::to_string(report.recovered) +
+        " recovered, " + std::to_string(report.failed) + " refused, " + std::to_string(report.left_pending) +
+        " left pending");
   return report;
 }
 

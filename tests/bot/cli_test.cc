@@ -55,6 +55,7 @@ TEST(BotCli, AProcessEndingBetweenPostAndRecordDoesNotDoublePostAfterRestart) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("mastodon: react (popular, left pending by an earlier run) is posted: 100"), std::string::npos)
       << again.out;
+  EXPECT_NE(again.out.find("round: 2 posted, 1 recovered, 0 refused, 0 left pending"), std::string::npos) << again.out;
   auto posts = rig.fake.mastodon_posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_TRUE(posts[0].text.ends_with("/pkg:react"));
