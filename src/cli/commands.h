@@ -38,5 +38,6 @@ void register_compare_command(CLI::App& app);
 void register_serve_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
 void register_bench_command(CLI::App& app);
+void register_bot_command(CLI::App& app);
 
 }  // namespace pkgstats::cli

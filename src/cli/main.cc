@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   register_sync_command(app);
   register_fetch_command(app);
   register_downloads_command(app);
+  register_bot_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "render/page_maintainer.h"
 #include "render/page_package.h"
 #include "render/page_search.h"
+#include "store/bot_posts.h"
 
 namespace pkgstats::http {
 namespace {
@@ -219,7 +220,12 @@ Response compare_form(const Request& request, AppState& state) {
 }
 
 Response about_page(const Request&, AppState& state) {
-  return html(200, render::render_about_page(site_of(state), state.store_stats()));
+  // The accounts `pkgstats bot` posts to (store/bot_posts.h); none when it never ran here.
+  std::vector<store::BotAccount> accounts;
+  if (auto store = state.store(); store) {
+    if (auto listed = store::read_bot_accounts((*store)->database()); listed) accounts = std::move(listed).value();
+  }
+  return html(200, render::render_about_page(site_of(state), state.store_stats(), accounts));
 }
 
 Response discover_index(const Request&, AppState& state) {

@@ -26,7 +26,8 @@ constexpr std::pair<const char*, const char*> kQualifiers[] = {
 
 }  // namespace
 
-std::string render_about_page(const SiteContext& site, const store::StoreStats& stats) {
+std::string render_about_page(const SiteContext& site, const store::StoreStats& stats,
+                              const std::vector<store::BotAccount>& accounts) {
   std::string main =
       "<h1>About pkgstats</h1>\n"
       "<p class=\"lead\">pkgstats helps you find npm packages and see how they are doing: "
@@ -67,6 +68,19 @@ std::string render_about_page(const SiteContext& site, const store::StoreStats& 
           "<li><a href=\"/\">Search</a></li><li><a href=\"/discover\">Discover</a>: popular, "
           "newest, trending and random packages</li><li><a href=\"/compare\">Compare</a> up to "
           "five packages</li></ul></section>\n";
+  if (!accounts.empty()) {
+    main += "<section aria-labelledby=\"follow\"><h2 id=\"follow\">Follow</h2>\n"
+            "<p>A bot posts popular, new, random and trending packages from this instance to:</p><ul>\n";
+    for (const auto& a : accounts) {
+      const std::string network = a.target == "mastodon" ? "Mastodon" : a.target == "bluesky" ? "Bluesky" : a.target;
+      const bool linkable = a.url.rfind("https://", 0) == 0 || a.url.rfind("http://", 0) == 0;
+      main += "<li>" + escape_html(network) + ": ";
+      if (linkable) main += "<a href=\"" + escape_html(a.url) + "\" rel=\"me\">" + escape_html(a.handle) + "</a>";
+      else main += escape_html(a.handle);
+      main += "</li>\n";
+    }
+    main += "</ul></section>\n";
+  }
   PageMeta meta;
   meta.title = "About";
   meta.description = "What pkgstats is, where its npm data comes from, how fresh it is, and the search query language.";

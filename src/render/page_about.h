@@ -3,13 +3,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "render/layout.h"
+#include "store/bot_posts.h"
 #include "store/store.h"
 
 namespace pkgstats::render {
 
-// A whole HTML document. `stats` gives the counts and freshness. Pure.
-std::string render_about_page(const SiteContext& site, const store::StoreStats& stats);
+// A whole HTML document. `stats` gives the counts and freshness; `accounts` the Mastodon and
+// Bluesky accounts the instance's bot posts to (a "Follow" section when any). Pure.
+std::string render_about_page(const SiteContext& site, const store::StoreStats& stats,
+                              const std::vector<store::BotAccount>& accounts = {});
 
 }  // namespace pkgstats::render

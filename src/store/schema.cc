@@ -154,6 +154,34 @@ CREATE TRIGGER downloads_daily_totals_delete AFTER DELETE ON downloads_daily BEG
   UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
 END;
 )sql",
+    // v9: what `pkgstats bot` posted where (docs/bot.md). A row is written 'pending', with the
+    // idempotency key, before the post is sent and marked 'posted' (with the network's id)
+    // after, so a crash in between is retried with the same key or reconciled, never posted
+    // twice; 'failed' when the network refused it for good. And the accounts it posts to,
+    // which /about lists.
+    R"sql(
+CREATE TABLE bot_posts (
+  id              INTEGER PRIMARY KEY,
+  target          TEXT NOT NULL,
+  package         TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'posted', 'failed')),
+  idempotency_key TEXT NOT NULL UNIQUE,
+  remote_id       TEXT NOT NULL DEFAULT '',
+  text            TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  posted_at       INTEGER NOT NULL DEFAULT 0,
+  error           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX bot_posts_by_package ON bot_posts(package, created_at);
+CREATE INDEX bot_posts_pending ON bot_posts(target) WHERE state = 'pending';
+CREATE TABLE bot_accounts (
+  target     TEXT PRIMARY KEY,
+  handle     TEXT NOT NULL,
+  url        TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

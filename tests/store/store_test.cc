@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "core/limits.h"
+#include "store/bot_posts.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -624,7 +625,8 @@ TEST(Store, MigratesAVersion2Database) {
                           "DROP TRIGGER downloads_daily_totals_insert;"
                           "DROP TRIGGER downloads_daily_totals_update;"
                           "DROP TRIGGER downloads_daily_totals_delete;"
-                          "DROP TABLE downloads_daily_totals; PRAGMA user_version = 2")
+                          "DROP TABLE downloads_daily_totals; DROP TABLE bot_posts;"
+                          "DROP TABLE bot_accounts; PRAGMA user_version = 2")
                     .is_ok());
   }
   {
@@ -640,7 +642,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 8);
+  EXPECT_EQ(kSchemaVersion, 9);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   EXPECT_EQ(*store->added_on_demand_count(), 0);  // v7: the table exists, empty
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
@@ -651,6 +653,9 @@ TEST(Store, MigratesAVersion2Database) {
   EXPECT_EQ(totals->front().day, 20000);
   EXPECT_EQ(totals->front().downloads, 12);
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
+  // v9: the bot's tables exist, empty.
+  EXPECT_TRUE(read_bot_accounts(store->database())->empty());
+  EXPECT_TRUE(BotPostLog(store->database()).all("mastodon")->empty());
   auto tx = store->begin_write();
   const VersionDownloads v{"1.3.0", 3};
   ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20001, std::span(&v, 1)).is_ok());

@@ -1,0 +1,180 @@
+#include "store/bot_posts.h"
+
+namespace pkgstats::store {
+namespace {
+
+Status step_error(const Statement& stmt) { return stmt.status(); }
+
+// Runs `fn` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails.
+template <typename Fn>
+auto in_transaction(Database& db, Fn&& fn) -> decltype(fn()) {
+  if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+  auto result = fn();
+  if (!result.ok()) {
+    db.exec("ROLLBACK");
+    return result;
+  }
+  if (auto s = db.exec("COMMIT"); !s) {
+    db.exec("ROLLBACK");
+    return s;
+  }
+  return result;
+}
+
+BotPostState state_from(std::string_view s) {
+  if (s == "posted") return BotPostState::kPosted;
+  if (s == "failed") return BotPostState::kFailed;
+  return BotPostState::kPending;
+}
+
+constexpr const char* kColumns =
+    "id, target, package, kind, state, idempotency_key, remote_id, text, created_at, posted_at, "
+    "error";
+
+BotPost read_row(const Statement& q) {
+  BotPost p;
+  p.id = q.column_int(0);
+  p.target = q.column_text(1);
+  p.package = q.column_text(2);
+  p.kind = q.column_text(3);
+  p.state = state_from(q.column_view(4));
+  p.idempotency_key = q.column_text(5);
+  p.remote_id = q.column_text(6);
+  p.payload = q.column_text(7);
+  p.created_at = q.column_int(8);
+  p.posted_at = q.column_int(9);
+  p.error = q.column_text(10);
+  return p;
+}
+
+Result<std::vector<BotPost>> read_rows(Database& db, const std::string& where, std::string_view arg) {
+  auto q = db.prepare(std::string("SELECT ") + kColumns + " FROM bot_posts WHERE " + where +
+                      " ORDER BY created_at, id");
+  if (!q) return q.status();
+  q->bind(1, arg);
+  std::vector<BotPost> out;
+  while (q->step()) out.push_back(read_row(*q));
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+}  // namespace
+
+const char* bot_post_state_name(BotPostState state) {
+  switch (state) {
+    case BotPostState::kPending: return "pending";
+    case BotPostState::kPosted: return "posted";
+    case BotPostState::kFailed: return "failed";
+  }
+  return "pending";
+}
+
+Result<std::optional<int64_t>> BotPostLog::add_pending(const BotPost& post, TimestampMs cooldown_since) {
+  return in_transaction(db_, [&]() -> Result<std::optional<int64_t>> {
+    auto seen = db_.prepare_cached(
+        "SELECT 1 FROM bot_posts WHERE package = ?1 AND target = ?2 AND created_at >= ?3 "
+        "AND state IN ('pending', 'posted') LIMIT 1");
+    if (!seen) return seen.status();
+    seen->bind(1, post.package).bind(2, post.target).bind(3, cooldown_since);
+    if (seen->step()) return std::optional<int64_t>();
+    if (auto s = step_error(*seen); !s) return s;
+    auto insert = db_.prepare_cached(
+        "INSERT INTO bot_posts (target, package, kind, state, idempotency_key, text, created_at) "
+        "VALUES (?, ?, ?, 'pending', ?, ?, ?)");
+    if (!insert) return insert.status();
+    insert->bind(1, post.target).bind(2, post.package).bind(3, post.kind)
+        .bind(4, post.idempotency_key).bind(5, post.payload).bind(6, post.created_at);
+    if (auto s = insert->run(); !s) return s;
+    return std::optional<int64_t>(db_.last_insert_rowid());
+  });
+}
+
+Status BotPostLog::mark_posted(int64_t id, std::string_view remote_id, TimestampMs when) {
+  auto r = in_transaction(db_, [&]() -> Result<bool> {
+    auto q = db_.prepare_cached(
+        "UPDATE bot_posts SET state = 'posted', remote_id = ?2, posted_at = ?3 WHERE id = ?1");
+    if (!q) return q.status();
+    q->bind(1, id).bind(2, remote_id).bind(3, when);
+    if (auto s = q->run(); !s) return s;
+    if (db_.changes() != 1) return Status::not_found("bot post " + std::to_string(id));
+    return true;
+  });
+  return r.status();
+}
+
+Status BotPostLog::mark_failed(int64_t id, std::string_view error) {
+  auto r = in_transaction(db_, [&]() -> Result<bool> {
+    auto q = db_.prepare_cached("UPDATE bot_posts SET state = 'failed', error = ?2 WHERE id = ?1");
+    if (!q) return q.status();
+    q->bind(1, id).bind(2, error);
+    if (auto s = q->run(); !s) return s;
+    return true;
+  });
+  return r.status();
+}
+
+Result<std::vector<BotPost>> BotPostLog::pending(std::string_view target) {
+  return read_rows(db_, "target = ?1 AND state = 'pending'", target);
+}
+
+Result<std::vector<BotPost>> BotPostLog::all(std::string_view target) {
+  return read_rows(db_, "target = ?1", target);
+}
+
+Result<std::vector<std::string>> BotPostLog::packages_since(TimestampMs since) {
+  auto q = db_.prepare_cached(
+      "SELECT DISTINCT package FROM bot_posts WHERE created_at >= ? AND state IN ('pending', 'posted')");
+  if (!q) return q.status();
+  q->bind(1, since);
+  std::vector<std::string> out;
+  while (q->step()) out.push_back(q->column_text(0));
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+Result<std::vector<std::string>> BotPostLog::recent_kinds(size_t limit) {
+  auto q = db_.prepare_cached(
+      "SELECT kind, MAX(created_at) AS at, MAX(id) AS last FROM bot_posts "
+      "WHERE state IN ('pending', 'posted') GROUP BY package, kind ORDER BY at DESC, last DESC LIMIT ?");
+  if (!q) return q.status();
+  q->bind(1, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  while (q->step()) out.push_back(q->column_text(0));
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+Result<TimestampMs> BotPostLog::last_created(std::string_view kind) {
+  auto q = db_.prepare_cached(
+      "SELECT IFNULL(MAX(created_at), 0) FROM bot_posts WHERE kind = ? AND state IN ('pending', 'posted')");
+  if (!q) return q.status();
+  q->bind(1, kind);
+  if (!q->step()) return step_error(*q).is_ok() ? Status::internal("no row") : step_error(*q);
+  return q->column_int(0);
+}
+
+Status BotPostLog::set_accounts(const std::vector<BotAccount>& accounts, TimestampMs now) {
+  auto r = in_transaction(db_, [&]() -> Result<bool> {
+    if (auto s = db_.exec("DELETE FROM bot_accounts"); !s) return s;
+    for (const auto& a : accounts) {
+      auto q = db_.prepare_cached(
+          "INSERT OR REPLACE INTO bot_accounts (target, handle, url, updated_at) VALUES (?, ?, ?, ?)");
+      if (!q) return q.status();
+      q->bind(1, a.target).bind(2, a.handle).bind(3, a.url).bind(4, now);
+      if (auto s = q->run(); !s) return s;
+    }
+    return true;
+  });
+  return r.status();
+}
+
+Result<std::vector<BotAccount>> read_bot_accounts(Database& db) {
+  auto q = db.prepare_cached("SELECT target, handle, url FROM bot_accounts ORDER BY target");
+  if (!q) return q.status();
+  std::vector<BotAccount> out;
+  while (q->step()) out.push_back({q->column_text(0), q->column_text(1), q->column_text(2)});
+  if (auto s = step_error(*q); !s) return s;
+  return out;
+}
+
+}  // namespace pkgstats::store
