@@ -186,7 +186,6 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
 }
 
 Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument&& fetched) {
-  const bool document = fetched.outcome == FetchOutcome::kDocument;
   ingest::PackumentUpdate update = to_update(std::move(fetched), writer_);  // renders: no lock held
   std::lock_guard lock(store_mutex_);
   store::Store* store = writable_store();
@@ -194,7 +193,7 @@ Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument&
   auto held = store->fetch_state(name);
   if (!held.ok()) return held.status();
   update.added_on_demand = !held->has_value();
-  if (update.added_on_demand && document) {
+  if (update.added_on_demand && update.kind == ingest::PackumentUpdate::Kind::kDocument) {
     // Checked again under the store mutex, so concurrent fetches cannot overshoot the cap.
     auto added = store->added_on_demand_count();
     if (!added.ok()) return added.status();
