@@ -8,10 +8,11 @@
 //
 // Error policy (the same for every caller):
 //   - SKIP the document: malformed JSON, over limits::kMaxPackumentBytes or kMaxJsonDepth, not
-//     an object, no acceptable package name (parsing fails with kInvalidInput or kTooLarge;
-//     a registry caller also skips a document naming another package than it asked for), or a store write refused for the document itself
-//     (write() answers kSkipped with the reason). Nothing of it is written; the stored copy,
-//     if any, stays. The caller reports and counts it and goes on with the next document.
+//     an object, no acceptable package name (parsing fails with kInvalidInput or kTooLarge),
+//     a document naming another package than the one asked for (registry callers), or a
+//     store write refused for this document alone (write() answers kSkipped with the reason).
+//     Nothing of it is written; the stored copy, if any, stays. The caller reports and
+//     counts it and goes on with the next document.
 //   - FATAL: the store failed (kStorageError, e.g. disk full, I/O error, busy; or kInternal).
 //     write() returns the error; the caller destroys the transaction, which rolls back every
 //     write of the batch, and stops or retries later. Nothing is half-written: a document's
@@ -69,7 +70,7 @@ struct PackumentUpdate {
 enum class DocumentOutcome {
   kInserted,     // a new package
   kUpdated,      // a changed document replaced the stored one
-  kUnchanged,    // the same document as stored (content hash); only the fetch recorded
+  kUnchanged,    // the same document as stored (content hash): rows untouched, fetch recorded
   kNotModified,  // 304: fetch recorded
   kUnpublished,  // tombstoned (gone or deleted)
   kNotFound,     // gone, and never held: nothing written
@@ -88,9 +89,10 @@ class PackumentWriter {
   // The Package to store: README rendered with the injected renderer. Thread-safe.
   Package render(ParsedPackument&& parsed) const;
 
-  // Writes `update` into `txn`, each store call in its own savepoint. Sets
-  // update.package.fetched_at to update.at for a document. Non-ok only for a fatal store
-  // error: then the caller must destroy `txn` without committing (see the policy above).
+  // Writes `update` into `txn` (a document's rows under put_package's savepoint, so a
+  // skipped document leaves nothing). Sets update.package.fetched_at to update.at for a
+  // document. Non-ok only for a fatal store error: then the caller must destroy `txn`
+  // without committing (see the policy above).
   // REQUIRES: `txn` open; used by one thread at a time (the transaction's).
   Result<DocumentWrite> write(store::WriteTransaction& txn, PackumentUpdate& update) const;
 
