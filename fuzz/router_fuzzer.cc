@@ -19,6 +19,7 @@
 #include "http/url.h"
 #include "ingest/importer.h"
 #include "store/store.h"
+#include "../tests/readme_renderer_for_tests.h"
 
 namespace {
 
@@ -42,7 +43,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   {
     auto store = pkgstats::store::Store::open(db);
     if (!store.ok()) std::abort();
-    pkgstats::ingest::Importer importer(**store, nullptr);
+    pkgstats::ingest::Importer importer(**store, nullptr, /*dry_run=*/false, pkgstats::test_readme_renderer());
     for (const char* file : {"packuments/left-pad.full.json.gz", "hostile/xss-demo.packument.json",
                              "hostile/odd-shapes.packument.json", "hostile/unpublished.packument.json"})
       if (!importer.import_file(std::string(PKGSTATS_SOURCE_DIR "/tests/data/") + file).is_ok()) {

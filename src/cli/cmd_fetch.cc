@@ -69,7 +69,8 @@ void register_fetch_command(CLI::App& app) {
     registry::SyncMetrics metrics;
     SystemClock clock;
     metrics.started_at = clock.now();
-    registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency);
+    registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency,
+                                     sandboxed_readme_renderer());
     registry::NameListOptions lo;
     lo.batch_size = opts->batch;
     if (opts->watch) {

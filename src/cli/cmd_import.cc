@@ -25,7 +25,7 @@ void register_import_command(CLI::App& app) {
   cmd->callback([opts] {
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     TerminalProgress progress(stderr, opts->quiet);
-    ingest::Importer importer(*store, &progress, opts->dry_run);
+    ingest::Importer importer(*store, &progress, opts->dry_run, sandboxed_readme_renderer());
     size_t failed = 0;
     for (const auto& file : opts->files) {
       if (auto s = importer.import_file(file); !s) {

@@ -94,7 +94,7 @@ void register_serve_command(CLI::App& app) {
       if (*empty) {
         std::fprintf(stderr, "%s is empty: loading the bundled demo data\n", opts->db.c_str());
         TerminalProgress progress;
-        if (auto s = ingest::import_embedded_demo(*store, &progress); !s) fail(s.message());
+        if (auto s = ingest::import_embedded_demo(*store, &progress, sandboxed_readme_renderer()); !s) fail(s.message());
       }
     }
     while (opts->base_url.ends_with('/')) opts->base_url.pop_back();
@@ -123,6 +123,7 @@ void register_serve_command(CLI::App& app) {
       oo.registry_url = opts->registry;
       oo.timeout = timeout;
       oo.max_added_packages = opts->on_demand_max_packages;
+      oo.readme_renderer = sandboxed_readme_renderer();
       on_demand = std::make_unique<registry::OnDemandFetcher>(*curl, opts->db, oo);
       state.set_upstream([fetcher = on_demand.get()](const std::string& name, const std::string& client) {
         return fetcher->request(name, client);

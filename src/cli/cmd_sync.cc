@@ -75,7 +75,8 @@ void register_sync_command(CLI::App& app) {
     registry::PackumentSource source(fetcher, opts->registry);
     registry::SyncMetrics metrics;
     SystemClock clock;
-    registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency);
+    registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency,
+                                     sandboxed_readme_renderer());
     registry::ChangesFollowerOptions fo;
     fo.changes_url = opts->changes;
     fo.page_limit = opts->limit;

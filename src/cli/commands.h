@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "ingest/packument_writer.h"
 #include "store/store.h"
 
 namespace pkgstats::cli {
@@ -25,6 +26,10 @@ CLI::Option* add_db_option(CLI::App& command, std::string& db_path);
 // Opens the store or fails the command with the store's message (exit 1). In read-write mode
 // the parent directory of the default path is created when missing.
 std::unique_ptr<store::Store> open_store_or_fail(const std::string& db_path, store::OpenMode mode);
+
+// The README renderer every command that writes packuments injects: render::render_readme
+// (cmark-gfm + sanitizer, in pkgstats-readme-worker processes with a CPU budget).
+ingest::ReadmeRenderer sandboxed_readme_renderer();
 
 // Prints "pkgstats: <message>" to stderr and throws CLI::RuntimeError(exit_code).
 [[noreturn]] void fail(const std::string& message, int exit_code = 1);

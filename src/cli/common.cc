@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "render/readme_renderer.h"
 
 namespace pkgstats::cli {
 
@@ -23,6 +24,12 @@ CLI::Option* add_db_option(CLI::App& command, std::string& db_path) {
   db_path = default_db_path();
   return command.add_option("--db", db_path, "SQLite database file (env PKGSTATS_DB)")
       ->capture_default_str();
+}
+
+ingest::ReadmeRenderer sandboxed_readme_renderer() {
+  return [](std::string_view markdown, std::string_view repository_url, std::string_view directory) {
+    return render::render_readme(markdown, {std::string(repository_url), std::string(directory)});
+  };
 }
 
 void fail(const std::string& message, int exit_code) {

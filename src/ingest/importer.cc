@@ -11,7 +11,6 @@
 #include "core/limits.h"
 #include "demo/demo_data.h"
 #include "ingest/packument_parser.h"
-#include "render/readme_renderer.h"
 
 namespace pkgstats::ingest {
 namespace {
@@ -50,14 +49,6 @@ std::optional<int64_t> parse_count(std::string_view text) {
 bool is_header(std::string_view first_field) { return first_field == "name"; }
 
 }  // namespace
-
-Package package_from_parsed(ParsedPackument&& parsed) {
-  Package pkg = std::move(parsed.package);
-  if (!parsed.readme_markdown.empty())
-    pkg.readme_html = render::render_readme(parsed.readme_markdown,
-                                            {pkg.repository, parsed.repository_directory});
-  return pkg;
-}
 
 InputFormat detect_format(std::string_view head, std::string* why) {
   std::string_view s = trim_left(head);
@@ -106,8 +97,8 @@ std::string ImportSummary::to_string() const {
   return out;
 }
 
-Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run)
-    : store_(store), progress_(progress), dry_run_(dry_run) {}
+Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run, ReadmeRenderer readme)
+    : store_(store), progress_(progress), dry_run_(dry_run), writer_(std::move(readme)) {}
 
 Status Importer::import_file(const std::string& path) {
   ++summary_.files;
@@ -193,7 +184,7 @@ Status Importer::import_json(const std::string& label, std::string& content) {
                       limits::kMaxJsonDepth) != simdjson::SUCCESS)
     return Status::internal(label + ": cannot allocate the JSON parser");
 
-  std::vector<std::pair<Package, uint64_t>> batch;
+  std::vector<PackumentUpdate> batch;
   size_t documents = 0;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::ok();
@@ -204,16 +195,15 @@ Status Importer::import_json(const std::string& label, std::string& content) {
     }
     auto tx = store_.begin_write();
     if (!tx) return tx.status();
-    for (auto& [pkg, hash] : batch) {
-      auto outcome = (*tx)->put_package(pkg, hash);
-      if (!outcome) {
-        summary_.skip("store refused: " + outcome.status().message());
-        continue;
-      }
-      switch (*outcome) {
-        case store::WriteOutcome::kInserted: ++summary_.inserted; break;
-        case store::WriteOutcome::kUpdated: ++summary_.updated; break;
-        case store::WriteOutcome::kUnchanged: ++summary_.unchanged; break;
+    for (auto& update : batch) {
+      // A store error ends the import: destroying `tx` rolls this batch back.
+      auto written = writer_.write(**tx, update);
+      if (!written) return written.status();
+      switch (written->outcome) {
+        case DocumentOutcome::kInserted: ++summary_.inserted; break;
+        case DocumentOutcome::kUpdated: ++summary_.updated; break;
+        case DocumentOutcome::kSkipped: summary_.skip("store refused: " + written->reason); break;
+        default: ++summary_.unchanged; break;
       }
     }
     batch.clear();
@@ -230,8 +220,11 @@ Status Importer::import_json(const std::string& label, std::string& content) {
       last_error = parsed.status();
       return Status::ok();
     }
-    uint64_t hash = parsed->content_hash;
-    batch.emplace_back(package_from_parsed(std::move(parsed).value()), hash);
+    PackumentUpdate update;
+    update.name = parsed->package.name;
+    update.content_hash = parsed->content_hash;
+    update.package = writer_.render(std::move(parsed).value());
+    batch.push_back(std::move(update));
     if (progress_) progress_->update(documents, documents);
     if (batch.size() >= limits::kImportBatchSize) return flush();
     return Status::ok();
@@ -355,8 +348,8 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
   return Status::ok();
 }
 
-Status import_embedded_demo(store::Store& store, ProgressSink* progress) {
-  Importer importer(store, progress);
+Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme) {
+  Importer importer(store, progress, /*dry_run=*/false, std::move(readme));
   if (auto s = importer.import_buffer("demo packages", demo::packages_tsv_gz()); !s) return s;
   return importer.import_buffer("demo packuments", demo::packuments_json_gz());
 }

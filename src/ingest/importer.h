@@ -5,7 +5,8 @@
 //   - Listing TSV: name, version, monthly downloads, description (npm-packages-227k.tsv).
 //   - Names TSV: name, monthly downloads (npm-names-downloads.tsv; downloads may be empty).
 // Writes are batched, one transaction per batch, one savepoint per document: a document
-// that fails leaves the database exactly as it was before it.
+// that is skipped leaves the database exactly as it was before it; a store error stops the
+// import and rolls back the batch it happened in (batches committed before it stay).
 #pragma once
 
 #include <cstddef>
@@ -16,7 +17,7 @@
 
 #include "core/progress.h"
 #include "core/result.h"
-#include "ingest/packument_parser.h"
+#include "ingest/packument_writer.h"
 #include "store/store.h"
 
 namespace pkgstats::ingest {
@@ -47,8 +48,11 @@ class Importer {
  public:
   // `progress` may be null. REQUIRES: no other write transaction open on `store`.
   // With dry_run, everything is read, parsed, normalised and rendered but nothing is
-  // written (the benchmark's baseline, and a validator).
-  Importer(store::Store& store, ProgressSink* progress, bool dry_run = false);
+  // written (the benchmark's baseline, and a validator). Packuments are written by a
+  // PackumentWriter with `readme` (see packument_writer.h for what is skipped and what stops
+  // the import); an empty renderer stores no README HTML.
+  Importer(store::Store& store, ProgressSink* progress, bool dry_run = false,
+           ReadmeRenderer readme = {});
 
   // Imports one file. Returns non-ok (one line naming the file and the reason) when the file
   // yielded nothing: missing, unreadable, unknown format, or a single document that failed.
@@ -71,15 +75,13 @@ class Importer {
   store::Store& store_;
   ProgressSink* progress_;
   bool dry_run_;
+  PackumentWriter writer_;
   ImportSummary summary_;
 };
 
-// A parsed packument made ready to store: renders its README (cmark-gfm + sanitizer) into
-// readme_html. Used by the importer and by registry sync alike.
-Package package_from_parsed(ParsedPackument&& parsed);
-
 // Loads the demo data set embedded in the binary (top 20,000 packages plus full packuments
-// with READMEs). Used by `serve` on an empty database.
-Status import_embedded_demo(store::Store& store, ProgressSink* progress);
+// with READMEs, rendered by `readme`). Used by `serve` on an empty database.
+Status import_embedded_demo(store::Store& store, ProgressSink* progress,
+                            ReadmeRenderer readme = {});
 
 }  // namespace pkgstats::ingest

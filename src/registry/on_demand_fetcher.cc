@@ -59,6 +59,7 @@ Status cap_reached(size_t cap) {
 OnDemandFetcher::OnDemandFetcher(HttpFetcher& fetcher, std::string db_path, OnDemandOptions options)
     : fetcher_(fetcher), db_path_(std::move(db_path)), options_(std::move(options)),
       source_(fetcher_, options_.registry_url, source_options(options_)),
+      writer_(options_.readme_renderer),
       failures_(failure_ttls(options_), options_.remembered_failures),
       quota_(options_.client_burst, options_.client_per_minute, limits::kMaxOnDemandClients),
       breaker_(options_.breaker_failures, options_.breaker_open) {
@@ -175,7 +176,7 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
       return {Status::unavailable("upstream registry unavailable: " + s.message()), true};
     }
     breaker_.succeeded();
-    Status stored = store_fetched(name, *fetched);
+    Status stored = store_fetched(name, std::move(fetched).value());
     if (stored.code() == ErrorCode::kTooLarge) return {stored, true, OnDemandRefusal::kCapReached};
     return {stored, true};
   }();
@@ -184,14 +185,15 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
   return {attempt.status, attempt.refusal};
 }
 
-Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument& fetched) {
+Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument&& fetched) {
+  ingest::PackumentUpdate update = to_update(std::move(fetched), writer_);  // renders: no lock held
   std::lock_guard lock(store_mutex_);
   store::Store* store = writable_store();
   if (!store) return Status::storage(db_path_ + ": cannot be opened for writing");
   auto held = store->fetch_state(name);
   if (!held.ok()) return held.status();
-  const bool is_new = !held->has_value();
-  if (is_new && fetched.outcome == FetchOutcome::kDocument) {
+  update.added_on_demand = !held->has_value();
+  if (update.added_on_demand && update.kind == ingest::PackumentUpdate::Kind::kDocument) {
     // Checked again under the store mutex, so concurrent fetches cannot overshoot the cap.
     auto added = store->added_on_demand_count();
     if (!added.ok()) return added.status();
@@ -199,25 +201,17 @@ Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument&
   }
   auto txn = store->begin_write();
   if (!txn.ok()) return txn.status();
-  const TimestampMs now = clock_.now();
-  switch (fetched.outcome) {
-    case FetchOutcome::kGone:
-      // Recorded only if we had it; an unknown name leaves no row behind.
-      if (auto w = (*txn)->mark_unpublished(name, now); !w.ok()) return w.status();
-      if (auto s = (*txn)->commit(); !s) return s;
+  update.at = clock_.now();
+  auto written = writer_.write(**txn, update);
+  if (!written.ok()) return written.status();  // destroying `txn` rolls it back
+  if (auto s = (*txn)->commit(); !s) return s;
+  switch (written->outcome) {
+    case ingest::DocumentOutcome::kSkipped: return Status::invalid(name + ": " + written->reason);
+    case ingest::DocumentOutcome::kNotFound:
+    case ingest::DocumentOutcome::kUnpublished:
       return Status::not_found(name + " is not on the upstream registry");
-    case FetchOutcome::kNotModified:
-      if (auto w = (*txn)->record_fetch(name, fetched.etag, now); !w.ok()) return w.status();
-      break;
-    case FetchOutcome::kDocument:
-      fetched.package.fetched_at = now;
-      if (auto w = (*txn)->put_package(fetched.package, fetched.content_hash); !w.ok()) return w.status();
-      if (auto w = (*txn)->record_fetch(name, fetched.etag, now); !w.ok()) return w.status();
-      if (is_new)
-        if (auto w = (*txn)->mark_added_on_demand(name, now); !w.ok()) return w.status();
-      break;
+    default: return Status::ok();
   }
-  return (*txn)->commit();
 }
 
 store::Store* OnDemandFetcher::writable_store() {

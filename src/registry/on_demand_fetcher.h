@@ -19,8 +19,10 @@
 //     with WriteTransaction::mark_added_on_demand); at the cap new names are refused
 //     (kTooLarge, saying so; remembered like a failure) and nothing is evicted. Revalidating a
 //     stored one is not capped.
-//   - Writes go through this object's own read-write Store connection (one at a time). The
-//     ETag and fetch time are stored with the document, so a later fetch revalidates it.
+//   - Writes go through this object's own read-write Store connection (one at a time), with
+//     ingest::PackumentWriter (its policy: packument_writer.h). The ETag and fetch time are
+//     stored with the document, so a later fetch revalidates it; a 404 for a stored package
+//     tombstones it and records the fetch.
 //
 // Outcomes (OnDemandResult::status):
 //   ok             fetched and stored (or unchanged): read it from the store
@@ -51,6 +53,7 @@
 #include "core/limits.h"
 #include "core/result.h"
 #include "core/time_util.h"
+#include "ingest/packument_writer.h"
 #include "registry/circuit_breaker.h"
 #include "registry/client_quota.h"
 #include "registry/failure_memory.h"
@@ -77,6 +80,7 @@ struct OnDemandOptions {
   int breaker_failures = limits::kOnDemandBreakerFailures;
   std::chrono::milliseconds breaker_open{limits::kOnDemandBreakerOpenMs};
   size_t max_added_packages = limits::kOnDemandMaxAddedPackages;
+  ingest::ReadmeRenderer readme_renderer;  // empty: no README HTML is stored
 };
 
 // Why a request was not attempted at all.
@@ -118,14 +122,15 @@ class OnDemandFetcher {
   using Flight = std::shared_ptr<std::promise<OnDemandResult>>;
   void work();
   OnDemandResult fetch_and_store(const std::string& name);
-  // Writes what the upstream answered (a new package only while under the cap).
-  Status store_fetched(const std::string& name, FetchedPackument& fetched);
+  // Writes what the upstream answered with writer_ (a new package only while under the cap).
+  Status store_fetched(const std::string& name, FetchedPackument&& fetched);
   store::Store* writable_store();  // REQUIRES: store_mutex_ held
 
   HttpFetcher& fetcher_;
   std::string db_path_;
   OnDemandOptions options_;
   PackumentSource source_;
+  ingest::PackumentWriter writer_;
   SystemClock clock_;
   std::atomic<std::size_t> upstream_requests_{0};
   FailureMemory failures_;

@@ -5,8 +5,6 @@
 #include <thread>
 #include <unordered_map>
 
-#include "ingest/importer.h"
-#include "ingest/packument_parser.h"
 #include "registry/sync_status.h"
 
 namespace pkgstats::registry {
@@ -83,15 +81,30 @@ Result<FetchedPackument> PackumentSource::fetch(const std::string& name,
       continue;  // a truncated or HTML body: ask again
     }
     if (parsed->package.name != name) {
-      return Status::invalid(request.url + ": the document is for \"" +
-                             parsed->package.name + "\"");
+      return Status::invalid(request.url + ": the document is for \"" + parsed->package.name + "\"");
     }
     if (metrics) metrics->packuments_fetched++;
-    out.content_hash = parsed->content_hash;
-    out.package = ingest::package_from_parsed(std::move(parsed).value());
+    out.document = std::move(parsed).value();
     return out;
   }
   return last_problem;
+}
+
+ingest::PackumentUpdate to_update(FetchedPackument&& fetched, const ingest::PackumentWriter& writer) {
+  using Kind = ingest::PackumentUpdate::Kind;
+  ingest::PackumentUpdate update;
+  update.name = std::move(fetched.name);
+  update.etag = std::move(fetched.etag);
+  switch (fetched.outcome) {
+    case FetchOutcome::kNotModified: update.kind = Kind::kNotModified; break;
+    case FetchOutcome::kGone: update.kind = Kind::kGone; break;
+    case FetchOutcome::kDocument:
+      update.kind = Kind::kDocument;
+      update.content_hash = fetched.document.content_hash;
+      update.package = writer.render(std::move(fetched.document));
+      break;
+  }
+  return update;
 }
 
 void for_each_concurrently(std::size_t count, std::size_t workers,
@@ -108,9 +121,10 @@ void for_each_concurrently(std::size_t count, std::size_t workers,
 }
 
 PackumentSyncer::PackumentSyncer(store::Store& store, PackumentSource& source,
-                                 SyncMetrics& metrics, const Clock& clock, std::size_t concurrency)
+                                 SyncMetrics& metrics, const Clock& clock, std::size_t concurrency,
+                                 ingest::ReadmeRenderer readme)
     : store_(store), source_(source), metrics_(metrics), clock_(clock),
-      concurrency_(std::max<std::size_t>(concurrency, 1)) {}
+      concurrency_(std::max<std::size_t>(concurrency, 1)), writer_(std::move(readme)) {}
 
 Result<BatchSummary> PackumentSyncer::apply(
     std::span<const SyncItem> items,
@@ -123,22 +137,28 @@ Result<BatchSummary> PackumentSyncer::apply(
     if (last_index[items[i].name] == i) work.push_back(&items[i]);
   }
 
-  // What we hold decides the request (If-None-Match) and what a 404 means.
-  std::vector<std::optional<store::FetchState>> held(work.size());
+  // The stored ETag makes the request conditional (If-None-Match).
+  std::vector<std::string> held_etag(work.size());
   for (std::size_t i = 0; i < work.size(); ++i) {
     if (work[i]->deleted) continue;
     auto state = store_.fetch_state(work[i]->name);
     if (!state.ok()) return state.status();
-    held[i] = std::move(state).value();
+    if (state->has_value()) held_etag[i] = (*state)->etag;
   }
 
-  std::vector<std::optional<Result<FetchedPackument>>> fetched(work.size());
+  // Fetched and rendered on the worker threads; nullopt for a deletion or after a transient
+  // failure elsewhere in the batch.
+  std::vector<std::optional<Result<ingest::PackumentUpdate>>> fetched(work.size());
   std::atomic<bool> transient{false};
   for_each_concurrently(work.size(), concurrency_, [&](std::size_t i) {
     if (work[i]->deleted || transient.load()) return;
-    auto r = source_.fetch(work[i]->name, held[i] ? held[i]->etag : std::string(), &metrics_);
-    if (!r.ok() && r.status().code() == ErrorCode::kUnavailable) transient = true;
-    fetched[i] = std::move(r);
+    auto r = source_.fetch(work[i]->name, held_etag[i], &metrics_);
+    if (!r.ok()) {
+      if (r.status().code() == ErrorCode::kUnavailable) transient = true;
+      fetched[i] = r.status();
+      return;
+    }
+    fetched[i] = to_update(std::move(r).value(), writer_);
   });
   if (transient) {
     metrics_.transient_failures++;
@@ -154,48 +174,35 @@ Result<BatchSummary> PackumentSyncer::apply(
   const TimestampMs now = clock_.now();
   for (std::size_t i = 0; i < work.size(); ++i) {
     const std::string& name = work[i]->name;
+    ingest::PackumentUpdate deletion;
     if (work[i]->deleted) {
-      if (auto r = (*txn)->mark_unpublished(name, now); !r.ok()) return r.status();
-      ++summary.unpublished;
-      continue;
-    }
-    auto& r = *fetched[i];
-    if (!r.ok()) {
+      deletion.kind = ingest::PackumentUpdate::Kind::kDeleted;
+      deletion.name = name;
+    } else if (!fetched[i]->ok()) {
       ++summary.skipped;
-      summary.skipped_names.emplace_back(name, r.status().message());
+      summary.skipped_names.emplace_back(name, fetched[i]->status().message());
       continue;
     }
-    switch (r->outcome) {
-      case FetchOutcome::kNotModified:
-        if (auto w = (*txn)->record_fetch(name, r->etag, now); !w.ok()) return w.status();
-        ++summary.not_modified;
+    ingest::PackumentUpdate& update = work[i]->deleted ? deletion : fetched[i]->value();
+    update.at = now;
+    // A store error abandons the batch: destroying `txn` rolls it back.
+    auto written = writer_.write(**txn, update);
+    if (!written.ok()) return written.status();
+    switch (written->outcome) {
+      case ingest::DocumentOutcome::kSkipped:
+        ++summary.skipped;
+        summary.skipped_names.emplace_back(name, written->reason);
         break;
-      case FetchOutcome::kGone:
-        if (!held[i]) {
-          ++summary.not_found;  // never had it: nothing to record
-          break;
-        }
-        if (auto w = (*txn)->mark_unpublished(name, now); !w.ok()) return w.status();
-        if (auto w = (*txn)->record_fetch(name, "", now); !w.ok()) return w.status();
-        ++summary.unpublished;
-        break;
-      case FetchOutcome::kDocument: {
-        r->package.fetched_at = now;
-        auto w = (*txn)->put_package(r->package, r->content_hash);
-        if (!w.ok()) {
-          // put_package undid its own savepoint: the document is bad, not the batch.
-          if (w.status().code() == ErrorCode::kStorageError) return w.status();
-          ++summary.skipped;
-          summary.skipped_names.emplace_back(name, w.status().message());
-          break;
-        }
-        // The ETag now describes the stored document, in the same transaction as it.
-        if (auto f = (*txn)->record_fetch(name, r->etag, now); !f.ok()) return f.status();
-        if (r->package.unpublished) ++summary.unpublished;
-        else if (*w == store::WriteOutcome::kUnchanged) ++summary.unchanged;
+      case ingest::DocumentOutcome::kNotModified: ++summary.not_modified; break;
+      case ingest::DocumentOutcome::kNotFound: ++summary.not_found; break;
+      case ingest::DocumentOutcome::kUnpublished: ++summary.unpublished; break;
+      case ingest::DocumentOutcome::kUnchanged:
+      case ingest::DocumentOutcome::kInserted:
+      case ingest::DocumentOutcome::kUpdated:
+        if (update.package.unpublished) ++summary.unpublished;
+        else if (written->outcome == ingest::DocumentOutcome::kUnchanged) ++summary.unchanged;
         else ++summary.stored;
         break;
-      }
     }
   }
   for (const auto& [key, value] : sync_state) {

@@ -1,17 +1,21 @@
 // Fetching packuments from a registry and applying them to the store in batches.
 //
 //   packument_url()        where a name's packument lives ("@s/n" -> "{registry}/@s%2fn").
-//   PackumentSource        GET + validate + parse + render one packument (thread-safe).
-//   PackumentSyncer        fetch many names concurrently, then apply them all in ONE write
-//                          transaction together with the caller's sync-state keys (a feed seq,
-//                          a resume position), so a crash leaves either all or none of it.
+//   PackumentSource        GET + validate + parse one packument (thread-safe).
+//   PackumentSyncer        fetch (and render) many names concurrently, then write them all
+//                          with ingest::PackumentWriter in ONE write transaction together
+//                          with the caller's sync-state keys (a feed seq, a resume
+//                          position), so a crash leaves either all or none of it.
 //
 // Failure policy of a batch (what callers rely on for crash-safe resume):
 //   - transient (network, 5xx/429 after retries): the whole batch is abandoned, nothing is
 //     written, the caller retries later from the same position -> nothing is lost;
 //   - permanent for one document (malformed JSON after re-fetching, HTML, too large, a
 //     document naming another package): that name is skipped and counted, the batch commits
-//     -> one bad document cannot wedge a feed forever. The stored copy (if any) stays.
+//     -> one bad document cannot wedge a feed forever. The stored copy (if any) stays;
+//   - a store error: nothing is written, the caller stops or retries.
+// What each answer writes (tombstones, fetch records) is the PackumentWriter's policy
+// (ingest/packument_writer.h).
 #pragma once
 
 #include <atomic>
@@ -28,6 +32,7 @@
 #include "core/package.h"
 #include "core/result.h"
 #include "core/time_util.h"
+#include "ingest/packument_writer.h"
 #include "registry/http_fetcher.h"
 #include "registry/sync_metrics.h"
 #include "store/store.h"
@@ -40,7 +45,7 @@ namespace pkgstats::registry {
 std::string packument_url(std::string_view registry, std::string_view name);
 
 enum class FetchOutcome {
-  kDocument,     // a packument, parsed and rendered
+  kDocument,     // a packument, parsed and checked (README not rendered yet)
   kNotModified,  // 304: what we stored last time is current
   kGone,         // 404: deleted or unpublished upstream
 };
@@ -48,10 +53,13 @@ enum class FetchOutcome {
 struct FetchedPackument {
   FetchOutcome outcome = FetchOutcome::kDocument;
   std::string name;
-  Package package;            // kDocument only
-  uint64_t content_hash = 0;  // kDocument only
-  std::string etag;           // the response's ETag (for kNotModified: the one revalidated)
+  ingest::ParsedPackument document;  // kDocument only
+  std::string etag;  // the response's ETag (for kNotModified: the one revalidated)
 };
+
+// What `fetched` asks the store to do, its README rendered by `writer` (thread-safe). The
+// caller sets `at` (when it writes) before PackumentWriter::write().
+ingest::PackumentUpdate to_update(FetchedPackument&& fetched, const ingest::PackumentWriter& writer);
 
 struct PackumentSourceOptions {
   // Times a 200 whose body is not a usable packument (truncated, HTML) is fetched again
@@ -99,9 +107,11 @@ void for_each_concurrently(std::size_t count, std::size_t workers,
 
 class PackumentSyncer {
  public:
-  // REQUIRES: `store` is used by no other thread while apply() runs.
+  // REQUIRES: `store` is used by no other thread while apply() runs. READMEs are rendered
+  // with `readme` on the fetching threads (empty: no README HTML is stored).
   PackumentSyncer(store::Store& store, PackumentSource& source, SyncMetrics& metrics,
-                  const Clock& clock, std::size_t concurrency = 8);
+                  const Clock& clock, std::size_t concurrency = 8,
+                  ingest::ReadmeRenderer readme = {});
 
   // Fetches every non-deleted item (concurrently, revalidating the stored ETag), then writes
   // all outcomes, each package's ETag and fetch time, and the `sync_state` key/value pairs
@@ -116,6 +126,7 @@ class PackumentSyncer {
   SyncMetrics& metrics_;
   const Clock& clock_;
   std::size_t concurrency_;
+  ingest::PackumentWriter writer_;
 };
 
 }  // namespace pkgstats::registry

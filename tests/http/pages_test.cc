@@ -403,7 +403,7 @@ TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
   const std::string db = dir.path() + "/react.db";
   {
     auto store = std::move(store::Store::open(db)).value();
-    ingest::Importer importer(*store, nullptr);
+    ingest::Importer importer(*store, nullptr, /*dry_run=*/false, test_readme_renderer());
     ASSERT_TRUE(importer.import_file(testing::test_data("packuments/react.full.json.gz")).ok());
     auto tx = std::move(store->begin_write()).value();
     std::vector<store::DailyDownloads> days;

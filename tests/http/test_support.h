@@ -19,6 +19,7 @@
 #include "http/router.h"
 #include "http/url.h"
 #include "ingest/importer.h"
+#include "readme_renderer_for_tests.h"
 
 // PKGSTATS_SANITIZED: defined by CMake in sanitizer builds, where time and memory bounds are
 // not checked.
@@ -71,7 +72,7 @@ class TempDir {
 inline void build_fixture_store(const std::string& db_path) {
   auto store = store::Store::open(db_path);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  ingest::Importer importer(**store, nullptr);
+  ingest::Importer importer(**store, nullptr, /*dry_run=*/false, test_readme_renderer());
   for (const auto& file : fixture_packuments())
     ASSERT_TRUE(importer.import_file(test_data(file)).ok()) << file;
 }

@@ -387,7 +387,7 @@ TEST(XssProperty, NoPayloadInAnyFieldBecomesMarkupOnAnySurface) {
   {
     auto store = store::Store::open(db);
     ASSERT_TRUE(store.ok());
-    ingest::Importer importer(**store, nullptr);
+    ingest::Importer importer(**store, nullptr, /*dry_run=*/false, test_readme_renderer());
     int n = 0;
     for (const auto& field : fields()) {
       for (const auto& payload : payloads()) {

@@ -7,24 +7,16 @@
 #include <fstream>
 #include <regex>
 
+#include "store_fixture.h"
+#include "readme_renderer_for_tests.h"
+
 namespace pkgstats::ingest {
 namespace {
 
 std::string data(const std::string& rel) { return std::string(PKGSTATS_TEST_DATA) + "/" + rel; }
 
-class ImporterTest : public ::testing::Test {
+class ImporterTest : public pkgstats::testing::TempStoreTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/pkgstats-import-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    auto s = store::Store::open(dir_ + "/t.db");
-    ASSERT_TRUE(s.ok()) << s.status().to_string();
-    store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   std::string write(const std::string& name, const std::string& content) {
     std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary) << content;
@@ -53,8 +45,6 @@ class ImporterTest : public ::testing::Test {
     }
     return out;
   }
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST(DetectFormat, ByContent) {
@@ -150,7 +140,7 @@ TEST_F(ImporterTest, HostileFilesFailCleanlyAndLeaveTheStoreAlone) {
 }
 
 TEST_F(ImporterTest, XssPackumentIsStoredWithSanitisedReadme) {
-  Importer importer(*store_, nullptr);
+  Importer importer(*store_, nullptr, /*dry_run=*/false, test_readme_renderer());
   ASSERT_TRUE(importer.import_file(data("hostile/xss-demo.packument.json")));
   auto pkg = **store_->get_package("xss-demo");
   EXPECT_FALSE(pkg.readme_html.empty());
@@ -164,7 +154,7 @@ TEST_F(ImporterTest, XssPackumentIsStoredWithSanitisedReadme) {
 }
 
 TEST_F(ImporterTest, EmbeddedDemoData) {
-  ASSERT_TRUE(import_embedded_demo(*store_, nullptr));
+  ASSERT_TRUE(import_embedded_demo(*store_, nullptr, test_readme_renderer()));
   auto stats = store_->stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_GE(stats->packages, 20000);

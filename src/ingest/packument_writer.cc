@@ -1,0 +1,71 @@
+#include "ingest/packument_writer.h"
+
+#include <utility>
+
+namespace pkgstats::ingest {
+namespace {
+
+// The store failed, not the document: the whole transaction must go.
+bool is_fatal(const Status& s) {
+  return s.code() == ErrorCode::kStorageError || s.code() == ErrorCode::kInternal;
+}
+
+}  // namespace
+
+PackumentWriter::PackumentWriter(ReadmeRenderer renderer) : renderer_(std::move(renderer)) {}
+
+Package PackumentWriter::render(ParsedPackument&& parsed) const {
+  Package pkg = std::move(parsed.package);
+  if (renderer_ && !parsed.readme_markdown.empty())
+    pkg.readme_html = renderer_(parsed.readme_markdown, pkg.repository, parsed.repository_directory);
+  return pkg;
+}
+
+Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
+                                             PackumentUpdate& update) const {
+  using Kind = PackumentUpdate::Kind;
+  const std::string& name = update.name;
+  switch (update.kind) {
+    case Kind::kDeleted: {
+      if (auto w = txn.mark_unpublished(name, update.at); !w.ok()) return w.status();
+      return DocumentWrite{DocumentOutcome::kUnpublished, {}};
+    }
+    case Kind::kGone: {
+      // Both are no-ops for a name never stored: no row is created for it.
+      if (auto w = txn.mark_unpublished(name, update.at); !w.ok()) return w.status();
+      auto recorded = txn.record_fetch(name, "", update.at);
+      if (!recorded.ok()) return recorded.status();
+      return DocumentWrite{*recorded == store::WriteOutcome::kUnchanged ? DocumentOutcome::kNotFound
+                                                                        : DocumentOutcome::kUnpublished,
+                           {}};
+    }
+    case Kind::kNotModified: {
+      if (auto w = txn.record_fetch(name, update.etag, update.at); !w.ok()) return w.status();
+      return DocumentWrite{DocumentOutcome::kNotModified, {}};
+    }
+    case Kind::kDocument:
+      break;
+  }
+  update.package.fetched_at = update.at;
+  auto stored = txn.put_package(update.package, update.content_hash);
+  if (!stored.ok()) {
+    if (is_fatal(stored.status())) return stored.status();
+    // put_package undid its own savepoint: the document is bad, not the batch.
+    return DocumentWrite{DocumentOutcome::kSkipped, stored.status().message()};
+  }
+  if (update.at != 0) {
+    // The ETag now describes the stored document, in the same transaction as it.
+    if (auto w = txn.record_fetch(name, update.etag, update.at); !w.ok()) return w.status();
+  }
+  if (update.added_on_demand && *stored == store::WriteOutcome::kInserted) {
+    if (auto w = txn.mark_added_on_demand(name, update.at); !w.ok()) return w.status();
+  }
+  switch (*stored) {
+    case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}};
+    case store::WriteOutcome::kUpdated: return DocumentWrite{DocumentOutcome::kUpdated, {}};
+    case store::WriteOutcome::kUnchanged: break;
+  }
+  return DocumentWrite{DocumentOutcome::kUnchanged, {}};
+}
+
+}  // namespace pkgstats::ingest
