@@ -179,6 +179,7 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
     d.deprecated = i % 9 == 0;
     d.has_types = i % 4 == 1;
     d.module = static_cast<ModuleKind>(i % 4);
+    d.version = i % 6 == 0 ? "0." + std::to_string(i % 10) + ".0" : i % 6 == 1 ? "1.0.0-rc.1" : "2.1.0";
   }
   auto idx = Index::build(docs);
   struct Case {
@@ -200,6 +201,9 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
       {"not:deprecated", [](auto& d) { return !d.deprecated; }},
       {"not:deprecated downloads:>70000", [](auto& d) { return !d.deprecated && d.monthly_downloads > 70000; }},
       {"author:nobody", [](auto&) { return false; }},
+      {"is:unstable", [](auto& d) { return d.version[0] == '0' || d.version.starts_with("1.0.0-"); }},
+      {"not:unstable keywords:kw3", [](auto& d) { return d.version == "2.1.0" && d.keywords[0] == "kw3"; }},
+      {"keywords:-kw1 license:mit", [](auto& d) { return d.keywords[0] != "kw1" && d.license == "MIT"; }},
   };
   for (const auto& c : cases) {
     std::vector<const SearchDocument*> expected;
