@@ -412,7 +412,7 @@ Response npms_suggestions(const Request& request, AppState& state) {
 Result<std::optional<std::string>> npms_package_json(AppState& state, store::Store& store,
                                                      const search::SearchEngine& engine,
                                                      const std::string& name) {
-  auto overview = store.get_package_overview(name, limits::kMaxVersionsListed);
+  auto overview = store.get_package_overview(name, limits::kMaxNpmsVersionsRead);
   if (!overview) return overview.status();
   if (!overview->has_value() || (*overview)->package.unpublished) return std::optional<std::string>();
   api::NpmsPackageData data;
