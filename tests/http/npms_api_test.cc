@@ -18,6 +18,7 @@
 #include "core/limits.h"
 #include "http/handler_util.h"
 #include "http/openapi.h"
+#include "loopback_client.h"
 #include "npms_shapes.h"
 #include "test_support.h"
 
@@ -399,6 +400,48 @@ TEST_F(CompatApiTest, FuzzedQueryStringsGetAValidShapeOrAnError) {
   // Both kinds of answer were exercised.
   EXPECT_GT(shapes, kPerEndpoint / 2);
   EXPECT_GT(errors, 50);
+}
+
+// The same through the real server's socket, raw bytes included: what Beast cannot parse
+// is a 400 (plain text: no target is known), everything else as above; the server stays up.
+TEST_F(CompatApiTest, FuzzedTargetsOverTheSocket) {
+  using namespace testing::loopback;
+  RunningServer server(*state_, ServerOptions{});
+  ASSERT_NE(server.port(), 0);
+  std::mt19937 rng(7);
+  int shapes = 0, json_errors = 0, unparsed = 0;
+  for (int i = 0; i < 400; ++i) {
+    const bool npms = i % 2 == 1;
+    // Two in three %-encoded (they reach the search), the rest raw (most are not HTTP).
+    std::string text = mutate(i % 2 ? "express not:deprecated" : "keywords:a,-b pad", rng);
+    if (i % 3 != 0) text = percent_encoded(text);
+    const std::string target = std::string(npms ? "/v2/search?q=" : "/-/v1/search?text=") + text;
+    const Reply r = send_and_read(server.port(), request(target));
+    const json j = json::parse(r.body, nullptr, false);
+    if (r.header("Content-Type").starts_with("text/plain")) {
+      ++unparsed;
+      EXPECT_EQ(r.status, 400) << target;
+      continue;
+    }
+    ASSERT_FALSE(j.is_discarded()) << target << "\n" << r.status << " " << r.body.substr(0, 200);
+    if (r.status == 200) {
+      ++shapes;
+      if (npms) shapes::expect_npms_search_body(j);
+      else shapes::expect_npm_search_body(j);
+    } else {
+      ++json_errors;
+      EXPECT_EQ(r.status, 400) << target;
+      if (npms) shapes::expect_npms_error(j, "INVALID_PARAMETER");
+      else EXPECT_TRUE(j["error"].is_string()) << r.body;
+    }
+    if (::testing::Test::HasFailure()) {
+      ADD_FAILURE() << "first failing target: " << target;
+      return;
+    }
+  }
+  std::printf("over the socket: %d valid shapes, %d JSON errors, %d unparsable requests\n", shapes, json_errors, unparsed);
+  EXPECT_GT(shapes, 50);
+  EXPECT_EQ(send_and_read(server.port(), request("/v2/search?q=express")).status, 200);
 }
 
 }  // namespace
