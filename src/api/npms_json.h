@@ -104,6 +104,13 @@ struct NpmsPackageData {
 // dependentsCount},"maintenance":{}},"score":{final,detail}}: no "github" or "source".
 std::string npms_package_body(const NpmsPackageData& data, TimestampMs now,
                               const NpmSearchLinks& links);
+// Reads what npms_package_body() needs of `name` from the store (at most
+// limits::kMaxNpmsVersionsRead versions; daily downloads over the last 365 days ending at the
+// latest archived day) and writes it; nullopt when the store has no such published package.
+// `doc` is the index's document of the package, when it has one.
+Result<std::optional<std::string>> read_npms_package_body(store::Store& store, const std::string& name,
+                                                          std::optional<SearchDocument> doc, TimestampMs now,
+                                                          Day newest_download_day, const NpmSearchLinks& links);
 // The same objects, keyed by name (`bodies` are npms_package_body() outputs by name).
 std::string npms_mget_body(std::span<const std::pair<std::string, std::string>> bodies);
 

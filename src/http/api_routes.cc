@@ -408,24 +408,13 @@ Response npms_suggestions(const Request& request, AppState& state) {
                    kNpmsCache);
 }
 
-// One package's /v2/package body; nullopt when the store has no such (published) package.
+// One package's /v2/package body (api/npms_json.h); nullopt when there is no such package.
 Result<std::optional<std::string>> npms_package_json(AppState& state, store::Store& store,
                                                      const search::SearchEngine& engine,
                                                      const std::string& name) {
-  auto overview = store.get_package_overview(name, limits::kMaxNpmsVersionsRead);
-  if (!overview) return overview.status();
-  if (!overview->has_value() || (*overview)->package.unpublished) return std::optional<std::string>();
-  api::NpmsPackageData data;
-  data.overview = std::move(**overview);
-  auto dependents = store.dependents_count(name);
-  if (!dependents) return dependents.status();
-  data.dependents = *dependents;
-  if (auto doc = engine.find(name)) data.doc = *doc;
-  data.latest_day = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
-  auto daily = store.daily_downloads(name, data.latest_day - 364, data.latest_day);
-  if (!daily) return daily.status();
-  data.daily = std::move(daily).value();
-  return std::optional(api::npms_package_body(data, state.now(), npms_links(state)));
+  auto doc = engine.find(name);
+  return api::read_npms_package_body(store, name, doc ? std::optional(*doc) : std::nullopt, state.now(),
+                                     state.store_stats().newest_download_day, npms_links(state));
 }
 
 // An npms INVALID_PARAMETER message when `name` cannot be a package name.
