@@ -404,7 +404,7 @@ Response npms_suggestions(const Request& request, AppState& state) {
   std::shared_ptr<const search::SearchEngine> engine;
   auto response = run_search(state, engine, text, 0, *size, false);
   return json_body(200,
-                   api::npms_suggestions_body(response, q, state.now(), deprecation_lookup(state), npms_links(state)),
+                   api::npms_suggestions_body(response, text, state.now(), deprecation_lookup(state), npms_links(state)),
                    kNpmsCache);
 }
 

@@ -128,6 +128,8 @@ TEST_F(CompatApiTest, NpmsSuggestionsAreABareArrayWithHighlights) {
   EXPECT_EQ(j[0]["highlight"], "<em>lef</em>t-pad");
   EXPECT_LE(get_json("/v2/search/suggestions?q=pad&size=1").size(), 1u);
   EXPECT_TRUE(get_json("/v2/search/suggestions?q=not:deprecated").empty());  // qualifiers ignored
+  // ...and not highlighted: "left" is, "is" (of is:deprecated) is not.
+  EXPECT_EQ(get_json("/v2/search/suggestions?q=left+is:deprecated")[0]["highlight"], "<em>left</em>-pad");
   // The hostile fixture's name is escaped around the emphasis.
   for (const auto& o : get_json("/v2/search/suggestions?q=xss")) {
     const std::string h = o["highlight"];
