@@ -3,7 +3,7 @@
 // bodies of /v2/search, /v2/search/suggestions, /v2/package/{name} and /v2/package/mget, and
 // its error shape. Scores are computed from what the mirror holds (docs/ranking.md, "npms
 // scores"); a detail that needs data the mirror lacks (GitHub, source analysis) is left out.
-// Pure functions: the routes (http/api_routes.cc) read the store and the index.
+// Bodies in npms_json.cc (query, scores, search answers) and npms_package.cc (package, mget).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +34,11 @@ inline constexpr size_t kNpmsMaxFrom = 10000;
 inline constexpr size_t kNpmsMaxTextChars = 250;
 inline constexpr size_t kNpmsMaxKeywords = 10;
 inline constexpr size_t kNpmsMaxMgetNames = 250;
+
+// "unscoped", or the scope without its '@' (npms' package.scope).
+std::string_view npms_scope(std::string_view name);
+// links.npm: as in npm's search answers (search_json.h, NpmSearchLinks).
+std::string npms_npm_link(const NpmSearchLinks& links, std::string_view name);
 
 // {"code":CODE,"message":MESSAGE}: CODE is NOT_FOUND, INVALID_PARAMETER or INTERNAL.
 std::string npms_error_body(std::string_view code, std::string_view message);
