@@ -1,7 +1,5 @@
 #include "api/npms_json.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
