@@ -188,6 +188,16 @@ TEST_F(CompatApiTest, NpmsMgetKeysByNameAndLeavesUnknownOut) {
   shapes::expect_npms_error(get_json("/v2/package/mget", 404), "NOT_FOUND");
 }
 
+TEST_F(CompatApiTest, NpmsIsReadableFromOtherOrigins) {
+  EXPECT_EQ(get("/v2/search?q=pad").header("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(get("/v2/package/nope-nope").header("Access-Control-Allow-Origin"), "*");
+  Response preflight = route(testing::make_request("/v2/package/mget", "OPTIONS"), *state_);
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_NE(preflight.header("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+  EXPECT_NE(preflight.header("Access-Control-Allow-Headers").find("Content-Type"), std::string::npos);
+  EXPECT_EQ(post("/v2/package/mget", R"(["express"])").header("Access-Control-Allow-Origin"), "*");
+}
+
 // The OpenAPI document records the npms shapes: each answer has every field its schema
 // requires, with the schema's type.
 void expect_matches(const json& value, const json& schema, const std::string& at) {

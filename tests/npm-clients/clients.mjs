@@ -128,6 +128,10 @@ await check('npm search --json is-number-mirrored (no maintainers)', async () =>
   const hit = hits.find((h) => h.name === 'is-number-mirrored');
   assert(hit && Array.isArray(hit.maintainers) && hit.maintainers.length === 0, JSON.stringify(hits).slice(0, 300));
 });
+await check('npm search (text output) express, no maintainers', async () => {
+  const out = await npmSearch(['express']);
+  assert(/express/.test(out), out.slice(0, 300));
+});
 await check('npm search (text output) pad', async () => {
   const out = await npmSearch(['pad']);
   assert(/left-pad/.test(out), out.slice(0, 300));
