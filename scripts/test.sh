@@ -12,6 +12,12 @@ if command -v npm >/dev/null; then
       cp package-lock.json node_modules/.installed-lock.json)
   fi
   export PKGSTATS_REQUIRE_BROWSER_TESTS=1
+  # The npm API clients the compatibility test drives (query-registry, npms.io), likewise.
+  if ! cmp -s tests/npm-clients/package-lock.json tests/npm-clients/node_modules/.installed-lock.json; then
+    (cd tests/npm-clients && npm ci --no-audit --no-fund --loglevel=error &&
+      cp package-lock.json node_modules/.installed-lock.json)
+  fi
+  export PKGSTATS_REQUIRE_NPM_CLIENT_TESTS=1
 fi
 # Verdaccio for the registry end-to-end test (npm ci from the committed lock file); if this
 # fails, that test fails and says why, and every other test still runs.

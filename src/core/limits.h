@@ -94,9 +94,18 @@ inline constexpr std::size_t kMaxHttpHeaderBytes = 8u << 10;
 // Request target (path + query). A maximal search query (kMaxQueryBytes) percent-encodes to
 // 3 KiB; 4 KiB leaves room for the path and other parameters (414 beyond).
 inline constexpr std::size_t kMaxHttpTargetBytes = 4u << 10;
-// Request body. We serve GET/HEAD only, so a body is never needed; a small allowance keeps
+// Request body. We serve GET/HEAD (and one POST, below), so a body is rarely needed; a small allowance keeps
 // clients that send an empty or tiny body working while refusing uploads (413).
 inline constexpr std::size_t kMaxHttpBodyBytes = 1u << 10;
+// The one body we read: POST /v2/package/mget, a JSON array of at most 250 package names
+// (npms' bound) of at most kMaxPackageNameBytes each, quoted and comma-separated: 54 KiB.
+// Other requests keep kMaxHttpBodyBytes.
+inline constexpr std::size_t kMaxNpmsMgetBodyBytes = 64u << 10;
+// Versions read per package for the npms API's release counts (the newest first): an mget of
+// 250 packages reads at most 100,000 rows. Reading react's 2,500 newest took 26 ms, so a
+// 250-name mget of such packages would take seconds; release windows reaching past the
+// oldest version read are left out of the answer rather than undercounted.
+inline constexpr std::size_t kMaxNpmsVersionsRead = 400;
 // Time allowed to receive one whole request once its first byte arrived: bounds slowloris.
 inline constexpr int kHttpReadTimeoutSeconds = 10;
 // How long an idle keep-alive connection may wait for its next request.

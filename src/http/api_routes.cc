@@ -12,6 +12,7 @@
 
 #include "api/downloads_api.h"
 #include "api/maintainer_report.h"
+#include "api/npms_json.h"
 #include "api/package_details.h"
 #include "api/package_json.h"
 #include "api/search_json.h"
@@ -343,6 +344,126 @@ Response cached(const Request& request, AppState& state) {
   return r;
 }
 
+// ---- npms.io API v2 ----------------------------------------------------------------------------
+// npms' parameters and shapes (api/npms_json.h); errors {"code","message"} with 400/404/500.
+
+constexpr std::string_view kNpmsPackage = "/v2/package/";
+constexpr const char* kNpmsCache = "public, max-age=60";
+
+Response npms_error(int status, std::string_view code, const std::string& message) {
+  return json_body(status, api::npms_error_body(code, message));
+}
+Response npms_invalid(const std::string& message) { return npms_error(400, "INVALID_PARAMETER", message); }
+Response npms_bad_number(const std::string& key, size_t min, size_t max) {
+  return npms_invalid("\"" + key + "\" must be a whole number from " + std::to_string(min) + " to " +
+                      std::to_string(max));
+}
+
+// The deprecation message of a package's latest version, read from the store.
+api::DeprecationLookup deprecation_lookup(AppState& state) {
+  return [&state](std::string_view name) -> std::optional<std::string> {
+    auto store = state.store();
+    if (!store) return std::nullopt;
+    auto overview = (*store)->get_package_overview(name, 1);
+    if (!overview || !overview->has_value()) return std::nullopt;
+    const Version* latest = (*overview)->package.latest_version();
+    if (!latest) return std::nullopt;
+    return latest->deprecated;
+  };
+}
+
+api::NpmSearchLinks npms_links(const AppState& state) { return {state.base_url(), render::package_path}; }
+
+// q absent or blank: no results (npms answers a query without filters or text so).
+Response npms_search(const Request& request, AppState& state) {
+  auto size = size_param(request, "size", api::kNpmsDefaultSize, 1, api::kNpmsMaxSearchSize);
+  if (!size) return npms_bad_number("size", 1, api::kNpmsMaxSearchSize);
+  auto from = size_param(request, "from", 0, 0, api::kNpmsMaxFrom);
+  if (!from) return npms_bad_number("from", 0, api::kNpmsMaxFrom);
+  auto query = api::parse_npms_query(request.param("q"));
+  if (!query) return npms_invalid(query.status().message());
+  if (query->empty || query->no_results)
+    return json_body(200, R"({"total":0,"results":[]})", kNpmsCache);
+  std::shared_ptr<const search::SearchEngine> engine;
+  auto response = run_search(state, engine, query->text, *from, *size, false);
+  return json_body(200, api::npms_search_body(response, state.now(), deprecation_lookup(state), npms_links(state)),
+                   kNpmsCache);
+}
+
+Response npms_suggestions(const Request& request, AppState& state) {
+  auto size = size_param(request, "size", api::kNpmsDefaultSize, 1, api::kNpmsMaxSuggestionsSize);
+  if (!size) return npms_bad_number("size", 1, api::kNpmsMaxSuggestionsSize);
+  const std::string& q = request.param("q");
+  if (q.find_first_not_of(" \t\r\n") == std::string::npos) return npms_invalid("\"q\" is required");
+  size_t chars = 0;  // npms bounds characters (code points), not bytes
+  for (char c : q) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (chars > api::kNpmsMaxTextChars)
+    return npms_invalid("\"q\" length must be less than or equal to 250 characters long");
+  const std::string text = api::npms_suggestions_text(q);
+  if (text.empty()) return json_body(200, "[]", kNpmsCache);
+  std::shared_ptr<const search::SearchEngine> engine;
+  auto response = run_search(state, engine, text, 0, *size, false);
+  return json_body(200,
+                   api::npms_suggestions_body(response, text, state.now(), deprecation_lookup(state), npms_links(state)),
+                   kNpmsCache);
+}
+
+// One package's /v2/package body (api/npms_json.h); nullopt when there is no such package.
+Result<std::optional<std::string>> npms_package_json(AppState& state, store::Store& store,
+                                                     const search::SearchEngine& engine,
+                                                     const std::string& name) {
+  auto doc = engine.find(name);
+  return api::read_npms_package_body(store, name, doc ? std::optional(*doc) : std::nullopt, state.now(),
+                                     state.store_stats().newest_download_day, npms_links(state));
+}
+
+// An npms INVALID_PARAMETER message when `name` cannot be a package name.
+std::optional<std::string> npms_bad_name(const std::string& name) {
+  if (auto why = bad_name(name)) return *why + " (\"" + std::string(utf8_prefix(name, 100)) + "\")";
+  return std::nullopt;
+}
+
+// /v2/package/{name}: scoped names %-encoded (@scope%2Fname) or raw.
+Response npms_package(const Request& request, AppState& state) {
+  const std::string name = request.path.substr(kNpmsPackage.size());
+  if (auto why = npms_bad_name(name)) return npms_invalid(*why);
+  auto store = state.store();
+  if (!store) return npms_error(503, "INTERNAL", store.status().message());
+  auto engine = state.search_engine();
+  auto body = npms_package_json(state, **store, *engine, name);
+  if (!body) return npms_error(500, "INTERNAL", body.status().message());
+  if (!body->has_value()) return npms_error(404, "NOT_FOUND", "Module not found");
+  return json_body(200, std::move(**body), kNpmsCache);
+}
+
+// POST /v2/package/mget with a JSON array of names: an object keyed by name, unknown names
+// left out. The server bounds the body (limits::kMaxNpmsMgetBodyBytes).
+Response npms_mget(const Request& request, AppState& state) {
+  auto names = api::parse_npms_mget_names(request.body);
+  if (!names) return npms_invalid(names.status().message());
+  for (const auto& n : *names)
+    if (auto why = npms_bad_name(n)) return npms_invalid(*why);
+  auto store = state.store();
+  if (!store) return npms_error(503, "INTERNAL", store.status().message());
+  auto engine = state.search_engine();
+  std::vector<std::pair<std::string, std::string>> bodies;
+  for (const auto& n : *names) {
+    auto body = npms_package_json(state, **store, *engine, n);
+    if (!body) return npms_error(500, "INTERNAL", body.status().message());
+    if (body->has_value()) bodies.emplace_back(n, std::move(**body));
+  }
+  return json_body(200, api::npms_mget_body(bodies), "no-store");
+}
+
+Response npms_unknown(const Request&, AppState&) {
+  return npms_error(404, "NOT_FOUND", "The specified endpoint does not exist");
+}
+
+constexpr std::array kNpmsSearchKey = {KeyParam{"q"}, KeyParam{"size", KeyParam::kNumber, api::kNpmsDefaultSize},
+                                       KeyParam{"from", KeyParam::kNumber}};
+constexpr std::array kNpmsSuggestionsKey = {KeyParam{"q"},
+                                            KeyParam{"size", KeyParam::kNumber, api::kNpmsDefaultSize}};
+
 // ---- api.npmjs.org-compatible downloads -----------------------------------------------------
 
 // /downloads/{point|range}/{period}/{names}: one name, or a bulk list of up to 128 unscoped
@@ -651,6 +772,11 @@ constexpr std::array kApiRoutes = {
     Route{"/api/v1/openapi.json", false, "api_openapi", api_openapi},
     Route{"/api/", true, "api_unknown", api_unknown},
     Route{"/-/v1/search", false, "npm_search", cached<npm_search, kNpmSearchKey>},
+    Route{"/v2/search", false, "npms_search", cached<npms_search, kNpmsSearchKey>},
+    Route{"/v2/search/suggestions", false, "npms_suggestions", cached<npms_suggestions, kNpmsSuggestionsKey>},
+    Route{"/v2/package/mget", false, "npms_mget", npms_mget, /*post=*/true},
+    Route{kNpmsPackage, true, "npms_package", npms_package},
+    Route{"/v2/", true, "npms_unknown", npms_unknown},
     Route{kDownloadsPoint, true, "downloads_point", npm_downloads_point},
     Route{kDownloadsRange, true, "downloads_range", npm_downloads_range},
     Route{kVersionDownloads, true, "version_downloads", npm_version_downloads},

@@ -69,7 +69,7 @@ Response not_found(AppState& state, const std::string& what, std::string_view te
 
 bool is_api_target(std::string_view target) {
   return target.starts_with("/api/") || target.starts_with("/-/") ||
-         target.starts_with("/downloads/");
+         target.starts_with("/downloads/") || target.starts_with("/v2/");
 }
 
 Response api_error(int status, std::string_view code, const std::string& message) {
@@ -82,6 +82,13 @@ Response error_for_target(std::string_view target, int status, const std::string
                        : status == 429 ? "rate_limited" : status >= 500 ? "unavailable"
                                                                          : "bad_request";
     return api_error(status, code, message);
+  }
+  if (target.starts_with("/v2/")) {  // npms' shape: {"code","message"}
+    const char* code = status == 404 || status == 405 ? "NOT_FOUND"
+                       : status == 429                ? "TOO_MANY_REQUESTS"
+                       : status >= 500                ? "INTERNAL"
+                                                      : "INVALID_PARAMETER";
+    return json(status, {{"code", code}, {"message", message}});
   }
   if (is_api_target(target)) return json(status, {{"error", message}});
   return plain_error(status, message);

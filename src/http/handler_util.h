@@ -36,7 +36,8 @@ Response not_found(AppState& state, const std::string& what, std::string_view te
 bool is_api_target(std::string_view target);
 
 // An error in the shape the target's clients expect: {"error":{"code","message"}} under
-// /api/, {"error":"..."} (npm's shape) under /-/ and /downloads/, plain text elsewhere.
+// /api/, {"code","message"} (npms' shape) under /v2/, {"error":"..."} (npm's shape) under
+// /-/ and /downloads/, plain text elsewhere.
 Response error_for_target(std::string_view target, int status, const std::string& message);
 
 // {"error":{"code":CODE,"message":MESSAGE}} with `status`.

@@ -24,6 +24,8 @@ struct Request {
   std::string origin;          // the Origin header (CORS)
   std::string forwarded_for;   // X-Forwarded-For, read only from --trusted-proxy peers
   std::string remote_address;  // the TCP peer's IP address ("127.0.0.1"); "" when unknown
+  std::string content_type;    // the Content-Type header (a POST body's type)
+  std::string body;            // the request body (POST routes only; bounded by the server)
   // Set on the second routing of a request whose first response asked to be retried
   // (Response::retry_when_ready): answer with what there is now, do not defer again.
   bool deferred = false;

@@ -137,6 +137,134 @@ json npm_search_schema() {
                     {"time", text}});
 }
 
+// ---- npms.io API v2 (src/api/npms_json.h) ----------------------------------------------------
+
+json npms_error_schema() {
+  return object_of({{"code", {{"type", "string"}, {"enum", {"NOT_FOUND", "INVALID_PARAMETER", "INTERNAL"}}}},
+                    {"message", {{"type", "string"}}}});
+}
+
+json npms_score_schema() {
+  const json unit = {{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
+  return object_of({{"final", unit},
+                    {"detail", object_of({{"quality", unit}, {"popularity", unit}, {"maintenance", unit}})}});
+}
+
+// One result of /v2/search (and, with highlight, of /v2/search/suggestions).
+json npms_result_schema(bool highlight) {
+  const json text = {{"type", "string"}};
+  const json user = object_of({{"username", text}});
+  json package = object_of({{"name", text},
+                            {"scope", {{"type", "string"}, {"description", "\"unscoped\" or the scope without @"}}},
+                            {"version", text},
+                            {"keywords", {{"type", "array"}, {"items", text}}},
+                            {"links", object_of({{"npm", text}})},
+                            {"maintainers", {{"type", "array"}, {"items", user}}}});
+  package["properties"]["description"] = {{"type", "string"}, {"description", "Absent when the package has none"}};
+  package["properties"]["date"] = {{"type", "string"}, {"format", "date-time"},
+                                   {"description", "Publish time of the latest version (else the last modification); absent when unknown"}};
+  package["properties"]["author"] = {{"type", "object"}, {"required", json::array({"name"})}, {"properties", {{"name", text}}}};
+  package["properties"]["publisher"] = {{"allOf", {user}},
+                                        {"description", "The first maintainer; absent when the mirror keeps none. No emails are kept"}};
+  json flags = {{"type", "object"},
+                {"description", "Present when a flag is set. No advisory data is kept: insecure is never sent"},
+                {"properties",
+                 {{"deprecated", {{"type", "string"}, {"description", "The latest version's deprecation message"}}},
+                  {"unstable", {{"type", "boolean"}, {"description", "true when the version is below 1.0.0"}}}}}};
+  json result = object_of({{"package", std::move(package)},
+                           {"score", npms_score_schema()},
+                           {"searchScore", {{"type", "number"}, {"description", "This engine's relevance score"}}}});
+  result["properties"]["flags"] = std::move(flags);
+  if (highlight) {
+    result["required"].push_back("highlight");
+    result["properties"]["highlight"] = {
+        {"type", "string"},
+        {"description", "The name, HTML-escaped, with <em> around the parts the query's words begin"}};
+  }
+  return result;
+}
+
+json npms_package_schema() {
+  const json text = {{"type", "string"}};
+  const json count = {{"type", "integer"}, {"minimum", 0}};
+  const json period = object_of({{"from", {{"type", "string"}, {"format", "date-time"}}},
+                                 {"to", {{"type", "string"}, {"format", "date-time"}}},
+                                 {"count", count}});
+  json metadata = object_of({{"name", text}, {"scope", text}, {"version", text},
+                             {"keywords", {{"type", "array"}, {"items", text}}},
+                             {"links", {{"type", "object"}, {"required", json::array({"npm"})}}},
+                             {"maintainers", {{"type", "array"}, {"items", object_of({{"username", text}})}}},
+                             {"releases", {{"type", "array"}, {"items", period},
+                                           {"description", "Versions published in the last 30, 90, 180, 365 and 730 days "
+                                                           "(a window longer than the stored history is left out)"}}}});
+  for (const char* optional : {"description", "date", "license", "deprecated"}) metadata["properties"][optional] = text;
+  for (const char* optional : {"author", "publisher", "repository", "dependencies", "devDependencies",
+                               "peerDependencies", "optionalDependencies"})
+    metadata["properties"][optional] = {{"type", "object"}};
+  json popularity = object_of({{"dependentsCount", count}});
+  popularity["properties"]["downloadsCount"] = {{"type", "integer"}, {"minimum", 0},
+                                                {"description", "Last 30 days; absent when unknown"}};
+  return object_of(
+      {{"analyzedAt", {{"type", "string"}, {"format", "date-time"}, {"description", "When the mirror last fetched the packument; else its time.modified"}}},
+       {"collected", object_of({{"metadata", std::move(metadata)},
+                                {"npm", object_of({{"downloads", {{"type", "array"}, {"items", period},
+                                                                  {"description", "Sums over the last 1, 7, 30, 90, 180 and 365 days of the archive; [] when it has none"}}},
+                                                   {"dependentsCount", count}})}})},
+       {"evaluation",
+        {{"type", "object"},
+         {"required", json::array({"quality", "popularity", "maintenance"})},
+         {"description", "Only what the mirror's data supports: no GitHub, test or advisory evaluations (docs/ranking.md)"},
+         {"properties",
+          {{"quality", object_of({{"carefulness", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}}})},
+           {"popularity", std::move(popularity)},
+           {"maintenance", {{"type", "object"}}}}}}},
+       {"score", npms_score_schema()}});
+}
+
+// An npms operation: its errors are npms' {"code","message"}.
+json npms_operation(const char* summary, json parameters, json ok_schema, const char* ok_description) {
+  const json error = response_with_schema("npms' {\"code\", \"message\"}", npms_error_schema());
+  return {{"summary", summary},
+          {"parameters", std::move(parameters)},
+          {"responses",
+           {{"200", response_with_schema(ok_description, std::move(ok_schema))},
+            {"400", error}, {"404", error}, {"500", error}}}};
+}
+
+void add_npms_paths(json& paths) {
+  const json int_schema = {{"type", "integer"}, {"minimum", 0}};
+  paths["/v2/search"] = {
+      {"get", npms_operation(
+                  "npms.io-compatible search",
+                  {param("q", "query",
+                         "The query with npms' qualifiers (author:, maintainer:, scope:, keywords:a,-b, "
+                         "is:/not:deprecated|unstable|insecure, boost-exact:, score-effect:, *-weight: "
+                         "(checked, not applied)) and this engine's own; absent or blank: no results",
+                         false),
+                   param("from", "query", "0..10000 (default 0)", false, int_schema),
+                   param("size", "query", "1..250 (default 25)", false, int_schema)},
+                  object_of({{"total", int_schema}, {"results", {{"type", "array"}, {"items", npms_result_schema(false)}}}}),
+                  "{total, results:[{package, flags?, score, searchScore}]}")}};
+  paths["/v2/search/suggestions"] = {
+      {"get", npms_operation("npms.io-compatible suggestions (qualifiers ignored)",
+                             {param("q", "query", "The text typed so far (at most 250 characters)", true),
+                              param("size", "query", "1..100 (default 25)", false, int_schema)},
+                             {{"type", "array"}, {"items", npms_result_schema(true)}},
+                             "A bare array of results, each with highlight")}};
+  paths["/v2/package/{name}"] = {
+      {"get", npms_operation("npms.io-compatible package information",
+                             {param("name", "path", "Package name; scoped names as @scope%2Fname (npms' form) or raw", true)},
+                             npms_package_schema(), "{analyzedAt, collected, evaluation, score}")}};
+  json mget = npms_operation("npms.io-compatible information on several packages", json::array(),
+                             {{"type", "object"}, {"additionalProperties", npms_package_schema()}},
+                             "An object keyed by name; unknown names are left out");
+  const json names = {{"type", "array"}, {"minItems", 1}, {"maxItems", 250}, {"items", {{"type", "string"}}}};
+  mget["requestBody"] = {{"required", true},
+                         {"description", "A JSON array of 1..250 package names (at most 64 KiB)"},
+                         {"content", {{"application/json", {{"schema", names}}}}}};
+  paths["/v2/package/mget"] = {{"post", std::move(mget)}};
+}
+
 json build() {
   json int_schema = {{"type", "integer"}, {"minimum", 0}};
   json paths = {
@@ -290,6 +418,7 @@ json build() {
        get("Prometheus metrics, for clients in --metrics-allow (default loopback; others 404)",
            json::array(), response("Prometheus text format", "text/plain"))},
   };
+  add_npms_paths(paths);
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", "pkgstats API"},
@@ -297,7 +426,7 @@ json build() {
             {"description",
              "npm package search, statistics and downloads. Errors under /api/ are "
              "{\"error\":{\"code\",\"message\"}}; npm-compatible endpoints answer npm's "
-             "{\"error\":\"...\"}. Every response has an ETag (If-None-Match gives 304); GET "
+             "{\"error\":\"...\"}; npms-compatible ones (/v2/) npms' {\"code\",\"message\"}. Every response has an ETag (If-None-Match gives 304); GET "
              "is allowed from any origin (CORS)."}}},
           {"paths", std::move(paths)}};
 }

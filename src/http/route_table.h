@@ -22,7 +22,12 @@ struct Route {
   bool is_prefix;  // matches paths starting with the pattern and longer than it
   std::string_view name;  // for logs and metrics
   Handler handler;
+  bool post = false;  // serves POST (with a body) instead of GET and HEAD
 };
+
+// The paths that accept a POST body, and the most each may send (the server's read limit;
+// every other request gets limits::kMaxHttpBodyBytes).
+size_t max_body_bytes(std::string_view method, std::string_view target);
 
 std::span<const Route> page_routes();
 std::span<const Route> api_routes();

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/limits.h"
 #include "core/utf8.h"
 #include "http/handler_util.h"
 #include "http/route_table.h"
@@ -19,10 +20,11 @@ Response unknown_path(const Request& request, AppState& state) {
 
 constexpr Route kNotFoundRoute{"", false, "not_found", unknown_path};
 
-const Route& find_route(std::string_view path) {
+// The route serving `path` for `post` requests (else for GET and HEAD), or kNotFoundRoute.
+const Route& find_route(std::string_view path, bool post) {
   for (auto table : {ops_routes(), api_routes(), site_routes(), page_routes()})
     for (const Route& r : table)
-      if (route_matches(r, path)) return r;
+      if (r.post == post && route_matches(r, path)) return r;
   return kNotFoundRoute;
 }
 
@@ -71,17 +73,21 @@ Response route_admitted(const Request& request, AppState& state, bool cors) {
     r.content_type = "text/plain; charset=utf-8";
     r.cache_control = "public, max-age=86400";
     r.headers = {{"Access-Control-Allow-Origin", "*"},
-                 {"Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"},
-                 {"Access-Control-Allow-Headers", "If-None-Match"},
+                 {"Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"},
+                 {"Access-Control-Allow-Headers", "If-None-Match, Content-Type"},
                  {"Access-Control-Max-Age", "86400"}};
     return r;
   }
   Response r;
-  if (request.method != "GET" && request.method != "HEAD") {
-    r = error_for_target(request.path, 405, "only GET and HEAD are served");
+  const bool post = request.method == "POST";
+  const Route* route = post ? &find_route(request.path, true) : nullptr;
+  if (post && route != &kNotFoundRoute) {
+    r = route->handler(request, state);
+  } else if (request.method != "GET" && request.method != "HEAD") {
+    r = error_for_target(request.path, 405, "only GET and HEAD are served here");
     r.headers.emplace_back("Allow", cors ? "GET, HEAD, OPTIONS" : "GET, HEAD");
   } else {
-    r = find_route(request.path).handler(request, state);
+    r = find_route(request.path, false).handler(request, state);
   }
   if (r.status >= 500) r = generic_server_error(request, std::move(r));
   return r;
@@ -107,6 +113,16 @@ Response route(const Request& request, AppState& state) {
   return r;
 }
 
-std::string_view route_name(std::string_view path) { return find_route(path).name; }
+std::string_view route_name(std::string_view path, std::string_view method) {
+  return find_route(path, method == "POST").name;
+}
+
+size_t max_body_bytes(std::string_view method, std::string_view target) {
+  if (method != "POST") return limits::kMaxHttpBodyBytes;
+  const std::string_view path = target.substr(0, target.find('?'));
+  for (const Route& r : api_routes())
+    if (r.post && route_matches(r, path)) return limits::kMaxNpmsMgetBodyBytes;
+  return limits::kMaxHttpBodyBytes;
+}
 
 }  // namespace pkgstats::http

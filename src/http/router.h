@@ -26,6 +26,6 @@ Response route(const Request& request, AppState& state);
 
 // The name of the route that serves `path` ("package", "search", ..., "not_found"), for logs
 // and metrics.
-std::string_view route_name(std::string_view path);
+std::string_view route_name(std::string_view path, std::string_view method = "GET");
 
 }  // namespace pkgstats::http

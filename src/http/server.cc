@@ -15,6 +15,7 @@
 #include "core/limits.h"
 #include "http/handler_util.h"
 #include "http/response_policy.h"
+#include "http/route_table.h"
 #include "http/url.h"
 
 namespace pkgstats::http {
@@ -104,6 +105,8 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
   req.if_none_match = std::string(msg[bhttp::field::if_none_match]);
   req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
   req.origin = std::string(msg[bhttp::field::origin]);
+  req.content_type = std::string(msg[bhttp::field::content_type]);
+  req.body = msg.body();
   // Every X-Forwarded-For field, in order, as one list: a proxy may add its own field after a
   // client's instead of appending to it, and the right-most hop is the one that counts.
   for (auto [it, end] = msg.equal_range("X-Forwarded-For"); it != end; ++it) {
@@ -162,7 +165,9 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
   for (size_t served = 0;; ++served) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(limits::kMaxHttpHeaderBytes);
-    parser.body_limit(limits::kMaxHttpBodyBytes);
+    // The largest body any route takes; each request's own limit is set once its header
+    // says what it is (max_body_bytes).
+    parser.body_limit(limits::kMaxNpmsMgetBodyBytes);
     if (served > 0 && buffer.size() == 0) {
       // Keep-alive: wait up to the idle timeout for the next request's first bytes...
       busy.reset();
@@ -178,7 +183,17 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
     }
     // ...then the whole request must arrive within the read timeout (bounds slowloris).
     stream.expires_after(options.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (!ec && !parser.is_done()) {
+      const size_t limit = max_body_bytes(parser.get().method_string(), parser.get().target());
+      if (parser.content_length() && *parser.content_length() > limit) {
+        ec = bhttp::error::body_limit;  // refused before any of the body is read
+      } else {
+        parser.body_limit(limit);
+        auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        ec = body_ec;
+      }
+    }
     if (ec == beast::error::timeout) {
       closed.set(CloseReason::kReadTimeout);
       break;
@@ -219,7 +234,7 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
     const unsigned version = ec ? 11 : parser.get().version();
     finalize_response(req, res);
     server.state.metrics().observe(
-        route_name(req.path), res.status,
+        route_name(req.path, req.method), res.status,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     stream.expires_after(options.read_timeout);
     auto out = to_beast(std::move(res), version, keep_alive, req.method == "HEAD");

@@ -788,9 +788,12 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
   if (q.published && (published == 0 || !q.published->matches(published))) return false;
   if (q.updated && (modified == 0 || !q.updated->matches(modified))) return false;
   if (q.maintainers.empty() && q.authors.empty() && q.scopes.empty() && q.keywords.empty() &&
-      q.licenses.empty())
+      q.excluded_keywords.empty() && q.licenses.empty() && !q.unstable)
     return true;
   const DocumentText t = docs_.text(d);
+  if (q.unstable && is_unstable_version(t.version) != *q.unstable) return false;
+  for (const auto& k : q.excluded_keywords)
+    if (contains_folded(t.keywords, k)) return false;
   for (const auto& m : q.maintainers)
     if (!contains_folded(t.maintainers, m)) return false;
   if (!q.authors.empty()) {
@@ -883,7 +886,8 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   // nothing else is asked (published:, updated: and downloads:=N check each; author: has
   // the lists of its first word's completions, so it checks each too);
   // `not:deprecated` over an id range is exact too, less the deprecated ones it counts.
-  const bool other = !q.authors.empty() || q.published || q.updated || (q.downloads && q.downloads->op == '=');
+  const bool other = !q.authors.empty() || q.published || q.updated || q.unstable ||
+                     !q.excluded_keywords.empty() || (q.downloads && q.downloads->op == '=');
   if (q.deprecated == false) {
     c.exact = !other && !c.use_lists && narrowing <= 1;
     if (c.exact)

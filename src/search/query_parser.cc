@@ -99,8 +99,12 @@ bool Comparison::matches(int64_t v) const {
 
 bool ParsedQuery::has_filters() const {
   return !maintainers.empty() || !authors.empty() || !scopes.empty() || !keywords.empty() ||
-         !licenses.empty() || deprecated.has_value() || has_types || module || downloads ||
-         published || updated;
+         !excluded_keywords.empty() || !licenses.empty() || deprecated.has_value() ||
+         unstable.has_value() || has_types || module || downloads || published || updated;
+}
+
+bool is_unstable_version(std::string_view version) {
+  return version.starts_with("0.") || version.starts_with("1.0.0-");
 }
 
 std::optional<int64_t> parse_count_with_suffix(std::string_view text) {
@@ -175,12 +179,17 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
     } else if (key == "scope") {
       q.scopes.push_back(fold(value[0] == '@' ? value.substr(1) : value));
     } else if (key == "keywords" || key == "keyword") {
-      for (auto& k : split_list(value)) q.keywords.push_back(k);
+      for (auto& k : split_list(value)) {
+        if (k.size() > 1 && k[0] == '-') q.excluded_keywords.push_back(k.substr(1));
+        else if (k != "-") q.keywords.push_back(k);
+      }
     } else if (key == "license") {
       q.licenses.push_back(fold(value));
     } else if (key == "is" || key == "not") {
-      if (fold(value) == "deprecated") q.deprecated = key == "is";
-      else bad("use is:deprecated or not:deprecated.");
+      const std::string flag = fold(value);
+      if (flag == "deprecated") q.deprecated = key == "is";
+      else if (flag == "unstable") q.unstable = key == "is";
+      else bad("use is:deprecated, not:deprecated, is:unstable or not:unstable.");
     } else if (key == "has") {
       if (fold(value) == "types") q.has_types = true;
       else bad("the only has: filter is has:types.");

@@ -4,7 +4,9 @@
 //   pkg:NAME                                    jump straight to one package
 //   @user  maintainer:user                      maintained by user
 //   author:NAME  scope:NAME  keywords:a,b  license:MIT
-//   is:deprecated  not:deprecated  has:types  module:esm|cjs
+//   keywords:a,-b (a leading - excludes a keyword)
+//   is:deprecated  not:deprecated  is:unstable  not:unstable (a version below 1.0.0)
+//   has:types  module:esm|cjs
 //   downloads:>10k  downloads:<1.5m  downloads:500
 //   published:<90d  published:>2025-01-01  updated:>30d
 //   sort:relevance|downloads|published
@@ -40,7 +42,9 @@ struct ParsedQuery {
   std::string typed;               // the free-text tokens as typed ("@babel/core", "React-DOM")
   std::optional<std::string> pkg;  // pkg:NAME
   std::vector<std::string> maintainers, authors, scopes, keywords, licenses;
+  std::vector<std::string> excluded_keywords;  // keywords:-x
   std::optional<bool> deprecated;  // is:deprecated = true, not:deprecated = false
+  std::optional<bool> unstable;    // is:unstable = true, not:unstable = false
   bool has_types = false;
   std::optional<ModuleKind> module;
   std::optional<Comparison> downloads;
@@ -54,6 +58,10 @@ struct ParsedQuery {
 
 // `now` resolves relative dates ("90d" = 90 days before now).
 ParsedQuery parse_query(std::string_view text, TimestampMs now);
+
+// Whether `version` is below 1.0.0 in semver order (0.x.y, or a 1.0.0 prerelease): what
+// npm's and npms' `is:unstable` mean.
+bool is_unstable_version(std::string_view version);
 
 // "10k" -> 10000, "1.5m" -> 1500000, "42" -> 42; nullopt when malformed.
 std::optional<int64_t> parse_count_with_suffix(std::string_view text);

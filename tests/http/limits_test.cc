@@ -145,6 +145,29 @@ TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
 }
 
 // The same for a client that sends a whole head but trickles its body.
+// The one route that reads a body (POST /v2/package/mget) gets its own, larger limit; every
+// other request keeps kMaxHttpBodyBytes, and both are refused before the body is read.
+TEST_F(HttpLimitsTest, MgetBodyHasItsOwnLimit) {
+  RunningServer server(*state_, fast_options());
+  auto post = [&](const std::string& path, const std::string& body) {
+    return send_and_read(server.port(), "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                        "Content-Type: application/json\r\nContent-Length: " +
+                                            std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  // 250 names of 210 bytes: 53 KB, well past the 1 KiB every other request may send.
+  std::string names = "[";
+  for (int i = 0; i < 250; ++i) names += (i ? ",\"" : "\"") + std::string(206, 'n') + std::to_string(1000 + i) + "\"";
+  names += "]";
+  ASSERT_GT(names.size(), limits::kMaxHttpBodyBytes * 50);
+  ASSERT_LT(names.size(), limits::kMaxNpmsMgetBodyBytes);
+  Reply ok = post("/v2/package/mget", names);
+  EXPECT_EQ(ok.status, 200) << ok.body.substr(0, 200);
+  EXPECT_EQ(ok.body, "{}");  // none of them is stored
+  EXPECT_EQ(post("/v2/package/mget", std::string(limits::kMaxNpmsMgetBodyBytes + 1, ' ')).status, 413);
+  EXPECT_EQ(post("/v2/search", std::string(limits::kMaxHttpBodyBytes + 1, ' ')).status, 413);
+  EXPECT_EQ(post("/v2/package/mget?x=1", "[\"express\"]").status, 200);
+}
+
 TEST_F(HttpLimitsTest, TricklingBodyIsCutAtTheReadTimeout) {
   RunningServer server(*state_, fast_options());
   Bystander bystander(server.port());

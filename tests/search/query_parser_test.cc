@@ -36,6 +36,14 @@ TEST(QueryParserQualifiers, EachOneAlone) {
   EXPECT_EQ(parse("license:MIT").licenses, Words{"mit"});
   EXPECT_EQ(parse("is:deprecated").deprecated, true);
   EXPECT_EQ(parse("not:deprecated").deprecated, false);
+  EXPECT_EQ(parse("is:unstable").unstable, true);
+  EXPECT_EQ(parse("not:Unstable").unstable, false);
+  EXPECT_EQ(parse("keywords:cli,-Old,-").keywords, Words{"cli"});
+  EXPECT_EQ(parse("keywords:cli,-Old,-").excluded_keywords, Words{"old"});
+  EXPECT_TRUE(is_unstable_version("0.9.1"));
+  EXPECT_TRUE(is_unstable_version("1.0.0-beta.1"));
+  EXPECT_FALSE(is_unstable_version("1.0.0"));
+  EXPECT_FALSE(is_unstable_version("10.0.0"));
   EXPECT_TRUE(parse("has:types").has_types);
   EXPECT_EQ(parse("module:esm").module, ModuleKind::kEsm);
   EXPECT_EQ(parse("module:cjs").module, ModuleKind::kCjs);
@@ -95,7 +103,7 @@ TEST(QueryParserQualifiers, Dates) {
 TEST(QueryParserMalformed, AWarningQuotesWholeCharactersOnly) {
   std::string token = "is:" + std::string(56, 'x') + "\xC3\xA9\xC3\xA9";  // byte 60 splits an é
   std::string w = warning_of(token);
-  EXPECT_EQ(w, "Ignored is:" + std::string(56, 'x') + ": use is:deprecated or not:deprecated.");
+  EXPECT_EQ(w, "Ignored is:" + std::string(56, 'x') + ": use is:deprecated, not:deprecated, is:unstable or not:unstable.");
 }
 
 TEST(QueryParserMalformed, EachGivesItsMessageAndTheRestRuns) {
@@ -105,7 +113,7 @@ TEST(QueryParserMalformed, EachGivesItsMessageAndTheRestRuns) {
             "Ignored published:<banana: published takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
   EXPECT_EQ(warning_of("updated:>2025-13-45"),
             "Ignored updated:>2025-13-45: updated takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
-  EXPECT_EQ(warning_of("is:fast"), "Ignored is:fast: use is:deprecated or not:deprecated.");
+  EXPECT_EQ(warning_of("is:fast"), "Ignored is:fast: use is:deprecated, not:deprecated, is:unstable or not:unstable.");
   EXPECT_EQ(warning_of("has:bugs"), "Ignored has:bugs: the only has: filter is has:types.");
   EXPECT_EQ(warning_of("module:amd"), "Ignored module:amd: use module:esm or module:cjs.");
   EXPECT_EQ(warning_of("sort:random"), "Ignored sort:random: sort by relevance, downloads or published.");

@@ -199,6 +199,7 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
     d.module = static_cast<ModuleKind>(i % 4);
     const char* authors[] = {"Sindre Sorhus", "Jane Doe <jane@example.com>", "Sorhus Fan", ""};
     d.author = authors[i % 4];
+    d.version = i % 6 == 0 ? "0." + std::to_string(i % 10) + ".0" : i % 6 == 1 ? "1.0.0-rc.1" : "2.1.0";
   }
   auto idx = Index::build(docs);
   auto author_has = [](const SearchDocument& d, std::initializer_list<const char*> prefixes) {
@@ -231,6 +232,9 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
       {"author:sindre author:sor", [&](auto& d) { return author_has(d, {"sindre", "sor"}); }},
       {"author:orhus", [](auto&) { return false; }},  // not inside a word
       {"author:jane downloads:>50000", [&](auto& d) { return author_has(d, {"jane"}) && d.monthly_downloads > 50000; }},
+      {"is:unstable", [](auto& d) { return d.version[0] == '0' || d.version.starts_with("1.0.0-"); }},
+      {"not:unstable keywords:kw3", [](auto& d) { return d.version == "2.1.0" && d.keywords[0] == "kw3"; }},
+      {"keywords:-kw1 license:mit", [](auto& d) { return d.keywords[0] != "kw1" && d.license == "MIT"; }},
   };
   for (const auto& c : cases) {
     std::vector<const SearchDocument*> expected;
