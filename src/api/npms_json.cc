@@ -203,7 +203,10 @@ std::string npms_suggestions_text(std::string_view q) {
   return words.empty() ? "" : "\"" + words + "\"";
 }
 
-NpmsScoreInput npms_score_input(const search::DocumentView& d) {
+namespace {
+// The same fields of a stored document or of an index's view of one.
+template <typename Document>
+NpmsScoreInput score_input_of(const Document& d) {
   NpmsScoreInput in;
   in.monthly_downloads = d.monthly_downloads;
   in.dependents = d.dependents;
@@ -216,20 +219,10 @@ NpmsScoreInput npms_score_input(const search::DocumentView& d) {
   in.stable = !d.version.empty() && !search::is_unstable_version(d.version);
   return in;
 }
+}  // namespace
 
-NpmsScoreInput npms_score_input(const SearchDocument& d) {
-  NpmsScoreInput in;
-  in.monthly_downloads = d.monthly_downloads;
-  in.dependents = d.dependents;
-  in.published = d.published;
-  in.deprecated = d.deprecated;
-  in.has_description = !d.description.empty();
-  in.has_keywords = !d.keywords.empty();
-  in.has_license = !d.license.empty();
-  in.has_types = d.has_types;
-  in.stable = !d.version.empty() && !search::is_unstable_version(d.version);
-  return in;
-}
+NpmsScoreInput npms_score_input(const search::DocumentView& d) { return score_input_of(d); }
+NpmsScoreInput npms_score_input(const SearchDocument& d) { return score_input_of(d); }
 
 NpmsScore npms_score(const NpmsScoreInput& in, TimestampMs now) {
   NpmsScore s;
