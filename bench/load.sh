@@ -5,9 +5,10 @@
 # it closed connections (/metrics), beside a baseline run of the same mix without the sync
 # and a run after it (the same length as the baseline: does memory settle once writes stop?);
 # then the same mix again beside an abusive one (bulk downloads ranges at npm's cap of 128
-# names x 365 days, filter-only searches at size 250, junk parameters on repeated searches:
-# issue #19), to show what abuse does to normal requests' latency, errors and the server's
-# RSS; then checks that SIGTERM stops the server promptly and still answers a connection it
+# names x 365 days, filter-only searches at size 250, junk parameters on repeated searches,
+# made-up names fetched on demand from an upstream taking 3.5 s, and a sync writing READMEs
+# of the cmark-gfm CVE shapes: issue #19), to show what abuse does to normal requests'
+# latency, errors and the server's RSS; then checks that SIGTERM stops the server promptly and still answers a connection it
 # had accepted. Installs wrk (Debian) when missing.
 # Usage: bench/load.sh [SECONDS] [CONNECTIONS] [BUILD_DIR]   (defaults: 60 256 build)
 set -euo pipefail
@@ -43,7 +44,38 @@ echo "== preparing: 227k-package listing + real packuments + 2,000 maintained by
 
 "$build/tools/fake-registry/fake_registry" --synthetic 20000 --fixtures tests/data/packuments >"$tmp/fake.out" 2>"$tmp/fake.err" &
 track $!
-"$bin" serve --db "$db" --port 0 --threads 2 --offline >"$tmp/serve.out" 2>"$tmp/serve.err" &
+# The abusive mix's upstreams: a slow registry (3.5 s a packument) that on-demand fetches of
+# made-up names go to, and one publishing packages whose READMEs are the published cmark-gfm
+# reproducers (issue #19), synced while the abuse runs.
+mkdir -p "$tmp/hostile"
+python3 - "$tmp/hostile" <<'PY'
+import json, sys
+readmes = {
+    'brackets': '![[]()' * 42000,                                # CVE-2023-22486's shape, 250 kB
+    'wide-table': '|' + 'a|' * 41000 + '\n|' + '-|' * 41000 + '\n',  # 41k columns
+    'deep-quotes': '> ' * 50000 + 'x',
+    'emphasis': '*a **a ' * 30000,
+    'links': '[a](' * 60000,
+}
+for i in range(40):
+    kind = list(readmes)[i % len(readmes)]
+    name = f'hostile-readme-{kind}-{i}'
+    doc = {'name': name, 'description': f'A README of the {kind} shape', 'dist-tags': {'latest': '1.0.0'},
+           'readme': readmes[kind], 'time': {'created': '2024-01-01T00:00:00.000Z', '1.0.0': '2024-01-01T00:00:00.000Z'},
+           'versions': {'1.0.0': {'name': name, 'version': '1.0.0'}}}
+    open(f'{sys.argv[1]}/{name}.json', 'w').write(json.dumps(doc))
+PY
+"$build/tools/fake-registry/fake_registry" --synthetic 0 --latency-ms 3500 >"$tmp/slow.out" 2>"$tmp/slow.err" &
+track $!
+"$build/tools/fake-registry/fake_registry" --synthetic 0 --fixtures "$tmp/hostile" >"$tmp/hostile.out" 2>"$tmp/hostile.err" &
+track $!
+for _ in $(seq 600); do
+  grep -q listening "$tmp/slow.out" 2>/dev/null && grep -q listening "$tmp/hostile.out" 2>/dev/null && break
+  sleep 0.1
+done
+slow_registry=$(sed -n 's/^listening on //p' "$tmp/slow.out")
+hostile_registry=$(sed -n 's/^listening on //p' "$tmp/hostile.out")
+"$bin" serve --db "$db" --port 0 --threads 2 --registry "$slow_registry" >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
 track $serve_pid
 for _ in $(seq 600); do
@@ -71,9 +103,10 @@ open(sys.argv[1], 'w').write('\n'.join(out) + '\n')
 PY
 export PKGSTATS_LOAD_URLS=$urls
 
-# The abusive mix: a third bulk downloads ranges at the cap, a third filter-only searches
-# (no text: every package is a candidate) at the largest page, a third a repeated search with
-# a junk parameter that changes every time (a cache-buster).
+# The abusive mix, in equal parts: bulk downloads ranges at the cap; filter-only searches
+# (no text: every package is a candidate) at the largest page; a repeated search with a junk
+# parameter that changes every time (a cache-buster); pages of made-up names, each an
+# on-demand fetch from the slow upstream. Beside it, `sync` writes the hostile READMEs.
 abuse_urls=$tmp/abuse.txt
 python3 - "$abuse_urls" <<'PY'
 import gzip, random, sys
@@ -87,6 +120,7 @@ for i in range(300):
     out.append('/downloads/range/last-year/' + ','.join(random.sample(names, 128)))
     out.append('/api/v1/search?size=250&q=' + random.choice(filters).replace(' ', '+').replace(':', '%3A').replace('>', '%3E').replace('<', '%3C'))
     out.append('/api/v1/search?q=react&x=' + str(random.randrange(10**9)))
+    out.append('/pkg:made-up-' + str(random.randrange(10**9)))
 open(sys.argv[1], 'w').write('\n'.join(out) + '\n')
 PY
 abusers=$(( connections / 8 > 4 ? connections / 8 : 4 ))
@@ -148,8 +182,13 @@ echo "== beside abuse: ${baseline_seconds}s, the same mix beside $abusers connec
 PKGSTATS_LOAD_URLS=$abuse_urls wrk -t1 -c"$abusers" -d"$baseline_seconds"s --timeout 10s -s bench/load.lua "$server" \
   | grep '^LOAD' >"$tmp/abuse.out" &
 abuse_pid=$!
+"$bin" sync --once -q --db "$db" --registry "$hostile_registry" --changes "$hostile_registry/registry/_changes" \
+  --poll-seconds 0 >"$tmp/hostile-sync.out" 2>&1 &
+hostile_sync_pid=$!
+track $hostile_sync_pid
 abused=$(load "$baseline_seconds")
 wait "$abuse_pid"
+wait "$hostile_sync_pid" && hostile_sync="finished (exit 0)" || hostile_sync="exit $?: $(tail -2 "$tmp/hostile-sync.out")"
 echo "$abused"
 echo "abusive mix: $(cat "$tmp/abuse.out")"
 rss4=$(rss_mb "$serve_pid")
@@ -168,6 +207,8 @@ printf '%-30s %14s %14s %14s %14s\n' "errors (socket + non-2xx/3xx)" "$(errors "
 for kind in connect_err read_err write_err timeouts non2xx3xx; do row "  $kind" $kind; done
 printf '%-30s %14s %14s %14s %14s\n' "server RSS MB (start -> end)" "$rss0 -> $rss1" "$rss1 -> $rss2" "$rss2 -> $rss3" "$rss3 -> $rss4"
 echo "abusive mix beside it: rps $(field rps "$(cat "$tmp/abuse.out")"), p99 $(field p99_ms "$(cat "$tmp/abuse.out")") ms, errors $(errors "$(cat "$tmp/abuse.out")")"
+echo "sync of 40 hostile READMEs beside it: $hostile_sync; stored: $(python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute(\"SELECT count(*) FROM packages WHERE name LIKE 'hostile-readme-%'\").fetchone()[0])" "$db")"
+echo "made-up names stored by on-demand fetch (the slow upstream has none): $(python3 -c "import sqlite3,sys; print(sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True).execute(\"SELECT count(*) FROM packages WHERE name LIKE 'made-up-%'\").fetchone()[0])" "$db")"
 echo "server's connections, baseline: $(closed_during "$tmp/closes0" "$tmp/closes1")"
 echo "server's connections, with sync: $(closed_during "$tmp/closes1" "$tmp/closes2")"
 echo "sync: $sync_state; synthetic packages in the store: $synced"
