@@ -1,0 +1,62 @@
+# The layering of src/, checked on every test run (ctest -L layering): a subsystem may include
+# its own headers and those of the subsystems before it in this order, never one after it.
+#   core < demo < store < search < ingest < registry < app < api < render < http < bot < cli
+# Usage: cmake -DSOURCE_DIR=<repository> -P tests/include_layers.cmake
+# (With -DSELF_TEST=1 it checks a made-up upward include is caught, so the rule cannot pass
+# by matching nothing.)
+set(layers core demo store search ingest registry app api render http bot cli)
+
+function(layer_of subsystem out)
+  list(FIND layers "${subsystem}" index)
+  set(${out} ${index} PARENT_SCOPE)
+endfunction()
+
+# Appends to the list named LIST_NAME the include lines (of a file in SUBSYSTEM) that reach a
+# later layer or an unknown folder.
+function(check_includes subsystem lines list_name)
+  layer_of(${subsystem} own)
+  set(found ${${list_name}})
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^[ \t]*#[ \t]*include[ \t]+\"([a-z_]+)/")
+      set(target ${CMAKE_MATCH_1})
+      if(NOT target STREQUAL subsystem)
+        layer_of(${target} theirs)
+        if(own EQUAL -1 OR theirs EQUAL -1 OR theirs GREATER own)
+          list(APPEND found "${subsystem} includes ${target}: ${line}")
+        endif()
+      endif()
+    endif()
+  endforeach()
+  set(${list_name} ${found} PARENT_SCOPE)
+endfunction()
+
+if(SELF_TEST)
+  set(violations "")
+  check_includes(store "#include \"http/router.h\"" violations)
+  check_includes(http "#include \"store/store.h\"" violations)
+  list(LENGTH violations n)
+  if(NOT n EQUAL 1)
+    message(FATAL_ERROR "include_layers self test: expected 1 violation, found ${n}: ${violations}")
+  endif()
+  message(STATUS "include_layers self test: an upward include is caught")
+  return()
+endif()
+
+file(GLOB_RECURSE sources "${SOURCE_DIR}/src/*.h" "${SOURCE_DIR}/src/*.cc")
+set(violations "")
+foreach(path IN LISTS sources)
+  file(RELATIVE_PATH relative "${SOURCE_DIR}/src" "${path}")
+  string(REGEX REPLACE "/.*" "" subsystem "${relative}")
+  file(STRINGS "${path}" lines REGEX "^[ \t]*#[ \t]*include[ \t]+\"")
+  set(before "${violations}")
+  check_includes(${subsystem} "${lines}" violations)
+  if(NOT "${violations}" STREQUAL "${before}")
+    list(APPEND violations "  (in src/${relative})")
+  endif()
+endforeach()
+if(violations)
+  list(JOIN violations "\n" text)
+  message(FATAL_ERROR "Includes against the layering (tests/include_layers.cmake):\n${text}")
+endif()
+list(LENGTH sources count)
+message(STATUS "include_layers: ${count} files, every include within its layer or below")
