@@ -1,6 +1,8 @@
 // FakeRegistry: a blocking Boost.Beast server, one thread per connection, keep-alive.
 #include "fake_registry.h"
 
+#include "loopback_server.h"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -9,7 +11,6 @@
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
-#include <list>
 
 #include "core/file_reader.h"
 
@@ -105,10 +106,11 @@ int64_t FakeRegistry::daily_downloads(const std::string& name, Day day) const {
 
 struct FakeRegistry::Impl {
   FakeRegistry* self;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::thread accept_thread;
-  std::atomic<bool> stopping{false};
+  // Answers every request through handle(); its stopping() wakes stalled answers.
+  testing_tools::LoopbackServer server{[this](tcp::socket& sock, http::request<http::string_body>& req) {
+    return handle(sock, req);
+  }};
+  bool stopping() const { return server.stopping(); }
 
   mutable std::mutex mutex;  // guards everything below
   std::condition_variable stop_cv;
@@ -120,8 +122,6 @@ struct FakeRegistry::Impl {
   double random_fault_rate = 0;
   std::mt19937_64 rng{1};
   std::vector<std::string> log;
-  std::list<std::shared_ptr<tcp::socket>> sockets;
-  std::list<std::thread> connection_threads;
 
   Fault take_fault(const std::string& key) { return take_fault({key}); }
 
@@ -188,7 +188,7 @@ struct FakeRegistry::Impl {
       case Fault::kStallBody: {
         write_partial(sock, body.size(), std::string_view(body).substr(0, body.size() / 2));
         std::unique_lock lock(mutex);
-        stop_cv.wait_for(lock, opts.stall_for, [&] { return stopping.load(); });
+        stop_cv.wait_for(lock, opts.stall_for, [&] { return stopping(); });
         return false;
       }
       case Fault::kTruncatedJson:
@@ -406,37 +406,6 @@ struct FakeRegistry::Impl {
     for (const auto& [version, n] : self->last_week_version_downloads(name)) counts[version] = n;
     return send(sock, req, 200, json({{"package", name}, {"downloads", counts}}).dump(), fault);
   }
-
-  void serve_connection(std::shared_ptr<tcp::socket> sock) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request<http::string_body> req;
-      beast::error_code ec;
-      http::read(*sock, buffer, req, ec);
-      if (ec) break;
-      if (!handle(*sock, req)) break;
-    }
-    // Under the mutex: stop() shuts the registered sockets down from another thread, and a
-    // socket closed meanwhile could have its descriptor reused by an unrelated connection.
-    beast::error_code ec;
-    std::lock_guard lock(mutex);
-    sock->shutdown(tcp::socket::shutdown_both, ec);
-    sock->close(ec);
-    sockets.remove(sock);
-  }
-
-  void accept_loop() {
-    while (!stopping) {
-      auto sock = std::make_shared<tcp::socket>(io);
-      beast::error_code ec;
-      acceptor.accept(*sock, ec);
-      if (ec || stopping) break;
-      sock->set_option(tcp::no_delay(true), ec);
-      std::lock_guard lock(mutex);
-      sockets.push_back(sock);
-      connection_threads.emplace_back([this, sock] { serve_connection(sock); });
-    }
-  }
 };
 
 FakeRegistry::FakeRegistry(FakeRegistryOptions options)
@@ -448,38 +417,16 @@ FakeRegistry::FakeRegistry(FakeRegistryOptions options)
 FakeRegistry::~FakeRegistry() { stop(); }
 
 Status FakeRegistry::start(uint16_t port) {
-  beast::error_code ec;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
-  impl_->acceptor.open(ep.protocol(), ec);
-  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl_->acceptor.bind(ep, ec);
-  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::io_error("fake registry: listen on 127.0.0.1: " + ec.message());
-  port_ = impl_->acceptor.local_endpoint().port();
-  impl_->accept_thread = std::thread([this] { impl_->accept_loop(); });
+  if (Status st = impl_->server.start(port, "fake registry"); !st) return st;
+  port_ = impl_->server.port();
   return Status::ok();
 }
 
 void FakeRegistry::stop() {
-  if (!impl_->accept_thread.joinable()) return;
-  impl_->stopping = true;
-  beast::error_code ec;
-  // Wake the blocking accept() with a throwaway connection, then close the acceptor.
-  {
-    asio::io_context io;
-    tcp::socket poke(io);
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-  }
-  impl_->accept_thread.join();
-  impl_->acceptor.close(ec);
-  std::list<std::thread> threads;
-  {
+  impl_->server.stop([this] {
     std::lock_guard lock(impl_->mutex);
-    for (auto& s : impl_->sockets) s->shutdown(tcp::socket::shutdown_both, ec);
-    threads.swap(impl_->connection_threads);
-  }
-  impl_->stop_cv.notify_all();
-  for (auto& t : threads) t.join();
+    impl_->stop_cv.notify_all();
+  });
 }
 
 std::string FakeRegistry::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }

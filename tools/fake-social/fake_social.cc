@@ -1,6 +1,8 @@
 // FakeSocial: one thread per connection, Beast's synchronous HTTP, nlohmann for JSON.
 #include "fake_social.h"
 
+#include "loopback_server.h"
+
 #include <utf8proc.h>
 
 #include <boost/asio.hpp>
@@ -8,11 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <condition_variable>
-#include <list>
 #include <mutex>
-#include <thread>
 
 namespace pkgstats::fake_social {
 
@@ -112,11 +111,11 @@ std::string query_param(const std::string& target, const std::string& name) {
 
 struct FakeSocial::Impl {
   FakeSocialOptions options;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::thread accept_thread;
-  std::atomic<bool> stopping{false};
-  uint16_t port = 0;
+  // Answers every request through handle(); its stopping() wakes slow answers.
+  testing_tools::LoopbackServer server{[this](tcp::socket& sock, http::request<http::string_body>& req) {
+    return handle(sock, req);
+  }};
+  bool stopping() const { return server.stopping(); }
 
   mutable std::mutex mutex;
   std::condition_variable stop_cv;
@@ -127,8 +126,6 @@ struct FakeSocial::Impl {
   std::vector<StoredPost> records;
   int next_status_id = 100;
   int shape_errors = 0;
-  std::list<std::shared_ptr<tcp::socket>> sockets;
-  std::list<std::thread> threads;
   const std::string access_jwt = "fake-access-jwt";
 
   Fault take_fault(const std::string& route) {
@@ -163,7 +160,7 @@ struct FakeSocial::Impl {
     const std::string target(req.target());
     if (route == "verify_credentials") {
       return {200, json({{"id", "1"}, {"username", "pkgstats"}, {"acct", "pkgstats"},
-                         {"url", "http://127.0.0.1:" + std::to_string(port) + "/@pkgstats"}}).dump(), {}};
+                         {"url", "http://127.0.0.1:" + std::to_string(server.port()) + "/@pkgstats"}}).dump(), {}};
     }
     if (route == "account_statuses") {
       size_t limit = 20;
@@ -296,7 +293,7 @@ struct FakeSocial::Impl {
       case Fault::kUnprocessable: answer = {422, R"({"error":"Validation failed: Text can't be blank"})", {}}; break;
       case Fault::kSlow: {
         std::unique_lock lock(mutex);
-        stop_cv.wait_for(lock, options.slow_for, [&] { return stopping.load(); });
+        stop_cv.wait_for(lock, options.slow_for, [&] { return stopping(); });
       }
         [[fallthrough]];
       case Fault::kNone:
@@ -317,34 +314,6 @@ struct FakeSocial::Impl {
     http::write(sock, res, ec);
     return !ec && req.keep_alive();
   }
-
-  void serve_connection(std::shared_ptr<tcp::socket> sock) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request<http::string_body> req;
-      beast::error_code ec;
-      http::read(*sock, buffer, req, ec);
-      if (ec) break;
-      if (!handle(*sock, req)) break;
-    }
-    beast::error_code ec;
-    std::lock_guard lock(mutex);
-    sock->shutdown(tcp::socket::shutdown_both, ec);
-    sock->close(ec);
-    sockets.remove(sock);
-  }
-
-  void accept_loop() {
-    while (!stopping) {
-      auto sock = std::make_shared<tcp::socket>(io);
-      beast::error_code ec;
-      acceptor.accept(*sock, ec);
-      if (ec || stopping) break;
-      std::lock_guard lock(mutex);
-      sockets.push_back(sock);
-      threads.emplace_back([this, sock] { serve_connection(sock); });
-    }
-  }
 };
 
 FakeSocial::FakeSocial(FakeSocialOptions options) : impl_(std::make_unique<Impl>()) {
@@ -353,42 +322,16 @@ FakeSocial::FakeSocial(FakeSocialOptions options) : impl_(std::make_unique<Impl>
 
 FakeSocial::~FakeSocial() { stop(); }
 
-Status FakeSocial::start(uint16_t port) {
-  beast::error_code ec;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
-  impl_->acceptor.open(ep.protocol(), ec);
-  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl_->acceptor.bind(ep, ec);
-  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::io_error("fake social: listen: " + ec.message());
-  impl_->port = impl_->acceptor.local_endpoint().port();
-  impl_->accept_thread = std::thread([this] { impl_->accept_loop(); });
-  return Status::ok();
-}
+Status FakeSocial::start(uint16_t port) { return impl_->server.start(port, "fake social"); }
 
 void FakeSocial::stop() {
-  if (!impl_->accept_thread.joinable()) return;
-  impl_->stopping = true;
-  impl_->stop_cv.notify_all();
-  beast::error_code ec;
-  {
-    asio::io_context io;
-    tcp::socket poke(io);
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), impl_->port), ec);
-  }
-  impl_->accept_thread.join();
-  impl_->acceptor.close(ec);
-  std::list<std::thread> threads;
-  {
+  impl_->server.stop([this] {
     std::lock_guard lock(impl_->mutex);
-    for (auto& s : impl_->sockets) s->shutdown(tcp::socket::shutdown_both, ec);
-    threads.swap(impl_->threads);
-  }
-  impl_->stop_cv.notify_all();
-  for (auto& t : threads) t.join();
+    impl_->stop_cv.notify_all();
+  });
 }
 
-std::string FakeSocial::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string FakeSocial::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->server.port()); }
 
 void FakeSocial::inject_fault(const std::string& route, Fault fault, int times) {
   std::lock_guard lock(impl_->mutex);
