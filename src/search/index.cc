@@ -101,6 +101,10 @@ void for_each_doc(const Postings& p, uint32_t term, Fn&& fn) {
 struct TermTable {
   std::unordered_map<std::string, uint32_t> ids;
   std::vector<std::string> strings;
+  std::optional<uint32_t> find(const std::string& s) const {
+    auto it = ids.find(s);
+    return it == ids.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+  }
   uint32_t intern(std::string s) {
     auto [it, inserted] = ids.try_emplace(std::move(s), static_cast<uint32_t>(strings.size()));
     if (inserted) strings.push_back(it->first);
@@ -216,7 +220,7 @@ bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable
 void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
                              const std::vector<std::pair<uint32_t, uint32_t>>& name_pairs,
                              const std::vector<uint32_t>& name_start, const std::vector<uint32_t>& desc_terms,
-                             const std::vector<uint32_t>& desc_start, TermTable& terms,
+                             const std::vector<uint32_t>& desc_start, const TermTable& terms,
                              std::vector<AnchorTriple>& out) {
   struct Pair {
     uint32_t word;                    // the short word's term (stemmed, as descriptions are)
@@ -226,16 +230,23 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
   std::vector<Pair> pairs;
   std::unordered_map<uint32_t, std::vector<uint32_t>> by_word, by_first;  // term -> pairs
   for (const Equivalence& e : equivalences) {
-    Pair p{terms.intern(stem(e.word)), {}, {}};
+    // Both sides are words of the corpus, so their terms exist; none is added here.
+    const auto word = terms.find(stem(e.word)), raw = terms.find(e.word);
+    if (!word && !raw) continue;
+    Pair p{word ? *word : *raw, {}, {}};
+    bool known = true;
     for (const auto& w : e.phrase) {
-      p.phrase.push_back(terms.intern(stem(w)));
-      if (!is_skippable_phrase_word(w)) p.expansion.push_back(p.phrase.back());
+      const auto t = terms.find(stem(w));
+      if (!t) known = false;
+      else p.phrase.push_back(*t);
+      if (t && !is_skippable_phrase_word(w)) p.expansion.push_back(*t);
     }
+    if (!known) continue;
     const auto i = static_cast<uint32_t>(pairs.size());
     by_first[p.phrase.front()].push_back(i);
     if (e.expands) {
       by_word[p.word].push_back(i);
-      if (auto raw = terms.intern(e.word); raw != p.word) by_word[raw].push_back(i);  // name parts
+      if (raw && *raw != p.word) by_word[*raw].push_back(i);  // name parts keep the word unstemmed
     }
     pairs.push_back(std::move(p));
   }
