@@ -188,19 +188,23 @@ Result<NpmsQuery> parse_npms_query(std::string_view q) {
 }
 
 std::string npms_suggestions_text(std::string_view q) {
+  // Plain words, never read as our qualifiers: no quotes (a quoted word is not completed as a
+  // prefix, so "expr" would not suggest express), ':' taken as a space, and the '@' of a
+  // lone "@name" (our maintainer filter) dropped; "@scope/name" stays a name.
   std::string words;
   const std::string lower = ascii_lower(q);  // the tokens view it
   for (std::string_view token : split_spaces(lower)) {
     const size_t colon = token.find(':');
     if (colon != std::string_view::npos && is_npms_qualifier(token.substr(0, colon))) continue;
+    if (token.starts_with('@') && token.find('/') == std::string_view::npos) token.remove_prefix(1);
     for (char c : token) {
-      if (c == '"') continue;  // the whole text is quoted below
-      words += c;
+      if (c == '"') continue;
+      words += c == ':' ? ' ' : c;
     }
     words += ' ';
   }
   while (!words.empty() && words.back() == ' ') words.pop_back();
-  return words.empty() ? "" : "\"" + words + "\"";
+  return words;
 }
 
 namespace {

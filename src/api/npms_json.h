@@ -57,7 +57,8 @@ struct NpmsQuery {
 // with a message naming the qualifier, where npms answers INVALID_PARAMETER.
 Result<NpmsQuery> parse_npms_query(std::string_view q);
 // The text of a suggestions query: npms ignores qualifiers there, so they are dropped and
-// the rest is searched as plain words (quoted for our parser). "" when nothing is left.
+// the rest is searched as plain words (none read as our qualifiers), the last one completed
+// as a prefix. "" when nothing is left.
 std::string npms_suggestions_text(std::string_view q);
 
 // score.final and score.detail of one package, each in [0, 1], rounded to 4 decimals.

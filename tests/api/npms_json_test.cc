@@ -58,10 +58,12 @@ TEST(NpmsQuery, InvalidQualifiersAreErrorsAsInNpms) {
 }
 
 TEST(NpmsQuery, SuggestionsDropQualifiersAndQuoteTheRest) {
-  EXPECT_EQ(npms_suggestions_text("Cross Spawn"), "\"cross spawn\"");
-  EXPECT_EQ(npms_suggestions_text("react not:deprecated author:x"), "\"react\"");
-  EXPECT_EQ(npms_suggestions_text("@babel/core"), "\"@babel/core\"");
-  EXPECT_EQ(npms_suggestions_text("a\"b"), "\"ab\"");
+  EXPECT_EQ(npms_suggestions_text("Cross Spawn"), "cross spawn");
+  EXPECT_EQ(npms_suggestions_text("react not:deprecated author:x"), "react");
+  EXPECT_EQ(npms_suggestions_text("@babel/core"), "@babel/core");
+  EXPECT_EQ(npms_suggestions_text("@babel"), "babel");               // not our maintainer filter
+  EXPECT_EQ(npms_suggestions_text("pkg:left-pad"), "pkg left-pad");  // nor our qualifiers
+  EXPECT_EQ(npms_suggestions_text("a\"b"), "ab");
   EXPECT_EQ(npms_suggestions_text("is:deprecated"), "");
 }
 

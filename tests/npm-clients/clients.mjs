@@ -5,9 +5,10 @@
 //     schemas: search, downloads point / range / bulk / registry-wide, per-version last week;
 //   - the npms.io API v2 (/v2/search, /v2/search/suggestions, /v2/package/{name}, POST
 //     /v2/package/mget) by fetch, its shapes checked here (see (c) for why no npms client).
-// The store: the real packuments of tests/data/packuments (maintainers kept) and a copy of
-// is-number with maintainers and _npmUser stripped, as registry mirrors serve them; daily and
-// per-version downloads from the fake registry. Nothing leaves loopback.
+// The store: the 227k-package listing (tests/data/npm-packages-227k.tsv.gz), the real
+// packuments of tests/data/packuments (maintainers kept) and a copy of is-number with
+// maintainers and _npmUser stripped, as registry mirrors serve them; daily and per-version
+// downloads from the fake registry. Nothing leaves loopback.
 //
 // Environment (tests/CMakeLists.txt): PKGSTATS_BINARY, FAKE_REGISTRY_BINARY, NPM_CLIENTS_DIR.
 import { execFile, execFileSync } from 'node:child_process';
@@ -60,7 +61,10 @@ for (const v of Object.values(mirrored.versions || {})) {
 }
 const mirroredPath = path.join(work, 'is-number-mirrored.json');
 fs.writeFileSync(mirroredPath, JSON.stringify(mirrored));
-execFileSync(binary, ['import', '--db', db, '--quiet', ...packuments, mirroredPath], { stdio: 'inherit' });
+// The 227k listing first (name, version, downloads, description: no dates, no maintainers,
+// no packument), then the packuments, which update the listing's copies of their packages.
+const listing = path.join(sourceDir, 'tests/data/npm-packages-227k.tsv.gz');
+execFileSync(binary, ['import', '--db', db, '--quiet', listing, ...packuments, mirroredPath], { stdio: 'inherit' });
 
 const registry = spawnUntil(fakeRegistry, ['--port', '0', '--fixtures', fixtures], /listening on (\S+)/, 30000);
 const [, registryUrl] = await registry.started;
@@ -143,7 +147,7 @@ await check('query-registry searchPackages express', async () => {
   assert(r.objects[0].package.name === 'express' && r.total >= 1, JSON.stringify(r).slice(0, 200));
 });
 await check('query-registry searchPackages scoped, paged', async () => {
-  const r = await qr.searchPackages({ text: 'babel core', size: 1, from: 0 }, base);
+  const r = await qr.searchPackages({ text: '@babel/core', size: 1, from: 0 }, base);
   assert(r.objects.length === 1 && r.objects[0].package.name === '@babel/core', names(r.objects));
 });
 await check('query-registry searchPackages without maintainers', async () => {
@@ -267,10 +271,12 @@ await check('GET /v2/package/no-such-package → 404 NOT_FOUND', async () => {
   assert(r.code === 'NOT_FOUND', JSON.stringify(r));
 });
 await check('GET /v2/search/suggestions (fetch)', async () => {
-  const r = await npmsGet('/search/suggestions?q=expr&size=3');
+  const r = await npmsGet('/search/suggestions?q=expr&size=10');
   assert(Array.isArray(r) && r.length > 0, JSON.stringify(r).slice(0, 200));
   r.forEach((o, i) => expectNpmsResult(o, `suggestion ${i}`));
-  assert(r[0].highlight === '<em>expr</em>ess', r[0].highlight);
+  // Every suggestion completes "expr"; the match is emphasised, the rest escaped as is.
+  assert(r.every((o) => o.package.name.startsWith('expr') && o.highlight === `<em>expr</em>${o.package.name.slice(4)}`),
+    JSON.stringify(r.map((o) => o.highlight)));
 });
 await check('POST /v2/package/mget malformed JSON → 400 INVALID_PARAMETER', async () => {
   const { status, body } = await npmsPost('/package/mget', '["express",');
@@ -281,6 +287,37 @@ await check('POST /v2/package/mget of 250 names (the largest body)', async () =>
   many[0] = 'express';
   const { status, body } = await npmsPost('/package/mget', JSON.stringify(many));
   assert(status === 200 && Object.keys(body).join() === 'express', `${status} ${JSON.stringify(body).slice(0, 200)}`);
+});
+
+// (d) Full pages of packages known only from the listing (no packument: no dates, no
+// maintainers, no links): every client still gets its shapes.
+const listed = (list) => list.filter((n) => !/^(express|lodash|chalk|left-pad|react|typescript|is-number)/.test(n));
+await check('npm search --json, 100 hits from the 227k listing', async () => {
+  const hits = JSON.parse(await npmSearch(['--json', '--searchlimit', '100', 'date formatting']));
+  assert(hits.length === 100 && listed(names(hits)).length > 90, `${hits.length} hits`);
+  for (const h of hits)
+    assert(typeof h.name === 'string' && typeof h.version === 'string' && !isNaN(Date.parse(h.date)) &&
+      Array.isArray(h.maintainers) && typeof h.publisher.username === 'string', JSON.stringify(h).slice(0, 300));
+});
+await check('query-registry searchPackages, 250 hits from the 227k listing', async () => {
+  const r = await qr.searchPackages({ text: 'http client', size: 250 }, base);
+  assert(r.objects.length === 250 && r.total >= 250 && listed(names(r.objects)).length > 200, `${r.objects.length} of ${r.total}`);
+});
+await check('GET /v2/search and suggestions, full pages from the 227k listing', async () => {
+  const r = await npmsGet('/search?q=react&size=250');
+  assert(r.results.length === 250, `${r.results.length} results`);
+  r.results.forEach((o, i) => expectNpmsResult(o, `result ${i}`));
+  const s = await npmsGet('/search/suggestions?q=reac&size=100');
+  assert(s.length === 100, `${s.length} suggestions`);
+  s.forEach((o, i) => expectNpmsResult(o, `suggestion ${i}`));
+  assert(s.every((o) => typeof o.highlight === 'string'), 'highlights');
+});
+await check('POST /v2/package/mget of 250 listed packages', async () => {
+  const r = await npmsGet('/search?q=react&size=250');
+  const wanted = names(r.results);
+  const { status, body } = await npmsPost('/package/mget', JSON.stringify(wanted));
+  assert(status === 200 && Object.keys(body).length === wanted.length, `${status}: ${Object.keys(body).length} of ${wanted.length}`);
+  for (const name of wanted) expectNpmsPackage(body[name], name);
 });
 
 await stopChild(server.child);
