@@ -5,36 +5,13 @@
 #include <algorithm>
 #include <ctime>
 #include <memory>
-#include <mutex>
 
-#include "core/ascii.h"
+#include "registry/curl_easy.h"
 
 namespace pkgstats::bot {
-namespace {
-
-std::once_flag g_curl_init;
-
-struct Sink {
-  std::string* body;
-  std::size_t cap;
-  bool too_large = false;
-};
-
-size_t write_body(char* data, size_t size, size_t count, void* user) {
-  auto* sink = static_cast<Sink*>(user);
-  const size_t n = size * count;
-  if (sink->body->size() + n > sink->cap) {
-    sink->too_large = true;
-    return 0;
-  }
-  sink->body->append(data, n);
-  return n;
-}
-
-}  // namespace
 
 CurlHttpClient::CurlHttpClient(std::string user_agent) : user_agent_(std::move(user_agent)) {
-  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  registry::ensure_curl_initialised();
 }
 
 Result<HttpResponse> CurlHttpClient::send(const HttpCall& call) {
@@ -45,7 +22,7 @@ Result<HttpResponse> CurlHttpClient::send(const HttpCall& call) {
   headers.reset(curl_slist_append(headers.release(), "Expect:"));  // no 100-continue round trip
 
   HttpResponse response;
-  Sink sink{&response.body, call.max_body_bytes};
+  registry::CappedBody sink{&response.body, call.max_body_bytes};
   char error_buffer[CURL_ERROR_SIZE] = {0};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, call.url.c_str());
@@ -57,7 +34,7 @@ Result<HttpResponse> CurlHttpClient::send(const HttpCall& call) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<int64_t>(call.timeout.count(), 10'000)));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout.count()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, registry::CappedBody::write);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(call.max_body_bytes));
@@ -75,20 +52,11 @@ Result<HttpResponse> CurlHttpClient::send(const HttpCall& call) {
   CURLcode code = curl_easy_perform(c);
   const std::string what = call.method + " " + call.url;
   if (sink.too_large) return Status::too_large(what + ": response over " + std::to_string(call.max_body_bytes) + " bytes");
-  if (code != CURLE_OK) {
-    std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
-    if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL)
-      return Status::invalid(what + ": " + detail);
-    return Status::unavailable(what + ": " + detail);
-  }
+  if (code != CURLE_OK) return registry::status_from_curl(code, error_buffer, what);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
-  curl_header* prev = nullptr;
-  while (curl_header* h = curl_easy_nextheader(c, CURLH_HEADER, -1, prev)) {
-    response.headers[ascii_lowercase(h->name)] = h->value;
-    prev = h;
-  }
+  response.headers = registry::response_headers(c);
   return response;
 }
 

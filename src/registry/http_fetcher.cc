@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "core/ascii.h"
+#include "registry/curl_easy.h"
 
 namespace pkgstats::registry {
 
@@ -19,53 +19,9 @@ std::string HttpResponse::header(const std::string& lower_name) const {
 
 namespace {
 
-std::once_flag g_curl_init;
-
-struct BodySink {
-  std::string* body;
-  std::size_t cap;
-  bool too_large = false;
-};
-
-size_t write_body(char* data, size_t size, size_t count, void* user) {
-  auto* sink = static_cast<BodySink*>(user);
-  const size_t n = size * count;
-  if (sink->body->size() + n > sink->cap) {
-    sink->too_large = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-  }
-  sink->body->append(data, n);
-  return n;
-}
-
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
-
-// Response headers of the last request (after redirects), via curl's own header API.
-std::map<std::string, std::string> collect_headers(CURL* curl) {
-  std::map<std::string, std::string> out;
-  curl_header* prev = nullptr;
-  while (curl_header* h = curl_easy_nextheader(curl, CURLH_HEADER, -1, prev)) {
-    out[ascii_lowercase(h->name)] = h->value;
-    prev = h;
-  }
-  return out;
-}
-
-Status status_from_curl(CURLcode code, const char* error_buffer, const std::string& url) {
-  std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
-  std::string what = url + ": " + detail;
-  switch (code) {
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return Status::invalid(what);
-    case CURLE_FILESIZE_EXCEEDED:
-      return Status::too_large(what);
-    default:
-      return Status::unavailable(what);
-  }
-}
 
 // The scheme, lower-cased host and port (the scheme's default when absent) of `url`.
 struct Origin {
@@ -107,7 +63,7 @@ bool redirect_allowed(const std::string& from, const std::string& to, const Curl
 }
 
 CurlFetcher::CurlFetcher(CurlOptions options) : options_(std::move(options)) {
-  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  ensure_curl_initialised();
   if (options_.max_concurrent_requests == 0) options_.max_concurrent_requests = 1;
 }
 
@@ -151,7 +107,7 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
 
   curl_easy_reset(curl);  // keeps the connection cache: the point of reusing handles
   HttpResponse response;
-  BodySink sink{&response.body, request.max_body_bytes};
+  CappedBody sink{&response.body, request.max_body_bytes};
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
@@ -180,7 +136,7 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
                    static_cast<curl_off_t>(request.max_body_bytes));
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CappedBody::write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
 
@@ -204,7 +160,7 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
       continue;
     }
     response.status = static_cast<int>(status);
-    response.headers = collect_headers(curl);
+    response.headers = response_headers(curl);
     return response;
   }
 }
