@@ -3,8 +3,6 @@
 namespace pkgstats::store {
 namespace {
 
-Status step_error(const Statement& stmt) { return stmt.status(); }
-
 // Runs `fn` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails.
 template <typename Fn>
 auto in_transaction(Database& db, Fn&& fn) -> decltype(fn()) {
@@ -54,7 +52,7 @@ Result<std::vector<BotPost>> read_rows(Database& db, const std::string& where, s
   q->bind(1, arg);
   std::vector<BotPost> out;
   while (q->step()) out.push_back(read_row(*q));
-  if (auto s = step_error(*q); !s) return s;
+  if (auto s = q->status(); !s) return s;
   return out;
 }
 
@@ -77,7 +75,7 @@ Result<std::optional<int64_t>> BotPostLog::add_pending(const BotPost& post, Time
     if (!seen) return seen.status();
     seen->bind(1, post.package).bind(2, post.target).bind(3, cooldown_since);
     if (seen->step()) return std::optional<int64_t>();
-    if (auto s = step_error(*seen); !s) return s;
+    if (auto s = seen->status(); !s) return s;
     auto insert = db_.prepare_cached(
         "INSERT INTO bot_posts (target, package, kind, state, idempotency_key, text, created_at) "
         "VALUES (?, ?, ?, 'pending', ?, ?, ?)");
@@ -128,7 +126,7 @@ Result<std::vector<std::string>> BotPostLog::packages_since(TimestampMs since) {
   q->bind(1, since);
   std::vector<std::string> out;
   while (q->step()) out.push_back(q->column_text(0));
-  if (auto s = step_error(*q); !s) return s;
+  if (auto s = q->status(); !s) return s;
   return out;
 }
 
@@ -140,7 +138,7 @@ Result<std::vector<std::string>> BotPostLog::recent_kinds(size_t limit) {
   q->bind(1, static_cast<int64_t>(limit));
   std::vector<std::string> out;
   while (q->step()) out.push_back(q->column_text(0));
-  if (auto s = step_error(*q); !s) return s;
+  if (auto s = q->status(); !s) return s;
   return out;
 }
 
@@ -149,7 +147,7 @@ Result<TimestampMs> BotPostLog::last_created(std::string_view kind) {
       "SELECT IFNULL(MAX(created_at), 0) FROM bot_posts WHERE kind = ? AND state IN ('pending', 'posted')");
   if (!q) return q.status();
   q->bind(1, kind);
-  if (!q->step()) return step_error(*q).is_ok() ? Status::internal("no row") : step_error(*q);
+  if (!q->step()) return q->status().is_ok() ? Status::internal("no row") : q->status();
   return q->column_int(0);
 }
 
@@ -173,7 +171,7 @@ Result<std::vector<BotAccount>> read_bot_accounts(Database& db) {
   if (!q) return q.status();
   std::vector<BotAccount> out;
   while (q->step()) out.push_back({q->column_text(0), q->column_text(1), q->column_text(2)});
-  if (auto s = step_error(*q); !s) return s;
+  if (auto s = q->status(); !s) return s;
   return out;
 }
 
