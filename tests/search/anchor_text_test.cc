@@ -44,5 +44,23 @@ TEST(AnchorText, AFamilysWordsFindThePackage) {
   EXPECT_FALSE(has(names(*idx, "mocck"), "zzfoo"));
 }
 
+// Equivalences (search/equivalences.h) are anchor words too: each side of a pair finds the
+// packages that use only the other.
+TEST(AnchorText, EachSideOfAnEquivalenceFindsThePackagesUsingTheOther) {
+  std::vector<SearchDocument> docs = {
+      {.name = "zz-cors", .description = "Cross origin resource sharing (CORS) middleware", .monthly_downloads = 10},
+      {.name = "yy-cors", .description = "Cross-Origin Resource Sharing for yy", .monthly_downloads = 10},
+      {.name = "xx", .description = "cors headers: cross origin resource sharing", .monthly_downloads = 10},
+      {.name = "headers-guard", .description = "CORS for servers", .monthly_downloads = 100},
+      {.name = "share-origin", .description = "Share resources across origins via cross origin resource sharing",
+       .monthly_downloads = 5},
+      {.name = "unrelated", .description = "Resource loader", .monthly_downloads = 1000}};
+  auto idx = Index::build(docs);
+  EXPECT_TRUE(has(names(*idx, "cross origin resource sharing"), "headers-guard"));
+  const auto by_acronym = names(*idx, "cors");
+  EXPECT_TRUE(has(by_acronym, "share-origin"));
+  EXPECT_FALSE(has(by_acronym, "unrelated"));
+}
+
 }  // namespace
 }  // namespace pkgstats::search

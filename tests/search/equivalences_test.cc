@@ -1,11 +1,9 @@
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "search/equivalences.h"
-#include "search/index.h"
 #include "search/tokenizer.h"
 
 namespace pkgstats::search {
@@ -57,33 +55,6 @@ TEST(Equivalences, ACommonShortWordDoesNotTakeAVendorsPhrase) {
   for (int i = 0; i < 3; ++i) observe(miner, "vendor-" + std::to_string(i) + "-ts", "Typescript sdk for vendor");
   for (int i = 0; i < 200; ++i) observe(miner, "lib" + std::to_string(i) + "-ts", "Types for lib");
   EXPECT_EQ(find(miner.equivalences(), "ts", "typescript sdk"), nullptr);  // 3 of 203 packages
-}
-
-std::vector<std::string> names(const Index& idx, const std::string& q) {
-  SearchRequest r;
-  r.text = q;
-  r.size = 20;
-  std::vector<std::string> out;
-  for (const auto& h : idx.search(r).hits) out.emplace_back(h.doc.name);
-  return out;
-}
-
-// Each side of a pair finds the packages that use only the other.
-TEST(Equivalences, EachSideFindsThePackagesUsingTheOther) {
-  std::vector<SearchDocument> docs = {
-      {.name = "zz-cors", .description = "Cross origin resource sharing (CORS) middleware", .monthly_downloads = 10},
-      {.name = "yy-cors", .description = "Cross-Origin Resource Sharing for yy", .monthly_downloads = 10},
-      {.name = "xx", .description = "cors headers: cross origin resource sharing", .monthly_downloads = 10},
-      {.name = "headers-guard", .description = "CORS for servers", .monthly_downloads = 100},
-      {.name = "share-origin", .description = "Share resources across origins via cross origin resource sharing",
-       .monthly_downloads = 5},
-      {.name = "unrelated", .description = "Resource loader", .monthly_downloads = 1000}};
-  auto idx = Index::build(docs);
-  auto by_phrase = names(*idx, "cross origin resource sharing");
-  EXPECT_NE(std::find(by_phrase.begin(), by_phrase.end(), "headers-guard"), by_phrase.end());
-  auto by_acronym = names(*idx, "cors");
-  EXPECT_NE(std::find(by_acronym.begin(), by_acronym.end(), "share-origin"), by_acronym.end());
-  EXPECT_EQ(std::find(by_acronym.begin(), by_acronym.end(), "unrelated"), by_acronym.end());
 }
 
 }  // namespace
