@@ -55,7 +55,7 @@ Result<store::BotAccount> MastodonTarget::connect() {
   if (!response) return Status(response.status().code(), "mastodon: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "mastodon: verify_credentials"); !s) return s;
+  RETURN_IF_ERROR(parse_json(response->body, json, "mastodon: verify_credentials"));
   auto id = string_member(json.root, "id");
   auto acct = string_member(json.root, "acct");
   if (!id || !acct) return Status::invalid("mastodon: verify_credentials: no id or acct in the answer");
@@ -90,10 +90,10 @@ PreparedPost MastodonTarget::prepare(const PostSubject& subject, TimestampMs) {
 
 Result<std::optional<std::string>> MastodonTarget::find_published(const store::BotPost& post) {
   if (account_id_.empty()) {
-    if (auto account = connect(); !account) return account.status();
+    RETURN_IF_ERROR(connect());
   }
   ParsedJson payload;
-  if (auto s = parse_json(post.payload, payload, "mastodon: stored payload"); !s) return s;
+  RETURN_IF_ERROR(parse_json(post.payload, payload, "mastodon: stored payload"));
   auto text = string_member(payload.root, "status");
   if (!text) return Status::internal("mastodon: stored payload has no status");
   const std::string needle = "href=\"" + escape_html_attribute(url_of_text(*text)) + "\"";
@@ -105,7 +105,7 @@ Result<std::optional<std::string>> MastodonTarget::find_published(const store::B
   if (!response) return Status(response.status().code(), "mastodon: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "mastodon: statuses"); !s) return s;
+  RETURN_IF_ERROR(parse_json(response->body, json, "mastodon: statuses"));
   simdjson::dom::array statuses;
   if (json.root.get_array().get(statuses)) return Status::invalid("mastodon: statuses: not an array");
   for (auto status : statuses) {

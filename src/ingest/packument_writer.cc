@@ -27,12 +27,12 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   const std::string& name = update.name;
   switch (update.kind) {
     case Kind::kDeleted: {
-      if (auto w = txn.mark_unpublished(name, update.at); !w.ok()) return w.status();
+      RETURN_IF_ERROR(txn.mark_unpublished(name, update.at));
       return DocumentWrite{DocumentOutcome::kUnpublished, {}};
     }
     case Kind::kGone: {
       // Both are no-ops for a name never stored: no row is created for it.
-      if (auto w = txn.mark_unpublished(name, update.at); !w.ok()) return w.status();
+      RETURN_IF_ERROR(txn.mark_unpublished(name, update.at));
       auto recorded = txn.record_fetch(name, "", update.at);
       if (!recorded.ok()) return recorded.status();
       return DocumentWrite{*recorded == store::WriteOutcome::kUnchanged ? DocumentOutcome::kNotFound
@@ -40,7 +40,7 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
                            {}};
     }
     case Kind::kNotModified: {
-      if (auto w = txn.record_fetch(name, update.etag, update.at); !w.ok()) return w.status();
+      RETURN_IF_ERROR(txn.record_fetch(name, update.etag, update.at));
       return DocumentWrite{DocumentOutcome::kNotModified, {}};
     }
     case Kind::kDocument:
@@ -55,10 +55,10 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   }
   if (update.at != 0) {
     // The ETag now describes the stored document, in the same transaction as it.
-    if (auto w = txn.record_fetch(name, update.etag, update.at); !w.ok()) return w.status();
+    RETURN_IF_ERROR(txn.record_fetch(name, update.etag, update.at));
   }
   if (update.added_on_demand && *stored == store::WriteOutcome::kInserted) {
-    if (auto w = txn.mark_added_on_demand(name, update.at); !w.ok()) return w.status();
+    RETURN_IF_ERROR(txn.mark_added_on_demand(name, update.at));
   }
   switch (*stored) {
     case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}};

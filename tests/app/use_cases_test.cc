@@ -1,13 +1,20 @@
-#include "api/maintainer_report.h"
+// The use cases of app/ on a small store: the maintainer report, a comparison, and a
+// package's details with their error policy (extras best effort, the package itself not).
+#include "app/maintainer_report.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 
+#include "api/maintainer_report.h"
+#include "api/package_json.h"
+#include "app/compare.h"
+#include "app/package_details.h"
 #include "core/time_util.h"
+#include "store_peer.h"
 
-namespace pkgstats::api {
+namespace pkgstats::app {
 namespace {
 
 constexpr TimestampMs kNow = 1764288000000;  // 2025-11-28
@@ -31,7 +38,7 @@ Package make(const std::string& name, TimestampMs published, const std::string& 
 class MaintainerReportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pkgstats-api-XXXXXX";
+    char tmpl[] = "/tmp/pkgstats-app-XXXXXX";
     dir_ = mkdtemp(tmpl);
     store_ = std::move(store::Store::open(dir_ + "/a.db")).value();
     auto tx = std::move(store_->begin_write()).value();
@@ -78,7 +85,7 @@ TEST_F(MaintainerReportTest, FindsWhatNeedsAttention) {
       EXPECT_EQ(p.attention, std::vector<std::string>{"downloads falling"});
     }
   }
-  auto j = maintainer_report_to_json(*report);
+  auto j = api::maintainer_report_to_json(*report);
   EXPECT_EQ(j["totals"]["needing_attention"], 3);
   EXPECT_EQ(j["packages"][0]["downloads"]["last_30_days"], nullptr);
 }
@@ -88,14 +95,48 @@ TEST_F(MaintainerReportTest, UnknownUserAndCompare) {
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
 
-  auto cmp = compare_packages(*store_, {"fresh", "stale", "missing"});
-  ASSERT_TRUE(cmp.ok());
-  EXPECT_EQ((*cmp)["packages"].size(), 2u);
-  EXPECT_EQ((*cmp)["missing"][0], "missing");
-  EXPECT_FALSE((*cmp)["packages"][0].contains("versions"));
-  EXPECT_FALSE(compare_packages(*store_, {"a", "b", "c", "d", "e", "f"}).ok());
-  EXPECT_FALSE(compare_packages(*store_, {}).ok());
+  const Day today = day_from_ms(kNow);
+  auto cmp = load_comparison(*store_, {"fresh", "falling", "missing"}, today - 365, today);
+  ASSERT_TRUE(cmp.ok()) << cmp.status().to_string();
+  ASSERT_EQ(cmp->packages.size(), 2u);
+  EXPECT_EQ(cmp->packages[1].package.name, "falling");  // in the order asked
+  EXPECT_EQ(cmp->packages[1].daily.size(), 60u);
+  EXPECT_EQ(cmp->packages[0].dependents, 0);
+  EXPECT_EQ(cmp->missing, std::vector<std::string>{"missing"});
+  auto j = api::comparison_to_json(*cmp);
+  EXPECT_EQ(j["packages"].size(), 2u);
+  EXPECT_EQ(j["missing"][0], "missing");
+  EXPECT_FALSE(j["packages"][0].contains("versions"));
+  EXPECT_FALSE(check_compared_names({"a", "b", "c", "d", "e", "f"}).ok());
+  EXPECT_FALSE(check_compared_names({}).ok());
+  EXPECT_TRUE(check_compared_names({"a"}).ok());
+}
+
+TEST_F(MaintainerReportTest, PackageDetailsReadTheExtrasBestEffort) {
+  const Day today = day_from_ms(kNow);
+  const PackageDetailsQuery query{"falling", 10, today - 365, today};
+  auto details = load_package_details(*store_, query);
+  ASSERT_TRUE(details.ok()) << details.status().to_string();
+  ASSERT_TRUE(details->has_value());
+  EXPECT_EQ((*details)->package.name, "falling");
+  EXPECT_EQ((*details)->version_count, 1);
+  EXPECT_EQ((*details)->dependents, 0);
+  EXPECT_EQ((*details)->daily.size(), 60u);
+  EXPECT_TRUE((*details)->complete);
+  EXPECT_FALSE(load_package_details(*store_, {"missing", 10, today - 365, today})->has_value());
+
+  // The downloads archive becomes unreadable: the package is still shown, without a chart.
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("ALTER TABLE downloads_daily RENAME TO gone").ok());
+  details = load_package_details(*store_, query);
+  ASSERT_TRUE(details.ok()) << details.status().to_string();
+  EXPECT_EQ((*details)->package.name, "falling");
+  EXPECT_TRUE((*details)->daily.empty());
+  EXPECT_FALSE((*details)->complete);
+
+  // The packages table becomes unreadable: that is an error, not an empty page.
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("ALTER TABLE packages RENAME TO gone_too").ok());
+  EXPECT_FALSE(load_package_details(*store_, query).ok());
 }
 
 }  // namespace
-}  // namespace pkgstats::api
+}  // namespace pkgstats::app
