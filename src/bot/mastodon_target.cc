@@ -1,6 +1,7 @@
 #include "bot/mastodon_target.h"
 
 #include "bot/json_util.h"
+#include "core/html_escape.h"
 
 namespace pkgstats::bot {
 namespace {
@@ -19,20 +20,6 @@ std::string host_of(const std::string& url) {
 std::string url_of_text(std::string_view text) {
   auto p = text.rfind('\n');
   return std::string(p == std::string_view::npos ? text : text.substr(p + 1));
-}
-
-std::string escape_html_attribute(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -96,7 +83,7 @@ Result<std::optional<std::string>> MastodonTarget::find_published(const store::B
   RETURN_IF_ERROR(parse_json(post.payload, payload, "mastodon: stored payload"));
   auto text = string_member(payload.root, "status");
   if (!text) return Status::internal("mastodon: stored payload has no status");
-  const std::string needle = "href=\"" + escape_html_attribute(url_of_text(*text)) + "\"";
+  const std::string needle = "href=\"" + escape_html(url_of_text(*text)) + "\"";
 
   auto response = send_with_retries(
       *options_.client,
