@@ -132,9 +132,13 @@ Response maintainer_page(const Request& request, AppState& state) {
   options.shown_limit = limits::kMaxMaintainerPackagesShown;
   auto report = state.maintainer_report(user, limits::kMaxMaintainerPackagesShown);
   if (!report) {
-    if (report.status().code() == ErrorCode::kNotFound)
-      return not_found(state, "maintainer named " + user, user);
-    return storage_unavailable(report.status());
+    if (report.status().code() != ErrorCode::kNotFound) return storage_unavailable(report.status());
+    // A mirror without maintainer names cannot show anyone's: say so rather than "not found".
+    const bool no_names = state.index().store_stats().example_maintainer.empty();
+    return not_found(state,
+                     "maintainer named " + user +
+                         (no_names ? " (this mirror holds no maintainer names: its registry strips them)" : ""),
+                     user);
   }
   return html(200, render::render_maintainer_page(site_of(state), **report, options));
 }

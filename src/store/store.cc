@@ -266,6 +266,13 @@ Result<StoreStats> SqliteStore::stats() {
   auto v = schema_version(db_);
   if (!v) return v.status();
   st.schema_version = *v;
+  auto example = db_.prepare_cached(
+      "SELECT m.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
+      "WHERE m.name <> '' AND m.name NOT GLOB '*[^a-z0-9._-]*' "  // an npm user name
+      "ORDER BY p.monthly_downloads DESC, p.name, m.position LIMIT 1");
+  if (!example) return example.status();
+  if (example->step()) st.example_maintainer = example->column_text(0);
+  RETURN_IF_ERROR(step_error(*example));
   return st;
 }
 

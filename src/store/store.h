@@ -46,6 +46,10 @@ struct StoreStats {
   TimestampMs last_write = 0;      // when this database was last written
   Day newest_download_day = 0;     // newest day in the downloads archive; 0 when empty
   int schema_version = 0;
+  // A maintainer of the most downloaded package that lists one by npm user name (the home
+  // page's example); "" when the store holds none (a mirror that strips maintainers, or
+  // lists only display names such as "Jane Doe <jane@example.org>").
+  std::string example_maintainer;
 };
 
 // What changed_search_documents() returns.

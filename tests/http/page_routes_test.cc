@@ -243,6 +243,24 @@ TEST_F(PageRoutesTest, AboutAndHome) {
   auto home = get("/");
   for (const char* link : {"/discover/popular", "/discover/trending", "/about"})
     EXPECT_TRUE(contains(home, std::string("href=\"") + link + "\"")) << link;
+  // The @user example is a maintainer this store has: its search lists packages.
+  const size_t at = home.body.find("href=\"/search?q=%40");
+  ASSERT_NE(at, std::string::npos) << "the fixture packuments list maintainers";
+  const size_t start = at + 6, end = home.body.find('"', start);
+  auto example = get(home.body.substr(start, end - start));
+  EXPECT_EQ(example.status, 200);
+  EXPECT_FALSE(contains(example, "No package matches"));
+}
+
+// Trending without four weeks of daily counts says how to get them.
+TEST(PageRoutesEmpty, TrendingSaysHowToFetchDownloads) {
+  testing::TempDir dir;
+  testing::build_fixture_store(dir.path() + "/t.db");
+  AppState state(dir.path() + "/t.db", std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.index().reload().ok());
+  Response trending = testing::get(state, "/discover/trending");
+  EXPECT_EQ(trending.status, 200);
+  EXPECT_NE(trending.body.find("<code>pkgstats downloads</code> fetches them"), std::string::npos);
 }
 
 TEST_F(PageRoutesTest, TitlesAreUniqueAcrossPageTypes) {

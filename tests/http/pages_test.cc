@@ -191,7 +191,22 @@ TEST_F(PagesTest, GoldenHome) {
   stats.versions = 3400000;
   stats.maintainers = 98000;
   stats.last_write = site().data_as_of;
+  stats.example_maintainer = "sindresorhus";
   expect_golden("home.html", render::render_home_page(site(), stats));
+}
+
+// Every example the home page links leads to content: without maintainer names (a mirror
+// that strips them, like the demo's) the @user tip says why instead of linking a 404.
+TEST_F(PagesTest, HomeExplainsAMissingMaintainerExample) {
+  store::StoreStats stats;
+  stats.packages = 20000;
+  const std::string without = render::render_home_page(site(), stats);
+  EXPECT_NE(without.find("holds no maintainer names"), std::string::npos);
+  EXPECT_EQ(without.find("/search?q=%40"), std::string::npos);
+  stats.example_maintainer = "<jane>";
+  const std::string with = render::render_home_page(site(), stats);
+  EXPECT_NE(with.find("<a href=\"/search?q=%40%3Cjane%3E\">@&lt;jane&gt;</a>"), std::string::npos) << with;
+  EXPECT_EQ(with.find("holds no maintainer names"), std::string::npos);
 }
 
 TEST_F(PagesTest, GoldenPackages) {
