@@ -30,6 +30,8 @@ constexpr uint32_t kMaxPostingsScanned = 500, kMaxVariantPostingsScanned = 128;
 // Documents found so far (name channel first, then rarer words, popular first) that a long
 // posting list is probed for.
 constexpr size_t kMaxProbes = 1000;
+// Postings scanned ahead of the one visited, whose slot is prefetched.
+constexpr uint32_t kPrefetchAhead = 8;
 constexpr size_t kNameCandidates = 64;
 // How well a document matches one query word (rule 3 in docs/ranking.md), before the word's
 // weight: a name part, keyword or description word 1.0 (the decisive difference between
@@ -90,6 +92,19 @@ Postings make_postings(std::vector<std::pair<uint32_t, uint32_t>>& pairs, size_t
   p.offsets = FlatArray<uint32_t>(std::move(offsets));
   p.docs = FlatArray<uint32_t>(std::move(placed));
   return p;
+}
+
+// The first element of [first, last) not below `value`, as std::lower_bound, found in steps
+// doubling from `first`: cheap when it is near, as ascending probes' places are.
+// REQUIRES: [first, last) ascending.
+inline const uint32_t* gallop(const uint32_t* first, const uint32_t* last, uint32_t value) {
+  size_t step = 1;
+  // Everything before `first` is below `value`.
+  while (step < static_cast<size_t>(last - first) && first[step] < value) {
+    first += step;
+    step *= 2;
+  }
+  return std::lower_bound(first, first + std::min(step, static_cast<size_t>(last - first)), value);
 }
 
 template <typename Fn>
@@ -278,15 +293,16 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
 struct Index::Scratch {
   // What one query has found out about one document, in one cache line's worth of bytes so
   // touching a document costs one miss, not one per field.
-  struct Slot {
+  struct alignas(32) Slot {
     uint32_t doc_stamp = 0, word_stamp = 0, words_mask = 0;
     float words_score = 0, word_best = 0;
     uint32_t own_word_stamp = 0;  // == word: the current word matched its own fields
+    float popularity = 0;         // the document's, copied when touched
     uint8_t own_words = 0;        // query words matched in its own fields (not anchor text)
     uint8_t tier = 0, name_typos = 0;
     uint8_t name_prefix = 0;  // the share of the name the query's letters begin, in 1/255ths
   };
-  static_assert(std::is_trivially_copyable_v<Slot>);
+  static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 32);
   // Fresh anonymous pages: zero without being written, faulted in only where a query
   // touches; huge pages where the kernel allows them (madvise mode), so a thread's first
   // searches take few faults and random slot accesses few TLB misses.
@@ -315,11 +331,15 @@ struct Index::Scratch {
   std::unique_ptr<Slot[], Unmap> slots{nullptr, Unmap{0}};
   size_t slot_count = 0;
   std::vector<uint32_t> touched, word_touched;
-  std::vector<RankedHit> ranked;  // the candidates scored, kept to reuse its memory
+  // The first kMaxProbes documents of `touched`, ascending, as of the last sync_probes().
+  std::vector<uint32_t> probes, merged;
+  std::vector<RankedHit> ranked;  // the best candidates of a query (Index::rank)
+  const float* popularity = nullptr;  // of the index prepared for
 
   // Slots are reused by any index that fits them (an overlay's searches alternate between
   // two): the stamps only grow, so a slot another index left behind is simply stale.
   void prepare(const Index* index) {
+    popularity = index->popularity_.data();
     size_t n = index->popularity_.size();
     if (slot_count < n || !slots) {
       size_t bytes = 0;
@@ -329,6 +349,17 @@ struct Index::Scratch {
     }
     ++query;
     touched.clear();
+    probes.clear();
+  }
+  void sync_probes() {
+    const size_t had = probes.size(), n = std::min(touched.size(), kMaxProbes);
+    if (had == n) return;
+    probes.insert(probes.end(), touched.begin() + static_cast<ptrdiff_t>(had), touched.begin() + static_cast<ptrdiff_t>(n));
+    std::sort(probes.begin() + static_cast<ptrdiff_t>(had), probes.end());
+    merged.resize(n);
+    std::merge(probes.begin(), probes.begin() + static_cast<ptrdiff_t>(had), probes.begin() + static_cast<ptrdiff_t>(had),
+               probes.end(), merged.begin());
+    probes.swap(merged);
   }
   bool skipped(uint32_t d) const { return skip && (*skip)[d]; }
   void touch(uint32_t d) {
@@ -341,6 +372,7 @@ struct Index::Scratch {
     slot.tier = 0;
     slot.name_typos = 255;
     slot.name_prefix = 0;
+    slot.popularity = popularity[d];
     touched.push_back(d);
   }
 };
@@ -670,6 +702,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     const std::string& word = q.words[i];
     ++s.word;
     s.word_touched.clear();
+    s.sync_probes();  // long lists are probed for the documents found so far
     auto visit = [&](uint32_t d, float match, bool own) {
       Scratch::Slot& slot = s.slots[d];
       if (own) slot.own_word_stamp = s.word;
@@ -689,17 +722,21 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       const bool own = &postings != &in_anchor_;
       const uint32_t begin = postings.offsets[term], end = postings.offsets[term + 1];
       const uint32_t scan_end = end - begin > max_scanned ? begin + max_scanned : end;
-      for (uint32_t p = begin; p < scan_end; ++p) visit(postings.docs[p], match(p), own);
+      const uint32_t* docs = postings.docs.data();
+      for (uint32_t p = begin; p < scan_end; ++p) {
+        // Slots are random accesses: ask for the one a few postings on while this one waits.
+        if (p + kPrefetchAhead < scan_end) __builtin_prefetch(&s.slots[docs[p + kPrefetchAhead]], 1);
+        visit(docs[p], match(p), own);
+      }
       if (scan_end == end || !own) return;  // anchor text: its most popular documents only
-      const uint32_t scanned_up_to = postings.docs[scan_end - 1];
-      const uint32_t* rest = postings.docs.data() + scan_end;
-      const uint32_t* last = postings.docs.data() + end;
-      const size_t probes = std::min(s.touched.size(), kMaxProbes);
-      for (size_t k = 0; k < probes; ++k) {  // found by the name channel or by rarer words
-        const uint32_t d = s.touched[k];
-        if (d <= scanned_up_to) continue;
-        const uint32_t* at = std::lower_bound(rest, last, d);
-        if (at != last && *at == d) visit(d, match(static_cast<uint32_t>(at - postings.docs.data())), own);
+      // The probes above the last document scanned, ascending, each found by galloping on
+      // from the previous one's place (the same documents as a binary search each).
+      const uint32_t* at = docs + scan_end;
+      const uint32_t* last = docs + end;
+      auto probe = std::upper_bound(s.probes.begin(), s.probes.end(), docs[scan_end - 1]);
+      for (; probe != s.probes.end() && at != last; ++probe) {
+        at = gallop(at, last, *probe);
+        if (at != last && *at == *probe) visit(*probe, match(static_cast<uint32_t>(at - docs)), own);
       }
     };
     // Descriptions are the largest postings: a stopword ("for") or an unfinished last word
@@ -752,9 +789,11 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     const float weight = counts ? judge.word_weight(word, stemmed) : 0.0f;
     s.query_weight += weight;
     s.word_weight[i] = weight;
-    float best_popularity = 0;
+    // Ids are in popularity order: the word's most popular match is its first.
+    DocId first = UINT32_MAX;
     for (uint32_t d : s.word_touched)
-      if (!s.skipped(d)) best_popularity = std::max(best_popularity, popularity_[d]);
+      if (!s.skipped(d)) first = std::min(first, d);
+    float best_popularity = first == UINT32_MAX ? 0.0f : popularity_[first];
     if (&judge != this) best_popularity = std::max(best_popularity, judge.best_popularity(word, stemmed));
     if (s.shared) best_popularity = std::max(best_popularity, s.shared->word_best_popularity[i]);
     s.word_best_popularity[i] = best_popularity;
@@ -762,7 +801,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       s.touch(d);
       Scratch::Slot& slot = s.slots[d];
       slot.words_mask |= 1u << std::min<size_t>(i, 31);
-      slot.words_score += weight * slot.word_best * credit(popularity_[d], best_popularity);
+      slot.words_score += weight * slot.word_best * credit(slot.popularity, best_popularity);
       slot.own_words += slot.own_word_stamp == s.word;
     }
   }
@@ -1009,11 +1048,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     for_each_candidate(filter_candidates(q), [&](DocId d) { s.touch(d); return true; });
   }
 
-  // Filled here, not in `r`: the loop below is the hot one. Kept between queries, so a large
-  // candidate list costs no allocation (large ones went through malloc's slow path).
+  // The best candidates so far (a heap, see below): kept between queries, so a deep page
+  // costs no allocation.
   std::vector<RankedHit>& ranked = s.ranked;
   ranked.clear();
-  ranked.reserve(s.touched.size());
   // `full` counts topic words only (all words when the query has nothing but stopwords).
   uint32_t topic_mask = 0;
   for (size_t i = 0; i < q.words.size() && i < 32; ++i)
@@ -1047,8 +1085,9 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
   const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
   const SortOrder sort = q.sort;
-  // Rule 3, computed the same way for ranking and for explaining.
-  auto relevance = [&](uint32_t d) {
+  // Rule 3, computed the same way for ranking and for explaining; `stale` leaves freshness
+  // out (at most kFreshnessBonus more).
+  auto relevance = [&](uint32_t d, bool stale = false) {
     const Scratch::Slot& slot = s.slots[d];
     RelevanceParts p;
     // Credits times the share of the query's weight matched: a package matching every word
@@ -1058,30 +1097,47 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     // credited by popularity among all the names so found (an obscure completion of a
     // typosquat's name does not beat the popular name one typo away).
     if (slot.tier == 1)
-      p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] * credit(popularity_[d], s.best_name_popularity);
+      p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] * credit(slot.popularity, s.best_name_popularity);
     else if (slot.name_prefix && slot.tier == 0)
-      p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) * credit(popularity_[d], s.best_name_popularity);
-    p.popularity = popularity_[d] * per_popularity;
-    if (docs_.published(d) && now - docs_.published(d) < kFreshMs) p.freshness = kFreshnessBonus;
+      p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) * credit(slot.popularity, s.best_name_popularity);
+    p.popularity = slot.popularity * per_popularity;
+    if (!stale && docs_.published(d) && now - docs_.published(d) < kFreshMs) p.freshness = kFreshnessBonus;
     return p;
   };
+  // `sort` by value: the comparator's copy is provably constant, so the order's switch is
+  // taken once per comparison's inlined copy, not looked up (by reference it cost 20
+  // instructions a candidate).
+  auto before = [this, sort](const RankedHit& a, const RankedHit& b) {
+    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // popularity order
+  };
+  // The n best in a heap whose front is the worst of them (`before` is a total order, so
+  // they are the n first of a full sort). A candidate that cannot pass that worst one even
+  // when fresh is counted, never finished: reading its publish time was most of this loop.
+  size_t total = 0;
   for (uint32_t d : s.touched) {
     if ((filtered || skip) && (skipped(d) || (filtered && !passes_filters(d, q)))) continue;
     const Scratch::Slot& slot = s.slots[d];
     // Sorted by downloads or date, a package must match some word itself: what others say of
     // it only helps rank it by relevance.
     if (sort != SortOrder::kRelevance && free_text && !slot.tier && !slot.name_prefix && !slot.own_words) continue;
-    bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
-    ranked.push_back({d, slot.tier, sinks, relevance(d).sum()});
+    ++total;
+    if (n == 0) continue;
+    const bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
+    RankedHit hit{d, slot.tier, sinks, relevance(d, true).sum() + kFreshnessBonus};  // at most this
+    if (ranked.size() == n && !before(hit, ranked.front())) continue;
+    hit.relevance = relevance(d).sum();
+    if (ranked.size() == n) {
+      if (!before(hit, ranked.front())) continue;
+      std::pop_heap(ranked.begin(), ranked.end(), before);
+      ranked.back() = hit;
+    } else {
+      ranked.push_back(hit);
+    }
+    std::push_heap(ranked.begin(), ranked.end(), before);
   }
-  r.total = ranked.size();
-  const size_t end = std::min(ranked.size(), n);
-  // `sort` by value: the comparator's copy is provably constant, so the order's switch is
-  // taken once per sort, not per comparison (by reference it cost 20 instructions a candidate).
-  std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), [this, sort](const RankedHit& a, const RankedHit& b) {
-    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // popularity order
-  });
-  r.best.assign(ranked.begin(), ranked.begin() + end);
+  r.total = total;
+  std::sort_heap(ranked.begin(), ranked.end(), before);
+  r.best.assign(ranked.begin(), ranked.end());
   if (explain)
     for (const RankedHit& k : r.best) {
       const Scratch::Slot& slot = s.slots[k.doc];
