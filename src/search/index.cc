@@ -289,35 +289,38 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
 
 }  // namespace
 
-// Per-thread working memory, sized to the index; stamps avoid clearing between queries.
+// Per-thread working memory: a query's candidates in the order found, and a sparse set
+// mapping documents to them, so nothing is cleared between queries and the candidates'
+// data stays compact (a slot per document cost a cache miss per posting visited).
 struct Index::Scratch {
-  // What one query has found out about one document, in one cache line's worth of bytes so
-  // touching a document costs one miss, not one per field.
-  struct alignas(32) Slot {
-    uint32_t doc_stamp = 0, word_stamp = 0, words_mask = 0;
-    float words_score = 0, word_best = 0;
+  // What one query has found out about one candidate document.
+  struct Slot {
+    DocId doc = 0;
+    uint32_t word_stamp = 0;      // == word: the current word matched it, word_best is how well
     uint32_t own_word_stamp = 0;  // == word: the current word matched its own fields
-    float popularity = 0;         // the document's, copied when touched
-    uint8_t own_words = 0;        // query words matched in its own fields (not anchor text)
-    uint8_t tier = 0, name_typos = 0;
+    uint32_t words_mask = 0;
+    float words_score = 0, word_best = 0;
+    float popularity = 0;    // the document's
+    uint8_t own_words = 0;   // query words matched in its own fields (not anchor text)
+    uint8_t tier = 0, name_typos = 255;
     uint8_t name_prefix = 0;  // the share of the name the query's letters begin, in 1/255ths
   };
   static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 32);
-  // Fresh anonymous pages: zero without being written, faulted in only where a query
-  // touches; huge pages where the kernel allows them (madvise mode), so a thread's first
-  // searches take few faults and random slot accesses few TLB misses.
-  static Slot* allocate(size_t n, size_t& bytes) {
-    bytes = std::max<size_t>(n, 1) * sizeof(Slot);
+  // Fresh anonymous pages, faulted in only where a query touches (any value they hold is
+  // checked, see touch()); huge pages where the kernel allows them (madvise mode), so random
+  // accesses take few TLB misses.
+  static uint32_t* allocate(size_t n, size_t& bytes) {
+    bytes = std::max<size_t>(n, 1) * sizeof(uint32_t);
     void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     ::madvise(p, bytes, MADV_HUGEPAGE);
-    return static_cast<Slot*>(p);
+    return static_cast<uint32_t*>(p);
   }
   struct Unmap {
     size_t bytes;
-    void operator()(Slot* p) const { ::munmap(p, bytes); }
+    void operator()(uint32_t* p) const { ::munmap(p, bytes); }
   };
-  uint32_t query = 0, word = 0;
+  uint32_t word = 0;       // 1 + the current word's place in match_words' order
   float query_weight = 0;  // the sum of the query's topic word weights (match_words)
   // The popularity of the most popular name within the typo budget or completing the query
   // (match_names).
@@ -326,55 +329,54 @@ struct Index::Scratch {
   std::vector<float> word_weight;           // by query word: its weight (0: not counted)
   const DocumentMask* skip = nullptr;        // documents not to count as matches
   const RankNormalisers* shared = nullptr;   // at least these maxima (see Index::rank)
-  // All-zero bytes are a valid, untouched Slot, so the array needs no initialisation (a
-  // thread's first search on 4.5M documents would otherwise write 100 MB first).
-  std::unique_ptr<Slot[], Unmap> slots{nullptr, Unmap{0}};
-  size_t slot_count = 0;
-  std::vector<uint32_t> touched, word_touched;
-  // The first kMaxProbes documents of `touched`, ascending, as of the last sync_probes().
-  std::vector<uint32_t> probes, merged;
+  // Document d's candidate is where[d] when that is below candidates.size() and names d
+  // back; otherwise d has none (the values left by earlier queries or indexes are stale).
+  std::unique_ptr<uint32_t[], Unmap> where{nullptr, Unmap{0}};
+  size_t where_size = 0;
+  std::vector<Slot> candidates;        // in the order found
+  std::vector<uint32_t> word_touched;  // the candidates the current word matched
+  // The documents of the first kMaxProbes candidates, ascending, as of the last sync_probes().
+  std::vector<DocId> probes, merged;
   std::vector<RankedHit> ranked;  // the best candidates of a query (Index::rank)
   const float* popularity = nullptr;  // of the index prepared for
 
-  // Slots are reused by any index that fits them (an overlay's searches alternate between
-  // two): the stamps only grow, so a slot another index left behind is simply stale.
+  // Reused by any index that fits (an overlay's searches alternate between two).
   void prepare(const Index* index) {
     popularity = index->popularity_.data();
-    size_t n = index->popularity_.size();
-    if (slot_count < n || !slots) {
+    const size_t n = index->popularity_.size();
+    if (where_size < n || !where) {
       size_t bytes = 0;
-      Slot* fresh = allocate(n, bytes);
-      slots = std::unique_ptr<Slot[], Unmap>(fresh, Unmap{bytes});
-      slot_count = n;
+      uint32_t* fresh = allocate(n, bytes);
+      where = std::unique_ptr<uint32_t[], Unmap>(fresh, Unmap{bytes});
+      where_size = n;
     }
-    ++query;
-    touched.clear();
+    word = 0;
+    candidates.clear();
     probes.clear();
   }
   void sync_probes() {
-    const size_t had = probes.size(), n = std::min(touched.size(), kMaxProbes);
+    const size_t had = probes.size(), n = std::min(candidates.size(), kMaxProbes);
     if (had == n) return;
-    probes.insert(probes.end(), touched.begin() + static_cast<ptrdiff_t>(had), touched.begin() + static_cast<ptrdiff_t>(n));
+    for (size_t c = had; c < n; ++c) probes.push_back(candidates[c].doc);
     std::sort(probes.begin() + static_cast<ptrdiff_t>(had), probes.end());
     merged.resize(n);
     std::merge(probes.begin(), probes.begin() + static_cast<ptrdiff_t>(had), probes.begin() + static_cast<ptrdiff_t>(had),
                probes.end(), merged.begin());
     probes.swap(merged);
   }
-  bool skipped(uint32_t d) const { return skip && (*skip)[d]; }
-  void touch(uint32_t d) {
-    Slot& slot = slots[d];
-    if (slot.doc_stamp == query) return;
-    slot.doc_stamp = query;
-    slot.words_mask = 0;
-    slot.words_score = 0;
-    slot.own_words = 0;
-    slot.tier = 0;
-    slot.name_typos = 255;
-    slot.name_prefix = 0;
+  bool skipped(DocId d) const { return skip && (*skip)[d]; }
+  // The candidate of `d`, added when it has none. Invalidates references to slots.
+  uint32_t touch(DocId d) {
+    const uint32_t c = where[d];
+    if (c < candidates.size() && candidates[c].doc == d) return c;
+    where[d] = static_cast<uint32_t>(candidates.size());
+    Slot& slot = candidates.emplace_back();
+    slot.doc = d;
     slot.popularity = popularity[d];
-    touched.push_back(d);
+    return where[d];
   }
+  // REQUIRES: `d` touched by this query.
+  const Slot& slot_of(DocId d) const { return candidates[where[d]]; }
 };
 
 std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents) {
@@ -598,10 +600,7 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   if (q.typed.empty()) return;
   // Rule 1 tiers: 3 = the name as typed, 2 = the same letters and digits, 1 = within the typo
   // budget of the letters and digits.
-  if (auto d = find_id(q.typed)) {
-    s.touch(*d);
-    s.slots[*d].tier = 3;
-  }
+  if (auto d = find_id(q.typed)) s.candidates[s.touch(*d)].tier = 3;
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
   std::vector<TermMatch> matches;
@@ -630,20 +629,20 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
     find_typos(compact_, key, edits, kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
-      s.touch(d);
+      Scratch::Slot& slot = s.candidates[s.touch(d)];
       uint8_t t = m.distance == 0 ? 2 : 1;
-      if (t > s.slots[d].tier) s.slots[d].tier = t;
-      s.slots[d].name_typos = std::min<uint8_t>(s.slots[d].name_typos, m.distance);
-      if (t == 1 && !s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, popularity_[d]);
+      if (t > slot.tier) slot.tier = t;
+      slot.name_typos = std::min<uint8_t>(slot.name_typos, m.distance);
+      if (t == 1 && !s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, slot.popularity);
     });
   for (TermId t : completions) {
     // The share of the name typed, in 1/255ths: a completion counts half as much when none of
     // it is typed, fully when all of it is ("expresss" is 8 of expresssession's 14 letters).
     const auto typed = static_cast<uint8_t>(std::max<size_t>(1, 255 * key.size() / compact_.term(t).size()));
     for_each_doc(compact_docs_, t, [&](uint32_t d) {
-      s.touch(d);
-      s.slots[d].name_prefix = std::max(s.slots[d].name_prefix, typed);
-      if (!s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, popularity_[d]);
+      Scratch::Slot& slot = s.candidates[s.touch(d)];
+      slot.name_prefix = std::max(slot.name_prefix, typed);
+      if (!s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, slot.popularity);
     });
   }
 }
@@ -703,13 +702,16 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     ++s.word;
     s.word_touched.clear();
     s.sync_probes();  // long lists are probed for the documents found so far
+    // A document becomes a candidate when first matched, so candidates are in the order
+    // found: the name channel's, then each word's in turn (what probes are taken from).
     auto visit = [&](uint32_t d, float match, bool own) {
-      Scratch::Slot& slot = s.slots[d];
+      const uint32_t c = s.touch(d);
+      Scratch::Slot& slot = s.candidates[c];
       if (own) slot.own_word_stamp = s.word;
       if (slot.word_stamp != s.word) {
         slot.word_stamp = s.word;
         slot.word_best = match;
-        s.word_touched.push_back(d);
+        s.word_touched.push_back(c);
       } else if (match > slot.word_best) {
         slot.word_best = match;
       }
@@ -724,8 +726,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       const uint32_t scan_end = end - begin > max_scanned ? begin + max_scanned : end;
       const uint32_t* docs = postings.docs.data();
       for (uint32_t p = begin; p < scan_end; ++p) {
-        // Slots are random accesses: ask for the one a few postings on while this one waits.
-        if (p + kPrefetchAhead < scan_end) __builtin_prefetch(&s.slots[docs[p + kPrefetchAhead]], 1);
+        // `where` is read at random: ask for the entry a few postings on while this one waits.
+        if (p + kPrefetchAhead < scan_end) __builtin_prefetch(&s.where[docs[p + kPrefetchAhead]]);
         visit(docs[p], match(p), own);
       }
       if (scan_end == end || !own) return;  // anchor text: its most popular documents only
@@ -789,17 +791,14 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     const float weight = counts ? judge.word_weight(word, stemmed) : 0.0f;
     s.query_weight += weight;
     s.word_weight[i] = weight;
-    // Ids are in popularity order: the word's most popular match is its first.
-    DocId first = UINT32_MAX;
-    for (uint32_t d : s.word_touched)
-      if (!s.skipped(d)) first = std::min(first, d);
-    float best_popularity = first == UINT32_MAX ? 0.0f : popularity_[first];
+    float best_popularity = 0;
+    for (uint32_t c : s.word_touched)
+      if (!s.skipped(s.candidates[c].doc)) best_popularity = std::max(best_popularity, s.candidates[c].popularity);
     if (&judge != this) best_popularity = std::max(best_popularity, judge.best_popularity(word, stemmed));
     if (s.shared) best_popularity = std::max(best_popularity, s.shared->word_best_popularity[i]);
     s.word_best_popularity[i] = best_popularity;
-    for (uint32_t d : s.word_touched) {
-      s.touch(d);
-      Scratch::Slot& slot = s.slots[d];
+    for (uint32_t c : s.word_touched) {
+      Scratch::Slot& slot = s.candidates[c];
       slot.words_mask |= 1u << std::min<size_t>(i, 31);
       slot.words_score += weight * slot.word_best * credit(slot.popularity, best_popularity);
       slot.own_words += slot.own_word_stamp == s.word;
@@ -1087,8 +1086,8 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   const SortOrder sort = q.sort;
   // Rule 3, computed the same way for ranking and for explaining; `stale` leaves freshness
   // out (at most kFreshnessBonus more).
-  auto relevance = [&](uint32_t d, bool stale = false) {
-    const Scratch::Slot& slot = s.slots[d];
+  auto relevance = [&](const Scratch::Slot& slot, bool stale = false) {
+    const DocId d = slot.doc;
     RelevanceParts p;
     // Credits times the share of the query's weight matched: a package matching every word
     // of the query beats popular ones matching its common words.
@@ -1114,18 +1113,18 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   // they are the n first of a full sort). A candidate that cannot pass that worst one even
   // when fresh is counted, never finished: reading its publish time was most of this loop.
   size_t total = 0;
-  for (uint32_t d : s.touched) {
+  for (const Scratch::Slot& slot : s.candidates) {
+    const DocId d = slot.doc;
     if ((filtered || skip) && (skipped(d) || (filtered && !passes_filters(d, q)))) continue;
-    const Scratch::Slot& slot = s.slots[d];
     // Sorted by downloads or date, a package must match some word itself: what others say of
     // it only helps rank it by relevance.
     if (sort != SortOrder::kRelevance && free_text && !slot.tier && !slot.name_prefix && !slot.own_words) continue;
     ++total;
     if (n == 0) continue;
     const bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
-    RankedHit hit{d, slot.tier, sinks, relevance(d, true).sum() + kFreshnessBonus};  // at most this
+    RankedHit hit{d, slot.tier, sinks, relevance(slot, true).sum() + kFreshnessBonus};  // at most this
     if (ranked.size() == n && !before(hit, ranked.front())) continue;
-    hit.relevance = relevance(d).sum();
+    hit.relevance = relevance(slot).sum();
     if (ranked.size() == n) {
       if (!before(hit, ranked.front())) continue;
       std::pop_heap(ranked.begin(), ranked.end(), before);
@@ -1140,9 +1139,9 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   r.best.assign(ranked.begin(), ranked.end());
   if (explain)
     for (const RankedHit& k : r.best) {
-      const Scratch::Slot& slot = s.slots[k.doc];
+      const Scratch::Slot& slot = s.slot_of(k.doc);
       r.details.push_back({slot.name_typos, slot.name_prefix != 0, slot.words_mask,
-                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, relevance(k.doc)});
+                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, relevance(slot)});
     }
   return r;
 }
