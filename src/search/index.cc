@@ -212,7 +212,7 @@ void find_typos(const Vocabulary& vocab, std::string_view word, int budget, size
 // Whether `a` goes before `b`, candidates of two indexes (or one), by RelevanceRules
 // (search/ranking_rules.h) or by the sort order asked for; `popularity_order()` decides ties.
 template <typename PopularityOrder>
-bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db, const RankedHit& b,
+[[gnu::always_inline]] inline bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db, const RankedHit& b,
                 SortOrder sort, PopularityOrder&& popularity_order) {
   switch (sort) {
     case SortOrder::kDownloads:
@@ -306,19 +306,25 @@ struct Index::Scratch {
     uint8_t name_prefix = 0;  // the share of the name the query's letters begin, in 1/255ths
   };
   static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 32);
-  // Fresh anonymous pages, faulted in only where a query touches (any value they hold is
-  // checked, see touch()); huge pages where the kernel allows them (madvise mode), so random
-  // accesses take few TLB misses.
-  static uint32_t* allocate(size_t n, size_t& bytes) {
-    bytes = std::max<size_t>(n, 1) * sizeof(uint32_t);
-    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    ::madvise(p, bytes, MADV_HUGEPAGE);
-    return static_cast<uint32_t*>(p);
-  }
-  struct Unmap {
-    size_t bytes;
-    void operator()(uint32_t* p) const { ::munmap(p, bytes); }
+  // Fresh anonymous pages (zero), faulted in only where a query touches; huge pages where
+  // the kernel allows them (madvise mode), so random accesses take few TLB misses.
+  template <typename T>
+  struct Mapped {
+    struct Unmap {
+      size_t bytes;
+      void operator()(T* p) const { ::munmap(p, bytes); }
+    };
+    std::unique_ptr<T[], Unmap> array{nullptr, Unmap{0}};
+    size_t size = 0;
+    void allocate(size_t n) {
+      const size_t bytes = std::max<size_t>(n, 1) * sizeof(T);
+      void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      ::madvise(p, bytes, MADV_HUGEPAGE);
+      array = std::unique_ptr<T[], Unmap>(static_cast<T*>(p), Unmap{bytes});
+      size = n;
+    }
+    T& operator[](size_t i) const { return array[i]; }
   };
   uint32_t word = 0;       // 1 + the current word's place in match_words' order
   float query_weight = 0;  // the sum of the query's topic word weights (match_words)
@@ -329,10 +335,12 @@ struct Index::Scratch {
   std::vector<float> word_weight;           // by query word: its weight (0: not counted)
   const DocumentMask* skip = nullptr;        // documents not to count as matches
   const RankNormalisers* shared = nullptr;   // at least these maxima (see Index::rank)
-  // Document d's candidate is where[d] when that is below candidates.size() and names d
-  // back; otherwise d has none (the values left by earlier queries or indexes are stale).
-  std::unique_ptr<uint32_t[], Unmap> where{nullptr, Unmap{0}};
-  size_t where_size = 0;
+  // Bit d of `seen`: document d is a candidate, candidates[where[d]] (a sparse set: bits
+  // are cleared for the candidates of the last query, entries of `where` never; a bit
+  // test, unlike a read of `where`, rarely misses the cache, and most documents visited
+  // are new).
+  Mapped<uint64_t> seen;
+  Mapped<uint32_t> where;
   std::vector<Slot> candidates;        // in the order found
   std::vector<uint32_t> word_touched;  // the candidates the current word matched
   // The documents of the first kMaxProbes candidates, ascending, as of the last sync_probes().
@@ -343,15 +351,14 @@ struct Index::Scratch {
   // Reused by any index that fits (an overlay's searches alternate between two).
   void prepare(const Index* index) {
     popularity = index->popularity_.data();
+    for (const Slot& slot : candidates) seen[slot.doc / 64] &= ~(1ULL << slot.doc % 64);
+    candidates.clear();
     const size_t n = index->popularity_.size();
-    if (where_size < n || !where) {
-      size_t bytes = 0;
-      uint32_t* fresh = allocate(n, bytes);
-      where = std::unique_ptr<uint32_t[], Unmap>(fresh, Unmap{bytes});
-      where_size = n;
+    if (where.size < n || !where.array) {
+      seen.allocate(n / 64 + 1);
+      where.allocate(n);
     }
     word = 0;
-    candidates.clear();
     probes.clear();
   }
   void sync_probes() {
@@ -367,13 +374,14 @@ struct Index::Scratch {
   bool skipped(DocId d) const { return skip && (*skip)[d]; }
   // The candidate of `d`, added when it has none. Invalidates references to slots.
   uint32_t touch(DocId d) {
-    const uint32_t c = where[d];
-    if (c < candidates.size() && candidates[c].doc == d) return c;
-    where[d] = static_cast<uint32_t>(candidates.size());
-    Slot& slot = candidates.emplace_back();
+    uint64_t& bits = seen[d / 64];
+    const uint64_t bit = 1ULL << d % 64;
+    if (bits & bit) return where[d];
+    Slot& slot = candidates.emplace_back();  // first: a throw leaves the set as it was
     slot.doc = d;
     slot.popularity = popularity[d];
-    return where[d];
+    bits |= bit;
+    return where[d] = static_cast<uint32_t>(candidates.size() - 1);
   }
   // REQUIRES: `d` touched by this query.
   const Slot& slot_of(DocId d) const { return candidates[where[d]]; }
@@ -666,12 +674,12 @@ int Index::word_typo_edits(const std::string& word, std::optional<TermId> exact,
   return exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size());
 }
 
-float Index::word_weight(const std::string& word, const std::string& stemmed) const {
+float Index::word_weight(std::optional<TermId> word, std::optional<TermId> stemmed) const {
   // BM25's inverse document frequency over all word fields: a word few packages use decides
   // more than one many use ("ffmpeg" against "wrapper").
   size_t df = 0;
-  for (const std::string* w : {&word, &stemmed})
-    if (auto t = terms_.find(*w)) df = std::max(df, postings_of(*t));
+  for (const auto& t : {word, stemmed})
+    if (t) df = std::max(df, postings_of(*t));
   const double n = static_cast<double>(docs_.size());
   return static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
 }
@@ -726,8 +734,11 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       const uint32_t scan_end = end - begin > max_scanned ? begin + max_scanned : end;
       const uint32_t* docs = postings.docs.data();
       for (uint32_t p = begin; p < scan_end; ++p) {
-        // `where` is read at random: ask for the entry a few postings on while this one waits.
-        if (p + kPrefetchAhead < scan_end) __builtin_prefetch(&s.where[docs[p + kPrefetchAhead]]);
+        // Read at random: ask for a document's entries a few postings on while this one waits.
+        if (p + kPrefetchAhead < scan_end) {
+          __builtin_prefetch(&s.where[docs[p + kPrefetchAhead]]);  // read when seen before
+          __builtin_prefetch(&popularity_[docs[p + kPrefetchAhead]]);
+        }
         visit(docs[p], match(p), own);
       }
       if (scan_end == end || !own) return;  // anchor text: its most popular documents only
@@ -768,8 +779,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     if (edits > 0)
       find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy, [&](TermId t) { return is_popular_term(t); });
     const std::string stemmed = stem(word);
-    if (stemmed != word)
-      if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
+    const std::optional<TermId> stem_term = stemmed == word ? exact : terms_.find(stemmed);
+    if (stemmed != word && stem_term) fuzzy.push_back({*stem_term, 0});
     for (const auto& m : fuzzy) add_term(m.term, kTypoFactor[std::min<int>(m.distance, 2)], !stop);
     // Joined with a neighbour, the word may be a name part ("qr code" -> qrcode).
     for (size_t j : {i - 1, i + 1}) {
@@ -788,7 +799,9 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     // The word's weight (judged by the base when this is an overlay, so scores compare), and
     // the popularity of its most popular match.
     const bool counts = i < 32 && (!topic_query || !is_stopword(word));
-    const float weight = counts ? judge.word_weight(word, stemmed) : 0.0f;
+    float weight = 0;
+    if (counts && &judge == this) weight = word_weight(exact, stem_term);
+    else if (counts) weight = judge.word_weight(judge.terms_.find(word), judge.terms_.find(stemmed));
     s.query_weight += weight;
     s.word_weight[i] = weight;
     float best_popularity = 0;
