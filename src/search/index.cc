@@ -373,14 +373,15 @@ struct Index::Scratch {
   }
   bool skipped(DocId d) const { return skip && (*skip)[d]; }
   // The candidate of `d`, added when it has none. Invalidates references to slots.
-  uint32_t touch(DocId d) {
-    uint64_t& bits = seen[d / 64];
-    const uint64_t bit = 1ULL << d % 64;
-    if (bits & bit) return where[d];
+  [[gnu::always_inline]] uint32_t touch(DocId d) {
+    if (seen[d / 64] & 1ULL << d % 64) return where[d];
+    return add(d);
+  }
+  uint32_t add(DocId d) {
     Slot& slot = candidates.emplace_back();  // first: a throw leaves the set as it was
     slot.doc = d;
     slot.popularity = popularity[d];
-    bits |= bit;
+    seen[d / 64] |= 1ULL << d % 64;
     return where[d] = static_cast<uint32_t>(candidates.size() - 1);
   }
   // REQUIRES: `d` touched by this query.
@@ -712,7 +713,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     s.sync_probes();  // long lists are probed for the documents found so far
     // A document becomes a candidate when first matched, so candidates are in the order
     // found: the name channel's, then each word's in turn (what probes are taken from).
-    auto visit = [&](uint32_t d, float match, bool own) {
+    auto visit = [&](uint32_t d, float match, bool own) __attribute__((always_inline)) {
       const uint32_t c = s.touch(d);
       Scratch::Slot& slot = s.candidates[c];
       if (own) slot.own_word_stamp = s.word;
@@ -1085,22 +1086,23 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   constexpr size_t kCoverageTableWords = 8;
   float coverage_table[1 << kCoverageTableWords];
   std::fill(std::begin(coverage_table), std::end(coverage_table), -1.0f);
+  const float query_weight = s.query_weight;
+  const bool coverage_cached = q.words.size() <= kCoverageTableWords;
   auto coverage = [&](const Scratch::Slot& slot) {
-    if (s.query_weight <= 0) return 1.0f;
-    if (q.words.size() > kCoverageTableWords)
-      return std::pow(matched_weight(slot.words_mask) / s.query_weight, kCoverageExponent);
+    if (query_weight <= 0) return 1.0f;
+    if (!coverage_cached) return std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
     float& cached = coverage_table[slot.words_mask & ((1u << kCoverageTableWords) - 1)];
-    if (cached < 0) cached = std::pow(matched_weight(slot.words_mask) / s.query_weight, kCoverageExponent);
+    if (cached < 0) cached = std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
     return cached;
   };
   const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
   // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
   const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
   const SortOrder sort = q.sort;
-  // Rule 3, computed the same way for ranking and for explaining; `stale` leaves freshness
-  // out (at most kFreshnessBonus more).
-  auto relevance = [&](const Scratch::Slot& slot, bool stale = false) {
-    const DocId d = slot.doc;
+  // Rule 3, computed the same way for ranking and for explaining: its parts but freshness
+  // (at most kFreshnessBonus), and freshness, whose publish time is read only when the rest
+  // leaves a candidate a chance.
+  auto relevance_but_freshness = [&](const Scratch::Slot& slot) __attribute__((always_inline)) {
     RelevanceParts p;
     // Credits times the share of the query's weight matched: a package matching every word
     // of the query beats popular ones matching its common words.
@@ -1113,8 +1115,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     else if (slot.name_prefix && slot.tier == 0)
       p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) * credit(slot.popularity, s.best_name_popularity);
     p.popularity = slot.popularity * per_popularity;
-    if (!stale && docs_.published(d) && now - docs_.published(d) < kFreshMs) p.freshness = kFreshnessBonus;
     return p;
+  };
+  auto freshness = [&](DocId d) {
+    return docs_.published(d) && now - docs_.published(d) < kFreshMs ? kFreshnessBonus : 0.0f;
   };
   // `sort` by value: the comparator's copy is provably constant, so the order's switch is
   // taken once per comparison's inlined copy, not looked up (by reference it cost 20
@@ -1135,9 +1139,18 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     ++total;
     if (n == 0) continue;
     const bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
-    RankedHit hit{d, slot.tier, sinks, relevance(slot, true).sum() + kFreshnessBonus};  // at most this
-    if (ranked.size() == n && !before(hit, ranked.front())) continue;
-    hit.relevance = relevance(slot).sum();
+    // sum() adds freshness last, so this is the relevance less freshness, exactly.
+    const float stale = relevance_but_freshness(slot).sum();
+    RankedHit hit{d, slot.tier, sinks, stale + kFreshnessBonus};  // at most this
+    if (ranked.size() == n) {
+      // The usual case, decided by relevance alone without the general comparison.
+      const RankedHit& worst = ranked.front();
+      if (sort == SortOrder::kRelevance && hit.tier < 2 && worst.tier < 2 && hit.sinks == worst.sinks &&
+          hit.relevance < worst.relevance)
+        continue;
+      if (!before(hit, worst)) continue;
+    }
+    hit.relevance = stale + freshness(d);
     if (ranked.size() == n) {
       if (!before(hit, ranked.front())) continue;
       std::pop_heap(ranked.begin(), ranked.end(), before);
@@ -1153,8 +1166,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   if (explain)
     for (const RankedHit& k : r.best) {
       const Scratch::Slot& slot = s.slot_of(k.doc);
+      RelevanceParts parts = relevance_but_freshness(slot);
+      parts.freshness = freshness(k.doc);
       r.details.push_back({slot.name_typos, slot.name_prefix != 0, slot.words_mask,
-                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, relevance(slot)});
+                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, parts});
     }
   return r;
 }
