@@ -31,7 +31,8 @@ constexpr uint32_t kMaxPostingsScanned = 500, kMaxVariantPostingsScanned = 128;
 // Documents found so far (name channel first, then rarer words, popular first) that a long
 // posting list is probed for.
 constexpr size_t kMaxProbes = 1000;
-// Postings scanned ahead of the one visited, whose slot is prefetched.
+// Postings read ahead of the one visited: that document's sparse-set entry and popularity
+// are prefetched.
 constexpr uint32_t kPrefetchAhead = 8;
 constexpr size_t kNameCandidates = 64;
 // How well a document matches one query word (rule 3 in docs/ranking.md), before the word's
@@ -213,7 +214,7 @@ void find_typos(const Vocabulary& vocab, std::string_view word, int budget, size
 // Whether `a` goes before `b`, candidates of two indexes (or one), by RelevanceRules
 // (search/ranking_rules.h) or by the sort order asked for; `popularity_order()` decides ties.
 template <typename PopularityOrder>
-[[gnu::always_inline]] inline bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db, const RankedHit& b,
+bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db, const RankedHit& b,
                 SortOrder sort, PopularityOrder&& popularity_order) {
   switch (sort) {
     case SortOrder::kDownloads:
