@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 #include <numeric>
+#include <span>
 #include <type_traits>
 #include <unordered_map>
 
@@ -30,6 +31,9 @@ constexpr uint32_t kMaxPostingsScanned = 500, kMaxVariantPostingsScanned = 128;
 // Documents found so far (name channel first, then rarer words, popular first) that a long
 // posting list is probed for.
 constexpr size_t kMaxProbes = 1000;
+// Postings read ahead of the one visited: that document's sparse-set entry and popularity
+// are prefetched.
+constexpr uint32_t kPrefetchAhead = 8;
 constexpr size_t kNameCandidates = 64;
 // How well a document matches one query word (rule 3 in docs/ranking.md), before the word's
 // weight: a name part, keyword or description word 1.0 (the decisive difference between
@@ -90,6 +94,19 @@ Postings make_postings(std::vector<std::pair<uint32_t, uint32_t>>& pairs, size_t
   p.offsets = FlatArray<uint32_t>(std::move(offsets));
   p.docs = FlatArray<uint32_t>(std::move(placed));
   return p;
+}
+
+// The first element of [first, last) not below `value`, as std::lower_bound, found in steps
+// doubling from `first`: cheap when it is near, as ascending probes' places are.
+// REQUIRES: [first, last) ascending.
+inline const uint32_t* gallop(const uint32_t* first, const uint32_t* last, uint32_t value) {
+  size_t step = 1;
+  // Everything before `first` is below `value`.
+  while (step < static_cast<size_t>(last - first) && first[step] < value) {
+    first += step;
+    step *= 2;
+  }
+  return std::lower_bound(first, first + std::min(step, static_cast<size_t>(last - first)), value);
 }
 
 template <typename Fn>
@@ -274,34 +291,44 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
 
 }  // namespace
 
-// Per-thread working memory, sized to the index; stamps avoid clearing between queries.
+// Per-thread working memory: a query's candidates in the order found, and a sparse set
+// mapping documents to them, so nothing is cleared between queries and the candidates'
+// data stays compact (a slot per document cost a cache miss per posting visited).
 struct Index::Scratch {
-  // What one query has found out about one document, in one cache line's worth of bytes so
-  // touching a document costs one miss, not one per field.
+  // What one query has found out about one candidate document.
   struct Slot {
-    uint32_t doc_stamp = 0, word_stamp = 0, words_mask = 0;
-    float words_score = 0, word_best = 0;
+    DocId doc = 0;
+    uint32_t word_stamp = 0;      // == word: the current word matched it, word_best is how well
     uint32_t own_word_stamp = 0;  // == word: the current word matched its own fields
-    uint8_t own_words = 0;        // query words matched in its own fields (not anchor text)
-    uint8_t tier = 0, name_typos = 0;
+    uint32_t words_mask = 0;
+    float words_score = 0, word_best = 0;
+    float popularity = 0;    // the document's
+    uint8_t own_words = 0;   // query words matched in its own fields (not anchor text)
+    uint8_t tier = 0, name_typos = 255;
     uint8_t name_prefix = 0;  // the share of the name the query's letters begin, in 1/255ths
   };
-  static_assert(std::is_trivially_copyable_v<Slot>);
-  // Fresh anonymous pages: zero without being written, faulted in only where a query
-  // touches; huge pages where the kernel allows them (madvise mode), so a thread's first
-  // searches take few faults and random slot accesses few TLB misses.
-  static Slot* allocate(size_t n, size_t& bytes) {
-    bytes = std::max<size_t>(n, 1) * sizeof(Slot);
-    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    ::madvise(p, bytes, MADV_HUGEPAGE);
-    return static_cast<Slot*>(p);
-  }
-  struct Unmap {
-    size_t bytes;
-    void operator()(Slot* p) const { ::munmap(p, bytes); }
+  static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 32);
+  // Fresh anonymous pages (zero), faulted in only where a query touches; huge pages where
+  // the kernel allows them (madvise mode), so random accesses take few TLB misses.
+  template <typename T>
+  struct Mapped {
+    struct Unmap {
+      size_t bytes;
+      void operator()(T* p) const { ::munmap(p, bytes); }
+    };
+    std::unique_ptr<T[], Unmap> array{nullptr, Unmap{0}};
+    size_t size = 0;
+    void allocate(size_t n) {
+      const size_t bytes = std::max<size_t>(n, 1) * sizeof(T);
+      void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      ::madvise(p, bytes, MADV_HUGEPAGE);
+      array = std::unique_ptr<T[], Unmap>(static_cast<T*>(p), Unmap{bytes});
+      size = n;
+    }
+    T& operator[](size_t i) const { return array[i]; }
   };
-  uint32_t query = 0, word = 0;
+  uint32_t word = 0;       // 1 + the current word's place in match_words' order
   float query_weight = 0;  // the sum of the query's topic word weights (match_words)
   // The popularity of the most popular name within the typo budget or completing the query
   // (match_names).
@@ -310,39 +337,60 @@ struct Index::Scratch {
   std::vector<float> word_weight;           // by query word: its weight (0: not counted)
   const DocumentMask* skip = nullptr;        // documents not to count as matches
   const RankNormalisers* shared = nullptr;   // at least these maxima (see Index::rank)
-  // All-zero bytes are a valid, untouched Slot, so the array needs no initialisation (a
-  // thread's first search on 4.5M documents would otherwise write 100 MB first).
-  std::unique_ptr<Slot[], Unmap> slots{nullptr, Unmap{0}};
-  size_t slot_count = 0;
-  std::vector<uint32_t> touched, word_touched;
-  std::vector<RankedHit> ranked;  // the candidates scored, kept to reuse its memory
+  // Bit d of `seen`: document d is a candidate, candidates[where[d]] (a sparse set: bits
+  // are cleared for the candidates of the last query, entries of `where` never; a bit
+  // test, unlike a read of `where`, rarely misses the cache, and most documents visited
+  // are new).
+  Mapped<uint64_t> seen;
+  Mapped<uint32_t> where;
+  std::vector<Slot> candidates;        // in the order found
+  // The candidates the current word matched: word_touched[0, word_matched) (grown by hand:
+  // push_back, not inlined, cost a twentieth of a query).
+  std::vector<uint32_t> word_touched;
+  size_t word_matched = 0;
+  // The documents of the first kMaxProbes candidates, ascending, as of the last sync_probes().
+  std::vector<DocId> probes, merged;
+  std::vector<RankedHit> ranked;  // the best candidates of a query (Index::rank)
+  const float* popularity = nullptr;  // of the index prepared for
 
-  // Slots are reused by any index that fits them (an overlay's searches alternate between
-  // two): the stamps only grow, so a slot another index left behind is simply stale.
+  // Reused by any index that fits (an overlay's searches alternate between two).
   void prepare(const Index* index) {
-    size_t n = index->popularity_.size();
-    if (slot_count < n || !slots) {
-      size_t bytes = 0;
-      Slot* fresh = allocate(n, bytes);
-      slots = std::unique_ptr<Slot[], Unmap>(fresh, Unmap{bytes});
-      slot_count = n;
+    popularity = index->popularity_.data();
+    for (const Slot& slot : candidates) seen[slot.doc / 64] &= ~(1ULL << slot.doc % 64);
+    candidates.clear();
+    const size_t n = index->popularity_.size();
+    if (where.size < n || !where.array) {
+      seen.allocate(n / 64 + 1);
+      where.allocate(n);
     }
-    ++query;
-    touched.clear();
+    word = 0;
+    probes.clear();
   }
-  bool skipped(uint32_t d) const { return skip && (*skip)[d]; }
-  void touch(uint32_t d) {
-    Slot& slot = slots[d];
-    if (slot.doc_stamp == query) return;
-    slot.doc_stamp = query;
-    slot.words_mask = 0;
-    slot.words_score = 0;
-    slot.own_words = 0;
-    slot.tier = 0;
-    slot.name_typos = 255;
-    slot.name_prefix = 0;
-    touched.push_back(d);
+  void sync_probes() {
+    const size_t had = probes.size(), n = std::min(candidates.size(), kMaxProbes);
+    if (had == n) return;
+    for (size_t c = had; c < n; ++c) probes.push_back(candidates[c].doc);
+    std::sort(probes.begin() + static_cast<ptrdiff_t>(had), probes.end());
+    merged.resize(n);
+    std::merge(probes.begin(), probes.begin() + static_cast<ptrdiff_t>(had), probes.begin() + static_cast<ptrdiff_t>(had),
+               probes.end(), merged.begin());
+    probes.swap(merged);
   }
+  bool skipped(DocId d) const { return skip && (*skip)[d]; }
+  // The candidate of `d`, added when it has none. Invalidates references to slots.
+  [[gnu::always_inline]] uint32_t touch(DocId d) {
+    if (seen[d / 64] & 1ULL << d % 64) return where[d];
+    return add(d);
+  }
+  uint32_t add(DocId d) {
+    Slot& slot = candidates.emplace_back();  // first: a throw leaves the set as it was
+    slot.doc = d;
+    slot.popularity = popularity[d];
+    seen[d / 64] |= 1ULL << d % 64;
+    return where[d] = static_cast<uint32_t>(candidates.size() - 1);
+  }
+  // REQUIRES: `d` touched by this query.
+  const Slot& slot_of(DocId d) const { return candidates[where[d]]; }
 };
 
 std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents) {
@@ -566,10 +614,7 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   if (q.typed.empty()) return;
   // Rule 1 tiers: 3 = the name as typed, 2 = the same letters and digits, 1 = within the typo
   // budget of the letters and digits.
-  if (auto d = find_id(q.typed)) {
-    s.touch(*d);
-    s.slots[*d].tier = 3;
-  }
+  if (auto d = find_id(q.typed)) s.candidates[s.touch(*d)].tier = 3;
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
   std::vector<TermMatch> matches;
@@ -598,20 +643,20 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
     find_typos(compact_, key, edits, kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
-      s.touch(d);
+      Scratch::Slot& slot = s.candidates[s.touch(d)];
       uint8_t t = m.distance == 0 ? 2 : 1;
-      if (t > s.slots[d].tier) s.slots[d].tier = t;
-      s.slots[d].name_typos = std::min<uint8_t>(s.slots[d].name_typos, m.distance);
-      if (t == 1 && !s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, popularity_[d]);
+      if (t > slot.tier) slot.tier = t;
+      slot.name_typos = std::min<uint8_t>(slot.name_typos, m.distance);
+      if (t == 1 && !s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, slot.popularity);
     });
   for (TermId t : completions) {
     // The share of the name typed, in 1/255ths: a completion counts half as much when none of
     // it is typed, fully when all of it is ("expresss" is 8 of expresssession's 14 letters).
     const auto typed = static_cast<uint8_t>(std::max<size_t>(1, 255 * key.size() / compact_.term(t).size()));
     for_each_doc(compact_docs_, t, [&](uint32_t d) {
-      s.touch(d);
-      s.slots[d].name_prefix = std::max(s.slots[d].name_prefix, typed);
-      if (!s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, popularity_[d]);
+      Scratch::Slot& slot = s.candidates[s.touch(d)];
+      slot.name_prefix = std::max(slot.name_prefix, typed);
+      if (!s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, slot.popularity);
     });
   }
 }
@@ -635,12 +680,12 @@ int Index::word_typo_edits(const std::string& word, std::optional<TermId> exact,
   return exact || spelt ? std::min(1, typo_budget(word.size())) : typo_budget(word.size());
 }
 
-float Index::word_weight(const std::string& word, const std::string& stemmed) const {
+float Index::word_weight(std::optional<TermId> word, std::optional<TermId> stemmed) const {
   // BM25's inverse document frequency over all word fields: a word few packages use decides
   // more than one many use ("ffmpeg" against "wrapper").
   size_t df = 0;
-  for (const std::string* w : {&word, &stemmed})
-    if (auto t = terms_.find(*w)) df = std::max(df, postings_of(*t));
+  for (const auto& t : {word, stemmed})
+    if (t) df = std::max(df, postings_of(*t));
   const double n = static_cast<double>(docs_.size());
   return static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
 }
@@ -669,14 +714,19 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
   for (const auto& [postings_as_typed, i, exact] : order) {
     const std::string& word = q.words[i];
     ++s.word;
-    s.word_touched.clear();
-    auto visit = [&](uint32_t d, float match, bool own) {
-      Scratch::Slot& slot = s.slots[d];
+    s.word_matched = 0;
+    s.sync_probes();  // long lists are probed for the documents found so far
+    // A document becomes a candidate when first matched, so candidates are in the order
+    // found: the name channel's, then each word's in turn (what probes are taken from).
+    auto visit = [&](uint32_t d, float match, bool own) __attribute__((always_inline)) {
+      const uint32_t c = s.touch(d);
+      Scratch::Slot& slot = s.candidates[c];
       if (own) slot.own_word_stamp = s.word;
       if (slot.word_stamp != s.word) {
         slot.word_stamp = s.word;
         slot.word_best = match;
-        s.word_touched.push_back(d);
+        if (s.word_matched == s.word_touched.size()) s.word_touched.resize(std::max<size_t>(256, 2 * s.word_matched));
+        s.word_touched[s.word_matched++] = c;
       } else if (match > slot.word_best) {
         slot.word_best = match;
       }
@@ -689,17 +739,24 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       const bool own = &postings != &in_anchor_;
       const uint32_t begin = postings.offsets[term], end = postings.offsets[term + 1];
       const uint32_t scan_end = end - begin > max_scanned ? begin + max_scanned : end;
-      for (uint32_t p = begin; p < scan_end; ++p) visit(postings.docs[p], match(p), own);
+      const uint32_t* docs = postings.docs.data();
+      for (uint32_t p = begin; p < scan_end; ++p) {
+        // Read at random: ask for a document's entries a few postings on while this one waits.
+        if (p + kPrefetchAhead < scan_end) {
+          __builtin_prefetch(&s.where[docs[p + kPrefetchAhead]]);  // read when seen before
+          __builtin_prefetch(&popularity_[docs[p + kPrefetchAhead]]);
+        }
+        visit(docs[p], match(p), own);
+      }
       if (scan_end == end || !own) return;  // anchor text: its most popular documents only
-      const uint32_t scanned_up_to = postings.docs[scan_end - 1];
-      const uint32_t* rest = postings.docs.data() + scan_end;
-      const uint32_t* last = postings.docs.data() + end;
-      const size_t probes = std::min(s.touched.size(), kMaxProbes);
-      for (size_t k = 0; k < probes; ++k) {  // found by the name channel or by rarer words
-        const uint32_t d = s.touched[k];
-        if (d <= scanned_up_to) continue;
-        const uint32_t* at = std::lower_bound(rest, last, d);
-        if (at != last && *at == d) visit(d, match(static_cast<uint32_t>(at - postings.docs.data())), own);
+      // The probes above the last document scanned, ascending, each found by galloping on
+      // from the previous one's place (the same documents as a binary search each).
+      const uint32_t* at = docs + scan_end;
+      const uint32_t* last = docs + end;
+      auto probe = std::upper_bound(s.probes.begin(), s.probes.end(), docs[scan_end - 1]);
+      for (; probe != s.probes.end() && at != last; ++probe) {
+        at = gallop(at, last, *probe);
+        if (at != last && *at == *probe) visit(*probe, match(static_cast<uint32_t>(at - docs)), own);
       }
     };
     // Descriptions are the largest postings: a stopword ("for") or an unfinished last word
@@ -729,8 +786,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     if (edits > 0)
       find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy, [&](TermId t) { return is_popular_term(t); });
     const std::string stemmed = stem(word);
-    if (stemmed != word)
-      if (auto t = terms_.find(stemmed)) fuzzy.push_back({*t, 0});
+    const std::optional<TermId> stem_term = stemmed == word ? exact : terms_.find(stemmed);
+    if (stemmed != word && stem_term) fuzzy.push_back({*stem_term, 0});
     for (const auto& m : fuzzy) add_term(m.term, kTypoFactor[std::min<int>(m.distance, 2)], !stop);
     // Joined with a neighbour, the word may be a name part ("qr code" -> qrcode).
     for (size_t j : {i - 1, i + 1}) {
@@ -749,20 +806,22 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     // The word's weight (judged by the base when this is an overlay, so scores compare), and
     // the popularity of its most popular match.
     const bool counts = i < 32 && (!topic_query || !is_stopword(word));
-    const float weight = counts ? judge.word_weight(word, stemmed) : 0.0f;
+    float weight = 0;
+    if (counts && &judge == this) weight = word_weight(exact, stem_term);
+    else if (counts) weight = judge.word_weight(judge.terms_.find(word), judge.terms_.find(stemmed));
     s.query_weight += weight;
     s.word_weight[i] = weight;
     float best_popularity = 0;
-    for (uint32_t d : s.word_touched)
-      if (!s.skipped(d)) best_popularity = std::max(best_popularity, popularity_[d]);
+    const std::span<const uint32_t> matched(s.word_touched.data(), s.word_matched);
+    for (uint32_t c : matched)
+      if (!s.skipped(s.candidates[c].doc)) best_popularity = std::max(best_popularity, s.candidates[c].popularity);
     if (&judge != this) best_popularity = std::max(best_popularity, judge.best_popularity(word, stemmed));
     if (s.shared) best_popularity = std::max(best_popularity, s.shared->word_best_popularity[i]);
     s.word_best_popularity[i] = best_popularity;
-    for (uint32_t d : s.word_touched) {
-      s.touch(d);
-      Scratch::Slot& slot = s.slots[d];
+    for (uint32_t c : matched) {
+      Scratch::Slot& slot = s.candidates[c];
       slot.words_mask |= 1u << std::min<size_t>(i, 31);
-      slot.words_score += weight * slot.word_best * credit(popularity_[d], best_popularity);
+      slot.words_score += weight * slot.word_best * credit(slot.popularity, best_popularity);
       slot.own_words += slot.own_word_stamp == s.word;
     }
   }
@@ -1009,11 +1068,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     for_each_candidate(filter_candidates(q), [&](DocId d) { s.touch(d); return true; });
   }
 
-  // Filled here, not in `r`: the loop below is the hot one. Kept between queries, so a large
-  // candidate list costs no allocation (large ones went through malloc's slow path).
+  // The best candidates so far (a heap, see below): kept between queries, so a deep page
+  // costs no allocation.
   std::vector<RankedHit>& ranked = s.ranked;
   ranked.clear();
-  ranked.reserve(s.touched.size());
   // `full` counts topic words only (all words when the query has nothing but stopwords).
   uint32_t topic_mask = 0;
   for (size_t i = 0; i < q.words.size() && i < 32; ++i)
@@ -1035,21 +1093,23 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   constexpr size_t kCoverageTableWords = 8;
   float coverage_table[1 << kCoverageTableWords];
   std::fill(std::begin(coverage_table), std::end(coverage_table), -1.0f);
+  const float query_weight = s.query_weight;
+  const bool coverage_cached = q.words.size() <= kCoverageTableWords;
   auto coverage = [&](const Scratch::Slot& slot) {
-    if (s.query_weight <= 0) return 1.0f;
-    if (q.words.size() > kCoverageTableWords)
-      return std::pow(matched_weight(slot.words_mask) / s.query_weight, kCoverageExponent);
+    if (query_weight <= 0) return 1.0f;
+    if (!coverage_cached) return std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
     float& cached = coverage_table[slot.words_mask & ((1u << kCoverageTableWords) - 1)];
-    if (cached < 0) cached = std::pow(matched_weight(slot.words_mask) / s.query_weight, kCoverageExponent);
+    if (cached < 0) cached = std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
     return cached;
   };
   const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
   // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
   const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
   const SortOrder sort = q.sort;
-  // Rule 3, computed the same way for ranking and for explaining.
-  auto relevance = [&](uint32_t d) {
-    const Scratch::Slot& slot = s.slots[d];
+  // Rule 3, computed the same way for ranking and for explaining: its parts but freshness
+  // (at most kFreshnessBonus), and freshness, whose publish time is read only when the rest
+  // leaves a candidate a chance.
+  auto relevance_but_freshness = [&](const Scratch::Slot& slot) __attribute__((always_inline)) {
     RelevanceParts p;
     // Credits times the share of the query's weight matched: a package matching every word
     // of the query beats popular ones matching its common words.
@@ -1058,35 +1118,65 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     // credited by popularity among all the names so found (an obscure completion of a
     // typosquat's name does not beat the popular name one typo away).
     if (slot.tier == 1)
-      p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] * credit(popularity_[d], s.best_name_popularity);
+      p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] * credit(slot.popularity, s.best_name_popularity);
     else if (slot.name_prefix && slot.tier == 0)
-      p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) * credit(popularity_[d], s.best_name_popularity);
-    p.popularity = popularity_[d] * per_popularity;
-    if (docs_.published(d) && now - docs_.published(d) < kFreshMs) p.freshness = kFreshnessBonus;
+      p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) * credit(slot.popularity, s.best_name_popularity);
+    p.popularity = slot.popularity * per_popularity;
     return p;
   };
-  for (uint32_t d : s.touched) {
+  auto freshness = [&](DocId d) {
+    return docs_.published(d) && now - docs_.published(d) < kFreshMs ? kFreshnessBonus : 0.0f;
+  };
+  // `sort` by value: the comparator's copy is provably constant, so the order's switch is
+  // taken once per comparison's inlined copy, not looked up (by reference it cost 20
+  // instructions a candidate).
+  auto before = [this, sort](const RankedHit& a, const RankedHit& b) {
+    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // popularity order
+  };
+  // The n best in a heap whose front is the worst of them (`before` is a total order, so
+  // they are the n first of a full sort). A candidate that cannot pass that worst one even
+  // when fresh is counted, never finished: reading its publish time was most of this loop.
+  size_t total = 0;
+  for (const Scratch::Slot& slot : s.candidates) {
+    const DocId d = slot.doc;
     if ((filtered || skip) && (skipped(d) || (filtered && !passes_filters(d, q)))) continue;
-    const Scratch::Slot& slot = s.slots[d];
     // Sorted by downloads or date, a package must match some word itself: what others say of
     // it only helps rank it by relevance.
     if (sort != SortOrder::kRelevance && free_text && !slot.tier && !slot.name_prefix && !slot.own_words) continue;
-    bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
-    ranked.push_back({d, slot.tier, sinks, relevance(d).sum()});
+    ++total;
+    if (n == 0) continue;
+    const bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
+    // sum() adds freshness last, so this is the relevance less freshness, exactly.
+    const float stale = relevance_but_freshness(slot).sum();
+    RankedHit hit{d, slot.tier, sinks, stale + kFreshnessBonus};  // at most this
+    if (ranked.size() == n) {
+      // The usual case, decided by relevance alone without the general comparison.
+      const RankedHit& worst = ranked.front();
+      if (sort == SortOrder::kRelevance && hit.tier < 2 && worst.tier < 2 && hit.sinks == worst.sinks &&
+          hit.relevance < worst.relevance)
+        continue;
+      if (!before(hit, worst)) continue;
+    }
+    hit.relevance = stale + freshness(d);
+    if (ranked.size() == n) {
+      if (!before(hit, ranked.front())) continue;
+      std::pop_heap(ranked.begin(), ranked.end(), before);
+      ranked.back() = hit;
+    } else {
+      ranked.push_back(hit);
+    }
+    std::push_heap(ranked.begin(), ranked.end(), before);
   }
-  r.total = ranked.size();
-  const size_t end = std::min(ranked.size(), n);
-  // `sort` by value: the comparator's copy is provably constant, so the order's switch is
-  // taken once per sort, not per comparison (by reference it cost 20 instructions a candidate).
-  std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), [this, sort](const RankedHit& a, const RankedHit& b) {
-    return goes_first(docs_, a, docs_, b, sort, [&] { return a.doc < b.doc; });  // popularity order
-  });
-  r.best.assign(ranked.begin(), ranked.begin() + end);
+  r.total = total;
+  std::sort_heap(ranked.begin(), ranked.end(), before);
+  r.best.assign(ranked.begin(), ranked.end());
   if (explain)
     for (const RankedHit& k : r.best) {
-      const Scratch::Slot& slot = s.slots[k.doc];
+      const Scratch::Slot& slot = s.slot_of(k.doc);
+      RelevanceParts parts = relevance_but_freshness(slot);
+      parts.freshness = freshness(k.doc);
       r.details.push_back({slot.name_typos, slot.name_prefix != 0, slot.words_mask,
-                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, relevance(k.doc)});
+                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, parts});
     }
   return r;
 }

@@ -121,8 +121,8 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   int word_typo_edits(const std::string& word, std::optional<TermId> exact, size_t postings_as_typed) const;
   size_t postings_of(TermId t) const;  // in all three fields
   // A query word's weight: the inverse document frequency of the word or its stem (the
-  // commoner of the two).
-  float word_weight(const std::string& word, const std::string& stemmed) const;
+  // commoner of the two), given their terms here when they have one.
+  float word_weight(std::optional<TermId> word, std::optional<TermId> stemmed) const;
   // The popularity of the most popular package having the word or its stem in any field.
   float best_popularity(const std::string& word, const std::string& stemmed) const;
   bool passes_filters(DocId d, const ParsedQuery& q) const;

@@ -47,10 +47,12 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
   // `start` bytes (and, below the root, byte `start` too).
   std::vector<uint32_t> hi_of;
   auto add_node = [&](uint32_t lo, uint32_t hi, uint32_t start) {
+    const bool root = v.term_lo_.empty();
     v.term_lo_.push_back(lo);
     hi_of.push_back(hi);
     v.label_begin_.push_back(static_cast<uint16_t>(start));
     v.label_end_.push_back(0);
+    v.label_first_.push_back(root ? 0 : static_cast<uint8_t>(sorted_terms[lo][start]));
   };
   add_node(0, n, 0);
   for (size_t k = 0; k < v.term_lo_.size(); ++k) {
@@ -84,6 +86,7 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
   v.term_lo_.shrink_to_fit();
   v.label_begin_.shrink_to_fit();
   v.label_end_.shrink_to_fit();
+  v.label_first_.shrink_to_fit();
 
   std::vector<uint32_t> bucket_start(kBuckets + 1, 0);
   for (const auto& t : sorted_terms) ++bucket_start[bucket_of(t) + 1];
@@ -204,7 +207,7 @@ struct Vocabulary::FuzzyWalk {
     // skipped without a step (most of a walk's nodes).
     const uint64_t after_swap = (rows[end - 1][K - 1] << 2) & match[static_cast<uint8_t>(term[end - 1])];
     for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) {
-      const uint64_t here = match[static_cast<uint8_t>(v.terms_[v.term_lo_[c]][end])];
+      const uint64_t here = match[v.label_first_[c]];
       if (((last[K] << 1) & here) || (after_swap & (here << 1))) visit(c);
     }
   }
@@ -269,7 +272,7 @@ void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
 
 size_t Vocabulary::memory_bytes() const {
   return terms_.memory_bytes() + bucket_start_.memory_bytes() + first_child_.memory_bytes() +
-         term_lo_.memory_bytes() + label_begin_.memory_bytes() + label_end_.memory_bytes() +
+         term_lo_.memory_bytes() + label_begin_.memory_bytes() + label_end_.memory_bytes() + label_first_.memory_bytes() +
          term_rank_.memory_bytes() + best_.memory_bytes();
 }
 
@@ -284,6 +287,7 @@ void Vocabulary::save(BinaryWriter& out) const {
   out.array(term_lo_);
   out.array(label_begin_);
   out.array(label_end_);
+  out.array(label_first_);
   out.array(term_rank_);
   out.array(best_);
   out.value<uint64_t>(leaves_);
@@ -292,7 +296,7 @@ void Vocabulary::save(BinaryWriter& out) const {
 bool Vocabulary::load(BinaryReader& in) {
   uint64_t leaves = 0;
   if (!terms_.load(in) || !in.array(bucket_start_) || !in.array(first_child_) || !in.array(term_lo_) ||
-      !in.array(label_begin_) || !in.array(label_end_) || !in.array(term_rank_) || !in.array(best_) ||
+      !in.array(label_begin_) || !in.array(label_end_) || !in.array(label_first_) || !in.array(term_rank_) || !in.array(best_) ||
       !in.value(leaves))
     return false;
   leaves_ = leaves;
@@ -300,7 +304,7 @@ bool Vocabulary::load(BinaryReader& in) {
   bool consistent = bucket_start_.size() == kBuckets + 1 && bucket_start_[0] == 0 &&
                     bucket_start_[kBuckets] == n && first_child_.size() == nodes + 1 &&
                     label_begin_.size() == nodes &&
-                    label_end_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
+                    label_end_.size() == nodes && label_first_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
                     leaves_ <= 2 * n + 1 && best_.size() == 2 * leaves_ && (nodes > 0 || n == 0);
   // Also the shape the walks rely on, as build() makes it: breadth-first order (children
   // come after their parent, so a walk cannot loop; every node but the root has one); the
@@ -315,7 +319,8 @@ bool Vocabulary::load(BinaryReader& in) {
     if (!consistent || i == 0) continue;
     while (parent < i && first_child_[parent + 1] <= i) ++parent;
     consistent = parent < i && first_child_[parent] <= i && label_begin_[i] < label_end_[i] &&
-                 label_begin_[i] == label_end_[parent];
+                 label_begin_[i] == label_end_[parent] &&
+                 label_first_[i] == static_cast<uint8_t>(terms_[term_lo_[i]][label_begin_[i]]);
   }
   for (size_t i = 0; consistent && i < best_.size(); ++i) consistent = best_[i] < n || best_[i] == UINT32_MAX;
   for (size_t b = 0; consistent && b < kBuckets; ++b) consistent = bucket_start_[b] <= bucket_start_[b + 1];

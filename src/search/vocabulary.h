@@ -96,6 +96,9 @@ class Vocabulary {
   FlatArray<uint32_t> first_child_;
   FlatArray<uint32_t> term_lo_;
   FlatArray<uint16_t> label_begin_, label_end_;
+  // The first byte of node i's label (0 for the root): what the fuzzy walk checks a child by
+  // without reading its term (a cache miss or two per child, most of a walk's cost).
+  FlatArray<uint8_t> label_first_;
   // Segment tree (size 2 * leaves_) holding, per node, the best-ranked term of its range.
   FlatArray<uint32_t> term_rank_;
   FlatArray<TermId> best_;

@@ -66,11 +66,11 @@ class SnapshotValidationTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // The document table's seven arrays, the popularity array and the compact-name
-  // vocabulary's nine arrays, in Index::save's order (the rest is not needed here).
+  // vocabulary's ten arrays, in Index::save's order (the rest is not needed here).
   void walk_leading_arrays() {
     const size_t element_bytes[] = {1, 8, 8, 8, 8, 4, 1,  // DocumentTable
                                     4,                    // popularity
-                                    1, 8, 4, 4, 4, 2, 2, 4, 4};  // Vocabulary
+                                    1, 8, 4, 4, 4, 2, 2, 1, 4, 4};  // Vocabulary
     size_t at = kHeaderBytes;
     for (size_t bytes : element_bytes) {
       ArrayAt a{at, at + 8, 0};
@@ -84,6 +84,7 @@ class SnapshotValidationTest : public ::testing::Test {
     ASSERT_EQ(arrays_[kFlags].count, 40u);
     ASSERT_EQ(arrays_[kPopularity].count, 40u);
     ASSERT_EQ(arrays_[kFirstChild].count, arrays_[kTermLo].count + 1);
+    ASSERT_EQ(arrays_[kLabelFirst].count, arrays_[kTermLo].count);
   }
 
   template <typename T>
@@ -113,7 +114,7 @@ class SnapshotValidationTest : public ::testing::Test {
 
   enum {
     kArena, kOffsets, kMonthly, kPublished, kModified, kDependents, kFlags, kPopularity,
-    kTermBytes, kTermOffsets, kBuckets, kFirstChild, kTermLo, kLabelBegin, kLabelEnd,
+    kTermBytes, kTermOffsets, kBuckets, kFirstChild, kTermLo, kLabelBegin, kLabelEnd, kLabelFirst,
   };
   std::string dir_, path_, bytes_;
   std::vector<ArrayAt> arrays_;
@@ -182,6 +183,13 @@ TEST_F(SnapshotValidationTest, TrieLabelNotContinuingItsParentsIsRefused) {
   ASSERT_GT(get<uint16_t>(kLabelBegin, child), 0);
   set<uint16_t>(kLabelBegin, child, 0);
   expect_refused("a label starting at 0 below the root");
+}
+
+TEST_F(SnapshotValidationTest, TrieLabelFirstByteNotItsLabelsIsRefused) {
+  // The typo walk checks a child by this byte alone: it must be the label's.
+  ASSERT_GT(arrays_[kLabelFirst].count, 1u);
+  set<uint8_t>(kLabelFirst, 1, static_cast<uint8_t>(get<uint8_t>(kLabelFirst, 1) ^ 1));
+  expect_refused("a label's first byte that is not its label's");
 }
 
 }  // namespace
