@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       }
   }
   g_state = new pkgstats::http::AppState(db, std::make_shared<FixedClock>());
-  if (!g_state->reload().ok()) std::abort();
+  if (!g_state->index().reload().ok()) std::abort();
   return 0;
 }
 
