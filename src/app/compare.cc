@@ -13,7 +13,7 @@ Status check_compared_names(const std::vector<std::string>& names) {
 }
 
 Result<Comparison> load_comparison(store::StoreReader& store, const std::vector<std::string>& names,
-                                   Day downloads_from, Day downloads_to) {
+                                   std::optional<DayRange> downloads) {
   Comparison comparison;
   for (const auto& name : names) {
     ASSIGN_OR_RETURN(auto overview, store.get_package_overview(name, 0));  // the latest is compared
@@ -25,8 +25,9 @@ Result<Comparison> load_comparison(store::StoreReader& store, const std::vector<
     c.package = std::move(overview->package);
     c.version_count = overview->version_count;
     if (auto n = store.dependents_count(name); n.ok()) c.dependents = *n;
-    if (auto daily = store.daily_downloads(name, downloads_from, downloads_to); daily.ok())
-      c.daily = std::move(daily).value();
+    if (downloads)
+      if (auto daily = store.daily_downloads(name, downloads->first, downloads->second); daily.ok())
+        c.daily = std::move(daily).value();
     comparison.packages.push_back(std::move(c));
   }
   return comparison;

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/package.h"
@@ -28,11 +30,15 @@ struct Comparison {
 // kInvalidInput for no name or more than limits::kMaxComparedPackages (the message says so).
 Status check_compared_names(const std::vector<std::string>& names);
 
-// Reads the named packages with their daily downloads over [downloads_from, downloads_to].
-// The error policy of app/package_details.h: a store error reading a package fails; its
-// dependents and downloads are best effort (left unknown or empty).
+// The days [first, second] of daily downloads a comparison reads.
+using DayRange = std::pair<Day, Day>;
+
+// Reads the named packages, with their daily downloads over `downloads` when given (the
+// page charts them; the JSON shapes have no use for them). The error policy of
+// app/package_details.h: a store error reading a package fails; its dependents and
+// downloads are best effort (left unknown or empty).
 // REQUIRES: check_compared_names(names) is ok.
 Result<Comparison> load_comparison(store::StoreReader& store, const std::vector<std::string>& names,
-                                   Day downloads_from, Day downloads_to);
+                                   std::optional<DayRange> downloads);
 
 }  // namespace pkgstats::app

@@ -1,6 +1,4 @@
 // pkgstats user NAME [--json]: a maintainer's packages, totals and what needs attention.
-#include <algorithm>
-
 #include "api/maintainer_report.h"
 #include "api/package_json.h"
 #include "app/compare.h"
@@ -61,14 +59,12 @@ void register_compare_command(CLI::App& app) {
       ->required();
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/compare)");
   cmd->callback([opts] {
-    std::vector<std::string> names;
-    for (const auto& given : opts->names)
-      for (auto& name : split_comma_list(given))
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+    std::string given;  // "a b,c" given as arguments "a" and "b,c": one list
+    for (const auto& arg : opts->names) given += arg + ",";
+    const std::vector<std::string> names = split_comma_list(given);
     if (Status s = app::check_compared_names(names); !s) fail(s.message(), 2);
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
-    const Day today = day_from_ms(SystemClock().now());
-    auto comparison = app::load_comparison(*store, names, today - 365, today);
+    auto comparison = app::load_comparison(*store, names, std::nullopt);
     if (!comparison) fail(comparison.status().message());
     const nlohmann::json result = api::comparison_to_json(*comparison);
     if (opts->json) {

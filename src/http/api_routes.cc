@@ -217,8 +217,7 @@ Response api_compare(const Request& request, AppState& state) {
     if (auto why = bad_name(n)) return api_error(400, "bad_request", *why + ": " + n);
   auto store = state.store();
   if (!store) return error_response(request.target, store.status());
-  const Day today = day_from_ms(state.now());
-  auto comparison = app::load_comparison(**store, names, today - 365, today);
+  auto comparison = app::load_comparison(**store, names, std::nullopt);
   if (!comparison) return error_response(request.target, comparison.status());
   return json(200, api::comparison_to_json(*comparison), kApiCache);
 }

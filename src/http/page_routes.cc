@@ -167,7 +167,7 @@ Response compare_page_for(const std::vector<std::string>& names, AppState& state
     auto store = state.store();
     if (!store) return storage_unavailable(store.status());
     const Day today = day_from_ms(state.now());
-    auto comparison = app::load_comparison(**store, names, today - 365, today);
+    auto comparison = app::load_comparison(**store, names, app::DayRange{today - 365, today});
     if (!comparison) return storage_unavailable(comparison.status());
     data.packages = std::move(comparison->packages);
     for (const auto& name : comparison->missing) {

@@ -96,11 +96,14 @@ TEST_F(MaintainerReportTest, UnknownUserAndCompare) {
   EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
 
   const Day today = day_from_ms(kNow);
-  auto cmp = load_comparison(*store_, {"fresh", "falling", "missing"}, today - 365, today);
+  auto cmp = load_comparison(*store_, {"fresh", "falling", "missing"}, DayRange{today - 365, today});
   ASSERT_TRUE(cmp.ok()) << cmp.status().to_string();
   ASSERT_EQ(cmp->packages.size(), 2u);
   EXPECT_EQ(cmp->packages[1].package.name, "falling");  // in the order asked
   EXPECT_EQ(cmp->packages[1].daily.size(), 60u);
+  auto facts_only = load_comparison(*store_, {"falling"}, std::nullopt);  // the JSON shapes
+  ASSERT_TRUE(facts_only.ok());
+  EXPECT_TRUE(facts_only->packages[0].daily.empty());
   EXPECT_EQ(cmp->packages[0].dependents, 0);
   EXPECT_EQ(cmp->missing, std::vector<std::string>{"missing"});
   auto j = api::comparison_to_json(*cmp);
