@@ -138,7 +138,10 @@ TEST_F(OnDemandServeTest, SlowUpstreamNeverHoldsTheIoThreads) {
     fake.put_packument(name, packument(name, "slow to arrive"));
   }
   ASSERT_TRUE(fake.start().ok());
-  Server server(db(), {"--registry", fake.base_url(), "--threads", "2"}, dir_ + "/slow.log");
+  // The upstream is slow, not failing: a generous timeout keeps a loaded sanitizer run from
+  // turning the 3 s answers into timeouts (which would be retried and counted twice).
+  Server server(db(), {"--registry", fake.base_url(), "--threads", "2", "--upstream-timeout", "20"},
+                dir_ + "/slow.log");
   ASSERT_TRUE(server.ready()) << server.log();
 
   std::vector<std::thread> clients;
