@@ -205,6 +205,9 @@ inline constexpr std::size_t kOnDemandMaxAddedPackages = 10000;
 inline constexpr std::size_t kMaxVersionDownloadsPerPackage = 5000;
 // Version strings accepted from a per-version downloads response (node-semver's MAX_LENGTH).
 inline constexpr std::size_t kMaxVersionStringBytes = 256;
+// Semver range text accepted (core/semver.h): ingest keeps 256 bytes of each dependency
+// range; anything longer is refused as "not a range" rather than parsed.
+inline constexpr std::size_t kMaxSemverRangeBytes = 1024;
 // The largest /versions/{pkg}/last-week body read: 5,000 versions at ~40 bytes each is
 // ~200 KB; 4 MB is generous and still refuses a runaway response early.
 inline constexpr std::size_t kMaxVersionDownloadsBodyBytes = 4u << 20;
