@@ -234,6 +234,18 @@ inline constexpr std::chrono::seconds kMaxOverlayAge{3600};
 // How often `fetch --watch` re-polls its names (each an If-None-Match: mostly 304s).
 inline constexpr double kDefaultWatchIntervalSeconds = 30;
 
+// ---- Install size (app/install_size.h) ----------------------------------------------------
+// A resolution reads at most this many packuments, places at most this many packages and
+// nests them at most this deep; beyond, the size reads "at least". The largest real trees
+// (a framework's CLI) place ~1,500 packages from ~1,000 packuments, nest < 20 deep and
+// resolve in tens of ms; a hostile graph (every package depending on hundreds of others, or
+// a chain of conflicting versions) cannot make one write or page do more.
+inline constexpr std::size_t kMaxInstallTreePackuments = 1500;
+inline constexpr std::size_t kMaxInstallTreePackages = 3000;
+inline constexpr int kMaxInstallTreeDepth = 48;
+// Unresolvable dependencies an install tree lists by name (the count is not bounded).
+inline constexpr std::size_t kMaxUnresolvedListed = 20;
+
 // ---- APIs ---------------------------------------------------------------------------------
 // The worst case of any one request, which every endpoint's bounds below keep to (each
 // family is checked by tests/http/worst_case_test.cc with its largest parameters): at most

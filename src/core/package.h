@@ -49,6 +49,16 @@ struct Version {
   bool operator==(const Version&) const = default;
 };
 
+// A fresh install of one version with its production dependency tree (app/install_size.h):
+// the dist.unpackedSize of every package npm would place, and how many it places.
+struct InstallSize {
+  int64_t bytes = -1;      // -1: never computed
+  int32_t packages = -1;   // the version itself included; -1: never computed
+  bool complete = false;   // false: "at least" (a dependency not mirrored or without a size)
+  bool known() const { return packages >= 0; }
+  bool operator==(const InstallSize&) const = default;
+};
+
 struct Package {
   std::string name;
   std::string description;
@@ -71,6 +81,9 @@ struct Package {
   // When registry sync last fetched (or revalidated) this packument upstream; 0 = never
   // (imported from a file). Pages show it as the age of what they serve.
   TimestampMs fetched_at = 0;
+  // The latest version's install size as computed when the package was last written
+  // (ingest::PackumentWriter); unknown when written without a sizer.
+  InstallSize install_size;
 
   // The version record for `latest`, or nullptr.
   const Version* latest_version() const;
