@@ -1,8 +1,10 @@
 // pkgstats info NAME [--json]
 #include "api/package_details.h"
 #include "api/package_json.h"
+#include "app/package_insight.h"
 #include "cli/commands.h"
 #include "core/time_util.h"
+#include "render/layout.h"
 
 namespace pkgstats::cli {
 namespace {
@@ -54,6 +56,32 @@ void print_human(const Package& pkg, int64_t dependents) {
   print_field("keywords", keywords);
 }
 
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) (out += out.empty() ? "" : ", ") += item;
+  return out;
+}
+
+// Install size, trust, install scripts, engines, funding, commands, directory, types.
+void print_insight(const Package& pkg, const std::string& types_package) {
+  const Version* latest = pkg.latest_version();
+  if (const InstallSize& size = pkg.install_size; size.known())
+    print_field("install size", (size.complete ? "" : "at least ") + render::format_bytes(size.bytes) +
+                                    " (" + with_thousands(size.packages) + " packages)");
+  if (latest) {
+    print_field("trust", latest->trust == TrustLevel::kNone ? "" : trust_level_name(latest->trust));
+    if (!pkg.trust_downgrade_from.empty())
+      print_field("WARNING", "trust dropped: " + pkg.trust_downgrade_from + " had a higher trust level than " +
+                                 pkg.latest);
+    print_field("install runs", joined(latest->install_scripts));
+    print_field("node", latest->engines_node);
+  }
+  print_field("funding", joined(pkg.funding));
+  print_field("commands", joined(pkg.bin));
+  print_field("directory", pkg.repository_directory);
+  print_field("types", types_package);
+}
+
 }  // namespace
 
 void register_info_command(CLI::App& app) {
@@ -83,6 +111,8 @@ void register_info_command(CLI::App& app) {
     auto dependents = store->dependents_count(opts->name);
     int64_t count = dependents ? *dependents : 0;
     print_human(**pkg, count);
+    auto types = app::mirrored_types_package(*store, **pkg);
+    print_insight(**pkg, types ? *types : std::string());
   });
 }
 

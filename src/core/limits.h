@@ -55,6 +55,10 @@ inline constexpr int kTimeBudgetScale = 10;
 #else
 inline constexpr int kTimeBudgetScale = 1;
 #endif
+// Funding links and `bin` commands kept per package (real ones: 1-3 links, < 10 commands).
+inline constexpr std::size_t kMaxFundingLinks = 8;
+inline constexpr std::size_t kMaxBinCommands = 32;
+inline constexpr std::size_t kMaxBinCommandBytes = 128;
 // Description, keyword and name lengths stored per package.
 inline constexpr std::size_t kMaxDescriptionBytes = 4096;
 inline constexpr std::size_t kMaxKeywords = 64;

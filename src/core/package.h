@@ -36,6 +36,12 @@ struct Dependency {
 enum class ModuleKind { kUnknown = 0, kCjs = 1, kEsm = 2, kDual = 3 };
 const char* module_kind_name(ModuleKind kind);
 
+// How a version's origin can be verified, weakest first (npm's trust levels): signed build
+// provenance (dist.attestations), or published by a trusted publisher (an OIDC identity,
+// _npmUser.trustedPublisher), which also carries provenance.
+enum class TrustLevel { kNone = 0, kProvenance = 1, kTrustedPublisher = 2 };
+const char* trust_level_name(TrustLevel level);  // "none", "provenance", "trusted-publisher"
+
 struct Version {
   std::string version;
   TimestampMs published = 0;
@@ -46,6 +52,11 @@ struct Version {
   std::string license;
   bool has_types = false;  // ships its own .d.ts (types/typings field or a types export)
   ModuleKind module = ModuleKind::kUnknown;
+  TrustLevel trust = TrustLevel::kNone;
+  // The lifecycle scripts npm runs on install, of preinstall, install, postinstall; {"install"}
+  // when only hasInstallScript says so (an implicit node-gyp build). Empty: none.
+  std::vector<std::string> install_scripts;
+  std::string engines_node;  // engines.node as published (a semver range); empty when none
   bool operator==(const Version&) const = default;
 };
 
@@ -84,6 +95,14 @@ struct Package {
   // The latest version's install size as computed when the package was last written
   // (ingest::PackumentWriter); unknown when written without a sizer.
   InstallSize install_size;
+  // From the latest version (else the root): funding URLs, the commands `bin` installs, and
+  // the repository's subdirectory holding the package (monorepos). Bounded at ingest.
+  std::vector<std::string> funding;
+  std::vector<std::string> bin;
+  std::string repository_directory;
+  // The newest version published before `latest` with a higher TrustLevel than latest's
+  // (a trust downgrade, a known sign of account takeover); empty when none.
+  std::string trust_downgrade_from;
 
   // The version record for `latest`, or nullptr.
   const Version* latest_version() const;

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "api/maintainer_report.h"
+#include "app/package_insight.h"
 #include "core/limits.h"
 #include "core/utf8.h"
 #include "http/discover_lists.h"
@@ -102,6 +103,8 @@ Response package_page_for(const Request& request, const std::string& name, rende
     data.daily = std::move(daily).value();
   if (auto week = (*store)->version_downloads(name); week.ok())
     data.version_downloads = std::move(week).value();
+  if (auto types = app::mirrored_types_package(**store, data.package); types.ok())
+    data.types_package = std::move(types).value();
   return html(200, render::render_package_page(site_of(state), data));
 }
 

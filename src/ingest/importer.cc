@@ -97,8 +97,9 @@ std::string ImportSummary::to_string() const {
   return out;
 }
 
-Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run, ReadmeRenderer readme)
-    : store_(store), progress_(progress), dry_run_(dry_run), writer_(std::move(readme)) {}
+Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run, ReadmeRenderer readme,
+                   InstallSizer sizer)
+    : store_(store), progress_(progress), dry_run_(dry_run), writer_(std::move(readme), std::move(sizer)) {}
 
 Status Importer::import_file(const std::string& path) {
   ++summary_.files;
@@ -348,8 +349,9 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
   return Status::ok();
 }
 
-Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme) {
-  Importer importer(store, progress, /*dry_run=*/false, std::move(readme));
+Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme,
+                            InstallSizer sizer) {
+  Importer importer(store, progress, /*dry_run=*/false, std::move(readme), std::move(sizer));
   if (auto s = importer.import_buffer("demo packages", demo::packages_tsv_gz()); !s) return s;
   return importer.import_buffer("demo packuments", demo::packuments_json_gz());
 }

@@ -52,7 +52,7 @@ class Importer {
   // PackumentWriter with `readme` (see packument_writer.h for what is skipped and what stops
   // the import); an empty renderer stores no README HTML.
   Importer(store::Store& store, ProgressSink* progress, bool dry_run = false,
-           ReadmeRenderer readme = {});
+           ReadmeRenderer readme = {}, InstallSizer sizer = {});
 
   // Imports one file. Returns non-ok (one line naming the file and the reason) when the file
   // yielded nothing: missing, unreadable, unknown format, or a single document that failed.
@@ -82,6 +82,6 @@ class Importer {
 // Loads the demo data set embedded in the binary (top 20,000 packages plus full packuments
 // with READMEs, rendered by `readme`). Used by `serve` on an empty database.
 Status import_embedded_demo(store::Store& store, ProgressSink* progress,
-                            ReadmeRenderer readme = {});
+                            ReadmeRenderer readme = {}, InstallSizer sizer = {});
 
 }  // namespace pkgstats::ingest

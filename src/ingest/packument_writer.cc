@@ -12,12 +12,13 @@ bool is_fatal(const Status& s) {
 
 }  // namespace
 
-PackumentWriter::PackumentWriter(ReadmeRenderer renderer) : renderer_(std::move(renderer)) {}
+PackumentWriter::PackumentWriter(ReadmeRenderer renderer, InstallSizer sizer)
+    : renderer_(std::move(renderer)), sizer_(std::move(sizer)) {}
 
 Package PackumentWriter::render(ParsedPackument&& parsed) const {
   Package pkg = std::move(parsed.package);
   if (renderer_ && !parsed.readme_markdown.empty())
-    pkg.readme_html = renderer_(parsed.readme_markdown, pkg.repository, parsed.repository_directory);
+    pkg.readme_html = renderer_(parsed.readme_markdown, pkg.repository, pkg.repository_directory);
   return pkg;
 }
 
@@ -52,6 +53,10 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
     if (is_fatal(stored.status())) return stored.status();
     // put_package undid its own savepoint: the document is bad, not the batch.
     return DocumentWrite{DocumentOutcome::kSkipped, stored.status().message()};
+  }
+  if (sizer_ && *stored != store::WriteOutcome::kUnchanged) {
+    auto sized = txn.put_install_size(name, sizer_(txn.store(), update.package));
+    if (!sized.ok()) return sized.status();
   }
   if (update.at != 0) {
     // The ETag now describes the stored document, in the same transaction as it.

@@ -238,6 +238,11 @@ class WriteTransaction {
   // Records that `name` (stored) was added by on-demand fetch at `when`; kUnchanged when it
   // was already recorded or is unknown.
   Result<WriteOutcome> mark_added_on_demand(std::string_view name, TimestampMs when);
+  // Records the install size of a stored package's latest version; kUnchanged for an unknown
+  // name.
+  Result<WriteOutcome> put_install_size(std::string_view name, const InstallSize& size);
+  // The store this transaction writes (reads through it see the uncommitted writes).
+  Store& store() { return store_; }
 
   Status commit();
 
