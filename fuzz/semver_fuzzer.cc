@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto version = Version::parse(text, options);
     if (version) {
       if (compare(*version, *version) != 0) __builtin_trap();
-      auto again = Version::parse(version->to_string());
+      auto again = Version::parse(version->to_string(), options);
       if (!again || compare(*again, *version) != 0) __builtin_trap();
     }
     if (auto range = Range::parse(text, options)) {

@@ -35,6 +35,8 @@ void register_import_command(CLI::App& app) {
         ++failed;
       }
     }
+    if (!opts->dry_run)
+      if (auto s = importer.refresh_install_sizes(); !s) fail(s.message());
     const auto& summary = importer.summary();
     std::printf("%s in %.1fs (%zu files, %zu failed)\n", summary.to_string().c_str(),
                 summary.seconds, summary.files, summary.failed_files);

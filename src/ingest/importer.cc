@@ -200,6 +200,8 @@ Status Importer::import_json(const std::string& label, std::string& content) {
       // A store error ends the import: destroying `tx` rolls this batch back.
       auto written = writer_.write(**tx, update);
       if (!written) return written.status();
+      if (written->install_size.known() && !written->install_size.complete)
+        incomplete_sizes_.push_back(update.name);
       switch (written->outcome) {
         case DocumentOutcome::kInserted: ++summary_.inserted; break;
         case DocumentOutcome::kUpdated: ++summary_.updated; break;
@@ -349,11 +351,22 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
   return Status::ok();
 }
 
+Status Importer::refresh_install_sizes() {
+  if (incomplete_sizes_.empty()) return Status::ok();
+  auto tx = store_.begin_write();
+  if (!tx) return tx.status();
+  for (const auto& name : incomplete_sizes_)
+    if (auto size = writer_.refresh_install_size(**tx, name); !size.ok()) return size.status();
+  incomplete_sizes_.clear();
+  return (*tx)->commit();
+}
+
 Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme,
                             InstallSizer sizer) {
   Importer importer(store, progress, /*dry_run=*/false, std::move(readme), std::move(sizer));
   if (auto s = importer.import_buffer("demo packages", demo::packages_tsv_gz()); !s) return s;
-  return importer.import_buffer("demo packuments", demo::packuments_json_gz());
+  if (auto s = importer.import_buffer("demo packuments", demo::packuments_json_gz()); !s) return s;
+  return importer.refresh_install_sizes();
 }
 
 }  // namespace pkgstats::ingest

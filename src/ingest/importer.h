@@ -61,6 +61,11 @@ class Importer {
   // The same for content already in memory (e.g. the embedded demo data); `label` names it.
   Status import_buffer(const std::string& label, std::string_view bytes);
 
+  // Recomputes, in one transaction, the install sizes that came out "at least" in this
+  // import's writes: a package written before its dependencies sees them now. Call once
+  // after the last file.
+  Status refresh_install_sizes();
+
   const ImportSummary& summary() const { return summary_; }
 
  private:
@@ -77,6 +82,7 @@ class Importer {
   bool dry_run_;
   PackumentWriter writer_;
   ImportSummary summary_;
+  std::vector<std::string> incomplete_sizes_;  // written with an "at least" install size
 };
 
 // Loads the demo data set embedded in the binary (top 20,000 packages plus full packuments

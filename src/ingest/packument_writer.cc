@@ -29,7 +29,7 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   switch (update.kind) {
     case Kind::kDeleted: {
       if (auto w = txn.mark_unpublished(name, update.at); !w.ok()) return w.status();
-      return DocumentWrite{DocumentOutcome::kUnpublished, {}};
+      return DocumentWrite{DocumentOutcome::kUnpublished, {}, {}};
     }
     case Kind::kGone: {
       // Both are no-ops for a name never stored: no row is created for it.
@@ -38,11 +38,11 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
       if (!recorded.ok()) return recorded.status();
       return DocumentWrite{*recorded == store::WriteOutcome::kUnchanged ? DocumentOutcome::kNotFound
                                                                         : DocumentOutcome::kUnpublished,
-                           {}};
+                           {}, {}};
     }
     case Kind::kNotModified: {
       if (auto w = txn.record_fetch(name, update.etag, update.at); !w.ok()) return w.status();
-      return DocumentWrite{DocumentOutcome::kNotModified, {}};
+      return DocumentWrite{DocumentOutcome::kNotModified, {}, {}};
     }
     case Kind::kDocument:
       break;
@@ -52,10 +52,12 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   if (!stored.ok()) {
     if (is_fatal(stored.status())) return stored.status();
     // put_package undid its own savepoint: the document is bad, not the batch.
-    return DocumentWrite{DocumentOutcome::kSkipped, stored.status().message()};
+    return DocumentWrite{DocumentOutcome::kSkipped, stored.status().message(), {}};
   }
+  InstallSize size;
   if (sizer_ && *stored != store::WriteOutcome::kUnchanged) {
-    auto sized = txn.put_install_size(name, sizer_(txn.store(), update.package));
+    size = sizer_(txn.store(), update.package);
+    auto sized = txn.put_install_size(name, size);
     if (!sized.ok()) return sized.status();
   }
   if (update.at != 0) {
@@ -66,11 +68,22 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
     if (auto w = txn.mark_added_on_demand(name, update.at); !w.ok()) return w.status();
   }
   switch (*stored) {
-    case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}};
-    case store::WriteOutcome::kUpdated: return DocumentWrite{DocumentOutcome::kUpdated, {}};
+    case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}, size};
+    case store::WriteOutcome::kUpdated: return DocumentWrite{DocumentOutcome::kUpdated, {}, size};
     case store::WriteOutcome::kUnchanged: break;
   }
-  return DocumentWrite{DocumentOutcome::kUnchanged, {}};
+  return DocumentWrite{DocumentOutcome::kUnchanged, {}, {}};
+}
+
+Result<InstallSize> PackumentWriter::refresh_install_size(store::WriteTransaction& txn,
+                                                          const std::string& name) const {
+  if (!sizer_) return InstallSize{};
+  auto pkg = txn.store().get_package(name);
+  if (!pkg.ok()) return pkg.status();
+  if (!pkg->has_value()) return InstallSize{};
+  const InstallSize size = sizer_(txn.store(), **pkg);
+  if (auto w = txn.put_install_size(name, size); !w.ok()) return w.status();
+  return size;
 }
 
 }  // namespace pkgstats::ingest

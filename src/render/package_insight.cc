@@ -13,7 +13,7 @@ std::string trust_text(TrustLevel level) {
     case TrustLevel::kProvenance: return "provenance";
     case TrustLevel::kNone: break;
   }
-  return "none";
+  return "no provenance";
 }
 
 std::string code_list_html(const std::vector<std::string>& items) {
@@ -34,7 +34,7 @@ void append_insight_facts(std::string& out, const Package& p, const std::string&
   const Version* latest = p.latest_version();
   append_fact(out, "Install size", install_size_html(p.install_size));
   if (latest) {
-    append_fact(out, "Provenance", escape_html(trust_text(latest->trust)));
+    if (latest->trust != TrustLevel::kNone) append_fact(out, "Provenance", escape_html(trust_text(latest->trust)));
     if (!latest->install_scripts.empty())
       append_fact(out, "Install scripts", tag_html("runs on install", "warn") + " " +
                                               code_list_html(latest->install_scripts));
