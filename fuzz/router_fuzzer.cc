@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     pkgstats::ingest::Importer importer(**store, nullptr, /*dry_run=*/false, pkgstats::test_readme_renderer());
     for (const char* file : {"packuments/left-pad.full.json.gz", "hostile/xss-demo.packument.json",
                              "hostile/odd-shapes.packument.json", "hostile/unpublished.packument.json"})
-      if (!importer.import_file(std::string(PKGSTATS_SOURCE_DIR "/tests/data/") + file).is_ok()) {
+      if (!importer.import_file(std::string(PKGSTATS_SOURCE_DIR "/tests/data/") + file).ok()) {
         std::fprintf(stderr, "router_fuzzer: cannot import %s\n", file);
         std::abort();
       }
@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.method = data[0] & 1 ? "HEAD" : "GET";
   request.accept_encoding = data[0] & 2 ? "gzip" : "";
   request.target.assign(reinterpret_cast<const char*>(data + 1), size - 1);
-  if (!parse_target(request.target, request).is_ok()) return 0;
+  if (!parse_target(request.target, request).ok()) return 0;
   Response response = route(request, *g_state);
   finalize_response(request, response);
   if (response.status < 200 || response.status > 599)

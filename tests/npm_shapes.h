@@ -34,7 +34,9 @@ inline void expect_npm_search_object(const nlohmann::json& o) {
   for (const auto& k : p["keywords"]) EXPECT_TRUE(k.is_string()) << where;
   EXPECT_TRUE(is_iso_date(p["date"])) << where;
   EXPECT_TRUE(p["links"]["npm"].is_string()) << where;
-  if (p.contains("author")) EXPECT_TRUE(p["author"]["name"].is_string()) << where;
+  if (p.contains("author")) {
+    EXPECT_TRUE(p["author"]["name"].is_string()) << where;
+  }
   EXPECT_TRUE(p["publisher"]["username"].is_string()) << where;
   EXPECT_TRUE(p["publisher"]["email"].is_string()) << where;
   ASSERT_TRUE(p["maintainers"].is_array()) << where;

@@ -1,52 +1,23 @@
-// What a maintainer needs to know about their packages (the user page, /api/v1/users/{name},
-// `pkgstats user`): each package's downloads and trend, totals, and the packages that need
-// attention. Built from the store; the same JSON for API and CLI.
+// The maintainer report (app/maintainer_report.h) as JSON: /api/v1/users/{name} and
+// `pkgstats user --json` print the same.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <string>
-#include <vector>
 
-#include "core/search_document.h"
-#include "store/store.h"
+#include "app/maintainer_report.h"
 
 namespace pkgstats::api {
 
-// The store's summary of one package, its windows the last 30 days (recent_downloads) and
-// the 30 before (previous_downloads), plus what the report concludes from it.
-struct MaintainedPackage : store::MaintainedSummary {
-  std::vector<std::string> attention;  // reasons this package needs attention, if any
-};
 
-struct MaintainerReport {
-  std::string user;
-  std::vector<MaintainedPackage> packages;  // most downloaded first
-  int64_t total_monthly_downloads = 0;
-  size_t deprecated = 0;
-  size_t needing_attention = 0;
-};
-
-// Reasons, in this order: "downloads falling" (last 30 days < 80% of the 30 before, with at
-// least 1,000 before), "not published in 2+ years" (while ≥ 10,000 monthly downloads),
-// "deprecated but still downloaded" (≥ 1,000 monthly downloads), "depends on a deprecated
-// package" (any of deprecated_dependencies).
-std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, TimestampMs now);
-
-// kNotFound when the user maintains no stored package.
-Result<MaintainerReport> build_maintainer_report(store::Store& store, const std::string& user,
-                                                 TimestampMs now, size_t limit = 5000);
 
 // {"user","packages":[{name,version,description,downloads:{monthly,last_30_days,
 // previous_30_days},published,deprecated,deprecated_dependencies,attention}],"totals":{...}},
 // written streaming (api/json_writer.h): a report of 5,000 packages is 1.3 MB, and building
 // it as nlohmann values first took as long as reading it from the store.
-std::string maintainer_report_body(const MaintainerReport& report);
+std::string maintainer_report_body(const app::MaintainerReport& report);
 // The same as a JSON value (for the CLI).
-nlohmann::json maintainer_report_to_json(const MaintainerReport& report);
-
-// Key facts of up to five packages side by side (`compare`): the package JSON without the
-// versions list, plus dependents. Unknown names are reported in "missing".
-Result<nlohmann::json> compare_packages(store::Store& store, const std::vector<std::string>& names);
+nlohmann::json maintainer_report_to_json(const app::MaintainerReport& report);
 
 }  // namespace pkgstats::api

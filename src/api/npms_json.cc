@@ -7,6 +7,7 @@
 #include "api/json_writer.h"
 #include "api/package_json.h"
 #include "api/search_json.h"
+#include "core/html_escape.h"
 #include "search/query_parser.h"
 
 namespace pkgstats::api {
@@ -93,19 +94,6 @@ std::string npms_npm_link(const NpmSearchLinks& links, std::string_view name) {
 }
 
 namespace {
-
-void append_html_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
 
 }  // namespace
 
@@ -262,7 +250,7 @@ std::string npms_highlight(std::string_view name, std::string_view query) {
   size_t i = 0;
   while (i < name.size()) {
     if (!is_alnum(static_cast<unsigned char>(name[i]))) {
-      append_html_escaped(out, name.substr(i, 1));
+      append_escaped_html(out, name.substr(i, 1));
       ++i;
       continue;
     }
@@ -274,10 +262,10 @@ std::string npms_highlight(std::string_view name, std::string_view query) {
       if (w.size() > matched && part.starts_with(w)) matched = w.size();
     if (matched > 0) {
       out += "<em>";
-      append_html_escaped(out, name.substr(i, matched));
+      append_escaped_html(out, name.substr(i, matched));
       out += "</em>";
     }
-    append_html_escaped(out, name.substr(i + matched, end - i - matched));
+    append_escaped_html(out, name.substr(i + matched, end - i - matched));
     i = end;
   }
   return out;

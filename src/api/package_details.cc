@@ -4,12 +4,11 @@
 
 #include "api/downloads_api.h"
 #include "api/package_json.h"
-#include "app/package_insight.h"
 #include "core/limits.h"
 
 namespace pkgstats::api {
 
-Result<nlohmann::json> package_insight_json(store::Store& store, const Package& p) {
+nlohmann::json package_insight_json(const Package& p, const std::string& types_package) {
   const Version* latest = p.latest_version();
   nlohmann::json j;
   const InstallSize& size = p.install_size;
@@ -31,31 +30,24 @@ Result<nlohmann::json> package_insight_json(store::Store& store, const Package& 
   j["bin"] = p.bin;
   j["repository_directory"] =
       p.repository_directory.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.repository_directory);
-  auto types = app::mirrored_types_package(store, p);
-  if (!types) return types.status();
-  j["types_package"] = types->empty() ? nlohmann::json(nullptr) : nlohmann::json(*types);
+  j["types_package"] = types_package.empty() ? nlohmann::json(nullptr) : nlohmann::json(types_package);
   return j;
 }
 
-Result<std::optional<nlohmann::json>> package_details_json(store::Store& store,
-                                                           const std::string& name,
-                                                           TimestampMs now,
-                                                           Day newest_download_day) {
+app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now, Day newest_download_day) {
   // The latest and the versions listed, not every version: a package may hold 20,000, and
   // reading them all (with their dependencies) took 1.4 s.
-  auto overview = store.get_package_overview(name, limits::kMaxVersionsListed);
-  if (!overview) return overview.status();
-  if (!overview->has_value()) return std::optional<nlohmann::json>();
-  const Package& p = (*overview)->package;
+  const Day latest_day = latest_downloads_day(newest_download_day, now);
+  return {std::move(name), limits::kMaxVersionsListed, latest_day - 364, latest_day};
+}
 
-  auto dependents = store.dependents_count(name);
-  if (!dependents) return dependents.status();
-  nlohmann::json j = package_to_json(p, {*dependents, (*overview)->version_count});
+nlohmann::json package_details_json(const app::PackageDetails& details, const app::PackageDetailsQuery& query) {
+  const Package& p = details.package;
+  nlohmann::json j = package_to_json(
+      p, {details.dependents >= 0 ? std::optional<int64_t>(details.dependents) : std::nullopt, details.version_count});
 
-  auto top = store.top_dependents(name, limits::kMaxDependentsShown);
-  if (!top) return top.status();
   nlohmann::json top_json = nlohmann::json::array();
-  for (const auto& d : *top)
+  for (const auto& d : details.top_dependents)
     top_json.push_back({{"name", d.name},
                         {"downloads", d.monthly_downloads >= 0 ? nlohmann::json(d.monthly_downloads)
                                                                : nlohmann::json(nullptr)}});
@@ -66,25 +58,18 @@ Result<std::optional<nlohmann::json>> package_details_json(store::Store& store,
     for (const auto& d : latest->dependencies) deps[dependency_kind_name(d.kind)][d.name] = d.range;
   j["dependencies"] = std::move(deps);
 
-  const Day latest_day = latest_downloads_day(newest_download_day, now);
-  auto daily = store.daily_downloads(name, latest_day - 364, latest_day);
-  if (!daily) return daily.status();
-  nlohmann::json totals = download_totals_json(*daily, latest_day);
+  nlohmann::json totals = download_totals_json(details.daily, query.downloads_to);
   totals["monthly"] = j["downloads"]["monthly"];  // the registry's last-month figure
   j["downloads"] = std::move(totals);
   // Per-version last-week downloads as the upstream last reported them, and the fetch day.
-  auto week = store.version_downloads(name);
-  if (!week) return week.status();
+  const auto& week = details.version_downloads;
   nlohmann::json per_version = nlohmann::json::object();
-  if (week->has_value())
-    for (const auto& v : (*week)->versions) per_version[v.version] = v.downloads;
+  if (week)
+    for (const auto& v : week->versions) per_version[v.version] = v.downloads;
   j["version_downloads"] = std::move(per_version);
-  j["version_downloads_fetched"] =
-      week->has_value() ? nlohmann::json(format_day((*week)->fetched_day)) : nlohmann::json(nullptr);
+  j["version_downloads_fetched"] = week ? nlohmann::json(format_day(week->fetched_day)) : nlohmann::json(nullptr);
   j["readme_html"] = p.readme_html;
-  auto insight = package_insight_json(store, p);
-  if (!insight) return insight.status();
-  j.update(*insight);
+  j.update(package_insight_json(p, details.types_package));
   std::unordered_map<std::string_view, const Version*> by_version;
   for (const auto& v : p.versions) by_version.emplace(v.version, &v);
   for (auto& item : j["versions"]) {
@@ -92,7 +77,7 @@ Result<std::optional<nlohmann::json>> package_details_json(store::Store& store,
     item["trust"] = trust_level_name(v->trust);
     item["install_scripts"] = v->install_scripts;
   }
-  return std::optional<nlohmann::json>(std::move(j));
+  return j;
 }
 
 }  // namespace pkgstats::api

@@ -4,30 +4,31 @@
 
 #include <nlohmann/json.hpp>
 
-#include <optional>
 #include <string>
 
-#include "core/result.h"
 #include "core/time_util.h"
-#include "store/store.h"
+#include "app/package_details.h"
 
 namespace pkgstats::api {
 
+// What the JSON API and `pkgstats info --json` read of a package: the latest and the
+// limits::kMaxVersionsListed most recent versions, and the year of daily downloads ending at
+// the latest archived day (latest_downloads_day(newest_download_day, now), downloads_api.h).
+// `newest_download_day` is StoreStats::newest_download_day.
+app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now, Day newest_download_day);
+
 // package_to_json() plus "dependencies" (of the latest version, by kind), "dependents"
-// (count), "top_dependents" ([{name, downloads}]), "downloads" totals over the last
-// day/week/month/year ending at the latest archived day (see downloads_api.h), "readme_html"
-// (sanitized at ingest), and the insight of package_insight_json(). nullopt when the store has no such package; an error when it
-// cannot be read. `newest_download_day` is StoreStats::newest_download_day.
+// (count, null when unknown), "top_dependents" ([{name, downloads}]), "downloads" totals over
+// the last day/week/month/year ending at `query.downloads_to` (see downloads_api.h),
+// "version_downloads" with the day they were fetched, "readme_html" (sanitized at ingest),
+// the insight of package_insight_json(), and per listed version "trust" and "install_scripts".
+nlohmann::json package_details_json(const app::PackageDetails& details, const app::PackageDetailsQuery& query);
+
 // What a developer checks before installing: "install" {bytes, packages, at_least} (null
 // when never computed), the latest version's "trust" level, "trust_downgrade" {from, level}
 // (null), "install_scripts", "engines" {node} (null), "funding", "bin",
-// "repository_directory" (null), "types_package" ("@types/NAME" when mirrored and needed, else
-// null); and per listed version "trust" and "install_scripts".
-Result<nlohmann::json> package_insight_json(store::Store& store, const Package& package);
-
-Result<std::optional<nlohmann::json>> package_details_json(store::Store& store,
-                                                           const std::string& name,
-                                                           TimestampMs now,
-                                                           Day newest_download_day);
+// "repository_directory" (null), "types_package" (`types_package`: "@types/NAME" when
+// mirrored and needed, else "" and null in the JSON).
+nlohmann::json package_insight_json(const Package& package, const std::string& types_package);
 
 }  // namespace pkgstats::api

@@ -77,6 +77,17 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) 
   return j;
 }
 
+nlohmann::json comparison_to_json(const app::Comparison& comparison) {
+  nlohmann::json packages = nlohmann::json::array();
+  for (const auto& c : comparison.packages) {
+    nlohmann::json j = package_to_json(
+        c.package, {c.dependents >= 0 ? std::optional<int64_t>(c.dependents) : std::nullopt, c.version_count});
+    j.erase("versions");
+    packages.push_back(std::move(j));
+  }
+  return {{"packages", std::move(packages)}, {"missing", comparison.missing}};
+}
+
 nlohmann::json stats_to_json(const store::StoreStats& s) {
   return {{"packages", s.packages},
           {"packages_with_document", s.packages_with_document},

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "app/compare.h"
 #include "core/package.h"
 #include "store/store.h"
 
@@ -22,6 +23,10 @@ struct PackageExtras {
 // time and deprecation), deprecated (latest's message or null), created, modified,
 // unpublished, types/module flags of the latest version.
 nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras = {});
+
+// Key facts of packages side by side (/api/v1/compare, `pkgstats compare --json`):
+// {"packages": [package_to_json() without "versions"], "missing": [names]}.
+nlohmann::json comparison_to_json(const app::Comparison& comparison);
 
 nlohmann::json stats_to_json(const store::StoreStats& stats);
 

@@ -30,7 +30,7 @@ Spec parse_spec(const std::string& name, std::string_view text) {
     spec.name = std::string(text.substr(0, at));
     spec.range = at == std::string_view::npos ? "" : std::string(text.substr(at + 1));
   }
-  if (spec.range.empty()) spec.range = "*";
+  if (spec.range.empty()) spec.range.push_back('*');  // not = "*": GCC 12 -Wrestrict false positive
   if (spec.range.find_first_of(":/") != std::string::npos) {
     spec.resolvable = false;
   } else if (!semver::Range::parse(spec.range, kLoose)) {
@@ -217,7 +217,7 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
   return tree;
 }
 
-InstallSize latest_install_size(store::Store& store, const Package& root) {
+InstallSize latest_install_size(store::StoreReader& store, const Package& root) {
   StorePackumentSource source(store);
   auto tree = resolve_install_tree(source, root, root.latest);
   return tree ? tree->size : InstallSize{};

@@ -43,11 +43,11 @@ class PackumentSource {
 // Packuments from a store (its connection: sees that connection's uncommitted writes).
 class StorePackumentSource final : public PackumentSource {
  public:
-  explicit StorePackumentSource(store::Store& store) : store_(store) {}
+  explicit StorePackumentSource(store::StoreReader& store) : store_(store) {}
   Result<std::optional<Package>> package(std::string_view name) override;
 
  private:
-  store::Store& store_;
+  store::StoreReader& store_;
 };
 
 struct InstalledPackage {
@@ -71,6 +71,6 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
                                          std::string_view version);
 
 // The install size of root's latest version, for PackumentWriter (ingest/packument_writer.h).
-InstallSize latest_install_size(store::Store& store, const Package& root);
+InstallSize latest_install_size(store::StoreReader& store, const Package& root);
 
 }  // namespace pkgstats::app

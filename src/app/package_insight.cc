@@ -15,7 +15,7 @@ std::string types_package_name(std::string_view name) {
   return out;
 }
 
-Result<std::string> mirrored_types_package(store::Store& store, const Package& package) {
+Result<std::string> mirrored_types_package(store::StoreReader& store, const Package& package) {
   const Version* latest = package.latest_version();
   if ((latest && latest->has_types) || package.name.starts_with("@types/")) return std::string();
   const std::string name = types_package_name(package.name);

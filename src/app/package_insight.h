@@ -15,6 +15,6 @@ std::string types_package_name(std::string_view name);
 
 // "@types/NAME" when the latest version ships no types of its own and the store mirrors that
 // package; "" otherwise (also for @types packages themselves).
-Result<std::string> mirrored_types_package(store::Store& store, const Package& package);
+Result<std::string> mirrored_types_package(store::StoreReader& store, const Package& package);
 
 }  // namespace pkgstats::app

@@ -97,7 +97,7 @@ Result<store::BotAccount> BlueskyTarget::connect() {
   if (!response) return Status(response.status().code(), "bluesky: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "bluesky: createSession"); !s) return s;
+  RETURN_IF_ERROR(parse_json(response->body, json, "bluesky: createSession"));
   auto jwt = string_member(json.root, "accessJwt");
   auto did = string_member(json.root, "did");
   auto handle = string_member(json.root, "handle");
@@ -119,7 +119,7 @@ PreparedPost BlueskyTarget::prepare(const PostSubject& subject, TimestampMs now)
 
 Result<std::optional<std::string>> BlueskyTarget::find_published(const store::BotPost& post) {
   if (did_.empty()) {
-    if (auto account = connect(); !account) return account.status();
+    RETURN_IF_ERROR(connect());
   }
   HttpCall c;
   c.url = options_.server + "/xrpc/com.atproto.repo.listRecords?repo=" + did_ + "&collection=" + kCollection +
@@ -130,7 +130,7 @@ Result<std::optional<std::string>> BlueskyTarget::find_published(const store::Bo
   if (!response) return Status(response.status().code(), "bluesky: " + response.status().message());
   if (!response->is_success()) return failure_of(name(), *response, access_jwt_);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "bluesky: listRecords"); !s) return s;
+  RETURN_IF_ERROR(parse_json(response->body, json, "bluesky: listRecords"));
   simdjson::dom::array records;
   if (json.root["records"].get_array().get(records)) return Status::invalid("bluesky: listRecords: no records array");
   const std::string suffix = "/" + std::string(kCollection) + "/" + post.idempotency_key;

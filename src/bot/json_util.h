@@ -33,7 +33,7 @@ struct ParsedJson {
 inline Status parse_json(const std::string& body, ParsedJson& out, std::string_view what) {
   auto err = out.parser.parse(body).get(out.root);
   if (err) return Status::invalid(std::string(what) + ": the answer is not JSON (" + simdjson::error_message(err) + ")");
-  return Status::ok();
+  return Status::success();
 }
 
 // The string member `key` of an object, nullopt when absent or not a string.

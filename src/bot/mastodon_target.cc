@@ -1,6 +1,7 @@
 #include "bot/mastodon_target.h"
 
 #include "bot/json_util.h"
+#include "core/html_escape.h"
 
 namespace pkgstats::bot {
 namespace {
@@ -19,20 +20,6 @@ std::string host_of(const std::string& url) {
 std::string url_of_text(std::string_view text) {
   auto p = text.rfind('\n');
   return std::string(p == std::string_view::npos ? text : text.substr(p + 1));
-}
-
-std::string escape_html_attribute(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -55,7 +42,7 @@ Result<store::BotAccount> MastodonTarget::connect() {
   if (!response) return Status(response.status().code(), "mastodon: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "mastodon: verify_credentials"); !s) return s;
+  RETURN_IF_ERROR(parse_json(response->body, json, "mastodon: verify_credentials"));
   auto id = string_member(json.root, "id");
   auto acct = string_member(json.root, "acct");
   if (!id || !acct) return Status::invalid("mastodon: verify_credentials: no id or acct in the answer");
@@ -90,13 +77,13 @@ PreparedPost MastodonTarget::prepare(const PostSubject& subject, TimestampMs) {
 
 Result<std::optional<std::string>> MastodonTarget::find_published(const store::BotPost& post) {
   if (account_id_.empty()) {
-    if (auto account = connect(); !account) return account.status();
+    RETURN_IF_ERROR(connect());
   }
   ParsedJson payload;
-  if (auto s = parse_json(post.payload, payload, "mastodon: stored payload"); !s) return s;
+  RETURN_IF_ERROR(parse_json(post.payload, payload, "mastodon: stored payload"));
   auto text = string_member(payload.root, "status");
   if (!text) return Status::internal("mastodon: stored payload has no status");
-  const std::string needle = "href=\"" + escape_html_attribute(url_of_text(*text)) + "\"";
+  const std::string needle = "href=\"" + escape_html(url_of_text(*text)) + "\"";
 
   auto response = send_with_retries(
       *options_.client,
@@ -105,7 +92,7 @@ Result<std::optional<std::string>> MastodonTarget::find_published(const store::B
   if (!response) return Status(response.status().code(), "mastodon: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "mastodon: statuses"); !s) return s;
+  RETURN_IF_ERROR(parse_json(response->body, json, "mastodon: statuses"));
   simdjson::dom::array statuses;
   if (json.root.get_array().get(statuses)) return Status::invalid("mastodon: statuses: not an array");
   for (auto status : statuses) {

@@ -51,7 +51,8 @@ bool PostScheduler::finish_pending(PostTarget& target, store::BotPostLog& log, R
       auto sent = target.publish(post);
       if (!sent) {
         if (sent.status().code() == ErrorCode::kInvalidInput) {
-          log.mark_failed(post.id, sent.status().message());
+          if (Status s = log.mark_failed(post.id, sent.status().message()); !s)  // stays pending
+            warn("pkgstats bot: " + s.message() + " (" + post.package + " stays pending)");
           ++report.failed;
           stop(target, sent.status(), report);
         } else {
@@ -75,7 +76,8 @@ bool PostScheduler::finish_pending(PostTarget& target, store::BotPostLog& log, R
 
 Result<RoundReport> PostScheduler::run_once() {
   RoundReport report;
-  store::BotPostLog log(store_.database());
+  const std::unique_ptr<store::BotPostLog> log_owner = store_.bot_post_log();
+  store::BotPostLog& log = *log_owner;
   const TimestampMs now = clock_.now();
 
   std::vector<PostTarget*> ready;
@@ -95,7 +97,7 @@ Result<RoundReport> PostScheduler::run_once() {
       if (finish_pending(*target, log, report)) ready.push_back(target);
     }
     if (all_connected && !accounts.empty()) {
-      if (auto s = log.set_accounts(accounts, now); !s) return s;
+      RETURN_IF_ERROR(log.set_accounts(accounts, now));
     }
     if (ready.empty()) return report;
   } else {
@@ -132,7 +134,7 @@ Result<RoundReport> PostScheduler::run_once() {
     auto sent = target->publish(row);
     if (!sent) {
       if (sent.status().code() == ErrorCode::kInvalidInput) {
-        if (auto st = log.mark_failed(row.id, sent.status().message()); !st) return st;
+        RETURN_IF_ERROR(log.mark_failed(row.id, sent.status().message()));
         ++report.failed;
         stop(*target, sent.status(), report);
       } else {
@@ -142,7 +144,7 @@ Result<RoundReport> PostScheduler::run_once() {
       continue;
     }
     if (options_.fault_hook) options_.fault_hook("after-post");
-    if (auto st = log.mark_posted(row.id, *sent, clock_.now()); !st) return st;
+    RETURN_IF_ERROR(log.mark_posted(row.id, *sent, clock_.now()));
     ++report.posted;
     say(target->name() + ": posted " + s.name + " (" + post_kind_name(s.kind) + "): " + *sent);
   }

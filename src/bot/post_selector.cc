@@ -4,7 +4,7 @@
 #include <map>
 
 #include "core/time_util.h"
-#include "http/discover_lists.h"
+#include "app/discover_lists.h"
 #include "render/layout.h"
 #include "search/tokenizer.h"
 #include "search/vocabulary.h"
@@ -39,7 +39,7 @@ PostSelector::PostSelector(store::Store& store, SelectorOptions options)
 PostSelector::~PostSelector() = default;
 
 Status PostSelector::load_reference() {
-  if (reference_) return Status::ok();
+  if (reference_) return Status::success();
   auto popular = store_.most_downloaded(kTyposquatReference);
   if (!popular) return popular.status();
   auto summaries = store_.summaries(*popular);
@@ -57,11 +57,11 @@ Status PostSelector::load_reference() {
   }
   ref->keys = search::Vocabulary::build(keys, std::move(ranks));
   reference_ = std::move(ref);
-  return Status::ok();
+  return Status::success();
 }
 
 Result<std::string> PostSelector::typosquat_of(const std::string& name) {
-  if (auto s = load_reference(); !s) return s;
+  RETURN_IF_ERROR(load_reference());
   const std::string key = search::compact_key(name);
   if (key.empty()) return std::string();
   int64_t own = 0;
@@ -149,7 +149,7 @@ Result<std::optional<PostSubject>> PostSelector::pick(PostKind kind, const std::
       break;
     }
     case PostKind::kTrending: {
-      auto lists = http::build_discover_lists(store_, day_from_ms(now));
+      auto lists = app::build_discover_lists(store_, day_from_ms(now));
       if (!lists) return lists.status();
       for (const auto& t : lists->trending) candidates.push_back(t.name);
       break;

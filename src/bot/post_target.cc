@@ -27,7 +27,7 @@ std::string redact(std::string message, const std::string& secret) {
 Status failure_of(const std::string& target, const HttpResponse& response, const std::string& secret) {
   std::string detail;
   ParsedJson json;
-  if (parse_json(response.body, json, target).is_ok()) {
+  if (parse_json(response.body, json, target).ok()) {
     // Mastodon: {"error": "..."}; XRPC: {"error": "InvalidToken", "message": "..."}.
     auto error = string_member(json.root, "error");
     auto message = string_member(json.root, "message");

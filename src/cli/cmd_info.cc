@@ -1,7 +1,7 @@
 // pkgstats info NAME [--json]
 #include "api/package_details.h"
 #include "api/package_json.h"
-#include "app/package_insight.h"
+#include "app/package_details.h"
 #include "cli/commands.h"
 #include "core/time_util.h"
 #include "render/layout.h"
@@ -22,7 +22,8 @@ std::string with_thousands(int64_t n) {
   return out;
 }
 
-void print_human(const Package& pkg, int64_t dependents) {
+void print_human(const app::PackageDetails& details) {
+  const Package& pkg = details.package;
   const Version* latest = pkg.latest_version();
   std::printf("%s%s%s\n", pkg.name.c_str(), pkg.latest.empty() ? "" : "@", pkg.latest.c_str());
   if (pkg.unpublished) std::printf("UNPUBLISHED: every version was removed from the registry\n");
@@ -46,8 +47,9 @@ void print_human(const Package& pkg, int64_t dependents) {
   print_field("repository", pkg.repository);
   print_field("bugs", pkg.bugs);
   print_field("npm", api::npm_url(pkg.name));
-  print_field("versions", std::to_string(pkg.versions.size()));
-  print_field("dependents", std::to_string(dependents));
+  print_field("versions", std::to_string(details.version_count >= 0 ? details.version_count
+                                                                     : static_cast<int64_t>(pkg.versions.size())));
+  print_field("dependents", details.dependents >= 0 ? with_thousands(details.dependents) : "unknown");
   std::string keywords;
   for (const auto& k : pkg.keywords) {
     if (!keywords.empty()) keywords += ", ";
@@ -96,23 +98,17 @@ void register_info_command(CLI::App& app) {
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/packages/NAME)");
   cmd->callback([opts] {
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
-    if (opts->json) {
-      auto newest_day = store->newest_download_day();
-      if (!newest_day) fail(newest_day.status().message());
-      auto details = api::package_details_json(*store, opts->name, SystemClock().now(), *newest_day);
-      if (!details) fail(details.status().message());
-      if (!details->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
-      std::printf("%s\n", (**details).dump(2).c_str());
-      return;
+    auto newest_day = store->newest_download_day();
+    if (!newest_day) fail(newest_day.status().message());
+    const auto query = api::package_details_query(opts->name, SystemClock().now(), *newest_day);
+    auto details = app::load_package_details(*store, query);
+    if (!details) fail(details.status().message());
+    if (!details->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
+    if (opts->json) std::printf("%s\n", api::package_details_json(**details, query).dump(2).c_str());
+    else {
+      print_human(**details);
+      print_insight((*details)->package, (*details)->types_package);
     }
-    auto pkg = store->get_package(opts->name);
-    if (!pkg) fail(pkg.status().message());
-    if (!pkg->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
-    auto dependents = store->dependents_count(opts->name);
-    int64_t count = dependents ? *dependents : 0;
-    print_human(**pkg, count);
-    auto types = app::mirrored_types_package(*store, **pkg);
-    print_insight(**pkg, types ? *types : std::string());
   });
 }
 

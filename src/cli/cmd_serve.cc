@@ -8,11 +8,11 @@
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
-#include "http/index_refresher.h"
 #include "http/server.h"
 #include "ingest/importer.h"
 #include "registry/changes_follower.h"
 #include "registry/on_demand_fetcher.h"
+#include "search/index_refresher.h"
 #include "search/index_file.h"
 
 namespace pkgstats::cli {
@@ -105,10 +105,10 @@ void register_serve_command(CLI::App& app) {
     // built from the store's documents and saved there.
     http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url,
                          static_cast<size_t>(opts->threads) + 1,
-                         http::native_search_engine(search::index_file_path(opts->db)));
+                         search::native_search_engine(search::index_file_path(opts->db)));
     state.set_rate_limit(opts->rate_limit);
     state.set_client_policy(trusted_proxies, metrics_allow);
-    auto built = state.reload();
+    auto built = state.index().reload();
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
 
@@ -133,10 +133,10 @@ void register_serve_command(CLI::App& app) {
       });
       std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", opts->registry.c_str());
     }
-    std::unique_ptr<http::IndexRefresher> refresher;
+    std::unique_ptr<search::IndexRefresher> refresher;
     if (opts->reload_seconds > 0) {
-      refresher = std::make_unique<http::IndexRefresher>(
-          state, std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
+      refresher = std::make_unique<search::IndexRefresher>(
+          state.index(), state.store_pool(), std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
           [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
     }
 

@@ -1,6 +1,11 @@
 // pkgstats user NAME [--json]: a maintainer's packages, totals and what needs attention.
+#include <algorithm>
+
 #include "api/maintainer_report.h"
+#include "api/package_json.h"
+#include "app/compare.h"
 #include "cli/commands.h"
+#include "core/lists.h"
 #include "core/time_util.h"
 #include "render/badge.h"
 
@@ -20,7 +25,7 @@ void register_user_command(CLI::App& app) {
     std::string user = opts->user;
     if (!user.empty() && (user[0] == '@' || user[0] == '~')) user.erase(0, 1);
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
-    auto report = api::build_maintainer_report(*store, user, SystemClock().now());
+    auto report = app::build_maintainer_report(*store, user, SystemClock().now());
     if (!report) fail(report.status().message(), report.status().code() == ErrorCode::kNotFound ? 1 : 2);
     if (opts->json) {
       std::printf("%s\n", api::maintainer_report_to_json(*report).dump(2).c_str());
@@ -53,15 +58,21 @@ void register_compare_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("compare", "Key facts of up to 5 packages side by side");
   add_db_option(*cmd, opts->db);
   cmd->add_option("names", opts->names, "Package names (space or comma separated)")
-      ->required()
-      ->delimiter(',');
+      ->required();
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/compare)");
   cmd->callback([opts] {
+    std::vector<std::string> names;
+    for (const auto& given : opts->names)
+      for (auto& name : split_comma_list(given))
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+    if (Status s = app::check_compared_names(names); !s) fail(s.message(), 2);
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
-    auto result = api::compare_packages(*store, opts->names);
-    if (!result) fail(result.status().message(), 2);
+    const Day today = day_from_ms(SystemClock().now());
+    auto comparison = app::load_comparison(*store, names, today - 365, today);
+    if (!comparison) fail(comparison.status().message());
+    const nlohmann::json result = api::comparison_to_json(*comparison);
     if (opts->json) {
-      std::printf("%s\n", result->dump(2).c_str());
+      std::printf("%s\n", result.dump(2).c_str());
       return;
     }
     auto cell = [](const nlohmann::json& v) -> std::string {
@@ -69,7 +80,7 @@ void register_compare_command(CLI::App& app) {
       if (v.is_string()) return v.get<std::string>();
       return v.dump();
     };
-    const auto& pkgs = (*result)["packages"];
+    const auto& pkgs = result["packages"];
     std::printf("%-14s", "");
     for (const auto& p : pkgs) std::printf(" %-24s", p["name"].get<std::string>().c_str());
     std::printf("\n");
@@ -87,7 +98,7 @@ void register_compare_command(CLI::App& app) {
       for (const auto& p : pkgs) std::printf(" %-24s", cell(p.contains(ptr) ? p[ptr] : nullptr).substr(0, 24).c_str());
       std::printf("\n");
     }
-    for (const auto& m : (*result)["missing"])
+    for (const auto& m : result["missing"])
       std::fprintf(stderr, "pkgstats: no package named '%s'\n", m.get<std::string>().c_str());
     if (pkgs.empty()) throw CLI::RuntimeError(1);
   });

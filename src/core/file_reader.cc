@@ -115,7 +115,7 @@ Status LineReader::open(const std::string& path) {
   gz_ = gzopen(path.c_str(), "rb");
   if (!gz_) return status_ = Status::io_error(path + ": " + errno_text());
   gzbuffer(static_cast<gzFile>(gz_), 1 << 18);
-  return Status::ok();
+  return Status::success();
 }
 
 bool LineReader::refill() {
@@ -148,7 +148,7 @@ bool LineReader::next(std::string& line) {
       return true;
     }
     if (!refill()) {
-      if (pos_ < buffer_.size() && status_.is_ok()) {
+      if (pos_ < buffer_.size() && status_.ok()) {
         line.assign(buffer_, pos_, std::string::npos);
         pos_ = buffer_.size();
         return true;

@@ -17,7 +17,7 @@ const char* error_code_name(ErrorCode code) {
 }
 
 std::string Status::to_string() const {
-  if (is_ok()) return "ok";
+  if (ok()) return "ok";
   return std::string(error_code_name(code_)) + ": " + message_;
 }
 

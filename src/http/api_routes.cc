@@ -16,7 +16,11 @@
 #include "api/package_details.h"
 #include "api/package_json.h"
 #include "api/search_json.h"
+#include "app/compare.h"
+#include "app/feeds.h"
+#include "app/package_details.h"
 #include "core/limits.h"
+#include "core/lists.h"
 #include "core/utf8.h"
 #include "http/handler_util.h"
 #include "http/on_demand_answer.h"
@@ -24,6 +28,8 @@
 #include "http/response_policy.h"
 #include "http/route_table.h"
 #include "render/atom_feed.h"
+#include "render/csv_export.h"
+#include "search/query_parser.h"
 #include "render/badge.h"
 #include "render/html_escape.h"
 #include "render/layout.h"
@@ -109,8 +115,8 @@ Response api_search(const Request& request, AppState& state) {
   if (!from) return bad_param("from", 0, limits::kMaxResultOffset);
   std::string text = q;
   if (const std::string& sort = request.param("sort"); !sort.empty()) {
-    if (sort != "relevance" && sort != "downloads" && sort != "published")
-      return api_error(400, "bad_request", "sort must be relevance, downloads or published");
+    if (!search::parse_sort_order(sort))
+      return api_error(400, "bad_request", "sort must be " + std::string(search::kSortOrderChoices));
     text += " sort:" + sort;
   }
   std::shared_ptr<const search::SearchEngine> engine;
@@ -131,19 +137,8 @@ Response api_suggest(const Request& request, AppState& state) {
 }
 
 // Reads the store's daily rows for `name` over `range`; nullopt when no such package.
-Result<std::optional<std::vector<store::DailyDownloads>>> daily_for(store::Store& store,
-                                                                   const std::string& name,
-                                                                   api::DayRange range) {
-  auto found = store.summaries(std::span(&name, 1));
-  if (!found) return found.status();
-  if (found->empty()) return std::optional<std::vector<store::DailyDownloads>>();
-  auto daily = store.daily_downloads(name, range.start, range.end);
-  if (!daily) return daily.status();
-  return std::optional(std::move(daily).value());
-}
-
 Response api_package_downloads(const Request& request, AppState& state, const std::string& name) {
-  const Day latest = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
+  const Day latest = api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
   api::DayRange range{latest - 29, latest};
   const std::string& start = request.param("start");
   const std::string& end = request.param("end");
@@ -163,9 +158,9 @@ Response api_package_downloads(const Request& request, AppState& state, const st
   auto bucket = api::parse_bucket(period.empty() ? "day" : period);
   if (!bucket) return api_error(400, "bad_request", "period must be day, week or month");
   auto store = state.store();
-  if (!store) return api_error(503, "unavailable", store.status().message());
-  auto daily = daily_for(**store, name, range);
-  if (!daily) return api_error(503, "unavailable", daily.status().message());
+  if (!store) return error_response(request.target, store.status());
+  auto daily = app::package_daily_downloads(**store, name, range.start, range.end);
+  if (!daily) return error_response(request.target, daily.status());
   if (!daily->has_value()) return api_error(404, "not_found", "no package named " + name);
   return json(200,
               {{"package", name},
@@ -183,11 +178,9 @@ Response api_packages(const Request& request, AppState& state) {
   if (sub == "downloads") return api_package_downloads(request, state, name);
   if (!sub.empty()) return api_error(404, "not_found", "no such resource: " + sub);
   auto store = state.store();
-  if (!store) return api_error(503, "unavailable", store.status().message());
-  auto read_details = [&, &name = name] {  // clang 14 cannot capture a structured binding
-    return api::package_details_json(**store, name, state.now(),
-                                     state.store_stats().newest_download_day);
-  };
+  if (!store) return error_response(request.target, store.status());
+  const auto query = api::package_details_query(name, state.now(), state.index().store_stats().newest_download_day);
+  auto read_details = [&] { return app::load_package_details(**store, query); };
   auto details = read_details();
   if (details.ok() && !details->has_value() && state.has_upstream()) {
     // A package we lack is fetched from the upstream registry (and stored) on demand.
@@ -197,9 +190,9 @@ Response api_packages(const Request& request, AppState& state) {
     if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kApi, not_there)) return *answer;
     details = read_details();
   }
-  if (!details) return api_error(503, "unavailable", details.status().message());
+  if (!details) return error_response(request.target, details.status());
   if (!details->has_value()) return api_error(404, "not_found", "no package named " + name);
-  return json(200, **details, kApiCache);
+  return json(200, api::package_details_json(**details, query), kApiCache);
 }
 
 Response api_user(const Request& request, AppState& state) {
@@ -210,43 +203,28 @@ Response api_user(const Request& request, AppState& state) {
   if (!report) {
     if (report.status().code() == ErrorCode::kNotFound)
       return api_error(404, "not_found", "no packages maintained by " + user);
-    return api_error(503, "unavailable", report.status().message());
+    return error_response(request.target, report.status());
   }
   return json_body(200, api::maintainer_report_body(**report), kApiCache);
 }
 
-// "a,b,,c" → {"a","b","c"} (empty items dropped).
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    std::string_view item = text.substr(0, comma);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 Response api_compare(const Request& request, AppState& state) {
-  auto names = split_list(request.param("packages"));
+  auto names = split_comma_list(request.param("packages"));
   if (names.empty())
     return api_error(400, "bad_request", "packages is required: a comma-separated list of names");
-  if (names.size() > limits::kMaxComparedPackages)
-    return api_error(400, "bad_request",
-                     "compare at most " + std::to_string(limits::kMaxComparedPackages) +
-                         " packages at once");
+  if (Status s = app::check_compared_names(names); !s) return error_response(request.target, s);
   for (const auto& n : names)
     if (auto why = bad_name(n)) return api_error(400, "bad_request", *why + ": " + n);
   auto store = state.store();
-  if (!store) return api_error(503, "unavailable", store.status().message());
-  auto result = api::compare_packages(**store, names);
-  if (!result) return api_error(503, "unavailable", result.status().message());
-  return json(200, *result, kApiCache);
+  if (!store) return error_response(request.target, store.status());
+  const Day today = day_from_ms(state.now());
+  auto comparison = app::load_comparison(**store, names, today - 365, today);
+  if (!comparison) return error_response(request.target, comparison.status());
+  return json(200, api::comparison_to_json(*comparison), kApiCache);
 }
 
 Response api_stats(const Request&, AppState& state) {
-  const auto stats = state.store_stats();
+  const auto stats = state.index().store_stats();
   nlohmann::json body = api::stats_to_json(stats);
   auto engine = state.search_engine();
   body["index"] = {{"documents", engine->document_count()}, {"bytes", engine->memory_bytes()}};
@@ -414,7 +392,7 @@ Result<std::optional<std::string>> npms_package_json(AppState& state, store::Sto
                                                      const std::string& name) {
   auto doc = engine.find(name);
   return api::read_npms_package_body(store, name, doc ? std::optional(*doc) : std::nullopt, state.now(),
-                                     state.store_stats().newest_download_day, npms_links(state));
+                                     state.index().store_stats().newest_download_day, npms_links(state));
 }
 
 // An npms INVALID_PARAMETER message when `name` cannot be a package name.
@@ -428,10 +406,10 @@ Response npms_package(const Request& request, AppState& state) {
   const std::string name = request.path.substr(kNpmsPackage.size());
   if (auto why = npms_bad_name(name)) return npms_invalid(*why);
   auto store = state.store();
-  if (!store) return npms_error(503, "INTERNAL", store.status().message());
+  if (!store) return error_response(request.target, store.status());
   auto engine = state.search_engine();
   auto body = npms_package_json(state, **store, *engine, name);
-  if (!body) return npms_error(500, "INTERNAL", body.status().message());
+  if (!body) return error_response(request.target, body.status());
   if (!body->has_value()) return npms_error(404, "NOT_FOUND", "Module not found");
   return json_body(200, std::move(**body), kNpmsCache);
 }
@@ -444,12 +422,12 @@ Response npms_mget(const Request& request, AppState& state) {
   for (const auto& n : *names)
     if (auto why = npms_bad_name(n)) return npms_invalid(*why);
   auto store = state.store();
-  if (!store) return npms_error(503, "INTERNAL", store.status().message());
+  if (!store) return error_response(request.target, store.status());
   auto engine = state.search_engine();
   std::vector<std::pair<std::string, std::string>> bodies;
   for (const auto& n : *names) {
     auto body = npms_package_json(state, **store, *engine, n);
-    if (!body) return npms_error(500, "INTERNAL", body.status().message());
+    if (!body) return error_response(request.target, body.status());
     if (body->has_value()) bodies.emplace_back(n, std::move(**body));
   }
   return json_body(200, api::npms_mget_body(bodies), "no-store");
@@ -478,7 +456,7 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   size_t slash = rest.find('/');
   const std::string period(rest.substr(0, slash));
   const std::string names_text(slash == std::string_view::npos ? "" : rest.substr(slash + 1));
-  const Day latest = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
+  const Day latest = api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
   auto range = api::parse_npm_period(period, latest);
   if (!range) return npm_error(400, range.status().message());
   if (names_text.empty()) {
@@ -487,9 +465,9 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
     auto bounded = api::npm_bounded_range(*range, /*bulk=*/false);
     if (!bounded) return npm_error(400, bounded.status().message());
     auto store = state.store();
-    if (!store) return npm_error(503, store.status().message());
+    if (!store) return error_response(request.target, store.status());
     auto totals = (*store)->registry_daily_downloads(bounded->start, bounded->end);
-    if (!totals) return npm_error(503, totals.status().message());
+    if (!totals) return error_response(request.target, totals.status());
     const api::NpmDownloads all{"", std::move(totals).value()};
     return json_body(200,
                      point ? api::npm_point_body(std::span(&all, 1), *bounded, false)
@@ -498,7 +476,7 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   }
 
   const bool bulk = names_text.find(',') != std::string::npos;
-  std::vector<std::string> names = bulk ? split_list(names_text) : std::vector{names_text};
+  std::vector<std::string> names = bulk ? split_comma_list(names_text) : std::vector{names_text};
   if (names.size() > limits::kMaxBulkDownloadNames)
     return npm_error(400, "exceeded max bulk size of " +
                               std::to_string(limits::kMaxBulkDownloadNames));
@@ -509,12 +487,12 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   if (!bounded) return npm_error(400, bounded.status().message());
 
   auto store = state.store();
-  if (!store) return npm_error(503, store.status().message());
+  if (!store) return error_response(request.target, store.status());
   std::vector<api::NpmDownloads> packages;
   packages.reserve(names.size());
   for (const auto& n : names) {
-    auto daily = daily_for(**store, n, *bounded);
-    if (!daily) return npm_error(503, daily.status().message());
+    auto daily = app::package_daily_downloads(**store, n, bounded->start, bounded->end);
+    if (!daily) return error_response(request.target, daily.status());
     packages.push_back({n, std::move(*daily)});
   }
   if (!bulk && !packages.front().days)
@@ -545,12 +523,12 @@ Response npm_version_downloads(const Request& request, AppState& state) {
   if (period != "last-week")
     return npm_error(400, "Invalid period: per-version downloads are served for last-week only");
   auto store = state.store();
-  if (!store) return npm_error(503, store.status().message());
+  if (!store) return error_response(request.target, store.status());
   auto week = (*store)->version_downloads(name);
-  if (!week) return npm_error(503, week.status().message());
+  if (!week) return error_response(request.target, week.status());
   if (!week->has_value()) {
     auto found = (*store)->summaries(std::span(&name, 1));
-    if (!found) return npm_error(503, found.status().message());
+    if (!found) return error_response(request.target, found.status());
     if (found->empty()) return npm_error(404, "package " + name + " not found");
     return npm_error(404, "per-version downloads of " + name + " are not archived here");
   }
@@ -601,21 +579,6 @@ Response atom(render::AtomFeed feed) {
   return r;
 }
 
-std::vector<render::AtomEntry> version_entries(const std::vector<store::VersionEvent>& events,
-                                               const std::string& base) {
-  std::vector<render::AtomEntry> entries;
-  for (const auto& e : events) {
-    render::AtomEntry entry;
-    entry.id = "tag:pkgstats,2024:" + e.name + "@" + e.version;
-    entry.title = e.name + " " + e.version;
-    entry.link = base + render::package_path(e.name);
-    entry.updated = e.published;
-    entry.summary = e.deprecated.empty() ? e.description : "Deprecated: " + e.deprecated;
-    entries.push_back(std::move(entry));
-  }
-  return entries;
-}
-
 // Strips ".atom" from the end of the path after `prefix`; "" when it does not end so.
 std::string feed_subject(const Request& request, std::string_view prefix) {
   std::string_view rest = std::string_view(request.path).substr(prefix.size());
@@ -628,21 +591,17 @@ Response feed_package(const Request& request, AppState& state) {
   if (auto why = bad_name(name)) return plain_error(404, "feeds are /feeds/package/NAME.atom");
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
-  auto events = (*store)->recent_versions(name, limits::kMaxFeedEntries);
+  auto events = app::package_version_events(**store, name, limits::kMaxFeedEntries);
   if (!events) return storage_unavailable(events.status());
-  if (events->empty()) {
-    auto known = (*store)->summaries(std::span(&name, 1));
-    if (!known) return storage_unavailable(known.status());
-    if (known->empty()) return not_found(state, "package named " + name, name);
-  }
+  if (!events->has_value()) return not_found(state, "package named " + name, name);
   const std::string& base = feed_base(state);
   render::AtomFeed feed;
   feed.id = "tag:pkgstats,2024:feed:package:" + name;
   feed.title = "New versions of " + name;
   feed.self_link = base + "/feeds/package/" + render::url_encode_path(name) + ".atom";
   feed.alternate = base + render::package_path(name);
-  feed.updated = events->empty() ? state.store_stats().last_write : 0;
-  feed.entries = version_entries(*events, base);
+  feed.updated = (*events)->empty() ? state.index().store_stats().last_write : 0;
+  feed.entries = render::version_entries(**events, base);
   return atom(std::move(feed));
 }
 
@@ -652,16 +611,16 @@ Response feed_user(const Request& request, AppState& state) {
     return plain_error(404, "feeds are /feeds/user/NAME.atom");
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
-  auto events = (*store)->recent_versions_by_maintainer(user, limits::kMaxFeedEntries);
+  auto events = app::maintainer_version_events(**store, user, limits::kMaxFeedEntries);
   if (!events) return storage_unavailable(events.status());
-  if (events->empty()) return not_found(state, "maintainer named " + user, user);
+  if (!events->has_value()) return not_found(state, "maintainer named " + user, user);
   const std::string& base = feed_base(state);
   render::AtomFeed feed;
   feed.id = "tag:pkgstats,2024:feed:user:" + user;
   feed.title = "New versions of packages maintained by " + user;
   feed.self_link = base + "/feeds/user/" + render::url_encode_path(user) + ".atom";
   feed.alternate = base + render::maintainer_path(user);
-  feed.entries = version_entries(*events, base);
+  feed.entries = render::version_entries(**events, base);
   return atom(std::move(feed));
 }
 
@@ -676,27 +635,13 @@ Response feed_newest(const Request&, AppState& state) {
   feed.title = "Newest packages";
   feed.self_link = base + "/feeds/newest.atom";
   feed.alternate = base + "/discover/newest";
-  feed.updated = events->empty() ? state.store_stats().last_write : 0;
-  feed.entries = version_entries(*events, base);
+  feed.updated = events->empty() ? state.index().store_stats().last_write : 0;
+  feed.entries = render::version_entries(*events, base);
   for (auto& e : feed.entries) e.title = "New package: " + e.title;
   return atom(std::move(feed));
 }
 
 // ---- CSV exports -----------------------------------------------------------------------------
-
-// One CSV field (RFC 4180): quoted when needed; a leading = + - @ tab or CR is prefixed with
-// ' so spreadsheets do not run it as a formula (CSV injection).
-std::string csv_field(std::string_view value) {
-  std::string v(value);
-  if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos) v.insert(0, "'");
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 Response csv(std::string body, const std::string& filename) {
   Response r;
@@ -707,16 +652,6 @@ Response csv(std::string body, const std::string& filename) {
   return r;
 }
 
-// A file name made of the safe characters of `name` ("@babel/core" → "babel-core").
-std::string file_stem(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') out += c;
-    else if (c == '/') out += '-';
-  }
-  return out.empty() ? "export" : out;
-}
-
 Response export_package(const Request& request, AppState& state) {
   std::string_view rest = std::string_view(request.path).substr(sizeof("/export/package/") - 1);
   if (!rest.ends_with(".csv")) return plain_error(404, "exports are /export/package/NAME.csv");
@@ -724,13 +659,11 @@ Response export_package(const Request& request, AppState& state) {
   if (auto why = bad_name(name)) return plain_error(400, *why);
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
-  const Day latest = api::latest_downloads_day(state.store_stats().newest_download_day, state.now());
-  auto daily = daily_for(**store, name, {api::kFirstDownloadsDay, latest});
+  const Day latest = api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
+  auto daily = app::package_daily_downloads(**store, name, api::kFirstDownloadsDay, latest);
   if (!daily) return storage_unavailable(daily.status());
   if (!daily->has_value()) return not_found(state, "package named " + name, name);
-  std::string body = "day,downloads\r\n";
-  for (const auto& d : **daily) body += format_day(d.day) + "," + std::to_string(d.downloads) + "\r\n";
-  return csv(std::move(body), file_stem(name) + "-downloads.csv");
+  return csv(render::downloads_csv(**daily), render::file_stem(name) + "-downloads.csv");
 }
 
 Response export_user(const Request& request, AppState& state) {
@@ -744,20 +677,7 @@ Response export_user(const Request& request, AppState& state) {
       return not_found(state, "maintainer named " + user, user);
     return storage_unavailable(report.status());
   }
-  auto optional_count = [](std::optional<int64_t> n) { return n ? std::to_string(*n) : ""; };
-  std::string body =
-      "name,version,monthly_downloads,last_30_days,previous_30_days,published,deprecated,"
-      "needs_attention\r\n";
-  for (const auto& p : (*report)->packages) {
-    std::string attention;
-    for (const auto& a : p.attention) attention += (attention.empty() ? "" : "; ") + a;
-    body += csv_field(p.doc.name) + "," + csv_field(p.doc.version) + "," +
-            (p.doc.monthly_downloads >= 0 ? std::to_string(p.doc.monthly_downloads) : "") + "," +
-            optional_count(p.recent_downloads) + "," + optional_count(p.previous_downloads) + "," +
-            (p.doc.published ? format_day(day_from_ms(p.doc.published)) : "") + "," +
-            (p.doc.deprecated ? "yes" : "no") + "," + csv_field(attention) + "\r\n";
-  }
-  return csv(std::move(body), file_stem(user) + "-packages.csv");
+  return csv(render::maintainer_report_csv(**report), render::file_stem(user) + "-packages.csv");
 }
 
 // ---- the table -------------------------------------------------------------------------------

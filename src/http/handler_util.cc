@@ -46,15 +46,31 @@ render::SiteContext site_of(const AppState& state) {
   render::SiteContext site;
   site.now = state.now();
   site.base_url = state.base_url();
-  site.data_as_of = state.store_stats().last_write;
+  site.data_as_of = state.index().store_stats().last_write;
   return site;
 }
 
-Response storage_unavailable(const Status& status) {
-  Response r = plain_error(503, "the database cannot be read: " + status.message());
+int http_status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kOk: return 200;
+    case ErrorCode::kInvalidInput: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kIoError:
+    case ErrorCode::kStorageError:
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response error_response(std::string_view target, const Status& status) {
+  Response r = error_for_target(target, http_status_for(status.code()), status.message());
   r.cache_control = "no-store";
   return r;
 }
+
+Response storage_unavailable(const Status& status) { return error_response("", status); }
 
 Response not_found(AppState& state, const std::string& what, std::string_view text) {
   std::vector<std::string> names;

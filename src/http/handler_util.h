@@ -25,7 +25,17 @@ Response text(std::string content_type, std::string body, std::string cache_cont
 // What every page needs from the app: the clock, canonical base URL and data freshness.
 render::SiteContext site_of(const AppState& state);
 
-// 503: the store cannot be read (plain text; pages have no store to render from).
+// The one mapping from an error code to the HTTP status a client gets: invalid input 400,
+// not found 404, too large 413, internal 500, and 503 for storage, I/O and upstream failures
+// (retrying may help).
+int http_status_for(ErrorCode code);
+
+// A failed `status` answered with http_status_for() in the shape `target`'s clients expect
+// (error_for_target). The router replaces a 5xx body with a generic one and logs the
+// details (file paths, SQL), so only 4xx messages reach clients. REQUIRES: !status.ok().
+Response error_response(std::string_view target, const Status& status);
+
+// A page that cannot be built because the store failed: error_response() as plain text.
 Response storage_unavailable(const Status& status);
 
 // A 404 page offering the packages closest to `text` (as the search box would).

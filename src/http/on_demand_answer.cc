@@ -40,7 +40,7 @@ std::optional<Response> answer_unknown_package(const Request& request, AppState&
     return r;
   }
   const registry::OnDemandResult& outcome = result.get();
-  if (outcome.status.is_ok()) return std::nullopt;
+  if (outcome.status.ok()) return std::nullopt;
   switch (outcome.refusal) {
     case OnDemandRefusal::kBusy:
       return retry_later(503, format, state, name, render::FetchWait::kBusy, outcome.retry_after_seconds,

@@ -8,7 +8,6 @@
 #include "http/handler_util.h"
 #include "http/route_table.h"
 #include "registry/sync_status.h"
-#include "search/layered_index.h"
 
 namespace pkgstats::http {
 namespace {
@@ -30,7 +29,7 @@ Response healthz(const Request&, AppState& state) {
   if (last_write->has_value()) written = std::strtoll((*last_write)->c_str(), nullptr, 10);
   const TimestampMs now = state.now();
   return json(200, {{"status", "ok"},
-                    {"packages", state.store_stats().packages},
+                    {"packages", state.index().store_stats().packages},
                     {"indexed", state.search_engine()->document_count()},
                     {"data_as_of", written > 0 ? nlohmann::json(format_iso8601(written)) : nullptr},
                     {"data_age_seconds", written > 0 ? (now - written) / 1000 : -1}});
@@ -46,16 +45,15 @@ Response metrics(const Request& request, AppState& state) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, value);
   };
   auto engine = state.search_engine();
-  const auto stats = state.store_stats();
+  const auto stats = state.index().store_stats();
   gauge("pkgstats_index_documents", "Documents in the search index.",
         static_cast<double>(engine->document_count()));
   gauge("pkgstats_index_bytes", "Memory held by the search index.",
         static_cast<double>(engine->memory_bytes()));
   gauge("pkgstats_index_reload_seconds", "Time the last index update (overlay or rebuild) took.",
-        state.last_reload_ms() / 1000);
-  auto layered = std::dynamic_pointer_cast<const search::LayeredIndex>(engine);
+        state.index().last_reload_ms() / 1000);
   gauge("pkgstats_index_overlay_documents", "Documents written since the last index rebuild, searched in an overlay.",
-        layered ? static_cast<double>(layered->overlay_documents()) : 0);
+        static_cast<double>(state.index().overlay_documents()));
   auto counter = [&](const char* name, const char* help, double value) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, value);
   };

@@ -4,10 +4,12 @@
 #include <chrono>
 
 #include "api/maintainer_report.h"
-#include "app/package_insight.h"
+#include "app/compare.h"
+#include "app/package_details.h"
 #include "core/limits.h"
+#include "core/lists.h"
 #include "core/utf8.h"
-#include "http/discover_lists.h"
+#include "app/discover_lists.h"
 #include "http/handler_util.h"
 #include "http/on_demand_answer.h"
 #include "http/route_table.h"
@@ -17,6 +19,7 @@
 #include "render/page_home.h"
 #include "render/page_maintainer.h"
 #include "render/page_package.h"
+#include "search/query_parser.h"
 #include "render/page_search.h"
 #include "store/bot_posts.h"
 
@@ -29,7 +32,7 @@ constexpr std::string_view kComparePrefix = "/compare/";
 constexpr std::string_view kDiscoverPrefix = "/discover/";
 
 Response home(const Request&, AppState& state) {
-  return html(200, render::render_home_page(site_of(state), state.store_stats()));
+  return html(200, render::render_home_page(site_of(state), state.index().store_stats()));
 }
 
 Response search_page(const Request& request, AppState& state) {
@@ -37,10 +40,10 @@ Response search_page(const Request& request, AppState& state) {
   if (q.empty()) return redirect(302, "/");
   // ?sort= is spelled as the query's sort: qualifier, so one URL form stays canonical.
   if (const std::string& sort = request.param("sort"); !sort.empty()) {
-    if (sort != "relevance" && sort != "downloads" && sort != "published")
-      return plain_error(400, "sort must be relevance, downloads or published");
+    auto order = search::parse_sort_order(sort);
+    if (!order) return plain_error(400, "sort must be " + std::string(search::kSortOrderChoices));
     return redirect(302, render::search_path(render::rewrite_query(
-                             q, "sort:", sort == "relevance" ? "" : "sort:" + sort)));
+                             q, "sort:", *order == search::SortOrder::kRelevance ? "" : "sort:" + sort)));
   }
   std::size_t page = 1;
   if (const std::string& p = request.param("page"); !p.empty()) {
@@ -74,37 +77,26 @@ Response package_page_for(const Request& request, const std::string& name, rende
                           AppState& state) {
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
-  auto overview = (*store)->get_package_overview(name, limits::kMaxRecentVersionsShown);
-  if (!overview) return storage_unavailable(overview.status());
-  if (!overview->has_value() && state.has_upstream()) {
+  // The chosen range, and at least a year for the day/week/month/year totals.
+  const Day today = day_from_ms(state.now());
+  const int days = render::chart_range_days(range);
+  const app::PackageDetailsQuery query{name, limits::kMaxRecentVersionsShown,
+                                       days == 0 ? 0 : today - std::max(days, 366), today};
+  auto details = app::load_package_details(**store, query);
+  if (!details) return storage_unavailable(details.status());
+  if (!details->has_value() && state.has_upstream()) {
     // Unknown here: fetched on demand from the upstream registry, then read like the rest.
     auto not_there = [&](const std::string& reason) {
       return not_found(state, "package named " + name + (reason.empty() ? "" : " (" + reason + ")"), name);
     };
     if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kPage, not_there)) return *answer;
-    overview = (*store)->get_package_overview(name, limits::kMaxRecentVersionsShown);
-    if (!overview) return storage_unavailable(overview.status());
+    details = app::load_package_details(**store, query);
+    if (!details) return storage_unavailable(details.status());
   }
-  if (!overview->has_value()) return not_found(state, "package named " + name, name);
+  if (!details->has_value()) return not_found(state, "package named " + name, name);
   render::PackagePageData data;
-  data.package = std::move((*overview)->package);
-  data.version_count = (*overview)->version_count;
-  data.fetched_at = (*overview)->fetched_at > 0 ? (*overview)->fetched_at : (*overview)->updated_at;
+  static_cast<app::PackageDetails&>(data) = std::move(**details);
   data.range = range;
-  // The extras are best effort: a page without dependents or a chart beats an error page.
-  if (auto n = (*store)->dependents_count(name); n.ok()) data.dependents = *n;
-  if (auto top = (*store)->top_dependents(name, limits::kMaxDependentsShown); top.ok())
-    data.top_dependents = std::move(top).value();
-  // The chosen range, and at least a year for the day/week/month/year totals.
-  const Day today = day_from_ms(state.now());
-  const int days = render::chart_range_days(range);
-  const Day from = days == 0 ? 0 : today - std::max(days, 366);
-  if (auto daily = (*store)->daily_downloads(name, from, today); daily.ok())
-    data.daily = std::move(daily).value();
-  if (auto week = (*store)->version_downloads(name); week.ok())
-    data.version_downloads = std::move(week).value();
-  if (auto types = app::mirrored_types_package(**store, data.package); types.ok())
-    data.types_package = std::move(types).value();
   return html(200, render::render_package_page(site_of(state), data));
 }
 
@@ -140,27 +132,15 @@ Response maintainer_page(const Request& request, AppState& state) {
   options.shown_limit = limits::kMaxMaintainerPackagesShown;
   auto report = state.maintainer_report(user, limits::kMaxMaintainerPackagesShown);
   if (!report) {
-    if (report.status().code() == ErrorCode::kNotFound)
-      return not_found(state, "maintainer named " + user, user);
-    return storage_unavailable(report.status());
+    if (report.status().code() != ErrorCode::kNotFound) return storage_unavailable(report.status());
+    // A mirror without maintainer names cannot show anyone's: say so rather than "not found".
+    const bool no_names = state.index().store_stats().example_maintainer.empty();
+    return not_found(state,
+                     "maintainer named " + user +
+                         (no_names ? " (this mirror holds no maintainer names: its registry strips them)" : ""),
+                     user);
   }
   return html(200, render::render_maintainer_page(site_of(state), **report, options));
-}
-
-// "a, b,,c" -> {"a", "b", "c"}: trimmed, empty and repeated names dropped.
-std::vector<std::string> split_names(std::string_view list) {
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t comma = std::min(list.find(',', start), list.size());
-    std::string_view name = list.substr(start, comma - start);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
-      names.emplace_back(name);
-    start = comma + 1;
-  }
-  return names;
 }
 
 std::vector<std::string> close_names(AppState& state, const std::string& name, std::size_t count) {
@@ -182,27 +162,21 @@ Response compare_page_for(const std::vector<std::string>& names, AppState& state
                                              " packages; this one names " +
                                              std::to_string(names.size()) + ". Remove some and try again."),
                 "no-store");
-  auto store = state.store();
-  if (!store) return storage_unavailable(store.status());
   render::ComparePageData data;
-  const Day today = day_from_ms(state.now());
-  for (const auto& name : names) {
-    auto overview = (*store)->get_package_overview(name, 1);
-    if (!overview) return storage_unavailable(overview.status());
-    if (!overview->has_value()) {
+  if (!names.empty()) {
+    auto store = state.store();
+    if (!store) return storage_unavailable(store.status());
+    const Day today = day_from_ms(state.now());
+    auto comparison = app::load_comparison(**store, names, today - 365, today);
+    if (!comparison) return storage_unavailable(comparison.status());
+    data.packages = std::move(comparison->packages);
+    for (const auto& name : comparison->missing) {
       std::vector<std::string> offer;
       for (auto& close : close_names(state, name, 4))
         if (std::find(names.begin(), names.end(), close) == names.end() && offer.size() < 3)
           offer.push_back(std::move(close));
       data.missing.emplace_back(name, std::move(offer));
-      continue;
     }
-    render::ComparedPackage c;
-    c.package = std::move((*overview)->package);
-    if (auto n = (*store)->dependents_count(name); n.ok()) c.dependents = *n;
-    if (auto daily = (*store)->daily_downloads(name, today - 365, today); daily.ok())
-      c.daily = std::move(daily).value();
-    data.packages.push_back(std::move(c));
   }
   // 404 only when nothing asked for exists; a partly found comparison is still a page.
   const int status = data.packages.empty() && !data.missing.empty() ? 404 : 200;
@@ -210,13 +184,13 @@ Response compare_page_for(const std::vector<std::string>& names, AppState& state
 }
 
 Response compare_page(const Request& request, AppState& state) {
-  return compare_page_for(split_names(request.path.substr(kComparePrefix.size())), state);
+  return compare_page_for(split_comma_list(request.path.substr(kComparePrefix.size())), state);
 }
 
 // The add-a-package form: /compare?packages=a,b&add=c redirects to /compare/a,b,c.
 Response compare_form(const Request& request, AppState& state) {
-  std::vector<std::string> names = split_names(request.param("packages"));
-  for (auto& name : split_names(request.param("add")))
+  std::vector<std::string> names = split_comma_list(request.param("packages"));
+  for (auto& name : split_comma_list(request.param("add")))
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
   if (names.empty()) return compare_page_for({}, state);
   return redirect(303, render::compare_path(names));
@@ -226,9 +200,9 @@ Response about_page(const Request&, AppState& state) {
   // The accounts `pkgstats bot` posts to (store/bot_posts.h); none when it never ran here.
   std::vector<store::BotAccount> accounts;
   if (auto store = state.store(); store) {
-    if (auto listed = store::read_bot_accounts((*store)->database()); listed) accounts = std::move(listed).value();
+    if (auto listed = (*store)->bot_accounts(); listed) accounts = std::move(listed).value();
   }
-  return html(200, render::render_about_page(site_of(state), state.store_stats(), accounts));
+  return html(200, render::render_about_page(site_of(state), state.index().store_stats(), accounts));
 }
 
 Response discover_index(const Request&, AppState& state) {
@@ -275,7 +249,7 @@ Response discover_list(const Request& request, AppState& state) {
   }
   auto lists = state.discover_lists();
   if (!lists) return storage_unavailable(lists.status());
-  const DiscoverLists& l = **lists;
+  const app::DiscoverLists& l = **lists;
   data.through = l.through;
   data.candidates = limits::kTrendingCandidates;
   std::vector<std::string> names;

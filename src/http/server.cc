@@ -290,7 +290,7 @@ Status open_acceptor(tcp::acceptor& acceptor, const ServerOptions& options) {
   if (ec)
     return Status::io_error("cannot listen on " + options.host + ":" +
                             std::to_string(options.port) + ": " + ec.message());
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace
@@ -307,7 +307,7 @@ Status run_server(AppState& state, const ServerOptions& options) {
   asio::io_context control(1);
   auto keep_workers_running = asio::make_work_guard(workers);
   tcp::acceptor acceptor(control);
-  if (auto s = open_acceptor(acceptor, options); !s) return s;
+  RETURN_IF_ERROR(open_acceptor(acceptor, options));
   // Reset before anyone can learn the port: a stop_server() that follows on_listening must
   // not be lost.
   g_stop_requested = false;
@@ -354,7 +354,7 @@ Status run_server(AppState& state, const ServerOptions& options) {
   control.run();
   workers.stop();
   for (auto& t : pool) t.join();
-  return Status::ok();
+  return Status::success();
 }
 
 void stop_server() { g_stop_requested.store(true); }

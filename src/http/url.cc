@@ -69,7 +69,7 @@ Status parse_target(std::string_view target, Request& request) {
     if (!query) return query.status();
     request.query = std::move(query).value();
   }
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace pkgstats::http

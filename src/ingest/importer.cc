@@ -109,7 +109,7 @@ Status Importer::import_file(const std::string& path) {
   if (status) {
     std::string first;
     if (!lines.next(first)) {
-      status = lines.status().is_ok() ? Status::invalid(path + ": the file is empty")
+      status = lines.status().ok() ? Status::invalid(path + ": the file is empty")
                                       : Status::io_error(path + ": " + lines.status().message());
     } else {
       std::string why;
@@ -188,11 +188,11 @@ Status Importer::import_json(const std::string& label, std::string& content) {
   std::vector<PackumentUpdate> batch;
   size_t documents = 0;
   auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::ok();
+    if (batch.empty()) return Status::success();
     if (dry_run_) {
       summary_.unchanged += batch.size();
       batch.clear();
-      return Status::ok();
+      return Status::success();
     }
     auto tx = store_.begin_write();
     if (!tx) return tx.status();
@@ -221,7 +221,7 @@ Status Importer::import_json(const std::string& label, std::string& content) {
     if (!parsed) {
       summary_.skip(parsed.status().message());
       last_error = parsed.status();
-      return Status::ok();
+      return Status::success();
     }
     PackumentUpdate update;
     update.name = parsed->package.name;
@@ -230,7 +230,7 @@ Status Importer::import_json(const std::string& label, std::string& content) {
     batch.push_back(std::move(update));
     if (progress_) progress_->update(documents, documents);
     if (batch.size() >= limits::kImportBatchSize) return flush();
-    return Status::ok();
+    return Status::success();
   };
   auto fail_file = [&](const std::string& reason) {
     summary_.skip(reason);
@@ -289,9 +289,9 @@ Status Importer::import_json(const std::string& label, std::string& content) {
   if (progress_) progress_->end(label + ": " + std::to_string(documents) + " documents");
   if (!status) return Status(status.code(), label + ": " + status.message());
   // A file whose only document failed yielded nothing: that is the file's error.
-  if (documents <= 1 && !last_error.is_ok())
+  if (documents <= 1 && !last_error.ok())
     return Status(last_error.code(), label + ": " + last_error.message());
-  return Status::ok();
+  return Status::success();
 }
 
 template <typename NextLine>
@@ -339,7 +339,7 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
       case store::WriteOutcome::kUnchanged: ++summary_.unchanged; break;
     }
     if (++in_batch >= limits::kTsvBatchSize) {
-      if (auto s = (*tx)->commit(); !s) return s;
+      RETURN_IF_ERROR((*tx)->commit());
       tx = store_.begin_write();
       if (!tx) return tx.status();
       in_batch = 0;
@@ -348,24 +348,22 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
   }
   if (auto s = (*tx)->commit(); !s) return Status(s.code(), label + ": " + s.message());
   if (progress_) progress_->end(label + ": " + std::to_string(rows) + " rows");
-  return Status::ok();
+  return Status::success();
 }
 
 Status Importer::refresh_install_sizes() {
-  if (incomplete_sizes_.empty()) return Status::ok();
-  auto tx = store_.begin_write();
-  if (!tx) return tx.status();
-  for (const auto& name : incomplete_sizes_)
-    if (auto size = writer_.refresh_install_size(**tx, name); !size.ok()) return size.status();
+  if (incomplete_sizes_.empty()) return Status::success();
+  ASSIGN_OR_RETURN(auto tx, store_.begin_write());
+  for (const auto& name : incomplete_sizes_) RETURN_IF_ERROR(writer_.refresh_install_size(*tx, name));
   incomplete_sizes_.clear();
-  return (*tx)->commit();
+  return tx->commit();
 }
 
 Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme,
                             InstallSizer sizer) {
   Importer importer(store, progress, /*dry_run=*/false, std::move(readme), std::move(sizer));
-  if (auto s = importer.import_buffer("demo packages", demo::packages_tsv_gz()); !s) return s;
-  if (auto s = importer.import_buffer("demo packuments", demo::packuments_json_gz()); !s) return s;
+  RETURN_IF_ERROR(importer.import_buffer("demo packages", demo::packages_tsv_gz()));
+  RETURN_IF_ERROR(importer.import_buffer("demo packuments", demo::packuments_json_gz()));
   return importer.refresh_install_sizes();
 }
 

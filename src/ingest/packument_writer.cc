@@ -28,12 +28,12 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   const std::string& name = update.name;
   switch (update.kind) {
     case Kind::kDeleted: {
-      if (auto w = txn.mark_unpublished(name, update.at); !w.ok()) return w.status();
+      RETURN_IF_ERROR(txn.mark_unpublished(name, update.at));
       return DocumentWrite{DocumentOutcome::kUnpublished, {}, {}};
     }
     case Kind::kGone: {
       // Both are no-ops for a name never stored: no row is created for it.
-      if (auto w = txn.mark_unpublished(name, update.at); !w.ok()) return w.status();
+      RETURN_IF_ERROR(txn.mark_unpublished(name, update.at));
       auto recorded = txn.record_fetch(name, "", update.at);
       if (!recorded.ok()) return recorded.status();
       return DocumentWrite{*recorded == store::WriteOutcome::kUnchanged ? DocumentOutcome::kNotFound
@@ -41,7 +41,7 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
                            {}, {}};
     }
     case Kind::kNotModified: {
-      if (auto w = txn.record_fetch(name, update.etag, update.at); !w.ok()) return w.status();
+      RETURN_IF_ERROR(txn.record_fetch(name, update.etag, update.at));
       return DocumentWrite{DocumentOutcome::kNotModified, {}, {}};
     }
     case Kind::kDocument:
@@ -56,16 +56,16 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   }
   InstallSize size;
   if (sizer_ && *stored != store::WriteOutcome::kUnchanged) {
-    size = sizer_(txn.store(), update.package);
+    size = sizer_(txn.reader(), update.package);
     auto sized = txn.put_install_size(name, size);
     if (!sized.ok()) return sized.status();
   }
   if (update.at != 0) {
     // The ETag now describes the stored document, in the same transaction as it.
-    if (auto w = txn.record_fetch(name, update.etag, update.at); !w.ok()) return w.status();
+    RETURN_IF_ERROR(txn.record_fetch(name, update.etag, update.at));
   }
   if (update.added_on_demand && *stored == store::WriteOutcome::kInserted) {
-    if (auto w = txn.mark_added_on_demand(name, update.at); !w.ok()) return w.status();
+    RETURN_IF_ERROR(txn.mark_added_on_demand(name, update.at));
   }
   switch (*stored) {
     case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}, size};
@@ -78,11 +78,10 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
 Result<InstallSize> PackumentWriter::refresh_install_size(store::WriteTransaction& txn,
                                                           const std::string& name) const {
   if (!sizer_) return InstallSize{};
-  auto pkg = txn.store().get_package(name);
-  if (!pkg.ok()) return pkg.status();
-  if (!pkg->has_value()) return InstallSize{};
-  const InstallSize size = sizer_(txn.store(), **pkg);
-  if (auto w = txn.put_install_size(name, size); !w.ok()) return w.status();
+  ASSIGN_OR_RETURN(auto pkg, txn.reader().get_package(name));
+  if (!pkg) return InstallSize{};
+  const InstallSize size = sizer_(txn.reader(), *pkg);
+  RETURN_IF_ERROR(txn.put_install_size(name, size));
   return size;
 }
 

@@ -50,7 +50,7 @@ using ReadmeRenderer = std::function<std::string(
 // The install size of a package's latest version, resolved against `store` (through the open
 // write transaction's connection). Injected like the README renderer: the resolver lives in
 // app/ (app::latest_install_size). An empty InstallSizer stores no install size.
-using InstallSizer = std::function<InstallSize(store::Store& store, const Package& package)>;
+using InstallSizer = std::function<InstallSize(store::StoreReader& store, const Package& package)>;
 
 // One name's answer, ready to write.
 struct PackumentUpdate {

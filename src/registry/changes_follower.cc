@@ -112,18 +112,18 @@ void ChangesFollower::refresh_head() {
 
 Status ChangesFollower::rebaseline_if_reset() {
   const int64_t head = metrics_.head_seq.load(), current = metrics_.current_seq.load();
-  if (head < 0 || current < 0 || head >= current) return Status::ok();
+  if (head < 0 || current < 0 || head >= current) return Status::success();
   // The feed's newest seq is behind our position: the sequence was reset (replica swap).
   // Walk the new feed from its start; documents we already hold hash equal and are not
   // rewritten, so this costs fetches, never data.
   metrics_.seq_resets++;
   auto txn = store_.begin_write();
   if (!txn.ok()) return txn.status();
-  if (auto s = (*txn)->set_sync_state(kChangesSeqKey, "0"); !s) return s;
-  if (auto s = (*txn)->commit(); !s) return s;
+  RETURN_IF_ERROR((*txn)->set_sync_state(kChangesSeqKey, "0"));
+  RETURN_IF_ERROR((*txn)->commit());
   metrics_.set_seq_text("0");
   metrics_.current_seq = 0;
-  return Status::ok();
+  return Status::success();
 }
 
 void ChangesFollower::report() {
@@ -206,7 +206,7 @@ Status ChangesFollower::run(const std::atomic<bool>* stop) {
     if (auto n = numeric_seq(*seq)) metrics_.current_seq = *n;
   }
   refresh_head();
-  if (auto s = rebaseline_if_reset(); !s) return s;
+  RETURN_IF_ERROR(rebaseline_if_reset());
   if (progress_) {
     int64_t head = metrics_.head_seq.load();
     progress_->begin("sync " + options_.changes_url, head > 0 ? static_cast<std::size_t>(head) : 0, "seq");
@@ -231,7 +231,7 @@ Status ChangesFollower::run(const std::atomic<bool>* stop) {
     if (*applied == 0 || short_page) {
       if (options_.once) break;
       refresh_head();
-      if (auto s = rebaseline_if_reset(); !s) return s;
+      RETURN_IF_ERROR(rebaseline_if_reset());
       wait(options_.poll_interval);
     }
   }
@@ -241,7 +241,7 @@ Status ChangesFollower::run(const std::atomic<bool>* stop) {
                    std::to_string(metrics_.unpublished.load()) + " unpublished, " +
                    std::to_string(metrics_.skipped.load()) + " skipped");
   }
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace pkgstats::registry

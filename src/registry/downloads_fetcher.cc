@@ -111,7 +111,7 @@ Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, Downlo
   auto response = fetcher_.get(http);
   ++summary.requests;
   if (!response.ok()) return response.status();
-  if (response->status == 404 && !request.bulk()) return Status::ok();  // no data for this name
+  if (response->status == 404 && !request.bulk()) return Status::success();  // no data for this name
   if (response->status != 200) {
     return Status::unavailable(http.url + ": HTTP " + std::to_string(response->status));
   }
@@ -131,9 +131,9 @@ Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, Downlo
     }
     summary.days_stored += days.size();
   }
-  if (auto s = (*txn)->commit(); !s) return s;
+  RETURN_IF_ERROR((*txn)->commit());
   summary.newest_day = newest;
-  return Status::ok();
+  return Status::success();
 }
 
 Status DownloadsFetcher::update_monthly(const std::vector<std::string>& names, Day newest,
@@ -146,12 +146,12 @@ Status DownloadsFetcher::update_monthly(const std::vector<std::string>& names, D
     auto txn = store_.begin_write();
     if (!txn.ok()) return txn.status();
     for (const auto& [name, total] : *totals) {
-      if (auto w = (*txn)->put_monthly_downloads(name, total); !w.ok()) return w.status();
+      RETURN_IF_ERROR((*txn)->put_monthly_downloads(name, total));
       ++summary.monthly_updated;
     }
-    if (auto s = (*txn)->commit(); !s) return s;
+    RETURN_IF_ERROR((*txn)->commit());
   }
-  return Status::ok();
+  return Status::success();
 }
 
 Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
@@ -187,7 +187,7 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
   }
   if (!plan.empty() && summary.failed_requests == plan.size()) return last_failure;
   if (summary.newest_day >= 0) {
-    if (auto s = update_monthly(names, summary.newest_day, summary); !s) return s;
+    RETURN_IF_ERROR(update_monthly(names, summary.newest_day, summary));
   }
   if (progress_) {
     progress_->end(std::to_string(summary.days_stored) + " days stored from " + std::to_string(summary.requests) +
@@ -195,7 +195,7 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
                    std::to_string(summary.monthly_updated) + " packages");
   }
   if (options_.version_downloads) {
-    if (auto s = fill_version_downloads(names, summary); !s) return s;
+    RETURN_IF_ERROR(fill_version_downloads(names, summary));
   }
   return summary;
 }

@@ -9,7 +9,7 @@ namespace pkgstats::registry {
 
 Result<std::vector<std::string>> read_names_file(const std::string& path) {
   LineReader reader;
-  if (auto s = reader.open(path); !s) return s;
+  RETURN_IF_ERROR(reader.open(path));
   std::vector<std::string> names;
   std::string line;
   while (reader.next(line)) {
@@ -19,7 +19,7 @@ Result<std::vector<std::string>> read_names_file(const std::string& path) {
     if (start == std::string::npos || line[start] == '#') continue;
     names.push_back(line.substr(start));
   }
-  if (!reader.status().is_ok()) return reader.status();
+  if (!reader.status().ok()) return reader.status();
   return names;
 }
 

@@ -104,7 +104,7 @@ std::shared_future<OnDemandResult> OnDemandFetcher::request(const std::string& n
 
 Result<Package> OnDemandFetcher::fetch(const std::string& name, const std::string& client) {
   OnDemandResult result = request(name, client).get();
-  if (!result.status.is_ok()) return result.status;
+  if (!result.status.ok()) return result.status;
   std::lock_guard lock(store_mutex_);
   store::Store* store = writable_store();
   if (!store) return Status::storage(db_path_ + ": cannot be opened");
@@ -180,7 +180,7 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
     if (stored.code() == ErrorCode::kTooLarge) return {stored, true, OnDemandRefusal::kCapReached};
     return {stored, true};
   }();
-  if (!attempt.status.is_ok() && attempt.remember)
+  if (!attempt.status.ok() && attempt.remember)
     failures_.remember(name, attempt.status, static_cast<int>(attempt.refusal));
   return {attempt.status, attempt.refusal};
 }
@@ -204,13 +204,13 @@ Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument&
   update.at = clock_.now();
   auto written = writer_.write(**txn, update);
   if (!written.ok()) return written.status();  // destroying `txn` rolls it back
-  if (auto s = (*txn)->commit(); !s) return s;
+  RETURN_IF_ERROR((*txn)->commit());
   switch (written->outcome) {
     case ingest::DocumentOutcome::kSkipped: return Status::invalid(name + ": " + written->reason);
     case ingest::DocumentOutcome::kNotFound:
     case ingest::DocumentOutcome::kUnpublished:
       return Status::not_found(name + " is not on the upstream registry");
-    default: return Status::ok();
+    default: return Status::success();
   }
 }
 

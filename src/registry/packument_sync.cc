@@ -206,14 +206,14 @@ Result<BatchSummary> PackumentSyncer::apply(
     }
   }
   for (const auto& [key, value] : sync_state) {
-    if (auto s = (*txn)->set_sync_state(key, value); !s) return s;
+    RETURN_IF_ERROR((*txn)->set_sync_state(key, value));
   }
   // What /metrics reports (read_sync_status), committed with the data it describes.
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.1f", metrics_.documents_per_second(now));
-  if (auto s = (*txn)->set_sync_state(kLastBatchAtKey, std::to_string(now)); !s) return s;
-  if (auto s = (*txn)->set_sync_state(kDocsPerSecondKey, rate); !s) return s;
-  if (auto s = (*txn)->commit(); !s) return s;
+  RETURN_IF_ERROR((*txn)->set_sync_state(kLastBatchAtKey, std::to_string(now)));
+  RETURN_IF_ERROR((*txn)->set_sync_state(kDocsPerSecondKey, rate));
+  RETURN_IF_ERROR((*txn)->commit());
 
   metrics_.not_found += summary.not_found;
   metrics_.stored += summary.stored;

@@ -55,33 +55,33 @@ Status DownloadsFetcher::fetch_version_downloads(const std::string& name, Day to
   ++summary.version_requests;
   if (!response.ok()) {
     ++summary.version_failed;
-    return Status::ok();
+    return Status::success();
   }
   // 404: the upstream does not know the name or has no such endpoint (Verdaccio); 405/501:
   // the endpoint does not exist there. Nothing to store, nothing wrong.
   if (response->status == 404 || response->status == 405 || response->status == 501) {
     ++summary.version_skipped;
-    return Status::ok();
+    return Status::success();
   }
   if (response->status != 200) {
     ++summary.version_failed;
-    return Status::ok();
+    return Status::success();
   }
   auto parsed = parse_version_downloads(response->body);
   if (!parsed.ok()) {
     ++summary.version_failed;  // HTML from a proxy, truncated JSON, another shape
-    return Status::ok();
+    return Status::success();
   }
   auto txn = store_.begin_write();
   if (!txn.ok()) return txn.status();
   if (auto s = (*txn)->put_version_downloads(name, today, *parsed); !s) {
     if (s.code() != ErrorCode::kNotFound) return s;
     ++summary.version_skipped;  // not in the store (any more): nothing to attach counts to
-    return Status::ok();
+    return Status::success();
   }
-  if (auto s = (*txn)->commit(); !s) return s;
+  RETURN_IF_ERROR((*txn)->commit());
   ++summary.version_packages_stored;
-  return Status::ok();
+  return Status::success();
 }
 
 Status DownloadsFetcher::fill_version_downloads(const std::vector<std::string>& names,
@@ -113,7 +113,7 @@ Status DownloadsFetcher::fill_version_downloads(const std::vector<std::string>& 
   }
   if (progress_) progress_->begin("per-version downloads", wanted.size(), "packages");
   for (std::size_t i = 0; i < wanted.size(); ++i) {
-    if (auto s = fetch_version_downloads(wanted[i], today, summary); !s) return s;
+    RETURN_IF_ERROR(fetch_version_downloads(wanted[i], today, summary));
     if (progress_) progress_->update(i + 1, summary.version_packages_stored);
   }
   if (progress_) {
@@ -122,7 +122,7 @@ Status DownloadsFetcher::fill_version_downloads(const std::vector<std::string>& 
                    std::to_string(summary.version_failed) + " failed, " +
                    std::to_string(summary.version_fresh) + " already fetched today)");
   }
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace pkgstats::registry

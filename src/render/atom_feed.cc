@@ -5,6 +5,7 @@
 #include "core/time_util.h"
 #include "core/utf8.h"
 #include "render/html_escape.h"
+#include "render/layout.h"
 
 namespace pkgstats::render {
 namespace {
@@ -79,6 +80,20 @@ std::string render_atom_feed(const AtomFeed& feed) {
   }
   out += "</feed>\n";
   return out;
+}
+
+std::vector<AtomEntry> version_entries(const std::vector<store::VersionEvent>& events, const std::string& base) {
+  std::vector<AtomEntry> entries;
+  for (const auto& e : events) {
+    AtomEntry entry;
+    entry.id = "tag:pkgstats,2024:" + e.name + "@" + e.version;
+    entry.title = e.name + " " + e.version;
+    entry.link = base + package_path(e.name);
+    entry.updated = e.published;
+    entry.summary = e.deprecated.empty() ? e.description : "Deprecated: " + e.deprecated;
+    entries.push_back(std::move(entry));
+  }
+  return entries;
 }
 
 }  // namespace pkgstats::render

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/package.h"
+#include "store/store.h"
 
 namespace pkgstats::render {
 
@@ -29,5 +30,9 @@ struct AtomFeed {
 };
 
 std::string render_atom_feed(const AtomFeed& feed);
+
+// One entry per version ("NAME VERSION", linking its package page under `base`, summarised by
+// the package's description or the version's deprecation message).
+std::vector<AtomEntry> version_entries(const std::vector<store::VersionEvent>& events, const std::string& base);
 
 }  // namespace pkgstats::render

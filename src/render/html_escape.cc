@@ -38,32 +38,6 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view lower_pre
 
 }  // namespace
 
-void append_escaped_html(std::string& out, std::string_view text) {
-  std::size_t run = 0;  // start of the characters not yet appended (none needs escaping)
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    std::string_view entity;
-    switch (text[i]) {
-      case '&': entity = "&amp;"; break;
-      case '<': entity = "&lt;"; break;
-      case '>': entity = "&gt;"; break;
-      case '"': entity = "&quot;"; break;
-      case '\'': entity = "&#39;"; break;
-      default: continue;
-    }
-    out.append(text.data() + run, i - run);
-    out += entity;
-    run = i + 1;
-  }
-  out.append(text.data() + run, text.size() - run);
-}
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  append_escaped_html(out, text);
-  return out;
-}
-
 std::string url_encode_component(std::string_view text) { return percent_encode(text, ""); }
 
 std::string url_encode_path(std::string_view text) { return percent_encode(text, "/@"); }

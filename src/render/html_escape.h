@@ -6,15 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/html_escape.h"
+
 namespace pkgstats::render {
 
-// Escapes & < > " ' as character references. The result is safe as HTML text content and as
-// a double- or single-quoted attribute value (never as an unquoted attribute, never inside
-// <script> or <style>).
-std::string escape_html(std::string_view text);
-
-// Same as escape_html, appending to `out` instead of allocating.
-void append_escaped_html(std::string& out, std::string_view text);
+// HTML escaping is core's (core/html_escape.h), shared with api/ and bot/.
+using ::pkgstats::append_escaped_html;
+using ::pkgstats::escape_html;
 
 // Percent-encodes every byte except the RFC 3986 unreserved set (A-Z a-z 0-9 - . _ ~).
 // For one query value or path segment: "/search?q=" + url_encode_component(query).

@@ -7,6 +7,9 @@
 #include "render/page_common.h"
 
 namespace pkgstats::render {
+
+using app::ComparedPackage;
+
 namespace {
 
 std::string joined_names(const std::vector<std::string>& names) {

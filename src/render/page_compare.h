@@ -7,20 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "app/compare.h"
 #include "core/package.h"
 #include "render/layout.h"
 #include "store/store.h"
 
 namespace pkgstats::render {
 
-struct ComparedPackage {
-  Package package;                           // latest version at least (an overview read)
-  int64_t dependents = -1;                   // -1 unknown
-  std::vector<store::DailyDownloads> daily;  // ascending, the last year; may be empty
-};
-
 struct ComparePageData {
-  std::vector<ComparedPackage> packages;  // in the order asked
+  std::vector<app::ComparedPackage> packages;  // in the order asked; `daily` the last year
   // Names asked for but not stored, each with close names to offer instead.
   std::vector<std::pair<std::string, std::vector<std::string>>> missing;
 };

@@ -103,7 +103,9 @@ std::string render_discover_page(const SiteContext& site, const DiscoverPageData
   main += "</p>\n";
   if (data.items.empty()) {
     main += data.kind == DiscoverKind::kTrending
-                ? "<p>Nothing yet: trending needs at least four weeks of daily download counts.</p>\n"
+                ? "<p>Nothing yet: trending needs at least four weeks of daily download counts. "
+                  "<code>pkgstats downloads</code> fetches them from the registry's downloads API "
+                  "(most downloaded packages first).</p>\n"
                 : "<p>No packages yet.</p>\n";
   } else {
     main += "<ol class=\"results\" start=\"" + std::to_string((data.page - 1) * data.page_size + 1) + "\">\n";

@@ -1,5 +1,7 @@
 #include "render/page_home.h"
 
+#include "render/html_escape.h"
+
 namespace pkgstats::render {
 namespace {
 
@@ -7,18 +9,24 @@ constexpr std::string_view kSearchForm =
     "<form class=\"search big\" role=\"search\" action=\"/search\" method=\"get\">\n"
     "<label for=\"q\">Search packages</label>\n"
     "<input id=\"q\" type=\"search\" name=\"q\" required autocomplete=\"off\" "
-    "aria-describedby=\"tips\" placeholder=\"react, pkg:lodash, @sindresorhus\">\n"
+    "aria-describedby=\"tips\" placeholder=\"react, pkg:lodash, keywords:cli\">\n"
     "<button type=\"submit\">Search</button>\n</form>\n";
 
-constexpr std::string_view kTips =
+constexpr std::string_view kTipsStart =
     "<section aria-labelledby=\"tips-title\"><h2 id=\"tips-title\">Tips</h2>\n<ul id=\"tips\">\n"
     "<li>Free text finds names, descriptions and keywords, forgiving typos and prefixes: "
     "<a href=\"/search?q=http+client\">http client</a>, "
     "<a href=\"/search?q=reakt\">reakt</a>.</li>\n"
     "<li><code>pkg:name</code> jumps straight to a package: "
-    "<a href=\"/search?q=pkg%3Areact\">pkg:react</a>.</li>\n"
-    "<li><code>@user</code> lists what a maintainer publishes: "
-    "<a href=\"/search?q=%40sindresorhus\">@sindresorhus</a>.</li>\n"
+    "<a href=\"/search?q=pkg%3Areact\">pkg:react</a>.</li>\n";
+
+// Without maintainer names nothing can show the @user search: say why, and how to get them.
+constexpr std::string_view kNoMaintainersTip =
+    "<li><code>@user</code> lists what a maintainer publishes. This mirror holds no maintainer "
+    "names (its registry strips them, as the demo data's did): sync from a registry that keeps "
+    "them, such as <code>pkgstats sync --registry https://registry.npmjs.org</code>.</li>\n";
+
+constexpr std::string_view kTipsEnd =
     "<li>Filters: <code>keywords:cli</code>, <code>license:mit</code>, "
     "<code>downloads:&gt;10k</code>, <code>is:deprecated</code>, <code>has:types</code>, "
     "<code>sort:downloads</code>. <a href=\"/about#query\">Every qualifier</a>.</li>\n"
@@ -34,9 +42,18 @@ constexpr std::string_view kTips =
 }  // namespace
 
 std::string render_home_page(const SiteContext& site, const store::StoreStats& stats) {
+  const std::string& example_maintainer = stats.example_maintainer;
   std::string main = "<h1>Find npm packages</h1>\n";
   main += kSearchForm;
-  main += kTips;
+  main += kTipsStart;
+  if (example_maintainer.empty()) {
+    main += kNoMaintainersTip;
+  } else {
+    main += "<li><code>@user</code> lists what a maintainer publishes: <a href=\"/search?q=" +
+            url_encode_component("@" + example_maintainer) + "\">@" + escape_html(example_maintainer) +
+            "</a>.</li>\n";
+  }
+  main += kTipsEnd;
   main += "<p class=\"muted\">" + format_count(stats.packages) + " packages, " +
           format_count(stats.versions) + " versions, " + format_count(stats.maintainers) +
           " maintainers.";

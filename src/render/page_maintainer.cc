@@ -30,13 +30,13 @@ std::string page_path(const std::string& user, MaintainerSort sort, std::size_t 
 }
 
 // Growth ratio for sorting; packages without trend data sort last.
-double growth(const api::MaintainedPackage& p) {
+double growth(const app::MaintainedPackage& p) {
   if (!p.recent_downloads || !p.previous_downloads) return -1e18;
   if (*p.previous_downloads == 0) return *p.recent_downloads > 0 ? 1e18 : 0;
   return static_cast<double>(*p.recent_downloads - *p.previous_downloads) / static_cast<double>(*p.previous_downloads);
 }
 
-void append_attention(std::string& out, const api::MaintainerReport& report) {
+void append_attention(std::string& out, const app::MaintainerReport& report) {
   if (report.needing_attention == 0) {
     out += "<section aria-labelledby=\"attention\"><h2 id=\"attention\">Needs attention</h2>"
            "<p>Nothing: no falling downloads, stale popular packages or deprecations in use.</p>"
@@ -65,7 +65,7 @@ void append_attention(std::string& out, const api::MaintainerReport& report) {
   out += "</ul></section>\n";
 }
 
-void append_sort_links(std::string& out, const api::MaintainerReport& report, MaintainerSort current) {
+void append_sort_links(std::string& out, const app::MaintainerReport& report, MaintainerSort current) {
   out += "<nav aria-label=\"Sort packages\" class=\"refine\"><ul class=\"inline\">"
          "<li class=\"muted\">Sort by:</li>";
   for (const auto& [sort, name] : kSorts) {
@@ -77,7 +77,7 @@ void append_sort_links(std::string& out, const api::MaintainerReport& report, Ma
 }
 
 void append_package_table(std::string& out, const SiteContext& site,
-                          const std::vector<const api::MaintainedPackage*>& rows) {
+                          const std::vector<const app::MaintainedPackage*>& rows) {
   out += "<table><thead><tr><th scope=\"col\">Package</th><th scope=\"col\">Version</th>"
          "<th scope=\"col\" class=\"num\">Downloads/month</th>"
          "<th scope=\"col\" class=\"num\">Trend <span class=\"visually-hidden\">(last 30 days "
@@ -93,7 +93,7 @@ void append_package_table(std::string& out, const SiteContext& site,
   out += "</tbody></table>\n";
 }
 
-void append_pagination(std::string& out, const api::MaintainerReport& report,
+void append_pagination(std::string& out, const app::MaintainerReport& report,
                        const MaintainerPageOptions& o, std::size_t pages) {
   if (pages <= 1) return;
   out += "<nav class=\"pages\" aria-label=\"Package pages\">";
@@ -115,7 +115,7 @@ std::optional<MaintainerSort> parse_maintainer_sort(std::string_view text) {
   return std::nullopt;
 }
 
-std::string trend_text(const api::MaintainedPackage& p) {
+std::string trend_text(const app::MaintainedPackage& p) {
   if (!p.recent_downloads || !p.previous_downloads) return "";
   if (*p.previous_downloads == 0) return *p.recent_downloads > 0 ? "new" : "";
   const double pct = 100.0 * growth(p);
@@ -124,7 +124,7 @@ std::string trend_text(const api::MaintainedPackage& p) {
   return buffer;
 }
 
-std::string render_maintainer_page(const SiteContext& site, const api::MaintainerReport& report,
+std::string render_maintainer_page(const SiteContext& site, const app::MaintainerReport& report,
                                    const MaintainerPageOptions& options) {
   const std::size_t count = report.packages.size();
   const std::string feed = "/feeds/user/" + url_encode_component(report.user) + ".atom";
@@ -141,7 +141,7 @@ std::string render_maintainer_page(const SiteContext& site, const api::Maintaine
           "versions</a></p>\n";
   append_attention(main, report);
 
-  std::vector<const api::MaintainedPackage*> rows;
+  std::vector<const app::MaintainedPackage*> rows;
   rows.reserve(count);
   for (const auto& p : report.packages) rows.push_back(&p);
   // The report is most downloaded first; other orders are stable on top of it.
@@ -163,7 +163,7 @@ std::string render_maintainer_page(const SiteContext& site, const api::Maintaine
   MaintainerPageOptions o = options;
   o.page = std::clamp<std::size_t>(options.page, 1, pages);
   const std::size_t from = (o.page - 1) * size;
-  std::vector<const api::MaintainedPackage*> shown(rows.begin() + static_cast<std::ptrdiff_t>(from),
+  std::vector<const app::MaintainedPackage*> shown(rows.begin() + static_cast<std::ptrdiff_t>(from),
                                                    rows.begin() + static_cast<std::ptrdiff_t>(std::min(count, from + size)));
   main += "<section aria-labelledby=\"packages\"><h2 id=\"packages\">Packages</h2>\n";
   append_sort_links(main, report, o.sort);

@@ -25,10 +25,10 @@ struct MaintainerPageOptions {
 };
 
 // "+12%", "−30%", "new" or "" (no data): this 30 days against the 30 before.
-std::string trend_text(const api::MaintainedPackage& p);
+std::string trend_text(const app::MaintainedPackage& p);
 
 // A whole HTML document. Pure.
-std::string render_maintainer_page(const SiteContext& site, const api::MaintainerReport& report,
+std::string render_maintainer_page(const SiteContext& site, const app::MaintainerReport& report,
                                    const MaintainerPageOptions& options);
 
 }  // namespace pkgstats::render

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/package_details.h"
 #include "core/package.h"
 #include "render/layout.h"
 #include "store/store.h"
@@ -19,19 +20,10 @@ std::optional<ChartRange> parse_chart_range(std::string_view text);  // "30d", "
 std::string_view chart_range_name(ChartRange range);
 int chart_range_days(ChartRange range);  // 30, 90, 365; 0 for kAll
 
-struct PackagePageData {
-  Package package;               // `versions` may be the most recent subset (see version_count)
-  int64_t version_count = -1;    // every stored version; -1: package.versions holds them all
-  TimestampMs fetched_at = 0;    // when the packument was last fetched or written; 0 unknown
-  int64_t dependents = -1;                       // packages depending on it; -1 unknown
-  std::vector<store::DailyDownloads> daily;      // ascending; the chosen range and at least
-                                                 // the last year (for the totals); may be empty
-  std::vector<store::Dependent> top_dependents;  // most downloaded first
+// The package page shows a package's details (app/package_details.h) with the chart's range;
+// `daily` covers the chosen range and at least the last year (for the totals).
+struct PackagePageData : app::PackageDetails {
   ChartRange range = ChartRange::k1y;
-  // Per-version downloads over the last week and the day they were fetched; nullopt: none
-  // stored (the versions table then has no "Last week" column).
-  std::optional<store::VersionDownloadsWeek> version_downloads;
-  std::string types_package;  // "@types/NAME" when mirrored and the latest ships no types
 };
 
 // Downloads over the last day, week (7 days), month (30 days) and year (365 days) ending at

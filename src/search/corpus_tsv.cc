@@ -30,7 +30,7 @@ int64_t parse_downloads(std::string_view cell) {
 
 Result<std::vector<SearchDocument>> load_corpus_tsv(const std::string& path) {
   LineReader reader;
-  if (Status s = reader.open(path); !s) return s;
+  RETURN_IF_ERROR(reader.open(path));
   std::string line;
   if (!reader.next(line)) return Status::invalid(path + ": empty corpus file");
   auto header = split_tabs(line);

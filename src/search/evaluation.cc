@@ -11,7 +11,7 @@ constexpr size_t kDiagnosedRanks = 100;
 
 Result<std::vector<EvalQuery>> load_eval_queries(const std::string& path) {
   LineReader reader;
-  if (Status s = reader.open(path); !s) return s;
+  RETURN_IF_ERROR(reader.open(path));
   std::vector<EvalQuery> out;
   std::string line;
   bool first = true;

@@ -62,7 +62,7 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
   if (std::fflush(file.get()) != 0 || ::fsync(::fileno(file.get())) != 0) return fail("flush");
   if (std::fclose(file.release()) != 0) return fail("close");
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail("rename");
-  return Status::ok();
+  return Status::success();
 }
 
 Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write) {

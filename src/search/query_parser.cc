@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/limits.h"
+#include "core/lists.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
 #include "search/tokenizer.h"
@@ -34,19 +35,6 @@ std::vector<std::pair<std::string, bool>> split_tokens(std::string_view s, bool&
     while (end < s.size() && s[end] != ' ' && s[end] != '\t' && s[end] != '\n' && s[end] != '\r') ++end;
     out.emplace_back(std::string(s.substr(i, end - i)), false);
     i = end;
-  }
-  return out;
-}
-
-std::vector<std::string> split_list(std::string_view v) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= v.size()) {
-    size_t comma = v.find(',', start);
-    if (comma == std::string_view::npos) comma = v.size();
-    std::string item = fold(v.substr(start, comma - start));
-    if (!item.empty()) out.push_back(item);
-    start = comma + 1;
   }
   return out;
 }
@@ -156,6 +144,14 @@ std::optional<int64_t> parse_count_with_suffix(std::string_view text) {
   return static_cast<int64_t>(std::llround(v * mult));
 }
 
+std::optional<SortOrder> parse_sort_order(std::string_view text) {
+  const std::string s = fold(text);
+  if (s == "relevance") return SortOrder::kRelevance;
+  if (s == "downloads" || s == "popularity") return SortOrder::kDownloads;
+  if (s == "published" || s == "recent" || s == "date") return SortOrder::kPublished;
+  return std::nullopt;
+}
+
 ParsedQuery parse_query(std::string_view input, TimestampMs now) {
   ParsedQuery q;
   if (input.size() > limits::kMaxQueryBytes) {
@@ -212,7 +208,9 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
     } else if (key == "scope") {
       q.scopes.push_back(fold(value[0] == '@' ? value.substr(1) : value));
     } else if (key == "keywords" || key == "keyword") {
-      for (auto& k : split_list(value)) {
+      for (const auto& item : split_comma_list(value)) {
+        const std::string k = fold(item);
+        if (k.empty()) continue;
         if (k.size() > 1 && k[0] == '-') q.excluded_keywords.push_back(k.substr(1));
         else if (k != "-") q.keywords.push_back(k);
       }
@@ -258,11 +256,8 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
       if (!c) bad(key + " takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
       else (key == "published" ? q.published : q.updated) = c;
     } else if (key == "sort") {
-      std::string s = fold(value);
-      if (s == "relevance") q.sort = SortOrder::kRelevance;
-      else if (s == "downloads" || s == "popularity") q.sort = SortOrder::kDownloads;
-      else if (s == "published" || s == "recent" || s == "date") q.sort = SortOrder::kPublished;
-      else bad("sort by relevance, downloads or published.");
+      if (auto order = parse_sort_order(value)) q.sort = *order;
+      else bad("sort by " + std::string(kSortOrderChoices) + ".");
     } else if (key.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos &&
                key.size() <= 16 && !value.starts_with("//") && value.find(':') == std::string_view::npos) {
       q.warnings.push_back("Unknown qualifier " + key + ": (searched as text). Known: pkg:, @user, "

@@ -65,6 +65,12 @@ struct ParsedQuery {
 // `now` resolves relative dates ("90d" = 90 days before now).
 ParsedQuery parse_query(std::string_view text, TimestampMs now);
 
+// The one reading of a sort value, for the sort: qualifier and ?sort= parameters alike:
+// "relevance", "downloads" (or "popularity"), "published" (or "recent", "date"), any case.
+std::optional<SortOrder> parse_sort_order(std::string_view text);
+// What the error for an unknown sort value lists.
+inline constexpr std::string_view kSortOrderChoices = "relevance, downloads or published";
+
 // Whether `version` is below 1.0.0 in semver order (0.x.y, or a 1.0.0 prerelease): what
 // npm's and npms' `is:unstable` mean.
 bool is_unstable_version(std::string_view version);

@@ -5,8 +5,8 @@
 // records the network's id after. A row still pending at the next start is sent again with
 // the same key and payload (or found among the account's latest posts), never composed anew.
 //
-// Every write is one transaction of its own (BEGIN IMMEDIATE ... COMMIT). Not safe for
-// concurrent use: one BotPostLog per connection, like the Database it wraps.
+// Every write is one transaction of its own. Not safe for concurrent use: one BotPostLog per
+// store connection (Store::bot_post_log()).
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,6 @@
 
 #include "core/package.h"
 #include "core/result.h"
-#include "store/sqlite.h"
 
 namespace pkgstats::store {
 
@@ -48,36 +47,29 @@ struct BotAccount {
 
 class BotPostLog {
  public:
-  // REQUIRES: `db` is at schema v9 or later and outlives this.
-  explicit BotPostLog(Database& db) : db_(db) {}
+  virtual ~BotPostLog() = default;
 
   // Adds `post` as pending unless `post.package` already has a pending or posted row for
   // `post.target` created at or after `cooldown_since`: the check and the insert are one
   // transaction. The new row's id, or nullopt when the cooldown refused it.
-  Result<std::optional<int64_t>> add_pending(const BotPost& post, TimestampMs cooldown_since);
-  Status mark_posted(int64_t id, std::string_view remote_id, TimestampMs when);
-  Status mark_failed(int64_t id, std::string_view error);
+  virtual Result<std::optional<int64_t>> add_pending(const BotPost& post, TimestampMs cooldown_since) = 0;
+  virtual Status mark_posted(int64_t id, std::string_view remote_id, TimestampMs when) = 0;
+  virtual Status mark_failed(int64_t id, std::string_view error) = 0;
 
   // The pending rows of `target`, oldest first.
-  Result<std::vector<BotPost>> pending(std::string_view target);
+  virtual Result<std::vector<BotPost>> pending(std::string_view target) = 0;
   // Every row of `target` (any state), oldest first.
-  Result<std::vector<BotPost>> all(std::string_view target);
+  virtual Result<std::vector<BotPost>> all(std::string_view target) = 0;
   // Packages with a pending or posted row (any target) created at or after `since`.
-  Result<std::vector<std::string>> packages_since(TimestampMs since);
+  virtual Result<std::vector<std::string>> packages_since(TimestampMs since) = 0;
   // The kinds of the newest `limit` pending or posted rows (any target, one per package
   // posted), newest first: the rotation's memory.
-  Result<std::vector<std::string>> recent_kinds(size_t limit);
+  virtual Result<std::vector<std::string>> recent_kinds(size_t limit) = 0;
   // When a `kind` row was last created (pending or posted), or 0.
-  Result<TimestampMs> last_created(std::string_view kind);
+  virtual Result<TimestampMs> last_created(std::string_view kind) = 0;
 
   // Replaces the accounts listed on /about.
-  Status set_accounts(const std::vector<BotAccount>& accounts, TimestampMs now);
-
- private:
-  Database& db_;
+  virtual Status set_accounts(const std::vector<BotAccount>& accounts, TimestampMs now) = 0;
 };
-
-// The accounts listed on /about, by target; empty when none (or an older schema).
-Result<std::vector<BotAccount>> read_bot_accounts(Database& db);
 
 }  // namespace pkgstats::store

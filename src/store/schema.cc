@@ -226,12 +226,12 @@ Status migrate(Database& db) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
                       "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
     if (auto s = db.exec(sql); !s) {
-      db.exec("ROLLBACK");
+      db.exec_after_error("ROLLBACK");
       return Status::storage("migration to schema v" + std::to_string(v + 1) +
                              " failed: " + s.message());
     }
   }
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace pkgstats::store

@@ -121,7 +121,7 @@ bool Statement::step() {
 }
 
 Status Statement::run() {
-  status_ = Status::ok();
+  status_ = Status::success();
   while (step()) {
   }
   Status result = status_;
@@ -198,7 +198,7 @@ Status Database::exec(std::string_view sql) {
     sqlite3_free(err);
     return Status::storage(msg);
   }
-  return Status::ok();
+  return Status::success();
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {

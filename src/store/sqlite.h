@@ -77,6 +77,9 @@ class Database {
 
   // Executes one or more statements without results.
   Status exec(std::string_view sql);
+  // exec() on an error path (a ROLLBACK after a failure): its own failure is dropped, since
+  // the first error is the one reported and SQLite rolls back a failed transaction anyway.
+  void exec_after_error(std::string_view sql) { static_cast<void>(exec(sql)); }
   Result<Statement> prepare(std::string_view sql);
   // Like prepare(), for SQL that is a constant of the program: the statement is kept by the
   // connection when destroyed (reset, bindings cleared) and handed out again for the same

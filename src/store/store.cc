@@ -1,4 +1,4 @@
-#include "store/store.h"
+#include "store/sqlite_store.h"
 
 #include <algorithm>
 #include <tuple>
@@ -13,7 +13,21 @@ namespace pkgstats::store {
 // ---------------------------------------------------------------------------------------------
 // Store: opening and reads
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mode) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& location, OpenMode mode) {
+  if (const size_t scheme_end = location.find("://"); scheme_end != std::string::npos) {
+    const std::string scheme = location.substr(0, scheme_end);
+    if (scheme == "postgresql" || scheme == "postgres")
+      return Status::invalid("--db " + scheme + "://...: this build of pkgstats has no PostgreSQL "
+                             "backend yet; give an SQLite file path");
+    return Status::invalid("--db " + scheme + "://...: unknown database scheme; give an SQLite "
+                           "file path");
+  }
+  auto store = SqliteStore::open(location, mode);
+  if (!store) return store.status();
+  return std::unique_ptr<Store>(std::move(store).value());
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, OpenMode mode) {
   bool read_only = mode == OpenMode::kReadOnly;
   auto db = Database::open(path, read_only);
   if (!db) return db.status();
@@ -28,12 +42,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mod
     // SQLite silently opens a read-only file read-only; a writer must know now, not later.
     if (sqlite3_db_readonly(db->handle(), "main") == 1)
       return Status::storage(path + ": the database file is read-only");
-    if (auto s = migrate(*db); !s) return s;
+    RETURN_IF_ERROR(migrate(*db));
   }
-  return std::unique_ptr<Store>(new Store(std::move(db).value(), read_only));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db).value(), read_only));
 }
 
-Store::~Store() = default;
+SqliteStore::~SqliteStore() = default;
 
 namespace {
 
@@ -85,7 +99,7 @@ void bind_names(Statement& q, int first, std::span<const std::string> names) {
 }
 
 Status step_error(Statement& stmt) {
-  return stmt.status().is_ok() ? Status::ok() : stmt.status();
+  return stmt.status().ok() ? Status::success() : stmt.status();
 }
 
 }  // namespace
@@ -123,7 +137,7 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
   if (!head) return head.status();
   head->bind(1, name);
   if (!head->step()) {
-    if (auto s = step_error(*head); !s) return s;
+    RETURN_IF_ERROR(step_error(*head));
     return std::optional<PackageOverview>();
   }
   PackageOverview overview;
@@ -184,7 +198,7 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
 
 }  // namespace
 
-Result<std::optional<Package>> Store::get_package(std::string_view name) {
+Result<std::optional<Package>> SqliteStore::get_package(std::string_view name) {
   int64_t id = 0;
   auto head = read_package_head(db_, name, id);
   if (!head) return head.status();
@@ -195,11 +209,11 @@ Result<std::optional<Package>> Store::get_package(std::string_view name) {
   if (!versions) return versions.status();
   versions->bind(1, id);
   while (versions->step()) pkg.versions.push_back(read_version(*versions));
-  if (auto s = step_error(*versions); !s) return s;
+  RETURN_IF_ERROR(step_error(*versions));
   return std::optional<Package>(std::move(pkg));
 }
 
-Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_view name,
+Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::string_view name,
                                                                    size_t recent_versions) {
   int64_t id = 0;
   auto head = read_package_head(db_, name, id);
@@ -220,7 +234,7 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
   order->bind(1, id).bind(2, static_cast<int64_t>(recent_versions));
   std::vector<std::string> wanted;
   while (order->step()) wanted.push_back(order->column_text(0));
-  if (auto s = step_error(*order); !s) return s;
+  RETURN_IF_ERROR(step_error(*order));
   if (!pkg.latest.empty() && std::find(wanted.begin(), wanted.end(), pkg.latest) == wanted.end())
     wanted.push_back(pkg.latest);
   // Pass 2: the kept rows by primary key.
@@ -230,7 +244,7 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
     row->reset();
     row->bind(1, id).bind(2, version);
     if (row->step()) pkg.versions.push_back(read_version(*row));
-    if (auto s = step_error(*row); !s) return s;
+    RETURN_IF_ERROR(step_error(*row));
   }
   std::sort(pkg.versions.begin(), pkg.versions.end(), [](const Version& a, const Version& b) {
     return a.published != b.published ? a.published < b.published : a.version < b.version;
@@ -238,21 +252,21 @@ Result<std::optional<PackageOverview>> Store::get_package_overview(std::string_v
   return head;
 }
 
-Result<int64_t> Store::added_on_demand_count() {
+Result<int64_t> SqliteStore::added_on_demand_count() {
   auto q = db_.prepare_cached("SELECT COUNT(*) FROM on_demand_packages");
   if (!q) return q.status();
   if (!q->step()) return Status::storage(db_.last_error());
   return q->column_int(0);
 }
 
-Result<bool> Store::empty() {
+Result<bool> SqliteStore::empty() {
   auto q = db_.prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM packages)");
   if (!q) return q.status();
   if (!q->step()) return Status::storage(db_.last_error());
   return q->column_int(0) != 0;
 }
 
-Result<StoreStats> Store::stats() {
+Result<StoreStats> SqliteStore::stats() {
   StoreStats st;
   auto q = db_.prepare_cached(
       "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE has_document),"
@@ -273,6 +287,13 @@ Result<StoreStats> Store::stats() {
   auto v = schema_version(db_);
   if (!v) return v.status();
   st.schema_version = *v;
+  auto example = db_.prepare_cached(
+      "SELECT m.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
+      "WHERE m.name <> '' AND m.name NOT GLOB '*[^a-z0-9._-]*' "  // an npm user name
+      "ORDER BY p.monthly_downloads DESC, p.name, m.position LIMIT 1");
+  if (!example) return example.status();
+  if (example->step()) st.example_maintainer = example->column_text(0);
+  RETURN_IF_ERROR(step_error(*example));
   return st;
 }
 
@@ -282,12 +303,12 @@ Result<std::vector<VersionEvent>> read_version_events(Statement& q) {
   while (q.step())
     out.push_back({q.column_text(0), q.column_text(1), q.column_int(2), q.column_text(3),
                    q.column_text(4)});
-  if (auto s = step_error(q); !s) return s;
+  RETURN_IF_ERROR(step_error(q));
   return out;
 }
 }  // namespace
 
-Result<std::vector<VersionEvent>> Store::recent_versions(std::string_view name, size_t limit) {
+Result<std::vector<VersionEvent>> SqliteStore::recent_versions(std::string_view name, size_t limit) {
   auto q = db_.prepare_cached(
       "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM packages p "
       "JOIN versions v ON v.package_id = p.id WHERE p.name = ? AND v.published > 0 "
@@ -297,7 +318,7 @@ Result<std::vector<VersionEvent>> Store::recent_versions(std::string_view name, 
   return read_version_events(*q);
 }
 
-Result<std::vector<VersionEvent>> Store::recent_versions_by_maintainer(std::string_view user,
+Result<std::vector<VersionEvent>> SqliteStore::recent_versions_by_maintainer(std::string_view user,
                                                                        size_t limit) {
   auto q = db_.prepare_cached(
       "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM maintainers m "
@@ -309,7 +330,7 @@ Result<std::vector<VersionEvent>> Store::recent_versions_by_maintainer(std::stri
   return read_version_events(*q);
 }
 
-Result<std::vector<VersionEvent>> Store::newest_packages(size_t limit) {
+Result<std::vector<VersionEvent>> SqliteStore::newest_packages(size_t limit) {
   auto q = db_.prepare_cached(
       "SELECT p.name, p.latest, p.created, p.description, IFNULL(v.deprecated, '') "
       "FROM packages p INDEXED BY packages_by_created "
@@ -320,7 +341,7 @@ Result<std::vector<VersionEvent>> Store::newest_packages(size_t limit) {
   return read_version_events(*q);
 }
 
-Result<Day> Store::newest_download_day() {
+Result<Day> SqliteStore::newest_download_day() {
   auto q = db_.prepare_cached("SELECT IFNULL(MAX(day), 0) FROM downloads_daily");
   if (!q) return q.status();
   if (!q->step()) return Status::storage(db_.last_error());
@@ -347,14 +368,14 @@ Status add_keywords_and_maintainers(Database& db, std::optional<TimestampMs> sin
     while (q->step())
       if (auto it = index_of.find(q->column_int(0)); it != index_of.end())
         (docs[it->second].*list).push_back(q->column_text(1));
-    if (auto s = step_error(*q); !s) return s;
+    RETURN_IF_ERROR(step_error(*q));
   }
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace
 
-Result<std::vector<SearchDocument>> Store::load_search_documents() {
+Result<std::vector<SearchDocument>> SqliteStore::load_search_documents() {
   std::vector<SearchDocument> docs;
   std::unordered_map<int64_t, size_t> index_of;
   auto q = db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.unpublished = 0");
@@ -363,8 +384,8 @@ Result<std::vector<SearchDocument>> Store::load_search_documents() {
     index_of.emplace(q->column_int(0), docs.size());
     docs.push_back(read_summary(*q));
   }
-  if (auto s = step_error(*q); !s) return s;
-  if (auto s = add_keywords_and_maintainers(db_, std::nullopt, index_of, docs); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
+  RETURN_IF_ERROR(add_keywords_and_maintainers(db_, std::nullopt, index_of, docs));
 
   std::unordered_map<std::string, size_t> doc_by_name;
   doc_by_name.reserve(docs.size());
@@ -374,11 +395,11 @@ Result<std::vector<SearchDocument>> Store::load_search_documents() {
   while (deps->step())
     if (auto it = doc_by_name.find(deps->column_text(0)); it != doc_by_name.end())
       docs[it->second].dependents = static_cast<int32_t>(deps->column_int(1));
-  if (auto s = step_error(*deps); !s) return s;
+  RETURN_IF_ERROR(step_error(*deps));
   return docs;
 }
 
-Result<std::optional<ChangedDocuments>> Store::changed_search_documents(TimestampMs since, size_t limit) {
+Result<std::optional<ChangedDocuments>> SqliteStore::changed_search_documents(TimestampMs since, size_t limit) {
   auto count = db_.prepare_cached("SELECT COUNT(*) FROM packages WHERE updated_at >= ?");
   if (!count) return count.status();
   count->bind(1, since);
@@ -395,8 +416,8 @@ Result<std::optional<ChangedDocuments>> Store::changed_search_documents(Timestam
     index_of.emplace(q->column_int(0), docs.size());
     docs.push_back(read_summary(*q));
   }
-  if (auto s = step_error(*q); !s) return s;
-  if (auto s = add_keywords_and_maintainers(db_, since, index_of, docs); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
+  RETURN_IF_ERROR(add_keywords_and_maintainers(db_, since, index_of, docs));
   auto dependents = db_.prepare_cached(kDependentsCountSql);  // one statement for every document
   if (!dependents) return dependents.status();
   for (auto& d : docs) {
@@ -409,11 +430,11 @@ Result<std::optional<ChangedDocuments>> Store::changed_search_documents(Timestam
   if (!gone) return gone.status();
   gone->bind(1, since);
   while (gone->step()) changed.removed.push_back(gone->column_text(0));
-  if (auto s = step_error(*gone); !s) return s;
+  RETURN_IF_ERROR(step_error(*gone));
   return std::optional<ChangedDocuments>(std::move(changed));
 }
 
-Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_view user, size_t limit,
+Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::string_view user, size_t limit,
                                                                   Day recent_from, Day recent_to,
                                                                   Day previous_from, Day previous_to) {
   // The maintainer's package ids, each once (a name may fill two places of one list).
@@ -428,7 +449,7 @@ Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_vi
     index_of.emplace(q->column_int(0), out.size());
     out.push_back({read_summary(*q), std::nullopt, std::nullopt, {}});
   }
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   if (out.empty()) return out;
 
   auto downloads = db_.prepare_cached(
@@ -447,7 +468,7 @@ Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_vi
     if (!downloads->column_is_null(1)) m.recent_downloads = downloads->column_int(1);
     if (!downloads->column_is_null(2)) m.previous_downloads = downloads->column_int(2);
   }
-  if (auto s = step_error(*downloads); !s) return s;
+  RETURN_IF_ERROR(step_error(*downloads));
 
   // Prod dependencies (a package's come in name order: the primary key's), then which of
   // their distinct names are deprecated: each name is looked up once, however many use it.
@@ -462,7 +483,7 @@ Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_vi
       uses.emplace_back(it->second, dependencies->column_text(1));
       distinct.insert(uses.back().second);
     }
-  if (auto s = step_error(*dependencies); !s) return s;
+  RETURN_IF_ERROR(step_error(*dependencies));
   std::vector<std::string> names(distinct.begin(), distinct.end());
   std::unordered_set<std::string> deprecated;
   for (auto chunk : chunks_of(names)) {
@@ -472,14 +493,14 @@ Result<std::vector<MaintainedSummary>> Store::maintained_packages(std::string_vi
     if (!q) return q.status();
     bind_names(*q, 1, chunk);
     while (q->step()) deprecated.insert(q->column_text(0));
-    if (auto s = step_error(*q); !s) return s;
+    RETURN_IF_ERROR(step_error(*q));
   }
   for (auto& [position, dependency] : uses)
     if (deprecated.contains(dependency)) out[position].deprecated_dependencies.push_back(std::move(dependency));
   return out;
 }
 
-Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string> names) {
+Result<std::vector<SearchDocument>> SqliteStore::summaries(std::span<const std::string> names) {
   std::unordered_map<std::string_view, size_t> position;  // first place of each name
   for (size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
   std::vector<std::optional<SearchDocument>> placed(names.size());
@@ -491,7 +512,7 @@ Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string
       SearchDocument d = read_summary(*q);
       if (auto it = position.find(d.name); it != position.end()) placed[it->second] = std::move(d);
     }
-    if (auto s = step_error(*q); !s) return s;
+    RETURN_IF_ERROR(step_error(*q));
   }
   std::vector<SearchDocument> out;
   for (auto& d : placed)
@@ -499,7 +520,7 @@ Result<std::vector<SearchDocument>> Store::summaries(std::span<const std::string
   return out;
 }
 
-Result<std::vector<std::pair<std::string, int64_t>>> Store::downloads_totals(
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::downloads_totals(
     std::span<const std::string> names, Day from, Day to) {
   std::vector<std::pair<std::string, int64_t>> out;
   for (auto chunk : chunks_of(names)) {
@@ -510,12 +531,12 @@ Result<std::vector<std::pair<std::string, int64_t>>> Store::downloads_totals(
     q->bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
     bind_names(*q, 3, chunk);
     while (q->step()) out.emplace_back(q->column_text(0), q->column_int(1));
-    if (auto s = step_error(*q); !s) return s;
+    RETURN_IF_ERROR(step_error(*q));
   }
   return out;
 }
 
-Result<std::vector<Dependent>> Store::top_dependents(std::string_view name, size_t limit) {
+Result<std::vector<Dependent>> SqliteStore::top_dependents(std::string_view name, size_t limit) {
   auto q = db_.prepare_cached(
       "SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "
       "WHERE d.name = ? AND d.kind = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?");
@@ -523,11 +544,11 @@ Result<std::vector<Dependent>> Store::top_dependents(std::string_view name, size
   q->bind(1, name).bind(2, static_cast<int64_t>(limit));
   std::vector<Dependent> out;
   while (q->step()) out.push_back({q->column_text(0), q->column_int(1)});
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return out;
 }
 
-Result<int64_t> Store::dependents_count(std::string_view name) {
+Result<int64_t> SqliteStore::dependents_count(std::string_view name) {
   auto q = db_.prepare_cached(kDependentsCountSql);
   if (!q) return q.status();
   q->bind(1, name);
@@ -535,18 +556,18 @@ Result<int64_t> Store::dependents_count(std::string_view name) {
   return q->column_int(0);
 }
 
-Result<std::vector<DailyDownloads>> Store::registry_daily_downloads(Day from, Day to) {
+Result<std::vector<DailyDownloads>> SqliteStore::registry_daily_downloads(Day from, Day to) {
   auto q = db_.prepare_cached(
       "SELECT day, downloads FROM downloads_daily_totals WHERE day BETWEEN ? AND ? ORDER BY day");
   if (!q) return q.status();
   q->bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
   std::vector<DailyDownloads> out;
   while (q->step()) out.push_back({static_cast<Day>(q->column_int(0)), q->column_int(1)});
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return out;
 }
 
-Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name, Day from, Day to) {
+Result<std::vector<DailyDownloads>> SqliteStore::daily_downloads(std::string_view name, Day from, Day to) {
   auto q = db_.prepare_cached(
       "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
       "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day");
@@ -554,11 +575,11 @@ Result<std::vector<DailyDownloads>> Store::daily_downloads(std::string_view name
   q->bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
   std::vector<DailyDownloads> out;
   while (q->step()) out.push_back({static_cast<Day>(q->column_int(0)), q->column_int(1)});
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return out;
 }
 
-Result<std::optional<VersionDownloadsWeek>> Store::version_downloads(std::string_view name) {
+Result<std::optional<VersionDownloadsWeek>> SqliteStore::version_downloads(std::string_view name) {
   auto q = db_.prepare_cached(
       "SELECT v.version, v.downloads, v.day FROM version_downloads v "
       "JOIN packages p ON p.id = v.package_id WHERE p.name = ? "
@@ -570,26 +591,26 @@ Result<std::optional<VersionDownloadsWeek>> Store::version_downloads(std::string
     week.versions.push_back({q->column_text(0), q->column_int(1)});
     week.fetched_day = static_cast<Day>(q->column_int(2));  // one day for all a package's rows
   }
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   if (week.versions.empty()) return std::optional<VersionDownloadsWeek>();
   return std::optional<VersionDownloadsWeek>(std::move(week));
 }
 
-Result<std::optional<std::string>> Store::sync_state(std::string_view key) {
+Result<std::optional<std::string>> SqliteStore::sync_state(std::string_view key) {
   auto q = db_.prepare_cached("SELECT value FROM sync_state WHERE key = ?");
   if (!q) return q.status();
   q->bind(1, key);
   if (q->step()) return std::optional<std::string>(q->column_text(0));
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return std::optional<std::string>();
 }
 
-Result<std::optional<FetchState>> Store::fetch_state(std::string_view name) {
+Result<std::optional<FetchState>> SqliteStore::fetch_state(std::string_view name) {
   auto q = db_.prepare_cached("SELECT etag, fetched_at FROM packages WHERE name = ?");
   if (!q) return q.status();
   q->bind(1, name);
   if (q->step()) return std::optional<FetchState>(FetchState{q->column_text(0), q->column_int(1)});
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return std::optional<FetchState>();
 }
 
@@ -601,27 +622,27 @@ Result<std::vector<std::string>> names_of(Database& db, const char* sql, int64_t
   q->bind(1, limit);
   std::vector<std::string> out;
   while (q->step()) out.push_back(q->column_text(0));
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return out;
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> Store::most_downloaded(size_t limit) {
+Result<std::vector<std::string>> SqliteStore::most_downloaded(size_t limit) {
   return names_of(db_,
                   "SELECT name FROM packages WHERE unpublished = 0 AND monthly_downloads > 0 "
                   "ORDER BY monthly_downloads DESC, name LIMIT ?",
                   static_cast<int64_t>(limit));
 }
 
-Result<std::vector<std::string>> Store::most_recently_created(size_t limit) {
+Result<std::vector<std::string>> SqliteStore::most_recently_created(size_t limit) {
   return names_of(db_,
                   "SELECT name FROM packages WHERE created > 0 AND unpublished = 0 "
                   "ORDER BY created DESC LIMIT ?",
                   static_cast<int64_t>(limit));
 }
 
-Result<std::vector<std::string>> Store::random_packages(size_t count, uint64_t seed) {
+Result<std::vector<std::string>> SqliteStore::random_packages(size_t count, uint64_t seed) {
   auto max_id = db_.prepare_cached("SELECT IFNULL(MAX(id), 0) FROM packages");
   if (!max_id) return max_id.status();
   if (!max_id->step()) return Status::storage(db_.last_error());
@@ -640,12 +661,12 @@ Result<std::vector<std::string>> Store::random_packages(size_t count, uint64_t s
       std::string name = q->column_text(0);
       if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
     }
-    if (auto s = step_error(*q); !s) return s;
+    RETURN_IF_ERROR(step_error(*q));
   }
   return out;
 }
 
-Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefix, size_t limit) {
+Result<std::vector<std::string>> SqliteStore::names_with_prefix(std::string_view prefix, size_t limit) {
   auto q = db_.prepare_cached(
       "SELECT name FROM packages WHERE name >= ?1 AND name < ?1 || char(1114111) "
       "ORDER BY name LIMIT ?2");
@@ -653,11 +674,11 @@ Result<std::vector<std::string>> Store::names_with_prefix(std::string_view prefi
   q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
   std::vector<std::string> out;
   while (q->step()) out.push_back(q->column_text(0));
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return out;
 }
 
-Result<std::vector<ListedName>> Store::names_in_id_range(int64_t first_id, int64_t last_id) {
+Result<std::vector<ListedName>> SqliteStore::names_in_id_range(int64_t first_id, int64_t last_id) {
   auto q = db_.prepare_cached(
       "SELECT name, modified FROM packages WHERE id BETWEEN ?1 AND ?2 AND unpublished = 0 "
       "ORDER BY id");
@@ -665,16 +686,20 @@ Result<std::vector<ListedName>> Store::names_in_id_range(int64_t first_id, int64
   q->bind(1, first_id).bind(2, last_id);
   std::vector<ListedName> out;
   while (q->step()) out.push_back({q->column_text(0), q->column_int(1)});
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return out;
 }
 
-Result<int64_t> Store::max_package_id() {
+Result<int64_t> SqliteStore::max_package_id() {
   auto q = db_.prepare_cached("SELECT coalesce(max(id), 0) FROM packages");
   if (!q) return q.status();
   int64_t max_id = q->step() ? q->column_int(0) : 0;
-  if (auto s = step_error(*q); !s) return s;
+  RETURN_IF_ERROR(step_error(*q));
   return max_id;
 }
+
+std::unique_ptr<BotPostLog> SqliteStore::bot_post_log() { return open_sqlite_bot_post_log(db_); }
+
+Result<std::vector<BotAccount>> SqliteStore::bot_accounts() { return read_sqlite_bot_accounts(db_); }
 
 }  // namespace pkgstats::store

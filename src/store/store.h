@@ -1,7 +1,10 @@
-// The pkgstats database: packages, versions, maintainers, keywords, READMEs, downloads and
-// sync state in one SQLite file (WAL mode). See docs/storage.md for the schema.
+// The pkgstats database as interfaces: packages, versions, maintainers, keywords, READMEs,
+// downloads, sync state and the bot's post log, in plain types. StoreReader reads,
+// WriteTransaction writes one atomic batch, Store is a connection offering both. The
+// embedded implementation is SQLite (store/sqlite_store.h, one file in WAL mode; schema in
+// docs/storage.md); a second backend implements these same classes.
 //
-// Concurrency: a Store wraps one connection and is not safe for concurrent use. Open one Store
+// Concurrency: a Store is one connection and is not safe for concurrent use. Open one Store
 // per thread; any number of readers may run while one writer holds a WriteTransaction.
 #pragma once
 
@@ -18,7 +21,7 @@
 #include "core/result.h"
 #include "core/search_document.h"
 #include "core/time_util.h"
-#include "store/sqlite.h"
+#include "store/bot_posts.h"
 
 namespace pkgstats::store {
 
@@ -43,6 +46,10 @@ struct StoreStats {
   TimestampMs last_write = 0;      // when this database was last written
   Day newest_download_day = 0;     // newest day in the downloads archive; 0 when empty
   int schema_version = 0;
+  // A maintainer of the most downloaded package that lists one by npm user name (the home
+  // page's example); "" when the store holds none (a mirror that strips maintainers, or
+  // lists only display names such as "Jane Doe <jane@example.org>").
+  std::string example_maintainer;
 };
 
 // What changed_search_documents() returns.
@@ -110,96 +117,97 @@ struct FetchState {
 
 class WriteTransaction;
 
-class Store {
+// Every read of the store. Names are package names as the registry spells them.
+class StoreReader {
  public:
-  // Opens the database at `path`, creating and migrating it in read-write mode. Fails with a
-  // clear kStorageError for a missing file (read-only), a file that is not a database, a
-  // newer schema, or a read-only file opened for writing.
-  static Result<std::unique_ptr<Store>> open(const std::string& path,
-                                             OpenMode mode = OpenMode::kReadWrite);
-  ~Store();
+  virtual ~StoreReader() = default;
 
-  // ---- Reads ----
   // The full package, or nullopt when the name is unknown.
-  Result<std::optional<Package>> get_package(std::string_view name);
+  virtual Result<std::optional<Package>> get_package(std::string_view name) = 0;
   // The package with its latest version and the `recent_versions` most recently published
   // ones, or nullopt when the name is unknown. Counting and choosing the versions reads the
   // small (package_id, published) index only; then only the kept rows are read.
-  Result<std::optional<PackageOverview>> get_package_overview(std::string_view name,
-                                                              size_t recent_versions);
-  Result<StoreStats> stats();
+  virtual Result<std::optional<PackageOverview>> get_package_overview(std::string_view name,
+                                                              size_t recent_versions) = 0;
+  virtual Result<StoreStats> stats() = 0;
   // Whether the store holds no package at all (cheap, unlike stats()).
-  Result<bool> empty();
+  virtual Result<bool> empty() = 0;
   // One SearchDocument per stored, non-unpublished package (any order).
-  Result<std::vector<SearchDocument>> load_search_documents();
+  virtual Result<std::vector<SearchDocument>> load_search_documents() = 0;
   // The search documents of the packages written at or after `since` (updated_at), and the
   // names of those unpublished since: what changed in the search index's view. nullopt when
   // more than `limit` packages were written (a full load_search_documents() is then cheaper).
-  Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since, size_t limit);
+  virtual Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since, size_t limit) = 0;
   // The packages that list `user` among their maintainers, most downloaded first (then by
   // name), at most `limit`, with their downloads over the days [recent_from, recent_to] and
   // [previous_from, previous_to]. A few statements keyed by the maintainer, whatever the count.
-  Result<std::vector<MaintainedSummary>> maintained_packages(std::string_view user, size_t limit,
+  virtual Result<std::vector<MaintainedSummary>> maintained_packages(std::string_view user, size_t limit,
                                                              Day recent_from, Day recent_to,
-                                                             Day previous_from, Day previous_to);
+                                                             Day previous_from, Day previous_to) = 0;
   // Search-document summaries (no keywords/maintainers filled) of the named packages, in the
   // order given; unknown names are left out.
-  Result<std::vector<SearchDocument>> summaries(std::span<const std::string> names);
+  virtual Result<std::vector<SearchDocument>> summaries(std::span<const std::string> names) = 0;
   // Sums of daily downloads over [from, to] per package name (only names with data appear).
-  Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(
-      std::span<const std::string> names, Day from, Day to);
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(
+      std::span<const std::string> names, Day from, Day to) = 0;
   // Packages whose latest version depends (prod) on `name`, most downloaded first; count total.
-  Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit);
-  Result<int64_t> dependents_count(std::string_view name);
+  virtual Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit) = 0;
+  virtual Result<int64_t> dependents_count(std::string_view name) = 0;
   // Daily downloads in [from, to], ascending by day, days without data omitted.
-  Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to);
+  virtual Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to) = 0;
   // Each day's downloads summed over every archived package, days [from, to] that have any
   // row, oldest first (a read of the trigger-kept downloads_daily_totals, not of every row).
-  Result<std::vector<DailyDownloads>> registry_daily_downloads(Day from, Day to);
+  virtual Result<std::vector<DailyDownloads>> registry_daily_downloads(Day from, Day to) = 0;
   // The per-version last-week downloads stored for `name`; nullopt when none are stored
   // (never fetched, or the upstream had none).
-  Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name);
-  Result<std::optional<std::string>> sync_state(std::string_view key);
+  virtual Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name) = 0;
+  virtual Result<std::optional<std::string>> sync_state(std::string_view key) = 0;
   // The ETag and fetch time recorded for `name`; nullopt when the name is unknown.
-  Result<std::optional<FetchState>> fetch_state(std::string_view name);
+  virtual Result<std::optional<FetchState>> fetch_state(std::string_view name) = 0;
   // Discover lists. Names of stored, published packages: the most downloaded (monthly, known
   // counts only) and the most recently created (known creation time only), best first; and
   // up to `count` chosen at random (uniform over row ids, gaps skipped). The first two scan
   // the packages table unless an index serves the order: cache their results.
-  Result<std::vector<std::string>> most_downloaded(size_t limit);
-  Result<std::vector<std::string>> most_recently_created(size_t limit);
-  Result<std::vector<std::string>> random_packages(size_t count, uint64_t seed);
+  virtual Result<std::vector<std::string>> most_downloaded(size_t limit) = 0;
+  virtual Result<std::vector<std::string>> most_recently_created(size_t limit) = 0;
+  virtual Result<std::vector<std::string>> random_packages(size_t count, uint64_t seed) = 0;
   // Versions with a known publish time, newest first: of one package; of every package
   // `user` maintains; the latest versions of the most recently created packages.
-  Result<std::vector<VersionEvent>> recent_versions(std::string_view name, size_t limit);
-  Result<std::vector<VersionEvent>> recent_versions_by_maintainer(std::string_view user,
-                                                                  size_t limit);
-  Result<std::vector<VersionEvent>> newest_packages(size_t limit);
+  virtual Result<std::vector<VersionEvent>> recent_versions(std::string_view name, size_t limit) = 0;
+  virtual Result<std::vector<VersionEvent>> recent_versions_by_maintainer(std::string_view user,
+                                                                  size_t limit) = 0;
+  virtual Result<std::vector<VersionEvent>> newest_packages(size_t limit) = 0;
   // The newest day in the downloads archive; 0 when it is empty. Scans the archive.
-  Result<Day> newest_download_day();
+  virtual Result<Day> newest_download_day() = 0;
   // The names of every stored package whose name starts with `prefix`, up to limit, sorted.
-  Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit);
+  virtual Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit) = 0;
   // Names of the packages with first_id <= id <= last_id that are not unpublished, in id
   // order. Ids are assigned once per name and never renumbered, so an id range is a stable
   // page (the sitemap's); it reads the primary key range only, fast at any offset.
-  Result<std::vector<ListedName>> names_in_id_range(int64_t first_id, int64_t last_id);
+  virtual Result<std::vector<ListedName>> names_in_id_range(int64_t first_id, int64_t last_id) = 0;
   // The largest package id, 0 for an empty store.
-  Result<int64_t> max_package_id();
+  virtual Result<int64_t> max_package_id() = 0;
   // How many stored packages were added on demand (WriteTransaction::mark_added_on_demand).
-  Result<int64_t> added_on_demand_count();
+  virtual Result<int64_t> added_on_demand_count() = 0;
+  // The accounts listed on /about, by target; empty when none.
+  virtual Result<std::vector<BotAccount>> bot_accounts() = 0;
+};
 
-  // ---- Writes ----
+// A connection to the store: its reads, and the single writer's transactions.
+class Store : public StoreReader {
+ public:
+  // Opens the store `location` names: a file path is an SQLite database, created and migrated
+  // in read-write mode. Fails with a clear kStorageError for a missing file (read-only), a file
+  // that is not a database, a newer schema, or a read-only file opened for writing, and with
+  // kInvalidInput for a URL (scheme://...) of a backend this build does not have.
+  static Result<std::unique_ptr<Store>> open(const std::string& location,
+                                             OpenMode mode = OpenMode::kReadWrite);
+
   // Begins the single write transaction (BEGIN IMMEDIATE). Commit it explicitly; destroying
   // it uncommitted rolls everything back.
-  Result<std::unique_ptr<WriteTransaction>> begin_write();
-
-  Database& database() { return db_; }
-
- private:
-  Store(Database db, bool read_only) : db_(std::move(db)), read_only_(read_only) {}
-  Database db_;
-  bool read_only_;
-  friend class WriteTransaction;
+  virtual Result<std::unique_ptr<WriteTransaction>> begin_write() = 0;
+  // The bot's post log on this connection; valid while the Store lives.
+  virtual std::unique_ptr<BotPostLog> bot_post_log() = 0;
 };
 
 // A batch of writes applied atomically. Each put_* runs inside its own savepoint: if it fails
@@ -207,58 +215,44 @@ class Store {
 // REQUIRES: used from the thread that owns the Store; at most one open per Store.
 class WriteTransaction {
  public:
-  ~WriteTransaction();
+  virtual ~WriteTransaction() = default;
 
   // Stores a normalised packument. `content_hash` identifies the source document: an equal
   // hash for the same name means nothing changed and nothing is written. Keeps the stored
   // monthly downloads when pkg.monthly_downloads is -1. A changed document stores
   // pkg.fetched_at and clears the ETag (it described the old document): record_fetch()
   // sets the new one.
-  Result<WriteOutcome> put_package(const Package& pkg, uint64_t content_hash);
+  virtual Result<WriteOutcome> put_package(const Package& pkg, uint64_t content_hash) = 0;
   // A listing row (name, latest version, monthly downloads, description) as in the 227k TSV.
   // Version and description only fill in packages without a full packument.
-  Result<WriteOutcome> put_listing(std::string_view name, std::string_view version,
-                                   int64_t monthly_downloads, std::string_view description);
+  virtual Result<WriteOutcome> put_listing(std::string_view name, std::string_view version,
+                                   int64_t monthly_downloads, std::string_view description) = 0;
   // Monthly downloads for a name (names TSV); creates a name-only row when unknown.
-  Result<WriteOutcome> put_monthly_downloads(std::string_view name, int64_t monthly_downloads);
+  virtual Result<WriteOutcome> put_monthly_downloads(std::string_view name, int64_t monthly_downloads) = 0;
   // Adds or replaces daily counts for a known package. kNotFound for an unknown name.
-  Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days);
+  virtual Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days) = 0;
   // Replaces every per-version last-week count of a known package with `versions` (at most
   // limits::kMaxVersionDownloadsPerPackage of them, the most downloaded; an empty span just
   // forgets the old ones), fetched on `day`. kNotFound for an unknown name.
-  Status put_version_downloads(std::string_view name, Day day,
-                               std::span<const VersionDownloads> versions);
+  virtual Status put_version_downloads(std::string_view name, Day day,
+                               std::span<const VersionDownloads> versions) = 0;
   // Marks a package as deleted from the registry (keeps its downloads history) and forgets
   // its ETag.
-  Result<WriteOutcome> mark_unpublished(std::string_view name, TimestampMs when);
+  virtual Result<WriteOutcome> mark_unpublished(std::string_view name, TimestampMs when) = 0;
   // Records a fetch of `name` at `when` whose response carried `etag` (the ETag of what is
   // now stored, "" for none). kUnchanged for an unknown name (nothing to describe).
-  Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag, TimestampMs when);
-  Status set_sync_state(std::string_view key, std::string_view value);
+  virtual Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag, TimestampMs when) = 0;
+  virtual Status set_sync_state(std::string_view key, std::string_view value) = 0;
   // Records that `name` (stored) was added by on-demand fetch at `when`; kUnchanged when it
   // was already recorded or is unknown.
-  Result<WriteOutcome> mark_added_on_demand(std::string_view name, TimestampMs when);
+  virtual Result<WriteOutcome> mark_added_on_demand(std::string_view name, TimestampMs when) = 0;
   // Records the install size of a stored package's latest version; kUnchanged for an unknown
   // name.
-  Result<WriteOutcome> put_install_size(std::string_view name, const InstallSize& size);
-  // The store this transaction writes (reads through it see the uncommitted writes).
-  Store& store() { return store_; }
+  virtual Result<WriteOutcome> put_install_size(std::string_view name, const InstallSize& size) = 0;
+  // The reads of the store this transaction writes (they see the uncommitted writes).
+  virtual StoreReader& reader() = 0;
 
-  Status commit();
-
- private:
-  friend class Store;
-  explicit WriteTransaction(Store& store);
-  Status prepare_statements();
-  Status write_package_rows(int64_t id, const Package& pkg);
-  Result<std::optional<int64_t>> lookup_id(std::string_view name);
-  template <typename Fn>
-  auto in_savepoint(Fn&& fn) -> decltype(fn());
-
-  Store& store_;
-  bool open_ = false;
-  struct Statements;
-  std::unique_ptr<Statements> sql_;
+  virtual Status commit() = 0;
 };
 
 }  // namespace pkgstats::store

@@ -3,11 +3,11 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
-#include "store/store.h"
+#include "store/sqlite_store.h"
 
 namespace pkgstats::store {
 
-struct WriteTransaction::Statements {
+struct SqliteWriteTransaction::Statements {
   Statement find_package;
   Statement upsert_package;
   Statement upsert_listing;
@@ -38,8 +38,8 @@ int64_t now_ms() {
 
 }  // namespace
 
-Status WriteTransaction::prepare_statements() {
-  Database& db = store_.db_;
+Status SqliteWriteTransaction::prepare_statements() {
+  Database& db = store_.database();
   sql_ = std::make_unique<Statements>();
   struct Item {
     Statement* target;
@@ -112,41 +112,41 @@ Status WriteTransaction::prepare_statements() {
     if (!stmt) return stmt.status();
     *item.target = std::move(stmt).value();
   }
-  return Status::ok();
+  return Status::success();
 }
 
-Result<std::unique_ptr<WriteTransaction>> Store::begin_write() {
+Result<std::unique_ptr<WriteTransaction>> SqliteStore::begin_write() {
   if (read_only_) return Status::storage(db_.path() + ": opened read-only; cannot write");
-  std::unique_ptr<WriteTransaction> tx(new WriteTransaction(*this));
-  if (auto s = db_.exec("BEGIN IMMEDIATE"); !s) return s;
+  std::unique_ptr<SqliteWriteTransaction> tx(new SqliteWriteTransaction(*this));
+  RETURN_IF_ERROR(db_.exec("BEGIN IMMEDIATE"));
   tx->open_ = true;
-  if (auto s = tx->prepare_statements(); !s) return s;
-  return tx;
+  RETURN_IF_ERROR(tx->prepare_statements());
+  return std::unique_ptr<WriteTransaction>(std::move(tx));
 }
 
-WriteTransaction::WriteTransaction(Store& store) : store_(store) {}
+SqliteWriteTransaction::SqliteWriteTransaction(SqliteStore& store) : store_(store) {}
 
-WriteTransaction::~WriteTransaction() {
+SqliteWriteTransaction::~SqliteWriteTransaction() {
   sql_.reset();  // finalize statements before rolling back
-  if (open_) store_.db_.exec("ROLLBACK");
+  if (open_) store_.database().exec_after_error("ROLLBACK");
 }
 
 template <typename Fn>
-auto WriteTransaction::in_savepoint(Fn&& fn) -> decltype(fn()) {
-  Database& db = store_.db_;
+auto SqliteWriteTransaction::in_savepoint(Fn&& fn) -> decltype(fn()) {
+  Database& db = store_.database();
   if (!open_) return Status::internal("write transaction is closed");
-  if (auto s = db.exec("SAVEPOINT put"); !s) return s;
+  RETURN_IF_ERROR(db.exec("SAVEPOINT put"));
   auto result = fn();
   if (result) {
-    db.exec("RELEASE put");
+    RETURN_IF_ERROR(db.exec("RELEASE put"));
   } else {
-    db.exec("ROLLBACK TO put");
-    db.exec("RELEASE put");
+    db.exec_after_error("ROLLBACK TO put");
+    db.exec_after_error("RELEASE put");
   }
   return result;
 }
 
-Result<std::optional<int64_t>> WriteTransaction::lookup_id(std::string_view name) {
+Result<std::optional<int64_t>> SqliteWriteTransaction::lookup_id(std::string_view name) {
   Statement& q = sql_->find_package;
   q.reset();
   q.bind(1, name);
@@ -158,10 +158,10 @@ Result<std::optional<int64_t>> WriteTransaction::lookup_id(std::string_view name
   return id;
 }
 
-Status WriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
+Status SqliteWriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
   for (auto& del : sql_->delete_children) {
     del.bind(1, id);
-    if (auto s = del.run(); !s) return s;
+    RETURN_IF_ERROR(del.run());
   }
   for (const auto& v : pkg.versions) {
     sql_->insert_version.bind(1, id)
@@ -177,7 +177,7 @@ Status WriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
         .bind(11, static_cast<int64_t>(v.trust))
         .bind(12, encode_list(v.install_scripts, ' '))
         .bind(13, v.engines_node);
-    if (auto s = sql_->insert_version.run(); !s) return s;
+    RETURN_IF_ERROR(sql_->insert_version.run());
   }
   sql_->update_insight.bind(1, id)
       .bind(2, pkg.install_size.bytes)
@@ -187,21 +187,21 @@ Status WriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
       .bind(6, encode_list(pkg.bin, '\n'))
       .bind(7, pkg.repository_directory)
       .bind(8, pkg.trust_downgrade_from);
-  if (auto s = sql_->update_insight.run(); !s) return s;
+  RETURN_IF_ERROR(sql_->update_insight.run());
   for (const auto& [tag, version] : pkg.dist_tags) {
     sql_->insert_tag.bind(1, id).bind(2, tag).bind(3, version);
-    if (auto s = sql_->insert_tag.run(); !s) return s;
+    RETURN_IF_ERROR(sql_->insert_tag.run());
   }
   for (size_t i = 0; i < pkg.maintainers.size(); ++i) {
     sql_->insert_maintainer.bind(1, id)
         .bind(2, static_cast<int64_t>(i))
         .bind(3, pkg.maintainers[i].name)
         .bind(4, pkg.maintainers[i].email);
-    if (auto s = sql_->insert_maintainer.run(); !s) return s;
+    RETURN_IF_ERROR(sql_->insert_maintainer.run());
   }
   for (size_t i = 0; i < pkg.keywords.size(); ++i) {
     sql_->insert_keyword.bind(1, id).bind(2, static_cast<int64_t>(i)).bind(3, pkg.keywords[i]);
-    if (auto s = sql_->insert_keyword.run(); !s) return s;
+    RETURN_IF_ERROR(sql_->insert_keyword.run());
   }
   if (const Version* latest = pkg.latest_version()) {
     for (const auto& d : latest->dependencies) {
@@ -209,17 +209,17 @@ Status WriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
           .bind(2, static_cast<int64_t>(d.kind))
           .bind(3, d.name)
           .bind(4, d.range);
-      if (auto s = sql_->insert_dependency.run(); !s) return s;
+      RETURN_IF_ERROR(sql_->insert_dependency.run());
     }
   }
   if (!pkg.readme_html.empty()) {
     sql_->insert_readme.bind(1, id).bind(2, pkg.readme_html);
-    if (auto s = sql_->insert_readme.run(); !s) return s;
+    RETURN_IF_ERROR(sql_->insert_readme.run());
   }
-  return Status::ok();
+  return Status::success();
 }
 
-Result<WriteOutcome> WriteTransaction::put_package(const Package& pkg, uint64_t content_hash) {
+Result<WriteOutcome> SqliteWriteTransaction::put_package(const Package& pkg, uint64_t content_hash) {
   return in_savepoint([&]() -> Result<WriteOutcome> {
     Statement& find = sql_->find_package;
     find.reset();
@@ -252,40 +252,40 @@ Result<WriteOutcome> WriteTransaction::put_package(const Package& pkg, uint64_t 
         .bind(15, pkg.monthly_downloads)
         .bind(16, now_ms())
         .bind(17, pkg.fetched_at);
-    if (auto s = up.run(); !s) return s;
+    RETURN_IF_ERROR(up.run());
     auto id = lookup_id(pkg.name);
     if (!id) return id.status();
     if (!id->has_value()) return Status::internal("package row vanished: " + pkg.name);
-    if (auto s = write_package_rows(**id, pkg); !s) return s;
+    RETURN_IF_ERROR(write_package_rows(**id, pkg));
     return existed ? WriteOutcome::kUpdated : WriteOutcome::kInserted;
   });
 }
 
-Result<WriteOutcome> WriteTransaction::put_listing(std::string_view name, std::string_view version,
+Result<WriteOutcome> SqliteWriteTransaction::put_listing(std::string_view name, std::string_view version,
                                                    int64_t monthly_downloads,
                                                    std::string_view description) {
   if (!open_) return Status::internal("write transaction is closed");
-  Database& db = store_.db_;
+  Database& db = store_.database();
   int64_t before = db.last_insert_rowid();
   sql_->upsert_listing.bind(1, name).bind(2, version).bind(3, description).bind(4, monthly_downloads)
       .bind(5, now_ms());
-  if (auto s = sql_->upsert_listing.run(); !s) return s;
+  RETURN_IF_ERROR(sql_->upsert_listing.run());
   if (db.changes() == 0) return WriteOutcome::kUnchanged;
   return db.last_insert_rowid() != before ? WriteOutcome::kInserted : WriteOutcome::kUpdated;
 }
 
-Result<WriteOutcome> WriteTransaction::put_monthly_downloads(std::string_view name,
+Result<WriteOutcome> SqliteWriteTransaction::put_monthly_downloads(std::string_view name,
                                                              int64_t monthly_downloads) {
   if (!open_) return Status::internal("write transaction is closed");
-  Database& db = store_.db_;
+  Database& db = store_.database();
   int64_t before = db.last_insert_rowid();
   sql_->upsert_downloads.bind(1, name).bind(2, monthly_downloads).bind(3, now_ms());
-  if (auto s = sql_->upsert_downloads.run(); !s) return s;
+  RETURN_IF_ERROR(sql_->upsert_downloads.run());
   if (db.changes() == 0) return WriteOutcome::kUnchanged;
   return db.last_insert_rowid() != before ? WriteOutcome::kInserted : WriteOutcome::kUpdated;
 }
 
-Status WriteTransaction::put_daily_downloads(std::string_view name,
+Status SqliteWriteTransaction::put_daily_downloads(std::string_view name,
                                              std::span<const DailyDownloads> days) {
   return in_savepoint([&]() -> Status {
     auto id = lookup_id(name);
@@ -293,20 +293,20 @@ Status WriteTransaction::put_daily_downloads(std::string_view name,
     if (!id->has_value()) return Status::not_found("unknown package " + std::string(name));
     for (const auto& d : days) {
       sql_->upsert_daily.bind(1, **id).bind(2, static_cast<int64_t>(d.day)).bind(3, d.downloads);
-      if (auto s = sql_->upsert_daily.run(); !s) return s;
+      RETURN_IF_ERROR(sql_->upsert_daily.run());
     }
-    return Status::ok();
+    return Status::success();
   });
 }
 
-Status WriteTransaction::put_version_downloads(std::string_view name, Day day,
+Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day day,
                                                std::span<const VersionDownloads> versions) {
   return in_savepoint([&]() -> Status {
     auto id = lookup_id(name);
     if (!id) return id.status();
     if (!id->has_value()) return Status::not_found("unknown package " + std::string(name));
     sql_->delete_version_downloads.bind(1, **id);
-    if (auto s = sql_->delete_version_downloads.run(); !s) return s;
+    RETURN_IF_ERROR(sql_->delete_version_downloads.run());
     // Over the bound, keep the most downloaded (ties broken by version text: deterministic).
     std::vector<const VersionDownloads*> kept;
     kept.reserve(versions.size());
@@ -323,62 +323,63 @@ Status WriteTransaction::put_version_downloads(std::string_view name, Day day,
           .bind(2, v->version)
           .bind(3, v->downloads)
           .bind(4, static_cast<int64_t>(day));
-      if (auto s = sql_->insert_version_downloads.run(); !s) return s;
+      RETURN_IF_ERROR(sql_->insert_version_downloads.run());
     }
-    return Status::ok();
+    return Status::success();
   });
 }
 
-Result<WriteOutcome> WriteTransaction::mark_unpublished(std::string_view name, TimestampMs when) {
+Result<WriteOutcome> SqliteWriteTransaction::mark_unpublished(std::string_view name, TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
   sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
-  if (auto s = sql_->mark_unpublished.run(); !s) return s;
-  return store_.db_.changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
+  RETURN_IF_ERROR(sql_->mark_unpublished.run());
+  return store_.database().changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
 }
 
-Result<WriteOutcome> WriteTransaction::record_fetch(std::string_view name, std::string_view etag,
+Result<WriteOutcome> SqliteWriteTransaction::record_fetch(std::string_view name, std::string_view etag,
                                                     TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
   sql_->record_fetch.bind(1, name).bind(2, etag).bind(3, when);
-  if (auto s = sql_->record_fetch.run(); !s) return s;
-  return store_.db_.changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
+  RETURN_IF_ERROR(sql_->record_fetch.run());
+  return store_.database().changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
 }
 
-Status WriteTransaction::set_sync_state(std::string_view key, std::string_view value) {
+Status SqliteWriteTransaction::set_sync_state(std::string_view key, std::string_view value) {
   if (!open_) return Status::internal("write transaction is closed");
   sql_->set_state.bind(1, key).bind(2, value);
   return sql_->set_state.run();
 }
 
-Result<WriteOutcome> WriteTransaction::put_install_size(std::string_view name, const InstallSize& size) {
+Result<WriteOutcome> SqliteWriteTransaction::put_install_size(std::string_view name,
+                                                              const InstallSize& size) {
   if (!open_) return Status::internal("write transaction is closed");
   Statement& q = sql_->update_install_size;
   q.bind(1, name).bind(2, size.bytes).bind(3, static_cast<int64_t>(size.packages)).bind(4, size.complete);
-  if (auto s = q.run(); !s) return s;
-  return store_.db_.changes() > 0 ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
+  RETURN_IF_ERROR(q.run());
+  return store_.database().changes() > 0 ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
 }
 
-Result<WriteOutcome> WriteTransaction::mark_added_on_demand(std::string_view name, TimestampMs when) {
+Result<WriteOutcome> SqliteWriteTransaction::mark_added_on_demand(std::string_view name, TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
-  auto q = store_.db_.prepare_cached(
+  auto q = store_.database().prepare_cached(
       "INSERT OR IGNORE INTO on_demand_packages (package_id, added_at) "
       "SELECT id, ?2 FROM packages WHERE name = ?1");
   if (!q) return q.status();
   q->bind(1, name).bind(2, when);
-  if (auto s = q->run(); !s) return s;
-  return store_.db_.changes() > 0 ? WriteOutcome::kInserted : WriteOutcome::kUnchanged;
+  RETURN_IF_ERROR(q->run());
+  return store_.database().changes() > 0 ? WriteOutcome::kInserted : WriteOutcome::kUnchanged;
 }
 
-Status WriteTransaction::commit() {
+Status SqliteWriteTransaction::commit() {
   if (!open_) return Status::internal("write transaction is closed");
-  if (auto s = set_sync_state("last_write", std::to_string(now_ms())); !s) return s;
+  RETURN_IF_ERROR(set_sync_state("last_write", std::to_string(now_ms())));
   sql_.reset();
   open_ = false;
-  if (auto s = store_.db_.exec("COMMIT"); !s) {
-    store_.db_.exec("ROLLBACK");
+  if (auto s = store_.database().exec("COMMIT"); !s) {
+    store_.database().exec_after_error("ROLLBACK");
     return s;
   }
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace pkgstats::store

@@ -27,7 +27,7 @@ TEST(BotAbout, TheAboutRouteShowsTheAccountsTheBotConnectedTo) {
   testing::Rig rig;
   ASSERT_TRUE(rig.scheduler()->run_once().ok());
   http::AppState state(rig.store_path, std::make_shared<testing::FixedClock>(testing::kNow), "https://pkgs.example.org");
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   auto about = http::testing::get(state, "/about");
   ASSERT_EQ(about.status, 200);
   EXPECT_NE(about.body.find("<a href=\"https://bsky.app/profile/pkgstats.test\" rel=\"me\">@pkgstats.test</a>"),

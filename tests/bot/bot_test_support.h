@@ -103,7 +103,7 @@ inline std::vector<PackageSpec> catalogue() {
 // Targets on the fake, with deterministic keys and no real sleeping.
 struct Rig {
   explicit Rig(fake_social::FakeSocialOptions fake_options = {}) : fake(fake_options) {
-    EXPECT_TRUE(fake.start().is_ok());
+    EXPECT_TRUE(fake.start().ok());
     store_path = dir.path("bot.db");
     auto opened = store::Store::open(store_path);
     EXPECT_TRUE(opened.ok()) << opened.status().to_string();

@@ -17,7 +17,8 @@ using testing::kNow;
 using testing::Rig;
 
 std::vector<store::BotPost> rows(Rig& rig, const std::string& target) {
-  store::BotPostLog log(rig.store->database());
+  auto log_owner = rig.store->bot_post_log();
+  store::BotPostLog& log = *log_owner;
   auto all = log.all(target);
   EXPECT_TRUE(all.ok());
   return all.ok() ? *all : std::vector<store::BotPost>{};
@@ -75,7 +76,7 @@ TEST(BotRequests, MastodonAndBlueskyRequestsMatchTheDocumentedShapesByteForByte)
   EXPECT_EQ(bluesky_rows[0].remote_id, "at://did:plc:fakefakefakefake/app.bsky.feed.post/" + rkey);
 
   // /about's accounts.
-  auto accounts = store::read_bot_accounts(rig.store->database());
+  auto accounts = rig.store->bot_accounts();
   ASSERT_TRUE(accounts.ok());
   ASSERT_EQ(accounts->size(), 2u);
   EXPECT_EQ((*accounts)[0].handle, "@pkgstats.test");
@@ -341,7 +342,8 @@ TEST(BotSelection, RotatesKindsAndNeverRepeatsWithinTheCooldown) {
     EXPECT_NE(packages[i], "reakt");
   }
   // After the cooldown a package may come back.
-  store::BotPostLog log(rig.store->database());
+  auto log_owner = rig.store->bot_post_log();
+  store::BotPostLog& log = *log_owner;
   auto since = log.packages_since(rig.clock.now() - 90 * kDay);
   ASSERT_TRUE(since.ok());
   EXPECT_EQ(since->size(), packages.size());
@@ -438,7 +440,8 @@ TEST(BotDryRun, PrintsExactlyWhatWouldBePostedAndTouchesNothing) {
 
 TEST(BotPostLog, CooldownIsCheckedInTheSameTransactionAsTheInsert) {
   Rig rig;
-  store::BotPostLog log(rig.store->database());
+  auto log_owner = rig.store->bot_post_log();
+  store::BotPostLog& log = *log_owner;
   store::BotPost p;
   p.target = "mastodon";
   p.package = "react";
@@ -457,7 +460,7 @@ TEST(BotPostLog, CooldownIsCheckedInTheSameTransactionAsTheInsert) {
   auto third = log.add_pending(p, kNow + kDay - 90 * kDay);
   ASSERT_TRUE(third.ok() && third->has_value());
   // A failed row does not hold the cooldown.
-  ASSERT_TRUE(log.mark_failed(**first, "refused").is_ok());
+  ASSERT_TRUE(log.mark_failed(**first, "refused").ok());
   p.target = "mastodon";
   p.idempotency_key = "k3";
   auto fourth = log.add_pending(p, kNow + kDay - 90 * kDay);

@@ -30,16 +30,16 @@ void prepare_store(const std::string& db, Day last_day) {
     ndjson += "{\"name\":\"" + name_of(i) + "\",\"dist-tags\":{\"latest\":\"1.0.0\"},\"versions\":{\"1.0.0\":{}}}\n";
   {
     ingest::Importer importer(**store, nullptr);
-    ASSERT_TRUE(importer.import_buffer("bulk.ndjson", ndjson).is_ok());
+    ASSERT_TRUE(importer.import_buffer("bulk.ndjson", ndjson).ok());
   }
   auto txn = (*store)->begin_write();
   ASSERT_TRUE(txn.ok());
   for (int i = 0; i < kNames; ++i) {
     std::vector<store::DailyDownloads> days;
     for (Day d = last_day - 399; d <= last_day; ++d) days.push_back({d, 100000 + i});
-    ASSERT_TRUE((*txn)->put_daily_downloads(name_of(i), days).is_ok());
+    ASSERT_TRUE((*txn)->put_daily_downloads(name_of(i), days).ok());
   }
-  ASSERT_TRUE((*txn)->commit().is_ok());
+  ASSERT_TRUE((*txn)->commit().ok());
 }
 
 TEST(WorstCaseServer, BulkDownloadRangesAtTheCapKeepMemoryAndHealthzBounded) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store_peer.h"
 
 namespace {
 
@@ -63,7 +64,7 @@ std::string content_of(const std::string& db) {
         "ORDER BY p.name, k.position",
         "SELECT p.name, length(r.html) FROM readmes r JOIN packages p ON p.id = r.package_id "
         "ORDER BY p.name"}) {
-    auto q = (*store)->database().prepare(sql);
+    auto q = pkgstats::testing::raw_database(**store).prepare(sql);
     EXPECT_TRUE(q.ok());
     while (q->step()) {
       for (int c = 0; c < q->column_count(); ++c) out += std::string(q->column_view(c)) + "|";
@@ -76,7 +77,7 @@ std::string content_of(const std::string& db) {
 std::string integrity_of(const std::string& db) {
   auto store = pkgstats::store::Store::open(db, pkgstats::store::OpenMode::kReadOnly);
   if (!store.ok()) return store.status().to_string();
-  auto q = (*store)->database().prepare("PRAGMA integrity_check");
+  auto q = pkgstats::testing::raw_database(**store).prepare("PRAGMA integrity_check");
   if (!q.ok() || !q->step()) return "integrity_check failed to run";
   return q->column_text(0);
 }

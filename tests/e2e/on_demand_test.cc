@@ -66,7 +66,7 @@ TEST_F(OnDemandServeTest, UnknownPackageIsFetchedStoredServedAndThenSearchable) 
   FakeRegistry fake(fo);
   fake.put_packument("far-away", packument("far-away", "Kangaroo courier from upstream"));
   fake.put_packument("crowded", packument("crowded", "Everyone wants this one"));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   Server server(db(), {"--registry", fake.base_url(), "--reload-interval", "0.2"}, dir_ + "/serve.log");
   ASSERT_TRUE(server.ready()) << server.log();
 
@@ -112,7 +112,7 @@ TEST_F(OnDemandServeTest, UpstreamDownOrStalledStillAnswersPromptly) {
   FakeRegistry fake(fo);
   fake.put_packument("stuck", packument("stuck", "never arrives"));
   fake.inject_fault("stuck", Fault::kStallBody, 100);
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   Server server(db(), {"--registry", fake.base_url(), "--upstream-timeout", "0.5"}, dir_ + "/stall.log");
   ASSERT_TRUE(server.ready()) << server.log();
   int status = 0;
@@ -137,7 +137,7 @@ TEST_F(OnDemandServeTest, SlowUpstreamNeverHoldsTheIoThreads) {
     const std::string name = "slow-" + std::to_string(i);
     fake.put_packument(name, packument(name, "slow to arrive"));
   }
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   Server server(db(), {"--registry", fake.base_url(), "--threads", "2"}, dir_ + "/slow.log");
   ASSERT_TRUE(server.ready()) << server.log();
 
@@ -202,7 +202,7 @@ TEST_F(OnDemandServeTest, NamesNpmRefusesFailuresAndTheCap) {
   fake.put_packument("second", packument("second", "over the cap"));
   fake.put_packument("garbled", packument("garbled", "served as HTML"));
   fake.inject_fault("garbled", Fault::kHtmlInsteadOfJson, 100);
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   Server server(db(), {"--registry", fake.base_url() + "/", "--on-demand-max-packages", "1"},
                 dir_ + "/rules.log");
   ASSERT_TRUE(server.ready()) << server.log();
@@ -226,7 +226,7 @@ TEST_F(OnDemandServeTest, NamesNpmRefusesFailuresAndTheCap) {
 TEST_F(OnDemandServeTest, OfflineNeverAsks) {
   FakeRegistry fake;
   fake.put_packument("far-away", packument("far-away", "not to be fetched"));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   Server server(db(), {"--registry", fake.base_url(), "--offline"}, dir_ + "/offline.log");
   ASSERT_TRUE(server.ready()) << server.log();
   EXPECT_EQ(server.get("/pkg:far-away").status, 404);

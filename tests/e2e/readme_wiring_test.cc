@@ -43,7 +43,7 @@ TEST(ReadmeWiring, ImportAndFetchStoreRenderedReadmes) {
 
   fake_registry::FakeRegistry fake;
   fake.put_packument("fetched-one", packument_with_readme("fetched-one"));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   ASSERT_EQ(run("fetch --db " + dir + "/fetch.db --registry " + fake.base_url() + " fetched-one"), 0);
   EXPECT_NE(readme_of(dir + "/fetch.db", "fetched-one").find("<strong>bold</strong>"), std::string::npos);
   std::filesystem::remove_all(dir);

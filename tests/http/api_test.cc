@@ -44,15 +44,15 @@ class ApiTest : public ::testing::Test {
         days.push_back({first_archived_day() + i, archived(first_archived_day() + i)});
       auto txn = (*store)->begin_write();
       ASSERT_TRUE(txn.ok());
-      ASSERT_TRUE((*txn)->put_daily_downloads("express", days).is_ok());
+      ASSERT_TRUE((*txn)->put_daily_downloads("express", days).ok());
       // Per-version last-week counts for express's latest version and one it no longer lists.
       const std::string latest = (*(*store)->get_package("express"))->latest;
       const std::vector<store::VersionDownloads> week{{latest, kLatestWeek}, {"0.0.1-old", 7}};
-      ASSERT_TRUE((*txn)->put_version_downloads("express", kVersionsFetched, week).is_ok());
-      ASSERT_TRUE((*txn)->commit().is_ok());
+      ASSERT_TRUE((*txn)->put_version_downloads("express", kVersionsFetched, week).ok());
+      ASSERT_TRUE((*txn)->commit().ok());
     }
     state_ = new AppState(db, std::make_shared<FixedClock>(), "https://pkgs.example");
-    ASSERT_TRUE(state_->reload().ok());
+    ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete state_;
@@ -188,7 +188,7 @@ TEST_F(ApiTest, PackageErrors) {
   EXPECT_EQ(api_error_code("/api/v1/nothing-here", 404), "not_found");
   // Bad UTF-8 never reaches a handler: parse_target refuses it, and the server answers JSON.
   Request bad;
-  EXPECT_FALSE(parse_target("/api/v1/packages/%ff%fe", bad).is_ok());
+  EXPECT_FALSE(parse_target("/api/v1/packages/%ff%fe", bad).ok());
   Response r = error_for_target("/api/v1/packages/%ff%fe", 400, "bad UTF-8");
   EXPECT_EQ(json::parse(r.body)["error"]["code"], "bad_request");
 }
@@ -340,7 +340,7 @@ TEST_F(ApiTest, NpmSearchLinksFollowTheBaseUrl) {
             "https://pkgs.example" + render::package_path("@babel/core"));
 
   AppState no_base(dir_->path() + "/api.db", std::make_shared<FixedClock>());
-  ASSERT_TRUE(no_base.reload().ok());
+  ASSERT_TRUE(no_base.index().reload().ok());
   Response r = route(testing::make_request("/-/v1/search?text=express&size=1"), no_base);
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body)["objects"][0]["package"]["links"]["npm"],
@@ -401,11 +401,11 @@ TEST(NpmVersionDownloads, ScopedNamesAsNpmSpellsThem) {
     auto txn = (*store)->begin_write();
     ASSERT_TRUE(txn.ok());
     const std::vector<store::VersionDownloads> week{{"7.26.0", 900}, {"7.25.9", 30}};
-    ASSERT_TRUE((*txn)->put_version_downloads("@babel/core", kVersionsFetched, week).is_ok());
-    ASSERT_TRUE((*txn)->commit().is_ok());
+    ASSERT_TRUE((*txn)->put_version_downloads("@babel/core", kVersionsFetched, week).ok());
+    ASSERT_TRUE((*txn)->commit().ok());
   }
   AppState state(db, std::make_shared<FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   const json expected = {{"package", "@babel/core"},
                          {"downloads", {{"7.26.0", 900}, {"7.25.9", 30}}}};
   for (const std::string target : {"/versions/@babel%2Fcore/last-week",  // npm's form
@@ -436,13 +436,13 @@ TEST(NpmRegistryDownloads, SumOverEveryArchivedPackage) {
     const std::vector<store::DailyDownloads> express{{last - 1, 100}, {last, 200}};
     const std::vector<store::DailyDownloads> chalk{{last, 5}, {last - 700, 1000}};
     const std::vector<store::DailyDownloads> babel{{last - 6, 30}};
-    ASSERT_TRUE((*txn)->put_daily_downloads("express", express).is_ok());
-    ASSERT_TRUE((*txn)->put_daily_downloads("chalk", chalk).is_ok());
-    ASSERT_TRUE((*txn)->put_daily_downloads("@babel/core", babel).is_ok());
-    ASSERT_TRUE((*txn)->commit().is_ok());
+    ASSERT_TRUE((*txn)->put_daily_downloads("express", express).ok());
+    ASSERT_TRUE((*txn)->put_daily_downloads("chalk", chalk).ok());
+    ASSERT_TRUE((*txn)->put_daily_downloads("@babel/core", babel).ok());
+    ASSERT_TRUE((*txn)->commit().ok());
   }
   AppState state(db, std::make_shared<FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   auto get = [&](const std::string& target, int status = 200) {
     Response r = route(testing::make_request(target), state);
     EXPECT_EQ(r.status, status) << target << " " << r.body;
@@ -574,7 +574,7 @@ TEST_F(ApiTest, AtomFeedsParse) {
 // tests/e2e/server_test.cc sends a forged one to the real server).
 TEST_F(ApiTest, FeedLinksNeverComeFromTheHostHeader) {
   AppState no_base(dir_->path() + "/api.db", std::make_shared<FixedClock>());
-  ASSERT_TRUE(no_base.reload().ok());
+  ASSERT_TRUE(no_base.index().reload().ok());
   for (const std::string target : {"/feeds/package/express.atom", "/feeds/user/jane.atom",
                                    "/feeds/newest.atom"}) {
     Response r = route(testing::make_request(target), no_base);

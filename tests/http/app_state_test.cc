@@ -19,7 +19,7 @@ TEST(AppStateSwap, ReadersKeepTheirEngineWhileReloadsPublishNewOnes) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/s.db");
   AppState state(dir.path() + "/s.db", std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   const size_t documents = state.search_engine()->document_count();
   ASSERT_GT(documents, 0u);
 
@@ -36,13 +36,13 @@ TEST(AppStateSwap, ReadersKeepTheirEngineWhileReloadsPublishNewOnes) {
         // Touch every hit's document: it must still be alive.
         for (const auto& hit : response.hits)
           if (hit.owner == nullptr || hit.doc.name.empty()) ++wrong;
-        if (engine->document_count() != documents || state.store_stats().packages == 0) ++wrong;
+        if (engine->document_count() != documents || state.index().store_stats().packages == 0) ++wrong;
         ++searches;
       }
     });
   // At least 15 swaps, and enough searches that readers overlapped them (a loaded machine may
   // schedule the readers late).
-  for (int i = 0; i < 15 || searches < 200; ++i) ASSERT_TRUE(state.reload().ok());
+  for (int i = 0; i < 15 || searches < 200; ++i) ASSERT_TRUE(state.index().reload().ok());
   done = true;
   for (auto& t : readers) t.join();
   EXPECT_GT(searches.load(), 0);
@@ -72,7 +72,7 @@ TEST(AppStateSwap, MaintainerReportsStayWholeWhileEnginesSwap) {
   };
   write(0);
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
 
   std::atomic<bool> done{false};
   std::atomic<int> reports{0}, wrong{0};
@@ -101,7 +101,7 @@ TEST(AppStateSwap, MaintainerReportsStayWholeWhileEnginesSwap) {
     });
   for (int i = 1; i <= 15 || reports < 100; ++i) {
     write(i);
-    ASSERT_TRUE(state.update().ok());
+    ASSERT_TRUE(state.index().update().ok());
   }
   done = true;
   for (auto& t : readers) t.join();

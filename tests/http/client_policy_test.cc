@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/client_address.h"
+#include "http/handler_util.h"
 #include "http/rate_limiter.h"
 #include "test_support.h"
 
@@ -116,7 +117,7 @@ TEST(RateLimiter, TooManyRequestsOnCorsPathsCarriesCors) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/rl.db");
   AppState state(dir.path() + "/rl.db", std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   state.set_rate_limit({.per_second = 0.5, .burst = 1});
   for (const std::string target : {"/api/v1/stats", "/-/v1/search?text=express", "/badge/v/express.svg"}) {
     Request req = testing::make_request(target);
@@ -137,7 +138,7 @@ TEST(Metrics, OnlyForAllowedClients) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/m.db");
   AppState state(dir.path() + "/m.db", std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   auto metrics_from = [&](const std::string& peer, const std::string& forwarded_for = "") {
     Request r = testing::make_request("/metrics");
     r.remote_address = peer;
@@ -158,10 +159,30 @@ TEST(Metrics, OnlyForAllowedClients) {
   EXPECT_EQ(metrics_from("127.0.0.1").status, 404);  // not in the list given
 }
 
-// An unreadable database answered 503 with SQLite's message and the database path.
+// One mapping from error codes to HTTP statuses, in every answer shape.
+TEST(ServerErrors, ErrorCodesMapToStatuses) {
+  EXPECT_EQ(http_status_for(ErrorCode::kInvalidInput), 400);
+  EXPECT_EQ(http_status_for(ErrorCode::kNotFound), 404);
+  EXPECT_EQ(http_status_for(ErrorCode::kTooLarge), 413);
+  EXPECT_EQ(http_status_for(ErrorCode::kInternal), 500);
+  for (ErrorCode code : {ErrorCode::kStorageError, ErrorCode::kIoError, ErrorCode::kUnavailable})
+    EXPECT_EQ(http_status_for(code), 503);
+  Response api = error_response("/api/v1/packages/x", Status::invalid("bad name"));
+  EXPECT_EQ(api.status, 400);
+  EXPECT_EQ(json::parse(api.body)["error"]["message"], "bad name");
+  Response npm = error_response("/downloads/point/last-week/x", Status::not_found("no such package"));
+  EXPECT_EQ(npm.status, 404);
+  EXPECT_EQ(json::parse(npm.body)["error"], "no such package");
+  Response page = storage_unavailable(Status::storage("disk I/O error"));
+  EXPECT_EQ(page.status, 503);
+  EXPECT_EQ(page.cache_control, "no-store");
+}
+
+// An unreadable database: a 503 whose body names neither SQLite's message nor the database
+// path (the router logs them under the request id it quotes).
 TEST(ServerErrors, BodiesAreGenericWithARequestId) {
   AppState state("/nonexistent-secret-dir/secret-name.db", std::make_shared<testing::FixedClock>());
-  EXPECT_FALSE(state.reload().ok());  // every store read fails
+  EXPECT_FALSE(state.index().reload().ok());  // every store read fails
   for (const std::string target :
        {"/healthz", "/pkg:express", "/api/v1/packages/express", "/downloads/point/last-week/express",
         "/export/package/express.csv", "/feeds/package/express.atom", "/api/v1/users/jane"}) {

@@ -1,6 +1,6 @@
 // serve stays current: a write committed to the store while the server runs becomes
 // searchable within the refresher's interval, without a restart; no write, no reload.
-#include "http/index_refresher.h"
+#include "search/index_refresher.h"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +17,7 @@ namespace pkgstats::http {
 namespace {
 
 using namespace std::chrono_literals;
+using search::IndexRefresher;
 
 Package new_package(const std::string& name, const std::string& description) {
   Package p;
@@ -50,11 +51,11 @@ TEST(IndexRefresher, ACommittedWriteBecomesSearchableWithinTheInterval) {
   const std::string db = dir.path() + "/r.db";
   testing::build_fixture_store(db);
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   const size_t before = state.search_engine()->document_count();
   ASSERT_FALSE(searchable(state, "zebrafish", "zebra-fresh"));
 
-  IndexRefresher refresher(state, 100ms);
+  IndexRefresher refresher(state.index(), state.store_pool(), 100ms);
   std::this_thread::sleep_for(350ms);
   EXPECT_EQ(refresher.reloads(), 0u);  // nothing was written: nothing rebuilt
 
@@ -76,8 +77,8 @@ TEST(IndexRefresher, CheckNowReloadsOnlyAfterANewerWrite) {
   const std::string db = dir.path() + "/r.db";
   testing::build_fixture_store(db);
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
-  IndexRefresher refresher(state, 1h);  // the thread stays asleep; we drive it
+  ASSERT_TRUE(state.index().reload().ok());
+  IndexRefresher refresher(state.index(), state.store_pool(), 1h);  // the thread stays asleep; we drive it
   EXPECT_FALSE(*refresher.check_now());
   std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
   write_package(db, new_package("quokka-kit", "quokka toolkit"));
@@ -100,13 +101,13 @@ TEST(IndexRefresher, WritesGoIntoAnOverlayUntilItIsFull) {
     auto store = store::Store::open(db);
     ASSERT_TRUE(store.ok());
     auto tx = (*store)->begin_write();
-    ASSERT_TRUE(tx.ok() && (*tx)->commit().is_ok());
+    ASSERT_TRUE(tx.ok() && (*tx)->commit().ok());
   }
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   const size_t before = state.search_engine()->document_count();
   std::vector<std::string> logged;
-  IndexRefresher refresher(state, 1h, [&](const std::string& line) { logged.push_back(line); }, 2);
+  IndexRefresher refresher(state.index(), state.store_pool(), 1h, [&](const std::string& line) { logged.push_back(line); }, 2);
   std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
   write_package(db, new_package("quokka-kit", "quokka toolkit"));
   ASSERT_TRUE(*refresher.check_now());
@@ -147,13 +148,13 @@ TEST(IndexRefresher, ALongReloadLengthensThePauseAfterIt) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/r.db";
   testing::build_fixture_store(db);
-  auto slow_engine = [native = native_search_engine()](const EngineInput& input) {
+  auto slow_engine = [native = search::native_search_engine()](const search::EngineInput& input) {
     std::this_thread::sleep_for(200ms);
     return native(input);
   };
   AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, slow_engine);
-  ASSERT_TRUE(state.reload().ok());
-  IndexRefresher refresher(state, 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
+  ASSERT_TRUE(state.index().reload().ok());
+  IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
   EXPECT_EQ(refresher.pause(), 10ms);  // no reload yet: the interval
   auto wait_for_reloads = [&](uint64_t n, std::chrono::milliseconds limit) {
     const auto start = std::chrono::steady_clock::now();
@@ -183,7 +184,7 @@ TEST(IndexRefresher, SaysWhileAReloadRuns) {
   std::promise<void> entered, release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> builds{0};
-  auto gated_engine = [&, native = native_search_engine()](const EngineInput& input) {
+  auto gated_engine = [&, native = search::native_search_engine()](const search::EngineInput& input) {
     if (builds++ == 1) {  // the first build is the initial load below
       entered.set_value();
       released.wait();
@@ -191,8 +192,8 @@ TEST(IndexRefresher, SaysWhileAReloadRuns) {
     return native(input);
   };
   AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, gated_engine);
-  ASSERT_TRUE(state.reload().ok());
-  IndexRefresher refresher(state, 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
+  ASSERT_TRUE(state.index().reload().ok());
+  IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
   EXPECT_FALSE(refresher.reloading());
   std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
   write_package(db, new_package("gated-build", "gated build"));

@@ -19,7 +19,7 @@ class IndexSnapshotTest : public ::testing::Test {
     db_ = new std::string(dir_->path() + "/demo.db");
     auto store = store::Store::open(*db_);
     ASSERT_TRUE(store.ok());
-    ASSERT_TRUE(ingest::import_embedded_demo(**store, nullptr).is_ok());
+    ASSERT_TRUE(ingest::import_embedded_demo(**store, nullptr).ok());
     auto docs = (*store)->load_search_documents();
     ASSERT_TRUE(docs.ok());
     docs_ = new std::vector<SearchDocument>(std::move(docs).value());
@@ -56,9 +56,9 @@ class IndexSnapshotTest : public ::testing::Test {
   // With `changed` set, the factory may read the documents written since a point from it
   // (nullopt: too many), and `changed_since_` records the point asked for.
   Result<std::shared_ptr<const search::SearchEngine>> make(
-      const EngineFactory& factory, TimestampMs last_write,
+      const search::EngineFactory& factory, TimestampMs last_write,
       std::optional<std::optional<store::ChangedDocuments>> changed = std::nullopt) {
-    EngineInput input{last_write, [this]() -> Result<std::vector<SearchDocument>> {
+    search::EngineInput input{last_write, [this]() -> Result<std::vector<SearchDocument>> {
                         ++loads_;
                         return *docs_;
                       }, {}};
@@ -83,13 +83,13 @@ std::vector<SearchDocument>* IndexSnapshotTest::docs_ = nullptr;
 TEST_F(IndexSnapshotTest, RoundTripEqualsAFreshBuild) {
   auto built = search::Index::build(*docs_);
   const std::string path = dir_->path() + "/round-trip.search-index";
-  ASSERT_TRUE(search::save_index_file(*built, path, 42).is_ok());
+  ASSERT_TRUE(search::save_index_file(*built, path, 42).ok());
   auto loaded = search::load_index_file(path, 42);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ((*loaded)->document_count(), docs_->size());
   EXPECT_EQ((*loaded)->memory_bytes(), built->memory_bytes());
   // Saving what was loaded gives the same bytes: every array came back unchanged.
-  ASSERT_TRUE(search::save_index_file(**loaded, path + ".again", 42).is_ok());
+  ASSERT_TRUE(search::save_index_file(**loaded, path + ".again", 42).ok());
   EXPECT_EQ(read_file(path), read_file(path + ".again"));
   for (const char* q : {"react", "react dom", "babel core", "expresss", "loadsh", "expre", "date formatting",
                         "@sindresorhus", "keywords:cli downloads:>10k", "is:deprecated", "pkg:express",
@@ -108,7 +108,7 @@ TEST_F(IndexSnapshotTest, UnusableSnapshotsAreRefusedWithTheReason) {
   const std::string path = dir_->path() + "/refused.search-index";
   auto missing = search::load_index_file(path, 1);
   EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
-  ASSERT_TRUE(search::save_index_file(*search::Index::build(*docs_), path, 1).is_ok());
+  ASSERT_TRUE(search::save_index_file(*search::Index::build(*docs_), path, 1).ok());
   const std::string good = read_file(path);
 
   auto reason = [&](const std::string& bytes, TimestampMs last_write) {
@@ -137,7 +137,7 @@ TEST_F(IndexSnapshotTest, UnusableSnapshotsAreRefusedWithTheReason) {
 TEST_F(IndexSnapshotTest, FactoryLoadsACurrentSnapshotAndRebuildsAnyOther) {
   const std::string path = search::index_file_path(*db_);
   std::remove(path.c_str());
-  EngineFactory factory = native_search_engine(path);
+  search::EngineFactory factory = search::native_search_engine(path);
 
   auto first = make(factory, 7);  // no snapshot: built from the documents, then saved
   ASSERT_TRUE(first.ok());
@@ -147,9 +147,9 @@ TEST_F(IndexSnapshotTest, FactoryLoadsACurrentSnapshotAndRebuildsAnyOther) {
   EXPECT_EQ(loads_, 1);
   EXPECT_EQ(results(**second, "react dom"), results(**first, "react dom"));
 
-  make(factory, 8);  // the store was written since: rebuilt and saved again
+  ASSERT_TRUE(make(factory, 8).ok());  // the store was written since: rebuilt and saved again
   EXPECT_EQ(loads_, 2);
-  make(factory, 8);
+  ASSERT_TRUE(make(factory, 8).ok());
   EXPECT_EQ(loads_, 2);
 
   std::string bytes = read_file(path);
@@ -160,9 +160,9 @@ TEST_F(IndexSnapshotTest, FactoryLoadsACurrentSnapshotAndRebuildsAnyOther) {
   EXPECT_EQ(loads_, 3);
   EXPECT_EQ((*rebuilt)->document_count(), docs_->size());
   write_file(path, read_file(path).substr(0, 100));  // truncated
-  make(factory, 8);
+  ASSERT_TRUE(make(factory, 8).ok());
   EXPECT_EQ(loads_, 4);
-  make(factory, 8);
+  ASSERT_TRUE(make(factory, 8).ok());
   EXPECT_EQ(loads_, 4);
 }
 
@@ -171,7 +171,7 @@ TEST_F(IndexSnapshotTest, FactoryLoadsACurrentSnapshotAndRebuildsAnyOther) {
 TEST_F(IndexSnapshotTest, FactoryOverlaysTheWritesSinceAnOlderSnapshot) {
   const std::string path = search::index_file_path(*db_);
   std::remove(path.c_str());
-  EngineFactory factory = native_search_engine(path);
+  search::EngineFactory factory = search::native_search_engine(path);
   ASSERT_TRUE(make(factory, 5000).ok());  // builds and saves the snapshot for write 5000
   EXPECT_EQ(loads_, 1);
 
@@ -202,13 +202,13 @@ TEST_F(IndexSnapshotTest, FactoryOverlaysTheWritesSinceAnOlderSnapshot) {
 TEST_F(IndexSnapshotTest, ReloadUsesTheSnapshotNextToTheDatabase) {
   const std::string path = search::index_file_path(*db_);
   std::remove(path.c_str());
-  AppState state(*db_, std::make_shared<testing::FixedClock>(), "", 2, native_search_engine(path));
-  ASSERT_TRUE(state.reload().ok());
+  AppState state(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  ASSERT_TRUE(state.index().reload().ok());
   EXPECT_TRUE(std::filesystem::exists(path));
   const size_t indexed = state.search_engine()->document_count();
   EXPECT_EQ(indexed, docs_->size());
-  AppState restarted(*db_, std::make_shared<testing::FixedClock>(), "", 2, native_search_engine(path));
-  ASSERT_TRUE(restarted.reload().ok());
+  AppState restarted(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  ASSERT_TRUE(restarted.index().reload().ok());
   EXPECT_EQ(restarted.search_engine()->document_count(), indexed);
   EXPECT_EQ(results(*restarted.search_engine(), "express"), results(*state.search_engine(), "express"));
 }

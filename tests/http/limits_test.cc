@@ -32,7 +32,7 @@ class HttpLimitsTest : public ::testing::Test {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
     state_ = new AppState(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
-    ASSERT_TRUE(state_->reload().ok());
+    ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete state_;
@@ -105,7 +105,7 @@ TEST_F(HttpLimitsTest, OversizeBodiesAre413) {
   // A small body within the limit is read and the method refused as usual.
   EXPECT_EQ(send_and_read(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi").status, 405);
   expect_bystander_served(bystander);
-  server.stop();
+  EXPECT_TRUE(server.stop().ok());
   EXPECT_EQ(closed(CloseReason::kBadRequest) - bad_before, 15u);
 }
 
@@ -140,7 +140,7 @@ TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
     close(fds[i]);
   }
   expect_bystander_served(bystander);
-  server.stop();
+  EXPECT_TRUE(server.stop().ok());
   EXPECT_EQ(closed(CloseReason::kReadTimeout) - timeouts_before, fds.size());
 }
 
@@ -212,7 +212,7 @@ TEST_F(HttpLimitsTest, IdleKeepAliveConnectionsAreClosedAtTheIdleTimeout) {
   }
   close(fd);
   expect_bystander_served(bystander);
-  server.stop();
+  EXPECT_TRUE(server.stop().ok());
   EXPECT_EQ(closed(CloseReason::kIdleTimeout) - idle_before, 1u);
   EXPECT_NE(state_->metrics().to_prometheus().find(
                 "pkgstats_http_connections_closed_total{reason=\"idle_timeout\"} " +
@@ -261,7 +261,7 @@ TEST_F(HttpLimitsTest, ConnectionsBeyondTheCapWaitAndOpenOnesStayServed) {
   }
   for (int fd : held) close(fd);
   for (int fd : waiting) close(fd);
-  server.stop();
+  EXPECT_TRUE(server.stop().ok());
   EXPECT_GE(state_->metrics().connection_limit_reached_count() - reached_before, 1u);
 }
 
@@ -286,7 +286,7 @@ TEST_F(HttpLimitsTest, ConnectionIsClosedAfterItsRequestQuota) {
   EXPECT_TRUE(pending.empty());  // nothing was answered past the quota
   close(fd);
   expect_bystander_served(bystander);
-  server.stop();
+  EXPECT_TRUE(server.stop().ok());
   EXPECT_EQ(closed(CloseReason::kRequestLimit) - quota_before, 1u);
 }
 
@@ -386,7 +386,7 @@ TEST_F(HttpLimitsTest, StopAnswersConnectionsAcceptedBeforeIt) {
   EXPECT_EQ(late.status, 200);
   EXPECT_EQ(late.header("Connection"), "close");
   EXPECT_TRUE(closed_within(idle, milliseconds(2000)));
-  EXPECT_TRUE(server.stop().is_ok());
+  EXPECT_TRUE(server.stop().ok());
   EXPECT_LT(seconds_since(start), 2.5);
   close(fresh);
   close(idle);
@@ -395,13 +395,13 @@ TEST_F(HttpLimitsTest, StopAnswersConnectionsAcceptedBeforeIt) {
 // SIGTERM while requests are in flight: each is answered in full (with Connection: close),
 // then the server stops; connections are no longer accepted.
 TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
-  EngineFactory slow = [](const EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
-    auto inner = native_search_engine()(input);
+  search::EngineFactory slow = [](const search::EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
+    auto inner = search::native_search_engine()(input);
     if (!inner.ok()) return inner.status();
     return std::shared_ptr<const search::SearchEngine>(std::make_shared<SlowEngine>(*inner));
   };
   AppState slow_state(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(), "", 4, slow);
-  ASSERT_TRUE(slow_state.reload().ok());
+  ASSERT_TRUE(slow_state.index().reload().ok());
   RunningServer server(slow_state, fast_options());
   const uint16_t port = server.port();
   std::vector<std::future<Reply>> in_flight;
@@ -418,7 +418,7 @@ TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
   auto start = Clock::now();
   ASSERT_EQ(kill(getpid(), SIGTERM), 0);  // the server's signal_set catches it
   Status stopped = server.stop();
-  EXPECT_TRUE(stopped.is_ok()) << stopped.message();
+  EXPECT_TRUE(stopped.ok()) << stopped.message();
   EXPECT_LT(seconds_since(start), 2.5);
   for (auto& f : in_flight) {
     Reply r = f.get();

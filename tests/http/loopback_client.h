@@ -120,7 +120,7 @@ class RunningServer {
     thread_ = std::thread([this, &state, options] { result_ = run_server(state, options); });
     if (port.wait_for(std::chrono::seconds(10)) == std::future_status::ready) port_ = port.get();
   }
-  ~RunningServer() { stop(); }
+  ~RunningServer() { static_cast<void>(stop()); }  // the test already checked what it needed
   RunningServer(const RunningServer&) = delete;
   RunningServer& operator=(const RunningServer&) = delete;
 

@@ -46,15 +46,15 @@ class CompatApiTest : public ::testing::Test {
         std::vector<store::DailyDownloads> days;
         for (int i = 0; i < kArchiveDays; ++i)
           days.push_back({first_archived_day() + i, (name[0] == 'e' ? 1000 : 10) + i});
-        ASSERT_TRUE((*txn)->put_daily_downloads(name, days).is_ok());
+        ASSERT_TRUE((*txn)->put_daily_downloads(name, days).ok());
       }
       const std::string latest = (*(*store)->get_package("express"))->latest;
       const std::vector<store::VersionDownloads> week{{latest, 4321}, {"4.0.0", 12}};
-      ASSERT_TRUE((*txn)->put_version_downloads("express", first_archived_day() + 50, week).is_ok());
-      ASSERT_TRUE((*txn)->commit().is_ok());
+      ASSERT_TRUE((*txn)->put_version_downloads("express", first_archived_day() + 50, week).ok());
+      ASSERT_TRUE((*txn)->commit().ok());
     }
     state_ = new AppState(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-    ASSERT_TRUE(state_->reload().ok());
+    ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete state_;

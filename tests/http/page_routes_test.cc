@@ -51,9 +51,9 @@ class PageRoutesTest : public ::testing::Test {
       // Falling, aligned with the user page's windows (the 30 days before today, and the 30
       // before those): 1,000 a day against 5,000.
       for (Day d = today - 60; d < today; ++d) left_pad.push_back({d, d >= today - 30 ? 1000 : 5000});
-      ASSERT_TRUE(tx->put_daily_downloads("express", express).is_ok());
-      ASSERT_TRUE(tx->put_daily_downloads("chalk", chalk).is_ok());
-      ASSERT_TRUE(tx->put_daily_downloads("left-pad", left_pad).is_ok());
+      ASSERT_TRUE(tx->put_daily_downloads("express", express).ok());
+      ASSERT_TRUE(tx->put_daily_downloads("chalk", chalk).ok());
+      ASSERT_TRUE(tx->put_daily_downloads("left-pad", left_pad).ok());
       const TimestampMs day_ms = 86400000;
       ASSERT_TRUE(tx->put_package(synthetic("old-dep", "tester", now - 900 * day_ms, "use new-dep"), 1).ok());
       ASSERT_TRUE(tx->put_package(synthetic("uses-old", "tester", now - 5 * day_ms, "",
@@ -63,10 +63,10 @@ class PageRoutesTest : public ::testing::Test {
         std::snprintf(name, sizeof name, "p-%03d", i);
         ASSERT_TRUE(tx->put_package(synthetic(name, "prolific", now - (200 + i) * day_ms), 10 + i).ok());
       }
-      ASSERT_TRUE(tx->commit().is_ok());
+      ASSERT_TRUE(tx->commit().ok());
     }
     state_ = new AppState(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-    ASSERT_TRUE(state_->reload().ok());
+    ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete state_;
@@ -243,6 +243,24 @@ TEST_F(PageRoutesTest, AboutAndHome) {
   auto home = get("/");
   for (const char* link : {"/discover/popular", "/discover/trending", "/about"})
     EXPECT_TRUE(contains(home, std::string("href=\"") + link + "\"")) << link;
+  // The @user example is a maintainer this store has: its search lists packages.
+  const size_t at = home.body.find("href=\"/search?q=%40");
+  ASSERT_NE(at, std::string::npos) << "the fixture packuments list maintainers";
+  const size_t start = at + 6, end = home.body.find('"', start);
+  auto example = get(home.body.substr(start, end - start));
+  EXPECT_EQ(example.status, 200);
+  EXPECT_FALSE(contains(example, "No package matches"));
+}
+
+// Trending without four weeks of daily counts says how to get them.
+TEST(PageRoutesEmpty, TrendingSaysHowToFetchDownloads) {
+  testing::TempDir dir;
+  testing::build_fixture_store(dir.path() + "/t.db");
+  AppState state(dir.path() + "/t.db", std::make_shared<testing::FixedClock>());
+  ASSERT_TRUE(state.index().reload().ok());
+  Response trending = testing::get(state, "/discover/trending");
+  EXPECT_EQ(trending.status, 200);
+  EXPECT_NE(trending.body.find("<code>pkgstats downloads</code> fetches them"), std::string::npos);
 }
 
 TEST_F(PageRoutesTest, TitlesAreUniqueAcrossPageTypes) {

@@ -128,8 +128,8 @@ class PagesTest : public ::testing::Test {
       auto tx = std::move(rw->begin_write()).value();
       std::vector<store::DailyDownloads> days;
       for (Day d = today() - 399; d <= today(); ++d) days.push_back({d, 1000 + (d % 7) * 100});
-      ASSERT_TRUE(tx->put_daily_downloads("left-pad", days).is_ok());
-      ASSERT_TRUE(tx->commit().is_ok());
+      ASSERT_TRUE(tx->put_daily_downloads("left-pad", days).ok());
+      ASSERT_TRUE(tx->commit().ok());
     }
     store_ = std::move(store::Store::open(db_, store::OpenMode::kReadOnly)).value().release();
     index_ = new std::shared_ptr<const search::SearchEngine>(
@@ -191,7 +191,22 @@ TEST_F(PagesTest, GoldenHome) {
   stats.versions = 3400000;
   stats.maintainers = 98000;
   stats.last_write = site().data_as_of;
+  stats.example_maintainer = "sindresorhus";
   expect_golden("home.html", render::render_home_page(site(), stats));
+}
+
+// Every example the home page links leads to content: without maintainer names (a mirror
+// that strips them, like the demo's) the @user tip says why instead of linking a 404.
+TEST_F(PagesTest, HomeExplainsAMissingMaintainerExample) {
+  store::StoreStats stats;
+  stats.packages = 20000;
+  const std::string without = render::render_home_page(site(), stats);
+  EXPECT_NE(without.find("holds no maintainer names"), std::string::npos);
+  EXPECT_EQ(without.find("/search?q=%40"), std::string::npos);
+  stats.example_maintainer = "<jane>";
+  const std::string with = render::render_home_page(site(), stats);
+  EXPECT_NE(with.find("<a href=\"/search?q=%40%3Cjane%3E\">@&lt;jane&gt;</a>"), std::string::npos) << with;
+  EXPECT_EQ(with.find("holds no maintainer names"), std::string::npos);
 }
 
 TEST_F(PagesTest, GoldenPackages) {
@@ -234,7 +249,7 @@ TEST_F(PagesTest, GoldenSearch) {
 }
 
 TEST_F(PagesTest, GoldenMaintainerAndNotFound) {
-  auto report = api::build_maintainer_report(*store_, "jane", site().now, 500);
+  auto report = app::build_maintainer_report(*store_, "jane", site().now, 500);
   ASSERT_TRUE(report.ok()) << report.status().message();
   expect_golden("maintainer-jane.html", render::render_maintainer_page(site(), *report, {}));
   expect_golden("not-found.html",
@@ -271,13 +286,13 @@ TEST_F(PagesTest, HostileStringsNeverBecomeMarkup) {
   expect_no_live_markup(render::render_search_page(site(), search_data("<script>alert(1)</script>\"'")),
                         "search for markup");
   const std::string evil = xss.package.maintainers.front().name;
-  auto report = api::build_maintainer_report(*store_, evil, site().now, 500);
+  auto report = app::build_maintainer_report(*store_, evil, site().now, 500);
   ASSERT_TRUE(report.ok());
   expect_no_live_markup(render::render_maintainer_page(site(), *report, {}), "maintainer page");
   expect_no_live_markup(render::render_not_found_page(site(), "package named " + evil, {evil}), "404");
   // Through the router too (headers, canonical links, suggestions).
   AppState state(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   for (const char* target : {"/pkg:xss-demo", "/search?q=xss-demo", "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
                              "/pkg:%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "/%22%3E%3Cscript%3E"})
     expect_no_live_markup(testing::get(state, target).body, target);
@@ -309,7 +324,7 @@ TEST_F(PagesTest, DownloadTotalsEndAtTheNewestArchivedDay) {
 
 TEST_F(PagesTest, ChartRangesAreLinksThatWorkWithoutJavascript) {
   AppState state(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   auto year = testing::get(state, "/pkg:left-pad");
   ASSERT_EQ(year.status, 200);
   const std::string& y = year.body;
@@ -383,7 +398,7 @@ TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
 #endif
   }
   AppState state(db_, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   testing::get(state, "/pkg:express");  // warm the pool
   for (const char* encoding : {"", "gzip"}) {
     constexpr int kRuns = 200;
@@ -409,8 +424,8 @@ TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
     std::vector<store::DailyDownloads> days;
     const Day today = day_from_ms(testing::FixedClock().now());
     for (Day d = today - 365; d <= today; ++d) days.push_back({d, 5000000 + (d % 7) * 100000});
-    ASSERT_TRUE(tx->put_daily_downloads("react", days).is_ok());
-    ASSERT_TRUE(tx->commit().is_ok());
+    ASSERT_TRUE(tx->put_daily_downloads("react", days).ok());
+    ASSERT_TRUE(tx->commit().ok());
   }
   auto store = std::move(store::Store::open(db, store::OpenMode::kReadOnly)).value();
   auto time_ms = [](int runs, auto&& fn) {
@@ -437,7 +452,7 @@ TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
   site.now = testing::FixedClock().now();
   double render_ms = time_ms(300, [&] { render::render_package_page(site, data); });
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   Response page;
   double request = time_ms(200, [&] { page = testing::get(state, "/pkg:react"); });
   ASSERT_EQ(page.status, 200);

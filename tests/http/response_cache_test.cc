@@ -98,7 +98,7 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   const std::string db = dir.path() + "/cache.db";
   testing::build_fixture_store(db);
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   for (const std::string target : {"/api/v1/search?q=express", "/api/v1/suggest?q=expr", "/-/v1/search?text=express"}) {
     const uint64_t hits = state.response_cache().hits();
     Response first = testing::get(state, target);
@@ -111,7 +111,7 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   }
   const uint64_t hits = state.response_cache().hits();
   for (int i = 0; i < 3; ++i) EXPECT_EQ(testing::get(state, "/api/v1/search?q=a&size=0").status, 400);
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   EXPECT_EQ(testing::get(state, "/api/v1/search?q=express").status, 200);
   EXPECT_EQ(state.response_cache().hits(), hits);
   Response metrics = testing::get(state, "/metrics");
@@ -127,7 +127,7 @@ TEST(ResponseCache, KeyIsTheNormalisedParametersThatChangeTheAnswer) {
   const std::string db = dir.path() + "/cache.db";
   testing::build_fixture_store(db);
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   struct Case {
     std::string stored;
     std::vector<std::string> same, different;
@@ -172,7 +172,7 @@ TEST(ResponseCache, KeepsOneEncodedAnswerPerEncoding) {
   const std::string db = dir.path() + "/cache.db";
   testing::build_fixture_store(db);
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   const std::string target = "/-/v1/search?text=pad";
   testing::get(state, target);  // the first request of each key is not stored
   testing::get(state, target, "", "gzip");
@@ -273,7 +273,7 @@ TEST(MaintainerReportCache, SharedUntilAWriteReachesTheEngine) {
   const std::string db = dir.path() + "/reports.db";
   write_maintained(db, {"ann-first"}, 10);
   AppState state(db, std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
   const auto& cache = state.maintainer_reports();
 
   Response page = testing::get(state, "/@ann");
@@ -289,7 +289,7 @@ TEST(MaintainerReportCache, SharedUntilAWriteReachesTheEngine) {
   EXPECT_EQ(cache.misses(), 1u);
 
   write_maintained(db, {"ann-second"}, 20);
-  ASSERT_TRUE(state.update().ok());  // the engine a write brings empties the cache
+  ASSERT_TRUE(state.index().update().ok());  // the engine a write brings empties the cache
   Response after = testing::get(state, "/@ann");
   ASSERT_EQ(after.status, 200);
   EXPECT_NE(after.body.find("ann-second"), std::string::npos);

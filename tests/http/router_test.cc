@@ -16,7 +16,7 @@ class RouterTest : public ::testing::Test {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/r.db");
     state_ = new AppState(dir_->path() + "/r.db", std::make_shared<FixedClock>(), "https://pkgs.example");
-    auto built = state_->reload();
+    auto built = state_->index().reload();
     ASSERT_TRUE(built.ok()) << built.status().message();
   }
   static void TearDownTestSuite() {
@@ -39,7 +39,7 @@ TEST_F(RouterTest, HomeShowsSearchBoxTipsAndCounts) {
   EXPECT_TRUE(contains(r, "<label for=\"q\">Search packages</label>"));
   EXPECT_TRUE(contains(r, "pkg:name"));
   EXPECT_TRUE(contains(r, "@user"));
-  EXPECT_TRUE(contains(r, state_->store_stats().packages == 8 ? "8 packages" : "packages"));
+  EXPECT_TRUE(contains(r, state_->index().store_stats().packages == 8 ? "8 packages" : "packages"));
   EXPECT_TRUE(contains(r, "Data updated"));
   EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
 }
@@ -171,7 +171,7 @@ TEST_F(RouterTest, HealthzReportsDataAge) {
 
 TEST(RouterUnreadableStore, HealthzAnd503) {
   AppState state("/nonexistent-dir/none.db", std::make_shared<FixedClock>());
-  EXPECT_FALSE(state.reload().ok());
+  EXPECT_FALSE(state.index().reload().ok());
   EXPECT_EQ(testing::get(state, "/healthz").status, 503);
   EXPECT_EQ(testing::get(state, "/pkg:react").status, 503);
   EXPECT_EQ(testing::get(state, "/").status, 200);  // the home page needs no database read

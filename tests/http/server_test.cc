@@ -28,7 +28,7 @@ class ServerTest : public ::testing::Test {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
     state_ = new AppState(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
-    ASSERT_TRUE(state_->reload().ok());
+    ASSERT_TRUE(state_->index().reload().ok());
     std::promise<uint16_t> listening;
     auto port = listening.get_future();
     ServerOptions options;
@@ -161,7 +161,7 @@ TEST_F(ServerTest, StopsPromptlyWhenAsked) {
   delete server_;
   server_ = nullptr;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  EXPECT_TRUE(result_.is_ok()) << result_.message();
+  EXPECT_TRUE(result_.ok()) << result_.message();
   EXPECT_LT(seconds, 1.5);  // under the 2 s grace: nothing waited for the idle client
   close(idle);
   EXPECT_LT(connect_loopback(port_), 0);  // no longer listening

@@ -14,6 +14,7 @@
 #include "core/limits.h"
 #include "render/app_script.h"
 #include "test_support.h"
+#include "store_peer.h"
 
 namespace pkgstats::http {
 namespace {
@@ -71,7 +72,7 @@ class SiteRoutesTest : public ::testing::Test {
     testing::build_fixture_store(dir_->path() + "/s.db");
     state_ = new AppState(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(),
                           "https://pkgs.example");
-    ASSERT_TRUE(state_->reload().ok());
+    ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete state_;
@@ -122,7 +123,7 @@ TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
   EXPECT_TRUE(listed.count("https://pkgs.example/pkg:@babel/core"));
   EXPECT_TRUE(listed.count("https://pkgs.example/pkg:xss-demo"));
   EXPECT_FALSE(listed.count("https://pkgs.example/pkg:gone-pkg")) << "unpublished names are left out";
-  EXPECT_EQ(listed.size(), static_cast<size_t>(state_->store_stats().packages) - 1);
+  EXPECT_EQ(listed.size(), static_cast<size_t>(state_->index().store_stats().packages) - 1);
   EXPECT_EQ(lastmods["https://pkgs.example/pkg:xss-demo"], "2024-01-02");  // time.modified
 
   EXPECT_EQ(testing::get(*state_, "/sitemap-2.xml").status, 404);
@@ -133,7 +134,7 @@ TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
 
 TEST_F(SiteRoutesTest, NoSitemapWithoutAPublicUrl) {
   AppState relative(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
-  ASSERT_TRUE(relative.reload().ok());
+  ASSERT_TRUE(relative.index().reload().ok());
   EXPECT_EQ(testing::get(relative, "/sitemap.xml").status, 404);
   EXPECT_EQ(testing::get(relative, "/sitemap-1.xml").status, 404);
   Response robots = testing::get(relative, "/robots.txt");
@@ -160,9 +161,9 @@ TEST(SitemapPaging, PagesHoldAtMost50000UrlsAndCoverEveryName) {
     // Name-only rows, as a names import makes them (in one statement: fast).
     auto store = store::Store::open(db);
     ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)->database().exec(
+    ASSERT_TRUE(pkgstats::testing::raw_database(**store).exec(
         "INSERT INTO packages (name, monthly_downloads) WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL "
-        "SELECT i + 1 FROM n WHERE i < " + std::to_string(kNames - 1) + ") SELECT 'name-' || i, i FROM n").is_ok());
+        "SELECT i + 1 FROM n WHERE i < " + std::to_string(kNames - 1) + ") SELECT 'name-' || i, i FROM n").ok());
   }
   AppState state(db, std::make_shared<testing::FixedClock>(), "https://big.example");  // no index needed
   auto pages = locs_of(testing::get(state, "/sitemap.xml").body, "sitemapindex", "sitemap");

@@ -1,6 +1,6 @@
 // The read-only connection pool: leases come back, at most max_idle stay open, an unreadable
 // database is an error (not a crash), and threads can share the pool.
-#include "http/store_pool.h"
+#include "store/store_pool.h"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +10,8 @@
 #include "test_support.h"
 
 namespace pkgstats::http {
+using store::StorePool;
+
 namespace {
 
 class StorePoolTest : public ::testing::Test {
@@ -64,4 +66,4 @@ TEST_F(StorePoolTest, SharedByThreads) {
 }
 
 }  // namespace
-}  // namespace pkgstats::http
+}  // namespace pkgstats::store

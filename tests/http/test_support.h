@@ -83,7 +83,7 @@ inline Request make_request(const std::string& target, const std::string& method
   request.method = method;
   request.target = target;
   request.remote_address = "127.0.0.1";
-  EXPECT_TRUE(parse_target(target, request).is_ok()) << target;
+  EXPECT_TRUE(parse_target(target, request).ok()) << target;
   return request;
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 TEST(Url, DecodesPathAndQuery) {
   Request r;
-  ASSERT_TRUE(parse_target("/pkg:%40scope%2Fname?q=a+b&x=%C3%A9&empty=&flag", r).is_ok());
+  ASSERT_TRUE(parse_target("/pkg:%40scope%2Fname?q=a+b&x=%C3%A9&empty=&flag", r).ok());
   EXPECT_EQ(r.path, "/pkg:@scope/name");
   EXPECT_EQ(r.param("q"), "a b");
   EXPECT_EQ(r.param("x"), "é");
@@ -19,14 +19,14 @@ TEST(Url, DecodesPathAndQuery) {
 
 TEST(Url, PlusIsASpaceOnlyInTheQuery) {
   Request r;
-  ASSERT_TRUE(parse_target("/pkg:a+b?q=c+d%2B", r).is_ok());
+  ASSERT_TRUE(parse_target("/pkg:a+b?q=c+d%2B", r).ok());
   EXPECT_EQ(r.path, "/pkg:a+b");
   EXPECT_EQ(r.param("q"), "c d+");
 }
 
 TEST(Url, FirstValueOfARepeatedKeyWinsAndEmptyPiecesAreSkipped) {
   Request r;
-  ASSERT_TRUE(parse_target("/search?q=first&&q=second&", r).is_ok());
+  ASSERT_TRUE(parse_target("/search?q=first&&q=second&", r).ok());
   EXPECT_EQ(r.param("q"), "first");
   EXPECT_EQ(r.query.size(), 1u);
 }
@@ -34,7 +34,7 @@ TEST(Url, FirstValueOfARepeatedKeyWinsAndEmptyPiecesAreSkipped) {
 TEST(Url, RejectsMalformedEscapes) {
   Request r;
   for (const char* target : {"/x%zz", "/x%", "/x%4", "/search?q=%g0", "/search?%=1%"})
-    EXPECT_FALSE(parse_target(target, r).is_ok()) << target;
+    EXPECT_FALSE(parse_target(target, r).ok()) << target;
 }
 
 TEST(Url, RejectsInvalidUtf8AndNul) {
@@ -42,15 +42,15 @@ TEST(Url, RejectsInvalidUtf8AndNul) {
   for (const char* target : {"/x%ff%fe", "/x%C0%AF" /* overlong '/' */, "/x%ED%A0%80" /* surrogate */,
                              "/x%F4%90%80%80" /* above U+10FFFF */, "/x%E2%82" /* truncated */,
                              "/x%00", "/search?q=%80"})
-    EXPECT_FALSE(parse_target(target, r).is_ok()) << target;
+    EXPECT_FALSE(parse_target(target, r).ok()) << target;
 }
 
 TEST(Url, RequiresAnAbsolutePath) {
   Request r;
-  EXPECT_FALSE(parse_target("relative", r).is_ok());
-  EXPECT_FALSE(parse_target("", r).is_ok());
-  EXPECT_FALSE(parse_target("http://example.com/", r).is_ok());
-  EXPECT_TRUE(parse_target("/", r).is_ok());
+  EXPECT_FALSE(parse_target("relative", r).ok());
+  EXPECT_FALSE(parse_target("", r).ok());
+  EXPECT_FALSE(parse_target("http://example.com/", r).ok());
+  EXPECT_TRUE(parse_target("/", r).ok());
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ class WorstCaseTest : public ::testing::Test {
     ndjson += packument("wc-many-versions", kManyVersions, true);
     {
       ingest::Importer importer(**store, nullptr);
-      ASSERT_TRUE(importer.import_buffer("worst.ndjson", ndjson).is_ok());
+      ASSERT_TRUE(importer.import_buffer("worst.ndjson", ndjson).ok());
     }
     const Day latest = *parse_day("2026-11-27");
     auto txn = (*store)->begin_write();
@@ -61,14 +61,14 @@ class WorstCaseTest : public ::testing::Test {
     for (int i = 0; i < kBulkNames; ++i) {
       std::vector<store::DailyDownloads> days;
       for (Day d = latest - 400; d <= latest; ++d) days.push_back({d, 1000 + i + d % 97});
-      ASSERT_TRUE((*txn)->put_daily_downloads(package_name(i), days).is_ok());
+      ASSERT_TRUE((*txn)->put_daily_downloads(package_name(i), days).ok());
     }
     std::vector<store::DailyDownloads> history;  // every day since npm's first
     for (Day d = *parse_day("2015-01-10"); d <= latest; ++d) history.push_back({d, 123456789});
-    ASSERT_TRUE((*txn)->put_daily_downloads(package_name(0), history).is_ok());
-    ASSERT_TRUE((*txn)->commit().is_ok());
+    ASSERT_TRUE((*txn)->put_daily_downloads(package_name(0), history).ok());
+    ASSERT_TRUE((*txn)->commit().ok());
     state_ = new AppState(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");  // sitemaps need it
-    ASSERT_TRUE(state_->reload().ok());
+    ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete state_;

@@ -402,7 +402,7 @@ TEST(XssProperty, NoPayloadInAnyFieldBecomesMarkupOnAnySurface) {
           std::fclose(f);
         }
         // Rejection is fine (names are validated); whatever is stored must be shown safely.
-        if (importer.import_file(file).is_ok())
+        if (importer.import_file(file).ok())
           packages.push_back({doc["name"].get<std::string>(), field.name, payload});
       }
     }
@@ -411,7 +411,7 @@ TEST(XssProperty, NoPayloadInAnyFieldBecomesMarkupOnAnySurface) {
   std::printf("imported %zu generated packages in %.1f s\n", packages.size(),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   AppState state(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example.org");
-  ASSERT_TRUE(state.reload().ok());
+  ASSERT_TRUE(state.index().reload().ok());
 
   Findings findings;
   size_t checked = 0;
@@ -428,7 +428,7 @@ TEST(XssProperty, NoPayloadInAnyFieldBecomesMarkupOnAnySurface) {
       Request request;
       request.method = "GET";
       request.target = target;
-      if (!parse_target(target, request).is_ok()) continue;
+      if (!parse_target(target, request).ok()) continue;
       if (route_name(request.path) == "not_found" && !surface.starts_with("/pkg:")) {
         if (skipped.empty() || skipped.back() != surface) skipped.push_back(surface);
         break;  // not routed yet

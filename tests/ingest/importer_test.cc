@@ -9,6 +9,7 @@
 
 #include "store_fixture.h"
 #include "readme_renderer_for_tests.h"
+#include "store_peer.h"
 
 namespace pkgstats::ingest {
 namespace {
@@ -35,7 +36,7 @@ class ImporterTest : public pkgstats::testing::TempStoreTest {
           "SELECT * FROM keywords ORDER BY package_id, position",
           "SELECT * FROM dependencies ORDER BY package_id, kind, name",
           "SELECT * FROM readmes ORDER BY package_id"}) {
-      auto q = store_->database().prepare(sql);
+      auto q = pkgstats::testing::raw_database(*store_).prepare(sql);
       EXPECT_TRUE(q.ok());
       while (q->step()) {
         for (int c = 0; c < q->column_count(); ++c)
@@ -128,7 +129,7 @@ TEST_F(ImporterTest, HostileFilesFailCleanlyAndLeaveTheStoreAlone) {
   for (const char* f : {"hostile/truncated.packument.json", "hostile/not-json.packument.json",
                         "hostile/deeply-nested.json"}) {
     Status s = importer.import_file(data(f));
-    ASSERT_FALSE(s.is_ok()) << f;
+    ASSERT_FALSE(s.ok()) << f;
     EXPECT_NE(s.message().find(f), std::string::npos) << s.message();  // names the file
   }
   Status missing = importer.import_file(dir_ + "/nope.json");
@@ -175,19 +176,19 @@ namespace {
 TEST_F(ImporterTest, DiskFullGivesAClearErrorAndKeepsCommittedData) {
   Importer first(*store_, nullptr);
   ASSERT_TRUE(first.import_file(data("packuments/left-pad.full.json.gz")));
-  auto pages = store_->database().prepare("PRAGMA page_count");
+  auto pages = pkgstats::testing::raw_database(*store_).prepare("PRAGMA page_count");
   ASSERT_TRUE(pages.ok() && pages->step());
   int64_t used = pages->column_int(0);
-  ASSERT_TRUE(store_->database().exec("PRAGMA max_page_count = " + std::to_string(used + 20)));
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("PRAGMA max_page_count = " + std::to_string(used + 20)));
   Importer importer(*store_, nullptr);
   Status s = importer.import_file(data("npm-packages-227k.tsv.gz"));
-  ASSERT_FALSE(s.is_ok());
+  ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("full"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("npm-packages-227k.tsv.gz"), std::string::npos) << s.message();
   auto pkg = store_->get_package("left-pad");
   ASSERT_TRUE(pkg.ok() && pkg->has_value());
   EXPECT_FALSE((*pkg)->versions.empty());
-  auto check = store_->database().prepare("PRAGMA integrity_check");
+  auto check = pkgstats::testing::raw_database(*store_).prepare("PRAGMA integrity_check");
   ASSERT_TRUE(check.ok() && check->step());
   EXPECT_EQ(check->column_text(0), "ok");
 }

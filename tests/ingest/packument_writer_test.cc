@@ -13,6 +13,7 @@
 
 #include "ingest/importer.h"
 #include "store_fixture.h"
+#include "store_peer.h"
 
 namespace pkgstats::ingest {
 namespace {
@@ -63,7 +64,7 @@ class PackumentWriterTest : public pkgstats::testing::TempStoreTest {
     EXPECT_TRUE(txn.ok());
     auto written = writer_.write(**txn, update);
     EXPECT_TRUE(written.ok()) << written.status().to_string();
-    EXPECT_TRUE((*txn)->commit().is_ok());
+    EXPECT_TRUE((*txn)->commit().ok());
     return written.ok() ? *written : DocumentWrite{};
   }
   std::optional<Package> stored(const std::string& name) {
@@ -76,9 +77,9 @@ class PackumentWriterTest : public pkgstats::testing::TempStoreTest {
     EXPECT_TRUE(f.ok());
     return f.ok() ? *f : std::nullopt;
   }
-  void inject(const std::string& sql) { ASSERT_TRUE(store_->database().exec(sql).is_ok()) << sql; }
+  void inject(const std::string& sql) { ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec(sql).ok()) << sql; }
   std::string integrity() {
-    auto q = store_->database().prepare("PRAGMA integrity_check");
+    auto q = pkgstats::testing::raw_database(*store_).prepare("PRAGMA integrity_check");
     if (!q.ok() || !q->step()) return "integrity_check failed to run";
     return q->column_text(0);
   }
@@ -229,7 +230,7 @@ TEST_F(PackumentWriterTest, ImportSkipsUnusableDocumentsAndWritesTheRest) {
   std::string ndjson = packument_json("one") + "\n" + R"({"description":"no name"})" + "\n" +
                        R"({"name":"Not A Valid Name!","versions":{}})" + "\n" + packument_json("two") + "\n";
   Importer importer(*store_, nullptr, /*dry_run=*/false, fake_render);
-  ASSERT_TRUE(importer.import_buffer("mixed.ndjson", ndjson).is_ok());
+  ASSERT_TRUE(importer.import_buffer("mixed.ndjson", ndjson).ok());
   EXPECT_EQ(importer.summary().inserted, 2u);
   EXPECT_EQ(importer.summary().skipped, 2u);
   EXPECT_EQ(importer.summary().skip_reasons.size(), 2u);
@@ -247,7 +248,7 @@ TEST_F(PackumentWriterTest, ImportStopsOnAStorageErrorAndRollsBackTheBatch) {
                        packument_json("three") + "\n";
   Importer importer(*store_, nullptr, /*dry_run=*/false, fake_render);
   Status s = importer.import_buffer("batch.ndjson", ndjson);
-  ASSERT_FALSE(s.is_ok());
+  ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kStorageError) << s.to_string();
   EXPECT_NE(s.message().find("batch.ndjson"), std::string::npos) << s.message();
   EXPECT_FALSE(stored("one"));
@@ -257,7 +258,7 @@ TEST_F(PackumentWriterTest, ImportStopsOnAStorageErrorAndRollsBackTheBatch) {
 
   inject("DROP TRIGGER inject_failure");
   Importer again(*store_, nullptr, /*dry_run=*/false, fake_render);
-  ASSERT_TRUE(again.import_buffer("batch.ndjson", ndjson).is_ok());
+  ASSERT_TRUE(again.import_buffer("batch.ndjson", ndjson).ok());
   EXPECT_EQ(again.summary().inserted, 3u);
 }
 

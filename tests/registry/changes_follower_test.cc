@@ -16,7 +16,7 @@ class FollowerTest : public ::testing::Test {
     ASSERT_TRUE(names.ok());
     names_ = *names;
     for (const auto& n : names_) fake_.add_change(n);
-    ASSERT_TRUE(fake_.start().is_ok());
+    ASSERT_TRUE(fake_.start().ok());
     store_ = open_store(dir_.path + "/s.db");
   }
   ChangesFollowerOptions options(std::size_t limit = 3) {
@@ -40,7 +40,7 @@ class FollowerTest : public ::testing::Test {
 
 TEST_F(FollowerTest, SyncsTheWholeFeedPageByPage) {
   SyncRig rig(fake_, *store_);
-  ASSERT_TRUE(run(rig, options(3)).is_ok());
+  ASSERT_TRUE(run(rig, options(3)).ok());
   for (const auto& n : names_) {
     auto p = store_->get_package(n);
     ASSERT_TRUE(p.ok() && p->has_value()) << n;
@@ -63,7 +63,7 @@ TEST_F(FollowerTest, CommitsItsStatusWithTheDataForAnyProcessToRead) {
   EXPECT_EQ(before->lag_seconds, -1);
   SyncRig rig(fake_, *store_);
   rig.metrics.started_at = rig.clock.now() - 1000;  // so the committed rate is positive
-  ASSERT_TRUE(run(rig, options(3)).is_ok());
+  ASSERT_TRUE(run(rig, options(3)).ok());
   const TimestampMs now = rig.clock.now();
   auto status = read_sync_status(*store_, now + 2000);
   ASSERT_TRUE(status.ok());
@@ -80,7 +80,7 @@ TEST_F(FollowerTest, CommitsItsStatusWithTheDataForAnyProcessToRead) {
 TEST_F(FollowerTest, ResumesFromTheCommittedSeqAndAppliesDeletions) {
   {
     SyncRig rig(fake_, *store_);
-    ASSERT_TRUE(run(rig, options(100)).is_ok());
+    ASSERT_TRUE(run(rig, options(100)).ok());
   }
   const std::size_t before = fake_.request_log().size();
   fake_.add_change("left-pad", /*deleted=*/true);
@@ -90,7 +90,7 @@ TEST_F(FollowerTest, ResumesFromTheCommittedSeqAndAppliesDeletions) {
   fake_.put_packument("brand-new", synthetic_packument("brand-new", 2));
   fake_.add_change("brand-new");
   SyncRig rig(fake_, *store_);
-  ASSERT_TRUE(run(rig, options(100)).is_ok());
+  ASSERT_TRUE(run(rig, options(100)).ok());
   EXPECT_TRUE((*store_->get_package("left-pad"))->unpublished);
   EXPECT_TRUE((*store_->get_package("chalk"))->unpublished);
   EXPECT_FALSE((*store_->get_package("react"))->unpublished);
@@ -114,12 +114,12 @@ TEST_F(FollowerTest, OpaqueStringSeqsAreStoredAndSentBackVerbatim) {
   opaque.put_packument("b", synthetic_packument("b", 1));
   opaque.add_change("a");
   opaque.add_change("b");
-  ASSERT_TRUE(opaque.start().is_ok());
+  ASSERT_TRUE(opaque.start().ok());
   SyncRig rig(opaque, *store_);
   auto o = options(1);
   o.changes_url = opaque.changes_url();
   ChangesFollower follower(*store_, rig.fetcher, rig.syncer, rig.metrics, o, nullptr, [](auto) {});
-  ASSERT_TRUE(follower.run().is_ok());
+  ASSERT_TRUE(follower.run().ok());
   auto seq = *store_->sync_state(kChangesSeqKey).value();
   EXPECT_TRUE(seq.starts_with("2-g1AAAA")) << seq;
   EXPECT_TRUE(store_->get_package("b")->has_value());
@@ -128,7 +128,7 @@ TEST_F(FollowerTest, OpaqueStringSeqsAreStoredAndSentBackVerbatim) {
 TEST_F(FollowerTest, ASequenceResetRebaselinesWithoutLosingChanges) {
   {
     SyncRig rig(fake_, *store_);
-    ASSERT_TRUE(run(rig, options(100)).is_ok());
+    ASSERT_TRUE(run(rig, options(100)).ok());
   }
   // A replica swap: the feed restarts at seq 1, far behind our stored position.
   fake_.set_next_seq(1);
@@ -136,7 +136,7 @@ TEST_F(FollowerTest, ASequenceResetRebaselinesWithoutLosingChanges) {
   fake_.add_change("react");
   fake_.add_change("left-pad");
   SyncRig rig(fake_, *store_);
-  ASSERT_TRUE(run(rig, options(100)).is_ok());
+  ASSERT_TRUE(run(rig, options(100)).ok());
   EXPECT_EQ(rig.metrics.seq_resets.load(), 1u);
   EXPECT_EQ((*store_->get_package("left-pad"))->description, "changed during the swap");
   EXPECT_EQ(*store_->sync_state(kChangesSeqKey).value(), "2");

@@ -22,11 +22,11 @@ class FaultMatrix : public ::testing::Test {
     // The reference: a clean run.
     FakeRegistry fake;
     auto names = load(fake);
-    ASSERT_TRUE(fake.start().is_ok());
+    ASSERT_TRUE(fake.start().ok());
     TempDir dir;
     auto store = open_store(dir.path + "/ref.db");
     SyncRig rig(fake, *store);
-    ASSERT_TRUE(follow(fake, *store, rig).is_ok());
+    ASSERT_TRUE(follow(fake, *store, rig).ok());
     names_ = names;
     reference_ = store_digest(*store, names_);
   }
@@ -84,11 +84,11 @@ TEST_F(FaultMatrix, EveryFaultOnAPackumentIsSurvived) {
     FakeRegistry fake(fast_faults());
     load(fake);
     fake.inject_fault(kVictim, c.fault, c.times);
-    ASSERT_TRUE(fake.start().is_ok());
+    ASSERT_TRUE(fake.start().ok());
     TempDir dir;
     auto store = open_store(dir.path + "/s.db");
     SyncRig rig(fake, *store, 4, 5, SyncRig::kStallWindow);
-    ASSERT_TRUE(follow(fake, *store, rig).is_ok());
+    ASSERT_TRUE(follow(fake, *store, rig).ok());
     EXPECT_EQ(integrity_of(*store), "ok");
     const std::size_t victim_requests = fake.requests_for(kVictim);
     if (c.recoverable) {
@@ -125,11 +125,11 @@ TEST_F(FaultMatrix, EveryFaultOnTheChangesFeedIsSurvived) {
     FakeRegistry fake(fast_faults());
     load(fake);
     fake.inject_fault("_changes", c.fault, c.times);
-    ASSERT_TRUE(fake.start().is_ok());
+    ASSERT_TRUE(fake.start().ok());
     TempDir dir;
     auto store = open_store(dir.path + "/s.db");
     SyncRig rig(fake, *store, 4, 5, SyncRig::kStallWindow);
-    ASSERT_TRUE(follow(fake, *store, rig).is_ok());
+    ASSERT_TRUE(follow(fake, *store, rig).ok());
     EXPECT_EQ(integrity_of(*store), "ok");
     EXPECT_EQ(store_digest(*store, names_), reference_);
     EXPECT_EQ(rig.metrics.stored.load(), names_.size());  // nothing applied twice
@@ -140,7 +140,7 @@ TEST_F(FaultMatrix, AnUpstreamDownForGoodFailsTheRunWithoutWritingAnything) {
   FakeRegistry fake(fast_faults());
   load(fake);
   fake.inject_fault(kVictim, Fault::kServerError, 1000);
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   auto store = open_store(dir.path + "/s.db");
   SyncRig rig(fake, *store, 4, /*attempts=*/3);
@@ -156,7 +156,7 @@ TEST_F(FaultMatrix, AnUpstreamDownForGoodFailsTheRunWithoutWritingAnything) {
   // The upstream recovers: the next run completes to the reference.
   fake.inject_fault(kVictim, Fault::kNone, 0);
   SyncRig again(fake, *store);
-  ASSERT_TRUE(follow(fake, *store, again).is_ok());
+  ASSERT_TRUE(follow(fake, *store, again).ok());
   EXPECT_EQ(store_digest(*store, names_), reference_);
 }
 
@@ -166,7 +166,7 @@ TEST_F(FaultMatrix, ADocumentPastTheSizeCapIsRefusedCleanly) {
   FakeRegistry fake(o);
   fake.put_packument("big", synthetic_packument("big", 1));
   fake.inject_fault("big", Fault::kHugeDocument, 1);
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   CurlFetcher curl(SyncRig::curl_options());
   PackumentSource source(curl, fake.base_url());
   auto r = source.fetch("big");

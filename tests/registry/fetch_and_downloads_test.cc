@@ -27,7 +27,7 @@ TEST(NameListSync, FetchesAllNamesAndResumesAfterAFailedBatch) {
     fake.put_packument(names.back(), synthetic_packument(names.back(), 2));
   }
   fake.inject_fault("n-6", Fault::kServerError, 1000);  // down until further notice
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   auto store = open_store(dir.path + "/s.db");
   NameListOptions lo;
@@ -69,7 +69,7 @@ TEST(NameListSync, FetchesAllNamesAndResumesAfterAFailedBatch) {
 TEST(NameListSync, AChangedPackumentReplacesTheEtagAndAnUnknownNameIsNotFound) {
   FakeRegistry fake;
   fake.put_packument("kept", synthetic_packument("kept", 1));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   auto store = open_store(dir.path + "/s.db");
   SyncRig rig(fake, *store, 2);
@@ -114,7 +114,7 @@ TEST(OnDemandFetcher, FetchesStoresAndSharesOneFlightPerName) {
   fo.packument_latency = 150ms;
   FakeRegistry fake(fo);
   fake.put_packument("wanted", synthetic_packument("wanted", 3));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   CurlFetcher curl(SyncRig::curl_options());
   OnDemandOptions o;
@@ -148,7 +148,7 @@ TEST(OnDemandFetcher, FetchesStoresAndSharesOneFlightPerName) {
 TEST(OnDemandFetcher, RemembersMissingNamesAndFailingNamesNotTheWholeUpstream) {
   FakeRegistry fake;
   fake.put_packument("there", synthetic_packument("there", 1));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   CurlFetcher curl(SyncRig::curl_options());
   OnDemandOptions o;
@@ -182,7 +182,7 @@ TEST(OnDemandFetcher, ReportsNotFoundAndUnavailableClearly) {
   FakeRegistry fake(fo);
   fake.put_packument("slow", synthetic_packument("slow", 1));
   fake.inject_fault("slow", Fault::kStallBody, 1);
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   CurlFetcher curl(SyncRig::curl_options());
   OnDemandOptions o;
@@ -248,8 +248,8 @@ class DownloadsTest : public ::testing::Test {
       p.name = n;
       ASSERT_TRUE((*txn)->put_package(p, 1).ok());
     }
-    ASSERT_TRUE((*txn)->commit().is_ok());
-    ASSERT_TRUE(fake_->start().is_ok());
+    ASSERT_TRUE((*txn)->commit().ok());
+    ASSERT_TRUE(fake_->start().ok());
   }
   Result<DownloadsSummary> run(Day since, Day until) {
     DownloadsOptions o;

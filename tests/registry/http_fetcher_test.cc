@@ -25,7 +25,7 @@ class CurlFetcherTest : public ::testing::Test {
   void SetUp() override {
     fake_.put_packument("left-pad", R"({"name":"left-pad","description":"pad"})");
     fake_.put_packument("@scope/pkg", R"({"name":"@scope/pkg"})");
-    ASSERT_TRUE(fake_.start().is_ok());
+    ASSERT_TRUE(fake_.start().ok());
   }
   HttpRequest req(const std::string& path) { return at(fake_.base_url() + path); }
 
@@ -125,7 +125,7 @@ TEST_F(CurlFetcherTest, RedirectsAreFollowedOnlyWithinTheSameOrigin) {
 
   FakeRegistry elsewhere;
   elsewhere.put_packument("left-pad", R"({"name":"left-pad","description":"elsewhere"})");
-  ASSERT_TRUE(elsewhere.start().is_ok());
+  ASSERT_TRUE(elsewhere.start().ok());
   const std::string other_port = elsewhere.base_url() + "/left-pad";  // 127.0.0.1, another port
   std::string other_host = other_port;
   other_host.replace(other_host.find("127.0.0.1"), 9, "localhost");

@@ -54,7 +54,7 @@ std::vector<std::string> build_feed(FakeRegistry& fake) {
   o.once = true;
   o.poll_interval = 1ms;
   ChangesFollower follower(*store, rig.fetcher, rig.syncer, rig.metrics, o, nullptr, [](auto) {});
-  _exit(follower.run().is_ok() ? 0 : 1);
+  _exit(follower.run().ok() ? 0 : 1);
 }
 
 pid_t start_sync(FakeRegistry& fake, const std::string& db) {
@@ -94,7 +94,7 @@ TEST(KillResume, KilledSyncsResumeToTheSameStore) {
   FakeRegistry fake(fo);
   auto names = build_feed(fake);
   names.push_back("kill-pkg-3");
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   CurlFetcher warm_up(SyncRig::curl_options());  // curl_global_init before any fork
   TempDir dir;
 

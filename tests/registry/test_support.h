@@ -16,6 +16,7 @@
 #include "registry/http_fetcher.h"
 #include "registry/packument_sync.h"
 #include "store/store.h"
+#include "store_peer.h"
 
 namespace pkgstats::registry::testing {
 
@@ -112,7 +113,7 @@ inline std::string store_digest(store::Store& store, const std::vector<std::stri
 }
 
 inline std::string integrity_of(store::Store& store) {
-  auto q = store.database().prepare("PRAGMA integrity_check");
+  auto q = pkgstats::testing::raw_database(store).prepare("PRAGMA integrity_check");
   if (!q.ok() || !q->step()) return "integrity_check failed to run";
   return q->column_text(0);
 }

@@ -64,8 +64,8 @@ class VersionDownloadsTest : public ::testing::Test {
       p.name = names_[i];
       ASSERT_TRUE((*txn)->put_package(p, 1).ok());
     }
-    ASSERT_TRUE((*txn)->commit().is_ok());
-    ASSERT_TRUE(fake_->start().is_ok());
+    ASSERT_TRUE((*txn)->commit().ok());
+    ASSERT_TRUE(fake_->start().ok());
   }
 
   // One `downloads` run over the last week (daily + per-version) through retries.
@@ -141,8 +141,8 @@ TEST_F(VersionDownloadsTest, StoresEveryPackageOnceADayAndReplacesOldRows) {
   {
     auto txn = store_->begin_write();
     const store::VersionDownloads old{"0.0.1-gone", 5};
-    ASSERT_TRUE((*txn)->put_version_downloads("plain-0", kToday - 1, std::span(&old, 1)).is_ok());
-    ASSERT_TRUE((*txn)->commit().is_ok());
+    ASSERT_TRUE((*txn)->put_version_downloads("plain-0", kToday - 1, std::span(&old, 1)).ok());
+    ASSERT_TRUE((*txn)->commit().ok());
   }
   auto first = run();
   ASSERT_TRUE(first.ok()) << first.status().to_string();
@@ -171,8 +171,8 @@ TEST_F(VersionDownloadsTest, RetriesTransientFaultsAndKeepsOldRowsOnABadBody) {
   {
     auto txn = store_->begin_write();
     const store::VersionDownloads old{"1.0.0", 77};
-    ASSERT_TRUE((*txn)->put_version_downloads("plain-1", kToday - 1, std::span(&old, 1)).is_ok());
-    ASSERT_TRUE((*txn)->commit().is_ok());
+    ASSERT_TRUE((*txn)->put_version_downloads("plain-1", kToday - 1, std::span(&old, 1)).ok());
+    ASSERT_TRUE((*txn)->commit().ok());
   }
   fake_->inject_fault("versions/popular", Fault::kServerError, 2);
   fake_->inject_fault("versions/@scope/pkg", Fault::kTooManyRequests, 1);

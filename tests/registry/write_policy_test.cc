@@ -11,6 +11,7 @@
 #include "registry/on_demand_fetcher.h"
 #include "registry/packument_sync.h"
 #include "test_support.h"
+#include "store_peer.h"
 
 namespace pkgstats::registry {
 namespace {
@@ -26,7 +27,7 @@ TEST(WritePolicy, SyncUsesTheInjectedRendererAndAStoreErrorAbandonsTheBatch) {
   FakeRegistry fake;
   fake.put_packument("a", synthetic_packument("a", 2));
   fake.put_packument("b", synthetic_packument("b", 2));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   auto store = open_store(dir.path + "/s.db");
   CurlFetcher curl(SyncRig::curl_options());
@@ -35,10 +36,10 @@ TEST(WritePolicy, SyncUsesTheInjectedRendererAndAStoreErrorAbandonsTheBatch) {
   SystemClock clock;
   PackumentSyncer syncer(*store, source, metrics, clock, 2, marked_render);
 
-  ASSERT_TRUE(store->database()
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store)
                   .exec("CREATE TRIGGER inject_failure BEFORE INSERT ON readmes WHEN NEW.html LIKE "
                         "'%# b%' BEGIN SELECT RAISE(ABORT, 'injected: disk I/O error'); END")
-                  .is_ok());
+                  .ok());
   const std::vector<SyncItem> items = {{"a"}, {"b"}};
   auto failed = syncer.apply(items, {{"test_position", "2"}});
   ASSERT_FALSE(failed.ok());
@@ -46,7 +47,7 @@ TEST(WritePolicy, SyncUsesTheInjectedRendererAndAStoreErrorAbandonsTheBatch) {
   EXPECT_FALSE(store->get_package("a")->has_value());  // the batch rolled back, "a" too
   EXPECT_FALSE(store->sync_state("test_position")->has_value());  // and the position
 
-  ASSERT_TRUE(store->database().exec("DROP TRIGGER inject_failure").is_ok());
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store).exec("DROP TRIGGER inject_failure").ok());
   auto applied = syncer.apply(items, {{"test_position", "2"}});
   ASSERT_TRUE(applied.ok()) << applied.status().to_string();
   EXPECT_EQ(applied->stored, 2u);
@@ -59,7 +60,7 @@ TEST(WritePolicy, SyncUsesTheInjectedRendererAndAStoreErrorAbandonsTheBatch) {
 TEST(WritePolicy, OnDemandTombstonesAPackageGoneUpstreamAndRecordsTheFetch) {
   FakeRegistry fake;
   fake.put_packument("gone-soon", synthetic_packument("gone-soon", 1));
-  ASSERT_TRUE(fake.start().is_ok());
+  ASSERT_TRUE(fake.start().ok());
   TempDir dir;
   const std::string db = dir.path + "/s.db";
   CurlFetcher curl(SyncRig::curl_options());

@@ -82,7 +82,7 @@ TEST(PackageInsight, HostileValuesStayText) {
 
 TEST(PackageInsight, ComparePageShowsInstallSizes) {
   ComparePageData data;
-  ComparedPackage a, b;
+  app::ComparedPackage a, b;
   a.package = insight_package();
   b.package = insight_package();
   b.package.name = "other";

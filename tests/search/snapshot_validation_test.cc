@@ -57,7 +57,7 @@ class SnapshotValidationTest : public ::testing::Test {
     char pattern[] = "/tmp/pkgstats-snapshot-XXXXXX";
     dir_ = mkdtemp(pattern);
     path_ = dir_ + "/index";
-    ASSERT_TRUE(save_index_file(*Index::build(documents()), path_, kWrite).is_ok());
+    ASSERT_TRUE(save_index_file(*Index::build(documents()), path_, kWrite).ok());
     std::ifstream in(path_, std::ios::binary);
     bytes_.assign(std::istreambuf_iterator<char>(in), {});
     ASSERT_GT(bytes_.size(), kHeaderBytes);

@@ -4,6 +4,7 @@
 #include "store/bot_posts.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store_peer.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -152,6 +153,24 @@ TEST(Database, CachedStatementsAreReusedAndEndTheirReads) {
   }
   ASSERT_TRUE(outliving->step());  // its connection is closed lazily (sqlite3_close_v2)
   outliving.reset();  // finalized: the cache it came from is closed
+}
+
+// A URL names a backend, never a file: this build refuses one it lacks (PostgreSQL until it
+// exists) or does not know, instead of creating an SQLite file in a folder named "scheme:".
+TEST(Store, RefusesUrlsOfBackendsItDoesNotHave) {
+  TempDb tmp;
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(tmp.dir());  // where a relative "postgresql:/" would go
+  for (const char* url : {"postgresql://localhost/pkgstats", "postgres://u@h/db", "s3://bucket/key"}) {
+    auto store = Store::open(url);
+    ASSERT_FALSE(store.ok()) << url;
+    EXPECT_EQ(store.status().code(), ErrorCode::kInvalidInput) << url;
+    EXPECT_NE(store.status().message().find("SQLite file path"), std::string::npos) << store.status().message();
+  }
+  EXPECT_NE(Store::open("postgresql://x/y").status().message().find("PostgreSQL"), std::string::npos);
+  EXPECT_NE(Store::open("s3://b/k").status().message().find("unknown database scheme"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp.dir()));  // nothing was created
+  std::filesystem::current_path(cwd);
 }
 
 TEST(Store, RoundTripsAPackage) {
@@ -554,7 +573,7 @@ TEST(Store, ReadOnlyAndCorruptFilesGiveClearErrors) {
 
 TEST(Store, RefusesANewerSchema) {
   TempDb db;
-  { open_rw(db.path())->database().exec("PRAGMA user_version = 99"); }
+  { ASSERT_TRUE(pkgstats::testing::raw_database(*open_rw(db.path())).exec("PRAGMA user_version = 99").ok()); }
   auto s = Store::open(db.path());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("newer"), std::string::npos);
@@ -581,7 +600,7 @@ TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
     auto tx = store->begin_write();
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
     const std::vector<VersionDownloads> first{{"1.2.0", 40}, {"1.3.0", 900}, {"0.9.0", 40}};
-    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20400, first).is_ok());
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20400, first).ok());
     EXPECT_EQ((*tx)->put_version_downloads("never-stored", 20400, first).code(), ErrorCode::kNotFound);
     ASSERT_TRUE((*tx)->commit());
   }
@@ -596,7 +615,7 @@ TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
   {
     auto tx = store->begin_write();
     const std::vector<VersionDownloads> second{{"1.3.0", 1000}, {"1.2.0", 5}};
-    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20401, second).is_ok());
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20401, second).ok());
     ASSERT_TRUE((*tx)->commit());
   }
   week = store->version_downloads("left-pad");
@@ -606,13 +625,13 @@ TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
   // An uncommitted replacement leaves the stored rows untouched.
   {
     auto tx = store->begin_write();
-    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20402, {}).is_ok());
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20402, {}).ok());
   }
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 2u);
   // A committed empty fetch forgets them; re-storing the packument does not touch them.
   {
     auto tx = store->begin_write();
-    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20402, {}).is_ok());
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20402, {}).ok());
     ASSERT_TRUE((*tx)->commit());
   }
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
@@ -626,7 +645,7 @@ TEST(Store, VersionDownloadsKeepTheMostDownloadedWithinTheBound) {
   for (std::size_t i = 0; i < n; ++i) many.push_back({"0.0." + std::to_string(i), static_cast<int64_t>(i)});
   auto tx = store->begin_write();
   ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
-  ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 1, many).is_ok());
+  ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 1, many).ok());
   ASSERT_TRUE((*tx)->commit());
   auto week = store->version_downloads("left-pad");
   ASSERT_EQ((*week)->versions.size(), limits::kMaxVersionDownloadsPerPackage);
@@ -643,10 +662,10 @@ TEST(Store, MigratesAVersion2Database) {
     auto tx = store->begin_write();
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
     const DailyDownloads day{20000, 12};
-    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", std::span(&day, 1)).is_ok());
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", std::span(&day, 1)).ok());
     ASSERT_TRUE((*tx)->commit());
     // Exactly what v2 had: migrations only ever add, so undoing v3's addition gives a v2 file.
-    ASSERT_TRUE(store->database()
+    ASSERT_TRUE(pkgstats::testing::raw_database(*store)
                     .exec("DROP TABLE version_downloads; DROP INDEX packages_with_document;"
                           "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
                           "DROP INDEX packages_by_updated; DROP TABLE on_demand_packages;"
@@ -665,7 +684,7 @@ TEST(Store, MigratesAVersion2Database) {
                           "ALTER TABLE versions DROP COLUMN trust;"
                           "ALTER TABLE versions DROP COLUMN install_scripts;"
                           "ALTER TABLE versions DROP COLUMN engines_node; PRAGMA user_version = 2")
-                    .is_ok());
+                    .ok());
   }
   {
     auto raw = Database::open(db.path(), /*read_only=*/false);
@@ -679,7 +698,7 @@ TEST(Store, MigratesAVersion2Database) {
   EXPECT_FALSE(Store::open(db.path(), OpenMode::kReadOnly).ok());
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
-  EXPECT_EQ(*schema_version(store->database()), kSchemaVersion);
+  EXPECT_EQ(*schema_version(pkgstats::testing::raw_database(*store)), kSchemaVersion);
   EXPECT_EQ(kSchemaVersion, 10);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   // v10: the insight columns exist with "unknown" values, and the stored hash is cleared so
@@ -700,11 +719,11 @@ TEST(Store, MigratesAVersion2Database) {
   EXPECT_EQ(totals->front().downloads, 12);
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
   // v9: the bot's tables exist, empty.
-  EXPECT_TRUE(read_bot_accounts(store->database())->empty());
-  EXPECT_TRUE(BotPostLog(store->database()).all("mastodon")->empty());
+  EXPECT_TRUE(store->bot_accounts()->empty());
+  EXPECT_TRUE(store->bot_post_log()->all("mastodon")->empty());
   auto tx = store->begin_write();
   const VersionDownloads v{"1.3.0", 3};
-  ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20001, std::span(&v, 1)).is_ok());
+  ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20001, std::span(&v, 1)).ok());
   ASSERT_TRUE((*tx)->commit());
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 1u);
 }
@@ -721,8 +740,8 @@ TEST(Store, RegistryDailyTotalsFollowEveryWrite) {
     ASSERT_TRUE((*tx)->put_package(other, 1).ok());
     const std::vector<DailyDownloads> left{{20000, 5}, {20001, 3}};
     const std::vector<DailyDownloads> right{{20000, 7}, {20002, 4}};
-    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", left).is_ok());
-    ASSERT_TRUE((*tx)->put_daily_downloads("right-pad", right).is_ok());
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", left).ok());
+    ASSERT_TRUE((*tx)->put_daily_downloads("right-pad", right).ok());
     ASSERT_TRUE((*tx)->commit());
   }
   auto as_pairs = [&](Day from, Day to) {
@@ -739,12 +758,12 @@ TEST(Store, RegistryDailyTotalsFollowEveryWrite) {
     // A rewritten day replaces its old count in the total, not adds to it.
     auto tx = store->begin_write();
     const std::vector<DailyDownloads> corrected{{20000, 50}};
-    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", corrected).is_ok());
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", corrected).ok());
     ASSERT_TRUE((*tx)->commit());
   }
   EXPECT_EQ(as_pairs(0, 30000), (Days{{20000, 57}, {20001, 3}, {20002, 4}}));
   // And the totals always equal a full sum over the archive.
-  auto q = store->database().prepare(
+  auto q = pkgstats::testing::raw_database(*store).prepare(
       "SELECT COUNT(*) FROM (SELECT day, SUM(downloads) AS n FROM downloads_daily GROUP BY day) s "
       "JOIN downloads_daily_totals t USING (day) WHERE s.n = t.downloads");
   ASSERT_TRUE(q.ok() && q->step());
@@ -771,7 +790,7 @@ TEST(Store, StatsAndDiscoverReadIndexesNotThePackagesTable) {
   TempDb db;
   auto store = open_rw(db.path());
   auto plan = [&](const std::string& sql) {
-    auto q = store->database().prepare("EXPLAIN QUERY PLAN " + sql);
+    auto q = pkgstats::testing::raw_database(*store).prepare("EXPLAIN QUERY PLAN " + sql);
     std::string text;
     while (q.ok() && q->step()) text += q->column_text(3) + "\n";
     return text;

@@ -417,9 +417,9 @@ FakeRegistry::FakeRegistry(FakeRegistryOptions options)
 FakeRegistry::~FakeRegistry() { stop(); }
 
 Status FakeRegistry::start(uint16_t port) {
-  if (Status st = impl_->server.start(port, "fake registry"); !st) return st;
+  RETURN_IF_ERROR(impl_->server.start(port, "fake registry"));
   port_ = impl_->server.port();
-  return Status::ok();
+  return Status::success();
 }
 
 void FakeRegistry::stop() {

@@ -18,7 +18,7 @@ Status LoopbackServer::start(uint16_t port, const std::string& who) {
   if (ec) return Status::io_error(who + ": listen on 127.0.0.1: " + ec.message());
   port_ = acceptor_.local_endpoint().port();
   accept_thread_ = std::thread([this] { accept_loop(); });
-  return Status::ok();
+  return Status::success();
 }
 
 void LoopbackServer::stop(const std::function<void()>& wake) {

@@ -1,9 +1,9 @@
-// Keeps a serving AppState current with its store: new packages become searchable without a
+// Keeps a serving process's IndexService current with its store: new packages become searchable without a
 // restart, whoever wrote them (a `sync` or `fetch` process, or serve's own on-demand fetches).
 //
 // Every `interval` it reads the store's last committed write (sync_state "last_write", one
 // indexed row) and, when that moved past the write the index was built from, calls
-// AppState::update(): an overlay index of the packages written since the last full build
+// IndexService::update(): an overlay index of the packages written since the last full build
 // (milliseconds), or, past `max_overlay_documents` of them, a full rebuild. So a committed
 // write is searchable within interval + update time. While writes keep coming, the pause
 // after an update grows with its length (rebuilds take seconds: about a minute at 4.5M), so
@@ -22,17 +22,19 @@
 #include <string>
 #include <thread>
 
-#include "http/app_state.h"
+#include "search/index_service.h"
+#include "store/store_pool.h"
 
-namespace pkgstats::http {
+namespace pkgstats::search {
 
 class IndexRefresher {
  public:
   // Receives one line per update or failure ("search index updated: ..."); may be empty.
   using Log = std::function<void(const std::string&)>;
 
-  // Starts polling at once on its own thread. `state` must outlive this.
-  IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log = {},
+  // Starts polling at once on its own thread. `index` and `stores` (the store it is built
+  // from) must outlive this.
+  IndexRefresher(IndexService& index, store::StorePool& stores, std::chrono::milliseconds interval, Log log = {},
                  size_t max_overlay_documents = limits::kMaxOverlayDocuments);
   // Stops and joins the thread (an ongoing reload finishes first).
   ~IndexRefresher();
@@ -54,7 +56,8 @@ class IndexRefresher {
  private:
   void run();
 
-  AppState& state_;
+  IndexService& index_;
+  store::StorePool& stores_;
   const std::chrono::milliseconds interval_;
   Log log_;
   const size_t max_overlay_documents_;
@@ -67,4 +70,4 @@ class IndexRefresher {
   std::thread thread_;
 };
 
-}  // namespace pkgstats::http
+}  // namespace pkgstats::search

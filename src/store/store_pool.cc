@@ -1,6 +1,6 @@
-#include "http/store_pool.h"
+#include "store/store_pool.h"
 
-namespace pkgstats::http {
+namespace pkgstats::store {
 
 StorePool::Lease& StorePool::Lease::operator=(Lease&& other) noexcept {
   if (this != &other) {
@@ -28,7 +28,7 @@ Result<StorePool::Lease> StorePool::acquire() {
     }
   }
   // Opening takes a few hundred microseconds; do it outside the lock.
-  auto opened = store::Store::open(db_path_, store::OpenMode::kReadOnly);
+  auto opened = Store::open(db_path_, OpenMode::kReadOnly);
   if (!opened) return opened.status();
   return Lease(this, std::move(opened).value());
 }
@@ -38,10 +38,10 @@ size_t StorePool::idle_count() const {
   return idle_.size();
 }
 
-void StorePool::give_back(std::unique_ptr<store::Store> store) {
+void StorePool::give_back(std::unique_ptr<Store> store) {
   std::lock_guard lock(mutex_);
   if (idle_.size() < max_idle_) idle_.push_back(std::move(store));
   // else: `store` closes here; the pool never grows past max_idle_ idle connections.
 }
 
-}  // namespace pkgstats::http
+}  // namespace pkgstats::store

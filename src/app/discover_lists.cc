@@ -1,13 +1,13 @@
-#include "http/discover_lists.h"
+#include "app/discover_lists.h"
 
 #include <algorithm>
 #include <chrono>
 
 #include "core/limits.h"
 
-namespace pkgstats::http {
+namespace pkgstats::app {
 
-Result<DiscoverLists> build_discover_lists(store::Store& store, Day today) {
+Result<DiscoverLists> build_discover_lists(store::StoreReader& store, Day today) {
   const auto started = std::chrono::steady_clock::now();
   DiscoverLists lists;
   auto candidates = store.most_downloaded(std::max(limits::kTrendingCandidates, limits::kMaxDiscoverEntries));
@@ -46,4 +46,4 @@ Result<DiscoverLists> build_discover_lists(store::Store& store, Day today) {
   return lists;
 }
 
-}  // namespace pkgstats::http
+}  // namespace pkgstats::app

@@ -12,7 +12,7 @@
 #include "core/time_util.h"
 #include "store/store.h"
 
-namespace pkgstats::http {
+namespace pkgstats::app {
 
 struct TrendingPackage {
   std::string name;
@@ -34,6 +34,6 @@ struct DiscoverLists {
 };
 
 // Reads and ranks the lists (each at most kMaxDiscoverEntries long).
-Result<DiscoverLists> build_discover_lists(store::Store& store, Day today);
+Result<DiscoverLists> build_discover_lists(store::StoreReader& store, Day today);
 
-}  // namespace pkgstats::http
+}  // namespace pkgstats::app

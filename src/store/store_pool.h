@@ -1,6 +1,6 @@
-// A small pool of read-only Store connections shared by the server's threads.
+// A small pool of read-only Store connections shared by the threads of a serving process.
 //
-// A Store is one SQLite connection and is not thread-safe, so a handler borrows one for the
+// A Store is one connection and is not thread-safe, so a handler borrows one for the
 // duration of a request (a Lease) and gives it back when the Lease is destroyed. Connections
 // are opened lazily; at most `max_idle` are kept open between requests (one per I/O thread
 // is enough: a handler never holds two at once, and never across a co_await).
@@ -14,14 +14,14 @@
 #include "core/result.h"
 #include "store/store.h"
 
-namespace pkgstats::http {
+namespace pkgstats::store {
 
 class StorePool {
  public:
   // Borrowed connection; returns itself to the pool on destruction. Move-only.
   class Lease {
    public:
-    Lease(StorePool* pool, std::unique_ptr<store::Store> store)
+    Lease(StorePool* pool, std::unique_ptr<Store> store)
         : pool_(pool), store_(std::move(store)) {}
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&& other) noexcept;
@@ -29,15 +29,15 @@ class StorePool {
     Lease& operator=(const Lease&) = delete;
     ~Lease();
 
-    store::Store& operator*() const { return *store_; }
-    store::Store* operator->() const { return store_.get(); }
+    Store& operator*() const { return *store_; }
+    Store* operator->() const { return store_.get(); }
     // Closes the connection instead of returning it (after an error that may have left it
     // in a bad state).
     void discard() { store_.reset(); }
 
    private:
     StorePool* pool_ = nullptr;
-    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<Store> store_;
   };
 
   StorePool(std::string db_path, size_t max_idle);
@@ -52,12 +52,12 @@ class StorePool {
   size_t idle_count() const;
 
  private:
-  void give_back(std::unique_ptr<store::Store> store);
+  void give_back(std::unique_ptr<Store> store);
 
   const std::string db_path_;
   const size_t max_idle_;
   mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<store::Store>> idle_;
+  std::vector<std::unique_ptr<Store>> idle_;
 };
 
-}  // namespace pkgstats::http
+}  // namespace pkgstats::store

@@ -1,4 +1,4 @@
-#include "http/index_refresher.h"
+#include "search/index_refresher.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -8,11 +8,12 @@
 
 #include "core/limits.h"
 
-namespace pkgstats::http {
+namespace pkgstats::search {
 
-IndexRefresher::IndexRefresher(AppState& state, std::chrono::milliseconds interval, Log log,
-                               size_t max_overlay_documents)
-    : state_(state),
+IndexRefresher::IndexRefresher(IndexService& index, store::StorePool& stores, std::chrono::milliseconds interval,
+                               Log log, size_t max_overlay_documents)
+    : index_(index),
+      stores_(stores),
       interval_(std::max(interval, std::chrono::milliseconds(1))),
       log_(std::move(log)),
       max_overlay_documents_(max_overlay_documents) {
@@ -31,7 +32,7 @@ IndexRefresher::~IndexRefresher() {
 Result<bool> IndexRefresher::check_now() {
   TimestampMs committed = 0;
   {
-    auto store = state_.store();
+    auto store = stores_.acquire();
     if (!store) return store.status();
     auto value = (*store)->sync_state("last_write");
     if (!value) return value.status();
@@ -39,15 +40,15 @@ Result<bool> IndexRefresher::check_now() {
     const std::string& text = **value;
     std::from_chars(text.data(), text.data() + text.size(), committed);
   }
-  if (committed <= state_.store_stats().last_write) return false;
+  if (committed <= index_.store_stats().last_write) return false;
   reloading_ = true;
-  auto update = state_.update(max_overlay_documents_);
+  auto update = index_.update(max_overlay_documents_);
   reloading_ = false;
   if (!update) return update.status();
   last_reload_ms_.store(update->ms);
   reloads_++;
   if (log_) {
-    const std::string packages = std::to_string(state_.search_engine()->document_count()) + " packages";
+    const std::string packages = std::to_string(index_.engine()->document_count()) + " packages";
     const std::string took = " in " + std::to_string(static_cast<int64_t>(update->ms)) + " ms";
     log_(update->rebuilt ? "search index rebuilt: " + packages + took
                          : "search index updated: " + packages + " (" + std::to_string(update->overlay_documents) +
@@ -76,4 +77,4 @@ void IndexRefresher::run() {
   }
 }
 
-}  // namespace pkgstats::http
+}  // namespace pkgstats::search
