@@ -1,10 +1,38 @@
 #include "api/package_details.h"
 
+#include <unordered_map>
+
 #include "api/downloads_api.h"
 #include "api/package_json.h"
 #include "core/limits.h"
 
 namespace pkgstats::api {
+
+nlohmann::json package_insight_json(const Package& p, const std::string& types_package) {
+  const Version* latest = p.latest_version();
+  nlohmann::json j;
+  const InstallSize& size = p.install_size;
+  j["install"] = size.known() ? nlohmann::json{{"bytes", size.bytes}, {"packages", size.packages},
+                                               {"at_least", !size.complete}}
+                              : nlohmann::json(nullptr);
+  const TrustLevel trust = latest ? latest->trust : TrustLevel::kNone;
+  j["trust"] = trust_level_name(trust);
+  j["trust_downgrade"] = nullptr;
+  if (!p.trust_downgrade_from.empty()) {
+    j["trust_downgrade"] = {{"from", p.trust_downgrade_from}, {"level", nullptr}};  // level: when listed
+    for (const auto& v : p.versions)
+      if (v.version == p.trust_downgrade_from) j["trust_downgrade"]["level"] = trust_level_name(v.trust);
+  }
+  j["install_scripts"] = latest ? latest->install_scripts : std::vector<std::string>{};
+  j["engines"] = latest && !latest->engines_node.empty() ? nlohmann::json{{"node", latest->engines_node}}
+                                                         : nlohmann::json(nullptr);
+  j["funding"] = p.funding;
+  j["bin"] = p.bin;
+  j["repository_directory"] =
+      p.repository_directory.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.repository_directory);
+  j["types_package"] = types_package.empty() ? nlohmann::json(nullptr) : nlohmann::json(types_package);
+  return j;
+}
 
 app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now, Day newest_download_day) {
   // The latest and the versions listed, not every version: a package may hold 20,000, and
@@ -41,6 +69,14 @@ nlohmann::json package_details_json(const app::PackageDetails& details, const ap
   j["version_downloads"] = std::move(per_version);
   j["version_downloads_fetched"] = week ? nlohmann::json(format_day(week->fetched_day)) : nlohmann::json(nullptr);
   j["readme_html"] = p.readme_html;
+  j.update(package_insight_json(p, details.types_package));
+  std::unordered_map<std::string_view, const Version*> by_version;
+  for (const auto& v : p.versions) by_version.emplace(v.version, &v);
+  for (auto& item : j["versions"]) {
+    const Version* v = by_version.at(item["version"].get_ref<const std::string&>());
+    item["trust"] = trust_level_name(v->trust);
+    item["install_scripts"] = v->install_scripts;
+  }
   return j;
 }
 

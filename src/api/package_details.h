@@ -20,7 +20,15 @@ app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now
 // package_to_json() plus "dependencies" (of the latest version, by kind), "dependents"
 // (count, null when unknown), "top_dependents" ([{name, downloads}]), "downloads" totals over
 // the last day/week/month/year ending at `query.downloads_to` (see downloads_api.h),
-// "version_downloads" with the day they were fetched, and "readme_html" (sanitized at ingest).
+// "version_downloads" with the day they were fetched, "readme_html" (sanitized at ingest),
+// the insight of package_insight_json(), and per listed version "trust" and "install_scripts".
 nlohmann::json package_details_json(const app::PackageDetails& details, const app::PackageDetailsQuery& query);
+
+// What a developer checks before installing: "install" {bytes, packages, at_least} (null
+// when never computed), the latest version's "trust" level, "trust_downgrade" {from, level}
+// (null), "install_scripts", "engines" {node} (null), "funding", "bin",
+// "repository_directory" (null), "types_package" (`types_package`: "@types/NAME" when
+// mirrored and needed, else "" and null in the JSON).
+nlohmann::json package_insight_json(const Package& package, const std::string& types_package);
 
 }  // namespace pkgstats::api

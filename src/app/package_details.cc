@@ -1,5 +1,6 @@
 #include "app/package_details.h"
 
+#include "app/package_insight.h"
 #include "core/limits.h"
 
 namespace pkgstats::app {
@@ -22,6 +23,7 @@ Result<std::optional<PackageDetails>> load_package_details(store::StoreReader& s
   extra(store.top_dependents(query.name, limits::kMaxDependentsShown), details.top_dependents);
   extra(store.daily_downloads(query.name, query.downloads_from, query.downloads_to), details.daily);
   extra(store.version_downloads(query.name), details.version_downloads);
+  extra(mirrored_types_package(store, details.package), details.types_package);
   return std::optional<PackageDetails>(std::move(details));
 }
 

@@ -32,6 +32,9 @@ struct PackageDetails {
   // Per-version downloads over the last week and the day they were fetched; nullopt: none
   // stored (or unreadable).
   std::optional<store::VersionDownloadsWeek> version_downloads;
+  // "@types/NAME" when the store mirrors it and the latest version ships no types
+  // (app::mirrored_types_package); "" otherwise or unreadable.
+  std::string types_package;
   bool complete = true;  // false when an extra could not be read
 };
 

@@ -2,6 +2,7 @@
 #include <csignal>
 #include <thread>
 
+#include "app/install_size.h"
 #include "cli/commands.h"
 #include "core/limits.h"
 #include "cli/registry_commands.h"
@@ -70,7 +71,7 @@ void register_fetch_command(CLI::App& app) {
     SystemClock clock;
     metrics.started_at = clock.now();
     registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency,
-                                     sandboxed_readme_renderer());
+                                     sandboxed_readme_renderer(), app::latest_install_size);
     registry::NameListOptions lo;
     lo.batch_size = opts->batch;
     if (opts->watch) {

@@ -1,4 +1,5 @@
 // pkgstats import [--db PATH] FILE...
+#include "app/install_size.h"
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "ingest/importer.h"
@@ -25,7 +26,8 @@ void register_import_command(CLI::App& app) {
   cmd->callback([opts] {
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     TerminalProgress progress(stderr, opts->quiet);
-    ingest::Importer importer(*store, &progress, opts->dry_run, sandboxed_readme_renderer());
+    ingest::Importer importer(*store, &progress, opts->dry_run, sandboxed_readme_renderer(),
+                              app::latest_install_size);
     size_t failed = 0;
     for (const auto& file : opts->files) {
       if (auto s = importer.import_file(file); !s) {
@@ -33,6 +35,8 @@ void register_import_command(CLI::App& app) {
         ++failed;
       }
     }
+    if (!opts->dry_run)
+      if (auto s = importer.refresh_install_sizes(); !s) fail(s.message());
     const auto& summary = importer.summary();
     std::printf("%s in %.1fs (%zu files, %zu failed)\n", summary.to_string().c_str(),
                 summary.seconds, summary.files, summary.failed_files);

@@ -4,6 +4,7 @@
 #include "app/package_details.h"
 #include "cli/commands.h"
 #include "core/time_util.h"
+#include "render/layout.h"
 
 namespace pkgstats::cli {
 namespace {
@@ -57,6 +58,32 @@ void print_human(const app::PackageDetails& details) {
   print_field("keywords", keywords);
 }
 
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) (out += out.empty() ? "" : ", ") += item;
+  return out;
+}
+
+// Install size, trust, install scripts, engines, funding, commands, directory, types.
+void print_insight(const Package& pkg, const std::string& types_package) {
+  const Version* latest = pkg.latest_version();
+  if (const InstallSize& size = pkg.install_size; size.known())
+    print_field("install size", (size.complete ? "" : "at least ") + render::format_bytes(size.bytes) +
+                                    " (" + with_thousands(size.packages) + " packages)");
+  if (latest) {
+    print_field("trust", latest->trust == TrustLevel::kNone ? "" : trust_level_name(latest->trust));
+    if (!pkg.trust_downgrade_from.empty())
+      print_field("WARNING", "trust dropped: " + pkg.trust_downgrade_from + " had a higher trust level than " +
+                                 pkg.latest);
+    print_field("install runs", joined(latest->install_scripts));
+    print_field("node", latest->engines_node);
+  }
+  print_field("funding", joined(pkg.funding));
+  print_field("commands", joined(pkg.bin));
+  print_field("directory", pkg.repository_directory);
+  print_field("types", types_package);
+}
+
 }  // namespace
 
 void register_info_command(CLI::App& app) {
@@ -78,7 +105,10 @@ void register_info_command(CLI::App& app) {
     if (!details) fail(details.status().message());
     if (!details->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
     if (opts->json) std::printf("%s\n", api::package_details_json(**details, query).dump(2).c_str());
-    else print_human(**details);
+    else {
+      print_human(**details);
+      print_insight((*details)->package, (*details)->types_package);
+    }
   });
 }
 

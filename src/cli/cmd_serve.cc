@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/install_size.h"
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
@@ -94,7 +95,8 @@ void register_serve_command(CLI::App& app) {
       if (*empty) {
         std::fprintf(stderr, "%s is empty: loading the bundled demo data\n", opts->db.c_str());
         TerminalProgress progress;
-        if (auto s = ingest::import_embedded_demo(*store, &progress, sandboxed_readme_renderer()); !s) fail(s.message());
+        if (auto s = ingest::import_embedded_demo(*store, &progress, sandboxed_readme_renderer(),
+                                                      app::latest_install_size); !s) fail(s.message());
       }
     }
     while (opts->base_url.ends_with('/')) opts->base_url.pop_back();
@@ -124,6 +126,7 @@ void register_serve_command(CLI::App& app) {
       oo.timeout = timeout;
       oo.max_added_packages = opts->on_demand_max_packages;
       oo.readme_renderer = sandboxed_readme_renderer();
+      oo.install_sizer = app::latest_install_size;
       on_demand = std::make_unique<registry::OnDemandFetcher>(*curl, opts->db, oo);
       state.set_upstream([fetcher = on_demand.get()](const std::string& name, const std::string& client) {
         return fetcher->request(name, client);

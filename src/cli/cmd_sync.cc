@@ -1,6 +1,7 @@
 // pkgstats sync [--db PATH] [--registry URL] [--changes URL] [--once] [--limit N] ...
 #include <csignal>
 
+#include "app/install_size.h"
 #include "cli/commands.h"
 #include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
@@ -76,7 +77,7 @@ void register_sync_command(CLI::App& app) {
     registry::SyncMetrics metrics;
     SystemClock clock;
     registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency,
-                                     sandboxed_readme_renderer());
+                                     sandboxed_readme_renderer(), app::latest_install_size);
     registry::ChangesFollowerOptions fo;
     fo.changes_url = opts->changes;
     fo.page_limit = opts->limit;

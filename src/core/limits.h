@@ -55,6 +55,10 @@ inline constexpr int kTimeBudgetScale = 10;
 #else
 inline constexpr int kTimeBudgetScale = 1;
 #endif
+// Funding links and `bin` commands kept per package (real ones: 1-3 links, < 10 commands).
+inline constexpr std::size_t kMaxFundingLinks = 8;
+inline constexpr std::size_t kMaxBinCommands = 32;
+inline constexpr std::size_t kMaxBinCommandBytes = 128;
 // Description, keyword and name lengths stored per package.
 inline constexpr std::size_t kMaxDescriptionBytes = 4096;
 inline constexpr std::size_t kMaxKeywords = 64;
@@ -205,6 +209,9 @@ inline constexpr std::size_t kOnDemandMaxAddedPackages = 10000;
 inline constexpr std::size_t kMaxVersionDownloadsPerPackage = 5000;
 // Version strings accepted from a per-version downloads response (node-semver's MAX_LENGTH).
 inline constexpr std::size_t kMaxVersionStringBytes = 256;
+// Semver range text accepted (core/semver.h): ingest keeps 256 bytes of each dependency
+// range; anything longer is refused as "not a range" rather than parsed.
+inline constexpr std::size_t kMaxSemverRangeBytes = 1024;
 // The largest /versions/{pkg}/last-week body read: 5,000 versions at ~40 bytes each is
 // ~200 KB; 4 MB is generous and still refuses a runaway response early.
 inline constexpr std::size_t kMaxVersionDownloadsBodyBytes = 4u << 20;
@@ -230,6 +237,18 @@ inline constexpr size_t kMaxOverlayDocuments = 20000;
 inline constexpr std::chrono::seconds kMaxOverlayAge{3600};
 // How often `fetch --watch` re-polls its names (each an If-None-Match: mostly 304s).
 inline constexpr double kDefaultWatchIntervalSeconds = 30;
+
+// ---- Install size (app/install_size.h) ----------------------------------------------------
+// A resolution reads at most this many packuments, places at most this many packages and
+// nests them at most this deep; beyond, the size reads "at least". The largest real trees
+// (a framework's CLI) place ~1,500 packages from ~1,000 packuments, nest < 20 deep and
+// resolve in tens of ms; a hostile graph (every package depending on hundreds of others, or
+// a chain of conflicting versions) cannot make one write or page do more.
+inline constexpr std::size_t kMaxInstallTreePackuments = 1500;
+inline constexpr std::size_t kMaxInstallTreePackages = 3000;
+inline constexpr int kMaxInstallTreeDepth = 48;
+// Unresolvable dependencies an install tree lists by name (the count is not bounded).
+inline constexpr std::size_t kMaxUnresolvedListed = 20;
 
 // ---- APIs ---------------------------------------------------------------------------------
 // The worst case of any one request, which every endpoint's bounds below keep to (each

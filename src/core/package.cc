@@ -24,6 +24,15 @@ const char* module_kind_name(ModuleKind kind) {
   return "unknown";
 }
 
+const char* trust_level_name(TrustLevel level) {
+  switch (level) {
+    case TrustLevel::kNone: return "none";
+    case TrustLevel::kProvenance: return "provenance";
+    case TrustLevel::kTrustedPublisher: return "trusted-publisher";
+  }
+  return "none";
+}
+
 const Version* Package::latest_version() const {
   for (const auto& v : versions)
     if (v.version == latest) return &v;

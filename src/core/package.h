@@ -36,6 +36,12 @@ struct Dependency {
 enum class ModuleKind { kUnknown = 0, kCjs = 1, kEsm = 2, kDual = 3 };
 const char* module_kind_name(ModuleKind kind);
 
+// How a version's origin can be verified, weakest first (npm's trust levels): signed build
+// provenance (dist.attestations), or published by a trusted publisher (an OIDC identity,
+// _npmUser.trustedPublisher), which also carries provenance.
+enum class TrustLevel { kNone = 0, kProvenance = 1, kTrustedPublisher = 2 };
+const char* trust_level_name(TrustLevel level);  // "none", "provenance", "trusted-publisher"
+
 struct Version {
   std::string version;
   TimestampMs published = 0;
@@ -46,7 +52,22 @@ struct Version {
   std::string license;
   bool has_types = false;  // ships its own .d.ts (types/typings field or a types export)
   ModuleKind module = ModuleKind::kUnknown;
+  TrustLevel trust = TrustLevel::kNone;
+  // The lifecycle scripts npm runs on install, of preinstall, install, postinstall; {"install"}
+  // when only hasInstallScript says so (an implicit node-gyp build). Empty: none.
+  std::vector<std::string> install_scripts;
+  std::string engines_node;  // engines.node as published (a semver range); empty when none
   bool operator==(const Version&) const = default;
+};
+
+// A fresh install of one version with its production dependency tree (app/install_size.h):
+// the dist.unpackedSize of every package npm would place, and how many it places.
+struct InstallSize {
+  int64_t bytes = -1;      // -1: never computed
+  int32_t packages = -1;   // the version itself included; -1: never computed
+  bool complete = false;   // false: "at least" (a dependency not mirrored or without a size)
+  bool known() const { return packages >= 0; }
+  bool operator==(const InstallSize&) const = default;
 };
 
 struct Package {
@@ -71,6 +92,17 @@ struct Package {
   // When registry sync last fetched (or revalidated) this packument upstream; 0 = never
   // (imported from a file). Pages show it as the age of what they serve.
   TimestampMs fetched_at = 0;
+  // The latest version's install size as computed when the package was last written
+  // (ingest::PackumentWriter); unknown when written without a sizer.
+  InstallSize install_size;
+  // From the latest version (else the root): funding URLs, the commands `bin` installs, and
+  // the repository's subdirectory holding the package (monorepos). Bounded at ingest.
+  std::vector<std::string> funding;
+  std::vector<std::string> bin;
+  std::string repository_directory;
+  // The newest version published before `latest` with a higher TrustLevel than latest's
+  // (a trust downgrade, a known sign of account takeover); empty when none.
+  std::string trust_downgrade_from;
 
   // The version record for `latest`, or nullptr.
   const Version* latest_version() const;

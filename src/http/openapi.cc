@@ -270,7 +270,8 @@ json build() {
   json paths = {
       {"/api/v1/search",
        get("Search packages with the full query language (qualifiers, sort, paging)",
-           {param("q", "query", "The query, e.g. 'react dom' or 'keywords:cli downloads:>10k'", true),
+           {param("q", "query", "The query, e.g. 'react dom', 'keywords:cli downloads:>10k' or "
+                  "'router size:<1mb deps:<10 has:provenance not:install-scripts'", true),
             param("size", "query", "Hits per page, 1..250 (default 20)", false, int_schema),
             param("from", "query", "Offset of the first hit, 0..10000", false, int_schema),
             param("sort", "query", "relevance | downloads | published", false,
@@ -288,7 +289,12 @@ json build() {
                     "download totals, version_downloads ({\"1.0.0\": N, ...}: each version's "
                     "downloads over the last week as the upstream reported them; {} when none "
                     "are stored) with version_downloads_fetched (the YYYY-MM-DD day they were "
-                    "fetched, or null), readme_html"))},
+                    "fetched, or null), readme_html; install ({bytes, packages, at_least}: the "
+                    "latest version's production tree resolved as npm would against the mirror, "
+                    "or null), trust (none | provenance | trusted-publisher), trust_downgrade "
+                    "({from, level} or null), install_scripts, engines ({node} or null), funding, "
+                    "bin, repository_directory, types_package (@types/NAME or null); each listed "
+                    "version has trust and install_scripts"))},
       {"/api/v1/packages/{name}/downloads",
        get("Daily downloads of a package, bucketed",
            {name_param(), param("start", "query", "First day (YYYY-MM-DD)", false),

@@ -97,8 +97,9 @@ std::string ImportSummary::to_string() const {
   return out;
 }
 
-Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run, ReadmeRenderer readme)
-    : store_(store), progress_(progress), dry_run_(dry_run), writer_(std::move(readme)) {}
+Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run, ReadmeRenderer readme,
+                   InstallSizer sizer)
+    : store_(store), progress_(progress), dry_run_(dry_run), writer_(std::move(readme), std::move(sizer)) {}
 
 Status Importer::import_file(const std::string& path) {
   ++summary_.files;
@@ -199,6 +200,8 @@ Status Importer::import_json(const std::string& label, std::string& content) {
       // A store error ends the import: destroying `tx` rolls this batch back.
       auto written = writer_.write(**tx, update);
       if (!written) return written.status();
+      if (written->install_size.known() && !written->install_size.complete)
+        incomplete_sizes_.push_back(update.name);
       switch (written->outcome) {
         case DocumentOutcome::kInserted: ++summary_.inserted; break;
         case DocumentOutcome::kUpdated: ++summary_.updated; break;
@@ -348,10 +351,20 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
   return Status::success();
 }
 
-Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme) {
-  Importer importer(store, progress, /*dry_run=*/false, std::move(readme));
+Status Importer::refresh_install_sizes() {
+  if (incomplete_sizes_.empty()) return Status::success();
+  ASSIGN_OR_RETURN(auto tx, store_.begin_write());
+  for (const auto& name : incomplete_sizes_) RETURN_IF_ERROR(writer_.refresh_install_size(*tx, name));
+  incomplete_sizes_.clear();
+  return tx->commit();
+}
+
+Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme,
+                            InstallSizer sizer) {
+  Importer importer(store, progress, /*dry_run=*/false, std::move(readme), std::move(sizer));
   RETURN_IF_ERROR(importer.import_buffer("demo packages", demo::packages_tsv_gz()));
-  return importer.import_buffer("demo packuments", demo::packuments_json_gz());
+  RETURN_IF_ERROR(importer.import_buffer("demo packuments", demo::packuments_json_gz()));
+  return importer.refresh_install_sizes();
 }
 
 }  // namespace pkgstats::ingest

@@ -52,7 +52,7 @@ class Importer {
   // PackumentWriter with `readme` (see packument_writer.h for what is skipped and what stops
   // the import); an empty renderer stores no README HTML.
   Importer(store::Store& store, ProgressSink* progress, bool dry_run = false,
-           ReadmeRenderer readme = {});
+           ReadmeRenderer readme = {}, InstallSizer sizer = {});
 
   // Imports one file. Returns non-ok (one line naming the file and the reason) when the file
   // yielded nothing: missing, unreadable, unknown format, or a single document that failed.
@@ -60,6 +60,11 @@ class Importer {
   Status import_file(const std::string& path);
   // The same for content already in memory (e.g. the embedded demo data); `label` names it.
   Status import_buffer(const std::string& label, std::string_view bytes);
+
+  // Recomputes, in one transaction, the install sizes that came out "at least" in this
+  // import's writes: a package written before its dependencies sees them now. Call once
+  // after the last file.
+  Status refresh_install_sizes();
 
   const ImportSummary& summary() const { return summary_; }
 
@@ -77,11 +82,12 @@ class Importer {
   bool dry_run_;
   PackumentWriter writer_;
   ImportSummary summary_;
+  std::vector<std::string> incomplete_sizes_;  // written with an "at least" install size
 };
 
 // Loads the demo data set embedded in the binary (top 20,000 packages plus full packuments
 // with READMEs, rendered by `readme`). Used by `serve` on an empty database.
 Status import_embedded_demo(store::Store& store, ProgressSink* progress,
-                            ReadmeRenderer readme = {});
+                            ReadmeRenderer readme = {}, InstallSizer sizer = {});
 
 }  // namespace pkgstats::ingest

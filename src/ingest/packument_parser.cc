@@ -230,6 +230,68 @@ void add_dependencies(const element& v, std::string_view key, DependencyKind kin
   }
 }
 
+TrustLevel trust_of(const element& v) {
+  if (auto user = field(v, "_npmUser"); user && field(*user, "trustedPublisher"))
+    return TrustLevel::kTrustedPublisher;
+  if (auto dist = field(v, "dist"))
+    if (auto attestations = field(*dist, "attestations"); attestations && attestations->is_object())
+      return TrustLevel::kProvenance;
+  return TrustLevel::kNone;
+}
+
+std::vector<std::string> install_scripts_of(const element& v) {
+  std::vector<std::string> out;
+  if (auto scripts = field(v, "scripts"); scripts && scripts->is_object())
+    for (const char* name : {"preinstall", "install", "postinstall"})
+      if (!string_field(*scripts, name).empty()) out.emplace_back(name);
+  if (out.empty())
+    if (auto flag = field(v, "hasInstallScript"); flag && flag->is_bool() && flag->get_bool().value())
+      out.emplace_back("install");
+  return out;
+}
+
+// "funding": a URL, {type, url}, or an array of either.
+std::vector<std::string> funding_of(const element& e) {
+  std::vector<std::string> out;
+  auto add = [&](const element& item) {
+    std::string url = url_of(item);
+    if (!url.empty() && out.size() < limits::kMaxFundingLinks &&
+        std::find(out.begin(), out.end(), url) == out.end())
+      out.push_back(std::move(url));
+  };
+  if (e.is_array()) {
+    for (element item : as_array(e)) add(item);
+  } else {
+    add(e);
+  }
+  return out;
+}
+
+// "bin": a path (the command is the unscoped package name) or {command: path}.
+std::vector<std::string> bin_of(const element& e, const std::string& package_name) {
+  std::vector<std::string> out;
+  if (e.is_string()) {
+    out.push_back(clean_line(package_name.substr(package_name.find('/') + 1), limits::kMaxBinCommandBytes));
+  } else if (e.is_object()) {
+    for (auto [command, path] : as_object(e)) {
+      if (out.size() >= limits::kMaxBinCommands) break;
+      std::string c = clean_line(std::string(command), limits::kMaxBinCommandBytes);
+      if (!c.empty()) out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+// The newest version published before `latest` whose trust level is higher than latest's.
+std::string trust_downgrade_of(const std::vector<Version>& versions, const std::string& latest) {
+  auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) { return v.version == latest; });
+  if (it == versions.end() || it->published == 0) return {};
+  for (auto older = std::make_reverse_iterator(it); older != versions.rend(); ++older)
+    if (older->published > 0 && older->published < it->published && older->trust > it->trust)
+      return older->version;
+  return {};
+}
+
 Version version_of(std::string_view key, const element& v) {
   Version out;
   out.version = clean_line(std::string(key), 256);
@@ -249,6 +311,10 @@ Version version_of(std::string_view key, const element& v) {
   out.license = license_of(v);
   out.has_types = has_types_of(v);
   out.module = module_of(v);
+  out.trust = trust_of(v);
+  out.install_scripts = install_scripts_of(v);
+  if (auto engines = field(v, "engines"); engines && engines->is_object())
+    out.engines_node = clean_line(string_field(*engines, "node"), 256);
   return out;
 }
 
@@ -419,8 +485,13 @@ Result<ParsedPackument> normalise_packument(const element& doc, std::string_view
   if (auto b = pick("bugs")) pkg.bugs = url_of(*b);
   if (auto r = pick("repository")) {
     pkg.repository = normalise_repository_url(url_of(*r));
-    if (r->is_object()) out.repository_directory = clean_line(string_field(*r, "directory"), 512);
+    if (r->is_object()) pkg.repository_directory = clean_line(string_field(*r, "directory"), 512);
   }
+  if (latest) {
+    if (auto f = field(*latest, "funding")) pkg.funding = funding_of(*f);
+    if (auto b = field(*latest, "bin")) pkg.bin = bin_of(*b, pkg.name);
+  }
+  pkg.trust_downgrade_from = trust_downgrade_of(pkg.versions, pkg.latest);
   std::string readme = string_field(doc, "readme");
   if (readme.empty() && latest) readme = string_field(*latest, "readme");
   if (readme != "ERROR: No README data found!") out.readme_markdown = std::move(readme);

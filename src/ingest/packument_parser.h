@@ -22,7 +22,6 @@ namespace pkgstats::ingest {
 struct ParsedPackument {
   Package package;
   std::string readme_markdown;  // the README source, for render::render_readme
-  std::string repository_directory;  // monorepo subdirectory, for resolving README links
   uint64_t content_hash = 0;    // hash of the source document's bytes
 };
 

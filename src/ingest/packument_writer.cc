@@ -12,12 +12,13 @@ bool is_fatal(const Status& s) {
 
 }  // namespace
 
-PackumentWriter::PackumentWriter(ReadmeRenderer renderer) : renderer_(std::move(renderer)) {}
+PackumentWriter::PackumentWriter(ReadmeRenderer renderer, InstallSizer sizer)
+    : renderer_(std::move(renderer)), sizer_(std::move(sizer)) {}
 
 Package PackumentWriter::render(ParsedPackument&& parsed) const {
   Package pkg = std::move(parsed.package);
   if (renderer_ && !parsed.readme_markdown.empty())
-    pkg.readme_html = renderer_(parsed.readme_markdown, pkg.repository, parsed.repository_directory);
+    pkg.readme_html = renderer_(parsed.readme_markdown, pkg.repository, pkg.repository_directory);
   return pkg;
 }
 
@@ -28,7 +29,7 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   switch (update.kind) {
     case Kind::kDeleted: {
       RETURN_IF_ERROR(txn.mark_unpublished(name, update.at));
-      return DocumentWrite{DocumentOutcome::kUnpublished, {}};
+      return DocumentWrite{DocumentOutcome::kUnpublished, {}, {}};
     }
     case Kind::kGone: {
       // Both are no-ops for a name never stored: no row is created for it.
@@ -37,11 +38,11 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
       if (!recorded.ok()) return recorded.status();
       return DocumentWrite{*recorded == store::WriteOutcome::kUnchanged ? DocumentOutcome::kNotFound
                                                                         : DocumentOutcome::kUnpublished,
-                           {}};
+                           {}, {}};
     }
     case Kind::kNotModified: {
       RETURN_IF_ERROR(txn.record_fetch(name, update.etag, update.at));
-      return DocumentWrite{DocumentOutcome::kNotModified, {}};
+      return DocumentWrite{DocumentOutcome::kNotModified, {}, {}};
     }
     case Kind::kDocument:
       break;
@@ -51,7 +52,13 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
   if (!stored.ok()) {
     if (is_fatal(stored.status())) return stored.status();
     // put_package undid its own savepoint: the document is bad, not the batch.
-    return DocumentWrite{DocumentOutcome::kSkipped, stored.status().message()};
+    return DocumentWrite{DocumentOutcome::kSkipped, stored.status().message(), {}};
+  }
+  InstallSize size;
+  if (sizer_ && *stored != store::WriteOutcome::kUnchanged) {
+    size = sizer_(txn.reader(), update.package);
+    auto sized = txn.put_install_size(name, size);
+    if (!sized.ok()) return sized.status();
   }
   if (update.at != 0) {
     // The ETag now describes the stored document, in the same transaction as it.
@@ -61,11 +68,21 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
     RETURN_IF_ERROR(txn.mark_added_on_demand(name, update.at));
   }
   switch (*stored) {
-    case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}};
-    case store::WriteOutcome::kUpdated: return DocumentWrite{DocumentOutcome::kUpdated, {}};
+    case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}, size};
+    case store::WriteOutcome::kUpdated: return DocumentWrite{DocumentOutcome::kUpdated, {}, size};
     case store::WriteOutcome::kUnchanged: break;
   }
-  return DocumentWrite{DocumentOutcome::kUnchanged, {}};
+  return DocumentWrite{DocumentOutcome::kUnchanged, {}, {}};
+}
+
+Result<InstallSize> PackumentWriter::refresh_install_size(store::WriteTransaction& txn,
+                                                          const std::string& name) const {
+  if (!sizer_) return InstallSize{};
+  ASSIGN_OR_RETURN(auto pkg, txn.reader().get_package(name));
+  if (!pkg) return InstallSize{};
+  const InstallSize size = sizer_(txn.reader(), *pkg);
+  RETURN_IF_ERROR(txn.put_install_size(name, size));
+  return size;
 }
 
 }  // namespace pkgstats::ingest

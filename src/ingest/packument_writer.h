@@ -47,6 +47,11 @@ namespace pkgstats::ingest {
 using ReadmeRenderer = std::function<std::string(
     std::string_view markdown, std::string_view repository_url, std::string_view directory)>;
 
+// The install size of a package's latest version, resolved against `store` (through the open
+// write transaction's connection). Injected like the README renderer: the resolver lives in
+// app/ (app::latest_install_size). An empty InstallSizer stores no install size.
+using InstallSizer = std::function<InstallSize(store::StoreReader& store, const Package& package)>;
+
 // One name's answer, ready to write.
 struct PackumentUpdate {
   enum class Kind {
@@ -80,24 +85,33 @@ enum class DocumentOutcome {
 struct DocumentWrite {
   DocumentOutcome outcome = DocumentOutcome::kSkipped;
   std::string reason;  // kSkipped only
+  InstallSize install_size;  // kInserted, kUpdated with a sizer: what was stored
 };
 
 class PackumentWriter {
  public:
-  explicit PackumentWriter(ReadmeRenderer renderer = {});
+  explicit PackumentWriter(ReadmeRenderer renderer = {}, InstallSizer sizer = {});
 
   // The Package to store: README rendered with the injected renderer. Thread-safe.
   Package render(ParsedPackument&& parsed) const;
 
   // Writes `update` into `txn` (a document's rows under put_package's savepoint, so a
   // skipped document leaves nothing). Sets update.package.fetched_at to update.at for a
-  // document. Non-ok only for a fatal store error: then the caller must destroy `txn`
+  // document. A changed document also gets its install size (with the injected sizer, after
+  // its rows: a package depending on itself sees them). Non-ok only for a fatal store error:
+  // then the caller must destroy `txn`
   // without committing (see the policy above).
   // REQUIRES: `txn` open; used by one thread at a time (the transaction's).
   Result<DocumentWrite> write(store::WriteTransaction& txn, PackumentUpdate& update) const;
 
+  // Recomputes and stores the install size of the stored package `name` (a dependency may
+  // have been written since), returning it; unknown without a sizer or for an unknown name.
+  // Non-ok only for a store error (fatal, as for write()).
+  Result<InstallSize> refresh_install_size(store::WriteTransaction& txn, const std::string& name) const;
+
  private:
   ReadmeRenderer renderer_;
+  InstallSizer sizer_;
 };
 
 }  // namespace pkgstats::ingest

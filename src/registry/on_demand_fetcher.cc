@@ -59,7 +59,7 @@ Status cap_reached(size_t cap) {
 OnDemandFetcher::OnDemandFetcher(HttpFetcher& fetcher, std::string db_path, OnDemandOptions options)
     : fetcher_(fetcher), db_path_(std::move(db_path)), options_(std::move(options)),
       source_(fetcher_, options_.registry_url, source_options(options_)),
-      writer_(options_.readme_renderer),
+      writer_(options_.readme_renderer, options_.install_sizer),
       failures_(failure_ttls(options_), options_.remembered_failures),
       quota_(options_.client_burst, options_.client_per_minute, limits::kMaxOnDemandClients),
       breaker_(options_.breaker_failures, options_.breaker_open) {

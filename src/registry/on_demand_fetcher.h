@@ -81,6 +81,7 @@ struct OnDemandOptions {
   std::chrono::milliseconds breaker_open{limits::kOnDemandBreakerOpenMs};
   size_t max_added_packages = limits::kOnDemandMaxAddedPackages;
   ingest::ReadmeRenderer readme_renderer;  // empty: no README HTML is stored
+  ingest::InstallSizer install_sizer;      // empty: no install size is stored
 };
 
 // Why a request was not attempted at all.

@@ -122,9 +122,9 @@ void for_each_concurrently(std::size_t count, std::size_t workers,
 
 PackumentSyncer::PackumentSyncer(store::Store& store, PackumentSource& source,
                                  SyncMetrics& metrics, const Clock& clock, std::size_t concurrency,
-                                 ingest::ReadmeRenderer readme)
+                                 ingest::ReadmeRenderer readme, ingest::InstallSizer sizer)
     : store_(store), source_(source), metrics_(metrics), clock_(clock),
-      concurrency_(std::max<std::size_t>(concurrency, 1)), writer_(std::move(readme)) {}
+      concurrency_(std::max<std::size_t>(concurrency, 1)), writer_(std::move(readme), std::move(sizer)) {}
 
 Result<BatchSummary> PackumentSyncer::apply(
     std::span<const SyncItem> items,

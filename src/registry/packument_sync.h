@@ -111,7 +111,7 @@ class PackumentSyncer {
   // with `readme` on the fetching threads (empty: no README HTML is stored).
   PackumentSyncer(store::Store& store, PackumentSource& source, SyncMetrics& metrics,
                   const Clock& clock, std::size_t concurrency = 8,
-                  ingest::ReadmeRenderer readme = {});
+                  ingest::ReadmeRenderer readme = {}, ingest::InstallSizer sizer = {});
 
   // Fetches every non-deleted item (concurrently, revalidating the stored ETag), then writes
   // all outcomes, each package's ETag and fetch time, and the `sync_state` key/value pairs

@@ -3,6 +3,7 @@
 #include "core/limits.h"
 #include "render/downloads_chart.h"
 #include "render/html_escape.h"
+#include "render/package_insight.h"
 #include "render/page_common.h"
 
 namespace pkgstats::render {
@@ -116,6 +117,9 @@ void append_facts(std::string& out, const SiteContext& site, const ComparePageDa
              }));
   append_row(out, "Unpacked size", cells([](const ComparedPackage&, const Version* v) {
                return v ? format_bytes(v->unpacked_size) : std::string();
+             }));
+  append_row(out, "Install size", cells([](const ComparedPackage& c, const Version*) {
+               return install_size_html(c.package.install_size);
              }));
   append_row(out, "TypeScript types", cells([](const ComparedPackage&, const Version* v) {
                return v ? std::string(v->has_types ? "yes" : "no") : std::string();

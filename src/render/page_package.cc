@@ -6,6 +6,7 @@
 #include "core/limits.h"
 #include "render/downloads_chart.h"
 #include "render/html_escape.h"
+#include "render/package_insight.h"
 #include "render/page_common.h"
 #include "render/seo.h"
 
@@ -107,6 +108,7 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
     append_fact(out, "Unpacked size", format_bytes(latest->unpacked_size));
     if (latest->file_count >= 0) append_fact(out, "Files", format_count(latest->file_count));
   }
+  append_insight_facts(out, p, data.types_package);
   append_fact(out, "Created", when_html(site, p.created));
   // How old our copy is; absent for packages imported from a file (fetched_at 0).
   append_fact(out, "Fetched from registry", when_html(site, p.fetched_at));
@@ -333,6 +335,7 @@ std::string render_package_page(const SiteContext& site, const PackagePageData& 
     main += "</p>\n";
   }
   append_banners(main, p, latest);
+  main += trust_downgrade_banner(p);
   if (!p.description.empty()) main += "<p class=\"lead\">" + escape_html(p.description) + "</p>\n";
   append_install(main, p);
   append_facts(main, site, data, latest);

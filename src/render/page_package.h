@@ -38,7 +38,8 @@ DownloadTotals download_totals(const std::vector<store::DailyDownloads>& daily);
 // its date, deprecation banner, description, install command with a copy button (rendered
 // `hidden`: the page script reveals and wires it), downloads totals, the downloads chart for
 // the chosen range (weekly smoothing for 1y and all) with range links and a table fallback,
-// facts (maintainers, author, license, links, size, files, dependents), dependencies,
+// facts (maintainers, author, license, links, size, files, dependents, and the insight of
+// package_insight.h), a trust-downgrade banner, dependencies,
 // dependents, recent versions with dist-tags, deprecations and (when stored) last-week
 // downloads, the stored README HTML
 // (sanitised at ingest; headings moved down two levels), and how old the data is. Every

@@ -99,6 +99,8 @@ void DocumentTable::reserve(size_t documents) {
   modified_.reserve(documents);
   dependents_.reserve(documents);
   flags_.reserve(documents);
+  install_bytes_.reserve(documents);
+  install_packages_.reserve(documents);
 }
 
 void DocumentTable::add(const SearchDocument& d) {
@@ -115,7 +117,12 @@ void DocumentTable::add(const SearchDocument& d) {
   modified_.push_back(d.modified);
   dependents_.push_back(d.dependents);
   flags_.push_back(static_cast<uint8_t>((d.deprecated ? kDeprecated : 0) | (d.has_types ? kHasTypes : 0) |
-                                        (static_cast<uint8_t>(d.module) << kModuleShift)));
+                                        (static_cast<uint8_t>(d.module) << kModuleShift) |
+                                        (d.install_scripts ? kInstallScripts : 0) |
+                                        (static_cast<uint8_t>(d.trust) << kTrustShift) |
+                                        (d.install_size.complete ? kInstallComplete : 0)));
+  install_bytes_.push_back(d.install_size.bytes);
+  install_packages_.push_back(d.install_size.packages);
 }
 
 void DocumentTable::shrink_to_fit() {
@@ -126,6 +133,8 @@ void DocumentTable::shrink_to_fit() {
   modified_.shrink_to_fit();
   dependents_.shrink_to_fit();
   flags_.shrink_to_fit();
+  install_bytes_.shrink_to_fit();
+  install_packages_.shrink_to_fit();
 }
 
 std::string_view DocumentTable::name(DocId d) const {
@@ -156,6 +165,9 @@ DocumentView DocumentTable::view(DocId d) const {
   v.deprecated = deprecated(d);
   v.has_types = has_types(d);
   v.module = module(d);
+  v.install_size = install_size(d);
+  v.trust = trust(d);
+  v.install_scripts = install_scripts(d);
   return v;
 }
 
@@ -178,6 +190,9 @@ SearchDocument DocumentTable::document(DocId d) const {
   doc.deprecated = v.deprecated;
   doc.has_types = v.has_types;
   doc.module = v.module;
+  doc.install_size = v.install_size;
+  doc.trust = v.trust;
+  doc.install_scripts = v.install_scripts;
   return doc;
 }
 
@@ -189,22 +204,27 @@ void DocumentTable::save(BinaryWriter& out) const {
   out.array(modified_);
   out.array(dependents_);
   out.array(flags_);
+  out.array(install_bytes_);
+  out.array(install_packages_);
 }
 
 bool DocumentTable::load(BinaryReader& in) {
   if (!in.array(arena_) || !in.array(offsets_) || !in.array(monthly_downloads_) || !in.array(published_) ||
-      !in.array(modified_) || !in.array(dependents_) || !in.array(flags_))
+      !in.array(modified_) || !in.array(dependents_) || !in.array(flags_) || !in.array(install_bytes_) ||
+      !in.array(install_packages_))
     return false;
   const size_t n = monthly_downloads_.size();
   bool consistent = offsets_.size() == n + 1 && offsets_[0] == 0 && offsets_[n] == arena_.size() &&
                     published_.size() == n && modified_.size() == n && dependents_.size() == n &&
-                    flags_.size() == n;
+                    flags_.size() == n && install_bytes_.size() == n && install_packages_.size() == n;
   // Every record parses within its own bounds, so the readers (detail::read_string and the
-  // list iterators) need no checks; flags hold a ModuleKind.
-  constexpr uint8_t kMaxFlags = static_cast<uint8_t>(ModuleKind::kDual) << kModuleShift | kDeprecated | kHasTypes;
+  // list iterators) need no checks; flags hold a ModuleKind and a TrustLevel.
+  auto flags_valid = [](uint8_t f) {
+    return ((f >> kTrustShift) & 3) <= static_cast<uint8_t>(TrustLevel::kTrustedPublisher);
+  };
   const char* arena = arena_.data();
   for (size_t i = 0; consistent && i < n; ++i)
-    consistent = offsets_[i] <= offsets_[i + 1] && offsets_[i + 1] <= arena_.size() && flags_[i] <= kMaxFlags &&
+    consistent = offsets_[i] <= offsets_[i + 1] && offsets_[i + 1] <= arena_.size() && flags_valid(flags_[i]) &&
                  is_well_formed_record(arena + offsets_[i], arena + offsets_[i + 1]);
   if (!consistent) in.fail();
   return consistent;
@@ -213,7 +233,7 @@ bool DocumentTable::load(BinaryReader& in) {
 size_t DocumentTable::memory_bytes() const {
   return arena_.memory_bytes() + offsets_.memory_bytes() + monthly_downloads_.memory_bytes() +
          published_.memory_bytes() + modified_.memory_bytes() + dependents_.memory_bytes() +
-         flags_.memory_bytes();
+         flags_.memory_bytes() + install_bytes_.memory_bytes() + install_packages_.memory_bytes();
 }
 
 }  // namespace pkgstats::search

@@ -74,6 +74,9 @@ struct DocumentView : DocumentText {
   int32_t dependents = 0;
   bool deprecated = false, has_types = false;
   ModuleKind module = ModuleKind::kUnknown;
+  InstallSize install_size;
+  TrustLevel trust = TrustLevel::kNone;
+  bool install_scripts = false;
 };
 
 class DocumentTable {
@@ -93,7 +96,12 @@ class DocumentTable {
   TimestampMs modified(DocId d) const { return modified_[d]; }
   bool deprecated(DocId d) const { return flags_[d] & kDeprecated; }
   bool has_types(DocId d) const { return flags_[d] & kHasTypes; }
-  ModuleKind module(DocId d) const { return static_cast<ModuleKind>(flags_[d] >> kModuleShift); }
+  ModuleKind module(DocId d) const { return static_cast<ModuleKind>((flags_[d] >> kModuleShift) & 3); }
+  InstallSize install_size(DocId d) const {
+    return {install_bytes_[d], install_packages_[d], (flags_[d] & kInstallComplete) != 0};
+  }
+  TrustLevel trust(DocId d) const { return static_cast<TrustLevel>((flags_[d] >> kTrustShift) & 3); }
+  bool install_scripts(DocId d) const { return flags_[d] & kInstallScripts; }
 
   void save(BinaryWriter& out) const;
   // False (and `in` failed) when the arrays are inconsistent with each other or a record
@@ -103,7 +111,9 @@ class DocumentTable {
   size_t memory_bytes() const;
 
  private:
-  static constexpr uint8_t kDeprecated = 1, kHasTypes = 2, kModuleShift = 2;
+  // flags_: deprecated, types, module (2 bits), install scripts, trust (2 bits), install complete.
+  static constexpr uint8_t kDeprecated = 1, kHasTypes = 2, kModuleShift = 2, kInstallScripts = 16,
+                           kTrustShift = 5, kInstallComplete = 128;
   FlatArray<char> arena_;             // per document: name, version, description, author,
                                       // license, keywords, maintainers (see document_table.cc)
   FlatArray<uint64_t> offsets_{0};    // document d is arena_[offsets_[d], offsets_[d+1])
@@ -111,6 +121,8 @@ class DocumentTable {
   FlatArray<TimestampMs> published_, modified_;
   FlatArray<int32_t> dependents_;
   FlatArray<uint8_t> flags_;
+  FlatArray<int64_t> install_bytes_;
+  FlatArray<int32_t> install_packages_;
 };
 
 namespace detail {

@@ -154,7 +154,8 @@ inline float credit(float popularity, float best_popularity) {
 // The filter values of a document as facet keys, each a posting list of the facet index, so
 // a query of filters alone reads the documents having a value instead of scanning them all:
 // "m:" maintainer, "a:" a word of the author, "k:" keyword, "l:" license (folded), "s:" scope, "f:deprecated",
-// "f:types", "f:esm" and "f:cjs" (dual packages have both). Query side: filter_candidates.
+// "f:types", "f:esm" and "f:cjs" (dual packages have both), "f:provenance" (any trust level),
+// "f:install-scripts". Query side: filter_candidates.
 std::vector<std::string> facet_keys(const SearchDocument& d) {
   std::vector<std::string> keys;
   for (const auto& m : d.maintainers) keys.push_back("m:" + fold(m));
@@ -167,6 +168,8 @@ std::vector<std::string> facet_keys(const SearchDocument& d) {
   if (d.has_types) keys.push_back("f:types");
   if (d.module == ModuleKind::kEsm || d.module == ModuleKind::kDual) keys.push_back("f:esm");
   if (d.module == ModuleKind::kCjs || d.module == ModuleKind::kDual) keys.push_back("f:cjs");
+  if (d.trust != TrustLevel::kNone) keys.push_back("f:provenance");
+  if (d.install_scripts) keys.push_back("f:install-scripts");
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
@@ -854,6 +857,9 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
   if (q.has_types && !docs_.has_types(d)) return false;
   if (q.module && !(docs_.module(d) == *q.module || docs_.module(d) == ModuleKind::kDual)) return false;
   if (q.downloads && !q.downloads->matches(docs_.monthly_downloads(d))) return false;
+  if (q.provenance && docs_.trust(d) == TrustLevel::kNone) return false;
+  if (q.install_scripts && docs_.install_scripts(d) != *q.install_scripts) return false;
+  if (!install_size_matches(docs_.install_size(d), q.install_size, q.install_deps)) return false;
   const TimestampMs published = docs_.published(d), modified = docs_.modified(d);
   if (q.published && (published == 0 || !q.published->matches(published))) return false;
   if (q.updated && (modified == 0 || !q.updated->matches(modified))) return false;
@@ -950,6 +956,8 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   if (q.has_types) consider({"f:types"});
   if (q.module == ModuleKind::kEsm) consider({"f:esm"});
   if (q.module == ModuleKind::kCjs) consider({"f:cjs"});
+  if (q.provenance) consider({"f:provenance"});
+  if (q.install_scripts == true) consider({"f:install-scripts"});
   c.use_lists = best_size != SIZE_MAX && best_size <= c.last - c.first;
   if (!c.use_lists) c.lists.clear();
   // Exact: every candidate passes, which holds when at most one filter narrowed them and
@@ -957,7 +965,8 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   // the lists of its first word's completions, so it checks each too);
   // `not:deprecated` over an id range is exact too, less the deprecated ones it counts.
   const bool other = !q.authors.empty() || q.published || q.updated || q.unstable ||
-                     !q.excluded_keywords.empty() || (q.downloads && q.downloads->op == '=');
+                     !q.excluded_keywords.empty() || (q.downloads && q.downloads->op == '=') ||
+                     q.install_size || q.install_deps || q.install_scripts == false;
   if (q.deprecated == false) {
     c.exact = !other && !c.use_lists && narrowing <= 1;
     if (c.exact)

@@ -88,7 +88,40 @@ bool Comparison::matches(int64_t v) const {
 bool ParsedQuery::has_filters() const {
   return !maintainers.empty() || !authors.empty() || !scopes.empty() || !keywords.empty() ||
          !excluded_keywords.empty() || !licenses.empty() || deprecated.has_value() ||
-         unstable.has_value() || has_types || module || downloads || published || updated;
+         unstable.has_value() || has_types || module || downloads || published || updated ||
+         provenance || install_scripts.has_value() || install_size || install_deps;
+}
+
+std::optional<int64_t> parse_byte_size(std::string_view text) {
+  if (text.empty() || text.size() > 24) return std::nullopt;
+  std::string lower = fold(text);
+  double unit = 1;
+  for (auto [suffix, scale] : {std::pair{"gb", 1e9}, std::pair{"mb", 1e6}, std::pair{"kb", 1e3},
+                               std::pair{"b", 1.0}}) {
+    if (std::string_view(lower).ends_with(suffix)) {
+      unit = scale;
+      lower.resize(lower.size() - std::string_view(suffix).size());
+      break;
+    }
+  }
+  double v = 0;
+  auto [p, ec] = std::from_chars(lower.data(), lower.data() + lower.size(), v);
+  if (lower.empty() || ec != std::errc() || p != lower.data() + lower.size() || !(v >= 0) ||
+      v * unit > 9e15)
+    return std::nullopt;
+  return static_cast<int64_t>(std::llround(v * unit));
+}
+
+bool install_size_matches(const InstallSize& size, const std::optional<Comparison>& bytes,
+                          const std::optional<Comparison>& deps) {
+  if (!bytes && !deps) return true;
+  if (!size.known() || size.packages == 0) return false;
+  for (auto [cmp, value] : {std::pair{&bytes, size.bytes}, std::pair{&deps, int64_t{size.packages} - 1}}) {
+    if (!*cmp) continue;
+    if (!size.complete && (*cmp)->op != '>') return false;
+    if (!(*cmp)->matches(value)) return false;
+  }
+  return true;
 }
 
 bool is_unstable_version(std::string_view version) {
@@ -187,10 +220,23 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
       const std::string flag = fold(value);
       if (flag == "deprecated") q.deprecated = key == "is";
       else if (flag == "unstable") q.unstable = key == "is";
-      else bad("use is:deprecated, not:deprecated, is:unstable or not:unstable.");
+      else if (flag == "install-scripts") q.install_scripts = key == "is";
+      else bad("use is: or not: with deprecated, unstable or install-scripts.");
     } else if (key == "has") {
-      if (fold(value) == "types") q.has_types = true;
-      else bad("the only has: filter is has:types.");
+      const std::string flag = fold(value);
+      if (flag == "types") q.has_types = true;
+      else if (flag == "provenance") q.provenance = true;
+      else bad("use has:types or has:provenance.");
+    } else if (key == "size" || key == "deps") {
+      auto c = parse_comparison_prefix(value);
+      auto n = key == "size" ? parse_byte_size(value) : parse_count_with_suffix(value);
+      if (!n) {
+        bad(key == "size" ? "size takes an install size such as <1mb, >200kb or <500000 (bytes)."
+                          : "deps takes a number of packages such as <10 or >100.");
+      } else {
+        c->value = *n;
+        (key == "size" ? q.install_size : q.install_deps) = c;
+      }
     } else if (key == "module") {
       std::string m = fold(value);
       if (m == "esm") q.module = ModuleKind::kEsm;
@@ -216,7 +262,7 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
                key.size() <= 16 && !value.starts_with("//") && value.find(':') == std::string_view::npos) {
       q.warnings.push_back("Unknown qualifier " + key + ": (searched as text). Known: pkg:, @user, "
                            "maintainer:, author:, scope:, keywords:, license:, is:, not:, has:, "
-                           "module:, downloads:, published:, updated:, sort:.");
+                           "module:, downloads:, size:, deps:, published:, updated:, sort:.");
       add_words(t);
     } else {
       add_words(t);  // free text with colons: "http://x.org", "a:b:c"

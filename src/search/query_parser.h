@@ -6,7 +6,9 @@
 //   author:NAME  scope:NAME  keywords:a,b  license:MIT
 //   keywords:a,-b (a leading - excludes a keyword)
 //   is:deprecated  not:deprecated  is:unstable  not:unstable (a version below 1.0.0)
-//   has:types  module:esm|cjs
+//   has:types  has:provenance  is:install-scripts  not:install-scripts  module:esm|cjs
+//   size:<1mb  size:>200kb (install size of the latest version, bytes: b, kb, mb, gb)
+//   deps:<10 (packages its install adds besides itself)
 //   downloads:>10k  downloads:<1.5m  downloads:500
 //   published:<90d  published:>2025-01-01  updated:>30d
 //   sort:relevance|downloads|published
@@ -46,6 +48,10 @@ struct ParsedQuery {
   std::optional<bool> deprecated;  // is:deprecated = true, not:deprecated = false
   std::optional<bool> unstable;    // is:unstable = true, not:unstable = false
   bool has_types = false;
+  bool provenance = false;                  // has:provenance (or trusted publishing)
+  std::optional<bool> install_scripts;      // is:install-scripts = true, not: = false
+  std::optional<Comparison> install_size;   // size: in bytes
+  std::optional<Comparison> install_deps;   // deps: packages besides itself
   std::optional<ModuleKind> module;
   std::optional<Comparison> downloads;
   std::optional<Comparison> published;  // milliseconds since the epoch
@@ -71,5 +77,14 @@ bool is_unstable_version(std::string_view version);
 
 // "10k" -> 10000, "1.5m" -> 1500000, "42" -> 42; nullopt when malformed.
 std::optional<int64_t> parse_count_with_suffix(std::string_view text);
+
+// "1mb" -> 1000000, "200kB" -> 200000, "1.5gb", "512b", "4096" (bytes, decimal units as npm
+// shows sizes); nullopt when malformed.
+std::optional<int64_t> parse_byte_size(std::string_view text);
+
+// Whether an install size passes a size: or deps: comparison. Unknown sizes never pass; an
+// "at least" size passes only ">" (the true size can only be larger).
+bool install_size_matches(const InstallSize& size, const std::optional<Comparison>& bytes,
+                          const std::optional<Comparison>& deps);
 
 }  // namespace pkgstats::search

@@ -15,4 +15,9 @@ std::string encode_dependencies(const std::vector<Dependency>& deps);
 // Lenient: malformed lines are skipped.
 std::vector<Dependency> decode_dependencies(std::string_view text);
 
+// A list of strings free of `separator` (ingest removes control characters) as one column,
+// and back; empty items are dropped.
+std::string encode_list(const std::vector<std::string>& items, char separator);
+std::vector<std::string> decode_list(std::string_view text, char separator);
+
 }  // namespace pkgstats::store

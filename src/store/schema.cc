@@ -182,6 +182,25 @@ CREATE TABLE bot_accounts (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // v10: package insight (docs/install-size.md). Per package: the latest version's install
+    // size (bytes, packages, complete = 0 for "at least"; -1 never computed), funding URLs and
+    // bin commands (one a line), the monorepo directory, and the older version whose trust
+    // level latest dropped. Per version: trust level (0 none, 1 provenance, 2 trusted
+    // publisher), install scripts run (space separated), engines.node. Stored hashes are
+    // cleared so that the next import of an unchanged document fills the new columns.
+    R"sql(
+ALTER TABLE packages ADD COLUMN install_size INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE packages ADD COLUMN install_packages INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE packages ADD COLUMN install_complete INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE packages ADD COLUMN funding TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN bin TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN repository_directory TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN trust_downgrade_from TEXT NOT NULL DEFAULT '';
+ALTER TABLE versions ADD COLUMN trust INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE versions ADD COLUMN install_scripts TEXT NOT NULL DEFAULT '';
+ALTER TABLE versions ADD COLUMN engines_node TEXT NOT NULL DEFAULT '';
+UPDATE packages SET content_hash = 0;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -70,6 +70,8 @@ class SqliteWriteTransaction final : public WriteTransaction {
   Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag, TimestampMs when) override;
   Status set_sync_state(std::string_view key, std::string_view value) override;
   Result<WriteOutcome> mark_added_on_demand(std::string_view name, TimestampMs when) override;
+  Result<WriteOutcome> put_install_size(std::string_view name, const InstallSize& size) override;
+  StoreReader& reader() override { return store_; }
   Status commit() override;
 
  private:

@@ -54,7 +54,8 @@ namespace {
 // A package row with its latest version's flags: the columns read_summary() expects.
 constexpr const char* kSummarySelect =
     "SELECT p.id, p.name, p.latest, p.description, p.author_name, p.license, "
-    "p.monthly_downloads, p.modified, v.published, v.deprecated, v.has_types, v.module "
+    "p.monthly_downloads, p.modified, v.published, v.deprecated, v.has_types, v.module, "
+    "p.install_size, p.install_packages, p.install_complete, v.trust, v.install_scripts "
     "FROM packages p LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest";
 
 // The SearchDocument of the current row of a kSummarySelect query (keywords, maintainers and
@@ -72,6 +73,9 @@ SearchDocument read_summary(const Statement& q) {
   d.deprecated = !q.column_view(9).empty();
   d.has_types = q.column_int(10) != 0;
   d.module = static_cast<ModuleKind>(q.column_int(11));
+  d.install_size = {q.column_int(12), static_cast<int32_t>(q.column_int(13)), q.column_int(14) != 0};
+  d.trust = static_cast<TrustLevel>(q.column_int(15));
+  d.install_scripts = !q.column_view(16).empty();
   return d;
 }
 
@@ -104,7 +108,7 @@ namespace {
 
 constexpr const char* kVersionColumns =
     "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
-    "module, dependencies FROM versions ";
+    "module, dependencies, trust, install_scripts, engines_node FROM versions ";
 
 Version read_version(const Statement& q) {
   Version v;
@@ -117,6 +121,9 @@ Version read_version(const Statement& q) {
   v.has_types = q.column_int(6) != 0;
   v.module = static_cast<ModuleKind>(q.column_int(7));
   v.dependencies = decode_dependencies(q.column_view(8));
+  v.trust = static_cast<TrustLevel>(q.column_int(9));
+  v.install_scripts = decode_list(q.column_view(10), ' ');
+  v.engines_node = q.column_text(11);
   return v;
 }
 
@@ -167,6 +174,20 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
   if (!words) return words.status();
   words->bind(1, id);
   while (words->step()) pkg.keywords.push_back(words->column_text(0));
+
+  auto insight = db.prepare_cached(
+      "SELECT install_size, install_packages, install_complete, funding, bin, "
+      "repository_directory, trust_downgrade_from FROM packages WHERE id = ?");
+  if (!insight) return insight.status();
+  insight->bind(1, id);
+  if (insight->step()) {
+    pkg.install_size = {insight->column_int(0), static_cast<int32_t>(insight->column_int(1)),
+                        insight->column_int(2) != 0};
+    pkg.funding = decode_list(insight->column_view(3), '\n');
+    pkg.bin = decode_list(insight->column_view(4), '\n');
+    pkg.repository_directory = insight->column_text(5);
+    pkg.trust_downgrade_from = insight->column_text(6);
+  }
 
   auto readme = db.prepare_cached("SELECT html FROM readmes WHERE package_id = ?");
   if (!readme) return readme.status();

@@ -246,6 +246,11 @@ class WriteTransaction {
   // Records that `name` (stored) was added by on-demand fetch at `when`; kUnchanged when it
   // was already recorded or is unknown.
   virtual Result<WriteOutcome> mark_added_on_demand(std::string_view name, TimestampMs when) = 0;
+  // Records the install size of a stored package's latest version; kUnchanged for an unknown
+  // name.
+  virtual Result<WriteOutcome> put_install_size(std::string_view name, const InstallSize& size) = 0;
+  // The reads of the store this transaction writes (they see the uncommitted writes).
+  virtual StoreReader& reader() = 0;
 
   virtual Status commit() = 0;
 };

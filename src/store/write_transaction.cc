@@ -14,6 +14,8 @@ struct SqliteWriteTransaction::Statements {
   Statement upsert_downloads;
   Statement delete_children[6];
   Statement insert_version;
+  Statement update_insight;
+  Statement update_install_size;
   Statement insert_tag;
   Statement insert_maintainer;
   Statement insert_keyword;
@@ -75,8 +77,14 @@ Status SqliteWriteTransaction::prepare_statements() {
       {&sql_->delete_children[5], "DELETE FROM readmes WHERE package_id = ?"},
       {&sql_->insert_version,
        "INSERT OR REPLACE INTO versions (package_id, version, published, deprecated, license, "
-       "unpacked_size, file_count, has_types, module, dependencies) "
-       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+       "unpacked_size, file_count, has_types, module, dependencies, trust, install_scripts, "
+       "engines_node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&sql_->update_insight,
+       "UPDATE packages SET install_size = ?2, install_packages = ?3, install_complete = ?4, "
+       "funding = ?5, bin = ?6, repository_directory = ?7, trust_downgrade_from = ?8 WHERE id = ?1"},
+      {&sql_->update_install_size,
+       "UPDATE packages SET install_size = ?2, install_packages = ?3, install_complete = ?4 "
+       "WHERE name = ?1"},
       {&sql_->insert_tag, "INSERT OR REPLACE INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?)"},
       {&sql_->insert_maintainer,
        "INSERT INTO maintainers (package_id, position, name, email) VALUES (?, ?, ?, ?)"},
@@ -165,9 +173,21 @@ Status SqliteWriteTransaction::write_package_rows(int64_t id, const Package& pkg
         .bind(7, static_cast<int64_t>(v.file_count))
         .bind(8, v.has_types)
         .bind(9, static_cast<int64_t>(v.module))
-        .bind(10, encode_dependencies(v.dependencies));
+        .bind(10, encode_dependencies(v.dependencies))
+        .bind(11, static_cast<int64_t>(v.trust))
+        .bind(12, encode_list(v.install_scripts, ' '))
+        .bind(13, v.engines_node);
     RETURN_IF_ERROR(sql_->insert_version.run());
   }
+  sql_->update_insight.bind(1, id)
+      .bind(2, pkg.install_size.bytes)
+      .bind(3, static_cast<int64_t>(pkg.install_size.packages))
+      .bind(4, pkg.install_size.complete)
+      .bind(5, encode_list(pkg.funding, '\n'))
+      .bind(6, encode_list(pkg.bin, '\n'))
+      .bind(7, pkg.repository_directory)
+      .bind(8, pkg.trust_downgrade_from);
+  RETURN_IF_ERROR(sql_->update_insight.run());
   for (const auto& [tag, version] : pkg.dist_tags) {
     sql_->insert_tag.bind(1, id).bind(2, tag).bind(3, version);
     RETURN_IF_ERROR(sql_->insert_tag.run());
@@ -328,6 +348,15 @@ Status SqliteWriteTransaction::set_sync_state(std::string_view key, std::string_
   if (!open_) return Status::internal("write transaction is closed");
   sql_->set_state.bind(1, key).bind(2, value);
   return sql_->set_state.run();
+}
+
+Result<WriteOutcome> SqliteWriteTransaction::put_install_size(std::string_view name,
+                                                              const InstallSize& size) {
+  if (!open_) return Status::internal("write transaction is closed");
+  Statement& q = sql_->update_install_size;
+  q.bind(1, name).bind(2, size.bytes).bind(3, static_cast<int64_t>(size.packages)).bind(4, size.complete);
+  RETURN_IF_ERROR(q.run());
+  return store_.database().changes() > 0 ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
 }
 
 Result<WriteOutcome> SqliteWriteTransaction::mark_added_on_demand(std::string_view name, TimestampMs when) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "api/maintainer_report.h"
+#include "api/package_details.h"
 #include "api/package_json.h"
 #include "app/compare.h"
 #include "app/package_details.h"
@@ -139,6 +140,41 @@ TEST_F(MaintainerReportTest, PackageDetailsReadTheExtrasBestEffort) {
   // The packages table becomes unreadable: that is an error, not an empty page.
   ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("ALTER TABLE packages RENAME TO gone_too").ok());
   EXPECT_FALSE(load_package_details(*store_, query).ok());
+}
+
+// The install size and supply-chain facts reach the page, the API and compare through the
+// app structs: the package's own columns, and the @types package load_package_details finds.
+TEST_F(MaintainerReportTest, InsightFlowsThroughDetailsAndComparison) {
+  {
+    auto tx = std::move(store_->begin_write()).value();
+    Package p = make("typeless", kNow - 10 * kDay, "", 100);
+    p.versions[0].trust = TrustLevel::kProvenance;
+    p.versions[0].install_scripts = {"postinstall"};
+    p.funding = {"https://example.org/fund"};
+    ASSERT_TRUE(tx->put_package(p, 10).ok());
+    ASSERT_TRUE(tx->put_package(make("@types/typeless", kNow - 10 * kDay, "", 100), 11).ok());
+    EXPECT_EQ(*tx->put_install_size("typeless", {2048, 3, false}), store::WriteOutcome::kUpdated);
+    // Reads through the transaction see its writes.
+    EXPECT_EQ((*tx->reader().get_package("typeless"))->install_size.bytes, 2048);
+    ASSERT_TRUE(tx->commit());
+  }
+  const Day today = day_from_ms(kNow);
+  const PackageDetailsQuery query{"typeless", 10, today - 365, today};
+  auto details = load_package_details(*store_, query);
+  ASSERT_TRUE(details.ok() && details->has_value());
+  EXPECT_EQ((*details)->types_package, "@types/typeless");
+  EXPECT_EQ((*details)->package.install_size, (InstallSize{2048, 3, false}));
+  auto j = api::package_details_json(**details, query);
+  EXPECT_EQ(j["install"]["bytes"], 2048);
+  EXPECT_EQ(j["install"]["at_least"], true);
+  EXPECT_EQ(j["trust"], "provenance");
+  EXPECT_EQ(j["types_package"], "@types/typeless");
+  EXPECT_EQ(j["versions"][0]["install_scripts"][0], "postinstall");
+  EXPECT_EQ((*load_package_details(*store_, {"fresh", 10, today - 365, today}))->types_package, "");
+
+  auto cmp = load_comparison(*store_, {"typeless"}, today - 365, today);
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->packages[0].package.install_size.packages, 3);
 }
 
 }  // namespace

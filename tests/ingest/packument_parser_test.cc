@@ -25,7 +25,7 @@ TEST(PackumentParser, RealFullDocument) {
   EXPECT_GT(p.latest_version()->published, 0);
   EXPECT_EQ(p.license, "MIT");
   EXPECT_EQ(p.repository, "https://github.com/react/react");
-  EXPECT_EQ(parsed->repository_directory, "packages/react");
+  EXPECT_EQ(parsed->package.repository_directory, "packages/react");
   EXPECT_FALSE(p.description.empty());
   // Versions are ordered by publish time.
   for (size_t i = 1; i < p.versions.size(); ++i)

@@ -23,6 +23,41 @@ std::string warning_of(const std::string& qualifier) {
   return q.warnings.empty() ? "" : q.warnings.front();
 }
 
+TEST(QueryParserQualifiers, InstallSizeAndSupplyChain) {
+  auto q = parse("router size:<1mb deps:<=10 has:provenance not:install-scripts");
+  EXPECT_EQ(q.words, Words{"router"});
+  ASSERT_TRUE(q.install_size && q.install_deps);
+  EXPECT_EQ(q.install_size->op, '<');
+  EXPECT_EQ(q.install_size->value, 1000000);
+  EXPECT_EQ(q.install_deps->value, 10);
+  EXPECT_TRUE(q.install_deps->inclusive);
+  EXPECT_TRUE(q.provenance);
+  EXPECT_EQ(q.install_scripts, false);
+  EXPECT_TRUE(q.has_filters());
+  EXPECT_EQ(parse("is:install-scripts").install_scripts, true);
+  EXPECT_EQ(parse("size:>200KB").install_size->value, 200000);
+  EXPECT_EQ(parse("size:1.5gb").install_size->value, 1500000000);
+  EXPECT_EQ(parse("size:<4096").install_size->value, 4096);
+  EXPECT_EQ(parse_byte_size("512b"), 512);
+  EXPECT_FALSE(parse_byte_size("1k"));
+  EXPECT_FALSE(parse_byte_size("-1mb"));
+  EXPECT_FALSE(parse_byte_size("mb"));
+}
+
+// Unknown sizes never pass; "at least" sizes pass only ">".
+TEST(QueryParserQualifiers, InstallSizeMatching) {
+  const InstallSize complete{500000, 8, true}, at_least{500000, 8, false}, unknown{};
+  const auto under_1mb = parse("size:<1mb").install_size, over_100kb = parse("size:>100kb").install_size;
+  const auto under_10 = parse("deps:<10").install_deps, over_3 = parse("deps:>3").install_deps;
+  EXPECT_TRUE(install_size_matches(complete, under_1mb, under_10));
+  EXPECT_TRUE(install_size_matches(complete, over_100kb, over_3));
+  EXPECT_FALSE(install_size_matches(at_least, under_1mb, std::nullopt));
+  EXPECT_TRUE(install_size_matches(at_least, over_100kb, over_3));
+  EXPECT_FALSE(install_size_matches(unknown, over_100kb, std::nullopt));
+  EXPECT_TRUE(install_size_matches(unknown, std::nullopt, std::nullopt));
+  EXPECT_FALSE(install_size_matches(complete, std::nullopt, parse("deps:<7").install_deps));  // 7 besides itself
+}
+
 TEST(QueryParserQualifiers, EachOneAlone) {
   EXPECT_EQ(parse("pkg:@babel/core").pkg, "@babel/core");
   EXPECT_EQ(parse("@sindresorhus").maintainers, Words{"sindresorhus"});
@@ -103,7 +138,7 @@ TEST(QueryParserQualifiers, Dates) {
 TEST(QueryParserMalformed, AWarningQuotesWholeCharactersOnly) {
   std::string token = "is:" + std::string(56, 'x') + "\xC3\xA9\xC3\xA9";  // byte 60 splits an é
   std::string w = warning_of(token);
-  EXPECT_EQ(w, "Ignored is:" + std::string(56, 'x') + ": use is:deprecated, not:deprecated, is:unstable or not:unstable.");
+  EXPECT_EQ(w, "Ignored is:" + std::string(56, 'x') + ": use is: or not: with deprecated, unstable or install-scripts.");
 }
 
 TEST(QueryParserMalformed, EachGivesItsMessageAndTheRestRuns) {
@@ -113,8 +148,13 @@ TEST(QueryParserMalformed, EachGivesItsMessageAndTheRestRuns) {
             "Ignored published:<banana: published takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
   EXPECT_EQ(warning_of("updated:>2025-13-45"),
             "Ignored updated:>2025-13-45: updated takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
-  EXPECT_EQ(warning_of("is:fast"), "Ignored is:fast: use is:deprecated, not:deprecated, is:unstable or not:unstable.");
-  EXPECT_EQ(warning_of("has:bugs"), "Ignored has:bugs: the only has: filter is has:types.");
+  EXPECT_EQ(warning_of("is:fast"), "Ignored is:fast: use is: or not: with deprecated, unstable or install-scripts.");
+  EXPECT_EQ(warning_of("has:bugs"), "Ignored has:bugs: use has:types or has:provenance.");
+  EXPECT_EQ(warning_of("size:<big"),
+            "Ignored size:<big: size takes an install size such as <1mb, >200kb or <500000 (bytes).");
+  EXPECT_EQ(warning_of("size:<1tb"),
+            "Ignored size:<1tb: size takes an install size such as <1mb, >200kb or <500000 (bytes).");
+  EXPECT_EQ(warning_of("deps:<few"), "Ignored deps:<few: deps takes a number of packages such as <10 or >100.");
   EXPECT_EQ(warning_of("module:amd"), "Ignored module:amd: use module:esm or module:cjs.");
   EXPECT_EQ(warning_of("sort:random"), "Ignored sort:random: sort by relevance, downloads or published.");
   EXPECT_EQ(warning_of("license:"), "Ignored license:: it has no value.");

@@ -200,6 +200,10 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
     const char* authors[] = {"Sindre Sorhus", "Jane Doe <jane@example.com>", "Sorhus Fan", ""};
     d.author = authors[i % 4];
     d.version = i % 6 == 0 ? "0." + std::to_string(i % 10) + ".0" : i % 6 == 1 ? "1.0.0-rc.1" : "2.1.0";
+    d.trust = static_cast<TrustLevel>(i % 3);
+    d.install_scripts = i % 8 == 3;
+    if (i % 10 != 9)  // one in ten never computed
+      d.install_size = {static_cast<int64_t>((i * 104729) % 5000000), static_cast<int32_t>(1 + i % 40), i % 6 != 5};
   }
   auto idx = Index::build(docs);
   auto author_has = [](const SearchDocument& d, std::initializer_list<const char*> prefixes) {
@@ -235,6 +239,14 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
       {"is:unstable", [](auto& d) { return d.version[0] == '0' || d.version.starts_with("1.0.0-"); }},
       {"not:unstable keywords:kw3", [](auto& d) { return d.version == "2.1.0" && d.keywords[0] == "kw3"; }},
       {"keywords:-kw1 license:mit", [](auto& d) { return d.keywords[0] != "kw1" && d.license == "MIT"; }},
+      {"has:provenance", [](auto& d) { return d.trust != TrustLevel::kNone; }},
+      {"is:install-scripts", [](auto& d) { return d.install_scripts; }},
+      {"not:install-scripts has:provenance", [](auto& d) { return !d.install_scripts && d.trust != TrustLevel::kNone; }},
+      {"size:<1mb", [](auto& d) { return d.install_size.complete && d.install_size.bytes < 1000000; }},
+      {"size:>4mb", [](auto& d) { return d.install_size.known() && d.install_size.bytes > 4000000; }},
+      {"deps:<10 license:mit", [](auto& d) {
+         return d.install_size.complete && d.install_size.packages - 1 < 10 && d.license == "MIT";
+       }},
   };
   for (const auto& c : cases) {
     std::vector<const SearchDocument*> expected;

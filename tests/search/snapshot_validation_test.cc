@@ -65,11 +65,11 @@ class SnapshotValidationTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  // The document table's seven arrays, the popularity array and the compact-name
+  // The document table's nine arrays, the popularity array and the compact-name
   // vocabulary's ten arrays, in Index::save's order (the rest is not needed here).
   void walk_leading_arrays() {
-    const size_t element_bytes[] = {1, 8, 8, 8, 8, 4, 1,  // DocumentTable
-                                    4,                    // popularity
+    const size_t element_bytes[] = {1, 8, 8, 8, 8, 4, 1, 8, 4,      // DocumentTable
+                                    4,                              // popularity
                                     1, 8, 4, 4, 4, 2, 2, 1, 4, 4};  // Vocabulary
     size_t at = kHeaderBytes;
     for (size_t bytes : element_bytes) {
@@ -113,7 +113,8 @@ class SnapshotValidationTest : public ::testing::Test {
   }
 
   enum {
-    kArena, kOffsets, kMonthly, kPublished, kModified, kDependents, kFlags, kPopularity,
+    kArena, kOffsets, kMonthly, kPublished, kModified, kDependents, kFlags, kInstallBytes,
+    kInstallPackages, kPopularity,
     kTermBytes, kTermOffsets, kBuckets, kFirstChild, kTermLo, kLabelBegin, kLabelEnd, kLabelFirst,
   };
   std::string dir_, path_, bytes_;

@@ -54,7 +54,14 @@ Package sample_package() {
   v2.unpacked_size = 12345;
   v2.file_count = 7;
   v2.dependencies = {{DependencyKind::kProd, "a", "^1"}, {DependencyKind::kDev, "tape", "*"}};
+  v2.trust = TrustLevel::kProvenance;
+  v2.install_scripts = {"preinstall", "postinstall"};
+  v2.engines_node = ">=18 <23";
   p.versions = {v1, v2};
+  p.install_size = {20000, 3, false};
+  p.funding = {"https://github.com/sponsors/azer", "https://opencollective.com/left-pad"};
+  p.bin = {"left-pad", "lpad"};
+  p.repository_directory = "packages/left-pad";
   p.maintainers = {{"azer", "azer@example.com", ""}, {"stevemao", "", ""}};
   p.author = {"azer", "azer@example.com", ""};
   p.keywords = {"leftpad", "pad"};
@@ -184,6 +191,27 @@ TEST(Store, RoundTripsAPackage) {
   auto missing = store->get_package("right-pad");
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
+}
+
+// put_install_size() updates the stored size; search documents carry it with the latest
+// version's trust and install scripts.
+TEST(Store, InstallSizeAndSupplyChainReachSearchDocuments) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    EXPECT_EQ(*(*tx)->put_install_size("left-pad", {123456, 9, true}), WriteOutcome::kUpdated);
+    EXPECT_EQ(*(*tx)->put_install_size("right-pad", {1, 1, true}), WriteOutcome::kUnchanged);
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ((*store->get_package("left-pad"))->install_size, (InstallSize{123456, 9, true}));
+  auto docs = store->load_search_documents();
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ(docs->front().install_size, (InstallSize{123456, 9, true}));
+  EXPECT_EQ(docs->front().trust, TrustLevel::kProvenance);
+  EXPECT_TRUE(docs->front().install_scripts);
 }
 
 TEST(Store, OverviewKeepsLatestAndTheMostRecentVersions) {
@@ -645,7 +673,17 @@ TEST(Store, MigratesAVersion2Database) {
                           "DROP TRIGGER downloads_daily_totals_update;"
                           "DROP TRIGGER downloads_daily_totals_delete;"
                           "DROP TABLE downloads_daily_totals; DROP TABLE bot_posts;"
-                          "DROP TABLE bot_accounts; PRAGMA user_version = 2")
+                          "DROP TABLE bot_accounts;"
+                          "ALTER TABLE packages DROP COLUMN install_size;"
+                          "ALTER TABLE packages DROP COLUMN install_packages;"
+                          "ALTER TABLE packages DROP COLUMN install_complete;"
+                          "ALTER TABLE packages DROP COLUMN funding;"
+                          "ALTER TABLE packages DROP COLUMN bin;"
+                          "ALTER TABLE packages DROP COLUMN repository_directory;"
+                          "ALTER TABLE packages DROP COLUMN trust_downgrade_from;"
+                          "ALTER TABLE versions DROP COLUMN trust;"
+                          "ALTER TABLE versions DROP COLUMN install_scripts;"
+                          "ALTER TABLE versions DROP COLUMN engines_node; PRAGMA user_version = 2")
                     .ok());
   }
   {
@@ -661,8 +699,16 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(pkgstats::testing::raw_database(*store)), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 9);
+  EXPECT_EQ(kSchemaVersion, 10);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
+  // v10: the insight columns exist with "unknown" values, and the stored hash is cleared so
+  // that re-importing the same document fills them.
+  EXPECT_FALSE((*store->get_package("left-pad"))->install_size.known());
+  EXPECT_EQ((*store->get_package("left-pad"))->versions.back().trust, TrustLevel::kNone);
+  {
+    auto tx = store->begin_write();
+    EXPECT_EQ(*(*tx)->put_package(sample_package(), 1), WriteOutcome::kUpdated);
+  }
   EXPECT_EQ(*store->added_on_demand_count(), 0);  // v7: the table exists, empty
   EXPECT_EQ(store->daily_downloads("left-pad", 0, 30000)->size(), 1u);
   // v8: the registry-wide totals are filled from the days already archived.
