@@ -51,7 +51,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         std::abort();
       }
   }
-  g_state = new pkgstats::http::AppState(db, std::make_shared<FixedClock>());
+  // Wired as `serve` wires it; kept for the process's life.
+  auto* stores = new pkgstats::store::StorePool(db, 2);
+  auto* index = new pkgstats::search::IndexService(*stores);
+  g_state = new pkgstats::http::AppState(
+      {.clock = std::make_shared<FixedClock>(), .stores = *stores, .index = *index, .base_url = "",
+       .upstream = {}, .clients = {}, .rate_limit = {}});
   if (!g_state->index().reload().ok()) std::abort();
   return 0;
 }

@@ -8,12 +8,16 @@
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
+#include "http/app_state.h"
+#include "http/serve_dependencies.h"
 #include "http/server.h"
 #include "ingest/importer.h"
 #include "registry/changes_follower.h"
 #include "registry/on_demand_fetcher.h"
 #include "search/index_refresher.h"
 #include "search/index_file.h"
+#include "search/index_service.h"
+#include "store/store_pool.h"
 
 namespace pkgstats::cli {
 
@@ -103,15 +107,19 @@ void register_serve_command(CLI::App& app) {
     // One idle read-only connection per I/O thread, plus one for the index builds.
     // The index is loaded from its snapshot next to the database when that is current, else
     // built from the store's documents and saved there.
-    http::AppState state(opts->db, std::make_shared<SystemClock>(), opts->base_url,
-                         static_cast<size_t>(opts->threads) + 1,
-                         search::native_search_engine(search::index_file_path(opts->db)));
-    state.set_rate_limit(opts->rate_limit);
-    state.set_client_policy(trusted_proxies, metrics_allow);
-    auto built = state.index().reload();
+    store::StorePool stores(opts->db, static_cast<size_t>(opts->threads) + 1);
+    search::IndexService index(stores, search::native_search_engine(search::index_file_path(opts->db)));
+    auto built = index.reload();
     if (!built) fail(built.status().message());
-    std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
+    std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", index.engine()->document_count(), *built);
 
+    http::ServeDependencies dependencies{.clock = std::make_shared<SystemClock>(),
+                                         .stores = stores,
+                                         .index = index,
+                                         .base_url = opts->base_url,
+                                         .upstream = {},
+                                         .clients = {trusted_proxies, metrics_allow},
+                                         .rate_limit = opts->rate_limit};
     std::unique_ptr<registry::CurlFetcher> curl;
     std::unique_ptr<registry::OnDemandFetcher> on_demand;
     if (!opts->offline) {
@@ -128,15 +136,16 @@ void register_serve_command(CLI::App& app) {
       oo.readme_renderer = sandboxed_readme_renderer();
       oo.install_sizer = app::latest_install_size;
       on_demand = std::make_unique<registry::OnDemandFetcher>(*curl, opts->db, oo);
-      state.set_upstream([fetcher = on_demand.get()](const std::string& name, const std::string& client) {
+      dependencies.upstream = [fetcher = on_demand.get()](const std::string& name, const std::string& client) {
         return fetcher->request(name, client);
-      });
+      };
       std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", opts->registry.c_str());
     }
+    http::AppState state(std::move(dependencies));
     std::unique_ptr<search::IndexRefresher> refresher;
     if (opts->reload_seconds > 0) {
       refresher = std::make_unique<search::IndexRefresher>(
-          state.index(), state.store_pool(), std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
+          index, stores, std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
           [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
     }
 

@@ -26,16 +26,18 @@ size_t approximate_bytes(const app::DiscoverLists& lists) {
 
 }  // namespace
 
-AppState::AppState(std::string db_path, std::shared_ptr<const Clock> clock, std::string base_url,
-                   size_t store_connections, search::EngineFactory engine_factory)
-    : clock_(std::move(clock)),
-      base_url_(std::move(base_url)),
-      pool_(std::move(db_path), store_connections),
-      index_(pool_, std::move(engine_factory)),
+AppState::AppState(ServeDependencies dependencies)
+    : clock_(std::move(dependencies.clock)),
+      base_url_(std::move(dependencies.base_url)),
+      pool_(dependencies.stores),
+      index_(dependencies.index),
+      upstream_(std::move(dependencies.upstream)),
+      clients_(std::move(dependencies.clients)),
       maintainer_reports_({limits::kMaxCachedMaintainerReports, limits::kMaxCachedMaintainerReportBytes,
                            limits::kResponseCacheTtlMs},
                           approximate_bytes),
-      discover_lists_({1, limits::kMaxCachedDiscoverListsBytes, limits::kDiscoverListsTtlMs}, approximate_bytes) {}
+      discover_lists_({1, limits::kMaxCachedDiscoverListsBytes, limits::kDiscoverListsTtlMs}, approximate_bytes),
+      rate_limiter_(dependencies.rate_limit) {}
 
 Result<std::shared_ptr<const app::MaintainerReport>> AppState::maintainer_report(const std::string& user,
                                                                                  size_t limit) {
@@ -45,11 +47,9 @@ Result<std::shared_ptr<const app::MaintainerReport>> AppState::maintainer_report
   return maintainer_reports_.get_or_build(
       std::to_string(limit) + ' ' + user, search_engine(), now,
       [&]() -> Result<std::shared_ptr<const app::MaintainerReport>> {
-        auto store = pool_.acquire();
-        if (!store) return store.status();
-        auto report = app::build_maintainer_report(**store, user, now, limit);
-        if (!report) return report.status();
-        return std::make_shared<const app::MaintainerReport>(*std::move(report));
+        ASSIGN_OR_RETURN(auto store, pool_.acquire());
+        ASSIGN_OR_RETURN(auto report, app::build_maintainer_report(*store, user, now, limit));
+        return std::make_shared<const app::MaintainerReport>(std::move(report));
       });
 }
 
@@ -57,11 +57,9 @@ Result<std::shared_ptr<const app::DiscoverLists>> AppState::discover_lists() {
   const TimestampMs now = clock_->now();
   return discover_lists_.get_or_build("lists", search_engine(), now,
                                       [&]() -> Result<std::shared_ptr<const app::DiscoverLists>> {
-                                        auto store = pool_.acquire();
-                                        if (!store) return store.status();
-                                        auto lists = app::build_discover_lists(**store, day_from_ms(now));
-                                        if (!lists) return lists.status();
-                                        return std::make_shared<const app::DiscoverLists>(*std::move(lists));
+                                        ASSIGN_OR_RETURN(auto store, pool_.acquire());
+                                        ASSIGN_OR_RETURN(auto lists, app::build_discover_lists(*store, day_from_ms(now)));
+                                        return std::make_shared<const app::DiscoverLists>(std::move(lists));
                                       });
 }
 

@@ -1,55 +1,39 @@
-// What every handler shares: the clock, the read-only store pool, the search index service
-// (the engine and the store facts pages show), the on-demand upstream, the caches, and the
-// client policies (rate limits, trusted proxies).
+// What every handler shares: the services `serve` hands over (http/serve_dependencies.h:
+// the clock, the read-only store pool, the search index service, the on-demand upstream,
+// the client policies) and what the HTTP layer keeps itself (caches, metrics, the rate
+// limiter).
 //
-//   serve ──► AppState ──► store::StorePool ──► Store (read-only connection, one per lease)
-//                     └──► search::IndexService ──► the current SearchEngine
+//   serve ──► ServeDependencies ──► AppState ──► store::StorePool ──► Store (one per lease)
+//                                          └──► search::IndexService ──► the current SearchEngine
 //
 // Safe for concurrent use by every I/O thread.
 #pragma once
 
-#include <atomic>
-#include <chrono>
-#include <functional>
-#include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
 
-#include "api/maintainer_report.h"
+#include "app/discover_lists.h"
+#include "app/maintainer_report.h"
 #include "core/limits.h"
 #include "core/result.h"
 #include "core/time_util.h"
 #include "http/client_address.h"
-#include "app/discover_lists.h"
 #include "http/http_metrics.h"
 #include "http/message.h"
 #include "http/rate_limiter.h"
 #include "http/response_cache.h"
-#include "registry/on_demand_fetcher.h"
-#include "core/search_document.h"
+#include "http/serve_dependencies.h"
 #include "search/engine.h"
 #include "search/index_service.h"
-#include "store/store.h"
 #include "store/store_pool.h"
 
 namespace pkgstats::http {
 
-// Fetches a package the store lacks from the upstream registry and stores it (serve
-// --registry; registry::OnDemandFetcher::request): starts or joins the fetch of `name` for
-// `client` (its address) and returns its result to come. Never blocks. Safe for concurrent use.
-using UpstreamFetch = std::function<std::shared_future<registry::OnDemandResult>(const std::string& name,
-                                                                                 const std::string& client)>;
-
 class AppState {
  public:
-  // `base_url` ("https://pkgs.example.org", no trailing slash) makes canonical links
-  // absolute; "" keeps them site-relative. `store_connections` bounds idle connections.
-  AppState(std::string db_path, std::shared_ptr<const Clock> clock, std::string base_url = "",
-           size_t store_connections = 4,
-           search::EngineFactory engine_factory = search::native_search_engine());
+  // REQUIRES: `dependencies.stores` and `.index` outlive this object.
+  explicit AppState(ServeDependencies dependencies);
 
   // The search index and the store facts it was built from (search/index_service.h).
   search::IndexService& index() { return index_; }
@@ -61,8 +45,7 @@ class AppState {
   // A read-only connection for this request; kStorageError when the file cannot be read.
   Result<store::StorePool::Lease> store() { return pool_.acquire(); }
 
-  // Enables on-demand fetching of unknown packages. REQUIRES: before serving starts.
-  void set_upstream(UpstreamFetch fetch) { upstream_ = std::move(fetch); }
+  // Whether unknown packages are fetched on demand (ServeDependencies::upstream).
   bool has_upstream() const { return static_cast<bool>(upstream_); }
   // Starts or joins the on-demand fetch of `name` for `client` (see UpstreamFetch; the
   // answer for a page is http/on_demand_answer.h's). REQUIRES: has_upstream().
@@ -84,28 +67,17 @@ class AppState {
   // The discover lists (http/discover_lists.h) on the current engine, built by the first
   // request after each engine swap (or limits::kDiscoverListsTtlMs) while others wait for it.
   Result<std::shared_ptr<const app::DiscoverLists>> discover_lists();
-  // Who may be trusted about a request's client, and who may read /metrics: X-Forwarded-For
-  // is read only from peers in `trusted_proxies` (http/client_address.h), and /metrics
-  // answers only clients in `metrics_allow` (default: loopback). REQUIRES: before serving.
-  void set_client_policy(std::vector<IpNetwork> trusted_proxies, std::vector<IpNetwork> metrics_allow) {
-    trusted_proxies_ = std::move(trusted_proxies);
-    metrics_allow_ = std::move(metrics_allow);
-  }
-  // The request's client: its peer, or behind a trusted proxy the X-Forwarded-For client;
-  // nullopt when unknown.
+  // The request's client: its peer, or behind a trusted proxy (ClientPolicy) the
+  // X-Forwarded-For client; nullopt when unknown.
   std::optional<IpAddress> client_of(const Request& request) const {
-    return resolve_client(request.remote_address, request.forwarded_for, trusted_proxies_);
+    return resolve_client(request.remote_address, request.forwarded_for, clients_.trusted_proxies);
   }
   bool may_read_metrics(const Request& request) const {
     auto client = client_of(request);
-    return client && any_contains(metrics_allow_, *client);
+    return client && any_contains(clients_.metrics_allow, *client);
   }
-  // Per-client throttling; off unless configured before serving starts.
-  RateLimiter& rate_limiter() { return *rate_limiter_; }
-  // REQUIRES: called before any request is served.
-  void set_rate_limit(RateLimitOptions options) {
-    rate_limiter_ = std::make_unique<RateLimiter>(options);
-  }
+  // Per-client throttling (ServeDependencies::rate_limit).
+  RateLimiter& rate_limiter() { return rate_limiter_; }
 
   TimestampMs now() const { return clock_->now(); }
   const std::string& base_url() const { return base_url_; }
@@ -114,16 +86,15 @@ class AppState {
  private:
   std::shared_ptr<const Clock> clock_;
   std::string base_url_;
-  store::StorePool pool_;
-  search::IndexService index_;
+  store::StorePool& pool_;
+  search::IndexService& index_;
   UpstreamFetch upstream_;
+  ClientPolicy clients_;
   HttpMetrics metrics_;
   ResponseCache response_cache_;
   SnapshotCache<app::MaintainerReport> maintainer_reports_;
   SnapshotCache<app::DiscoverLists> discover_lists_;
-  std::unique_ptr<RateLimiter> rate_limiter_ = std::make_unique<RateLimiter>();
-  std::vector<IpNetwork> trusted_proxies_;
-  std::vector<IpNetwork> metrics_allow_ = loopback_networks();
+  RateLimiter rate_limiter_;
 };
 
 }  // namespace pkgstats::http

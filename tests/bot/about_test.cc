@@ -26,7 +26,9 @@ TEST(BotAbout, ListsTheAccountsEscapedAndLinkedOnlyOverHttp) {
 TEST(BotAbout, TheAboutRouteShowsTheAccountsTheBotConnectedTo) {
   testing::Rig rig;
   ASSERT_TRUE(rig.scheduler()->run_once().ok());
-  http::AppState state(rig.store_path, std::make_shared<testing::FixedClock>(testing::kNow), "https://pkgs.example.org");
+  http::testing::TestApp app(rig.store_path, std::make_shared<testing::FixedClock>(testing::kNow),
+                             "https://pkgs.example.org");
+  http::AppState& state = app.state;
   ASSERT_TRUE(state.index().reload().ok());
   auto about = http::testing::get(state, "/about");
   ASSERT_EQ(about.status, 200);

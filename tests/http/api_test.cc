@@ -51,11 +51,14 @@ class ApiTest : public ::testing::Test {
       ASSERT_TRUE((*txn)->put_version_downloads("express", kVersionsFetched, week).ok());
       ASSERT_TRUE((*txn)->commit().ok());
     }
-    state_ = new AppState(db, std::make_shared<FixedClock>(), "https://pkgs.example");
+    app_ = new testing::TestApp(db, std::make_shared<FixedClock>(), "https://pkgs.example");
+    state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   static Response get(const std::string& target) { return testing::get(*state_, target); }
@@ -79,6 +82,7 @@ class ApiTest : public ::testing::Test {
     return total;
   }
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 
@@ -339,7 +343,8 @@ TEST_F(ApiTest, NpmSearchLinksFollowTheBaseUrl) {
   EXPECT_EQ(scoped["objects"][0]["package"]["links"]["npm"],
             "https://pkgs.example" + render::package_path("@babel/core"));
 
-  AppState no_base(dir_->path() + "/api.db", std::make_shared<FixedClock>());
+  testing::TestApp no_base_app(dir_->path() + "/api.db", std::make_shared<FixedClock>());
+  AppState& no_base = no_base_app.state;
   ASSERT_TRUE(no_base.index().reload().ok());
   Response r = route(testing::make_request("/-/v1/search?text=express&size=1"), no_base);
   ASSERT_EQ(r.status, 200);
@@ -404,7 +409,8 @@ TEST(NpmVersionDownloads, ScopedNamesAsNpmSpellsThem) {
     ASSERT_TRUE((*txn)->put_version_downloads("@babel/core", kVersionsFetched, week).ok());
     ASSERT_TRUE((*txn)->commit().ok());
   }
-  AppState state(db, std::make_shared<FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   const json expected = {{"package", "@babel/core"},
                          {"downloads", {{"7.26.0", 900}, {"7.25.9", 30}}}};
@@ -441,7 +447,8 @@ TEST(NpmRegistryDownloads, SumOverEveryArchivedPackage) {
     ASSERT_TRUE((*txn)->put_daily_downloads("@babel/core", babel).ok());
     ASSERT_TRUE((*txn)->commit().ok());
   }
-  AppState state(db, std::make_shared<FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   auto get = [&](const std::string& target, int status = 200) {
     Response r = route(testing::make_request(target), state);
@@ -573,7 +580,8 @@ TEST_F(ApiTest, AtomFeedsParse) {
 // cacheable response). Now links are site-relative then (the handlers no longer see Host;
 // tests/e2e/server_test.cc sends a forged one to the real server).
 TEST_F(ApiTest, FeedLinksNeverComeFromTheHostHeader) {
-  AppState no_base(dir_->path() + "/api.db", std::make_shared<FixedClock>());
+  testing::TestApp no_base_app(dir_->path() + "/api.db", std::make_shared<FixedClock>());
+  AppState& no_base = no_base_app.state;
   ASSERT_TRUE(no_base.index().reload().ok());
   for (const std::string target : {"/feeds/package/express.atom", "/feeds/user/jane.atom",
                                    "/feeds/newest.atom"}) {
@@ -661,8 +669,10 @@ TEST_F(ApiTest, RateLimitingAnswers429WithRetryAfter) {
 
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/rl.db");
-  AppState state(dir.path() + "/rl.db", std::make_shared<FixedClock>());
-  state.set_rate_limit({.per_second = 0.5, .burst = 1});
+  testing::TestApp state_app(dir.path() + "/rl.db", std::make_shared<FixedClock>(), "", 4,
+                    search::native_search_engine(),
+                    [](ServeDependencies& d) { d.rate_limit = {.per_second = 0.5, .burst = 1}; });
+  AppState& state = state_app.state;
   Request req = testing::make_request("/api/v1/stats");
   req.remote_address = "198.51.100.7";
   EXPECT_EQ(route(req, state).status, 200);

@@ -18,7 +18,8 @@ namespace {
 TEST(AppStateSwap, ReadersKeepTheirEngineWhileReloadsPublishNewOnes) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/s.db");
-  AppState state(dir.path() + "/s.db", std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(dir.path() + "/s.db", std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   const size_t documents = state.search_engine()->document_count();
   ASSERT_GT(documents, 0u);
@@ -71,7 +72,8 @@ TEST(AppStateSwap, MaintainerReportsStayWholeWhileEnginesSwap) {
     ASSERT_TRUE((*tx)->commit());
   };
   write(0);
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
 
   std::atomic<bool> done{false};

@@ -81,9 +81,12 @@ TEST(ClientAddress, ForwardedForIsReadOnlyFromTrustedProxies) {
 TEST(RateLimiter, TrustedProxyClientsAreLimitedEachAndNotExempt) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/rl.db");
-  AppState state(dir.path() + "/rl.db", std::make_shared<testing::FixedClock>());
-  state.set_rate_limit({.per_second = 0.5, .burst = 1});
-  state.set_client_policy(networks({"127.0.0.1/32"}), loopback_networks());
+  testing::TestApp state_app(dir.path() + "/rl.db", std::make_shared<testing::FixedClock>(), "", 4,
+                    search::native_search_engine(), [](ServeDependencies& d) {
+                      d.rate_limit = {.per_second = 0.5, .burst = 1};
+                      d.clients = {networks({"127.0.0.1/32"}), loopback_networks()};
+                    });
+  AppState& state = state_app.state;
   auto from = [&](const std::string& forwarded_for) {
     Request r = testing::make_request("/api/v1/stats");
     r.remote_address = "127.0.0.1";
@@ -116,9 +119,11 @@ TEST(RateLimiter, ForgetsTheLeastRecentlySeenClientNotEveryone) {
 TEST(RateLimiter, TooManyRequestsOnCorsPathsCarriesCors) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/rl.db");
-  AppState state(dir.path() + "/rl.db", std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(dir.path() + "/rl.db", std::make_shared<testing::FixedClock>(), "", 4,
+                    search::native_search_engine(),
+                    [](ServeDependencies& d) { d.rate_limit = {.per_second = 0.5, .burst = 1}; });
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
-  state.set_rate_limit({.per_second = 0.5, .burst = 1});
   for (const std::string target : {"/api/v1/stats", "/-/v1/search?text=express", "/badge/v/express.svg"}) {
     Request req = testing::make_request(target);
     req.remote_address = "198.51.100." + std::to_string(target.size());
@@ -137,7 +142,8 @@ TEST(RateLimiter, TooManyRequestsOnCorsPathsCarriesCors) {
 TEST(Metrics, OnlyForAllowedClients) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/m.db");
-  AppState state(dir.path() + "/m.db", std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(dir.path() + "/m.db", std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   auto metrics_from = [&](const std::string& peer, const std::string& forwarded_for = "") {
     Request r = testing::make_request("/metrics");
@@ -151,12 +157,23 @@ TEST(Metrics, OnlyForAllowedClients) {
   EXPECT_EQ(outside.status, 404);
   EXPECT_EQ(outside.body.find("pkgstats_"), std::string::npos);
   EXPECT_EQ(metrics_from("").status, 404);  // an unknown peer is not loopback
-  state.set_client_policy(networks({"127.0.0.1/32"}), networks({"10.1.0.0/16"}));
-  EXPECT_EQ(metrics_from("10.1.2.3").status, 200);
+  // A proxy on loopback is trusted and /metrics is opened to 10.1.0.0/16 instead.
+  testing::TestApp proxied_app(dir.path() + "/m.db", std::make_shared<testing::FixedClock>(), "", 4,
+                      search::native_search_engine(), [](ServeDependencies& d) {
+                        d.clients = {networks({"127.0.0.1/32"}), networks({"10.1.0.0/16"})};
+                      });
+  ASSERT_TRUE(proxied_app.state.index().reload().ok());
+  auto proxied_from = [&](const std::string& peer, const std::string& forwarded_for = "") {
+    Request r = testing::make_request("/metrics");
+    r.remote_address = peer;
+    r.forwarded_for = forwarded_for;
+    return route(r, proxied_app.state);
+  };
+  EXPECT_EQ(proxied_from("10.1.2.3").status, 200);
   // Through the trusted proxy on loopback the client is the forwarded one, not loopback.
-  EXPECT_EQ(metrics_from("127.0.0.1", "203.0.113.9").status, 404);
-  EXPECT_EQ(metrics_from("127.0.0.1", "10.1.9.9").status, 200);
-  EXPECT_EQ(metrics_from("127.0.0.1").status, 404);  // not in the list given
+  EXPECT_EQ(proxied_from("127.0.0.1", "203.0.113.9").status, 404);
+  EXPECT_EQ(proxied_from("127.0.0.1", "10.1.9.9").status, 200);
+  EXPECT_EQ(proxied_from("127.0.0.1").status, 404);  // not in the list given
 }
 
 // One mapping from error codes to HTTP statuses, in every answer shape.
@@ -181,7 +198,8 @@ TEST(ServerErrors, ErrorCodesMapToStatuses) {
 // An unreadable database: a 503 whose body names neither SQLite's message nor the database
 // path (the router logs them under the request id it quotes).
 TEST(ServerErrors, BodiesAreGenericWithARequestId) {
-  AppState state("/nonexistent-secret-dir/secret-name.db", std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app("/nonexistent-secret-dir/secret-name.db", std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   EXPECT_FALSE(state.index().reload().ok());  // every store read fails
   for (const std::string target :
        {"/healthz", "/pkg:express", "/api/v1/packages/express", "/downloads/point/last-week/express",

@@ -50,7 +50,8 @@ TEST(IndexRefresher, ACommittedWriteBecomesSearchableWithinTheInterval) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/r.db";
   testing::build_fixture_store(db);
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   const size_t before = state.search_engine()->document_count();
   ASSERT_FALSE(searchable(state, "zebrafish", "zebra-fresh"));
@@ -76,7 +77,8 @@ TEST(IndexRefresher, CheckNowReloadsOnlyAfterANewerWrite) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/r.db";
   testing::build_fixture_store(db);
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   IndexRefresher refresher(state.index(), state.store_pool(), 1h);  // the thread stays asleep; we drive it
   EXPECT_FALSE(*refresher.check_now());
@@ -103,7 +105,8 @@ TEST(IndexRefresher, WritesGoIntoAnOverlayUntilItIsFull) {
     auto tx = (*store)->begin_write();
     ASSERT_TRUE(tx.ok() && (*tx)->commit().ok());
   }
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   const size_t before = state.search_engine()->document_count();
   std::vector<std::string> logged;
@@ -152,7 +155,8 @@ TEST(IndexRefresher, ALongReloadLengthensThePauseAfterIt) {
     std::this_thread::sleep_for(200ms);
     return native(input);
   };
-  AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, slow_engine);
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "", 4, slow_engine);
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
   EXPECT_EQ(refresher.pause(), 10ms);  // no reload yet: the interval
@@ -191,7 +195,8 @@ TEST(IndexRefresher, SaysWhileAReloadRuns) {
     }
     return native(input);
   };
-  AppState state(db, std::make_shared<testing::FixedClock>(), "", 4, gated_engine);
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "", 4, gated_engine);
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
   EXPECT_FALSE(refresher.reloading());

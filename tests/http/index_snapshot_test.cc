@@ -202,12 +202,14 @@ TEST_F(IndexSnapshotTest, FactoryOverlaysTheWritesSinceAnOlderSnapshot) {
 TEST_F(IndexSnapshotTest, ReloadUsesTheSnapshotNextToTheDatabase) {
   const std::string path = search::index_file_path(*db_);
   std::remove(path.c_str());
-  AppState state(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  testing::TestApp state_app(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   EXPECT_TRUE(std::filesystem::exists(path));
   const size_t indexed = state.search_engine()->document_count();
   EXPECT_EQ(indexed, docs_->size());
-  AppState restarted(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  testing::TestApp restarted_app(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  AppState& restarted = restarted_app.state;
   ASSERT_TRUE(restarted.index().reload().ok());
   EXPECT_EQ(restarted.search_engine()->document_count(), indexed);
   EXPECT_EQ(results(*restarted.search_engine(), "express"), results(*state.search_engine(), "express"));

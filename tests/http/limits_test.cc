@@ -31,11 +31,14 @@ class HttpLimitsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
-    state_ = new AppState(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
+    app_ = new testing::TestApp(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
+    state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   // Options with test-sized timeouts; tests change what they exercise.
@@ -56,6 +59,7 @@ class HttpLimitsTest : public ::testing::Test {
   }
 
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 
@@ -400,7 +404,8 @@ TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
     if (!inner.ok()) return inner.status();
     return std::shared_ptr<const search::SearchEngine>(std::make_shared<SlowEngine>(*inner));
   };
-  AppState slow_state(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(), "", 4, slow);
+  testing::TestApp slow_state_app(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(), "", 4, slow);
+  AppState& slow_state = slow_state_app.state;
   ASSERT_TRUE(slow_state.index().reload().ok());
   RunningServer server(slow_state, fast_options());
   const uint16_t port = server.port();

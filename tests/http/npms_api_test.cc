@@ -53,11 +53,14 @@ class CompatApiTest : public ::testing::Test {
       ASSERT_TRUE((*txn)->put_version_downloads("express", first_archived_day() + 50, week).ok());
       ASSERT_TRUE((*txn)->commit().ok());
     }
-    state_ = new AppState(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   static Response get(const std::string& target) { return testing::get(*state_, target); }
@@ -77,6 +80,7 @@ class CompatApiTest : public ::testing::Test {
     return body_of(r);
   }
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 

@@ -65,11 +65,14 @@ class PageRoutesTest : public ::testing::Test {
       }
       ASSERT_TRUE(tx->commit().ok());
     }
-    state_ = new AppState(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   static Response get(const std::string& target) { return testing::get(*state_, target); }
@@ -90,6 +93,7 @@ class PageRoutesTest : public ::testing::Test {
     EXPECT_FALSE(contains(r, "<script>")) << what;  // only the page script (src) and JSON-LD
   }
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 
@@ -256,7 +260,8 @@ TEST_F(PageRoutesTest, AboutAndHome) {
 TEST(PageRoutesEmpty, TrendingSaysHowToFetchDownloads) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/t.db");
-  AppState state(dir.path() + "/t.db", std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(dir.path() + "/t.db", std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   Response trending = testing::get(state, "/discover/trending");
   EXPECT_EQ(trending.status, 200);

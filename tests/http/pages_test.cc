@@ -291,7 +291,8 @@ TEST_F(PagesTest, HostileStringsNeverBecomeMarkup) {
   expect_no_live_markup(render::render_maintainer_page(site(), *report, {}), "maintainer page");
   expect_no_live_markup(render::render_not_found_page(site(), "package named " + evil, {evil}), "404");
   // Through the router too (headers, canonical links, suggestions).
-  AppState state(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+  testing::TestApp state_app(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   for (const char* target : {"/pkg:xss-demo", "/search?q=xss-demo", "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
                              "/pkg:%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "/%22%3E%3Cscript%3E"})
@@ -323,7 +324,8 @@ TEST_F(PagesTest, DownloadTotalsEndAtTheNewestArchivedDay) {
 }
 
 TEST_F(PagesTest, ChartRangesAreLinksThatWorkWithoutJavascript) {
-  AppState state(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+  testing::TestApp state_app(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   auto year = testing::get(state, "/pkg:left-pad");
   ASSERT_EQ(year.status, 200);
@@ -397,7 +399,8 @@ TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
     EXPECT_LT(ms, 1.0) << name;
 #endif
   }
-  AppState state(db_, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db_, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   testing::get(state, "/pkg:express");  // warm the pool
   for (const char* encoding : {"", "gzip"}) {
@@ -451,7 +454,8 @@ TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
   render::SiteContext site;
   site.now = testing::FixedClock().now();
   double render_ms = time_ms(300, [&] { render::render_package_page(site, data); });
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   Response page;
   double request = time_ms(200, [&] { page = testing::get(state, "/pkg:react"); });

@@ -97,7 +97,8 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/cache.db";
   testing::build_fixture_store(db);
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   for (const std::string target : {"/api/v1/search?q=express", "/api/v1/suggest?q=expr", "/-/v1/search?text=express"}) {
     const uint64_t hits = state.response_cache().hits();
@@ -126,7 +127,8 @@ TEST(ResponseCache, KeyIsTheNormalisedParametersThatChangeTheAnswer) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/cache.db";
   testing::build_fixture_store(db);
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   struct Case {
     std::string stored;
@@ -171,7 +173,8 @@ TEST(ResponseCache, KeepsOneEncodedAnswerPerEncoding) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/cache.db";
   testing::build_fixture_store(db);
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   const std::string target = "/-/v1/search?text=pad";
   testing::get(state, target);  // the first request of each key is not stored
@@ -272,7 +275,8 @@ TEST(MaintainerReportCache, SharedUntilAWriteReachesTheEngine) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/reports.db";
   write_maintained(db, {"ann-first"}, 10);
-  AppState state(db, std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   const auto& cache = state.maintainer_reports();
 

@@ -15,12 +15,15 @@ class RouterTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/r.db");
-    state_ = new AppState(dir_->path() + "/r.db", std::make_shared<FixedClock>(), "https://pkgs.example");
+    app_ = new testing::TestApp(dir_->path() + "/r.db", std::make_shared<FixedClock>(), "https://pkgs.example");
+    state_ = &app_->state;
     auto built = state_->index().reload();
     ASSERT_TRUE(built.ok()) << built.status().message();
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   static Response get(const std::string& target, const std::string& if_none_match = "") {
@@ -30,6 +33,7 @@ class RouterTest : public ::testing::Test {
     return r.body.find(needle) != std::string::npos;
   }
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 
@@ -170,7 +174,8 @@ TEST_F(RouterTest, HealthzReportsDataAge) {
 }
 
 TEST(RouterUnreadableStore, HealthzAnd503) {
-  AppState state("/nonexistent-dir/none.db", std::make_shared<FixedClock>());
+  testing::TestApp state_app("/nonexistent-dir/none.db", std::make_shared<FixedClock>());
+  AppState& state = state_app.state;
   EXPECT_FALSE(state.index().reload().ok());
   EXPECT_EQ(testing::get(state, "/healthz").status, 503);
   EXPECT_EQ(testing::get(state, "/pkg:react").status, 503);

@@ -27,7 +27,8 @@ class ServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
-    state_ = new AppState(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
+    app_ = new testing::TestApp(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
+    state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
     std::promise<uint16_t> listening;
     auto port = listening.get_future();
@@ -45,7 +46,9 @@ class ServerTest : public ::testing::Test {
       server_->join();
       delete server_;
     }
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   static Reply get(const std::string& target, const std::string& extra = "") {
@@ -53,6 +56,7 @@ class ServerTest : public ::testing::Test {
   }
 
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
   static inline std::thread* server_ = nullptr;
   static inline uint16_t port_ = 0;

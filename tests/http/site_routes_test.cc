@@ -70,15 +70,19 @@ class SiteRoutesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
-    state_ = new AppState(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(),
-                          "https://pkgs.example");
+    app_ = new testing::TestApp(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(),
+                       "https://pkgs.example");
+    state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 
@@ -133,7 +137,8 @@ TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
 }
 
 TEST_F(SiteRoutesTest, NoSitemapWithoutAPublicUrl) {
-  AppState relative(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
+  testing::TestApp relative_app(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
+  AppState& relative = relative_app.state;
   ASSERT_TRUE(relative.index().reload().ok());
   EXPECT_EQ(testing::get(relative, "/sitemap.xml").status, 404);
   EXPECT_EQ(testing::get(relative, "/sitemap-1.xml").status, 404);
@@ -165,7 +170,8 @@ TEST(SitemapPaging, PagesHoldAtMost50000UrlsAndCoverEveryName) {
         "INSERT INTO packages (name, monthly_downloads) WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL "
         "SELECT i + 1 FROM n WHERE i < " + std::to_string(kNames - 1) + ") SELECT 'name-' || i, i FROM n").ok());
   }
-  AppState state(db, std::make_shared<testing::FixedClock>(), "https://big.example");  // no index needed
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "https://big.example");
+  AppState& state = state_app.state;  // no index needed
   auto pages = locs_of(testing::get(state, "/sitemap.xml").body, "sitemapindex", "sitemap");
   ASSERT_EQ(pages.size(), 1u + (kNames + limits::kSitemapIdsPerPage - 1) / limits::kSitemapIdsPerPage);
   std::set<std::string> seen;

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,33 @@ inline const std::vector<std::string>& fixture_packuments() {
       "hostile/odd-shapes.packument.json", "hostile/unpublished.packument.json"};
   return files;
 }
+
+// An AppState wired as `serve` wires it: its own store pool over `db_path` and its own index
+// service (empty until index.reload()). `configure` adjusts the dependencies (rate limit,
+// client policy, upstream) before the state is built.
+class TestApp {
+ public:
+  explicit TestApp(std::string db_path, std::shared_ptr<const Clock> clock = std::make_shared<FixedClock>(),
+                   std::string base_url = "", size_t store_connections = 4,
+                   search::EngineFactory factory = search::native_search_engine(),
+                   const std::function<void(ServeDependencies&)>& configure = {})
+      : stores(std::move(db_path), store_connections),
+        index(stores, std::move(factory)),
+        state(dependencies(std::move(clock), std::move(base_url), configure)) {}
+
+  store::StorePool stores;
+  search::IndexService index;
+  AppState state;
+
+ private:
+  ServeDependencies dependencies(std::shared_ptr<const Clock> clock, std::string base_url,
+                                 const std::function<void(ServeDependencies&)>& configure) {
+    ServeDependencies d{.clock = std::move(clock), .stores = stores, .index = index,
+                        .base_url = std::move(base_url), .upstream = {}, .clients = {}, .rate_limit = {}};
+    if (configure) configure(d);
+    return d;
+  }
+};
 
 // A fresh directory under /tmp, removed with the object.
 class TempDir {

@@ -67,11 +67,14 @@ class WorstCaseTest : public ::testing::Test {
     for (Day d = *parse_day("2015-01-10"); d <= latest; ++d) history.push_back({d, 123456789});
     ASSERT_TRUE((*txn)->put_daily_downloads(package_name(0), history).ok());
     ASSERT_TRUE((*txn)->commit().ok());
-    state_ = new AppState(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");  // sitemaps need it
+    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    state_ = &app_->state;  // sitemaps need it
     ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
 
@@ -111,6 +114,7 @@ class WorstCaseTest : public ::testing::Test {
   }
 
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 

@@ -410,7 +410,8 @@ TEST(XssProperty, NoPayloadInAnyFieldBecomesMarkupOnAnySurface) {
   ASSERT_GT(packages.size(), fields().size() * payloads().size() / 2);
   std::printf("imported %zu generated packages in %.1f s\n", packages.size(),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  AppState state(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example.org");
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example.org");
+  AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
 
   Findings findings;
