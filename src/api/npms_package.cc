@@ -149,19 +149,16 @@ std::string npms_package_body(const NpmsPackageData& data, TimestampMs now,
 Result<std::optional<std::string>> read_npms_package_body(store::Store& store, const std::string& name,
                                                           std::optional<SearchDocument> doc, TimestampMs now,
                                                           Day newest_download_day, const NpmSearchLinks& links) {
-  auto overview = store.get_package_overview(name, limits::kMaxNpmsVersionsRead);
-  if (!overview) return overview.status();
-  if (!overview->has_value() || (*overview)->package.unpublished) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(auto overview, store.get_package_overview(name, limits::kMaxNpmsVersionsRead));
+  if (!overview.has_value() || overview->package.unpublished) return std::optional<std::string>();
   NpmsPackageData data;
-  data.overview = std::move(**overview);
-  auto dependents = store.dependents_count(name);
-  if (!dependents) return dependents.status();
-  data.dependents = *dependents;
+  data.overview = std::move(*overview);
+  ASSIGN_OR_RETURN(auto dependents, store.dependents_count(name));
+  data.dependents = dependents;
   data.doc = std::move(doc);
   data.latest_day = latest_downloads_day(newest_download_day, now);
-  auto daily = store.daily_downloads(name, data.latest_day - 364, data.latest_day);
-  if (!daily) return daily.status();
-  data.daily = std::move(daily).value();
+  ASSIGN_OR_RETURN(auto daily, store.daily_downloads(name, data.latest_day - 364, data.latest_day));
+  data.daily = std::move(daily);
   return std::optional(npms_package_body(data, now, links));
 }
 

@@ -59,12 +59,11 @@ class Resolver {
       bounded_ = true;
       return static_cast<const Candidates*>(nullptr);
     }
-    auto pkg = source_.package(name);
-    if (!pkg) return pkg.status();
+    ASSIGN_OR_RETURN(auto pkg, source_.package(name));
     auto& slot = cache_[name];
-    if (!pkg->has_value()) return static_cast<const Candidates*>(nullptr);
+    if (!pkg.has_value()) return static_cast<const Candidates*>(nullptr);
     slot.emplace();
-    slot->package = std::move(**pkg);
+    slot->package = std::move(*pkg);
     for (const auto& v : slot->package.versions) slot->parsed.push_back(semver::Version::parse(v.version, kLoose));
     return &*slot;
   }
@@ -183,10 +182,9 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
         unresolved(*d);
         continue;
       }
-      auto candidates = resolver.lookup(spec.name);
-      if (!candidates) return candidates.status();
+      ASSIGN_OR_RETURN(auto candidates, resolver.lookup(spec.name));
       std::optional<size_t> pick;
-      if (*candidates) pick = Resolver::pick(**candidates, spec);
+      if (candidates) pick = Resolver::pick(*candidates, spec);
       if (!pick) {
         unresolved(*d);
         continue;
@@ -203,7 +201,7 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
         tree.size.complete = false;
         continue;
       }
-      place(target, d->name, &(*candidates)->package.versions[*pick]);
+      place(target, d->name, &candidates->package.versions[*pick]);
     }
   }
   if (resolver.bounded()) tree.size.complete = false;

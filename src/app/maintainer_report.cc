@@ -26,13 +26,12 @@ std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, Timesta
 Result<MaintainerReport> build_maintainer_report(store::StoreReader& store, const std::string& user,
                                                  TimestampMs now, size_t limit) {
   const Day today = day_from_ms(now);
-  auto maintained = store.maintained_packages(user, limit, today - 30, today - 1, today - 60, today - 31);
-  if (!maintained) return maintained.status();
-  if (maintained->empty()) return Status::not_found("no packages maintained by '" + user + "'");
+  ASSIGN_OR_RETURN(auto maintained, store.maintained_packages(user, limit, today - 30, today - 1, today - 60, today - 31));
+  if (maintained.empty()) return Status::not_found("no packages maintained by '" + user + "'");
   MaintainerReport report;
   report.user = user;
-  report.packages.reserve(maintained->size());
-  for (auto& m : *maintained) {
+  report.packages.reserve(maintained.size());
+  for (auto& m : maintained) {
     MaintainedPackage p{std::move(m), {}};
     p.attention = attention_reasons(p, now);
     report.total_monthly_downloads += std::max<int64_t>(0, p.doc.monthly_downloads);

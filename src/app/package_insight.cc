@@ -19,9 +19,8 @@ Result<std::string> mirrored_types_package(store::StoreReader& store, const Pack
   const Version* latest = package.latest_version();
   if ((latest && latest->has_types) || package.name.starts_with("@types/")) return std::string();
   const std::string name = types_package_name(package.name);
-  auto found = store.summaries(std::span<const std::string>(&name, 1));
-  if (!found) return found.status();
-  return found->empty() ? std::string() : name;
+  ASSIGN_OR_RETURN(auto found, store.summaries(std::span<const std::string>(&name, 1)));
+  return found.empty() ? std::string() : name;
 }
 
 }  // namespace pkgstats::app

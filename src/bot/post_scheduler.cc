@@ -104,13 +104,12 @@ Result<RoundReport> PostScheduler::run_once() {
     ready = targets_;
   }
 
-  auto subject = selector_.next(log, now);
-  if (!subject) return subject.status();
-  if (!subject->has_value()) {
+  ASSIGN_OR_RETURN(auto subject, selector_.next(log, now));
+  if (!subject.has_value()) {
     say("nothing to post: every candidate was posted within the cooldown or fails the quality floor");
     return report;
   }
-  const PostSubject& s = **subject;
+  const PostSubject& s = *subject;
   for (PostTarget* target : ready) {
     PreparedPost prepared = target->prepare(s, now);
     if (options_.dry_run) {
@@ -127,10 +126,9 @@ Result<RoundReport> PostScheduler::run_once() {
     row.idempotency_key = prepared.idempotency_key;
     row.payload = prepared.payload;
     row.created_at = now;
-    auto id = log.add_pending(row, now - options_.cooldown.count());
-    if (!id) return id.status();
-    if (!id->has_value()) continue;  // this target had it within the cooldown
-    row.id = **id;
+    ASSIGN_OR_RETURN(auto id, log.add_pending(row, now - options_.cooldown.count()));
+    if (!id.has_value()) continue;  // this target had it within the cooldown
+    row.id = *id;
     auto sent = target->publish(row);
     if (!sent) {
       if (sent.status().code() == ErrorCode::kInvalidInput) {

@@ -40,12 +40,10 @@ PostSelector::~PostSelector() = default;
 
 Status PostSelector::load_reference() {
   if (reference_) return Status::success();
-  auto popular = store_.most_downloaded(kTyposquatReference);
-  if (!popular) return popular.status();
-  auto summaries = store_.summaries(*popular);
-  if (!summaries) return summaries.status();
+  ASSIGN_OR_RETURN(auto popular, store_.most_downloaded(kTyposquatReference));
+  ASSIGN_OR_RETURN(auto summaries, store_.summaries(popular));
   auto ref = std::make_unique<Reference>();
-  for (const auto& doc : *summaries) {  // most downloaded first: the first of a key stays
+  for (const auto& doc : summaries) {  // most downloaded first: the first of a key stays
     std::string key = search::compact_key(doc.name);
     if (!key.empty()) ref->by_key.emplace(key, Reference::Entry{doc.name, doc.monthly_downloads});
   }
@@ -86,10 +84,9 @@ Result<std::string> PostSelector::typosquat_of(const std::string& name) {
 }
 
 Result<std::string> PostSelector::quality_problem(const std::string& name) {
-  auto overview = store_.get_package_overview(name, 1);
-  if (!overview) return overview.status();
-  if (!overview->has_value()) return Status::not_found(name);
-  const Package& pkg = (*overview)->package;
+  ASSIGN_OR_RETURN(auto overview, store_.get_package_overview(name, 1));
+  if (!overview.has_value()) return Status::not_found(name);
+  const Package& pkg = overview->package;
   if (pkg.unpublished) return std::string("unpublished");
   if (pkg.description.empty()) return std::string("no description");
   if (pkg.repository.empty()) return std::string("no repository");
@@ -97,9 +94,8 @@ Result<std::string> PostSelector::quality_problem(const std::string& name) {
   const Version* latest = pkg.latest_version();
   if (!latest) return std::string("no latest version");
   if (!latest->deprecated.empty()) return std::string("deprecated");
-  auto squat = typosquat_of(name);
-  if (!squat) return squat.status();
-  if (!squat->empty()) return "name too close to " + *squat;
+  ASSIGN_OR_RETURN(auto squat, typosquat_of(name));
+  if (!squat.empty()) return "name too close to " + squat;
   return std::string();
 }
 
@@ -110,10 +106,9 @@ Result<std::optional<PostSubject>> PostSelector::subject_of(PostKind kind, const
                                                                          : Result<std::optional<PostSubject>>(problem.status());
     if (!problem->empty()) return std::optional<PostSubject>();
   }
-  auto overview = store_.get_package_overview(name, 1);
-  if (!overview) return overview.status();
-  if (!overview->has_value()) return std::optional<PostSubject>();
-  const Package& pkg = (*overview)->package;
+  ASSIGN_OR_RETURN(auto overview, store_.get_package_overview(name, 1));
+  if (!overview.has_value()) return std::optional<PostSubject>();
+  const Package& pkg = overview->package;
   const Version* latest = pkg.latest_version();
   if (pkg.unpublished || !latest || !latest->deprecated.empty()) return std::optional<PostSubject>();
   PostSubject s;
@@ -131,27 +126,20 @@ Result<std::optional<PostSubject>> PostSelector::pick(PostKind kind, const std::
   std::vector<std::string> candidates;
   switch (kind) {
     case PostKind::kPopular: {
-      auto names = store_.most_downloaded(kCandidatesPerKind + excluded.size());
-      if (!names) return names.status();
-      candidates = std::move(names).value();
+      ASSIGN_OR_RETURN(candidates, store_.most_downloaded(kCandidatesPerKind + excluded.size()));
       break;
     }
     case PostKind::kNew: {
-      auto names = store_.most_recently_created(kCandidatesPerKind);
-      if (!names) return names.status();
-      candidates = std::move(names).value();
+      ASSIGN_OR_RETURN(candidates, store_.most_recently_created(kCandidatesPerKind));
       break;
     }
     case PostKind::kRandom: {
-      auto names = store_.random_packages(kCandidatesPerKind, options_.seed ^ static_cast<uint64_t>(now));
-      if (!names) return names.status();
-      candidates = std::move(names).value();
+      ASSIGN_OR_RETURN(candidates, store_.random_packages(kCandidatesPerKind, options_.seed ^ static_cast<uint64_t>(now)));
       break;
     }
     case PostKind::kTrending: {
-      auto lists = app::build_discover_lists(store_, day_from_ms(now));
-      if (!lists) return lists.status();
-      for (const auto& t : lists->trending) candidates.push_back(t.name);
+      ASSIGN_OR_RETURN(auto lists, app::build_discover_lists(store_, day_from_ms(now)));
+      for (const auto& t : lists.trending) candidates.push_back(t.name);
       break;
     }
   }
@@ -160,34 +148,29 @@ Result<std::optional<PostSubject>> PostSelector::pick(PostKind kind, const std::
   for (const auto& name : candidates) {
     if (excluded.count(name)) continue;
     if (++looked > kCandidatesPerKind) break;
-    auto subject = subject_of(kind, name, floor);
-    if (!subject) return subject.status();
-    if (subject->has_value()) return subject;
+    ASSIGN_OR_RETURN(auto subject, subject_of(kind, name, floor));
+    if (subject.has_value()) return subject;
   }
   return std::optional<PostSubject>();
 }
 
 Result<std::optional<PostSubject>> PostSelector::next(store::BotPostLog& log, TimestampMs now) {
-  auto recent = log.packages_since(now - options_.cooldown.count());
-  if (!recent) return recent.status();
-  std::set<std::string> excluded(recent->begin(), recent->end());
-  auto kinds = log.recent_kinds(8);
-  if (!kinds) return kinds.status();
+  ASSIGN_OR_RETURN(auto recent, log.packages_since(now - options_.cooldown.count()));
+  std::set<std::string> excluded(recent.begin(), recent.end());
+  ASSIGN_OR_RETURN(auto kinds, log.recent_kinds(8));
   std::optional<PostKind> last;
-  for (const auto& k : *kinds) {  // the newest of the cycle's kinds (trending is outside it)
+  for (const auto& k : kinds) {  // the newest of the cycle's kinds (trending is outside it)
     auto kind = parse_post_kind(k);
     if (kind && *kind != PostKind::kTrending) {
       last = kind;
       break;
     }
   }
-  auto last_trending = log.last_created(post_kind_name(PostKind::kTrending));
-  if (!last_trending) return last_trending.status();
-  const bool trending_due = *last_trending == 0 || now - *last_trending >= kTrendingEveryMs;
+  ASSIGN_OR_RETURN(auto last_trending, log.last_created(post_kind_name(PostKind::kTrending)));
+  const bool trending_due = last_trending == 0 || now - last_trending >= kTrendingEveryMs;
   for (PostKind kind : rotation_after(last, trending_due)) {
-    auto subject = pick(kind, excluded, now);
-    if (!subject) return subject.status();
-    if (subject->has_value()) return subject;
+    ASSIGN_OR_RETURN(auto subject, pick(kind, excluded, now));
+    if (subject.has_value()) return subject;
   }
   return std::optional<PostSubject>();
 }

@@ -212,10 +212,9 @@ Response discover_index(const Request&, AppState& state) {
 // Summaries of `names` (in order) as discover items.
 Result<std::vector<render::DiscoverItem>> discover_items(store::Store& store,
                                                          std::span<const std::string> names) {
-  auto docs = store.summaries(names);
-  if (!docs) return docs.status();
+  ASSIGN_OR_RETURN(auto docs, store.summaries(names));
   std::vector<render::DiscoverItem> items;
-  for (auto& d : *docs) items.push_back({std::move(d), -1, -1});
+  for (auto& d : docs) items.push_back({std::move(d), -1, -1});
   return items;
 }
 

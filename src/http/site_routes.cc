@@ -35,11 +35,9 @@ Response no_base_url() {
 // Page 0 lists the site's own pages; page N >= 1 the packages with ids in
 // ((N-1) * kSitemapIdsPerPage, N * kSitemapIdsPerPage].
 Result<int64_t> sitemap_page_count(AppState& state) {
-  auto store = state.store();
-  if (!store) return store.status();
-  auto max_id = (*store)->max_package_id();
-  if (!max_id) return max_id.status();
-  return 1 + (*max_id + limits::kSitemapIdsPerPage - 1) / limits::kSitemapIdsPerPage;
+  ASSIGN_OR_RETURN(auto store, state.store());
+  ASSIGN_OR_RETURN(auto max_id, store->max_package_id());
+  return 1 + (max_id + limits::kSitemapIdsPerPage - 1) / limits::kSitemapIdsPerPage;
 }
 
 Response sitemap_index(const Request&, AppState& state) {

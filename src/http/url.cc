@@ -43,15 +43,13 @@ Result<QueryParams> parse_query(std::string_view query) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (piece.empty()) continue;
     std::size_t eq = piece.find('=');
-    auto key = percent_decode(piece.substr(0, eq), true);
-    if (!key) return key.status();
+    ASSIGN_OR_RETURN(auto key, percent_decode(piece.substr(0, eq), true));
     std::string value;
     if (eq != std::string_view::npos) {
-      auto decoded = percent_decode(piece.substr(eq + 1), true);
-      if (!decoded) return decoded.status();
-      value = std::move(decoded).value();
+      ASSIGN_OR_RETURN(auto decoded, percent_decode(piece.substr(eq + 1), true));
+      value = std::move(decoded);
     }
-    params.emplace(std::move(key).value(), std::move(value));  // first value wins
+    params.emplace(std::move(key), std::move(value));  // first value wins
   }
   return params;
 }
@@ -60,14 +58,12 @@ Status parse_target(std::string_view target, Request& request) {
   if (target.empty() || target.front() != '/')
     return Status::invalid("request target must be an absolute path");
   std::size_t question = target.find('?');
-  auto path = percent_decode(target.substr(0, question), false);
-  if (!path) return path.status();
-  request.path = std::move(path).value();
+  ASSIGN_OR_RETURN(auto path, percent_decode(target.substr(0, question), false));
+  request.path = std::move(path);
   request.query.clear();
   if (question != std::string_view::npos) {
-    auto query = parse_query(target.substr(question + 1));
-    if (!query) return query.status();
-    request.query = std::move(query).value();
+    ASSIGN_OR_RETURN(auto query, parse_query(target.substr(question + 1)));
+    request.query = std::move(query);
   }
   return Status::success();
 }

@@ -194,23 +194,21 @@ Status Importer::import_json(const std::string& label, std::string& content) {
       batch.clear();
       return Status::success();
     }
-    auto tx = store_.begin_write();
-    if (!tx) return tx.status();
+    ASSIGN_OR_RETURN(auto tx, store_.begin_write());
     for (auto& update : batch) {
       // A store error ends the import: destroying `tx` rolls this batch back.
-      auto written = writer_.write(**tx, update);
-      if (!written) return written.status();
-      if (written->install_size.known() && !written->install_size.complete)
+      ASSIGN_OR_RETURN(auto written, writer_.write(*tx, update));
+      if (written.install_size.known() && !written.install_size.complete)
         incomplete_sizes_.push_back(update.name);
-      switch (written->outcome) {
+      switch (written.outcome) {
         case DocumentOutcome::kInserted: ++summary_.inserted; break;
         case DocumentOutcome::kUpdated: ++summary_.updated; break;
-        case DocumentOutcome::kSkipped: summary_.skip("store refused: " + written->reason); break;
+        case DocumentOutcome::kSkipped: summary_.skip("store refused: " + written.reason); break;
         default: ++summary_.unchanged; break;
       }
     }
     batch.clear();
-    return (*tx)->commit();
+    return tx->commit();
   };
   // One document: normalise and queue it; failures are counted, not fatal. `source` is the
   // document's own text, hashed to detect unchanged re-imports.

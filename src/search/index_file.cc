@@ -66,11 +66,10 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
 }
 
 Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write) {
-  auto loaded = load_index_file_up_to(path, last_write);
-  if (!loaded) return loaded.status();
-  if (loaded->last_write != last_write)
+  ASSIGN_OR_RETURN(auto loaded, load_index_file_up_to(path, last_write));
+  if (loaded.last_write != last_write)
     return Status::invalid("index snapshot " + path + ": stale (the database was written since)");
-  return std::move(loaded->index);
+  return std::move(loaded.index);
 }
 
 Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs last_write) {

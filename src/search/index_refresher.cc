@@ -32,12 +32,10 @@ IndexRefresher::~IndexRefresher() {
 Result<bool> IndexRefresher::check_now() {
   TimestampMs committed = 0;
   {
-    auto store = stores_.acquire();
-    if (!store) return store.status();
-    auto value = (*store)->sync_state("last_write");
-    if (!value) return value.status();
-    if (!value->has_value()) return false;  // never written: nothing new
-    const std::string& text = **value;
+    ASSIGN_OR_RETURN(auto store, stores_.acquire());
+    ASSIGN_OR_RETURN(auto value, store->sync_state("last_write"));
+    if (!value.has_value()) return false;  // never written: nothing new
+    const std::string& text = *value;
     std::from_chars(text.data(), text.data() + text.size(), committed);
   }
   if (committed <= index_.store_stats().last_write) return false;

@@ -120,10 +120,9 @@ Status SqliteBotPostLog::mark_posted(int64_t id, std::string_view remote_id, Tim
 
 Status SqliteBotPostLog::mark_failed(int64_t id, std::string_view error) {
   auto r = in_transaction(db_, [&]() -> Result<bool> {
-    auto q = db_.prepare_cached("UPDATE bot_posts SET state = 'failed', error = ?2 WHERE id = ?1");
-    if (!q) return q.status();
-    q->bind(1, id).bind(2, error);
-    RETURN_IF_ERROR(q->run());
+    ASSIGN_OR_RETURN(auto q, db_.prepare_cached("UPDATE bot_posts SET state = 'failed', error = ?2 WHERE id = ?1"));
+    q.bind(1, id).bind(2, error);
+    RETURN_IF_ERROR(q.run());
     return true;
   });
   return r.status();
@@ -189,11 +188,10 @@ std::unique_ptr<BotPostLog> open_sqlite_bot_post_log(Database& db) {
 }
 
 Result<std::vector<BotAccount>> read_sqlite_bot_accounts(Database& db) {
-  auto q = db.prepare_cached("SELECT target, handle, url FROM bot_accounts ORDER BY target");
-  if (!q) return q.status();
+  ASSIGN_OR_RETURN(auto q, db.prepare_cached("SELECT target, handle, url FROM bot_accounts ORDER BY target"));
   std::vector<BotAccount> out;
-  while (q->step()) out.push_back({q->column_text(0), q->column_text(1), q->column_text(2)});
-  RETURN_IF_ERROR(q->status());
+  while (q.step()) out.push_back({q.column_text(0), q.column_text(1), q.column_text(2)});
+  RETURN_IF_ERROR(q.status());
   return out;
 }
 

@@ -209,20 +209,18 @@ static_assert(kMigrationCount == kSchemaVersion, "one migration per schema versi
 }  // namespace
 
 Result<int> schema_version(Database& db) {
-  auto stmt = db.prepare("PRAGMA user_version");
-  if (!stmt) return stmt.status();
-  if (!stmt->step()) return Status::storage(db.last_error());
-  return static_cast<int>(stmt->column_int(0));
+  ASSIGN_OR_RETURN(auto stmt, db.prepare("PRAGMA user_version"));
+  if (!stmt.step()) return Status::storage(db.last_error());
+  return static_cast<int>(stmt.column_int(0));
 }
 
 Status migrate(Database& db) {
-  auto version = schema_version(db);
-  if (!version) return version.status();
-  if (*version > kSchemaVersion)
-    return Status::storage(db.path() + ": database schema v" + std::to_string(*version) +
+  ASSIGN_OR_RETURN(auto version, schema_version(db));
+  if (version > kSchemaVersion)
+    return Status::storage(db.path() + ": database schema v" + std::to_string(version) +
                            " is newer than this pkgstats (v" + std::to_string(kSchemaVersion) +
                            "); upgrade pkgstats");
-  for (int v = *version; v < kSchemaVersion; ++v) {
+  for (int v = version; v < kSchemaVersion; ++v) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
                       "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
     if (auto s = db.exec(sql); !s) {

@@ -22,29 +22,26 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& location, OpenMode
     return Status::invalid("--db " + scheme + "://...: unknown database scheme; give an SQLite "
                            "file path");
   }
-  auto store = SqliteStore::open(location, mode);
-  if (!store) return store.status();
-  return std::unique_ptr<Store>(std::move(store).value());
+  ASSIGN_OR_RETURN(auto store, SqliteStore::open(location, mode));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, OpenMode mode) {
   bool read_only = mode == OpenMode::kReadOnly;
-  auto db = Database::open(path, read_only);
-  if (!db) return db.status();
+  ASSIGN_OR_RETURN(auto db, Database::open(path, read_only));
   if (read_only) {
-    auto version = schema_version(*db);
-    if (!version) return version.status();
-    if (*version != kSchemaVersion)
-      return Status::storage(path + ": database schema v" + std::to_string(*version) +
+    ASSIGN_OR_RETURN(auto version, schema_version(db));
+    if (version != kSchemaVersion)
+      return Status::storage(path + ": database schema v" + std::to_string(version) +
                              ", this pkgstats reads v" + std::to_string(kSchemaVersion) +
-                             (*version == 0 ? " (empty or not a pkgstats database)" : ""));
+                             (version == 0 ? " (empty or not a pkgstats database)" : ""));
   } else {
     // SQLite silently opens a read-only file read-only; a writer must know now, not later.
-    if (sqlite3_db_readonly(db->handle(), "main") == 1)
+    if (sqlite3_db_readonly(db.handle(), "main") == 1)
       return Status::storage(path + ": the database file is read-only");
-    RETURN_IF_ERROR(migrate(*db));
+    RETURN_IF_ERROR(migrate(db));
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db).value(), read_only));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), read_only));
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -159,10 +156,9 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
   overview.fetched_at = head->column_int(15);
   overview.updated_at = head->column_int(16);
 
-  auto tags = db.prepare_cached("SELECT tag, version FROM dist_tags WHERE package_id = ?");
-  if (!tags) return tags.status();
-  tags->bind(1, id);
-  while (tags->step()) pkg.dist_tags.emplace(tags->column_text(0), tags->column_text(1));
+  ASSIGN_OR_RETURN(auto tags, db.prepare_cached("SELECT tag, version FROM dist_tags WHERE package_id = ?"));
+  tags.bind(1, id);
+  while (tags.step()) pkg.dist_tags.emplace(tags.column_text(0), tags.column_text(1));
 
   auto people = db.prepare_cached(
       "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position");
@@ -170,10 +166,9 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
   people->bind(1, id);
   while (people->step()) pkg.maintainers.push_back({people->column_text(0), people->column_text(1), {}});
 
-  auto words = db.prepare_cached("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position");
-  if (!words) return words.status();
-  words->bind(1, id);
-  while (words->step()) pkg.keywords.push_back(words->column_text(0));
+  ASSIGN_OR_RETURN(auto words, db.prepare_cached("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position"));
+  words.bind(1, id);
+  while (words.step()) pkg.keywords.push_back(words.column_text(0));
 
   auto insight = db.prepare_cached(
       "SELECT install_size, install_packages, install_complete, funding, bin, "
@@ -189,10 +184,9 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
     pkg.trust_downgrade_from = insight->column_text(6);
   }
 
-  auto readme = db.prepare_cached("SELECT html FROM readmes WHERE package_id = ?");
-  if (!readme) return readme.status();
-  readme->bind(1, id);
-  if (readme->step()) pkg.readme_html = readme->column_text(0);
+  ASSIGN_OR_RETURN(auto readme, db.prepare_cached("SELECT html FROM readmes WHERE package_id = ?"));
+  readme.bind(1, id);
+  if (readme.step()) pkg.readme_html = readme.column_text(0);
   return std::optional<PackageOverview>(std::move(overview));
 }
 
@@ -200,10 +194,9 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
 
 Result<std::optional<Package>> SqliteStore::get_package(std::string_view name) {
   int64_t id = 0;
-  auto head = read_package_head(db_, name, id);
-  if (!head) return head.status();
-  if (!head->has_value()) return std::optional<Package>();
-  Package pkg = std::move((*head)->package);
+  ASSIGN_OR_RETURN(auto head, read_package_head(db_, name, id));
+  if (!head.has_value()) return std::optional<Package>();
+  Package pkg = std::move(head->package);
   auto versions = db_.prepare_cached(std::string(kVersionColumns) +
                                      "WHERE package_id = ? ORDER BY published, version");
   if (!versions) return versions.status();
@@ -222,11 +215,10 @@ Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::st
   Package& pkg = overview.package;
   // Both reads are served by the versions_by_published index alone (its entries carry the
   // primary key), never touching the wide version rows.
-  auto count = db_.prepare_cached("SELECT COUNT(*) FROM versions WHERE package_id = ?");
-  if (!count) return count.status();
-  count->bind(1, id);
-  if (!count->step()) return Status::storage(db_.last_error());
-  overview.version_count = count->column_int(0);
+  ASSIGN_OR_RETURN(auto count, db_.prepare_cached("SELECT COUNT(*) FROM versions WHERE package_id = ?"));
+  count.bind(1, id);
+  if (!count.step()) return Status::storage(db_.last_error());
+  overview.version_count = count.column_int(0);
   auto order = db_.prepare_cached(
       "SELECT version FROM versions WHERE package_id = ? "
       "ORDER BY published DESC, version DESC LIMIT ?");
@@ -238,13 +230,12 @@ Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::st
   if (!pkg.latest.empty() && std::find(wanted.begin(), wanted.end(), pkg.latest) == wanted.end())
     wanted.push_back(pkg.latest);
   // Pass 2: the kept rows by primary key.
-  auto row = db_.prepare_cached(std::string(kVersionColumns) + "WHERE package_id = ? AND version = ?");
-  if (!row) return row.status();
+  ASSIGN_OR_RETURN(auto row, db_.prepare_cached(std::string(kVersionColumns) + "WHERE package_id = ? AND version = ?"));
   for (const auto& version : wanted) {
-    row->reset();
-    row->bind(1, id).bind(2, version);
-    if (row->step()) pkg.versions.push_back(read_version(*row));
-    RETURN_IF_ERROR(step_error(*row));
+    row.reset();
+    row.bind(1, id).bind(2, version);
+    if (row.step()) pkg.versions.push_back(read_version(row));
+    RETURN_IF_ERROR(step_error(row));
   }
   std::sort(pkg.versions.begin(), pkg.versions.end(), [](const Version& a, const Version& b) {
     return a.published != b.published ? a.published < b.published : a.version < b.version;
@@ -253,17 +244,15 @@ Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::st
 }
 
 Result<int64_t> SqliteStore::added_on_demand_count() {
-  auto q = db_.prepare_cached("SELECT COUNT(*) FROM on_demand_packages");
-  if (!q) return q.status();
-  if (!q->step()) return Status::storage(db_.last_error());
-  return q->column_int(0);
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT COUNT(*) FROM on_demand_packages"));
+  if (!q.step()) return Status::storage(db_.last_error());
+  return q.column_int(0);
 }
 
 Result<bool> SqliteStore::empty() {
-  auto q = db_.prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM packages)");
-  if (!q) return q.status();
-  if (!q->step()) return Status::storage(db_.last_error());
-  return q->column_int(0) != 0;
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM packages)"));
+  if (!q.step()) return Status::storage(db_.last_error());
+  return q.column_int(0) != 0;
 }
 
 Result<StoreStats> SqliteStore::stats() {
@@ -284,9 +273,8 @@ Result<StoreStats> SqliteStore::stats() {
   st.newest_modified = q->column_int(5);
   st.last_write = q->column_int(6);
   st.newest_download_day = static_cast<Day>(q->column_int(7));
-  auto v = schema_version(db_);
-  if (!v) return v.status();
-  st.schema_version = *v;
+  ASSIGN_OR_RETURN(auto v, schema_version(db_));
+  st.schema_version = v;
   auto example = db_.prepare_cached(
       "SELECT m.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
       "WHERE m.name <> '' AND m.name NOT GLOB '*[^a-z0-9._-]*' "  // an npm user name
@@ -342,10 +330,9 @@ Result<std::vector<VersionEvent>> SqliteStore::newest_packages(size_t limit) {
 }
 
 Result<Day> SqliteStore::newest_download_day() {
-  auto q = db_.prepare_cached("SELECT IFNULL(MAX(day), 0) FROM downloads_daily");
-  if (!q) return q.status();
-  if (!q->step()) return Status::storage(db_.last_error());
-  return static_cast<Day>(q->column_int(0));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT IFNULL(MAX(day), 0) FROM downloads_daily"));
+  if (!q.step()) return Status::storage(db_.last_error());
+  return static_cast<Day>(q.column_int(0));
 }
 
 namespace {
@@ -378,45 +365,41 @@ Status add_keywords_and_maintainers(Database& db, std::optional<TimestampMs> sin
 Result<std::vector<SearchDocument>> SqliteStore::load_search_documents() {
   std::vector<SearchDocument> docs;
   std::unordered_map<int64_t, size_t> index_of;
-  auto q = db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.unpublished = 0");
-  if (!q) return q.status();
-  while (q->step()) {
-    index_of.emplace(q->column_int(0), docs.size());
-    docs.push_back(read_summary(*q));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.unpublished = 0"));
+  while (q.step()) {
+    index_of.emplace(q.column_int(0), docs.size());
+    docs.push_back(read_summary(q));
   }
-  RETURN_IF_ERROR(step_error(*q));
+  RETURN_IF_ERROR(step_error(q));
   RETURN_IF_ERROR(add_keywords_and_maintainers(db_, std::nullopt, index_of, docs));
 
   std::unordered_map<std::string, size_t> doc_by_name;
   doc_by_name.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) doc_by_name.emplace(docs[i].name, i);
-  auto deps = db_.prepare_cached("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name");
-  if (!deps) return deps.status();
-  while (deps->step())
-    if (auto it = doc_by_name.find(deps->column_text(0)); it != doc_by_name.end())
-      docs[it->second].dependents = static_cast<int32_t>(deps->column_int(1));
-  RETURN_IF_ERROR(step_error(*deps));
+  ASSIGN_OR_RETURN(auto deps, db_.prepare_cached("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name"));
+  while (deps.step())
+    if (auto it = doc_by_name.find(deps.column_text(0)); it != doc_by_name.end())
+      docs[it->second].dependents = static_cast<int32_t>(deps.column_int(1));
+  RETURN_IF_ERROR(step_error(deps));
   return docs;
 }
 
 Result<std::optional<ChangedDocuments>> SqliteStore::changed_search_documents(TimestampMs since, size_t limit) {
-  auto count = db_.prepare_cached("SELECT COUNT(*) FROM packages WHERE updated_at >= ?");
-  if (!count) return count.status();
-  count->bind(1, since);
-  if (!count->step()) return Status::storage(db_.last_error());
-  if (count->column_int(0) > static_cast<int64_t>(limit)) return std::optional<ChangedDocuments>();
+  ASSIGN_OR_RETURN(auto count, db_.prepare_cached("SELECT COUNT(*) FROM packages WHERE updated_at >= ?"));
+  count.bind(1, since);
+  if (!count.step()) return Status::storage(db_.last_error());
+  if (count.column_int(0) > static_cast<int64_t>(limit)) return std::optional<ChangedDocuments>();
 
   ChangedDocuments changed;
   std::vector<SearchDocument>& docs = changed.current;
   std::unordered_map<int64_t, size_t> index_of;
-  auto q = db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.updated_at >= ?1 AND p.unpublished = 0");
-  if (!q) return q.status();
-  q->bind(1, since);
-  while (q->step()) {
-    index_of.emplace(q->column_int(0), docs.size());
-    docs.push_back(read_summary(*q));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.updated_at >= ?1 AND p.unpublished = 0"));
+  q.bind(1, since);
+  while (q.step()) {
+    index_of.emplace(q.column_int(0), docs.size());
+    docs.push_back(read_summary(q));
   }
-  RETURN_IF_ERROR(step_error(*q));
+  RETURN_IF_ERROR(step_error(q));
   RETURN_IF_ERROR(add_keywords_and_maintainers(db_, since, index_of, docs));
   auto dependents = db_.prepare_cached(kDependentsCountSql);  // one statement for every document
   if (!dependents) return dependents.status();
@@ -426,11 +409,10 @@ Result<std::optional<ChangedDocuments>> SqliteStore::changed_search_documents(Ti
     if (!dependents->step()) return Status::storage(db_.last_error());
     d.dependents = static_cast<int32_t>(dependents->column_int(0));
   }
-  auto gone = db_.prepare_cached("SELECT name FROM packages WHERE updated_at >= ?1 AND unpublished = 1");
-  if (!gone) return gone.status();
-  gone->bind(1, since);
-  while (gone->step()) changed.removed.push_back(gone->column_text(0));
-  RETURN_IF_ERROR(step_error(*gone));
+  ASSIGN_OR_RETURN(auto gone, db_.prepare_cached("SELECT name FROM packages WHERE updated_at >= ?1 AND unpublished = 1"));
+  gone.bind(1, since);
+  while (gone.step()) changed.removed.push_back(gone.column_text(0));
+  RETURN_IF_ERROR(step_error(gone));
   return std::optional<ChangedDocuments>(std::move(changed));
 }
 
@@ -505,14 +487,13 @@ Result<std::vector<SearchDocument>> SqliteStore::summaries(std::span<const std::
   for (size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
   std::vector<std::optional<SearchDocument>> placed(names.size());
   for (auto chunk : chunks_of(names)) {
-    auto q = db_.prepare(std::string(kSummarySelect) + " WHERE p.name IN " + placeholders(chunk.size()));
-    if (!q) return q.status();
-    bind_names(*q, 1, chunk);
-    while (q->step()) {
-      SearchDocument d = read_summary(*q);
+    ASSIGN_OR_RETURN(auto q, db_.prepare(std::string(kSummarySelect) + " WHERE p.name IN " + placeholders(chunk.size())));
+    bind_names(q, 1, chunk);
+    while (q.step()) {
+      SearchDocument d = read_summary(q);
       if (auto it = position.find(d.name); it != position.end()) placed[it->second] = std::move(d);
     }
-    RETURN_IF_ERROR(step_error(*q));
+    RETURN_IF_ERROR(step_error(q));
   }
   std::vector<SearchDocument> out;
   for (auto& d : placed)
@@ -549,11 +530,10 @@ Result<std::vector<Dependent>> SqliteStore::top_dependents(std::string_view name
 }
 
 Result<int64_t> SqliteStore::dependents_count(std::string_view name) {
-  auto q = db_.prepare_cached(kDependentsCountSql);
-  if (!q) return q.status();
-  q->bind(1, name);
-  if (!q->step()) return Status::storage(db_.last_error());
-  return q->column_int(0);
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(kDependentsCountSql));
+  q.bind(1, name);
+  if (!q.step()) return Status::storage(db_.last_error());
+  return q.column_int(0);
 }
 
 Result<std::vector<DailyDownloads>> SqliteStore::registry_daily_downloads(Day from, Day to) {
@@ -597,32 +577,29 @@ Result<std::optional<VersionDownloadsWeek>> SqliteStore::version_downloads(std::
 }
 
 Result<std::optional<std::string>> SqliteStore::sync_state(std::string_view key) {
-  auto q = db_.prepare_cached("SELECT value FROM sync_state WHERE key = ?");
-  if (!q) return q.status();
-  q->bind(1, key);
-  if (q->step()) return std::optional<std::string>(q->column_text(0));
-  RETURN_IF_ERROR(step_error(*q));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT value FROM sync_state WHERE key = ?"));
+  q.bind(1, key);
+  if (q.step()) return std::optional<std::string>(q.column_text(0));
+  RETURN_IF_ERROR(step_error(q));
   return std::optional<std::string>();
 }
 
 Result<std::optional<FetchState>> SqliteStore::fetch_state(std::string_view name) {
-  auto q = db_.prepare_cached("SELECT etag, fetched_at FROM packages WHERE name = ?");
-  if (!q) return q.status();
-  q->bind(1, name);
-  if (q->step()) return std::optional<FetchState>(FetchState{q->column_text(0), q->column_int(1)});
-  RETURN_IF_ERROR(step_error(*q));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT etag, fetched_at FROM packages WHERE name = ?"));
+  q.bind(1, name);
+  if (q.step()) return std::optional<FetchState>(FetchState{q.column_text(0), q.column_int(1)});
+  RETURN_IF_ERROR(step_error(q));
   return std::optional<FetchState>();
 }
 
 namespace {
 
 Result<std::vector<std::string>> names_of(Database& db, const char* sql, int64_t limit) {
-  auto q = db.prepare_cached(sql);
-  if (!q) return q.status();
-  q->bind(1, limit);
+  ASSIGN_OR_RETURN(auto q, db.prepare_cached(sql));
+  q.bind(1, limit);
   std::vector<std::string> out;
-  while (q->step()) out.push_back(q->column_text(0));
-  RETURN_IF_ERROR(step_error(*q));
+  while (q.step()) out.push_back(q.column_text(0));
+  RETURN_IF_ERROR(step_error(q));
   return out;
 }
 
@@ -643,25 +620,23 @@ Result<std::vector<std::string>> SqliteStore::most_recently_created(size_t limit
 }
 
 Result<std::vector<std::string>> SqliteStore::random_packages(size_t count, uint64_t seed) {
-  auto max_id = db_.prepare_cached("SELECT IFNULL(MAX(id), 0) FROM packages");
-  if (!max_id) return max_id.status();
-  if (!max_id->step()) return Status::storage(db_.last_error());
-  const uint64_t top = static_cast<uint64_t>(max_id->column_int(0));
+  ASSIGN_OR_RETURN(auto max_id, db_.prepare_cached("SELECT IFNULL(MAX(id), 0) FROM packages"));
+  if (!max_id.step()) return Status::storage(db_.last_error());
+  const uint64_t top = static_cast<uint64_t>(max_id.column_int(0));
   std::vector<std::string> out;
   if (top == 0) return out;
   // The first published row at or after a random id; a few extra draws cover gaps and repeats.
-  auto q = db_.prepare_cached("SELECT name FROM packages WHERE id >= ? AND unpublished = 0 ORDER BY id LIMIT 1");
-  if (!q) return q.status();
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT name FROM packages WHERE id >= ? AND unpublished = 0 ORDER BY id LIMIT 1"));
   uint64_t state = seed | 1;
   for (size_t draw = 0; draw < count * 4 && out.size() < count; ++draw) {
     state ^= state << 13, state ^= state >> 7, state ^= state << 17;  // xorshift64
-    q->reset();
-    q->bind(1, static_cast<int64_t>(1 + state % top));
-    if (q->step()) {
-      std::string name = q->column_text(0);
+    q.reset();
+    q.bind(1, static_cast<int64_t>(1 + state % top));
+    if (q.step()) {
+      std::string name = q.column_text(0);
       if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
     }
-    RETURN_IF_ERROR(step_error(*q));
+    RETURN_IF_ERROR(step_error(q));
   }
   return out;
 }
@@ -691,10 +666,9 @@ Result<std::vector<ListedName>> SqliteStore::names_in_id_range(int64_t first_id,
 }
 
 Result<int64_t> SqliteStore::max_package_id() {
-  auto q = db_.prepare_cached("SELECT coalesce(max(id), 0) FROM packages");
-  if (!q) return q.status();
-  int64_t max_id = q->step() ? q->column_int(0) : 0;
-  RETURN_IF_ERROR(step_error(*q));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT coalesce(max(id), 0) FROM packages"));
+  int64_t max_id = q.step() ? q.column_int(0) : 0;
+  RETURN_IF_ERROR(step_error(q));
   return max_id;
 }
 

@@ -28,9 +28,8 @@ Result<StorePool::Lease> StorePool::acquire() {
     }
   }
   // Opening takes a few hundred microseconds; do it outside the lock.
-  auto opened = Store::open(db_path_, OpenMode::kReadOnly);
-  if (!opened) return opened.status();
-  return Lease(this, std::move(opened).value());
+  ASSIGN_OR_RETURN(auto opened, Store::open(db_path_, OpenMode::kReadOnly));
+  return Lease(this, std::move(opened));
 }
 
 size_t StorePool::idle_count() const {

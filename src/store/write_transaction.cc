@@ -108,9 +108,8 @@ Status SqliteWriteTransaction::prepare_statements() {
        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
   };
   for (const auto& item : items) {
-    auto stmt = db.prepare_cached(item.sql);
-    if (!stmt) return stmt.status();
-    *item.target = std::move(stmt).value();
+    ASSIGN_OR_RETURN(auto stmt, db.prepare_cached(item.sql));
+    *item.target = std::move(stmt);
   }
   return Status::success();
 }
@@ -253,10 +252,9 @@ Result<WriteOutcome> SqliteWriteTransaction::put_package(const Package& pkg, uin
         .bind(16, now_ms())
         .bind(17, pkg.fetched_at);
     RETURN_IF_ERROR(up.run());
-    auto id = lookup_id(pkg.name);
-    if (!id) return id.status();
-    if (!id->has_value()) return Status::internal("package row vanished: " + pkg.name);
-    RETURN_IF_ERROR(write_package_rows(**id, pkg));
+    ASSIGN_OR_RETURN(auto id, lookup_id(pkg.name));
+    if (!id.has_value()) return Status::internal("package row vanished: " + pkg.name);
+    RETURN_IF_ERROR(write_package_rows(*id, pkg));
     return existed ? WriteOutcome::kUpdated : WriteOutcome::kInserted;
   });
 }
@@ -288,11 +286,10 @@ Result<WriteOutcome> SqliteWriteTransaction::put_monthly_downloads(std::string_v
 Status SqliteWriteTransaction::put_daily_downloads(std::string_view name,
                                              std::span<const DailyDownloads> days) {
   return in_savepoint([&]() -> Status {
-    auto id = lookup_id(name);
-    if (!id) return id.status();
-    if (!id->has_value()) return Status::not_found("unknown package " + std::string(name));
+    ASSIGN_OR_RETURN(auto id, lookup_id(name));
+    if (!id.has_value()) return Status::not_found("unknown package " + std::string(name));
     for (const auto& d : days) {
-      sql_->upsert_daily.bind(1, **id).bind(2, static_cast<int64_t>(d.day)).bind(3, d.downloads);
+      sql_->upsert_daily.bind(1, *id).bind(2, static_cast<int64_t>(d.day)).bind(3, d.downloads);
       RETURN_IF_ERROR(sql_->upsert_daily.run());
     }
     return Status::success();
@@ -302,10 +299,9 @@ Status SqliteWriteTransaction::put_daily_downloads(std::string_view name,
 Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day day,
                                                std::span<const VersionDownloads> versions) {
   return in_savepoint([&]() -> Status {
-    auto id = lookup_id(name);
-    if (!id) return id.status();
-    if (!id->has_value()) return Status::not_found("unknown package " + std::string(name));
-    sql_->delete_version_downloads.bind(1, **id);
+    ASSIGN_OR_RETURN(auto id, lookup_id(name));
+    if (!id.has_value()) return Status::not_found("unknown package " + std::string(name));
+    sql_->delete_version_downloads.bind(1, *id);
     RETURN_IF_ERROR(sql_->delete_version_downloads.run());
     // Over the bound, keep the most downloaded (ties broken by version text: deterministic).
     std::vector<const VersionDownloads*> kept;
@@ -319,7 +315,7 @@ Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day 
       kept.erase(middle, kept.end());
     }
     for (const auto* v : kept) {
-      sql_->insert_version_downloads.bind(1, **id)
+      sql_->insert_version_downloads.bind(1, *id)
           .bind(2, v->version)
           .bind(3, v->downloads)
           .bind(4, static_cast<int64_t>(day));
