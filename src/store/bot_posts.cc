@@ -46,13 +46,12 @@ BotPost read_row(const Statement& q) {
 }
 
 Result<std::vector<BotPost>> read_rows(Database& db, const std::string& where, std::string_view arg) {
-  auto q = db.prepare(std::string("SELECT ") + kColumns + " FROM bot_posts WHERE " + where +
-                      " ORDER BY created_at, id");
-  if (!q) return q.status();
-  q->bind(1, arg);
+  ASSIGN_OR_RETURN(auto q, db.prepare(std::string("SELECT ") + kColumns + " FROM bot_posts WHERE " + where +
+                      " ORDER BY created_at, id"));
+  q.bind(1, arg);
   std::vector<BotPost> out;
-  while (q->step()) out.push_back(read_row(*q));
-  RETURN_IF_ERROR(q->status());
+  while (q.step()) out.push_back(read_row(q));
+  RETURN_IF_ERROR(q.status());
   return out;
 }
 
@@ -87,31 +86,28 @@ class SqliteBotPostLog final : public BotPostLog {
 
 Result<std::optional<int64_t>> SqliteBotPostLog::add_pending(const BotPost& post, TimestampMs cooldown_since) {
   return in_transaction(db_, [&]() -> Result<std::optional<int64_t>> {
-    auto seen = db_.prepare_cached(
+    ASSIGN_OR_RETURN(auto seen, db_.prepare_cached(
         "SELECT 1 FROM bot_posts WHERE package = ?1 AND target = ?2 AND created_at >= ?3 "
-        "AND state IN ('pending', 'posted') LIMIT 1");
-    if (!seen) return seen.status();
-    seen->bind(1, post.package).bind(2, post.target).bind(3, cooldown_since);
-    if (seen->step()) return std::optional<int64_t>();
-    RETURN_IF_ERROR(seen->status());
-    auto insert = db_.prepare_cached(
+        "AND state IN ('pending', 'posted') LIMIT 1"));
+    seen.bind(1, post.package).bind(2, post.target).bind(3, cooldown_since);
+    if (seen.step()) return std::optional<int64_t>();
+    RETURN_IF_ERROR(seen.status());
+    ASSIGN_OR_RETURN(auto insert, db_.prepare_cached(
         "INSERT INTO bot_posts (target, package, kind, state, idempotency_key, text, created_at) "
-        "VALUES (?, ?, ?, 'pending', ?, ?, ?)");
-    if (!insert) return insert.status();
-    insert->bind(1, post.target).bind(2, post.package).bind(3, post.kind)
+        "VALUES (?, ?, ?, 'pending', ?, ?, ?)"));
+    insert.bind(1, post.target).bind(2, post.package).bind(3, post.kind)
         .bind(4, post.idempotency_key).bind(5, post.payload).bind(6, post.created_at);
-    RETURN_IF_ERROR(insert->run());
+    RETURN_IF_ERROR(insert.run());
     return std::optional<int64_t>(db_.last_insert_rowid());
   });
 }
 
 Status SqliteBotPostLog::mark_posted(int64_t id, std::string_view remote_id, TimestampMs when) {
   auto r = in_transaction(db_, [&]() -> Result<bool> {
-    auto q = db_.prepare_cached(
-        "UPDATE bot_posts SET state = 'posted', remote_id = ?2, posted_at = ?3 WHERE id = ?1");
-    if (!q) return q.status();
-    q->bind(1, id).bind(2, remote_id).bind(3, when);
-    RETURN_IF_ERROR(q->run());
+    ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
+        "UPDATE bot_posts SET state = 'posted', remote_id = ?2, posted_at = ?3 WHERE id = ?1"));
+    q.bind(1, id).bind(2, remote_id).bind(3, when);
+    RETURN_IF_ERROR(q.run());
     if (db_.changes() != 1) return Status::not_found("bot post " + std::to_string(id));
     return true;
   });
@@ -137,46 +133,42 @@ Result<std::vector<BotPost>> SqliteBotPostLog::all(std::string_view target) {
 }
 
 Result<std::vector<std::string>> SqliteBotPostLog::packages_since(TimestampMs since) {
-  auto q = db_.prepare_cached(
-      "SELECT DISTINCT package FROM bot_posts WHERE created_at >= ? AND state IN ('pending', 'posted')");
-  if (!q) return q.status();
-  q->bind(1, since);
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
+      "SELECT DISTINCT package FROM bot_posts WHERE created_at >= ? AND state IN ('pending', 'posted')"));
+  q.bind(1, since);
   std::vector<std::string> out;
-  while (q->step()) out.push_back(q->column_text(0));
-  RETURN_IF_ERROR(q->status());
+  while (q.step()) out.push_back(q.column_text(0));
+  RETURN_IF_ERROR(q.status());
   return out;
 }
 
 Result<std::vector<std::string>> SqliteBotPostLog::recent_kinds(size_t limit) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT kind, MAX(created_at) AS at, MAX(id) AS last FROM bot_posts "
-      "WHERE state IN ('pending', 'posted') GROUP BY package, kind ORDER BY at DESC, last DESC LIMIT ?");
-  if (!q) return q.status();
-  q->bind(1, static_cast<int64_t>(limit));
+      "WHERE state IN ('pending', 'posted') GROUP BY package, kind ORDER BY at DESC, last DESC LIMIT ?"));
+  q.bind(1, static_cast<int64_t>(limit));
   std::vector<std::string> out;
-  while (q->step()) out.push_back(q->column_text(0));
-  RETURN_IF_ERROR(q->status());
+  while (q.step()) out.push_back(q.column_text(0));
+  RETURN_IF_ERROR(q.status());
   return out;
 }
 
 Result<TimestampMs> SqliteBotPostLog::last_created(std::string_view kind) {
-  auto q = db_.prepare_cached(
-      "SELECT IFNULL(MAX(created_at), 0) FROM bot_posts WHERE kind = ? AND state IN ('pending', 'posted')");
-  if (!q) return q.status();
-  q->bind(1, kind);
-  if (!q->step()) return q->status().ok() ? Status::internal("no row") : q->status();
-  return q->column_int(0);
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
+      "SELECT IFNULL(MAX(created_at), 0) FROM bot_posts WHERE kind = ? AND state IN ('pending', 'posted')"));
+  q.bind(1, kind);
+  if (!q.step()) return q.status().ok() ? Status::internal("no row") : q.status();
+  return q.column_int(0);
 }
 
 Status SqliteBotPostLog::set_accounts(const std::vector<BotAccount>& accounts, TimestampMs now) {
   auto r = in_transaction(db_, [&]() -> Result<bool> {
     RETURN_IF_ERROR(db_.exec("DELETE FROM bot_accounts"));
     for (const auto& a : accounts) {
-      auto q = db_.prepare_cached(
-          "INSERT OR REPLACE INTO bot_accounts (target, handle, url, updated_at) VALUES (?, ?, ?, ?)");
-      if (!q) return q.status();
-      q->bind(1, a.target).bind(2, a.handle).bind(3, a.url).bind(4, now);
-      RETURN_IF_ERROR(q->run());
+      ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
+          "INSERT OR REPLACE INTO bot_accounts (target, handle, url, updated_at) VALUES (?, ?, ?, ?)"));
+      q.bind(1, a.target).bind(2, a.handle).bind(3, a.url).bind(4, now);
+      RETURN_IF_ERROR(q.run());
     }
     return true;
   });

@@ -127,61 +127,58 @@ Version read_version(const Statement& q) {
 // Everything of a package but its versions. Sets `id`; nullopt for an unknown name.
 Result<std::optional<PackageOverview>> read_package_head(Database& db, std::string_view name,
                                                          int64_t& id) {
-  auto head = db.prepare_cached(
+  ASSIGN_OR_RETURN(auto head, db.prepare_cached(
       "SELECT id, name, description, latest, license, author_name, author_email, author_url, "
       "homepage, repository, bugs, created, modified, unpublished, monthly_downloads, "
-      "fetched_at, updated_at FROM packages WHERE name = ?");
-  if (!head) return head.status();
-  head->bind(1, name);
-  if (!head->step()) {
-    RETURN_IF_ERROR(step_error(*head));
+      "fetched_at, updated_at FROM packages WHERE name = ?"));
+  head.bind(1, name);
+  if (!head.step()) {
+    RETURN_IF_ERROR(step_error(head));
     return std::optional<PackageOverview>();
   }
   PackageOverview overview;
   Package& pkg = overview.package;
-  id = head->column_int(0);
-  pkg.name = head->column_text(1);
-  pkg.description = head->column_text(2);
-  pkg.latest = head->column_text(3);
-  pkg.license = head->column_text(4);
-  pkg.author = {head->column_text(5), head->column_text(6), head->column_text(7)};
-  pkg.homepage = head->column_text(8);
-  pkg.repository = head->column_text(9);
-  pkg.bugs = head->column_text(10);
-  pkg.created = head->column_int(11);
-  pkg.modified = head->column_int(12);
-  pkg.unpublished = head->column_int(13) != 0;
-  pkg.monthly_downloads = head->column_int(14);
-  pkg.fetched_at = head->column_int(15);
-  overview.fetched_at = head->column_int(15);
-  overview.updated_at = head->column_int(16);
+  id = head.column_int(0);
+  pkg.name = head.column_text(1);
+  pkg.description = head.column_text(2);
+  pkg.latest = head.column_text(3);
+  pkg.license = head.column_text(4);
+  pkg.author = {head.column_text(5), head.column_text(6), head.column_text(7)};
+  pkg.homepage = head.column_text(8);
+  pkg.repository = head.column_text(9);
+  pkg.bugs = head.column_text(10);
+  pkg.created = head.column_int(11);
+  pkg.modified = head.column_int(12);
+  pkg.unpublished = head.column_int(13) != 0;
+  pkg.monthly_downloads = head.column_int(14);
+  pkg.fetched_at = head.column_int(15);
+  overview.fetched_at = head.column_int(15);
+  overview.updated_at = head.column_int(16);
 
   ASSIGN_OR_RETURN(auto tags, db.prepare_cached("SELECT tag, version FROM dist_tags WHERE package_id = ?"));
   tags.bind(1, id);
   while (tags.step()) pkg.dist_tags.emplace(tags.column_text(0), tags.column_text(1));
 
-  auto people = db.prepare_cached(
-      "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position");
-  if (!people) return people.status();
-  people->bind(1, id);
-  while (people->step()) pkg.maintainers.push_back({people->column_text(0), people->column_text(1), {}});
+  ASSIGN_OR_RETURN(auto people, db.prepare_cached(
+      "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position"));
+  people.bind(1, id);
+  while (people.step()) pkg.maintainers.push_back({people.column_text(0), people.column_text(1), {}});
 
   ASSIGN_OR_RETURN(auto words, db.prepare_cached("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position"));
   words.bind(1, id);
   while (words.step()) pkg.keywords.push_back(words.column_text(0));
 
-  auto insight = db.prepare_cached(
+  ASSIGN_OR_RETURN(auto insight, db.prepare_cached(
       "SELECT install_size, install_packages, install_complete, funding, bin, "
-      "repository_directory, trust_downgrade_from FROM packages WHERE id = ?");
-  if (!insight) return insight.status();
-  insight->bind(1, id);
-  if (insight->step()) {
-    pkg.install_size = {insight->column_int(0), static_cast<int32_t>(insight->column_int(1)),
-                        insight->column_int(2) != 0};
-    pkg.funding = decode_list(insight->column_view(3), '\n');
-    pkg.bin = decode_list(insight->column_view(4), '\n');
-    pkg.repository_directory = insight->column_text(5);
-    pkg.trust_downgrade_from = insight->column_text(6);
+      "repository_directory, trust_downgrade_from FROM packages WHERE id = ?"));
+  insight.bind(1, id);
+  if (insight.step()) {
+    pkg.install_size = {insight.column_int(0), static_cast<int32_t>(insight.column_int(1)),
+                        insight.column_int(2) != 0};
+    pkg.funding = decode_list(insight.column_view(3), '\n');
+    pkg.bin = decode_list(insight.column_view(4), '\n');
+    pkg.repository_directory = insight.column_text(5);
+    pkg.trust_downgrade_from = insight.column_text(6);
   }
 
   ASSIGN_OR_RETURN(auto readme, db.prepare_cached("SELECT html FROM readmes WHERE package_id = ?"));
@@ -197,12 +194,11 @@ Result<std::optional<Package>> SqliteStore::get_package(std::string_view name) {
   ASSIGN_OR_RETURN(auto head, read_package_head(db_, name, id));
   if (!head.has_value()) return std::optional<Package>();
   Package pkg = std::move(head->package);
-  auto versions = db_.prepare_cached(std::string(kVersionColumns) +
-                                     "WHERE package_id = ? ORDER BY published, version");
-  if (!versions) return versions.status();
-  versions->bind(1, id);
-  while (versions->step()) pkg.versions.push_back(read_version(*versions));
-  RETURN_IF_ERROR(step_error(*versions));
+  ASSIGN_OR_RETURN(auto versions, db_.prepare_cached(std::string(kVersionColumns) +
+                                     "WHERE package_id = ? ORDER BY published, version"));
+  versions.bind(1, id);
+  while (versions.step()) pkg.versions.push_back(read_version(versions));
+  RETURN_IF_ERROR(step_error(versions));
   return std::optional<Package>(std::move(pkg));
 }
 
@@ -219,14 +215,13 @@ Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::st
   count.bind(1, id);
   if (!count.step()) return Status::storage(db_.last_error());
   overview.version_count = count.column_int(0);
-  auto order = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto order, db_.prepare_cached(
       "SELECT version FROM versions WHERE package_id = ? "
-      "ORDER BY published DESC, version DESC LIMIT ?");
-  if (!order) return order.status();
-  order->bind(1, id).bind(2, static_cast<int64_t>(recent_versions));
+      "ORDER BY published DESC, version DESC LIMIT ?"));
+  order.bind(1, id).bind(2, static_cast<int64_t>(recent_versions));
   std::vector<std::string> wanted;
-  while (order->step()) wanted.push_back(order->column_text(0));
-  RETURN_IF_ERROR(step_error(*order));
+  while (order.step()) wanted.push_back(order.column_text(0));
+  RETURN_IF_ERROR(step_error(order));
   if (!pkg.latest.empty() && std::find(wanted.begin(), wanted.end(), pkg.latest) == wanted.end())
     wanted.push_back(pkg.latest);
   // Pass 2: the kept rows by primary key.
@@ -257,31 +252,29 @@ Result<bool> SqliteStore::empty() {
 
 Result<StoreStats> SqliteStore::stats() {
   StoreStats st;
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE has_document),"
       " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
       " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0),"
       " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = 'last_write'),"
-      " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily)");
-  if (!q) return q.status();
-  if (!q->step()) return Status::storage(db_.last_error());
-  st.packages = q->column_int(0);
-  st.packages_with_document = q->column_int(1);
-  st.versions = q->column_int(2);
-  st.maintainers = q->column_int(3);
-  st.download_days = q->column_int(4);
-  st.newest_modified = q->column_int(5);
-  st.last_write = q->column_int(6);
-  st.newest_download_day = static_cast<Day>(q->column_int(7));
+      " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily)"));
+  if (!q.step()) return Status::storage(db_.last_error());
+  st.packages = q.column_int(0);
+  st.packages_with_document = q.column_int(1);
+  st.versions = q.column_int(2);
+  st.maintainers = q.column_int(3);
+  st.download_days = q.column_int(4);
+  st.newest_modified = q.column_int(5);
+  st.last_write = q.column_int(6);
+  st.newest_download_day = static_cast<Day>(q.column_int(7));
   ASSIGN_OR_RETURN(auto v, schema_version(db_));
   st.schema_version = v;
-  auto example = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto example, db_.prepare_cached(
       "SELECT m.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
       "WHERE m.name <> '' AND m.name NOT GLOB '*[^a-z0-9._-]*' "  // an npm user name
-      "ORDER BY p.monthly_downloads DESC, p.name, m.position LIMIT 1");
-  if (!example) return example.status();
-  if (example->step()) st.example_maintainer = example->column_text(0);
-  RETURN_IF_ERROR(step_error(*example));
+      "ORDER BY p.monthly_downloads DESC, p.name, m.position LIMIT 1"));
+  if (example.step()) st.example_maintainer = example.column_text(0);
+  RETURN_IF_ERROR(step_error(example));
   return st;
 }
 
@@ -297,36 +290,33 @@ Result<std::vector<VersionEvent>> read_version_events(Statement& q) {
 }  // namespace
 
 Result<std::vector<VersionEvent>> SqliteStore::recent_versions(std::string_view name, size_t limit) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM packages p "
       "JOIN versions v ON v.package_id = p.id WHERE p.name = ? AND v.published > 0 "
-      "ORDER BY v.published DESC LIMIT ?");
-  if (!q) return q.status();
-  q->bind(1, name).bind(2, static_cast<int64_t>(limit));
-  return read_version_events(*q);
+      "ORDER BY v.published DESC LIMIT ?"));
+  q.bind(1, name).bind(2, static_cast<int64_t>(limit));
+  return read_version_events(q);
 }
 
 Result<std::vector<VersionEvent>> SqliteStore::recent_versions_by_maintainer(std::string_view user,
                                                                        size_t limit) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM maintainers m "
       "JOIN packages p ON p.id = m.package_id JOIN versions v ON v.package_id = p.id "
       "WHERE m.name = ? AND v.published > 0 AND p.unpublished = 0 "
-      "ORDER BY v.published DESC LIMIT ?");
-  if (!q) return q.status();
-  q->bind(1, user).bind(2, static_cast<int64_t>(limit));
-  return read_version_events(*q);
+      "ORDER BY v.published DESC LIMIT ?"));
+  q.bind(1, user).bind(2, static_cast<int64_t>(limit));
+  return read_version_events(q);
 }
 
 Result<std::vector<VersionEvent>> SqliteStore::newest_packages(size_t limit) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT p.name, p.latest, p.created, p.description, IFNULL(v.deprecated, '') "
       "FROM packages p INDEXED BY packages_by_created "
       "LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
-      "WHERE p.created > 0 AND p.unpublished = 0 ORDER BY p.created DESC LIMIT ?");
-  if (!q) return q.status();
-  q->bind(1, static_cast<int64_t>(limit));
-  return read_version_events(*q);
+      "WHERE p.created > 0 AND p.unpublished = 0 ORDER BY p.created DESC LIMIT ?"));
+  q.bind(1, static_cast<int64_t>(limit));
+  return read_version_events(q);
 }
 
 Result<Day> SqliteStore::newest_download_day() {
@@ -347,15 +337,14 @@ Status add_keywords_and_maintainers(Database& db, std::optional<TimestampMs> sin
                                     std::vector<SearchDocument>& docs) {
   for (auto [table, column, list] : {std::tuple{"keywords", "keyword", &SearchDocument::keywords},
                                      std::tuple{"maintainers", "name", &SearchDocument::maintainers}}) {
-    auto q = db.prepare(std::string("SELECT t.package_id, t.") + column + " FROM " + table + " t" +
+    ASSIGN_OR_RETURN(auto q, db.prepare(std::string("SELECT t.package_id, t.") + column + " FROM " + table + " t" +
                         (since ? " JOIN packages p ON p.id = t.package_id WHERE p.updated_at >= ?1" : "") +
-                        " ORDER BY t.package_id, t.position");
-    if (!q) return q.status();
-    if (since) q->bind(1, *since);
-    while (q->step())
-      if (auto it = index_of.find(q->column_int(0)); it != index_of.end())
-        (docs[it->second].*list).push_back(q->column_text(1));
-    RETURN_IF_ERROR(step_error(*q));
+                        " ORDER BY t.package_id, t.position"));
+    if (since) q.bind(1, *since);
+    while (q.step())
+      if (auto it = index_of.find(q.column_int(0)); it != index_of.end())
+        (docs[it->second].*list).push_back(q.column_text(1));
+    RETURN_IF_ERROR(step_error(q));
   }
   return Status::success();
 }
@@ -423,59 +412,55 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::str
   constexpr const char* kMaintained = "(SELECT DISTINCT package_id FROM maintainers WHERE name = ?1)";
   std::vector<MaintainedSummary> out;
   std::unordered_map<int64_t, size_t> index_of;
-  auto q = db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.id IN " + kMaintained +
-                              " AND p.unpublished = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?2");
-  if (!q) return q.status();
-  q->bind(1, user).bind(2, static_cast<int64_t>(limit));
-  while (q->step()) {
-    index_of.emplace(q->column_int(0), out.size());
-    out.push_back({read_summary(*q), std::nullopt, std::nullopt, {}});
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.id IN " + kMaintained +
+                              " AND p.unpublished = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?2"));
+  q.bind(1, user).bind(2, static_cast<int64_t>(limit));
+  while (q.step()) {
+    index_of.emplace(q.column_int(0), out.size());
+    out.push_back({read_summary(q), std::nullopt, std::nullopt, {}});
   }
-  RETURN_IF_ERROR(step_error(*q));
+  RETURN_IF_ERROR(step_error(q));
   if (out.empty()) return out;
 
-  auto downloads = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto downloads, db_.prepare_cached(
       std::string("SELECT m.package_id, SUM(CASE WHEN d.day BETWEEN ?2 AND ?3 THEN d.downloads END), "
                   "SUM(CASE WHEN d.day BETWEEN ?4 AND ?5 THEN d.downloads END) FROM ") +
       kMaintained + " m JOIN downloads_daily d ON d.package_id = m.package_id "
-      "WHERE d.day BETWEEN min(?2, ?4) AND max(?3, ?5) GROUP BY m.package_id");
-  if (!downloads) return downloads.status();
-  downloads->bind(1, user);
-  downloads->bind(2, static_cast<int64_t>(recent_from)).bind(3, static_cast<int64_t>(recent_to));
-  downloads->bind(4, static_cast<int64_t>(previous_from)).bind(5, static_cast<int64_t>(previous_to));
-  while (downloads->step()) {
-    auto it = index_of.find(downloads->column_int(0));
+      "WHERE d.day BETWEEN min(?2, ?4) AND max(?3, ?5) GROUP BY m.package_id"));
+  downloads.bind(1, user);
+  downloads.bind(2, static_cast<int64_t>(recent_from)).bind(3, static_cast<int64_t>(recent_to));
+  downloads.bind(4, static_cast<int64_t>(previous_from)).bind(5, static_cast<int64_t>(previous_to));
+  while (downloads.step()) {
+    auto it = index_of.find(downloads.column_int(0));
     if (it == index_of.end()) continue;  // beyond `limit`
     MaintainedSummary& m = out[it->second];
-    if (!downloads->column_is_null(1)) m.recent_downloads = downloads->column_int(1);
-    if (!downloads->column_is_null(2)) m.previous_downloads = downloads->column_int(2);
+    if (!downloads.column_is_null(1)) m.recent_downloads = downloads.column_int(1);
+    if (!downloads.column_is_null(2)) m.previous_downloads = downloads.column_int(2);
   }
-  RETURN_IF_ERROR(step_error(*downloads));
+  RETURN_IF_ERROR(step_error(downloads));
 
   // Prod dependencies (a package's come in name order: the primary key's), then which of
   // their distinct names are deprecated: each name is looked up once, however many use it.
-  auto dependencies = db_.prepare_cached(std::string("SELECT d.package_id, d.name FROM ") + kMaintained +
-                                         " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0");
-  if (!dependencies) return dependencies.status();
-  dependencies->bind(1, user);
+  ASSIGN_OR_RETURN(auto dependencies, db_.prepare_cached(std::string("SELECT d.package_id, d.name FROM ") + kMaintained +
+                                         " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0"));
+  dependencies.bind(1, user);
   std::vector<std::pair<size_t, std::string>> uses;  // (position in out, dependency)
   std::unordered_set<std::string> distinct;
-  while (dependencies->step())
-    if (auto it = index_of.find(dependencies->column_int(0)); it != index_of.end()) {
-      uses.emplace_back(it->second, dependencies->column_text(1));
+  while (dependencies.step())
+    if (auto it = index_of.find(dependencies.column_int(0)); it != index_of.end()) {
+      uses.emplace_back(it->second, dependencies.column_text(1));
       distinct.insert(uses.back().second);
     }
-  RETURN_IF_ERROR(step_error(*dependencies));
+  RETURN_IF_ERROR(step_error(dependencies));
   std::vector<std::string> names(distinct.begin(), distinct.end());
   std::unordered_set<std::string> deprecated;
   for (auto chunk : chunks_of(names)) {
-    auto q = db_.prepare(
+    ASSIGN_OR_RETURN(auto q, db_.prepare(
         "SELECT p.name FROM packages p JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
-        "WHERE v.deprecated != '' AND p.name IN " + placeholders(chunk.size()));
-    if (!q) return q.status();
-    bind_names(*q, 1, chunk);
-    while (q->step()) deprecated.insert(q->column_text(0));
-    RETURN_IF_ERROR(step_error(*q));
+        "WHERE v.deprecated != '' AND p.name IN " + placeholders(chunk.size())));
+    bind_names(q, 1, chunk);
+    while (q.step()) deprecated.insert(q.column_text(0));
+    RETURN_IF_ERROR(step_error(q));
   }
   for (auto& [position, dependency] : uses)
     if (deprecated.contains(dependency)) out[position].deprecated_dependencies.push_back(std::move(dependency));
@@ -505,27 +490,25 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::downloads_tota
     std::span<const std::string> names, Day from, Day to) {
   std::vector<std::pair<std::string, int64_t>> out;
   for (auto chunk : chunks_of(names)) {
-    auto q = db_.prepare(
+    ASSIGN_OR_RETURN(auto q, db_.prepare(
         "SELECT p.name, SUM(d.downloads) FROM packages p JOIN downloads_daily d ON d.package_id = p.id "
-        "WHERE d.day BETWEEN ? AND ? AND p.name IN " + placeholders(chunk.size()) + " GROUP BY p.id");
-    if (!q) return q.status();
-    q->bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
-    bind_names(*q, 3, chunk);
-    while (q->step()) out.emplace_back(q->column_text(0), q->column_int(1));
-    RETURN_IF_ERROR(step_error(*q));
+        "WHERE d.day BETWEEN ? AND ? AND p.name IN " + placeholders(chunk.size()) + " GROUP BY p.id"));
+    q.bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
+    bind_names(q, 3, chunk);
+    while (q.step()) out.emplace_back(q.column_text(0), q.column_int(1));
+    RETURN_IF_ERROR(step_error(q));
   }
   return out;
 }
 
 Result<std::vector<Dependent>> SqliteStore::top_dependents(std::string_view name, size_t limit) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "
-      "WHERE d.name = ? AND d.kind = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?");
-  if (!q) return q.status();
-  q->bind(1, name).bind(2, static_cast<int64_t>(limit));
+      "WHERE d.name = ? AND d.kind = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?"));
+  q.bind(1, name).bind(2, static_cast<int64_t>(limit));
   std::vector<Dependent> out;
-  while (q->step()) out.push_back({q->column_text(0), q->column_int(1)});
-  RETURN_IF_ERROR(step_error(*q));
+  while (q.step()) out.push_back({q.column_text(0), q.column_int(1)});
+  RETURN_IF_ERROR(step_error(q));
   return out;
 }
 
@@ -537,41 +520,38 @@ Result<int64_t> SqliteStore::dependents_count(std::string_view name) {
 }
 
 Result<std::vector<DailyDownloads>> SqliteStore::registry_daily_downloads(Day from, Day to) {
-  auto q = db_.prepare_cached(
-      "SELECT day, downloads FROM downloads_daily_totals WHERE day BETWEEN ? AND ? ORDER BY day");
-  if (!q) return q.status();
-  q->bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
+      "SELECT day, downloads FROM downloads_daily_totals WHERE day BETWEEN ? AND ? ORDER BY day"));
+  q.bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
   std::vector<DailyDownloads> out;
-  while (q->step()) out.push_back({static_cast<Day>(q->column_int(0)), q->column_int(1)});
-  RETURN_IF_ERROR(step_error(*q));
+  while (q.step()) out.push_back({static_cast<Day>(q.column_int(0)), q.column_int(1)});
+  RETURN_IF_ERROR(step_error(q));
   return out;
 }
 
 Result<std::vector<DailyDownloads>> SqliteStore::daily_downloads(std::string_view name, Day from, Day to) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
-      "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day");
-  if (!q) return q.status();
-  q->bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
+      "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day"));
+  q.bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
   std::vector<DailyDownloads> out;
-  while (q->step()) out.push_back({static_cast<Day>(q->column_int(0)), q->column_int(1)});
-  RETURN_IF_ERROR(step_error(*q));
+  while (q.step()) out.push_back({static_cast<Day>(q.column_int(0)), q.column_int(1)});
+  RETURN_IF_ERROR(step_error(q));
   return out;
 }
 
 Result<std::optional<VersionDownloadsWeek>> SqliteStore::version_downloads(std::string_view name) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT v.version, v.downloads, v.day FROM version_downloads v "
       "JOIN packages p ON p.id = v.package_id WHERE p.name = ? "
-      "ORDER BY v.downloads DESC, v.version");
-  if (!q) return q.status();
-  q->bind(1, name);
+      "ORDER BY v.downloads DESC, v.version"));
+  q.bind(1, name);
   VersionDownloadsWeek week;
-  while (q->step()) {
-    week.versions.push_back({q->column_text(0), q->column_int(1)});
-    week.fetched_day = static_cast<Day>(q->column_int(2));  // one day for all a package's rows
+  while (q.step()) {
+    week.versions.push_back({q.column_text(0), q.column_int(1)});
+    week.fetched_day = static_cast<Day>(q.column_int(2));  // one day for all a package's rows
   }
-  RETURN_IF_ERROR(step_error(*q));
+  RETURN_IF_ERROR(step_error(q));
   if (week.versions.empty()) return std::optional<VersionDownloadsWeek>();
   return std::optional<VersionDownloadsWeek>(std::move(week));
 }
@@ -642,26 +622,24 @@ Result<std::vector<std::string>> SqliteStore::random_packages(size_t count, uint
 }
 
 Result<std::vector<std::string>> SqliteStore::names_with_prefix(std::string_view prefix, size_t limit) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT name FROM packages WHERE name >= ?1 AND name < ?1 || char(1114111) "
-      "ORDER BY name LIMIT ?2");
-  if (!q) return q.status();
-  q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
+      "ORDER BY name LIMIT ?2"));
+  q.bind(1, prefix).bind(2, static_cast<int64_t>(limit));
   std::vector<std::string> out;
-  while (q->step()) out.push_back(q->column_text(0));
-  RETURN_IF_ERROR(step_error(*q));
+  while (q.step()) out.push_back(q.column_text(0));
+  RETURN_IF_ERROR(step_error(q));
   return out;
 }
 
 Result<std::vector<ListedName>> SqliteStore::names_in_id_range(int64_t first_id, int64_t last_id) {
-  auto q = db_.prepare_cached(
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
       "SELECT name, modified FROM packages WHERE id BETWEEN ?1 AND ?2 AND unpublished = 0 "
-      "ORDER BY id");
-  if (!q) return q.status();
-  q->bind(1, first_id).bind(2, last_id);
+      "ORDER BY id"));
+  q.bind(1, first_id).bind(2, last_id);
   std::vector<ListedName> out;
-  while (q->step()) out.push_back({q->column_text(0), q->column_int(1)});
-  RETURN_IF_ERROR(step_error(*q));
+  while (q.step()) out.push_back({q.column_text(0), q.column_int(1)});
+  RETURN_IF_ERROR(step_error(q));
   return out;
 }
 

@@ -357,12 +357,11 @@ Result<WriteOutcome> SqliteWriteTransaction::put_install_size(std::string_view n
 
 Result<WriteOutcome> SqliteWriteTransaction::mark_added_on_demand(std::string_view name, TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
-  auto q = store_.database().prepare_cached(
+  ASSIGN_OR_RETURN(auto q, store_.database().prepare_cached(
       "INSERT OR IGNORE INTO on_demand_packages (package_id, added_at) "
-      "SELECT id, ?2 FROM packages WHERE name = ?1");
-  if (!q) return q.status();
-  q->bind(1, name).bind(2, when);
-  RETURN_IF_ERROR(q->run());
+      "SELECT id, ?2 FROM packages WHERE name = ?1"));
+  q.bind(1, name).bind(2, when);
+  RETURN_IF_ERROR(q.run());
   return store_.database().changes() > 0 ? WriteOutcome::kInserted : WriteOutcome::kUnchanged;
 }
 
