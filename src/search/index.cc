@@ -796,7 +796,11 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     for (size_t j : {i - 1, i + 1}) {
       if (j >= q.words.size() || stop) continue;
       const std::string joined = j < i ? q.words[j] + word : word + q.words[j];
-      if (auto t = terms_.find(joined)) add_term(*t, 1.0f, true);
+      const auto joined_term = terms_.find(joined);
+      if (joined_term) add_term(*joined_term, 1.0f, true);
+      // ... or a (stemmed) description word: "web workers" -> "webworkers".
+      if (const std::string joined_stem = stem(joined); joined_stem != joined)
+        if (auto t = terms_.find(joined_stem); t && t != joined_term) add_term(*t, 1.0f, true);
     }
     // The last word may be unfinished: search as you type.
     if (i + 1 == q.words.size() && word.size() >= 2) {
