@@ -292,6 +292,39 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
   }
 }
 
+// Calls fn(joined) for each hyphenated word of `text` ("e-mail", "real-time", "drag-and-drop")
+// with its pieces joined and lower-cased ("email", "realtime", "draganddrop"), so the joined
+// spelling finds it as the split one does (the pieces are description words too): words of
+// 2..kMaxJoinedPieces pieces of ASCII letters, at most kMaxJoinedLetters in all, punctuation
+// around them ignored. Anything else (digits, "a--b", non-ASCII) is left alone.
+constexpr size_t kMaxJoinedLetters = 24, kMaxJoinedPieces = 3;
+template <typename Fn>
+void for_each_hyphenated(std::string_view text, Fn&& fn) {
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) ++i;
+    size_t j = i;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n') ++j;
+    std::string_view token = text.substr(i, j - i);
+    i = j;
+    if (token.find('-') == std::string_view::npos) continue;
+    // Trim punctuation around the word: "(real-time)," -> "real-time".
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    while (!token.empty() && !alnum(token.front())) token.remove_prefix(1);
+    while (!token.empty() && !alnum(token.back())) token.remove_suffix(1);
+    std::string joined;
+    size_t pieces = 1;
+    bool ok = !token.empty();
+    for (size_t k = 0; k < token.size() && ok; ++k) {
+      const char c = token[k];
+      if (alnum(c)) joined += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      else if (c == '-' && k > 0 && alnum(token[k - 1]) && k + 1 < token.size() && alnum(token[k + 1])) ++pieces;
+      else ok = false;
+    }
+    if (ok && pieces >= 2 && pieces <= kMaxJoinedPieces && joined.size() <= kMaxJoinedLetters) fn(std::move(joined));
+  }
+}
+
 }  // namespace
 
 // Per-thread working memory: a query's candidates in the order found, and a sparse set
@@ -428,6 +461,8 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   // A word's stemmed term, stemmed once per distinct word (Snowball is most of the build's
   // per-word cost otherwise).
   std::unordered_map<std::string, uint32_t> stemmed_terms;
+  // Hyphenated description words joined (for_each_hyphenated), by document, in id order.
+  std::vector<std::pair<uint32_t, std::string>> hyphen_joins;
   auto intern_stemmed = [&](std::string&& word) {
     auto it = stemmed_terms.find(word);
     if (it == stemmed_terms.end()) it = stemmed_terms.emplace(word, terms.intern(stem(word))).first;
@@ -453,12 +488,31 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     if (words.size() > kMaxDescriptionWords) words.resize(kMaxDescriptionWords);
     equivalences.observe(nt.parts, words);
     for (auto& w : words) desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
+    for_each_hyphenated(d.description, [&](std::string joined) { hyphen_joins.emplace_back(id, std::move(joined)); });
     desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
     for (std::string& key : facet_keys(d)) facet_pairs.emplace_back(facets.intern(std::move(key)), id);
     d = SearchDocument();  // its copy is in docs_: free the memory as the build goes
   }
   documents.clear();
   documents.shrink_to_fit();
+  // "e-mail" is also "email" (the query "email" finds "Parse e-mails"), but a package's name
+  // in a description ("react-dom") is not made a word: the name channel finds names.
+  std::erase_if(hyphen_joins, [&](const auto& join) { return compact.find(join.second).has_value(); });
+  if (!hyphen_joins.empty()) {
+    std::vector<std::pair<uint32_t, uint32_t>> merged;
+    merged.reserve(desc_pairs.size() + hyphen_joins.size());
+    auto join = hyphen_joins.begin();
+    for (uint32_t id = 0; id < n; ++id) {
+      const uint32_t first = desc_start[id], last = desc_start[id + 1];
+      desc_start[id] = static_cast<uint32_t>(merged.size());
+      merged.insert(merged.end(), desc_pairs.begin() + first, desc_pairs.begin() + last);
+      for (; join != hyphen_joins.end() && join->first == id; ++join)
+        merged.emplace_back(intern_stemmed(std::move(join->second)), id);
+    }
+    desc_start[n] = static_cast<uint32_t>(merged.size());
+    desc_pairs = std::move(merged);
+  }
+  hyphen_joins = {};
   stemmed_terms = {};
   // `ranked` lists set each term's rank (its most popular document, for best_in_range);
   // `unranked` ones are only renumbered.
@@ -796,7 +850,11 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     for (size_t j : {i - 1, i + 1}) {
       if (j >= q.words.size() || stop) continue;
       const std::string joined = j < i ? q.words[j] + word : word + q.words[j];
-      if (auto t = terms_.find(joined)) add_term(*t, 1.0f, true);
+      const auto joined_term = terms_.find(joined);
+      if (joined_term) add_term(*joined_term, 1.0f, true);
+      // ... or a (stemmed) description word: "web workers" -> "webworkers".
+      if (const std::string joined_stem = stem(joined); joined_stem != joined)
+        if (auto t = terms_.find(joined_stem); t && t != joined_term) add_term(*t, 1.0f, true);
     }
     // The last word may be unfinished: search as you type.
     if (i + 1 == q.words.size() && word.size() >= 2) {
