@@ -5,7 +5,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/version_snapshot_codec.h"
 #include "store/schema.h"
 
 namespace pkgstats::store {
@@ -351,7 +353,9 @@ Result<Day> SqliteStore::newest_download_day() {
 namespace {
 
 // Packages whose latest version depends (prod) on the bound name.
-constexpr const char* kDependentsCountSql = "SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0";
+constexpr const char* kDependentsCountSql =
+    "SELECT COUNT(*) FROM dependencies d JOIN packages p ON p.id = d.package_id "
+    "WHERE d.name = ? AND d.kind = 0 AND p.unpublished = 0";
 
 // Appends to the documents `index_of` places their keywords and maintainers, in position
 // order: of every package, or with `since` of those written since (updated_at >= since).
@@ -390,7 +394,9 @@ Result<std::vector<SearchDocument>> SqliteStore::load_search_documents() {
   std::unordered_map<std::string, size_t> doc_by_name;
   doc_by_name.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) doc_by_name.emplace(docs[i].name, i);
-  auto deps = db_.prepare_cached("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name");
+  auto deps = db_.prepare_cached(
+      "SELECT d.name, COUNT(*) FROM dependencies d JOIN packages p ON p.id = d.package_id "
+      "WHERE d.kind = 0 AND p.unpublished = 0 GROUP BY d.name");
   if (!deps) return deps.status();
   while (deps->step())
     if (auto it = doc_by_name.find(deps->column_text(0)); it != doc_by_name.end())
@@ -447,7 +453,7 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::str
   q->bind(1, user).bind(2, static_cast<int64_t>(limit));
   while (q->step()) {
     index_of.emplace(q->column_int(0), out.size());
-    out.push_back({read_summary(*q), std::nullopt, std::nullopt, {}});
+    out.push_back({read_summary(*q), std::nullopt, std::nullopt, {}, {}});
   }
   RETURN_IF_ERROR(step_error(*q));
   if (out.empty()) return out;
@@ -470,33 +476,41 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::str
   }
   RETURN_IF_ERROR(step_error(*downloads));
 
-  // Prod dependencies (a package's come in name order: the primary key's), then which of
-  // their distinct names are deprecated: each name is looked up once, however many use it.
-  auto dependencies = db_.prepare_cached(std::string("SELECT d.package_id, d.name FROM ") + kMaintained +
+  // Prod dependencies (a package's come in name order: the primary key's), then the latest
+  // version of their distinct names and which are deprecated: each name is looked up once,
+  // however many use it.
+  auto dependencies = db_.prepare_cached(std::string("SELECT d.package_id, d.name, d.range FROM ") + kMaintained +
                                          " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0");
   if (!dependencies) return dependencies.status();
   dependencies->bind(1, user);
-  std::vector<std::pair<size_t, std::string>> uses;  // (position in out, dependency)
+  std::vector<std::pair<size_t, DependencyWithLatest>> uses;  // (position in out, dependency)
   std::unordered_set<std::string> distinct;
   while (dependencies->step())
     if (auto it = index_of.find(dependencies->column_int(0)); it != index_of.end()) {
-      uses.emplace_back(it->second, dependencies->column_text(1));
-      distinct.insert(uses.back().second);
+      uses.emplace_back(it->second, DependencyWithLatest{dependencies->column_text(1), dependencies->column_text(2), ""});
+      distinct.insert(uses.back().second.name);
     }
   RETURN_IF_ERROR(step_error(*dependencies));
   std::vector<std::string> names(distinct.begin(), distinct.end());
   std::unordered_set<std::string> deprecated;
+  std::unordered_map<std::string, std::string> latest;
   for (auto chunk : chunks_of(names)) {
     auto q = db_.prepare(
-        "SELECT p.name FROM packages p JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
-        "WHERE v.deprecated != '' AND p.name IN " + placeholders(chunk.size()));
+        "SELECT p.name, p.latest, IFNULL(v.deprecated, '') != '' FROM packages p LEFT JOIN versions v "
+        "ON v.package_id = p.id AND v.version = p.latest WHERE p.name IN " + placeholders(chunk.size()));
     if (!q) return q.status();
     bind_names(*q, 1, chunk);
-    while (q->step()) deprecated.insert(q->column_text(0));
+    while (q->step()) {
+      if (q->column_int(2)) deprecated.insert(q->column_text(0));
+      latest.emplace(q->column_text(0), q->column_text(1));
+    }
     RETURN_IF_ERROR(step_error(*q));
   }
-  for (auto& [position, dependency] : uses)
-    if (deprecated.contains(dependency)) out[position].deprecated_dependencies.push_back(std::move(dependency));
+  for (auto& [position, dependency] : uses) {
+    if (deprecated.contains(dependency.name)) out[position].deprecated_dependencies.push_back(dependency.name);
+    if (auto it = latest.find(dependency.name); it != latest.end()) dependency.latest = it->second;
+    out[position].dependencies.push_back(std::move(dependency));
+  }
   return out;
 }
 
@@ -537,11 +551,20 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::downloads_tota
 }
 
 Result<std::vector<Dependent>> SqliteStore::top_dependents(std::string_view name, size_t limit) {
-  auto q = db_.prepare_cached(
-      "SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "
-      "WHERE d.name = ? AND d.kind = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?");
+  return dependents(name, DependentsOrder::kDownloads, 0, limit);
+}
+
+Result<std::vector<Dependent>> SqliteStore::dependents(std::string_view name, DependentsOrder order,
+                                                       size_t offset, size_t limit) {
+  // The index (name, kind) also holds the dependent's package_id (the table's key): the rows
+  // are found there, then each dependent's packages row by its primary key.
+  const std::string sql =
+      std::string("SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "
+                  "WHERE d.name = ? AND d.kind = 0 AND p.unpublished = 0 ORDER BY ") +
+      (order == DependentsOrder::kDownloads ? "p.monthly_downloads DESC, p.name" : "p.name") + " LIMIT ? OFFSET ?";
+  auto q = db_.prepare_cached(sql);
   if (!q) return q.status();
-  q->bind(1, name).bind(2, static_cast<int64_t>(limit));
+  q->bind(1, name).bind(2, static_cast<int64_t>(limit)).bind(3, static_cast<int64_t>(offset));
   std::vector<Dependent> out;
   while (q->step()) out.push_back({q->column_text(0), q->column_int(1)});
   RETURN_IF_ERROR(step_error(*q));
@@ -594,6 +617,32 @@ Result<std::optional<VersionDownloadsWeek>> SqliteStore::version_downloads(std::
   RETURN_IF_ERROR(step_error(*q));
   if (week.versions.empty()) return std::optional<VersionDownloadsWeek>();
   return std::optional<VersionDownloadsWeek>(std::move(week));
+}
+
+Result<std::vector<VersionDownloadsWeek>> SqliteStore::version_downloads_history(std::string_view name, Day from,
+                                                                                Day to) {
+  // The newest snapshots first (the limit keeps those), returned oldest first.
+  auto q = db_.prepare_cached(
+      "SELECT h.day, h.versions FROM version_downloads_history h JOIN packages p ON p.id = h.package_id "
+      "WHERE p.name = ? AND h.day BETWEEN ? AND ? ORDER BY h.day DESC LIMIT ?");
+  if (!q) return q.status();
+  q->bind(1, name)
+      .bind(2, static_cast<int64_t>(from))
+      .bind(3, static_cast<int64_t>(to))
+      .bind(4, static_cast<int64_t>(limits::kMaxVersionDownloadsSnapshots));
+  std::vector<VersionDownloadsWeek> out;
+  while (q->step()) {
+    const auto day = static_cast<Day>(q->column_int(0));
+    auto versions = decode_version_snapshot(q->column_view(1));
+    if (!versions) {
+      q->reset();
+      return Status::storage("corrupt per-version snapshot of " + std::string(name) + " on " + format_day(day));
+    }
+    out.push_back({day, std::move(*versions)});
+  }
+  RETURN_IF_ERROR(step_error(*q));
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 Result<std::optional<std::string>> SqliteStore::sync_state(std::string_view key) {

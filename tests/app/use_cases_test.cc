@@ -172,7 +172,7 @@ TEST_F(MaintainerReportTest, InsightFlowsThroughDetailsAndComparison) {
   EXPECT_EQ(j["versions"][0]["install_scripts"][0], "postinstall");
   EXPECT_EQ((*load_package_details(*store_, {"fresh", 10, today - 365, today}))->types_package, "");
 
-  auto cmp = load_comparison(*store_, {"typeless"}, today - 365, today);
+  auto cmp = load_comparison(*store_, {"typeless"}, DayRange{today - 365, today});
   ASSERT_TRUE(cmp.ok());
   EXPECT_EQ(cmp->packages[0].package.install_size.packages, 3);
 }
