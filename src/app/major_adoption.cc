@@ -45,10 +45,11 @@ MajorAdoption major_adoption(std::span<const store::VersionDownloadsWeek> snapsh
   if (needs_other) {
     MajorSeries other{"other", std::vector<int64_t>(snapshots.size(), 0)};
     for (size_t i = 0; i < sums.size(); ++i)
-      for (const auto& [major, n] : sums[i]) {
+      for (const auto& entry : sums[i]) {
+        const std::optional<uint64_t> major = entry.first;
         const bool shown = major && std::any_of(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(kept),
                                                 [&](const auto& r) { return r.first == *major; });
-        if (!shown) other.downloads[i] += n;
+        if (!shown) other.downloads[i] += entry.second;
       }
     out.majors.push_back(std::move(other));
   }

@@ -206,7 +206,9 @@ UPDATE packages SET content_hash = 0;
     // "version<TAB>downloads\n" lines, most downloaded first, encoded by
     // store/version_snapshot_codec.h: 't' then the text, or 'z' then its length (4 bytes,
     // little-endian) and its zlib deflate. The snapshot each package holds now is kept as
-    // the first, in text.
+    // the first, in text. And unpublished packages lose their dependency rows (they have no
+    // latest version; mark_unpublished now deletes them), so a dependents count reads the
+    // dependencies_by_name index alone.
     R"sql(
 CREATE TABLE version_downloads_history (
   package_id INTEGER NOT NULL,
@@ -218,6 +220,7 @@ INSERT INTO version_downloads_history (package_id, day, versions)
   SELECT package_id, MAX(day), CAST('t' || group_concat(version || char(9) || downloads || char(10), '') AS BLOB)
   FROM (SELECT * FROM version_downloads ORDER BY package_id, downloads DESC, version)
   GROUP BY package_id;
+DELETE FROM dependencies WHERE package_id IN (SELECT id FROM packages WHERE unpublished = 1);
 )sql",
 };
 

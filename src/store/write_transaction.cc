@@ -28,6 +28,7 @@ struct SqliteWriteTransaction::Statements {
   Statement delete_version_snapshot;
   Statement insert_version_snapshot;
   Statement mark_unpublished;
+  Statement delete_unpublished_dependencies;
   Statement record_fetch;
   Statement set_state;
 };
@@ -108,6 +109,8 @@ Status SqliteWriteTransaction::prepare_statements() {
       {&sql_->mark_unpublished,
        "UPDATE packages SET unpublished = 1, modified = MAX(modified, ?2), updated_at = ?3, "
        "etag = '' WHERE name = ?1 AND unpublished = 0"},
+      {&sql_->delete_unpublished_dependencies,
+       "DELETE FROM dependencies WHERE package_id = (SELECT id FROM packages WHERE name = ?)"},
       {&sql_->record_fetch, "UPDATE packages SET etag = ?2, fetched_at = ?3 WHERE name = ?1"},
       {&sql_->set_state,
        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
@@ -348,9 +351,16 @@ Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day 
 
 Result<WriteOutcome> SqliteWriteTransaction::mark_unpublished(std::string_view name, TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
-  sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
-  RETURN_IF_ERROR(sql_->mark_unpublished.run());
-  return store_.database().changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
+  return in_savepoint([&]() -> Result<WriteOutcome> {
+    sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
+    RETURN_IF_ERROR(sql_->mark_unpublished.run());
+    if (!store_.database().changes()) return WriteOutcome::kUnchanged;
+    // An unpublished package has no latest version: it depends on nothing (the invariant that
+    // keeps dependents counts a read of dependencies_by_name alone).
+    sql_->delete_unpublished_dependencies.bind(1, name);
+    RETURN_IF_ERROR(sql_->delete_unpublished_dependencies.run());
+    return WriteOutcome::kUpdated;
+  });
 }
 
 Result<WriteOutcome> SqliteWriteTransaction::record_fetch(std::string_view name, std::string_view etag,

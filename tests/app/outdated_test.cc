@@ -121,7 +121,10 @@ TEST_F(OutdatedStoreTest, ExpressTreeAgreesWithEveryPublishedVersion) {
       } else {
         EXPECT_EQ(c.freshness, DependencyFreshness::kCurrent) << what;
         ++current;
-        if (!at_or_above) EXPECT_TRUE(semver::Range::parse(c.range, {true, false})->min_release_from({latest_major, 0, 0, {}, {}})) << what;
+        if (!at_or_above) {
+          EXPECT_TRUE(semver::Range::parse(c.range, {true, false})->min_release_from({latest_major, 0, 0, {}, {}}))
+              << what;
+        }
       }
     }
   }

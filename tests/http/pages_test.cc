@@ -225,6 +225,7 @@ TEST_F(PagesTest, GoldenPackages) {
 // dependencies whose range excludes their latest major.
 TEST_F(PagesTest, GoldenAdoptionByMajorAndOutdatedDependencies) {
   render::PackagePageData data = package_data("express");
+  for (Day d = today() - 60; d <= today(); ++d) data.daily.push_back({d, 100000 + (d % 7) * 5000});
   std::vector<store::VersionDownloadsWeek> snapshots;
   for (int w = 0; w < 6; ++w)
     snapshots.push_back({today() - 35 + 7 * w,

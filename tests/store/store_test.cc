@@ -888,8 +888,12 @@ TEST(Store, DependentsOfLatestVersionsWhateverTheRange) {
   auto docs = store->load_search_documents();
   ASSERT_TRUE(docs.ok());
   for (const auto& d : *docs) {
-    if (d.name == "@scope/core") EXPECT_EQ(d.dependents, 3);
-    if (d.name == "core") EXPECT_EQ(d.dependents, 1);
+    if (d.name == "@scope/core") {
+      EXPECT_EQ(d.dependents, 3);
+    }
+    if (d.name == "core") {
+      EXPECT_EQ(d.dependents, 1);
+    }
   }
 
   // A new latest that drops the dependency removes the dependent.
@@ -991,12 +995,17 @@ TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
     const std::vector<VersionDownloads> week{{"1.2.0", 5}, {"1.3.0", 70}};
     ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20300, week).ok());
+    ASSERT_TRUE((*tx)->put_package(with_versions("old-user", 1, {{"1.0.0", {{DependencyKind::kProd, "left-pad", "^1"}}}}), 2).ok());
     ASSERT_TRUE((*tx)->commit());
+    // What v10 left behind: the dependency rows of a package unpublished since.
     ASSERT_TRUE(testing::raw_database(*store)
-                    .exec("DROP TABLE version_downloads_history; PRAGMA user_version = 10")
+                    .exec("DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
+                          "WHERE name = 'old-user'; PRAGMA user_version = 10")
                     .ok());
+    EXPECT_EQ(*store->dependents_count("left-pad"), 1);
   }
   auto store = open_rw(db.path());
+  EXPECT_EQ(*store->dependents_count("left-pad"), 0);  // v11 deleted them
   auto history = store->version_downloads_history("left-pad", 0, 30000);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 1u);
