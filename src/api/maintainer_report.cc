@@ -26,6 +26,15 @@ std::string maintainer_report_body(const app::MaintainerReport& report) {
       w.key("published").time_or_null(p.doc.published);
       w.key("deprecated").boolean(p.doc.deprecated);
       w.key("deprecated_dependencies").strings(p.deprecated_dependencies);
+      w.key("outdated_dependencies").start_array();
+      for (const auto& d : p.outdated_dependencies) {
+        w.start_object();
+        w.key("name").string(d.name);
+        w.key("range").string(d.range);
+        w.key("latest").string(d.latest);
+        w.end_object();
+      }
+      w.end_array();
       w.key("attention").strings(p.attention);
       w.end_object();
     }

@@ -58,6 +58,23 @@ nlohmann::json package_details_json(const app::PackageDetails& details, const ap
     for (const auto& d : latest->dependencies) deps[dependency_kind_name(d.kind)][d.name] = d.range;
   j["dependencies"] = std::move(deps);
 
+  // Installed dependencies checked against their latest versions (app/outdated.h).
+  nlohmann::json outdated = nlohmann::json::array(), unknown = nlohmann::json::array();
+  for (const auto& c : details.dependency_checks) {
+    if (c.freshness == app::DependencyFreshness::kOutdated)
+      outdated.push_back(
+          {{"name", c.name}, {"kind", dependency_kind_name(c.kind)}, {"range", c.range}, {"latest", c.latest}});
+    if (c.freshness == app::DependencyFreshness::kUnknown) unknown.push_back(c.name);
+  }
+  j["outdated_dependencies"] = std::move(outdated);
+
+  // The adoption of each major over the kept per-version snapshots (app/major_adoption.h).
+  nlohmann::json days = nlohmann::json::array(), majors = nlohmann::json::array();
+  for (Day day : details.major_adoption.days) days.push_back(format_day(day));
+  for (const auto& m : details.major_adoption.majors) majors.push_back({{"major", m.label}, {"downloads", m.downloads}});
+  j["major_adoption"] = {{"days", std::move(days)}, {"majors", std::move(majors)}};
+  j["unknown_dependencies"] = std::move(unknown);
+
   nlohmann::json totals = download_totals_json(details.daily, query.downloads_to);
   totals["monthly"] = j["downloads"]["monthly"];  // the registry's last-month figure
   j["downloads"] = std::move(totals);
@@ -78,6 +95,21 @@ nlohmann::json package_details_json(const app::PackageDetails& details, const ap
     item["install_scripts"] = v->install_scripts;
   }
   return j;
+}
+
+nlohmann::json dependents_page_json(const app::DependentsPage& page) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : page.dependents)
+    list.push_back({{"name", d.name},
+                    {"downloads", d.monthly_downloads >= 0 ? nlohmann::json(d.monthly_downloads)
+                                                           : nlohmann::json(nullptr)}});
+  return {{"package", page.name},
+          {"total", page.total},
+          {"sort", app::dependents_order_name(page.order)},
+          {"page", page.page},
+          {"size", page.page_size},
+          {"pages", page.pages()},
+          {"dependents", std::move(list)}};
 }
 
 }  // namespace pkgstats::api

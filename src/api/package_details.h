@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/time_util.h"
+#include "app/dependents.h"
 #include "app/package_details.h"
 
 namespace pkgstats::api {
@@ -21,7 +22,11 @@ app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now
 // (count, null when unknown), "top_dependents" ([{name, downloads}]), "downloads" totals over
 // the last day/week/month/year ending at `query.downloads_to` (see downloads_api.h),
 // "version_downloads" with the day they were fetched, "readme_html" (sanitized at ingest),
-// the insight of package_insight_json(), and per listed version "trust" and "install_scripts".
+// the insight of package_insight_json(), per listed version "trust" and "install_scripts",
+// "outdated_dependencies" ([{name, kind, range, latest}]: installed dependencies whose range
+// excludes their latest major) and "unknown_dependencies" (names not mirrored, or whose range
+// or latest is not semver) and "major_adoption" ({days: [YYYY-MM-DD], majors: [{major: "v18"
+// or "other", downloads: [one per day]}]}: each kept per-version snapshot summed by major).
 nlohmann::json package_details_json(const app::PackageDetails& details, const app::PackageDetailsQuery& query);
 
 // What a developer checks before installing: "install" {bytes, packages, at_least} (null
@@ -30,5 +35,9 @@ nlohmann::json package_details_json(const app::PackageDetails& details, const ap
 // "repository_directory" (null), "types_package" (`types_package`: "@types/NAME" when
 // mirrored and needed, else "" and null in the JSON).
 nlohmann::json package_insight_json(const Package& package, const std::string& types_package);
+
+// /api/v1/packages/{name}/dependents: {package, total, sort, page, size, pages,
+// dependents:[{name, downloads (monthly, null when unknown)}]}.
+nlohmann::json dependents_page_json(const app::DependentsPage& page);
 
 }  // namespace pkgstats::api

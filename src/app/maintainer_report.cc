@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/outdated.h"
+
 namespace pkgstats::app {
 namespace {
 
@@ -20,6 +22,7 @@ std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, Timesta
   if (pkg.doc.deprecated && pkg.doc.monthly_downloads >= 1000)
     reasons.push_back("deprecated but still downloaded");
   if (!pkg.deprecated_dependencies.empty()) reasons.push_back("depends on a deprecated package");
+  if (!pkg.outdated_dependencies.empty()) reasons.push_back("depends on an outdated major");
   return reasons;
 }
 
@@ -30,9 +33,13 @@ Result<MaintainerReport> build_maintainer_report(store::StoreReader& store, cons
   if (maintained.empty()) return Status::not_found("no packages maintained by '" + user + "'");
   MaintainerReport report;
   report.user = user;
-  report.packages.reserve(maintained.size());
-  for (auto& m : maintained) {
-    MaintainedPackage p{std::move(m), {}};
+  report.packages.reserve(maintained->size());
+  for (auto& m : *maintained) {
+    MaintainedPackage p{std::move(m), {}, {}};
+    for (auto& d : p.dependencies)
+      if (classify_dependency(d.range, d.latest) == DependencyFreshness::kOutdated)
+        p.outdated_dependencies.push_back(std::move(d));
+    p.dependencies = {};  // only the outdated ones are kept (reports are cached)
     p.attention = attention_reasons(p, now);
     report.total_monthly_downloads += std::max<int64_t>(0, p.doc.monthly_downloads);
     report.deprecated += p.doc.deprecated;

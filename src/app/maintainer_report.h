@@ -17,6 +17,9 @@ namespace pkgstats::app {
 // the 30 before (previous_downloads), plus what the report concludes from it.
 struct MaintainedPackage : store::MaintainedSummary {
   std::vector<std::string> attention;  // reasons this package needs attention, if any
+  // Prod dependencies whose range excludes their latest major (app/outdated.h), by name.
+  // build_maintainer_report() fills it from `dependencies`, which it then clears.
+  std::vector<store::DependencyWithLatest> outdated_dependencies;
 };
 
 struct MaintainerReport {
@@ -30,7 +33,8 @@ struct MaintainerReport {
 // Reasons, in this order: "downloads falling" (last 30 days < 80% of the 30 before, with at
 // least 1,000 before), "not published in 2+ years" (while ≥ 10,000 monthly downloads),
 // "deprecated but still downloaded" (≥ 1,000 monthly downloads), "depends on a deprecated
-// package" (any of deprecated_dependencies).
+// package" (any of deprecated_dependencies), "depends on an outdated major" (any of
+// outdated_dependencies).
 std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, TimestampMs now);
 
 // kNotFound when the user maintains no stored package.

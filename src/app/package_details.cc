@@ -1,5 +1,7 @@
 #include "app/package_details.h"
 
+#include <limits>
+
 #include "app/package_insight.h"
 #include "core/limits.h"
 
@@ -24,6 +26,13 @@ Result<std::optional<PackageDetails>> load_package_details(store::StoreReader& s
   extra(store.daily_downloads(query.name, query.downloads_from, query.downloads_to), details.daily);
   extra(store.version_downloads(query.name), details.version_downloads);
   extra(mirrored_types_package(store, details.package), details.types_package);
+  if (auto history = store.version_downloads_history(query.name, 0, std::numeric_limits<Day>::max());
+      history.ok())
+    details.major_adoption = major_adoption(*history, limits::kMaxAdoptionSeries);
+  else
+    details.complete = false;
+  if (const Version* latest = details.package.latest_version())
+    extra(check_dependencies(store, latest->dependencies), details.dependency_checks);
   return std::optional<PackageDetails>(std::move(details));
 }
 

@@ -10,6 +10,8 @@
 #include "core/package.h"
 #include "core/result.h"
 #include "core/time_util.h"
+#include "app/major_adoption.h"
+#include "app/outdated.h"
 #include "store/store.h"
 
 namespace pkgstats::app {
@@ -35,6 +37,12 @@ struct PackageDetails {
   // "@types/NAME" when the store mirrors it and the latest version ships no types
   // (app::mirrored_types_package); "" otherwise or unreadable.
   std::string types_package;
+  // The latest version's installed dependencies checked against their latest versions
+  // (app/outdated.h), in the version's order; empty when it has none (or unreadable).
+  std::vector<DependencyCheck> dependency_checks;
+  // Each major's last-week downloads in every kept per-version snapshot (app/major_adoption.h,
+  // at most limits::kMaxAdoptionSeries series); empty when none are kept (or unreadable).
+  MajorAdoption major_adoption;
   bool complete = true;  // false when an extra could not be read
 };
 

@@ -56,6 +56,10 @@ void print_human(const app::PackageDetails& details) {
     keywords += k;
   }
   print_field("keywords", keywords);
+  std::string outdated;
+  for (const auto& c : app::outdated_only(details.dependency_checks))
+    (outdated += outdated.empty() ? "" : ", ") += c.name + " " + c.range + " (latest " + c.latest + ")";
+  print_field("outdated", outdated);
 }
 
 std::string joined(const std::vector<std::string>& items) {

@@ -36,6 +36,7 @@ ingest::ReadmeRenderer sandboxed_readme_renderer();
 
 void register_import_command(CLI::App& app);
 void register_info_command(CLI::App& app);
+void register_dependents_command(CLI::App& app);
 void register_search_command(CLI::App& app);
 void register_stats_command(CLI::App& app);
 void register_user_command(CLI::App& app);

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   using namespace pkgstats::cli;
   register_import_command(app);
   register_info_command(app);
+  register_dependents_command(app);
   register_stats_command(app);
   register_user_command(app);
   register_compare_command(app);

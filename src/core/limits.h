@@ -153,6 +153,12 @@ inline constexpr std::size_t kTrendingCandidates = 5000;
 inline constexpr int64_t kTrendingMinDailyDownloads = 100;
 // Top dependents named on a package page.
 inline constexpr std::size_t kMaxDependentsShown = 20;
+// The dependents list (/pkg:NAME/dependents, its API): rows per page by default and at most,
+// and the deepest page. Every page sorts all of a package's dependents (lodash has ~170k on
+// npm) before skipping to its offset, so the depth is bounded like search's.
+inline constexpr std::size_t kDependentsPerPage = 50;
+inline constexpr std::size_t kMaxDependentsPerPage = 250;
+inline constexpr std::size_t kMaxDependentsPage = 2000;
 // Package ids per /sitemap-N.xml page: the sitemap protocol's cap of 50,000 URLs per file
 // (ids are dense, so a page of ids holds at most this many names); 4.5M packages -> 90 pages.
 inline constexpr int64_t kSitemapIdsPerPage = 50000;
@@ -207,6 +213,15 @@ inline constexpr std::size_t kOnDemandMaxAddedPackages = 10000;
 // Per-version last-week downloads stored per package (the most downloaded kept): @types/node
 // has ~2,000 versions; a hostile or buggy upstream cannot make one package's rows unbounded.
 inline constexpr std::size_t kMaxVersionDownloadsPerPackage = 5000;
+// Majors charted on a package page (the chart's colours and dashes: render/downloads_chart.h
+// draws at most 5 series); the rest are summed as "other".
+inline constexpr std::size_t kMaxAdoptionSeries = 5;
+// Per-version snapshots kept in the history are all kept; a read returns at most this many
+// (the newest): ten years of weekly fetches.
+inline constexpr std::size_t kMaxVersionDownloadsSnapshots = 520;
+// The decoded size of one stored snapshot (kMaxVersionDownloadsPerPackage lines of a version
+// of at most kMaxVersionStringBytes and a count): a corrupt length is refused, not allocated.
+inline constexpr std::size_t kMaxVersionSnapshotBytes = 2u << 20;
 // Version strings accepted from a per-version downloads response (node-semver's MAX_LENGTH).
 inline constexpr std::size_t kMaxVersionStringBytes = 256;
 // Semver range text accepted (core/semver.h): ingest keeps 256 bytes of each dependency

@@ -529,6 +529,25 @@ bool Range::test(const Version& version) const {
   return false;
 }
 
+std::optional<Version> Range::min_release_from(const Version& floor) const {
+  std::optional<Version> best;
+  for (const auto& set : sets_) {
+    Version c{floor.major, floor.minor, floor.patch, {}, {}};
+    bool possible = true;
+    for (const auto& k : set) {
+      // The lowest release passing k when k is a lower bound (or an exact version).
+      Version low{k.version.major, k.version.minor, k.version.patch, {}, {}};
+      const bool pre = !k.version.prerelease.empty();
+      if (k.op == Op::kEq && pre) possible = false;  // only that prerelease passes
+      if (k.op == Op::kGt && !pre) ++low.patch;      // > 1.2.3: 1.2.4; > 1.2.3-a: 1.2.3
+      if ((k.op == Op::kEq || k.op == Op::kGe || k.op == Op::kGt) && compare(low, c) > 0) c = low;
+    }
+    if (!possible || !test_set(set, c, true)) continue;
+    if (!best || compare(c, *best) < 0) best = std::move(c);
+  }
+  return best;
+}
+
 std::string Range::to_string() const {
   std::string out;
   for (size_t i = 0; i < sets_.size(); ++i) {

@@ -46,6 +46,10 @@ class Range {
   static std::optional<Range> parse(std::string_view text, Options options = {});
 
   bool test(const Version& version) const;
+  // The lowest release version (no prerelease) at or above `floor` (a release) that satisfies
+  // the range; nullopt when none does. Exact: in each set the lowest release passing its lower
+  // bounds is the only one its upper bounds need to be checked against.
+  std::optional<Version> min_release_from(const Version& floor) const;
   // node-semver's canonical form: "" when the range is any, else comparators joined by
   // spaces, sets by "||" (">=1.2.0 <2.0.0-0||>=3.0.0").
   std::string to_string() const;

@@ -17,6 +17,7 @@
 #include "api/package_json.h"
 #include "api/search_json.h"
 #include "app/compare.h"
+#include "app/dependents.h"
 #include "app/feeds.h"
 #include "app/package_details.h"
 #include "core/limits.h"
@@ -172,10 +173,30 @@ Response api_package_downloads(const Request& request, AppState& state, const st
               kApiCache);
 }
 
+Response api_package_dependents(const Request& request, AppState& state, const std::string& name) {
+  auto size = size_param(request, "size", limits::kDependentsPerPage, 1, limits::kMaxDependentsPerPage);
+  if (!size) return bad_param("size", 1, limits::kMaxDependentsPerPage);
+  auto page = size_param(request, "page", 1, 1, limits::kMaxDependentsPage);
+  if (!page) return bad_param("page", 1, limits::kMaxDependentsPage);
+  app::DependentsQuery query{name, store::DependentsOrder::kDownloads, *page, *size};
+  if (const std::string& sort = request.param("sort"); !sort.empty()) {
+    auto order = app::parse_dependents_order(sort);
+    if (!order) return api_error(400, "bad_request", "sort must be downloads or name");
+    query.order = *order;
+  }
+  auto store = state.store();
+  if (!store) return error_response(request.target, store.status());
+  auto result = app::load_dependents(**store, query);
+  if (!result) return error_response(request.target, result.status());
+  if (!result->has_value()) return api_error(404, "not_found", "no package named " + name);
+  return json(200, api::dependents_page_json(**result), kApiCache);
+}
+
 Response api_packages(const Request& request, AppState& state) {
   auto [name, sub] = split_name(std::string_view(request.path).substr(sizeof("/api/v1/packages/") - 1));
   if (auto why = bad_name(name)) return api_error(400, "bad_request", *why);
   if (sub == "downloads") return api_package_downloads(request, state, name);
+  if (sub == "dependents") return api_package_dependents(request, state, name);
   if (!sub.empty()) return api_error(404, "not_found", "no such resource: " + sub);
   auto store = state.store();
   if (!store) return error_response(request.target, store.status());

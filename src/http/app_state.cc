@@ -11,6 +11,7 @@ size_t approximate_bytes(const app::MaintainerReport& report) {
     bytes += sizeof p + p.doc.name.size() + p.doc.version.size() + p.doc.description.size() +
              p.doc.author.size() + p.doc.license.size();
     for (const auto& d : p.deprecated_dependencies) bytes += sizeof d + d.size();
+    for (const auto& d : p.outdated_dependencies) bytes += sizeof d + d.name.size() + d.range.size() + d.latest.size();
     for (const auto& a : p.attention) bytes += sizeof a + a.size();
   }
   return bytes;

@@ -274,8 +274,8 @@ json build() {
                   "'router size:<1mb deps:<10 has:provenance not:install-scripts'", true),
             param("size", "query", "Hits per page, 1..250 (default 20)", false, int_schema),
             param("from", "query", "Offset of the first hit, 0..10000", false, int_schema),
-            param("sort", "query", "relevance | downloads | published", false,
-                  {{"type", "string"}, {"enum", {"relevance", "downloads", "published"}}}),
+            param("sort", "query", "relevance | downloads | published | dependents", false,
+                  {{"type", "string"}, {"enum", {"relevance", "downloads", "published", "dependents"}}}),
             param("explain", "query", "1 to explain each hit's rank", false)},
            response("{total, took_us, hits:[...], warnings, did_you_mean?, pkg?}"))},
       {"/api/v1/suggest",
@@ -294,7 +294,14 @@ json build() {
                     "or null), trust (none | provenance | trusted-publisher), trust_downgrade "
                     "({from, level} or null), install_scripts, engines ({node} or null), funding, "
                     "bin, repository_directory, types_package (@types/NAME or null); each listed "
-                    "version has trust and install_scripts"))},
+                    "version has trust and install_scripts; outdated_dependencies ([{name, kind, "
+                    "range, latest}]: the latest version's prod/optional/peer dependencies whose "
+                    "range excludes that dependency's latest major in the mirror) and "
+                    "unknown_dependencies (names not mirrored, or with a range that is not semver: "
+                    "git URLs, npm: aliases, workspace:, tags); major_adoption ({days: [YYYY-MM-DD], "
+                    "majors: [{major: 'v18' | 'other', downloads: [...]}]}: every per-version "
+                    "snapshot `pkgstats downloads` kept, its last-week downloads summed by major, "
+                    "at most 5 series)"))},
       {"/api/v1/packages/{name}/downloads",
        get("Daily downloads of a package, bucketed",
            {name_param(), param("start", "query", "First day (YYYY-MM-DD)", false),
@@ -302,10 +309,20 @@ json build() {
             param("period", "query", "day | week | month", false,
                   {{"type", "string"}, {"enum", {"day", "week", "month"}}})},
            response("{package, start, end, period, total, downloads:[{start, end, downloads}]}"))},
+      {"/api/v1/packages/{name}/dependents",
+       get("The packages whose latest version depends (production) on this one, whatever the range, a page at a time",
+           {name_param(),
+            param("sort", "query", "downloads (monthly, most first; the default) | name", false,
+                  {{"type", "string"}, {"enum", {"downloads", "name"}}}),
+            param("page", "query", "1..2000 (default 1)", false, int_schema),
+            param("size", "query", "Dependents per page, 1..250 (default 50)", false, int_schema)},
+           response("{package, total, sort, page, size, pages, dependents:[{name, downloads}]}"))},
       {"/api/v1/users/{name}",
        get("A maintainer's packages, totals and what needs attention",
            {param("name", "path", "npm user name", true)},
-           response("Maintainer report"))},
+           response("Maintainer report: per package deprecated_dependencies (names), "
+                    "outdated_dependencies ([{name, range, latest}]: prod dependencies whose range "
+                    "excludes their latest major) and attention (reasons)"))},
       {"/api/v1/compare",
        get("Key facts of up to 5 packages side by side",
            {param("packages", "query", "Comma-separated names", true)},

@@ -5,6 +5,7 @@
 
 #include "api/maintainer_report.h"
 #include "app/compare.h"
+#include "app/dependents.h"
 #include "app/package_details.h"
 #include "core/limits.h"
 #include "core/lists.h"
@@ -15,6 +16,7 @@
 #include "http/route_table.h"
 #include "render/page_about.h"
 #include "render/page_compare.h"
+#include "render/page_dependents.h"
 #include "render/page_discover.h"
 #include "render/page_home.h"
 #include "render/page_maintainer.h"
@@ -100,10 +102,41 @@ Response package_page_for(const Request& request, const std::string& name, rende
   return html(200, render::render_package_page(site_of(state), data));
 }
 
+// /pkg:NAME/dependents[?sort=downloads|name][&page=N]
+Response dependents_page(const Request& request, const std::string& name, AppState& state) {
+  app::DependentsQuery query{name, store::DependentsOrder::kDownloads, 1, limits::kDependentsPerPage};
+  if (const std::string& sort = request.param("sort"); !sort.empty()) {
+    auto order = app::parse_dependents_order(sort);
+    if (!order) return plain_error(400, "sort must be downloads or name");
+    query.order = *order;
+  }
+  if (const std::string& p = request.param("page"); !p.empty()) {
+    auto parsed = parse_page_number(p, limits::kMaxDependentsPage);
+    if (!parsed)
+      return plain_error(400, "page must be a number from 1 to " + std::to_string(limits::kMaxDependentsPage));
+    query.page = *parsed;
+  }
+  auto store = state.store();
+  if (!store) return storage_unavailable(store.status());
+  auto page = app::load_dependents(**store, query);
+  if (!page) return storage_unavailable(page.status());
+  if (!page->has_value()) return not_found(state, "package named " + name, name);
+  return html(200, render::render_dependents_page(site_of(state), **page));
+}
+
 Response package_page(const Request& request, AppState& state) {
+  // NAME, or @scope/NAME, then an optional /dependents ("@scope/dependents" is a name).
+  std::string_view rest = std::string_view(request.path).substr(kPackagePrefix.size());
+  size_t cut = rest.find('/');
+  if (rest.starts_with('@') && cut != std::string_view::npos) cut = rest.find('/', cut + 1);
+  if (cut != std::string_view::npos) {
+    const std::string name(rest.substr(0, cut));
+    if (rest.substr(cut + 1) == "dependents") return dependents_page(request, name, state);
+    return not_found(state, "page at " + request.path, name);
+  }
   // An unknown ?range falls back to the default rather than failing a shared link.
   auto range = render::parse_chart_range(request.param("range")).value_or(render::ChartRange::k1y);
-  return package_page_for(request, request.path.substr(kPackagePrefix.size()), range, state);
+  return package_page_for(request, std::string(rest), range, state);
 }
 
 Response npm_package_redirect(const Request& request, AppState&) {

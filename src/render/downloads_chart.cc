@@ -112,9 +112,9 @@ std::string render_downloads_chart(std::span<const ChartSeries> input, const Cha
 
   std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 " +
                     std::to_string(w) + " " + std::to_string(h) + "\" width=\"" + std::to_string(w) +
-                    "\" height=\"" + std::to_string(h) + "\" aria-labelledby=\"chart-title chart-desc\">";
-  out += "<title id=\"chart-title\">" + escape_html(opt.title) + "</title>";
-  out += "<desc id=\"chart-desc\">" + escape_html(desc) + "</desc>";
+                    "\" height=\"" + std::to_string(h) + "\" aria-labelledby=\"" + opt.id + "-title " + opt.id + "-desc\">";
+  out += "<title id=\"" + opt.id + "-title\">" + escape_html(opt.title) + "</title>";
+  out += "<desc id=\"" + opt.id + "-desc\">" + escape_html(desc) + "</desc>";
   // Gridlines and y labels at 0, 1/2 and the top.
   for (int i = 0; i <= 2; ++i) {
     double y = kTop + plot_h - plot_h * i / 2.0;

@@ -26,6 +26,7 @@ struct ChartOptions {
   int height = 240;
   bool weekly = false;  // plot 7-day trailing averages instead of raw days
   std::string title;    // accessible title, e.g. "Daily downloads of react, last 90 days"
+  std::string id = "chart";  // prefix of the title's and desc's ids: unique per page
 };
 
 // 7-day trailing average of each day that has data (the first six average what exists).

@@ -39,7 +39,8 @@ double growth(const app::MaintainedPackage& p) {
 void append_attention(std::string& out, const app::MaintainerReport& report) {
   if (report.needing_attention == 0) {
     out += "<section aria-labelledby=\"attention\"><h2 id=\"attention\">Needs attention</h2>"
-           "<p>Nothing: no falling downloads, stale popular packages or deprecations in use.</p>"
+           "<p>Nothing: no falling downloads, stale popular packages, deprecations or outdated "
+           "majors in use.</p>"
            "</section>\n";
     return;
   }
@@ -57,6 +58,15 @@ void append_attention(std::string& out, const app::MaintainerReport& report) {
         for (std::size_t i = 0; i < p.deprecated_dependencies.size(); ++i)
           reasons += (i ? ", " : "") + link_html(package_path(p.deprecated_dependencies[i]),
                                                  p.deprecated_dependencies[i]);
+        reasons += ")";
+      }
+      if (r == "depends on an outdated major") {
+        reasons += " (";
+        for (std::size_t i = 0; i < p.outdated_dependencies.size(); ++i) {
+          const auto& d = p.outdated_dependencies[i];
+          reasons += (i ? ", " : "") + link_html(package_path(d.name), d.name) + " <code>" + escape_html(d.range) +
+                     "</code>, latest " + escape_html(d.latest);
+        }
         reasons += ")";
       }
     }

@@ -8,6 +8,7 @@
 #include "render/html_escape.h"
 #include "render/package_insight.h"
 #include "render/page_common.h"
+#include "render/page_dependents.h"
 #include "render/seo.h"
 
 namespace pkgstats::render {
@@ -171,7 +172,48 @@ void append_chart(std::string& out, const PackagePageData& data) {
   }
 }
 
-void append_dependencies(std::string& out, const Version* latest) {
+// The installed dependencies whose range excludes their latest major (app/outdated.h).
+void append_outdated(std::string& out, const PackagePageData& data) {
+  const auto outdated = app::outdated_only(data.dependency_checks);
+  if (outdated.empty()) return;
+  out += "<h3>Outdated (" + std::to_string(outdated.size()) +
+         ")</h3><p class=\"muted\">Their range excludes the latest major in this mirror.</p><ul>";
+  for (const auto& d : outdated)
+    out += "<li>" + link_html(package_path(d.name), d.name) + " <code>" + escape_html(d.range) +
+           "</code>, latest " + escape_html(d.latest) + "</li>";
+  out += "</ul>\n";
+}
+
+// Each major's last-week downloads in every kept per-version snapshot: a chart once there
+// are two, with a legend and the numbers as a table.
+void append_major_adoption(std::string& out, const PackagePageData& data) {
+  const app::MajorAdoption& a = data.major_adoption;
+  if (a.empty()) return;
+  std::vector<ChartSeries> series;
+  for (const auto& m : a.majors) {
+    ChartSeries s{m.label, {}};
+    for (size_t i = 0; i < a.days.size() && i < m.downloads.size(); ++i) s.points.push_back({a.days[i], m.downloads[i]});
+    series.push_back(std::move(s));
+  }
+  out += "<section aria-labelledby=\"adoption\"><h2 id=\"adoption\">Adoption by major version</h2>\n";
+  if (a.days.size() >= 2) {
+    out += "<p class=\"muted\">Last-week downloads of each major, from the " + std::to_string(a.days.size()) +
+           " per-version snapshots kept since " + format_day(a.days.front()) + ".</p>\n";
+    out += "<figure class=\"chart\">" +
+           render_downloads_chart(series, {720, 240, false, "Last-week downloads of " + data.package.name +
+                                                                 " by major version, " + format_day(a.days.front()) +
+                                                                 " to " + format_day(a.days.back()),
+                                           "adoption-chart"}) +
+           "<figcaption>" + render_chart_legend(series) + "</figcaption></figure>\n";
+  } else {
+    out += "<p class=\"muted\">One per-version snapshot so far (" + format_day(a.days.front()) +
+           "); the chart appears once <code>pkgstats downloads</code> has kept another.</p>\n";
+  }
+  out += "<details><summary>Downloads by major as a table</summary>" +
+         render_downloads_table(series, limits::kMaxVersionDownloadsSnapshots) + "</details></section>\n";
+}
+
+void append_dependencies(std::string& out, const PackagePageData& data, const Version* latest) {
   if (!latest) return;
   std::string prod, peer, optional;
   std::size_t prod_count = 0, peer_count = 0, optional_count = 0;
@@ -191,6 +233,7 @@ void append_dependencies(std::string& out, const Version* latest) {
   if (optional_count)
     out += "<h3>Optional dependencies (" + std::to_string(optional_count) +
            ")</h3><ul class=\"inline\">" + optional + "</ul>\n";
+  append_outdated(out, data);
   out += "</section>\n";
 }
 
@@ -207,9 +250,11 @@ void append_dependents(std::string& out, const PackagePageData& data) {
   }
   out += "</ul>\n";
   if (data.dependents > static_cast<int64_t>(data.top_dependents.size()))
-    out += "<p class=\"muted\">and " +
+    out += "<p>" + link_html(dependents_path(data.package.name),
+                             "All " + format_count(data.dependents) + " dependents") +
+           " <span class=\"muted\">(" +
            format_count(data.dependents - static_cast<int64_t>(data.top_dependents.size())) +
-           " more.</p>\n";
+           " more)</span></p>\n";
   out += "</section>\n";
 }
 
@@ -340,7 +385,8 @@ std::string render_package_page(const SiteContext& site, const PackagePageData& 
   append_install(main, p);
   append_facts(main, site, data, latest);
   append_chart(main, data);
-  append_dependencies(main, latest);
+  append_major_adoption(main, data);
+  append_dependencies(main, data, latest);
   append_dependents(main, data);
   append_versions(main, data);
   if (!p.readme_html.empty())

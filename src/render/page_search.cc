@@ -58,7 +58,7 @@ bool has_word(std::string_view query, std::string_view word) {
   return false;
 }
 
-// Sort links (relevance, downloads, recently published) and filter toggles; the current sort
+// Sort links (relevance, downloads, recently published, dependents) and filter toggles; the current sort
 // and the filters in use are marked with aria-current.
 void append_refinements(std::string& out, const SearchPageData& data) {
   std::string current = "relevance";
@@ -67,7 +67,8 @@ void append_refinements(std::string& out, const SearchPageData& data) {
   out += "<nav aria-label=\"Sort and filter\" class=\"refine\"><ul class=\"inline\">"
          "<li class=\"muted\">Sort:</li>";
   const std::pair<const char*, const char*> sorts[] = {
-      {"relevance", "relevance"}, {"downloads", "downloads"}, {"published", "recently published"}};
+      {"relevance", "relevance"}, {"downloads", "downloads"}, {"published", "recently published"},
+      {"dependents", "dependents"}};
   for (const auto& [key, label] : sorts) {
     std::string q = rewrite_query(data.query, "sort:", key == std::string_view("relevance") ? "" : "sort:" + std::string(key));
     out += "<li><a href=\"" + escape_html(search_path(q)) + "\"";

@@ -94,6 +94,7 @@ class DocumentTable {
   int64_t monthly_downloads(DocId d) const { return monthly_downloads_[d]; }
   TimestampMs published(DocId d) const { return published_[d]; }
   TimestampMs modified(DocId d) const { return modified_[d]; }
+  int32_t dependents(DocId d) const { return dependents_[d]; }
   bool deprecated(DocId d) const { return flags_[d] & kDeprecated; }
   bool has_types(DocId d) const { return flags_[d] & kHasTypes; }
   ModuleKind module(DocId d) const { return static_cast<ModuleKind>((flags_[d] >> kModuleShift) & 3); }

@@ -227,6 +227,9 @@ bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable
     case SortOrder::kPublished:
       if (da.published(a.doc) != db.published(b.doc)) return da.published(a.doc) > db.published(b.doc);
       break;
+    case SortOrder::kDependents:
+      if (da.dependents(a.doc) != db.dependents(b.doc)) return da.dependents(a.doc) > db.dependents(b.doc);
+      break;
     case SortOrder::kRelevance:
       if (int verdict = compare_by_rules<RelevanceRules>(a, b)) return verdict < 0;
       break;
@@ -1128,7 +1131,8 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's
-    if (q.sort != SortOrder::kPublished) {
+    // Popularity order is id order; dates and dependents need every candidate.
+    if (q.sort != SortOrder::kPublished && q.sort != SortOrder::kDependents) {
       rank_filters_only(q, n, explain, skip, r);
       return r;
     }
@@ -1284,6 +1288,12 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
     case SortOrder::kPublished: {
       const double published = static_cast<double>(docs_.published(k.doc));
       hit.explain = {{"sort:published", 1, published, "published " + format_iso8601(docs_.published(k.doc)), {}},
+                     {kPopularityOrder, 2, downloads, popularity_summary, {}}};
+      return hit;
+    }
+    case SortOrder::kDependents: {
+      const double dependents = static_cast<double>(docs_.dependents(k.doc));
+      hit.explain = {{"sort:dependents", 1, dependents, "dependents " + number(dependents), {}},
                      {kPopularityOrder, 2, downloads, popularity_summary, {}}};
       return hit;
     }

@@ -149,6 +149,7 @@ std::optional<SortOrder> parse_sort_order(std::string_view text) {
   if (s == "relevance") return SortOrder::kRelevance;
   if (s == "downloads" || s == "popularity") return SortOrder::kDownloads;
   if (s == "published" || s == "recent" || s == "date") return SortOrder::kPublished;
+  if (s == "dependents") return SortOrder::kDependents;
   return std::nullopt;
 }
 

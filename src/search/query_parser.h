@@ -11,7 +11,7 @@
 //   deps:<10 (packages its install adds besides itself)
 //   downloads:>10k  downloads:<1.5m  downloads:500
 //   published:<90d  published:>2025-01-01  updated:>30d
-//   sort:relevance|downloads|published
+//   sort:relevance|downloads|published|dependents
 //
 // Pure function of its input: malformed qualifiers become a warning (and are ignored), unknown
 // ones are searched as text with a warning; input is bounded by limits::kMaxQueryBytes and
@@ -28,7 +28,7 @@
 
 namespace pkgstats::search {
 
-enum class SortOrder { kRelevance, kDownloads, kPublished };
+enum class SortOrder { kRelevance, kDownloads, kPublished, kDependents };
 
 // A comparison "field OP value" with OP one of '<', '>', '=' (">=" and "<=" are accepted).
 struct Comparison {
@@ -69,7 +69,7 @@ ParsedQuery parse_query(std::string_view text, TimestampMs now);
 // "relevance", "downloads" (or "popularity"), "published" (or "recent", "date"), any case.
 std::optional<SortOrder> parse_sort_order(std::string_view text);
 // What the error for an unknown sort value lists.
-inline constexpr std::string_view kSortOrderChoices = "relevance, downloads or published";
+inline constexpr std::string_view kSortOrderChoices = "relevance, downloads, published or dependents";
 
 // Whether `version` is below 1.0.0 in semver order (0.x.y, or a 1.0.0 prerelease): what
 // npm's and npms' `is:unstable` mean.

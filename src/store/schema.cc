@@ -201,6 +201,27 @@ ALTER TABLE versions ADD COLUMN install_scripts TEXT NOT NULL DEFAULT '';
 ALTER TABLE versions ADD COLUMN engines_node TEXT NOT NULL DEFAULT '';
 UPDATE packages SET content_hash = 0;
 )sql",
+    // v11: every per-version snapshot, not only the last (the adoption of each major over
+    // time). One row per package and fetch day; `versions` holds the snapshot's
+    // "version<TAB>downloads\n" lines, most downloaded first, encoded by
+    // store/version_snapshot_codec.h: 't' then the text, or 'z' then its length (4 bytes,
+    // little-endian) and its zlib deflate. The snapshot each package holds now is kept as
+    // the first, in text. And unpublished packages lose their dependency rows (they have no
+    // latest version; mark_unpublished now deletes them), so a dependents count reads the
+    // dependencies_by_name index alone.
+    R"sql(
+CREATE TABLE version_downloads_history (
+  package_id INTEGER NOT NULL,
+  day        INTEGER NOT NULL,
+  versions   BLOB NOT NULL,
+  PRIMARY KEY (package_id, day)
+) WITHOUT ROWID;
+INSERT INTO version_downloads_history (package_id, day, versions)
+  SELECT package_id, MAX(day), CAST('t' || group_concat(version || char(9) || downloads || char(10), '') AS BLOB)
+  FROM (SELECT * FROM version_downloads ORDER BY package_id, downloads DESC, version)
+  GROUP BY package_id;
+DELETE FROM dependencies WHERE package_id IN (SELECT id FROM packages WHERE unpublished = 1);
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

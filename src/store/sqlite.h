@@ -35,6 +35,7 @@ class Statement {
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
   Statement& bind(int index, bool value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind_blob(int index, std::string_view bytes);  // read back with column_view
   Statement& bind_null(int index);
 
   // Steps once: true when a row is available, false when done. Errors are reported by status().

@@ -27,9 +27,13 @@ class SqliteStore final : public Store {
   Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(std::span<const std::string> names, Day from, Day to) override;
   Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit) override;
   Result<int64_t> dependents_count(std::string_view name) override;
+  Result<std::vector<Dependent>> dependents(std::string_view name, DependentsOrder order, size_t offset,
+                                            size_t limit) override;
   Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to) override;
   Result<std::vector<DailyDownloads>> registry_daily_downloads(Day from, Day to) override;
   Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name) override;
+  Result<std::vector<VersionDownloadsWeek>> version_downloads_history(std::string_view name, Day from,
+                                                                      Day to) override;
   Result<std::optional<std::string>> sync_state(std::string_view key) override;
   Result<std::optional<FetchState>> fetch_state(std::string_view name) override;
   Result<std::vector<std::string>> most_downloaded(size_t limit) override;

@@ -85,6 +85,20 @@ struct VersionEvent {
 struct Dependent {
   std::string name;
   int64_t monthly_downloads = -1;
+  bool operator==(const Dependent&) const = default;
+};
+
+// How a list of dependents is ordered: most downloaded first (unknown counts last), or by
+// name; ties by name either way, so pages are stable.
+enum class DependentsOrder { kDownloads, kName };
+
+// A production dependency of a latest version, with that dependency's own latest version
+// in the store ("" when it is not stored).
+struct DependencyWithLatest {
+  std::string name;
+  std::string range;
+  std::string latest;
+  bool operator==(const DependencyWithLatest&) const = default;
 };
 
 // One of a maintainer's packages with what the user page shows beside its summary.
@@ -93,6 +107,7 @@ struct MaintainedSummary {
   std::optional<int64_t> recent_downloads;    // daily downloads summed over the recent window,
   std::optional<int64_t> previous_downloads;  // and the previous one; nullopt without data
   std::vector<std::string> deprecated_dependencies;  // prod deps whose latest is deprecated, by name
+  std::vector<DependencyWithLatest> dependencies;    // the latest version's prod deps, by name
 };
 
 // One version's downloads over the last week, as the upstream reported them.
@@ -150,9 +165,14 @@ class StoreReader {
   // Sums of daily downloads over [from, to] per package name (only names with data appear).
   virtual Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(
       std::span<const std::string> names, Day from, Day to) = 0;
-  // Packages whose latest version depends (prod) on `name`, most downloaded first; count total.
+  // Packages whose latest version depends (prod) on `name`, whatever the range (older
+  // versions' dependencies do not count; unpublished packages are not dependents), most
+  // downloaded first; count total. Both read the dependencies_by_name index.
   virtual Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit) = 0;
   virtual Result<int64_t> dependents_count(std::string_view name) = 0;
+  // The same dependents in `order`, `limit` of them after skipping `offset`: a page.
+  virtual Result<std::vector<Dependent>> dependents(std::string_view name, DependentsOrder order,
+                                                    size_t offset, size_t limit) = 0;
   // Daily downloads in [from, to], ascending by day, days without data omitted.
   virtual Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to) = 0;
   // Each day's downloads summed over every archived package, days [from, to] that have any
@@ -161,6 +181,10 @@ class StoreReader {
   // The per-version last-week downloads stored for `name`; nullopt when none are stored
   // (never fetched, or the upstream had none).
   virtual Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name) = 0;
+  // Every per-version snapshot kept for `name` with a fetch day in [from, to], oldest first,
+  // at most limits::kMaxVersionDownloadsSnapshots (the newest); empty for an unknown name.
+  virtual Result<std::vector<VersionDownloadsWeek>> version_downloads_history(std::string_view name, Day from,
+                                                                              Day to) = 0;
   virtual Result<std::optional<std::string>> sync_state(std::string_view key) = 0;
   // The ETag and fetch time recorded for `name`; nullopt when the name is unknown.
   virtual Result<std::optional<FetchState>> fetch_state(std::string_view name) = 0;
@@ -233,7 +257,9 @@ class WriteTransaction {
   virtual Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days) = 0;
   // Replaces every per-version last-week count of a known package with `versions` (at most
   // limits::kMaxVersionDownloadsPerPackage of them, the most downloaded; an empty span just
-  // forgets the old ones), fetched on `day`. kNotFound for an unknown name.
+  // forgets the old ones), fetched on `day`, and keeps the same counts as the package's
+  // snapshot of `day` in the history (replacing that day's: a rerun adds nothing; an empty
+  // span keeps no snapshot). kNotFound for an unknown name.
   virtual Status put_version_downloads(std::string_view name, Day day,
                                std::span<const VersionDownloads> versions) = 0;
   // Marks a package as deleted from the registry (keeps its downloads history) and forgets

@@ -3,6 +3,7 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/version_snapshot_codec.h"
 #include "store/sqlite_store.h"
 
 namespace pkgstats::store {
@@ -24,7 +25,10 @@ struct SqliteWriteTransaction::Statements {
   Statement upsert_daily;
   Statement delete_version_downloads;
   Statement insert_version_downloads;
+  Statement delete_version_snapshot;
+  Statement insert_version_snapshot;
   Statement mark_unpublished;
+  Statement delete_unpublished_dependencies;
   Statement record_fetch;
   Statement set_state;
 };
@@ -99,9 +103,14 @@ Status SqliteWriteTransaction::prepare_statements() {
       {&sql_->insert_version_downloads,
        "INSERT OR REPLACE INTO version_downloads (package_id, version, downloads, day) "
        "VALUES (?, ?, ?, ?)"},
+      {&sql_->delete_version_snapshot, "DELETE FROM version_downloads_history WHERE package_id = ? AND day = ?"},
+      {&sql_->insert_version_snapshot,
+       "INSERT INTO version_downloads_history (package_id, day, versions) VALUES (?, ?, ?)"},
       {&sql_->mark_unpublished,
        "UPDATE packages SET unpublished = 1, modified = MAX(modified, ?2), updated_at = ?3, "
        "etag = '' WHERE name = ?1 AND unpublished = 0"},
+      {&sql_->delete_unpublished_dependencies,
+       "DELETE FROM dependencies WHERE package_id = (SELECT id FROM packages WHERE name = ?)"},
       {&sql_->record_fetch, "UPDATE packages SET etag = ?2, fetched_at = ?3 WHERE name = ?1"},
       {&sql_->set_state,
        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
@@ -321,15 +330,33 @@ Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day 
           .bind(4, static_cast<int64_t>(day));
       RETURN_IF_ERROR(sql_->insert_version_downloads.run());
     }
+    // The day's snapshot in the history, replaced as a whole (a rerun the same day).
+    sql_->delete_version_snapshot.bind(1, **id).bind(2, static_cast<int64_t>(day));
+    RETURN_IF_ERROR(sql_->delete_version_snapshot.run());
+    if (kept.empty()) return Status::success();
+    std::sort(kept.begin(), kept.end(), [](const auto* a, const auto* b) {
+      return a->downloads != b->downloads ? a->downloads > b->downloads : a->version < b->version;
+    });
+    sql_->insert_version_snapshot.bind(1, **id)
+        .bind(2, static_cast<int64_t>(day))
+        .bind_blob(3, encode_version_snapshot(kept));
+    RETURN_IF_ERROR(sql_->insert_version_snapshot.run());
     return Status::success();
   });
 }
 
 Result<WriteOutcome> SqliteWriteTransaction::mark_unpublished(std::string_view name, TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
-  sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
-  RETURN_IF_ERROR(sql_->mark_unpublished.run());
-  return store_.database().changes() ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
+  return in_savepoint([&]() -> Result<WriteOutcome> {
+    sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
+    RETURN_IF_ERROR(sql_->mark_unpublished.run());
+    if (!store_.database().changes()) return WriteOutcome::kUnchanged;
+    // An unpublished package has no latest version: it depends on nothing (the invariant that
+    // keeps dependents counts a read of dependencies_by_name alone).
+    sql_->delete_unpublished_dependencies.bind(1, name);
+    RETURN_IF_ERROR(sql_->delete_unpublished_dependencies.run());
+    return WriteOutcome::kUpdated;
+  });
 }
 
 Result<WriteOutcome> SqliteWriteTransaction::record_fetch(std::string_view name, std::string_view etag,

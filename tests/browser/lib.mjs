@@ -141,6 +141,7 @@ export async function pageTypes(base) {
     home: '/',
     search: '/search?q=react',
     package: '/pkg:express',
+    dependents: '/pkg:lodash/dependents?sort=name',
     user: await userPath(base),
     compare: '/compare/express,react,lodash',
     discover: '/discover',

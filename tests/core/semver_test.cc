@@ -119,5 +119,44 @@ TEST(Semver, BoundsAndGarbage) {
   EXPECT_TRUE(satisfies("1.2.3", ">= 1.2 < 2 || 3"));
 }
 
+// min_release_from agrees with a brute-force walk over every release 0..5.0..5.0..5, for the
+// ranges of node-semver's include/exclude vectors and a few of our own.
+TEST(Semver, MinReleaseFromAgreesWithBruteForce) {
+  std::vector<std::pair<std::string, Options>> ranges = {
+      {"^4.0.0", {}}, {">=4", {}}, {"<2.0.0-0", {}}, {">1.2.3-beta <1.2.4", {}}, {"=1.2.3-beta", {}},
+      {">=2.0.0-rc.1 <2.0.0", {}}, {"1.x || >=3.1 <3.2", {}}, {"~2.4", {}}, {">5", {}}, {"<0.0.1", {}}};
+  for (const char* kind : {"range_include", "range_exclude"})
+    for (const auto& row : vectors()[kind]) ranges.emplace_back(row["a"].get<std::string>(), options_of(row));
+  size_t checked = 0;
+  for (const auto& [text, options] : ranges) {
+    auto range = Range::parse(text, options);
+    if (!range) continue;
+    for (uint64_t floor_major = 0; floor_major <= 5; ++floor_major) {
+      const Version floor{floor_major, 0, 0, {}, {}};
+      std::optional<Version> expected;
+      for (uint64_t a = floor_major; a <= 5 && !expected; ++a)
+        for (uint64_t b = 0; b <= 5 && !expected; ++b)
+          for (uint64_t c = 0; c <= 5 && !expected; ++c)
+            if (Version v{a, b, c, {}, {}}; range->test(v)) expected = v;
+      auto got = range->min_release_from(floor);
+      if (expected) ASSERT_TRUE(got.has_value()) << text << " from " << floor_major;
+      if (!got) continue;
+      EXPECT_TRUE(range->test(*got)) << text << " gave " << got->to_string();
+      EXPECT_GE(compare(*got, floor), 0) << text;
+      EXPECT_TRUE(got->prerelease.empty()) << text;
+      if (got->major <= 5 && got->minor <= 5 && got->patch <= 5) {
+        // In the walked grid: exactly the first release found there.
+        ASSERT_TRUE(expected.has_value()) << text << " gave " << got->to_string();
+        EXPECT_EQ(got->to_string(), expected->to_string()) << text << " from " << floor_major;
+        ++checked;
+      } else if (expected) {
+        // Off the grid (>=1.2.7 from 1.0.0 is 1.2.7): below the grid's first.
+        EXPECT_LT(compare(*got, *expected), 0) << text;
+      }
+    }
+  }
+  EXPECT_GE(checked, 300u);
+}
+
 }  // namespace
 }  // namespace pkgstats::semver

@@ -220,6 +220,44 @@ TEST_F(PagesTest, GoldenPackages) {
 
 // The search goldens pin the page, not the ranking (the engine has its own tests): their
 // responses are written out by hand from the indexed documents.
+// Each major's adoption over kept per-version snapshots: an accessible SVG (its own title and
+// desc ids beside the downloads chart's), a legend, the numbers as a table; and the installed
+// dependencies whose range excludes their latest major.
+TEST_F(PagesTest, GoldenAdoptionByMajorAndOutdatedDependencies) {
+  render::PackagePageData data = package_data("express");
+  for (Day d = today() - 60; d <= today(); ++d) data.daily.push_back({d, 100000 + (d % 7) * 5000});
+  std::vector<store::VersionDownloadsWeek> snapshots;
+  for (int w = 0; w < 6; ++w)
+    snapshots.push_back({today() - 35 + 7 * w,
+                         {{"4.21.2", 30000000 - 2000000 * w},
+                          {"5.1.0", 5000000 + 3000000 * w},
+                          {"3.21.2", 900000},
+                          {"5.0.0-beta.3", 1000}}});
+  data.major_adoption = app::major_adoption(snapshots, limits::kMaxAdoptionSeries);
+  data.dependency_checks = {{DependencyKind::kProd, "debug", "^2.6.9", "4.4.1", app::DependencyFreshness::kOutdated},
+                            {DependencyKind::kProd, "qs", "6.14.0", "6.14.0", app::DependencyFreshness::kCurrent},
+                            {DependencyKind::kProd, "gone", "^1", "", app::DependencyFreshness::kUnknown}};
+  const std::string page = render::render_package_page(site(), data);
+  expect_golden("package-express-adoption.html", page);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("id=\"adoption-chart-title\""), 1u);
+  EXPECT_EQ(count("id=\"adoption-chart-desc\""), 1u);
+  EXPECT_EQ(count("id=\"chart-title\""), 1u);
+  EXPECT_EQ(count("<th scope=\"col\" class=\"num\">v5</th>"), 1u);
+  EXPECT_NE(page.find("<code>^2.6.9</code>, latest 4.4.1"), std::string::npos);
+  EXPECT_EQ(page.find("<code>^1</code>, latest"), std::string::npos);  // unknown is not outdated
+
+  // One snapshot: no chart yet, a note and the table.
+  data.major_adoption = app::major_adoption(std::span(snapshots).first(1), limits::kMaxAdoptionSeries);
+  const std::string one = render::render_package_page(site(), data);
+  EXPECT_EQ(one.find("adoption-chart-title"), std::string::npos);
+  EXPECT_NE(one.find("One per-version snapshot so far"), std::string::npos);
+}
+
 TEST_F(PagesTest, GoldenSearch) {
   render::SearchPageData data;
   data.query = "left-pad";

@@ -86,6 +86,7 @@ TEST(QueryParserQualifiers, EachOneAlone) {
   EXPECT_EQ(parse("sort:downloads").sort, SortOrder::kDownloads);
   EXPECT_EQ(parse("sort:popularity").sort, SortOrder::kDownloads);
   EXPECT_EQ(parse("sort:published").sort, SortOrder::kPublished);
+  EXPECT_EQ(parse("sort:dependents").sort, SortOrder::kDependents);
   EXPECT_EQ(parse("sort:relevance").sort, SortOrder::kRelevance);
   for (const char* q : {"pkg:x", "@u", "maintainer:u", "author:a", "scope:s", "keywords:k", "license:l",
                         "is:deprecated", "has:types", "module:esm", "downloads:>1", "published:<1d",
@@ -156,7 +157,7 @@ TEST(QueryParserMalformed, EachGivesItsMessageAndTheRestRuns) {
             "Ignored size:<1tb: size takes an install size such as <1mb, >200kb or <500000 (bytes).");
   EXPECT_EQ(warning_of("deps:<few"), "Ignored deps:<few: deps takes a number of packages such as <10 or >100.");
   EXPECT_EQ(warning_of("module:amd"), "Ignored module:amd: use module:esm or module:cjs.");
-  EXPECT_EQ(warning_of("sort:random"), "Ignored sort:random: sort by relevance, downloads or published.");
+  EXPECT_EQ(warning_of("sort:random"), "Ignored sort:random: sort by relevance, downloads, published or dependents.");
   EXPECT_EQ(warning_of("license:"), "Ignored license:: it has no value.");
   EXPECT_EQ(warning_of("downloads:"), "Ignored downloads:: it has no value.");
   // An unknown qualifier is searched as text, with the list of known ones.

@@ -666,7 +666,8 @@ TEST(Store, MigratesAVersion2Database) {
     ASSERT_TRUE((*tx)->commit());
     // Exactly what v2 had: migrations only ever add, so undoing v3's addition gives a v2 file.
     ASSERT_TRUE(pkgstats::testing::raw_database(*store)
-                    .exec("DROP TABLE version_downloads; DROP INDEX packages_with_document;"
+                    .exec("DROP TABLE version_downloads; DROP TABLE version_downloads_history;"
+                          "DROP INDEX packages_with_document;"
                           "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
                           "DROP INDEX packages_by_updated; DROP TABLE on_demand_packages;"
                           "DROP TRIGGER downloads_daily_totals_insert;"
@@ -699,7 +700,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(pkgstats::testing::raw_database(*store)), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 10);
+  EXPECT_EQ(kSchemaVersion, 11);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   // v10: the insight columns exist with "unknown" values, and the stored hash is cleared so
   // that re-importing the same document fills them.
@@ -726,6 +727,7 @@ TEST(Store, MigratesAVersion2Database) {
   ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20001, std::span(&v, 1)).ok());
   ASSERT_TRUE((*tx)->commit());
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions.size(), 1u);
+  EXPECT_EQ(store->version_downloads_history("left-pad", 0, 30000)->size(), 1u);  // v11
 }
 
 // v8: each day's registry-wide total follows every insert and rewrite of a package's days.
@@ -817,6 +819,199 @@ TEST(Store, StatsAndDiscoverReadIndexesNotThePackagesTable) {
   EXPECT_FALSE(*store->empty());
 }
 
+
+}  // namespace
+}  // namespace pkgstats::store
+
+namespace pkgstats::store {
+namespace {
+
+// A package whose versions (oldest first, the last is latest) depend on `deps` each.
+Package with_versions(const std::string& name, int64_t monthly,
+                      const std::vector<std::pair<std::string, std::vector<Dependency>>>& versions) {
+  Package p;
+  p.name = name;
+  p.monthly_downloads = monthly;
+  TimestampMs published = 1600000000000;
+  for (const auto& [version, deps] : versions) {
+    Version v;
+    v.version = version;
+    v.published = published += 1000;
+    v.dependencies = deps;
+    p.versions.push_back(v);
+  }
+  p.latest = p.versions.back().version;
+  p.dist_tags = {{"latest", p.latest}};
+  return p;
+}
+
+// Dependents are read from latest versions only, whatever their range: a dependent that moved
+// to another major counts once, one that dropped the dependency in its latest does not, and
+// scoped names are matched exactly (not "@scope/core" for "core").
+TEST(Store, DependentsOfLatestVersionsWhateverTheRange) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto tx = store->begin_write();
+  const DependencyKind prod = DependencyKind::kProd;
+  ASSERT_TRUE((*tx)->put_package(with_versions("@scope/core", 10, {{"1.0.0", {}}}), 1).ok());
+  ASSERT_TRUE((*tx)->put_package(with_versions("core", 10, {{"1.0.0", {}}}), 2).ok());
+  // Moved from ^1 to ^2 of @scope/core: one dependent.
+  ASSERT_TRUE((*tx)->put_package(with_versions("mover", 500, {{"1.0.0", {{prod, "@scope/core", "^1.0.0"}}},
+                                                              {"2.0.0", {{prod, "@scope/core", "^2.0.0"}}}}),
+                                 3).ok());
+  // Depended on it once, not any more: not a dependent.
+  ASSERT_TRUE((*tx)->put_package(with_versions("leaver", 9000, {{"1.0.0", {{prod, "@scope/core", "^1"}}},
+                                                                {"1.1.0", {{prod, "core", "*"}}}}),
+                                 4).ok());
+  ASSERT_TRUE((*tx)->put_package(with_versions("@other/user", 70, {{"3.0.0", {{prod, "@scope/core", ">=1"}}}}), 5).ok());
+  ASSERT_TRUE((*tx)->put_package(with_versions("a-unknown", -1, {{"1.0.0", {{prod, "@scope/core", "latest"}}}}), 6).ok());
+  ASSERT_TRUE((*tx)->put_package(with_versions("dev-only", 1, {{"1.0.0", {{DependencyKind::kDev, "@scope/core", "*"}}}}), 7).ok());
+  ASSERT_TRUE((*tx)->put_package(with_versions("gone", 99999, {{"1.0.0", {{prod, "@scope/core", "*"}}}}), 8).ok());
+  ASSERT_TRUE((*tx)->mark_unpublished("gone", 1700000000000).ok());
+  ASSERT_TRUE((*tx)->commit());
+
+  EXPECT_EQ(*store->dependents_count("@scope/core"), 3);
+  EXPECT_EQ(*store->dependents_count("core"), 1);  // leaver; not the scoped package's dependents
+  EXPECT_EQ(*store->dependents_count("@scope"), 0);
+  EXPECT_EQ(*store->dependents(" @scope/core", DependentsOrder::kDownloads, 0, 10), std::vector<Dependent>{});
+  EXPECT_EQ(*store->dependents("@scope/core", DependentsOrder::kDownloads, 0, 10),
+            (std::vector<Dependent>{{"mover", 500}, {"@other/user", 70}, {"a-unknown", -1}}));
+  EXPECT_EQ(*store->dependents("@scope/core", DependentsOrder::kName, 0, 10),
+            (std::vector<Dependent>{{"@other/user", 70}, {"a-unknown", -1}, {"mover", 500}}));
+  // Pages: offset then limit, in order.
+  EXPECT_EQ(*store->dependents("@scope/core", DependentsOrder::kDownloads, 1, 1),
+            (std::vector<Dependent>{{"@other/user", 70}}));
+  EXPECT_TRUE(store->dependents("@scope/core", DependentsOrder::kDownloads, 3, 10)->empty());
+  EXPECT_EQ(*store->top_dependents("@scope/core", 2), (std::vector<Dependent>{{"mover", 500}, {"@other/user", 70}}));
+
+  // The search documents count the same way.
+  auto docs = store->load_search_documents();
+  ASSERT_TRUE(docs.ok());
+  for (const auto& d : *docs) {
+    if (d.name == "@scope/core") {
+      EXPECT_EQ(d.dependents, 3);
+    }
+    if (d.name == "core") {
+      EXPECT_EQ(d.dependents, 1);
+    }
+  }
+
+  // A new latest that drops the dependency removes the dependent.
+  auto tx2 = store->begin_write();
+  ASSERT_TRUE((*tx2)->put_package(with_versions("mover", 500, {{"1.0.0", {{prod, "@scope/core", "^1.0.0"}}},
+                                                               {"2.0.0", {{prod, "@scope/core", "^2.0.0"}}},
+                                                               {"3.0.0", {}}}),
+                                  9).ok());
+  ASSERT_TRUE((*tx2)->commit());
+  EXPECT_EQ(*store->dependents_count("@scope/core"), 2);
+}
+
+// Both reads find a name's rows through dependencies_by_name, not by scanning the table.
+TEST(Store, DependentsQueriesUseTheIndexByName) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  auto& raw = testing::raw_database(*store);
+  for (const char* sql :
+       {"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM dependencies d JOIN packages p ON p.id = d.package_id "
+        "WHERE d.name = 'x' AND d.kind = 0 AND p.unpublished = 0",
+        "EXPLAIN QUERY PLAN SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON "
+        "p.id = d.package_id WHERE d.name = 'x' AND d.kind = 0 AND p.unpublished = 0 ORDER BY "
+        "p.monthly_downloads DESC, p.name LIMIT 10 OFFSET 0"}) {
+    auto q = raw.prepare(sql);
+    ASSERT_TRUE(q.ok());
+    std::string plan;
+    while (q->step()) plan += q->column_text(3) + "\n";
+    EXPECT_NE(plan.find("dependencies_by_name"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("SCAN d"), std::string::npos) << plan;
+  }
+}
+
+}  // namespace
+}  // namespace pkgstats::store
+
+namespace pkgstats::store {
+namespace {
+
+// Every fetch keeps its snapshot (v11): several days come back oldest first, each with its
+// own counts; a rerun the same day replaces that day's, never adds one; an unknown name has none.
+TEST(Store, VersionDownloadsHistoryKeepsEverySnapshotOncePerDay) {
+  TempDb db;
+  auto store = open_rw(db.path());
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  // 300 versions: large enough that the snapshot is stored deflated.
+  auto snapshot = [](int64_t scale) {
+    std::vector<VersionDownloads> v;
+    for (int i = 0; i < 300; ++i) v.push_back({"1." + std::to_string(i) + ".0", scale * (i + 1)});
+    v.push_back({"2.0.0-beta.1", scale});
+    return v;
+  };
+  for (Day day : {20410, 20403, 20417}) {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", day, snapshot(day - 20400)).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  {  // the same day again, other counts: replaced
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20417, snapshot(1000)).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  auto history = store->version_downloads_history("left-pad", 0, 30000);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].fetched_day, 20403);
+  EXPECT_EQ((*history)[1].fetched_day, 20410);
+  EXPECT_EQ((*history)[2].fetched_day, 20417);
+  ASSERT_EQ((*history)[0].versions.size(), 301u);
+  EXPECT_EQ((*history)[0].versions.front(), (VersionDownloads{"1.299.0", 900}));  // most downloaded first
+  EXPECT_EQ((*history)[2].versions.front(), (VersionDownloads{"1.299.0", 300000}));
+  // The same counts as the latest snapshot read by version_downloads().
+  EXPECT_EQ((*store->version_downloads("left-pad"))->versions, (*history)[2].versions);
+  // The day range bounds the read.
+  EXPECT_EQ(store->version_downloads_history("left-pad", 20404, 20416)->size(), 1u);
+  EXPECT_TRUE(store->version_downloads_history("never-stored", 0, 30000)->empty());
+  // Compact: deflated, a few bytes a version.
+  auto q = testing::raw_database(*store).prepare(
+      "SELECT MAX(length(versions)), MIN(substr(versions, 1, 1)) FROM version_downloads_history");
+  ASSERT_TRUE(q.ok() && q->step());
+  EXPECT_LT(q->column_int(0), 301 * 6);
+  EXPECT_EQ(q->column_text(1), "z");
+  // A corrupt row is an error, not a crash or a wrong chart.
+  ASSERT_TRUE(testing::raw_database(*store)
+                  .exec("UPDATE version_downloads_history SET versions = X'7AFFFFFF7F00' WHERE day = 20403")
+                  .ok());
+  EXPECT_FALSE(store->version_downloads_history("left-pad", 0, 30000).ok());
+}
+
+// v10 to v11: the snapshot each package holds becomes the first of its history.
+TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
+  TempDb db;
+  {
+    auto store = open_rw(db.path());
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    const std::vector<VersionDownloads> week{{"1.2.0", 5}, {"1.3.0", 70}};
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20300, week).ok());
+    ASSERT_TRUE((*tx)->put_package(with_versions("old-user", 1, {{"1.0.0", {{DependencyKind::kProd, "left-pad", "^1"}}}}), 2).ok());
+    ASSERT_TRUE((*tx)->commit());
+    // What v10 left behind: the dependency rows of a package unpublished since.
+    ASSERT_TRUE(testing::raw_database(*store)
+                    .exec("DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
+                          "WHERE name = 'old-user'; PRAGMA user_version = 10")
+                    .ok());
+    EXPECT_EQ(*store->dependents_count("left-pad"), 1);
+  }
+  auto store = open_rw(db.path());
+  EXPECT_EQ(*store->dependents_count("left-pad"), 0);  // v11 deleted them
+  auto history = store->version_downloads_history("left-pad", 0, 30000);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ(history->front().fetched_day, 20300);
+  EXPECT_EQ(history->front().versions, (std::vector<VersionDownloads>{{"1.3.0", 70}, {"1.2.0", 5}}));
+}
 
 }  // namespace
 }  // namespace pkgstats::store
