@@ -331,13 +331,13 @@ Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day 
       RETURN_IF_ERROR(sql_->insert_version_downloads.run());
     }
     // The day's snapshot in the history, replaced as a whole (a rerun the same day).
-    sql_->delete_version_snapshot.bind(1, **id).bind(2, static_cast<int64_t>(day));
+    sql_->delete_version_snapshot.bind(1, *id).bind(2, static_cast<int64_t>(day));
     RETURN_IF_ERROR(sql_->delete_version_snapshot.run());
     if (kept.empty()) return Status::success();
     std::sort(kept.begin(), kept.end(), [](const auto* a, const auto* b) {
       return a->downloads != b->downloads ? a->downloads > b->downloads : a->version < b->version;
     });
-    sql_->insert_version_snapshot.bind(1, **id)
+    sql_->insert_version_snapshot.bind(1, *id)
         .bind(2, static_cast<int64_t>(day))
         .bind_blob(3, encode_version_snapshot(kept));
     RETURN_IF_ERROR(sql_->insert_version_snapshot.run());
