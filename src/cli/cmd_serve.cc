@@ -6,6 +6,7 @@
 
 #include "app/install_size.h"
 #include "cli/commands.h"
+#include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
 #include "http/server.h"
@@ -42,10 +43,10 @@ void register_serve_command(CLI::App& app) {
                   "Seconds between checks for writes to the database (a sync, a fetch); the search "
                   "index is rebuilt when there were any (0 = never)")
       ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
-  cmd->add_option("--registry", opts->registry,
-                  "Upstream registry for pages of packages the database lacks (fetched on demand, "
-                  "stored, then served)")
-      ->capture_default_str();
+  auto* registry_flag = cmd->add_option(
+      "--registry", opts->registry,
+      "Upstream registry for pages of packages the database lacks (fetched on demand, stored, "
+      "then served; default: npm's configuration, else https://registry.npmjs.org/)");
   cmd->add_flag("--offline,--no-upstream", opts->offline,
                 "Never contact a registry: unknown packages are 404");
   cmd->add_option("--upstream-timeout", opts->upstream_timeout_seconds,
@@ -74,7 +75,7 @@ void register_serve_command(CLI::App& app) {
                   "Clients (CIDR, repeatable) that may read /metrics; others get 404 "
                   "(default: loopback only)")
       ->take_all();
-  cmd->callback([opts] {
+  cmd->callback([opts, registry_flag] {
     auto networks = [](const std::vector<std::string>& texts, const char* flag) {
       std::vector<http::IpNetwork> out;
       for (const auto& t : texts) {
@@ -120,9 +121,12 @@ void register_serve_command(CLI::App& app) {
       co.connect_timeout = std::min(timeout, co.connect_timeout);
       co.total_timeout = timeout;
       co.low_speed_time = std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds(1);
+      auto where = registry_settings(registry_flag, opts->registry, false);
+      co.bearer_token = where.bearer_token;
       curl = std::make_unique<registry::CurlFetcher>(co);
       registry::OnDemandOptions oo;
-      oo.registry_url = opts->registry;
+      oo.registry_url = where.registry;
+      oo.scope_registries = where.scope_registries;
       oo.timeout = timeout;
       oo.max_added_packages = opts->on_demand_max_packages;
       oo.readme_renderer = sandboxed_readme_renderer();
@@ -131,7 +135,7 @@ void register_serve_command(CLI::App& app) {
       state.set_upstream([fetcher = on_demand.get()](const std::string& name, const std::string& client) {
         return fetcher->request(name, client);
       });
-      std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", opts->registry.c_str());
+      std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", where.registry.c_str());
     }
     std::unique_ptr<search::IndexRefresher> refresher;
     if (opts->reload_seconds > 0) {

@@ -218,6 +218,9 @@ inline constexpr std::size_t kMaxVersionDownloadsBodyBytes = 4u << 20;
 // Packages whose per-version downloads one `pkgstats downloads` run fetches (one request
 // each at the polite interval: 10,000 x 0.35 s is about an hour), most downloaded first.
 inline constexpr std::size_t kMaxVersionDownloadsPackagesPerRun = 10000;
+// The largest .npmrc read (registry/npm_config.h): real ones are a few lines; a bigger file
+// is not npm configuration and is skipped.
+inline constexpr std::size_t kMaxNpmrcBytes = 1u << 20;
 // Redirects the upstream client follows for one request (libcurl's default is unlimited;
 // registries redirect once, to a CDN or to https), each within the first URL's scheme and
 // host unless configured (registry/http_fetcher.h).
