@@ -12,6 +12,7 @@
 #include "http/server.h"
 #include "ingest/importer.h"
 #include "registry/changes_follower.h"
+#include "registry/downloads_backfill.h"
 #include "registry/on_demand_fetcher.h"
 #include "search/index_refresher.h"
 #include "search/index_file.h"
@@ -26,6 +27,7 @@ void register_serve_command(CLI::App& app) {
     double reload_seconds = limits::kDefaultIndexReloadSeconds;
     std::string registry = registry::kDefaultRegistryUrl;
     bool offline = false;
+    std::string downloads_api = "auto";
     double upstream_timeout_seconds = limits::kOnDemandTimeoutMs / 1000.0;
     size_t on_demand_max_packages = limits::kOnDemandMaxAddedPackages;
     http::RateLimitOptions rate_limit;
@@ -47,6 +49,11 @@ void register_serve_command(CLI::App& app) {
       "--registry", opts->registry,
       "Upstream registry for pages of packages the database lacks (fetched on demand, stored, "
       "then served; default: npm's configuration, else https://registry.npmjs.org/)");
+  cmd->add_option("--downloads-api", opts->downloads_api,
+                  "Downloads API from which the first view of a package whose download history is "
+                  "empty or stale fetches its last 18 months in the background (auto: "
+                  "https://api.npmjs.org/ when the registry is npm's, else none; none: never)")
+      ->capture_default_str();
   cmd->add_flag("--offline,--no-upstream", opts->offline,
                 "Never contact a registry: unknown packages are 404");
   cmd->add_option("--upstream-timeout", opts->upstream_timeout_seconds,
@@ -113,6 +120,7 @@ void register_serve_command(CLI::App& app) {
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", state.search_engine()->document_count(), *built);
 
+    std::string upstream_registry;  // the on-demand registry; "" offline
     std::unique_ptr<registry::CurlFetcher> curl;
     std::unique_ptr<registry::OnDemandFetcher> on_demand;
     if (!opts->offline) {
@@ -126,6 +134,7 @@ void register_serve_command(CLI::App& app) {
       curl = std::make_unique<registry::CurlFetcher>(co);
       registry::OnDemandOptions oo;
       oo.registry_url = where.registry;
+      upstream_registry = where.registry;
       oo.scope_registries = where.scope_registries;
       oo.timeout = timeout;
       oo.max_added_packages = opts->on_demand_max_packages;
@@ -136,6 +145,26 @@ void register_serve_command(CLI::App& app) {
         return fetcher->request(name, client);
       });
       std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", where.registry.c_str());
+    }
+    std::unique_ptr<registry::CurlFetcher> backfill_curl;
+    std::unique_ptr<registry::DownloadsBackfill> backfill;
+    if (opts->downloads_api == "auto") {
+      // A private registry has no downloads API of its own (Verdaccio, cnpmcore); npm's has.
+      const bool npm = upstream_registry.find("://registry.npmjs.org") != std::string::npos;
+      opts->downloads_api = npm ? registry::kDefaultDownloadsApiUrl : "none";
+    }
+    if (!opts->offline && opts->downloads_api != "none" && !opts->downloads_api.empty()) {
+      registry::CurlOptions co;  // no token: the downloads API is public
+      co.total_timeout = std::chrono::seconds(30);
+      co.max_concurrent_requests = 1;
+      backfill_curl = std::make_unique<registry::CurlFetcher>(co);
+      registry::BackfillOptions bo;
+      bo.api_url = opts->downloads_api;
+      backfill = std::make_unique<registry::DownloadsBackfill>(*backfill_curl, opts->db, bo);
+      state.set_downloads_backfill([b = backfill.get()](const std::string& name, const std::string& client) {
+        return b->request(name, client) == registry::BackfillAnswer::kQueued;
+      });
+      std::fprintf(stderr, "download histories of viewed packages are filled from %s\n", opts->downloads_api.c_str());
     }
     std::unique_ptr<search::IndexRefresher> refresher;
     if (opts->reload_seconds > 0) {

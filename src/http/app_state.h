@@ -43,6 +43,11 @@ namespace pkgstats::http {
 using UpstreamFetch = std::function<std::shared_future<registry::OnDemandResult>(const std::string& name,
                                                                                  const std::string& client)>;
 
+// Queues the background fill of `name`'s downloads history for `client` (serve;
+// registry::DownloadsBackfill::request): true when it is queued or running, so the page says
+// its chart is being fetched. Never blocks. Safe for concurrent use.
+using DownloadsBackfillRequest = std::function<bool(const std::string& name, const std::string& client)>;
+
 class AppState {
  public:
   // `base_url` ("https://pkgs.example.org", no trailing slash) makes canonical links
@@ -68,6 +73,11 @@ class AppState {
   // answer for a page is http/on_demand_answer.h's). REQUIRES: has_upstream().
   std::shared_future<registry::OnDemandResult> fetch_upstream(const std::string& name, const std::string& client) {
     return upstream_(name, client);
+  }
+  // Enables the downloads backfill of viewed packages. REQUIRES: before serving starts.
+  void set_downloads_backfill(DownloadsBackfillRequest backfill) { backfill_ = std::move(backfill); }
+  bool backfill_downloads(const std::string& name, const std::string& client) const {
+    return backfill_ && backfill_(name, client);
   }
   // Per-route request counts and latency (filled by the server, printed by /metrics).
   HttpMetrics& metrics() { return metrics_; }
@@ -117,6 +127,7 @@ class AppState {
   store::StorePool pool_;
   search::IndexService index_;
   UpstreamFetch upstream_;
+  DownloadsBackfillRequest backfill_;
   HttpMetrics metrics_;
   ResponseCache response_cache_;
   SnapshotCache<app::MaintainerReport> maintainer_reports_;
