@@ -85,7 +85,7 @@ struct CurlOptions {
   // tokens. Asked again for every redirect hop, so a hop off the token's host and path
   // goes without it. The token travels only in the Authorization header, never in a
   // message.
-  std::function<std::string(const std::string& url)> bearer_token;
+  std::function<std::string(const std::string& url)> bearer_token{};
 };
 
 // Whether CurlFetcher follows a redirect from `from` to `to` (absolute http(s) URLs) under

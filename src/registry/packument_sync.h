@@ -69,7 +69,7 @@ struct PackumentSourceOptions {
   std::chrono::milliseconds timeout{0};  // 0 = the fetcher's default
   // "@scope" -> the registry its packages come from (npm's @scope:registry); others come
   // from the source's registry URL.
-  std::map<std::string, std::string> scope_registries;
+  std::map<std::string, std::string> scope_registries{};
 };
 
 class PackumentSource {

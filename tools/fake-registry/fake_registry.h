@@ -67,7 +67,7 @@ struct FakeRegistryOptions {
   bool version_downloads_endpoint = true;
   // When set, a private registry: every request without "Authorization: Bearer <this>" is
   // answered 401 {"error":"unauthorized"} (redirects configured with set_redirect too).
-  std::string required_token;
+  std::string required_token{};
 };
 
 struct FeedChange {
