@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto* index = new pkgstats::search::IndexService(*stores);
   g_state = new pkgstats::http::AppState(
       {.clock = std::make_shared<FixedClock>(), .stores = *stores, .index = *index, .base_url = "",
-       .upstream = {}, .clients = {}, .rate_limit = {}});
+       .upstream = {}, .downloads_backfill = {}, .clients = {}, .rate_limit = {}});
   if (!g_state->index().reload().ok()) std::abort();
   return 0;
 }

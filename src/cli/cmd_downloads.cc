@@ -1,5 +1,5 @@
 // pkgstats downloads [--db PATH] [--downloads-api URL] [--since DATE] [--no-version-downloads]
-//                    [--version-packages N] [NAME...]
+//                    [--version-packages N] [--max-requests N] [NAME...]
 #include "cli/commands.h"
 #include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
@@ -19,6 +19,7 @@ void register_downloads_command(CLI::App& app) {
     bool quiet = false;
     bool no_version_downloads = false;
     std::size_t version_packages = limits::kMaxVersionDownloadsPackagesPerRun;
+    std::size_t max_requests = 0;
     HttpCommandOptions http;
   };
   auto opts = std::make_shared<Options>();
@@ -37,6 +38,10 @@ void register_downloads_command(CLI::App& app) {
   cmd->add_option("--version-packages", opts->version_packages,
                   "Packages whose per-version downloads one run fetches, most downloaded first")
       ->capture_default_str();
+  cmd->add_option("--max-requests", opts->max_requests,
+                  "Range requests this run makes (0 = all); most downloaded packages and newest "
+                  "days go first, the rest waits for the next run")
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
   add_http_options(*cmd, opts->http);
   cmd->callback([opts] {
@@ -53,6 +58,7 @@ void register_downloads_command(CLI::App& app) {
     o.request_interval = std::chrono::milliseconds(static_cast<int64_t>(opts->interval_seconds * 1000));
     o.version_downloads = !opts->no_version_downloads;
     o.max_version_packages = opts->version_packages;
+    o.max_requests = opts->max_requests;
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     registry::CurlFetcher curl(curl_options_from(opts->http));
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
@@ -66,6 +72,13 @@ void register_downloads_command(CLI::App& app) {
                 summary->names, summary->days_stored, summary->requests, summary->failed_requests,
                 summary->monthly_updated,
                 summary->newest_day >= 0 ? format_day(summary->newest_day).c_str() : "none");
+    if (summary->deferred_requests > 0) {
+      std::printf("left for the next run: %zu of %zu requests, %s (the upstream's rate limit)\n",
+                  summary->deferred_requests, summary->planned_requests,
+                  registry::describe_eta(summary->deferred_requests, o.request_interval).c_str());
+    } else {
+      std::printf("nothing left: all %zu requests made\n", summary->planned_requests);
+    }
     if (o.version_downloads) {
       std::printf("per-version last-week downloads: %zu packages stored from %zu requests (%zu "
                   "skipped, %zu failed, %zu already fetched today, %zu left for the next run)\n",

@@ -45,7 +45,9 @@ void register_fetch_command(CLI::App& app) {
   cmd->add_option("names", opts->names, "Package names");
   cmd->add_option("--names-file", opts->names_file,
                   "File of names, one per line or first TSV column (gzip ok)");
-  cmd->add_option("--registry", opts->registry, "Registry serving packuments")->capture_default_str();
+  auto* registry_flag = cmd->add_option("--registry", opts->registry,
+                                       "Registry serving packuments (default: npm's configuration, "
+                                       "else https://registry.npmjs.org/)");
   cmd->add_option("--batch", opts->batch, "Names per transaction")->capture_default_str()
       ->check(CLI::Range(1, 10000));
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
@@ -55,7 +57,7 @@ void register_fetch_command(CLI::App& app) {
   cmd->add_option("--interval", opts->interval_seconds, "Seconds between --watch rounds")
       ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
   add_http_options(*cmd, opts->http);
-  cmd->callback([opts] {
+  cmd->callback([opts, registry_flag] {
     std::vector<std::string> names = opts->names;
     if (!opts->names_file.empty()) {
       auto from_file = registry::read_names_file(opts->names_file);
@@ -64,9 +66,14 @@ void register_fetch_command(CLI::App& app) {
     }
     if (names.empty()) fail("fetch: give package names or --names-file", 2);
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
-    registry::CurlFetcher curl(curl_options_from(opts->http));
+    auto where = registry_settings(registry_flag, opts->registry, opts->quiet);
+    auto co = curl_options_from(opts->http);
+    co.bearer_token = where.bearer_token;
+    registry::CurlFetcher curl(co);
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
-    registry::PackumentSource source(fetcher, opts->registry);
+    registry::PackumentSourceOptions so;
+    so.scope_registries = where.scope_registries;
+    registry::PackumentSource source(fetcher, where.registry, so);
     registry::SyncMetrics metrics;
     SystemClock clock;
     metrics.started_at = clock.now();

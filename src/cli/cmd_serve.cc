@@ -6,6 +6,7 @@
 
 #include "app/install_size.h"
 #include "cli/commands.h"
+#include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
 #include "http/app_state.h"
@@ -13,6 +14,7 @@
 #include "http/server.h"
 #include "ingest/importer.h"
 #include "registry/changes_follower.h"
+#include "registry/downloads_backfill.h"
 #include "registry/on_demand_fetcher.h"
 #include "search/index_refresher.h"
 #include "search/index_file.h"
@@ -29,6 +31,7 @@ void register_serve_command(CLI::App& app) {
     double reload_seconds = limits::kDefaultIndexReloadSeconds;
     std::string registry = registry::kDefaultRegistryUrl;
     bool offline = false;
+    std::string downloads_api = "auto";
     double upstream_timeout_seconds = limits::kOnDemandTimeoutMs / 1000.0;
     size_t on_demand_max_packages = limits::kOnDemandMaxAddedPackages;
     http::RateLimitOptions rate_limit;
@@ -46,9 +49,14 @@ void register_serve_command(CLI::App& app) {
                   "Seconds between checks for writes to the database (a sync, a fetch); the search "
                   "index is rebuilt when there were any (0 = never)")
       ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
-  cmd->add_option("--registry", opts->registry,
-                  "Upstream registry for pages of packages the database lacks (fetched on demand, "
-                  "stored, then served)")
+  auto* registry_flag = cmd->add_option(
+      "--registry", opts->registry,
+      "Upstream registry for pages of packages the database lacks (fetched on demand, stored, "
+      "then served; default: npm's configuration, else https://registry.npmjs.org/)");
+  cmd->add_option("--downloads-api", opts->downloads_api,
+                  "Downloads API from which the first view of a package whose download history is "
+                  "empty or stale fetches its last 18 months in the background (auto: "
+                  "https://api.npmjs.org/ when the registry is npm's, else none; none: never)")
       ->capture_default_str();
   cmd->add_flag("--offline,--no-upstream", opts->offline,
                 "Never contact a registry: unknown packages are 404");
@@ -78,7 +86,7 @@ void register_serve_command(CLI::App& app) {
                   "Clients (CIDR, repeatable) that may read /metrics; others get 404 "
                   "(default: loopback only)")
       ->take_all();
-  cmd->callback([opts] {
+  cmd->callback([opts, registry_flag] {
     auto networks = [](const std::vector<std::string>& texts, const char* flag) {
       std::vector<http::IpNetwork> out;
       for (const auto& t : texts) {
@@ -118,8 +126,10 @@ void register_serve_command(CLI::App& app) {
                                          .index = index,
                                          .base_url = opts->base_url,
                                          .upstream = {},
+                                         .downloads_backfill = {},
                                          .clients = {trusted_proxies, metrics_allow},
                                          .rate_limit = opts->rate_limit};
+    std::string upstream_registry;  // the on-demand registry; "" offline
     std::unique_ptr<registry::CurlFetcher> curl;
     std::unique_ptr<registry::OnDemandFetcher> on_demand;
     if (!opts->offline) {
@@ -128,9 +138,13 @@ void register_serve_command(CLI::App& app) {
       co.connect_timeout = std::min(timeout, co.connect_timeout);
       co.total_timeout = timeout;
       co.low_speed_time = std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds(1);
+      auto where = registry_settings(registry_flag, opts->registry, false);
+      co.bearer_token = where.bearer_token;
       curl = std::make_unique<registry::CurlFetcher>(co);
       registry::OnDemandOptions oo;
-      oo.registry_url = opts->registry;
+      oo.registry_url = where.registry;
+      upstream_registry = where.registry;
+      oo.scope_registries = where.scope_registries;
       oo.timeout = timeout;
       oo.max_added_packages = opts->on_demand_max_packages;
       oo.readme_renderer = sandboxed_readme_renderer();
@@ -139,7 +153,27 @@ void register_serve_command(CLI::App& app) {
       dependencies.upstream = [fetcher = on_demand.get()](const std::string& name, const std::string& client) {
         return fetcher->request(name, client);
       };
-      std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", opts->registry.c_str());
+      std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", where.registry.c_str());
+    }
+    std::unique_ptr<registry::CurlFetcher> backfill_curl;
+    std::unique_ptr<registry::DownloadsBackfill> backfill;
+    if (opts->downloads_api == "auto") {
+      // A private registry has no downloads API of its own (Verdaccio, cnpmcore); npm's has.
+      const bool npm = upstream_registry.find("://registry.npmjs.org") != std::string::npos;
+      opts->downloads_api = npm ? registry::kDefaultDownloadsApiUrl : "none";
+    }
+    if (!opts->offline && opts->downloads_api != "none" && !opts->downloads_api.empty()) {
+      registry::CurlOptions co;  // no token: the downloads API is public
+      co.total_timeout = std::chrono::seconds(30);
+      co.max_concurrent_requests = 1;
+      backfill_curl = std::make_unique<registry::CurlFetcher>(co);
+      registry::BackfillOptions bo;
+      bo.api_url = opts->downloads_api;
+      backfill = std::make_unique<registry::DownloadsBackfill>(*backfill_curl, opts->db, bo);
+      dependencies.downloads_backfill = [b = backfill.get()](const std::string& name, const std::string& client) {
+        return b->request(name, client) == registry::BackfillAnswer::kQueued;
+      };
+      std::fprintf(stderr, "download histories of viewed packages are filled from %s\n", opts->downloads_api.c_str());
     }
     http::AppState state(std::move(dependencies));
     std::unique_ptr<search::IndexRefresher> refresher;

@@ -6,6 +6,7 @@
 #include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
 #include "registry/changes_follower.h"
+#include "registry/npm_config.h"
 
 namespace pkgstats::cli {
 
@@ -23,6 +24,32 @@ void add_http_options(CLI::App& command, HttpCommandOptions& options) {
       ->capture_default_str()->check(CLI::Range(1, 20));
   command.add_option("--concurrency", options.concurrency, "Requests in flight at once")
       ->capture_default_str()->check(CLI::Range(1, 64));
+}
+
+RegistrySettings registry_settings(const CLI::Option* registry_flag, const std::string& flag_value,
+                                   bool quiet) {
+  auto npm = std::make_shared<const registry::NpmConfig>(registry::load_npm_config());
+  RegistrySettings out;
+  std::vector<std::string> lines;
+  if (registry_flag && registry_flag->count() > 0) {
+    out.registry = flag_value;
+    lines.push_back("registry " + flag_value + " (from --registry)");
+    for (const auto& [key, token] : npm->auth_tokens) {
+      lines.push_back("auth token for " + key + " (from " + token.origin + ")");
+    }
+  } else {
+    out.registry = npm->registry.value;
+    for (const auto& [scope, r] : npm->scope_registries) out.scope_registries[scope] = r.value;
+    lines = npm->describe();
+  }
+  if (!npm->auth_tokens.empty()) {
+    out.bearer_token = [npm](const std::string& url) { return npm->token_for(url); };
+  }
+  if (!quiet) {
+    for (const auto& w : npm->warnings) std::fprintf(stderr, "pkgstats: npm config: %s\n", w.c_str());
+    for (const auto& l : lines) std::fprintf(stderr, "%s\n", l.c_str());
+  }
+  return out;
 }
 
 registry::CurlOptions curl_options_from(const HttpCommandOptions& options) {
@@ -57,7 +84,9 @@ void register_sync_command(CLI::App& app) {
       "sync", "Follow a registry's _changes feed: fetch changed packuments, apply unpublishes, "
               "resume where the last run stopped");
   add_db_option(*cmd, opts->db);
-  cmd->add_option("--registry", opts->registry, "Registry serving packuments")->capture_default_str();
+  auto* registry_flag = cmd->add_option("--registry", opts->registry,
+                                       "Registry serving packuments (default: npm's configuration, "
+                                       "else https://registry.npmjs.org/)");
   cmd->add_option("--changes", opts->changes, "CouchDB-style _changes feed")->capture_default_str();
   cmd->add_flag("--once", opts->once, "Stop when the feed is drained instead of polling");
   cmd->add_option("--limit", opts->limit, "Feed entries per page (one transaction each)")
@@ -67,13 +96,18 @@ void register_sync_command(CLI::App& app) {
   cmd->add_option("--since", opts->since, "Start here when the database has no feed position");
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
   add_http_options(*cmd, opts->http);
-  cmd->callback([opts] {
+  cmd->callback([opts, registry_flag] {
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
-    registry::CurlFetcher curl(curl_options_from(opts->http));
+    auto where = registry_settings(registry_flag, opts->registry, opts->quiet);
+    auto co = curl_options_from(opts->http);
+    co.bearer_token = where.bearer_token;
+    registry::CurlFetcher curl(co);
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
-    registry::PackumentSource source(fetcher, opts->registry);
+    registry::PackumentSourceOptions so;
+    so.scope_registries = where.scope_registries;
+    registry::PackumentSource source(fetcher, where.registry, so);
     registry::SyncMetrics metrics;
     SystemClock clock;
     registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency,

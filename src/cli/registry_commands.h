@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
+#include <map>
 #include <string>
 
 #include "registry/http_fetcher.h"
@@ -28,6 +30,20 @@ struct HttpCommandOptions {
   std::size_t concurrency = 8;
 };
 void add_http_options(CLI::App& command, HttpCommandOptions& options);
+
+// Where a registry command's packuments come from (docs/registry-config.md): `--registry`
+// when given, else npm's configuration (registry/npm_config.h): its registry and its
+// @scope:registry settings. Auth tokens come from npm's configuration either way, each sent
+// only to URLs under its own //host/path/.
+struct RegistrySettings {
+  std::string registry;
+  std::map<std::string, std::string> scope_registries;
+  std::function<std::string(const std::string& url)> bearer_token;  // empty: no tokens
+};
+// `registry_flag` is the command's --registry option, `flag_value` its value. Says on stderr
+// which registry is used and from where (never a token), unless `quiet`.
+RegistrySettings registry_settings(const CLI::Option* registry_flag, const std::string& flag_value,
+                                   bool quiet);
 registry::CurlOptions curl_options_from(const HttpCommandOptions& options);
 registry::RetryPolicy retry_policy_from(const HttpCommandOptions& options);
 

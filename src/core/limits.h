@@ -233,6 +233,25 @@ inline constexpr std::size_t kMaxVersionDownloadsBodyBytes = 4u << 20;
 // Packages whose per-version downloads one `pkgstats downloads` run fetches (one request
 // each at the polite interval: 10,000 x 0.35 s is about an hour), most downloaded first.
 inline constexpr std::size_t kMaxVersionDownloadsPackagesPerRun = 10000;
+// Background downloads backfill (registry/downloads_backfill.h): the first view of a package
+// whose archive is empty or stale queues one fetch of its recent daily downloads. A package
+// is stale when its newest archived day is older than this many days before today (the
+// downloads API publishes a day about a day later) ...
+inline constexpr int kDownloadsStaleDays = 3;
+// ... and the fetch asks for this many days ending yesterday: the 18 months one single-package
+// range query of the downloads API may span, so one request per package.
+inline constexpr int kDownloadsBackfillDays = 549;
+// Packages waiting for the backfill's one worker; beyond, a page is served without queueing
+// (it asks again on a later view). One request each at the polite interval: 64 x 0.35 s.
+inline constexpr std::size_t kDownloadsBackfillQueue = 64;
+// A package fetched (or failed) is not queued again for this long, however often its page is
+// viewed: the upstream has nothing newer for a day, and a failing name costs one request.
+inline constexpr int kDownloadsBackfillRetryMs = 60 * 60'000;
+// Packages whose last backfill time is remembered (~100 bytes each); the oldest go first.
+inline constexpr std::size_t kDownloadsBackfillRemembered = 10000;
+// The largest .npmrc read (registry/npm_config.h): real ones are a few lines; a bigger file
+// is not npm configuration and is skipped.
+inline constexpr std::size_t kMaxNpmrcBytes = 1u << 20;
 // Redirects the upstream client follows for one request (libcurl's default is unlimited;
 // registries redirect once, to a CDN or to https), each within the first URL's scheme and
 // host unless configured (registry/http_fetcher.h).

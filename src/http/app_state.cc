@@ -33,6 +33,7 @@ AppState::AppState(ServeDependencies dependencies)
       pool_(dependencies.stores),
       index_(dependencies.index),
       upstream_(std::move(dependencies.upstream)),
+      backfill_(std::move(dependencies.downloads_backfill)),
       clients_(std::move(dependencies.clients)),
       maintainer_reports_({limits::kMaxCachedMaintainerReports, limits::kMaxCachedMaintainerReportBytes,
                            limits::kResponseCacheTtlMs},

@@ -52,6 +52,11 @@ class AppState {
   std::shared_future<registry::OnDemandResult> fetch_upstream(const std::string& name, const std::string& client) {
     return upstream_(name, client);
   }
+  // Queues the downloads history of a viewed package (ServeDependencies::downloads_backfill);
+  // false when off or not queued.
+  bool backfill_downloads(const std::string& name, const std::string& client) const {
+    return backfill_ && backfill_(name, client);
+  }
   // Per-route request counts and latency (filled by the server, printed by /metrics).
   HttpMetrics& metrics() { return metrics_; }
   // Answers of the search APIs on the current engine (api_routes.cc).
@@ -89,6 +94,7 @@ class AppState {
   store::StorePool& pool_;
   search::IndexService& index_;
   UpstreamFetch upstream_;
+  DownloadsBackfillRequest backfill_;
   ClientPolicy clients_;
   HttpMetrics metrics_;
   ResponseCache response_cache_;

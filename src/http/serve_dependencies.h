@@ -27,6 +27,11 @@ namespace pkgstats::http {
 using UpstreamFetch = std::function<std::shared_future<registry::OnDemandResult>(const std::string& name,
                                                                                  const std::string& client)>;
 
+// Queues the background fill of `name`'s downloads history for `client` (serve;
+// registry::DownloadsBackfill::request): true when it is queued or running, so the page says
+// its chart is being fetched. Never blocks. Safe for concurrent use.
+using DownloadsBackfillRequest = std::function<bool(const std::string& name, const std::string& client)>;
+
 // Who may be trusted about a request's client, and who may read /metrics: X-Forwarded-For is
 // read only from peers in `trusted_proxies` (http/client_address.h), and /metrics answers
 // only clients in `metrics_allow`.
@@ -43,6 +48,7 @@ struct ServeDependencies {
   // them site-relative.
   std::string base_url;
   UpstreamFetch upstream;  // empty: offline, unknown packages are 404
+  DownloadsBackfillRequest downloads_backfill;  // empty: charts only from the archive
   ClientPolicy clients;
   RateLimitOptions rate_limit;  // default: no limit
 };

@@ -3,31 +3,64 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
+#include <unordered_map>
 #include <thread>
 
 namespace pkgstats::registry {
 
 std::vector<DownloadsRequest> plan_downloads_requests(const std::vector<MissingRun>& missing) {
-  std::map<std::pair<Day, Day>, std::vector<std::string>> unscoped;
-  std::vector<DownloadsRequest> out;
-  for (const auto& run : missing) {
-    for (Day from = run.from; from <= run.to; from += kMaxChunkDays) {
-      Day to = std::min<Day>(run.to, from + kMaxChunkDays - 1);
-      if (run.name.starts_with("@")) out.push_back({from, to, {run.name}});
-      else unscoped[{from, to}].push_back(run.name);
+  struct Planned {
+    Day to;
+    std::size_t order;  // index in `missing` of the first run the request serves
+    DownloadsRequest request;
+  };
+  std::vector<Planned> planned;
+  // Unscoped chunks with the same days share bulk requests: (from, to) -> first order, names.
+  std::map<std::pair<Day, Day>, std::pair<std::size_t, std::vector<std::string>>> unscoped;
+  for (std::size_t i = 0; i < missing.size(); ++i) {
+    const auto& run = missing[i];
+    for (Day to = run.to; to >= run.from; to -= kMaxChunkDays) {
+      const Day from = std::max<Day>(run.from, to - kMaxChunkDays + 1);
+      if (run.name.starts_with("@")) {
+        planned.push_back({to, i, {from, to, {run.name}}});
+        continue;
+      }
+      auto& group = unscoped[{from, to}];
+      if (group.second.empty()) group.first = i;
+      group.second.push_back(run.name);
     }
   }
-  for (auto& [range, names] : unscoped) {
+  for (auto& [range, group] : unscoped) {
+    auto& names = group.second;
     for (std::size_t i = 0; i < names.size(); i += kMaxBulkNames) {
       DownloadsRequest r{range.first, range.second, {}};
       auto end = std::min(names.size(), i + kMaxBulkNames);
       r.names.assign(names.begin() + static_cast<std::ptrdiff_t>(i),
                      names.begin() + static_cast<std::ptrdiff_t>(end));
-      out.push_back(std::move(r));
+      planned.push_back({range.second, group.first, std::move(r)});
     }
   }
+  std::stable_sort(planned.begin(), planned.end(), [](const Planned& a, const Planned& b) {
+    return a.to != b.to ? a.to > b.to : a.order < b.order;
+  });
+  std::vector<DownloadsRequest> out;
+  out.reserve(planned.size());
+  for (auto& p : planned) out.push_back(std::move(p.request));
   return out;
+}
+
+std::string describe_eta(std::size_t requests, std::chrono::milliseconds interval) {
+  const auto total_ms = static_cast<double>(requests) * static_cast<double>(interval.count());
+  const auto minutes = static_cast<long long>(total_ms / 60'000 + 0.5);
+  std::string t;
+  if (total_ms < 60'000) t = std::to_string(static_cast<long long>(total_ms / 1000 + 0.5)) + " s";
+  else if (minutes < 60) t = std::to_string(minutes) + " min";
+  else t = std::to_string(minutes / 60) + " h " + std::to_string(minutes % 60) + " min";
+  char per[32];
+  std::snprintf(per, sizeof per, "%.2g", static_cast<double>(interval.count()) / 1000);
+  return "about " + t + " at one request per " + per + " s";
 }
 
 std::string downloads_range_url(std::string_view api, const DownloadsRequest& request) {
@@ -154,6 +187,43 @@ Status DownloadsFetcher::update_monthly(const std::vector<std::string>& names, D
   return Status::success();
 }
 
+Status DownloadsFetcher::most_downloaded_first(std::vector<std::string>& names) {
+  std::vector<std::pair<int64_t, std::string>> ranked;
+  ranked.reserve(names.size());
+  constexpr std::size_t kChunk = 1000;
+  for (std::size_t i = 0; i < names.size(); i += kChunk) {
+    std::span<const std::string> chunk(names.data() + i, std::min(kChunk, names.size() - i));
+    auto docs = store_.summaries(chunk);
+    if (!docs.ok()) return docs.status();
+    std::unordered_map<std::string_view, int64_t> monthly;
+    for (const auto& d : *docs) monthly[d.name] = d.monthly_downloads;
+    for (const auto& name : chunk) {
+      auto it = monthly.find(name);
+      ranked.emplace_back(it == monthly.end() ? -1 : it->second, name);
+    }
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = std::move(ranked[i].second);
+  return Status::success();
+}
+
+Result<DownloadsSummary> DownloadsFetcher::fill_recent(const std::string& name, int days) {
+  DownloadsSummary summary;
+  summary.names = 1;
+  const Day until = options_.until >= 0 ? options_.until : day_from_ms(clock_.now()) - 1;
+  days = std::clamp(days, 1, limits::kDownloadsBackfillDays);
+  const Day since = std::max<Day>(until - days + 1, kFirstDownloadsDay);
+  if (since > until) return summary;
+  auto missing = find_missing({name}, since, until);
+  if (!missing.ok()) return missing.status();
+  if (missing->empty()) return summary;
+  // One request from the first missing day on: the days held in between are written again
+  // with the same counts, which costs less than a request per gap.
+  RETURN_IF_ERROR(fetch_and_store({missing->front().from, until, {name}}, summary));
+  if (summary.newest_day >= 0) RETURN_IF_ERROR(update_monthly({name}, summary.newest_day, summary));
+  return summary;
+}
+
 Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
   DownloadsSummary summary;
   const Day until = options_.until >= 0 ? options_.until : day_from_ms(clock_.now()) - 1;
@@ -165,6 +235,7 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
   }
   summary.names = names.size();
   if (since > until || names.empty()) return summary;
+  RETURN_IF_ERROR(most_downloaded_first(names));
 
   auto missing = find_missing(names, since, until);
   if (!missing.ok()) return missing.status();
@@ -174,7 +245,16 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
     if (newest.ok() && !newest->empty()) summary.newest_day = std::max(summary.newest_day, newest->back().day);
   }
   auto plan = plan_downloads_requests(*missing);
-  if (progress_) progress_->begin("downloads for " + std::to_string(names.size()) + " packages", plan.size(), "requests");
+  summary.planned_requests = plan.size();
+  if (options_.max_requests > 0 && plan.size() > options_.max_requests) {
+    summary.deferred_requests = plan.size() - options_.max_requests;
+    plan.resize(options_.max_requests);
+  }
+  if (progress_) {
+    progress_->begin("downloads for " + std::to_string(names.size()) + " packages, most downloaded and newest days first (" +
+                         describe_eta(plan.size(), options_.request_interval) + ")",
+                     plan.size(), "requests");
+  }
   Status last_failure;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     if (i > 0 && options_.request_interval.count() > 0) std::this_thread::sleep_for(options_.request_interval);

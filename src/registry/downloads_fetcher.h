@@ -3,6 +3,9 @@
 //
 //   - Only days the store does not hold are requested: for each name the missing days in
 //     [since, until] form runs; names with the same run share requests.
+//   - By priority: the most downloaded names (stored monthly downloads) first, the newest
+//     days first (plan_downloads_requests); with max_requests, the rest waits for the next
+//     run and the summary says how many requests that is (describe_eta: how long it takes).
 //   - Unscoped names go in bulk requests of up to 128 names; scoped names one by one (the
 //     API refuses them in bulk). Runs are split into chunks of at most 365 days (bulk's limit,
 //     also within single queries' 18 months).
@@ -46,13 +49,18 @@ struct DownloadsRequest {
   bool bulk() const { return names.size() > 1; }
 };
 
-// Plans requests for `missing`: (name, [from, to]) runs of days not held. Pure; exposed for
-// tests.
+// Plans requests for `missing`: (name, [from, to]) runs of days not held. By priority: runs are
+// cut into chunks from their newest day back, and the requests come newest chunk first, then
+// in the order of `missing` (the caller lists the most downloaded names first), so a run cut
+// short holds the recent history of the popular packages. Pure; exposed for tests.
 struct MissingRun {
   std::string name;
   Day from = 0, to = 0;
 };
 std::vector<DownloadsRequest> plan_downloads_requests(const std::vector<MissingRun>& missing);
+
+// "about 1 h 5 min at one request per 0.35 s": how long `requests` take at `interval`. Pure.
+std::string describe_eta(std::size_t requests, std::chrono::milliseconds interval);
 
 // "{api}/downloads/range/2024-01-01:2024-12-31/a,b,c" (scoped names keep their raw slash).
 std::string downloads_range_url(std::string_view api, const DownloadsRequest& request);
@@ -85,10 +93,15 @@ struct DownloadsOptions {
   // Per-version last-week downloads: fetched at all, and for at most this many packages.
   bool version_downloads = true;
   std::size_t max_version_packages = limits::kMaxVersionDownloadsPackagesPerRun;
+  // Range requests one run makes (0 = all): the rest, the oldest days of the least
+  // downloaded packages, wait for the next run.
+  std::size_t max_requests = 0;
 };
 
 struct DownloadsSummary {
   std::size_t names = 0;
+  std::size_t planned_requests = 0;   // range requests the missing days needed
+  std::size_t deferred_requests = 0;  // of those, left for the next run (max_requests)
   std::size_t requests = 0;
   std::size_t failed_requests = 0;
   std::size_t days_stored = 0;
@@ -114,7 +127,16 @@ class DownloadsFetcher {
   // request failed.
   Result<DownloadsSummary> run(std::vector<std::string> names);
 
+  // Fills `name`'s archive for the `days` days ending at `until` (or yesterday when -1) with ONE
+  // single-package range request from its first missing day (none when nothing is missing;
+  // `days` at most limits::kDownloadsBackfillDays, the API's single-query span), stored in one
+  // transaction, then its monthly downloads. For the background backfill of a viewed page.
+  // Non-ok when the request failed (kUnavailable / kInvalidInput) or the store failed.
+  Result<DownloadsSummary> fill_recent(const std::string& name, int days);
+
  private:
+  // Orders `names` by stored monthly downloads, most first (unknown last, order kept).
+  Status most_downloaded_first(std::vector<std::string>& names);
   Result<std::vector<MissingRun>> find_missing(const std::vector<std::string>& names, Day from,
                                                Day to);
   Status fetch_and_store(const DownloadsRequest& request, DownloadsSummary& summary);

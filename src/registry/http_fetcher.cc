@@ -111,11 +111,19 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
-  auto add_header = [&](const std::string& line) {
-    headers.reset(curl_slist_append(headers.release(), line.c_str()));
+  // The request's headers, plus the Authorization `url` gets: rebuilt for every hop.
+  auto set_headers = [&](const std::string& url) {
+    headers.reset();
+    auto add_header = [&](const std::string& line) {
+      headers.reset(curl_slist_append(headers.release(), line.c_str()));
+    };
+    for (const auto& h : request.headers) add_header(h);
+    if (!request.if_none_match.empty()) add_header("If-None-Match: " + request.if_none_match);
+    if (options_.bearer_token) {
+      if (auto token = options_.bearer_token(url); !token.empty()) add_header("Authorization: Bearer " + token);
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   };
-  for (const auto& h : request.headers) add_header(h);
-  if (!request.if_none_match.empty()) add_header("If-None-Match: " + request.if_none_match);
 
   const auto total = request.total_timeout.count() > 0 ? request.total_timeout
                                                        : options_.total_timeout;
@@ -135,7 +143,6 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
                    static_cast<curl_off_t>(request.max_body_bytes));
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CappedBody::write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
@@ -143,6 +150,7 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
   std::string url = request.url;
   for (int redirects = 0;; ++redirects) {
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    set_headers(url);
     response.body.clear();
     CURLcode code = curl_easy_perform(curl);
     if (sink.too_large) {

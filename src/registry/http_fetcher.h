@@ -81,6 +81,11 @@ struct CurlOptions {
   // any host too. Never from https to http: a registry cannot be made to send us, or be
   // impersonated, over plain HTTP by one Location header.
   bool redirect_to_other_hosts = false;
+  // The bearer token a URL gets (registry/npm_config.h's rule), "" for none; empty = no
+  // tokens. Asked again for every redirect hop, so a hop off the token's host and path
+  // goes without it. The token travels only in the Authorization header, never in a
+  // message.
+  std::function<std::string(const std::string& url)> bearer_token{};
 };
 
 // Whether CurlFetcher follows a redirect from `from` to `to` (absolute http(s) URLs) under

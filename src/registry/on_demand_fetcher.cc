@@ -13,6 +13,7 @@ PackumentSourceOptions source_options(const OnDemandOptions& o) {
   s.timeout = o.timeout;
   s.max_document_bytes = o.max_document_bytes;
   s.body_attempts = 1;  // a page cannot wait for a second round trip
+  s.scope_registries = o.scope_registries;
   return s;
 }
 
@@ -160,7 +161,7 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
           return {cap_reached(options_.max_added_packages), true, OnDemandRefusal::kCapReached};
       }
     }
-    if (!stays_below(options_.registry_url, packument_url(options_.registry_url, name)))
+    if (const auto& registry = source_.registry_for(name); !stays_below(registry, packument_url(registry, name)))
       return {Status::invalid("not fetched: " + name + " would leave the registry's path")};
     if (!breaker_.allow())
       return {Status::unavailable("upstream registry unavailable (it failed repeatedly; not asked again yet)"), false};

@@ -65,6 +65,7 @@ namespace pkgstats::registry {
 
 struct OnDemandOptions {
   std::string registry_url = "https://registry.npmjs.org/";
+  std::map<std::string, std::string> scope_registries{};  // "@scope" -> its registry
   std::chrono::milliseconds timeout{limits::kOnDemandTimeoutMs};
   size_t max_document_bytes = limits::kMaxPackumentBytes;
   size_t workers = limits::kOnDemandWorkers;

@@ -37,11 +37,19 @@ PackumentSource::PackumentSource(HttpFetcher& fetcher, std::string registry_url,
   if (options_.body_attempts < 1) options_.body_attempts = 1;
 }
 
+const std::string& PackumentSource::registry_for(std::string_view name) const {
+  if (!options_.scope_registries.empty() && name.starts_with('@')) {
+    auto it = options_.scope_registries.find(std::string(name.substr(0, name.find('/'))));
+    if (it != options_.scope_registries.end()) return it->second;
+  }
+  return registry_;
+}
+
 Result<FetchedPackument> PackumentSource::fetch(const std::string& name,
                                                 const std::string& if_none_match,
                                                 SyncMetrics* metrics) {
   HttpRequest request;
-  request.url = packument_url(registry_, name);
+  request.url = packument_url(registry_for(name), name);
   // The full document: the abbreviated one lacks description, maintainers, time, README.
   request.headers = {"Accept: application/json"};
   request.max_body_bytes = options_.max_document_bytes;

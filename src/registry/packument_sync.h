@@ -67,6 +67,9 @@ struct PackumentSourceOptions {
   int body_attempts = 3;
   std::size_t max_document_bytes = limits::kMaxPackumentBytes;
   std::chrono::milliseconds timeout{0};  // 0 = the fetcher's default
+  // "@scope" -> the registry its packages come from (npm's @scope:registry); others come
+  // from the source's registry URL.
+  std::map<std::string, std::string> scope_registries{};
 };
 
 class PackumentSource {
@@ -81,6 +84,8 @@ class PackumentSource {
                                  SyncMetrics* metrics = nullptr);
 
   const std::string& registry_url() const { return registry_; }
+  // The registry `name` is fetched from: its scope's, else registry_url().
+  const std::string& registry_for(std::string_view name) const;
 
  private:
   HttpFetcher& fetcher_;

@@ -138,8 +138,17 @@ std::string range_path(const Package& p, ChartRange range) {
 void append_chart(std::string& out, const PackagePageData& data) {
   const Package& p = data.package;
   out += "<section aria-labelledby=\"downloads\"><h2 id=\"downloads\">Downloads</h2>\n";
+  if (data.downloads_fetching) {
+    out += data.daily.empty()
+               ? "<p role=\"status\">Fetching download history from the downloads API: reload in a "
+                 "minute for the chart.</p>"
+               : "<p role=\"status\">Fetching the newest download counts from the downloads API: "
+                 "reload in a minute.</p>";
+    out += "\n";
+  }
   if (data.daily.empty()) {
-    out += "<p>No daily download counts archived for this package yet.</p></section>\n";
+    if (!data.downloads_fetching) out += "<p>No daily download counts archived for this package yet.</p>";
+    out += "</section>\n";
     return;
   }
   out += "<nav aria-label=\"Chart range\" class=\"ranges\"><ul class=\"inline\">";

@@ -24,6 +24,8 @@ int chart_range_days(ChartRange range);  // 30, 90, 365; 0 for kAll
 // `daily` covers the chosen range and at least the last year (for the totals).
 struct PackagePageData : app::PackageDetails {
   ChartRange range = ChartRange::k1y;
+  // The downloads history is being fetched in the background: the chart area says so.
+  bool downloads_fetching = false;
 };
 
 // Downloads over the last day, week (7 days), month (30 days) and year (365 days) ending at

@@ -76,7 +76,7 @@ class TestApp {
   ServeDependencies dependencies(std::shared_ptr<const Clock> clock, std::string base_url,
                                  const std::function<void(ServeDependencies&)>& configure) {
     ServeDependencies d{.clock = std::move(clock), .stores = stores, .index = index,
-                        .base_url = std::move(base_url), .upstream = {}, .clients = {}, .rate_limit = {}};
+                        .base_url = std::move(base_url), .upstream = {}, .downloads_backfill = {}, .clients = {}, .rate_limit = {}};
     if (configure) configure(d);
     return d;
   }

@@ -122,6 +122,7 @@ struct FakeRegistry::Impl {
   double random_fault_rate = 0;
   std::mt19937_64 rng{1};
   std::vector<std::string> log;
+  std::vector<std::string> authorization_log;
 
   Fault take_fault(const std::string& key) { return take_fault({key}); }
 
@@ -233,6 +234,11 @@ struct FakeRegistry::Impl {
     {
       std::lock_guard lock(mutex);
       log.push_back(target);
+      authorization_log.emplace_back(req[http::field::authorization]);
+    }
+    if (const auto& token = self->options_.required_token;
+        !token.empty() && req[http::field::authorization] != "Bearer " + token) {
+      return send(sock, req, 401, R"({"error":"unauthorized"})", Fault::kNone);
     }
     std::string_view path = target;
     std::string_view query;
@@ -495,6 +501,11 @@ void FakeRegistry::set_redirect(const std::string& path, const std::string& loca
   std::lock_guard lock(impl_->mutex);
   if (location.empty()) impl_->redirects.erase(path);
   else impl_->redirects[path] = location;
+}
+
+std::vector<std::string> FakeRegistry::authorization_log() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->authorization_log;
 }
 
 std::vector<std::string> FakeRegistry::request_log() const {

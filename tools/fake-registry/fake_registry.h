@@ -1,7 +1,7 @@
 // A fake npm registry on 127.0.0.1 for tests and benchmarks: packuments, a CouchDB-style
 // `_changes` feed, the downloads API (api.npmjs.org shapes), and injectable faults.
 //
-// Routes (all GET):
+// Routes (all GET; with options.required_token, each needs that bearer token, else 401):
 //   /{name}                       packument; scoped names in any of /@s%2fn, /@s%2Fn, /%40s%2Fn,
 //                                 /@s/n. ETag + If-None-Match -> 304. Unknown -> 404 {"error":..}
 //   /registry/ , /registry        {"db_name":"registry","doc_count":N,"update_seq":S}
@@ -65,6 +65,9 @@ struct FakeRegistryOptions {
   std::map<std::string, int64_t> monthly_downloads{};
   // Serve /versions/{name}/last-week (api.npmjs.org has it; Verdaccio and cnpmcore do not).
   bool version_downloads_endpoint = true;
+  // When set, a private registry: every request without "Authorization: Bearer <this>" is
+  // answered 401 {"error":"unauthorized"} (redirects configured with set_redirect too).
+  std::string required_token{};
 };
 
 struct FeedChange {
@@ -113,6 +116,8 @@ class FakeRegistry {
   // Every request target served so far, in order.
   std::vector<std::string> request_log() const;
   std::size_t request_count() const;  // request_log().size() without the copy
+  // The Authorization header of every request so far ("" when absent), in request_log order.
+  std::vector<std::string> authorization_log() const;
   std::size_t requests_for(const std::string& route_key) const;
   std::size_t faults_served() const { return faults_served_.load(); }
   // The deterministic daily count the downloads API reports for (name, day) when the name
