@@ -33,8 +33,8 @@ Result<MaintainerReport> build_maintainer_report(store::StoreReader& store, cons
   if (maintained.empty()) return Status::not_found("no packages maintained by '" + user + "'");
   MaintainerReport report;
   report.user = user;
-  report.packages.reserve(maintained->size());
-  for (auto& m : *maintained) {
+  report.packages.reserve(maintained.size());
+  for (auto& m : maintained) {
     MaintainedPackage p{std::move(m), {}, {}};
     for (auto& d : p.dependencies)
       if (classify_dependency(d.range, d.latest) == DependencyFreshness::kOutdated)

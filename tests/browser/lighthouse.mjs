@@ -1,5 +1,5 @@
 // Lighthouse (node API, default mobile settings with simulated throttling) on the home,
-// search and package pages, run against Debian's chromium. Prints the four category scores
+// search, package and compare pages, run against Debian's chromium. Prints the four category scores
 // per page and fails below the thresholds; the HTML reports go to ARTIFACTS_DIR/lighthouse/.
 //
 // The search results page is deliberately noindex (endless, thin pages), so its SEO score is
@@ -41,6 +41,7 @@ const targets = [
   ['home', '/', []],
   ['search', '/search?q=react', ['is-crawlable']],
   ['package', '/pkg:express', []],
+  ['compare', '/compare/express,react,lodash', []],
 ];
 
 async function audit(target, skipAudits) {

@@ -47,11 +47,14 @@ class DependentsTest : public ::testing::Test {
       ASSERT_TRUE(tx->put_package(dependent("core-user", 5, "core", "^1"), ++hash).ok());
       ASSERT_TRUE(tx->commit().ok());
     }
-    state_ = new AppState(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
   static void TearDownTestSuite() {
-    delete state_;
+    delete app_;
+    app_ = nullptr;
+    state_ = nullptr;
     delete dir_;
   }
   static Response get(const std::string& target) { return testing::get(*state_, target); }
@@ -61,6 +64,7 @@ class DependentsTest : public ::testing::Test {
     return json::parse(r.body, nullptr, false);
   }
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestApp* app_ = nullptr;
   static inline AppState* state_ = nullptr;
 };
 
