@@ -36,7 +36,8 @@ constexpr size_t kHeaderBytes = 48, kDigestAt = 40;
 
 std::vector<SearchDocument> seed_documents(int count) {
   std::vector<SearchDocument> docs;
-  const char* words[] = {"react", "reakt", "router", "lodash", "left-pad", "a", "@babel/core", "ünïcode"};
+  const char* words[] = {"react",    "reakt", "router",      "lodash",
+                         "left-pad", "a",     "@babel/core", "ünïcode"};
   for (int i = 0; i < count; ++i) {
     SearchDocument d;
     d.name = std::string(words[i % 8]) + (i >= 8 ? "-" + std::to_string(i) : "");
@@ -67,7 +68,7 @@ struct Target {
   std::string header;  // a valid header; payload size and digest rewritten per input
   std::string base;    // the payload patches apply to
   int fd = -1;
-  std::string path;    // /proc/self/fd/N of an in-memory file
+  std::string path;  // /proc/self/fd/N of an in-memory file
 };
 
 Target& target() {
@@ -95,15 +96,17 @@ void touch(std::string_view text) {
 }
 
 void exercise(const search::Index& index) {
-  for (const char* q : {"react", "reac", "raect", "lodahs", "left pad", "@babel/core", "keywords:tool",
-                        "tool not:deprecated", "r", "author:jane sort:downloads", "pkg:react"}) {
+  for (const char* q :
+       {"react", "reac", "raect", "lodahs", "left pad", "@babel/core", "keywords:tool",
+        "tool not:deprecated", "r", "author:jane sort:downloads", "pkg:react"}) {
     search::SearchRequest r;
     r.text = q;
     r.size = 20;
     r.explain = true;
     r.now = kWrite;
     for (const auto& hit : index.search(r).hits) {
-      for (std::string_view field : {hit.doc.name, hit.doc.version, hit.doc.description, hit.doc.author, hit.doc.license})
+      for (std::string_view field :
+           {hit.doc.name, hit.doc.version, hit.doc.description, hit.doc.author, hit.doc.license})
         touch(field);
       for (auto k : hit.doc.keywords) touch(k);
       for (auto m : hit.doc.maintainers) touch(m);
@@ -126,7 +129,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
           << 'R' << bytes.substr(kHeaderBytes);
     }
     // Patches: one byte in the first record, a length in the record offsets, a trie word.
-    const std::pair<uint32_t, std::string> patches[] = {{8, "\x7f"}, {2000, "\x01\x02"}, {5000, "\xff\xff"}};
+    const std::pair<uint32_t, std::string> patches[] = {
+        {8, "\x7f"}, {2000, "\x01\x02"}, {5000, "\xff\xff"}};
     for (size_t i = 0; i < std::size(patches); ++i) {
       std::string input(4, '\0');
       std::memcpy(input.data(), &patches[i].first, 4);
@@ -142,7 +146,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 // The payload an input stands for (see the top of the file).
 std::string payload_of(const Target& t, const uint8_t* data, size_t size) {
-  if (size > 0 && data[0] == 'R') return std::string(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (size > 0 && data[0] == 'R')
+    return std::string(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string payload = t.base;
   for (size_t i = 0; i + 5 <= size;) {
     uint32_t offset = 0;
@@ -168,13 +173,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* raw, size_t raw_size) {
   // offsets, has one more entry), so inputs of any size reach Index::load.
   uint64_t arena = 0, offsets = 0;
   if (size >= 8) std::memcpy(&arena, data, 8);
-  if (arena < size && (arena + 7) / 8 * 8 + 16 <= size) std::memcpy(&offsets, data + 8 + (arena + 7) / 8 * 8, 8);
+  if (arena < size && (arena + 7) / 8 * 8 + 16 <= size)
+    std::memcpy(&offsets, data + 8 + (arena + 7) / 8 * 8, 8);
   const uint64_t documents = offsets > 0 ? offsets - 1 : 0;
   std::memcpy(&file[24], &documents, 8);
   std::memcpy(&file[32], &payload_bytes, 8);
   std::memcpy(&file[kDigestAt], &digest, 8);
   file.append(reinterpret_cast<const char*>(data), size);
-  if (::ftruncate(t.fd, 0) != 0 || ::pwrite(t.fd, file.data(), file.size(), 0) != static_cast<ssize_t>(file.size()))
+  if (::ftruncate(t.fd, 0) != 0 ||
+      ::pwrite(t.fd, file.data(), file.size(), 0) != static_cast<ssize_t>(file.size()))
     std::abort();
   auto loaded = search::load_index_file(t.path, kWrite);
   if (loaded.ok()) exercise(**loaded);

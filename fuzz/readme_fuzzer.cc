@@ -58,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // stderr above), or a blown address-space cap.
     if (rendering.outcome == ReadmeRenderOutcome::kWorkerFailed) __builtin_trap();
     if (cpu > std::chrono::milliseconds(100) * pkgstats::limits::kTimeBudgetScale) __builtin_trap();
-    if (size <= kInProcessBytes) check_html(pkgstats::render::render_readme_in_process(md, {repo, "pkg"}));
+    if (size <= kInProcessBytes)
+      check_html(pkgstats::render::render_readme_in_process(md, {repo, "pkg"}));
   }
   return 0;
 }

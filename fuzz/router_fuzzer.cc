@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "../tests/readme_renderer_for_tests.h"
 #include "core/time_util.h"
 #include "http/app_state.h"
 #include "http/response_policy.h"
@@ -19,7 +20,6 @@
 #include "http/url.h"
 #include "ingest/importer.h"
 #include "store/store.h"
-#include "../tests/readme_renderer_for_tests.h"
 
 namespace {
 
@@ -43,9 +43,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   {
     auto store = pkgstats::store::Store::open(db);
     if (!store.ok()) std::abort();
-    pkgstats::ingest::Importer importer(**store, nullptr, /*dry_run=*/false, pkgstats::test_readme_renderer());
-    for (const char* file : {"packuments/left-pad.full.json.gz", "hostile/xss-demo.packument.json",
-                             "hostile/odd-shapes.packument.json", "hostile/unpublished.packument.json"})
+    pkgstats::ingest::Importer importer(**store, nullptr, /*dry_run=*/false,
+                                        pkgstats::test_readme_renderer());
+    for (const char* file :
+         {"packuments/left-pad.full.json.gz", "hostile/xss-demo.packument.json",
+          "hostile/odd-shapes.packument.json", "hostile/unpublished.packument.json"})
       if (!importer.import_file(std::string(PKGSTATS_SOURCE_DIR "/tests/data/") + file).ok()) {
         std::fprintf(stderr, "router_fuzzer: cannot import %s\n", file);
         std::abort();
@@ -54,9 +56,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // Wired as `serve` wires it; kept for the process's life.
   auto* stores = new pkgstats::store::StorePool(db, 2);
   auto* index = new pkgstats::search::IndexService(*stores);
-  g_state = new pkgstats::http::AppState(
-      {.clock = std::make_shared<FixedClock>(), .stores = *stores, .index = *index, .base_url = "",
-       .upstream = {}, .downloads_backfill = {}, .clients = {}, .rate_limit = {}});
+  g_state = new pkgstats::http::AppState({.clock = std::make_shared<FixedClock>(),
+                                          .stores = *stores,
+                                          .index = *index,
+                                          .base_url = "",
+                                          .upstream = {},
+                                          .downloads_backfill = {},
+                                          .clients = {},
+                                          .rate_limit = {}});
   if (!g_state->index().reload().ok()) std::abort();
   return 0;
 }
@@ -72,7 +79,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!parse_target(request.target, request).ok()) return 0;
   Response response = route(request, *g_state);
   finalize_response(request, response);
-  if (response.status < 200 || response.status > 599)
-    __builtin_trap();
+  if (response.status < 200 || response.status > 599) __builtin_trap();
   return 0;
 }

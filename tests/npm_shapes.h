@@ -15,7 +15,8 @@ namespace pkgstats::testing {
 inline bool is_iso_date(const nlohmann::json& value) {
   if (!value.is_string()) return false;
   const std::string& text = value.get_ref<const std::string&>();
-  return text.size() == 24 && text[10] == 'T' && text.back() == 'Z' && parse_iso8601(text).has_value();
+  return text.size() == 24 && text[10] == 'T' && text.back() == 'Z' &&
+         parse_iso8601(text).has_value();
 }
 
 inline bool is_whole_number(const nlohmann::json& value) {

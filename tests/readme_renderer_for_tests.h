@@ -12,7 +12,8 @@
 namespace pkgstats {
 
 inline ingest::ReadmeRenderer test_readme_renderer() {
-  return [](std::string_view markdown, std::string_view repository_url, std::string_view directory) {
+  return [](std::string_view markdown, std::string_view repository_url,
+            std::string_view directory) {
     return render::render_readme(markdown, {std::string(repository_url), std::string(directory)});
   };
 }

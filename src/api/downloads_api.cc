@@ -21,7 +21,8 @@ Day next_month_start(Day d) {
   std::string s = format_day(d);
   int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2));
   if (++month == 13) month = 1, ++year;
-  std::string next = std::to_string(year) + (month < 10 ? "-0" : "-") + std::to_string(month) + "-01";
+  std::string next =
+      std::to_string(year) + (month < 10 ? "-0" : "-") + std::to_string(month) + "-01";
   return *parse_day(next);
 }
 
@@ -38,14 +39,16 @@ Result<DayRange> parse_npm_period(std::string_view period, Day latest) {
     auto start = parse_day(period.substr(0, colon));
     auto end = parse_day(period.substr(colon + 1));
     if (!start || !end)
-      return Status::invalid("Invalid period: expected last-day, last-week, last-month, "
-                             "last-year, YYYY-MM-DD or YYYY-MM-DD:YYYY-MM-DD");
+      return Status::invalid(
+          "Invalid period: expected last-day, last-week, last-month, "
+          "last-year, YYYY-MM-DD or YYYY-MM-DD:YYYY-MM-DD");
     range = {*start, *end};
   } else if (auto day = parse_day(period)) {
     range = {*day, *day};
   } else {
-    return Status::invalid("Invalid period: expected last-day, last-week, last-month, "
-                           "last-year, YYYY-MM-DD or YYYY-MM-DD:YYYY-MM-DD");
+    return Status::invalid(
+        "Invalid period: expected last-day, last-week, last-month, "
+        "last-year, YYYY-MM-DD or YYYY-MM-DD:YYYY-MM-DD");
   }
   if (range.end < range.start) return Status::invalid("end date > start date");
   return range;
@@ -93,8 +96,10 @@ void write_npm_answer(JsonWriter& w, std::span<const NpmDownloads> packages, boo
     if (std::find(written.begin(), written.end(), p.name) != written.end()) continue;
     written.push_back(p.name);
     w.key_string(p.name);
-    if (p.days) one(w, p);
-    else w.null();
+    if (p.days)
+      one(w, p);
+    else
+      w.null();
   }
   w.end_object();
 }
@@ -139,7 +144,8 @@ std::string npm_range_body(std::span<const NpmDownloads> packages, DayRange rang
       per_day.assign(day_text.size(), 0);
       if (p.days)
         for (const auto& d : *p.days)
-          if (d.day >= range.start && d.day <= range.end) per_day[d.day - range.start] += d.downloads;
+          if (d.day >= range.start && d.day <= range.end)
+            per_day[d.day - range.start] += d.downloads;
       out.start_object();
       out.key("start").string(start);
       out.key("end").string(end);

@@ -69,7 +69,8 @@ std::string npm_range_body(std::span<const NpmDownloads> packages, DayRange rang
 // The body of /versions/{name}/last-week, npm's shape: {"package":NAME,"downloads":
 // {"1.0.0":N,...}}, the versions in `week`'s order (most downloaded first). The counts are
 // those the upstream reported on week.fetched_day (registry sync refreshes them).
-std::string npm_version_downloads_body(std::string_view name, const store::VersionDownloadsWeek& week);
+std::string npm_version_downloads_body(std::string_view name,
+                                       const store::VersionDownloadsWeek& week);
 
 enum class Bucket { kDay, kWeek, kMonth };
 // "day" | "week" | "month".

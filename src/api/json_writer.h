@@ -27,13 +27,15 @@
 namespace pkgstats::api {
 
 // Whether JSON needs any byte of `s` escaped: a control character, a quote or a backslash.
-// Inline, as it runs on every string of a search answer. Eight bytes at a time (has-less-than and has-zero-byte word tests); a string of eight bytes
-// or more ends with one overlapping word instead of a byte loop.
+// Inline, as it runs on every string of a search answer. Eight bytes at a time (has-less-than and
+// has-zero-byte word tests); a string of eight bytes or more ends with one overlapping word instead
+// of a byte loop.
 inline bool needs_json_escape(std::string_view s) {
   constexpr uint64_t kOnes = ~0ULL / 255, kHighs = kOnes * 0x80;
   auto flagged = [&](uint64_t x) {
     auto zero_byte = [&](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-    return ((x - kOnes * 0x20) & ~x & kHighs) | zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'));
+    return ((x - kOnes * 0x20) & ~x & kHighs) | zero_byte(x ^ (kOnes * '"')) |
+           zero_byte(x ^ (kOnes * '\\'));
   };
   auto word_at = [&](size_t i) {
     uint64_t word;

@@ -10,8 +10,6 @@
 
 namespace pkgstats::api {
 
-
-
 // {"user","packages":[{name,version,description,downloads:{monthly,last_30_days,
 // previous_30_days},published,deprecated,deprecated_dependencies,attention}],"totals":{...}},
 // written streaming (api/json_writer.h): a report of 5,000 packages is 1.3 MB, and building

@@ -36,7 +36,9 @@ std::string ascii_lower(std::string_view s) {
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_alnum(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80; }
+bool is_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
 
 std::vector<std::string_view> split_spaces(std::string_view s) {
   std::vector<std::string_view> out;
@@ -64,9 +66,17 @@ std::vector<std::string_view> split_commas(std::string_view s) {
 }
 
 // The qualifiers npms knows; a token "key:value" with another key is text for our parser.
-constexpr std::string_view kNpmsQualifiers[] = {
-    "author", "maintainer", "scope", "keywords", "not", "is", "boost-exact", "score-effect",
-    "popularity-weight", "quality-weight", "maintenance-weight"};
+constexpr std::string_view kNpmsQualifiers[] = {"author",
+                                                "maintainer",
+                                                "scope",
+                                                "keywords",
+                                                "not",
+                                                "is",
+                                                "boost-exact",
+                                                "score-effect",
+                                                "popularity-weight",
+                                                "quality-weight",
+                                                "maintenance-weight"};
 
 bool is_npms_qualifier(std::string_view key) {
   return std::find(std::begin(kNpmsQualifiers), std::end(kNpmsQualifiers), key) !=
@@ -89,13 +99,12 @@ std::string_view npms_scope(std::string_view name) {
 }
 
 std::string npms_npm_link(const NpmSearchLinks& links, std::string_view name) {
-  if (links.base_url.empty() || !links.page_path) return std::string(kNpmPackageUrlPrefix) + std::string(name);
+  if (links.base_url.empty() || !links.page_path)
+    return std::string(kNpmPackageUrlPrefix) + std::string(name);
   return std::string(links.base_url) + links.page_path(name);
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::string npms_error_body(std::string_view code, std::string_view message) {
   return body_of(64 + message.size(), [&](JsonWriter& w) {
@@ -109,8 +118,8 @@ std::string npms_error_body(std::string_view code, std::string_view message) {
 Result<NpmsQuery> parse_npms_query(std::string_view q) {
   NpmsQuery out;
   const std::string lower = ascii_lower(q);
-  std::string text;         // free text, as npms measures it (at most 250 characters)
-  std::string passed;       // qualifiers for our parser
+  std::string text;    // free text, as npms measures it (at most 250 characters)
+  std::string passed;  // qualifiers for our parser
   size_t keyword_count = 0;
   bool filters = false;
   auto add = [](std::string& to, std::string_view piece) {
@@ -129,7 +138,8 @@ Result<NpmsQuery> parse_npms_query(std::string_view q) {
     if (value.empty()) return Status::invalid("\"" + k + "\" is not allowed to be empty");
     if (key == "author" || key == "maintainer" || key == "scope") {
       if (utf8_length(value) > kNpmsMaxTextChars)
-        return Status::invalid("\"" + k + "\" length must be less than or equal to 250 characters long");
+        return Status::invalid("\"" + k +
+                               "\" length must be less than or equal to 250 characters long");
       add(passed, token);
       filters = true;
     } else if (key == "keywords") {
@@ -157,14 +167,16 @@ Result<NpmsQuery> parse_npms_query(std::string_view q) {
         add(passed, k + ":" + std::string(flag));
       }
     } else if (key == "boost-exact") {
-      static constexpr std::string_view kBooleans[] = {"true", "false", "yes", "no", "1", "0", "on", "off"};
+      static constexpr std::string_view kBooleans[] = {"true", "false", "yes", "no",
+                                                       "1",    "0",     "on",  "off"};
       if (std::find(std::begin(kBooleans), std::end(kBooleans), value) == std::end(kBooleans))
         return Status::invalid("\"boostExact\" must be a boolean");
     } else {  // score-effect (0..25) and the three weights (0..100): accepted, not applied
       const auto n = parse_number(value);
       const double max = key == "score-effect" ? 25 : 100;
       if (!n || *n < 0 || *n > max)
-        return Status::invalid("\"" + k + "\" must be a number from 0 to " + std::to_string(static_cast<int>(max)));
+        return Status::invalid("\"" + k + "\" must be a number from 0 to " +
+                               std::to_string(static_cast<int>(max)));
     }
   }
   if (utf8_length(text) > kNpmsMaxTextChars)
@@ -220,7 +232,8 @@ NpmsScore npms_score(const NpmsScoreInput& in, TimestampMs now) {
   NpmsScore s;
   const double downloads =
       in.monthly_downloads > 0 ? std::min(1.0, std::log10(in.monthly_downloads + 1.0) / 8) : 0;
-  const double dependents = in.dependents > 0 ? std::min(1.0, std::log10(in.dependents + 1.0) / 4) : 0;
+  const double dependents =
+      in.dependents > 0 ? std::min(1.0, std::log10(in.dependents + 1.0) / 4) : 0;
   s.popularity = round4(0.8 * downloads + 0.2 * dependents);
   s.quality = round4((in.has_description + in.has_keywords + in.has_license + in.has_types +
                       in.stable + !in.deprecated) /

@@ -101,8 +101,8 @@ std::string npms_suggestions_body(const search::SearchResponse& response, std::s
 struct NpmsPackageData {
   store::PackageOverview overview;
   int64_t dependents = 0;
-  std::optional<SearchDocument> doc;           // the index's document (scores); may lag
-  std::vector<store::DailyDownloads> daily;     // the last 365 days ending at `latest_day`
+  std::optional<SearchDocument> doc;         // the index's document (scores); may lag
+  std::vector<store::DailyDownloads> daily;  // the last 365 days ending at `latest_day`
   Day latest_day = 0;
 };
 // {"analyzedAt","collected":{"metadata":{...},"npm":{"downloads":[{from,to,count}],
@@ -114,9 +114,11 @@ std::string npms_package_body(const NpmsPackageData& data, TimestampMs now,
 // limits::kMaxNpmsVersionsRead versions; daily downloads over the last 365 days ending at the
 // latest archived day) and writes it; nullopt when the store has no such published package.
 // `doc` is the index's document of the package, when it has one.
-Result<std::optional<std::string>> read_npms_package_body(store::Store& store, const std::string& name,
-                                                          std::optional<SearchDocument> doc, TimestampMs now,
-                                                          Day newest_download_day, const NpmSearchLinks& links);
+Result<std::optional<std::string>> read_npms_package_body(store::Store& store,
+                                                          const std::string& name,
+                                                          std::optional<SearchDocument> doc,
+                                                          TimestampMs now, Day newest_download_day,
+                                                          const NpmSearchLinks& links);
 // The same objects, keyed by name (`bodies` are npms_package_body() outputs by name).
 std::string npms_mget_body(std::span<const std::pair<std::string, std::string>> bodies);
 

@@ -64,7 +64,8 @@ nlohmann::json downloads_json(std::span<const store::DailyDownloads> daily, Day 
 
 nlohmann::json score_json(const NpmsScore& s) {
   return {{"final", s.final},
-          {"detail", {{"quality", s.quality}, {"popularity", s.popularity}, {"maintenance", s.maintenance}}}};
+          {"detail",
+           {{"quality", s.quality}, {"popularity", s.popularity}, {"maintenance", s.maintenance}}}};
 }
 
 }  // namespace
@@ -83,8 +84,8 @@ std::string npms_package_body(const NpmsPackageData& data, TimestampMs now,
     if (!m.email.empty()) item["email"] = m.email;
     maintainers.push_back(std::move(item));
   }
-  nlohmann::json metadata = {{"name", p.name}, {"scope", std::string(npms_scope(p.name))},
-                             {"version", p.latest}};
+  nlohmann::json metadata = {
+      {"name", p.name}, {"scope", std::string(npms_scope(p.name))}, {"version", p.latest}};
   if (!p.description.empty()) metadata["description"] = p.description;
   metadata["keywords"] = p.keywords;
   const TimestampMs date = npm_date_of(latest ? latest->published : 0, p.modified);
@@ -98,8 +99,10 @@ std::string npms_package_body(const NpmsPackageData& data, TimestampMs now,
   if (latest && latest->deprecated.size()) metadata["deprecated"] = latest->deprecated;
   if (latest) {
     static constexpr std::pair<DependencyKind, const char*> kKinds[] = {
-        {DependencyKind::kProd, "dependencies"}, {DependencyKind::kDev, "devDependencies"},
-        {DependencyKind::kPeer, "peerDependencies"}, {DependencyKind::kOptional, "optionalDependencies"}};
+        {DependencyKind::kProd, "dependencies"},
+        {DependencyKind::kDev, "devDependencies"},
+        {DependencyKind::kPeer, "peerDependencies"},
+        {DependencyKind::kOptional, "optionalDependencies"}};
     for (const auto& [kind, field] : kKinds) {
       nlohmann::json deps = nlohmann::json::object();
       for (const auto& d : latest->dependencies)
@@ -132,12 +135,13 @@ std::string npms_package_body(const NpmsPackageData& data, TimestampMs now,
   if (in.monthly_downloads >= 0) popularity["downloadsCount"] = in.monthly_downloads;
   nlohmann::json body = {
       {"analyzedAt", format_iso8601(data.overview.fetched_at ? data.overview.fetched_at
-                                    : p.modified                ? p.modified
-                                                                : now)},
+                                    : p.modified             ? p.modified
+                                                             : now)},
       {"collected",
        {{"metadata", std::move(metadata)},
-        {"npm", {{"downloads", downloads_json(data.daily, data.latest_day)},
-                 {"dependentsCount", data.dependents}}}}},
+        {"npm",
+         {{"downloads", downloads_json(data.daily, data.latest_day)},
+          {"dependentsCount", data.dependents}}}}},
       {"evaluation",
        {{"quality", {{"carefulness", s.quality}}},
         {"popularity", std::move(popularity)},
@@ -146,9 +150,11 @@ std::string npms_package_body(const NpmsPackageData& data, TimestampMs now,
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<std::optional<std::string>> read_npms_package_body(store::Store& store, const std::string& name,
-                                                          std::optional<SearchDocument> doc, TimestampMs now,
-                                                          Day newest_download_day, const NpmSearchLinks& links) {
+Result<std::optional<std::string>> read_npms_package_body(store::Store& store,
+                                                          const std::string& name,
+                                                          std::optional<SearchDocument> doc,
+                                                          TimestampMs now, Day newest_download_day,
+                                                          const NpmSearchLinks& links) {
   ASSIGN_OR_RETURN(auto overview, store.get_package_overview(name, limits::kMaxNpmsVersionsRead));
   if (!overview.has_value() || overview->package.unpublished) return std::optional<std::string>();
   NpmsPackageData data;
@@ -208,7 +214,8 @@ class NamesSax : public nlohmann::json_sax<nlohmann::json> {
     --depth_;
     return true;
   }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception&) override {
     if (error.empty()) error = "invalid JSON body (at byte " + std::to_string(position) + ")";
     return false;
   }
@@ -216,9 +223,12 @@ class NamesSax : public nlohmann::json_sax<nlohmann::json> {
  private:
   bool fail(const char* what, std::string message = "") {
     if (!error.empty()) return false;
-    if (depth_ == 0) error = "\"names\" must be an array";
-    else if (!message.empty()) error = std::move(message);
-    else error = "\"names[" + std::to_string(count_) + "]\" " + what;
+    if (depth_ == 0)
+      error = "\"names\" must be an array";
+    else if (!message.empty())
+      error = std::move(message);
+    else
+      error = "\"names[" + std::to_string(count_) + "]\" " + what;
     return false;
   }
   int depth_ = 0;
@@ -241,10 +251,10 @@ Result<std::vector<std::string>> parse_npms_mget_names(std::string_view body) {
     while (e > b && is_space(n[e - 1])) --e;
     std::string trimmed = n.substr(b, e - b);
     if (trimmed.empty()) return Status::invalid("\"names\" items are not allowed to be empty");
-    if (std::find(unique.begin(), unique.end(), trimmed) == unique.end()) unique.push_back(std::move(trimmed));
+    if (std::find(unique.begin(), unique.end(), trimmed) == unique.end())
+      unique.push_back(std::move(trimmed));
   }
   return unique;
 }
-
 
 }  // namespace pkgstats::api

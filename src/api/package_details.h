@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "core/time_util.h"
 #include "app/dependents.h"
 #include "app/package_details.h"
+#include "core/time_util.h"
 
 namespace pkgstats::api {
 
@@ -16,7 +16,8 @@ namespace pkgstats::api {
 // limits::kMaxVersionsListed most recent versions, and the year of daily downloads ending at
 // the latest archived day (latest_downloads_day(newest_download_day, now), downloads_api.h).
 // `newest_download_day` is StoreStats::newest_download_day.
-app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now, Day newest_download_day);
+app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now,
+                                               Day newest_download_day);
 
 // package_to_json() plus "dependencies" (of the latest version, by kind), "dependents"
 // (count, null when unknown), "top_dependents" ([{name, downloads}]), "downloads" totals over
@@ -27,7 +28,8 @@ app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now
 // excludes their latest major) and "unknown_dependencies" (names not mirrored, or whose range
 // or latest is not semver) and "major_adoption" ({days: [YYYY-MM-DD], majors: [{major: "v18"
 // or "other", downloads: [one per day]}]}: each kept per-version snapshot summed by major).
-nlohmann::json package_details_json(const app::PackageDetails& details, const app::PackageDetailsQuery& query);
+nlohmann::json package_details_json(const app::PackageDetails& details,
+                                    const app::PackageDetailsQuery& query);
 
 // What a developer checks before installing: "install" {bytes, packages, at_least} (null
 // when never computed), the latest version's "trust" level, "trust_downgrade" {from, level}

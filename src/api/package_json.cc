@@ -38,7 +38,8 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) 
   for (const auto& m : pkg.maintainers) maintainers.push_back({{"username", m.name}});
   nlohmann::json versions = nlohmann::json::array();  // the newest kMaxVersionsListed
   const size_t listed = std::min(pkg.versions.size(), limits::kMaxVersionsListed);
-  for (auto v = pkg.versions.rbegin(); v != pkg.versions.rbegin() + static_cast<std::ptrdiff_t>(listed); ++v) {
+  for (auto v = pkg.versions.rbegin();
+       v != pkg.versions.rbegin() + static_cast<std::ptrdiff_t>(listed); ++v) {
     nlohmann::json item = {{"version", v->version}, {"published", time_or_null(v->published)}};
     item["deprecated"] = string_or_null(v->deprecated);
     versions.push_back(std::move(item));
@@ -48,8 +49,9 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) 
       {"version", string_or_null(pkg.latest)},
       {"published", time_or_null(latest ? latest->published : 0)},
       {"description", pkg.description},
-      {"downloads", {{"monthly", pkg.monthly_downloads >= 0 ? nlohmann::json(pkg.monthly_downloads)
-                                                             : nlohmann::json(nullptr)}}},
+      {"downloads",
+       {{"monthly", pkg.monthly_downloads >= 0 ? nlohmann::json(pkg.monthly_downloads)
+                                               : nlohmann::json(nullptr)}}},
       {"maintainers", maintainers},
       {"author", person_json(pkg.author)},
       {"license", string_or_null(pkg.license)},
@@ -69,9 +71,9 @@ nlohmann::json package_to_json(const Package& pkg, const PackageExtras& extras) 
       {"types", latest && latest->has_types},
       {"module", latest ? module_kind_name(latest->module) : "unknown"},
       {"unpacked_size", latest && latest->unpacked_size >= 0 ? nlohmann::json(latest->unpacked_size)
-                                                              : nlohmann::json(nullptr)},
+                                                             : nlohmann::json(nullptr)},
       {"file_count", latest && latest->file_count >= 0 ? nlohmann::json(latest->file_count)
-                                                        : nlohmann::json(nullptr)},
+                                                       : nlohmann::json(nullptr)},
   };
   if (extras.dependents) j["dependents"] = *extras.dependents;
   return j;
@@ -81,7 +83,8 @@ nlohmann::json comparison_to_json(const app::Comparison& comparison) {
   nlohmann::json packages = nlohmann::json::array();
   for (const auto& c : comparison.packages) {
     nlohmann::json j = package_to_json(
-        c.package, {c.dependents >= 0 ? std::optional<int64_t>(c.dependents) : std::nullopt, c.version_count});
+        c.package,
+        {c.dependents >= 0 ? std::optional<int64_t>(c.dependents) : std::nullopt, c.version_count});
     j.erase("versions");
     packages.push_back(std::move(j));
   }

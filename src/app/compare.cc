@@ -8,7 +8,8 @@ Status check_compared_names(const std::vector<std::string>& names) {
   if (names.empty()) return Status::invalid("name at least one package to compare");
   if (names.size() > limits::kMaxComparedPackages)
     return Status::invalid("compare at most " + std::to_string(limits::kMaxComparedPackages) +
-                           " packages at once; this comparison names " + std::to_string(names.size()));
+                           " packages at once; this comparison names " +
+                           std::to_string(names.size()));
   return Status::success();
 }
 

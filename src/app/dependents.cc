@@ -14,9 +14,11 @@ const char* dependents_order_name(store::DependentsOrder order) {
   return order == store::DependentsOrder::kName ? "name" : "downloads";
 }
 
-Result<std::optional<DependentsPage>> load_dependents(store::StoreReader& store, const DependentsQuery& query) {
+Result<std::optional<DependentsPage>> load_dependents(store::StoreReader& store,
+                                                      const DependentsQuery& query) {
   if (query.page_size == 0 || query.page_size > limits::kMaxDependentsPerPage)
-    return Status::invalid("page size must be from 1 to " + std::to_string(limits::kMaxDependentsPerPage));
+    return Status::invalid("page size must be from 1 to " +
+                           std::to_string(limits::kMaxDependentsPerPage));
   if (query.page == 0 || query.page > limits::kMaxDependentsPage)
     return Status::invalid("page must be from 1 to " + std::to_string(limits::kMaxDependentsPage));
   ASSIGN_OR_RETURN(auto known, store.fetch_state(query.name));
@@ -28,8 +30,9 @@ Result<std::optional<DependentsPage>> load_dependents(store::StoreReader& store,
   page.page_size = query.page_size;
   ASSIGN_OR_RETURN(page.total, store.dependents_count(query.name));
   if (static_cast<int64_t>((query.page - 1) * query.page_size) < page.total) {
-    ASSIGN_OR_RETURN(page.dependents, store.dependents(query.name, query.order, (query.page - 1) * query.page_size,
-                                                       query.page_size));
+    ASSIGN_OR_RETURN(page.dependents,
+                     store.dependents(query.name, query.order, (query.page - 1) * query.page_size,
+                                      query.page_size));
   }
   return std::optional<DependentsPage>(std::move(page));
 }

@@ -29,8 +29,9 @@ struct DependentsPage {
   int64_t total = 0;                         // every dependent
   std::vector<store::Dependent> dependents;  // this page's, in `order`
   size_t pages() const {
-    return page_size == 0 ? 0 : static_cast<size_t>((total + static_cast<int64_t>(page_size) - 1) /
-                                                    static_cast<int64_t>(page_size));
+    return page_size == 0 ? 0
+                          : static_cast<size_t>((total + static_cast<int64_t>(page_size) - 1) /
+                                                static_cast<int64_t>(page_size));
   }
 };
 
@@ -41,6 +42,7 @@ const char* dependents_order_name(store::DependentsOrder order);
 // The page, or nullopt when the store has no package named query.name. kInvalidInput for a
 // page size of 0 or above limits::kMaxDependentsPerPage, or a page beyond
 // limits::kMaxDependentsPage (deep offsets cost a scan of every row before them).
-Result<std::optional<DependentsPage>> load_dependents(store::StoreReader& store, const DependentsQuery& query);
+Result<std::optional<DependentsPage>> load_dependents(store::StoreReader& store,
+                                                      const DependentsQuery& query);
 
 }  // namespace pkgstats::app

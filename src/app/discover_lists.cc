@@ -10,7 +10,8 @@ namespace pkgstats::app {
 Result<DiscoverLists> build_discover_lists(store::StoreReader& store, Day today) {
   const auto started = std::chrono::steady_clock::now();
   DiscoverLists lists;
-  ASSIGN_OR_RETURN(auto candidates, store.most_downloaded(std::max(limits::kTrendingCandidates, limits::kMaxDiscoverEntries)));
+  ASSIGN_OR_RETURN(auto candidates, store.most_downloaded(std::max(limits::kTrendingCandidates,
+                                                                   limits::kMaxDiscoverEntries)));
   ASSIGN_OR_RETURN(auto newest, store.most_recently_created(limits::kMaxDiscoverEntries));
   lists.newest = std::move(newest);
 
@@ -27,17 +28,21 @@ Result<DiscoverLists> build_discover_lists(store::StoreReader& store, Day today)
     TrendingPackage t{name, 0, 0};
     for (const auto& d : days) {
       const Day age = lists.through - d.day;
-      if (age < w) t.recent += d.downloads;
-      else if (age < 2 * w) t.previous += d.downloads;
+      if (age < w)
+        t.recent += d.downloads;
+      else if (age < 2 * w)
+        t.previous += d.downloads;
     }
     if (t.previous >= limits::kTrendingMinDailyDownloads * w && t.recent > t.previous)
       lists.trending.push_back(std::move(t));
   }
   std::stable_sort(lists.trending.begin(), lists.trending.end(),
                    [](const auto& a, const auto& b) { return a.growth() > b.growth(); });
-  if (lists.trending.size() > limits::kMaxDiscoverEntries) lists.trending.resize(limits::kMaxDiscoverEntries);
+  if (lists.trending.size() > limits::kMaxDiscoverEntries)
+    lists.trending.resize(limits::kMaxDiscoverEntries);
   lists.popular = std::move(candidates);
-  if (lists.popular.size() > limits::kMaxDiscoverEntries) lists.popular.resize(limits::kMaxDiscoverEntries);
+  if (lists.popular.size() > limits::kMaxDiscoverEntries)
+    lists.popular.resize(limits::kMaxDiscoverEntries);
   lists.build_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return lists;

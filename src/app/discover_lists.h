@@ -29,8 +29,8 @@ struct DiscoverLists {
   // window before by the largest ratio, the earlier window averaging at least
   // kTrendingMinDailyDownloads a day. Growing packages only, largest growth first.
   std::vector<TrendingPackage> trending;
-  Day through = 0;       // newest archived day seen among the candidates; 0 when none
-  double build_ms = 0;   // how long building took
+  Day through = 0;      // newest archived day seen among the candidates; 0 when none
+  double build_ms = 0;  // how long building took
 };
 
 // Reads and ranks the lists (each at most kMaxDiscoverEntries long).

@@ -10,18 +10,16 @@ Result<bool> is_stored(store::StoreReader& store, const std::string& name) {
 }
 }  // namespace
 
-Result<std::optional<std::vector<store::DailyDownloads>>> package_daily_downloads(store::StoreReader& store,
-                                                                                  const std::string& name,
-                                                                                  Day from, Day to) {
+Result<std::optional<std::vector<store::DailyDownloads>>> package_daily_downloads(
+    store::StoreReader& store, const std::string& name, Day from, Day to) {
   ASSIGN_OR_RETURN(bool stored, is_stored(store, name));
   if (!stored) return std::optional<std::vector<store::DailyDownloads>>();
   ASSIGN_OR_RETURN(auto daily, store.daily_downloads(name, from, to));
   return std::optional(std::move(daily));
 }
 
-Result<std::optional<std::vector<store::VersionEvent>>> package_version_events(store::StoreReader& store,
-                                                                               const std::string& name,
-                                                                               size_t limit) {
+Result<std::optional<std::vector<store::VersionEvent>>> package_version_events(
+    store::StoreReader& store, const std::string& name, size_t limit) {
   ASSIGN_OR_RETURN(auto events, store.recent_versions(name, limit));
   if (events.empty()) {
     ASSIGN_OR_RETURN(bool stored, is_stored(store, name));
@@ -30,9 +28,8 @@ Result<std::optional<std::vector<store::VersionEvent>>> package_version_events(s
   return std::optional(std::move(events));
 }
 
-Result<std::optional<std::vector<store::VersionEvent>>> maintainer_version_events(store::StoreReader& store,
-                                                                                  const std::string& user,
-                                                                                  size_t limit) {
+Result<std::optional<std::vector<store::VersionEvent>>> maintainer_version_events(
+    store::StoreReader& store, const std::string& user, size_t limit) {
   ASSIGN_OR_RETURN(auto events, store.recent_versions_by_maintainer(user, limit));
   if (events.empty()) return std::optional<std::vector<store::VersionEvent>>();
   return std::optional(std::move(events));

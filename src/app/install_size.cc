@@ -18,7 +18,7 @@ constexpr semver::Options kLoose{.loose = true};
 struct Spec {
   std::string name;  // the package to read (the alias target)
   std::string range;
-  std::string tag;   // set instead of range for a dist-tag spec
+  std::string tag;  // set instead of range for a dist-tag spec
   bool resolvable = true;
 };
 
@@ -64,7 +64,8 @@ class Resolver {
     if (!pkg.has_value()) return static_cast<const Candidates*>(nullptr);
     slot.emplace();
     slot->package = std::move(*pkg);
-    for (const auto& v : slot->package.versions) slot->parsed.push_back(semver::Version::parse(v.version, kLoose));
+    for (const auto& v : slot->package.versions)
+      slot->parsed.push_back(semver::Version::parse(v.version, kLoose));
     return &*slot;
   }
 
@@ -95,7 +96,8 @@ class Resolver {
         best = i;
         continue;
       }
-      const bool dep_i = !versions[i].deprecated.empty(), dep_best = !versions[*best].deprecated.empty();
+      const bool dep_i = !versions[i].deprecated.empty(),
+                 dep_best = !versions[*best].deprecated.empty();
       if (dep_i != dep_best) {
         if (!dep_i) best = i;
       } else if (semver::compare(*c.parsed[i], *c.parsed[*best]) > 0) {
@@ -145,19 +147,24 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
   }
   Resolver resolver(source);
   std::vector<Node> nodes;
-  nodes.push_back(Node{});  // the project
+  nodes.push_back(Node{});                            // the project
   std::set<std::tuple<int, std::string, int>> queue;  // (depth, path, node): arborist's order
   auto place = [&](int parent, const std::string& name, const Version* v) {
     const int index = static_cast<int>(nodes.size());
-    Node node{name, v, parent, nodes[parent].depth + 1,
-              (nodes[parent].path.empty() ? "" : nodes[parent].path + "/") + "node_modules/" + name, {}};
+    Node node{name,
+              v,
+              parent,
+              nodes[parent].depth + 1,
+              (nodes[parent].path.empty() ? "" : nodes[parent].path + "/") + "node_modules/" + name,
+              {}};
     nodes[parent].children.emplace(name, index);
     queue.emplace(node.depth, node.path, index);
     nodes.push_back(std::move(node));
   };
   auto unresolved = [&](const Dependency& d) {
     tree.size.complete = false;
-    if (tree.unresolved.size() < limits::kMaxUnresolvedListed) tree.unresolved.push_back(d.name + "@" + d.range);
+    if (tree.unresolved.size() < limits::kMaxUnresolvedListed)
+      tree.unresolved.push_back(d.name + "@" + d.range);
   };
   place(0, root.name, &*root_version);
 
@@ -176,7 +183,8 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
       // Already visible from here (the nearest holder of the name wins, as Node's require).
       int holder = -1;
       for (int a = start; a >= 0 && holder < 0; a = nodes[a].parent)
-        if (auto it = nodes[a].children.find(d->name); it != nodes[a].children.end()) holder = it->second;
+        if (auto it = nodes[a].children.find(d->name); it != nodes[a].children.end())
+          holder = it->second;
       if (holder >= 0 && satisfies(*nodes[holder].version, spec)) continue;
       if (!spec.resolvable) {
         unresolved(*d);
@@ -191,7 +199,8 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
       }
       // As high as possible: below the nearest ancestor that holds another version.
       int target = -1;
-      for (int t = start; t >= 0 && !nodes[t].children.count(d->name); t = nodes[t].parent) target = t;
+      for (int t = start; t >= 0 && !nodes[t].children.count(d->name); t = nodes[t].parent)
+        target = t;
       if (target < 0) {  // `start` itself holds a version that does not satisfy (a peer conflict)
         unresolved(*d);
         continue;
@@ -208,8 +217,10 @@ Result<InstallTree> resolve_install_tree(PackumentSource& source, const Package&
   for (size_t i = 1; i < nodes.size(); ++i) {
     const Version& v = *nodes[i].version;
     tree.packages.push_back({nodes[i].name, v.version, v.unpacked_size, nodes[i].path});
-    if (v.unpacked_size >= 0) tree.size.bytes += v.unpacked_size;
-    else tree.size.complete = false;
+    if (v.unpacked_size >= 0)
+      tree.size.bytes += v.unpacked_size;
+    else
+      tree.size.complete = false;
   }
   tree.size.packages = static_cast<int32_t>(tree.packages.size());
   return tree;

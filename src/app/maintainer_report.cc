@@ -29,7 +29,8 @@ std::vector<std::string> attention_reasons(const MaintainedPackage& pkg, Timesta
 Result<MaintainerReport> build_maintainer_report(store::StoreReader& store, const std::string& user,
                                                  TimestampMs now, size_t limit) {
   const Day today = day_from_ms(now);
-  ASSIGN_OR_RETURN(auto maintained, store.maintained_packages(user, limit, today - 30, today - 1, today - 60, today - 31));
+  ASSIGN_OR_RETURN(auto maintained, store.maintained_packages(user, limit, today - 30, today - 1,
+                                                              today - 60, today - 31));
   if (maintained.empty()) return Status::not_found("no packages maintained by '" + user + "'");
   MaintainerReport report;
   report.user = user;

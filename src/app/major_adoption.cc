@@ -8,7 +8,8 @@
 
 namespace pkgstats::app {
 
-MajorAdoption major_adoption(std::span<const store::VersionDownloadsWeek> snapshots, size_t max_series) {
+MajorAdoption major_adoption(std::span<const store::VersionDownloadsWeek> snapshots,
+                             size_t max_series) {
   MajorAdoption out;
   if (snapshots.empty() || max_series == 0) return out;
   // Per snapshot: downloads by major; nullopt is "does not parse".
@@ -20,7 +21,8 @@ MajorAdoption major_adoption(std::span<const store::VersionDownloadsWeek> snapsh
       sums[i][parsed ? std::optional<uint64_t>(parsed->major) : std::nullopt] += v.downloads;
     }
   }
-  // Majors ranked by the newest snapshot (then by any earlier one, newest first), ties: higher major.
+  // Majors ranked by the newest snapshot (then by any earlier one, newest first), ties: higher
+  // major.
   std::map<uint64_t, std::vector<int64_t>> by_major;  // major -> downloads per snapshot
   for (size_t i = 0; i < sums.size(); ++i)
     for (const auto& [major, n] : sums[i])
@@ -47,8 +49,9 @@ MajorAdoption major_adoption(std::span<const store::VersionDownloadsWeek> snapsh
     for (size_t i = 0; i < sums.size(); ++i)
       for (const auto& entry : sums[i]) {
         const std::optional<uint64_t> major = entry.first;
-        const bool shown = major && std::any_of(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(kept),
-                                                [&](const auto& r) { return r.first == *major; });
+        const bool shown =
+            major && std::any_of(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(kept),
+                                 [&](const auto& r) { return r.first == *major; });
         if (!shown) other.downloads[i] += entry.second;
       }
     out.majors.push_back(std::move(other));

@@ -15,7 +15,7 @@
 namespace pkgstats::app {
 
 struct MajorSeries {
-  std::string label;              // "v18", "v0", or "other" (the rest, and versions that do not parse)
+  std::string label;  // "v18", "v0", or "other" (the rest, and versions that do not parse)
   std::vector<int64_t> downloads;  // one per MajorAdoption::days: last-week downloads of the major
 };
 
@@ -28,6 +28,7 @@ struct MajorAdoption {
 // Sums each snapshot's versions by major (npm's loose grammar; prereleases count in their
 // major). At most `max_series` series: the majors most downloaded in the newest snapshot, the
 // others summed as "other" (then the kept majors number max_series - 1). Pure.
-MajorAdoption major_adoption(std::span<const store::VersionDownloadsWeek> snapshots, size_t max_series);
+MajorAdoption major_adoption(std::span<const store::VersionDownloadsWeek> snapshots,
+                             size_t max_series);
 
 }  // namespace pkgstats::app

@@ -8,10 +8,14 @@ namespace pkgstats::app {
 
 const char* dependency_freshness_name(DependencyFreshness f) {
   switch (f) {
-    case DependencyFreshness::kCurrent: return "current";
-    case DependencyFreshness::kOutdated: return "outdated";
-    case DependencyFreshness::kAhead: return "ahead";
-    case DependencyFreshness::kUnknown: break;
+    case DependencyFreshness::kCurrent:
+      return "current";
+    case DependencyFreshness::kOutdated:
+      return "outdated";
+    case DependencyFreshness::kAhead:
+      return "ahead";
+    case DependencyFreshness::kUnknown:
+      break;
   }
   return "unknown";
 }
@@ -29,9 +33,11 @@ DependencyFreshness classify_dependency(std::string_view range, std::string_view
   auto lowest = parsed->min_release_from({latest_version->major, 0, 0, {}, {}});
   if (!lowest) {
     // Nothing from the latest's major up; outdated if it allows anything at all below.
-    return parsed->min_release_from({}) ? DependencyFreshness::kOutdated : DependencyFreshness::kUnknown;
+    return parsed->min_release_from({}) ? DependencyFreshness::kOutdated
+                                        : DependencyFreshness::kUnknown;
   }
-  return lowest->major == latest_version->major ? DependencyFreshness::kCurrent : DependencyFreshness::kAhead;
+  return lowest->major == latest_version->major ? DependencyFreshness::kCurrent
+                                                : DependencyFreshness::kAhead;
 }
 
 Result<std::vector<DependencyCheck>> check_dependencies(store::StoreReader& store,

@@ -18,15 +18,18 @@ Result<std::optional<PackageDetails>> load_package_details(store::StoreReader& s
 
   // Each extra: its value, or unknown and incomplete.
   auto extra = [&details](auto result, auto& into) {
-    if (result.ok()) into = std::move(result).value();
-    else details.complete = false;
+    if (result.ok())
+      into = std::move(result).value();
+    else
+      details.complete = false;
   };
   extra(store.dependents_count(query.name), details.dependents);
   extra(store.top_dependents(query.name, limits::kMaxDependentsShown), details.top_dependents);
   extra(store.daily_downloads(query.name, query.downloads_from, query.downloads_to), details.daily);
   extra(store.version_downloads(query.name), details.version_downloads);
   extra(mirrored_types_package(store, details.package), details.types_package);
-  if (auto history = store.version_downloads_history(query.name, 0, std::numeric_limits<Day>::max());
+  if (auto history =
+          store.version_downloads_history(query.name, 0, std::numeric_limits<Day>::max());
       history.ok())
     details.major_adoption = major_adoption(*history, limits::kMaxAdoptionSeries);
   else

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "app/major_adoption.h"
+#include "app/outdated.h"
 #include "core/package.h"
 #include "core/result.h"
 #include "core/time_util.h"
-#include "app/major_adoption.h"
-#include "app/outdated.h"
 #include "store/store.h"
 
 namespace pkgstats::app {
@@ -24,13 +24,13 @@ struct PackageDetailsQuery {
 };
 
 struct PackageDetails {
-  Package package;               // `versions`: the latest and the most recent ones, oldest first
-  int64_t version_count = -1;    // every stored version; -1: package.versions holds them all
-  TimestampMs fetched_at = 0;    // when the packument was last fetched or written; 0 unknown
+  Package package;             // `versions`: the latest and the most recent ones, oldest first
+  int64_t version_count = -1;  // every stored version; -1: package.versions holds them all
+  TimestampMs fetched_at = 0;  // when the packument was last fetched or written; 0 unknown
   // The extras: unknown (-1, empty, nullopt) when the store could not read them.
-  int64_t dependents = -1;                        // packages whose latest depends on it
-  std::vector<store::Dependent> top_dependents;   // most downloaded first
-  std::vector<store::DailyDownloads> daily;       // ascending; days without data omitted
+  int64_t dependents = -1;                       // packages whose latest depends on it
+  std::vector<store::Dependent> top_dependents;  // most downloaded first
+  std::vector<store::DailyDownloads> daily;      // ascending; days without data omitted
   // Per-version downloads over the last week and the day they were fetched; nullopt: none
   // stored (or unreadable).
   std::optional<store::VersionDownloadsWeek> version_downloads;

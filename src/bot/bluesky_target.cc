@@ -14,7 +14,8 @@ constexpr const char* kCollection = "app.bsky.feed.post";
 
 std::string make_tid(int64_t unix_micros, uint32_t clock_id) {
   static constexpr char kAlphabet[] = "234567abcdefghijklmnopqrstuvwxyz";
-  const uint64_t v = (static_cast<uint64_t>(unix_micros) & ((uint64_t{1} << 53) - 1)) << 10 | (clock_id & 1023);
+  const uint64_t v =
+      (static_cast<uint64_t>(unix_micros) & ((uint64_t{1} << 53) - 1)) << 10 | (clock_id & 1023);
   std::string out(13, '2');
   for (int i = 12; i >= 0; --i) out[static_cast<size_t>(i)] = kAlphabet[(v >> (5 * (12 - i))) & 31];
   return out;
@@ -94,14 +95,17 @@ Result<store::BotAccount> BlueskyTarget::connect() {
   w.EndObject();
   c.body.assign(buffer.GetString(), buffer.GetSize());
   auto response = send_with_retries(*options_.client, c, options_.retry, options_.sleeper);
-  if (!response) return Status(response.status().code(), "bluesky: " + redact(response.status().message(), options_.secret));
+  if (!response)
+    return Status(response.status().code(),
+                  "bluesky: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
   RETURN_IF_ERROR(parse_json(response->body, json, "bluesky: createSession"));
   auto jwt = string_member(json.root, "accessJwt");
   auto did = string_member(json.root, "did");
   auto handle = string_member(json.root, "handle");
-  if (!jwt || !did || !handle) return Status::invalid("bluesky: createSession: no accessJwt, did or handle in the answer");
+  if (!jwt || !did || !handle)
+    return Status::invalid("bluesky: createSession: no accessJwt, did or handle in the answer");
   access_jwt_ = *jwt;
   did_ = *did;
   return store::BotAccount{name(), "@" + *handle, "https://bsky.app/profile/" + *handle};
@@ -122,8 +126,8 @@ Result<std::optional<std::string>> BlueskyTarget::find_published(const store::Bo
     RETURN_IF_ERROR(connect());
   }
   HttpCall c;
-  c.url = options_.server + "/xrpc/com.atproto.repo.listRecords?repo=" + did_ + "&collection=" + kCollection +
-          "&limit=" + std::to_string(kRecordsChecked);
+  c.url = options_.server + "/xrpc/com.atproto.repo.listRecords?repo=" + did_ +
+          "&collection=" + kCollection + "&limit=" + std::to_string(kRecordsChecked);
   c.headers = {"Authorization: Bearer " + access_jwt_, "Accept: application/json"};
   c.timeout = options_.timeout;
   auto response = send_with_retries(*options_.client, c, options_.retry, options_.sleeper);
@@ -132,7 +136,8 @@ Result<std::optional<std::string>> BlueskyTarget::find_published(const store::Bo
   ParsedJson json;
   RETURN_IF_ERROR(parse_json(response->body, json, "bluesky: listRecords"));
   simdjson::dom::array records;
-  if (json.root["records"].get_array().get(records)) return Status::invalid("bluesky: listRecords: no records array");
+  if (json.root["records"].get_array().get(records))
+    return Status::invalid("bluesky: listRecords: no records array");
   const std::string suffix = "/" + std::string(kCollection) + "/" + post.idempotency_key;
   for (auto record : records) {
     auto uri = string_member(record, "uri");
@@ -173,7 +178,8 @@ Result<std::string> BlueskyTarget::publish(const store::BotPost& post) {
   if (!response) return Status(response.status().code(), "bluesky: " + response.status().message());
   if (!response->is_success()) return failure_of(name(), *response, access_jwt_);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "bluesky: createRecord"); !s) return Status::unavailable(s.message());
+  if (auto s = parse_json(response->body, json, "bluesky: createRecord"); !s)
+    return Status::unavailable(s.message());
   auto uri = string_member(json.root, "uri");
   if (!uri) return Status::unavailable("bluesky: the answer to createRecord has no uri");
   return *uri;

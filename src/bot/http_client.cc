@@ -31,7 +31,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpCall& call) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent_.c_str());
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<int64_t>(call.timeout.count(), 10'000)));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<int64_t>(call.timeout.count(), 10'000)));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout.count()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, registry::CappedBody::write);
@@ -51,7 +52,9 @@ Result<HttpResponse> CurlHttpClient::send(const HttpCall& call) {
   }
   CURLcode code = curl_easy_perform(c);
   const std::string what = call.method + " " + call.url;
-  if (sink.too_large) return Status::too_large(what + ": response over " + std::to_string(call.max_body_bytes) + " bytes");
+  if (sink.too_large)
+    return Status::too_large(what + ": response over " + std::to_string(call.max_body_bytes) +
+                             " bytes");
   if (code != CURLE_OK) return registry::status_from_curl(code, error_buffer, what);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

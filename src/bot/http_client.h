@@ -40,7 +40,8 @@ class HttpClient {
 // elsewhere), http and https only.
 class CurlHttpClient final : public HttpClient {
  public:
-  explicit CurlHttpClient(std::string user_agent = "pkgstats-bot/0.1 (+https://github.com/pkgstats/pkgstats)");
+  explicit CurlHttpClient(
+      std::string user_agent = "pkgstats-bot/0.1 (+https://github.com/pkgstats/pkgstats)");
   Result<HttpResponse> send(const HttpCall& call) override;
 
  private:

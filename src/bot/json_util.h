@@ -32,12 +32,15 @@ struct ParsedJson {
 // Parses `body` (any size the HTTP client accepted). kInvalidInput when it is not JSON.
 inline Status parse_json(const std::string& body, ParsedJson& out, std::string_view what) {
   auto err = out.parser.parse(body).get(out.root);
-  if (err) return Status::invalid(std::string(what) + ": the answer is not JSON (" + simdjson::error_message(err) + ")");
+  if (err)
+    return Status::invalid(std::string(what) + ": the answer is not JSON (" +
+                           simdjson::error_message(err) + ")");
   return Status::success();
 }
 
 // The string member `key` of an object, nullopt when absent or not a string.
-inline std::optional<std::string> string_member(simdjson::dom::element object, std::string_view key) {
+inline std::optional<std::string> string_member(simdjson::dom::element object,
+                                                std::string_view key) {
   std::string_view value;
   if (object[key].get_string().get(value)) return std::nullopt;
   return std::string(value);

@@ -37,15 +37,19 @@ HttpCall MastodonTarget::call(std::string method, std::string path) const {
 }
 
 Result<store::BotAccount> MastodonTarget::connect() {
-  auto response = send_with_retries(*options_.client, call("GET", "/api/v1/accounts/verify_credentials"),
-                                    options_.retry, options_.sleeper);
-  if (!response) return Status(response.status().code(), "mastodon: " + redact(response.status().message(), options_.secret));
+  auto response =
+      send_with_retries(*options_.client, call("GET", "/api/v1/accounts/verify_credentials"),
+                        options_.retry, options_.sleeper);
+  if (!response)
+    return Status(response.status().code(),
+                  "mastodon: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
   RETURN_IF_ERROR(parse_json(response->body, json, "mastodon: verify_credentials"));
   auto id = string_member(json.root, "id");
   auto acct = string_member(json.root, "acct");
-  if (!id || !acct) return Status::invalid("mastodon: verify_credentials: no id or acct in the answer");
+  if (!id || !acct)
+    return Status::invalid("mastodon: verify_credentials: no id or acct in the answer");
   account_id_ = *id;
   store::BotAccount account;
   account.target = name();
@@ -85,20 +89,25 @@ Result<std::optional<std::string>> MastodonTarget::find_published(const store::B
   if (!text) return Status::internal("mastodon: stored payload has no status");
   const std::string needle = "href=\"" + escape_html(url_of_text(*text)) + "\"";
 
-  auto response = send_with_retries(
-      *options_.client,
-      call("GET", "/api/v1/accounts/" + account_id_ + "/statuses?limit=" + std::to_string(kStatusesChecked)),
-      options_.retry, options_.sleeper);
-  if (!response) return Status(response.status().code(), "mastodon: " + redact(response.status().message(), options_.secret));
+  auto response =
+      send_with_retries(*options_.client,
+                        call("GET", "/api/v1/accounts/" + account_id_ +
+                                        "/statuses?limit=" + std::to_string(kStatusesChecked)),
+                        options_.retry, options_.sleeper);
+  if (!response)
+    return Status(response.status().code(),
+                  "mastodon: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
   RETURN_IF_ERROR(parse_json(response->body, json, "mastodon: statuses"));
   simdjson::dom::array statuses;
-  if (json.root.get_array().get(statuses)) return Status::invalid("mastodon: statuses: not an array");
+  if (json.root.get_array().get(statuses))
+    return Status::invalid("mastodon: statuses: not an array");
   for (auto status : statuses) {
     auto content = string_member(status, "content");
     auto id = string_member(status, "id");
-    if (content && id && content->find(needle) != std::string::npos) return std::optional<std::string>(*id);
+    if (content && id && content->find(needle) != std::string::npos)
+      return std::optional<std::string>(*id);
   }
   return std::optional<std::string>();
 }
@@ -110,10 +119,13 @@ Result<std::string> MastodonTarget::publish(const store::BotPost& post) {
   c.body = post.payload;
   // Retries carry the same Idempotency-Key: Mastodon answers them with the status it made.
   auto response = send_with_retries(*options_.client, c, options_.retry, options_.sleeper);
-  if (!response) return Status(response.status().code(), "mastodon: " + redact(response.status().message(), options_.secret));
+  if (!response)
+    return Status(response.status().code(),
+                  "mastodon: " + redact(response.status().message(), options_.secret));
   if (!response->is_success()) return failure_of(name(), *response, options_.secret);
   ParsedJson json;
-  if (auto s = parse_json(response->body, json, "mastodon: statuses"); !s) return Status::unavailable(s.message());
+  if (auto s = parse_json(response->body, json, "mastodon: statuses"); !s)
+    return Status::unavailable(s.message());
   auto id = string_member(json.root, "id");
   if (!id) return Status::unavailable("mastodon: the answer to the post has no id");
   return *id;

@@ -6,18 +6,27 @@
 
 namespace pkgstats::bot {
 
-PostScheduler::PostScheduler(store::Store& store, PostSelector& selector, std::vector<PostTarget*> targets,
-                             const Clock& clock, SchedulerOptions options)
-    : store_(store), selector_(selector), targets_(std::move(targets)), clock_(clock), options_(std::move(options)) {}
+PostScheduler::PostScheduler(store::Store& store, PostSelector& selector,
+                             std::vector<PostTarget*> targets, const Clock& clock,
+                             SchedulerOptions options)
+    : store_(store),
+      selector_(selector),
+      targets_(std::move(targets)),
+      clock_(clock),
+      options_(std::move(options)) {}
 
 void PostScheduler::say(const std::string& line) const {
-  if (options_.say) options_.say(line);
-  else std::cout << line << '\n';
+  if (options_.say)
+    options_.say(line);
+  else
+    std::cout << line << '\n';
 }
 
 void PostScheduler::warn(const std::string& line) const {
-  if (options_.warn) options_.warn(line);
-  else std::cerr << line << '\n';
+  if (options_.warn)
+    options_.warn(line);
+  else
+    std::cerr << line << '\n';
 }
 
 void PostScheduler::stop(PostTarget& target, const Status& why, RoundReport& report) {
@@ -27,7 +36,8 @@ void PostScheduler::stop(PostTarget& target, const Status& why, RoundReport& rep
 }
 
 // Step 2 for one target. False when a post is still pending afterwards (or the target stopped).
-bool PostScheduler::finish_pending(PostTarget& target, store::BotPostLog& log, RoundReport& report) {
+bool PostScheduler::finish_pending(PostTarget& target, store::BotPostLog& log,
+                                   RoundReport& report) {
   auto pending = log.pending(target.name());
   if (!pending) {
     warn("pkgstats bot: " + target.name() + ": " + pending.status().message());
@@ -56,7 +66,8 @@ bool PostScheduler::finish_pending(PostTarget& target, store::BotPostLog& log, R
           ++report.failed;
           stop(target, sent.status(), report);
         } else {
-          warn("pkgstats bot: " + sent.status().message() + " (" + post.package + " stays pending)");
+          warn("pkgstats bot: " + sent.status().message() + " (" + post.package +
+               " stays pending)");
           ++report.left_pending;
         }
         return false;
@@ -69,7 +80,8 @@ bool PostScheduler::finish_pending(PostTarget& target, store::BotPostLog& log, R
       return false;
     }
     ++report.recovered;
-    say(target.name() + ": " + post.package + " (" + post.kind + ", left pending by an earlier run) is posted: " + remote_id);
+    say(target.name() + ": " + post.package + " (" + post.kind +
+        ", left pending by an earlier run) is posted: " + remote_id);
   }
   return true;
 }
@@ -89,8 +101,11 @@ Result<RoundReport> PostScheduler::run_once() {
       auto account = target->connect();
       if (!account) {
         all_connected = false;
-        if (account.status().code() == ErrorCode::kInvalidInput) stop(*target, account.status(), report);
-        else warn("pkgstats bot: " + account.status().message() + " (" + target->name() + " skipped this round)");
+        if (account.status().code() == ErrorCode::kInvalidInput)
+          stop(*target, account.status(), report);
+        else
+          warn("pkgstats bot: " + account.status().message() + " (" + target->name() +
+               " skipped this round)");
         continue;
       }
       accounts.push_back(*account);
@@ -106,7 +121,8 @@ Result<RoundReport> PostScheduler::run_once() {
 
   ASSIGN_OR_RETURN(auto subject, selector_.next(log, now));
   if (!subject.has_value()) {
-    say("nothing to post: every candidate was posted within the cooldown or fails the quality floor");
+    say("nothing to post: every candidate was posted within the cooldown or fails the quality "
+        "floor");
     return report;
   }
   const PostSubject& s = *subject;
@@ -136,7 +152,8 @@ Result<RoundReport> PostScheduler::run_once() {
         ++report.failed;
         stop(*target, sent.status(), report);
       } else {
-        warn("pkgstats bot: " + sent.status().message() + " (" + s.name + " stays pending; retried next round)");
+        warn("pkgstats bot: " + sent.status().message() + " (" + s.name +
+             " stays pending; retried next round)");
         ++report.left_pending;
       }
       continue;
@@ -148,8 +165,8 @@ Result<RoundReport> PostScheduler::run_once() {
   }
   if (!options_.dry_run)
     say("round: " + std::to_string(report.posted) + " posted, " + std::to_string(report.recovered) +
-        " recovered, " + std::to_string(report.failed) + " refused, " + std::to_string(report.left_pending) +
-        " left pending");
+        " recovered, " + std::to_string(report.failed) + " refused, " +
+        std::to_string(report.left_pending) + " left pending");
   return report;
 }
 

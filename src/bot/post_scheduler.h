@@ -41,10 +41,10 @@ struct SchedulerOptions {
 };
 
 struct RoundReport {
-  int posted = 0;       // new posts the networks accepted
-  int recovered = 0;    // pending rows finished (found published, or sent again)
-  int failed = 0;       // posts refused for good
-  int left_pending = 0; // transient failures: tried again next round
+  int posted = 0;                    // new posts the networks accepted
+  int recovered = 0;                 // pending rows finished (found published, or sent again)
+  int failed = 0;                    // posts refused for good
+  int left_pending = 0;              // transient failures: tried again next round
   std::vector<std::string> stopped;  // targets that stopped this round
 };
 

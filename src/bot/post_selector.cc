@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include "core/time_util.h"
 #include "app/discover_lists.h"
+#include "core/time_util.h"
 #include "render/layout.h"
 #include "search/tokenizer.h"
 #include "search/vocabulary.h"
@@ -67,9 +67,11 @@ Result<std::string> PostSelector::typosquat_of(const std::string& name) {
     own = std::max<int64_t>(0, (*overview)->package.monthly_downloads);
   // A close name squats only on a far more popular one (preact is not a squat of react).
   auto squatted = [&](const Reference::Entry& e) {
-    return e.name != name && e.monthly_downloads >= kTyposquatPopularityRatio * std::max<int64_t>(own, 1);
+    return e.name != name &&
+           e.monthly_downloads >= kTyposquatPopularityRatio * std::max<int64_t>(own, 1);
   };
-  if (auto it = reference_->by_key.find(key); it != reference_->by_key.end() && squatted(it->second))
+  if (auto it = reference_->by_key.find(key);
+      it != reference_->by_key.end() && squatted(it->second))
     return it->second.name;
   const int budget = search::typo_budget(key.size());
   if (budget == 0) return std::string();
@@ -99,18 +101,22 @@ Result<std::string> PostSelector::quality_problem(const std::string& name) {
   return std::string();
 }
 
-Result<std::optional<PostSubject>> PostSelector::subject_of(PostKind kind, const std::string& name, bool floor) {
+Result<std::optional<PostSubject>> PostSelector::subject_of(PostKind kind, const std::string& name,
+                                                            bool floor) {
   if (floor) {
     auto problem = quality_problem(name);
-    if (!problem) return problem.status().code() == ErrorCode::kNotFound ? Result<std::optional<PostSubject>>(std::optional<PostSubject>())
-                                                                         : Result<std::optional<PostSubject>>(problem.status());
+    if (!problem)
+      return problem.status().code() == ErrorCode::kNotFound
+                 ? Result<std::optional<PostSubject>>(std::optional<PostSubject>())
+                 : Result<std::optional<PostSubject>>(problem.status());
     if (!problem->empty()) return std::optional<PostSubject>();
   }
   ASSIGN_OR_RETURN(auto overview, store_.get_package_overview(name, 1));
   if (!overview.has_value()) return std::optional<PostSubject>();
   const Package& pkg = overview->package;
   const Version* latest = pkg.latest_version();
-  if (pkg.unpublished || !latest || !latest->deprecated.empty()) return std::optional<PostSubject>();
+  if (pkg.unpublished || !latest || !latest->deprecated.empty())
+    return std::optional<PostSubject>();
   PostSubject s;
   s.kind = kind;
   s.name = pkg.name;
@@ -121,7 +127,8 @@ Result<std::optional<PostSubject>> PostSelector::subject_of(PostKind kind, const
   return std::optional<PostSubject>(std::move(s));
 }
 
-Result<std::optional<PostSubject>> PostSelector::pick(PostKind kind, const std::set<std::string>& excluded,
+Result<std::optional<PostSubject>> PostSelector::pick(PostKind kind,
+                                                      const std::set<std::string>& excluded,
                                                       TimestampMs now) {
   std::vector<std::string> candidates;
   switch (kind) {
@@ -134,7 +141,9 @@ Result<std::optional<PostSubject>> PostSelector::pick(PostKind kind, const std::
       break;
     }
     case PostKind::kRandom: {
-      ASSIGN_OR_RETURN(candidates, store_.random_packages(kCandidatesPerKind, options_.seed ^ static_cast<uint64_t>(now)));
+      ASSIGN_OR_RETURN(
+          candidates,
+          store_.random_packages(kCandidatesPerKind, options_.seed ^ static_cast<uint64_t>(now)));
       break;
     }
     case PostKind::kTrending: {

@@ -41,7 +41,7 @@ inline constexpr int64_t kTrendingEveryMs = 7LL * 86'400'000;
 struct SelectorOptions {
   std::string base_url;  // "https://pkgs.example.org": package pages are base_url + /pkg:NAME
   std::chrono::milliseconds cooldown{std::chrono::hours(24 * 90)};
-  uint64_t seed = 0;     // for random picks
+  uint64_t seed = 0;  // for random picks
 };
 
 class PostSelector {
@@ -53,7 +53,8 @@ class PostSelector {
   // The next subject by the rotation, nullopt when no kind has a candidate.
   Result<std::optional<PostSubject>> next(store::BotPostLog& log, TimestampMs now);
   // A subject of `kind` whose name is not in `excluded`, nullopt when none qualifies.
-  Result<std::optional<PostSubject>> pick(PostKind kind, const std::set<std::string>& excluded, TimestampMs now);
+  Result<std::optional<PostSubject>> pick(PostKind kind, const std::set<std::string>& excluded,
+                                          TimestampMs now);
   // Why `name` fails the quality floor ("no README", "typosquat of react"), or "" when it
   // passes; kNotFound for an unknown name.
   Result<std::string> quality_problem(const std::string& name);

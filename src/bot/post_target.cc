@@ -24,7 +24,8 @@ std::string redact(std::string message, const std::string& secret) {
   return message;
 }
 
-Status failure_of(const std::string& target, const HttpResponse& response, const std::string& secret) {
+Status failure_of(const std::string& target, const HttpResponse& response,
+                  const std::string& secret) {
   std::string detail;
   ParsedJson json;
   if (parse_json(response.body, json, target).ok()) {
@@ -38,7 +39,8 @@ Status failure_of(const std::string& target, const HttpResponse& response, const
   if (!detail.empty()) {
     for (char& c : detail)
       if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-    line += ": " + std::string(utf8_prefix(with_invalid_utf8_replaced(detail), kMaxErrorMessageBytes));
+    line +=
+        ": " + std::string(utf8_prefix(with_invalid_utf8_replaced(detail), kMaxErrorMessageBytes));
   }
   line = redact(std::move(line), secret);
   if (is_permanent(response.status)) return Status::invalid(line);
@@ -47,7 +49,8 @@ Status failure_of(const std::string& target, const HttpResponse& response, const
 
 uint64_t draw(const std::function<uint64_t()>& random) {
   if (random) return random();
-  static thread_local std::mt19937_64 rng{std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32)};
+  static thread_local std::mt19937_64 rng{std::random_device{}() ^
+                                          (uint64_t{std::random_device{}()} << 32)};
   return rng();
 }
 

@@ -30,11 +30,11 @@ struct PreparedPost {
 };
 
 struct TargetOptions {
-  std::string server;   // "https://mastodon.social", "https://bsky.social" (no trailing /)
-  std::string secret;   // access token / app password; never printed
+  std::string server;            // "https://mastodon.social", "https://bsky.social" (no trailing /)
+  std::string secret;            // access token / app password; never printed
   HttpClient* client = nullptr;  // REQUIRED; outlives the target
   PostRetryPolicy retry;
-  Sleeper sleeper;      // empty: really sleep
+  Sleeper sleeper;  // empty: really sleep
   std::chrono::milliseconds timeout{30'000};
   std::function<uint64_t()> random;  // idempotency keys and record keys; empty: random_device
 };
@@ -60,7 +60,8 @@ class PostTarget {
 // The Status for a response that is not a success: kInvalidInput for a permanent refusal,
 // kUnavailable for the rest. "<target>: HTTP 401: <the network's error message>", with any
 // occurrence of `secret` replaced.
-Status failure_of(const std::string& target, const HttpResponse& response, const std::string& secret);
+Status failure_of(const std::string& target, const HttpResponse& response,
+                  const std::string& secret);
 // `message` with every occurrence of `secret` replaced by "[redacted]".
 std::string redact(std::string message, const std::string& secret);
 // 32 lower-case hex digits from two draws of `random` (or random_device when empty).

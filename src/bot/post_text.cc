@@ -11,7 +11,7 @@ namespace {
 
 // Consecutive combining marks kept on one base character ("Zalgo" text stacks hundreds).
 constexpr int kMaxCombiningMarks = 4;
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";        // U+2026
 constexpr std::string_view kZeroWidthSpace = "\xE2\x80\x8B";  // U+200B
 
 // Calls fn(code point, byte offset, byte length) for each code point of valid UTF-8.
@@ -45,10 +45,10 @@ bool is_space(utf8proc_int32_t cp) {
 }
 
 bool is_dropped(utf8proc_int32_t cp) {
-  if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC) return true;         // C0, DEL, C1
-  if (cp >= 0x202A && cp <= 0x202E) return true;  // bidi embeddings and overrides
-  if (cp >= 0x2066 && cp <= 0x2069) return true;  // bidi isolates
-  if (cp == 0x200E || cp == 0x200F || cp == 0xFEFF) return true;  // LRM, RLM, BOM
+  if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC) return true;  // C0, DEL, C1
+  if (cp >= 0x202A && cp <= 0x202E) return true;                   // bidi embeddings and overrides
+  if (cp >= 0x2066 && cp <= 0x2069) return true;                   // bidi isolates
+  if (cp == 0x200E || cp == 0x200F || cp == 0xFEFF) return true;   // LRM, RLM, BOM
   return false;
 }
 
@@ -58,7 +58,9 @@ bool is_combining(utf8proc_int32_t cp) {
 }
 
 bool is_word(utf8proc_int32_t cp) {
-  if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+  if (cp < 0x80)
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           cp == '_';
   auto c = utf8proc_category(cp);
   return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) || c == UTF8PROC_CATEGORY_ND;
 }
@@ -85,10 +87,14 @@ std::string_view trim_trailing_space(std::string_view s) {
 
 const char* headline(PostKind kind) {
   switch (kind) {
-    case PostKind::kPopular: return "Most downloaded";
-    case PostKind::kNew: return "New on npm";
-    case PostKind::kRandom: return "Random pick";
-    case PostKind::kTrending: return "Trending this week";
+    case PostKind::kPopular:
+      return "Most downloaded";
+    case PostKind::kNew:
+      return "New on npm";
+    case PostKind::kRandom:
+      return "Random pick";
+    case PostKind::kTrending:
+      return "Trending this week";
   }
   return "";
 }
@@ -105,8 +111,10 @@ long largest_fitting(size_t max, const std::function<bool(size_t)>& fits) {
   size_t lo = 0, hi = max;  // fits(lo) holds
   while (lo < hi) {
     size_t mid = lo + (hi - lo + 1) / 2;
-    if (fits(mid)) lo = mid;
-    else hi = mid - 1;
+    if (fits(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return static_cast<long>(lo);
 }
@@ -143,10 +151,14 @@ std::string fit(const Layout& layout, const std::function<bool(const std::string
 
 const char* post_kind_name(PostKind kind) {
   switch (kind) {
-    case PostKind::kPopular: return "popular";
-    case PostKind::kNew: return "new";
-    case PostKind::kRandom: return "random";
-    case PostKind::kTrending: return "trending";
+    case PostKind::kPopular:
+      return "popular";
+    case PostKind::kNew:
+      return "new";
+    case PostKind::kRandom:
+      return "random";
+    case PostKind::kTrending:
+      return "trending";
   }
   return "popular";
 }
@@ -193,7 +205,8 @@ std::string cut_graphemes(std::string_view text, size_t max_graphemes) {
   auto ends = grapheme_ends(text);
   if (ends.size() <= max_graphemes) return std::string(text);
   if (max_graphemes == 0) return "";
-  std::string out(trim_trailing_space(text.substr(0, max_graphemes >= 2 ? ends[max_graphemes - 2] : 0)));
+  std::string out(
+      trim_trailing_space(text.substr(0, max_graphemes >= 2 ? ends[max_graphemes - 2] : 0)));
   out += kEllipsis;
   return out;
 }
@@ -248,7 +261,8 @@ std::string compose_mastodon_text(const PostSubject& s) {
   layout.description = defuse_mentions(clean_text(s.description));
   layout.downloads = downloads_line(s.monthly_downloads);
   layout.url = clean_text(s.url);
-  return fit(layout, [](const std::string& t) { return mastodon_length(t) <= kMastodonMaxCharacters; });
+  return fit(layout,
+             [](const std::string& t) { return mastodon_length(t) <= kMastodonMaxCharacters; });
 }
 
 BlueskyPost compose_bluesky_post(const PostSubject& s) {
@@ -268,7 +282,8 @@ BlueskyPost compose_bluesky_post(const PostSubject& s) {
   if (!layout.url.empty() && post.text.ends_with(layout.url))
     post.facets.push_back({post.text.size() - layout.url.size(), post.text.size(), layout.url});
   post.card_uri = layout.url;
-  post.card_title = cut_graphemes(version.empty() ? name : name + " " + version, kBlueskyMaxGraphemes);
+  post.card_title =
+      cut_graphemes(version.empty() ? name : name + " " + version, kBlueskyMaxGraphemes);
   post.card_description = cut_graphemes(description, kBlueskyCardDescriptionGraphemes);
   return post;
 }

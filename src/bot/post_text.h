@@ -51,7 +51,7 @@ inline constexpr size_t kBlueskyCardDescriptionGraphemes = 300;
 // ---- Text primitives ----
 // `text` made inert as described above: one line, no control characters.
 std::string clean_text(std::string_view text);
-size_t count_graphemes(std::string_view text);   // extended grapheme clusters (UAX #29)
+size_t count_graphemes(std::string_view text);  // extended grapheme clusters (UAX #29)
 size_t count_code_points(std::string_view text);
 // The longest prefix of `text` of at most `max_graphemes` graphemes; when that is not all of
 // it, one grapheme fewer and "…". REQUIRES: valid UTF-8.

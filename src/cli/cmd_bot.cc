@@ -3,13 +3,13 @@
 //              [--bluesky-handle HANDLE [--bluesky URL] --bluesky-password-file FILE]
 // Posts the most downloaded, a new, a random and (weekly) a trending package to Mastodon and
 // Bluesky (docs/bot.md). Credentials come from files or the environment, never argv.
+#include <sys/stat.h>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
 #include <thread>
 
 #include "bot/bluesky_target.h"
@@ -36,10 +36,14 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   if (n <= 0) return std::nullopt;
   std::string unit = text.substr(used);
   int64_t ms_per = 1000;
-  if (unit == "m") ms_per = 60'000;
-  else if (unit == "h") ms_per = 3'600'000;
-  else if (unit == "d") ms_per = 86'400'000;
-  else if (!unit.empty() && unit != "s") return std::nullopt;
+  if (unit == "m")
+    ms_per = 60'000;
+  else if (unit == "h")
+    ms_per = 3'600'000;
+  else if (unit == "d")
+    ms_per = 86'400'000;
+  else if (!unit.empty() && unit != "s")
+    return std::nullopt;
   return std::chrono::milliseconds(n * ms_per);
 }
 
@@ -55,7 +59,8 @@ std::string read_secret(const std::string& file, const char* env, const std::str
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
     struct stat st;
     if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077))
-      std::fprintf(stderr, "pkgstats bot: warning: %s is readable by other users (chmod 600 it)\n", file.c_str());
+      std::fprintf(stderr, "pkgstats bot: warning: %s is readable by other users (chmod 600 it)\n",
+                   file.c_str());
     return s;
   }
   if (const char* v = std::getenv(env); v && *v) return v;
@@ -85,21 +90,29 @@ void register_bot_command(CLI::App& app) {
     int timeout_seconds = 30;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("bot", "Post popular, new, random and trending packages to Mastodon and Bluesky");
+  auto* cmd = app.add_subcommand(
+      "bot", "Post popular, new, random and trending packages to Mastodon and Bluesky");
   add_db_option(*cmd, opts->db);
-  cmd->add_option("--base-url", opts->base_url, "This instance's public URL; posts link its package pages")->required();
+  cmd->add_option("--base-url", opts->base_url,
+                  "This instance's public URL; posts link its package pages")
+      ->required();
   cmd->add_flag("--once", opts->once, "Post one round and exit (for cron or a systemd timer)");
-  cmd->add_option("--every", opts->every, "Time between rounds: 6h, 90m, 1d")->capture_default_str();
+  cmd->add_option("--every", opts->every, "Time between rounds: 6h, 90m, 1d")
+      ->capture_default_str();
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would be posted; post and record nothing");
-  cmd->add_option("--cooldown", opts->cooldown, "Never post a package twice within this time")->capture_default_str();
+  cmd->add_option("--cooldown", opts->cooldown, "Never post a package twice within this time")
+      ->capture_default_str();
   cmd->add_option("--mastodon", opts->mastodon, "Mastodon server URL (https://mastodon.social)");
-  cmd->add_option("--mastodon-token-file", opts->mastodon_token_file,
-                  "File holding the access token (else $PKGSTATS_MASTODON_TOKEN); scope write:statuses");
+  cmd->add_option(
+      "--mastodon-token-file", opts->mastodon_token_file,
+      "File holding the access token (else $PKGSTATS_MASTODON_TOKEN); scope write:statuses");
   cmd->add_option("--bluesky", opts->bluesky, "Bluesky PDS URL")->capture_default_str();
-  cmd->add_option("--bluesky-handle", opts->bluesky_handle, "Bluesky handle to post as (pkgstats.bsky.social)");
+  cmd->add_option("--bluesky-handle", opts->bluesky_handle,
+                  "Bluesky handle to post as (pkgstats.bsky.social)");
   cmd->add_option("--bluesky-password-file", opts->bluesky_password_file,
                   "File holding an app password (else $PKGSTATS_BLUESKY_APP_PASSWORD)");
-  cmd->add_option("--timeout", opts->timeout_seconds, "Seconds one request may take")->capture_default_str();
+  cmd->add_option("--timeout", opts->timeout_seconds, "Seconds one request may take")
+      ->capture_default_str();
   cmd->callback([opts] {
     auto every = parse_duration(opts->every);
     auto cooldown = parse_duration(opts->cooldown);
@@ -114,7 +127,8 @@ void register_bot_command(CLI::App& app) {
     if (!opts->mastodon.empty()) {
       bot::TargetOptions o = common;
       o.server = without_trailing_slash(opts->mastodon);
-      o.secret = read_secret(opts->mastodon_token_file, "PKGSTATS_MASTODON_TOKEN", "Mastodon token");
+      o.secret =
+          read_secret(opts->mastodon_token_file, "PKGSTATS_MASTODON_TOKEN", "Mastodon token");
       if (o.secret.empty() && !opts->dry_run)
         fail("--mastodon needs a token: --mastodon-token-file FILE or $PKGSTATS_MASTODON_TOKEN", 2);
       owned.push_back(std::make_unique<bot::MastodonTarget>(o));
@@ -122,13 +136,18 @@ void register_bot_command(CLI::App& app) {
     if (!opts->bluesky_handle.empty()) {
       bot::TargetOptions o = common;
       o.server = without_trailing_slash(opts->bluesky);
-      o.secret = read_secret(opts->bluesky_password_file, "PKGSTATS_BLUESKY_APP_PASSWORD", "Bluesky app password");
+      o.secret = read_secret(opts->bluesky_password_file, "PKGSTATS_BLUESKY_APP_PASSWORD",
+                             "Bluesky app password");
       if (o.secret.empty() && !opts->dry_run)
-        fail("--bluesky-handle needs an app password: --bluesky-password-file FILE or $PKGSTATS_BLUESKY_APP_PASSWORD", 2);
+        fail(
+            "--bluesky-handle needs an app password: --bluesky-password-file FILE or "
+            "$PKGSTATS_BLUESKY_APP_PASSWORD",
+            2);
       owned.push_back(std::make_unique<bot::BlueskyTarget>(o, opts->bluesky_handle));
     }
     if (owned.empty()) {
-      if (!opts->dry_run) fail("no target: give --mastodon and/or --bluesky-handle (or --dry-run)", 2);
+      if (!opts->dry_run)
+        fail("no target: give --mastodon and/or --bluesky-handle (or --dry-run)", 2);
       // A dry run without targets shows both networks' posts.
       bot::TargetOptions o = common;
       o.server = "https://mastodon.example";
@@ -151,7 +170,8 @@ void register_bot_command(CLI::App& app) {
     scheduler_options.cooldown = *cooldown;
     // Fault injection for the crash test (tests/bot): end the process right after a network
     // accepted a post, before it is recorded.
-    if (const char* fault = std::getenv("PKGSTATS_BOT_FAULT"); fault && std::string(fault) == "exit-after-post")
+    if (const char* fault = std::getenv("PKGSTATS_BOT_FAULT");
+        fault && std::string(fault) == "exit-after-post")
       scheduler_options.fault_hook = [](const std::string&) { std::_Exit(75); };
     bot::PostScheduler scheduler(*store, selector, targets, clock, scheduler_options);
 

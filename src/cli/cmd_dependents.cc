@@ -14,20 +14,23 @@ void register_dependents_command(CLI::App& app) {
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
-      "dependents", "List the packages whose latest version depends on NAME, most downloaded first");
+      "dependents",
+      "List the packages whose latest version depends on NAME, most downloaded first");
   add_db_option(*cmd, opts->db);
   cmd->add_option("name", opts->name, "Package name, e.g. react or @babel/core")->required();
   cmd->add_option("--sort", opts->sort, "downloads (default) or name");
   cmd->add_option("--page", opts->page, "Page number, from 1");
-  cmd->add_option("--size", opts->size, "Dependents per page (at most " +
-                                            std::to_string(limits::kMaxDependentsPerPage) + ")");
+  cmd->add_option(
+      "--size", opts->size,
+      "Dependents per page (at most " + std::to_string(limits::kMaxDependentsPerPage) + ")");
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/packages/NAME/dependents)");
   cmd->callback([opts] {
     auto order = app::parse_dependents_order(opts->sort);
     if (!order) fail("--sort must be downloads or name", 2);
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
     auto page = app::load_dependents(*store, {opts->name, *order, opts->page, opts->size});
-    if (!page) fail(page.status().message(), page.status().code() == ErrorCode::kInvalidInput ? 2 : 1);
+    if (!page)
+      fail(page.status().message(), page.status().code() == ErrorCode::kInvalidInput ? 2 : 1);
     if (!page->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
     const app::DependentsPage& p = **page;
     if (opts->json) {
@@ -38,7 +41,8 @@ void register_dependents_command(CLI::App& app) {
                 p.name.c_str(), p.page, p.pages(), app::dependents_order_name(p.order));
     for (const auto& d : p.dependents) {
       if (d.monthly_downloads >= 0)
-        std::printf("%-50s %lld/month\n", d.name.c_str(), static_cast<long long>(d.monthly_downloads));
+        std::printf("%-50s %lld/month\n", d.name.c_str(),
+                    static_cast<long long>(d.monthly_downloads));
       else
         std::printf("%s\n", d.name.c_str());
     }

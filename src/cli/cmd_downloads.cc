@@ -23,16 +23,18 @@ void register_downloads_command(CLI::App& app) {
     HttpCommandOptions http;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand(
-      "downloads", "Fill the daily downloads archive (only days not yet held) and update "
-                   "monthly downloads from it");
+  auto* cmd =
+      app.add_subcommand("downloads",
+                         "Fill the daily downloads archive (only days not yet held) and update "
+                         "monthly downloads from it");
   add_db_option(*cmd, opts->db);
   cmd->add_option("names", opts->names, "Packages (default: every package in the database)");
   cmd->add_option("--downloads-api", opts->api, "Downloads API base URL")->capture_default_str();
   cmd->add_option("--since", opts->since, "First day wanted (YYYY-MM-DD)")->capture_default_str();
   cmd->add_option("--until", opts->until, "Last day wanted (YYYY-MM-DD; default yesterday UTC)");
   cmd->add_option("--interval", opts->interval_seconds, "Seconds between requests")
-      ->capture_default_str()->check(CLI::Range(0.0, 60.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 60.0));
   cmd->add_flag("--no-version-downloads", opts->no_version_downloads,
                 "Skip per-version last-week downloads (GET /versions/{pkg}/last-week)");
   cmd->add_option("--version-packages", opts->version_packages,
@@ -55,7 +57,8 @@ void register_downloads_command(CLI::App& app) {
       if (!until) fail("downloads: --until is not a YYYY-MM-DD date: " + opts->until, 2);
       o.until = *until;
     }
-    o.request_interval = std::chrono::milliseconds(static_cast<int64_t>(opts->interval_seconds * 1000));
+    o.request_interval =
+        std::chrono::milliseconds(static_cast<int64_t>(opts->interval_seconds * 1000));
     o.version_downloads = !opts->no_version_downloads;
     o.max_version_packages = opts->version_packages;
     o.max_requests = opts->max_requests;
@@ -67,11 +70,12 @@ void register_downloads_command(CLI::App& app) {
     registry::DownloadsFetcher downloads(*store, fetcher, clock, o, &progress);
     auto summary = downloads.run(opts->names);
     if (!summary.ok()) fail("downloads: " + summary.status().message());
-    std::printf("%zu packages: %zu days stored from %zu requests (%zu failed), monthly downloads "
-                "for %zu packages, newest day %s\n",
-                summary->names, summary->days_stored, summary->requests, summary->failed_requests,
-                summary->monthly_updated,
-                summary->newest_day >= 0 ? format_day(summary->newest_day).c_str() : "none");
+    std::printf(
+        "%zu packages: %zu days stored from %zu requests (%zu failed), monthly downloads "
+        "for %zu packages, newest day %s\n",
+        summary->names, summary->days_stored, summary->requests, summary->failed_requests,
+        summary->monthly_updated,
+        summary->newest_day >= 0 ? format_day(summary->newest_day).c_str() : "none");
     if (summary->deferred_requests > 0) {
       std::printf("left for the next run: %zu of %zu requests, %s (the upstream's rate limit)\n",
                   summary->deferred_requests, summary->planned_requests,
@@ -80,11 +84,11 @@ void register_downloads_command(CLI::App& app) {
       std::printf("nothing left: all %zu requests made\n", summary->planned_requests);
     }
     if (o.version_downloads) {
-      std::printf("per-version last-week downloads: %zu packages stored from %zu requests (%zu "
-                  "skipped, %zu failed, %zu already fetched today, %zu left for the next run)\n",
-                  summary->version_packages_stored, summary->version_requests,
-                  summary->version_skipped, summary->version_failed, summary->version_fresh,
-                  summary->version_deferred);
+      std::printf(
+          "per-version last-week downloads: %zu packages stored from %zu requests (%zu "
+          "skipped, %zu failed, %zu already fetched today, %zu left for the next run)\n",
+          summary->version_packages_stored, summary->version_requests, summary->version_skipped,
+          summary->version_failed, summary->version_fresh, summary->version_deferred);
     }
     if (summary->failed_requests || summary->version_failed) throw CLI::RuntimeError(1);
   });

@@ -7,7 +7,8 @@
 
 namespace pkgstats::cli {
 
-std::vector<SearchDocument> load_documents_or_fail(const std::string& db, const std::string& corpus) {
+std::vector<SearchDocument> load_documents_or_fail(const std::string& db,
+                                                   const std::string& corpus) {
   if (!corpus.empty()) {
     auto docs = search::load_corpus_tsv(corpus);
     if (!docs) fail(docs.status().message(), 2);
@@ -35,7 +36,8 @@ void register_eval_command(CLI::App& app) {
     bool json = false, failures = false;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("eval", "Search quality on known-item queries: success@k and MRR, per kind");
+  auto* cmd = app.add_subcommand(
+      "eval", "Search quality on known-item queries: success@k and MRR, per kind");
   add_db_option(*cmd, opts->db);
   cmd->add_option("queries", opts->queries, "TSV of kind, query, accepted names, k")->required();
   cmd->add_option("--corpus", opts->corpus, "Index this corpus TSV instead of the database");
@@ -47,7 +49,8 @@ void register_eval_command(CLI::App& app) {
   cmd->callback([opts] {
     auto queries = search::load_eval_queries(opts->queries);
     if (!queries) fail(queries.status().message(), 2);
-    auto engine = build_engine_or_fail(opts->engine, load_documents_or_fail(opts->db, opts->corpus));
+    auto engine =
+        build_engine_or_fail(opts->engine, load_documents_or_fail(opts->db, opts->corpus));
     auto report = search::evaluate(*engine, *queries);
     if (opts->json) {
       std::printf("%s\n", search::eval_report_to_json(report).dump().c_str());

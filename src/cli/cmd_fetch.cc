@@ -4,9 +4,9 @@
 
 #include "app/install_size.h"
 #include "cli/commands.h"
-#include "core/limits.h"
 #include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
+#include "core/limits.h"
 #include "registry/changes_follower.h"
 #include "registry/name_list_sync.h"
 
@@ -18,7 +18,8 @@ extern "C" void request_fetch_stop(int) { g_fetch_stop.store(true); }
 
 // Sleeps up to `seconds`, waking early when a stop was requested.
 void wait_unless_stopped(double seconds) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
   while (!g_fetch_stop.load() && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -38,24 +39,28 @@ void register_fetch_command(CLI::App& app) {
     HttpCommandOptions http;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand(
-      "fetch", "Fetch packuments by name (for registries without a changes feed, e.g. "
-               "Verdaccio); an interrupted run over the same list resumes");
+  auto* cmd =
+      app.add_subcommand("fetch",
+                         "Fetch packuments by name (for registries without a changes feed, e.g. "
+                         "Verdaccio); an interrupted run over the same list resumes");
   add_db_option(*cmd, opts->db);
   cmd->add_option("names", opts->names, "Package names");
   cmd->add_option("--names-file", opts->names_file,
                   "File of names, one per line or first TSV column (gzip ok)");
-  auto* registry_flag = cmd->add_option("--registry", opts->registry,
-                                       "Registry serving packuments (default: npm's configuration, "
-                                       "else https://registry.npmjs.org/)");
-  cmd->add_option("--batch", opts->batch, "Names per transaction")->capture_default_str()
+  auto* registry_flag =
+      cmd->add_option("--registry", opts->registry,
+                      "Registry serving packuments (default: npm's configuration, "
+                      "else https://registry.npmjs.org/)");
+  cmd->add_option("--batch", opts->batch, "Names per transaction")
+      ->capture_default_str()
       ->check(CLI::Range(1, 10000));
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
   cmd->add_flag("--watch", opts->watch,
                 "Keep polling the names (each request revalidates the stored ETag, so unchanged "
                 "packages cost a 304) until interrupted: how to follow a registry without a feed");
   cmd->add_option("--interval", opts->interval_seconds, "Seconds between --watch rounds")
-      ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   add_http_options(*cmd, opts->http);
   cmd->callback([opts, registry_flag] {
     std::vector<std::string> names = opts->names;
@@ -96,13 +101,13 @@ void register_fetch_command(CLI::App& app) {
       } else {
         const auto& t = summary->totals;
         if (!opts->watch || round == 1 || t.stored + t.unpublished + t.skipped > 0) {
-          std::printf("%s%zu names (resumed at %zu): %zu stored, %zu unchanged, %zu unpublished, "
-                      "%zu not found, %zu skipped, %llu retries, %.1f docs/s\n",
-                      opts->watch ? ("round " + std::to_string(round) + ": ").c_str() : "",
-                      summary->names, summary->resumed_at, t.stored, t.unchanged + t.not_modified,
-                      t.unpublished, t.not_found, t.skipped,
-                      (unsigned long long)fetcher.counters().retries.load(),
-                      metrics.documents_per_second(clock.now()));
+          std::printf(
+              "%s%zu names (resumed at %zu): %zu stored, %zu unchanged, %zu unpublished, "
+              "%zu not found, %zu skipped, %llu retries, %.1f docs/s\n",
+              opts->watch ? ("round " + std::to_string(round) + ": ").c_str() : "", summary->names,
+              summary->resumed_at, t.stored, t.unchanged + t.not_modified, t.unpublished,
+              t.not_found, t.skipped, (unsigned long long)fetcher.counters().retries.load(),
+              metrics.documents_per_second(clock.now()));
           std::fflush(stdout);
         }
         for (const auto& [name, why] : t.skipped_names) {

@@ -47,9 +47,11 @@ void print_human(const app::PackageDetails& details) {
   print_field("repository", pkg.repository);
   print_field("bugs", pkg.bugs);
   print_field("npm", api::npm_url(pkg.name));
-  print_field("versions", std::to_string(details.version_count >= 0 ? details.version_count
-                                                                     : static_cast<int64_t>(pkg.versions.size())));
-  print_field("dependents", details.dependents >= 0 ? with_thousands(details.dependents) : "unknown");
+  print_field("versions", std::to_string(details.version_count >= 0
+                                             ? details.version_count
+                                             : static_cast<int64_t>(pkg.versions.size())));
+  print_field("dependents",
+              details.dependents >= 0 ? with_thousands(details.dependents) : "unknown");
   std::string keywords;
   for (const auto& k : pkg.keywords) {
     if (!keywords.empty()) keywords += ", ";
@@ -58,7 +60,8 @@ void print_human(const app::PackageDetails& details) {
   print_field("keywords", keywords);
   std::string outdated;
   for (const auto& c : app::outdated_only(details.dependency_checks))
-    (outdated += outdated.empty() ? "" : ", ") += c.name + " " + c.range + " (latest " + c.latest + ")";
+    (outdated += outdated.empty() ? "" : ", ") +=
+        c.name + " " + c.range + " (latest " + c.latest + ")";
   print_field("outdated", outdated);
 }
 
@@ -72,13 +75,14 @@ std::string joined(const std::vector<std::string>& items) {
 void print_insight(const Package& pkg, const std::string& types_package) {
   const Version* latest = pkg.latest_version();
   if (const InstallSize& size = pkg.install_size; size.known())
-    print_field("install size", (size.complete ? "" : "at least ") + render::format_bytes(size.bytes) +
-                                    " (" + with_thousands(size.packages) + " packages)");
+    print_field("install size", (size.complete ? "" : "at least ") +
+                                    render::format_bytes(size.bytes) + " (" +
+                                    with_thousands(size.packages) + " packages)");
   if (latest) {
     print_field("trust", latest->trust == TrustLevel::kNone ? "" : trust_level_name(latest->trust));
     if (!pkg.trust_downgrade_from.empty())
-      print_field("WARNING", "trust dropped: " + pkg.trust_downgrade_from + " had a higher trust level than " +
-                                 pkg.latest);
+      print_field("WARNING", "trust dropped: " + pkg.trust_downgrade_from +
+                                 " had a higher trust level than " + pkg.latest);
     print_field("install runs", joined(latest->install_scripts));
     print_field("node", latest->engines_node);
   }
@@ -96,7 +100,8 @@ void register_info_command(CLI::App& app) {
     bool json = false;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("info", "Show one package: version, downloads, maintainers, links");
+  auto* cmd =
+      app.add_subcommand("info", "Show one package: version, downloads, maintainers, links");
   add_db_option(*cmd, opts->db);
   cmd->add_option("name", opts->name, "Package name, e.g. react or @babel/core")->required();
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/packages/NAME)");
@@ -108,7 +113,8 @@ void register_info_command(CLI::App& app) {
     auto details = app::load_package_details(*store, query);
     if (!details) fail(details.status().message());
     if (!details->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
-    if (opts->json) std::printf("%s\n", api::package_details_json(**details, query).dump(2).c_str());
+    if (opts->json)
+      std::printf("%s\n", api::package_details_json(**details, query).dump(2).c_str());
     else {
       print_human(**details);
       print_insight((*details)->package, (*details)->types_package);

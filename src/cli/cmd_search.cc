@@ -20,8 +20,9 @@ void register_search_command(CLI::App& app) {
     bool json = false, explain = false;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("search", "Search packages (free text plus qualifiers such as pkg:, @user, "
-                                           "keywords:, downloads:>10k, is:deprecated, sort:downloads)");
+  auto* cmd = app.add_subcommand("search",
+                                 "Search packages (free text plus qualifiers such as pkg:, @user, "
+                                 "keywords:, downloads:>10k, is:deprecated, sort:downloads)");
   add_db_option(*cmd, opts->db);
   cmd->add_option("query", opts->words, "The query")->required();
   cmd->add_option("-n,--limit", opts->limit, "Results to show")->check(CLI::Range(1, 250));
@@ -54,10 +55,12 @@ void register_search_command(CLI::App& app) {
     for (const auto& h : r.hits) {
       const auto& d = h.doc;
       std::printf("%.*s%s  %.*s  %s/month%s\n", static_cast<int>(d.name.size()), d.name.data(),
-                  h.exact ? " (exact match)" : "", static_cast<int>(d.version.size()), d.version.data(),
-                  render::compact_count(d.monthly_downloads).c_str(), d.deprecated ? "  DEPRECATED" : "");
+                  h.exact ? " (exact match)" : "", static_cast<int>(d.version.size()),
+                  d.version.data(), render::compact_count(d.monthly_downloads).c_str(),
+                  d.deprecated ? "  DEPRECATED" : "");
       if (!d.description.empty())
-        std::printf("    %.*s\n", static_cast<int>(std::min<size_t>(d.description.size(), 160)), d.description.data());
+        std::printf("    %.*s\n", static_cast<int>(std::min<size_t>(d.description.size(), 160)),
+                    d.description.data());
       for (const auto& rule : h.explain) std::printf("      %s\n", rule.line().c_str());
     }
   });

@@ -16,8 +16,8 @@
 #include "registry/changes_follower.h"
 #include "registry/downloads_backfill.h"
 #include "registry/on_demand_fetcher.h"
-#include "search/index_refresher.h"
 #include "search/index_file.h"
+#include "search/index_refresher.h"
 #include "search/index_service.h"
 #include "store/store_pool.h"
 
@@ -38,17 +38,23 @@ void register_serve_command(CLI::App& app) {
     std::vector<std::string> trusted_proxies, metrics_allow;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("serve", "Serve the web pages (an empty database is first filled with the "
-                                          "bundled demo data)");
+  auto* cmd = app.add_subcommand("serve",
+                                 "Serve the web pages (an empty database is first filled with the "
+                                 "bundled demo data)");
   add_db_option(*cmd, opts->db);
   cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", opts->port, "Port to listen on (0 = any free port)")->capture_default_str();
-  cmd->add_option("--threads", opts->threads, "I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
-  cmd->add_option("--base-url", opts->base_url, "Public URL for canonical links, e.g. https://pkgs.example.org");
+  cmd->add_option("--port", opts->port, "Port to listen on (0 = any free port)")
+      ->capture_default_str();
+  cmd->add_option("--threads", opts->threads, "I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--base-url", opts->base_url,
+                  "Public URL for canonical links, e.g. https://pkgs.example.org");
   cmd->add_option("--reload-interval", opts->reload_seconds,
                   "Seconds between checks for writes to the database (a sync, a fetch); the search "
                   "index is rebuilt when there were any (0 = never)")
-      ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   auto* registry_flag = cmd->add_option(
       "--registry", opts->registry,
       "Upstream registry for pages of packages the database lacks (fetched on demand, stored, "
@@ -63,7 +69,8 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--upstream-timeout", opts->upstream_timeout_seconds,
                   "Seconds one on-demand request to the upstream registry may take (a page waits "
                   "at most 1.5 s for it, then says \"fetching, retry shortly\")")
-      ->capture_default_str()->check(CLI::Range(0.1, 60.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 60.0));
   cmd->add_option("--on-demand-max-packages", opts->on_demand_max_packages,
                   "Packages on-demand fetch may add to the database; at the limit further unknown "
                   "names are refused (0 = add none, only refresh stored ones)")
@@ -71,7 +78,8 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--rate-limit", opts->rate_limit.per_second,
                   "Requests per second each client (an IPv4 address or an IPv6 /64) may sustain "
                   "(0 = no limit; loopback clients exempt)")
-      ->capture_default_str()->check(CLI::Range(0.0, 1e6));
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--rate-limit-burst", opts->rate_limit.burst,
                   "Requests a client may send at once before --rate-limit applies (0 = 2 x rate)")
       ->check(CLI::Range(0.0, 1e6));
@@ -98,8 +106,9 @@ void register_serve_command(CLI::App& app) {
     };
     // Checked before anything else: a bad network fails at once, not after a demo import.
     const auto trusted_proxies = networks(opts->trusted_proxies, "--trusted-proxy");
-    const auto metrics_allow = opts->metrics_allow.empty() ? http::loopback_networks()
-                                                           : networks(opts->metrics_allow, "--metrics-allow");
+    const auto metrics_allow = opts->metrics_allow.empty()
+                                   ? http::loopback_networks()
+                                   : networks(opts->metrics_allow, "--metrics-allow");
     {
       auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
       auto empty = store->empty();
@@ -108,7 +117,9 @@ void register_serve_command(CLI::App& app) {
         std::fprintf(stderr, "%s is empty: loading the bundled demo data\n", opts->db.c_str());
         TerminalProgress progress;
         if (auto s = ingest::import_embedded_demo(*store, &progress, sandboxed_readme_renderer(),
-                                                      app::latest_install_size); !s) fail(s.message());
+                                                  app::latest_install_size);
+            !s)
+          fail(s.message());
       }
     }
     while (opts->base_url.ends_with('/')) opts->base_url.pop_back();
@@ -116,10 +127,12 @@ void register_serve_command(CLI::App& app) {
     // The index is loaded from its snapshot next to the database when that is current, else
     // built from the store's documents and saved there.
     store::StorePool stores(opts->db, static_cast<size_t>(opts->threads) + 1);
-    search::IndexService index(stores, search::native_search_engine(search::index_file_path(opts->db)));
+    search::IndexService index(stores,
+                               search::native_search_engine(search::index_file_path(opts->db)));
     auto built = index.reload();
     if (!built) fail(built.status().message());
-    std::fprintf(stderr, "search index: %zu packages in %.0f ms\n", index.engine()->document_count(), *built);
+    std::fprintf(stderr, "search index: %zu packages in %.0f ms\n",
+                 index.engine()->document_count(), *built);
 
     http::ServeDependencies dependencies{.clock = std::make_shared<SystemClock>(),
                                          .stores = stores,
@@ -133,11 +146,13 @@ void register_serve_command(CLI::App& app) {
     std::unique_ptr<registry::CurlFetcher> curl;
     std::unique_ptr<registry::OnDemandFetcher> on_demand;
     if (!opts->offline) {
-      const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(opts->upstream_timeout_seconds * 1000));
+      const auto timeout =
+          std::chrono::milliseconds(static_cast<int64_t>(opts->upstream_timeout_seconds * 1000));
       registry::CurlOptions co;
       co.connect_timeout = std::min(timeout, co.connect_timeout);
       co.total_timeout = timeout;
-      co.low_speed_time = std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds(1);
+      co.low_speed_time =
+          std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds(1);
       auto where = registry_settings(registry_flag, opts->registry, false);
       co.bearer_token = where.bearer_token;
       curl = std::make_unique<registry::CurlFetcher>(co);
@@ -150,10 +165,12 @@ void register_serve_command(CLI::App& app) {
       oo.readme_renderer = sandboxed_readme_renderer();
       oo.install_sizer = app::latest_install_size;
       on_demand = std::make_unique<registry::OnDemandFetcher>(*curl, opts->db, oo);
-      dependencies.upstream = [fetcher = on_demand.get()](const std::string& name, const std::string& client) {
+      dependencies.upstream = [fetcher = on_demand.get()](const std::string& name,
+                                                          const std::string& client) {
         return fetcher->request(name, client);
       };
-      std::fprintf(stderr, "unknown packages are fetched on demand from %s\n", where.registry.c_str());
+      std::fprintf(stderr, "unknown packages are fetched on demand from %s\n",
+                   where.registry.c_str());
     }
     std::unique_ptr<registry::CurlFetcher> backfill_curl;
     std::unique_ptr<registry::DownloadsBackfill> backfill;
@@ -170,16 +187,19 @@ void register_serve_command(CLI::App& app) {
       registry::BackfillOptions bo;
       bo.api_url = opts->downloads_api;
       backfill = std::make_unique<registry::DownloadsBackfill>(*backfill_curl, opts->db, bo);
-      dependencies.downloads_backfill = [b = backfill.get()](const std::string& name, const std::string& client) {
+      dependencies.downloads_backfill = [b = backfill.get()](const std::string& name,
+                                                             const std::string& client) {
         return b->request(name, client) == registry::BackfillAnswer::kQueued;
       };
-      std::fprintf(stderr, "download histories of viewed packages are filled from %s\n", opts->downloads_api.c_str());
+      std::fprintf(stderr, "download histories of viewed packages are filled from %s\n",
+                   opts->downloads_api.c_str());
     }
     http::AppState state(std::move(dependencies));
     std::unique_ptr<search::IndexRefresher> refresher;
     if (opts->reload_seconds > 0) {
       refresher = std::make_unique<search::IndexRefresher>(
-          index, stores, std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
+          index, stores,
+          std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
           [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
     }
 

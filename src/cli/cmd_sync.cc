@@ -19,11 +19,14 @@ void add_http_options(CLI::App& command, HttpCommandOptions& options) {
   command.add_option("--user-agent", options.user_agent, "User-Agent sent upstream")
       ->capture_default_str();
   command.add_option("--timeout", options.timeout_seconds, "Per-request timeout in seconds")
-      ->capture_default_str()->check(CLI::Range(1, 3600));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   command.add_option("--attempts", options.attempts, "Attempts per request (retries + 1)")
-      ->capture_default_str()->check(CLI::Range(1, 20));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
   command.add_option("--concurrency", options.concurrency, "Requests in flight at once")
-      ->capture_default_str()->check(CLI::Range(1, 64));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
 }
 
 RegistrySettings registry_settings(const CLI::Option* registry_flag, const std::string& flag_value,
@@ -46,7 +49,8 @@ RegistrySettings registry_settings(const CLI::Option* registry_flag, const std::
     out.bearer_token = [npm](const std::string& url) { return npm->token_for(url); };
   }
   if (!quiet) {
-    for (const auto& w : npm->warnings) std::fprintf(stderr, "pkgstats: npm config: %s\n", w.c_str());
+    for (const auto& w : npm->warnings)
+      std::fprintf(stderr, "pkgstats: npm config: %s\n", w.c_str());
     for (const auto& l : lines) std::fprintf(stderr, "%s\n", l.c_str());
   }
   return out;
@@ -81,18 +85,22 @@ void register_sync_command(CLI::App& app) {
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
-      "sync", "Follow a registry's _changes feed: fetch changed packuments, apply unpublishes, "
-              "resume where the last run stopped");
+      "sync",
+      "Follow a registry's _changes feed: fetch changed packuments, apply unpublishes, "
+      "resume where the last run stopped");
   add_db_option(*cmd, opts->db);
-  auto* registry_flag = cmd->add_option("--registry", opts->registry,
-                                       "Registry serving packuments (default: npm's configuration, "
-                                       "else https://registry.npmjs.org/)");
+  auto* registry_flag =
+      cmd->add_option("--registry", opts->registry,
+                      "Registry serving packuments (default: npm's configuration, "
+                      "else https://registry.npmjs.org/)");
   cmd->add_option("--changes", opts->changes, "CouchDB-style _changes feed")->capture_default_str();
   cmd->add_flag("--once", opts->once, "Stop when the feed is drained instead of polling");
   cmd->add_option("--limit", opts->limit, "Feed entries per page (one transaction each)")
-      ->capture_default_str()->check(CLI::Range(1, 10000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   cmd->add_option("--poll-seconds", opts->poll_seconds, "Wait between polls of a drained feed")
-      ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--since", opts->since, "Start here when the database has no feed position");
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
   add_http_options(*cmd, opts->http);
@@ -122,13 +130,14 @@ void register_sync_command(CLI::App& app) {
     registry::ChangesFollower follower(*store, fetcher, syncer, metrics, fo, &progress);
     Status s = follower.run(&g_stop_requested);
     const double rate = metrics.documents_per_second(clock.now());
-    std::printf("seq %s: %llu pages, %llu stored, %llu unchanged, %llu not modified, %llu unpublished, "
-                "%llu skipped, %llu retries, %.1f docs/s\n",
-                metrics.seq_text().c_str(), (unsigned long long)metrics.pages_committed.load(),
-                (unsigned long long)metrics.stored.load(), (unsigned long long)metrics.unchanged.load(),
-                (unsigned long long)metrics.not_modified.load(), (unsigned long long)metrics.unpublished.load(),
-                (unsigned long long)metrics.skipped.load(),
-                (unsigned long long)fetcher.counters().retries.load(), rate);
+    std::printf(
+        "seq %s: %llu pages, %llu stored, %llu unchanged, %llu not modified, %llu unpublished, "
+        "%llu skipped, %llu retries, %.1f docs/s\n",
+        metrics.seq_text().c_str(), (unsigned long long)metrics.pages_committed.load(),
+        (unsigned long long)metrics.stored.load(), (unsigned long long)metrics.unchanged.load(),
+        (unsigned long long)metrics.not_modified.load(),
+        (unsigned long long)metrics.unpublished.load(), (unsigned long long)metrics.skipped.load(),
+        (unsigned long long)fetcher.counters().retries.load(), rate);
     if (!s) fail("sync: " + s.message());
   });
 }

@@ -15,7 +15,8 @@ void register_user_command(CLI::App& app) {
     bool json = false;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("user", "A maintainer's packages, downloads and what needs attention");
+  auto* cmd =
+      app.add_subcommand("user", "A maintainer's packages, downloads and what needs attention");
   add_db_option(*cmd, opts->db);
   cmd->add_option("name", opts->user, "npm user name (a leading @ or ~ is ignored)")->required();
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/users/NAME)");
@@ -24,15 +25,17 @@ void register_user_command(CLI::App& app) {
     if (!user.empty() && (user[0] == '@' || user[0] == '~')) user.erase(0, 1);
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadOnly);
     auto report = app::build_maintainer_report(*store, user, SystemClock().now());
-    if (!report) fail(report.status().message(), report.status().code() == ErrorCode::kNotFound ? 1 : 2);
+    if (!report)
+      fail(report.status().message(), report.status().code() == ErrorCode::kNotFound ? 1 : 2);
     if (opts->json) {
       std::printf("%s\n", api::maintainer_report_to_json(*report).dump(2).c_str());
       return;
     }
-    std::printf("@%s: %zu packages, %s downloads last month, %zu deprecated, %zu need attention\n\n",
-                report->user.c_str(), report->packages.size(),
-                render::compact_count(report->total_monthly_downloads).c_str(), report->deprecated,
-                report->needing_attention);
+    std::printf(
+        "@%s: %zu packages, %s downloads last month, %zu deprecated, %zu need attention\n\n",
+        report->user.c_str(), report->packages.size(),
+        render::compact_count(report->total_monthly_downloads).c_str(), report->deprecated,
+        report->needing_attention);
     std::printf("%-40s %-12s %10s  %s\n", "package", "version", "monthly", "attention");
     for (const auto& p : report->packages) {
       std::string reasons;
@@ -55,8 +58,7 @@ void register_compare_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("compare", "Key facts of up to 5 packages side by side");
   add_db_option(*cmd, opts->db);
-  cmd->add_option("names", opts->names, "Package names (space or comma separated)")
-      ->required();
+  cmd->add_option("names", opts->names, "Package names (space or comma separated)")->required();
   cmd->add_flag("--json", opts->json, "Print JSON (the same as /api/v1/compare)");
   cmd->callback([opts] {
     std::string given;  // "a b,c" given as arguments "a" and "b,c": one list
@@ -91,7 +93,8 @@ void register_compare_command(CLI::App& app) {
         {"deprecated", nlohmann::json::json_pointer("/deprecated")}};
     for (const auto& [label, ptr] : rows) {
       std::printf("%-14s", label);
-      for (const auto& p : pkgs) std::printf(" %-24s", cell(p.contains(ptr) ? p[ptr] : nullptr).substr(0, 24).c_str());
+      for (const auto& p : pkgs)
+        std::printf(" %-24s", cell(p.contains(ptr) ? p[ptr] : nullptr).substr(0, 24).c_str());
       std::printf("\n");
     }
     for (const auto& m : result["missing"])

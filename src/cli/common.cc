@@ -27,7 +27,8 @@ CLI::Option* add_db_option(CLI::App& command, std::string& db_path) {
 }
 
 ingest::ReadmeRenderer sandboxed_readme_renderer() {
-  return [](std::string_view markdown, std::string_view repository_url, std::string_view directory) {
+  return [](std::string_view markdown, std::string_view repository_url,
+            std::string_view directory) {
     return render::render_readme(markdown, {std::string(repository_url), std::string(directory)});
   };
 }

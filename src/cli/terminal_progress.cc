@@ -51,9 +51,10 @@ void TerminalProgress::draw(bool final_line) {
   char stats[128];
   std::snprintf(stats, sizeof stats, "%zu items, %.0f/s, %.1fs", items_, rate, secs);
   if (!tty_) {
-    std::fprintf(out_, "%s: %s%s\n", label_.c_str(),
-                 total_ ? (amount(done_, unit_) + " of " + amount(total_, unit_) + ", ").c_str() : "",
-                 stats);
+    std::fprintf(
+        out_, "%s: %s%s\n", label_.c_str(),
+        total_ ? (amount(done_, unit_) + " of " + amount(total_, unit_) + ", ").c_str() : "",
+        stats);
     return;
   }
   std::string bar;

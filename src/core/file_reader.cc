@@ -29,7 +29,8 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
     if (!looks_gzipped(std::string_view(magic, got))) {
       if (static_cast<std::size_t>(st.st_size) > max_bytes) {
         std::fclose(f);
-        return Status::too_large(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB");
+        return Status::too_large(path + ": larger than " + std::to_string(max_bytes >> 20) +
+                                 " MiB");
       }
       std::string out;
       // Spare capacity for parsers that read past the end (simdjson's padding).

@@ -98,8 +98,8 @@ inline constexpr std::size_t kMaxHttpHeaderBytes = 8u << 10;
 // Request target (path + query). A maximal search query (kMaxQueryBytes) percent-encodes to
 // 3 KiB; 4 KiB leaves room for the path and other parameters (414 beyond).
 inline constexpr std::size_t kMaxHttpTargetBytes = 4u << 10;
-// Request body. We serve GET/HEAD (and one POST, below), so a body is rarely needed; a small allowance keeps
-// clients that send an empty or tiny body working while refusing uploads (413).
+// Request body. We serve GET/HEAD (and one POST, below), so a body is rarely needed; a small
+// allowance keeps clients that send an empty or tiny body working while refusing uploads (413).
 inline constexpr std::size_t kMaxHttpBodyBytes = 1u << 10;
 // The one body we read: POST /v2/package/mget, a JSON array of at most 250 package names
 // (npms' bound) of at most kMaxPackageNameBytes each, quoted and comma-separated: 54 KiB.

@@ -6,29 +6,40 @@ namespace pkgstats {
 
 const char* dependency_kind_name(DependencyKind kind) {
   switch (kind) {
-    case DependencyKind::kProd: return "dependencies";
-    case DependencyKind::kDev: return "devDependencies";
-    case DependencyKind::kPeer: return "peerDependencies";
-    case DependencyKind::kOptional: return "optionalDependencies";
+    case DependencyKind::kProd:
+      return "dependencies";
+    case DependencyKind::kDev:
+      return "devDependencies";
+    case DependencyKind::kPeer:
+      return "peerDependencies";
+    case DependencyKind::kOptional:
+      return "optionalDependencies";
   }
   return "dependencies";
 }
 
 const char* module_kind_name(ModuleKind kind) {
   switch (kind) {
-    case ModuleKind::kUnknown: return "unknown";
-    case ModuleKind::kCjs: return "cjs";
-    case ModuleKind::kEsm: return "esm";
-    case ModuleKind::kDual: return "dual";
+    case ModuleKind::kUnknown:
+      return "unknown";
+    case ModuleKind::kCjs:
+      return "cjs";
+    case ModuleKind::kEsm:
+      return "esm";
+    case ModuleKind::kDual:
+      return "dual";
   }
   return "unknown";
 }
 
 const char* trust_level_name(TrustLevel level) {
   switch (level) {
-    case TrustLevel::kNone: return "none";
-    case TrustLevel::kProvenance: return "provenance";
-    case TrustLevel::kTrustedPublisher: return "trusted-publisher";
+    case TrustLevel::kNone:
+      return "none";
+    case TrustLevel::kProvenance:
+      return "provenance";
+    case TrustLevel::kTrustedPublisher:
+      return "trusted-publisher";
   }
   return "none";
 }

@@ -63,9 +63,9 @@ struct Version {
 // A fresh install of one version with its production dependency tree (app/install_size.h):
 // the dist.unpackedSize of every package npm would place, and how many it places.
 struct InstallSize {
-  int64_t bytes = -1;      // -1: never computed
-  int32_t packages = -1;   // the version itself included; -1: never computed
-  bool complete = false;   // false: "at least" (a dependency not mirrored or without a size)
+  int64_t bytes = -1;     // -1: never computed
+  int32_t packages = -1;  // the version itself included; -1: never computed
+  bool complete = false;  // false: "at least" (a dependency not mirrored or without a size)
   bool known() const { return packages >= 0; }
   bool operator==(const InstallSize&) const = default;
 };

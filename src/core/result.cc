@@ -4,14 +4,22 @@ namespace pkgstats {
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "ok";
-    case ErrorCode::kInvalidInput: return "invalid input";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kTooLarge: return "too large";
-    case ErrorCode::kIoError: return "I/O error";
-    case ErrorCode::kStorageError: return "storage error";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kInternal: return "internal error";
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kInvalidInput:
+      return "invalid input";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kTooLarge:
+      return "too large";
+    case ErrorCode::kIoError:
+      return "I/O error";
+    case ErrorCode::kStorageError:
+      return "storage error";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

@@ -17,13 +17,13 @@ namespace pkgstats {
 
 enum class ErrorCode {
   kOk = 0,
-  kInvalidInput,    // the caller's data is malformed (bad JSON, bad query, bad file)
-  kNotFound,        // the thing asked for does not exist
-  kTooLarge,        // a size limit from core/limits.h was exceeded
-  kIoError,         // the file system or the network failed
-  kStorageError,    // the database refused (corrupt, read-only, full)
-  kUnavailable,     // an upstream is down or timed out; retrying may help
-  kInternal,        // a bug: an invariant did not hold
+  kInvalidInput,  // the caller's data is malformed (bad JSON, bad query, bad file)
+  kNotFound,      // the thing asked for does not exist
+  kTooLarge,      // a size limit from core/limits.h was exceeded
+  kIoError,       // the file system or the network failed
+  kStorageError,  // the database refused (corrupt, read-only, full)
+  kUnavailable,   // an upstream is down or timed out; retrying may help
+  kInternal,      // a bug: an invariant did not hold
 };
 
 const char* error_code_name(ErrorCode code);
@@ -81,7 +81,9 @@ class [[nodiscard]] Result {
 // The Status of either kind of result, for the macros below.
 inline const Status& status_of(const Status& status) { return status; }
 template <typename T>
-Status status_of(const Result<T>& result) { return result.status(); }
+Status status_of(const Result<T>& result) {
+  return result.status();
+}
 
 }  // namespace pkgstats
 
@@ -90,10 +92,10 @@ Status status_of(const Result<T>& result) { return result.status(); }
 
 // Evaluates `expr` (a Status or a Result) once; returns its Status from the enclosing
 // function when it failed.
-#define RETURN_IF_ERROR(expr)                                                     \
-  do {                                                                            \
-    if (const auto& pkgstats_checked_ = (expr); !pkgstats_checked_.ok())          \
-      return ::pkgstats::status_of(pkgstats_checked_);                            \
+#define RETURN_IF_ERROR(expr)                                            \
+  do {                                                                   \
+    if (const auto& pkgstats_checked_ = (expr); !pkgstats_checked_.ok()) \
+      return ::pkgstats::status_of(pkgstats_checked_);                   \
   } while (false)
 
 // Evaluates `expr` (a Result<T>) once; returns its Status from the enclosing function when it

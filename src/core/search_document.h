@@ -25,9 +25,9 @@ struct SearchDocument {
   bool deprecated = false;         // the latest version is deprecated
   bool has_types = false;          // the latest version ships TypeScript types
   ModuleKind module = ModuleKind::kUnknown;
-  InstallSize install_size;        // of the latest version, as stored at ingest
+  InstallSize install_size;              // of the latest version, as stored at ingest
   TrustLevel trust = TrustLevel::kNone;  // of the latest version
-  bool install_scripts = false;    // the latest version runs install scripts
+  bool install_scripts = false;          // the latest version runs install scripts
 };
 
 }  // namespace pkgstats

@@ -191,7 +191,7 @@ class Builder {
       failed_ = true;
       return;
     }
-      out_.push_back(Comparator{op, Version{*a, *b, *c, std::move(prerelease), {}}});
+    out_.push_back(Comparator{op, Version{*a, *b, *c, std::move(prerelease), {}}});
   }
   void any() { out_.push_back(Comparator{}); }
 
@@ -252,12 +252,16 @@ void x_comparator(std::string_view gtlt, const XRange& x, bool inc, Builder& b) 
     p = "0";
     Op op = gtlt == ">=" ? Op::kGe : gtlt == "<" ? Op::kLt : Op::kGe;
     if (gtlt == ">") {
-      if (xm) M = b.plus1(M);
-      else m = b.plus1(m);
+      if (xm)
+        M = b.plus1(M);
+      else
+        m = b.plus1(m);
     } else if (gtlt == "<=") {
       op = Op::kLt;
-      if (xm) M = b.plus1(M);
-      else m = b.plus1(m);
+      if (xm)
+        M = b.plus1(M);
+      else
+        m = b.plus1(m);
     }
     return b.add(op, M, m, p, op == Op::kLt ? std::vector<std::string>{"0"} : zero_if(inc));
   }
@@ -304,8 +308,11 @@ TokenResult desugar(std::string_view token, Options o, ComparatorSet& out) {
   // A plain comparator: the version must parse on its own (strict: at most a leading v).
   auto v = parse_core(rest, o.loose);
   if (!v) return TokenResult::kSyntax;
-  Op op = gtlt == ">=" ? Op::kGe : gtlt == "<=" ? Op::kLe : gtlt == ">" ? Op::kGt
-          : gtlt == "<" ? Op::kLt : Op::kEq;
+  Op op = gtlt == ">="   ? Op::kGe
+          : gtlt == "<=" ? Op::kLe
+          : gtlt == ">"  ? Op::kGt
+          : gtlt == "<"  ? Op::kLt
+                         : Op::kEq;
   v->build.clear();
   out.push_back(Comparator{op, std::move(*v)});
   return TokenResult::kOk;
@@ -315,17 +322,25 @@ TokenResult desugar(std::string_view token, Options o, ComparatorSet& out) {
 bool hyphen(const XRange& from, const XRange& to, bool inc, ComparatorSet& out) {
   Builder b(out);
   if (!is_x(from.major)) {
-    if (is_x(from.minor)) b.add(Op::kGe, from.major, "0", "0", zero_if(inc));
-    else if (is_x(from.patch)) b.add(Op::kGe, from.major, from.minor, "0", zero_if(inc));
-    else b.add(Op::kGe, from.major, from.minor, from.patch,
-               from.prerelease.empty() ? zero_if(inc) : from.prerelease);
+    if (is_x(from.minor))
+      b.add(Op::kGe, from.major, "0", "0", zero_if(inc));
+    else if (is_x(from.patch))
+      b.add(Op::kGe, from.major, from.minor, "0", zero_if(inc));
+    else
+      b.add(Op::kGe, from.major, from.minor, from.patch,
+            from.prerelease.empty() ? zero_if(inc) : from.prerelease);
   }
   if (!is_x(to.major)) {
-    if (is_x(to.minor)) b.add(Op::kLt, b.plus1(to.major), "0", "0", {"0"});
-    else if (is_x(to.patch)) b.add(Op::kLt, to.major, b.plus1(to.minor), "0", {"0"});
-    else if (!to.prerelease.empty()) b.add(Op::kLe, to.major, to.minor, to.patch, to.prerelease);
-    else if (inc) b.add(Op::kLt, to.major, to.minor, b.plus1(to.patch), {"0"});
-    else b.add(Op::kLe, to.major, to.minor, to.patch);
+    if (is_x(to.minor))
+      b.add(Op::kLt, b.plus1(to.major), "0", "0", {"0"});
+    else if (is_x(to.patch))
+      b.add(Op::kLt, to.major, b.plus1(to.minor), "0", {"0"});
+    else if (!to.prerelease.empty())
+      b.add(Op::kLe, to.major, to.minor, to.patch, to.prerelease);
+    else if (inc)
+      b.add(Op::kLt, to.major, to.minor, b.plus1(to.patch), {"0"});
+    else
+      b.add(Op::kLe, to.major, to.minor, to.patch);
   }
   if (out.empty()) b.any();
   return !b.failed();
@@ -337,7 +352,8 @@ std::string strip_builds(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     if (s[i] == '+' && i + 1 < s.size() && is_ident(s[i + 1])) {
       ++i;
-      while (i < s.size() && (is_ident(s[i]) || (s[i] == '.' && i + 1 < s.size() && is_ident(s[i + 1]))))
+      while (i < s.size() &&
+             (is_ident(s[i]) || (s[i] == '.' && i + 1 < s.size() && is_ident(s[i + 1]))))
         ++i;
       continue;
     }
@@ -365,11 +381,16 @@ bool is_operator(std::string_view t) {
 
 const char* op_text(Op op) {
   switch (op) {
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
-    default: return "";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    default:
+      return "";
   }
 }
 
@@ -405,8 +426,10 @@ std::optional<ComparatorSet> parse_set(std::string_view text, Options o) {
   if (merged.empty() && comps.empty()) comps.push_back(Comparator{});  // "" is any
   for (const auto& token : merged) {
     switch (desugar(token, o, comps)) {
-      case TokenResult::kOk: break;
-      case TokenResult::kFatal: return std::nullopt;
+      case TokenResult::kOk:
+        break;
+      case TokenResult::kFatal:
+        return std::nullopt;
       case TokenResult::kSyntax:
         if (!o.loose) return std::nullopt;  // loose drops what is not a comparator
         break;
@@ -426,7 +449,8 @@ std::optional<ComparatorSet> parse_set(std::string_view text, Options o) {
     out.push_back(std::move(c));
   }
   if (out.size() > 1)
-    out.erase(std::remove_if(out.begin(), out.end(), [](const Comparator& c) { return c.op == Op::kAny; }),
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [](const Comparator& c) { return c.op == Op::kAny; }),
               out.end());
   return out;
 }
@@ -435,12 +459,18 @@ bool test_comparator(const Comparator& c, const Version& v) {
   if (c.op == Op::kAny) return true;
   const int r = compare(v, c.version);
   switch (c.op) {
-    case Op::kEq: return r == 0;
-    case Op::kLt: return r < 0;
-    case Op::kLe: return r <= 0;
-    case Op::kGt: return r > 0;
-    case Op::kGe: return r >= 0;
-    default: return true;
+    case Op::kEq:
+      return r == 0;
+    case Op::kLt:
+      return r < 0;
+    case Op::kLe:
+      return r <= 0;
+    case Op::kGt:
+      return r > 0;
+    case Op::kGe:
+      return r >= 0;
+    default:
+      return true;
   }
 }
 
@@ -465,7 +495,8 @@ std::optional<Version> Version::parse(std::string_view text, Options options) {
 }
 
 std::string Version::to_string() const {
-  std::string out = std::to_string(major) + '.' + std::to_string(minor) + '.' + std::to_string(patch);
+  std::string out =
+      std::to_string(major) + '.' + std::to_string(minor) + '.' + std::to_string(patch);
   for (size_t i = 0; i < prerelease.size(); ++i) {
     out += i == 0 ? '-' : '.';
     out += prerelease[i];
@@ -491,8 +522,10 @@ std::optional<Range> Range::parse(std::string_view text, Options options) {
   if (text.size() > limits::kMaxSemverRangeBytes) return std::nullopt;
   std::string raw;  // trimmed, every run of white space one space
   for (char c : trim(text)) {
-    if (!is_space(c)) raw += c;
-    else if (raw.back() != ' ') raw += ' ';
+    if (!is_space(c))
+      raw += c;
+    else if (raw.back() != ' ')
+      raw += ' ';
   }
   Range range;
   range.include_prerelease_ = options.include_prerelease;

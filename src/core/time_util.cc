@@ -124,16 +124,18 @@ std::string_view format_iso8601(TimestampMs ms, char (&out)[kIso8601Bytes]) {
     constexpr std::string_view kPattern = "0000-00-00T00:00:00.000Z";
     std::memcpy(out, kPattern.data(), kPattern.size());
     auto put = [&](int at, int64_t value, int width) {
-      for (int i = at + width - 1; i >= at; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+      for (int i = at + width - 1; i >= at; --i, value /= 10)
+        out[i] = static_cast<char>('0' + value % 10);
     };
     put(0, y, 4), put(5, m, 2), put(8, d, 2);
-    put(11, rem / 3600000, 2), put(14, rem / 60000 % 60, 2), put(17, rem / 1000 % 60, 2), put(20, rem % 1000, 3);
+    put(11, rem / 3600000, 2), put(14, rem / 60000 % 60, 2), put(17, rem / 1000 % 60, 2),
+        put(20, rem % 1000, 3);
     return {out, kPattern.size()};
   }
-  const int n = std::snprintf(out, sizeof out, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                              static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600000),
-                              static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
-                              static_cast<long long>(rem % 1000));
+  const int n = std::snprintf(
+      out, sizeof out, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
+      m, d, static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
+      static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
   return {out, std::min<size_t>(static_cast<size_t>(std::max(n, 0)), sizeof out - 1)};
 }
 

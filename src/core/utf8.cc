@@ -38,7 +38,8 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {  // the common case: ASCII, 32 or 8 bytes a step
+    if (static_cast<unsigned char>(text[i]) <
+        0x80) {  // the common case: ASCII, 32 or 8 bytes a step
       auto high_bits = [&](std::size_t at, std::size_t bytes) {
         uint64_t words[4], any = 0;
         std::memcpy(words, text.data() + at, bytes);
@@ -63,7 +64,8 @@ bool is_valid_utf8(std::string_view text) {
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   std::size_t end = max_bytes;
-  for (int back = 0; end > 0 && back < 4 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80; ++back)
+  for (int back = 0; end > 0 && back < 4 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80;
+       ++back)
     --end;
   return text.substr(0, end);
 }

@@ -17,8 +17,9 @@ inline std::string_view packages_tsv_gz() {
 }
 // Gzipped stream of full packuments with READMEs.
 inline std::string_view packuments_json_gz() {
-  return {pkgstats_demo_packuments_json_gz,
-          static_cast<size_t>(pkgstats_demo_packuments_json_gz_end - pkgstats_demo_packuments_json_gz)};
+  return {
+      pkgstats_demo_packuments_json_gz,
+      static_cast<size_t>(pkgstats_demo_packuments_json_gz_end - pkgstats_demo_packuments_json_gz)};
 }
 
 }  // namespace pkgstats::demo

@@ -29,11 +29,11 @@
 #include "http/response_policy.h"
 #include "http/route_table.h"
 #include "render/atom_feed.h"
-#include "render/csv_export.h"
-#include "search/query_parser.h"
 #include "render/badge.h"
+#include "render/csv_export.h"
 #include "render/html_escape.h"
 #include "render/layout.h"
+#include "search/query_parser.h"
 
 namespace pkgstats::http {
 namespace {
@@ -81,9 +81,9 @@ std::optional<size_t> size_param(const Request& request, const std::string& key,
 }
 
 Response bad_param(const std::string& key, size_t min, size_t max) {
-  return api_error(400, "bad_request",
-                   key + " must be a whole number from " + std::to_string(min) + " to " +
-                       std::to_string(max));
+  return api_error(
+      400, "bad_request",
+      key + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
 }
 
 // The prefix of a feed's links: the configured --base-url, else "" (site-relative links,
@@ -109,20 +109,21 @@ search::SearchResponse run_search(AppState& state,
 Response api_search(const Request& request, AppState& state) {
   const std::string& q = request.param("q");
   if (q.empty()) return api_error(400, "bad_request", "q is required (the search query)");
-  auto size = size_param(request, "size", limits::kDefaultResultsPerPage, 1,
-                         limits::kMaxResultsPerPage);
+  auto size =
+      size_param(request, "size", limits::kDefaultResultsPerPage, 1, limits::kMaxResultsPerPage);
   if (!size) return bad_param("size", 1, limits::kMaxResultsPerPage);
   auto from = size_param(request, "from", 0, 0, limits::kMaxResultOffset);
   if (!from) return bad_param("from", 0, limits::kMaxResultOffset);
   std::string text = q;
   if (const std::string& sort = request.param("sort"); !sort.empty()) {
     if (!search::parse_sort_order(sort))
-      return api_error(400, "bad_request", "sort must be " + std::string(search::kSortOrderChoices));
+      return api_error(400, "bad_request",
+                       "sort must be " + std::string(search::kSortOrderChoices));
     text += " sort:" + sort;
   }
   std::shared_ptr<const search::SearchEngine> engine;
-  auto response = run_search(state, engine, std::move(text), *from, *size,
-                             request.param("explain") == "1");
+  auto response =
+      run_search(state, engine, std::move(text), *from, *size, request.param("explain") == "1");
   return json_body(200, api::search_response_json(response, {q, *from, *size}),
                    "public, max-age=30");
 }
@@ -139,7 +140,8 @@ Response api_suggest(const Request& request, AppState& state) {
 
 // Reads the store's daily rows for `name` over `range`; nullopt when no such package.
 Response api_package_downloads(const Request& request, AppState& state, const std::string& name) {
-  const Day latest = api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
+  const Day latest =
+      api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
   api::DayRange range{latest - 29, latest};
   const std::string& start = request.param("start");
   const std::string& end = request.param("end");
@@ -150,9 +152,9 @@ Response api_package_downloads(const Request& request, AppState& state, const st
     auto parsed = api::parse_npm_period(format_day(*s) + ":" + format_day(*e), latest);
     if (!parsed) return api_error(400, "bad_request", parsed.status().message());
     if (parsed->days() > static_cast<int32_t>(limits::kMaxDownloadsRangeDays))
-      return api_error(400, "bad_request",
-                       "range too long: at most " + std::to_string(limits::kMaxDownloadsRangeDays) +
-                           " days");
+      return api_error(
+          400, "bad_request",
+          "range too long: at most " + std::to_string(limits::kMaxDownloadsRangeDays) + " days");
     range = *parsed;
   }
   const std::string& period = request.param("period");
@@ -174,7 +176,8 @@ Response api_package_downloads(const Request& request, AppState& state, const st
 }
 
 Response api_package_dependents(const Request& request, AppState& state, const std::string& name) {
-  auto size = size_param(request, "size", limits::kDependentsPerPage, 1, limits::kMaxDependentsPerPage);
+  auto size =
+      size_param(request, "size", limits::kDependentsPerPage, 1, limits::kMaxDependentsPerPage);
   if (!size) return bad_param("size", 1, limits::kMaxDependentsPerPage);
   auto page = size_param(request, "page", 1, 1, limits::kMaxDependentsPage);
   if (!page) return bad_param("page", 1, limits::kMaxDependentsPage);
@@ -193,22 +196,26 @@ Response api_package_dependents(const Request& request, AppState& state, const s
 }
 
 Response api_packages(const Request& request, AppState& state) {
-  auto [name, sub] = split_name(std::string_view(request.path).substr(sizeof("/api/v1/packages/") - 1));
+  auto [name, sub] =
+      split_name(std::string_view(request.path).substr(sizeof("/api/v1/packages/") - 1));
   if (auto why = bad_name(name)) return api_error(400, "bad_request", *why);
   if (sub == "downloads") return api_package_downloads(request, state, name);
   if (sub == "dependents") return api_package_dependents(request, state, name);
   if (!sub.empty()) return api_error(404, "not_found", "no such resource: " + sub);
   auto store = state.store();
   if (!store) return error_response(request.target, store.status());
-  const auto query = api::package_details_query(name, state.now(), state.index().store_stats().newest_download_day);
+  const auto query = api::package_details_query(name, state.now(),
+                                                state.index().store_stats().newest_download_day);
   auto read_details = [&] { return app::load_package_details(**store, query); };
   auto details = read_details();
   if (details.ok() && !details->has_value() && state.has_upstream()) {
     // A package we lack is fetched from the upstream registry (and stored) on demand.
     auto not_there = [&, &name = name](const std::string& reason) {
-      return api_error(404, "not_found", "no package named " + name + (reason.empty() ? "" : " (" + reason + ")"));
+      return api_error(404, "not_found",
+                       "no package named " + name + (reason.empty() ? "" : " (" + reason + ")"));
     };
-    if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kApi, not_there)) return *answer;
+    if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kApi, not_there))
+      return *answer;
     details = read_details();
   }
   if (!details) return error_response(request.target, details.status());
@@ -250,8 +257,9 @@ Response api_stats(const Request&, AppState& state) {
   body["index"] = {{"documents", engine->document_count()}, {"bytes", engine->memory_bytes()}};
   body["data_age_seconds"] =
       stats.last_write > 0 ? nlohmann::json((state.now() - stats.last_write) / 1000) : nullptr;
-  body["newest_download_day"] =
-      stats.newest_download_day > 0 ? nlohmann::json(format_day(stats.newest_download_day)) : nullptr;
+  body["newest_download_day"] = stats.newest_download_day > 0
+                                    ? nlohmann::json(format_day(stats.newest_download_day))
+                                    : nullptr;
   return json(200, body, "public, max-age=30");
 }
 
@@ -272,7 +280,8 @@ Response npm_search(const Request& request, AppState& state) {
   auto npm_error = [](const std::string& message) { return json(400, {{"error", message}}); };
   const std::string& text = request.param("text");
   if (text.empty()) return npm_error("text is required");
-  auto size = size_param(request, "size", limits::kDefaultResultsPerPage, 1, limits::kMaxResultsPerPage);
+  auto size =
+      size_param(request, "size", limits::kDefaultResultsPerPage, 1, limits::kMaxResultsPerPage);
   if (!size) return npm_error("size must be from 1 to 250");
   auto from = size_param(request, "from", 0, 0, limits::kMaxResultOffset);
   if (!from) return npm_error("from must be from 0 to 10000");
@@ -295,11 +304,11 @@ struct KeyParam {
 constexpr std::array kApiSearchKey = {
     KeyParam{"q"}, KeyParam{"size", KeyParam::kNumber, limits::kDefaultResultsPerPage},
     KeyParam{"from", KeyParam::kNumber}, KeyParam{"sort"}, KeyParam{"explain", KeyParam::kFlag}};
-constexpr std::array kApiSuggestKey = {KeyParam{"q"},
-                                       KeyParam{"size", KeyParam::kNumber, limits::kMaxSuggestions}};
-constexpr std::array kNpmSearchKey = {KeyParam{"text"},
-                                      KeyParam{"size", KeyParam::kNumber, limits::kDefaultResultsPerPage},
-                                      KeyParam{"from", KeyParam::kNumber}};
+constexpr std::array kApiSuggestKey = {
+    KeyParam{"q"}, KeyParam{"size", KeyParam::kNumber, limits::kMaxSuggestions}};
+constexpr std::array kNpmSearchKey = {
+    KeyParam{"text"}, KeyParam{"size", KeyParam::kNumber, limits::kDefaultResultsPerPage},
+    KeyParam{"from", KeyParam::kNumber}};
 
 // The response cache's key for `request`: the encoding, the path and the normalised values of
 // `params` only, so parameters the handler ignores (`&x=1`, npm's quality weights), their
@@ -351,10 +360,12 @@ constexpr const char* kNpmsCache = "public, max-age=60";
 Response npms_error(int status, std::string_view code, const std::string& message) {
   return json_body(status, api::npms_error_body(code, message));
 }
-Response npms_invalid(const std::string& message) { return npms_error(400, "INVALID_PARAMETER", message); }
+Response npms_invalid(const std::string& message) {
+  return npms_error(400, "INVALID_PARAMETER", message);
+}
 Response npms_bad_number(const std::string& key, size_t min, size_t max) {
-  return npms_invalid("\"" + key + "\" must be a whole number from " + std::to_string(min) + " to " +
-                      std::to_string(max));
+  return npms_invalid("\"" + key + "\" must be a whole number from " + std::to_string(min) +
+                      " to " + std::to_string(max));
 }
 
 // The deprecation message of a package's latest version, read from the store.
@@ -370,7 +381,9 @@ api::DeprecationLookup deprecation_lookup(AppState& state) {
   };
 }
 
-api::NpmSearchLinks npms_links(const AppState& state) { return {state.base_url(), render::package_path}; }
+api::NpmSearchLinks npms_links(const AppState& state) {
+  return {state.base_url(), render::package_path};
+}
 
 // q absent or blank: no results (npms answers a query without filters or text so).
 Response npms_search(const Request& request, AppState& state) {
@@ -384,8 +397,10 @@ Response npms_search(const Request& request, AppState& state) {
     return json_body(200, R"({"total":0,"results":[]})", kNpmsCache);
   std::shared_ptr<const search::SearchEngine> engine;
   auto response = run_search(state, engine, query->text, *from, *size, false);
-  return json_body(200, api::npms_search_body(response, state.now(), deprecation_lookup(state), npms_links(state)),
-                   kNpmsCache);
+  return json_body(
+      200,
+      api::npms_search_body(response, state.now(), deprecation_lookup(state), npms_links(state)),
+      kNpmsCache);
 }
 
 Response npms_suggestions(const Request& request, AppState& state) {
@@ -402,7 +417,8 @@ Response npms_suggestions(const Request& request, AppState& state) {
   std::shared_ptr<const search::SearchEngine> engine;
   auto response = run_search(state, engine, text, 0, *size, false);
   return json_body(200,
-                   api::npms_suggestions_body(response, text, state.now(), deprecation_lookup(state), npms_links(state)),
+                   api::npms_suggestions_body(response, text, state.now(),
+                                              deprecation_lookup(state), npms_links(state)),
                    kNpmsCache);
 }
 
@@ -411,8 +427,9 @@ Result<std::optional<std::string>> npms_package_json(AppState& state, store::Sto
                                                      const search::SearchEngine& engine,
                                                      const std::string& name) {
   auto doc = engine.find(name);
-  return api::read_npms_package_body(store, name, doc ? std::optional(*doc) : std::nullopt, state.now(),
-                                     state.index().store_stats().newest_download_day, npms_links(state));
+  return api::read_npms_package_body(store, name, doc ? std::optional(*doc) : std::nullopt,
+                                     state.now(), state.index().store_stats().newest_download_day,
+                                     npms_links(state));
 }
 
 // An npms INVALID_PARAMETER message when `name` cannot be a package name.
@@ -457,10 +474,11 @@ Response npms_unknown(const Request&, AppState&) {
   return npms_error(404, "NOT_FOUND", "The specified endpoint does not exist");
 }
 
-constexpr std::array kNpmsSearchKey = {KeyParam{"q"}, KeyParam{"size", KeyParam::kNumber, api::kNpmsDefaultSize},
+constexpr std::array kNpmsSearchKey = {KeyParam{"q"},
+                                       KeyParam{"size", KeyParam::kNumber, api::kNpmsDefaultSize},
                                        KeyParam{"from", KeyParam::kNumber}};
-constexpr std::array kNpmsSuggestionsKey = {KeyParam{"q"},
-                                            KeyParam{"size", KeyParam::kNumber, api::kNpmsDefaultSize}};
+constexpr std::array kNpmsSuggestionsKey = {
+    KeyParam{"q"}, KeyParam{"size", KeyParam::kNumber, api::kNpmsDefaultSize}};
 
 // ---- api.npmjs.org-compatible downloads -----------------------------------------------------
 
@@ -476,7 +494,8 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   size_t slash = rest.find('/');
   const std::string period(rest.substr(0, slash));
   const std::string names_text(slash == std::string_view::npos ? "" : rest.substr(slash + 1));
-  const Day latest = api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
+  const Day latest =
+      api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
   auto range = api::parse_npm_period(period, latest);
   if (!range) return npm_error(400, range.status().message());
   if (names_text.empty()) {
@@ -498,10 +517,11 @@ Response npm_downloads(const Request& request, AppState& state, bool point) {
   const bool bulk = names_text.find(',') != std::string::npos;
   std::vector<std::string> names = bulk ? split_comma_list(names_text) : std::vector{names_text};
   if (names.size() > limits::kMaxBulkDownloadNames)
-    return npm_error(400, "exceeded max bulk size of " +
-                              std::to_string(limits::kMaxBulkDownloadNames));
+    return npm_error(400,
+                     "exceeded max bulk size of " + std::to_string(limits::kMaxBulkDownloadNames));
   for (const auto& n : names)
-    if (auto why = bad_name(n)) return npm_error(400, *why + ": " + std::string(utf8_prefix(n, 64)));
+    if (auto why = bad_name(n))
+      return npm_error(400, *why + ": " + std::string(utf8_prefix(n, 64)));
 
   auto bounded = api::npm_bounded_range(*range, bulk);
   if (!bounded) return npm_error(400, bounded.status().message());
@@ -537,8 +557,7 @@ Response npm_version_downloads(const Request& request, AppState& state) {
   auto npm_error = [](int status, const std::string& message) {
     return json(status, {{"error", message}});
   };
-  auto [name, period] =
-      split_name(std::string_view(request.path).substr(kVersionDownloads.size()));
+  auto [name, period] = split_name(std::string_view(request.path).substr(kVersionDownloads.size()));
   if (auto why = bad_name(name)) return npm_error(400, *why);
   if (period != "last-week")
     return npm_error(400, "Invalid period: per-version downloads are served for last-week only");
@@ -578,16 +597,21 @@ Response badge(const Request& request, AppState& state, bool version) {
     r.body = render::render_badge(label, "v" + doc->version,
                                   {.value = doc->deprecated ? "#e05d44" : "#007ec6"});
   } else {
-    r.body = render::render_badge(
-        label, doc->monthly_downloads >= 0 ? render::compact_count(doc->monthly_downloads) + "/month"
-                                           : "unknown",
-        {.value = doc->monthly_downloads >= 0 ? "#4c1" : "#9f9f9f"});
+    r.body = render::render_badge(label,
+                                  doc->monthly_downloads >= 0
+                                      ? render::compact_count(doc->monthly_downloads) + "/month"
+                                      : "unknown",
+                                  {.value = doc->monthly_downloads >= 0 ? "#4c1" : "#9f9f9f"});
   }
   return r;
 }
 
-Response badge_version(const Request& request, AppState& state) { return badge(request, state, true); }
-Response badge_downloads(const Request& request, AppState& state) { return badge(request, state, false); }
+Response badge_version(const Request& request, AppState& state) {
+  return badge(request, state, true);
+}
+Response badge_downloads(const Request& request, AppState& state) {
+  return badge(request, state, false);
+}
 
 // ---- Atom feeds ------------------------------------------------------------------------------
 
@@ -679,7 +703,8 @@ Response export_package(const Request& request, AppState& state) {
   if (auto why = bad_name(name)) return plain_error(400, *why);
   auto store = state.store();
   if (!store) return storage_unavailable(store.status());
-  const Day latest = api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
+  const Day latest =
+      api::latest_downloads_day(state.index().store_stats().newest_download_day, state.now());
   auto daily = app::package_daily_downloads(**store, name, api::kFirstDownloadsDay, latest);
   if (!daily) return storage_unavailable(daily.status());
   if (!daily->has_value()) return not_found(state, "package named " + name, name);
@@ -690,7 +715,8 @@ Response export_user(const Request& request, AppState& state) {
   std::string_view rest = std::string_view(request.path).substr(sizeof("/export/user/") - 1);
   if (!rest.ends_with(".csv")) return plain_error(404, "exports are /export/user/NAME.csv");
   const std::string user(rest.substr(0, rest.size() - 4));
-  if (user.empty() || user.find('/') != std::string::npos) return plain_error(400, "not a valid user name");
+  if (user.empty() || user.find('/') != std::string::npos)
+    return plain_error(400, "not a valid user name");
   auto report = state.maintainer_report(user, limits::kMaxMaintainerPackagesShown);
   if (!report) {
     if (report.status().code() == ErrorCode::kNotFound)
@@ -713,7 +739,8 @@ constexpr std::array kApiRoutes = {
     Route{"/api/", true, "api_unknown", api_unknown},
     Route{"/-/v1/search", false, "npm_search", cached<npm_search, kNpmSearchKey>},
     Route{"/v2/search", false, "npms_search", cached<npms_search, kNpmsSearchKey>},
-    Route{"/v2/search/suggestions", false, "npms_suggestions", cached<npms_suggestions, kNpmsSuggestionsKey>},
+    Route{"/v2/search/suggestions", false, "npms_suggestions",
+          cached<npms_suggestions, kNpmsSuggestionsKey>},
     Route{"/v2/package/mget", false, "npms_mget", npms_mget, /*post=*/true},
     Route{kNpmsPackage, true, "npms_package", npms_package},
     Route{"/v2/", true, "npms_unknown", npms_unknown},

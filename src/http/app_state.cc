@@ -11,7 +11,8 @@ size_t approximate_bytes(const app::MaintainerReport& report) {
     bytes += sizeof p + p.doc.name.size() + p.doc.version.size() + p.doc.description.size() +
              p.doc.author.size() + p.doc.license.size();
     for (const auto& d : p.deprecated_dependencies) bytes += sizeof d + d.size();
-    for (const auto& d : p.outdated_dependencies) bytes += sizeof d + d.name.size() + d.range.size() + d.latest.size();
+    for (const auto& d : p.outdated_dependencies)
+      bytes += sizeof d + d.name.size() + d.range.size() + d.latest.size();
     for (const auto& a : p.attention) bytes += sizeof a + a.size();
   }
   return bytes;
@@ -35,14 +36,15 @@ AppState::AppState(ServeDependencies dependencies)
       upstream_(std::move(dependencies.upstream)),
       backfill_(std::move(dependencies.downloads_backfill)),
       clients_(std::move(dependencies.clients)),
-      maintainer_reports_({limits::kMaxCachedMaintainerReports, limits::kMaxCachedMaintainerReportBytes,
-                           limits::kResponseCacheTtlMs},
+      maintainer_reports_({limits::kMaxCachedMaintainerReports,
+                           limits::kMaxCachedMaintainerReportBytes, limits::kResponseCacheTtlMs},
                           approximate_bytes),
-      discover_lists_({1, limits::kMaxCachedDiscoverListsBytes, limits::kDiscoverListsTtlMs}, approximate_bytes),
+      discover_lists_({1, limits::kMaxCachedDiscoverListsBytes, limits::kDiscoverListsTtlMs},
+                      approximate_bytes),
       rate_limiter_(dependencies.rate_limit) {}
 
-Result<std::shared_ptr<const app::MaintainerReport>> AppState::maintainer_report(const std::string& user,
-                                                                                 size_t limit) {
+Result<std::shared_ptr<const app::MaintainerReport>> AppState::maintainer_report(
+    const std::string& user, size_t limit) {
   const TimestampMs now = clock_->now();
   // The engine is taken before the store is read: a write after it brings a new engine,
   // which empties what is stored here.
@@ -57,12 +59,12 @@ Result<std::shared_ptr<const app::MaintainerReport>> AppState::maintainer_report
 
 Result<std::shared_ptr<const app::DiscoverLists>> AppState::discover_lists() {
   const TimestampMs now = clock_->now();
-  return discover_lists_.get_or_build("lists", search_engine(), now,
-                                      [&]() -> Result<std::shared_ptr<const app::DiscoverLists>> {
-                                        ASSIGN_OR_RETURN(auto store, pool_.acquire());
-                                        ASSIGN_OR_RETURN(auto lists, app::build_discover_lists(*store, day_from_ms(now)));
-                                        return std::make_shared<const app::DiscoverLists>(std::move(lists));
-                                      });
+  return discover_lists_.get_or_build(
+      "lists", search_engine(), now, [&]() -> Result<std::shared_ptr<const app::DiscoverLists>> {
+        ASSIGN_OR_RETURN(auto store, pool_.acquire());
+        ASSIGN_OR_RETURN(auto lists, app::build_discover_lists(*store, day_from_ms(now)));
+        return std::make_shared<const app::DiscoverLists>(std::move(lists));
+      });
 }
 
 }  // namespace pkgstats::http

@@ -49,7 +49,8 @@ class AppState {
   bool has_upstream() const { return static_cast<bool>(upstream_); }
   // Starts or joins the on-demand fetch of `name` for `client` (see UpstreamFetch; the
   // answer for a page is http/on_demand_answer.h's). REQUIRES: has_upstream().
-  std::shared_future<registry::OnDemandResult> fetch_upstream(const std::string& name, const std::string& client) {
+  std::shared_future<registry::OnDemandResult> fetch_upstream(const std::string& name,
+                                                              const std::string& client) {
     return upstream_(name, client);
   }
   // Queues the downloads history of a viewed package (ServeDependencies::downloads_backfill);
@@ -67,8 +68,10 @@ class AppState {
   // the pages of the same maintainers are asked for over and over. Errors are the builder's
   // (kNotFound: no such maintainer) or the store's; they are not cached.
   Result<std::shared_ptr<const app::MaintainerReport>> maintainer_report(const std::string& user,
-                                                                          size_t limit);
-  const SnapshotCache<app::MaintainerReport>& maintainer_reports() const { return maintainer_reports_; }
+                                                                         size_t limit);
+  const SnapshotCache<app::MaintainerReport>& maintainer_reports() const {
+    return maintainer_reports_;
+  }
   // The discover lists (http/discover_lists.h) on the current engine, built by the first
   // request after each engine swap (or limits::kDiscoverListsTtlMs) while others wait for it.
   Result<std::shared_ptr<const app::DiscoverLists>> discover_lists();

@@ -40,7 +40,8 @@ bool IpAddress::is_loopback() const {
 
 std::optional<IpAddress> parse_ip_address(std::string_view text) {
   text = trim(text);
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
   if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
   const std::string z(text);  // inet_pton wants a terminated string
   IpAddress out;
@@ -73,7 +74,8 @@ Result<IpNetwork> parse_ip_network(std::string_view text) {
     int bits = -1;
     auto [end, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
     const int max_bits = address->is_v4() ? 32 : 128;
-    if (ec != std::errc() || end != bits_text.data() + bits_text.size() || bits < 0 || bits > max_bits)
+    if (ec != std::errc() || end != bits_text.data() + bits_text.size() || bits < 0 ||
+        bits > max_bits)
       return Status::invalid("bad prefix length in " + std::string(text) + " (0 to " +
                              std::to_string(max_bits) + ")");
     net.prefix_bits = address->is_v4() ? 96 + bits : bits;
@@ -106,7 +108,8 @@ std::optional<IpAddress> resolve_client(std::string_view peer, std::string_view 
     const size_t comma = forwarded_for.rfind(',');
     const std::string_view hop =
         comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
-    forwarded_for = comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
+    forwarded_for =
+        comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
     if (trim(hop).empty()) continue;
     auto address = parse_ip_address(hop);
     if (!address) break;

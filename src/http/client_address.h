@@ -32,7 +32,7 @@ std::optional<IpAddress> parse_ip_address(std::string_view text);
 // An address range: "10.0.0.0/8", "2001:db8::/32", or one address ("127.0.0.1" is /32,
 // "::1" is /128).
 struct IpNetwork {
-  IpAddress base;  // host bits cleared
+  IpAddress base;         // host bits cleared
   int prefix_bits = 128;  // of the 128-bit (mapped) form
   bool contains(const IpAddress& address) const;
 };

@@ -52,14 +52,20 @@ render::SiteContext site_of(const AppState& state) {
 
 int http_status_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return 200;
-    case ErrorCode::kInvalidInput: return 400;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kOk:
+      return 200;
+    case ErrorCode::kInvalidInput:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kTooLarge:
+      return 413;
     case ErrorCode::kIoError:
     case ErrorCode::kStorageError:
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -94,9 +100,11 @@ Response api_error(int status, std::string_view code, const std::string& message
 
 Response error_for_target(std::string_view target, int status, const std::string& message) {
   if (target.starts_with("/api/")) {
-    const char* code = status == 404 ? "not_found" : status == 414 ? "target_too_long"
-                       : status == 429 ? "rate_limited" : status >= 500 ? "unavailable"
-                                                                         : "bad_request";
+    const char* code = status == 404   ? "not_found"
+                       : status == 414 ? "target_too_long"
+                       : status == 429 ? "rate_limited"
+                       : status >= 500 ? "unavailable"
+                                       : "bad_request";
     return api_error(status, code, message);
   }
   if (target.starts_with("/v2/")) {  // npms' shape: {"code","message"}

@@ -29,13 +29,15 @@ std::string HttpMetrics::to_prometheus() const {
     uint64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h.counts[i];
-      out += fmt::format("pkgstats_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         route, kBuckets[i], cumulative);
+      out += fmt::format(
+          "pkgstats_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
+          kBuckets[i], cumulative);
     }
     out += fmt::format(
         "pkgstats_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route,
         h.count);
-    out += fmt::format("pkgstats_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
+    out += fmt::format("pkgstats_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route,
+                       h.sum);
     out += fmt::format("pkgstats_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
                        h.count);
   }
@@ -47,7 +49,9 @@ std::string HttpMetrics::to_prometheus() const {
   for (size_t i = 0; i < closed_.size(); ++i)
     out += fmt::format("pkgstats_http_connections_closed_total{{reason=\"{}\"}} {}\n",
                        kCloseReasonNames[i], closed_[i].load());
-  out += "# HELP pkgstats_http_connection_limit_reached_total Times accepting paused at the connection limit.\n";
+  out +=
+      "# HELP pkgstats_http_connection_limit_reached_total Times accepting paused at the "
+      "connection limit.\n";
   out += "# TYPE pkgstats_http_connection_limit_reached_total counter\n";
   out += fmt::format("pkgstats_http_connection_limit_reached_total {}\n", limit_reached_.load());
   return out;

@@ -16,28 +16,27 @@ namespace pkgstats::http {
 // Why the server ended a connection, one label value each of
 // pkgstats_http_connections_closed_total{reason}.
 enum class CloseReason {
-  kPeerClosed,       // the client closed (EOF) between or before requests
-  kPeerReset,        // the client reset the connection
-  kClientClose,      // the client asked for it (Connection: close, HTTP/1.0)
-  kIdleTimeout,      // no next request within the idle timeout
-  kReadTimeout,      // a request did not arrive whole within the read timeout
-  kBadRequest,       // unparseable or over a size limit: answered 4xx, then closed
-  kRequestLimit,     // the per-connection request quota was used up (Connection: close)
-  kWriteError,       // writing a response failed or timed out
-  kReadError,        // any other read failure
-  kShutdown,         // the server was stopping
+  kPeerClosed,    // the client closed (EOF) between or before requests
+  kPeerReset,     // the client reset the connection
+  kClientClose,   // the client asked for it (Connection: close, HTTP/1.0)
+  kIdleTimeout,   // no next request within the idle timeout
+  kReadTimeout,   // a request did not arrive whole within the read timeout
+  kBadRequest,    // unparseable or over a size limit: answered 4xx, then closed
+  kRequestLimit,  // the per-connection request quota was used up (Connection: close)
+  kWriteError,    // writing a response failed or timed out
+  kReadError,     // any other read failure
+  kShutdown,      // the server was stopping
 };
 inline constexpr std::array<std::string_view, 10> kCloseReasonNames = {
-    "peer_closed",   "peer_reset",  "client_close", "idle_timeout", "read_timeout",
-    "bad_request",   "request_limit", "write_error", "read_error",   "shutdown"};
+    "peer_closed", "peer_reset",    "client_close", "idle_timeout", "read_timeout",
+    "bad_request", "request_limit", "write_error",  "read_error",   "shutdown"};
 static_assert(static_cast<size_t>(CloseReason::kShutdown) + 1 == kCloseReasonNames.size());
 
 class HttpMetrics {
  public:
   // Upper bounds of the latency histogram buckets, in seconds (+Inf is implied).
-  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                      0.005,  0.01,    0.025,  0.05,  0.1,
-                                                      0.5,    2.5};
+  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.5,    2.5};
 
   // Records one answered request. `route` must outlive this object (route names are static).
   void observe(std::string_view route, int status, double seconds);
@@ -46,7 +45,9 @@ class HttpMetrics {
   void connection_accepted() { accepted_.fetch_add(1, std::memory_order_relaxed); }
   // Counts one pause of accepting at the connection limit.
   void connection_limit_reached() { limit_reached_.fetch_add(1, std::memory_order_relaxed); }
-  uint64_t connection_limit_reached_count() const { return limit_reached_.load(std::memory_order_relaxed); }
+  uint64_t connection_limit_reached_count() const {
+    return limit_reached_.load(std::memory_order_relaxed);
+  }
   void connection_closed(CloseReason reason) {
     closed_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
   }

@@ -23,8 +23,8 @@ enum class AnswerFormat { kPage, kApi };
 
 // `not_there(reason)`: the 404 to answer, `reason` a sentence ("" when the upstream simply has
 // no such package).
-std::optional<Response> answer_unknown_package(const Request& request, AppState& state, const std::string& name,
-                                               AnswerFormat format,
-                                               const std::function<Response(const std::string& reason)>& not_there);
+std::optional<Response> answer_unknown_package(
+    const Request& request, AppState& state, const std::string& name, AnswerFormat format,
+    const std::function<Response(const std::string& reason)>& not_there);
 
 }  // namespace pkgstats::http

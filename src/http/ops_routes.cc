@@ -39,7 +39,8 @@ Response healthz(const Request&, AppState& state) {
 // and data age, and the sync position when a follower writes to this store. Only for clients
 // in --metrics-allow (default loopback); others get the 404 of an unknown page.
 Response metrics(const Request& request, AppState& state) {
-  if (!state.may_read_metrics(request)) return not_found(state, "page at " + request.path, "metrics");
+  if (!state.may_read_metrics(request))
+    return not_found(state, "page at " + request.path, "metrics");
   std::string out = state.metrics().to_prometheus();
   auto gauge = [&](const char* name, const char* help, double value) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, value);
@@ -52,22 +53,28 @@ Response metrics(const Request& request, AppState& state) {
         static_cast<double>(engine->memory_bytes()));
   gauge("pkgstats_index_reload_seconds", "Time the last index update (overlay or rebuild) took.",
         state.index().last_reload_ms() / 1000);
-  gauge("pkgstats_index_overlay_documents", "Documents written since the last index rebuild, searched in an overlay.",
+  gauge("pkgstats_index_overlay_documents",
+        "Documents written since the last index rebuild, searched in an overlay.",
         static_cast<double>(state.index().overlay_documents()));
   auto counter = [&](const char* name, const char* help, double value) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, value);
   };
-  counter("pkgstats_response_cache_hits_total", "Search API answers served from the response cache.",
+  counter("pkgstats_response_cache_hits_total",
+          "Search API answers served from the response cache.",
           static_cast<double>(state.response_cache().hits()));
-  counter("pkgstats_response_cache_misses_total", "Search API answers computed (not in the response cache).",
+  counter("pkgstats_response_cache_misses_total",
+          "Search API answers computed (not in the response cache).",
           static_cast<double>(state.response_cache().misses()));
   gauge("pkgstats_response_cache_entries", "Answers held by the response cache.",
         static_cast<double>(state.response_cache().entries()));
-  counter("pkgstats_maintainer_report_cache_hits_total", "Maintainer reports (user pages, API, CSV) reused.",
+  counter("pkgstats_maintainer_report_cache_hits_total",
+          "Maintainer reports (user pages, API, CSV) reused.",
           static_cast<double>(state.maintainer_reports().hits()));
-  counter("pkgstats_maintainer_report_cache_misses_total", "Maintainer reports built from the store.",
+  counter("pkgstats_maintainer_report_cache_misses_total",
+          "Maintainer reports built from the store.",
           static_cast<double>(state.maintainer_reports().misses()));
-  gauge("pkgstats_store_packages", "Package names in the store.", static_cast<double>(stats.packages));
+  gauge("pkgstats_store_packages", "Package names in the store.",
+        static_cast<double>(stats.packages));
   gauge("pkgstats_store_versions", "Versions in the store.", static_cast<double>(stats.versions));
   gauge("pkgstats_store_download_days", "Rows in the daily downloads archive.",
         static_cast<double>(stats.download_days));

@@ -6,11 +6,11 @@
 #include "api/maintainer_report.h"
 #include "app/compare.h"
 #include "app/dependents.h"
+#include "app/discover_lists.h"
 #include "app/package_details.h"
 #include "core/limits.h"
 #include "core/lists.h"
 #include "core/utf8.h"
-#include "app/discover_lists.h"
 #include "http/client_address.h"
 #include "http/handler_util.h"
 #include "http/on_demand_answer.h"
@@ -22,8 +22,8 @@
 #include "render/page_home.h"
 #include "render/page_maintainer.h"
 #include "render/page_package.h"
-#include "search/query_parser.h"
 #include "render/page_search.h"
+#include "search/query_parser.h"
 #include "store/bot_posts.h"
 
 namespace pkgstats::http {
@@ -45,15 +45,16 @@ Response search_page(const Request& request, AppState& state) {
   if (const std::string& sort = request.param("sort"); !sort.empty()) {
     auto order = search::parse_sort_order(sort);
     if (!order) return plain_error(400, "sort must be " + std::string(search::kSortOrderChoices));
-    return redirect(302, render::search_path(render::rewrite_query(
-                             q, "sort:", *order == search::SortOrder::kRelevance ? "" : "sort:" + sort)));
+    return redirect(
+        302, render::search_path(render::rewrite_query(
+                 q, "sort:", *order == search::SortOrder::kRelevance ? "" : "sort:" + sort)));
   }
   std::size_t page = 1;
   if (const std::string& p = request.param("page"); !p.empty()) {
     auto parsed = parse_page_number(p, limits::kMaxSearchPage);
     if (!parsed)
-      return plain_error(400, "page must be a number from 1 to " +
-                                  std::to_string(limits::kMaxSearchPage));
+      return plain_error(
+          400, "page must be a number from 1 to " + std::to_string(limits::kMaxSearchPage));
     page = *parsed;
   }
   render::SearchPageData data;
@@ -90,9 +91,11 @@ Response package_page_for(const Request& request, const std::string& name, rende
   if (!details->has_value() && state.has_upstream()) {
     // Unknown here: fetched on demand from the upstream registry, then read like the rest.
     auto not_there = [&](const std::string& reason) {
-      return not_found(state, "package named " + name + (reason.empty() ? "" : " (" + reason + ")"), name);
+      return not_found(state, "package named " + name + (reason.empty() ? "" : " (" + reason + ")"),
+                       name);
     };
-    if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kPage, not_there)) return *answer;
+    if (auto answer = answer_unknown_package(request, state, name, AnswerFormat::kPage, not_there))
+      return *answer;
     details = app::load_package_details(**store, query);
     if (!details) return storage_unavailable(details.status());
   }
@@ -102,11 +105,12 @@ Response package_page_for(const Request& request, const std::string& name, rende
   data.range = range;
   // An empty or stale downloads archive: its fill is queued in the background (one per
   // package however many views), and this page says so, briefly cached.
-  const bool stale = data.daily.empty() || data.daily.back().day < today - limits::kDownloadsStaleDays;
+  const bool stale =
+      data.daily.empty() || data.daily.back().day < today - limits::kDownloadsStaleDays;
   if (stale && !data.package.unpublished) {
     const auto client = state.client_of(request);
-    data.downloads_fetching =
-        state.backfill_downloads(data.package.name, client ? client_key(*client) : request.remote_address);
+    data.downloads_fetching = state.backfill_downloads(
+        data.package.name, client ? client_key(*client) : request.remote_address);
   }
   return html(200, render::render_package_page(site_of(state), data),
               data.downloads_fetching ? "public, max-age=5" : "public, max-age=60");
@@ -114,7 +118,8 @@ Response package_page_for(const Request& request, const std::string& name, rende
 
 // /pkg:NAME/dependents[?sort=downloads|name][&page=N]
 Response dependents_page(const Request& request, const std::string& name, AppState& state) {
-  app::DependentsQuery query{name, store::DependentsOrder::kDownloads, 1, limits::kDependentsPerPage};
+  app::DependentsQuery query{name, store::DependentsOrder::kDownloads, 1,
+                             limits::kDependentsPerPage};
   if (const std::string& sort = request.param("sort"); !sort.empty()) {
     auto order = app::parse_dependents_order(sort);
     if (!order) return plain_error(400, "sort must be downloads or name");
@@ -123,7 +128,8 @@ Response dependents_page(const Request& request, const std::string& name, AppSta
   if (const std::string& p = request.param("page"); !p.empty()) {
     auto parsed = parse_page_number(p, limits::kMaxDependentsPage);
     if (!parsed)
-      return plain_error(400, "page must be a number from 1 to " + std::to_string(limits::kMaxDependentsPage));
+      return plain_error(
+          400, "page must be a number from 1 to " + std::to_string(limits::kMaxDependentsPage));
     query.page = *parsed;
   }
   auto store = state.store();
@@ -178,10 +184,11 @@ Response maintainer_page(const Request& request, AppState& state) {
     if (report.status().code() != ErrorCode::kNotFound) return storage_unavailable(report.status());
     // A mirror without maintainer names cannot show anyone's: say so rather than "not found".
     const bool no_names = state.index().store_stats().example_maintainer.empty();
-    return not_found(state,
-                     "maintainer named " + user +
-                         (no_names ? " (this mirror holds no maintainer names: its registry strips them)" : ""),
-                     user);
+    return not_found(
+        state,
+        "maintainer named " + user +
+            (no_names ? " (this mirror holds no maintainer names: its registry strips them)" : ""),
+        user);
   }
   return html(200, render::render_maintainer_page(site_of(state), **report, options));
 }
@@ -199,11 +206,12 @@ std::vector<std::string> close_names(AppState& state, const std::string& name, s
 
 Response compare_page_for(const std::vector<std::string>& names, AppState& state) {
   if (names.size() > limits::kMaxComparedPackages)
-    return html(400, render::render_compare_error_page(
-                         site_of(state), "A comparison holds at most " +
-                                             std::to_string(limits::kMaxComparedPackages) +
-                                             " packages; this one names " +
-                                             std::to_string(names.size()) + ". Remove some and try again."),
+    return html(400,
+                render::render_compare_error_page(
+                    site_of(state),
+                    "A comparison holds at most " + std::to_string(limits::kMaxComparedPackages) +
+                        " packages; this one names " + std::to_string(names.size()) +
+                        ". Remove some and try again."),
                 "no-store");
   render::ComparePageData data;
   if (!names.empty()) {
@@ -234,7 +242,8 @@ Response compare_page(const Request& request, AppState& state) {
 Response compare_form(const Request& request, AppState& state) {
   std::vector<std::string> names = split_comma_list(request.param("packages"));
   for (auto& name : split_comma_list(request.param("add")))
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      names.push_back(std::move(name));
   if (names.empty()) return compare_page_for({}, state);
   return redirect(303, render::compare_path(names));
 }
@@ -245,7 +254,8 @@ Response about_page(const Request&, AppState& state) {
   if (auto store = state.store(); store) {
     if (auto listed = (*store)->bot_accounts(); listed) accounts = std::move(listed).value();
   }
-  return html(200, render::render_about_page(site_of(state), state.index().store_stats(), accounts));
+  return html(200,
+              render::render_about_page(site_of(state), state.index().store_stats(), accounts));
 }
 
 Response discover_index(const Request&, AppState& state) {
@@ -271,7 +281,8 @@ Response discover_list(const Request& request, AppState& state) {
     auto store = state.store();
     if (!store) return storage_unavailable(store.status());
     auto names = (*store)->random_packages(
-        limits::kDiscoverPerPage, static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+        limits::kDiscoverPerPage,
+        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
     if (!names) return storage_unavailable(names.status());
     auto items = discover_items(**store, *names);
     if (!items) return storage_unavailable(items.status());
@@ -279,14 +290,19 @@ Response discover_list(const Request& request, AppState& state) {
     data.total = data.items.size();
     return html(200, render::render_discover_page(site_of(state), data), "no-store");
   }
-  if (slug == "popular") data.kind = render::DiscoverKind::kPopular;
-  else if (slug == "newest") data.kind = render::DiscoverKind::kNewest;
-  else if (slug == "trending") data.kind = render::DiscoverKind::kTrending;
-  else return not_found(state, "page at " + request.path, slug);
+  if (slug == "popular")
+    data.kind = render::DiscoverKind::kPopular;
+  else if (slug == "newest")
+    data.kind = render::DiscoverKind::kNewest;
+  else if (slug == "trending")
+    data.kind = render::DiscoverKind::kTrending;
+  else
+    return not_found(state, "page at " + request.path, slug);
   const std::size_t max_page = limits::kMaxDiscoverEntries / limits::kDiscoverPerPage;
   if (const std::string& p = request.param("page"); !p.empty()) {
     auto parsed = parse_page_number(p, max_page);
-    if (!parsed) return plain_error(400, "page must be a number from 1 to " + std::to_string(max_page));
+    if (!parsed)
+      return plain_error(400, "page must be a number from 1 to " + std::to_string(max_page));
     data.page = *parsed;
   }
   auto lists = state.discover_lists();
@@ -298,7 +314,8 @@ Response discover_list(const Request& request, AppState& state) {
   const std::size_t from = (data.page - 1) * data.page_size;
   auto slice = [&](const std::vector<std::string>& all) {
     data.total = all.size();
-    for (std::size_t i = from; i < all.size() && i < from + data.page_size; ++i) names.push_back(all[i]);
+    for (std::size_t i = from; i < all.size() && i < from + data.page_size; ++i)
+      names.push_back(all[i]);
   };
   if (data.kind == render::DiscoverKind::kPopular) slice(l.popular);
   if (data.kind == render::DiscoverKind::kNewest) slice(l.newest);
@@ -315,16 +332,18 @@ Response discover_list(const Request& request, AppState& state) {
   if (data.kind == render::DiscoverKind::kTrending)
     for (auto& item : data.items)
       for (std::size_t i = from; i < l.trending.size() && i < from + data.page_size; ++i)
-        if (l.trending[i].name == item.doc.name) item.recent = l.trending[i].recent, item.previous = l.trending[i].previous;
+        if (l.trending[i].name == item.doc.name)
+          item.recent = l.trending[i].recent, item.previous = l.trending[i].previous;
   return html(200, render::render_discover_page(site_of(state), data), "public, max-age=300");
 }
 
 Response favicon(const Request&, AppState&) {
-  return text("image/svg+xml",
-              "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect width=\"16\" "
-              "height=\"16\" rx=\"3\" fill=\"#0b57b0\"/><path d=\"M4 12V4h4.5a2.5 2.5 0 0 1 0 5H4\" "
-              "fill=\"none\" stroke=\"#fff\" stroke-width=\"2\"/></svg>",
-              "public, max-age=604800");
+  return text(
+      "image/svg+xml",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect width=\"16\" "
+      "height=\"16\" rx=\"3\" fill=\"#0b57b0\"/><path d=\"M4 12V4h4.5a2.5 2.5 0 0 1 0 5H4\" "
+      "fill=\"none\" stroke=\"#fff\" stroke-width=\"2\"/></svg>",
+      "public, max-age=604800");
 }
 
 constexpr std::array kPageRoutes = {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-
 namespace pkgstats::http {
 
 RateLimiter::RateLimiter(RateLimitOptions options, std::size_t max_clients)
@@ -38,7 +37,8 @@ std::optional<int> RateLimiter::admit(const std::optional<IpAddress>& address, T
     recency_.splice(recency_.end(), recency_, it->second.recency);  // now the most recent
   }
   Bucket& b = it->second;
-  b.tokens = std::min(burst_, b.tokens + std::max<TimestampMs>(0, now - b.updated) / 1000.0 * options_.per_second);
+  b.tokens = std::min(
+      burst_, b.tokens + std::max<TimestampMs>(0, now - b.updated) / 1000.0 * options_.per_second);
   b.updated = now;
   if (b.tokens >= 1) {
     b.tokens -= 1;

@@ -24,7 +24,8 @@ namespace pkgstats::http {
 class ResponseCache : public SnapshotCache<Response> {
  public:
   ResponseCache()
-      : SnapshotCache({limits::kMaxCachedResponses, limits::kMaxCachedResponseBytes, limits::kResponseCacheTtlMs},
+      : SnapshotCache({limits::kMaxCachedResponses, limits::kMaxCachedResponseBytes,
+                       limits::kResponseCacheTtlMs},
                       [](const Response& r) { return r.body.size(); }) {}
 
   // Stores `response` for `key` when `key` was offered before (and its slot has not been

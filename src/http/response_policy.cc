@@ -104,7 +104,8 @@ Result<std::string> gzip_compress(std::string_view data) {
   thread_local Compressor local;
   if (!local.compressor) return Status::internal("cannot allocate a gzip compressor");
   std::string out(libdeflate_gzip_compress_bound(local.compressor, data.size()), '\0');
-  const size_t n = libdeflate_gzip_compress(local.compressor, data.data(), data.size(), out.data(), out.size());
+  const size_t n =
+      libdeflate_gzip_compress(local.compressor, data.data(), data.size(), out.data(), out.size());
   if (n == 0) return Status::internal("gzip compression failed");
   out.resize(n);
   return out;

@@ -19,7 +19,7 @@ using Handler = Response (*)(const Request& request, AppState& state);
 
 struct Route {
   std::string_view pattern;
-  bool is_prefix;  // matches paths starting with the pattern and longer than it
+  bool is_prefix;         // matches paths starting with the pattern and longer than it
   std::string_view name;  // for logs and metrics
   Handler handler;
   bool post = false;  // serves POST (with a body) instead of GET and HEAD

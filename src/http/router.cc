@@ -44,8 +44,9 @@ std::string next_request_id() {
   static const auto started = static_cast<unsigned long long>(std::time(nullptr));
   static std::atomic<uint64_t> counter{0};
   char id[40];
-  std::snprintf(id, sizeof id, "%llx-%llu", started,
-                static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1));
+  std::snprintf(
+      id, sizeof id, "%llx-%llu", started,
+      static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1));
   return id;
 }
 
@@ -53,11 +54,12 @@ std::string next_request_id() {
 // message, the database path) go to the log under that id (issue #19, finding 8).
 Response generic_server_error(const Request& request, Response detailed) {
   const std::string id = next_request_id();
-  std::fprintf(stderr, "pkgstats: %d on %s (request %s): %s\n", detailed.status, request.path.c_str(),
-               id.c_str(), std::string(utf8_prefix(detailed.body, 1000)).c_str());
-  const std::string message = (detailed.status == 503 ? "service unavailable, try again shortly"
-                                                      : "internal error") +
-                              std::string(" (request ") + id + ")";
+  std::fprintf(stderr, "pkgstats: %d on %s (request %s): %s\n", detailed.status,
+               request.path.c_str(), id.c_str(),
+               std::string(utf8_prefix(detailed.body, 1000)).c_str());
+  const std::string message =
+      (detailed.status == 503 ? "service unavailable, try again shortly" : "internal error") +
+      std::string(" (request ") + id + ")";
   Response r = request.path == "/healthz"
                    ? json(detailed.status, {{"status", "unavailable"}, {"error", message}})
                    : error_for_target(request.path, detailed.status, message);
@@ -99,7 +101,9 @@ Response route(const Request& request, AppState& state) {
   const bool cors = allows_cors(request.path);
   Response r;
   // A deferred request (see Request::deferred) was admitted on its first routing.
-  if (auto retry_after = request.deferred ? std::nullopt : state.rate_limiter().admit(state.client_of(request), state.now())) {
+  if (auto retry_after = request.deferred
+                             ? std::nullopt
+                             : state.rate_limiter().admit(state.client_of(request), state.now())) {
     r = error_for_target(request.path, 429,
                          "too many requests: retry in " + std::to_string(*retry_after) + " s");
     r.headers.emplace_back("Retry-After", std::to_string(*retry_after));

@@ -24,13 +24,14 @@ namespace pkgstats::http {
 // Fetches a package the store lacks from the upstream registry and stores it (serve
 // --registry; registry::OnDemandFetcher::request): starts or joins the fetch of `name` for
 // `client` (its address) and returns its result to come. Never blocks. Safe for concurrent use.
-using UpstreamFetch = std::function<std::shared_future<registry::OnDemandResult>(const std::string& name,
-                                                                                 const std::string& client)>;
+using UpstreamFetch = std::function<std::shared_future<registry::OnDemandResult>(
+    const std::string& name, const std::string& client)>;
 
 // Queues the background fill of `name`'s downloads history for `client` (serve;
 // registry::DownloadsBackfill::request): true when it is queued or running, so the page says
 // its chart is being fetched. Never blocks. Safe for concurrent use.
-using DownloadsBackfillRequest = std::function<bool(const std::string& name, const std::string& client)>;
+using DownloadsBackfillRequest =
+    std::function<bool(const std::string& name, const std::string& client)>;
 
 // Who may be trusted about a request's client, and who may read /metrics: X-Forwarded-For is
 // read only from peers in `trusted_proxies` (http/client_address.h), and /metrics answers
@@ -47,7 +48,7 @@ struct ServeDependencies {
   // "https://pkgs.example.org" (no trailing slash) makes canonical links absolute; "" keeps
   // them site-relative.
   std::string base_url;
-  UpstreamFetch upstream;  // empty: offline, unknown packages are 404
+  UpstreamFetch upstream;                       // empty: offline, unknown packages are 404
   DownloadsBackfillRequest downloads_backfill;  // empty: charts only from the archive
   ClientPolicy clients;
   RateLimitOptions rate_limit;  // default: no limit

@@ -42,7 +42,8 @@ constexpr std::size_t kFirstReadBytes = 2048;
 
 std::atomic<bool> g_stop_requested{false};  // set by stop_server()
 
-bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive, bool head) {
+bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive,
+                                             bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
   out.set(bhttp::field::content_type, r.content_type);
   out.set(bhttp::field::cache_control, r.cache_control);
@@ -117,7 +118,8 @@ Response respond(const bhttp::request_parser<bhttp::string_body>& parser, Reques
     return error_for_target(req.target, 414, "request target too long");
   if (header_bytes(msg) > limits::kMaxHttpHeaderBytes)
     return error_for_target(req.target, 431, "request headers too large");
-  if (auto s = parse_target(req.target, req); !s) return error_for_target(req.target, 400, s.message());
+  if (auto s = parse_target(req.target, req); !s)
+    return error_for_target(req.target, 400, s.message());
   try {
     return route(req, state);
   } catch (const std::exception& e) {
@@ -151,7 +153,8 @@ CloseReason read_close_reason(const beast::error_code& ec) {
 // One connection: read a request (Beast's parser, with our limits), answer it, repeat while
 // keep-alive lasts. Runs on the connection's strand.
 // `owing` counts the connection as busy from its accept (see ServerContext::busy).
-asio::awaitable<void> session(tcp::socket socket, ServerContext& server, CountedSlot, CountedSlot owing) {
+asio::awaitable<void> session(tcp::socket socket, ServerContext& server, CountedSlot,
+                              CountedSlot owing) {
   const ServerOptions& options = server.options;
   CloseCounter closed(server.state.metrics());
   std::optional<CountedSlot> busy(std::move(owing));
@@ -175,7 +178,8 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
       auto [idle_ec, got] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes),
                                                             asio::as_tuple(asio::use_awaitable));
       if (idle_ec) {
-        closed.set(idle_ec == beast::error::timeout ? CloseReason::kIdleTimeout : read_close_reason(idle_ec));
+        closed.set(idle_ec == beast::error::timeout ? CloseReason::kIdleTimeout
+                                                    : read_close_reason(idle_ec));
         break;
       }
       buffer.commit(got);
@@ -183,14 +187,16 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
     }
     // ...then the whole request must arrive within the read timeout (bounds slowloris).
     stream.expires_after(options.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser,
+                                                     asio::as_tuple(asio::use_awaitable));
     if (!ec && !parser.is_done()) {
       const size_t limit = max_body_bytes(parser.get().method_string(), parser.get().target());
       if (parser.content_length() && *parser.content_length() > limit) {
         ec = bhttp::error::body_limit;  // refused before any of the body is read
       } else {
         parser.body_limit(limit);
-        auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        auto [body_ec, body_n] =
+            co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
         ec = body_ec;
       }
     }
@@ -225,10 +231,14 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
     }
     // Whether this is the connection's last response, and why; it then says Connection: close.
     std::optional<CloseReason> last;
-    if (ec) last = CloseReason::kBadRequest;
-    else if (!parser.get().keep_alive()) last = CloseReason::kClientClose;
-    else if (server.stopping.load()) last = CloseReason::kShutdown;
-    else if (served + 1 >= options.max_requests_per_connection) last = CloseReason::kRequestLimit;
+    if (ec)
+      last = CloseReason::kBadRequest;
+    else if (!parser.get().keep_alive())
+      last = CloseReason::kClientClose;
+    else if (server.stopping.load())
+      last = CloseReason::kShutdown;
+    else if (served + 1 >= options.max_requests_per_connection)
+      last = CloseReason::kRequestLimit;
     const bool keep_alive = !last;
     closed.set(last.value_or(CloseReason::kShutdown));  // until the next read says otherwise
     const unsigned version = ec ? 11 : parser.get().version();
@@ -249,7 +259,8 @@ asio::awaitable<void> session(tcp::socket socket, ServerContext& server, Counted
 // Accepts connections until the acceptor is closed; each gets its own strand on `workers`.
 // Runs on the single-threaded control context, like everything else that touches the
 // acceptor (asio I/O objects are not safe to use from two threads at once).
-asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers, ServerContext& server) {
+asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers,
+                             ServerContext& server) {
   asio::steady_timer at_limit(acceptor.get_executor());
   while (acceptor.is_open()) {
     if (server.connections.load() >= server.options.max_connections) {
@@ -273,7 +284,8 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::io_context& workers,
     server.state.metrics().connection_accepted();
     auto executor = socket.get_executor();
     asio::co_spawn(executor,
-                   session(std::move(socket), server, CountedSlot(server.connections), CountedSlot(server.busy)),
+                   session(std::move(socket), server, CountedSlot(server.connections),
+                           CountedSlot(server.busy)),
                    asio::detached);
   }
 }
@@ -343,8 +355,10 @@ Status run_server(AppState& state, const ServerOptions& options) {
     poller.expires_after(std::chrono::milliseconds(100));
     poller.async_wait([&](const beast::error_code& e) {
       if (e) return;
-      if (g_stop_requested.load()) shutdown();
-      else watch_stop();
+      if (g_stop_requested.load())
+        shutdown();
+      else
+        watch_stop();
     });
   };
   watch_stop();

@@ -19,7 +19,7 @@ namespace pkgstats::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 = any free port (see on_listening)
-  int threads = 2;  // threads serving connections (the calling thread accepts and signals)
+  int threads = 2;       // threads serving connections (the calling thread accepts and signals)
   // The connection limits; the defaults are limits.h's (tests shorten the timeouts).
   std::chrono::milliseconds read_timeout{limits::kHttpReadTimeoutSeconds * 1000};
   std::chrono::milliseconds idle_timeout{limits::kHttpIdleTimeoutSeconds * 1000};

@@ -68,7 +68,8 @@ Response sitemap_page(const Request& request, AppState& state) {
                                              n * limits::kSitemapIdsPerPage);
     if (!names) return storage_unavailable(names.status());
     urls.reserve(names->size());
-    for (auto& listed : *names) urls.push_back({render::package_path(listed.name), listed.modified});
+    for (auto& listed : *names)
+      urls.push_back({render::package_path(listed.name), listed.modified});
   }
   return text(std::string(kXml), render::sitemap_urlset_xml(state.base_url(), urls),
               std::string(kSitemapCache));

@@ -41,11 +41,13 @@ class SnapshotCache {
 
   // The value cached for `key` on `engine` at `now`, or null.
   std::shared_ptr<const Value> find(const std::string& key,
-                                    const std::shared_ptr<const search::SearchEngine>& engine, TimestampMs now) {
+                                    const std::shared_ptr<const search::SearchEngine>& engine,
+                                    TimestampMs now) {
     std::lock_guard lock(mutex_);
     adopt(engine);
     auto it = by_key_.find(key);
-    if (it == by_key_.end() || now - it->second->stored > bounds_.ttl_ms || now < it->second->stored) {
+    if (it == by_key_.end() || now - it->second->stored > bounds_.ttl_ms ||
+        now < it->second->stored) {
       misses_.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
     }
@@ -85,9 +87,9 @@ class SnapshotCache {
   // whose build is under way wait for that build and share its result, error included
   // (errors are not stored).
   template <class Build>
-  Result<std::shared_ptr<const Value>> get_or_build(const std::string& key,
-                                                    const std::shared_ptr<const search::SearchEngine>& engine,
-                                                    TimestampMs now, Build&& build) {
+  Result<std::shared_ptr<const Value>> get_or_build(
+      const std::string& key, const std::shared_ptr<const search::SearchEngine>& engine,
+      TimestampMs now, Build&& build) {
     if (auto hit = find(key, engine, now)) return hit;
     std::shared_ptr<Flight> flight;
     bool leader = false;
@@ -138,7 +140,8 @@ class SnapshotCache {
     std::optional<Result<std::shared_ptr<const Value>>> result;
   };
   // Ends `flight` for `key` with `result` and wakes its waiters.
-  void land(const std::string& key, Flight& flight, const Result<std::shared_ptr<const Value>>& result) {
+  void land(const std::string& key, Flight& flight,
+            const Result<std::shared_ptr<const Value>>& result) {
     {
       std::lock_guard lock(mutex_);
       flights_.erase(key);

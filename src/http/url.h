@@ -12,7 +12,6 @@
 
 namespace pkgstats::http {
 
-
 // Decodes %XX escapes (and '+' as a space when `plus_is_space`, as in query strings).
 // kInvalidInput for a '%' not followed by two hex digits, for a decoded NUL, and for a
 // result that is not valid UTF-8.

@@ -2,9 +2,9 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <chrono>
 #include <functional>
-#include <charconv>
 #include <vector>
 
 #include "core/file_reader.h"
@@ -18,8 +18,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string_view trim_left(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
     s.remove_prefix(1);
   if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);  // UTF-8 byte order mark
   return s;
@@ -72,7 +72,8 @@ InputFormat detect_format(std::string_view head, std::string* why) {
   if (fields.size() == 2) return InputFormat::kNamesTsv;
   if (fields.size() == 4) return InputFormat::kListingTsv;
   if (why)
-    *why = "not JSON, and not a TSV of (name, downloads) or (name, version, downloads, description)";
+    *why =
+        "not JSON, and not a TSV of (name, downloads) or (name, version, downloads, description)";
   return InputFormat::kUnknown;
 }
 
@@ -82,8 +83,9 @@ void ImportSummary::skip(const std::string& reason, std::size_t count) {
 }
 
 std::string ImportSummary::to_string() const {
-  std::string out = "imported " + std::to_string(inserted) + ", updated " + std::to_string(updated) +
-                    ", unchanged " + std::to_string(unchanged) + ", skipped " + std::to_string(skipped);
+  std::string out = "imported " + std::to_string(inserted) + ", updated " +
+                    std::to_string(updated) + ", unchanged " + std::to_string(unchanged) +
+                    ", skipped " + std::to_string(skipped);
   if (!skip_reasons.empty()) {
     out += " (";
     bool first = true;
@@ -99,7 +101,10 @@ std::string ImportSummary::to_string() const {
 
 Importer::Importer(store::Store& store, ProgressSink* progress, bool dry_run, ReadmeRenderer readme,
                    InstallSizer sizer)
-    : store_(store), progress_(progress), dry_run_(dry_run), writer_(std::move(readme), std::move(sizer)) {}
+    : store_(store),
+      progress_(progress),
+      dry_run_(dry_run),
+      writer_(std::move(readme), std::move(sizer)) {}
 
 Status Importer::import_file(const std::string& path) {
   ++summary_.files;
@@ -110,7 +115,7 @@ Status Importer::import_file(const std::string& path) {
     std::string first;
     if (!lines.next(first)) {
       status = lines.status().ok() ? Status::invalid(path + ": the file is empty")
-                                      : Status::io_error(path + ": " + lines.status().message());
+                                   : Status::io_error(path + ": " + lines.status().message());
     } else {
       std::string why;
       InputFormat format = detect_format(first, &why);
@@ -133,7 +138,8 @@ Status Importer::import_file(const std::string& path) {
         };
         status = import_tsv(path, format, next, lines.compressed_size(),
                             [&] { return lines.compressed_offset(); });
-        if (status && !lines.status()) status = Status::io_error(path + ": " + lines.status().message());
+        if (status && !lines.status())
+          status = Status::io_error(path + ": " + lines.status().message());
       }
     }
   }
@@ -201,10 +207,18 @@ Status Importer::import_json(const std::string& label, std::string& content) {
       if (written.install_size.known() && !written.install_size.complete)
         incomplete_sizes_.push_back(update.name);
       switch (written.outcome) {
-        case DocumentOutcome::kInserted: ++summary_.inserted; break;
-        case DocumentOutcome::kUpdated: ++summary_.updated; break;
-        case DocumentOutcome::kSkipped: summary_.skip("store refused: " + written.reason); break;
-        default: ++summary_.unchanged; break;
+        case DocumentOutcome::kInserted:
+          ++summary_.inserted;
+          break;
+        case DocumentOutcome::kUpdated:
+          ++summary_.updated;
+          break;
+        case DocumentOutcome::kSkipped:
+          summary_.skip("store refused: " + written.reason);
+          break;
+        default:
+          ++summary_.unchanged;
+          break;
       }
     }
     batch.clear();
@@ -252,8 +266,9 @@ Status Importer::import_json(const std::string& label, std::string& content) {
   // One document, a stream of them (NDJSON or concatenated), or an array of them: all read as
   // a stream, so a large file is parsed in bounded batches.
   simdjson::dom::document_stream stream;
-  if (parser.parse_many(content.data(), content.size(),
-                        std::min(content.size(), limits::kMaxPackumentBytes) + 1)
+  if (parser
+          .parse_many(content.data(), content.size(),
+                      std::min(content.size(), limits::kMaxPackumentBytes) + 1)
           .get(stream) != simdjson::SUCCESS)
     return fail_file(single_document_error());
   Status status;
@@ -294,8 +309,7 @@ Status Importer::import_json(const std::string& label, std::string& content) {
 
 template <typename NextLine>
 Status Importer::import_tsv(const std::string& label, InputFormat format, NextLine&& next_line,
-                            std::size_t total_bytes,
-                            const std::function<std::size_t()>& position) {
+                            std::size_t total_bytes, const std::function<std::size_t()>& position) {
   if (progress_) progress_->begin("import " + label, total_bytes, "bytes");
   auto tx = store_.begin_write();
   if (!tx) return Status(tx.status().code(), label + ": " + tx.status().message());
@@ -326,15 +340,20 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
       continue;
     }
     Result<store::WriteOutcome> outcome =
-        expected_fields == 4
-            ? (*tx)->put_listing(name, fields[1], *downloads,
-                                 fields[3].substr(0, limits::kMaxDescriptionBytes))
-            : (*tx)->put_monthly_downloads(name, *downloads);
+        expected_fields == 4 ? (*tx)->put_listing(name, fields[1], *downloads,
+                                                  fields[3].substr(0, limits::kMaxDescriptionBytes))
+                             : (*tx)->put_monthly_downloads(name, *downloads);
     if (!outcome) return Status(outcome.status().code(), label + ": " + outcome.status().message());
     switch (*outcome) {
-      case store::WriteOutcome::kInserted: ++summary_.inserted; break;
-      case store::WriteOutcome::kUpdated: ++summary_.updated; break;
-      case store::WriteOutcome::kUnchanged: ++summary_.unchanged; break;
+      case store::WriteOutcome::kInserted:
+        ++summary_.inserted;
+        break;
+      case store::WriteOutcome::kUpdated:
+        ++summary_.updated;
+        break;
+      case store::WriteOutcome::kUnchanged:
+        ++summary_.unchanged;
+        break;
     }
     if (++in_batch >= limits::kTsvBatchSize) {
       RETURN_IF_ERROR((*tx)->commit());
@@ -352,7 +371,8 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
 Status Importer::refresh_install_sizes() {
   if (incomplete_sizes_.empty()) return Status::success();
   ASSIGN_OR_RETURN(auto tx, store_.begin_write());
-  for (const auto& name : incomplete_sizes_) RETURN_IF_ERROR(writer_.refresh_install_size(*tx, name));
+  for (const auto& name : incomplete_sizes_)
+    RETURN_IF_ERROR(writer_.refresh_install_size(*tx, name));
   incomplete_sizes_.clear();
   return tx->commit();
 }

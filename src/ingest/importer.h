@@ -87,7 +87,7 @@ class Importer {
 
 // Loads the demo data set embedded in the binary (top 20,000 packages plus full packuments
 // with READMEs, rendered by `readme`). Used by `serve` on an empty database.
-Status import_embedded_demo(store::Store& store, ProgressSink* progress,
-                            ReadmeRenderer readme = {}, InstallSizer sizer = {});
+Status import_embedded_demo(store::Store& store, ProgressSink* progress, ReadmeRenderer readme = {},
+                            InstallSizer sizer = {});
 
 }  // namespace pkgstats::ingest

@@ -48,16 +48,25 @@ std::optional<element> field(const element& e, std::string_view key) {
 std::string text_of(const element& e) {
   std::string out;
   switch (e.type()) {
-    case element_type::STRING: out = std::string(e.get_string().value()); break;
-    case element_type::INT64: out = std::to_string(e.get_int64().value()); break;
-    case element_type::UINT64: out = std::to_string(e.get_uint64().value()); break;
+    case element_type::STRING:
+      out = std::string(e.get_string().value());
+      break;
+    case element_type::INT64:
+      out = std::to_string(e.get_int64().value());
+      break;
+    case element_type::UINT64:
+      out = std::to_string(e.get_uint64().value());
+      break;
     case element_type::DOUBLE: {
       double d = e.get_double().value();
       out = std::isfinite(d) ? simdjson::minify(e) : "";
       break;
     }
-    case element_type::BOOL: out = e.get_bool().value() ? "true" : "false"; break;
-    default: break;
+    case element_type::BOOL:
+      out = e.get_bool().value() ? "true" : "false";
+      break;
+    default:
+      break;
   }
   return out;
 }
@@ -245,7 +254,8 @@ std::vector<std::string> install_scripts_of(const element& v) {
     for (const char* name : {"preinstall", "install", "postinstall"})
       if (!string_field(*scripts, name).empty()) out.emplace_back(name);
   if (out.empty())
-    if (auto flag = field(v, "hasInstallScript"); flag && flag->is_bool() && flag->get_bool().value())
+    if (auto flag = field(v, "hasInstallScript");
+        flag && flag->is_bool() && flag->get_bool().value())
       out.emplace_back("install");
   return out;
 }
@@ -271,7 +281,8 @@ std::vector<std::string> funding_of(const element& e) {
 std::vector<std::string> bin_of(const element& e, const std::string& package_name) {
   std::vector<std::string> out;
   if (e.is_string()) {
-    out.push_back(clean_line(package_name.substr(package_name.find('/') + 1), limits::kMaxBinCommandBytes));
+    out.push_back(
+        clean_line(package_name.substr(package_name.find('/') + 1), limits::kMaxBinCommandBytes));
   } else if (e.is_object()) {
     for (auto [command, path] : as_object(e)) {
       if (out.size() >= limits::kMaxBinCommands) break;
@@ -284,7 +295,8 @@ std::vector<std::string> bin_of(const element& e, const std::string& package_nam
 
 // The newest version published before `latest` whose trust level is higher than latest's.
 std::string trust_downgrade_of(const std::vector<Version>& versions, const std::string& latest) {
-  auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) { return v.version == latest; });
+  auto it = std::find_if(versions.begin(), versions.end(),
+                         [&](const Version& v) { return v.version == latest; });
   if (it == versions.end() || it->published == 0) return {};
   for (auto older = std::make_reverse_iterator(it); older != versions.rend(); ++older)
     if (older->published > 0 && older->published < it->published && older->trust > it->trust)
@@ -306,7 +318,8 @@ Version version_of(std::string_view key, const element& v) {
     if (auto size = field(*dist, "unpackedSize"); size && size->is_int64())
       out.unpacked_size = std::max<int64_t>(-1, size->get_int64().value());
     if (auto count = field(*dist, "fileCount"); count && count->is_int64())
-      out.file_count = static_cast<int32_t>(std::clamp<int64_t>(count->get_int64().value(), -1, 1 << 30));
+      out.file_count =
+          static_cast<int32_t>(std::clamp<int64_t>(count->get_int64().value(), -1, 1 << 30));
   }
   out.license = license_of(v);
   out.has_types = has_types_of(v);
@@ -367,7 +380,8 @@ std::string normalise_repository_url(std::string_view input) {
                                     {"bitbucket:", "https://bitbucket.org/"},
                                     {"gist:", "https://gist.github.com/"}};
   for (const auto& h : kHosts)
-    if (url.starts_with(h.shorthand)) url = h.base + url.substr(std::string_view(h.shorthand).size());
+    if (url.starts_with(h.shorthand))
+      url = h.base + url.substr(std::string_view(h.shorthand).size());
   // "owner/repo" shorthand means GitHub.
   if (url.find(':') == std::string::npos && std::count(url.begin(), url.end(), '/') == 1 &&
       url.front() != '/' && url.front() != '.')
@@ -411,9 +425,12 @@ Result<ParsedPackument> normalise_packument(const element& doc, std::string_view
       }
       auto t = time_of(value);
       if (!t) continue;
-      if (key == "created") pkg.created = *t;
-      else if (key == "modified") pkg.modified = *t;
-      else published[std::string(key)] = *t;
+      if (key == "created")
+        pkg.created = *t;
+      else if (key == "modified")
+        pkg.modified = *t;
+      else
+        published[std::string(key)] = *t;
     }
   }
   if (pkg.modified == 0)
@@ -424,7 +441,8 @@ Result<ParsedPackument> normalise_packument(const element& doc, std::string_view
   if (auto versions = field(doc, "versions"); versions && versions->is_object()) {
     for (auto [key, value] : as_object(*versions)) {
       // node-semver refuses versions longer than 256 characters; so do we (each is listed).
-      if (!value.is_object() || key.empty() || key.size() > limits::kMaxVersionStringBytes) continue;
+      if (!value.is_object() || key.empty() || key.size() > limits::kMaxVersionStringBytes)
+        continue;
       if (pkg.versions.size() >= limits::kMaxVersionsPerPackage) break;
       Version v = version_of(key, value);
       if (auto it = published.find(key); it != published.end()) v.published = it->second;
@@ -470,7 +488,8 @@ Result<ParsedPackument> normalise_packument(const element& doc, std::string_view
     return std::nullopt;
   };
 
-  if (auto d = pick("description")) pkg.description = clean_line(text_of(*d), limits::kMaxDescriptionBytes);
+  if (auto d = pick("description"))
+    pkg.description = clean_line(text_of(*d), limits::kMaxDescriptionBytes);
   if (auto k = pick("keywords")) pkg.keywords = keywords_of(*k);
   pkg.license = license_of(doc);
   if (pkg.license.empty() && latest) pkg.license = license_of(*latest);
@@ -501,8 +520,8 @@ Result<ParsedPackument> normalise_packument(const element& doc, std::string_view
 Result<ParsedPackument> parse_packument(std::string_view json) {
   if (json.size() > limits::kMaxPackumentBytes)
     return Status::too_large("document of " + std::to_string(json.size() >> 20) +
-                             " MiB exceeds the " + std::to_string(limits::kMaxPackumentBytes >> 20) +
-                             " MiB limit");
+                             " MiB exceeds the " +
+                             std::to_string(limits::kMaxPackumentBytes >> 20) + " MiB limit");
   simdjson::dom::parser parser;
   if (parser.allocate(json.size() + 1, limits::kMaxJsonDepth) != simdjson::SUCCESS)
     return Status::internal("cannot allocate JSON parser");

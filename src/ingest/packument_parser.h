@@ -28,7 +28,7 @@ struct ParsedPackument {
 // Normalises one already-parsed JSON document. `source` is the document's text (hashed).
 // Fails with kInvalidInput (not an object, no name, design document).
 Result<ParsedPackument> normalise_packument(const simdjson::dom::element& doc,
-                                           std::string_view source);
+                                            std::string_view source);
 
 // Parses and normalises one JSON document. Fails on malformed JSON, kMaxPackumentBytes,
 // kMaxJsonDepth, or anything normalise_packument rejects.

@@ -36,9 +36,11 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
       RETURN_IF_ERROR(txn.mark_unpublished(name, update.at));
       auto recorded = txn.record_fetch(name, "", update.at);
       if (!recorded.ok()) return recorded.status();
-      return DocumentWrite{*recorded == store::WriteOutcome::kUnchanged ? DocumentOutcome::kNotFound
-                                                                        : DocumentOutcome::kUnpublished,
-                           {}, {}};
+      return DocumentWrite{*recorded == store::WriteOutcome::kUnchanged
+                               ? DocumentOutcome::kNotFound
+                               : DocumentOutcome::kUnpublished,
+                           {},
+                           {}};
     }
     case Kind::kNotModified: {
       RETURN_IF_ERROR(txn.record_fetch(name, update.etag, update.at));
@@ -68,9 +70,12 @@ Result<DocumentWrite> PackumentWriter::write(store::WriteTransaction& txn,
     RETURN_IF_ERROR(txn.mark_added_on_demand(name, update.at));
   }
   switch (*stored) {
-    case store::WriteOutcome::kInserted: return DocumentWrite{DocumentOutcome::kInserted, {}, size};
-    case store::WriteOutcome::kUpdated: return DocumentWrite{DocumentOutcome::kUpdated, {}, size};
-    case store::WriteOutcome::kUnchanged: break;
+    case store::WriteOutcome::kInserted:
+      return DocumentWrite{DocumentOutcome::kInserted, {}, size};
+    case store::WriteOutcome::kUpdated:
+      return DocumentWrite{DocumentOutcome::kUpdated, {}, size};
+    case store::WriteOutcome::kUnchanged:
+      break;
   }
   return DocumentWrite{DocumentOutcome::kUnchanged, {}, {}};
 }

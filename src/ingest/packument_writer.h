@@ -84,7 +84,7 @@ enum class DocumentOutcome {
 
 struct DocumentWrite {
   DocumentOutcome outcome = DocumentOutcome::kSkipped;
-  std::string reason;  // kSkipped only
+  std::string reason;        // kSkipped only
   InstallSize install_size;  // kInserted, kUpdated with a sizer: what was stored
 };
 
@@ -107,7 +107,8 @@ class PackumentWriter {
   // Recomputes and stores the install size of the stored package `name` (a dependency may
   // have been written since), returning it; unknown without a sizer or for an unknown name.
   // Non-ok only for a store error (fatal, as for write()).
-  Result<InstallSize> refresh_install_size(store::WriteTransaction& txn, const std::string& name) const;
+  Result<InstallSize> refresh_install_size(store::WriteTransaction& txn,
+                                           const std::string& name) const;
 
  private:
   ReadmeRenderer renderer_;

@@ -15,10 +15,14 @@ namespace {
 // The text of a seq element: integers as decimal, strings verbatim; nullopt otherwise.
 std::optional<std::string> seq_of(simdjson::dom::element e) {
   switch (e.type()) {
-    case simdjson::dom::element_type::INT64: return std::to_string(int64_t(e));
-    case simdjson::dom::element_type::UINT64: return std::to_string(uint64_t(e));
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e));
-    default: return std::nullopt;
+    case simdjson::dom::element_type::INT64:
+      return std::to_string(int64_t(e));
+    case simdjson::dom::element_type::UINT64:
+      return std::to_string(uint64_t(e));
+    case simdjson::dom::element_type::STRING:
+      return std::string(std::string_view(e));
+    default:
+      return std::nullopt;
   }
 }
 
@@ -54,7 +58,8 @@ Result<ChangesPage> parse_changes_page(std::string_view body) {
   simdjson::padded_string padded(body);
   simdjson::dom::element doc;
   if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
-    return Status::invalid(std::string("changes feed: malformed JSON: ") + simdjson::error_message(err));
+    return Status::invalid(std::string("changes feed: malformed JSON: ") +
+                           simdjson::error_message(err));
   }
   simdjson::dom::array results;
   if (doc["results"].get_array().get(results) != simdjson::SUCCESS) {
@@ -64,7 +69,8 @@ Result<ChangesPage> parse_changes_page(std::string_view body) {
   for (simdjson::dom::element row : results) {
     simdjson::dom::element seq_el;
     std::string_view id;
-    if (row["seq"].get(seq_el) != simdjson::SUCCESS || row["id"].get_string().get(id) != simdjson::SUCCESS) {
+    if (row["seq"].get(seq_el) != simdjson::SUCCESS ||
+        row["id"].get_string().get(id) != simdjson::SUCCESS) {
       return Status::invalid("changes feed: an entry without seq or id");
     }
     auto seq = seq_of(seq_el);
@@ -85,8 +91,13 @@ ChangesFollower::ChangesFollower(store::Store& store, HttpFetcher& feed_fetcher,
                                  PackumentSyncer& syncer, SyncMetrics& metrics,
                                  ChangesFollowerOptions options, ProgressSink* progress,
                                  Sleeper sleeper)
-    : store_(store), fetcher_(feed_fetcher), syncer_(syncer), metrics_(metrics),
-      options_(std::move(options)), progress_(progress), sleeper_(std::move(sleeper)) {
+    : store_(store),
+      fetcher_(feed_fetcher),
+      syncer_(syncer),
+      metrics_(metrics),
+      options_(std::move(options)),
+      progress_(progress),
+      sleeper_(std::move(sleeper)) {
   if (!sleeper_) sleeper_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   if (options_.page_limit == 0) options_.page_limit = 1;
 }
@@ -141,7 +152,8 @@ Result<std::size_t> ChangesFollower::step(bool* short_page) {
   // Opaque seqs may contain characters that need escaping; integers pass through.
   std::string escaped;
   for (unsigned char c : *since) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') escaped += static_cast<char>(c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      escaped += static_cast<char>(c);
     else {
       static constexpr char kHex[] = "0123456789ABCDEF";
       escaped += '%';
@@ -209,7 +221,8 @@ Status ChangesFollower::run(const std::atomic<bool>* stop) {
   RETURN_IF_ERROR(rebaseline_if_reset());
   if (progress_) {
     int64_t head = metrics_.head_seq.load();
-    progress_->begin("sync " + options_.changes_url, head > 0 ? static_cast<std::size_t>(head) : 0, "seq");
+    progress_->begin("sync " + options_.changes_url, head > 0 ? static_cast<std::size_t>(head) : 0,
+                     "seq");
   }
   int failures = 0;
   uint64_t pages = 0;
@@ -236,8 +249,9 @@ Status ChangesFollower::run(const std::atomic<bool>* stop) {
     }
   }
   if (progress_) {
-    progress_->end("sync: seq " + metrics_.seq_text() + ", " + std::to_string(metrics_.stored.load()) +
-                   " stored, " + std::to_string(metrics_.unchanged.load()) + " unchanged, " +
+    progress_->end("sync: seq " + metrics_.seq_text() + ", " +
+                   std::to_string(metrics_.stored.load()) + " stored, " +
+                   std::to_string(metrics_.unchanged.load()) + " unchanged, " +
                    std::to_string(metrics_.unpublished.load()) + " unpublished, " +
                    std::to_string(metrics_.skipped.load()) + " skipped");
   }

@@ -33,7 +33,8 @@ std::map<std::string, std::string> response_headers(CURL* curl) {
 }
 
 Status status_from_curl(CURLcode code, const char* error_buffer, const std::string& what) {
-  const std::string detail = what + ": " + (error_buffer[0] ? error_buffer : curl_easy_strerror(code));
+  const std::string detail =
+      what + ": " + (error_buffer[0] ? error_buffer : curl_easy_strerror(code));
   switch (code) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:

@@ -6,8 +6,11 @@
 
 namespace pkgstats::registry {
 
-DownloadsBackfill::DownloadsBackfill(HttpFetcher& fetcher, std::string db_path, BackfillOptions options)
-    : fetcher_(fetcher), db_path_(std::move(db_path)), options_(std::move(options)),
+DownloadsBackfill::DownloadsBackfill(HttpFetcher& fetcher, std::string db_path,
+                                     BackfillOptions options)
+    : fetcher_(fetcher),
+      db_path_(std::move(db_path)),
+      options_(std::move(options)),
       quota_(options_.client_burst, options_.client_per_minute, limits::kMaxOnDemandClients),
       worker_([this] { work(); }) {}
 
@@ -27,7 +30,8 @@ BackfillAnswer DownloadsBackfill::request(const std::string& name, const std::st
     std::lock_guard lock(mutex_);
     if (pending_.contains(name)) return BackfillAnswer::kQueued;
     if (auto it = recent_.find(name); it != recent_.end()) {
-      if (std::chrono::steady_clock::now() - it->second < options_.retry_after) return BackfillAnswer::kRecent;
+      if (std::chrono::steady_clock::now() - it->second < options_.retry_after)
+        return BackfillAnswer::kRecent;
     }
     if (queue_.size() >= options_.queue) return BackfillAnswer::kBusy;
   }
@@ -87,8 +91,10 @@ void DownloadsBackfill::fill(const std::string& name) {
   Status result;
   if (!store_) {
     auto opened = store::Store::open(db_path_, store::OpenMode::kReadWrite);
-    if (opened.ok()) store_ = std::move(opened).value();
-    else result = opened.status();
+    if (opened.ok())
+      store_ = std::move(opened).value();
+    else
+      result = opened.status();
   }
   if (store_) {
     DownloadsOptions o;
@@ -103,7 +109,8 @@ void DownloadsBackfill::fill(const std::string& name) {
   if (!result) {
     ++failed_;
     // Names npm accepts and a URL: nothing secret (no token goes to the downloads API).
-    std::fprintf(stderr, "downloads backfill of %s failed: %s\n", name.c_str(), result.message().c_str());
+    std::fprintf(stderr, "downloads backfill of %s failed: %s\n", name.c_str(),
+                 result.message().c_str());
   }
 }
 

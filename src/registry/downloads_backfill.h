@@ -71,9 +71,9 @@ class DownloadsBackfill {
   BackfillAnswer request(const std::string& name, const std::string& client);
 
   // Observation (tests, logs).
-  std::size_t pending() const;                                    // queued or running
-  std::size_t finished() const { return finished_.load(); }       // fills attempted
-  std::size_t failed() const { return failed_.load(); }           // of those, failed
+  std::size_t pending() const;                               // queued or running
+  std::size_t finished() const { return finished_.load(); }  // fills attempted
+  std::size_t failed() const { return failed_.load(); }      // of those, failed
 
  private:
   void work();

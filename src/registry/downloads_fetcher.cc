@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <unordered_map>
 #include <thread>
+#include <unordered_map>
 
 namespace pkgstats::registry {
 
@@ -55,9 +55,12 @@ std::string describe_eta(std::size_t requests, std::chrono::milliseconds interva
   const auto total_ms = static_cast<double>(requests) * static_cast<double>(interval.count());
   const auto minutes = static_cast<long long>(total_ms / 60'000 + 0.5);
   std::string t;
-  if (total_ms < 60'000) t = std::to_string(static_cast<long long>(total_ms / 1000 + 0.5)) + " s";
-  else if (minutes < 60) t = std::to_string(minutes) + " min";
-  else t = std::to_string(minutes / 60) + " h " + std::to_string(minutes % 60) + " min";
+  if (total_ms < 60'000)
+    t = std::to_string(static_cast<long long>(total_ms / 1000 + 0.5)) + " s";
+  else if (minutes < 60)
+    t = std::to_string(minutes) + " min";
+  else
+    t = std::to_string(minutes / 60) + " h " + std::to_string(minutes % 60) + " min";
   char per[32];
   std::snprintf(per, sizeof per, "%.2g", static_cast<double>(interval.count()) / 1000);
   return "about " + t + " at one request per " + per + " s";
@@ -76,11 +79,14 @@ std::string downloads_range_url(std::string_view api, const DownloadsRequest& re
 
 DownloadsFetcher::DownloadsFetcher(store::Store& store, HttpFetcher& fetcher, const Clock& clock,
                                    DownloadsOptions options, ProgressSink* progress)
-    : store_(store), fetcher_(fetcher), clock_(clock), options_(std::move(options)),
+    : store_(store),
+      fetcher_(fetcher),
+      clock_(clock),
+      options_(std::move(options)),
       progress_(progress) {}
 
-Result<std::vector<MissingRun>> DownloadsFetcher::find_missing(const std::vector<std::string>& names,
-                                                               Day from, Day to) {
+Result<std::vector<MissingRun>> DownloadsFetcher::find_missing(
+    const std::vector<std::string>& names, Day from, Day to) {
   std::vector<MissingRun> runs;
   for (const auto& name : names) {
     auto held = store_.daily_downloads(name, from, to);
@@ -98,7 +104,8 @@ Result<std::vector<MissingRun>> DownloadsFetcher::find_missing(const std::vector
 namespace {
 
 // Appends the {"day","downloads"} entries of one package's range response to `out`.
-void read_days(simdjson::dom::element package, std::vector<store::DailyDownloads>& out, Day& newest) {
+void read_days(simdjson::dom::element package, std::vector<store::DailyDownloads>& out,
+               Day& newest) {
   simdjson::dom::array days;
   if (package["downloads"].get_array().get(days) != simdjson::SUCCESS) return;
   for (simdjson::dom::element e : days) {
@@ -115,7 +122,8 @@ void read_days(simdjson::dom::element package, std::vector<store::DailyDownloads
 
 }  // namespace
 
-Result<ParsedDownloads> parse_downloads_response(std::string_view body, const DownloadsRequest& request) {
+Result<ParsedDownloads> parse_downloads_response(std::string_view body,
+                                                 const DownloadsRequest& request) {
   simdjson::dom::parser parser;
   simdjson::padded_string padded(body);
   simdjson::dom::element doc;
@@ -136,7 +144,8 @@ Result<ParsedDownloads> parse_downloads_response(std::string_view body, const Do
   return out;
 }
 
-Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, DownloadsSummary& summary) {
+Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request,
+                                         DownloadsSummary& summary) {
   HttpRequest http;
   http.url = downloads_range_url(options_.api_url, request);
   http.headers = {"Accept: application/json"};
@@ -144,7 +153,8 @@ Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, Downlo
   auto response = fetcher_.get(http);
   ++summary.requests;
   if (!response.ok()) return response.status();
-  if (response->status == 404 && !request.bulk()) return Status::success();  // no data for this name
+  if (response->status == 404 && !request.bulk())
+    return Status::success();  // no data for this name
   if (response->status != 200) {
     return Status::unavailable(http.url + ": HTTP " + std::to_string(response->status));
   }
@@ -156,7 +166,9 @@ Status DownloadsFetcher::fetch_and_store(const DownloadsRequest& request, Downlo
   if (!txn.ok()) return txn.status();
   for (auto& [name, days] : per_name) {
     // Only the days asked for: an API that answers more must not overwrite held days.
-    std::erase_if(days, [&](const store::DailyDownloads& d) { return d.day < request.from || d.day > request.to; });
+    std::erase_if(days, [&](const store::DailyDownloads& d) {
+      return d.day < request.from || d.day > request.to;
+    });
     if (days.empty()) continue;
     if (auto s = (*txn)->put_daily_downloads(name, days); !s) {
       if (s.code() == ErrorCode::kNotFound) continue;  // a name the store does not know
@@ -202,7 +214,8 @@ Status DownloadsFetcher::most_downloaded_first(std::vector<std::string>& names) 
       ranked.emplace_back(it == monthly.end() ? -1 : it->second, name);
     }
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t i = 0; i < names.size(); ++i) names[i] = std::move(ranked[i].second);
   return Status::success();
 }
@@ -242,7 +255,8 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
   // The newest day already held (for the monthly window when nothing new arrives).
   for (const auto& name : names) {
     auto newest = store_.daily_downloads(name, std::max(since, until - 40), until);
-    if (newest.ok() && !newest->empty()) summary.newest_day = std::max(summary.newest_day, newest->back().day);
+    if (newest.ok() && !newest->empty())
+      summary.newest_day = std::max(summary.newest_day, newest->back().day);
   }
   auto plan = plan_downloads_requests(*missing);
   summary.planned_requests = plan.size();
@@ -251,13 +265,15 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
     plan.resize(options_.max_requests);
   }
   if (progress_) {
-    progress_->begin("downloads for " + std::to_string(names.size()) + " packages, most downloaded and newest days first (" +
+    progress_->begin("downloads for " + std::to_string(names.size()) +
+                         " packages, most downloaded and newest days first (" +
                          describe_eta(plan.size(), options_.request_interval) + ")",
                      plan.size(), "requests");
   }
   Status last_failure;
   for (std::size_t i = 0; i < plan.size(); ++i) {
-    if (i > 0 && options_.request_interval.count() > 0) std::this_thread::sleep_for(options_.request_interval);
+    if (i > 0 && options_.request_interval.count() > 0)
+      std::this_thread::sleep_for(options_.request_interval);
     if (auto s = fetch_and_store(plan[i], summary); !s) {
       if (s.code() == ErrorCode::kStorageError) return s;
       ++summary.failed_requests;
@@ -270,8 +286,9 @@ Result<DownloadsSummary> DownloadsFetcher::run(std::vector<std::string> names) {
     RETURN_IF_ERROR(update_monthly(names, summary.newest_day, summary));
   }
   if (progress_) {
-    progress_->end(std::to_string(summary.days_stored) + " days stored from " + std::to_string(summary.requests) +
-                   " requests (" + std::to_string(summary.failed_requests) + " failed), monthly downloads for " +
+    progress_->end(std::to_string(summary.days_stored) + " days stored from " +
+                   std::to_string(summary.requests) + " requests (" +
+                   std::to_string(summary.failed_requests) + " failed), monthly downloads for " +
                    std::to_string(summary.monthly_updated) + " packages");
   }
   if (options_.version_downloads) {

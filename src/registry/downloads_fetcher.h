@@ -73,7 +73,8 @@ struct ParsedDownloads {
 // Reads a range response to `request`: {name: {"downloads":[{day,downloads}...]} | null, ...}
 // when bulk, {"downloads":[...]} otherwise. Entries of the wrong shape are skipped; only
 // malformed JSON fails (kInvalidInput). Pure; exposed for tests and the fuzzer.
-Result<ParsedDownloads> parse_downloads_response(std::string_view body, const DownloadsRequest& request);
+Result<ParsedDownloads> parse_downloads_response(std::string_view body,
+                                                 const DownloadsRequest& request);
 
 // "{api}/versions/@scope%2Fname/last-week" (the scope's slash must be encoded there).
 std::string version_downloads_url(std::string_view api, std::string_view name);
@@ -110,10 +111,10 @@ struct DownloadsSummary {
   // Per-version last-week downloads.
   std::size_t version_requests = 0;
   std::size_t version_packages_stored = 0;  // packages whose counts were replaced
-  std::size_t version_skipped = 0;    // 404: unknown upstream, or no such endpoint there
-  std::size_t version_failed = 0;     // errors after retries, bad bodies; left for next run
-  std::size_t version_fresh = 0;      // already fetched today: not asked again
-  std::size_t version_deferred = 0;   // beyond max_version_packages: left for the next run
+  std::size_t version_skipped = 0;          // 404: unknown upstream, or no such endpoint there
+  std::size_t version_failed = 0;           // errors after retries, bad bodies; left for next run
+  std::size_t version_fresh = 0;            // already fetched today: not asked again
+  std::size_t version_deferred = 0;         // beyond max_version_packages: left for the next run
 };
 
 class DownloadsFetcher {

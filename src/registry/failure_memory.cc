@@ -7,7 +7,8 @@ void FailureMemory::erase(std::unordered_map<std::string, Entry>::iterator it) {
   entries_.erase(it);
 }
 
-std::optional<FailureMemory::Remembered> FailureMemory::recall(const std::string& name, Clock::time_point now) {
+std::optional<FailureMemory::Remembered> FailureMemory::recall(const std::string& name,
+                                                               Clock::time_point now) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(name);
   if (it == entries_.end()) return std::nullopt;
@@ -16,7 +17,8 @@ std::optional<FailureMemory::Remembered> FailureMemory::recall(const std::string
   return std::nullopt;
 }
 
-void FailureMemory::remember(const std::string& name, const Status& failure, int tag, Clock::time_point now) {
+void FailureMemory::remember(const std::string& name, const Status& failure, int tag,
+                             Clock::time_point now) {
   auto ttl = ttl_.find(failure.code());
   if (ttl == ttl_.end() || capacity_ == 0) return;
   std::lock_guard lock(mutex_);

@@ -33,7 +33,8 @@ class FailureMemory {
   std::optional<Remembered> recall(const std::string& name, Clock::time_point now = Clock::now());
   // Remembers `failure` (and the caller's `tag` for it) for `name` for its kind's TTL (no-op
   // for other kinds).
-  void remember(const std::string& name, const Status& failure, int tag = 0, Clock::time_point now = Clock::now());
+  void remember(const std::string& name, const Status& failure, int tag = 0,
+                Clock::time_point now = Clock::now());
   size_t size() const;
 
  private:

@@ -120,24 +120,26 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
     for (const auto& h : request.headers) add_header(h);
     if (!request.if_none_match.empty()) add_header("If-None-Match: " + request.if_none_match);
     if (options_.bearer_token) {
-      if (auto token = options_.bearer_token(url); !token.empty()) add_header("Authorization: Bearer " + token);
+      if (auto token = options_.bearer_token(url); !token.empty())
+        add_header("Authorization: Bearer " + token);
     }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   };
 
-  const auto total = request.total_timeout.count() > 0 ? request.total_timeout
-                                                       : options_.total_timeout;
+  const auto total =
+      request.total_timeout.count() > 0 ? request.total_timeout : options_.total_timeout;
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   // Redirects are followed below, each checked by redirect_allowed (curl would follow any).
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);         // threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_second);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(options_.low_speed_time.count()));
   // Refuses a declared Content-Length past the cap before any byte of the body arrives; the
   // write callback enforces the cap on the decoded bytes.
   curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,

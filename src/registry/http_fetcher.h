@@ -102,7 +102,7 @@ class CurlFetcher final : public HttpFetcher {
   Result<HttpResponse> get(const HttpRequest& request) override;
 
  private:
-  void* acquire_handle();          // CURL*; waits while max_concurrent_requests are busy
+  void* acquire_handle();  // CURL*; waits while max_concurrent_requests are busy
   void release_handle(void* handle);
 
   CurlOptions options_;

@@ -53,7 +53,8 @@ Result<NameListSummary> sync_names(store::Store& store, PackumentSyncer& syncer,
     position = std::min<std::size_t>(std::stoull((*saved)->substr(print.size() + 1)), names.size());
   }
   summary.resumed_at = position;
-  if (progress) progress->begin("fetch " + std::to_string(names.size()) + " names", names.size(), "names");
+  if (progress)
+    progress->begin("fetch " + std::to_string(names.size()) + " names", names.size(), "names");
   while (position < names.size()) {
     const std::size_t end = std::min(names.size(), position + options.batch_size);
     std::vector<SyncItem> items;
@@ -78,8 +79,8 @@ Result<NameListSummary> sync_names(store::Store& store, PackumentSyncer& syncer,
     if (progress) progress->update(position, position - summary.resumed_at);
   }
   if (progress) {
-    progress->end("fetched " + std::to_string(names.size() - summary.resumed_at) + " names: " +
-                  std::to_string(summary.totals.stored) + " stored, " +
+    progress->end("fetched " + std::to_string(names.size() - summary.resumed_at) +
+                  " names: " + std::to_string(summary.totals.stored) + " stored, " +
                   std::to_string(summary.totals.unchanged + summary.totals.not_modified) +
                   " unchanged, " + std::to_string(summary.totals.unpublished) + " unpublished, " +
                   std::to_string(summary.totals.not_found) + " not found, " +

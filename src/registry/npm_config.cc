@@ -18,8 +18,10 @@ namespace pkgstats::registry {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -35,24 +37,44 @@ std::optional<std::string> json_string(std::string_view quoted) {
     }
     if (++i + 1 >= quoted.size()) return std::nullopt;
     switch (quoted[i]) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         if (i + 4 > quoted.size() - 2) return std::nullopt;  // 4 hex digits before the quote
         unsigned cp = 0;
         for (int k = 1; k <= 4; ++k) {
           char h = quoted[i + k];
           cp <<= 4;
-          if (h >= '0' && h <= '9') cp |= static_cast<unsigned>(h - '0');
-          else if (h >= 'a' && h <= 'f') cp |= static_cast<unsigned>(h - 'a' + 10);
-          else if (h >= 'A' && h <= 'F') cp |= static_cast<unsigned>(h - 'A' + 10);
-          else return std::nullopt;
+          if (h >= '0' && h <= '9')
+            cp |= static_cast<unsigned>(h - '0');
+          else if (h >= 'a' && h <= 'f')
+            cp |= static_cast<unsigned>(h - 'a' + 10);
+          else if (h >= 'A' && h <= 'F')
+            cp |= static_cast<unsigned>(h - 'A' + 10);
+          else
+            return std::nullopt;
         }
         i += 4;
         // UTF-8 of a BMP code point (surrogates are not expected in registry settings).
@@ -68,7 +90,8 @@ std::optional<std::string> json_string(std::string_view quoted) {
         }
         break;
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
   return out;
@@ -211,7 +234,8 @@ std::vector<std::pair<std::string, std::string>> parse_npmrc(std::string_view te
   return out;
 }
 
-std::string expand_npm_env(std::string_view text, const Environment& env, std::vector<std::string>* unset) {
+std::string expand_npm_env(std::string_view text, const Environment& env,
+                           std::vector<std::string>* unset) {
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -230,7 +254,8 @@ std::string expand_npm_env(std::string_view text, const Environment& env, std::v
           optional = true;
           name.remove_suffix(1);
         }
-        if (name.empty() || name.find_first_of("${}?") != std::string_view::npos) close = std::string_view::npos;
+        if (name.empty() || name.find_first_of("${}?") != std::string_view::npos)
+          close = std::string_view::npos;
       }
     }
     if (close == std::string_view::npos) {
@@ -316,7 +341,8 @@ std::vector<std::string> NpmConfig::describe() const {
 NpmConfig resolve_npm_config(const std::vector<NpmrcFile>& files, const Environment& env) {
   NpmConfig config;
   // One setting from `origin`; later calls override earlier ones.
-  auto apply = [&](const std::string& raw_key, const std::string& raw_value, const std::string& origin) {
+  auto apply = [&](const std::string& raw_key, const std::string& raw_value,
+                   const std::string& origin) {
     std::vector<std::string> unset;
     const std::string key = expand_npm_env(raw_key, env, &unset);
     const std::string value = expand_npm_env(raw_value, env, &unset);
@@ -329,7 +355,8 @@ NpmConfig resolve_npm_config(const std::vector<NpmrcFile>& files, const Environm
     if (key.ends_with(":_authToken")) {
       // A token with an unexpanded variable would only be refused upstream: left out.
       if (!unset.empty() || value.empty()) return;
-      config.auth_tokens[key.substr(0, key.size() - std::string_view(":_authToken").size())] = {value, origin};
+      config.auth_tokens[key.substr(0, key.size() - std::string_view(":_authToken").size())] = {
+          value, origin};
       return;
     }
     if (!is_http_url(value)) {
@@ -340,7 +367,8 @@ NpmConfig resolve_npm_config(const std::vector<NpmrcFile>& files, const Environm
       config.registry = {value, origin};
     } else {
       const std::string scope = key.substr(0, key.size() - std::string_view(":registry").size());
-      if (scope.size() > 1 && scope.find('/') == std::string::npos) config.scope_registries[scope] = {value, origin};
+      if (scope.size() > 1 && scope.find('/') == std::string::npos)
+        config.scope_registries[scope] = {value, origin};
     }
   };
   std::vector<const NpmrcFile*> ordered;
@@ -352,7 +380,8 @@ NpmConfig resolve_npm_config(const std::vector<NpmrcFile>& files, const Environm
     for (const auto& [k, v] : parse_npmrc(f->contents)) apply(k, v, f->path);
   }
   for (const auto& [name, value] : env) {
-    if (name.size() <= 11 || value.empty() || ascii_lowercase(name.substr(0, 11)) != "npm_config_") continue;
+    if (name.size() <= 11 || value.empty() || ascii_lowercase(name.substr(0, 11)) != "npm_config_")
+      continue;
     std::string key = name.substr(11);
     if (!key.starts_with("//")) {
       key = ascii_lowercase(key);
@@ -368,7 +397,8 @@ std::vector<NpmrcFile> find_npmrc_files(const std::filesystem::path& cwd, const 
   // The project: the nearest directory with a package.json or node_modules.
   std::filesystem::path prefix = cwd;
   for (std::filesystem::path p = cwd;; p = p.parent_path()) {
-    if (std::filesystem::exists(p / "package.json", ec) || std::filesystem::exists(p / "node_modules", ec)) {
+    if (std::filesystem::exists(p / "package.json", ec) ||
+        std::filesystem::exists(p / "node_modules", ec)) {
       prefix = p;
       break;
     }
@@ -378,9 +408,12 @@ std::vector<NpmrcFile> find_npmrc_files(const std::filesystem::path& cwd, const 
   const auto project = read_small_file(project_path);
 
   std::filesystem::path user_path;
-  if (auto v = env_setting(env, "userconfig")) user_path = setting_path(*v, env, cwd);
-  else if (auto f = file_setting(project, "userconfig", env)) user_path = setting_path(*f, env, cwd);
-  else if (auto home = env_or_empty(env, "HOME"); !home.empty()) user_path = std::filesystem::path(home) / ".npmrc";
+  if (auto v = env_setting(env, "userconfig"))
+    user_path = setting_path(*v, env, cwd);
+  else if (auto f = file_setting(project, "userconfig", env))
+    user_path = setting_path(*f, env, cwd);
+  else if (auto home = env_or_empty(env, "HOME"); !home.empty())
+    user_path = std::filesystem::path(home) / ".npmrc";
   const auto user = user_path.empty() ? std::nullopt : read_small_file(user_path);
 
   // A setting of the global file's place: the environment, then the project, then the user.
@@ -404,7 +437,8 @@ std::vector<NpmrcFile> find_npmrc_files(const std::filesystem::path& cwd, const 
       for (std::size_t start = 0; start <= path_list.size();) {
         auto end = path_list.find(':', start);
         if (end == std::string::npos) end = path_list.size();
-        std::filesystem::path node = std::filesystem::path(path_list.substr(start, end - start)) / "node";
+        std::filesystem::path node =
+            std::filesystem::path(path_list.substr(start, end - start)) / "node";
         if (end > start && ::access(node.c_str(), X_OK) == 0) {
           auto real = std::filesystem::canonical(node, ec);
           if (!ec) global_prefix = real.parent_path().parent_path();
@@ -419,7 +453,8 @@ std::vector<NpmrcFile> find_npmrc_files(const std::filesystem::path& cwd, const 
   const auto global = read_small_file(global_path);
 
   std::vector<NpmrcFile> out;
-  if (global && !same_file(global_path, user_path)) out.push_back({NpmConfigLayer::kGlobal, global_path.string(), *global});
+  if (global && !same_file(global_path, user_path))
+    out.push_back({NpmConfigLayer::kGlobal, global_path.string(), *global});
   if (user) out.push_back({NpmConfigLayer::kUser, user_path.string(), *user});
   if (project && !same_file(project_path, user_path)) {
     out.push_back({NpmConfigLayer::kProject, project_path.string(), *project});

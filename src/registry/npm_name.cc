@@ -6,7 +6,8 @@ namespace {
 // What encodeURIComponent leaves unescaped.
 bool is_url_safe(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' || c == ')';
+         c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' ||
+         c == ')';
 }
 
 std::optional<std::string> part_problem(std::string_view part) {

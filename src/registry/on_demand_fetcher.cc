@@ -38,7 +38,8 @@ bool stays_below(std::string_view registry, const std::string& url) {
       url[registry.size()] != '/')
     return false;
   const std::string_view segment = std::string_view(url).substr(registry.size() + 1);
-  return segment != "." && segment != ".." && segment.find_first_of("/?#\\") == std::string_view::npos;
+  return segment != "." && segment != ".." &&
+         segment.find_first_of("/?#\\") == std::string_view::npos;
 }
 
 // What a fetch ended with. Failures are remembered for the name (so the request routed
@@ -51,20 +52,24 @@ struct Attempt {
 };
 
 Status cap_reached(size_t cap) {
-  return Status::too_large("this server holds its limit of " + std::to_string(cap) +
-                           " packages added on demand and adds no more (its operator can sync them)");
+  return Status::too_large(
+      "this server holds its limit of " + std::to_string(cap) +
+      " packages added on demand and adds no more (its operator can sync them)");
 }
 
 }  // namespace
 
 OnDemandFetcher::OnDemandFetcher(HttpFetcher& fetcher, std::string db_path, OnDemandOptions options)
-    : fetcher_(fetcher), db_path_(std::move(db_path)), options_(std::move(options)),
+    : fetcher_(fetcher),
+      db_path_(std::move(db_path)),
+      options_(std::move(options)),
       source_(fetcher_, options_.registry_url, source_options(options_)),
       writer_(options_.readme_renderer, options_.install_sizer),
       failures_(failure_ttls(options_), options_.remembered_failures),
       quota_(options_.client_burst, options_.client_per_minute, limits::kMaxOnDemandClients),
       breaker_(options_.breaker_failures, options_.breaker_open) {
-  for (size_t i = 0; i < std::max<size_t>(options_.workers, 1); ++i) workers_.emplace_back([this] { work(); });
+  for (size_t i = 0; i < std::max<size_t>(options_.workers, 1); ++i)
+    workers_.emplace_back([this] { work(); });
 }
 
 OnDemandFetcher::~OnDemandFetcher() {
@@ -79,22 +84,26 @@ OnDemandFetcher::~OnDemandFetcher() {
     flight->set_value({Status::unavailable("the server is stopping"), OnDemandRefusal::kBusy, 1});
 }
 
-std::shared_future<OnDemandResult> OnDemandFetcher::request(const std::string& name, const std::string& client) {
+std::shared_future<OnDemandResult> OnDemandFetcher::request(const std::string& name,
+                                                            const std::string& client) {
   if (auto problem = npm_name_problem(name))
-    return ready({Status::invalid("not an npm package name (" + *problem + ")"), OnDemandRefusal::kBadName});
+    return ready(
+        {Status::invalid("not an npm package name (" + *problem + ")"), OnDemandRefusal::kBadName});
   if (auto failure = failures_.recall(name))
     return ready({failure->failure, static_cast<OnDemandRefusal>(failure->tag)});
   std::lock_guard lock(mutex_);
   if (auto it = flights_.find(name); it != flights_.end()) return it->second;  // single flight
   if (breaker_.is_open())
-    return ready({Status::unavailable("upstream registry unavailable (it failed repeatedly; not asked again yet)")});
+    return ready({Status::unavailable(
+        "upstream registry unavailable (it failed repeatedly; not asked again yet)")});
   // Running or waiting for a worker: at most workers + queue names.
   if (flights_.size() >= std::max<size_t>(options_.workers, 1) + options_.queue || stopping_)
-    return ready({Status::unavailable("too many packages are being fetched; retry shortly"), OnDemandRefusal::kBusy,
-                  limits::kOnDemandRetryAfterSeconds});
+    return ready({Status::unavailable("too many packages are being fetched; retry shortly"),
+                  OnDemandRefusal::kBusy, limits::kOnDemandRetryAfterSeconds});
   if (auto wait = quota_.take(client))
-    return ready({Status::unavailable("this client fetched many unknown packages recently; retry later"),
-                  OnDemandRefusal::kQuotaSpent, *wait});
+    return ready(
+        {Status::unavailable("this client fetched many unknown packages recently; retry later"),
+         OnDemandRefusal::kQuotaSpent, *wait});
   auto flight = std::make_shared<std::promise<OnDemandResult>>();
   auto result = flight->get_future().share();
   flights_.emplace(name, result);
@@ -161,10 +170,13 @@ OnDemandResult OnDemandFetcher::fetch_and_store(const std::string& name) {
           return {cap_reached(options_.max_added_packages), true, OnDemandRefusal::kCapReached};
       }
     }
-    if (const auto& registry = source_.registry_for(name); !stays_below(registry, packument_url(registry, name)))
+    if (const auto& registry = source_.registry_for(name);
+        !stays_below(registry, packument_url(registry, name)))
       return {Status::invalid("not fetched: " + name + " would leave the registry's path")};
     if (!breaker_.allow())
-      return {Status::unavailable("upstream registry unavailable (it failed repeatedly; not asked again yet)"), false};
+      return {Status::unavailable(
+                  "upstream registry unavailable (it failed repeatedly; not asked again yet)"),
+              false};
     upstream_requests_++;
     auto fetched = source_.fetch(name, etag);
     if (!fetched.ok()) {
@@ -198,7 +210,8 @@ Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument&
     // Checked again under the store mutex, so concurrent fetches cannot overshoot the cap.
     auto added = store->added_on_demand_count();
     if (!added.ok()) return added.status();
-    if (static_cast<size_t>(*added) >= options_.max_added_packages) return cap_reached(options_.max_added_packages);
+    if (static_cast<size_t>(*added) >= options_.max_added_packages)
+      return cap_reached(options_.max_added_packages);
   }
   auto txn = store->begin_write();
   if (!txn.ok()) return txn.status();
@@ -207,11 +220,13 @@ Status OnDemandFetcher::store_fetched(const std::string& name, FetchedPackument&
   if (!written.ok()) return written.status();  // destroying `txn` rolls it back
   RETURN_IF_ERROR((*txn)->commit());
   switch (written->outcome) {
-    case ingest::DocumentOutcome::kSkipped: return Status::invalid(name + ": " + written->reason);
+    case ingest::DocumentOutcome::kSkipped:
+      return Status::invalid(name + ": " + written->reason);
     case ingest::DocumentOutcome::kNotFound:
     case ingest::DocumentOutcome::kUnpublished:
       return Status::not_found(name + " is not on the upstream registry");
-    default: return Status::success();
+    default:
+      return Status::success();
   }
 }
 

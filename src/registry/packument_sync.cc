@@ -89,7 +89,8 @@ Result<FetchedPackument> PackumentSource::fetch(const std::string& name,
       continue;  // a truncated or HTML body: ask again
     }
     if (parsed->package.name != name) {
-      return Status::invalid(request.url + ": the document is for \"" + parsed->package.name + "\"");
+      return Status::invalid(request.url + ": the document is for \"" + parsed->package.name +
+                             "\"");
     }
     if (metrics) metrics->packuments_fetched++;
     out.document = std::move(parsed).value();
@@ -98,14 +99,19 @@ Result<FetchedPackument> PackumentSource::fetch(const std::string& name,
   return last_problem;
 }
 
-ingest::PackumentUpdate to_update(FetchedPackument&& fetched, const ingest::PackumentWriter& writer) {
+ingest::PackumentUpdate to_update(FetchedPackument&& fetched,
+                                  const ingest::PackumentWriter& writer) {
   using Kind = ingest::PackumentUpdate::Kind;
   ingest::PackumentUpdate update;
   update.name = std::move(fetched.name);
   update.etag = std::move(fetched.etag);
   switch (fetched.outcome) {
-    case FetchOutcome::kNotModified: update.kind = Kind::kNotModified; break;
-    case FetchOutcome::kGone: update.kind = Kind::kGone; break;
+    case FetchOutcome::kNotModified:
+      update.kind = Kind::kNotModified;
+      break;
+    case FetchOutcome::kGone:
+      update.kind = Kind::kGone;
+      break;
     case FetchOutcome::kDocument:
       update.kind = Kind::kDocument;
       update.content_hash = fetched.document.content_hash;
@@ -128,11 +134,15 @@ void for_each_concurrently(std::size_t count, std::size_t workers,
   for (auto& t : threads) t.join();
 }
 
-PackumentSyncer::PackumentSyncer(store::Store& store, PackumentSource& source,
-                                 SyncMetrics& metrics, const Clock& clock, std::size_t concurrency,
+PackumentSyncer::PackumentSyncer(store::Store& store, PackumentSource& source, SyncMetrics& metrics,
+                                 const Clock& clock, std::size_t concurrency,
                                  ingest::ReadmeRenderer readme, ingest::InstallSizer sizer)
-    : store_(store), source_(source), metrics_(metrics), clock_(clock),
-      concurrency_(std::max<std::size_t>(concurrency, 1)), writer_(std::move(readme), std::move(sizer)) {}
+    : store_(store),
+      source_(source),
+      metrics_(metrics),
+      clock_(clock),
+      concurrency_(std::max<std::size_t>(concurrency, 1)),
+      writer_(std::move(readme), std::move(sizer)) {}
 
 Result<BatchSummary> PackumentSyncer::apply(
     std::span<const SyncItem> items,
@@ -201,15 +211,24 @@ Result<BatchSummary> PackumentSyncer::apply(
         ++summary.skipped;
         summary.skipped_names.emplace_back(name, written->reason);
         break;
-      case ingest::DocumentOutcome::kNotModified: ++summary.not_modified; break;
-      case ingest::DocumentOutcome::kNotFound: ++summary.not_found; break;
-      case ingest::DocumentOutcome::kUnpublished: ++summary.unpublished; break;
+      case ingest::DocumentOutcome::kNotModified:
+        ++summary.not_modified;
+        break;
+      case ingest::DocumentOutcome::kNotFound:
+        ++summary.not_found;
+        break;
+      case ingest::DocumentOutcome::kUnpublished:
+        ++summary.unpublished;
+        break;
       case ingest::DocumentOutcome::kUnchanged:
       case ingest::DocumentOutcome::kInserted:
       case ingest::DocumentOutcome::kUpdated:
-        if (update.package.unpublished) ++summary.unpublished;
-        else if (written->outcome == ingest::DocumentOutcome::kUnchanged) ++summary.unchanged;
-        else ++summary.stored;
+        if (update.package.unpublished)
+          ++summary.unpublished;
+        else if (written->outcome == ingest::DocumentOutcome::kUnchanged)
+          ++summary.unchanged;
+        else
+          ++summary.stored;
         break;
     }
   }

@@ -54,12 +54,13 @@ struct FetchedPackument {
   FetchOutcome outcome = FetchOutcome::kDocument;
   std::string name;
   ingest::ParsedPackument document;  // kDocument only
-  std::string etag;  // the response's ETag (for kNotModified: the one revalidated)
+  std::string etag;                  // the response's ETag (for kNotModified: the one revalidated)
 };
 
 // What `fetched` asks the store to do, its README rendered by `writer` (thread-safe). The
 // caller sets `at` (when it writes) before PackumentWriter::write().
-ingest::PackumentUpdate to_update(FetchedPackument&& fetched, const ingest::PackumentWriter& writer);
+ingest::PackumentUpdate to_update(FetchedPackument&& fetched,
+                                  const ingest::PackumentWriter& writer);
 
 struct PackumentSourceOptions {
   // Times a 200 whose body is not a usable packument (truncated, HTML) is fetched again
@@ -75,7 +76,8 @@ struct PackumentSourceOptions {
 class PackumentSource {
  public:
   // `fetcher` (usually a RetryingFetcher) must outlive this.
-  PackumentSource(HttpFetcher& fetcher, std::string registry_url, PackumentSourceOptions options = {});
+  PackumentSource(HttpFetcher& fetcher, std::string registry_url,
+                  PackumentSourceOptions options = {});
 
   // Sends `if_none_match` (the stored copy's ETag, "" for none): a match is kNotModified.
   // kUnavailable: transient (retry later). kInvalidInput / kTooLarge: this document is

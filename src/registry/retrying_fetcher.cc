@@ -69,7 +69,8 @@ Result<HttpResponse> RetryingFetcher::get(const HttpRequest& request) {
     counters_.retries.fetch_add(1, std::memory_order_relaxed);
     // Retry-After: 0 (seen from npm's CDN) means "soon", not "hammer": still back off.
     auto delay = backoff_delay(attempt);
-    if (retry_after && *retry_after > delay) delay = std::min(*retry_after, policy_.max_retry_after);
+    if (retry_after && *retry_after > delay)
+      delay = std::min(*retry_after, policy_.max_retry_after);
     sleeper_(delay);
   }
 }

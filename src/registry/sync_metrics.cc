@@ -5,8 +5,8 @@ namespace pkgstats::registry {
 double SyncMetrics::documents_per_second(TimestampMs now) const {
   TimestampMs start = started_at.load();
   if (start <= 0 || now <= start) return 0;
-  double docs = static_cast<double>(packuments_fetched.load() + not_modified.load() + unpublished.load() +
-                                    not_found.load());
+  double docs = static_cast<double>(packuments_fetched.load() + not_modified.load() +
+                                    unpublished.load() + not_found.load());
   return docs * 1000.0 / static_cast<double>(now - start);
 }
 

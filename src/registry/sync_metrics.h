@@ -16,11 +16,11 @@ namespace pkgstats::registry {
 
 struct SyncMetrics {
   // ---- Changes feed ----
-  std::atomic<uint64_t> pages_committed{0};   // feed pages applied (one transaction each)
-  std::atomic<uint64_t> changes_seen{0};      // feed entries read (including skipped ones)
-  std::atomic<int64_t> current_seq{-1};       // last committed seq when numeric, else -1
-  std::atomic<int64_t> head_seq{-1};          // the feed's newest seq when known, else -1
-  std::atomic<uint64_t> seq_resets{0};        // times the feed's seq went backwards
+  std::atomic<uint64_t> pages_committed{0};  // feed pages applied (one transaction each)
+  std::atomic<uint64_t> changes_seen{0};     // feed entries read (including skipped ones)
+  std::atomic<int64_t> current_seq{-1};      // last committed seq when numeric, else -1
+  std::atomic<int64_t> head_seq{-1};         // the feed's newest seq when known, else -1
+  std::atomic<uint64_t> seq_resets{0};       // times the feed's seq went backwards
   // ---- Packuments ----
   std::atomic<uint64_t> packuments_fetched{0};  // 200 responses parsed
   std::atomic<uint64_t> not_modified{0};        // 304 to If-None-Match

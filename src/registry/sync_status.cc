@@ -43,7 +43,8 @@ Result<SyncStatus> read_sync_status(store::Store& store, TimestampMs now) {
   }
   status.last_batch_at = parse_or<TimestampMs>(*batch, 0);
   if (status.last_batch_at > 0) {
-    status.lag_seconds = std::max<double>(0, static_cast<double>(now - status.last_batch_at) / 1000.0);
+    status.lag_seconds =
+        std::max<double>(0, static_cast<double>(now - status.last_batch_at) / 1000.0);
   }
   status.docs_per_second = parse_or<double>(*rate, 0);
   return status;

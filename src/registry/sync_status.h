@@ -31,7 +31,7 @@ struct SyncStatus {
   // Seconds since the last committed batch (-1 when none). A follower of a busy feed commits
   // every few seconds; a large value means it is stopped, stuck or the feed is quiet.
   double lag_seconds = -1;
-  double docs_per_second = 0;     // of the run that committed the last batch
+  double docs_per_second = 0;  // of the run that committed the last batch
 };
 
 // Reads the status from `store` as of `now` (ms since the epoch).

@@ -14,8 +14,10 @@ std::string version_downloads_url(std::string_view api, std::string_view name) {
   std::string url(api);
   url += "/versions/";
   for (char c : name) {
-    if (c == '/') url += "%2F";
-    else url += c;
+    if (c == '/')
+      url += "%2F";
+    else
+      url += c;
   }
   return url + "/last-week";
 }
@@ -91,8 +93,10 @@ Status DownloadsFetcher::fill_version_downloads(const std::vector<std::string>& 
   for (const auto& name : names) {
     auto held = store_.version_downloads(name);
     if (!held.ok()) return held.status();
-    if (held->has_value() && (*held)->fetched_day >= today) ++summary.version_fresh;
-    else wanted.push_back(name);
+    if (held->has_value() && (*held)->fetched_day >= today)
+      ++summary.version_fresh;
+    else
+      wanted.push_back(name);
   }
   if (wanted.size() > options_.max_version_packages) {
     // The most downloaded first (unknown counts last); the rest wait for the next run.

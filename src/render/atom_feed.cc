@@ -54,8 +54,9 @@ void link(std::string& out, const char* rel, const std::string& href, const char
 std::string render_atom_feed(const AtomFeed& feed) {
   TimestampMs updated = feed.updated;
   for (const auto& e : feed.entries) updated = std::max(updated, e.updated);
-  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
   element(out, "id", feed.id);
   element(out, "title", feed.title);
   element(out, "updated", format_iso8601(updated));
@@ -82,7 +83,8 @@ std::string render_atom_feed(const AtomFeed& feed) {
   return out;
 }
 
-std::vector<AtomEntry> version_entries(const std::vector<store::VersionEvent>& events, const std::string& base) {
+std::vector<AtomEntry> version_entries(const std::vector<store::VersionEvent>& events,
+                                       const std::string& base) {
   std::vector<AtomEntry> entries;
   for (const auto& e : events) {
     AtomEntry entry;

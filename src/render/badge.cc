@@ -44,8 +44,10 @@ std::string compact_count(int64_t n) {
     ++s;
   }
   char buf[32];
-  if (s == 0) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
-  else std::snprintf(buf, sizeof buf, v < 9.95 ? "%.1f%s" : "%.0f%s", v, suffix[s]);
+  if (s == 0)
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
+  else
+    std::snprintf(buf, sizeof buf, v < 9.95 ? "%.1f%s" : "%.0f%s", v, suffix[s]);
   return buf;
 }
 
@@ -65,7 +67,8 @@ std::string render_badge(std::string_view label_in, std::string_view value_in, B
       "<g clip-path=\"url(#r)\"><rect width=\"%d\" height=\"20\" fill=\"%s\"/>"
       "<rect x=\"%d\" width=\"%d\" height=\"20\" fill=\"%s\"/>"
       "<rect width=\"%d\" height=\"20\" fill=\"url(#s)\"/></g>"
-      "<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,Geneva,DejaVu Sans,sans-serif\" "
+      "<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,Geneva,DejaVu "
+      "Sans,sans-serif\" "
       "font-size=\"11\"><text x=\"%d\" y=\"15\" fill=\"#010101\" fill-opacity=\".3\">%s</text>"
       "<text x=\"%d\" y=\"14\">%s</text><text x=\"%d\" y=\"15\" fill=\"#010101\" "
       "fill-opacity=\".3\">%s</text><text x=\"%d\" y=\"14\">%s</text></g></svg>",

@@ -7,7 +7,8 @@
 namespace pkgstats::render {
 
 std::string csv_field(std::string_view value) {
-  const bool formula = !value.empty() && std::string_view("=+-@\t\r").find(value[0]) != std::string_view::npos;
+  const bool formula =
+      !value.empty() && std::string_view("=+-@\t\r").find(value[0]) != std::string_view::npos;
   std::string v;
   if (formula) v += '\'';
   v += value;
@@ -22,7 +23,8 @@ std::string csv_field(std::string_view value) {
 
 std::string downloads_csv(const std::vector<store::DailyDownloads>& daily) {
   std::string body = "day,downloads\r\n";
-  for (const auto& d : daily) body += format_day(d.day) + "," + std::to_string(d.downloads) + "\r\n";
+  for (const auto& d : daily)
+    body += format_day(d.day) + "," + std::to_string(d.downloads) + "\r\n";
   return body;
 }
 
@@ -46,8 +48,10 @@ std::string maintainer_report_csv(const app::MaintainerReport& report) {
 std::string file_stem(const std::string& name) {
   std::string out;
   for (char c : name) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') out += c;
-    else if (c == '/') out += '-';
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')
+      out += c;
+    else if (c == '/')
+      out += '-';
   }
   return out.empty() ? "export" : out;
 }

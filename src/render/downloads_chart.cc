@@ -29,7 +29,8 @@ std::vector<ChartPoint> downsample(std::vector<ChartPoint> pts, size_t limit) {
   std::vector<ChartPoint> out;
   const double step = static_cast<double>(pts.size()) / static_cast<double>(limit);
   for (size_t b = 0; b < limit; ++b) {
-    size_t from = static_cast<size_t>(b * step), to = std::min(pts.size(), static_cast<size_t>((b + 1) * step));
+    size_t from = static_cast<size_t>(b * step),
+           to = std::min(pts.size(), static_cast<size_t>((b + 1) * step));
     if (from >= to) continue;
     int64_t sum = 0;
     for (size_t i = from; i < to; ++i) sum += pts[i].downloads;
@@ -52,10 +53,10 @@ std::string describe(const ChartSeries& s) {
   if (s.points.empty()) return s.label + ": no data.";
   auto [lo, hi] = std::minmax_element(s.points.begin(), s.points.end(),
                                       [](auto& a, auto& b) { return a.downloads < b.downloads; });
-  return s.label + ": " + format_day(s.points.front().day) + " to " + format_day(s.points.back().day) +
-         ", lowest " + compact_count(lo->downloads) + " (" + format_day(lo->day) + "), highest " +
-         compact_count(hi->downloads) + " (" + format_day(hi->day) + "), last " +
-         compact_count(s.points.back().downloads) + ".";
+  return s.label + ": " + format_day(s.points.front().day) + " to " +
+         format_day(s.points.back().day) + ", lowest " + compact_count(lo->downloads) + " (" +
+         format_day(lo->day) + "), highest " + compact_count(hi->downloads) + " (" +
+         format_day(hi->day) + "), last " + compact_count(s.points.back().downloads) + ".";
 }
 
 }  // namespace
@@ -110,36 +111,43 @@ std::string render_downloads_chart(std::span<const ChartSeries> input, const Cha
   }
   if (series.empty()) desc = "No download data.";
 
-  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 " +
-                    std::to_string(w) + " " + std::to_string(h) + "\" width=\"" + std::to_string(w) +
-                    "\" height=\"" + std::to_string(h) + "\" aria-labelledby=\"" + opt.id + "-title " + opt.id + "-desc\">";
+  std::string out =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 " +
+      std::to_string(w) + " " + std::to_string(h) + "\" width=\"" + std::to_string(w) +
+      "\" height=\"" + std::to_string(h) + "\" aria-labelledby=\"" + opt.id + "-title " + opt.id +
+      "-desc\">";
   out += "<title id=\"" + opt.id + "-title\">" + escape_html(opt.title) + "</title>";
   out += "<desc id=\"" + opt.id + "-desc\">" + escape_html(desc) + "</desc>";
   // Gridlines and y labels at 0, 1/2 and the top.
   for (int i = 0; i <= 2; ++i) {
     double y = kTop + plot_h - plot_h * i / 2.0;
-    out += "<line class=\"grid\" x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(w - kRight) +
-           "\" y1=\"" + fmt("%.1f", y, 0) + "\" y2=\"" + fmt("%.1f", y, 0) + "\" stroke=\"currentColor\" stroke-opacity=\".15\"/>";
+    out += "<line class=\"grid\" x1=\"" + std::to_string(kLeft) + "\" x2=\"" +
+           std::to_string(w - kRight) + "\" y1=\"" + fmt("%.1f", y, 0) + "\" y2=\"" +
+           fmt("%.1f", y, 0) + "\" stroke=\"currentColor\" stroke-opacity=\".15\"/>";
     out += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + fmt("%.1f", y + 4, 0) +
-           "\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">" + compact_count(top * i / 2) + "</text>";
+           "\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">" +
+           compact_count(top * i / 2) + "</text>";
   }
   if (!any) {
     out += "<text x=\"" + std::to_string(w / 2) + "\" y=\"" + std::to_string(h / 2) +
-           "\" text-anchor=\"middle\" font-size=\"13\" fill=\"currentColor\">No download data yet</text></svg>";
+           "\" text-anchor=\"middle\" font-size=\"13\" fill=\"currentColor\">No download data "
+           "yet</text></svg>";
     return out;
   }
   const double span_days = std::max(1, last - first);
   auto x_of = [&](Day d) { return kLeft + plot_w * (d - first) / span_days; };
-  auto y_of = [&](int64_t v) { return kTop + plot_h - plot_h * static_cast<double>(v) / static_cast<double>(top); };
+  auto y_of = [&](int64_t v) {
+    return kTop + plot_h - plot_h * static_cast<double>(v) / static_cast<double>(top);
+  };
   out += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(h - 8) +
          "\" font-size=\"11\" fill=\"currentColor\">" + format_day(first) + "</text>";
   out += "<text x=\"" + std::to_string(w - kRight) + "\" y=\"" + std::to_string(h - 8) +
-         "\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">" + format_day(last) + "</text>";
+         "\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">" + format_day(last) +
+         "</text>";
   for (size_t i = 0; i < series.size(); ++i) {
     if (series[i].points.empty()) continue;
     std::string d;
-    for (const auto& p : series[i].points)
-    {
+    for (const auto& p : series[i].points) {
       d += d.empty() ? 'M' : 'L';
       d += fmt("%.1f %.1f", x_of(p.day), y_of(p.downloads));
     }
@@ -155,8 +163,10 @@ std::string render_downloads_chart(std::span<const ChartSeries> input, const Cha
 std::string render_chart_legend(std::span<const ChartSeries> series) {
   std::string out = "<ul class=\"legend\">";
   for (size_t i = 0; i < series.size() && i < kMaxSeries; ++i) {
-    out += "<li><svg width=\"28\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" y1=\"4\" "
-           "x2=\"28\" y2=\"4\" stroke-width=\"3\" stroke=\"" + std::string(kColors[i]) + "\"";
+    out +=
+        "<li><svg width=\"28\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" y1=\"4\" "
+        "x2=\"28\" y2=\"4\" stroke-width=\"3\" stroke=\"" +
+        std::string(kColors[i]) + "\"";
     if (*kDashes[i]) out += " stroke-dasharray=\"" + std::string(kDashes[i]) + "\"";
     out += "/></svg> " + escape_html(series[i].label) + "</li>";
   }
@@ -176,7 +186,8 @@ std::string render_downloads_table(std::span<const ChartSeries> input, size_t ma
     }
   std::string out = std::string("<table class=\"downloads-table\"><thead><tr><th scope=\"col\">") +
                     (unit == TableUnit::kMonth ? "Month" : "Day") + "</th>";
-  for (size_t i = 0; i < n; ++i) out += "<th scope=\"col\" class=\"num\">" + escape_html(input[i].label) + "</th>";
+  for (size_t i = 0; i < n; ++i)
+    out += "<th scope=\"col\" class=\"num\">" + escape_html(input[i].label) + "</th>";
   out += "</tr></thead><tbody>";
   size_t count = 0;
   for (const auto& [day, values] : rows) {

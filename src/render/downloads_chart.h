@@ -24,8 +24,8 @@ struct ChartSeries {
 struct ChartOptions {
   int width = 720;
   int height = 240;
-  bool weekly = false;  // plot 7-day trailing averages instead of raw days
-  std::string title;    // accessible title, e.g. "Daily downloads of react, last 90 days"
+  bool weekly = false;       // plot 7-day trailing averages instead of raw days
+  std::string title;         // accessible title, e.g. "Daily downloads of react, last 90 days"
   std::string id = "chart";  // prefix of the title's and desc's ids: unique per page
 };
 
@@ -38,9 +38,11 @@ std::vector<ChartPoint> monthly_totals(std::span<const ChartPoint> points);
 // An <svg role="img"> with <title>/<desc> (the range, min, max and last value of each
 // series), gridlines with compact y labels, first/last date labels and one path per series.
 // Series differ by colour (Okabe–Ito, colour-blind safe) and by dash pattern, so they stay
-// distinguishable without colour (render_chart_legend() shows which is which). Empty series render a "no download data" chart. At most 5
-// series (extra ones are ignored), each downsampled to at most `width` points.
-std::string render_downloads_chart(std::span<const ChartSeries> series, const ChartOptions& options);
+// distinguishable without colour (render_chart_legend() shows which is which). Empty series render
+// a "no download data" chart. At most 5 series (extra ones are ignored), each downsampled to at
+// most `width` points.
+std::string render_downloads_chart(std::span<const ChartSeries> series,
+                                   const ChartOptions& options);
 
 // A <ul class="legend">: each series' stroke (colour and dash) beside its escaped label.
 std::string render_chart_legend(std::span<const ChartSeries> series);

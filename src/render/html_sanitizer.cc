@@ -11,9 +11,9 @@
 #include <set>
 #include <vector>
 
+#include "core/utf8.h"
 #include "render/html_escape.h"
 #include "render/sanitizer_policy.h"
-#include "core/utf8.h"
 
 namespace pkgstats::render {
 namespace {
@@ -106,7 +106,8 @@ class Serializer {
 
   void visit(const GumboNode& node, const GumboNode& parent);
   void visit_element(const GumboNode& node, const GumboNode& parent);
-  bool emit_start_tag(const GumboNode& node, const std::string& name, const KeptAttributes& attributes);
+  bool emit_start_tag(const GumboNode& node, const std::string& name,
+                      const KeptAttributes& attributes);
   void emit_text(std::string_view text);
   void emit_heading_id(const GumboNode& heading, KeptAttributes& attributes);
   void finish();

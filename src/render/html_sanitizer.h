@@ -6,8 +6,8 @@
 // - Allowed elements keep only their allowed attributes, each value validated.
 // - script, style, iframe, object, embed, form, textarea, select, button, meta, base, link,
 //   svg, math, template, frame(set), title, head, audio, video and every non-HTML-namespace
-//   element are dropped with their content (<noscript> is unwrapped: see the .cc); so is <input> unless it is a checkbox, which is
-//   always emitted disabled (GFM task lists).
+//   element are dropped with their content (<noscript> is unwrapped: see the .cc); so is <input>
+//   unless it is a checkbox, which is always emitted disabled (GFM task lists).
 // - Other elements (unknown or not allowed, e.g. <center>, <font>) are unwrapped: their
 //   children are kept. Comments are dropped.
 // - No on* handlers, style, class (except "language-*" on <code>), srcdoc, formaction, target.

@@ -112,9 +112,10 @@ void append_social_tags(std::string& out, const PageMeta& meta, const SiteContex
 }
 
 void append_head(std::string& out, const PageMeta& meta, const SiteContext& site) {
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<meta name=\"color-scheme\" content=\"light dark\">\n<title>";
+  out +=
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"color-scheme\" content=\"light dark\">\n<title>";
   append_escaped_html(out, meta.title);
   out += meta.title.empty() ? "pkgstats" : " · pkgstats";
   out += "</title>\n<meta name=\"description\" content=\"";
@@ -144,17 +145,20 @@ void append_head(std::string& out, const PageMeta& meta, const SiteContext& site
 }
 
 void append_header(std::string& out, const PageMeta& meta) {
-  out += "<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
-         "<nav aria-label=\"Site\"><a class=\"site\" href=\"/\">pkgstats</a> "
-         "<a href=\"/discover\">Discover</a> <a href=\"/compare\">Compare</a> "
-         "<a href=\"/about\">About</a></nav>\n";
+  out +=
+      "<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
+      "<nav aria-label=\"Site\"><a class=\"site\" href=\"/\">pkgstats</a> "
+      "<a href=\"/discover\">Discover</a> <a href=\"/compare\">Compare</a> "
+      "<a href=\"/about\">About</a></nav>\n";
   if (meta.search_in_header) {
-    out += "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
-           "<label for=\"q-header\" class=\"visually-hidden\">Search packages</label>\n"
-           "<input id=\"q-header\" type=\"search\" name=\"q\" value=\"";
+    out +=
+        "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
+        "<label for=\"q-header\" class=\"visually-hidden\">Search packages</label>\n"
+        "<input id=\"q-header\" type=\"search\" name=\"q\" value=\"";
     append_escaped_html(out, meta.search_text);
-    out += "\" placeholder=\"Search packages\" autocomplete=\"off\">\n"
-           "<button type=\"submit\">Search</button>\n</form>\n";
+    out +=
+        "\" placeholder=\"Search packages\" autocomplete=\"off\">\n"
+        "<button type=\"submit\">Search</button>\n</form>\n";
   }
   out += "</header>\n";
 }
@@ -167,13 +171,14 @@ void append_footer(std::string& out, const SiteContext& site) {
       out += " (" + age + ")";
     out += ". ";
   }
-  out += "Package data from the npm registry. pkgstats is not affiliated with npm, Inc.</p>\n"
-         "</footer>\n</body>\n</html>\n";
+  out +=
+      "Package data from the npm registry. pkgstats is not affiliated with npm, Inc.</p>\n"
+      "</footer>\n</body>\n</html>\n";
 }
 
 bool is_path_safe(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~' || c == '@' || c == '/';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~' || c == '@' || c == '/';
 }
 
 std::string encode_path_text(std::string_view text) {
@@ -209,9 +214,7 @@ std::string render_layout(const PageMeta& meta, std::string_view main_html,
 
 std::string package_path(std::string_view name) { return "/pkg:" + encode_path_text(name); }
 
-std::string maintainer_path(std::string_view user) {
-  return "/@" + url_encode_component(user);
-}
+std::string maintainer_path(std::string_view user) { return "/@" + url_encode_component(user); }
 
 std::string search_path(std::string_view query, std::size_t page) {
   std::string path = "/search?q=" + url_encode_component(query);
@@ -233,10 +236,14 @@ std::string format_count(int64_t n) {
 std::string format_compact_count(int64_t n) {
   if (n < 0) return "unknown";
   char buffer[32];
-  if (n >= 1'000'000'000) std::snprintf(buffer, sizeof buffer, "%.1fB", n / 1e9);
-  else if (n >= 1'000'000) std::snprintf(buffer, sizeof buffer, "%.1fM", n / 1e6);
-  else if (n >= 1'000) std::snprintf(buffer, sizeof buffer, "%.1fk", n / 1e3);
-  else std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(n));
+  if (n >= 1'000'000'000)
+    std::snprintf(buffer, sizeof buffer, "%.1fB", n / 1e9);
+  else if (n >= 1'000'000)
+    std::snprintf(buffer, sizeof buffer, "%.1fM", n / 1e6);
+  else if (n >= 1'000)
+    std::snprintf(buffer, sizeof buffer, "%.1fk", n / 1e3);
+  else
+    std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(n));
   return buffer;
 }
 
@@ -265,9 +272,12 @@ std::string relative_time_element(TimestampMs now, TimestampMs when) {
 std::string format_bytes(int64_t bytes) {
   if (bytes < 0) return "";
   char buffer[32];
-  if (bytes >= 1'000'000) std::snprintf(buffer, sizeof buffer, "%.1f MB", bytes / 1e6);
-  else if (bytes >= 1'000) std::snprintf(buffer, sizeof buffer, "%.1f kB", bytes / 1e3);
-  else std::snprintf(buffer, sizeof buffer, "%lld B", static_cast<long long>(bytes));
+  if (bytes >= 1'000'000)
+    std::snprintf(buffer, sizeof buffer, "%.1f MB", bytes / 1e6);
+  else if (bytes >= 1'000)
+    std::snprintf(buffer, sizeof buffer, "%.1f kB", bytes / 1e3);
+  else
+    std::snprintf(buffer, sizeof buffer, "%lld B", static_cast<long long>(bytes));
   return buffer;
 }
 

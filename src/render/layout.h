@@ -27,9 +27,9 @@ struct PageMeta {
   std::string search_text;     // prefills the header search box
   std::string feed_path;       // an Atom feed for <link rel="alternate">, or ""
   std::string feed_title;
-  bool noindex = false;        // error and result pages ask robots not to index them
+  bool noindex = false;          // error and result pages ask robots not to index them
   bool search_in_header = true;  // the home page has its own big search box
-  std::string json_ld_html;    // trusted markup: a json_ld_script() (seo.h) or ""
+  std::string json_ld_html;      // trusted markup: a json_ld_script() (seo.h) or ""
 };
 
 // The whole document: doctype, head (title, meta description, canonical link, Open Graph

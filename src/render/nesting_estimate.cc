@@ -13,15 +13,15 @@ namespace pkgstats::render {
 namespace {
 
 constexpr std::array<std::string_view, 19> kVoidElements = {
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image",
-    "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"};
+    "area", "base",  "basefont", "bgsound", "br",   "col",   "embed",  "frame", "hr", "image",
+    "img",  "input", "keygen",   "link",    "meta", "param", "source", "track", "wbr"};
 // Elements the HTML parser closes implicitly (optional end tags).
 constexpr std::array<std::string_view, 11> kOptionalEndElements = {
     "p", "li", "dt", "dd", "td", "th", "tr", "thead", "tbody", "tfoot", "option"};
 // Elements the HTML parser re-opens after a block closes ("active formatting elements").
 constexpr std::array<std::string_view, 14> kFormattingElements = {
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
-    "tt", "u"};
+    "a",    "b", "big",   "code",   "em",     "font", "i",
+    "nobr", "s", "small", "strike", "strong", "tt",   "u"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& set, std::string_view name) {

@@ -19,7 +19,8 @@ constexpr std::pair<const char*, const char*> kQualifiers[] = {
     {"has:types", "ships its own TypeScript types"},
     {"module:esm, module:cjs", "ES modules or CommonJS"},
     {"downloads:>10k", "monthly downloads above (or below, <) a count; k and m suffixes"},
-    {"published:<90d, published:>2025-01-01", "latest version published within 90 days, or after a date"},
+    {"published:<90d, published:>2025-01-01",
+     "latest version published within 90 days, or after a date"},
     {"updated:>30d", "package document changed within 30 days"},
     {"sort:relevance|downloads|published", "order of the results"},
 };
@@ -39,51 +40,67 @@ std::string render_about_page(const SiteContext& site, const store::StoreStats& 
       "an npm-compatible registry; daily download counts come from the registry's downloads "
       "API and are kept for good, so charts reach further back than the 18 months upstream "
       "answers. READMEs are rendered and sanitised once, when a package is stored.</p>\n<p>";
-  main += format_count(stats.packages) + " packages (" + format_count(stats.packages_with_document) +
-          " with full documents), " + format_count(stats.versions) + " versions, " +
-          format_count(stats.download_days) + " daily download counts. ";
+  main += format_count(stats.packages) + " packages (" +
+          format_count(stats.packages_with_document) + " with full documents), " +
+          format_count(stats.versions) + " versions, " + format_count(stats.download_days) +
+          " daily download counts. ";
   if (stats.last_write > 0) {
     main += "Last updated " + time_element(stats.last_write);
-    if (std::string age = format_age(site.now, stats.last_write); !age.empty()) main += " (" + age + ")";
+    if (std::string age = format_age(site.now, stats.last_write); !age.empty())
+      main += " (" + age + ")";
     main += ".";
   } else {
     main += "Last update time unknown.";
   }
-  main += "</p></section>\n"
-          "<section aria-labelledby=\"query\"><h2 id=\"query\">Search queries</h2>\n"
-          "<p>Words and qualifiers combine freely, for example "
-          "<a href=\"/search?q=date+format+has%3Atypes+downloads%3A%3E100k\"><code>date format has:types "
-          "downloads:&gt;100k</code></a>.</p>\n<table><thead><tr><th scope=\"col\">Write</th>"
-          "<th scope=\"col\">To find</th></tr></thead><tbody>\n";
+  main +=
+      "</p></section>\n"
+      "<section aria-labelledby=\"query\"><h2 id=\"query\">Search queries</h2>\n"
+      "<p>Words and qualifiers combine freely, for example "
+      "<a href=\"/search?q=date+format+has%3Atypes+downloads%3A%3E100k\"><code>date format "
+      "has:types "
+      "downloads:&gt;100k</code></a>.</p>\n<table><thead><tr><th scope=\"col\">Write</th>"
+      "<th scope=\"col\">To find</th></tr></thead><tbody>\n";
   for (const auto& [syntax, meaning] : kQualifiers)
-    main += "<tr><td><code>" + escape_html(syntax) + "</code></td><td>" + escape_html(meaning) + "</td></tr>\n";
-  main += "</tbody></table>\n<p>An unknown qualifier is searched as text, with a warning.</p></section>\n"
-          "<section aria-labelledby=\"api\"><h2 id=\"api\">API and feeds</h2>\n"
-          "<p>Everything on these pages is also JSON: the API is described by "
-          "<a href=\"/api/v1/openapi.json\">its OpenAPI document</a>. Start with "
-          "<code>/api/v1/search?q=</code> or <code>/api/v1/packages/NAME</code>. Maintainer pages "
-          "link an Atom feed of new versions, and <a href=\"/feeds/newest.atom\">the newest "
-          "packages</a> have one too.</p></section>\n"
-          "<section aria-labelledby=\"pages\"><h2 id=\"pages\">Pages</h2><ul>\n"
-          "<li><a href=\"/\">Search</a></li><li><a href=\"/discover\">Discover</a>: popular, "
-          "newest, trending and random packages</li><li><a href=\"/compare\">Compare</a> up to "
-          "five packages</li></ul></section>\n";
+    main += "<tr><td><code>" + escape_html(syntax) + "</code></td><td>" + escape_html(meaning) +
+            "</td></tr>\n";
+  main +=
+      "</tbody></table>\n<p>An unknown qualifier is searched as text, with a "
+      "warning.</p></section>\n"
+      "<section aria-labelledby=\"api\"><h2 id=\"api\">API and feeds</h2>\n"
+      "<p>Everything on these pages is also JSON: the API is described by "
+      "<a href=\"/api/v1/openapi.json\">its OpenAPI document</a>. Start with "
+      "<code>/api/v1/search?q=</code> or <code>/api/v1/packages/NAME</code>. Maintainer pages "
+      "link an Atom feed of new versions, and <a href=\"/feeds/newest.atom\">the newest "
+      "packages</a> have one too.</p></section>\n"
+      "<section aria-labelledby=\"pages\"><h2 id=\"pages\">Pages</h2><ul>\n"
+      "<li><a href=\"/\">Search</a></li><li><a href=\"/discover\">Discover</a>: popular, "
+      "newest, trending and random packages</li><li><a href=\"/compare\">Compare</a> up to "
+      "five packages</li></ul></section>\n";
   if (!accounts.empty()) {
-    main += "<section aria-labelledby=\"follow\"><h2 id=\"follow\">Follow</h2>\n"
-            "<p>A bot posts popular, new, random and trending packages from this instance to:</p><ul>\n";
+    main +=
+        "<section aria-labelledby=\"follow\"><h2 id=\"follow\">Follow</h2>\n"
+        "<p>A bot posts popular, new, random and trending packages from this instance "
+        "to:</p><ul>\n";
     for (const auto& a : accounts) {
-      const std::string network = a.target == "mastodon" ? "Mastodon" : a.target == "bluesky" ? "Bluesky" : a.target;
+      const std::string network = a.target == "mastodon"  ? "Mastodon"
+                                  : a.target == "bluesky" ? "Bluesky"
+                                                          : a.target;
       const bool linkable = a.url.rfind("https://", 0) == 0 || a.url.rfind("http://", 0) == 0;
       main += "<li>" + escape_html(network) + ": ";
-      if (linkable) main += "<a href=\"" + escape_html(a.url) + "\" rel=\"me\">" + escape_html(a.handle) + "</a>";
-      else main += escape_html(a.handle);
+      if (linkable)
+        main +=
+            "<a href=\"" + escape_html(a.url) + "\" rel=\"me\">" + escape_html(a.handle) + "</a>";
+      else
+        main += escape_html(a.handle);
       main += "</li>\n";
     }
     main += "</ul></section>\n";
   }
   PageMeta meta;
   meta.title = "About";
-  meta.description = "What pkgstats is, where its npm data comes from, how fresh it is, and the search query language.";
+  meta.description =
+      "What pkgstats is, where its npm data comes from, how fresh it is, and the search query "
+      "language.";
   meta.canonical_path = "/about";
   return render_layout(meta, main, site);
 }

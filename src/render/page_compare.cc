@@ -25,22 +25,30 @@ std::vector<std::string> names_of(const ComparePageData& data) {
 }
 
 void append_form(std::string& out, const std::vector<std::string>& names) {
-  out += "<form class=\"search\" action=\"/compare\" method=\"get\">\n"
-         "<label for=\"compare-add\">Add a package</label>\n"
-         "<input type=\"hidden\" name=\"packages\" value=\"" + escape_html(joined_names(names)) + "\">\n"
-         "<input id=\"compare-add\" name=\"add\" required autocomplete=\"off\" placeholder=\"vue\">\n"
-         "<button type=\"submit\">Add</button>\n</form>\n"
-         "<p class=\"muted\">Up to " + std::to_string(limits::kMaxComparedPackages) +
-         " packages; or write the address yourself: <code>/compare/react,vue,svelte</code>.</p>\n";
+  out +=
+      "<form class=\"search\" action=\"/compare\" method=\"get\">\n"
+      "<label for=\"compare-add\">Add a package</label>\n"
+      "<input type=\"hidden\" name=\"packages\" value=\"" +
+      escape_html(joined_names(names)) +
+      "\">\n"
+      "<input id=\"compare-add\" name=\"add\" required autocomplete=\"off\" placeholder=\"vue\">\n"
+      "<button type=\"submit\">Add</button>\n</form>\n"
+      "<p class=\"muted\">Up to " +
+      std::to_string(limits::kMaxComparedPackages) +
+      " packages; or write the address yourself: <code>/compare/react,vue,svelte</code>.</p>\n";
 }
 
 std::string module_text(const Version* v) {
   if (!v) return "";
   switch (v->module) {
-    case ModuleKind::kEsm: return "ESM";
-    case ModuleKind::kCjs: return "CommonJS";
-    case ModuleKind::kDual: return "ESM + CommonJS";
-    case ModuleKind::kUnknown: break;
+    case ModuleKind::kEsm:
+      return "ESM";
+    case ModuleKind::kCjs:
+      return "CommonJS";
+    case ModuleKind::kDual:
+      return "ESM + CommonJS";
+    case ModuleKind::kUnknown:
+      break;
   }
   return "unknown";
 }
@@ -61,14 +69,17 @@ void append_chart(std::string& out, const ComparePageData& data) {
     return;
   }
   out += "<figure class=\"chart\">" +
-         render_downloads_chart(series, {720, 260, true, "Daily downloads, last year, 7-day average: " +
-                                                             joined_names(names_of(data))}) +
-         "<figcaption>" + render_chart_legend(series) + "</figcaption></figure>\n"
+         render_downloads_chart(series, {720, 260, true,
+                                         "Daily downloads, last year, 7-day average: " +
+                                             joined_names(names_of(data))}) +
+         "<figcaption>" + render_chart_legend(series) +
+         "</figcaption></figure>\n"
          "<details><summary>Monthly downloads as a table</summary>" +
          render_downloads_table(months, 24, TableUnit::kMonth) + "</details></section>\n";
 }
 
-void append_row(std::string& out, std::string_view label, const std::vector<std::string>& cells_html) {
+void append_row(std::string& out, std::string_view label,
+                const std::vector<std::string>& cells_html) {
   out += "<tr><th scope=\"row\">";
   out += label;
   out += "</th>";
@@ -77,15 +88,18 @@ void append_row(std::string& out, std::string_view label, const std::vector<std:
 }
 
 void append_facts(std::string& out, const SiteContext& site, const ComparePageData& data) {
-  out += "<section aria-labelledby=\"facts\"><h2 id=\"facts\">Side by side</h2>\n"
-         "<div class=\"scroll\"><table class=\"compare\"><thead><tr><td></td>";
+  out +=
+      "<section aria-labelledby=\"facts\"><h2 id=\"facts\">Side by side</h2>\n"
+      "<div class=\"scroll\"><table class=\"compare\"><thead><tr><td></td>";
   const std::vector<std::string> names = names_of(data);
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::vector<std::string> others = names;
     others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
     out += "<th scope=\"col\">" + link_html(package_path(names[i]), names[i]);
-    out += " <a class=\"muted\" href=\"" + escape_html(others.empty() ? "/compare" : compare_path(others)) +
-           "\">remove<span class=\"visually-hidden\"> " + escape_html(names[i]) + "</span></a></th>";
+    out += " <a class=\"muted\" href=\"" +
+           escape_html(others.empty() ? "/compare" : compare_path(others)) +
+           "\">remove<span class=\"visually-hidden\"> " + escape_html(names[i]) +
+           "</span></a></th>";
   }
   out += "</tr></thead><tbody>\n";
   auto cells = [&](auto&& fn) {
@@ -96,12 +110,15 @@ void append_facts(std::string& out, const SiteContext& site, const ComparePageDa
   append_row(out, "Description", cells([](const ComparedPackage& c, const Version*) {
                return escape_html(truncate_utf8(c.package.description, 160));
              }));
-  append_row(out, "Version", cells([](const ComparedPackage& c, const Version*) { return escape_html(c.package.latest); }));
+  append_row(out, "Version", cells([](const ComparedPackage& c, const Version*) {
+               return escape_html(c.package.latest);
+             }));
   append_row(out, "Published", cells([&](const ComparedPackage&, const Version* v) {
                return v ? relative_time_element(site.now, v->published) : std::string();
              }));
   append_row(out, "Downloads/month", cells([](const ComparedPackage& c, const Version*) {
-               return c.package.monthly_downloads >= 0 ? format_count(c.package.monthly_downloads) : std::string();
+               return c.package.monthly_downloads >= 0 ? format_count(c.package.monthly_downloads)
+                                                       : std::string();
              }));
   append_row(out, "License", cells([](const ComparedPackage& c, const Version* v) {
                return escape_html(v && !v->license.empty() ? v->license : c.package.license);
@@ -124,9 +141,12 @@ void append_facts(std::string& out, const SiteContext& site, const ComparePageDa
   append_row(out, "TypeScript types", cells([](const ComparedPackage&, const Version* v) {
                return v ? std::string(v->has_types ? "yes" : "no") : std::string();
              }));
-  append_row(out, "Module", cells([](const ComparedPackage&, const Version* v) { return module_text(v); }));
+  append_row(out, "Module",
+             cells([](const ComparedPackage&, const Version* v) { return module_text(v); }));
   append_row(out, "Deprecated", cells([](const ComparedPackage&, const Version* v) {
-               return v ? (v->deprecated.empty() ? std::string("no") : "yes: " + escape_html(truncate_utf8(v->deprecated, 120)))
+               return v ? (v->deprecated.empty()
+                               ? std::string("no")
+                               : "yes: " + escape_html(truncate_utf8(v->deprecated, 120)))
                         : std::string();
              }));
   append_row(out, "Maintainers", cells([](const ComparedPackage& c, const Version*) {
@@ -135,7 +155,9 @@ void append_facts(std::string& out, const SiteContext& site, const ComparePageDa
                for (const auto& m : c.package.maintainers) {
                  if (m.name.empty()) continue;
                  if (shown++ == 3) {
-                   list += " and " + format_count(static_cast<int64_t>(c.package.maintainers.size() - 3)) + " more";
+                   list += " and " +
+                           format_count(static_cast<int64_t>(c.package.maintainers.size() - 3)) +
+                           " more";
                    break;
                  }
                  if (!list.empty()) list += ", ";
@@ -148,7 +170,9 @@ void append_facts(std::string& out, const SiteContext& site, const ComparePageDa
 
 void append_missing(std::string& out, const ComparePageData& data) {
   if (data.missing.empty()) return;
-  out += "<section aria-labelledby=\"missing\" class=\"banner warn\"><h2 id=\"missing\">Not found</h2><ul>\n";
+  out +=
+      "<section aria-labelledby=\"missing\" class=\"banner warn\"><h2 id=\"missing\">Not "
+      "found</h2><ul>\n";
   for (const auto& [name, suggestions] : data.missing) {
     out += "<li>No package named <strong>" + escape_html(name) + "</strong>.";
     if (!suggestions.empty()) {
@@ -194,19 +218,21 @@ std::string render_compare_page(const SiteContext& site, const ComparePageData& 
   }
   if (names.size() < limits::kMaxComparedPackages) append_form(main, names);
   PageMeta meta;
-  meta.title = names.empty() ? "Compare packages" : "Compare " + truncate_utf8(joined_names(names), 160);
+  meta.title =
+      names.empty() ? "Compare packages" : "Compare " + truncate_utf8(joined_names(names), 160);
   meta.description = names.empty()
                          ? "Compare npm packages side by side: downloads, size, license, types."
-                         : "Downloads, size, license and more of " + truncate_utf8(joined_names(names), 200) +
-                               ", side by side.";
+                         : "Downloads, size, license and more of " +
+                               truncate_utf8(joined_names(names), 200) + ", side by side.";
   meta.canonical_path = names.empty() ? "/compare" : compare_path(names);
   meta.noindex = !data.missing.empty();
   return render_layout(meta, main, site);
 }
 
 std::string render_compare_error_page(const SiteContext& site, const std::string& message) {
-  std::string main = "<h1>Cannot compare these packages</h1>\n<p class=\"banner bad\" role=\"alert\">" +
-                     escape_html(message) + "</p>\n";
+  std::string main =
+      "<h1>Cannot compare these packages</h1>\n<p class=\"banner bad\" role=\"alert\">" +
+      escape_html(message) + "</p>\n";
   append_form(main, {});
   PageMeta meta;
   meta.title = "Cannot compare";

@@ -10,7 +10,8 @@
 namespace pkgstats::render {
 
 // "/pkg:NAME/dependents", with ?sort=name and ?page=N when not the defaults.
-std::string dependents_path(std::string_view name, store::DependentsOrder order = store::DependentsOrder::kDownloads,
+std::string dependents_path(std::string_view name,
+                            store::DependentsOrder order = store::DependentsOrder::kDownloads,
                             std::size_t page = 1);
 
 // A whole HTML document: the count, sort links, the numbered list with monthly downloads, and

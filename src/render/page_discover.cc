@@ -19,7 +19,8 @@ const ListInfo& info(DiscoverKind kind) {
   static const ListInfo kLists[] = {
       {"popular", "Most popular", "The most downloaded packages of the last month."},
       {"newest", "Newest", "Packages by when they were first published, newest first."},
-      {"trending", "Trending", "The packages whose downloads grew the most over the last two weeks."},
+      {"trending", "Trending",
+       "The packages whose downloads grew the most over the last two weeks."},
       {"random", "Random", "A different handful of packages on every visit."}};
   return kLists[static_cast<int>(kind)];
 }
@@ -33,8 +34,9 @@ std::string list_path(DiscoverKind kind, std::size_t page) {
 std::string growth_text(const DiscoverItem& item) {
   if (item.previous <= 0) return "";
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "+%.0f%%",
-                100.0 * (static_cast<double>(item.recent) / static_cast<double>(item.previous) - 1));
+  std::snprintf(
+      buffer, sizeof buffer, "+%.0f%%",
+      100.0 * (static_cast<double>(item.recent) / static_cast<double>(item.previous) - 1));
   return buffer;
 }
 
@@ -45,12 +47,14 @@ void append_item(std::string& out, const SiteContext& site, const DiscoverPageDa
   if (!d.version.empty()) out += "<span class=\"muted\">" + escape_html(d.version) + "</span> ";
   if (d.deprecated) out += tag_html("deprecated", "warn") + " ";
   if (d.has_types) out += tag_html("types") + " ";
-  if (!d.description.empty()) out += "<p>" + escape_html(truncate_utf8(d.description, 300)) + "</p>";
+  if (!d.description.empty())
+    out += "<p>" + escape_html(truncate_utf8(d.description, 300)) + "</p>";
   out += "<p class=\"muted\">";
   if (data.kind == DiscoverKind::kTrending && item.previous > 0)
-    out += "<strong>" + growth_text(item) + "</strong>: " + format_count(item.recent) + " downloads in the last " +
-           std::to_string(data.window_days) + " days, " + format_count(item.previous) + " in the " +
-           std::to_string(data.window_days) + " before · ";
+    out += "<strong>" + growth_text(item) + "</strong>: " + format_count(item.recent) +
+           " downloads in the last " + std::to_string(data.window_days) + " days, " +
+           format_count(item.previous) + " in the " + std::to_string(data.window_days) +
+           " before · ";
   out += monthly_downloads_text(d.monthly_downloads);
   if (d.published > 0) out += " · published " + relative_time_element(site.now, d.published);
   out += "</p></li>\n";
@@ -90,8 +94,8 @@ std::string render_discover_page(const SiteContext& site, const DiscoverPageData
   main += "<p>" + std::string(list.blurb);
   if (data.kind == DiscoverKind::kTrending) {
     main += " How: among the " + format_count(static_cast<int64_t>(data.candidates)) +
-            " most downloaded packages, downloads over the last " + std::to_string(data.window_days) +
-            " archived days";
+            " most downloaded packages, downloads over the last " +
+            std::to_string(data.window_days) + " archived days";
     if (data.through > 0) main += " (through " + format_day(data.through) + ")";
     main += " are compared with the " + std::to_string(data.window_days) +
             " days before; packages that averaged at least " +
@@ -108,7 +112,8 @@ std::string render_discover_page(const SiteContext& site, const DiscoverPageData
                   "(most downloaded packages first).</p>\n"
                 : "<p>No packages yet.</p>\n";
   } else {
-    main += "<ol class=\"results\" start=\"" + std::to_string((data.page - 1) * data.page_size + 1) + "\">\n";
+    main += "<ol class=\"results\" start=\"" +
+            std::to_string((data.page - 1) * data.page_size + 1) + "\">\n";
     for (const auto& item : data.items) append_item(main, site, data, item);
     main += "</ol>\n";
   }
@@ -117,14 +122,17 @@ std::string render_discover_page(const SiteContext& site, const DiscoverPageData
     if (data.page > 1 || has_next) {
       main += "<nav class=\"pages\" aria-label=\"List pages\">";
       if (data.page > 1)
-        main += "<a rel=\"prev\" href=\"" + list_path(data.kind, data.page - 1) + "\">← Previous</a>";
+        main +=
+            "<a rel=\"prev\" href=\"" + list_path(data.kind, data.page - 1) + "\">← Previous</a>";
       main += "<span>Page " + std::to_string(data.page) + "</span>";
-      if (has_next) main += "<a rel=\"next\" href=\"" + list_path(data.kind, data.page + 1) + "\">Next →</a>";
+      if (has_next)
+        main += "<a rel=\"next\" href=\"" + list_path(data.kind, data.page + 1) + "\">Next →</a>";
       main += "</nav>\n";
     }
   }
   PageMeta meta;
-  meta.title = std::string(list.title) + " npm packages" + (data.page > 1 ? ", page " + std::to_string(data.page) : "");
+  meta.title = std::string(list.title) + " npm packages" +
+               (data.page > 1 ? ", page " + std::to_string(data.page) : "");
   meta.description = list.blurb;
   meta.canonical_path = list_path(data.kind, data.page);
   meta.noindex = data.kind == DiscoverKind::kRandom;

@@ -16,8 +16,8 @@ namespace pkgstats::render {
 enum class DiscoverKind { kPopular, kNewest, kTrending, kRandom };
 
 struct DiscoverItem {
-  SearchDocument doc;    // a summary (no keywords needed)
-  int64_t recent = -1;   // trending only: downloads in the recent and the earlier window
+  SearchDocument doc;   // a summary (no keywords needed)
+  int64_t recent = -1;  // trending only: downloads in the recent and the earlier window
   int64_t previous = -1;
 };
 
@@ -26,10 +26,10 @@ struct DiscoverPageData {
   std::vector<DiscoverItem> items;  // this page's
   std::size_t page = 1;             // 1-based
   std::size_t page_size = 20;
-  std::size_t total = 0;            // entries in the whole list
-  int window_days = 14;             // trending: the length of each window
-  Day through = 0;                  // trending: the newest archived day; 0 unknown
-  std::size_t candidates = 0;       // trending: how many of the most downloaded were compared
+  std::size_t total = 0;       // entries in the whole list
+  int window_days = 14;        // trending: the length of each window
+  Day through = 0;             // trending: the newest archived day; 0 unknown
+  std::size_t candidates = 0;  // trending: how many of the most downloaded were compared
 };
 
 // The index: what each list is, with links. Pure.

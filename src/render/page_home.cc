@@ -50,8 +50,8 @@ std::string render_home_page(const SiteContext& site, const store::StoreStats& s
     main += kNoMaintainersTip;
   } else {
     main += "<li><code>@user</code> lists what a maintainer publishes: <a href=\"/search?q=" +
-            url_encode_component("@" + example_maintainer) + "\">@" + escape_html(example_maintainer) +
-            "</a>.</li>\n";
+            url_encode_component("@" + example_maintainer) + "\">@" +
+            escape_html(example_maintainer) + "</a>.</li>\n";
   }
   main += kTipsEnd;
   main += "<p class=\"muted\">" + format_count(stats.packages) + " packages, " +

@@ -33,15 +33,17 @@ std::string page_path(const std::string& user, MaintainerSort sort, std::size_t 
 double growth(const app::MaintainedPackage& p) {
   if (!p.recent_downloads || !p.previous_downloads) return -1e18;
   if (*p.previous_downloads == 0) return *p.recent_downloads > 0 ? 1e18 : 0;
-  return static_cast<double>(*p.recent_downloads - *p.previous_downloads) / static_cast<double>(*p.previous_downloads);
+  return static_cast<double>(*p.recent_downloads - *p.previous_downloads) /
+         static_cast<double>(*p.previous_downloads);
 }
 
 void append_attention(std::string& out, const app::MaintainerReport& report) {
   if (report.needing_attention == 0) {
-    out += "<section aria-labelledby=\"attention\"><h2 id=\"attention\">Needs attention</h2>"
-           "<p>Nothing: no falling downloads, stale popular packages, deprecations or outdated "
-           "majors in use.</p>"
-           "</section>\n";
+    out +=
+        "<section aria-labelledby=\"attention\"><h2 id=\"attention\">Needs attention</h2>"
+        "<p>Nothing: no falling downloads, stale popular packages, deprecations or outdated "
+        "majors in use.</p>"
+        "</section>\n";
     return;
   }
   out += "<section aria-labelledby=\"attention\"><h2 id=\"attention\">Needs attention (" +
@@ -64,8 +66,8 @@ void append_attention(std::string& out, const app::MaintainerReport& report) {
         reasons += " (";
         for (std::size_t i = 0; i < p.outdated_dependencies.size(); ++i) {
           const auto& d = p.outdated_dependencies[i];
-          reasons += (i ? ", " : "") + link_html(package_path(d.name), d.name) + " <code>" + escape_html(d.range) +
-                     "</code>, latest " + escape_html(d.latest);
+          reasons += (i ? ", " : "") + link_html(package_path(d.name), d.name) + " <code>" +
+                     escape_html(d.range) + "</code>, latest " + escape_html(d.latest);
         }
         reasons += ")";
       }
@@ -75,9 +77,11 @@ void append_attention(std::string& out, const app::MaintainerReport& report) {
   out += "</ul></section>\n";
 }
 
-void append_sort_links(std::string& out, const app::MaintainerReport& report, MaintainerSort current) {
-  out += "<nav aria-label=\"Sort packages\" class=\"refine\"><ul class=\"inline\">"
-         "<li class=\"muted\">Sort by:</li>";
+void append_sort_links(std::string& out, const app::MaintainerReport& report,
+                       MaintainerSort current) {
+  out +=
+      "<nav aria-label=\"Sort packages\" class=\"refine\"><ul class=\"inline\">"
+      "<li class=\"muted\">Sort by:</li>";
   for (const auto& [sort, name] : kSorts) {
     out += "<li><a href=\"" + escape_html(page_path(report.user, sort, 1)) + "\"";
     if (sort == current) out += " aria-current=\"true\"";
@@ -88,10 +92,11 @@ void append_sort_links(std::string& out, const app::MaintainerReport& report, Ma
 
 void append_package_table(std::string& out, const SiteContext& site,
                           const std::vector<const app::MaintainedPackage*>& rows) {
-  out += "<table><thead><tr><th scope=\"col\">Package</th><th scope=\"col\">Version</th>"
-         "<th scope=\"col\" class=\"num\">Downloads/month</th>"
-         "<th scope=\"col\" class=\"num\">Trend <span class=\"visually-hidden\">(last 30 days "
-         "against the 30 before)</span></th><th scope=\"col\">Last publish</th></tr></thead><tbody>\n";
+  out +=
+      "<table><thead><tr><th scope=\"col\">Package</th><th scope=\"col\">Version</th>"
+      "<th scope=\"col\" class=\"num\">Downloads/month</th>"
+      "<th scope=\"col\" class=\"num\">Trend <span class=\"visually-hidden\">(last 30 days "
+      "against the 30 before)</span></th><th scope=\"col\">Last publish</th></tr></thead><tbody>\n";
   for (const auto* p : rows) {
     out += "<tr><td>" + link_html(package_path(p->doc.name), p->doc.name);
     if (p->doc.deprecated) (out += ' ') += tag_html("deprecated", "warn");
@@ -147,7 +152,8 @@ std::string render_maintainer_page(const SiteContext& site, const app::Maintaine
   append_fact(main, "Deprecated", format_count(static_cast<int64_t>(report.deprecated)));
   append_fact(main, "Need attention", format_count(static_cast<int64_t>(report.needing_attention)));
   main += "</dl>\n<p>" + link_html(search_path("@" + report.user), "Search within these packages") +
-          " · <a href=\"" + escape_html(feed) + "\" type=\"application/atom+xml\">Atom feed of new "
+          " · <a href=\"" + escape_html(feed) +
+          "\" type=\"application/atom+xml\">Atom feed of new "
           "versions</a></p>\n";
   append_attention(main, report);
 
@@ -156,16 +162,19 @@ std::string render_maintainer_page(const SiteContext& site, const app::Maintaine
   for (const auto& p : report.packages) rows.push_back(&p);
   // The report is most downloaded first; other orders are stable on top of it.
   switch (options.sort) {
-    case MaintainerSort::kDownloads: break;
+    case MaintainerSort::kDownloads:
+      break;
     case MaintainerSort::kTrend:
-      std::stable_sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return growth(*a) > growth(*b); });
+      std::stable_sort(rows.begin(), rows.end(),
+                       [](auto* a, auto* b) { return growth(*a) > growth(*b); });
       break;
     case MaintainerSort::kPublished:
       std::stable_sort(rows.begin(), rows.end(),
                        [](auto* a, auto* b) { return a->doc.published > b->doc.published; });
       break;
     case MaintainerSort::kName:
-      std::stable_sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->doc.name < b->doc.name; });
+      std::stable_sort(rows.begin(), rows.end(),
+                       [](auto* a, auto* b) { return a->doc.name < b->doc.name; });
       break;
   }
   const std::size_t size = std::max<std::size_t>(options.page_size, 1);
@@ -173,8 +182,9 @@ std::string render_maintainer_page(const SiteContext& site, const app::Maintaine
   MaintainerPageOptions o = options;
   o.page = std::clamp<std::size_t>(options.page, 1, pages);
   const std::size_t from = (o.page - 1) * size;
-  std::vector<const app::MaintainedPackage*> shown(rows.begin() + static_cast<std::ptrdiff_t>(from),
-                                                   rows.begin() + static_cast<std::ptrdiff_t>(std::min(count, from + size)));
+  std::vector<const app::MaintainedPackage*> shown(
+      rows.begin() + static_cast<std::ptrdiff_t>(from),
+      rows.begin() + static_cast<std::ptrdiff_t>(std::min(count, from + size)));
   main += "<section aria-labelledby=\"packages\"><h2 id=\"packages\">Packages</h2>\n";
   append_sort_links(main, report, o.sort);
   append_package_table(main, site, shown);
@@ -184,7 +194,8 @@ std::string render_maintainer_page(const SiteContext& site, const app::Maintaine
   PageMeta meta;
   meta.title = "@" + report.user + (o.page > 1 ? ", page " + std::to_string(o.page) : "");
   meta.description = "npm packages maintained by " + report.user + ": " +
-                     format_count(static_cast<int64_t>(count)) + (count == 1 ? " package, " : " packages, ") +
+                     format_count(static_cast<int64_t>(count)) +
+                     (count == 1 ? " package, " : " packages, ") +
                      format_count(report.total_monthly_downloads) + " downloads last month.";
   meta.canonical_path = page_path(report.user, o.sort, o.page);
   meta.feed_path = feed;

@@ -18,10 +18,10 @@ std::optional<MaintainerSort> parse_maintainer_sort(std::string_view text);
 
 struct MaintainerPageOptions {
   MaintainerSort sort = MaintainerSort::kDownloads;
-  std::size_t page = 1;          // 1-based page of the package table
+  std::size_t page = 1;  // 1-based page of the package table
   std::size_t page_size = 100;
-  std::size_t shown_limit = 0;   // the cap the report was built with (0: none), so the page
-                                 // can say when the list was cut
+  std::size_t shown_limit = 0;  // the cap the report was built with (0: none), so the page
+                                // can say when the list was cut
 };
 
 // "+12%", "−30%", "new" or "" (no data): this 30 days against the 30 before.

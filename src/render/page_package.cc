@@ -44,10 +44,14 @@ std::string author_html(const Person& author) {
 
 std::string module_text(const Version& v) {
   switch (v.module) {
-    case ModuleKind::kEsm: return "ESM";
-    case ModuleKind::kCjs: return "CommonJS";
-    case ModuleKind::kDual: return "ESM + CommonJS";
-    case ModuleKind::kUnknown: break;
+    case ModuleKind::kEsm:
+      return "ESM";
+    case ModuleKind::kCjs:
+      return "CommonJS";
+    case ModuleKind::kDual:
+      return "ESM + CommonJS";
+    case ModuleKind::kUnknown:
+      break;
   }
   return "";
 }
@@ -64,8 +68,9 @@ std::string badges_html(const Package& p, const Version* latest) {
 
 void append_banners(std::string& out, const Package& p, const Version* latest) {
   if (p.unpublished)
-    out += "<p class=\"banner bad\" role=\"note\"><strong>Unpublished:</strong> every version "
-           "of this package was removed from the registry.</p>\n";
+    out +=
+        "<p class=\"banner bad\" role=\"note\"><strong>Unpublished:</strong> every version "
+        "of this package was removed from the registry.</p>\n";
   if (latest && !latest->deprecated.empty())
     out += "<p class=\"banner warn\" role=\"note\"><strong>Deprecated:</strong> " +
            escape_html(latest->deprecated) + "</p>\n";
@@ -73,19 +78,23 @@ void append_banners(std::string& out, const Package& p, const Version* latest) {
 
 void append_install(std::string& out, const Package& p) {
   if (p.unpublished) return;
-  out += "<h2 class=\"visually-hidden\" id=\"install\">Install</h2>\n<div class=\"install\">"
-         "<pre><code id=\"install-command\">npm i " + escape_html(p.name) +
-         "</code></pre><button type=\"button\" class=\"copy\" data-copy-from=\"install-command\" "
-         "aria-describedby=\"install\" hidden>Copy</button></div>\n";
+  out +=
+      "<h2 class=\"visually-hidden\" id=\"install\">Install</h2>\n<div class=\"install\">"
+      "<pre><code id=\"install-command\">npm i " +
+      escape_html(p.name) +
+      "</code></pre><button type=\"button\" class=\"copy\" data-copy-from=\"install-command\" "
+      "aria-describedby=\"install\" hidden>Copy</button></div>\n";
 }
 
 std::string totals_html(const DownloadTotals& t, int64_t monthly_listing) {
-  if (t.year < 0)
-    return monthly_listing >= 0 ? format_count(monthly_listing) + " last month" : "";
-  return "<ul class=\"inline totals\"><li><strong>" + format_count(t.day) + "</strong> last day</li>"
-         "<li><strong>" + format_count(t.week) + "</strong> last week</li><li><strong>" +
-         format_count(t.month) + "</strong> last 30 days</li><li><strong>" + format_count(t.year) +
-         "</strong> last year</li><li class=\"muted\">through " + format_day(t.through) + "</li></ul>";
+  if (t.year < 0) return monthly_listing >= 0 ? format_count(monthly_listing) + " last month" : "";
+  return "<ul class=\"inline totals\"><li><strong>" + format_count(t.day) +
+         "</strong> last day</li>"
+         "<li><strong>" +
+         format_count(t.week) + "</strong> last week</li><li><strong>" + format_count(t.month) +
+         "</strong> last 30 days</li><li><strong>" + format_count(t.year) +
+         "</strong> last year</li><li class=\"muted\">through " + format_day(t.through) +
+         "</li></ul>";
 }
 
 void append_facts(std::string& out, const SiteContext& site, const PackagePageData& data,
@@ -97,7 +106,8 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
   if (latest) append_fact(out, "Published", when_html(site, latest->published));
   append_fact(out, "Maintainers", people_html(p.maintainers));
   append_fact(out, "Author", author_html(p.author));
-  append_fact(out, "License", escape_html(latest && !latest->license.empty() ? latest->license : p.license));
+  append_fact(out, "License",
+              escape_html(latest && !latest->license.empty() ? latest->license : p.license));
   append_fact(out, "Repository", external_link_html(p.repository));
   append_fact(out, "Homepage", external_link_html(p.homepage));
   append_fact(out, "Issues", external_link_html(p.bugs));
@@ -121,10 +131,14 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
 
 std::string range_label(ChartRange range) {
   switch (range) {
-    case ChartRange::k30d: return "30 days";
-    case ChartRange::k90d: return "90 days";
-    case ChartRange::k1y: return "1 year";
-    case ChartRange::kAll: return "all time";
+    case ChartRange::k30d:
+      return "30 days";
+    case ChartRange::k90d:
+      return "90 days";
+    case ChartRange::k1y:
+      return "1 year";
+    case ChartRange::kAll:
+      return "all time";
   }
   return "";
 }
@@ -147,7 +161,8 @@ void append_chart(std::string& out, const PackagePageData& data) {
     out += "\n";
   }
   if (data.daily.empty()) {
-    if (!data.downloads_fetching) out += "<p>No daily download counts archived for this package yet.</p>";
+    if (!data.downloads_fetching)
+      out += "<p>No daily download counts archived for this package yet.</p>";
     out += "</section>\n";
     return;
   }
@@ -201,25 +216,30 @@ void append_major_adoption(std::string& out, const PackagePageData& data) {
   std::vector<ChartSeries> series;
   for (const auto& m : a.majors) {
     ChartSeries s{m.label, {}};
-    for (size_t i = 0; i < a.days.size() && i < m.downloads.size(); ++i) s.points.push_back({a.days[i], m.downloads[i]});
+    for (size_t i = 0; i < a.days.size() && i < m.downloads.size(); ++i)
+      s.points.push_back({a.days[i], m.downloads[i]});
     series.push_back(std::move(s));
   }
-  out += "<section aria-labelledby=\"adoption\"><h2 id=\"adoption\">Adoption by major version</h2>\n";
+  out +=
+      "<section aria-labelledby=\"adoption\"><h2 id=\"adoption\">Adoption by major version</h2>\n";
   if (a.days.size() >= 2) {
-    out += "<p class=\"muted\">Last-week downloads of each major, from the " + std::to_string(a.days.size()) +
-           " per-version snapshots kept since " + format_day(a.days.front()) + ".</p>\n";
+    out += "<p class=\"muted\">Last-week downloads of each major, from the " +
+           std::to_string(a.days.size()) + " per-version snapshots kept since " +
+           format_day(a.days.front()) + ".</p>\n";
     out += "<figure class=\"chart\">" +
-           render_downloads_chart(series, {720, 240, false, "Last-week downloads of " + data.package.name +
-                                                                 " by major version, " + format_day(a.days.front()) +
-                                                                 " to " + format_day(a.days.back()),
-                                           "adoption-chart"}) +
+           render_downloads_chart(
+               series, {720, 240, false,
+                        "Last-week downloads of " + data.package.name + " by major version, " +
+                            format_day(a.days.front()) + " to " + format_day(a.days.back()),
+                        "adoption-chart"}) +
            "<figcaption>" + render_chart_legend(series) + "</figcaption></figure>\n";
   } else {
     out += "<p class=\"muted\">One per-version snapshot so far (" + format_day(a.days.front()) +
            "); the chart appears once <code>pkgstats downloads</code> has kept another.</p>\n";
   }
   out += "<details><summary>Downloads by major as a table</summary>" +
-         render_downloads_table(series, limits::kMaxVersionDownloadsSnapshots) + "</details></section>\n";
+         render_downloads_table(series, limits::kMaxVersionDownloadsSnapshots) +
+         "</details></section>\n";
 }
 
 void append_dependencies(std::string& out, const PackagePageData& data, const Version* latest) {
@@ -249,18 +269,21 @@ void append_dependencies(std::string& out, const PackagePageData& data, const Ve
 void append_dependents(std::string& out, const PackagePageData& data) {
   if (data.top_dependents.empty()) return;
   out += "<section aria-labelledby=\"dependents\"><h2 id=\"dependents\">Used by (" +
-         format_count(std::max<int64_t>(data.dependents, static_cast<int64_t>(data.top_dependents.size()))) +
+         format_count(
+             std::max<int64_t>(data.dependents, static_cast<int64_t>(data.top_dependents.size()))) +
          ")</h2><ul class=\"inline\">";
   for (const auto& d : data.top_dependents) {
     out += "<li>" + link_html(package_path(d.name), d.name);
     if (d.monthly_downloads >= 0)
-      out += " <span class=\"muted\">" + format_compact_count(d.monthly_downloads) + "/month</span>";
+      out +=
+          " <span class=\"muted\">" + format_compact_count(d.monthly_downloads) + "/month</span>";
     out += "</li>";
   }
   out += "</ul>\n";
   if (data.dependents > static_cast<int64_t>(data.top_dependents.size()))
-    out += "<p>" + link_html(dependents_path(data.package.name),
-                             "All " + format_count(data.dependents) + " dependents") +
+    out += "<p>" +
+           link_html(dependents_path(data.package.name),
+                     "All " + format_count(data.dependents) + " dependents") +
            " <span class=\"muted\">(" +
            format_count(data.dependents - static_cast<int64_t>(data.top_dependents.size())) +
            " more)</span></p>\n";
@@ -281,8 +304,8 @@ void append_dist_tags(std::string& out, const Package& p) {
 
 void append_versions(std::string& out, const PackagePageData& data) {
   const Package& p = data.package;
-  const int64_t total = data.version_count >= 0 ? data.version_count
-                                                : static_cast<int64_t>(p.versions.size());
+  const int64_t total =
+      data.version_count >= 0 ? data.version_count : static_cast<int64_t>(p.versions.size());
   out += "<section aria-labelledby=\"versions\"><h2 id=\"versions\">Versions (" +
          format_count(total) + ")</h2>\n";
   if (p.versions.empty()) {
@@ -292,11 +315,13 @@ void append_versions(std::string& out, const PackagePageData& data) {
   append_dist_tags(out, p);
   std::unordered_map<std::string_view, int64_t> last_week;
   if (data.version_downloads)
-    for (const auto& v : data.version_downloads->versions) last_week.emplace(v.version, v.downloads);
+    for (const auto& v : data.version_downloads->versions)
+      last_week.emplace(v.version, v.downloads);
   out += "<table><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Published</th>";
   if (!last_week.empty())
-    out += "<th scope=\"col\" class=\"num\">Last week<span class=\"visually-hidden\"> "
-           "downloads</span></th>";
+    out +=
+        "<th scope=\"col\" class=\"num\">Last week<span class=\"visually-hidden\"> "
+        "downloads</span></th>";
   out += "<th scope=\"col\">Note</th></tr></thead><tbody>\n";
   std::size_t shown = 0;
   for (auto v = p.versions.rbegin();  // newest publish first
@@ -316,9 +341,11 @@ void append_versions(std::string& out, const PackagePageData& data) {
   }
   out += "</tbody></table>\n";
   if (!last_week.empty())
-    out += "<p class=\"muted\" id=\"version-downloads-note\">Last week: each version's downloads in "
-           "the 7 days before " + format_day(data.version_downloads->fetched_day) +
-           ", as the registry reported them that day.</p>\n";
+    out +=
+        "<p class=\"muted\" id=\"version-downloads-note\">Last week: each version's downloads in "
+        "the 7 days before " +
+        format_day(data.version_downloads->fetched_day) +
+        ", as the registry reported them that day.</p>\n";
   if (total > static_cast<int64_t>(shown))
     out += "<p class=\"muted\">" + format_count(total - static_cast<int64_t>(shown)) +
            " older versions not shown.</p>\n";
@@ -342,20 +369,28 @@ std::optional<ChartRange> parse_chart_range(std::string_view text) {
 
 std::string_view chart_range_name(ChartRange range) {
   switch (range) {
-    case ChartRange::k30d: return "30d";
-    case ChartRange::k90d: return "90d";
-    case ChartRange::k1y: return "1y";
-    case ChartRange::kAll: return "all";
+    case ChartRange::k30d:
+      return "30d";
+    case ChartRange::k90d:
+      return "90d";
+    case ChartRange::k1y:
+      return "1y";
+    case ChartRange::kAll:
+      return "all";
   }
   return "1y";
 }
 
 int chart_range_days(ChartRange range) {
   switch (range) {
-    case ChartRange::k30d: return 30;
-    case ChartRange::k90d: return 90;
-    case ChartRange::k1y: return 365;
-    case ChartRange::kAll: return 0;
+    case ChartRange::k30d:
+      return 30;
+    case ChartRange::k90d:
+      return 90;
+    case ChartRange::k1y:
+      return 365;
+    case ChartRange::kAll:
+      return 0;
   }
   return 365;
 }
@@ -385,7 +420,8 @@ std::string render_package_page(const SiteContext& site, const PackagePageData& 
     main += "<p class=\"badges\">" + badges + "</p>\n";
   if (!p.latest.empty()) {
     main += "<p class=\"muted\">" + escape_html(p.latest);
-    if (latest && latest->published > 0) main += " · published " + when_html(site, latest->published);
+    if (latest && latest->published > 0)
+      main += " · published " + when_html(site, latest->published);
     main += "</p>\n";
   }
   append_banners(main, p, latest);
@@ -405,7 +441,8 @@ std::string render_package_page(const SiteContext& site, const PackagePageData& 
   main += "</article>\n";
   PageMeta meta;
   meta.title = p.name;
-  meta.description = truncate_utf8(p.description.empty() ? "The npm package " + p.name : p.description, 300);
+  meta.description =
+      truncate_utf8(p.description.empty() ? "The npm package " + p.name : p.description, 300);
   meta.canonical_path = package_path(p.name);
   meta.json_ld_html = json_ld_script(
       package_json_ld(p, site.base_url.empty() ? "" : site.base_url + meta.canonical_path));

@@ -12,10 +12,14 @@ namespace {
 
 std::string module_badge(ModuleKind kind) {
   switch (kind) {
-    case ModuleKind::kEsm: return tag_html("ESM");
-    case ModuleKind::kCjs: return tag_html("CJS");
-    case ModuleKind::kDual: return tag_html("ESM + CJS");
-    case ModuleKind::kUnknown: break;
+    case ModuleKind::kEsm:
+      return tag_html("ESM");
+    case ModuleKind::kCjs:
+      return tag_html("CJS");
+    case ModuleKind::kDual:
+      return tag_html("ESM + CJS");
+    case ModuleKind::kUnknown:
+      break;
   }
   return "";
 }
@@ -31,7 +35,8 @@ void append_hit(std::string& out, const SiteContext& site, const search::SearchH
   if (d.has_types) out += tag_html("types") + " ";
   out += module_badge(d.module);
   if (!d.license.empty()) out += " " + tag_html(truncate_utf8(d.license, 40));
-  if (!d.description.empty()) out += "<p>" + escape_html(truncate_utf8(d.description, 400)) + "</p>";
+  if (!d.description.empty())
+    out += "<p>" + escape_html(truncate_utf8(d.description, 400)) + "</p>";
   if (!d.keywords.empty()) {
     out += "<p class=\"keywords\"><span class=\"visually-hidden\">Keywords: </span>";
     std::size_t shown = 0;
@@ -58,19 +63,23 @@ bool has_word(std::string_view query, std::string_view word) {
   return false;
 }
 
-// Sort links (relevance, downloads, recently published, dependents) and filter toggles; the current sort
-// and the filters in use are marked with aria-current.
+// Sort links (relevance, downloads, recently published, dependents) and filter toggles; the current
+// sort and the filters in use are marked with aria-current.
 void append_refinements(std::string& out, const SearchPageData& data) {
   std::string current = "relevance";
   for (const auto& w : query_words(data.query))
     if (w.starts_with("sort:")) current = w.substr(5);
-  out += "<nav aria-label=\"Sort and filter\" class=\"refine\"><ul class=\"inline\">"
-         "<li class=\"muted\">Sort:</li>";
-  const std::pair<const char*, const char*> sorts[] = {
-      {"relevance", "relevance"}, {"downloads", "downloads"}, {"published", "recently published"},
-      {"dependents", "dependents"}};
+  out +=
+      "<nav aria-label=\"Sort and filter\" class=\"refine\"><ul class=\"inline\">"
+      "<li class=\"muted\">Sort:</li>";
+  const std::pair<const char*, const char*> sorts[] = {{"relevance", "relevance"},
+                                                       {"downloads", "downloads"},
+                                                       {"published", "recently published"},
+                                                       {"dependents", "dependents"}};
   for (const auto& [key, label] : sorts) {
-    std::string q = rewrite_query(data.query, "sort:", key == std::string_view("relevance") ? "" : "sort:" + std::string(key));
+    std::string q = rewrite_query(
+        data.query,
+        "sort:", key == std::string_view("relevance") ? "" : "sort:" + std::string(key));
     out += "<li><a href=\"" + escape_html(search_path(q)) + "\"";
     if (current == key) out += " aria-current=\"true\"";
     ((out += ">") += label) += "</a></li>";
@@ -86,7 +95,8 @@ void append_refinements(std::string& out, const SearchPageData& data) {
     if (q.empty()) continue;  // removing the only word would leave no query
     out += "<li><a href=\"" + escape_html(search_path(q)) + "\"";
     if (on) out += " aria-current=\"true\"";
-    ((out += ">") += label) += on ? " ✓<span class=\"visually-hidden\"> (remove)</span></a></li>" : "</a></li>";
+    ((out += ">") += label) +=
+        on ? " ✓<span class=\"visually-hidden\"> (remove)</span></a></li>" : "</a></li>";
   }
   out += "</ul></nav>\n";
 }
@@ -114,10 +124,11 @@ void append_pagination(std::string& out, const SearchPageData& data) {
   if (data.page > 1)
     out += "<a rel=\"prev\" href=\"" + escape_html(search_path(data.query, data.page - 1)) +
            "\">← Previous</a>";
-  const std::size_t reachable = std::min(
-      data.max_page, (data.response.total + data.page_size - 1) / std::max<std::size_t>(data.page_size, 1));
-  out += "<span>Page " + std::to_string(data.page) + " of " + format_count(static_cast<int64_t>(reachable)) +
-         "</span>";
+  const std::size_t reachable =
+      std::min(data.max_page, (data.response.total + data.page_size - 1) /
+                                  std::max<std::size_t>(data.page_size, 1));
+  out += "<span>Page " + std::to_string(data.page) + " of " +
+         format_count(static_cast<int64_t>(reachable)) + "</span>";
   if (has_next)
     out += "<a rel=\"next\" href=\"" + escape_html(search_path(data.query, data.page + 1)) +
            "\">Next →</a>";
@@ -135,8 +146,10 @@ std::vector<std::string> query_words(std::string_view query) {
     std::size_t start = i;
     bool quoted = false;
     for (; i < query.size(); ++i) {
-      if (query[i] == '"') quoted = !quoted;
-      else if (!quoted && std::isspace(static_cast<unsigned char>(query[i]))) break;
+      if (query[i] == '"')
+        quoted = !quoted;
+      else if (!quoted && std::isspace(static_cast<unsigned char>(query[i])))
+        break;
     }
     words.emplace_back(query.substr(start, i - start));
   }
@@ -169,8 +182,9 @@ std::string render_search_page(const SiteContext& site, const SearchPageData& da
   main += summary_line(data);
   append_refinements(main, data);
   if (r.hits.empty()) {
-    main += "<p>No package matches. Try fewer words, check the spelling, or see the "
-            "<a href=\"/\">search tips</a>.</p>\n";
+    main +=
+        "<p>No package matches. Try fewer words, check the spelling, or see the "
+        "<a href=\"/\">search tips</a>.</p>\n";
   } else {
     // The engine ranks an exact name first; keep that visible even if it ever does not.
     std::vector<const search::SearchHit*> hits;

@@ -12,12 +12,12 @@
 namespace pkgstats::render {
 
 struct SearchPageData {
-  std::string query;                  // as typed (decoded)
-  search::SearchResponse response;    // hits for this page; doc pointers must stay valid
-  std::size_t page = 1;               // 1-based
+  std::string query;                // as typed (decoded)
+  search::SearchResponse response;  // hits for this page; doc pointers must stay valid
+  std::size_t page = 1;             // 1-based
   std::size_t page_size = 20;
-  std::size_t max_page = 500;         // no "Next" link beyond this page
-  bool explain = false;               // show each hit's ranking explanation
+  std::size_t max_page = 500;  // no "Next" link beyond this page
+  bool explain = false;        // show each hit's ranking explanation
 };
 
 // A whole HTML document: the query's warnings, "did you mean" when the engine corrected a

@@ -8,11 +8,11 @@
 #include <mutex>
 
 #include "core/limits.h"
+#include "core/utf8.h"
 #include "render/html_escape.h"
 #include "render/html_sanitizer.h"
 #include "render/readme_worker.h"
 #include "render/repository_links.h"
-#include "core/utf8.h"
 
 namespace pkgstats::render {
 namespace {
@@ -57,8 +57,8 @@ std::string markdown_to_html(std::string_view markdown, bool allow_raw_html) {
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
   std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
   if (!document) return {};
-  char* html = cmark_render_html(document.get(), options,
-                                 cmark_parser_get_syntax_extensions(parser.get()));
+  char* html =
+      cmark_render_html(document.get(), options, cmark_parser_get_syntax_extensions(parser.get()));
   if (!html) return {};
   std::string result(html);
   std::free(html);
@@ -92,7 +92,8 @@ std::string render_bounded(std::string_view markdown, const ReadmeContext& ctx) 
   options.max_output_bytes = limits::kMaxReadmeHtmlBytes;
   options.truncation_notice = std::string(kTruncationNotice);
   for (bool allow_raw_html : {true, false}) {
-    if (auto sanitized = sanitize_html_within_limits(markdown_to_html(markdown, allow_raw_html), options))
+    if (auto sanitized =
+            sanitize_html_within_limits(markdown_to_html(markdown, allow_raw_html), options))
       return std::move(*sanitized);
   }
   return render_readme_as_text(markdown, {});
@@ -118,7 +119,8 @@ std::string render_readme_as_text(std::string_view markdown, std::string_view no
   }
   out += "<pre>\n";
   // Escaping grows text at most 5x ("'" -> "&#39;"), so a sixth of the room always fits.
-  append_escaped_html(out, utf8_prefix(markdown, (limits::kMaxReadmeHtmlBytes - out.size() - 16) / 6));
+  append_escaped_html(out,
+                      utf8_prefix(markdown, (limits::kMaxReadmeHtmlBytes - out.size() - 16) / 6));
   out += "</pre>\n";
   return out;
 }

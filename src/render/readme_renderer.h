@@ -10,7 +10,8 @@
 namespace pkgstats::render {
 
 struct ReadmeContext {
-  std::string repository_url;  // browsable https URL of the repo, e.g. "https://github.com/o/r", may be empty
+  std::string repository_url;  // browsable https URL of the repo, e.g. "https://github.com/o/r",
+                               // may be empty
   std::string directory;       // subdirectory of a monorepo package, may be empty
 };
 

@@ -53,8 +53,10 @@ microseconds cpu_budget() { return limits::kReadmeRenderCpuBudget * limits::kTim
 void report_start_failure(const std::string& executable, int error) {
   static std::once_flag once;
   std::call_once(once, [&] {
-    std::fprintf(stderr, "pkgstats: cannot start the README worker %s: %s; READMEs are stored as "
-                 "plain text (set PKGSTATS_README_WORKER)\n", executable.c_str(), std::strerror(error));
+    std::fprintf(stderr,
+                 "pkgstats: cannot start the README worker %s: %s; READMEs are stored as "
+                 "plain text (set PKGSTATS_README_WORKER)\n",
+                 executable.c_str(), std::strerror(error));
   });
 }
 
@@ -150,16 +152,17 @@ bool Worker::await_ready() {
     if (n < 0 && errno == EINTR) continue;
     if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) return false;
     pollfd p{fd_, POLLIN, 0};
-    int timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       wall_deadline_ - Clock::now()).count());
+    int timeout = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(wall_deadline_ - Clock::now())
+            .count());
     if (timeout <= 0) return false;
     if (poll(&p, 1, timeout) < 0 && errno != EINTR) return false;
   }
 }
 
 Worker::Wait Worker::wait_for(short events) {
-  const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(
-      limits::kReadmeRenderPollInterval);
+  const auto interval =
+      std::chrono::duration_cast<std::chrono::milliseconds>(limits::kReadmeRenderPollInterval);
   while (true) {
     pollfd p{fd_, events, 0};
     int ready = poll(&p, 1, static_cast<int>(interval.count()));
@@ -342,7 +345,8 @@ int serve_readme_requests(int fd) {
     std::uint32_t header[3];
     int got = read_exactly(fd, reinterpret_cast<char*>(header), sizeof header);
     if (got == 0) return 0;
-    if (got < 0 || header[0] > limits::kMaxReadmeContextFieldBytes || header[1] > limits::kMaxReadmeContextFieldBytes ||
+    if (got < 0 || header[0] > limits::kMaxReadmeContextFieldBytes ||
+        header[1] > limits::kMaxReadmeContextFieldBytes ||
         header[2] > limits::kMaxReadmeSourceBytes) {
       return 2;
     }

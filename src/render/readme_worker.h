@@ -19,7 +19,7 @@ namespace pkgstats::render {
 
 struct WorkerRender {
   enum Status { kOk, kOverBudget, kFailed } status = kFailed;
-  std::string html;              // when kOk: sanitized, at most limits::kMaxReadmeHtmlBytes
+  std::string html;                  // when kOk: sanitized, at most limits::kMaxReadmeHtmlBytes
   std::chrono::microseconds cpu{0};  // the worker's CPU time on this request
 };
 

@@ -22,8 +22,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 // Applies `segments` to `resolved` like a file system path: "" and "." are skipped, ".."
 // removes the last segment if there is one.
-void apply_segments(std::vector<std::string>& resolved, const std::vector<std::string_view>& segments,
-                    bool encode) {
+void apply_segments(std::vector<std::string>& resolved,
+                    const std::vector<std::string_view>& segments, bool encode) {
   for (std::string_view segment : segments) {
     if (segment.empty() || segment == ".") continue;
     if (segment == "..") {

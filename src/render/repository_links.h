@@ -35,7 +35,7 @@ class RepositoryLinks {
   std::string file_url(const std::string& path, UrlUse use) const;
 
   Host host_ = Host::kUnknown;
-  std::string project_;                         // "owner/repo" (GitLab: "group/sub/repo")
+  std::string project_;                          // "owner/repo" (GitLab: "group/sub/repo")
   std::vector<std::string> directory_segments_;  // already percent-encoded
 };
 

@@ -13,11 +13,13 @@ constexpr std::string_view kIdPrefix = "user-content-";
 constexpr std::size_t kMaxAttributeBytes = 2048;
 
 constexpr std::array<std::string_view, 56> kKeptElements = {
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "a", "img", "ul", "ol", "li",
-    "blockquote", "pre", "code", "em", "strong", "b", "i", "u", "del", "s", "strike", "ins",
-    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "details", "summary",
-    "sup", "sub", "kbd", "samp", "var", "picture", "source", "input", "div", "span", "dl",
-    "dt", "dd", "abbr", "mark", "small", "q", "cite", "figure", "figcaption"};
+    "h1",     "h2",      "h3",      "h4",      "h5",    "h6",    "p",          "br",
+    "hr",     "a",       "img",     "ul",      "ol",    "li",    "blockquote", "pre",
+    "code",   "em",      "strong",  "b",       "i",     "u",     "del",        "s",
+    "strike", "ins",     "table",   "thead",   "tbody", "tfoot", "tr",         "th",
+    "td",     "caption", "details", "summary", "sup",   "sub",   "kbd",        "samp",
+    "var",    "picture", "source",  "input",   "div",   "span",  "dl",         "dt",
+    "dd",     "abbr",    "mark",    "small",   "q",     "cite",  "figure",     "figcaption"};
 
 // Dropped together with their content: active content, forms, document-level elements and
 // raw-text containers whose text is not meant to be shown. <noscript> is deliberately not
@@ -25,12 +27,12 @@ constexpr std::array<std::string_view, 56> kKeptElements = {
 // hides in an attribute would swallow the rest of the document; it is unwrapped instead and
 // its content sanitized like any other.
 constexpr std::array<std::string_view, 25> kDroppedElements = {
-    "script", "style", "iframe", "object", "embed", "applet", "form", "textarea", "select",
-    "button", "meta", "base", "link", "svg", "math", "template", "frame",
-    "frameset", "noframes", "title", "head", "param", "portal", "audio", "video"};
+    "script",   "style", "iframe", "object", "embed",  "applet", "form",     "textarea", "select",
+    "button",   "meta",  "base",   "link",   "svg",    "math",   "template", "frame",    "frameset",
+    "noframes", "title", "head",   "param",  "portal", "audio",  "video"};
 
-constexpr std::array<std::string_view, 6> kVoidElements = {"br", "hr", "img", "source",
-                                                          "input", "wbr"};
+constexpr std::array<std::string_view, 6> kVoidElements = {"br",     "hr",    "img",
+                                                           "source", "input", "wbr"};
 
 // Attributes any kept element may carry.
 constexpr std::array<std::string_view, 4> kGlobalAttributes = {"title", "id", "lang", "dir"};
@@ -90,8 +92,10 @@ bool is_small_number(std::string_view text) {
 
 // "120", "50%" or "120px" (browsers read the number).
 bool is_dimension(std::string_view text) {
-  if (text.ends_with("%")) text.remove_suffix(1);
-  else if (text.ends_with("px")) text.remove_suffix(2);
+  if (text.ends_with("%"))
+    text.remove_suffix(1);
+  else if (text.ends_with("px"))
+    text.remove_suffix(2);
   return is_small_number(text);
 }
 
@@ -101,10 +105,13 @@ std::string with_id_prefix(std::string_view id) {
 }
 
 // srcset: "url [descriptor], url [descriptor]"; each URL must pass sanitize_url.
-std::optional<std::string> sanitize_srcset(std::string_view srcset, const SanitizeOptions& options) {
+std::optional<std::string> sanitize_srcset(std::string_view srcset,
+                                           const SanitizeOptions& options) {
   std::string out;
   std::size_t pos = 0;
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+  };
   while (pos < srcset.size()) {
     while (pos < srcset.size() && (is_space(srcset[pos]) || srcset[pos] == ',')) ++pos;
     std::size_t url_start = pos;
@@ -137,7 +144,8 @@ std::optional<std::string> sanitize_srcset(std::string_view srcset, const Saniti
 
 // The value to keep for `attribute`, or nullopt to drop it.
 std::optional<std::string> sanitize_attribute(std::string_view element, std::string_view attribute,
-                                              std::string_view value, const SanitizeOptions& options) {
+                                              std::string_view value,
+                                              const SanitizeOptions& options) {
   if (value.size() > kMaxAttributeBytes && attribute != "href" && attribute != "src" &&
       attribute != "srcset") {
     return std::nullopt;
@@ -237,9 +245,10 @@ ElementDecision decide_special(std::string_view name, const GumboElement& elemen
     bool has_href = has_attribute(attributes, "href");
     if (!has_href && !has_attribute(attributes, "id")) return {ElementAction::kUnwrap, {}, {}};
     if (has_href) {
-      const std::string& href = std::find_if(attributes.begin(), attributes.end(), [](const auto& a) {
-                                  return a.name == "href";
-                                })->value;
+      const std::string& href =
+          std::find_if(attributes.begin(), attributes.end(), [](const auto& a) {
+            return a.name == "href";
+          })->value;
       if (!href.starts_with("#")) attributes.push_back({"rel", "nofollow ugc noopener"});
     }
   }

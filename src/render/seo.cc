@@ -48,10 +48,17 @@ std::string json_ld_script(const nlohmann::json& value) {
   // '<', '>' and '&' only occur inside JSON strings, where \u escapes mean the same.
   for (char c : json) {
     switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out.push_back(c);
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   out += "</script>";

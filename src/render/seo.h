@@ -25,8 +25,8 @@ nlohmann::json package_json_ld(const Package& package, std::string_view url);
 std::string json_ld_script(const nlohmann::json& value);
 
 struct SitemapUrl {
-  std::string path;           // a site path we built ("/pkg:react")
-  TimestampMs lastmod = 0;    // 0 when unknown (no <lastmod>)
+  std::string path;         // a site path we built ("/pkg:react")
+  TimestampMs lastmod = 0;  // 0 when unknown (no <lastmod>)
 };
 
 // <sitemapindex> listing base_url + "/sitemap-N.xml" for N in [0, pages).

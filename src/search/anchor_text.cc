@@ -13,9 +13,10 @@ namespace pkgstats::search {
 
 // The words of the descriptions of a package's family describe what it is for (`nock-*`
 // packages say "mock http requests" of nock; `eslint-plugin-*` say "lint rules" of eslint).
-std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::vector<uint32_t>& desc_start,
-                                         const std::vector<uint32_t>& desc_terms, size_t term_count,
-                                         const std::unordered_map<uint32_t, DocId>& mention_target) {
+std::vector<AnchorTriple> anchor_triples(
+    const DocumentTable& docs, const std::vector<uint32_t>& desc_start,
+    const std::vector<uint32_t>& desc_terms, size_t term_count,
+    const std::unordered_map<uint32_t, DocId>& mention_target) {
   const uint32_t n = static_cast<uint32_t>(docs.size());
   auto has_description = [&](DocId d) { return desc_start[d] < desc_start[d + 1]; };
   // Folded names by hash, most popular first among equal hashes: a name looks up its
@@ -28,7 +29,8 @@ std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::v
   std::sort(by_hash.begin(), by_hash.end());
   auto find = [&](std::string_view folded) -> std::optional<DocId> {
     const uint64_t h = XXH3_64bits(folded.data(), folded.size());
-    for (auto it = std::lower_bound(by_hash.begin(), by_hash.end(), std::pair(h, DocId{0})); it != by_hash.end() && it->first == h; ++it)
+    for (auto it = std::lower_bound(by_hash.begin(), by_hash.end(), std::pair(h, DocId{0}));
+         it != by_hash.end() && it->first == h; ++it)
       if (fold(docs.name(it->second)) == folded) return it->second;
     return std::nullopt;
   };
@@ -56,13 +58,15 @@ std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::v
       base = std::string_view(name).substr(slash + 1);
     }
     // NAME-* and *-NAME: every proper prefix and suffix of the dash-separated segments.
-    for (size_t dash = base.find('-'); dash != std::string_view::npos; dash = base.find('-', dash + 1)) {
+    for (size_t dash = base.find('-'); dash != std::string_view::npos;
+         dash = base.find('-', dash + 1)) {
       if (auto t = find(base.substr(0, dash))) edges.emplace_back(*t, d);
       if (base.size() - dash - 1 >= 3)
         if (auto t = find(base.substr(dash + 1))) edges.emplace_back(*t, d);
     }
     for (uint32_t i = desc_start[d]; i < desc_start[d + 1]; ++i)
-      if (auto it = mention_target.find(desc_terms[i]); it != mention_target.end()) edges.emplace_back(it->second, d);
+      if (auto it = mention_target.find(desc_terms[i]); it != mention_target.end())
+        edges.emplace_back(it->second, d);
   }
   for (const auto& [name, scope] : scopes) {
     if (scope.members > kMaxScopeForSiblings) continue;
@@ -92,7 +96,8 @@ std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::v
     }
     for (uint32_t t : used) {
       if (count[t] >= kAnchorMinShare * most)
-        out.push_back({t, target, static_cast<uint8_t>(std::min<uint32_t>(count[t], kAnchorSaturation))});
+        out.push_back(
+            {t, target, static_cast<uint8_t>(std::min<uint32_t>(count[t], kAnchorSaturation))});
       count[t] = 0;
       seen_from[t] = UINT32_MAX;
     }
@@ -102,8 +107,9 @@ std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::v
 
 void make_anchor_postings(std::vector<AnchorTriple>& triples, size_t term_count, Postings& postings,
                           FlatArray<uint8_t>& strengths) {
-  std::sort(triples.begin(), triples.end(),
-            [](const AnchorTriple& a, const AnchorTriple& b) { return std::pair(a.term, a.doc) < std::pair(b.term, b.doc); });
+  std::sort(triples.begin(), triples.end(), [](const AnchorTriple& a, const AnchorTriple& b) {
+    return std::pair(a.term, a.doc) < std::pair(b.term, b.doc);
+  });
   std::vector<uint32_t> offsets(term_count + 1, 0), docs;
   std::vector<uint8_t> strength;
   docs.reserve(triples.size());

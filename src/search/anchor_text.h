@@ -34,7 +34,8 @@ struct AnchorTriple {
 // The anchor triples of every document. `desc_terms[desc_start[d] .. desc_start[d+1])` are
 // document d's description terms (build-time ids below `term_count`); `mention_target` maps
 // a description term to the document a mention of it names.
-std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs, const std::vector<uint32_t>& desc_start,
+std::vector<AnchorTriple> anchor_triples(const DocumentTable& docs,
+                                         const std::vector<uint32_t>& desc_start,
                                          const std::vector<uint32_t>& desc_terms, size_t term_count,
                                          const std::unordered_map<uint32_t, DocId>& mention_target);
 

@@ -37,8 +37,9 @@ Result<std::vector<SearchDocument>> load_corpus_tsv(const std::string& path) {
   bool listing = header.size() >= 4 && header[1] == "version";
   bool names = header.size() == 2 && header[1].starts_with("downloads");
   if (header.empty() || header[0] != "name" || (!listing && !names))
-    return Status::invalid(path + ": unknown corpus header (want name, version, "
-                                  "downloads_last_month, description or name, downloads)");
+    return Status::invalid(path +
+                           ": unknown corpus header (want name, version, "
+                           "downloads_last_month, description or name, downloads)");
   std::vector<SearchDocument> docs;
   while (reader.next(line)) {
     auto cells = split_tabs(line);

@@ -116,11 +116,11 @@ void DocumentTable::add(const SearchDocument& d) {
   published_.push_back(d.published);
   modified_.push_back(d.modified);
   dependents_.push_back(d.dependents);
-  flags_.push_back(static_cast<uint8_t>((d.deprecated ? kDeprecated : 0) | (d.has_types ? kHasTypes : 0) |
-                                        (static_cast<uint8_t>(d.module) << kModuleShift) |
-                                        (d.install_scripts ? kInstallScripts : 0) |
-                                        (static_cast<uint8_t>(d.trust) << kTrustShift) |
-                                        (d.install_size.complete ? kInstallComplete : 0)));
+  flags_.push_back(static_cast<uint8_t>(
+      (d.deprecated ? kDeprecated : 0) | (d.has_types ? kHasTypes : 0) |
+      (static_cast<uint8_t>(d.module) << kModuleShift) | (d.install_scripts ? kInstallScripts : 0) |
+      (static_cast<uint8_t>(d.trust) << kTrustShift) |
+      (d.install_size.complete ? kInstallComplete : 0)));
   install_bytes_.push_back(d.install_size.bytes);
   install_packages_.push_back(d.install_size.packages);
 }
@@ -209,14 +209,15 @@ void DocumentTable::save(BinaryWriter& out) const {
 }
 
 bool DocumentTable::load(BinaryReader& in) {
-  if (!in.array(arena_) || !in.array(offsets_) || !in.array(monthly_downloads_) || !in.array(published_) ||
-      !in.array(modified_) || !in.array(dependents_) || !in.array(flags_) || !in.array(install_bytes_) ||
-      !in.array(install_packages_))
+  if (!in.array(arena_) || !in.array(offsets_) || !in.array(monthly_downloads_) ||
+      !in.array(published_) || !in.array(modified_) || !in.array(dependents_) ||
+      !in.array(flags_) || !in.array(install_bytes_) || !in.array(install_packages_))
     return false;
   const size_t n = monthly_downloads_.size();
   bool consistent = offsets_.size() == n + 1 && offsets_[0] == 0 && offsets_[n] == arena_.size() &&
                     published_.size() == n && modified_.size() == n && dependents_.size() == n &&
-                    flags_.size() == n && install_bytes_.size() == n && install_packages_.size() == n;
+                    flags_.size() == n && install_bytes_.size() == n &&
+                    install_packages_.size() == n;
   // Every record parses within its own bounds, so the readers (detail::read_string and the
   // list iterators) need no checks; flags hold a ModuleKind and a TrustLevel.
   auto flags_valid = [](uint8_t f) {
@@ -224,7 +225,8 @@ bool DocumentTable::load(BinaryReader& in) {
   };
   const char* arena = arena_.data();
   for (size_t i = 0; consistent && i < n; ++i)
-    consistent = offsets_[i] <= offsets_[i + 1] && offsets_[i + 1] <= arena_.size() && flags_valid(flags_[i]) &&
+    consistent = offsets_[i] <= offsets_[i + 1] && offsets_[i + 1] <= arena_.size() &&
+                 flags_valid(flags_[i]) &&
                  is_well_formed_record(arena + offsets_[i], arena + offsets_[i + 1]);
   if (!consistent) in.fail();
   return consistent;

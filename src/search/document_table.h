@@ -35,7 +35,11 @@ class StringListView {
     Iterator(const char* at, uint32_t left) : at_(at), left_(left) {}
     std::string_view operator*() const;
     Iterator& operator++();
-    Iterator operator++(int) { Iterator before = *this; ++*this; return before; }
+    Iterator operator++(int) {
+      Iterator before = *this;
+      ++*this;
+      return before;
+    }
     bool operator==(const Iterator& other) const { return left_ == other.left_; }
 
    private:
@@ -97,11 +101,15 @@ class DocumentTable {
   int32_t dependents(DocId d) const { return dependents_[d]; }
   bool deprecated(DocId d) const { return flags_[d] & kDeprecated; }
   bool has_types(DocId d) const { return flags_[d] & kHasTypes; }
-  ModuleKind module(DocId d) const { return static_cast<ModuleKind>((flags_[d] >> kModuleShift) & 3); }
+  ModuleKind module(DocId d) const {
+    return static_cast<ModuleKind>((flags_[d] >> kModuleShift) & 3);
+  }
   InstallSize install_size(DocId d) const {
     return {install_bytes_[d], install_packages_[d], (flags_[d] & kInstallComplete) != 0};
   }
-  TrustLevel trust(DocId d) const { return static_cast<TrustLevel>((flags_[d] >> kTrustShift) & 3); }
+  TrustLevel trust(DocId d) const {
+    return static_cast<TrustLevel>((flags_[d] >> kTrustShift) & 3);
+  }
   bool install_scripts(DocId d) const { return flags_[d] & kInstallScripts; }
 
   void save(BinaryWriter& out) const;
@@ -115,9 +123,9 @@ class DocumentTable {
   // flags_: deprecated, types, module (2 bits), install scripts, trust (2 bits), install complete.
   static constexpr uint8_t kDeprecated = 1, kHasTypes = 2, kModuleShift = 2, kInstallScripts = 16,
                            kTrustShift = 5, kInstallComplete = 128;
-  FlatArray<char> arena_;             // per document: name, version, description, author,
-                                      // license, keywords, maintainers (see document_table.cc)
-  FlatArray<uint64_t> offsets_{0};    // document d is arena_[offsets_[d], offsets_[d+1])
+  FlatArray<char> arena_;           // per document: name, version, description, author,
+                                    // license, keywords, maintainers (see document_table.cc)
+  FlatArray<uint64_t> offsets_{0};  // document d is arena_[offsets_[d], offsets_[d+1])
   FlatArray<int64_t> monthly_downloads_;
   FlatArray<TimestampMs> published_, modified_;
   FlatArray<int32_t> dependents_;

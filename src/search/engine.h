@@ -40,7 +40,7 @@ struct SearchHit {
   std::shared_ptr<const void> owner;
   DocumentView doc;
   double score = 0;
-  bool exact = false;               // the query names this package exactly
+  bool exact = false;                    // the query names this package exactly
   std::vector<RuleExplanation> explain;  // one per ranking rule applied, when asked
 };
 

@@ -18,7 +18,8 @@ struct Numeronym {
   size_t length = 0;  // of the word it abbreviates
 };
 std::optional<Numeronym> numeronym(std::string_view w) {
-  if (w.size() < 3 || w.size() > kMaxShortWord || !is_letters(w.substr(0, 1)) || !is_letters(w.substr(w.size() - 1)))
+  if (w.size() < 3 || w.size() > kMaxShortWord || !is_letters(w.substr(0, 1)) ||
+      !is_letters(w.substr(w.size() - 1)))
     return std::nullopt;
   size_t count = 0;
   for (char c : w.substr(1, w.size() - 2)) {
@@ -43,12 +44,14 @@ std::string join(const std::vector<std::string>& words, size_t first, size_t las
 
 bool is_skippable_phrase_word(const std::string& w) {
   static const std::set<std::string, std::less<>> kSkippable = {
-      "a", "an", "and", "n", "of", "the", "for", "to", "in", "on", "with", "or", "by", "from", "as",
-      "at", "is", "it", "its", "this", "that", "be", "are", "your", "you", "js", "node"};
+      "a",   "an",   "and",  "n",  "of",   "the",  "for", "to", "in",
+      "on",  "with", "or",   "by", "from", "as",   "at",  "is", "it",
+      "its", "this", "that", "be", "are",  "your", "you", "js", "node"};
   return kSkippable.contains(w);
 }
 
-void EquivalenceMiner::observe(const std::vector<std::string>& name_parts, const std::vector<std::string>& words) {
+void EquivalenceMiner::observe(const std::vector<std::string>& name_parts,
+                               const std::vector<std::string>& words) {
   std::set<std::string, std::less<>> shorts;
   for (const auto* list : {&name_parts, &words})
     for (const auto& w : *list)
@@ -59,7 +62,8 @@ void EquivalenceMiner::observe(const std::vector<std::string>& name_parts, const
   for (const auto& s : shorts)
     if (auto n = numeronym(s))
       for (const auto& w : words)
-        if (w.size() == n->length && w.front() == n->first && w.back() == n->last && is_letters(w)) found.emplace(s, w);
+        if (w.size() == n->length && w.front() == n->first && w.back() == n->last && is_letters(w))
+          found.emplace(s, w);
   // Phrases: from each word that may start one, the initials of the words up to kMaxPhraseWords
   // on; skippable words add nothing, or "n" when they are "and"/"n".
   for (size_t start = 0; start < words.size(); ++start) {
@@ -83,7 +87,9 @@ void EquivalenceMiner::observe(const std::vector<std::string>& name_parts, const
       if (end == start) continue;
       for (const auto& i : initials) {
         // Not a word of the phrase itself ("is" = "it s").
-        if (!shorts.contains(i) || std::find(words.begin() + start, words.begin() + end + 1, i) != words.begin() + end + 1) continue;
+        if (!shorts.contains(i) ||
+            std::find(words.begin() + start, words.begin() + end + 1, i) != words.begin() + end + 1)
+          continue;
         found.emplace(i, join(words, start, end));
       }
     }

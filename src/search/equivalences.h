@@ -35,12 +35,13 @@ struct Equivalence {
 class EquivalenceMiner {
  public:
   // One document's folded name parts and description words (in order).
-  void observe(const std::vector<std::string>& name_parts, const std::vector<std::string>& description_words);
+  void observe(const std::vector<std::string>& name_parts,
+               const std::vector<std::string>& description_words);
   // The pairs that count, by word then phrase.
   std::vector<Equivalence> equivalences() const;
 
  private:
-  std::unordered_map<std::string, uint32_t> documents_using_;    // short word -> documents
+  std::unordered_map<std::string, uint32_t> documents_using_;      // short word -> documents
   std::map<std::pair<std::string, std::string>, uint32_t> pairs_;  // (word, phrase) -> documents
 };
 

@@ -30,7 +30,8 @@ Result<std::vector<EvalQuery>> load_eval_queries(const std::string& path) {
       continue;
     }
     first = false;
-    if (cells.size() < 3) return Status::invalid(path + ": a line has fewer than 3 columns: " + line);
+    if (cells.size() < 3)
+      return Status::invalid(path + ": a line has fewer than 3 columns: " + line);
     EvalQuery q{cells[0], cells[1], {}, 10};
     size_t s = 0;
     while (s < cells[2].size()) {
@@ -73,10 +74,12 @@ EvalReport evaluate(const SearchEngine& engine, const std::vector<EvalQuery>& qu
     report.overall.mrr += rr;
     if (!pass) {
       std::string got;
-      for (size_t i = 0; i < res.hits.size() && i < 3; ++i) (got += i ? " " : "") += res.hits[i].doc.name;
+      for (size_t i = 0; i < res.hits.size() && i < 3; ++i)
+        (got += i ? " " : "") += res.hits[i].doc.name;
       std::string where = rank ? "#" : ">";  // its rank, or beyond the hits asked for
       where += std::to_string(rank ? rank : res.hits.size());
-      report.failures.push_back(q.kind + "\t" + q.query + "\t" + q.accepted.front() + "\t" + where + "\t" + got);
+      report.failures.push_back(q.kind + "\t" + q.query + "\t" + q.accepted.front() + "\t" + where +
+                                "\t" + got);
     }
   }
   for (auto& [kind, f] : report.by_kind) {

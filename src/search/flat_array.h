@@ -28,8 +28,10 @@ class FlatArray {
     if (this == &other) return *this;
     owned_ = other.owned_;
     is_view_ = other.is_view_;
-    if (is_view_) data_ = other.data_, size_ = other.size_;
-    else sync();
+    if (is_view_)
+      data_ = other.data_, size_ = other.size_;
+    else
+      sync();
     return *this;
   }
   FlatArray& operator=(FlatArray&& other) noexcept {
@@ -66,21 +68,32 @@ class FlatArray {
 
   // ---- Building (REQUIRES: not a view) ----
   T& mut(size_t i) { return mutate()[i]; }  // (operator[] only reads, views included)
-  void push_back(const T& v) { mutate().push_back(v); sync(); }
-  void reserve(size_t n) { mutate().reserve(n); sync(); }
-  void assign(size_t n, const T& v) { mutate().assign(n, v); sync(); }
-  void shrink_to_fit() { mutate().shrink_to_fit(); sync(); }
-  void clear() { mutate().clear(); sync(); }
+  void push_back(const T& v) {
+    mutate().push_back(v);
+    sync();
+  }
+  void reserve(size_t n) {
+    mutate().reserve(n);
+    sync();
+  }
+  void assign(size_t n, const T& v) {
+    mutate().assign(n, v);
+    sync();
+  }
+  void shrink_to_fit() {
+    mutate().shrink_to_fit();
+    sync();
+  }
+  void clear() {
+    mutate().clear();
+    sync();
+  }
   // Byte arrays only: append a string.
-  void append(std::string_view s)
-    requires std::is_same_v<T, char>
-  {
+  void append(std::string_view s) requires std::is_same_v<T, char> {
     mutate().insert(owned_.end(), s.begin(), s.end());
     sync();
   }
-  std::string_view as_string_view() const
-    requires std::is_same_v<T, char>
-  {
+  std::string_view as_string_view() const requires std::is_same_v<T, char> {
     return {data_, size_};
   }
 

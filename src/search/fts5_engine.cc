@@ -27,7 +27,8 @@ Result<std::unique_ptr<Fts5Engine>> Fts5Engine::build(std::vector<SearchDocument
   if (sqlite3_exec(e->db_, schema, nullptr, nullptr, nullptr) != SQLITE_OK)
     return Status::internal(std::string("FTS5: ") + sqlite3_errmsg(e->db_));
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(e->db_, "INSERT INTO docs(rowid, name, keywords, description) VALUES (?,?,?,?)", -1,
+  sqlite3_prepare_v2(e->db_,
+                     "INSERT INTO docs(rowid, name, keywords, description) VALUES (?,?,?,?)", -1,
                      &insert, nullptr);
   for (size_t i = 0; i < e->docs_.size(); ++i) {
     const auto& d = e->docs_[i];
@@ -77,10 +78,11 @@ SearchResponse Fts5Engine::search(const SearchRequest& request) const {
   std::lock_guard lock(mutex_);
   sqlite3_stmt* stmt = nullptr;
   // bm25 is negative (smaller is better); popularity lifts it by log10 of downloads.
-  sqlite3_prepare_v2(db_,
-                     "SELECT rowid, bm25(docs, 10.0, 3.0, 1.0) AS rank FROM docs WHERE docs MATCH ?1 "
-                     "ORDER BY rank LIMIT 2000",
-                     -1, &stmt, nullptr);
+  sqlite3_prepare_v2(
+      db_,
+      "SELECT rowid, bm25(docs, 10.0, 3.0, 1.0) AS rank FROM docs WHERE docs MATCH ?1 "
+      "ORDER BY rank LIMIT 2000",
+      -1, &stmt, nullptr);
   sqlite3_bind_text(stmt, 1, match.c_str(), -1, SQLITE_TRANSIENT);
   std::vector<std::pair<double, size_t>> found;
   while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -97,7 +99,8 @@ SearchResponse Fts5Engine::search(const SearchRequest& request) const {
     hit.score = -found[i].first;
     hit.exact = doc.name == q.typed;
   }
-  r.took_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
+  r.took_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
   return r;
 }
 

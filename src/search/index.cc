@@ -40,7 +40,8 @@ constexpr size_t kNameCandidates = 64;
 // packages is which words they match, not where: names that merely contain the query's
 // words are how obscure packages beat the libraries people mean); anchor text (what other
 // packages say about this one) up to 0.8. Discounted for 1 or 2 typos, or a prefix only.
-constexpr float kNameMatch = 1.0f, kKeywordMatch = 1.0f, kDescriptionMatch = 1.0f, kAnchorMatch = 0.8f;
+constexpr float kNameMatch = 1.0f, kKeywordMatch = 1.0f, kDescriptionMatch = 1.0f,
+                kAnchorMatch = 0.8f;
 constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
 constexpr float kPrefixFactor = 0.75f;
 // A word's credit also depends on how popular the package is among those matching that word:
@@ -131,7 +132,8 @@ struct TermTable {
   std::vector<uint32_t> sort_terms() {
     std::vector<uint32_t> order(strings.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return strings[a] < strings[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return strings[a] < strings[b]; });
     std::vector<uint32_t> remap(strings.size());
     std::vector<std::string> sorted(strings.size());
     for (uint32_t i = 0; i < order.size(); ++i) {
@@ -153,9 +155,9 @@ inline float credit(float popularity, float best_popularity) {
 
 // The filter values of a document as facet keys, each a posting list of the facet index, so
 // a query of filters alone reads the documents having a value instead of scanning them all:
-// "m:" maintainer, "a:" a word of the author, "k:" keyword, "l:" license (folded), "s:" scope, "f:deprecated",
-// "f:types", "f:esm" and "f:cjs" (dual packages have both), "f:provenance" (any trust level),
-// "f:install-scripts". Query side: filter_candidates.
+// "m:" maintainer, "a:" a word of the author, "k:" keyword, "l:" license (folded), "s:" scope,
+// "f:deprecated", "f:types", "f:esm" and "f:cjs" (dual packages have both), "f:provenance" (any
+// trust level), "f:install-scripts". Query side: filter_candidates.
 std::vector<std::string> facet_keys(const SearchDocument& d) {
   std::vector<std::string> keys;
   for (const auto& m : d.maintainers) keys.push_back("m:" + fold(m));
@@ -163,7 +165,8 @@ std::vector<std::string> facet_keys(const SearchDocument& d) {
   for (const auto& k : d.keywords) keys.push_back("k:" + fold(k));
   if (!d.license.empty()) keys.push_back("l:" + fold(d.license));
   if (d.name.size() > 1 && d.name[0] == '@')
-    if (size_t slash = d.name.find('/'); slash != std::string::npos) keys.push_back("s:" + d.name.substr(1, slash - 1));
+    if (size_t slash = d.name.find('/'); slash != std::string::npos)
+      keys.push_back("s:" + d.name.substr(1, slash - 1));
   if (d.deprecated) keys.push_back("f:deprecated");
   if (d.has_types) keys.push_back("f:types");
   if (d.module == ModuleKind::kEsm || d.module == ModuleKind::kDual) keys.push_back("f:esm");
@@ -178,8 +181,8 @@ std::vector<std::string> facet_keys(const SearchDocument& d) {
 // Words that carry no topic in English queries ("watch files for changes"): they still match,
 // but do not count towards how much of the query a package covers.
 bool is_stopword(std::string_view w) {
-  static constexpr std::string_view kStopwords[] = {"a", "an", "and", "for", "in", "of", "on",
-                                                    "or", "the", "to", "with", "js", "node"};
+  static constexpr std::string_view kStopwords[] = {"a",  "an",  "and", "for",  "in", "of",  "on",
+                                                    "or", "the", "to",  "with", "js", "node"};
   for (auto s : kStopwords)
     if (w == s) return true;
   return false;
@@ -190,7 +193,8 @@ bool is_stopword(std::string_view w) {
 // a query of filters alone (filter_candidates).
 bool author_matches(const std::vector<std::string>& author_words, const std::string& value) {
   for (const auto& w : text_words(value))
-    if (std::none_of(author_words.begin(), author_words.end(), [&](const std::string& a) { return a.starts_with(w); }))
+    if (std::none_of(author_words.begin(), author_words.end(),
+                     [&](const std::string& a) { return a.starts_with(w); }))
       return false;
   return true;
 }
@@ -217,18 +221,20 @@ void find_typos(const Vocabulary& vocab, std::string_view word, int budget, size
 // Whether `a` goes before `b`, candidates of two indexes (or one), by RelevanceRules
 // (search/ranking_rules.h) or by the sort order asked for; `popularity_order()` decides ties.
 template <typename PopularityOrder>
-bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db, const RankedHit& b,
-                SortOrder sort, PopularityOrder&& popularity_order) {
+bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable& db,
+                const RankedHit& b, SortOrder sort, PopularityOrder&& popularity_order) {
   switch (sort) {
     case SortOrder::kDownloads:
       if (da.monthly_downloads(a.doc) != db.monthly_downloads(b.doc))
         return da.monthly_downloads(a.doc) > db.monthly_downloads(b.doc);
       break;
     case SortOrder::kPublished:
-      if (da.published(a.doc) != db.published(b.doc)) return da.published(a.doc) > db.published(b.doc);
+      if (da.published(a.doc) != db.published(b.doc))
+        return da.published(a.doc) > db.published(b.doc);
       break;
     case SortOrder::kDependents:
-      if (da.dependents(a.doc) != db.dependents(b.doc)) return da.dependents(a.doc) > db.dependents(b.doc);
+      if (da.dependents(a.doc) != db.dependents(b.doc))
+        return da.dependents(a.doc) > db.dependents(b.doc);
       break;
     case SortOrder::kRelevance:
       if (int verdict = compare_by_rules<RelevanceRules>(a, b)) return verdict < 0;
@@ -242,7 +248,8 @@ bool goes_first(const DocumentTable& da, const RankedHit& a, const DocumentTable
 // description has the short word gets the phrase's words, when the pair `expands`.
 void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
                              const std::vector<std::pair<uint32_t, uint32_t>>& name_pairs,
-                             const std::vector<uint32_t>& name_start, const std::vector<uint32_t>& desc_terms,
+                             const std::vector<uint32_t>& name_start,
+                             const std::vector<uint32_t>& desc_terms,
                              const std::vector<uint32_t>& desc_start, const TermTable& terms,
                              std::vector<AnchorTriple>& out) {
   struct Pair {
@@ -260,8 +267,10 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
     bool known = true;
     for (const auto& w : e.phrase) {
       const auto t = terms.find(stem(w));
-      if (!t) known = false;
-      else p.phrase.push_back(*t);
+      if (!t)
+        known = false;
+      else
+        p.phrase.push_back(*t);
       if (t && !is_skippable_phrase_word(w)) p.expansion.push_back(*t);
     }
     if (!known) continue;
@@ -282,13 +291,15 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
           for (uint32_t t : pairs[i].expansion) out.push_back({t, d, kAnchorSaturation});
     };
     for (uint32_t i = name_start[d]; i < name_start[d + 1]; ++i) expand(name_pairs[i].first);
-    const uint32_t *first = desc_terms.data() + desc_start[d], *last = desc_terms.data() + desc_start[d + 1];
+    const uint32_t *first = desc_terms.data() + desc_start[d],
+                   *last = desc_terms.data() + desc_start[d + 1];
     for (const uint32_t* at = first; at != last; ++at) {
       expand(*at);
       if (auto it = by_first.find(*at); it != by_first.end())
         for (uint32_t i : it->second) {
           const auto& phrase = pairs[i].phrase;
-          if (static_cast<size_t>(last - at) >= phrase.size() && std::equal(phrase.begin(), phrase.end(), at))
+          if (static_cast<size_t>(last - at) >= phrase.size() &&
+              std::equal(phrase.begin(), phrase.end(), at))
             out.push_back({pairs[i].word, d, kAnchorSaturation});
         }
     }
@@ -320,11 +331,16 @@ void for_each_hyphenated(std::string_view text, Fn&& fn) {
     bool ok = !token.empty();
     for (size_t k = 0; k < token.size() && ok; ++k) {
       const char c = token[k];
-      if (alnum(c)) joined += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      else if (c == '-' && k > 0 && alnum(token[k - 1]) && k + 1 < token.size() && alnum(token[k + 1])) ++pieces;
-      else ok = false;
+      if (alnum(c))
+        joined += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      else if (c == '-' && k > 0 && alnum(token[k - 1]) && k + 1 < token.size() &&
+               alnum(token[k + 1]))
+        ++pieces;
+      else
+        ok = false;
     }
-    if (ok && pieces >= 2 && pieces <= kMaxJoinedPieces && joined.size() <= kMaxJoinedLetters) fn(std::move(joined));
+    if (ok && pieces >= 2 && pieces <= kMaxJoinedPieces && joined.size() <= kMaxJoinedLetters)
+      fn(std::move(joined));
   }
 }
 
@@ -341,8 +357,8 @@ struct Index::Scratch {
     uint32_t own_word_stamp = 0;  // == word: the current word matched its own fields
     uint32_t words_mask = 0;
     float words_score = 0, word_best = 0;
-    float popularity = 0;    // the document's
-    uint8_t own_words = 0;   // query words matched in its own fields (not anchor text)
+    float popularity = 0;   // the document's
+    uint8_t own_words = 0;  // query words matched in its own fields (not anchor text)
     uint8_t tier = 0, name_typos = 255;
     uint8_t name_prefix = 0;  // the share of the name the query's letters begin, in 1/255ths
   };
@@ -374,22 +390,22 @@ struct Index::Scratch {
   float best_name_popularity = 0;
   std::vector<float> word_best_popularity;  // by query word: its most popular match
   std::vector<float> word_weight;           // by query word: its weight (0: not counted)
-  const DocumentMask* skip = nullptr;        // documents not to count as matches
-  const RankNormalisers* shared = nullptr;   // at least these maxima (see Index::rank)
+  const DocumentMask* skip = nullptr;       // documents not to count as matches
+  const RankNormalisers* shared = nullptr;  // at least these maxima (see Index::rank)
   // Bit d of `seen`: document d is a candidate, candidates[where[d]] (a sparse set: bits
   // are cleared for the candidates of the last query, entries of `where` never; a bit
   // test, unlike a read of `where`, rarely misses the cache, and most documents visited
   // are new).
   Mapped<uint64_t> seen;
   Mapped<uint32_t> where;
-  std::vector<Slot> candidates;        // in the order found
+  std::vector<Slot> candidates;  // in the order found
   // The candidates the current word matched: word_touched[0, word_matched) (grown by hand:
   // push_back, not inlined, cost a twentieth of a query).
   std::vector<uint32_t> word_touched;
   size_t word_matched = 0;
   // The documents of the first kMaxProbes candidates, ascending, as of the last sync_probes().
   std::vector<DocId> probes, merged;
-  std::vector<RankedHit> ranked;  // the best candidates of a query (Index::rank)
+  std::vector<RankedHit> ranked;      // the best candidates of a query (Index::rank)
   const float* popularity = nullptr;  // of the index prepared for
 
   // Reused by any index that fits (an overlay's searches alternate between two).
@@ -411,8 +427,8 @@ struct Index::Scratch {
     for (size_t c = had; c < n; ++c) probes.push_back(candidates[c].doc);
     std::sort(probes.begin() + static_cast<ptrdiff_t>(had), probes.end());
     merged.resize(n);
-    std::merge(probes.begin(), probes.begin() + static_cast<ptrdiff_t>(had), probes.begin() + static_cast<ptrdiff_t>(had),
-               probes.end(), merged.begin());
+    std::merge(probes.begin(), probes.begin() + static_cast<ptrdiff_t>(had),
+               probes.begin() + static_cast<ptrdiff_t>(had), probes.end(), merged.begin());
     probes.swap(merged);
   }
   bool skipped(DocId d) const { return skip && (*skip)[d]; }
@@ -440,7 +456,8 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     const auto &a = documents[x], &b = documents[y];
-    if (a.monthly_downloads != b.monthly_downloads) return a.monthly_downloads > b.monthly_downloads;
+    if (a.monthly_downloads != b.monthly_downloads)
+      return a.monthly_downloads > b.monthly_downloads;
     return a.name < b.name;
   });
   auto doc = [&](uint32_t id) -> SearchDocument& { return documents[order[id]]; };
@@ -450,12 +467,14 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   for (uint32_t id = 0; id < n; ++id) {
     const SearchDocument& d = doc(id);
     index->docs_.add(d);
-    index->popularity_.push_back(static_cast<float>(std::log10(std::max<int64_t>(d.monthly_downloads, 0) + 1.0)));
+    index->popularity_.push_back(
+        static_cast<float>(std::log10(std::max<int64_t>(d.monthly_downloads, 0) + 1.0)));
   }
   index->docs_.shrink_to_fit();
 
   TermTable compact, terms, facets;
-  std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs, facet_pairs;
+  std::vector<std::pair<uint32_t, uint32_t>> compact_pairs, name_pairs, keyword_pairs, desc_pairs,
+      facet_pairs;
   std::vector<uint32_t> desc_start(n + 1, 0);  // document d's pairs: desc_pairs[desc_start[d] ..)
   std::vector<uint32_t> name_start(n + 1, 0);  // and name_pairs[name_start[d] ..)
   EquivalenceMiner equivalences;               // search/equivalences.h
@@ -474,8 +493,10 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   for (uint32_t id = 0; id < n; ++id) {
     SearchDocument& d = doc(id);
     NameTokens nt = tokenize_name(d.name);
-    if (nt.compact.empty()) index->no_compact_key_.push_back(id);
-    else compact_pairs.emplace_back(compact.intern(nt.compact), id);
+    if (nt.compact.empty())
+      index->no_compact_key_.push_back(id);
+    else
+      compact_pairs.emplace_back(compact.intern(nt.compact), id);
     for (const auto& part : nt.parts) {
       name_pairs.emplace_back(terms.intern(part), id);
       std::string st = stem(part);
@@ -491,16 +512,20 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     if (words.size() > kMaxDescriptionWords) words.resize(kMaxDescriptionWords);
     equivalences.observe(nt.parts, words);
     for (auto& w : words) desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
-    for_each_hyphenated(d.description, [&](std::string joined) { hyphen_joins.emplace_back(id, std::move(joined)); });
+    for_each_hyphenated(d.description, [&](std::string joined) {
+      hyphen_joins.emplace_back(id, std::move(joined));
+    });
     desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
-    for (std::string& key : facet_keys(d)) facet_pairs.emplace_back(facets.intern(std::move(key)), id);
+    for (std::string& key : facet_keys(d))
+      facet_pairs.emplace_back(facets.intern(std::move(key)), id);
     d = SearchDocument();  // its copy is in docs_: free the memory as the build goes
   }
   documents.clear();
   documents.shrink_to_fit();
   // "e-mail" is also "email" (the query "email" finds "Parse e-mails"), but a package's name
   // in a description ("react-dom") is not made a word: the name channel finds names.
-  std::erase_if(hyphen_joins, [&](const auto& join) { return compact.find(join.second).has_value(); });
+  std::erase_if(hyphen_joins,
+                [&](const auto& join) { return compact.find(join.second).has_value(); });
   if (!hyphen_joins.empty()) {
     std::vector<std::pair<uint32_t, uint32_t>> merged;
     merged.reserve(desc_pairs.size() + hyphen_joins.size());
@@ -519,7 +544,8 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   stemmed_terms = {};
   // `ranked` lists set each term's rank (its most popular document, for best_in_range);
   // `unranked` ones are only renumbered.
-  auto finish = [](TermTable& table, std::vector<std::vector<std::pair<uint32_t, uint32_t>>*> ranked,
+  auto finish = [](TermTable& table,
+                   std::vector<std::vector<std::pair<uint32_t, uint32_t>>*> ranked,
                    std::vector<AnchorTriple>* unranked, Vocabulary& vocab) {
     auto remap = table.sort_terms();
     std::vector<uint32_t> rank(table.strings.size(), UINT32_MAX);
@@ -540,17 +566,21 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
 
   std::vector<AnchorTriple> anchors;  // search/anchor_text.h
   {
-    std::vector<uint32_t> desc_terms(desc_pairs.size()), descriptions_using(terms.strings.size(), 0);
+    std::vector<uint32_t> desc_terms(desc_pairs.size()),
+        descriptions_using(terms.strings.size(), 0);
     for (size_t i = 0; i < desc_pairs.size(); ++i) desc_terms[i] = desc_pairs[i].first;
     for (size_t i = 0; i < desc_pairs.size(); ++i)
       if (i == 0 || desc_pairs[i] != desc_pairs[i - 1]) ++descriptions_using[desc_pairs[i].first];
     std::erase_if(mentioned_by_term, [&](const auto& e) {
       return descriptions_using[e.first] > kMaxMentionedNameDescriptions;
     });
-    anchors = anchor_triples(index->docs_, desc_start, desc_terms, terms.strings.size(), mentioned_by_term);
-    add_equivalence_triples(equivalences.equivalences(), name_pairs, name_start, desc_terms, desc_start, terms, anchors);
+    anchors = anchor_triples(index->docs_, desc_start, desc_terms, terms.strings.size(),
+                             mentioned_by_term);
+    add_equivalence_triples(equivalences.equivalences(), name_pairs, name_start, desc_terms,
+                            desc_start, terms, anchors);
   }
-  size_t term_count = finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
+  size_t term_count =
+      finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
   index->in_name_ = make_postings(name_pairs, term_count);
   index->in_keywords_ = make_postings(keyword_pairs, term_count);
   index->in_description_ = make_postings(desc_pairs, term_count);
@@ -631,7 +661,8 @@ void Index::save(BinaryWriter& out) const {
 std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const void> backing) {
   auto index = std::shared_ptr<Index>(new Index());
   index->backing_ = std::move(backing);
-  if (!index->docs_.load(in) || !in.array(index->popularity_) || !index->compact_.load(in)) return nullptr;
+  if (!index->docs_.load(in) || !in.array(index->popularity_) || !index->compact_.load(in))
+    return nullptr;
   const size_t n = index->docs_.size();
   if (index->popularity_.size() != n || !index->compact_docs_.load(in, index->compact_.size(), n) ||
       !in.array(index->no_compact_key_) || !index->terms_.load(in))
@@ -644,13 +675,15 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
   const size_t terms = index->terms_.size();
   if (!index->in_name_.load(in, terms, n) || !index->in_keywords_.load(in, terms, n) ||
       !index->in_description_.load(in, terms, n) || !index->in_anchor_.load(in, terms, n) ||
-      !in.array(index->anchor_strength_) || index->anchor_strength_.size() != index->in_anchor_.docs.size() ||
-      !index->facets_.load(in) || !index->facet_docs_.load(in, index->facets_.size(), n))
+      !in.array(index->anchor_strength_) ||
+      index->anchor_strength_.size() != index->in_anchor_.docs.size() || !index->facets_.load(in) ||
+      !index->facet_docs_.load(in, index->facets_.size(), n))
     return nullptr;
   return index;
 }
 
-int Index::name_typo_edits(const ParsedQuery& q, const std::string& key, std::optional<TermId> exact,
+int Index::name_typo_edits(const ParsedQuery& q, const std::string& key,
+                           std::optional<TermId> exact,
                            std::optional<TermId> best_completion) const {
   // Typo variants are looked up when the letters name no package, or only an obscure one
   // (typosquats such as "expresss" must not hide "express"). Not varied: letters that name no
@@ -662,10 +695,12 @@ int Index::name_typo_edits(const ParsedQuery& q, const std::string& key, std::op
   //   misspelt name, though "rect dom" still finds react-dom. A name typed with separators
   //   ("strng-length") or with an unknown word ("react domm") gets the full budget.
   if (exact && is_popular(compact_docs_, *exact)) return -1;
-  if (!exact && best_completion && is_popular(compact_docs_, *best_completion)) return -1;  // still typing
+  if (!exact && best_completion && is_popular(compact_docs_, *best_completion))
+    return -1;  // still typing
   const bool describes = q.typed.find(' ') != std::string::npos &&
-                         std::all_of(q.words.begin(), q.words.end(),
-                                     [&](const std::string& w) { return terms_.find(w).has_value(); });
+                         std::all_of(q.words.begin(), q.words.end(), [&](const std::string& w) {
+                           return terms_.find(w).has_value();
+                         });
   return exact || describes ? std::min(1, typo_budget(key.size())) : typo_budget(key.size());
 }
 
@@ -689,7 +724,8 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   // The typo walk is the judge's call (this index, or the base an overlay is laid over).
   int edits;
   if (&judge == this) {
-    edits = name_typo_edits(q, key, exact, completions.empty() ? std::nullopt : std::optional(completions[0]));
+    edits = name_typo_edits(q, key, exact,
+                            completions.empty() ? std::nullopt : std::optional(completions[0]));
   } else {
     auto judged = judge.compact_.find(key);
     std::vector<TermId> best;
@@ -697,22 +733,26 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
       auto [first, last] = judge.compact_.prefix_range(key);
       judge.compact_.best_in_range(first, last, 1, best);
     }
-    edits = judge.name_typo_edits(q, key, judged, best.empty() ? std::nullopt : std::optional(best[0]));
+    edits =
+        judge.name_typo_edits(q, key, judged, best.empty() ? std::nullopt : std::optional(best[0]));
   }
   if (edits > 0)
-    find_typos(compact_, key, edits, kNameCandidates, matches, [&](TermId t) { return is_popular(compact_docs_, t); });
+    find_typos(compact_, key, edits, kNameCandidates, matches,
+               [&](TermId t) { return is_popular(compact_docs_, t); });
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       Scratch::Slot& slot = s.candidates[s.touch(d)];
       uint8_t t = m.distance == 0 ? 2 : 1;
       if (t > slot.tier) slot.tier = t;
       slot.name_typos = std::min<uint8_t>(slot.name_typos, m.distance);
-      if (t == 1 && !s.skipped(d)) s.best_name_popularity = std::max(s.best_name_popularity, slot.popularity);
+      if (t == 1 && !s.skipped(d))
+        s.best_name_popularity = std::max(s.best_name_popularity, slot.popularity);
     });
   for (TermId t : completions) {
     // The share of the name typed, in 1/255ths: a completion counts half as much when none of
     // it is typed, fully when all of it is ("expresss" is 8 of expresssession's 14 letters).
-    const auto typed = static_cast<uint8_t>(std::max<size_t>(1, 255 * key.size() / compact_.term(t).size()));
+    const auto typed =
+        static_cast<uint8_t>(std::max<size_t>(1, 255 * key.size() / compact_.term(t).size()));
     for_each_doc(compact_docs_, t, [&](uint32_t d) {
       Scratch::Slot& slot = s.candidates[s.touch(d)];
       slot.name_prefix = std::max(slot.name_prefix, typed);
@@ -723,11 +763,13 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
 
 size_t Index::postings_of(TermId t) const {
   size_t n = 0;
-  for (const Postings* p : {&in_name_, &in_keywords_, &in_description_}) n += p->offsets[t + 1] - p->offsets[t];
+  for (const Postings* p : {&in_name_, &in_keywords_, &in_description_})
+    n += p->offsets[t + 1] - p->offsets[t];
   return n;
 }
 
-int Index::word_typo_edits(const std::string& word, std::optional<TermId> exact, size_t postings_as_typed) const {
+int Index::word_typo_edits(const std::string& word, std::optional<TermId> exact,
+                           size_t postings_as_typed) const {
   // A word the vocabulary knows is taken as typed; only unknown words are typo-corrected
   // (a typo walk costs more than all the rest of a query). Known but obscure words are
   // varied by one edit only, and only when rare: a word many packages use ("management") is
@@ -767,7 +809,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
   std::sort(order.begin(), order.end(), [](const Word& a, const Word& b) {
     return std::pair(a.postings_as_typed, a.index) < std::pair(b.postings_as_typed, b.index);
   });
-  const bool topic_query = std::any_of(q.words.begin(), q.words.end(), [](auto& w) { return !is_stopword(w); });
+  const bool topic_query =
+      std::any_of(q.words.begin(), q.words.end(), [](auto& w) { return !is_stopword(w); });
   s.query_weight = 0;
   s.word_best_popularity.assign(q.words.size(), 0.0f);
   s.word_weight.assign(q.words.size(), 0.0f);
@@ -785,7 +828,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       if (slot.word_stamp != s.word) {
         slot.word_stamp = s.word;
         slot.word_best = match;
-        if (s.word_matched == s.word_touched.size()) s.word_touched.resize(std::max<size_t>(256, 2 * s.word_matched));
+        if (s.word_matched == s.word_touched.size())
+          s.word_touched.resize(std::max<size_t>(256, 2 * s.word_matched));
         s.word_touched[s.word_matched++] = c;
       } else if (match > slot.word_best) {
         slot.word_best = match;
@@ -816,7 +860,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       auto probe = std::upper_bound(s.probes.begin(), s.probes.end(), docs[scan_end - 1]);
       for (; probe != s.probes.end() && at != last; ++probe) {
         at = gallop(at, last, *probe);
-        if (at != last && *at == *probe) visit(*probe, match(static_cast<uint32_t>(at - docs)), own);
+        if (at != last && *at == *probe)
+          visit(*probe, match(static_cast<uint32_t>(at - docs)), own);
       }
     };
     // Descriptions are the largest postings: a stopword ("for") or an unfinished last word
@@ -844,7 +889,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       edits = judge.word_typo_edits(word, judged, judged ? judge.postings_of(*judged) : 0);
     }
     if (edits > 0)
-      find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy, [&](TermId t) { return is_popular_term(t); });
+      find_typos(terms_, word, edits, kFuzzyTermsPerWord, fuzzy,
+                 [&](TermId t) { return is_popular_term(t); });
     const std::string stemmed = stem(word);
     const std::optional<TermId> stem_term = stemmed == word ? exact : terms_.find(stemmed);
     if (stemmed != word && stem_term) fuzzy.push_back({*stem_term, 0});
@@ -871,15 +917,19 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     // the popularity of its most popular match.
     const bool counts = i < 32 && (!topic_query || !is_stopword(word));
     float weight = 0;
-    if (counts && &judge == this) weight = word_weight(exact, stem_term);
-    else if (counts) weight = judge.word_weight(judge.terms_.find(word), judge.terms_.find(stemmed));
+    if (counts && &judge == this)
+      weight = word_weight(exact, stem_term);
+    else if (counts)
+      weight = judge.word_weight(judge.terms_.find(word), judge.terms_.find(stemmed));
     s.query_weight += weight;
     s.word_weight[i] = weight;
     float best_popularity = 0;
     const std::span<const uint32_t> matched(s.word_touched.data(), s.word_matched);
     for (uint32_t c : matched)
-      if (!s.skipped(s.candidates[c].doc)) best_popularity = std::max(best_popularity, s.candidates[c].popularity);
-    if (&judge != this) best_popularity = std::max(best_popularity, judge.best_popularity(word, stemmed));
+      if (!s.skipped(s.candidates[c].doc))
+        best_popularity = std::max(best_popularity, s.candidates[c].popularity);
+    if (&judge != this)
+      best_popularity = std::max(best_popularity, judge.best_popularity(word, stemmed));
     if (s.shared) best_popularity = std::max(best_popularity, s.shared->word_best_popularity[i]);
     s.word_best_popularity[i] = best_popularity;
     for (uint32_t c : matched) {
@@ -897,7 +947,8 @@ float Index::best_popularity(const std::string& word, const std::string& stemmed
     auto t = terms_.find(*w);
     if (!t) continue;
     for (const Postings* p : {&in_name_, &in_keywords_, &in_description_, &in_anchor_})
-      if (p->offsets[*t] < p->offsets[*t + 1]) best = std::max(best, popularity_[p->docs[p->offsets[*t]]]);
+      if (p->offsets[*t] < p->offsets[*t + 1])
+        best = std::max(best, popularity_[p->docs[p->offsets[*t]]]);
   }
   return best;
 }
@@ -916,7 +967,8 @@ bool Index::passes_filters(DocId d, const ParsedQuery& q) const {
   // Numbers and flags first: they are arrays; the strings need decoding.
   if (q.deprecated && docs_.deprecated(d) != *q.deprecated) return false;
   if (q.has_types && !docs_.has_types(d)) return false;
-  if (q.module && !(docs_.module(d) == *q.module || docs_.module(d) == ModuleKind::kDual)) return false;
+  if (q.module && !(docs_.module(d) == *q.module || docs_.module(d) == ModuleKind::kDual))
+    return false;
   if (q.downloads && !q.downloads->matches(docs_.monthly_downloads(d))) return false;
   if (q.provenance && docs_.trust(d) == TrustLevel::kNone) return false;
   if (q.install_scripts && docs_.install_scripts(d) != *q.install_scripts) return false;
@@ -966,7 +1018,10 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
       DocId lo = 0, hi = end;
       while (lo < hi) {
         DocId mid = lo + (hi - lo) / 2;
-        if (pred(mid)) lo = mid + 1; else hi = mid;
+        if (pred(mid))
+          lo = mid + 1;
+        else
+          hi = mid;
       }
       return lo;
     };
@@ -993,7 +1048,8 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
   auto consider = [&](const std::vector<std::string>& keys) {
     std::vector<std::pair<uint32_t, uint32_t>> ranges;
     for (const auto& key : keys)
-      if (auto t = facets_.find(key)) ranges.emplace_back(facet_docs_.offsets[*t], facet_docs_.offsets[*t + 1]);
+      if (auto t = facets_.find(key))
+        ranges.emplace_back(facet_docs_.offsets[*t], facet_docs_.offsets[*t + 1]);
     consider_ranges(std::move(ranges));
   };
   // author: the lists of the author words its first word begins (consecutive terms).
@@ -1002,7 +1058,8 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
     if (words.empty()) continue;
     auto [first, last] = facets_.prefix_range("a:" + words.front());
     std::vector<std::pair<uint32_t, uint32_t>> ranges;
-    for (TermId t = first; t < last; ++t) ranges.emplace_back(facet_docs_.offsets[t], facet_docs_.offsets[t + 1]);
+    for (TermId t = first; t < last; ++t)
+      ranges.emplace_back(facet_docs_.offsets[t], facet_docs_.offsets[t + 1]);
     consider_ranges(std::move(ranges));
   }
   for (const auto& m : q.maintainers) consider({"m:" + m});
@@ -1034,7 +1091,8 @@ Index::FilterCandidates Index::filter_candidates(const ParsedQuery& q) const {
       if (auto t = facets_.find("f:deprecated")) {
         const DocId* begin = facet_docs_.docs.data() + facet_docs_.offsets[*t];
         const DocId* end = facet_docs_.docs.data() + facet_docs_.offsets[*t + 1];
-        c.excluded = static_cast<size_t>(std::lower_bound(begin, end, c.last) - std::lower_bound(begin, end, c.first));
+        c.excluded = static_cast<size_t>(std::lower_bound(begin, end, c.last) -
+                                         std::lower_bound(begin, end, c.first));
       }
   } else {
     c.exact = narrowing == 1 && !other;
@@ -1063,8 +1121,8 @@ void Index::for_each_candidate(const FilterCandidates& c, Fn&& fn) const {
     if (d >= c.first && d < c.last && !fn(d)) return;
 }
 
-void Index::rank_filters_only(const ParsedQuery& q, size_t n, bool explain, const DocumentMask* skip,
-                              Ranking& r) const {
+void Index::rank_filters_only(const ParsedQuery& q, size_t n, bool explain,
+                              const DocumentMask* skip, Ranking& r) const {
   // Without words, relevance is popularity (ids are in popularity order) after rule 2, so
   // candidates are read in id order and the scan stops once the page is full, when the
   // candidates are exactly the matches (their count is the total).
@@ -1084,7 +1142,11 @@ void Index::rank_filters_only(const ParsedQuery& q, size_t n, bool explain, cons
   });
   if (stop_early) {
     total = c.use_lists ? 0 : c.last - c.first - c.excluded;
-    if (c.use_lists) for_each_candidate(c, [&](DocId) { ++total; return true; });
+    if (c.use_lists)
+      for_each_candidate(c, [&](DocId) {
+        ++total;
+        return true;
+      });
   }
   r.total = total;
   r.best = std::move(current);
@@ -1098,7 +1160,8 @@ void Index::rank_filters_only(const ParsedQuery& q, size_t n, bool explain, cons
 }
 
 Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool explain,
-                     const DocumentMask* skip, const Index* reference, const RankNormalisers* shared) const {
+                    const DocumentMask* skip, const Index* reference,
+                    const RankNormalisers* shared) const {
   Ranking r;
   ParsedQuery& q = r.query;
   q = parse_query(text, now);
@@ -1136,7 +1199,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
       rank_filters_only(q, n, explain, skip, r);
       return r;
     }
-    for_each_candidate(filter_candidates(q), [&](DocId d) { s.touch(d); return true; });
+    for_each_candidate(filter_candidates(q), [&](DocId d) {
+      s.touch(d);
+      return true;
+    });
   }
 
   // The best candidates so far (a heap, see below): kept between queries, so a deep page
@@ -1168,9 +1234,11 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   const bool coverage_cached = q.words.size() <= kCoverageTableWords;
   auto coverage = [&](const Scratch::Slot& slot) {
     if (query_weight <= 0) return 1.0f;
-    if (!coverage_cached) return std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
+    if (!coverage_cached)
+      return std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
     float& cached = coverage_table[slot.words_mask & ((1u << kCoverageTableWords) - 1)];
-    if (cached < 0) cached = std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
+    if (cached < 0)
+      cached = std::pow(matched_weight(slot.words_mask) / query_weight, kCoverageExponent);
     return cached;
   };
   const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
@@ -1189,9 +1257,11 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     // credited by popularity among all the names so found (an obscure completion of a
     // typosquat's name does not beat the popular name one typo away).
     if (slot.tier == 1)
-      p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] * credit(slot.popularity, s.best_name_popularity);
+      p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] *
+               credit(slot.popularity, s.best_name_popularity);
     else if (slot.name_prefix && slot.tier == 0)
-      p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) * credit(slot.popularity, s.best_name_popularity);
+      p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) *
+               credit(slot.popularity, s.best_name_popularity);
     p.popularity = slot.popularity * per_popularity;
     return p;
   };
@@ -1213,7 +1283,9 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     if ((filtered || skip) && (skipped(d) || (filtered && !passes_filters(d, q)))) continue;
     // Sorted by downloads or date, a package must match some word itself: what others say of
     // it only helps rank it by relevance.
-    if (sort != SortOrder::kRelevance && free_text && !slot.tier && !slot.name_prefix && !slot.own_words) continue;
+    if (sort != SortOrder::kRelevance && free_text && !slot.tier && !slot.name_prefix &&
+        !slot.own_words)
+      continue;
     ++total;
     if (n == 0) continue;
     const bool sinks = docs_.deprecated(d) && !deprecated_asked && slot.tier < 2;
@@ -1223,8 +1295,8 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     if (ranked.size() == n) {
       // The usual case, decided by relevance alone without the general comparison.
       const RankedHit& worst = ranked.front();
-      if (sort == SortOrder::kRelevance && hit.tier < 2 && worst.tier < 2 && hit.sinks == worst.sinks &&
-          hit.relevance < worst.relevance)
+      if (sort == SortOrder::kRelevance && hit.tier < 2 && worst.tier < 2 &&
+          hit.sinks == worst.sinks && hit.relevance < worst.relevance)
         continue;
       if (!before(hit, worst)) continue;
     }
@@ -1246,8 +1318,9 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
       const Scratch::Slot& slot = s.slot_of(k.doc);
       RelevanceParts parts = relevance_but_freshness(slot);
       parts.freshness = freshness(k.doc);
-      r.details.push_back({slot.name_typos, slot.name_prefix != 0, slot.words_mask,
-                           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, parts});
+      r.details.push_back(
+          {slot.name_typos, slot.name_prefix != 0, slot.words_mask,
+           s.query_weight > 0 ? matched_weight(slot.words_mask) / s.query_weight : 0.0f, parts});
     }
   return r;
 }
@@ -1257,7 +1330,8 @@ bool Index::ranks_before(const Index& ia, const RankedHit& a, const Index& ib, c
   return goes_first(ia.docs_, a, ib.docs_, b, sort, [&] {
     // Rule 4: popularity order, which is document order within one index.
     if (&ia == &ib) return a.doc < b.doc;
-    const int64_t downloads_a = ia.docs_.monthly_downloads(a.doc), downloads_b = ib.docs_.monthly_downloads(b.doc);
+    const int64_t downloads_a = ia.docs_.monthly_downloads(a.doc),
+                  downloads_b = ib.docs_.monthly_downloads(b.doc);
     if (downloads_a != downloads_b) return downloads_a > downloads_b;
     return ia.docs_.name(a.doc) < ib.docs_.name(b.doc);
   });
@@ -1287,7 +1361,11 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
       return hit;
     case SortOrder::kPublished: {
       const double published = static_cast<double>(docs_.published(k.doc));
-      hit.explain = {{"sort:published", 1, published, "published " + format_iso8601(docs_.published(k.doc)), {}},
+      hit.explain = {{"sort:published",
+                      1,
+                      published,
+                      "published " + format_iso8601(docs_.published(k.doc)),
+                      {}},
                      {kPopularityOrder, 2, downloads, popularity_summary, {}}};
       return hit;
     }
@@ -1303,18 +1381,30 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   const char* tiers[] = {"no", "within the typo budget", "same letters and digits", "exact"};
   const RelevanceParts& p = detail.parts;
   std::string name_part = "no name match";
-  if (k.tier == 1) name_part = "name within " + std::to_string(detail.name_typos) + " typo(s)";
-  else if (detail.name_prefix && k.tier == 0) name_part = "name completes the query";
+  if (k.tier == 1)
+    name_part = "name within " + std::to_string(detail.name_typos) + " typo(s)";
+  else if (detail.name_prefix && k.tier == 0)
+    name_part = "name completes the query";
   const size_t matched = std::popcount(detail.words_mask), words = ranking.query.words.size();
   hit.explain = {
-      {ExactNameRule::kName, 1, static_cast<double>(k.tier >= 2 ? k.tier : 0), tiers[k.tier],
+      {ExactNameRule::kName,
+       1,
+       static_cast<double>(k.tier >= 2 ? k.tier : 0),
+       tiers[k.tier],
        {{"tier", k.tier}, {"name_typos", k.tier == 1 ? detail.name_typos : 0}}},
-      {DeprecatedSinkRule::kName, 2, k.sinks ? -1.0 : 0.0, k.sinks ? "yes, below current packages" : "no", {}},
-      {RelevanceRule::kName, 3, k.relevance,
-       number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(matched) + "/" + std::to_string(words) +
-           " words, " + number(detail.coverage) + " of the query's weight) + name " + number(p.name) + " (" + name_part +
-           ") + popularity " + number(p.popularity) + " (log10 monthly downloads " + number(popularity_[k.doc]) +
-           ") + freshness " + number(p.freshness),
+      {DeprecatedSinkRule::kName,
+       2,
+       k.sinks ? -1.0 : 0.0,
+       k.sinks ? "yes, below current packages" : "no",
+       {}},
+      {RelevanceRule::kName,
+       3,
+       k.relevance,
+       number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(matched) + "/" +
+           std::to_string(words) + " words, " + number(detail.coverage) +
+           " of the query's weight) + name " + number(p.name) + " (" + name_part +
+           ") + popularity " + number(p.popularity) + " (log10 monthly downloads " +
+           number(popularity_[k.doc]) + ") + freshness " + number(p.freshness),
        {{"words", p.words},
         {"matched_words", static_cast<double>(matched)},
         {"query_words", static_cast<double>(words)},
@@ -1331,8 +1421,8 @@ SearchResponse Index::search(const SearchRequest& request) const {
   auto started = std::chrono::steady_clock::now();
   const size_t from = std::min(request.from, limits::kMaxResultOffset);
   const size_t size = std::min(request.size, limits::kMaxResultsPerPage);
-  Ranking ranking =
-      rank(request.text, request.now ? request.now : SystemClock().now(), from + size, request.explain);
+  Ranking ranking = rank(request.text, request.now ? request.now : SystemClock().now(), from + size,
+                         request.explain);
   SearchResponse r;
   r.total = ranking.total;
   r.warnings = ranking.query.warnings;
@@ -1340,9 +1430,11 @@ SearchResponse Index::search(const SearchRequest& request) const {
   r.hits.reserve(ranking.best.size() - std::min(from, ranking.best.size()));
   for (size_t i = from; i < ranking.best.size(); ++i) r.hits.push_back(hit(ranking, i));
   // "Did you mean": the best candidate matched the name within the typo budget.
-  if (from < ranking.best.size() && ranking.best[0].tier == 1 && ranking.query.sort == SortOrder::kRelevance)
+  if (from < ranking.best.size() && ranking.best[0].tier == 1 &&
+      ranking.query.sort == SortOrder::kRelevance)
     r.corrected = docs_.name(ranking.best[0].doc);
-  r.took_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
+  r.took_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
   return r;
 }
 

@@ -39,10 +39,10 @@ struct Postings {
 
 // What explaining a RankedHit prints beyond the rules' values.
 struct RankedDetail {
-  uint8_t name_typos = 0;   // when its tier is 1
-  bool name_prefix = false; // the query's letters begin its name
-  uint32_t words_mask = 0;  // the query words matched (bit i: word i, of the first 32)
-  float coverage = 0;       // the share of the query's word weight matched
+  uint8_t name_typos = 0;    // when its tier is 1
+  bool name_prefix = false;  // the query's letters begin its name
+  uint32_t words_mask = 0;   // the query words matched (bit i: word i, of the first 32)
+  float coverage = 0;        // the share of the query's word weight matched
   RelevanceParts parts;
 };
 
@@ -59,11 +59,11 @@ struct RankNormalisers {
 // A query's candidates in rank order, before they become SearchHits.
 struct Ranking {
   ParsedQuery query;
-  std::vector<RankedHit> best;         // the first n in rank order (n as asked of Index::rank)
-  std::vector<RankedDetail> details;   // beside `best`, when asked for explanations
-  size_t total = 0;                    // matching documents
-  bool names_package = false;          // `pkg:NAME` found its package: `best` holds it alone
-  RankNormalisers normalisers;         // what its credits were relative to
+  std::vector<RankedHit> best;        // the first n in rank order (n as asked of Index::rank)
+  std::vector<RankedDetail> details;  // beside `best`, when asked for explanations
+  size_t total = 0;                   // matching documents
+  bool names_package = false;         // `pkg:NAME` found its package: `best` holds it alone
+  RankNormalisers normalisers;        // what its credits were relative to
 };
 
 // Documents of an index that a search skips, by DocId (those an overlay replaces or removes;
@@ -95,8 +95,8 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // Whether `a` of index `ia` ranks before `b` of index `ib` by the query's sort order and
   // the ranking rules; either index may be this one. A total order within one index, and
   // across two indexes of distinct names (both order by popularity, then name).
-  static bool ranks_before(const Index& ia, const RankedHit& a, const Index& ib,
-                           const RankedHit& b, SortOrder sort);
+  static bool ranks_before(const Index& ia, const RankedHit& a, const Index& ib, const RankedHit& b,
+                           SortOrder sort);
   // The document whose folded name is fold(name), if any.
   std::optional<DocId> find_id(std::string_view name) const;
   std::string_view name(DocId d) const { return docs_.name(d); }
@@ -118,7 +118,8 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
                       std::optional<TermId> best_completion) const;
   // Edits a query word is varied by, given its term here (if any) and that term's postings
   // in all fields; <= 0: taken as typed.
-  int word_typo_edits(const std::string& word, std::optional<TermId> exact, size_t postings_as_typed) const;
+  int word_typo_edits(const std::string& word, std::optional<TermId> exact,
+                      size_t postings_as_typed) const;
   size_t postings_of(TermId t) const;  // in all three fields
   // A query word's weight: the inverse document frequency of the word or its stem (the
   // commoner of the two), given their terms here when they have one.
@@ -131,8 +132,8 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // passes_filters); the whole range when no facet narrows it (`author:`, `published:`,
   // `updated:`, `not:deprecated`; all but the first can stop early only with `exact`).
   struct FilterCandidates {
-    DocId first = 0, last = 0;                           // the id range
-    std::vector<std::pair<uint32_t, uint32_t>> lists;    // facet_docs_ ranges, when use_lists
+    DocId first = 0, last = 0;                         // the id range
+    std::vector<std::pair<uint32_t, uint32_t>> lists;  // facet_docs_ ranges, when use_lists
     bool use_lists = false;
     bool exact = false;   // every candidate passes the filters but `excluded` of them
     size_t excluded = 0;  // `not:deprecated` over a range: the deprecated ones in it
@@ -143,19 +144,20 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   void for_each_candidate(const FilterCandidates& c, Fn&& fn) const;
   // Ranks a query of filters alone (not sort:published) into `r`, reading candidates in
   // popularity order and stopping at a full page when the candidates are exact.
-  void rank_filters_only(const ParsedQuery& q, size_t n, bool explain, const DocumentMask* skip, Ranking& r) const;
+  void rank_filters_only(const ParsedQuery& q, size_t n, bool explain, const DocumentMask* skip,
+                         Ranking& r) const;
   // Does the most popular document of `term` have at least 10^6 monthly downloads?
   bool is_popular(const Postings& postings, uint32_t term) const;
   // ... in any of the three word fields.
   bool is_popular_term(TermId t) const;
 
-  DocumentTable docs_;                      // by popularity
-  std::shared_ptr<const void> backing_;     // the mapped snapshot a loaded index views
-  FlatArray<float> popularity_;             // log10(monthly downloads + 1)
-  Vocabulary compact_;                      // compact name keys; also how find() looks up names
+  DocumentTable docs_;                   // by popularity
+  std::shared_ptr<const void> backing_;  // the mapped snapshot a loaded index views
+  FlatArray<float> popularity_;          // log10(monthly downloads + 1)
+  Vocabulary compact_;                   // compact name keys; also how find() looks up names
   Postings compact_docs_;
-  FlatArray<DocId> no_compact_key_;         // names without letters or digits ("-"), rare
-  Vocabulary terms_;                        // name parts and (stemmed) text words
+  FlatArray<DocId> no_compact_key_;  // names without letters or digits ("-"), rare
+  Vocabulary terms_;                 // name parts and (stemmed) text words
   Postings in_name_, in_keywords_, in_description_;
   // Anchor text: the words other packages use of this one (search/anchor_text.h),
   // each posting with its strength (1..3 family descriptions) at the same position.

@@ -41,7 +41,8 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
   auto fail = [&](const std::string& what) {
     std::string reason = std::strerror(errno);
     std::remove(tmp.c_str());
-    return Status::io_error("cannot write the index snapshot " + path + ": " + what + " (" + reason + ")");
+    return Status::io_error("cannot write the index snapshot " + path + ": " + what + " (" +
+                            reason + ")");
   };
   File file(std::fopen(tmp.c_str(), "wb"));
   if (!file) return fail("open");
@@ -57,7 +58,8 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
   if (!writer.ok()) return fail("payload");
   header.payload_bytes = writer.written();
   header.digest = writer.digest();
-  if (std::fseek(file.get(), 0, SEEK_SET) != 0 || std::fwrite(&header, sizeof header, 1, file.get()) != 1)
+  if (std::fseek(file.get(), 0, SEEK_SET) != 0 ||
+      std::fwrite(&header, sizeof header, 1, file.get()) != 1)
     return fail("header");
   if (std::fflush(file.get()) != 0 || ::fsync(::fileno(file.get())) != 0) return fail("flush");
   if (std::fclose(file.release()) != 0) return fail("close");
@@ -65,7 +67,8 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
   return Status::success();
 }
 
-Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write) {
+Result<std::shared_ptr<const Index>> load_index_file(const std::string& path,
+                                                     TimestampMs last_write) {
   ASSIGN_OR_RETURN(auto loaded, load_index_file_up_to(path, last_write));
   if (loaded.last_write != last_write)
     return Status::invalid("index snapshot " + path + ": stale (the database was written since)");
@@ -80,7 +83,9 @@ Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs la
   }
   struct stat st {};
   const bool stated = ::fstat(fd, &st) == 0;
-  auto unusable = [&](const std::string& why) { return Status::invalid("index snapshot " + path + ": " + why); };
+  auto unusable = [&](const std::string& why) {
+    return Status::invalid("index snapshot " + path + ": " + why);
+  };
   const uint64_t size = stated ? static_cast<uint64_t>(st.st_size) : 0;
   if (size < sizeof(Header)) {
     ::close(fd);
@@ -92,25 +97,31 @@ Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs la
   const int map_errno = errno;
   ::close(fd);  // the mapping stays valid
   if (mapped == MAP_FAILED)
-    return Status::io_error("cannot map the index snapshot " + path + ": " + std::strerror(map_errno));
-  std::shared_ptr<const void> mapping(mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
+    return Status::io_error("cannot map the index snapshot " + path + ": " +
+                            std::strerror(map_errno));
+  std::shared_ptr<const void> mapping(
+      mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
   const char* bytes = static_cast<const char*>(mapped);
   Header header{};
   std::memcpy(&header, bytes, sizeof header);
-  if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) return unusable("not an index snapshot");
+  if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0)
+    return unusable("not an index snapshot");
   if (header.format != kIndexFileFormat || header.byte_order != kByteOrderMark)
     return unusable("format " + std::to_string(header.format) + ", this build reads format " +
                     std::to_string(kIndexFileFormat));
-  if (header.last_write > last_write) return unusable("stale (saved for a later write than the database's)");
+  if (header.last_write > last_write)
+    return unusable("stale (saved for a later write than the database's)");
   if (header.payload_bytes != size - sizeof header)
     return unusable("truncated (" + std::to_string(size - sizeof header) + " of " +
                     std::to_string(header.payload_bytes) + " payload bytes)");
   // The whole payload is checked before any of it is interpreted.
   const char* payload = bytes + sizeof header;
-  if (XXH3_64bits(payload, header.payload_bytes) != header.digest) return unusable("corrupt (checksum mismatch)");
+  if (XXH3_64bits(payload, header.payload_bytes) != header.digest)
+    return unusable("corrupt (checksum mismatch)");
   BinaryReader reader(payload, header.payload_bytes);
   auto index = Index::load(reader, std::move(mapping));
-  if (!reader.ok() || !index || reader.left() != 0) return unusable("corrupt (inconsistent arrays)");
+  if (!reader.ok() || !index || reader.left() != 0)
+    return unusable("corrupt (inconsistent arrays)");
   if (index->document_count() != header.documents) return unusable("corrupt (document count)");
   return SavedIndex{std::move(index), header.last_write};
 }

@@ -22,7 +22,10 @@
 namespace pkgstats::search {
 
 // Bumped whenever Index::save's layout or the meaning of any array changes.
-inline constexpr uint32_t kIndexFileFormat = 8;  // 2: arrays padded to 8 bytes, mapped; 3: vocabulary buckets; 4: anchor postings, facets; 5: equivalences in them, author words as facets; 6: trie labels' first bytes; 7: install size, trust, install scripts; 8: hyphenated description words also joined
+inline constexpr uint32_t kIndexFileFormat =
+    8;  // 2: arrays padded to 8 bytes, mapped; 3: vocabulary buckets; 4: anchor postings, facets;
+        // 5: equivalences in them, author words as facets; 6: trie labels' first bytes; 7: install
+        // size, trust, install scripts; 8: hyphenated description words also joined
 
 // "<db_path>.search-index"
 std::string index_file_path(const std::string& db_path);
@@ -34,7 +37,8 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
 // The snapshot at `path` if it was saved for `last_write` and is intact. kNotFound when there
 // is no file; kInvalidInput naming why it is not usable (stale, another format, truncated,
 // checksum mismatch, inconsistent arrays).
-Result<std::shared_ptr<const Index>> load_index_file(const std::string& path, TimestampMs last_write);
+Result<std::shared_ptr<const Index>> load_index_file(const std::string& path,
+                                                     TimestampMs last_write);
 
 // A snapshot and the store write it was saved for.
 struct SavedIndex {

@@ -10,8 +10,9 @@
 
 namespace pkgstats::search {
 
-IndexRefresher::IndexRefresher(IndexService& index, store::StorePool& stores, std::chrono::milliseconds interval,
-                               Log log, size_t max_overlay_documents)
+IndexRefresher::IndexRefresher(IndexService& index, store::StorePool& stores,
+                               std::chrono::milliseconds interval, Log log,
+                               size_t max_overlay_documents)
     : index_(index),
       stores_(stores),
       interval_(std::max(interval, std::chrono::milliseconds(1))),
@@ -49,7 +50,8 @@ Result<bool> IndexRefresher::check_now() {
     const std::string packages = std::to_string(index_.engine()->document_count()) + " packages";
     const std::string took = " in " + std::to_string(static_cast<int64_t>(update->ms)) + " ms";
     log_(update->rebuilt ? "search index rebuilt: " + packages + took
-                         : "search index updated: " + packages + " (" + std::to_string(update->overlay_documents) +
+                         : "search index updated: " + packages + " (" +
+                               std::to_string(update->overlay_documents) +
                                " written since the last rebuild, in an overlay)" + took);
   }
   return true;
@@ -57,8 +59,8 @@ Result<bool> IndexRefresher::check_now() {
 
 std::chrono::milliseconds IndexRefresher::pause() const {
   const double share = limits::kMaxIndexReloadCpuShare;
-  const auto rest = std::chrono::milliseconds(
-      static_cast<int64_t>(last_reload_ms_.load() * (1 / share - 1)));
+  const auto rest =
+      std::chrono::milliseconds(static_cast<int64_t>(last_reload_ms_.load() * (1 / share - 1)));
   return std::max(interval_, rest);
 }
 

@@ -1,5 +1,6 @@
-// Keeps a serving process's IndexService current with its store: new packages become searchable without a
-// restart, whoever wrote them (a `sync` or `fetch` process, or serve's own on-demand fetches).
+// Keeps a serving process's IndexService current with its store: new packages become searchable
+// without a restart, whoever wrote them (a `sync` or `fetch` process, or serve's own on-demand
+// fetches).
 //
 // Every `interval` it reads the store's last committed write (sync_state "last_write", one
 // indexed row) and, when that moved past the write the index was built from, calls
@@ -34,8 +35,8 @@ class IndexRefresher {
 
   // Starts polling at once on its own thread. `index` and `stores` (the store it is built
   // from) must outlive this.
-  IndexRefresher(IndexService& index, store::StorePool& stores, std::chrono::milliseconds interval, Log log = {},
-                 size_t max_overlay_documents = limits::kMaxOverlayDocuments);
+  IndexRefresher(IndexService& index, store::StorePool& stores, std::chrono::milliseconds interval,
+                 Log log = {}, size_t max_overlay_documents = limits::kMaxOverlayDocuments);
   // Stops and joins the thread (an ongoing reload finishes first).
   ~IndexRefresher();
   IndexRefresher(const IndexRefresher&) = delete;

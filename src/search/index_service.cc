@@ -25,15 +25,21 @@ EngineFactory native_search_engine(std::string snapshot_path) {
       if (loaded && loaded->last_write == input.last_write)
         return std::shared_ptr<const SearchEngine>(std::move(loaded->index));
       if (loaded && input.load_changed_since) {
-        ASSIGN_OR_RETURN(auto changed, input.load_changed_since(loaded->last_write, limits::kMaxOverlayDocuments));
+        ASSIGN_OR_RETURN(auto changed, input.load_changed_since(loaded->last_write,
+                                                                limits::kMaxOverlayDocuments));
         if (changed)
-          return std::shared_ptr<const SearchEngine>(LayeredIndex::build(
-              std::move(loaded->index), std::move(changed->current), changed->removed, loaded->last_write));
-        std::fprintf(stderr, "pkgstats: index snapshot %s: more than %zu packages written since; rebuilding it\n",
-                     snapshot_path.c_str(), limits::kMaxOverlayDocuments);
+          return std::shared_ptr<const SearchEngine>(
+              LayeredIndex::build(std::move(loaded->index), std::move(changed->current),
+                                  changed->removed, loaded->last_write));
+        std::fprintf(
+            stderr,
+            "pkgstats: index snapshot %s: more than %zu packages written since; rebuilding it\n",
+            snapshot_path.c_str(), limits::kMaxOverlayDocuments);
       } else if (loaded) {
-        std::fprintf(stderr, "pkgstats: index snapshot %s: stale (the database was written since); rebuilding it\n",
-                     snapshot_path.c_str());
+        std::fprintf(
+            stderr,
+            "pkgstats: index snapshot %s: stale (the database was written since); rebuilding it\n",
+            snapshot_path.c_str());
       } else if (loaded.status().code() != ErrorCode::kNotFound) {
         std::fprintf(stderr, "pkgstats: %s; rebuilding it\n", loaded.status().message().c_str());
       }
@@ -50,7 +56,8 @@ EngineFactory native_search_engine(std::string snapshot_path) {
 
 namespace {
 double ms_since(std::chrono::steady_clock::time_point started) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+      .count();
 }
 }  // namespace
 
@@ -59,7 +66,8 @@ IndexService::IndexService(store::StorePool& stores, EngineFactory factory)
   engine_.store(Index::build({}), std::memory_order_release);
 }
 
-void IndexService::publish(std::shared_ptr<const SearchEngine> engine, size_t overlay_documents, double ms) {
+void IndexService::publish(std::shared_ptr<const SearchEngine> engine, size_t overlay_documents,
+                           double ms) {
   engine_.store(std::move(engine), std::memory_order_release);
   overlay_documents_.store(overlay_documents, std::memory_order_relaxed);
   last_reload_ms_.store(ms, std::memory_order_relaxed);
@@ -69,10 +77,11 @@ Result<double> IndexService::reload() {
   const auto started = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(auto store, stores_.acquire());
   ASSIGN_OR_RETURN(auto stats, store->stats());
-  ASSIGN_OR_RETURN(auto engine, factory_({stats.last_write, [&] { return store->load_search_documents(); },
-                                          [&](TimestampMs since, size_t limit) {
-                                            return store->changed_search_documents(since, limit);
-                                          }}));
+  ASSIGN_OR_RETURN(auto engine,
+                   factory_({stats.last_write, [&] { return store->load_search_documents(); },
+                             [&](TimestampMs since, size_t limit) {
+                               return store->changed_search_documents(since, limit);
+                             }}));
   // What a later update() overlays: the writes since the full build (a snapshot's, maybe).
   auto base = std::dynamic_pointer_cast<const Index>(engine);
   TimestampMs base_write = stats.last_write;
@@ -108,16 +117,19 @@ Result<IndexService::Update> IndexService::update(size_t max_overlay_documents) 
     base_write = base_write_;
     base_time = base_time_;
   }
-  if (!base || base_write == 0 || std::chrono::steady_clock::now() - base_time >= limits::kMaxOverlayAge)
+  if (!base || base_write == 0 ||
+      std::chrono::steady_clock::now() - base_time >= limits::kMaxOverlayAge)
     return full();
 
   ASSIGN_OR_RETURN(auto store, stores_.acquire());
   ASSIGN_OR_RETURN(auto written, store->sync_state("last_write"));
   TimestampMs last_write = 0;
   if (written) std::from_chars(written->data(), written->data() + written->size(), last_write);
-  ASSIGN_OR_RETURN(auto changed, store->changed_search_documents(base_write, max_overlay_documents));
+  ASSIGN_OR_RETURN(auto changed,
+                   store->changed_search_documents(base_write, max_overlay_documents));
   if (!changed) return full();
-  auto layered = LayeredIndex::build(std::move(base), std::move(changed->current), changed->removed);
+  auto layered =
+      LayeredIndex::build(std::move(base), std::move(changed->current), changed->removed);
   const size_t overlay_documents = layered->overlay_documents();
   const double ms = ms_since(started);
   publish(std::move(layered), overlay_documents, ms);

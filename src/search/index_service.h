@@ -39,10 +39,12 @@ class Index;
 struct EngineInput {
   TimestampMs last_write = 0;
   std::function<Result<std::vector<SearchDocument>>()> load_documents;
-  std::function<Result<std::optional<store::ChangedDocuments>>(TimestampMs since, size_t limit)> load_changed_since;
+  std::function<Result<std::optional<store::ChangedDocuments>>(TimestampMs since, size_t limit)>
+      load_changed_since;
 };
 // Builds a search engine over every document of the store.
-using EngineFactory = std::function<Result<std::shared_ptr<const SearchEngine>>(const EngineInput&)>;
+using EngineFactory =
+    std::function<Result<std::shared_ptr<const SearchEngine>>(const EngineInput&)>;
 
 // The native in-memory index (search/index.h): the engine `serve` uses. With a
 // `snapshot_path` (search/index_file.h) it loads the snapshot saved there for the same
@@ -64,8 +66,8 @@ class IndexService {
 
   // What update() did.
   struct Update {
-    bool rebuilt = false;           // reload() ran: the whole index was built
-    size_t overlay_documents = 0;   // otherwise: documents in the overlay now searched
+    bool rebuilt = false;          // reload() ran: the whole index was built
+    size_t overlay_documents = 0;  // otherwise: documents in the overlay now searched
     double ms = 0;
   };
   // Brings the engine up to the store's writes. When the engine is the native index and at
@@ -77,7 +79,9 @@ class IndexService {
   Result<Update> update(size_t max_overlay_documents = limits::kMaxOverlayDocuments);
 
   // The current engine (never null).
-  std::shared_ptr<const SearchEngine> engine() const { return engine_.load(std::memory_order_acquire); }
+  std::shared_ptr<const SearchEngine> engine() const {
+    return engine_.load(std::memory_order_acquire);
+  }
   // The store's counts and freshness as of the last reload() (stats() is too slow to run per
   // request: it counts every version row); last_write as of the last update().
   store::StoreStats store_stats() const;

@@ -35,9 +35,11 @@ SearchResponse LayeredIndex::search(const SearchRequest& request) const {
   // Credits are relative to the best matches of both indexes (RankNormalisers): the base
   // ranks with the overlay's maxima, and the overlay again when the base's were higher.
   Ranking newer = overlay_->rank(request.text, now, end, request.explain, nullptr, base_.get());
-  const Ranking older = base_->rank(request.text, now, end, request.explain, &hidden_, nullptr, &newer.normalisers);
+  const Ranking older =
+      base_->rank(request.text, now, end, request.explain, &hidden_, nullptr, &newer.normalisers);
   if (older.normalisers != newer.normalisers)
-    newer = overlay_->rank(request.text, now, end, request.explain, nullptr, base_.get(), &older.normalisers);
+    newer = overlay_->rank(request.text, now, end, request.explain, nullptr, base_.get(),
+                           &older.normalisers);
 
   SearchResponse r;
   // Both parsed the same text. A `pkg:NAME` that one index holds is answered by it alone
@@ -55,7 +57,8 @@ SearchResponse LayeredIndex::search(const SearchRequest& request) const {
   const SortOrder sort = older.query.sort;
   for (size_t position = 0; position < end && (i < i_end || j < j_end); ++position) {
     const bool take_newer =
-        j == j_end || (i < i_end && Index::ranks_before(*overlay_, newer.best[i], *base_, older.best[j], sort));
+        j == j_end ||
+        (i < i_end && Index::ranks_before(*overlay_, newer.best[i], *base_, older.best[j], sort));
     const Index& index = take_newer ? *overlay_ : *base_;
     const Ranking& ranking = take_newer ? newer : older;
     const size_t k = take_newer ? i++ : j++;
@@ -65,7 +68,8 @@ SearchResponse LayeredIndex::search(const SearchRequest& request) const {
     if (position >= from) r.hits.push_back(index.hit(ranking, k));
   }
   if (r.hits.empty()) r.corrected.clear();
-  r.took_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
+  r.took_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count();
   return r;
 }
 

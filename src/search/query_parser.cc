@@ -32,7 +32,8 @@ std::vector<std::pair<std::string, bool>> split_tokens(std::string_view s, bool&
       continue;
     }
     size_t end = i;
-    while (end < s.size() && s[end] != ' ' && s[end] != '\t' && s[end] != '\n' && s[end] != '\r') ++end;
+    while (end < s.size() && s[end] != ' ' && s[end] != '\t' && s[end] != '\n' && s[end] != '\r')
+      ++end;
     out.emplace_back(std::string(s.substr(i, end - i)), false);
     i = end;
   }
@@ -61,12 +62,15 @@ std::optional<Comparison> parse_time_comparison(std::string_view v, TimestampMs 
   if (unit == 'd' || unit == 'w' || unit == 'm' || unit == 'y') {
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size() - 1, n);
-    if (ec != std::errc() || p != v.data() + v.size() - 1 || n < 0 || n > 100000) return std::nullopt;
+    if (ec != std::errc() || p != v.data() + v.size() - 1 || n < 0 || n > 100000)
+      return std::nullopt;
     int64_t days = n * (unit == 'd' ? 1 : unit == 'w' ? 7 : unit == 'm' ? 30 : 365);
     c->value = now - days * 86400000LL;
     // "age < 90d" is "time > now - 90d".
-    if (c->op == '<') c->op = '>';
-    else if (c->op == '>') c->op = '<';
+    if (c->op == '<')
+      c->op = '>';
+    else if (c->op == '>')
+      c->op = '<';
     return c;
   }
   auto t = parse_iso8601(v);
@@ -79,9 +83,12 @@ std::optional<Comparison> parse_time_comparison(std::string_view v, TimestampMs 
 
 bool Comparison::matches(int64_t v) const {
   switch (op) {
-    case '<': return inclusive ? v <= value : v < value;
-    case '>': return inclusive ? v >= value : v > value;
-    default: return v == value;
+    case '<':
+      return inclusive ? v <= value : v < value;
+    case '>':
+      return inclusive ? v >= value : v > value;
+    default:
+      return v == value;
   }
 }
 
@@ -96,8 +103,8 @@ std::optional<int64_t> parse_byte_size(std::string_view text) {
   if (text.empty() || text.size() > 24) return std::nullopt;
   std::string lower = fold(text);
   double unit = 1;
-  for (auto [suffix, scale] : {std::pair{"gb", 1e9}, std::pair{"mb", 1e6}, std::pair{"kb", 1e3},
-                               std::pair{"b", 1.0}}) {
+  for (auto [suffix, scale] :
+       {std::pair{"gb", 1e9}, std::pair{"mb", 1e6}, std::pair{"kb", 1e3}, std::pair{"b", 1.0}}) {
     if (std::string_view(lower).ends_with(suffix)) {
       unit = scale;
       lower.resize(lower.size() - std::string_view(suffix).size());
@@ -116,7 +123,8 @@ bool install_size_matches(const InstallSize& size, const std::optional<Compariso
                           const std::optional<Comparison>& deps) {
   if (!bytes && !deps) return true;
   if (!size.known() || size.packages == 0) return false;
-  for (auto [cmp, value] : {std::pair{&bytes, size.bytes}, std::pair{&deps, int64_t{size.packages} - 1}}) {
+  for (auto [cmp, value] :
+       {std::pair{&bytes, size.bytes}, std::pair{&deps, int64_t{size.packages} - 1}}) {
     if (!*cmp) continue;
     if (!size.complete && (*cmp)->op != '>') return false;
     if (!(*cmp)->matches(value)) return false;
@@ -157,12 +165,13 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
   ParsedQuery q;
   if (input.size() > limits::kMaxQueryBytes) {
     input = utf8_prefix(input, limits::kMaxQueryBytes);  // never half a character
-    q.warnings.push_back("The query was cut to its first " + std::to_string(limits::kMaxQueryBytes) +
-                         " bytes.");
+    q.warnings.push_back("The query was cut to its first " +
+                         std::to_string(limits::kMaxQueryBytes) + " bytes.");
   }
   bool unbalanced = false;
   auto tokens = split_tokens(input, unbalanced);
-  if (unbalanced) q.warnings.push_back("A quote was not closed; it was read to the end of the query.");
+  if (unbalanced)
+    q.warnings.push_back("A quote was not closed; it was read to the end of the query.");
   auto add_words = [&](std::string_view text) {
     if (q.typed.size() < limits::kMaxQueryBytes) {
       if (!q.typed.empty()) q.typed += ' ';
@@ -196,7 +205,8 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
     std::string key = fold(t.substr(0, colon));
     std::string_view value = t.substr(colon + 1);
     auto bad = [&](const std::string& why) {
-      q.warnings.push_back("Ignored " + std::string(utf8_prefix(t, 60)) + ": " + why);  // never half a character
+      q.warnings.push_back("Ignored " + std::string(utf8_prefix(t, 60)) + ": " +
+                           why);  // never half a character
     };
     if (value.empty()) {
       bad("it has no value.");
@@ -212,22 +222,31 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
       for (const auto& item : split_comma_list(value)) {
         const std::string k = fold(item);
         if (k.empty()) continue;
-        if (k.size() > 1 && k[0] == '-') q.excluded_keywords.push_back(k.substr(1));
-        else if (k != "-") q.keywords.push_back(k);
+        if (k.size() > 1 && k[0] == '-')
+          q.excluded_keywords.push_back(k.substr(1));
+        else if (k != "-")
+          q.keywords.push_back(k);
       }
     } else if (key == "license") {
       q.licenses.push_back(fold(value));
     } else if (key == "is" || key == "not") {
       const std::string flag = fold(value);
-      if (flag == "deprecated") q.deprecated = key == "is";
-      else if (flag == "unstable") q.unstable = key == "is";
-      else if (flag == "install-scripts") q.install_scripts = key == "is";
-      else bad("use is: or not: with deprecated, unstable or install-scripts.");
+      if (flag == "deprecated")
+        q.deprecated = key == "is";
+      else if (flag == "unstable")
+        q.unstable = key == "is";
+      else if (flag == "install-scripts")
+        q.install_scripts = key == "is";
+      else
+        bad("use is: or not: with deprecated, unstable or install-scripts.");
     } else if (key == "has") {
       const std::string flag = fold(value);
-      if (flag == "types") q.has_types = true;
-      else if (flag == "provenance") q.provenance = true;
-      else bad("use has:types or has:provenance.");
+      if (flag == "types")
+        q.has_types = true;
+      else if (flag == "provenance")
+        q.provenance = true;
+      else
+        bad("use has:types or has:provenance.");
     } else if (key == "size" || key == "deps") {
       auto c = parse_comparison_prefix(value);
       auto n = key == "size" ? parse_byte_size(value) : parse_count_with_suffix(value);
@@ -240,9 +259,12 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
       }
     } else if (key == "module") {
       std::string m = fold(value);
-      if (m == "esm") q.module = ModuleKind::kEsm;
-      else if (m == "cjs" || m == "commonjs") q.module = ModuleKind::kCjs;
-      else bad("use module:esm or module:cjs.");
+      if (m == "esm")
+        q.module = ModuleKind::kEsm;
+      else if (m == "cjs" || m == "commonjs")
+        q.module = ModuleKind::kCjs;
+      else
+        bad("use module:esm or module:cjs.");
     } else if (key == "downloads") {
       auto c = parse_comparison_prefix(value);
       auto n = parse_count_with_suffix(value);
@@ -254,14 +276,20 @@ ParsedQuery parse_query(std::string_view input, TimestampMs now) {
       }
     } else if (key == "published" || key == "updated") {
       auto c = parse_time_comparison(value, now);
-      if (!c) bad(key + " takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
-      else (key == "published" ? q.published : q.updated) = c;
+      if (!c)
+        bad(key + " takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
+      else
+        (key == "published" ? q.published : q.updated) = c;
     } else if (key == "sort") {
-      if (auto order = parse_sort_order(value)) q.sort = *order;
-      else bad("sort by " + std::string(kSortOrderChoices) + ".");
+      if (auto order = parse_sort_order(value))
+        q.sort = *order;
+      else
+        bad("sort by " + std::string(kSortOrderChoices) + ".");
     } else if (key.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos &&
-               key.size() <= 16 && !value.starts_with("//") && value.find(':') == std::string_view::npos) {
-      q.warnings.push_back("Unknown qualifier " + key + ": (searched as text). Known: pkg:, @user, "
+               key.size() <= 16 && !value.starts_with("//") &&
+               value.find(':') == std::string_view::npos) {
+      q.warnings.push_back("Unknown qualifier " + key +
+                           ": (searched as text). Known: pkg:, @user, "
                            "maintainer:, author:, scope:, keywords:, license:, is:, not:, has:, "
                            "module:, downloads:, size:, deps:, published:, updated:, sort:.");
       add_words(t);

@@ -45,13 +45,13 @@ struct ParsedQuery {
   std::optional<std::string> pkg;  // pkg:NAME
   std::vector<std::string> maintainers, authors, scopes, keywords, licenses;
   std::vector<std::string> excluded_keywords;  // keywords:-x
-  std::optional<bool> deprecated;  // is:deprecated = true, not:deprecated = false
-  std::optional<bool> unstable;    // is:unstable = true, not:unstable = false
+  std::optional<bool> deprecated;              // is:deprecated = true, not:deprecated = false
+  std::optional<bool> unstable;                // is:unstable = true, not:unstable = false
   bool has_types = false;
-  bool provenance = false;                  // has:provenance (or trusted publishing)
-  std::optional<bool> install_scripts;      // is:install-scripts = true, not: = false
-  std::optional<Comparison> install_size;   // size: in bytes
-  std::optional<Comparison> install_deps;   // deps: packages besides itself
+  bool provenance = false;                 // has:provenance (or trusted publishing)
+  std::optional<bool> install_scripts;     // is:install-scripts = true, not: = false
+  std::optional<Comparison> install_size;  // size: in bytes
+  std::optional<Comparison> install_deps;  // deps: packages besides itself
   std::optional<ModuleKind> module;
   std::optional<Comparison> downloads;
   std::optional<Comparison> published;  // milliseconds since the epoch
@@ -69,7 +69,8 @@ ParsedQuery parse_query(std::string_view text, TimestampMs now);
 // "relevance", "downloads" (or "popularity"), "published" (or "recent", "date"), any case.
 std::optional<SortOrder> parse_sort_order(std::string_view text);
 // What the error for an unknown sort value lists.
-inline constexpr std::string_view kSortOrderChoices = "relevance, downloads, published or dependents";
+inline constexpr std::string_view kSortOrderChoices =
+    "relevance, downloads, published or dependents";
 
 // Whether `version` is below 1.0.0 in semver order (0.x.y, or a 1.0.0 prerelease): what
 // npm's and npms' `is:unstable` mean.

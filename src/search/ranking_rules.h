@@ -15,7 +15,7 @@ namespace pkgstats::search {
 // One matching document: what the ranking rules compare.
 struct RankedHit {
   DocId doc = 0;
-  uint8_t tier = 0;     // ExactNameRule: 3 the name as typed, 2 same letters and digits, 1 typo, 0 no
+  uint8_t tier = 0;  // ExactNameRule: 3 the name as typed, 2 same letters and digits, 1 typo, 0 no
   bool sinks = false;   // DeprecatedSinkRule: deprecated, and the query did not ask for it
   float relevance = 0;  // RelevanceRule (RelevanceParts::sum)
 };
@@ -34,7 +34,9 @@ struct ExactNameRule {
 
 struct DeprecatedSinkRule {
   static constexpr const char* kName = "deprecated sink";
-  static int compare(const RankedHit& a, const RankedHit& b) { return a.sinks == b.sinks ? 0 : a.sinks ? 1 : -1; }
+  static int compare(const RankedHit& a, const RankedHit& b) {
+    return a.sinks == b.sinks ? 0 : a.sinks ? 1 : -1;
+  }
 };
 
 struct RelevanceRule {

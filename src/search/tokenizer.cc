@@ -43,9 +43,15 @@ std::string sanitize_utf8(std::string_view text) {
 bool is_word_codepoint(utf8proc_int32_t cp) {
   if (cp < 0x80) return is_ascii_alnum(static_cast<unsigned char>(cp));
   switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
       return true;
     default:
@@ -64,7 +70,10 @@ void for_each_run(std::string_view text, Emit&& emit) {
     utf8proc_ssize_t n = 1;
     if (cp >= 0x80) {
       n = utf8proc_iterate(base + pos, size - pos, &cp);
-      if (n <= 0) { n = 1; cp = ' '; }
+      if (n <= 0) {
+        n = 1;
+        cp = ' ';
+      }
     }
     if (is_word_codepoint(cp)) {
       if (start < 0) start = pos;
@@ -112,16 +121,18 @@ std::string fold(std::string_view text) {
   if (is_ascii(text)) {
     std::string out(text);
     for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      else if (c == '\0') c = ' ';
+      if (c >= 'A' && c <= 'Z')
+        c = static_cast<char>(c - 'A' + 'a');
+      else if (c == '\0')
+        c = ' ';
     }
     return out;
   }
   std::string clean = sanitize_utf8(text);
   utf8proc_uint8_t* mapped = nullptr;
-  auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                                UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                                                UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+  auto options =
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                     UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
   utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
                                     static_cast<utf8proc_ssize_t>(clean.size()), &mapped, options);
   if (n < 0) return clean;  // cannot happen on sanitised input; stay total anyway
@@ -176,9 +187,11 @@ std::string stem(std::string_view word) {
   thread_local Stemmer stemmer;
   if (!stemmer.english) return std::string(word);
   const sb_symbol* out =
-      sb_stemmer_stem(stemmer.english, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+      sb_stemmer_stem(stemmer.english, reinterpret_cast<const sb_symbol*>(word.data()),
+                      static_cast<int>(word.size()));
   if (!out) return std::string(word);  // out of memory: the word as it is
-  return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(sb_stemmer_length(stemmer.english)));
+  return std::string(reinterpret_cast<const char*>(out),
+                     static_cast<size_t>(sb_stemmer_length(stemmer.english)));
 }
 
 }  // namespace pkgstats::search

@@ -30,9 +30,9 @@ std::vector<std::string> text_words(std::string_view text);
 std::string compact_key(std::string_view text);
 
 struct NameTokens {
-  std::string folded;                  // the whole name, folded
-  std::string compact;                 // compact_key(name)
-  std::vector<std::string> segments;   // split on every non-alphanumeric (- _ . / @ ...)
+  std::string folded;                 // the whole name, folded
+  std::string compact;                // compact_key(name)
+  std::vector<std::string> segments;  // split on every non-alphanumeric (- _ . / @ ...)
   // Segments plus their camelCase and letter/digit pieces ("node16" -> "node16","node","16"),
   // in name order, each once.
   std::vector<std::string> parts;

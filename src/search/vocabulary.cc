@@ -25,7 +25,8 @@ void StringPool::save(BinaryWriter& out) const {
 bool StringPool::load(BinaryReader& in) {
   if (!in.array(bytes_) || !in.array(offsets_)) return false;
   bool consistent = !offsets_.empty() && offsets_[0] == 0 && offsets_.back() == bytes_.size();
-  for (size_t i = 1; consistent && i < offsets_.size(); ++i) consistent = offsets_[i - 1] <= offsets_[i];
+  for (size_t i = 1; consistent && i < offsets_.size(); ++i)
+    consistent = offsets_[i - 1] <= offsets_[i];
   if (!consistent) in.fail();
   return consistent;
 }
@@ -103,7 +104,8 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& sorted_terms,
     if (b == UINT32_MAX) return a;
     return v.term_rank_[b] < v.term_rank_[a] ? b : a;
   };
-  for (size_t i = v.leaves_ - 1; i >= 1; --i) v.best_.mut(i) = better(v.best_[2 * i], v.best_[2 * i + 1]);
+  for (size_t i = v.leaves_ - 1; i >= 1; --i)
+    v.best_.mut(i) = better(v.best_[2 * i], v.best_[2 * i + 1]);
   return v;
 }
 
@@ -118,7 +120,10 @@ std::optional<TermId> Vocabulary::find(std::string_view term) const {
   auto [lo, hi] = search_range(term);
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (terms_[mid] < term) lo = mid + 1; else hi = mid;
+    if (terms_[mid] < term)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo < terms_.size() && terms_[lo] == term) return static_cast<TermId>(lo);
   return std::nullopt;
@@ -130,13 +135,19 @@ std::pair<TermId, TermId> Vocabulary::prefix_range(std::string_view prefix) cons
   size_t hi = end;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (terms_[mid] < prefix) lo = mid + 1; else hi = mid;
+    if (terms_[mid] < prefix)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   size_t first = lo;
   hi = end;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (terms_[mid].starts_with(prefix)) lo = mid + 1; else hi = mid;
+    if (terms_[mid].starts_with(prefix))
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return {static_cast<TermId>(first), static_cast<TermId>(lo)};
 }
@@ -153,8 +164,8 @@ struct Vocabulary::FuzzyWalk {
   std::string_view word;
   size_t limit;
   std::vector<TermMatch>& out;
-  uint64_t word_bits;       // bits 0..word.size()
-  uint64_t match[256];      // bit i set: word[i - 1] is this byte
+  uint64_t word_bits;                                // bits 0..word.size()
+  uint64_t match[256];                               // bit i set: word[i - 1] is this byte
   uint64_t rows[kMaxFuzzyWordBytes + K + 2][K + 1];  // depth <= word.size() + K + 1 (see step)
 
   FuzzyWalk(const Vocabulary& vocab, std::string_view w, size_t lim, std::vector<TermMatch>& o)
@@ -174,10 +185,10 @@ struct Vocabulary::FuzzyWalk {
     const uint64_t swap = d >= 1 ? (here << 1) & match[static_cast<uint8_t>(term[d - 1])] : 0;
     next[0] = (prev[0] << 1) & here;
     for (int e = 1; e <= K; ++e) {
-      uint64_t cell = ((prev[e] << 1) & here)     // match
-                      | (prev[e - 1] << 1)        // substitute
-                      | prev[e - 1]               // insert term[d]
-                      | (next[e - 1] << 1);       // delete word[i-1]
+      uint64_t cell = ((prev[e] << 1) & here)  // match
+                      | (prev[e - 1] << 1)     // substitute
+                      | prev[e - 1]            // insert term[d]
+                      | (next[e - 1] << 1);    // delete word[i-1]
       if (swap) cell |= (rows[d - 1][e - 1] << 2) & swap;
       next[e] = cell & word_bits;
     }
@@ -205,7 +216,8 @@ struct Vocabulary::FuzzyWalk {
     // The budget is spent: the next byte must cost nothing, so it matches the word's byte
     // after a cell at the budget, or completes a swap. Children starting otherwise are
     // skipped without a step (most of a walk's nodes).
-    const uint64_t after_swap = (rows[end - 1][K - 1] << 2) & match[static_cast<uint8_t>(term[end - 1])];
+    const uint64_t after_swap =
+        (rows[end - 1][K - 1] << 2) & match[static_cast<uint8_t>(term[end - 1])];
     for (uint32_t c = v.first_child_[node]; c < v.first_child_[node + 1]; ++c) {
       const uint64_t here = match[v.label_first_[c]];
       if (((last[K] << 1) & here) || (after_swap & (here << 1))) visit(c);
@@ -247,7 +259,8 @@ void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
   // per term emitted.
   std::vector<Entry> storage;
   storage.reserve(2 * 64 + limit);
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap(std::greater<>(), std::move(storage));
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap(std::greater<>(),
+                                                                      std::move(storage));
   auto push = [&](size_t node) {
     if (best_[node] != UINT32_MAX) heap.push({term_rank_[best_[node]], node});
   };
@@ -272,8 +285,8 @@ void Vocabulary::best_in_range(TermId first, TermId last, size_t limit,
 
 size_t Vocabulary::memory_bytes() const {
   return terms_.memory_bytes() + bucket_start_.memory_bytes() + first_child_.memory_bytes() +
-         term_lo_.memory_bytes() + label_begin_.memory_bytes() + label_end_.memory_bytes() + label_first_.memory_bytes() +
-         term_rank_.memory_bytes() + best_.memory_bytes();
+         term_lo_.memory_bytes() + label_begin_.memory_bytes() + label_end_.memory_bytes() +
+         label_first_.memory_bytes() + term_rank_.memory_bytes() + best_.memory_bytes();
 }
 
 }  // namespace pkgstats::search
@@ -295,16 +308,16 @@ void Vocabulary::save(BinaryWriter& out) const {
 
 bool Vocabulary::load(BinaryReader& in) {
   uint64_t leaves = 0;
-  if (!terms_.load(in) || !in.array(bucket_start_) || !in.array(first_child_) || !in.array(term_lo_) ||
-      !in.array(label_begin_) || !in.array(label_end_) || !in.array(label_first_) || !in.array(term_rank_) || !in.array(best_) ||
-      !in.value(leaves))
+  if (!terms_.load(in) || !in.array(bucket_start_) || !in.array(first_child_) ||
+      !in.array(term_lo_) || !in.array(label_begin_) || !in.array(label_end_) ||
+      !in.array(label_first_) || !in.array(term_rank_) || !in.array(best_) || !in.value(leaves))
     return false;
   leaves_ = leaves;
   const size_t n = terms_.size(), nodes = term_lo_.size();
   bool consistent = bucket_start_.size() == kBuckets + 1 && bucket_start_[0] == 0 &&
                     bucket_start_[kBuckets] == n && first_child_.size() == nodes + 1 &&
-                    label_begin_.size() == nodes &&
-                    label_end_.size() == nodes && label_first_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
+                    label_begin_.size() == nodes && label_end_.size() == nodes &&
+                    label_first_.size() == nodes && term_rank_.size() == n && leaves_ >= n &&
                     leaves_ <= 2 * n + 1 && best_.size() == 2 * leaves_ && (nodes > 0 || n == 0);
   // Also the shape the walks rely on, as build() makes it: breadth-first order (children
   // come after their parent, so a walk cannot loop; every node but the root has one); the
@@ -313,8 +326,9 @@ bool Vocabulary::load(BinaryReader& in) {
   // parent's label end). One pass: parents' child ranges ascend, so `parent` only moves on.
   consistent = consistent && (nodes == 0 || (label_begin_[0] == 0 && label_end_[0] == 0));
   for (size_t i = 0, parent = 0; consistent && i < nodes; ++i) {
-    consistent = first_child_[i] <= first_child_[i + 1] && first_child_[i + 1] <= nodes && first_child_[i] > i &&
-                 (term_lo_[i] < n || (i == 0 && n == 0)) && label_begin_[i] <= label_end_[i] &&
+    consistent = first_child_[i] <= first_child_[i + 1] && first_child_[i + 1] <= nodes &&
+                 first_child_[i] > i && (term_lo_[i] < n || (i == 0 && n == 0)) &&
+                 label_begin_[i] <= label_end_[i] &&
                  (n == 0 || label_end_[i] <= terms_[term_lo_[i]].size());
     if (!consistent || i == 0) continue;
     while (parent < i && first_child_[parent + 1] <= i) ++parent;
@@ -322,8 +336,10 @@ bool Vocabulary::load(BinaryReader& in) {
                  label_begin_[i] == label_end_[parent] &&
                  label_first_[i] == static_cast<uint8_t>(terms_[term_lo_[i]][label_begin_[i]]);
   }
-  for (size_t i = 0; consistent && i < best_.size(); ++i) consistent = best_[i] < n || best_[i] == UINT32_MAX;
-  for (size_t b = 0; consistent && b < kBuckets; ++b) consistent = bucket_start_[b] <= bucket_start_[b + 1];
+  for (size_t i = 0; consistent && i < best_.size(); ++i)
+    consistent = best_[i] < n || best_[i] == UINT32_MAX;
+  for (size_t b = 0; consistent && b < kBuckets; ++b)
+    consistent = bucket_start_[b] <= bucket_start_[b + 1];
   if (!consistent) in.fail();
   return consistent;
 }

@@ -56,8 +56,8 @@ class Vocabulary {
   std::optional<TermId> find(std::string_view term) const;
   // [first, last) of the terms that start with `prefix`.
   std::pair<TermId, TermId> prefix_range(std::string_view prefix) const;
-  // Appends every term within `max_distance` (at most 2) optimal-string-alignment edits of `word` (at
-  // most `limit` of them) whose first byte is the word's first or second byte: a typo in the
+  // Appends every term within `max_distance` (at most 2) optimal-string-alignment edits of `word`
+  // (at most `limit` of them) whose first byte is the word's first or second byte: a typo in the
   // first letter is only found when it is a swap with the second or an extra first letter.
   // Words longer than kMaxFuzzyWordBytes are matched exactly only.
   void find_fuzzy(std::string_view word, int max_distance, size_t limit,
@@ -80,7 +80,8 @@ class Vocabulary {
   // The bucket of a non-empty string: its first byte, then its second (0 when it has none).
   // Sorted terms have ascending buckets.
   static size_t bucket_of(std::string_view s) {
-    return static_cast<size_t>(static_cast<uint8_t>(s[0])) << 8 | (s.size() > 1 ? static_cast<uint8_t>(s[1]) : 0);
+    return static_cast<size_t>(static_cast<uint8_t>(s[0])) << 8 |
+           (s.size() > 1 ? static_cast<uint8_t>(s[1]) : 0);
   }
   // [first, last) of the terms a binary search for `s` needs to look at: those of its bucket
   // when `s` has two bytes or more, of its first byte's buckets when it has one.

@@ -24,17 +24,17 @@ enum class BotPostState { kPending, kPosted, kFailed };
 const char* bot_post_state_name(BotPostState state);
 
 struct BotPost {
-  int64_t id = 0;                // assigned by add_pending
-  std::string target;            // "mastodon", "bluesky"
+  int64_t id = 0;      // assigned by add_pending
+  std::string target;  // "mastodon", "bluesky"
   std::string package;
-  std::string kind;              // "popular", "new", "random", "trending"
+  std::string kind;  // "popular", "new", "random", "trending"
   BotPostState state = BotPostState::kPending;
-  std::string idempotency_key;   // unique; sent again unchanged on every retry
-  std::string remote_id;         // the network's id once posted
-  std::string payload;           // exactly what is sent (JSON), so a retry is byte-identical
+  std::string idempotency_key;  // unique; sent again unchanged on every retry
+  std::string remote_id;        // the network's id once posted
+  std::string payload;          // exactly what is sent (JSON), so a retry is byte-identical
   TimestampMs created_at = 0;
   TimestampMs posted_at = 0;
-  std::string error;             // why it failed for good
+  std::string error;  // why it failed for good
 };
 
 // An account the instance posts to, as /about lists it.
@@ -52,7 +52,8 @@ class BotPostLog {
   // Adds `post` as pending unless `post.package` already has a pending or posted row for
   // `post.target` created at or after `cooldown_since`: the check and the insert are one
   // transaction. The new row's id, or nullopt when the cooldown refused it.
-  virtual Result<std::optional<int64_t>> add_pending(const BotPost& post, TimestampMs cooldown_since) = 0;
+  virtual Result<std::optional<int64_t>> add_pending(const BotPost& post,
+                                                     TimestampMs cooldown_since) = 0;
   virtual Status mark_posted(int64_t id, std::string_view remote_id, TimestampMs when) = 0;
   virtual Status mark_failed(int64_t id, std::string_view error) = 0;
 

@@ -54,7 +54,9 @@ class StatementCache {
   // Looked up by string_view: a statement taken or given back copies no SQL text.
   struct SqlHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>()(sql); }
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>()(sql);
+    }
   };
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>, SqlHash, std::equal_to<>> idle_;
   std::size_t count_ = 0;
@@ -75,8 +77,10 @@ Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementC
 Statement::~Statement() { release(); }
 
 void Statement::release() {
-  if (cache_ && stmt_) cache_->give_back(stmt_);
-  else sqlite3_finalize(stmt_);
+  if (cache_ && stmt_)
+    cache_->give_back(stmt_);
+  else
+    sqlite3_finalize(stmt_);
 }
 
 Statement::Statement(Statement&& other) noexcept

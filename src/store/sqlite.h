@@ -51,11 +51,13 @@ class Statement {
   std::string column_text(int column) const;
   std::string_view column_view(int column) const;
   int column_count() const { return sqlite3_column_count(stmt_); }
-  bool column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  bool column_is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
 
  private:
   friend class Database;  // prepare_cached() lends a fresh statement to its cache
-  void release();  // gives the statement back to its cache, or finalizes it
+  void release();         // gives the statement back to its cache, or finalizes it
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
   std::shared_ptr<StatementCache> cache_;  // where the statement goes back to; null: finalized

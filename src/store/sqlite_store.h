@@ -17,33 +17,42 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Result<std::optional<Package>> get_package(std::string_view name) override;
-  Result<std::optional<PackageOverview>> get_package_overview(std::string_view name, size_t recent_versions) override;
+  Result<std::optional<PackageOverview>> get_package_overview(std::string_view name,
+                                                              size_t recent_versions) override;
   Result<StoreStats> stats() override;
   Result<bool> empty() override;
   Result<std::vector<SearchDocument>> load_search_documents() override;
-  Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since, size_t limit) override;
-  Result<std::vector<MaintainedSummary>> maintained_packages(std::string_view user, size_t limit, Day recent_from, Day recent_to, Day previous_from, Day previous_to) override;
+  Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since,
+                                                                   size_t limit) override;
+  Result<std::vector<MaintainedSummary>> maintained_packages(std::string_view user, size_t limit,
+                                                             Day recent_from, Day recent_to,
+                                                             Day previous_from,
+                                                             Day previous_to) override;
   Result<std::vector<SearchDocument>> summaries(std::span<const std::string> names) override;
-  Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(std::span<const std::string> names, Day from, Day to) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(
+      std::span<const std::string> names, Day from, Day to) override;
   Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit) override;
   Result<int64_t> dependents_count(std::string_view name) override;
-  Result<std::vector<Dependent>> dependents(std::string_view name, DependentsOrder order, size_t offset,
-                                            size_t limit) override;
-  Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to) override;
+  Result<std::vector<Dependent>> dependents(std::string_view name, DependentsOrder order,
+                                            size_t offset, size_t limit) override;
+  Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from,
+                                                      Day to) override;
   Result<std::vector<DailyDownloads>> registry_daily_downloads(Day from, Day to) override;
   Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name) override;
-  Result<std::vector<VersionDownloadsWeek>> version_downloads_history(std::string_view name, Day from,
-                                                                      Day to) override;
+  Result<std::vector<VersionDownloadsWeek>> version_downloads_history(std::string_view name,
+                                                                      Day from, Day to) override;
   Result<std::optional<std::string>> sync_state(std::string_view key) override;
   Result<std::optional<FetchState>> fetch_state(std::string_view name) override;
   Result<std::vector<std::string>> most_downloaded(size_t limit) override;
   Result<std::vector<std::string>> most_recently_created(size_t limit) override;
   Result<std::vector<std::string>> random_packages(size_t count, uint64_t seed) override;
   Result<std::vector<VersionEvent>> recent_versions(std::string_view name, size_t limit) override;
-  Result<std::vector<VersionEvent>> recent_versions_by_maintainer(std::string_view user, size_t limit) override;
+  Result<std::vector<VersionEvent>> recent_versions_by_maintainer(std::string_view user,
+                                                                  size_t limit) override;
   Result<std::vector<VersionEvent>> newest_packages(size_t limit) override;
   Result<Day> newest_download_day() override;
-  Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit) override;
+  Result<std::vector<std::string>> names_with_prefix(std::string_view prefix,
+                                                     size_t limit) override;
   Result<std::vector<ListedName>> names_in_id_range(int64_t first_id, int64_t last_id) override;
   Result<int64_t> max_package_id() override;
   Result<int64_t> added_on_demand_count() override;
@@ -66,12 +75,17 @@ class SqliteWriteTransaction final : public WriteTransaction {
   ~SqliteWriteTransaction() override;
 
   Result<WriteOutcome> put_package(const Package& pkg, uint64_t content_hash) override;
-  Result<WriteOutcome> put_listing(std::string_view name, std::string_view version, int64_t monthly_downloads, std::string_view description) override;
-  Result<WriteOutcome> put_monthly_downloads(std::string_view name, int64_t monthly_downloads) override;
+  Result<WriteOutcome> put_listing(std::string_view name, std::string_view version,
+                                   int64_t monthly_downloads,
+                                   std::string_view description) override;
+  Result<WriteOutcome> put_monthly_downloads(std::string_view name,
+                                             int64_t monthly_downloads) override;
   Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days) override;
-  Status put_version_downloads(std::string_view name, Day day, std::span<const VersionDownloads> versions) override;
+  Status put_version_downloads(std::string_view name, Day day,
+                               std::span<const VersionDownloads> versions) override;
   Result<WriteOutcome> mark_unpublished(std::string_view name, TimestampMs when) override;
-  Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag, TimestampMs when) override;
+  Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag,
+                                    TimestampMs when) override;
   Status set_sync_state(std::string_view key, std::string_view value) override;
   Result<WriteOutcome> mark_added_on_demand(std::string_view name, TimestampMs when) override;
   Result<WriteOutcome> put_install_size(std::string_view name, const InstallSize& size) override;

@@ -7,8 +7,8 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
-#include "store/version_snapshot_codec.h"
 #include "store/schema.h"
+#include "store/version_snapshot_codec.h"
 
 namespace pkgstats::store {
 
@@ -19,9 +19,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& location, OpenMode
   if (const size_t scheme_end = location.find("://"); scheme_end != std::string::npos) {
     const std::string scheme = location.substr(0, scheme_end);
     if (scheme == "postgresql" || scheme == "postgres")
-      return Status::invalid("--db " + scheme + "://...: this build of pkgstats has no PostgreSQL "
+      return Status::invalid("--db " + scheme +
+                             "://...: this build of pkgstats has no PostgreSQL "
                              "backend yet; give an SQLite file path");
-    return Status::invalid("--db " + scheme + "://...: unknown database scheme; give an SQLite "
+    return Status::invalid("--db " + scheme +
+                           "://...: unknown database scheme; give an SQLite "
                            "file path");
   }
   ASSIGN_OR_RETURN(auto store, SqliteStore::open(location, mode));
@@ -72,7 +74,8 @@ SearchDocument read_summary(const Statement& q) {
   d.deprecated = !q.column_view(9).empty();
   d.has_types = q.column_int(10) != 0;
   d.module = static_cast<ModuleKind>(q.column_int(11));
-  d.install_size = {q.column_int(12), static_cast<int32_t>(q.column_int(13)), q.column_int(14) != 0};
+  d.install_size = {q.column_int(12), static_cast<int32_t>(q.column_int(13)),
+                    q.column_int(14) != 0};
   d.trust = static_cast<TrustLevel>(q.column_int(15));
   d.install_scripts = !q.column_view(16).empty();
   return d;
@@ -129,10 +132,12 @@ Version read_version(const Statement& q) {
 // Everything of a package but its versions. Sets `id`; nullopt for an unknown name.
 Result<std::optional<PackageOverview>> read_package_head(Database& db, std::string_view name,
                                                          int64_t& id) {
-  ASSIGN_OR_RETURN(auto head, db.prepare_cached(
-      "SELECT id, name, description, latest, license, author_name, author_email, author_url, "
-      "homepage, repository, bugs, created, modified, unpublished, monthly_downloads, "
-      "fetched_at, updated_at FROM packages WHERE name = ?"));
+  ASSIGN_OR_RETURN(
+      auto head,
+      db.prepare_cached(
+          "SELECT id, name, description, latest, license, author_name, author_email, author_url, "
+          "homepage, repository, bugs, created, modified, unpublished, monthly_downloads, "
+          "fetched_at, updated_at FROM packages WHERE name = ?"));
   head.bind(1, name);
   if (!head.step()) {
     RETURN_IF_ERROR(step_error(head));
@@ -157,22 +162,29 @@ Result<std::optional<PackageOverview>> read_package_head(Database& db, std::stri
   overview.fetched_at = head.column_int(15);
   overview.updated_at = head.column_int(16);
 
-  ASSIGN_OR_RETURN(auto tags, db.prepare_cached("SELECT tag, version FROM dist_tags WHERE package_id = ?"));
+  ASSIGN_OR_RETURN(auto tags,
+                   db.prepare_cached("SELECT tag, version FROM dist_tags WHERE package_id = ?"));
   tags.bind(1, id);
   while (tags.step()) pkg.dist_tags.emplace(tags.column_text(0), tags.column_text(1));
 
-  ASSIGN_OR_RETURN(auto people, db.prepare_cached(
-      "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position"));
+  ASSIGN_OR_RETURN(
+      auto people,
+      db.prepare_cached(
+          "SELECT name, email FROM maintainers WHERE package_id = ? ORDER BY position"));
   people.bind(1, id);
-  while (people.step()) pkg.maintainers.push_back({people.column_text(0), people.column_text(1), {}});
+  while (people.step())
+    pkg.maintainers.push_back({people.column_text(0), people.column_text(1), {}});
 
-  ASSIGN_OR_RETURN(auto words, db.prepare_cached("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position"));
+  ASSIGN_OR_RETURN(
+      auto words,
+      db.prepare_cached("SELECT keyword FROM keywords WHERE package_id = ? ORDER BY position"));
   words.bind(1, id);
   while (words.step()) pkg.keywords.push_back(words.column_text(0));
 
-  ASSIGN_OR_RETURN(auto insight, db.prepare_cached(
-      "SELECT install_size, install_packages, install_complete, funding, bin, "
-      "repository_directory, trust_downgrade_from FROM packages WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      auto insight,
+      db.prepare_cached("SELECT install_size, install_packages, install_complete, funding, bin, "
+                        "repository_directory, trust_downgrade_from FROM packages WHERE id = ?"));
   insight.bind(1, id);
   if (insight.step()) {
     pkg.install_size = {insight.column_int(0), static_cast<int32_t>(insight.column_int(1)),
@@ -196,8 +208,9 @@ Result<std::optional<Package>> SqliteStore::get_package(std::string_view name) {
   ASSIGN_OR_RETURN(auto head, read_package_head(db_, name, id));
   if (!head.has_value()) return std::optional<Package>();
   Package pkg = std::move(head->package);
-  ASSIGN_OR_RETURN(auto versions, db_.prepare_cached(std::string(kVersionColumns) +
-                                     "WHERE package_id = ? ORDER BY published, version"));
+  ASSIGN_OR_RETURN(auto versions,
+                   db_.prepare_cached(std::string(kVersionColumns) +
+                                      "WHERE package_id = ? ORDER BY published, version"));
   versions.bind(1, id);
   while (versions.step()) pkg.versions.push_back(read_version(versions));
   RETURN_IF_ERROR(step_error(versions));
@@ -205,7 +218,7 @@ Result<std::optional<Package>> SqliteStore::get_package(std::string_view name) {
 }
 
 Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::string_view name,
-                                                                   size_t recent_versions) {
+                                                                         size_t recent_versions) {
   int64_t id = 0;
   auto head = read_package_head(db_, name, id);
   if (!head || !head->has_value()) return head;
@@ -213,13 +226,14 @@ Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::st
   Package& pkg = overview.package;
   // Both reads are served by the versions_by_published index alone (its entries carry the
   // primary key), never touching the wide version rows.
-  ASSIGN_OR_RETURN(auto count, db_.prepare_cached("SELECT COUNT(*) FROM versions WHERE package_id = ?"));
+  ASSIGN_OR_RETURN(auto count,
+                   db_.prepare_cached("SELECT COUNT(*) FROM versions WHERE package_id = ?"));
   count.bind(1, id);
   if (!count.step()) return Status::storage(db_.last_error());
   overview.version_count = count.column_int(0);
-  ASSIGN_OR_RETURN(auto order, db_.prepare_cached(
-      "SELECT version FROM versions WHERE package_id = ? "
-      "ORDER BY published DESC, version DESC LIMIT ?"));
+  ASSIGN_OR_RETURN(auto order,
+                   db_.prepare_cached("SELECT version FROM versions WHERE package_id = ? "
+                                      "ORDER BY published DESC, version DESC LIMIT ?"));
   order.bind(1, id).bind(2, static_cast<int64_t>(recent_versions));
   std::vector<std::string> wanted;
   while (order.step()) wanted.push_back(order.column_text(0));
@@ -227,7 +241,8 @@ Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::st
   if (!pkg.latest.empty() && std::find(wanted.begin(), wanted.end(), pkg.latest) == wanted.end())
     wanted.push_back(pkg.latest);
   // Pass 2: the kept rows by primary key.
-  ASSIGN_OR_RETURN(auto row, db_.prepare_cached(std::string(kVersionColumns) + "WHERE package_id = ? AND version = ?"));
+  ASSIGN_OR_RETURN(auto row, db_.prepare_cached(std::string(kVersionColumns) +
+                                                "WHERE package_id = ? AND version = ?"));
   for (const auto& version : wanted) {
     row.reset();
     row.bind(1, id).bind(2, version);
@@ -254,12 +269,17 @@ Result<bool> SqliteStore::empty() {
 
 Result<StoreStats> SqliteStore::stats() {
   StoreStats st;
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE has_document),"
-      " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
-      " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0),"
-      " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = 'last_write'),"
-      " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily)"));
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.prepare_cached(
+          "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE "
+          "has_document),"
+          " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
+          " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages "
+          "WHERE modified > 0),"
+          " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = "
+          "'last_write'),"
+          " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily)"));
   if (!q.step()) return Status::storage(db_.last_error());
   st.packages = q.column_int(0);
   st.packages_with_document = q.column_int(1);
@@ -271,10 +291,12 @@ Result<StoreStats> SqliteStore::stats() {
   st.newest_download_day = static_cast<Day>(q.column_int(7));
   ASSIGN_OR_RETURN(auto v, schema_version(db_));
   st.schema_version = v;
-  ASSIGN_OR_RETURN(auto example, db_.prepare_cached(
-      "SELECT m.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
-      "WHERE m.name <> '' AND m.name NOT GLOB '*[^a-z0-9._-]*' "  // an npm user name
-      "ORDER BY p.monthly_downloads DESC, p.name, m.position LIMIT 1"));
+  ASSIGN_OR_RETURN(
+      auto example,
+      db_.prepare_cached(
+          "SELECT m.name FROM maintainers m JOIN packages p ON p.id = m.package_id "
+          "WHERE m.name <> '' AND m.name NOT GLOB '*[^a-z0-9._-]*' "  // an npm user name
+          "ORDER BY p.monthly_downloads DESC, p.name, m.position LIMIT 1"));
   if (example.step()) st.example_maintainer = example.column_text(0);
   RETURN_IF_ERROR(step_error(example));
   return st;
@@ -284,39 +306,45 @@ namespace {
 Result<std::vector<VersionEvent>> read_version_events(Statement& q) {
   std::vector<VersionEvent> out;
   while (q.step())
-    out.push_back({q.column_text(0), q.column_text(1), q.column_int(2), q.column_text(3),
-                   q.column_text(4)});
+    out.push_back(
+        {q.column_text(0), q.column_text(1), q.column_int(2), q.column_text(3), q.column_text(4)});
   RETURN_IF_ERROR(step_error(q));
   return out;
 }
 }  // namespace
 
-Result<std::vector<VersionEvent>> SqliteStore::recent_versions(std::string_view name, size_t limit) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM packages p "
-      "JOIN versions v ON v.package_id = p.id WHERE p.name = ? AND v.published > 0 "
-      "ORDER BY v.published DESC LIMIT ?"));
+Result<std::vector<VersionEvent>> SqliteStore::recent_versions(std::string_view name,
+                                                               size_t limit) {
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.prepare_cached(
+          "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM packages p "
+          "JOIN versions v ON v.package_id = p.id WHERE p.name = ? AND v.published > 0 "
+          "ORDER BY v.published DESC LIMIT ?"));
   q.bind(1, name).bind(2, static_cast<int64_t>(limit));
   return read_version_events(q);
 }
 
 Result<std::vector<VersionEvent>> SqliteStore::recent_versions_by_maintainer(std::string_view user,
-                                                                       size_t limit) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM maintainers m "
-      "JOIN packages p ON p.id = m.package_id JOIN versions v ON v.package_id = p.id "
-      "WHERE m.name = ? AND v.published > 0 AND p.unpublished = 0 "
-      "ORDER BY v.published DESC LIMIT ?"));
+                                                                             size_t limit) {
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.prepare_cached(
+          "SELECT p.name, v.version, v.published, p.description, v.deprecated FROM maintainers m "
+          "JOIN packages p ON p.id = m.package_id JOIN versions v ON v.package_id = p.id "
+          "WHERE m.name = ? AND v.published > 0 AND p.unpublished = 0 "
+          "ORDER BY v.published DESC LIMIT ?"));
   q.bind(1, user).bind(2, static_cast<int64_t>(limit));
   return read_version_events(q);
 }
 
 Result<std::vector<VersionEvent>> SqliteStore::newest_packages(size_t limit) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT p.name, p.latest, p.created, p.description, IFNULL(v.deprecated, '') "
-      "FROM packages p INDEXED BY packages_by_created "
-      "LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
-      "WHERE p.created > 0 AND p.unpublished = 0 ORDER BY p.created DESC LIMIT ?"));
+  ASSIGN_OR_RETURN(
+      auto q, db_.prepare_cached(
+                  "SELECT p.name, p.latest, p.created, p.description, IFNULL(v.deprecated, '') "
+                  "FROM packages p INDEXED BY packages_by_created "
+                  "LEFT JOIN versions v ON v.package_id = p.id AND v.version = p.latest "
+                  "WHERE p.created > 0 AND p.unpublished = 0 ORDER BY p.created DESC LIMIT ?"));
   q.bind(1, static_cast<int64_t>(limit));
   return read_version_events(q);
 }
@@ -332,18 +360,23 @@ namespace {
 // Packages whose latest version depends (prod) on the bound name.
 // Unpublished packages have no rows (mark_unpublished deletes them, migration 11 deleted those
 // of earlier ones): a count of the index alone, 4 ms CPU for 100k dependents.
-constexpr const char* kDependentsCountSql = "SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0";
+constexpr const char* kDependentsCountSql =
+    "SELECT COUNT(*) FROM dependencies WHERE name = ? AND kind = 0";
 
 // Appends to the documents `index_of` places their keywords and maintainers, in position
 // order: of every package, or with `since` of those written since (updated_at >= since).
 Status add_keywords_and_maintainers(Database& db, std::optional<TimestampMs> since,
                                     const std::unordered_map<int64_t, size_t>& index_of,
                                     std::vector<SearchDocument>& docs) {
-  for (auto [table, column, list] : {std::tuple{"keywords", "keyword", &SearchDocument::keywords},
-                                     std::tuple{"maintainers", "name", &SearchDocument::maintainers}}) {
-    ASSIGN_OR_RETURN(auto q, db.prepare(std::string("SELECT t.package_id, t.") + column + " FROM " + table + " t" +
-                        (since ? " JOIN packages p ON p.id = t.package_id WHERE p.updated_at >= ?1" : "") +
-                        " ORDER BY t.package_id, t.position"));
+  for (auto [table, column, list] :
+       {std::tuple{"keywords", "keyword", &SearchDocument::keywords},
+        std::tuple{"maintainers", "name", &SearchDocument::maintainers}}) {
+    ASSIGN_OR_RETURN(
+        auto q,
+        db.prepare(
+            std::string("SELECT t.package_id, t.") + column + " FROM " + table + " t" +
+            (since ? " JOIN packages p ON p.id = t.package_id WHERE p.updated_at >= ?1" : "") +
+            " ORDER BY t.package_id, t.position"));
     if (since) q.bind(1, *since);
     while (q.step())
       if (auto it = index_of.find(q.column_int(0)); it != index_of.end())
@@ -358,7 +391,8 @@ Status add_keywords_and_maintainers(Database& db, std::optional<TimestampMs> sin
 Result<std::vector<SearchDocument>> SqliteStore::load_search_documents() {
   std::vector<SearchDocument> docs;
   std::unordered_map<int64_t, size_t> index_of;
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.unpublished = 0"));
+  ASSIGN_OR_RETURN(auto q,
+                   db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.unpublished = 0"));
   while (q.step()) {
     index_of.emplace(q.column_int(0), docs.size());
     docs.push_back(read_summary(q));
@@ -369,7 +403,9 @@ Result<std::vector<SearchDocument>> SqliteStore::load_search_documents() {
   std::unordered_map<std::string, size_t> doc_by_name;
   doc_by_name.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) doc_by_name.emplace(docs[i].name, i);
-  ASSIGN_OR_RETURN(auto deps, db_.prepare_cached("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name"));
+  ASSIGN_OR_RETURN(
+      auto deps,
+      db_.prepare_cached("SELECT name, COUNT(*) FROM dependencies WHERE kind = 0 GROUP BY name"));
   while (deps.step())
     if (auto it = doc_by_name.find(deps.column_text(0)); it != doc_by_name.end())
       docs[it->second].dependents = static_cast<int32_t>(deps.column_int(1));
@@ -377,8 +413,10 @@ Result<std::vector<SearchDocument>> SqliteStore::load_search_documents() {
   return docs;
 }
 
-Result<std::optional<ChangedDocuments>> SqliteStore::changed_search_documents(TimestampMs since, size_t limit) {
-  ASSIGN_OR_RETURN(auto count, db_.prepare_cached("SELECT COUNT(*) FROM packages WHERE updated_at >= ?"));
+Result<std::optional<ChangedDocuments>> SqliteStore::changed_search_documents(TimestampMs since,
+                                                                              size_t limit) {
+  ASSIGN_OR_RETURN(auto count,
+                   db_.prepare_cached("SELECT COUNT(*) FROM packages WHERE updated_at >= ?"));
   count.bind(1, since);
   if (!count.step()) return Status::storage(db_.last_error());
   if (count.column_int(0) > static_cast<int64_t>(limit)) return std::optional<ChangedDocuments>();
@@ -386,7 +424,8 @@ Result<std::optional<ChangedDocuments>> SqliteStore::changed_search_documents(Ti
   ChangedDocuments changed;
   std::vector<SearchDocument>& docs = changed.current;
   std::unordered_map<int64_t, size_t> index_of;
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.updated_at >= ?1 AND p.unpublished = 0"));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(std::string(kSummarySelect) +
+                                              " WHERE p.updated_at >= ?1 AND p.unpublished = 0"));
   q.bind(1, since);
   while (q.step()) {
     index_of.emplace(q.column_int(0), docs.size());
@@ -402,22 +441,27 @@ Result<std::optional<ChangedDocuments>> SqliteStore::changed_search_documents(Ti
     if (!dependents->step()) return Status::storage(db_.last_error());
     d.dependents = static_cast<int32_t>(dependents->column_int(0));
   }
-  ASSIGN_OR_RETURN(auto gone, db_.prepare_cached("SELECT name FROM packages WHERE updated_at >= ?1 AND unpublished = 1"));
+  ASSIGN_OR_RETURN(
+      auto gone,
+      db_.prepare_cached("SELECT name FROM packages WHERE updated_at >= ?1 AND unpublished = 1"));
   gone.bind(1, since);
   while (gone.step()) changed.removed.push_back(gone.column_text(0));
   RETURN_IF_ERROR(step_error(gone));
   return std::optional<ChangedDocuments>(std::move(changed));
 }
 
-Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::string_view user, size_t limit,
-                                                                  Day recent_from, Day recent_to,
-                                                                  Day previous_from, Day previous_to) {
+Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(
+    std::string_view user, size_t limit, Day recent_from, Day recent_to, Day previous_from,
+    Day previous_to) {
   // The maintainer's package ids, each once (a name may fill two places of one list).
-  constexpr const char* kMaintained = "(SELECT DISTINCT package_id FROM maintainers WHERE name = ?1)";
+  constexpr const char* kMaintained =
+      "(SELECT DISTINCT package_id FROM maintainers WHERE name = ?1)";
   std::vector<MaintainedSummary> out;
   std::unordered_map<int64_t, size_t> index_of;
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(std::string(kSummarySelect) + " WHERE p.id IN " + kMaintained +
-                              " AND p.unpublished = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?2"));
+  ASSIGN_OR_RETURN(
+      auto q, db_.prepare_cached(
+                  std::string(kSummarySelect) + " WHERE p.id IN " + kMaintained +
+                  " AND p.unpublished = 0 ORDER BY p.monthly_downloads DESC, p.name LIMIT ?2"));
   q.bind(1, user).bind(2, static_cast<int64_t>(limit));
   while (q.step()) {
     index_of.emplace(q.column_int(0), out.size());
@@ -426,11 +470,15 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::str
   RETURN_IF_ERROR(step_error(q));
   if (out.empty()) return out;
 
-  ASSIGN_OR_RETURN(auto downloads, db_.prepare_cached(
-      std::string("SELECT m.package_id, SUM(CASE WHEN d.day BETWEEN ?2 AND ?3 THEN d.downloads END), "
-                  "SUM(CASE WHEN d.day BETWEEN ?4 AND ?5 THEN d.downloads END) FROM ") +
-      kMaintained + " m JOIN downloads_daily d ON d.package_id = m.package_id "
-      "WHERE d.day BETWEEN min(?2, ?4) AND max(?3, ?5) GROUP BY m.package_id"));
+  ASSIGN_OR_RETURN(
+      auto downloads,
+      db_.prepare_cached(
+          std::string(
+              "SELECT m.package_id, SUM(CASE WHEN d.day BETWEEN ?2 AND ?3 THEN d.downloads END), "
+              "SUM(CASE WHEN d.day BETWEEN ?4 AND ?5 THEN d.downloads END) FROM ") +
+          kMaintained +
+          " m JOIN downloads_daily d ON d.package_id = m.package_id "
+          "WHERE d.day BETWEEN min(?2, ?4) AND max(?3, ?5) GROUP BY m.package_id"));
   downloads.bind(1, user);
   downloads.bind(2, static_cast<int64_t>(recent_from)).bind(3, static_cast<int64_t>(recent_to));
   downloads.bind(4, static_cast<int64_t>(previous_from)).bind(5, static_cast<int64_t>(previous_to));
@@ -446,14 +494,17 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::str
   // Prod dependencies (a package's come in name order: the primary key's), then the latest
   // version of their distinct names and which are deprecated: each name is looked up once,
   // however many use it.
-  ASSIGN_OR_RETURN(auto dependencies, db_.prepare_cached(std::string("SELECT d.package_id, d.name, d.range FROM ") + kMaintained +
-                                         " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0"));
+  ASSIGN_OR_RETURN(
+      auto dependencies,
+      db_.prepare_cached(std::string("SELECT d.package_id, d.name, d.range FROM ") + kMaintained +
+                         " m JOIN dependencies d ON d.package_id = m.package_id AND d.kind = 0"));
   dependencies.bind(1, user);
   std::vector<std::pair<size_t, DependencyWithLatest>> uses;  // (position in out, dependency)
   std::unordered_set<std::string> distinct;
   while (dependencies.step())
     if (auto it = index_of.find(dependencies.column_int(0)); it != index_of.end()) {
-      uses.emplace_back(it->second, DependencyWithLatest{dependencies.column_text(1), dependencies.column_text(2), ""});
+      uses.emplace_back(it->second, DependencyWithLatest{dependencies.column_text(1),
+                                                         dependencies.column_text(2), ""});
       distinct.insert(uses.back().second.name);
     }
   RETURN_IF_ERROR(step_error(dependencies));
@@ -461,9 +512,11 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::str
   std::unordered_set<std::string> deprecated;
   std::unordered_map<std::string, std::string> latest;
   for (auto chunk : chunks_of(names)) {
-    ASSIGN_OR_RETURN(auto q, db_.prepare(
-        "SELECT p.name, p.latest, IFNULL(v.deprecated, '') != '' FROM packages p LEFT JOIN versions v "
-        "ON v.package_id = p.id AND v.version = p.latest WHERE p.name IN " + placeholders(chunk.size())));
+    ASSIGN_OR_RETURN(
+        auto q, db_.prepare("SELECT p.name, p.latest, IFNULL(v.deprecated, '') != '' FROM packages "
+                            "p LEFT JOIN versions v "
+                            "ON v.package_id = p.id AND v.version = p.latest WHERE p.name IN " +
+                            placeholders(chunk.size())));
     bind_names(q, 1, chunk);
     while (q.step()) {
       if (q.column_int(2)) deprecated.insert(q.column_text(0));
@@ -472,7 +525,8 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(std::str
     RETURN_IF_ERROR(step_error(q));
   }
   for (auto& [position, dependency] : uses) {
-    if (deprecated.contains(dependency.name)) out[position].deprecated_dependencies.push_back(dependency.name);
+    if (deprecated.contains(dependency.name))
+      out[position].deprecated_dependencies.push_back(dependency.name);
     if (auto it = latest.find(dependency.name); it != latest.end()) dependency.latest = it->second;
     out[position].dependencies.push_back(std::move(dependency));
   }
@@ -484,7 +538,8 @@ Result<std::vector<SearchDocument>> SqliteStore::summaries(std::span<const std::
   for (size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
   std::vector<std::optional<SearchDocument>> placed(names.size());
   for (auto chunk : chunks_of(names)) {
-    ASSIGN_OR_RETURN(auto q, db_.prepare(std::string(kSummarySelect) + " WHERE p.name IN " + placeholders(chunk.size())));
+    ASSIGN_OR_RETURN(auto q, db_.prepare(std::string(kSummarySelect) + " WHERE p.name IN " +
+                                         placeholders(chunk.size())));
     bind_names(q, 1, chunk);
     while (q.step()) {
       SearchDocument d = read_summary(q);
@@ -502,9 +557,10 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::downloads_tota
     std::span<const std::string> names, Day from, Day to) {
   std::vector<std::pair<std::string, int64_t>> out;
   for (auto chunk : chunks_of(names)) {
-    ASSIGN_OR_RETURN(auto q, db_.prepare(
-        "SELECT p.name, SUM(d.downloads) FROM packages p JOIN downloads_daily d ON d.package_id = p.id "
-        "WHERE d.day BETWEEN ? AND ? AND p.name IN " + placeholders(chunk.size()) + " GROUP BY p.id"));
+    ASSIGN_OR_RETURN(auto q, db_.prepare("SELECT p.name, SUM(d.downloads) FROM packages p JOIN "
+                                         "downloads_daily d ON d.package_id = p.id "
+                                         "WHERE d.day BETWEEN ? AND ? AND p.name IN " +
+                                         placeholders(chunk.size()) + " GROUP BY p.id"));
     q.bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
     bind_names(q, 3, chunk);
     while (q.step()) out.emplace_back(q.column_text(0), q.column_int(1));
@@ -522,9 +578,12 @@ Result<std::vector<Dependent>> SqliteStore::dependents(std::string_view name, De
   // The index (name, kind) also holds the dependent's package_id (the table's key): the rows
   // are found there, then each dependent's packages row by its primary key.
   const std::string sql =
-      std::string("SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = d.package_id "
-                  "WHERE d.name = ? AND d.kind = 0 ORDER BY ") +
-      (order == DependentsOrder::kDownloads ? "p.monthly_downloads DESC, p.name" : "p.name") + " LIMIT ? OFFSET ?";
+      std::string(
+          "SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON p.id = "
+          "d.package_id "
+          "WHERE d.name = ? AND d.kind = 0 ORDER BY ") +
+      (order == DependentsOrder::kDownloads ? "p.monthly_downloads DESC, p.name" : "p.name") +
+      " LIMIT ? OFFSET ?";
   ASSIGN_OR_RETURN(auto q, db_.prepare_cached(sql));
   q.bind(1, name).bind(2, static_cast<int64_t>(limit)).bind(3, static_cast<int64_t>(offset));
   std::vector<Dependent> out;
@@ -541,8 +600,8 @@ Result<int64_t> SqliteStore::dependents_count(std::string_view name) {
 }
 
 Result<std::vector<DailyDownloads>> SqliteStore::registry_daily_downloads(Day from, Day to) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT day, downloads FROM downloads_daily_totals WHERE day BETWEEN ? AND ? ORDER BY day"));
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT day, downloads FROM downloads_daily_totals "
+                                              "WHERE day BETWEEN ? AND ? ORDER BY day"));
   q.bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
   std::vector<DailyDownloads> out;
   while (q.step()) out.push_back({static_cast<Day>(q.column_int(0)), q.column_int(1)});
@@ -550,10 +609,13 @@ Result<std::vector<DailyDownloads>> SqliteStore::registry_daily_downloads(Day fr
   return out;
 }
 
-Result<std::vector<DailyDownloads>> SqliteStore::daily_downloads(std::string_view name, Day from, Day to) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
-      "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day"));
+Result<std::vector<DailyDownloads>> SqliteStore::daily_downloads(std::string_view name, Day from,
+                                                                 Day to) {
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.prepare_cached(
+          "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
+          "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day"));
   q.bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
   std::vector<DailyDownloads> out;
   while (q.step()) out.push_back({static_cast<Day>(q.column_int(0)), q.column_int(1)});
@@ -562,10 +624,10 @@ Result<std::vector<DailyDownloads>> SqliteStore::daily_downloads(std::string_vie
 }
 
 Result<std::optional<VersionDownloadsWeek>> SqliteStore::version_downloads(std::string_view name) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT v.version, v.downloads, v.day FROM version_downloads v "
-      "JOIN packages p ON p.id = v.package_id WHERE p.name = ? "
-      "ORDER BY v.downloads DESC, v.version"));
+  ASSIGN_OR_RETURN(
+      auto q, db_.prepare_cached("SELECT v.version, v.downloads, v.day FROM version_downloads v "
+                                 "JOIN packages p ON p.id = v.package_id WHERE p.name = ? "
+                                 "ORDER BY v.downloads DESC, v.version"));
   q.bind(1, name);
   VersionDownloadsWeek week;
   while (q.step()) {
@@ -577,12 +639,14 @@ Result<std::optional<VersionDownloadsWeek>> SqliteStore::version_downloads(std::
   return std::optional<VersionDownloadsWeek>(std::move(week));
 }
 
-Result<std::vector<VersionDownloadsWeek>> SqliteStore::version_downloads_history(std::string_view name, Day from,
-                                                                                Day to) {
+Result<std::vector<VersionDownloadsWeek>> SqliteStore::version_downloads_history(
+    std::string_view name, Day from, Day to) {
   // The newest snapshots first (the limit keeps those), returned oldest first.
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT h.day, h.versions FROM version_downloads_history h JOIN packages p ON p.id = h.package_id "
-      "WHERE p.name = ? AND h.day BETWEEN ? AND ? ORDER BY h.day DESC LIMIT ?"));
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.prepare_cached("SELECT h.day, h.versions FROM version_downloads_history h JOIN packages "
+                         "p ON p.id = h.package_id "
+                         "WHERE p.name = ? AND h.day BETWEEN ? AND ? ORDER BY h.day DESC LIMIT ?"));
   q.bind(1, name)
       .bind(2, static_cast<int64_t>(from))
       .bind(3, static_cast<int64_t>(to))
@@ -593,7 +657,8 @@ Result<std::vector<VersionDownloadsWeek>> SqliteStore::version_downloads_history
     auto versions = decode_version_snapshot(q.column_view(1));
     if (!versions) {
       q.reset();
-      return Status::storage("corrupt per-version snapshot of " + std::string(name) + " on " + format_day(day));
+      return Status::storage("corrupt per-version snapshot of " + std::string(name) + " on " +
+                             format_day(day));
     }
     out.push_back({day, std::move(*versions)});
   }
@@ -611,7 +676,8 @@ Result<std::optional<std::string>> SqliteStore::sync_state(std::string_view key)
 }
 
 Result<std::optional<FetchState>> SqliteStore::fetch_state(std::string_view name) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT etag, fetched_at FROM packages WHERE name = ?"));
+  ASSIGN_OR_RETURN(auto q,
+                   db_.prepare_cached("SELECT etag, fetched_at FROM packages WHERE name = ?"));
   q.bind(1, name);
   if (q.step()) return std::optional<FetchState>(FetchState{q.column_text(0), q.column_int(1)});
   RETURN_IF_ERROR(step_error(q));
@@ -652,7 +718,10 @@ Result<std::vector<std::string>> SqliteStore::random_packages(size_t count, uint
   std::vector<std::string> out;
   if (top == 0) return out;
   // The first published row at or after a random id; a few extra draws cover gaps and repeats.
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT name FROM packages WHERE id >= ? AND unpublished = 0 ORDER BY id LIMIT 1"));
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.prepare_cached(
+          "SELECT name FROM packages WHERE id >= ? AND unpublished = 0 ORDER BY id LIMIT 1"));
   uint64_t state = seed | 1;
   for (size_t draw = 0; draw < count * 4 && out.size() < count; ++draw) {
     state ^= state << 13, state ^= state >> 7, state ^= state << 17;  // xorshift64
@@ -667,10 +736,12 @@ Result<std::vector<std::string>> SqliteStore::random_packages(size_t count, uint
   return out;
 }
 
-Result<std::vector<std::string>> SqliteStore::names_with_prefix(std::string_view prefix, size_t limit) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT name FROM packages WHERE name >= ?1 AND name < ?1 || char(1114111) "
-      "ORDER BY name LIMIT ?2"));
+Result<std::vector<std::string>> SqliteStore::names_with_prefix(std::string_view prefix,
+                                                                size_t limit) {
+  ASSIGN_OR_RETURN(auto q,
+                   db_.prepare_cached(
+                       "SELECT name FROM packages WHERE name >= ?1 AND name < ?1 || char(1114111) "
+                       "ORDER BY name LIMIT ?2"));
   q.bind(1, prefix).bind(2, static_cast<int64_t>(limit));
   std::vector<std::string> out;
   while (q.step()) out.push_back(q.column_text(0));
@@ -679,9 +750,11 @@ Result<std::vector<std::string>> SqliteStore::names_with_prefix(std::string_view
 }
 
 Result<std::vector<ListedName>> SqliteStore::names_in_id_range(int64_t first_id, int64_t last_id) {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
-      "SELECT name, modified FROM packages WHERE id BETWEEN ?1 AND ?2 AND unpublished = 0 "
-      "ORDER BY id"));
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.prepare_cached(
+          "SELECT name, modified FROM packages WHERE id BETWEEN ?1 AND ?2 AND unpublished = 0 "
+          "ORDER BY id"));
   q.bind(1, first_id).bind(2, last_id);
   std::vector<ListedName> out;
   while (q.step()) out.push_back({q.column_text(0), q.column_int(1)});
@@ -698,6 +771,8 @@ Result<int64_t> SqliteStore::max_package_id() {
 
 std::unique_ptr<BotPostLog> SqliteStore::bot_post_log() { return open_sqlite_bot_post_log(db_); }
 
-Result<std::vector<BotAccount>> SqliteStore::bot_accounts() { return read_sqlite_bot_accounts(db_); }
+Result<std::vector<BotAccount>> SqliteStore::bot_accounts() {
+  return read_sqlite_bot_accounts(db_);
+}
 
 }  // namespace pkgstats::store

@@ -37,14 +37,14 @@ struct DailyDownloads {
 };
 
 struct StoreStats {
-  int64_t packages = 0;            // every stored name, including listing-only rows
+  int64_t packages = 0;                // every stored name, including listing-only rows
   int64_t packages_with_document = 0;  // with a full packument ingested
   int64_t versions = 0;
-  int64_t maintainers = 0;         // distinct maintainer names
-  int64_t download_days = 0;       // rows in the daily downloads archive
-  TimestampMs newest_modified = 0; // newest package modification time seen (data age)
-  TimestampMs last_write = 0;      // when this database was last written
-  Day newest_download_day = 0;     // newest day in the downloads archive; 0 when empty
+  int64_t maintainers = 0;          // distinct maintainer names
+  int64_t download_days = 0;        // rows in the daily downloads archive
+  TimestampMs newest_modified = 0;  // newest package modification time seen (data age)
+  TimestampMs last_write = 0;       // when this database was last written
+  Day newest_download_day = 0;      // newest day in the downloads archive; 0 when empty
   int schema_version = 0;
   // A maintainer of the most downloaded package that lists one by npm user name (the home
   // page's example); "" when the store holds none (a mirror that strips maintainers, or
@@ -67,8 +67,8 @@ struct ListedName {
 // A package with only its latest and most recent versions: what a package page shows,
 // without reading (and decoding) every version of packages that have thousands.
 struct PackageOverview {
-  Package package;           // versions: `latest` plus the most recent ones, oldest first
-  int64_t version_count = 0;  // every stored version
+  Package package;             // versions: `latest` plus the most recent ones, oldest first
+  int64_t version_count = 0;   // every stored version
   TimestampMs fetched_at = 0;  // when sync last fetched the packument; 0 unknown
   TimestampMs updated_at = 0;  // when this row was last written; 0 unknown
 };
@@ -103,11 +103,12 @@ struct DependencyWithLatest {
 
 // One of a maintainer's packages with what the user page shows beside its summary.
 struct MaintainedSummary {
-  SearchDocument doc;  // summary: no keywords, maintainers or dependents
+  SearchDocument doc;                         // summary: no keywords, maintainers or dependents
   std::optional<int64_t> recent_downloads;    // daily downloads summed over the recent window,
   std::optional<int64_t> previous_downloads;  // and the previous one; nullopt without data
-  std::vector<std::string> deprecated_dependencies;  // prod deps whose latest is deprecated, by name
-  std::vector<DependencyWithLatest> dependencies;    // the latest version's prod deps, by name
+  std::vector<std::string>
+      deprecated_dependencies;                     // prod deps whose latest is deprecated, by name
+  std::vector<DependencyWithLatest> dependencies;  // the latest version's prod deps, by name
 };
 
 // One version's downloads over the last week, as the upstream reported them.
@@ -119,14 +120,14 @@ struct VersionDownloads {
 
 // A package's per-version last-week downloads: what the last fetch reported, on which day.
 struct VersionDownloadsWeek {
-  Day fetched_day = 0;                    // the UTC day of the fetch
+  Day fetched_day = 0;                     // the UTC day of the fetch
   std::vector<VersionDownloads> versions;  // most downloaded first, then by version
 };
 
 // What registry sync remembers about the last fetch of a package.
 struct FetchState {
-  std::string etag;           // the upstream ETag of the stored document; "" = none
-  TimestampMs fetched_at = 0; // 0 = never fetched from a registry
+  std::string etag;            // the upstream ETag of the stored document; "" = none
+  TimestampMs fetched_at = 0;  // 0 = never fetched from a registry
   bool operator==(const FetchState&) const = default;
 };
 
@@ -143,7 +144,7 @@ class StoreReader {
   // ones, or nullopt when the name is unknown. Counting and choosing the versions reads the
   // small (package_id, published) index only; then only the kept rows are read.
   virtual Result<std::optional<PackageOverview>> get_package_overview(std::string_view name,
-                                                              size_t recent_versions) = 0;
+                                                                      size_t recent_versions) = 0;
   virtual Result<StoreStats> stats() = 0;
   // Whether the store holds no package at all (cheap, unlike stats()).
   virtual Result<bool> empty() = 0;
@@ -152,13 +153,16 @@ class StoreReader {
   // The search documents of the packages written at or after `since` (updated_at), and the
   // names of those unpublished since: what changed in the search index's view. nullopt when
   // more than `limit` packages were written (a full load_search_documents() is then cheaper).
-  virtual Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since, size_t limit) = 0;
+  virtual Result<std::optional<ChangedDocuments>> changed_search_documents(TimestampMs since,
+                                                                           size_t limit) = 0;
   // The packages that list `user` among their maintainers, most downloaded first (then by
   // name), at most `limit`, with their downloads over the days [recent_from, recent_to] and
   // [previous_from, previous_to]. A few statements keyed by the maintainer, whatever the count.
-  virtual Result<std::vector<MaintainedSummary>> maintained_packages(std::string_view user, size_t limit,
-                                                             Day recent_from, Day recent_to,
-                                                             Day previous_from, Day previous_to) = 0;
+  virtual Result<std::vector<MaintainedSummary>> maintained_packages(std::string_view user,
+                                                                     size_t limit, Day recent_from,
+                                                                     Day recent_to,
+                                                                     Day previous_from,
+                                                                     Day previous_to) = 0;
   // Search-document summaries (no keywords/maintainers filled) of the named packages, in the
   // order given; unknown names are left out.
   virtual Result<std::vector<SearchDocument>> summaries(std::span<const std::string> names) = 0;
@@ -174,7 +178,8 @@ class StoreReader {
   virtual Result<std::vector<Dependent>> dependents(std::string_view name, DependentsOrder order,
                                                     size_t offset, size_t limit) = 0;
   // Daily downloads in [from, to], ascending by day, days without data omitted.
-  virtual Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from, Day to) = 0;
+  virtual Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from,
+                                                              Day to) = 0;
   // Each day's downloads summed over every archived package, days [from, to] that have any
   // row, oldest first (a read of the trigger-kept downloads_daily_totals, not of every row).
   virtual Result<std::vector<DailyDownloads>> registry_daily_downloads(Day from, Day to) = 0;
@@ -183,8 +188,8 @@ class StoreReader {
   virtual Result<std::optional<VersionDownloadsWeek>> version_downloads(std::string_view name) = 0;
   // Every per-version snapshot kept for `name` with a fetch day in [from, to], oldest first,
   // at most limits::kMaxVersionDownloadsSnapshots (the newest); empty for an unknown name.
-  virtual Result<std::vector<VersionDownloadsWeek>> version_downloads_history(std::string_view name, Day from,
-                                                                              Day to) = 0;
+  virtual Result<std::vector<VersionDownloadsWeek>> version_downloads_history(std::string_view name,
+                                                                              Day from, Day to) = 0;
   virtual Result<std::optional<std::string>> sync_state(std::string_view key) = 0;
   // The ETag and fetch time recorded for `name`; nullopt when the name is unknown.
   virtual Result<std::optional<FetchState>> fetch_state(std::string_view name) = 0;
@@ -197,14 +202,16 @@ class StoreReader {
   virtual Result<std::vector<std::string>> random_packages(size_t count, uint64_t seed) = 0;
   // Versions with a known publish time, newest first: of one package; of every package
   // `user` maintains; the latest versions of the most recently created packages.
-  virtual Result<std::vector<VersionEvent>> recent_versions(std::string_view name, size_t limit) = 0;
+  virtual Result<std::vector<VersionEvent>> recent_versions(std::string_view name,
+                                                            size_t limit) = 0;
   virtual Result<std::vector<VersionEvent>> recent_versions_by_maintainer(std::string_view user,
-                                                                  size_t limit) = 0;
+                                                                          size_t limit) = 0;
   virtual Result<std::vector<VersionEvent>> newest_packages(size_t limit) = 0;
   // The newest day in the downloads archive; 0 when it is empty. Scans the archive.
   virtual Result<Day> newest_download_day() = 0;
   // The names of every stored package whose name starts with `prefix`, up to limit, sorted.
-  virtual Result<std::vector<std::string>> names_with_prefix(std::string_view prefix, size_t limit) = 0;
+  virtual Result<std::vector<std::string>> names_with_prefix(std::string_view prefix,
+                                                             size_t limit) = 0;
   // Names of the packages with first_id <= id <= last_id that are not unpublished, in id
   // order. Ids are assigned once per name and never renumbered, so an id range is a stable
   // page (the sitemap's); it reads the primary key range only, fast at any offset.
@@ -250,24 +257,28 @@ class WriteTransaction {
   // A listing row (name, latest version, monthly downloads, description) as in the 227k TSV.
   // Version and description only fill in packages without a full packument.
   virtual Result<WriteOutcome> put_listing(std::string_view name, std::string_view version,
-                                   int64_t monthly_downloads, std::string_view description) = 0;
+                                           int64_t monthly_downloads,
+                                           std::string_view description) = 0;
   // Monthly downloads for a name (names TSV); creates a name-only row when unknown.
-  virtual Result<WriteOutcome> put_monthly_downloads(std::string_view name, int64_t monthly_downloads) = 0;
+  virtual Result<WriteOutcome> put_monthly_downloads(std::string_view name,
+                                                     int64_t monthly_downloads) = 0;
   // Adds or replaces daily counts for a known package. kNotFound for an unknown name.
-  virtual Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days) = 0;
+  virtual Status put_daily_downloads(std::string_view name,
+                                     std::span<const DailyDownloads> days) = 0;
   // Replaces every per-version last-week count of a known package with `versions` (at most
   // limits::kMaxVersionDownloadsPerPackage of them, the most downloaded; an empty span just
   // forgets the old ones), fetched on `day`, and keeps the same counts as the package's
   // snapshot of `day` in the history (replacing that day's: a rerun adds nothing; an empty
   // span keeps no snapshot). kNotFound for an unknown name.
   virtual Status put_version_downloads(std::string_view name, Day day,
-                               std::span<const VersionDownloads> versions) = 0;
+                                       std::span<const VersionDownloads> versions) = 0;
   // Marks a package as deleted from the registry (keeps its downloads history) and forgets
   // its ETag.
   virtual Result<WriteOutcome> mark_unpublished(std::string_view name, TimestampMs when) = 0;
   // Records a fetch of `name` at `when` whose response carried `etag` (the ETag of what is
   // now stored, "" for none). kUnchanged for an unknown name (nothing to describe).
-  virtual Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag, TimestampMs when) = 0;
+  virtual Result<WriteOutcome> record_fetch(std::string_view name, std::string_view etag,
+                                            TimestampMs when) = 0;
   virtual Status set_sync_state(std::string_view key, std::string_view value) = 0;
   // Records that `name` (stored) was added by on-demand fetch at `when`; kUnchanged when it
   // was already recorded or is unknown.

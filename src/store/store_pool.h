@@ -21,8 +21,7 @@ class StorePool {
   // Borrowed connection; returns itself to the pool on destruction. Move-only.
   class Lease {
    public:
-    Lease(StorePool* pool, std::unique_ptr<Store> store)
-        : pool_(pool), store_(std::move(store)) {}
+    Lease(StorePool* pool, std::unique_ptr<Store> store) : pool_(pool), store_(std::move(store)) {}
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&& other) noexcept;
     Lease(const Lease&) = delete;

@@ -20,8 +20,9 @@ std::string encode_version_snapshot(std::span<const VersionDownloads* const> ver
   uLongf size = compressBound(static_cast<uLong>(text.size()));
   std::string out(5 + size, '\0');
   if (text.size() > 64 && text.size() <= limits::kMaxVersionSnapshotBytes &&
-      compress2(reinterpret_cast<Bytef*>(out.data() + 5), &size, reinterpret_cast<const Bytef*>(text.data()),
-                static_cast<uLong>(text.size()), Z_BEST_COMPRESSION) == Z_OK &&
+      compress2(reinterpret_cast<Bytef*>(out.data() + 5), &size,
+                reinterpret_cast<const Bytef*>(text.data()), static_cast<uLong>(text.size()),
+                Z_BEST_COMPRESSION) == Z_OK &&
       5 + size < 1 + text.size()) {
     out[0] = 'z';
     const auto n = static_cast<uint32_t>(text.size());
@@ -40,11 +41,13 @@ std::optional<std::vector<VersionDownloads>> decode_version_snapshot(std::string
     text = blob.substr(1);
   } else if (blob[0] == 'z' && blob.size() >= 5) {
     uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<unsigned char>(blob[1 + i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      n |= static_cast<uint32_t>(static_cast<unsigned char>(blob[1 + i])) << (8 * i);
     if (n > limits::kMaxVersionSnapshotBytes) return std::nullopt;
     inflated.resize(n);
     uLongf size = n;
-    if (uncompress(reinterpret_cast<Bytef*>(inflated.data()), &size, reinterpret_cast<const Bytef*>(blob.data() + 5),
+    if (uncompress(reinterpret_cast<Bytef*>(inflated.data()), &size,
+                   reinterpret_cast<const Bytef*>(blob.data() + 5),
                    static_cast<uLong>(blob.size() - 5)) != Z_OK ||
         size != n)
       return std::nullopt;

@@ -3,8 +3,8 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
-#include "store/version_snapshot_codec.h"
 #include "store/sqlite_store.h"
+#include "store/version_snapshot_codec.h"
 
 namespace pkgstats::store {
 
@@ -85,14 +85,17 @@ Status SqliteWriteTransaction::prepare_statements() {
        "engines_node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&sql_->update_insight,
        "UPDATE packages SET install_size = ?2, install_packages = ?3, install_complete = ?4, "
-       "funding = ?5, bin = ?6, repository_directory = ?7, trust_downgrade_from = ?8 WHERE id = ?1"},
+       "funding = ?5, bin = ?6, repository_directory = ?7, trust_downgrade_from = ?8 WHERE id = "
+       "?1"},
       {&sql_->update_install_size,
        "UPDATE packages SET install_size = ?2, install_packages = ?3, install_complete = ?4 "
        "WHERE name = ?1"},
-      {&sql_->insert_tag, "INSERT OR REPLACE INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?)"},
+      {&sql_->insert_tag,
+       "INSERT OR REPLACE INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?)"},
       {&sql_->insert_maintainer,
        "INSERT INTO maintainers (package_id, position, name, email) VALUES (?, ?, ?, ?)"},
-      {&sql_->insert_keyword, "INSERT INTO keywords (package_id, position, keyword) VALUES (?, ?, ?)"},
+      {&sql_->insert_keyword,
+       "INSERT INTO keywords (package_id, position, keyword) VALUES (?, ?, ?)"},
       {&sql_->insert_dependency,
        "INSERT OR REPLACE INTO dependencies (package_id, kind, name, range) VALUES (?, ?, ?, ?)"},
       {&sql_->insert_readme, "INSERT INTO readmes (package_id, html) VALUES (?, ?)"},
@@ -103,7 +106,8 @@ Status SqliteWriteTransaction::prepare_statements() {
       {&sql_->insert_version_downloads,
        "INSERT OR REPLACE INTO version_downloads (package_id, version, downloads, day) "
        "VALUES (?, ?, ?, ?)"},
-      {&sql_->delete_version_snapshot, "DELETE FROM version_downloads_history WHERE package_id = ? AND day = ?"},
+      {&sql_->delete_version_snapshot,
+       "DELETE FROM version_downloads_history WHERE package_id = ? AND day = ?"},
       {&sql_->insert_version_snapshot,
        "INSERT INTO version_downloads_history (package_id, day, versions) VALUES (?, ?, ?)"},
       {&sql_->mark_unpublished,
@@ -227,7 +231,8 @@ Status SqliteWriteTransaction::write_package_rows(int64_t id, const Package& pkg
   return Status::success();
 }
 
-Result<WriteOutcome> SqliteWriteTransaction::put_package(const Package& pkg, uint64_t content_hash) {
+Result<WriteOutcome> SqliteWriteTransaction::put_package(const Package& pkg,
+                                                         uint64_t content_hash) {
   return in_savepoint([&]() -> Result<WriteOutcome> {
     Statement& find = sql_->find_package;
     find.reset();
@@ -268,13 +273,17 @@ Result<WriteOutcome> SqliteWriteTransaction::put_package(const Package& pkg, uin
   });
 }
 
-Result<WriteOutcome> SqliteWriteTransaction::put_listing(std::string_view name, std::string_view version,
-                                                   int64_t monthly_downloads,
-                                                   std::string_view description) {
+Result<WriteOutcome> SqliteWriteTransaction::put_listing(std::string_view name,
+                                                         std::string_view version,
+                                                         int64_t monthly_downloads,
+                                                         std::string_view description) {
   if (!open_) return Status::internal("write transaction is closed");
   Database& db = store_.database();
   int64_t before = db.last_insert_rowid();
-  sql_->upsert_listing.bind(1, name).bind(2, version).bind(3, description).bind(4, monthly_downloads)
+  sql_->upsert_listing.bind(1, name)
+      .bind(2, version)
+      .bind(3, description)
+      .bind(4, monthly_downloads)
       .bind(5, now_ms());
   RETURN_IF_ERROR(sql_->upsert_listing.run());
   if (db.changes() == 0) return WriteOutcome::kUnchanged;
@@ -282,7 +291,7 @@ Result<WriteOutcome> SqliteWriteTransaction::put_listing(std::string_view name, 
 }
 
 Result<WriteOutcome> SqliteWriteTransaction::put_monthly_downloads(std::string_view name,
-                                                             int64_t monthly_downloads) {
+                                                                   int64_t monthly_downloads) {
   if (!open_) return Status::internal("write transaction is closed");
   Database& db = store_.database();
   int64_t before = db.last_insert_rowid();
@@ -293,7 +302,7 @@ Result<WriteOutcome> SqliteWriteTransaction::put_monthly_downloads(std::string_v
 }
 
 Status SqliteWriteTransaction::put_daily_downloads(std::string_view name,
-                                             std::span<const DailyDownloads> days) {
+                                                   std::span<const DailyDownloads> days) {
   return in_savepoint([&]() -> Status {
     ASSIGN_OR_RETURN(auto id, lookup_id(name));
     if (!id.has_value()) return Status::not_found("unknown package " + std::string(name));
@@ -306,7 +315,7 @@ Status SqliteWriteTransaction::put_daily_downloads(std::string_view name,
 }
 
 Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day day,
-                                               std::span<const VersionDownloads> versions) {
+                                                     std::span<const VersionDownloads> versions) {
   return in_savepoint([&]() -> Status {
     ASSIGN_OR_RETURN(auto id, lookup_id(name));
     if (!id.has_value()) return Status::not_found("unknown package " + std::string(name));
@@ -317,7 +326,8 @@ Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day 
     kept.reserve(versions.size());
     for (const auto& v : versions) kept.push_back(&v);
     if (kept.size() > limits::kMaxVersionDownloadsPerPackage) {
-      auto middle = kept.begin() + static_cast<std::ptrdiff_t>(limits::kMaxVersionDownloadsPerPackage);
+      auto middle =
+          kept.begin() + static_cast<std::ptrdiff_t>(limits::kMaxVersionDownloadsPerPackage);
       std::partial_sort(kept.begin(), middle, kept.end(), [](const auto* a, const auto* b) {
         return a->downloads != b->downloads ? a->downloads > b->downloads : a->version > b->version;
       });
@@ -345,7 +355,8 @@ Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day 
   });
 }
 
-Result<WriteOutcome> SqliteWriteTransaction::mark_unpublished(std::string_view name, TimestampMs when) {
+Result<WriteOutcome> SqliteWriteTransaction::mark_unpublished(std::string_view name,
+                                                              TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
   return in_savepoint([&]() -> Result<WriteOutcome> {
     sql_->mark_unpublished.bind(1, name).bind(2, when).bind(3, now_ms());
@@ -359,8 +370,8 @@ Result<WriteOutcome> SqliteWriteTransaction::mark_unpublished(std::string_view n
   });
 }
 
-Result<WriteOutcome> SqliteWriteTransaction::record_fetch(std::string_view name, std::string_view etag,
-                                                    TimestampMs when) {
+Result<WriteOutcome> SqliteWriteTransaction::record_fetch(std::string_view name,
+                                                          std::string_view etag, TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
   sql_->record_fetch.bind(1, name).bind(2, etag).bind(3, when);
   RETURN_IF_ERROR(sql_->record_fetch.run());
@@ -377,16 +388,20 @@ Result<WriteOutcome> SqliteWriteTransaction::put_install_size(std::string_view n
                                                               const InstallSize& size) {
   if (!open_) return Status::internal("write transaction is closed");
   Statement& q = sql_->update_install_size;
-  q.bind(1, name).bind(2, size.bytes).bind(3, static_cast<int64_t>(size.packages)).bind(4, size.complete);
+  q.bind(1, name)
+      .bind(2, size.bytes)
+      .bind(3, static_cast<int64_t>(size.packages))
+      .bind(4, size.complete);
   RETURN_IF_ERROR(q.run());
   return store_.database().changes() > 0 ? WriteOutcome::kUpdated : WriteOutcome::kUnchanged;
 }
 
-Result<WriteOutcome> SqliteWriteTransaction::mark_added_on_demand(std::string_view name, TimestampMs when) {
+Result<WriteOutcome> SqliteWriteTransaction::mark_added_on_demand(std::string_view name,
+                                                                  TimestampMs when) {
   if (!open_) return Status::internal("write transaction is closed");
   ASSIGN_OR_RETURN(auto q, store_.database().prepare_cached(
-      "INSERT OR IGNORE INTO on_demand_packages (package_id, added_at) "
-      "SELECT id, ?2 FROM packages WHERE name = ?1"));
+                               "INSERT OR IGNORE INTO on_demand_packages (package_id, added_at) "
+                               "SELECT id, ?2 FROM packages WHERE name = ?1"));
   q.bind(1, name).bind(2, when);
   RETURN_IF_ERROR(q.run());
   return store_.database().changes() > 0 ? WriteOutcome::kInserted : WriteOutcome::kUnchanged;

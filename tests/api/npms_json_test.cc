@@ -27,13 +27,17 @@ std::string error_of(std::string_view q) {
 
 TEST(NpmsQuery, QualifiersMapOntoTheSearchParser) {
   EXPECT_EQ(text_of("Cross Spawn"), "cross spawn");
-  EXPECT_EQ(text_of("sass keywords:gulpplugin,-old author:Sindre"), "sass keywords:gulpplugin keywords:-old author:sindre");
+  EXPECT_EQ(text_of("sass keywords:gulpplugin,-old author:Sindre"),
+            "sass keywords:gulpplugin keywords:-old author:sindre");
   EXPECT_EQ(text_of("x not:deprecated,unstable"), "x not:deprecated not:unstable");
-  EXPECT_EQ(text_of("x is:deprecated scope:types maintainer:tj"), "x is:deprecated scope:types maintainer:tj");
+  EXPECT_EQ(text_of("x is:deprecated scope:types maintainer:tj"),
+            "x is:deprecated scope:types maintainer:tj");
   EXPECT_EQ(text_of("x not:insecure"), "x");  // nothing is flagged insecure here
   EXPECT_TRUE(parse_npms_query("x is:insecure")->no_results);
   // Ranking modifiers are checked, then left to our rules.
-  EXPECT_EQ(text_of("x boost-exact:false score-effect:14 quality-weight:1 popularity-weight:0.5 maintenance-weight:100"), "x");
+  EXPECT_EQ(text_of("x boost-exact:false score-effect:14 quality-weight:1 popularity-weight:0.5 "
+                    "maintenance-weight:100"),
+            "x");
   // Our own qualifiers pass through.
   EXPECT_EQ(text_of("x license:MIT has:types"), "x license:mit has:types");
   // Nothing that matches or filters: npms answers no results.
@@ -109,11 +113,13 @@ TEST(NpmsMget, NamesAreAJsonArrayOfStrings) {
   auto names = parse_npms_mget_names(R"(["react", " cross-spawn ", "react", "@babel/core"])");
   ASSERT_TRUE(names.ok());
   EXPECT_EQ(*names, (std::vector<std::string>{"react", "cross-spawn", "@babel/core"}));
-  for (std::string_view bad : {"", "[", "{\"a\":1}", "\"react\"", "[1]", "[\"a\",null]", "[[\"a\"]]",
-                               "[]", "[\"\"]", "[\"a\"] x", "[\"a\",]", "nul"}) {
+  for (std::string_view bad : {"", "[", "{\"a\":1}", "\"react\"", "[1]", "[\"a\",null]",
+                               "[[\"a\"]]", "[]", "[\"\"]", "[\"a\"] x", "[\"a\",]", "nul"}) {
     auto r = parse_npms_mget_names(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) { EXPECT_FALSE(r.status().message().empty()); }
+    if (!r.ok()) {
+      EXPECT_FALSE(r.status().message().empty());
+    }
   }
   std::string many = "[";
   for (int i = 0; i < 251; ++i) many += (i ? ",\"p" : "\"p") + std::to_string(i) + "\"";
@@ -173,7 +179,8 @@ TEST(NpmsBodies, SearchAndSuggestionsHaveNpmsShapes) {
 }
 
 TEST(NpmsBodies, ErrorAndMget) {
-  testing::expect_npms_error(nlohmann::json::parse(npms_error_body("NOT_FOUND", "Module not found")), "NOT_FOUND");
+  testing::expect_npms_error(
+      nlohmann::json::parse(npms_error_body("NOT_FOUND", "Module not found")), "NOT_FOUND");
   std::vector<std::pair<std::string, std::string>> bodies = {{"a", "{\"x\":1}"}, {"@s/\"b", "{}"}};
   auto j = nlohmann::json::parse(npms_mget_body(bodies));
   EXPECT_EQ(j["a"]["x"], 1);

@@ -70,7 +70,10 @@ TEST(SearchJson, OwnShapeParsesWithEveryField) {
   EXPECT_EQ(hit["types"], true);
   EXPECT_EQ(hit["exact"], true);
   EXPECT_DOUBLE_EQ(hit["score"].get<double>(), 12.5);
-  EXPECT_EQ(hit["explain"], nlohmann::json::parse(R"([{"rule":"exact name","order":1,"value":3.0,"summary":"exact","details":{"tier":3.0}}])"));
+  EXPECT_EQ(
+      hit["explain"],
+      nlohmann::json::parse(
+          R"([{"rule":"exact name","order":1,"value":3.0,"summary":"exact","details":{"tier":3.0}}])"));
   // Numbers people read stay in plain notation.
   EXPECT_NE(body.find("\"took_us\":42.25"), std::string::npos) << body;
 }
@@ -89,7 +92,8 @@ TEST(SearchJson, EveryByteThatNeedsEscapingIsEscapedAtAnyPosition) {
         d.name = text;
         d.description = text + text;
         const std::string body = search_response_json(response_with(d), {text, 0, 10});
-        ASSERT_TRUE(nlohmann::json::accept(body)) << int(special) << " at " << at << " of " << length << ": " << body;
+        ASSERT_TRUE(nlohmann::json::accept(body))
+            << int(special) << " at " << at << " of " << length << ": " << body;
         auto j = nlohmann::json::parse(body);
         ASSERT_EQ(j["query"], text);
         ASSERT_EQ(j["hits"][0]["name"], text);
@@ -103,7 +107,8 @@ TEST(SearchJson, RandomBytesAlwaysMakeValidJson) {
   std::mt19937 random(20261129);
   for (int round = 0; round < 3000; ++round) {
     std::string text(random() % 81, '\0');
-    for (char& c : text) c = static_cast<char>(random() % 4 == 0 ? random() % 0x20 : random() % 256);
+    for (char& c : text)
+      c = static_cast<char>(random() % 4 == 0 ? random() % 0x20 : random() % 256);
     SearchDocument d = hostile_document();
     d.description = text;
     d.keywords = {text, text + "x"};
@@ -140,7 +145,8 @@ TEST(SearchJson, NpmShape) {
   const auto& object = j["objects"][0];
   EXPECT_EQ(object["package"]["name"], "@scope/pkg");
   EXPECT_EQ(object["package"]["scope"], "scope");
-  EXPECT_EQ(object["package"]["publisher"], nlohmann::json({{"username", "tester"}, {"email", ""}}));
+  EXPECT_EQ(object["package"]["publisher"],
+            nlohmann::json({{"username", "tester"}, {"email", ""}}));
   EXPECT_EQ(object["package"]["maintainers"][0],
             nlohmann::json({{"username", "tester"}, {"email", ""}}));
   EXPECT_EQ(object["package"]["author"]["name"], "Jane");
@@ -186,8 +192,8 @@ TEST(SearchJson, NpmShapeOfAPackageWithoutPublishTimeOrMaintainers) {
 TEST(SearchJson, NpmLinksPointToThisInstanceWithABaseUrl) {
   auto page_path = [](std::string_view name) { return "/pkg:" + std::string(name); };
   const NpmSearchLinks links{"https://pkgs.example", +page_path};
-  auto j = nlohmann::json::parse(
-      npm_search_response_json(response_with(hostile_document()), 0, links));
+  auto j =
+      nlohmann::json::parse(npm_search_response_json(response_with(hostile_document()), 0, links));
   EXPECT_EQ(j["objects"][0]["package"]["links"]["npm"], "https://pkgs.example/pkg:@scope/pkg");
 }
 

@@ -66,18 +66,21 @@ TEST(ExpressTree, AgreesWithNpm) {
   fake_registry::FakeRegistry registry;
   ASSERT_TRUE(registry.start().ok());
   ASSERT_TRUE(registry.load_fixture_dir(kTreeDir).ok());
-  const fs::path work = fs::temp_directory_path() / ("pkgstats-express-tree-" + std::to_string(::getpid()));
+  const fs::path work =
+      fs::temp_directory_path() / ("pkgstats-express-tree-" + std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work / "project");
-  std::ofstream(work / "project" / "package.json")
-      << nlohmann::json{{"name", "project"}, {"version", "1.0.0"},
-                        {"dependencies", {{"express", express.latest}}}}.dump();
+  std::ofstream(work / "project" / "package.json") << nlohmann::json{
+      {"name", "project"},
+      {"version", "1.0.0"},
+      {"dependencies", {{"express", express.latest}}}}.dump();
   std::ofstream(work / "npmrc") << "";
   const std::string command =
       "cd '" + (work / "project").string() + "' && npm_config_cache='" + (work / "cache").string() +
       "' npm_config_update_notifier=false npm install --package-lock-only --omit=dev --no-audit "
-      "--no-fund --ignore-scripts --userconfig '" + (work / "npmrc").string() + "' --registry " +
-      registry.base_url() + "/ >'" + (work / "npm.log").string() + "' 2>&1";
+      "--no-fund --ignore-scripts --userconfig '" +
+      (work / "npmrc").string() + "' --registry " + registry.base_url() + "/ >'" +
+      (work / "npm.log").string() + "' 2>&1";
   const int status = std::system(command.c_str());
   std::ifstream log_in(work / "npm.log");
   const std::string log((std::istreambuf_iterator<char>(log_in)), std::istreambuf_iterator<char>());

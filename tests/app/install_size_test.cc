@@ -45,7 +45,9 @@ class MemorySource : public PackumentSource {
   int reads = 0;
 };
 
-Dependency prod(std::string name, std::string range) { return {DependencyKind::kProd, std::move(name), std::move(range)}; }
+Dependency prod(std::string name, std::string range) {
+  return {DependencyKind::kProd, std::move(name), std::move(range)};
+}
 
 std::map<std::string, std::string> by_path(const InstallTree& tree) {
   std::map<std::string, std::string> out;
@@ -55,14 +57,17 @@ std::map<std::string, std::string> by_path(const InstallTree& tree) {
 
 TEST(InstallSize, SumsAHoistedTree) {
   MemorySource src;
-  src.add("a", {{"1.0.0", 100, {prod("b", "^1.0.0"), prod("c", "~2.1.0"), {DependencyKind::kDev, "jest", "*"}}}});
+  src.add("a", {{"1.0.0",
+                 100,
+                 {prod("b", "^1.0.0"), prod("c", "~2.1.0"), {DependencyKind::kDev, "jest", "*"}}}});
   src.add("b", {{"1.0.0", 20}, {"1.4.0", 30, {prod("c", "2.x")}}, {"2.0.0", 999}});
   src.add("c", {{"2.1.0", 5}, {"2.1.7", 7}, {"2.2.0", 9}});
   auto tree = resolve_install_tree(src, src.packages["a"], "1.0.0");
   ASSERT_TRUE(tree.ok());
   // c@2.1.7 (~2.1.0) is hoisted and satisfies b's 2.x too: one copy. jest is dev: not read.
-  EXPECT_EQ(by_path(*tree), (std::map<std::string, std::string>{
-                                {"node_modules/a", "1.0.0"}, {"node_modules/b", "1.4.0"}, {"node_modules/c", "2.1.7"}}));
+  EXPECT_EQ(by_path(*tree), (std::map<std::string, std::string>{{"node_modules/a", "1.0.0"},
+                                                                {"node_modules/b", "1.4.0"},
+                                                                {"node_modules/c", "2.1.7"}}));
   EXPECT_EQ(tree->size.bytes, 100 + 30 + 7);
   EXPECT_EQ(tree->size.packages, 3);
   EXPECT_TRUE(tree->size.complete);
@@ -77,20 +82,24 @@ TEST(InstallSize, NestsConflictingVersions) {
   src.add("ms", {{"2.0.0", 2}, {"2.1.3", 4}});
   auto tree = resolve_install_tree(src, src.packages["a"], "1.0.0");
   ASSERT_TRUE(tree.ok());
-  EXPECT_EQ(by_path(*tree), (std::map<std::string, std::string>{
-                                {"node_modules/a", "1.0.0"},
-                                {"node_modules/debug", "2.6.9"},
-                                {"node_modules/ms", "2.0.0"},
-                                {"node_modules/send", "1.0.0"},
-                                {"node_modules/send/node_modules/debug", "4.4.0"},
-                                {"node_modules/send/node_modules/ms", "2.1.3"}}));
+  EXPECT_EQ(by_path(*tree),
+            (std::map<std::string, std::string>{{"node_modules/a", "1.0.0"},
+                                                {"node_modules/debug", "2.6.9"},
+                                                {"node_modules/ms", "2.0.0"},
+                                                {"node_modules/send", "1.0.0"},
+                                                {"node_modules/send/node_modules/debug", "4.4.0"},
+                                                {"node_modules/send/node_modules/ms", "2.1.3"}}));
   EXPECT_EQ(tree->size.bytes, 1 + 10 + 2 + 3 + 40 + 4);
   EXPECT_TRUE(tree->size.complete);
 }
 
 TEST(InstallSize, PrefersLatestTagAndAvoidsDeprecated) {
   MemorySource src;
-  src.add("a", {{"1.0.0", 1, {prod("b", "^1.0.0"), prod("c", "^1.0.0"), prod("d", "npm:b@1.0.0"), prod("e", "next")}}});
+  src.add(
+      "a",
+      {{"1.0.0",
+        1,
+        {prod("b", "^1.0.0"), prod("c", "^1.0.0"), prod("d", "npm:b@1.0.0"), prod("e", "next")}}});
   // latest is 1.1.0 although 1.2.0 exists (a backport line): npm takes the tag.
   src.add("b", {{"1.0.0", 2}, {"1.2.0", 3}, {"1.1.0", 4}}, "1.1.0");
   // c's newest matching version is deprecated: the highest non-deprecated one wins.
@@ -108,7 +117,10 @@ TEST(InstallSize, PrefersLatestTagAndAvoidsDeprecated) {
 
 TEST(InstallSize, AtLeastWhenSomethingIsMissing) {
   MemorySource src;
-  src.add("a", {{"1.0.0", 100, {prod("gone", "^1"), prod("b", "^9"), prod("git", "github:o/r"), prod("c", "*")}}});
+  src.add("a",
+          {{"1.0.0",
+            100,
+            {prod("gone", "^1"), prod("b", "^9"), prod("git", "github:o/r"), prod("c", "*")}}});
   src.add("b", {{"1.0.0", 1}});
   src.add("c", {{"1.0.0", -1}});  // no dist.unpackedSize
   auto tree = resolve_install_tree(src, src.packages["a"], "1.0.0");
@@ -141,7 +153,8 @@ std::string numbered(int i) {
 TEST(InstallSize, HostileGraphIsBounded) {
   MemorySource src;
   for (int i = 0; i < 5000; ++i)
-    src.add(numbered(i), {{"1.0.0", 1, {prod(numbered(2 * i + 1), "*"), prod(numbered(2 * i + 2), "*")}}});
+    src.add(numbered(i),
+            {{"1.0.0", 1, {prod(numbered(2 * i + 1), "*"), prod(numbered(2 * i + 2), "*")}}});
   auto tree = resolve_install_tree(src, src.packages["p0"], "1.0.0");
   ASSERT_TRUE(tree.ok());
   EXPECT_FALSE(tree->size.complete);

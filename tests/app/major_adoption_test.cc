@@ -63,7 +63,8 @@ TEST(MajorAdoption, FromTheStoreThroughDetailsAndJson) {
     }
     auto tx = std::move(store->begin_write()).value();
     ASSERT_TRUE(tx->put_package(p, 1).ok());
-    const std::vector<store::VersionDownloads> w1{{"1.0.0", 90}, {"2.0.0", 10}}, w2{{"1.0.0", 40}, {"2.0.0", 60}};
+    const std::vector<store::VersionDownloads> w1{{"1.0.0", 90}, {"2.0.0", 10}},
+        w2{{"1.0.0", 40}, {"2.0.0", 60}};
     ASSERT_TRUE(tx->put_version_downloads("@scope/lib", 20400, w1).ok());
     ASSERT_TRUE(tx->put_version_downloads("@scope/lib", 20407, w2).ok());
     ASSERT_TRUE(tx->put_version_downloads("@scope/lib", 20407, w2).ok());  // a rerun: idempotent

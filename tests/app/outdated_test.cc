@@ -24,20 +24,20 @@ TEST(Outdated, ClassifiesRangesAgainstTheLatestMajor) {
       {"^4.0.0", "5.2.0", F::kOutdated},
       {">=4", "5.2.0", F::kCurrent},
       {"^5.0.0", "5.2.0", F::kCurrent},
-      {"^5.3.0", "5.2.0", F::kCurrent},     // a 5.x it allows is not out yet: not behind
+      {"^5.3.0", "5.2.0", F::kCurrent},  // a 5.x it allows is not out yet: not behind
       {"~4.17.1", "4.17.21", F::kCurrent},
       {"4.x || 5.x", "5.2.0", F::kCurrent},
       {"1.x || 2.x", "5.2.0", F::kOutdated},
       {"<5.0.0-0", "5.2.0", F::kOutdated},
       {"^6.0.0-beta.1", "5.2.0", F::kAhead},
-      {"^0.7.1", "1.0.2", F::kOutdated},     // cookie in express 5's tree
-      {"^0.7.1", "0.9.0", F::kCurrent},      // within 0.x the major is 0: same major, as defined
+      {"^0.7.1", "1.0.2", F::kOutdated},  // cookie in express 5's tree
+      {"^0.7.1", "0.9.0", F::kCurrent},   // within 0.x the major is 0: same major, as defined
       {"*", "5.2.0", F::kCurrent},
       {"", "5.2.0", F::kCurrent},
       {"x", "5.2.0", F::kCurrent},
       {"latest", "5.2.0", F::kCurrent},
       {"next", "5.2.0", F::kUnknown},
-      {"<0.0.0", "5.2.0", F::kUnknown},      // allows nothing at all
+      {"<0.0.0", "5.2.0", F::kUnknown},  // allows nothing at all
       {"garbage!!", "5.2.0", F::kUnknown},
       {"git+https://github.com/a/b.git#v4.0.0", "5.2.0", F::kUnknown},
       {"github:a/b", "5.2.0", F::kUnknown},
@@ -53,10 +53,12 @@ TEST(Outdated, ClassifiesRangesAgainstTheLatestMajor) {
   };
   for (const auto& [range, latest, want] : cases)
     EXPECT_EQ(classify_dependency(range, latest), want)
-        << range.substr(0, 60) << " vs " << latest << ": " << dependency_freshness_name(classify_dependency(range, latest));
+        << range.substr(0, 60) << " vs " << latest << ": "
+        << dependency_freshness_name(classify_dependency(range, latest));
   // A long || list of ranges, all old: still decided, as outdated.
   std::string many;
-  for (int i = 0; i < 100; ++i) many += (i ? " || " : "") + std::string("^") + std::to_string(i % 5) + ".0.0";
+  for (int i = 0; i < 100; ++i)
+    many += (i ? " || " : "") + std::string("^") + std::to_string(i % 5) + ".0.0";
   EXPECT_EQ(classify_dependency(many, "5.0.0"), F::kOutdated);
 }
 
@@ -110,10 +112,13 @@ TEST_F(OutdatedStoreTest, ExpressTreeAgreesWithEveryPublishedVersion) {
       bool at_or_above = false, below = false;
       for (const auto& v : dep->versions) {
         auto parsed = semver::Version::parse(v.version, {true, false});
-        if (!parsed || !parsed->prerelease.empty() || !semver::satisfies(v.version, c.range, {true, false})) continue;
+        if (!parsed || !parsed->prerelease.empty() ||
+            !semver::satisfies(v.version, c.range, {true, false}))
+          continue;
         (parsed->major >= latest_major ? at_or_above : below) = true;
       }
-      const std::string what = name + " -> " + c.name + "@" + c.range + " (latest " + c.latest + ")";
+      const std::string what =
+          name + " -> " + c.name + "@" + c.range + " (latest " + c.latest + ")";
       if (c.freshness == DependencyFreshness::kOutdated) {
         ++outdated;
         EXPECT_FALSE(at_or_above) << what;
@@ -122,7 +127,8 @@ TEST_F(OutdatedStoreTest, ExpressTreeAgreesWithEveryPublishedVersion) {
         EXPECT_EQ(c.freshness, DependencyFreshness::kCurrent) << what;
         ++current;
         if (!at_or_above) {
-          EXPECT_TRUE(semver::Range::parse(c.range, {true, false})->min_release_from({latest_major, 0, 0, {}, {}}))
+          EXPECT_TRUE(semver::Range::parse(c.range, {true, false})
+                          ->min_release_from({latest_major, 0, 0, {}, {}}))
               << what;
         }
       }
@@ -148,7 +154,8 @@ TEST_F(OutdatedStoreTest, ExpressTreeAgreesWithEveryPublishedVersion) {
 // Not mirrored: unknown, never outdated; dev dependencies are not checked. And the maintainer
 // report lists an outdated major among what needs attention.
 TEST_F(OutdatedStoreTest, UnknownWhenNotMirroredAndInTheMaintainerReport) {
-  auto make = [](const std::string& name, const std::string& version, std::vector<Dependency> deps) {
+  auto make = [](const std::string& name, const std::string& version,
+                 std::vector<Dependency> deps) {
     Package p;
     p.name = name;
     p.latest = version;
@@ -170,18 +177,24 @@ TEST_F(OutdatedStoreTest, UnknownWhenNotMirroredAndInTheMaintainerReport) {
                                       {DependencyKind::kProd, "aliased", "npm:dep@^4.0.0"},
                                       {DependencyKind::kDev, "dep", "^3.0.0"},
                                       {DependencyKind::kPeer, "dep", ">=4"}}),
-                                2).ok());
+                                2)
+                    .ok());
     ASSERT_TRUE(tx->commit().ok());
   }
   auto pkg = std::move(store_->get_package("user")).value();
   auto checks = std::move(check_dependencies(*store_, pkg->latest_version()->dependencies)).value();
   ASSERT_EQ(checks.size(), 4u);  // not the dev one
   std::map<std::string, std::pair<DependencyFreshness, std::string>> by;
-  for (const auto& c : checks) by[c.name + ":" + dependency_kind_name(c.kind)] = {c.freshness, c.latest};
-  EXPECT_EQ(by["dep:dependencies"], std::make_pair(DependencyFreshness::kOutdated, std::string("5.2.0")));
-  EXPECT_EQ(by["dep:peerDependencies"], std::make_pair(DependencyFreshness::kCurrent, std::string("5.2.0")));
-  EXPECT_EQ(by["not-mirrored:dependencies"], std::make_pair(DependencyFreshness::kUnknown, std::string()));
-  EXPECT_EQ(by["aliased:dependencies"], std::make_pair(DependencyFreshness::kUnknown, std::string()));
+  for (const auto& c : checks)
+    by[c.name + ":" + dependency_kind_name(c.kind)] = {c.freshness, c.latest};
+  EXPECT_EQ(by["dep:dependencies"],
+            std::make_pair(DependencyFreshness::kOutdated, std::string("5.2.0")));
+  EXPECT_EQ(by["dep:peerDependencies"],
+            std::make_pair(DependencyFreshness::kCurrent, std::string("5.2.0")));
+  EXPECT_EQ(by["not-mirrored:dependencies"],
+            std::make_pair(DependencyFreshness::kUnknown, std::string()));
+  EXPECT_EQ(by["aliased:dependencies"],
+            std::make_pair(DependencyFreshness::kUnknown, std::string()));
 
   auto report = build_maintainer_report(*store_, "alice", 1700000000000);
   ASSERT_TRUE(report.ok());
@@ -189,9 +202,11 @@ TEST_F(OutdatedStoreTest, UnknownWhenNotMirroredAndInTheMaintainerReport) {
   for (const auto& p : report->packages)
     if (p.doc.name == "user") user = &p;
   ASSERT_NE(user, nullptr);
-  EXPECT_EQ(user->outdated_dependencies, (std::vector<store::DependencyWithLatest>{{"dep", "^4.0.0", "5.2.0"}}));
-  EXPECT_NE(std::find(user->attention.begin(), user->attention.end(), "depends on an outdated major"),
-            user->attention.end());
+  EXPECT_EQ(user->outdated_dependencies,
+            (std::vector<store::DependencyWithLatest>{{"dep", "^4.0.0", "5.2.0"}}));
+  EXPECT_NE(
+      std::find(user->attention.begin(), user->attention.end(), "depends on an outdated major"),
+      user->attention.end());
   EXPECT_TRUE(user->dependencies.empty());
 }
 

@@ -97,7 +97,8 @@ TEST_F(MaintainerReportTest, UnknownUserAndCompare) {
   EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
 
   const Day today = day_from_ms(kNow);
-  auto cmp = load_comparison(*store_, {"fresh", "falling", "missing"}, DayRange{today - 365, today});
+  auto cmp =
+      load_comparison(*store_, {"fresh", "falling", "missing"}, DayRange{today - 365, today});
   ASSERT_TRUE(cmp.ok()) << cmp.status().to_string();
   ASSERT_EQ(cmp->packages.size(), 2u);
   EXPECT_EQ(cmp->packages[1].package.name, "falling");  // in the order asked
@@ -130,7 +131,9 @@ TEST_F(MaintainerReportTest, PackageDetailsReadTheExtrasBestEffort) {
   EXPECT_FALSE(load_package_details(*store_, {"missing", 10, today - 365, today})->has_value());
 
   // The downloads archive becomes unreadable: the package is still shown, without a chart.
-  ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("ALTER TABLE downloads_daily RENAME TO gone").ok());
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store_)
+                  .exec("ALTER TABLE downloads_daily RENAME TO gone")
+                  .ok());
   details = load_package_details(*store_, query);
   ASSERT_TRUE(details.ok()) << details.status().to_string();
   EXPECT_EQ((*details)->package.name, "falling");
@@ -138,7 +141,9 @@ TEST_F(MaintainerReportTest, PackageDetailsReadTheExtrasBestEffort) {
   EXPECT_FALSE((*details)->complete);
 
   // The packages table becomes unreadable: that is an error, not an empty page.
-  ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("ALTER TABLE packages RENAME TO gone_too").ok());
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store_)
+                  .exec("ALTER TABLE packages RENAME TO gone_too")
+                  .ok());
   EXPECT_FALSE(load_package_details(*store_, query).ok());
 }
 

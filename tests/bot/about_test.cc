@@ -16,7 +16,8 @@ TEST(BotAbout, ListsTheAccountsEscapedAndLinkedOnlyOverHttp) {
       {{"bluesky", "@pkgstats.bsky.social", "https://bsky.app/profile/pkgstats.bsky.social"},
        {"mastodon", "@bot@x.example<script>", "javascript:alert(1)"}});
   EXPECT_NE(page.find("<h2 id=\"follow\">Follow</h2>"), std::string::npos);
-  EXPECT_NE(page.find("<li>Bluesky: <a href=\"https://bsky.app/profile/pkgstats.bsky.social\" rel=\"me\">@pkgstats.bsky.social</a></li>"),
+  EXPECT_NE(page.find("<li>Bluesky: <a href=\"https://bsky.app/profile/pkgstats.bsky.social\" "
+                      "rel=\"me\">@pkgstats.bsky.social</a></li>"),
             std::string::npos);
   EXPECT_NE(page.find("<li>Mastodon: @bot@x.example&lt;script&gt;</li>"), std::string::npos);
   EXPECT_EQ(page.find("javascript:"), std::string::npos);
@@ -32,7 +33,8 @@ TEST(BotAbout, TheAboutRouteShowsTheAccountsTheBotConnectedTo) {
   ASSERT_TRUE(state.index().reload().ok());
   auto about = http::testing::get(state, "/about");
   ASSERT_EQ(about.status, 200);
-  EXPECT_NE(about.body.find("<a href=\"https://bsky.app/profile/pkgstats.test\" rel=\"me\">@pkgstats.test</a>"),
+  EXPECT_NE(about.body.find(
+                "<a href=\"https://bsky.app/profile/pkgstats.test\" rel=\"me\">@pkgstats.test</a>"),
             std::string::npos);
   EXPECT_NE(about.body.find("rel=\"me\">@pkgstats@127.0.0.1:"), std::string::npos);
 }

@@ -91,10 +91,14 @@ inline std::vector<PackageSpec> catalogue() {
     s.created = created;
     return s;
   };
-  std::vector<PackageSpec> out = {spec("react", 25'000'000), spec("lodash", 20'000'000), spec("express", 10'000'000),
-                                  spec("fresh-good", 50, kNow - 2 * kDay), spec("no-readme-pkg", 40, kNow - 1 * kDay),
-                                  spec("reakt", 30, kNow - 3 * kDay),  // one substitution from "react"
-                                  spec("old-and-deprecated", 20, kNow - 4 * kDay)};
+  std::vector<PackageSpec> out = {
+      spec("react", 25'000'000),
+      spec("lodash", 20'000'000),
+      spec("express", 10'000'000),
+      spec("fresh-good", 50, kNow - 2 * kDay),
+      spec("no-readme-pkg", 40, kNow - 1 * kDay),
+      spec("reakt", 30, kNow - 3 * kDay),  // one substitution from "react"
+      spec("old-and-deprecated", 20, kNow - 4 * kDay)};
   out[4].readme = false;
   out[6].deprecated = "use something else";
   return out;
@@ -134,8 +138,10 @@ struct Rig {
     if (!mastodon) make_targets();
     if (!o.say) o.say = [this](const std::string& line) { said.push_back(line); };
     if (!o.warn) o.warn = [this](const std::string& line) { warned.push_back(line); };
-    selector = std::make_unique<PostSelector>(*store, SelectorOptions{"https://pkgs.example.org", std::chrono::hours(24 * 90), 7});
-    return std::make_unique<PostScheduler>(*store, *selector, std::vector<PostTarget*>{mastodon.get(), bluesky.get()},
+    selector = std::make_unique<PostSelector>(
+        *store, SelectorOptions{"https://pkgs.example.org", std::chrono::hours(24 * 90), 7});
+    return std::make_unique<PostScheduler>(*store, *selector,
+                                           std::vector<PostTarget*>{mastodon.get(), bluesky.get()},
                                            clock, std::move(o));
   }
 

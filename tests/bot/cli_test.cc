@@ -30,7 +30,8 @@ std::string slurp(const std::string& path) {
 BotRun run_bot(Rig& rig, const std::string& env, const std::string& args) {
   const std::string out = rig.dir.path("out.txt"), err = rig.dir.path("err.txt");
   const std::string command = env + " " + PKGSTATS_BINARY + " bot --db " + rig.store_path +
-                              " --base-url https://pkgs.example.org --timeout 5 " + args + " >" + out + " 2>" + err;
+                              " --base-url https://pkgs.example.org --timeout 5 " + args + " >" +
+                              out + " 2>" + err;
   int status = std::system(command.c_str());
   BotRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -40,22 +41,29 @@ BotRun run_bot(Rig& rig, const std::string& env, const std::string& args) {
 }
 
 std::string targets_args(Rig& rig) {
-  return "--mastodon " + rig.fake.base_url() + " --bluesky " + rig.fake.base_url() + " --bluesky-handle pkgstats.test";
+  return "--mastodon " + rig.fake.base_url() + " --bluesky " + rig.fake.base_url() +
+         " --bluesky-handle pkgstats.test";
 }
 
-const std::string kSecrets = "PKGSTATS_MASTODON_TOKEN=mastodon-test-token PKGSTATS_BLUESKY_APP_PASSWORD=app-pass-word-test";
+const std::string kSecrets =
+    "PKGSTATS_MASTODON_TOKEN=mastodon-test-token PKGSTATS_BLUESKY_APP_PASSWORD=app-pass-word-test";
 
 TEST(BotCli, AProcessEndingBetweenPostAndRecordDoesNotDoublePostAfterRestart) {
   Rig rig;
-  BotRun crashed = run_bot(rig, kSecrets + " PKGSTATS_BOT_FAULT=exit-after-post", "--once " + targets_args(rig));
+  BotRun crashed =
+      run_bot(rig, kSecrets + " PKGSTATS_BOT_FAULT=exit-after-post", "--once " + targets_args(rig));
   EXPECT_EQ(crashed.exit_code, 75) << crashed.err;
   ASSERT_EQ(rig.fake.mastodon_posts().size(), 1u);
 
   BotRun again = run_bot(rig, kSecrets, "--once " + targets_args(rig));
   EXPECT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_NE(again.out.find("mastodon: react (popular, left pending by an earlier run) is posted: 100"), std::string::npos)
+  EXPECT_NE(
+      again.out.find("mastodon: react (popular, left pending by an earlier run) is posted: 100"),
+      std::string::npos)
       << again.out;
-  EXPECT_NE(again.out.find("round: 2 posted, 1 recovered, 0 refused, 0 left pending"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("round: 2 posted, 1 recovered, 0 refused, 0 left pending"),
+            std::string::npos)
+      << again.out;
   auto posts = rig.fake.mastodon_posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_TRUE(posts[0].text.ends_with("/pkg:react"));
@@ -68,8 +76,12 @@ TEST(BotCli, DryRunPrintsThePostsAndSendsNothing) {
   Rig rig;
   BotRun r = run_bot(rig, "", "--dry-run");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("--- mastodon (popular: react)\nMost downloaded: react 1.2.3\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("--- bluesky request body\n{\"$type\":\"app.bsky.feed.post\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--- mastodon (popular: react)\nMost downloaded: react 1.2.3\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("--- bluesky request body\n{\"$type\":\"app.bsky.feed.post\""),
+            std::string::npos)
+      << r.out;
   EXPECT_TRUE(rig.fake.requests().empty());
 }
 
@@ -78,7 +90,7 @@ TEST(BotCli, CredentialsComeFromFilesOrTheEnvironmentAndNeverShow) {
   const std::string token_file = rig.dir.path("token");
   std::ofstream(token_file) << "file-token-that-is-wrong\n";
   BotRun r = run_bot(rig, "PKGSTATS_BLUESKY_APP_PASSWORD=env-password-that-is-wrong",
-                  "--once --mastodon-token-file " + token_file + " " + targets_args(rig));
+                     "--once --mastodon-token-file " + token_file + " " + targets_args(rig));
   EXPECT_EQ(r.exit_code, 1);  // both targets refused
   EXPECT_NE(r.err.find("mastodon: HTTP 401"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("bluesky: HTTP 401"), std::string::npos) << r.err;

@@ -40,12 +40,15 @@ TEST(BotRequests, MastodonAndBlueskyRequestsMatchTheDocumentedShapesByteForByte)
 
   // The first post of a fresh bot with no downloads archive: the most downloaded package.
   const std::string text =
-      "Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\n"
+      "Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last "
+      "month\n"
       "https://pkgs.example.org/pkg:react";
   auto statuses = rig.fake.requests_to("statuses");
   ASSERT_EQ(statuses.size(), 1u);
   const auto& m = statuses[0];
-  EXPECT_EQ(m.body, R"({"status":"Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\nhttps://pkgs.example.org/pkg:react","visibility":"public"})");
+  EXPECT_EQ(
+      m.body,
+      R"({"status":"Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\nhttps://pkgs.example.org/pkg:react","visibility":"public"})");
   EXPECT_EQ(m.headers.at("authorization"), "Bearer mastodon-test-token");
   EXPECT_EQ(m.headers.at("content-type"), "application/json");
   const auto mastodon_rows = rows(rig, "mastodon");
@@ -65,14 +68,16 @@ TEST(BotRequests, MastodonAndBlueskyRequestsMatchTheDocumentedShapesByteForByte)
   const std::string rkey = bluesky_rows[0].idempotency_key;
   EXPECT_EQ(rkey.size(), 13u);
   EXPECT_EQ(creates[0].headers.at("authorization"), "Bearer fake-access-jwt");
-  EXPECT_EQ(creates[0].body,
-            R"({"repo":"did:plc:fakefakefakefake","collection":"app.bsky.feed.post","rkey":")" + rkey +
-                R"(","record":{"$type":"app.bsky.feed.post","text":"Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\nhttps://pkgs.example.org/pkg:react",)"
-                R"("facets":[{"index":{"byteStart":)" + std::to_string(text.size() - 34) +
-                R"(,"byteEnd":)" + std::to_string(text.size()) +
-                R"(},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"https://pkgs.example.org/pkg:react"}]}],)"
-                R"("embed":{"$type":"app.bsky.embed.external","external":{"uri":"https://pkgs.example.org/pkg:react","title":"react 1.2.3","description":"A package that does one thing well"}},)"
-                R"("createdAt":")" + format_iso8601(kNow) + R"("}})");
+  EXPECT_EQ(
+      creates[0].body,
+      R"({"repo":"did:plc:fakefakefakefake","collection":"app.bsky.feed.post","rkey":")" + rkey +
+          R"(","record":{"$type":"app.bsky.feed.post","text":"Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\nhttps://pkgs.example.org/pkg:react",)"
+          R"("facets":[{"index":{"byteStart":)" +
+          std::to_string(text.size() - 34) + R"(,"byteEnd":)" + std::to_string(text.size()) +
+          R"(},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"https://pkgs.example.org/pkg:react"}]}],)"
+          R"("embed":{"$type":"app.bsky.embed.external","external":{"uri":"https://pkgs.example.org/pkg:react","title":"react 1.2.3","description":"A package that does one thing well"}},)"
+          R"("createdAt":")" +
+          format_iso8601(kNow) + R"("}})");
   EXPECT_EQ(bluesky_rows[0].remote_id, "at://did:plc:fakefakefakefake/app.bsky.feed.post/" + rkey);
 
   // /about's accounts.
@@ -81,7 +86,9 @@ TEST(BotRequests, MastodonAndBlueskyRequestsMatchTheDocumentedShapesByteForByte)
   ASSERT_EQ(accounts->size(), 2u);
   EXPECT_EQ((*accounts)[0].handle, "@pkgstats.test");
   EXPECT_EQ((*accounts)[0].url, "https://bsky.app/profile/pkgstats.test");
-  EXPECT_EQ((*accounts)[1].handle, "@pkgstats@127.0.0.1:" + rig.fake.base_url().substr(rig.fake.base_url().rfind(':') + 1));
+  EXPECT_EQ(
+      (*accounts)[1].handle,
+      "@pkgstats@127.0.0.1:" + rig.fake.base_url().substr(rig.fake.base_url().rfind(':') + 1));
 }
 
 TEST(BotFaults, TooManyRequestsIsRetriedAfterRetryAfter) {
@@ -116,7 +123,8 @@ TEST(BotFaults, ARetryAfterBeyondTheBoundLeavesThePostPendingWithoutWaiting) {
   EXPECT_EQ(rig.fake.requests_to("createRecord").size(), 1u);
   ASSERT_EQ(rows(rig, "bluesky").size(), 1u);
   EXPECT_EQ(rows(rig, "bluesky")[0].state, store::BotPostState::kPending);
-  EXPECT_TRUE(any_line_contains(rig.warned, "bluesky: HTTP 429: Too many requests (react stays pending"));
+  EXPECT_TRUE(
+      any_line_contains(rig.warned, "bluesky: HTTP 429: Too many requests (react stays pending"));
 }
 
 TEST(BotFaults, ForbiddenStopsBlueskyWhileMastodonPosts) {
@@ -202,8 +210,8 @@ TEST(BotFaults, AnAnswerLostAfterThePostWasMadeDoesNotDoublePost) {
   EXPECT_EQ(rig.fake.mastodon_posts().size(), 1u);  // the retry's key matched
   EXPECT_EQ(rig.fake.bluesky_posts().size(), 1u);   // listRecords found it before a retry
   EXPECT_EQ(rig.fake.requests_to("createRecord").size(), 1u);
-  EXPECT_EQ(rows(rig, "bluesky")[0].remote_id,
-            "at://did:plc:fakefakefakefake/app.bsky.feed.post/" + rows(rig, "bluesky")[0].idempotency_key);
+  EXPECT_EQ(rows(rig, "bluesky")[0].remote_id, "at://did:plc:fakefakefakefake/app.bsky.feed.post/" +
+                                                   rows(rig, "bluesky")[0].idempotency_key);
 }
 
 TEST(BotFaults, APermanentRefusalStopsThatTargetOnlyWithOneClearLine) {
@@ -217,8 +225,9 @@ TEST(BotFaults, APermanentRefusalStopsThatTargetOnlyWithOneClearLine) {
   EXPECT_EQ(rig.fake.mastodon_posts().size(), 0u);
   ASSERT_EQ(report->stopped, std::vector<std::string>{"mastodon"});
   ASSERT_EQ(rig.warned.size(), 1u);
-  EXPECT_EQ(rig.warned[0], "pkgstats bot: mastodon: HTTP 401: The access token was revoked "
-                           "(mastodon stopped; other targets go on)");
+  EXPECT_EQ(rig.warned[0],
+            "pkgstats bot: mastodon: HTTP 401: The access token was revoked "
+            "(mastodon stopped; other targets go on)");
   EXPECT_FALSE(any_line_contains(rig.warned, "mastodon-test-token"));
   // A stopped target stays stopped in later rounds.
   rig.clock.advance(6 * 3'600'000);
@@ -237,7 +246,8 @@ TEST(BotFaults, UnprocessableMarksThePostFailedAndStopsTheTarget) {
   EXPECT_EQ(rig.fake.mastodon_posts().size(), 1u);
   ASSERT_EQ(rows(rig, "bluesky").size(), 1u);
   EXPECT_EQ(rows(rig, "bluesky")[0].state, store::BotPostState::kFailed);
-  EXPECT_EQ(rows(rig, "bluesky")[0].error, "bluesky: HTTP 422: Validation failed: Text can't be blank");
+  EXPECT_EQ(rows(rig, "bluesky")[0].error,
+            "bluesky: HTTP 422: Validation failed: Text can't be blank");
 }
 
 TEST(BotFaults, WrongCredentialsNeverAppearInMessages) {
@@ -247,10 +257,13 @@ TEST(BotFaults, WrongCredentialsNeverAppearInMessages) {
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->stopped.size(), 2u);
   ASSERT_EQ(rig.warned.size(), 2u);
-  EXPECT_EQ(rig.warned[0], "pkgstats bot: mastodon: HTTP 401: The access token is invalid "
-                           "(mastodon stopped; other targets go on)");
-  EXPECT_EQ(rig.warned[1], "pkgstats bot: bluesky: HTTP 401: AuthenticationRequired: Invalid identifier or password "
-                           "(bluesky stopped; other targets go on)");
+  EXPECT_EQ(rig.warned[0],
+            "pkgstats bot: mastodon: HTTP 401: The access token is invalid "
+            "(mastodon stopped; other targets go on)");
+  EXPECT_EQ(
+      rig.warned[1],
+      "pkgstats bot: bluesky: HTTP 401: AuthenticationRequired: Invalid identifier or password "
+      "(bluesky stopped; other targets go on)");
   EXPECT_FALSE(any_line_contains(rig.warned, "wrong-secret"));
   EXPECT_FALSE(any_line_contains(rig.warned, "wrong-app-password"));
 }
@@ -361,18 +374,20 @@ TEST(BotSelection, QualityFloorAndTyposquats) {
   EXPECT_EQ(*selector.quality_problem("reakt"), "name too close to react");
   EXPECT_EQ(*selector.typosquat_of("lodahs"), "lodash");   // a swap
   EXPECT_EQ(*selector.typosquat_of("lo_dash"), "lodash");  // same letters
-  EXPECT_EQ(*selector.typosquat_of("react"), "");           // itself
+  EXPECT_EQ(*selector.typosquat_of("react"), "");          // itself
   EXPECT_EQ(*selector.typosquat_of("expresso-maker"), "");
-  EXPECT_EQ(*selector.typosquat_of("lodash"), "");          // not a squat of a less popular name
-  EXPECT_EQ(*selector.typosquat_of("fresh-goods"), "");     // near a name of similar popularity
+  EXPECT_EQ(*selector.typosquat_of("lodash"), "");       // not a squat of a less popular name
+  EXPECT_EQ(*selector.typosquat_of("fresh-goods"), "");  // near a name of similar popularity
   EXPECT_EQ(selector.quality_problem("nope").status().code(), ErrorCode::kNotFound);
 }
 
 TEST(BotSelection, TheRotationOrder) {
   using K = PostKind;
-  EXPECT_EQ(rotation_after(std::nullopt, false), (std::vector<K>{K::kPopular, K::kNew, K::kRandom}));
+  EXPECT_EQ(rotation_after(std::nullopt, false),
+            (std::vector<K>{K::kPopular, K::kNew, K::kRandom}));
   EXPECT_EQ(rotation_after(K::kPopular, false), (std::vector<K>{K::kNew, K::kRandom, K::kPopular}));
-  EXPECT_EQ(rotation_after(K::kRandom, true), (std::vector<K>{K::kTrending, K::kPopular, K::kNew, K::kRandom}));
+  EXPECT_EQ(rotation_after(K::kRandom, true),
+            (std::vector<K>{K::kTrending, K::kPopular, K::kNew, K::kRandom}));
 }
 
 TEST(BotSelection, TrendingWeeklyFromTheDownloadsArchive) {
@@ -418,7 +433,8 @@ TEST(BotSchedule, StopsWhenEveryTargetHasStopped) {
   Rig rig;
   rig.make_targets("bad-token", "bad-password");
   int waits = 0;
-  rig.scheduler()->run_every(std::chrono::hours(6), [&](std::chrono::milliseconds) { return ++waits < 10; });
+  rig.scheduler()->run_every(std::chrono::hours(6),
+                             [&](std::chrono::milliseconds) { return ++waits < 10; });
   EXPECT_EQ(waits, 0);
   EXPECT_TRUE(any_line_contains(rig.warned, "every target has stopped"));
 }
@@ -433,8 +449,12 @@ TEST(BotDryRun, PrintsExactlyWhatWouldBePostedAndTouchesNothing) {
   EXPECT_TRUE(rows(rig, "mastodon").empty());
   ASSERT_EQ(rig.said.size(), 8u);
   EXPECT_EQ(rig.said[0], "--- mastodon (popular: react)");
-  EXPECT_EQ(rig.said[1], "Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\nhttps://pkgs.example.org/pkg:react");
-  EXPECT_EQ(rig.said[3], R"({"status":"Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\nhttps://pkgs.example.org/pkg:react","visibility":"public"})");
+  EXPECT_EQ(rig.said[1],
+            "Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 "
+            "downloads last month\nhttps://pkgs.example.org/pkg:react");
+  EXPECT_EQ(
+      rig.said[3],
+      R"({"status":"Most downloaded: react 1.2.3\nA package that does one thing well\n25,000,000 downloads last month\nhttps://pkgs.example.org/pkg:react","visibility":"public"})");
   EXPECT_EQ(rig.said[4], "--- bluesky (popular: react)");
 }
 

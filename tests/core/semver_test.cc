@@ -33,13 +33,15 @@ TEST(Semver, VectorsAreThere) {
 
 TEST(Semver, RangeIncludes) {
   for (const auto& row : vectors()["range_include"])
-    EXPECT_TRUE(satisfies(row["b"].get<std::string>(), row["a"].get<std::string>(), options_of(row)))
+    EXPECT_TRUE(
+        satisfies(row["b"].get<std::string>(), row["a"].get<std::string>(), options_of(row)))
         << describe(row);
 }
 
 TEST(Semver, RangeExcludes) {
   for (const auto& row : vectors()["range_exclude"])
-    EXPECT_FALSE(satisfies(row["b"].get<std::string>(), row["a"].get<std::string>(), options_of(row)))
+    EXPECT_FALSE(
+        satisfies(row["b"].get<std::string>(), row["a"].get<std::string>(), options_of(row)))
         << describe(row);
 }
 
@@ -94,8 +96,8 @@ TEST(Semver, ValidVersions) {
 }
 
 TEST(Semver, MaxSatisfying) {
-  const std::vector<std::string> versions = {"1.2.3", "1.2.4", "1.3.0-beta.1", "1.9.0", "2.0.0",
-                                             "not a version", "1.10.0"};
+  const std::vector<std::string> versions = {"1.2.3", "1.2.4",         "1.3.0-beta.1", "1.9.0",
+                                             "2.0.0", "not a version", "1.10.0"};
   auto caret = Range::parse("^1.2.3");
   ASSERT_TRUE(caret);
   EXPECT_EQ(max_satisfying(versions, *caret), 6u);  // 1.10.0 orders after 1.9.0
@@ -122,11 +124,19 @@ TEST(Semver, BoundsAndGarbage) {
 // min_release_from agrees with a brute-force walk over every release 0..5.0..5.0..5, for the
 // ranges of node-semver's include/exclude vectors and a few of our own.
 TEST(Semver, MinReleaseFromAgreesWithBruteForce) {
-  std::vector<std::pair<std::string, Options>> ranges = {
-      {"^4.0.0", {}}, {">=4", {}}, {"<2.0.0-0", {}}, {">1.2.3-beta <1.2.4", {}}, {"=1.2.3-beta", {}},
-      {">=2.0.0-rc.1 <2.0.0", {}}, {"1.x || >=3.1 <3.2", {}}, {"~2.4", {}}, {">5", {}}, {"<0.0.1", {}}};
+  std::vector<std::pair<std::string, Options>> ranges = {{"^4.0.0", {}},
+                                                         {">=4", {}},
+                                                         {"<2.0.0-0", {}},
+                                                         {">1.2.3-beta <1.2.4", {}},
+                                                         {"=1.2.3-beta", {}},
+                                                         {">=2.0.0-rc.1 <2.0.0", {}},
+                                                         {"1.x || >=3.1 <3.2", {}},
+                                                         {"~2.4", {}},
+                                                         {">5", {}},
+                                                         {"<0.0.1", {}}};
   for (const char* kind : {"range_include", "range_exclude"})
-    for (const auto& row : vectors()[kind]) ranges.emplace_back(row["a"].get<std::string>(), options_of(row));
+    for (const auto& row : vectors()[kind])
+      ranges.emplace_back(row["a"].get<std::string>(), options_of(row));
   size_t checked = 0;
   for (const auto& [text, options] : ranges) {
     auto range = Range::parse(text, options);

@@ -47,7 +47,10 @@ TEST(Utf8, PrefixNeverEndsInsideACharacter) {
 
 TEST(Utf8, InvalidBytesAreReplaced) {
   EXPECT_EQ(with_invalid_utf8_replaced("plain é 中"), "plain é 中");
-  EXPECT_EQ(with_invalid_utf8_replaced("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(with_invalid_utf8_replaced("a\xFF"
+                                       "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   // Each byte of a broken sequence becomes one U+FFFD; what follows is kept.
   EXPECT_EQ(with_invalid_utf8_replaced("\xE4\xB8\"x"), "\xEF\xBF\xBD\xEF\xBF\xBD\"x");
   EXPECT_EQ(with_invalid_utf8_replaced("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");

@@ -27,7 +27,8 @@ void prepare_store(const std::string& db, Day last_day) {
   ASSERT_TRUE(store.ok()) << store.status().message();
   std::string ndjson;
   for (int i = 0; i < kNames; ++i)
-    ndjson += "{\"name\":\"" + name_of(i) + "\",\"dist-tags\":{\"latest\":\"1.0.0\"},\"versions\":{\"1.0.0\":{}}}\n";
+    ndjson += "{\"name\":\"" + name_of(i) +
+              "\",\"dist-tags\":{\"latest\":\"1.0.0\"},\"versions\":{\"1.0.0\":{}}}\n";
   {
     ingest::Importer importer(**store, nullptr);
     ASSERT_TRUE(importer.import_buffer("bulk.ndjson", ndjson).ok());
@@ -75,13 +76,15 @@ TEST(WorstCaseServer, BulkDownloadRangesAtTheCapKeepMemoryAndHealthzBounded) {
     const auto started = std::chrono::steady_clock::now();
     auto health = server.get("/healthz");
     const double healthz_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     for (auto& t : clients) t.join();
     EXPECT_EQ(health.status, 200);
     EXPECT_EQ(ok.load(), 12);
     const long peak_after = proc_status_kb(server.pid(), "VmHWM");
-    std::printf("  peak RSS %ld -> %ld kB over 12 bulk ranges at the cap (4 at once); /healthz %.1f ms\n",
-                peak_before, peak_after, healthz_ms);
+    std::printf(
+        "  peak RSS %ld -> %ld kB over 12 bulk ranges at the cap (4 at once); /healthz %.1f ms\n",
+        peak_before, peak_after, healthz_ms);
 #ifndef PKGSTATS_SANITIZED
     // Four bodies of 2 MB and their buffers: tens of MB at most, not hundreds.
     EXPECT_LT(peak_after - peak_before, 48 * 1024);
@@ -100,8 +103,8 @@ TEST(ClientPolicyServer, TrustedProxyHeadersAcrossFields) {
   prepare_store(dir + "/p.db", day_from_ms(SystemClock().now()) - 2);
   {
     Server server(dir + "/p.db",
-                  {"--offline", "--reload-interval", "0", "--rate-limit", "0.01", "--rate-limit-burst", "1",
-                   "--trusted-proxy", "127.0.0.1/32"},
+                  {"--offline", "--reload-interval", "0", "--rate-limit", "0.01",
+                   "--rate-limit-burst", "1", "--trusted-proxy", "127.0.0.1/32"},
                   dir + "/log");
     ASSERT_TRUE(server.ready()) << server.log();
     auto get = [&](const std::string& path, std::vector<std::string> headers) {
@@ -112,8 +115,10 @@ TEST(ClientPolicyServer, TrustedProxyHeadersAcrossFields) {
       auto r = curl.get(request);
       return r.ok() ? r->status : 0;
     };
-    EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 6.6.6.6", "X-Forwarded-For: 198.51.100.1"}), 200);
-    EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 7.7.7.7", "X-Forwarded-For: 198.51.100.1"}), 429);
+    EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 6.6.6.6", "X-Forwarded-For: 198.51.100.1"}),
+              200);
+    EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 7.7.7.7", "X-Forwarded-For: 198.51.100.1"}),
+              429);
     EXPECT_EQ(get("/api/v1/stats", {"X-Forwarded-For: 198.51.100.2"}), 200);
     EXPECT_EQ(get("/metrics", {"X-Forwarded-For: 198.51.100.3"}), 404);
     EXPECT_EQ(get("/metrics", {}), 200);  // the host itself

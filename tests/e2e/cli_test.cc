@@ -1,8 +1,8 @@
 // End-to-end tests of the pkgstats binary: real processes, real files, exit codes and output.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <cstdio>
@@ -77,7 +77,8 @@ TEST_F(CliTest, ImportThenInfoJson) {
 }
 
 TEST_F(CliTest, ReimportChangesNothing) {
-  std::string files = data("packuments/left-pad.full.json.gz") + " " + data("packuments/chalk.full.json.gz");
+  std::string files =
+      data("packuments/left-pad.full.json.gz") + " " + data("packuments/chalk.full.json.gz");
   ASSERT_EQ(run("import -q --db " + db_ + " " + files).exit_code, 0);
   auto again = run("import -q --db " + db_ + " " + files);
   ASSERT_EQ(again.exit_code, 0);
@@ -86,7 +87,8 @@ TEST_F(CliTest, ReimportChangesNothing) {
 }
 
 TEST_F(CliTest, BadInputGivesOneClearLineAndNonZeroExit) {
-  ASSERT_EQ(run("import -q --db " + db_ + " " + data("packuments/left-pad.full.json.gz")).exit_code, 0);
+  ASSERT_EQ(run("import -q --db " + db_ + " " + data("packuments/left-pad.full.json.gz")).exit_code,
+            0);
   for (const char* f : {"hostile/truncated.packument.json", "hostile/not-json.packument.json",
                         "hostile/deeply-nested.json", "no/such/file.json"}) {
     auto r = run("import -q --db " + db_ + " " + data(f));
@@ -111,7 +113,9 @@ TEST_F(CliTest, BadInputGivesOneClearLineAndNonZeroExit) {
   for (const char* flag : {"--trusted-proxy 10.0.0.1/8", "--metrics-allow nonsense"}) {
     auto bad = run("serve --offline --db " + dir_ + "/never.db " + flag);
     EXPECT_NE(bad.exit_code, 0) << flag;
-    EXPECT_NE(bad.err.find(std::string(flag).substr(0, std::string(flag).find(' '))), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find(std::string(flag).substr(0, std::string(flag).find(' '))),
+              std::string::npos)
+        << bad.err;
     EXPECT_FALSE(std::filesystem::exists(dir_ + "/never.db")) << flag;
   }
 

@@ -1,8 +1,8 @@
 // Kills `pkgstats import` with SIGKILL at random moments, resumes, and checks that the final
 // store equals an uninterrupted run and passes SQLite's integrity check every time.
 // Also: a read-only database file gives one clear line and leaves the store intact.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -13,8 +13,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,7 +86,7 @@ TEST(CrashSafety, KilledImportsResumeToTheSameStore) {
   char tmpl[] = "/tmp/pkgstats-crash-XXXXXX";
   std::string dir = mkdtemp(tmpl);
   const std::vector<std::string> files = {
-      data("npm-packages-227k.tsv.gz"), data("packuments/react.full.json.gz"),
+      data("npm-packages-227k.tsv.gz"),        data("packuments/react.full.json.gz"),
       data("packuments/express.full.json.gz"), data("packuments/lodash.full.json.gz"),
       data("hostile/xss-demo.packument.json"), data("packuments/@babel__core.full.json.gz")};
 
@@ -95,7 +95,8 @@ TEST(CrashSafety, KilledImportsResumeToTheSameStore) {
   auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(wait_exit(start_import(dir + "/timing.db", files)), 0);
   auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - start).count();
+                     std::chrono::steady_clock::now() - start)
+                     .count();
   std::string expected = content_of(reference);
   ASSERT_FALSE(expected.empty());
 
@@ -110,7 +111,7 @@ TEST(CrashSafety, KilledImportsResumeToTheSameStore) {
     wait_exit(pid);
     ASSERT_EQ(integrity_of(db), "ok") << "after kill " << run;
   }
-  EXPECT_GE(killed, 15);  // most runs really were interrupted
+  EXPECT_GE(killed, 15);                             // most runs really were interrupted
   ASSERT_EQ(wait_exit(start_import(db, files)), 0);  // the resuming run
   EXPECT_EQ(integrity_of(db), "ok");
   EXPECT_EQ(content_of(db), expected);

@@ -16,8 +16,8 @@
 namespace pkgstats::e2e {
 namespace {
 
-using fake_registry::Fault;
 using fake_registry::FakeRegistry;
+using fake_registry::Fault;
 
 constexpr std::string_view kNote = "Fetching download history";
 constexpr std::string_view kChart = "<figure class=\"chart\"";
@@ -40,8 +40,10 @@ class DownloadsBackfillServeTest : public ::testing::Test {
       p.versions.back().version = "1.0.0";
       ASSERT_TRUE((*tx)->put_package(p, 1).ok());
       // The fake's downloads API answers for the names it holds a packument of.
-      fake_.put_packument(name, R"({"_id":")" + std::string(name) + R"(","name":")" + name +
-                                    R"(","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"version":"1.0.0"}}})");
+      fake_.put_packument(
+          name,
+          R"({"_id":")" + std::string(name) + R"(","name":")" + name +
+              R"(","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"version":"1.0.0"}}})");
     }
     ASSERT_TRUE((*tx)->commit());
     ASSERT_TRUE(fake_.start().ok());
@@ -55,7 +57,9 @@ class DownloadsBackfillServeTest : public ::testing::Test {
 };
 
 TEST_F(DownloadsBackfillServeTest, FirstViewQueuesOneFetchAndTheNextViewHasTheChart) {
-  Server server(db(), {"--registry", fake_.base_url(), "--downloads-api", fake_.base_url(), "--reload-interval", "0"},
+  Server server(db(),
+                {"--registry", fake_.base_url(), "--downloads-api", fake_.base_url(),
+                 "--reload-interval", "0"},
                 dir_ + "/serve.log");
   ASSERT_TRUE(server.ready()) << server.log();
   std::vector<std::thread> views;
@@ -70,7 +74,8 @@ TEST_F(DownloadsBackfillServeTest, FirstViewQueuesOneFetchAndTheNextViewHasTheCh
   for (auto& t : views) t.join();
   EXPECT_EQ(ok.load(), 8) << server.log();
   EXPECT_GE(noted.load(), 1);
-  ASSERT_TRUE(wait_for([&] { return server.get("/pkg:never-counted").body.find(kChart) != std::string::npos; }, 20))
+  ASSERT_TRUE(wait_for(
+      [&] { return server.get("/pkg:never-counted").body.find(kChart) != std::string::npos; }, 20))
       << server.log();
   EXPECT_EQ(range_requests(), 1u);  // one request for every view
   auto page = server.get("/pkg:never-counted");
@@ -83,22 +88,30 @@ TEST_F(DownloadsBackfillServeTest, FirstViewQueuesOneFetchAndTheNextViewHasTheCh
 
 TEST_F(DownloadsBackfillServeTest, AFailingDownloadsApiDoesNotBreakThePage) {
   fake_.inject_fault("downloads", Fault::kServerError, 3);
-  Server server(db(), {"--registry", fake_.base_url(), "--downloads-api", fake_.base_url(), "--reload-interval", "0"},
+  Server server(db(),
+                {"--registry", fake_.base_url(), "--downloads-api", fake_.base_url(),
+                 "--reload-interval", "0"},
                 dir_ + "/serve.log");
   ASSERT_TRUE(server.ready()) << server.log();
   auto first = server.get("/pkg:broken-counts");
   EXPECT_EQ(first.status, 200);
   EXPECT_NE(first.body.find(kNote), std::string::npos);
-  ASSERT_TRUE(wait_for([&] { return server.log().find("downloads backfill of broken-counts failed") != std::string::npos; }, 20))
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return server.log().find("downloads backfill of broken-counts failed") != std::string::npos;
+      },
+      20))
       << server.log();
   auto after = server.get("/pkg:broken-counts");
   EXPECT_EQ(after.status, 200);
-  EXPECT_NE(after.body.find("No daily download counts archived"), std::string::npos);  // not retried at once
+  EXPECT_NE(after.body.find("No daily download counts archived"),
+            std::string::npos);  // not retried at once
   EXPECT_EQ(range_requests(), 1u);
 }
 
 TEST_F(DownloadsBackfillServeTest, OfflineFetchesNothing) {
-  Server server(db(), {"--offline", "--downloads-api", fake_.base_url(), "--reload-interval", "0"}, dir_ + "/serve.log");
+  Server server(db(), {"--offline", "--downloads-api", fake_.base_url(), "--reload-interval", "0"},
+                dir_ + "/serve.log");
   ASSERT_TRUE(server.ready()) << server.log();
   auto page = server.get("/pkg:never-counted");
   EXPECT_EQ(page.status, 200);

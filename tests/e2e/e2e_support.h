@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -116,7 +116,8 @@ class Server {
  public:
   Server(const std::string& db, const std::vector<std::string>& extra, const std::string& log)
       : port_(free_port()), log_(log) {
-    std::vector<std::string> argv{PKGSTATS_BINARY, "serve", "--db", db, "--port", std::to_string(port_)};
+    std::vector<std::string> argv{PKGSTATS_BINARY,      "serve", "--db", db, "--port",
+                                  std::to_string(port_)};
     argv.insert(argv.end(), extra.begin(), extra.end());
     process_ = std::make_unique<Process>(argv, log);
     ready_ = wait_for([&] { return http_get(url("/healthz")).status == 200; }, 60);

@@ -44,8 +44,10 @@ class ScopedEnv {
     setenv(name, value.c_str(), 1);
   }
   ~ScopedEnv() {
-    if (old_) setenv(name_, old_->c_str(), 1);
-    else unsetenv(name_);
+    if (old_)
+      setenv(name_, old_->c_str(), 1);
+    else
+      unsetenv(name_);
   }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
@@ -75,10 +77,17 @@ class NpmConfigTest : public ::testing::Test {
     // The user's file names both registries; the token of the main one comes from a variable.
     write_file(dir_ + "/home/.npmrc",
                "; written by the test\n"
-               "registry=" + main_.base_url() + "/\n"
-               "//127.0.0.1:" + std::to_string(main_.port()) + "/:_authToken=${TEST_NPM_TOKEN}\n"
-               "@corp:registry=" + corp_.base_url() + "/\n"
-               "//127.0.0.1:" + std::to_string(corp_.port()) + "/:_authToken=" + kCorpToken + "  # inline\n");
+               "registry=" +
+                   main_.base_url() +
+                   "/\n"
+                   "//127.0.0.1:" +
+                   std::to_string(main_.port()) +
+                   "/:_authToken=${TEST_NPM_TOKEN}\n"
+                   "@corp:registry=" +
+                   corp_.base_url() +
+                   "/\n"
+                   "//127.0.0.1:" +
+                   std::to_string(corp_.port()) + "/:_authToken=" + kCorpToken + "  # inline\n");
     std::filesystem::create_directories(dir_ + "/work");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -86,9 +95,10 @@ class NpmConfigTest : public ::testing::Test {
   // `pkgstats ARGS` in dir_/work with only this test's environment; stdout+stderr in `out`.
   int run(const std::string& args, std::string* out) const {
     const std::string log = dir_ + "/cmd.log";
-    const std::string cmd = "cd " + dir_ + "/work && env -i PATH=/usr/bin:/bin HOME=" + dir_ + "/home" +
-                            " NPM_CONFIG_GLOBALCONFIG=" + dir_ + "/no-global TEST_NPM_TOKEN=" + token_ + " " +
-                            PKGSTATS_BINARY + " " + args + " >" + log + " 2>&1";
+    const std::string cmd = "cd " + dir_ + "/work && env -i PATH=/usr/bin:/bin HOME=" + dir_ +
+                            "/home" + " NPM_CONFIG_GLOBALCONFIG=" + dir_ +
+                            "/no-global TEST_NPM_TOKEN=" + token_ + " " + PKGSTATS_BINARY + " " +
+                            args + " >" + log + " 2>&1";
     int rc = std::system(cmd.c_str());
     *out = read_file(log);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -115,9 +125,13 @@ TEST_F(NpmConfigTest, FetchWithoutRegistryFlagUsesTheNpmrcRegistriesAndTokens) {
   for (const auto& a : corp_.authorization_log()) EXPECT_EQ(a, std::string("Bearer ") + kCorpToken);
   EXPECT_EQ(main_.requests_for("@corp/tool"), 0u);
   // The command says which registry and from where, never the token.
-  EXPECT_NE(out.find("registry " + main_.base_url() + "/ (from " + dir_ + "/home/.npmrc)"), std::string::npos) << out;
+  EXPECT_NE(out.find("registry " + main_.base_url() + "/ (from " + dir_ + "/home/.npmrc)"),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("@corp packages from " + corp_.base_url() + "/"), std::string::npos) << out;
-  EXPECT_NE(out.find("auth token for //127.0.0.1:" + std::to_string(main_.port()) + "/"), std::string::npos) << out;
+  EXPECT_NE(out.find("auth token for //127.0.0.1:" + std::to_string(main_.port()) + "/"),
+            std::string::npos)
+      << out;
   EXPECT_FALSE(any_token_in(out)) << out;
 }
 
@@ -136,10 +150,15 @@ TEST_F(NpmConfigTest, RegistryFlagWinsButTokensStillFollowTheirHost) {
   open_registry.put_packument("private-pkg", packument("private-pkg", "From the flag's registry"));
   ASSERT_TRUE(open_registry.start().ok());
   std::string out;
-  ASSERT_EQ(run("fetch --db " + dir_ + "/r.db --registry " + open_registry.base_url() + " private-pkg", &out), 0) << out;
+  ASSERT_EQ(
+      run("fetch --db " + dir_ + "/r.db --registry " + open_registry.base_url() + " private-pkg",
+          &out),
+      0)
+      << out;
   EXPECT_EQ(description_of(dir_ + "/r.db", "private-pkg"), "From the flag's registry");
   EXPECT_EQ(main_.request_count(), 0u);
-  for (const auto& a : open_registry.authorization_log()) EXPECT_EQ(a, "");  // not its host: no token
+  for (const auto& a : open_registry.authorization_log())
+    EXPECT_EQ(a, "");  // not its host: no token
   EXPECT_NE(out.find("(from --registry)"), std::string::npos) << out;
   EXPECT_FALSE(any_token_in(out)) << out;
 }
@@ -178,8 +197,10 @@ TEST_F(NpmConfigTest, ServeFetchesOnDemandFromTheNpmrcRegistry) {
   EXPECT_EQ(metrics.status, 200);
   auto missing = server.get("/pkg:not-there-at-all");
   EXPECT_NE(server.log().find("registry " + main_.base_url() + "/ (from " + dir_ + "/home/.npmrc)"),
-            std::string::npos) << server.log();
-  for (const auto* text : {&page.body, &scoped.body, &metrics.body, &missing.body}) EXPECT_FALSE(any_token_in(*text));
+            std::string::npos)
+      << server.log();
+  for (const auto* text : {&page.body, &scoped.body, &metrics.body, &missing.body})
+    EXPECT_FALSE(any_token_in(*text));
   EXPECT_FALSE(any_token_in(server.log())) << server.log();
 }
 

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -17,9 +17,9 @@
 namespace pkgstats::e2e {
 namespace {
 
-using fake_registry::Fault;
 using fake_registry::FakeRegistry;
 using fake_registry::FakeRegistryOptions;
+using fake_registry::Fault;
 using namespace std::chrono_literals;
 
 std::string packument(const std::string& name, const std::string& description) {
@@ -67,7 +67,8 @@ TEST_F(OnDemandServeTest, UnknownPackageIsFetchedStoredServedAndThenSearchable) 
   fake.put_packument("far-away", packument("far-away", "Kangaroo courier from upstream"));
   fake.put_packument("crowded", packument("crowded", "Everyone wants this one"));
   ASSERT_TRUE(fake.start().ok());
-  Server server(db(), {"--registry", fake.base_url(), "--reload-interval", "0.2"}, dir_ + "/serve.log");
+  Server server(db(), {"--registry", fake.base_url(), "--reload-interval", "0.2"},
+                dir_ + "/serve.log");
   ASSERT_TRUE(server.ready()) << server.log();
 
   auto page = server.get("/pkg:far-away");
@@ -76,7 +77,9 @@ TEST_F(OnDemandServeTest, UnknownPackageIsFetchedStoredServedAndThenSearchable) 
   EXPECT_NE(page.body.find("Fetched from registry"), std::string::npos);
   EXPECT_EQ(server.get("/pkg:far-away").status, 200);
   EXPECT_EQ(fake.requests_for("far-away"), 1u);  // the second page came from the store
-  EXPECT_TRUE(wait_for([&] { return server.get("/search?q=kangaroo").body.find("far-away") != std::string::npos; }, 10))
+  EXPECT_TRUE(wait_for(
+      [&] { return server.get("/search?q=kangaroo").body.find("far-away") != std::string::npos; },
+      10))
       << "the index did not learn the fetched package";
 
   std::vector<std::thread> clients;
@@ -113,7 +116,8 @@ TEST_F(OnDemandServeTest, UpstreamDownOrStalledStillAnswersPromptly) {
   fake.put_packument("stuck", packument("stuck", "never arrives"));
   fake.inject_fault("stuck", Fault::kStallBody, 100);
   ASSERT_TRUE(fake.start().ok());
-  Server server(db(), {"--registry", fake.base_url(), "--upstream-timeout", "0.5"}, dir_ + "/stall.log");
+  Server server(db(), {"--registry", fake.base_url(), "--upstream-timeout", "0.5"},
+                dir_ + "/stall.log");
   ASSERT_TRUE(server.ready()) << server.log();
   int status = 0;
   EXPECT_LT(seconds_to_get(server, "/pkg:stuck", &status), 3.0);  // the upstream timeout held
@@ -162,7 +166,8 @@ TEST_F(OnDemandServeTest, SlowUpstreamNeverHoldsTheIoThreads) {
     EXPECT_EQ(status, 200);
   }
   EXPECT_LT(slowest_healthz, 0.1) << "an I/O thread waited on the upstream";
-  std::printf("/healthz with 20 on-demand pages pending: slowest of 10 %.1f ms\n", slowest_healthz * 1000);
+  std::printf("/healthz with 20 on-demand pages pending: slowest of 10 %.1f ms\n",
+              slowest_healthz * 1000);
   for (auto& c : clients) c.join();
 
   int fetching = 0, quota = 0;
@@ -196,7 +201,9 @@ TEST_F(OnDemandServeTest, SlowUpstreamNeverHoldsTheIoThreads) {
   auto api = server.get("/api/v1/packages/slow-api");
   EXPECT_TRUE(api.status == 202 || api.status == 429) << api.status;
   EXPECT_FALSE(api.header("retry-after").empty());
-  EXPECT_NE(api.body.find(api.status == 202 ? "\"fetching\"" : "\"rate_limited\""), std::string::npos) << api.body;
+  EXPECT_NE(api.body.find(api.status == 202 ? "\"fetching\"" : "\"rate_limited\""),
+            std::string::npos)
+      << api.body;
 }
 
 TEST_F(OnDemandServeTest, NamesNpmRefusesFailuresAndTheCap) {
@@ -209,7 +216,8 @@ TEST_F(OnDemandServeTest, NamesNpmRefusesFailuresAndTheCap) {
   Server server(db(), {"--registry", fake.base_url() + "/", "--on-demand-max-packages", "1"},
                 dir_ + "/rules.log");
   ASSERT_TRUE(server.ready()) << server.log();
-  for (const char* path : {"/pkg:..", "/pkg:.", "/pkg:_x", "/pkg:%2e%2e", "/pkg:.env", "/api/v1/packages/_x"}) {
+  for (const char* path :
+       {"/pkg:..", "/pkg:.", "/pkg:_x", "/pkg:%2e%2e", "/pkg:.env", "/api/v1/packages/_x"}) {
     EXPECT_EQ(server.get(path).status, 404) << path;
   }
   EXPECT_EQ(fake.request_count(), 0u) << "a name npm refuses reached the upstream";

@@ -39,13 +39,16 @@ TEST(ReadmeWiring, ImportAndFetchStoreRenderedReadmes) {
   const std::string file = dir + "/doc.json";
   e2e::write_file(file, packument_with_readme("imported-one"));
   ASSERT_EQ(run("import -q --db " + dir + "/import.db " + file), 0);
-  EXPECT_NE(readme_of(dir + "/import.db", "imported-one").find("<strong>bold</strong>"), std::string::npos);
+  EXPECT_NE(readme_of(dir + "/import.db", "imported-one").find("<strong>bold</strong>"),
+            std::string::npos);
 
   fake_registry::FakeRegistry fake;
   fake.put_packument("fetched-one", packument_with_readme("fetched-one"));
   ASSERT_TRUE(fake.start().ok());
-  ASSERT_EQ(run("fetch --db " + dir + "/fetch.db --registry " + fake.base_url() + " fetched-one"), 0);
-  EXPECT_NE(readme_of(dir + "/fetch.db", "fetched-one").find("<strong>bold</strong>"), std::string::npos);
+  ASSERT_EQ(run("fetch --db " + dir + "/fetch.db --registry " + fake.base_url() + " fetched-one"),
+            0);
+  EXPECT_NE(readme_of(dir + "/fetch.db", "fetched-one").find("<strong>bold</strong>"),
+            std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -2,12 +2,12 @@
 // loopback with plain sockets.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -52,7 +52,8 @@ Reply send_raw(uint16_t port, const std::string& raw) {
 }
 
 Reply get(uint16_t port, const std::string& target, const std::string& extra = "") {
-  return send_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra + "\r\n");
+  return send_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                            extra + "\r\n");
 }
 
 std::string header_value(const std::string& head, const std::string& name) {
@@ -154,8 +155,9 @@ TEST(Server, ServesTheDemoOverLoopback) {
   EXPECT_EQ(big.status, 431);
   EXPECT_EQ(header_value(home.head, "Server"), "");  // no version leak
   // Issue #19 finding 7: a forged Host never reaches a feed's links (no --base-url here).
-  auto feed = send_raw(port, "GET /feeds/package/express.atom HTTP/1.1\r\nHost: evil.example\r\n"
-                             "Connection: close\r\n\r\n");
+  auto feed = send_raw(port,
+                       "GET /feeds/package/express.atom HTTP/1.1\r\nHost: evil.example\r\n"
+                       "Connection: close\r\n\r\n");
   EXPECT_EQ(feed.status, 200);
   EXPECT_NE(feed.body.find("href=\"/pkg:express\""), std::string::npos) << feed.body.substr(0, 600);
   EXPECT_EQ(feed.body.find("evil.example"), std::string::npos);
@@ -196,20 +198,23 @@ TEST(Server, CliJsonIsTheApiJson) {
     std::string file = dir + "/packuments.json";
     std::ofstream out(file);
     for (const char* name : {"twin-alpha", "twin-beta", "twin-gamma"})
-      out << nlohmann::json{
-                 {"name", name},
-                 {"description", std::string("The ") + name + " package for twins"},
-                 {"dist-tags", {{"latest", "1.2.0"}}},
-                 {"maintainers", {{{"name", "tester"}, {"email", "t@example.com"}}}},
-                 {"keywords", {"twin", "test"}},
-                 {"license", "MIT"},
-                 {"time", {{"created", "2024-01-02T03:04:05.000Z"},
-                           {"1.0.0", "2024-01-02T03:04:05.000Z"},
-                           {"1.2.0", "2025-06-07T08:09:10.000Z"}}},
-                 {"versions",
-                  {{"1.0.0", {{"name", name}, {"version", "1.0.0"}}},
-                   {"1.2.0", {{"name", name}, {"version", "1.2.0"}, {"types", "index.d.ts"},
-                              {"dependencies", {{"twin-alpha", "^1.0.0"}}}}}}}}
+      out << nlohmann::json{{"name", name},
+                            {"description", std::string("The ") + name + " package for twins"},
+                            {"dist-tags", {{"latest", "1.2.0"}}},
+                            {"maintainers", {{{"name", "tester"}, {"email", "t@example.com"}}}},
+                            {"keywords", {"twin", "test"}},
+                            {"license", "MIT"},
+                            {"time",
+                             {{"created", "2024-01-02T03:04:05.000Z"},
+                              {"1.0.0", "2024-01-02T03:04:05.000Z"},
+                              {"1.2.0", "2025-06-07T08:09:10.000Z"}}},
+                            {"versions",
+                             {{"1.0.0", {{"name", name}, {"version", "1.0.0"}}},
+                              {"1.2.0",
+                               {{"name", name},
+                                {"version", "1.2.0"},
+                                {"types", "index.d.ts"},
+                                {"dependencies", {{"twin-alpha", "^1.0.0"}}}}}}}}
           << "\n";
     out.close();
     ASSERT_EQ(run_command(std::string(PKGSTATS_BINARY) + " import -q --db " + db + " " + file +

@@ -78,7 +78,8 @@ class ApiTest : public ::testing::Test {
   static int64_t sum_archived(Day from, Day to) {
     int64_t total = 0;
     for (Day d = from; d <= to; ++d)
-      if (d >= first_archived_day() && d < first_archived_day() + kArchiveDays) total += archived(d);
+      if (d >= first_archived_day() && d < first_archived_day() + kArchiveDays)
+        total += archived(d);
     return total;
   }
   static inline testing::TempDir* dir_ = nullptr;
@@ -171,8 +172,8 @@ TEST_F(ApiTest, PackageHasPerVersionLastWeekDownloadsLikeItsPage) {
             std::string::npos);
   EXPECT_EQ(get("/pkg:chalk").body.find("class=\"num\">Last week"), std::string::npos);
   // Documented.
-  const std::string described =
-      openapi_document()["paths"]["/api/v1/packages/{name}"]["get"]["responses"]["200"]["description"];
+  const std::string described = openapi_document()["paths"]["/api/v1/packages/{name}"]["get"]
+                                                  ["responses"]["200"]["description"];
   EXPECT_NE(described.find("version_downloads"), std::string::npos);
 }
 
@@ -204,20 +205,28 @@ TEST_F(ApiTest, PackageDownloadsBucketed) {
   EXPECT_EQ(daily["downloads"].size(), 30u);
   EXPECT_EQ(daily["total"], sum_archived(end - 29, end));
 
-  json weekly = get_json("/api/v1/packages/express/downloads?start=2026-09-01&end=2026-11-30&period=week");
+  json weekly =
+      get_json("/api/v1/packages/express/downloads?start=2026-09-01&end=2026-11-30&period=week");
   int64_t sum = 0;
   for (const auto& w : weekly["downloads"]) sum += w["downloads"].get<int64_t>();
   EXPECT_EQ(sum, sum_archived(first_archived_day(), end));
   EXPECT_EQ(weekly["downloads"][0]["start"], "2026-09-01");
   EXPECT_EQ(weekly["downloads"][0]["end"], "2026-09-06");  // a Sunday: weeks run Monday-Sunday
-  json monthly = get_json("/api/v1/packages/express/downloads?start=2026-10-15&end=2026-11-30&period=month");
+  json monthly =
+      get_json("/api/v1/packages/express/downloads?start=2026-10-15&end=2026-11-30&period=month");
   ASSERT_EQ(monthly["downloads"].size(), 2u);
-  EXPECT_EQ(monthly["downloads"][0]["downloads"], sum_archived(*parse_day("2026-10-15"), *parse_day("2026-10-31")));
+  EXPECT_EQ(monthly["downloads"][0]["downloads"],
+            sum_archived(*parse_day("2026-10-15"), *parse_day("2026-10-31")));
 
   EXPECT_EQ(api_error_code("/api/v1/packages/express/downloads?period=hour", 400), "bad_request");
-  EXPECT_EQ(api_error_code("/api/v1/packages/express/downloads?start=2026-11-01&end=2026-10-01", 400), "bad_request");
-  EXPECT_EQ(api_error_code("/api/v1/packages/express/downloads?start=yesterday", 400), "bad_request");
-  EXPECT_EQ(api_error_code("/api/v1/packages/express/downloads?start=0001-01-01&end=9999-12-31", 400), "bad_request");
+  EXPECT_EQ(
+      api_error_code("/api/v1/packages/express/downloads?start=2026-11-01&end=2026-10-01", 400),
+      "bad_request");
+  EXPECT_EQ(api_error_code("/api/v1/packages/express/downloads?start=yesterday", 400),
+            "bad_request");
+  EXPECT_EQ(
+      api_error_code("/api/v1/packages/express/downloads?start=0001-01-01&end=9999-12-31", 400),
+      "bad_request");
   EXPECT_EQ(api_error_code("/api/v1/packages/nope-nope/downloads", 404), "not_found");
 }
 
@@ -238,7 +247,8 @@ TEST_F(ApiTest, UsersCompareStatsAndTheirErrors) {
 }
 
 TEST_F(ApiTest, NpmSearchHasTheShapeNpmReads) {
-  json j = get_json("/-/v1/search?text=express&size=5&from=0&quality=0.65&popularity=0.98&maintenance=0.5");
+  json j = get_json(
+      "/-/v1/search?text=express&size=5&from=0&quality=0.65&popularity=0.98&maintenance=0.5");
   ASSERT_FALSE(j["objects"].empty());
   pkgstats::testing::expect_npm_search_body(j);
   EXPECT_EQ(j["objects"][0]["package"]["name"], "express");
@@ -254,8 +264,8 @@ TEST_F(ApiTest, NpmSearchHasTheShapeNpmReads) {
 TEST_F(ApiTest, NpmSearchShapeHoldsForEveryFixturePackage) {
   std::set<std::string> seen;
   bool saw_no_maintainers = false;
-  for (const std::string text : {"express", "babel", "pad", "chalk", "odd", "shapes", "xss",
-                                  "demo", "unpublished", "leftpad", "core"}) {
+  for (const std::string text : {"express", "babel", "pad", "chalk", "odd", "shapes", "xss", "demo",
+                                 "unpublished", "leftpad", "core"}) {
     json j = get_json("/-/v1/search?text=" + text + "&size=250");
     pkgstats::testing::expect_npm_search_body(j);
     for (const auto& o : j["objects"]) {
@@ -282,7 +292,8 @@ void expect_matches_schema(const json& value, const json& schema, const std::str
       if (schema.contains("properties") && schema["properties"].contains(key)) {
         expect_matches_schema(item, schema["properties"][key], at + "." + key);
       } else {
-        ASSERT_TRUE(schema.contains("additionalProperties")) << at << "." << key << " is undocumented";
+        ASSERT_TRUE(schema.contains("additionalProperties"))
+            << at << "." << key << " is undocumented";
         expect_matches_schema(item, schema["additionalProperties"], at + "." + key);
       }
     }
@@ -362,7 +373,8 @@ TEST_F(ApiTest, NpmDownloadsPointAndRange) {
   json range = get_json("/downloads/range/2026-09-29:2026-10-02/express");
   ASSERT_EQ(range["downloads"].size(), 4u);  // one entry per day, zero-filled
   EXPECT_EQ(range["downloads"][0], json({{"downloads", 0}, {"day", "2026-09-29"}}));
-  EXPECT_EQ(range["downloads"][3], json({{"downloads", archived(first_archived_day() + 1)}, {"day", "2026-10-02"}}));
+  EXPECT_EQ(range["downloads"][3],
+            json({{"downloads", archived(first_archived_day() + 1)}, {"day", "2026-10-02"}}));
   // npm's 18-month clamp: a two-year range answers its last 549 days, its start moved forward.
   json two_years = get_json("/downloads/range/2025-01-01:2026-12-31/express");
   EXPECT_EQ(two_years["downloads"].size(), limits::kMaxSingleDownloadsRangeDays);
@@ -381,8 +393,8 @@ TEST_F(ApiTest, NpmDownloadsPointAndRange) {
 TEST_F(ApiTest, NpmPerVersionLastWeekDownloads) {
   const std::string latest = (*(*state_->store())->get_package("express"))->latest;
   json j = get_json("/versions/express/last-week");
-  EXPECT_EQ(j, json({{"package", "express"},
-                     {"downloads", {{latest, kLatestWeek}, {"0.0.1-old", 7}}}}));
+  EXPECT_EQ(
+      j, json({{"package", "express"}, {"downloads", {{latest, kLatestWeek}, {"0.0.1-old", 7}}}}));
   // Most downloaded first, as stored.
   Response r = get("/versions/express/last-week");
   EXPECT_LT(r.body.find(latest), r.body.find("0.0.1-old"));
@@ -414,9 +426,9 @@ TEST(NpmVersionDownloads, ScopedNamesAsNpmSpellsThem) {
   ASSERT_TRUE(state.index().reload().ok());
   const json expected = {{"package", "@babel/core"},
                          {"downloads", {{"7.26.0", 900}, {"7.25.9", 30}}}};
-  for (const std::string target : {"/versions/@babel%2Fcore/last-week",  // npm's form
-                                   "/versions/@babel%2fcore/last-week",
-                                   "/versions/@babel/core/last-week"}) {
+  for (const std::string target :
+       {"/versions/@babel%2Fcore/last-week",  // npm's form
+        "/versions/@babel%2fcore/last-week", "/versions/@babel/core/last-week"}) {
     Response r = route(testing::make_request(target), state);
     ASSERT_EQ(r.status, 200) << target << r.body;
     EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
@@ -487,8 +499,10 @@ TEST_F(ApiTest, NpmDownloadsBulkAndErrors) {
   EXPECT_EQ(bulk["express"]["downloads"], archived(last_archived_day()));
   EXPECT_EQ(bulk["chalk"]["downloads"], 0);
   EXPECT_TRUE(bulk["nope-nope"].is_null());
-  EXPECT_EQ(get_json("/downloads/point/last-day/nope-nope", 404)["error"], "package nope-nope not found");
-  EXPECT_EQ(get_json("/downloads/point/2026-11-02:2026-11-01/express", 400)["error"], "end date > start date");
+  EXPECT_EQ(get_json("/downloads/point/last-day/nope-nope", 404)["error"],
+            "package nope-nope not found");
+  EXPECT_EQ(get_json("/downloads/point/2026-11-02:2026-11-01/express", 400)["error"],
+            "end date > start date");
   EXPECT_TRUE(get_json("/downloads/point/last-century/express", 400)["error"].is_string());
   EXPECT_TRUE(get_json("/downloads/point/last-century", 400)["error"].is_string());
   std::string names;
@@ -497,7 +511,8 @@ TEST_F(ApiTest, NpmDownloadsBulkAndErrors) {
     names += "p";
     names += std::to_string(i);
   }
-  EXPECT_EQ(get_json("/downloads/point/last-day/" + names, 400)["error"], "exceeded max bulk size of 128");
+  EXPECT_EQ(get_json("/downloads/point/last-day/" + names, 400)["error"],
+            "exceeded max bulk size of 128");
 }
 
 // Issue #19 finding 1: 128 names over 30 years built a 49 MB body. Bulk queries are now
@@ -583,12 +598,12 @@ TEST_F(ApiTest, FeedLinksNeverComeFromTheHostHeader) {
   testing::TestApp no_base_app(dir_->path() + "/api.db", std::make_shared<FixedClock>());
   AppState& no_base = no_base_app.state;
   ASSERT_TRUE(no_base.index().reload().ok());
-  for (const std::string target : {"/feeds/package/express.atom", "/feeds/user/jane.atom",
-                                   "/feeds/newest.atom"}) {
+  for (const std::string target :
+       {"/feeds/package/express.atom", "/feeds/user/jane.atom", "/feeds/newest.atom"}) {
     Response r = route(testing::make_request(target), no_base);
     ASSERT_EQ(r.status, 200) << target;
     EXPECT_TRUE(well_formed_xml(r.body)) << target;
-    EXPECT_EQ(r.body.find("href=\"http"), std::string::npos) << target;  // no absolute link
+    EXPECT_EQ(r.body.find("href=\"http"), std::string::npos) << target;     // no absolute link
     EXPECT_NE(r.body.find("href=\"/feeds/"), std::string::npos) << target;  // self, site-relative
   }
 }
@@ -637,8 +652,10 @@ TEST_F(ApiTest, MetricsInPrometheusFormat) {
   EXPECT_TRUE(r.content_type.starts_with("text/plain; version=0.0.4"));
   EXPECT_NE(r.body.find("pkgstats_http_requests_total{route=\"api_stats\",code=\"200\"} "),
             std::string::npos);
-  EXPECT_NE(r.body.find("pkgstats_http_request_duration_seconds_bucket{route=\"api_stats\",le=\"0.0005\"} "),
-            std::string::npos);
+  EXPECT_NE(
+      r.body.find(
+          "pkgstats_http_request_duration_seconds_bucket{route=\"api_stats\",le=\"0.0005\"} "),
+      std::string::npos);
   EXPECT_NE(r.body.find("pkgstats_index_documents " +
                         std::to_string(state_->search_engine()->document_count())),
             std::string::npos);
@@ -669,9 +686,9 @@ TEST_F(ApiTest, RateLimitingAnswers429WithRetryAfter) {
 
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/rl.db");
-  testing::TestApp state_app(dir.path() + "/rl.db", std::make_shared<FixedClock>(), "", 4,
-                    search::native_search_engine(),
-                    [](ServeDependencies& d) { d.rate_limit = {.per_second = 0.5, .burst = 1}; });
+  testing::TestApp state_app(
+      dir.path() + "/rl.db", std::make_shared<FixedClock>(), "", 4, search::native_search_engine(),
+      [](ServeDependencies& d) { d.rate_limit = {.per_second = 0.5, .burst = 1}; });
   AppState& state = state_app.state;
   Request req = testing::make_request("/api/v1/stats");
   req.remote_address = "198.51.100.7";
@@ -702,16 +719,18 @@ TEST_F(ApiTest, OpenApiMatchesTheRouteTable) {
     EXPECT_TRUE(item[post ? "post" : "get"]["responses"].contains("200")) << path;
     if (post) continue;
     // And the handler answers the example (200, or 404/400 for data the fixture lacks).
-    Response r = get(concrete + (path == "/api/v1/search" ? "?q=express"
-                                 : path == "/-/v1/search" ? "?text=express"
-                                 : path == "/api/v1/compare" ? "?packages=express" : ""));
+    Response r = get(concrete + (path == "/api/v1/search"    ? "?q=express"
+                                 : path == "/-/v1/search"    ? "?text=express"
+                                 : path == "/api/v1/compare" ? "?packages=express"
+                                                             : ""));
     EXPECT_LT(r.status, 500) << concrete;
   }
   for (const Route& r : api_routes())
     if (r.name != "api_unknown" && r.name != "npms_unknown") {
       EXPECT_TRUE(described_routes.count(std::string(r.name))) << r.name;
     }
-  for (const Route& r : ops_routes()) EXPECT_TRUE(described_routes.count(std::string(r.name))) << r.name;
+  for (const Route& r : ops_routes())
+    EXPECT_TRUE(described_routes.count(std::string(r.name))) << r.name;
 }
 
 TEST(DownloadsApi, PeriodGrammar) {

@@ -37,7 +37,8 @@ TEST(AppStateSwap, ReadersKeepTheirEngineWhileReloadsPublishNewOnes) {
         // Touch every hit's document: it must still be alive.
         for (const auto& hit : response.hits)
           if (hit.owner == nullptr || hit.doc.name.empty()) ++wrong;
-        if (engine->document_count() != documents || state.index().store_stats().packages == 0) ++wrong;
+        if (engine->document_count() != documents || state.index().store_stats().packages == 0)
+          ++wrong;
         ++searches;
       }
     });

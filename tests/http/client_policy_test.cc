@@ -24,7 +24,8 @@ std::vector<IpNetwork> networks(std::initializer_list<const char*> texts) {
   return out;
 }
 
-std::string resolved(std::string_view peer, std::string_view xff, const std::vector<IpNetwork>& trusted) {
+std::string resolved(std::string_view peer, std::string_view xff,
+                     const std::vector<IpNetwork>& trusted) {
   auto client = resolve_client(peer, xff, trusted);
   return client ? client_key(*client) : "none";
 }
@@ -32,7 +33,8 @@ std::string resolved(std::string_view peer, std::string_view xff, const std::vec
 TEST(ClientAddress, ParsesAddressesAndNetworks) {
   EXPECT_EQ(parse_ip_address("1.2.3.4"), parse_ip_address("::ffff:1.2.3.4"));
   EXPECT_TRUE(parse_ip_address(" [2001:db8::1] ").has_value());
-  for (const char* bad : {"", "1.2.3", "1.2.3.4:80", "example.org", "2001:db8::1%eth0", "1.2.3.4/8"})
+  for (const char* bad :
+       {"", "1.2.3", "1.2.3.4:80", "example.org", "2001:db8::1%eth0", "1.2.3.4/8"})
     EXPECT_FALSE(parse_ip_address(bad).has_value()) << bad;
   auto ten = *parse_ip_network("10.0.0.0/8");
   EXPECT_TRUE(ten.contains(*parse_ip_address("10.255.0.1")));
@@ -82,10 +84,10 @@ TEST(RateLimiter, TrustedProxyClientsAreLimitedEachAndNotExempt) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/rl.db");
   testing::TestApp state_app(dir.path() + "/rl.db", std::make_shared<testing::FixedClock>(), "", 4,
-                    search::native_search_engine(), [](ServeDependencies& d) {
-                      d.rate_limit = {.per_second = 0.5, .burst = 1};
-                      d.clients = {networks({"127.0.0.1/32"}), loopback_networks()};
-                    });
+                             search::native_search_engine(), [](ServeDependencies& d) {
+                               d.rate_limit = {.per_second = 0.5, .burst = 1};
+                               d.clients = {networks({"127.0.0.1/32"}), loopback_networks()};
+                             });
   AppState& state = state_app.state;
   auto from = [&](const std::string& forwarded_for) {
     Request r = testing::make_request("/api/v1/stats");
@@ -95,8 +97,8 @@ TEST(RateLimiter, TrustedProxyClientsAreLimitedEachAndNotExempt) {
   };
   EXPECT_EQ(from("198.51.100.1"), 200);
   EXPECT_EQ(from("198.51.100.1"), 429);
-  EXPECT_EQ(from("198.51.100.2"), 200);  // another client behind the same proxy
-  EXPECT_EQ(from("6.6.6.6, 198.51.100.1"), 429);  // a forged left part does not help
+  EXPECT_EQ(from("198.51.100.2"), 200);                  // another client behind the same proxy
+  EXPECT_EQ(from("6.6.6.6, 198.51.100.1"), 429);         // a forged left part does not help
   for (int i = 0; i < 5; ++i) EXPECT_EQ(from(""), 200);  // the host itself: loopback, exempt
 }
 
@@ -105,7 +107,7 @@ TEST(RateLimiter, ForgetsTheLeastRecentlySeenClientNotEveryone) {
   EXPECT_FALSE(limiter.admit("203.0.113.1", 1000).has_value());
   EXPECT_FALSE(limiter.admit("203.0.113.2", 1000).has_value());
   EXPECT_FALSE(limiter.admit("203.0.113.3", 1000).has_value());
-  EXPECT_TRUE(limiter.admit("203.0.113.1", 1000).has_value());  // .1 is now the most recent
+  EXPECT_TRUE(limiter.admit("203.0.113.1", 1000).has_value());   // .1 is now the most recent
   EXPECT_FALSE(limiter.admit("203.0.113.4", 1000).has_value());  // evicts .2, the least recent
   EXPECT_EQ(limiter.tracked_clients(), 3u);
   EXPECT_TRUE(limiter.admit("203.0.113.1", 1000).has_value());  // still limited: not cleared
@@ -120,11 +122,13 @@ TEST(RateLimiter, TooManyRequestsOnCorsPathsCarriesCors) {
   testing::TempDir dir;
   testing::build_fixture_store(dir.path() + "/rl.db");
   testing::TestApp state_app(dir.path() + "/rl.db", std::make_shared<testing::FixedClock>(), "", 4,
-                    search::native_search_engine(),
-                    [](ServeDependencies& d) { d.rate_limit = {.per_second = 0.5, .burst = 1}; });
+                             search::native_search_engine(), [](ServeDependencies& d) {
+                               d.rate_limit = {.per_second = 0.5, .burst = 1};
+                             });
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
-  for (const std::string target : {"/api/v1/stats", "/-/v1/search?text=express", "/badge/v/express.svg"}) {
+  for (const std::string target :
+       {"/api/v1/stats", "/-/v1/search?text=express", "/badge/v/express.svg"}) {
     Request req = testing::make_request(target);
     req.remote_address = "198.51.100." + std::to_string(target.size());
     EXPECT_EQ(route(req, state).status, 200) << target;
@@ -158,10 +162,11 @@ TEST(Metrics, OnlyForAllowedClients) {
   EXPECT_EQ(outside.body.find("pkgstats_"), std::string::npos);
   EXPECT_EQ(metrics_from("").status, 404);  // an unknown peer is not loopback
   // A proxy on loopback is trusted and /metrics is opened to 10.1.0.0/16 instead.
-  testing::TestApp proxied_app(dir.path() + "/m.db", std::make_shared<testing::FixedClock>(), "", 4,
-                      search::native_search_engine(), [](ServeDependencies& d) {
-                        d.clients = {networks({"127.0.0.1/32"}), networks({"10.1.0.0/16"})};
-                      });
+  testing::TestApp proxied_app(
+      dir.path() + "/m.db", std::make_shared<testing::FixedClock>(), "", 4,
+      search::native_search_engine(), [](ServeDependencies& d) {
+        d.clients = {networks({"127.0.0.1/32"}), networks({"10.1.0.0/16"})};
+      });
   ASSERT_TRUE(proxied_app.state.index().reload().ok());
   auto proxied_from = [&](const std::string& peer, const std::string& forwarded_for = "") {
     Request r = testing::make_request("/metrics");
@@ -187,7 +192,8 @@ TEST(ServerErrors, ErrorCodesMapToStatuses) {
   Response api = error_response("/api/v1/packages/x", Status::invalid("bad name"));
   EXPECT_EQ(api.status, 400);
   EXPECT_EQ(json::parse(api.body)["error"]["message"], "bad name");
-  Response npm = error_response("/downloads/point/last-week/x", Status::not_found("no such package"));
+  Response npm =
+      error_response("/downloads/point/last-week/x", Status::not_found("no such package"));
   EXPECT_EQ(npm.status, 404);
   EXPECT_EQ(json::parse(npm.body)["error"], "no such package");
   Response page = storage_unavailable(Status::storage("disk I/O error"));
@@ -198,12 +204,14 @@ TEST(ServerErrors, ErrorCodesMapToStatuses) {
 // An unreadable database: a 503 whose body names neither SQLite's message nor the database
 // path (the router logs them under the request id it quotes).
 TEST(ServerErrors, BodiesAreGenericWithARequestId) {
-  testing::TestApp state_app("/nonexistent-secret-dir/secret-name.db", std::make_shared<testing::FixedClock>());
+  testing::TestApp state_app("/nonexistent-secret-dir/secret-name.db",
+                             std::make_shared<testing::FixedClock>());
   AppState& state = state_app.state;
   EXPECT_FALSE(state.index().reload().ok());  // every store read fails
   for (const std::string target :
-       {"/healthz", "/pkg:express", "/api/v1/packages/express", "/downloads/point/last-week/express",
-        "/export/package/express.csv", "/feeds/package/express.atom", "/api/v1/users/jane"}) {
+       {"/healthz", "/pkg:express", "/api/v1/packages/express",
+        "/downloads/point/last-week/express", "/export/package/express.csv",
+        "/feeds/package/express.atom", "/api/v1/users/jane"}) {
     Response r = testing::get(state, target);
     EXPECT_GE(r.status, 500) << target;
     EXPECT_EQ(r.body.find("secret-name"), std::string::npos) << target << ": " << r.body;
@@ -213,7 +221,8 @@ TEST(ServerErrors, BodiesAreGenericWithARequestId) {
     EXPECT_EQ(r.cache_control, "no-store") << target;
   }
   EXPECT_EQ(json::parse(testing::get(state, "/healthz").body)["status"], "unavailable");
-  EXPECT_EQ(json::parse(testing::get(state, "/api/v1/packages/express").body)["error"]["code"], "unavailable");
+  EXPECT_EQ(json::parse(testing::get(state, "/api/v1/packages/express").body)["error"]["code"],
+            "unavailable");
 }
 
 }  // namespace

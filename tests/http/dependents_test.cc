@@ -12,7 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-Package dependent(const std::string& name, int64_t monthly, const std::string& on, const std::string& range) {
+Package dependent(const std::string& name, int64_t monthly, const std::string& on,
+                  const std::string& range) {
   Package p;
   p.name = name;
   p.description = "uses " + on;
@@ -38,16 +39,21 @@ class DependentsTest : public ::testing::Test {
       auto tx = std::move(store->begin_write()).value();
       // Seven dependents of @babel/core over three majors; one of "core" (not the scoped one).
       const std::vector<std::tuple<std::string, int64_t, std::string>> users = {
-          {"babel-user-a", 700, "^7.0.0"}, {"babel-user-b", 5000, "^6.26.0"}, {"@x/babel-user-c", 300, "^7.24.0"},
-          {"babel-user-d", 90, ">=7"},     {"babel-user-e", 12000, "8.0.0-alpha.1"},
-          {"babel-user-f", 1, "*"},        {"babel-user-g", 40, "latest"}};
+          {"babel-user-a", 700, "^7.0.0"},
+          {"babel-user-b", 5000, "^6.26.0"},
+          {"@x/babel-user-c", 300, "^7.24.0"},
+          {"babel-user-d", 90, ">=7"},
+          {"babel-user-e", 12000, "8.0.0-alpha.1"},
+          {"babel-user-f", 1, "*"},
+          {"babel-user-g", 40, "latest"}};
       uint64_t hash = 100;
       for (const auto& [name, monthly, range] : users)
         ASSERT_TRUE(tx->put_package(dependent(name, monthly, "@babel/core", range), ++hash).ok());
       ASSERT_TRUE(tx->put_package(dependent("core-user", 5, "core", "^1"), ++hash).ok());
       ASSERT_TRUE(tx->commit().ok());
     }
-    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    app_ =
+        new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
     state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
@@ -80,14 +86,16 @@ TEST_F(DependentsTest, ApiPagesThroughEveryDependentInOrder) {
   EXPECT_EQ(j["total"], 7);
   EXPECT_EQ(j["pages"], 3);
   EXPECT_EQ(j["sort"], "downloads");
-  EXPECT_EQ(names_of(j), (std::vector<std::string>{"babel-user-e", "babel-user-b", "babel-user-a"}));
+  EXPECT_EQ(names_of(j),
+            (std::vector<std::string>{"babel-user-e", "babel-user-b", "babel-user-a"}));
   EXPECT_EQ(j["dependents"][0]["downloads"], 12000);
   EXPECT_EQ(names_of(get_json("/api/v1/packages/%40babel%2Fcore/dependents?size=3&page=3")),
             (std::vector<std::string>{"babel-user-f"}));
   EXPECT_TRUE(get_json("/api/v1/packages/@babel/core/dependents?page=9")["dependents"].empty());
   EXPECT_EQ(names_of(get_json("/api/v1/packages/@babel/core/dependents?sort=name&size=2")),
             (std::vector<std::string>{"@x/babel-user-c", "babel-user-a"}));
-  get_json("/api/v1/packages/core/dependents", 404);  // "core-user" depends on it, but it is not stored
+  get_json("/api/v1/packages/core/dependents",
+           404);  // "core-user" depends on it, but it is not stored
   EXPECT_EQ(get_json("/api/v1/packages/express/dependents")["total"], 0);
   // Errors.
   get_json("/api/v1/packages/no-such-package/dependents", 404);
@@ -100,7 +108,8 @@ TEST_F(DependentsTest, ApiPagesThroughEveryDependentInOrder) {
 TEST_F(DependentsTest, PageListsThemAndThePackagePageLinksThere) {
   Response r = get("/pkg:@babel/core/dependents?sort=name");
   ASSERT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("<h1>Dependents of <a href=\"/pkg:@babel/core\">@babel/core</a></h1>"), std::string::npos);
+  EXPECT_NE(r.body.find("<h1>Dependents of <a href=\"/pkg:@babel/core\">@babel/core</a></h1>"),
+            std::string::npos);
   EXPECT_NE(r.body.find("7 packages"), std::string::npos);
   size_t previous = 0;
   for (const char* name : {"@x/babel-user-c", "babel-user-a", "babel-user-b", "babel-user-g"}) {

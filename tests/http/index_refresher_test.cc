@@ -80,7 +80,8 @@ TEST(IndexRefresher, CheckNowReloadsOnlyAfterANewerWrite) {
   testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
-  IndexRefresher refresher(state.index(), state.store_pool(), 1h);  // the thread stays asleep; we drive it
+  IndexRefresher refresher(state.index(), state.store_pool(),
+                           1h);  // the thread stays asleep; we drive it
   EXPECT_FALSE(*refresher.check_now());
   std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
   write_package(db, new_package("quokka-kit", "quokka toolkit"));
@@ -110,7 +111,9 @@ TEST(IndexRefresher, WritesGoIntoAnOverlayUntilItIsFull) {
   ASSERT_TRUE(state.index().reload().ok());
   const size_t before = state.search_engine()->document_count();
   std::vector<std::string> logged;
-  IndexRefresher refresher(state.index(), state.store_pool(), 1h, [&](const std::string& line) { logged.push_back(line); }, 2);
+  IndexRefresher refresher(
+      state.index(), state.store_pool(), 1h,
+      [&](const std::string& line) { logged.push_back(line); }, 2);
   std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
   write_package(db, new_package("quokka-kit", "quokka toolkit"));
   ASSERT_TRUE(*refresher.check_now());
@@ -121,7 +124,8 @@ TEST(IndexRefresher, WritesGoIntoAnOverlayUntilItIsFull) {
   EXPECT_TRUE(searchable(state, "quokka", "quokka-kit"));
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_NE(logged[0].find("search index updated"), std::string::npos) << logged[0];
-  EXPECT_NE(testing::get(state, "/metrics").body.find("\npkgstats_index_overlay_documents 1\n"), std::string::npos);
+  EXPECT_NE(testing::get(state, "/metrics").body.find("\npkgstats_index_overlay_documents 1\n"),
+            std::string::npos);
 
   // The same package again, described anew: one document, found by its new words only.
   std::this_thread::sleep_for(2ms);
@@ -131,7 +135,8 @@ TEST(IndexRefresher, WritesGoIntoAnOverlayUntilItIsFull) {
   EXPECT_TRUE(searchable(state, "marsupial", "quokka-kit"));
   search::SearchRequest toolkit;
   toolkit.text = "toolkit";  // its old description's word
-  for (const auto& hit : state.search_engine()->search(toolkit).hits) EXPECT_NE(hit.doc.name, "quokka-kit");
+  for (const auto& hit : state.search_engine()->search(toolkit).hits)
+    EXPECT_NE(hit.doc.name, "quokka-kit");
 
   // Two more packages written since the full build pass the overlay limit (2): a rebuild.
   std::this_thread::sleep_for(2ms);
@@ -158,8 +163,9 @@ TEST(IndexRefresher, ALongReloadLengthensThePauseAfterIt) {
   testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "", 4, slow_engine);
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
-  IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
-  EXPECT_EQ(refresher.pause(), 10ms);  // no reload yet: the interval
+  IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {},
+                           /*max_overlay_documents=*/0);  // always rebuilds
+  EXPECT_EQ(refresher.pause(), 10ms);                     // no reload yet: the interval
   auto wait_for_reloads = [&](uint64_t n, std::chrono::milliseconds limit) {
     const auto start = std::chrono::steady_clock::now();
     while (refresher.reloads() < n && std::chrono::steady_clock::now() - start < limit)
@@ -188,7 +194,8 @@ TEST(IndexRefresher, SaysWhileAReloadRuns) {
   std::promise<void> entered, release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> builds{0};
-  auto gated_engine = [&, native = search::native_search_engine()](const search::EngineInput& input) {
+  auto gated_engine = [&,
+                       native = search::native_search_engine()](const search::EngineInput& input) {
     if (builds++ == 1) {  // the first build is the initial load below
       entered.set_value();
       released.wait();
@@ -198,7 +205,8 @@ TEST(IndexRefresher, SaysWhileAReloadRuns) {
   testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "", 4, gated_engine);
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
-  IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {}, /*max_overlay_documents=*/0);  // always rebuilds
+  IndexRefresher refresher(state.index(), state.store_pool(), 10ms, {},
+                           /*max_overlay_documents=*/0);  // always rebuilds
   EXPECT_FALSE(refresher.reloading());
   std::this_thread::sleep_for(2ms);  // last_write has millisecond resolution
   write_package(db, new_package("gated-build", "gated build"));

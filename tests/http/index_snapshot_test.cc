@@ -46,7 +46,8 @@ class IndexSnapshotTest : public ::testing::Test {
     r.now = testing::FixedClock().now();
     std::vector<std::string> out;
     for (const auto& h : e.search(r).hits) {
-      out.push_back(std::string(h.doc.name) + " " + std::to_string(h.score) + (h.exact ? " exact" : ""));
+      out.push_back(std::string(h.doc.name) + " " + std::to_string(h.score) +
+                    (h.exact ? " exact" : ""));
       for (const auto& rule : h.explain) out.push_back(rule.line());
     }
     return out;
@@ -58,12 +59,16 @@ class IndexSnapshotTest : public ::testing::Test {
   Result<std::shared_ptr<const search::SearchEngine>> make(
       const search::EngineFactory& factory, TimestampMs last_write,
       std::optional<std::optional<store::ChangedDocuments>> changed = std::nullopt) {
-    search::EngineInput input{last_write, [this]() -> Result<std::vector<SearchDocument>> {
-                        ++loads_;
-                        return *docs_;
-                      }, {}};
+    search::EngineInput input{last_write,
+                              [this]() -> Result<std::vector<SearchDocument>> {
+                                ++loads_;
+                                return *docs_;
+                              },
+                              {}};
     if (changed)
-      input.load_changed_since = [this, changed](TimestampMs since, size_t) -> Result<std::optional<store::ChangedDocuments>> {
+      input.load_changed_since = [this, changed](
+                                     TimestampMs since,
+                                     size_t) -> Result<std::optional<store::ChangedDocuments>> {
         changed_since_ = since;
         return *changed;
       };
@@ -91,9 +96,9 @@ TEST_F(IndexSnapshotTest, RoundTripEqualsAFreshBuild) {
   // Saving what was loaded gives the same bytes: every array came back unchanged.
   ASSERT_TRUE(search::save_index_file(**loaded, path + ".again", 42).ok());
   EXPECT_EQ(read_file(path), read_file(path + ".again"));
-  for (const char* q : {"react", "react dom", "babel core", "expresss", "loadsh", "expre", "date formatting",
-                        "@sindresorhus", "keywords:cli downloads:>10k", "is:deprecated", "pkg:express",
-                        "has:types sort:downloads", "zzzzqqq"})
+  for (const char* q : {"react", "react dom", "babel core", "expresss", "loadsh", "expre",
+                        "date formatting", "@sindresorhus", "keywords:cli downloads:>10k",
+                        "is:deprecated", "pkg:express", "has:types sort:downloads", "zzzzqqq"})
     EXPECT_EQ(results(**loaded, q), results(*built, q)) << q;
   for (const auto& d : *docs_) {
     auto a = (*loaded)->find(d.name);
@@ -184,7 +189,7 @@ TEST_F(IndexSnapshotTest, FactoryOverlaysTheWritesSinceAnOlderSnapshot) {
   changed.removed = {docs_->front().name};
   auto layered_engine = make(factory, 9000, changed);
   ASSERT_TRUE(layered_engine.ok());
-  EXPECT_EQ(loads_, 1);  // the documents were not read
+  EXPECT_EQ(loads_, 1);             // the documents were not read
   EXPECT_EQ(changed_since_, 5000);  // the snapshot's write
   auto layered = std::dynamic_pointer_cast<const search::LayeredIndex>(*layered_engine);
   ASSERT_NE(layered, nullptr);
@@ -202,17 +207,20 @@ TEST_F(IndexSnapshotTest, FactoryOverlaysTheWritesSinceAnOlderSnapshot) {
 TEST_F(IndexSnapshotTest, ReloadUsesTheSnapshotNextToTheDatabase) {
   const std::string path = search::index_file_path(*db_);
   std::remove(path.c_str());
-  testing::TestApp state_app(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  testing::TestApp state_app(*db_, std::make_shared<testing::FixedClock>(), "", 2,
+                             search::native_search_engine(path));
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
   EXPECT_TRUE(std::filesystem::exists(path));
   const size_t indexed = state.search_engine()->document_count();
   EXPECT_EQ(indexed, docs_->size());
-  testing::TestApp restarted_app(*db_, std::make_shared<testing::FixedClock>(), "", 2, search::native_search_engine(path));
+  testing::TestApp restarted_app(*db_, std::make_shared<testing::FixedClock>(), "", 2,
+                                 search::native_search_engine(path));
   AppState& restarted = restarted_app.state;
   ASSERT_TRUE(restarted.index().reload().ok());
   EXPECT_EQ(restarted.search_engine()->document_count(), indexed);
-  EXPECT_EQ(results(*restarted.search_engine(), "express"), results(*state.search_engine(), "express"));
+  EXPECT_EQ(results(*restarted.search_engine(), "express"),
+            results(*state.search_engine(), "express"));
 }
 
 }  // namespace

@@ -51,7 +51,9 @@ class HttpLimitsTest : public ::testing::Test {
   }
   // Connections a server on the shared state ended for `reason` so far (the tests compare
   // before and after a server stopped: by then every connection is counted).
-  static uint64_t closed(CloseReason reason) { return state_->metrics().connections_closed(reason); }
+  static uint64_t closed(CloseReason reason) {
+    return state_->metrics().connections_closed(reason);
+  }
   static void expect_bystander_served(Bystander& bystander) {
     bystander.finish();
     EXPECT_GT(bystander.served(), 0);
@@ -69,7 +71,8 @@ TEST_F(HttpLimitsTest, LongRequestTargetIs414) {
   std::string at_limit = "/search?q=" + std::string(limits::kMaxHttpTargetBytes - 10, 'a');
   EXPECT_EQ(send_and_read(server.port(), request(at_limit)).status, 200);
   for (int i = 0; i < 20; ++i) {
-    Reply r = send_and_read(server.port(), request("/" + std::string(limits::kMaxHttpTargetBytes, 'a')));
+    Reply r =
+        send_and_read(server.port(), request("/" + std::string(limits::kMaxHttpTargetBytes, 'a')));
     EXPECT_EQ(r.status, 414);
   }
   expect_bystander_served(bystander);
@@ -79,12 +82,19 @@ TEST_F(HttpLimitsTest, OversizeHeadersAre431) {
   RunningServer server(*state_, fast_options());
   Bystander bystander(server.port());
   std::string many;  // many small headers, as much a problem as one large one
-  while (many.size() <= limits::kMaxHttpHeaderBytes) many += "X-H" + std::to_string(many.size()) + ": v\r\n";
+  while (many.size() <= limits::kMaxHttpHeaderBytes)
+    many += "X-H" + std::to_string(many.size()) + ": v\r\n";
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(send_and_read(server.port(), request("/", many)).status, 431);
-    EXPECT_EQ(send_and_read(server.port(), request("/", "X-Big: " + std::string(limits::kMaxHttpHeaderBytes, 'b') + "\r\n")).status, 431);
+    EXPECT_EQ(send_and_read(
+                  server.port(),
+                  request("/", "X-Big: " + std::string(limits::kMaxHttpHeaderBytes, 'b') + "\r\n"))
+                  .status,
+              431);
   }
-  EXPECT_EQ(send_and_read(server.port(), request("/", "X-Fine: " + std::string(2000, 'c') + "\r\n")).status, 200);
+  EXPECT_EQ(send_and_read(server.port(), request("/", "X-Fine: " + std::string(2000, 'c') + "\r\n"))
+                .status,
+            200);
   expect_bystander_served(bystander);
 }
 
@@ -96,18 +106,24 @@ TEST_F(HttpLimitsTest, OversizeBodiesAre413) {
   std::string with_length = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
                             std::to_string(body.size()) + "\r\n\r\n" + body;
   // A declared length far beyond the limit is refused before any of the body is sent.
-  std::string huge_declared = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000000000\r\n\r\n";
+  std::string huge_declared =
+      "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000000000\r\n\r\n";
   char hex[32];
   std::snprintf(hex, sizeof hex, "%zx", body.size());
-  std::string chunked = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                        std::string(hex) + "\r\n" + body + "\r\n0\r\n\r\n";
+  std::string chunked =
+      "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      std::string(hex) + "\r\n" + body + "\r\n0\r\n\r\n";
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(send_and_read(server.port(), with_length).status, 413);
     EXPECT_EQ(send_and_read(server.port(), huge_declared).status, 413);
     EXPECT_EQ(send_and_read(server.port(), chunked).status, 413);
   }
   // A small body within the limit is read and the method refused as usual.
-  EXPECT_EQ(send_and_read(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi").status, 405);
+  EXPECT_EQ(send_and_read(
+                server.port(),
+                "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi")
+                .status,
+            405);
   expect_bystander_served(bystander);
   EXPECT_TRUE(server.stop().ok());
   EXPECT_EQ(closed(CloseReason::kBadRequest) - bad_before, 15u);
@@ -130,7 +146,8 @@ TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
   }
   auto start = Clock::now();
   std::vector<double> cut_after(fds.size(), -1);
-  for (int tick = 0; tick < 50 && std::count(cut_after.begin(), cut_after.end(), -1.0) > 0; ++tick) {
+  for (int tick = 0; tick < 50 && std::count(cut_after.begin(), cut_after.end(), -1.0) > 0;
+       ++tick) {
     for (size_t i = 0; i < fds.size(); ++i) {
       if (cut_after[i] >= 0) continue;
       if (!send_all(fds[i], "X-a: b\r\n") || closed_within(fds[i], milliseconds(1)))
@@ -154,20 +171,23 @@ TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
 TEST_F(HttpLimitsTest, MgetBodyHasItsOwnLimit) {
   RunningServer server(*state_, fast_options());
   auto post = [&](const std::string& path, const std::string& body) {
-    return send_and_read(server.port(), "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                                        "Content-Type: application/json\r\nContent-Length: " +
+    return send_and_read(server.port(), "POST " + path +
+                                            " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                            "Content-Type: application/json\r\nContent-Length: " +
                                             std::to_string(body.size()) + "\r\n\r\n" + body);
   };
   // 250 names of 210 bytes: 53 KB, well past the 1 KiB every other request may send.
   std::string names = "[";
-  for (int i = 0; i < 250; ++i) names += (i ? ",\"" : "\"") + std::string(206, 'n') + std::to_string(1000 + i) + "\"";
+  for (int i = 0; i < 250; ++i)
+    names += (i ? ",\"" : "\"") + std::string(206, 'n') + std::to_string(1000 + i) + "\"";
   names += "]";
   ASSERT_GT(names.size(), limits::kMaxHttpBodyBytes * 50);
   ASSERT_LT(names.size(), limits::kMaxNpmsMgetBodyBytes);
   Reply ok = post("/v2/package/mget", names);
   EXPECT_EQ(ok.status, 200) << ok.body.substr(0, 200);
   EXPECT_EQ(ok.body, "{}");  // none of them is stored
-  EXPECT_EQ(post("/v2/package/mget", std::string(limits::kMaxNpmsMgetBodyBytes + 1, ' ')).status, 413);
+  EXPECT_EQ(post("/v2/package/mget", std::string(limits::kMaxNpmsMgetBodyBytes + 1, ' ')).status,
+            413);
   EXPECT_EQ(post("/v2/search", std::string(limits::kMaxHttpBodyBytes + 1, ' ')).status, 413);
   EXPECT_EQ(post("/v2/package/mget?x=1", "[\"express\"]").status, 200);
 }
@@ -300,7 +320,8 @@ TEST_F(HttpLimitsTest, LongQueriesAreCutWithAWarning) {
   std::string long_word(limits::kMaxQueryBytes + 500, 'x');
   Reply cut = send_and_read(server.port(), request("/search?q=" + long_word));
   EXPECT_EQ(cut.status, 200);
-  EXPECT_NE(cut.body.find("cut to its first " + std::to_string(limits::kMaxQueryBytes)), std::string::npos);
+  EXPECT_NE(cut.body.find("cut to its first " + std::to_string(limits::kMaxQueryBytes)),
+            std::string::npos);
   // Cut inside a multi-byte character: the page must still be valid UTF-8.
   std::string accents;
   while (accents.size() <= limits::kMaxQueryBytes) accents += "%C3%A9";
@@ -328,9 +349,9 @@ TEST_F(HttpLimitsTest, PagesBeyondTheLastAreRefused) {
   };
   EXPECT_EQ(page("1"), 200);
   EXPECT_EQ(page(std::to_string(limits::kMaxSearchPage)), 200);
-  for (const std::string& bad : {std::to_string(limits::kMaxSearchPage + 1), std::string("0"),
-                                std::string("-1"), std::string("99999999999999999999999"),
-                                std::string("2x"), std::string("")})
+  for (const std::string& bad :
+       {std::to_string(limits::kMaxSearchPage + 1), std::string("0"), std::string("-1"),
+        std::string("99999999999999999999999"), std::string("2x"), std::string("")})
     EXPECT_EQ(page(bad), bad.empty() ? 200 : 400) << "page=" << bad;
   expect_bystander_served(bystander);
 }
@@ -349,14 +370,17 @@ TEST_F(HttpLimitsTest, EngineCapsPageSizeAndOffset) {
 // An engine whose searches take a while, so a request can be in flight during a shutdown.
 class SlowEngine final : public search::SearchEngine {
  public:
-  explicit SlowEngine(std::shared_ptr<const search::SearchEngine> inner) : inner_(std::move(inner)) {}
+  explicit SlowEngine(std::shared_ptr<const search::SearchEngine> inner)
+      : inner_(std::move(inner)) {}
   search::SearchResponse search(const search::SearchRequest& r) const override {
     std::this_thread::sleep_for(milliseconds(700));
     return inner_->search(r);
   }
   size_t document_count() const override { return inner_->document_count(); }
   size_t memory_bytes() const override { return inner_->memory_bytes(); }
-  std::shared_ptr<const SearchDocument> find(std::string_view name) const override { return inner_->find(name); }
+  std::shared_ptr<const SearchDocument> find(std::string_view name) const override {
+    return inner_->find(name);
+  }
 
  private:
   std::shared_ptr<const search::SearchEngine> inner_;
@@ -399,12 +423,14 @@ TEST_F(HttpLimitsTest, StopAnswersConnectionsAcceptedBeforeIt) {
 // SIGTERM while requests are in flight: each is answered in full (with Connection: close),
 // then the server stops; connections are no longer accepted.
 TEST_F(HttpLimitsTest, SigtermFinishesInFlightRequests) {
-  search::EngineFactory slow = [](const search::EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
+  search::EngineFactory slow =
+      [](const search::EngineInput& input) -> Result<std::shared_ptr<const search::SearchEngine>> {
     auto inner = search::native_search_engine()(input);
     if (!inner.ok()) return inner.status();
     return std::shared_ptr<const search::SearchEngine>(std::make_shared<SlowEngine>(*inner));
   };
-  testing::TestApp slow_state_app(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(), "", 4, slow);
+  testing::TestApp slow_state_app(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(),
+                                  "", 4, slow);
   AppState& slow_state = slow_state_app.state;
   ASSERT_TRUE(slow_state.index().reload().ok());
   RunningServer server(slow_state, fast_options());

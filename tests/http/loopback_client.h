@@ -100,7 +100,8 @@ inline bool closed_within(int fd, std::chrono::milliseconds within) {
   char buffer[4096];
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (poll(&p, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0) continue;
     ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
     if (n <= 0) return true;

@@ -53,7 +53,8 @@ class CompatApiTest : public ::testing::Test {
       ASSERT_TRUE((*txn)->put_version_downloads("express", first_archived_day() + 50, week).ok());
       ASSERT_TRUE((*txn)->commit().ok());
     }
-    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    app_ =
+        new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
     state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
@@ -104,19 +105,23 @@ TEST_F(CompatApiTest, NpmsSearchHasNpmsShapeAndParameters) {
   EXPECT_EQ(get_json("/v2/search?q=pad+is:insecure")["total"], 0);
   EXPECT_EQ(get_json("/v2/search?q=pad+not:insecure")["total"], 2);
   EXPECT_EQ(get_json("/v2/search?q=pad+boost-exact:false+quality-weight:2")["total"], 2);
-  EXPECT_EQ(get_json("/v2/search?q=express+NOT:deprecated,unstable")["results"][0]["package"]["name"], "express");
+  EXPECT_EQ(
+      get_json("/v2/search?q=express+NOT:deprecated,unstable")["results"][0]["package"]["name"],
+      "express");
   // No text and no filter: no results, as npms.
   EXPECT_EQ(get_json("/v2/search").dump(), R"({"results":[],"total":0})");
   EXPECT_EQ(get_json("/v2/search?q=+")["total"], 0);
 }
 
 TEST_F(CompatApiTest, NpmsSearchErrorsAreNpmsErrors) {
-  for (const char* target : {"/v2/search?q=a&size=0", "/v2/search?q=a&size=251", "/v2/search?q=a&from=10001",
-                             "/v2/search?q=a&from=x", "/v2/search?q=a+is:fast", "/v2/search?q=a+score-effect:99",
-                             "/v2/search/suggestions", "/v2/search/suggestions?q=a&size=101"}) {
+  for (const char* target :
+       {"/v2/search?q=a&size=0", "/v2/search?q=a&size=251", "/v2/search?q=a&from=10001",
+        "/v2/search?q=a&from=x", "/v2/search?q=a+is:fast", "/v2/search?q=a+score-effect:99",
+        "/v2/search/suggestions", "/v2/search/suggestions?q=a&size=101"}) {
     shapes::expect_npms_error(get_json(target, 400), "INVALID_PARAMETER");
   }
-  shapes::expect_npms_error(get_json("/v2/search?q=" + std::string(251, 'a'), 400), "INVALID_PARAMETER");
+  shapes::expect_npms_error(get_json("/v2/search?q=" + std::string(251, 'a'), 400),
+                            "INVALID_PARAMETER");
   shapes::expect_npms_error(get_json("/v2/nothing", 404), "NOT_FOUND");
   Response wrong_method = post("/v2/search?q=a", "");
   EXPECT_EQ(wrong_method.status, 405);
@@ -133,7 +138,8 @@ TEST_F(CompatApiTest, NpmsSuggestionsAreABareArrayWithHighlights) {
   EXPECT_LE(get_json("/v2/search/suggestions?q=pad&size=1").size(), 1u);
   EXPECT_TRUE(get_json("/v2/search/suggestions?q=not:deprecated").empty());  // qualifiers ignored
   // ...and not highlighted: "left" is, "is" (of is:deprecated) is not.
-  EXPECT_EQ(get_json("/v2/search/suggestions?q=left+is:deprecated")[0]["highlight"], "<em>left</em>-pad");
+  EXPECT_EQ(get_json("/v2/search/suggestions?q=left+is:deprecated")[0]["highlight"],
+            "<em>left</em>-pad");
   // The hostile fixture's name is escaped around the emphasis.
   for (const auto& o : get_json("/v2/search/suggestions?q=xss")) {
     const std::string h = o["highlight"];
@@ -167,11 +173,13 @@ TEST_F(CompatApiTest, NpmsPackageFromTheMirror) {
   EXPECT_TRUE(get_json("/v2/package/chalk")["collected"]["npm"]["downloads"].empty());
   // Errors.
   shapes::expect_npms_error(get_json("/v2/package/no-such-package", 404), "NOT_FOUND");
-  shapes::expect_npms_error(get_json("/v2/package/" + std::string(300, 'x'), 400), "INVALID_PARAMETER");
+  shapes::expect_npms_error(get_json("/v2/package/" + std::string(300, 'x'), 400),
+                            "INVALID_PARAMETER");
 }
 
 TEST_F(CompatApiTest, NpmsMgetKeysByNameAndLeavesUnknownOut) {
-  Response r = post("/v2/package/mget", R"(["express", "@babel/core", "no-such-package", "express"])");
+  Response r =
+      post("/v2/package/mget", R"(["express", "@babel/core", "no-such-package", "express"])");
   ASSERT_EQ(r.status, 200) << r.body;
   json j = body_of(r);
   ASSERT_EQ(j.size(), 2u);
@@ -179,7 +187,8 @@ TEST_F(CompatApiTest, NpmsMgetKeysByNameAndLeavesUnknownOut) {
   shapes::expect_npms_package(j["@babel/core"]);
   EXPECT_EQ(j["express"], get_json("/v2/package/express"));
   EXPECT_EQ(body_of(post("/v2/package/mget", R"(["nope-a"])")), json::object());
-  for (const char* bad : {"", "not json", "{}", "[]", "[1]", R"(["a",)", R"([["a"]])", R"([" "])"}) {
+  for (const char* bad :
+       {"", "not json", "{}", "[]", "[1]", R"(["a",)", R"([["a"]])", R"([" "])"}) {
     Response e = post("/v2/package/mget", bad);
     EXPECT_EQ(e.status, 400) << bad;
     shapes::expect_npms_error(body_of(e), "INVALID_PARAMETER");
@@ -198,7 +207,8 @@ TEST_F(CompatApiTest, NpmsIsReadableFromOtherOrigins) {
   Response preflight = route(testing::make_request("/v2/package/mget", "OPTIONS"), *state_);
   EXPECT_EQ(preflight.status, 204);
   EXPECT_NE(preflight.header("Access-Control-Allow-Methods").find("POST"), std::string::npos);
-  EXPECT_NE(preflight.header("Access-Control-Allow-Headers").find("Content-Type"), std::string::npos);
+  EXPECT_NE(preflight.header("Access-Control-Allow-Headers").find("Content-Type"),
+            std::string::npos);
   EXPECT_EQ(post("/v2/package/mget", R"(["express"])").header("Access-Control-Allow-Origin"), "*");
 }
 
@@ -226,7 +236,11 @@ void expect_matches(const json& value, const json& schema, const std::string& at
     for (const auto& item : value) expect_matches(item, schema["items"], at + "[]");
   } else if (type == "string") {
     EXPECT_TRUE(value.is_string()) << at;
-    if (schema.contains("enum")) { EXPECT_NE(std::find(schema["enum"].begin(), schema["enum"].end(), value), schema["enum"].end()) << at; }
+    if (schema.contains("enum")) {
+      EXPECT_NE(std::find(schema["enum"].begin(), schema["enum"].end(), value),
+                schema["enum"].end())
+          << at;
+    }
   } else if (type == "integer") {
     EXPECT_TRUE(value.is_number_integer()) << at;
   } else if (type == "number") {
@@ -242,12 +256,18 @@ TEST_F(CompatApiTest, NpmsAnswersMatchTheirOpenApiSchemas) {
     return paths[path][method]["responses"][status]["content"]["application/json"]["schema"];
   };
   for (const char* q : {"express", "pad", "babel", "odd", "xss", "unpublished"})
-    expect_matches(get_json(std::string("/v2/search?q=") + q), schema("/v2/search", "get", "200"), q);
-  expect_matches(get_json("/v2/search/suggestions?q=pad"), schema("/v2/search/suggestions", "get", "200"), "suggestions");
-  for (const char* name : {"express", "%40babel%2Fcore", "left-pad", "chalk", "xss-demo", "odd-shapes"})
-    expect_matches(get_json(std::string("/v2/package/") + name), schema("/v2/package/{name}", "get", "200"), name);
-  expect_matches(body_of(post("/v2/package/mget", R"(["express","chalk"])")), schema("/v2/package/mget", "post", "200"), "mget");
-  expect_matches(get_json("/v2/package/nope-nope", 404), schema("/v2/package/{name}", "get", "404"), "404");
+    expect_matches(get_json(std::string("/v2/search?q=") + q), schema("/v2/search", "get", "200"),
+                   q);
+  expect_matches(get_json("/v2/search/suggestions?q=pad"),
+                 schema("/v2/search/suggestions", "get", "200"), "suggestions");
+  for (const char* name :
+       {"express", "%40babel%2Fcore", "left-pad", "chalk", "xss-demo", "odd-shapes"})
+    expect_matches(get_json(std::string("/v2/package/") + name),
+                   schema("/v2/package/{name}", "get", "200"), name);
+  expect_matches(body_of(post("/v2/package/mget", R"(["express","chalk"])")),
+                 schema("/v2/package/mget", "post", "200"), "mget");
+  expect_matches(get_json("/v2/package/nope-nope", 404), schema("/v2/package/{name}", "get", "404"),
+                 "404");
   expect_matches(get_json("/v2/search?q=a&size=0", 400), schema("/v2/search", "get", "400"), "400");
 }
 
@@ -275,7 +295,8 @@ void expect_golden(const std::string& name, const Response& r) {
   std::istringstream a(expected), b(text);
   std::string la, lb;
   for (int line = 1;; ++line) {
-    const bool more_a = static_cast<bool>(std::getline(a, la)), more_b = static_cast<bool>(std::getline(b, lb));
+    const bool more_a = static_cast<bool>(std::getline(a, la)),
+               more_b = static_cast<bool>(std::getline(b, lb));
     if (la != lb || more_a != more_b) {
       ADD_FAILURE() << name << " differs from its golden at line " << line << "\nexpected: " << la
                     << "\nactual:   " << lb;
@@ -316,13 +337,60 @@ TEST_F(CompatApiTest, GoldenBodies) {
 // Seeds and pieces for mutations: qualifiers, separators, encodings, bytes that must be
 // escaped or are not UTF-8.
 const std::vector<std::string>& fuzz_pieces() {
-  static const std::vector<std::string> pieces = {
-      "express", "pad", "babel", "@babel/core", "is:", "not:", "deprecated", "unstable", "insecure",
-      "keywords:", "-", ",", "author:", "maintainer:", "scope:", "boost-exact:", "score-effect:",
-      "quality-weight:", "1e308", "-0", "NaN", ":", "\"", "%22", "%00", "%FF", "%C3%A9", "%E2%80%AE",
-      "%", "%G1", "+", "&", "=", "&size=", "&from=", "&q=", "&text=", "size=0", "from=99999", "*",
-      "?", "#", "/", "\\", "<script>", "license:", "has:types", "downloads:>", "published:<90d",
-      "sort:downloads", "pkg:", std::string(40, 'a'), "%20", "\t"};
+  static const std::vector<std::string> pieces = {"express",
+                                                  "pad",
+                                                  "babel",
+                                                  "@babel/core",
+                                                  "is:",
+                                                  "not:",
+                                                  "deprecated",
+                                                  "unstable",
+                                                  "insecure",
+                                                  "keywords:",
+                                                  "-",
+                                                  ",",
+                                                  "author:",
+                                                  "maintainer:",
+                                                  "scope:",
+                                                  "boost-exact:",
+                                                  "score-effect:",
+                                                  "quality-weight:",
+                                                  "1e308",
+                                                  "-0",
+                                                  "NaN",
+                                                  ":",
+                                                  "\"",
+                                                  "%22",
+                                                  "%00",
+                                                  "%FF",
+                                                  "%C3%A9",
+                                                  "%E2%80%AE",
+                                                  "%",
+                                                  "%G1",
+                                                  "+",
+                                                  "&",
+                                                  "=",
+                                                  "&size=",
+                                                  "&from=",
+                                                  "&q=",
+                                                  "&text=",
+                                                  "size=0",
+                                                  "from=99999",
+                                                  "*",
+                                                  "?",
+                                                  "#",
+                                                  "/",
+                                                  "\\",
+                                                  "<script>",
+                                                  "license:",
+                                                  "has:types",
+                                                  "downloads:>",
+                                                  "published:<90d",
+                                                  "sort:downloads",
+                                                  "pkg:",
+                                                  std::string(40, 'a'),
+                                                  "%20",
+                                                  "\t"};
   return pieces;
 }
 
@@ -332,10 +400,18 @@ std::string mutate(std::string s, std::mt19937& rng) {
   for (int i = 0; i < edits; ++i) {
     const size_t at = s.empty() ? 0 : rng() % (s.size() + 1);
     switch (rng() % 5) {
-      case 0: s.insert(at, pieces[rng() % pieces.size()]); break;
-      case 1: s.insert(at, 1, static_cast<char>(rng() % 256)); break;  // any byte, raw
-      case 2: if (!s.empty()) s.erase(at == s.size() ? at - 1 : at, 1 + rng() % 4); break;
-      case 3: s.insert(at, s.substr(0, rng() % (s.size() + 1))); break;  // repeat a prefix
+      case 0:
+        s.insert(at, pieces[rng() % pieces.size()]);
+        break;
+      case 1:
+        s.insert(at, 1, static_cast<char>(rng() % 256));
+        break;  // any byte, raw
+      case 2:
+        if (!s.empty()) s.erase(at == s.size() ? at - 1 : at, 1 + rng() % 4);
+        break;
+      case 3:
+        s.insert(at, s.substr(0, rng() % (s.size() + 1)));
+        break;  // repeat a prefix
       default: {
         char hex[4];
         std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned>(rng() % 256));
@@ -378,9 +454,15 @@ Response route_raw(AppState& state, const std::string& target) {
 
 TEST_F(CompatApiTest, FuzzedQueryStringsGetAValidShapeOrAnError) {
   std::mt19937 rng(20261207);
-  const std::vector<std::string> seeds = {
-      "express", "pad not:deprecated", "keywords:a,-b author:x", "scope:babel core", "is:unstable,deprecated",
-      "boost-exact:false score-effect:3", "", "@babel/core", "a b c d e f g h"};
+  const std::vector<std::string> seeds = {"express",
+                                          "pad not:deprecated",
+                                          "keywords:a,-b author:x",
+                                          "scope:babel core",
+                                          "is:unstable,deprecated",
+                                          "boost-exact:false score-effect:3",
+                                          "",
+                                          "@babel/core",
+                                          "a b c d e f g h"};
   int shapes = 0, errors = 0;
   constexpr int kPerEndpoint = 2000;
   for (int i = 0; i < 2 * kPerEndpoint; ++i) {
@@ -396,15 +478,18 @@ TEST_F(CompatApiTest, FuzzedQueryStringsGetAValidShapeOrAnError) {
     ASSERT_FALSE(j.is_discarded()) << target << "\n" << r.status << " " << r.body.substr(0, 200);
     if (r.status == 200) {
       ++shapes;
-      if (npms) shapes::expect_npms_search_body(j);
-      else shapes::expect_npm_search_body(j);
+      if (npms)
+        shapes::expect_npms_search_body(j);
+      else
+        shapes::expect_npm_search_body(j);
     } else {
       ++errors;
       ASSERT_EQ(r.status, 400) << target << "\n" << r.body.substr(0, 200);
       if (npms) {
         shapes::expect_npms_error(j, "INVALID_PARAMETER");
       } else {
-        ASSERT_TRUE(j.is_object() && j.size() == 1 && j["error"].is_string()) << target << "\n" << r.body;
+        ASSERT_TRUE(j.is_object() && j.size() == 1 && j["error"].is_string()) << target << "\n"
+                                                                              << r.body;
       }
     }
     if (::testing::Test::HasFailure()) {
@@ -442,20 +527,25 @@ TEST_F(CompatApiTest, FuzzedTargetsOverTheSocket) {
     ASSERT_FALSE(j.is_discarded()) << target << "\n" << r.status << " " << r.body.substr(0, 200);
     if (r.status == 200) {
       ++shapes;
-      if (npms) shapes::expect_npms_search_body(j);
-      else shapes::expect_npm_search_body(j);
+      if (npms)
+        shapes::expect_npms_search_body(j);
+      else
+        shapes::expect_npm_search_body(j);
     } else {
       ++json_errors;
       EXPECT_EQ(r.status, 400) << target;
-      if (npms) shapes::expect_npms_error(j, "INVALID_PARAMETER");
-      else EXPECT_TRUE(j["error"].is_string()) << r.body;
+      if (npms)
+        shapes::expect_npms_error(j, "INVALID_PARAMETER");
+      else
+        EXPECT_TRUE(j["error"].is_string()) << r.body;
     }
     if (::testing::Test::HasFailure()) {
       ADD_FAILURE() << "first failing target: " << target;
       return;
     }
   }
-  std::printf("over the socket: %d valid shapes, %d JSON errors, %d unparsable requests\n", shapes, json_errors, unparsed);
+  std::printf("over the socket: %d valid shapes, %d JSON errors, %d unparsable requests\n", shapes,
+              json_errors, unparsed);
   EXPECT_GT(shapes, 50);
   EXPECT_EQ(send_and_read(server.port(), request("/v2/search?q=express")).status, 200);
 }

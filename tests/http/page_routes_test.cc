@@ -40,32 +40,41 @@ class PageRoutesTest : public ::testing::Test {
     {
       auto store = std::move(store::Store::open(db)).value();
       auto tx = std::move(store->begin_write()).value();
-      for (auto [name, monthly] : {std::pair<const char*, int64_t>{"express", 1000000}, {"chalk", 500000},
-                                   {"@babel/core", 800000}, {"left-pad", 90000}})
+      for (auto [name, monthly] : {std::pair<const char*, int64_t>{"express", 1000000},
+                                   {"chalk", 500000},
+                                   {"@babel/core", 800000},
+                                   {"left-pad", 90000}})
         ASSERT_TRUE(tx->put_monthly_downloads(name, monthly).ok());
       std::vector<store::DailyDownloads> express, chalk, left_pad;
       for (Day d = today - 59; d <= today; ++d) {
         express.push_back({d, d > today - 14 ? 3000 : 1000});  // tripled in the last 14 days
-        chalk.push_back({d, 2000});                           // flat
+        chalk.push_back({d, 2000});                            // flat
       }
       // Falling, aligned with the user page's windows (the 30 days before today, and the 30
       // before those): 1,000 a day against 5,000.
-      for (Day d = today - 60; d < today; ++d) left_pad.push_back({d, d >= today - 30 ? 1000 : 5000});
+      for (Day d = today - 60; d < today; ++d)
+        left_pad.push_back({d, d >= today - 30 ? 1000 : 5000});
       ASSERT_TRUE(tx->put_daily_downloads("express", express).ok());
       ASSERT_TRUE(tx->put_daily_downloads("chalk", chalk).ok());
       ASSERT_TRUE(tx->put_daily_downloads("left-pad", left_pad).ok());
       const TimestampMs day_ms = 86400000;
-      ASSERT_TRUE(tx->put_package(synthetic("old-dep", "tester", now - 900 * day_ms, "use new-dep"), 1).ok());
+      ASSERT_TRUE(
+          tx->put_package(synthetic("old-dep", "tester", now - 900 * day_ms, "use new-dep"), 1)
+              .ok());
       ASSERT_TRUE(tx->put_package(synthetic("uses-old", "tester", now - 5 * day_ms, "",
-                                            {{DependencyKind::kProd, "old-dep", "^1.0.0"}}), 2).ok());
+                                            {{DependencyKind::kProd, "old-dep", "^1.0.0"}}),
+                                  2)
+                      .ok());
       for (int i = 0; i < 150; ++i) {
         char name[16];
         std::snprintf(name, sizeof name, "p-%03d", i);
-        ASSERT_TRUE(tx->put_package(synthetic(name, "prolific", now - (200 + i) * day_ms), 10 + i).ok());
+        ASSERT_TRUE(
+            tx->put_package(synthetic(name, "prolific", now - (200 + i) * day_ms), 10 + i).ok());
       }
       ASSERT_TRUE(tx->commit().ok());
     }
-    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    app_ =
+        new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
     state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
@@ -81,7 +90,8 @@ class PageRoutesTest : public ::testing::Test {
   }
   static size_t count(const std::string& text, const std::string& needle) {
     size_t n = 0;
-    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+      ++n;
     return n;
   }
   // One h1, the landmarks, a title and a description on every page.
@@ -113,15 +123,18 @@ TEST_F(PageRoutesTest, SearchSortAndFilterLinksRewriteTheQuery) {
   EXPECT_TRUE(contains(r, "<a href=\"/search?q=pad\" aria-current=\"true\">relevance</a>"));
   EXPECT_TRUE(contains(r, "<a href=\"/search?q=pad%20has%3Atypes\">has types</a>"));
   auto sorted = get("/search?q=pad%20sort%3Adownloads%20has%3Atypes");
-  EXPECT_TRUE(contains(sorted, "<a href=\"/search?q=pad%20has%3Atypes%20sort%3Apublished\">recently published</a>"));
-  EXPECT_TRUE(contains(sorted, "href=\"/search?q=pad%20sort%3Adownloads\" aria-current=\"true\">has types ✓"));
+  EXPECT_TRUE(contains(
+      sorted, "<a href=\"/search?q=pad%20has%3Atypes%20sort%3Apublished\">recently published</a>"));
+  EXPECT_TRUE(contains(
+      sorted, "href=\"/search?q=pad%20sort%3Adownloads\" aria-current=\"true\">has types ✓"));
   auto redirected = get("/search?q=pad&sort=downloads");
   EXPECT_EQ(redirected.status, 302);
   EXPECT_EQ(redirected.header("Location"), "/search?q=pad%20sort%3Adownloads");
   EXPECT_EQ(get("/search?q=pad&sort=sideways").status, 400);
   // A corrected typo says so, and the publish age carries the exact date.
   auto typo = get("/search?q=expresss");
-  EXPECT_TRUE(contains(typo, "Did you mean <a href=\"/pkg:express\">express</a>?")) << typo.body.substr(0, 0);
+  EXPECT_TRUE(contains(typo, "Did you mean <a href=\"/pkg:express\">express</a>?"))
+      << typo.body.substr(0, 0);
   EXPECT_TRUE(contains(r, "\" title=\"20"));
 }
 
@@ -129,13 +142,18 @@ TEST_F(PageRoutesTest, UserPageTrendAttentionFeedAndPaging) {
   auto tester = get("/@tester");
   ASSERT_EQ(tester.status, 200);
   expect_page_basics(tester, "/@tester");
-  EXPECT_TRUE(contains(tester, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"New versions by tester\" "
-                               "href=\"/feeds/user/tester.atom\">"));
-  EXPECT_TRUE(contains(tester, "<a href=\"/feeds/user/tester.atom\" type=\"application/atom+xml\">"));
-  EXPECT_TRUE(contains(tester, "<a href=\"/pkg:uses-old\">uses-old</a>: depends on a deprecated package "
-                               "(<a href=\"/pkg:old-dep\">old-dep</a>)"));
+  EXPECT_TRUE(contains(
+      tester,
+      "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"New versions by tester\" "
+      "href=\"/feeds/user/tester.atom\">"));
+  EXPECT_TRUE(
+      contains(tester, "<a href=\"/feeds/user/tester.atom\" type=\"application/atom+xml\">"));
+  EXPECT_TRUE(contains(tester,
+                       "<a href=\"/pkg:uses-old\">uses-old</a>: depends on a deprecated package "
+                       "(<a href=\"/pkg:old-dep\">old-dep</a>)"));
   auto by_name = get("/@tester?sort=name");
-  EXPECT_LT(by_name.body.find("<tr><td><a href=\"/pkg:old-dep\">"), by_name.body.find("<tr><td><a href=\"/pkg:uses-old\">"));
+  EXPECT_LT(by_name.body.find("<tr><td><a href=\"/pkg:old-dep\">"),
+            by_name.body.find("<tr><td><a href=\"/pkg:uses-old\">"));
   auto by_published = get("/@tester?sort=published");
   EXPECT_GT(by_published.body.find("<tr><td><a href=\"/pkg:old-dep\">"),
             by_published.body.find("<tr><td><a href=\"/pkg:uses-old\">"));
@@ -150,7 +168,8 @@ TEST_F(PageRoutesTest, UserPageTrendAttentionFeedAndPaging) {
   auto second = get("/@prolific?page=2&sort=name");
   EXPECT_EQ(count(second.body, "<tr><td><a href=\"/pkg:p-"), 50u);
   EXPECT_TRUE(contains(second, "<a href=\"/pkg:p-149\">"));
-  EXPECT_TRUE(contains(second, "rel=\"canonical\" href=\"https://pkgs.example/@prolific?sort=name&amp;page=2\""));
+  EXPECT_TRUE(contains(
+      second, "rel=\"canonical\" href=\"https://pkgs.example/@prolific?sort=name&amp;page=2\""));
 }
 
 TEST_F(PageRoutesTest, UserPageFallingDownloadsShowTheTrend) {
@@ -169,7 +188,8 @@ TEST_F(PageRoutesTest, CompareChartsAndTablesUpToFive) {
   EXPECT_EQ(count(r.body, "<path "), 2u);
   EXPECT_TRUE(contains(r, "stroke-dasharray"));  // the second series is dashed
   EXPECT_TRUE(contains(r, "<ul class=\"legend\">"));
-  EXPECT_TRUE(contains(r, "<th scope=\"row\">Downloads/month</th><td>1,000,000</td><td>500,000</td>"));
+  EXPECT_TRUE(
+      contains(r, "<th scope=\"row\">Downloads/month</th><td>1,000,000</td><td>500,000</td>"));
   EXPECT_TRUE(contains(r, "<a class=\"muted\" href=\"/compare/chalk\">remove"));
   EXPECT_TRUE(contains(r, "name=\"packages\" value=\"express,chalk\""));
   EXPECT_TRUE(contains(r, "<label for=\"compare-add\">Add a package</label>"));
@@ -208,7 +228,8 @@ TEST_F(PageRoutesTest, DiscoverLists) {
   auto popular = get("/discover/popular");
   ASSERT_EQ(popular.status, 200);
   expect_page_basics(popular, "popular");
-  size_t express = popular.body.find("<a href=\"/pkg:express\">"), babel = popular.body.find("<a href=\"/pkg:@babel/core\">"),
+  size_t express = popular.body.find("<a href=\"/pkg:express\">"),
+         babel = popular.body.find("<a href=\"/pkg:@babel/core\">"),
          chalk = popular.body.find("<a href=\"/pkg:chalk\">");
   ASSERT_NE(chalk, std::string::npos);
   EXPECT_LT(express, babel);
@@ -221,7 +242,9 @@ TEST_F(PageRoutesTest, DiscoverLists) {
 
   auto trending = get("/discover/trending");
   ASSERT_EQ(trending.status, 200);
-  EXPECT_TRUE(contains(trending, "<strong>+200%</strong>: 42,000 downloads in the last 14 days, 14,000 in the 14 before"));
+  EXPECT_TRUE(contains(
+      trending,
+      "<strong>+200%</strong>: 42,000 downloads in the last 14 days, 14,000 in the 14 before"));
   EXPECT_FALSE(contains(trending, "/pkg:chalk\""));     // flat
   EXPECT_FALSE(contains(trending, "/pkg:left-pad\""));  // falling
   EXPECT_TRUE(contains(trending, "How: among the"));
@@ -241,7 +264,8 @@ TEST_F(PageRoutesTest, AboutAndHome) {
   ASSERT_EQ(about.status, 200);
   expect_page_basics(about, "/about");
   EXPECT_TRUE(contains(about, "<a href=\"/api/v1/openapi.json\">"));
-  for (const char* q : {"pkg:NAME", "not:deprecated", "has:types", "downloads:&gt;10k", "sort:relevance|downloads|published"})
+  for (const char* q : {"pkg:NAME", "not:deprecated", "has:types", "downloads:&gt;10k",
+                        "sort:relevance|downloads|published"})
     EXPECT_TRUE(contains(about, q)) << q;
   EXPECT_TRUE(contains(about, "Last updated"));
   auto home = get("/");
@@ -270,9 +294,9 @@ TEST(PageRoutesEmpty, TrendingSaysHowToFetchDownloads) {
 
 TEST_F(PageRoutesTest, TitlesAreUniqueAcrossPageTypes) {
   std::set<std::string> titles;
-  for (const char* target : {"/", "/about", "/discover", "/discover/popular", "/discover/newest",
-                             "/discover/trending", "/compare", "/compare/express,chalk", "/@tester",
-                             "/pkg:express", "/search?q=pad"}) {
+  for (const char* target :
+       {"/", "/about", "/discover", "/discover/popular", "/discover/newest", "/discover/trending",
+        "/compare", "/compare/express,chalk", "/@tester", "/pkg:express", "/search?q=pad"}) {
     auto r = get(target);
     size_t from = r.body.find("<title>"), to = r.body.find("</title>");
     ASSERT_NE(from, std::string::npos) << target;

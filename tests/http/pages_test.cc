@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "api/maintainer_report.h"
-#include "render/app_script.h"
 #include "core/limits.h"
+#include "render/app_script.h"
 #include "render/page_home.h"
 #include "render/page_maintainer.h"
 #include "render/page_not_found.h"
@@ -69,7 +69,8 @@ void expect_golden(const std::string& name, const std::string& raw_html) {
   std::istringstream a(expected), b(html);
   std::string la, lb;
   for (int line = 1;; ++line) {
-    bool more_a = static_cast<bool>(std::getline(a, la)), more_b = static_cast<bool>(std::getline(b, lb));
+    bool more_a = static_cast<bool>(std::getline(a, la)),
+         more_b = static_cast<bool>(std::getline(b, lb));
     if (la != lb || more_a != more_b) {
       ADD_FAILURE() << name << " differs from its golden at line " << line << "\nexpected: " << la
                     << "\nactual:   " << lb;
@@ -84,12 +85,15 @@ std::vector<std::pair<std::string, std::string>> attributes_of(const std::string
   std::vector<std::pair<std::string, std::string>> out;
   static const std::regex tag(R"(<[a-zA-Z][^>]*>)");
   static const std::regex attr(R"(\s([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?)");
-  for (auto t = std::sregex_iterator(html.begin(), html.end(), tag); t != std::sregex_iterator(); ++t) {
+  for (auto t = std::sregex_iterator(html.begin(), html.end(), tag); t != std::sregex_iterator();
+       ++t) {
     std::string text = t->str();
-    for (auto a = std::sregex_iterator(text.begin(), text.end(), attr); a != std::sregex_iterator(); ++a) {
+    for (auto a = std::sregex_iterator(text.begin(), text.end(), attr); a != std::sregex_iterator();
+         ++a) {
       std::string name = (*a)[1].str(), value = (*a)[2].str();
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\''))
+        value = value.substr(1, value.size() - 2);
       out.emplace_back(name, value);
     }
   }
@@ -108,9 +112,10 @@ void expect_no_live_markup(const std::string& page, const std::string& what) {
   EXPECT_EQ(lower.find("<b>tags</b>"), std::string::npos) << what;
   for (const auto& [name, value] : attributes_of(html)) {
     EXPECT_FALSE(name.starts_with("on")) << what << ": attribute " << name << "=" << value;
-    if (name == "href" || name == "src" || name == "action" || name == "formaction" || name == "xlink:href") {
-      bool safe = value.starts_with("/") || value.starts_with("#") || value.starts_with("https://") ||
-                  value.starts_with("http://");
+    if (name == "href" || name == "src" || name == "action" || name == "formaction" ||
+        name == "xlink:href") {
+      bool safe = value.starts_with("/") || value.starts_with("#") ||
+                  value.starts_with("https://") || value.starts_with("http://");
       EXPECT_TRUE(safe) << what << ": " << name << "=\"" << value << "\"";
       EXPECT_FALSE(value.starts_with("//")) << what << ": protocol-relative " << value;
     }
@@ -205,13 +210,16 @@ TEST_F(PagesTest, HomeExplainsAMissingMaintainerExample) {
   EXPECT_EQ(without.find("/search?q=%40"), std::string::npos);
   stats.example_maintainer = "<jane>";
   const std::string with = render::render_home_page(site(), stats);
-  EXPECT_NE(with.find("<a href=\"/search?q=%40%3Cjane%3E\">@&lt;jane&gt;</a>"), std::string::npos) << with;
+  EXPECT_NE(with.find("<a href=\"/search?q=%40%3Cjane%3E\">@&lt;jane&gt;</a>"), std::string::npos)
+      << with;
   EXPECT_EQ(with.find("holds no maintainer names"), std::string::npos);
 }
 
 TEST_F(PagesTest, GoldenPackages) {
-  expect_golden("package-express.html", render::render_package_page(site(), package_data("express")));
-  expect_golden("package-babel-core.html", render::render_package_page(site(), package_data("@babel/core")));
+  expect_golden("package-express.html",
+                render::render_package_page(site(), package_data("express")));
+  expect_golden("package-babel-core.html",
+                render::render_package_page(site(), package_data("@babel/core")));
   auto left_pad = package_data("left-pad");
   for (Day d = today() - 60; d <= today(); ++d) left_pad.daily.push_back({d, 1000 + (d % 7) * 250});
   left_pad.range = render::ChartRange::k30d;
@@ -234,9 +242,10 @@ TEST_F(PagesTest, GoldenAdoptionByMajorAndOutdatedDependencies) {
                           {"3.21.2", 900000},
                           {"5.0.0-beta.3", 1000}}});
   data.major_adoption = app::major_adoption(snapshots, limits::kMaxAdoptionSeries);
-  data.dependency_checks = {{DependencyKind::kProd, "debug", "^2.6.9", "4.4.1", app::DependencyFreshness::kOutdated},
-                            {DependencyKind::kProd, "qs", "6.14.0", "6.14.0", app::DependencyFreshness::kCurrent},
-                            {DependencyKind::kProd, "gone", "^1", "", app::DependencyFreshness::kUnknown}};
+  data.dependency_checks = {
+      {DependencyKind::kProd, "debug", "^2.6.9", "4.4.1", app::DependencyFreshness::kOutdated},
+      {DependencyKind::kProd, "qs", "6.14.0", "6.14.0", app::DependencyFreshness::kCurrent},
+      {DependencyKind::kProd, "gone", "^1", "", app::DependencyFreshness::kUnknown}};
   const std::string page = render::render_package_page(site(), data);
   expect_golden("package-express-adoption.html", page);
   auto count = [&](const std::string& what) {
@@ -252,7 +261,8 @@ TEST_F(PagesTest, GoldenAdoptionByMajorAndOutdatedDependencies) {
   EXPECT_EQ(page.find("<code>^1</code>, latest"), std::string::npos);  // unknown is not outdated
 
   // One snapshot: no chart yet, a note and the table.
-  data.major_adoption = app::major_adoption(std::span(snapshots).first(1), limits::kMaxAdoptionSeries);
+  data.major_adoption =
+      app::major_adoption(std::span(snapshots).first(1), limits::kMaxAdoptionSeries);
   const std::string one = render::render_package_page(site(), data);
   EXPECT_EQ(one.find("adoption-chart-title"), std::string::npos);
   EXPECT_NE(one.find("One per-version snapshot so far"), std::string::npos);
@@ -290,8 +300,8 @@ TEST_F(PagesTest, GoldenMaintainerAndNotFound) {
   auto report = app::build_maintainer_report(*store_, "jane", site().now, 500);
   ASSERT_TRUE(report.ok()) << report.status().message();
   expect_golden("maintainer-jane.html", render::render_maintainer_page(site(), *report, {}));
-  expect_golden("not-found.html",
-                render::render_not_found_page(site(), "package named expresss", {"express", "expression"}));
+  expect_golden("not-found.html", render::render_not_found_page(site(), "package named expresss",
+                                                                {"express", "expression"}));
 }
 
 TEST_F(PagesTest, EveryPageIsAccessibleHtml5) {
@@ -318,22 +328,26 @@ TEST_F(PagesTest, HostileStringsNeverBecomeMarkup) {
   std::string package_page = render::render_package_page(site(), xss);
   expect_no_live_markup(package_page, "package page");
   // The text survives, escaped, and the javascript: URLs are shown but never linked.
-  EXPECT_NE(package_page.find("&lt;script&gt;alert(&#39;description&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(package_page.find("&lt;script&gt;alert(&#39;description&#39;)&lt;/script&gt;"),
+            std::string::npos);
   EXPECT_NE(package_page.find("javascript:alert(&#39;homepage&#39;)"), std::string::npos);
   expect_no_live_markup(render::render_search_page(site(), search_data("xss-demo")), "search page");
-  expect_no_live_markup(render::render_search_page(site(), search_data("<script>alert(1)</script>\"'")),
-                        "search for markup");
+  expect_no_live_markup(
+      render::render_search_page(site(), search_data("<script>alert(1)</script>\"'")),
+      "search for markup");
   const std::string evil = xss.package.maintainers.front().name;
   auto report = app::build_maintainer_report(*store_, evil, site().now, 500);
   ASSERT_TRUE(report.ok());
   expect_no_live_markup(render::render_maintainer_page(site(), *report, {}), "maintainer page");
-  expect_no_live_markup(render::render_not_found_page(site(), "package named " + evil, {evil}), "404");
+  expect_no_live_markup(render::render_not_found_page(site(), "package named " + evil, {evil}),
+                        "404");
   // Through the router too (headers, canonical links, suggestions).
   testing::TestApp state_app(db_, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
-  for (const char* target : {"/pkg:xss-demo", "/search?q=xss-demo", "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-                             "/pkg:%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "/%22%3E%3Cscript%3E"})
+  for (const char* target :
+       {"/pkg:xss-demo", "/search?q=xss-demo", "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/pkg:%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "/%22%3E%3Cscript%3E"})
     expect_no_live_markup(testing::get(state, target).body, target);
 }
 
@@ -351,9 +365,9 @@ TEST_F(PagesTest, DownloadTotalsEndAtTheNewestArchivedDay) {
   auto t = render::download_totals(days);
   EXPECT_EQ(t.through, 1405);
   EXPECT_EQ(t.day, 10);
-  EXPECT_EQ(t.week, 10 + 1);        // 1399..1405
-  EXPECT_EQ(t.month, 10 + 24);      // 1376..1405
-  EXPECT_EQ(t.year, 10 + 359);      // 1041..1405
+  EXPECT_EQ(t.week, 10 + 1);    // 1399..1405
+  EXPECT_EQ(t.month, 10 + 24);  // 1376..1405
+  EXPECT_EQ(t.year, 10 + 359);  // 1041..1405
   EXPECT_EQ(render::download_totals({}).year, -1);
   for (auto r : {render::ChartRange::k30d, render::ChartRange::k90d, render::ChartRange::k1y,
                  render::ChartRange::kAll})
@@ -368,13 +382,15 @@ TEST_F(PagesTest, ChartRangesAreLinksThatWorkWithoutJavascript) {
   auto year = testing::get(state, "/pkg:left-pad");
   ASSERT_EQ(year.status, 200);
   const std::string& y = year.body;
-  EXPECT_NE(y.find("<a href=\"/pkg:left-pad?range=30d#downloads\" data-range=\"30d\">"), std::string::npos);
+  EXPECT_NE(y.find("<a href=\"/pkg:left-pad?range=30d#downloads\" data-range=\"30d\">"),
+            std::string::npos);
   EXPECT_NE(y.find("<a href=\"/pkg:left-pad#downloads\" data-range=\"1y\" aria-current=\"page\">"),
             std::string::npos);
   EXPECT_NE(y.find("7-day average"), std::string::npos);
   EXPECT_NE(y.find("<summary>Monthly downloads as a table</summary>"), std::string::npos);
   EXPECT_NE(y.find("last day"), std::string::npos);
-  EXPECT_NE(y.find("rel=\"canonical\" href=\"https://pkgs.example/pkg:left-pad\""), std::string::npos);
+  EXPECT_NE(y.find("rel=\"canonical\" href=\"https://pkgs.example/pkg:left-pad\""),
+            std::string::npos);
   // The same totals whatever the range; the chart and table follow it.
   auto month = testing::get(state, "/pkg:left-pad?range=30d");
   EXPECT_NE(month.body.find("data-range=\"30d\" aria-current=\"page\""), std::string::npos);
@@ -407,18 +423,24 @@ TEST_F(PagesTest, ChartRangesAreLinksThatWorkWithoutJavascript) {
 
 TEST_F(PagesTest, PackagePageShowsRecentVersionsDistTagsAndDeprecations) {
   auto express_data = package_data("express");
-  EXPECT_EQ(express_data.package.versions.size(), limits::kMaxRecentVersionsShown);  // the overview read
+  EXPECT_EQ(express_data.package.versions.size(),
+            limits::kMaxRecentVersionsShown);  // the overview read
   auto express = render::render_package_page(site(), express_data);
   EXPECT_NE(express.find("Dist-tags: <code>latest</code> → "), std::string::npos);
-  EXPECT_NE(express.find("<h2 id=\"versions\">Versions (" + render::format_count(express_data.version_count) + ")"),
+  EXPECT_NE(express.find("<h2 id=\"versions\">Versions (" +
+                         render::format_count(express_data.version_count) + ")"),
             std::string::npos);
-  EXPECT_NE(express.find(render::format_count(express_data.version_count - 20) + " older versions not shown"),
+  EXPECT_NE(express.find(render::format_count(express_data.version_count - 20) +
+                         " older versions not shown"),
             std::string::npos);
   EXPECT_NE(express.find("id=\"data-age\">Package data fetched <time"), std::string::npos);
   auto deprecated = render::render_package_page(site(), package_data("odd-shapes"));
-  EXPECT_NE(deprecated.find("<p class=\"banner warn\" role=\"note\"><strong>Deprecated:</strong>"), std::string::npos);
-  EXPECT_NE(deprecated.find("<p class=\"badges\"><span class=\"tag warn\">deprecated</span>"), std::string::npos);
-  EXPECT_NE(deprecated.find("</td><td><span class=\"tag warn\">deprecated</span> "), std::string::npos);  // in the versions table
+  EXPECT_NE(deprecated.find("<p class=\"banner warn\" role=\"note\"><strong>Deprecated:</strong>"),
+            std::string::npos);
+  EXPECT_NE(deprecated.find("<p class=\"badges\"><span class=\"tag warn\">deprecated</span>"),
+            std::string::npos);
+  EXPECT_NE(deprecated.find("</td><td><span class=\"tag warn\">deprecated</span> "),
+            std::string::npos);  // in the versions table
 }
 
 TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
@@ -431,8 +453,9 @@ TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
     const double started = testing::thread_cpu_ms();
     for (int i = 0; i < kRuns; ++i) bytes += render::render_package_page(site(), data).size();
     double ms = (testing::thread_cpu_ms() - started) / kRuns;
-    std::printf("render_package_page(%s, %zu versions, %zu B README, 366-day chart): %.3f ms, %zu B\n", name,
-                data.package.versions.size(), data.package.readme_html.size(), ms, bytes / kRuns);
+    std::printf(
+        "render_package_page(%s, %zu versions, %zu B README, 366-day chart): %.3f ms, %zu B\n",
+        name, data.package.versions.size(), data.package.readme_html.size(), ms, bytes / kRuns);
 #if defined(NDEBUG) && !defined(PKGSTATS_SANITIZED)
     EXPECT_LT(ms, 1.0) << name;
 #endif
@@ -445,11 +468,13 @@ TEST_F(PagesTest, PackagePageRendersWellUnderAMillisecond) {
     constexpr int kRuns = 200;
     auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < kRuns; ++i) testing::get(state, "/pkg:express", "", encoding);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count() / kRuns;
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count() /
+        kRuns;
     std::printf("GET /pkg:express through the router (store read, render, ETag%s): %.3f ms\n",
                 *encoding ? ", gzip" : "", ms);
   }
-
 }
 
 // The package with the most versions in the fixtures (react, ~2,500): the full read the page
@@ -470,21 +495,24 @@ TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
   }
   auto store = std::move(store::Store::open(db, store::OpenMode::kReadOnly)).value();
   auto time_ms = [](int runs, auto&& fn) {
-    fn();  // warm the page cache and statement paths
+    fn();                                             // warm the page cache and statement paths
     const double started = testing::thread_cpu_ms();  // CPU, not wall: load-proof
     for (int i = 0; i < runs; ++i) fn();
     return (testing::thread_cpu_ms() - started) / runs;
   };
   size_t all_versions = 0;
-  double full = time_ms(50, [&] { all_versions = (*store->get_package("react"))->versions.size(); });
+  double full =
+      time_ms(50, [&] { all_versions = (*store->get_package("react"))->versions.size(); });
   int64_t counted = 0;
   double overview = time_ms(200, [&] {
-    counted = (*store->get_package_overview("react", limits::kMaxRecentVersionsShown))->version_count;
+    counted =
+        (*store->get_package_overview("react", limits::kMaxRecentVersionsShown))->version_count;
   });
   EXPECT_EQ(counted, static_cast<int64_t>(all_versions));
   EXPECT_GT(all_versions, 1000u);
   render::PackagePageData data;
-  auto o = std::move(*store->get_package_overview("react", limits::kMaxRecentVersionsShown)).value();
+  auto o =
+      std::move(*store->get_package_overview("react", limits::kMaxRecentVersionsShown)).value();
   data.package = std::move(o.package);
   data.version_count = o.version_count;
   const Day today = day_from_ms(testing::FixedClock().now());
@@ -498,11 +526,14 @@ TEST(PackagePageTiming, ReactOverviewReadAndRequest) {
   Response page;
   double request = time_ms(200, [&] { page = testing::get(state, "/pkg:react"); });
   ASSERT_EQ(page.status, 200);
-  std::printf("react, %zu versions: get_package (every version, the old page read) %.3f ms; "
-              "get_package_overview (latest + %zu newest) %.3f ms\n",
-              all_versions, full, limits::kMaxRecentVersionsShown, overview);
-  std::printf("render_package_page(react, 366-day chart): %.3f ms; GET /pkg:react through the router "
-              "(overview, dependents, chart, render, ETag): %.3f ms, %zu B\n", render_ms, request, page.body.size());
+  std::printf(
+      "react, %zu versions: get_package (every version, the old page read) %.3f ms; "
+      "get_package_overview (latest + %zu newest) %.3f ms\n",
+      all_versions, full, limits::kMaxRecentVersionsShown, overview);
+  std::printf(
+      "render_package_page(react, 366-day chart): %.3f ms; GET /pkg:react through the router "
+      "(overview, dependents, chart, render, ETag): %.3f ms, %zu B\n",
+      render_ms, request, page.body.size());
 #if defined(NDEBUG) && !defined(PKGSTATS_SANITIZED)
   EXPECT_LT(overview, full);
   EXPECT_LT(render_ms, 1.0);

@@ -100,7 +100,8 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
   testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
-  for (const std::string target : {"/api/v1/search?q=express", "/api/v1/suggest?q=expr", "/-/v1/search?text=express"}) {
+  for (const std::string target :
+       {"/api/v1/search?q=express", "/api/v1/suggest?q=expr", "/-/v1/search?text=express"}) {
     const uint64_t hits = state.response_cache().hits();
     Response first = testing::get(state, target);
     Response second = testing::get(state, target);
@@ -111,12 +112,14 @@ TEST(ResponseCache, SearchApisServeRepeatsFromTheCache) {
     EXPECT_EQ(state.response_cache().hits(), hits + 1) << target;
   }
   const uint64_t hits = state.response_cache().hits();
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(testing::get(state, "/api/v1/search?q=a&size=0").status, 400);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(testing::get(state, "/api/v1/search?q=a&size=0").status, 400);
   ASSERT_TRUE(state.index().reload().ok());
   EXPECT_EQ(testing::get(state, "/api/v1/search?q=express").status, 200);
   EXPECT_EQ(state.response_cache().hits(), hits);
   Response metrics = testing::get(state, "/metrics");
-  EXPECT_NE(metrics.body.find("pkgstats_response_cache_hits_total 3"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("pkgstats_response_cache_hits_total 3"), std::string::npos)
+      << metrics.body;
 }
 
 // Issue #19 finding 4: any extra parameter (`&x=N`) used to make a new key, so junk defeated
@@ -136,14 +139,17 @@ TEST(ResponseCache, KeyIsTheNormalisedParametersThatChangeTheAnswer) {
   };
   const std::vector<Case> cases = {
       {"/api/v1/search?q=express",
-       {"/api/v1/search?q=express&x=1", "/api/v1/search?x=2&q=express&y=3", "/api/v1/search?q=%65xpress",
-        "/api/v1/search?q=express&size=20&from=0", "/api/v1/search?q=express&size=020&explain=0"},
+       {"/api/v1/search?q=express&x=1", "/api/v1/search?x=2&q=express&y=3",
+        "/api/v1/search?q=%65xpress", "/api/v1/search?q=express&size=20&from=0",
+        "/api/v1/search?q=express&size=020&explain=0"},
        {"/api/v1/search?q=express&size=5", "/api/v1/search?q=express&explain=1",
         "/api/v1/search?q=express&sort=downloads", "/api/v1/search?q=expres"}},
-      {"/api/v1/suggest?q=expr", {"/api/v1/suggest?q=expr&_=1712345", "/api/v1/suggest?size=8&q=expr"},
+      {"/api/v1/suggest?q=expr",
+       {"/api/v1/suggest?q=expr&_=1712345", "/api/v1/suggest?size=8&q=expr"},
        {"/api/v1/suggest?q=expr&size=2"}},
       {"/-/v1/search?text=express",
-       {"/-/v1/search?text=express&quality=0.65&popularity=0.98&maintenance=0.5", "/-/v1/search?text=express&from=00"},
+       {"/-/v1/search?text=express&quality=0.65&popularity=0.98&maintenance=0.5",
+        "/-/v1/search?text=express&from=00"},
        {"/-/v1/search?text=express&from=1"}},
   };
   for (const auto& c : cases) {
@@ -163,7 +169,8 @@ TEST(ResponseCache, KeyIsTheNormalisedParametersThatChangeTheAnswer) {
   }
   // 1,000 junk variants cost one stored entry, not 1,000 misses.
   const uint64_t misses = state.response_cache().misses();
-  for (int i = 0; i < 1000; ++i) testing::get(state, "/api/v1/search?q=express&x=" + std::to_string(i));
+  for (int i = 0; i < 1000; ++i)
+    testing::get(state, "/api/v1/search?q=express&x=" + std::to_string(i));
   EXPECT_EQ(state.response_cache().misses(), misses);
 }
 
@@ -216,7 +223,8 @@ TEST(ResponseCache, KeepsOneEncodedAnswerPerEncoding) {
 
 // Concurrent misses of one key share one build, error or value; an error is not stored.
 TEST(SnapshotCache, ConcurrentMissesShareOneBuild) {
-  SnapshotCache<std::string> cache({16, 1 << 20, 60'000}, [](const std::string& s) { return s.size(); });
+  SnapshotCache<std::string> cache({16, 1 << 20, 60'000},
+                                   [](const std::string& s) { return s.size(); });
   auto engine = empty_engine();
   std::atomic<int> builds{0};
   auto run = [&](bool fail) {
@@ -224,12 +232,14 @@ TEST(SnapshotCache, ConcurrentMissesShareOneBuild) {
     std::vector<Result<std::shared_ptr<const std::string>>> results(6, Status::internal("not run"));
     for (size_t t = 0; t < results.size(); ++t)
       threads.emplace_back([&, t] {
-        results[t] = cache.get_or_build("k", engine, 0, [&]() -> Result<std::shared_ptr<const std::string>> {
-          ++builds;
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the others arrive meanwhile
-          if (fail) return Status::unavailable("store is down");
-          return std::make_shared<const std::string>("built");
-        });
+        results[t] =
+            cache.get_or_build("k", engine, 0, [&]() -> Result<std::shared_ptr<const std::string>> {
+              ++builds;
+              std::this_thread::sleep_for(
+                  std::chrono::milliseconds(100));  // the others arrive meanwhile
+              if (fail) return Status::unavailable("store is down");
+              return std::make_shared<const std::string>("built");
+            });
       });
     for (auto& t : threads) t.join();
     return results;
@@ -250,7 +260,8 @@ TEST(SnapshotCache, ConcurrentMissesShareOneBuild) {
 }
 
 // Ann's packages, each with `monthly` downloads: one write transaction.
-void write_maintained(const std::string& db, const std::vector<std::string>& names, int64_t monthly) {
+void write_maintained(const std::string& db, const std::vector<std::string>& names,
+                      int64_t monthly) {
   auto store = store::Store::open(db);
   ASSERT_TRUE(store.ok());
   auto tx = (*store)->begin_write();

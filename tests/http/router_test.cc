@@ -15,7 +15,8 @@ class RouterTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/r.db");
-    app_ = new testing::TestApp(dir_->path() + "/r.db", std::make_shared<FixedClock>(), "https://pkgs.example");
+    app_ = new testing::TestApp(dir_->path() + "/r.db", std::make_shared<FixedClock>(),
+                                "https://pkgs.example");
     state_ = &app_->state;
     auto built = state_->index().reload();
     ASSERT_TRUE(built.ok()) << built.status().message();
@@ -66,7 +67,8 @@ TEST_F(RouterTest, PackagePageHasExactlyOneH1EvenWithAReadme) {
   ASSERT_TRUE(contains(r, "id=\"readme\""));
   EXPECT_TRUE(contains(r, "<h3"));
   size_t h1 = 0;
-  for (size_t at = r.body.find("<h1"); at != std::string::npos; at = r.body.find("<h1", at + 1)) ++h1;
+  for (size_t at = r.body.find("<h1"); at != std::string::npos; at = r.body.find("<h1", at + 1))
+    ++h1;
   EXPECT_EQ(h1, 1u);
 }
 
@@ -169,7 +171,9 @@ TEST_F(RouterTest, HealthzReportsDataAge) {
   EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
   EXPECT_TRUE(contains(r, "\"status\":\"ok\""));
   EXPECT_TRUE(contains(r, "\"data_age_seconds\":"));
-  EXPECT_TRUE(contains(r, "\"indexed\":" + std::to_string(state_->search_engine()->document_count()))) << r.body;
+  EXPECT_TRUE(
+      contains(r, "\"indexed\":" + std::to_string(state_->search_engine()->document_count())))
+      << r.body;
   EXPECT_GT(state_->search_engine()->document_count(), 5u);
 }
 

@@ -68,7 +68,8 @@ TEST_F(ServerTest, ServesPagesWithHeaders) {
   EXPECT_EQ(home.status, 200);
   EXPECT_NE(home.body.find("<h1>Find npm packages</h1>"), std::string::npos);
   EXPECT_EQ(home.header("X-Content-Type-Options"), "nosniff");
-  EXPECT_NE(home.header("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(home.header("Content-Security-Policy").find("frame-ancestors 'none'"),
+            std::string::npos);
   EXPECT_EQ(home.header("Server"), "");  // no version banner
   EXPECT_EQ(home.header("Cache-Control"), "public, max-age=60");
   EXPECT_EQ(get("/pkg:%40babel%2Fcore").status, 200);
@@ -135,19 +136,19 @@ TEST_F(ServerTest, BadRequestsAreRefused) {
   EXPECT_EQ(get("/search?q=%ff").status, 400);
   EXPECT_EQ(send_and_read(port_, "NOT HTTP AT ALL\r\n\r\n").status, 400);
   std::string body(limits::kMaxHttpBodyBytes * 4, 'b');
-  EXPECT_EQ(send_and_read(port_, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
-                                "\r\nConnection: close\r\n\r\n" + body)
-                .status,
-            413);
+  EXPECT_EQ(
+      send_and_read(port_, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body)
+          .status,
+      413);
   EXPECT_EQ(get("/healthz").status, 200);
 }
 
 TEST_F(ServerTest, ManyConcurrentClients) {
   std::vector<std::future<int>> results;
   for (int i = 0; i < 32; ++i)
-    results.push_back(std::async(std::launch::async, [i] {
-      return get(i % 2 ? "/pkg:express" : "/search?q=pad").status;
-    }));
+    results.push_back(std::async(
+        std::launch::async, [i] { return get(i % 2 ? "/pkg:express" : "/search?q=pad").status; }));
   for (auto& r : results) EXPECT_EQ(r.get(), 200);
 }
 
@@ -164,7 +165,8 @@ TEST_F(ServerTest, StopsPromptlyWhenAsked) {
   server_->join();
   delete server_;
   server_ = nullptr;
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_TRUE(result_.ok()) << result_.message();
   EXPECT_LT(seconds, 1.5);  // under the 2 s grace: nothing waited for the idle client
   close(idle);

@@ -13,8 +13,8 @@
 
 #include "core/limits.h"
 #include "render/app_script.h"
-#include "test_support.h"
 #include "store_peer.h"
+#include "test_support.h"
 
 namespace pkgstats::http {
 namespace {
@@ -47,7 +47,8 @@ std::vector<std::string> locs_of(const std::string& xml, const char* root_name, 
   if (!doc) return {};
   xmlNode* root = xmlDocGetRootElement(doc.get());
   EXPECT_TRUE(is_element(root, root_name));
-  EXPECT_TRUE(root->ns && xmlStrcmp(root->ns->href, BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9") == 0);
+  EXPECT_TRUE(root->ns && xmlStrcmp(root->ns->href,
+                                    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9") == 0);
   std::vector<std::string> locs;
   for (xmlNode* e = root->children; e; e = e->next) {
     if (e->type != XML_ELEMENT_NODE) continue;
@@ -71,7 +72,7 @@ class SiteRoutesTest : public ::testing::Test {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
     app_ = new testing::TestApp(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(),
-                       "https://pkgs.example");
+                                "https://pkgs.example");
     state_ = &app_->state;
     ASSERT_TRUE(state_->index().reload().ok());
   }
@@ -103,7 +104,8 @@ TEST_F(SiteRoutesTest, AppScriptIsCachedForAYearUnderItsVersionedUrl) {
   EXPECT_EQ(testing::get(*state_, "/static/app.js?v=0000").cache_control, "public, max-age=300");
   EXPECT_EQ(testing::get(*state_, "/static/app.js").cache_control, "public, max-age=300");
   // Every page loads it, deferred, from our own origin.
-  EXPECT_NE(testing::get(*state_, "/").body.find("<script src=\"" + render::app_script_url() + "\" defer>"),
+  EXPECT_NE(testing::get(*state_, "/")
+                .body.find("<script src=\"" + render::app_script_url() + "\" defer>"),
             std::string::npos);
 }
 
@@ -117,7 +119,8 @@ TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
   EXPECT_EQ(pages[1], "https://pkgs.example/sitemap-1.xml");
 
   auto site_pages = locs_of(testing::get(*state_, "/sitemap-0.xml").body, "urlset", "url");
-  EXPECT_NE(std::find(site_pages.begin(), site_pages.end(), "https://pkgs.example/"), site_pages.end());
+  EXPECT_NE(std::find(site_pages.begin(), site_pages.end(), "https://pkgs.example/"),
+            site_pages.end());
 
   std::map<std::string, std::string> lastmods;
   auto packages = locs_of(testing::get(*state_, "/sitemap-1.xml").body, "urlset", "url", &lastmods);
@@ -126,7 +129,8 @@ TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
   EXPECT_TRUE(listed.count("https://pkgs.example/pkg:express"));
   EXPECT_TRUE(listed.count("https://pkgs.example/pkg:@babel/core"));
   EXPECT_TRUE(listed.count("https://pkgs.example/pkg:xss-demo"));
-  EXPECT_FALSE(listed.count("https://pkgs.example/pkg:gone-pkg")) << "unpublished names are left out";
+  EXPECT_FALSE(listed.count("https://pkgs.example/pkg:gone-pkg"))
+      << "unpublished names are left out";
   EXPECT_EQ(listed.size(), static_cast<size_t>(state_->index().store_stats().packages) - 1);
   EXPECT_EQ(lastmods["https://pkgs.example/pkg:xss-demo"], "2024-01-02");  // time.modified
 
@@ -166,23 +170,30 @@ TEST(SitemapPaging, PagesHoldAtMost50000UrlsAndCoverEveryName) {
     // Name-only rows, as a names import makes them (in one statement: fast).
     auto store = store::Store::open(db);
     ASSERT_TRUE(store.ok());
-    ASSERT_TRUE(pkgstats::testing::raw_database(**store).exec(
-        "INSERT INTO packages (name, monthly_downloads) WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL "
-        "SELECT i + 1 FROM n WHERE i < " + std::to_string(kNames - 1) + ") SELECT 'name-' || i, i FROM n").ok());
+    ASSERT_TRUE(pkgstats::testing::raw_database(**store)
+                    .exec("INSERT INTO packages (name, monthly_downloads) WITH RECURSIVE n(i) AS "
+                          "(SELECT 0 UNION ALL "
+                          "SELECT i + 1 FROM n WHERE i < " +
+                          std::to_string(kNames - 1) + ") SELECT 'name-' || i, i FROM n")
+                    .ok());
   }
   testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "https://big.example");
   AppState& state = state_app.state;  // no index needed
   auto pages = locs_of(testing::get(state, "/sitemap.xml").body, "sitemapindex", "sitemap");
-  ASSERT_EQ(pages.size(), 1u + (kNames + limits::kSitemapIdsPerPage - 1) / limits::kSitemapIdsPerPage);
+  ASSERT_EQ(pages.size(),
+            1u + (kNames + limits::kSitemapIdsPerPage - 1) / limits::kSitemapIdsPerPage);
   std::set<std::string> seen;
   size_t total = 0;
   for (size_t n = 1; n < pages.size(); ++n) {
     const std::string target = "/sitemap-" + std::to_string(n) + ".xml";
     auto started = std::chrono::steady_clock::now();
     Response r = testing::get(state, target, "", "gzip");
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     ASSERT_EQ(r.status, 200);
-    std::printf("%s: %.1f ms (store range read, XML, gzip), %zu B gzipped\n", target.c_str(), ms, r.body.size());
+    std::printf("%s: %.1f ms (store range read, XML, gzip), %zu B gzipped\n", target.c_str(), ms,
+                r.body.size());
     auto urls = locs_of(testing::get(state, target).body, "urlset", "url");
     EXPECT_LE(urls.size(), 50000u);
     total += urls.size();
@@ -204,7 +215,8 @@ TEST_F(SiteRoutesTest, PagesCarryOpenGraphTagsAndPackagesJsonLd) {
                           "<meta name=\"twitter:card\" content=\"summary\">",
                           "<link rel=\"canonical\" href=\"https://pkgs.example/pkg:express\">"})
     EXPECT_NE(r.body.find(tag), std::string::npos) << tag;
-  EXPECT_NE(r.body.find("<meta property=\"og:description\" content=\"Fast, unopinionated"), std::string::npos);
+  EXPECT_NE(r.body.find("<meta property=\"og:description\" content=\"Fast, unopinionated"),
+            std::string::npos);
   const std::string open = "<script type=\"application/ld+json\">";
   size_t at = r.body.find(open);
   ASSERT_NE(at, std::string::npos);
@@ -218,9 +230,11 @@ TEST_F(SiteRoutesTest, PagesCarryOpenGraphTagsAndPackagesJsonLd) {
   // Only package pages describe software; titles differ page to page.
   Response home = testing::get(*state_, "/");
   EXPECT_EQ(home.body.find(open), std::string::npos);
-  EXPECT_NE(home.body.find("<meta property=\"og:url\" content=\"https://pkgs.example/\">"), std::string::npos);
+  EXPECT_NE(home.body.find("<meta property=\"og:url\" content=\"https://pkgs.example/\">"),
+            std::string::npos);
   std::set<std::string> titles;
-  for (const char* target : {"/", "/pkg:express", "/pkg:chalk", "/search?q=pad", "/@jane", "/nope"}) {
+  for (const char* target :
+       {"/", "/pkg:express", "/pkg:chalk", "/search?q=pad", "/@jane", "/nope"}) {
     std::string body = testing::get(*state_, target).body;
     size_t t = body.find("<title>");
     titles.insert(body.substr(t, body.find("</title>") - t));
@@ -229,14 +243,16 @@ TEST_F(SiteRoutesTest, PagesCarryOpenGraphTagsAndPackagesJsonLd) {
 }
 
 TEST_F(SiteRoutesTest, SecurityHeadersOnEveryPageType) {
-  for (const char* target : {"/", "/search?q=pad", "/pkg:express", "/@jane", "/nope", "/robots.txt",
-                             "/sitemap.xml", "/static/app.js", "/favicon.svg", "/search?page=x&q=a"}) {
+  for (const char* target :
+       {"/", "/search?q=pad", "/pkg:express", "/@jane", "/nope", "/robots.txt", "/sitemap.xml",
+        "/static/app.js", "/favicon.svg", "/search?page=x&q=a"}) {
     Response r = testing::get(*state_, target);
     std::string csp = r.header("Content-Security-Policy");
     std::map<std::string, std::string> directives;
     for (size_t start = 0; start < csp.size();) {
       size_t semi = csp.find(';', start);
-      std::string d = csp.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+      std::string d =
+          csp.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
       d.erase(0, d.find_first_not_of(' '));
       directives[d.substr(0, d.find(' '))] = d.substr(d.find(' ') + 1);
       start = semi == std::string::npos ? csp.size() : semi + 1;
@@ -246,7 +262,8 @@ TEST_F(SiteRoutesTest, SecurityHeadersOnEveryPageType) {
     EXPECT_EQ(directives["connect-src"], "'self'") << target;
     EXPECT_EQ(directives["frame-ancestors"], "'none'") << target;
     EXPECT_EQ(directives["base-uri"], "'none'") << target;
-    EXPECT_EQ(directives.count("script-src-elem") + directives.count("script-src-attr"), 0u) << target;
+    EXPECT_EQ(directives.count("script-src-elem") + directives.count("script-src-attr"), 0u)
+        << target;
     EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << target;
     EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff") << target;
     EXPECT_EQ(r.header("Referrer-Policy"), "strict-origin-when-cross-origin") << target;

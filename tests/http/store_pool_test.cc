@@ -66,4 +66,4 @@ TEST_F(StorePoolTest, SharedByThreads) {
 }
 
 }  // namespace
-}  // namespace pkgstats::store
+}  // namespace pkgstats::http

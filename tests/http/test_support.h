@@ -48,9 +48,9 @@ inline std::string test_data(const std::string& relative) {
 // The packuments every HTTP test store holds (real ones and the hostile ones).
 inline const std::vector<std::string>& fixture_packuments() {
   static const std::vector<std::string> files = {
-      "packuments/express.full.json.gz", "packuments/@babel__core.full.json.gz",
-      "packuments/left-pad.full.json.gz", "packuments/leftpad.full.json.gz",
-      "packuments/chalk.full.json.gz",   "hostile/xss-demo.packument.json",
+      "packuments/express.full.json.gz",   "packuments/@babel__core.full.json.gz",
+      "packuments/left-pad.full.json.gz",  "packuments/leftpad.full.json.gz",
+      "packuments/chalk.full.json.gz",     "hostile/xss-demo.packument.json",
       "hostile/odd-shapes.packument.json", "hostile/unpublished.packument.json"};
   return files;
 }
@@ -60,7 +60,8 @@ inline const std::vector<std::string>& fixture_packuments() {
 // client policy, upstream) before the state is built.
 class TestApp {
  public:
-  explicit TestApp(std::string db_path, std::shared_ptr<const Clock> clock = std::make_shared<FixedClock>(),
+  explicit TestApp(std::string db_path,
+                   std::shared_ptr<const Clock> clock = std::make_shared<FixedClock>(),
                    std::string base_url = "", size_t store_connections = 4,
                    search::EngineFactory factory = search::native_search_engine(),
                    const std::function<void(ServeDependencies&)>& configure = {})
@@ -75,8 +76,14 @@ class TestApp {
  private:
   ServeDependencies dependencies(std::shared_ptr<const Clock> clock, std::string base_url,
                                  const std::function<void(ServeDependencies&)>& configure) {
-    ServeDependencies d{.clock = std::move(clock), .stores = stores, .index = index,
-                        .base_url = std::move(base_url), .upstream = {}, .downloads_backfill = {}, .clients = {}, .rate_limit = {}};
+    ServeDependencies d{.clock = std::move(clock),
+                        .stores = stores,
+                        .index = index,
+                        .base_url = std::move(base_url),
+                        .upstream = {},
+                        .downloads_backfill = {},
+                        .clients = {},
+                        .rate_limit = {}};
     if (configure) configure(d);
     return d;
   }
@@ -131,7 +138,8 @@ inline std::string gunzip(const std::string& data) {
 }
 
 // GET `target` through the router and the response policy.
-inline Response get(AppState& state, const std::string& target, const std::string& if_none_match = "",
+inline Response get(AppState& state, const std::string& target,
+                    const std::string& if_none_match = "",
                     const std::string& accept_encoding = "") {
   Request request = make_request(target);
   request.if_none_match = if_none_match;

@@ -39,9 +39,9 @@ TEST(Url, RejectsMalformedEscapes) {
 
 TEST(Url, RejectsInvalidUtf8AndNul) {
   Request r;
-  for (const char* target : {"/x%ff%fe", "/x%C0%AF" /* overlong '/' */, "/x%ED%A0%80" /* surrogate */,
-                             "/x%F4%90%80%80" /* above U+10FFFF */, "/x%E2%82" /* truncated */,
-                             "/x%00", "/search?q=%80"})
+  for (const char* target : {"/x%ff%fe", "/x%C0%AF" /* overlong '/' */,
+                             "/x%ED%A0%80" /* surrogate */, "/x%F4%90%80%80" /* above U+10FFFF */,
+                             "/x%E2%82" /* truncated */, "/x%00", "/search?q=%80"})
     EXPECT_FALSE(parse_target(target, r).ok()) << target;
 }
 

@@ -30,8 +30,9 @@ std::string packument(const std::string& name, int versions, bool deprecated) {
   for (int v = 0; v < versions; ++v) {
     const std::string version = "1.0." + std::to_string(v);
     if (v) versions_json += ',';
-    versions_json += "\"" + version + "\":{\"name\":\"" + name + "\",\"version\":\"" + version + "\"" +
-                     (deprecated ? ",\"deprecated\":\"" + message + "\"" : std::string()) + "}";
+    versions_json += "\"" + version + "\":{\"name\":\"" + name + "\",\"version\":\"" + version +
+                     "\"" + (deprecated ? ",\"deprecated\":\"" + message + "\"" : std::string()) +
+                     "}";
     times += ",\"" + version + "\":\"2021-01-01T00:00:00.000Z\"";
   }
   return "{\"name\":\"" + name + "\",\"description\":\"a package for the worst cases\"," +
@@ -49,7 +50,8 @@ class WorstCaseTest : public ::testing::Test {
     auto store = store::Store::open(db);
     ASSERT_TRUE(store.ok());
     std::string ndjson;
-    for (size_t i = 0; i < limits::kMaxMaintainerPackagesShown; ++i) ndjson += packument(package_name(static_cast<int>(i)), 2, false);
+    for (size_t i = 0; i < limits::kMaxMaintainerPackagesShown; ++i)
+      ndjson += packument(package_name(static_cast<int>(i)), 2, false);
     ndjson += packument("wc-many-versions", kManyVersions, true);
     {
       ingest::Importer importer(**store, nullptr);
@@ -67,7 +69,8 @@ class WorstCaseTest : public ::testing::Test {
     for (Day d = *parse_day("2015-01-10"); d <= latest; ++d) history.push_back({d, 123456789});
     ASSERT_TRUE((*txn)->put_daily_downloads(package_name(0), history).ok());
     ASSERT_TRUE((*txn)->commit().ok());
-    app_ = new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
+    app_ =
+        new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
     state_ = &app_->state;  // sitemaps need it
     ASSERT_TRUE(state_->index().reload().ok());
   }
@@ -139,10 +142,12 @@ TEST_F(WorstCaseTest, MaintainerPagesReportsAndFeeds) {
 
 TEST_F(WorstCaseTest, PackagesCompareDiscoverSitemapBadges) {
   Response api = testing::get(*state_, "/api/v1/packages/wc-many-versions");
-  EXPECT_NE(api.body.find("\"versions_count\":" + std::to_string(kManyVersions)), std::string::npos);
+  EXPECT_NE(api.body.find("\"versions_count\":" + std::to_string(kManyVersions)),
+            std::string::npos);
   expect_bounded("/api/v1/packages/wc-many-versions", 2'000'000);
   expect_bounded("/pkg:wc-many-versions");
-  const std::string five = package_name(0) + "," + package_name(1) + ",wc-many-versions,express,chalk";
+  const std::string five =
+      package_name(0) + "," + package_name(1) + ",wc-many-versions,express,chalk";
   expect_bounded("/api/v1/compare?packages=" + five);
   expect_bounded("/compare/" + five);
   for (const char* list : {"popular", "newest", "trending"})

@@ -59,29 +59,67 @@ json& latest(json& doc) { return doc["versions"]["1.0.0"]; }
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> all = {
-      {"description", [](json& d, const std::string& p) { d["description"] = p; latest(d)["description"] = p; }},
-      {"keyword", [](json& d, const std::string& p) { d["keywords"] = {p, "ok"}; latest(d)["keywords"] = {p, "ok"}; }},
+      {"description",
+       [](json& d, const std::string& p) {
+         d["description"] = p;
+         latest(d)["description"] = p;
+       }},
+      {"keyword",
+       [](json& d, const std::string& p) {
+         d["keywords"] = {p, "ok"};
+         latest(d)["keywords"] = {p, "ok"};
+       }},
       {"author.name", [](json& d, const std::string& p) { latest(d)["author"]["name"] = p; }},
       {"author.email", [](json& d, const std::string& p) { latest(d)["author"]["email"] = p; }},
       {"author.url", [](json& d, const std::string& p) { latest(d)["author"]["url"] = p; }},
-      {"author string", [](json& d, const std::string& p) { latest(d)["author"] = p + " <a@b.c> (" + p + ")"; }},
-      {"maintainer.name", [](json& d, const std::string& p) { d["maintainers"].push_back({{"name", p}, {"email", "m@x.y"}}); }},
+      {"author string",
+       [](json& d, const std::string& p) { latest(d)["author"] = p + " <a@b.c> (" + p + ")"; }},
+      {"maintainer.name",
+       [](json& d, const std::string& p) {
+         d["maintainers"].push_back({{"name", p}, {"email", "m@x.y"}});
+       }},
       {"maintainer.email", [](json& d, const std::string& p) { d["maintainers"][0]["email"] = p; }},
-      {"contributor", [](json& d, const std::string& p) { latest(d)["contributors"] = {{{"name", p}, {"url", p}}}; }},
-      {"license", [](json& d, const std::string& p) { d["license"] = p; latest(d)["license"] = p; }},
-      {"license object", [](json& d, const std::string& p) { latest(d)["license"] = {{"type", p}, {"url", p}}; }},
-      {"homepage", [](json& d, const std::string& p) { d["homepage"] = p; latest(d)["homepage"] = p; }},
-      {"repository.url", [](json& d, const std::string& p) { latest(d)["repository"] = {{"type", "git"}, {"url", p}, {"directory", p}}; }},
+      {"contributor",
+       [](json& d, const std::string& p) {
+         latest(d)["contributors"] = {{{"name", p}, {"url", p}}};
+       }},
+      {"license",
+       [](json& d, const std::string& p) {
+         d["license"] = p;
+         latest(d)["license"] = p;
+       }},
+      {"license object",
+       [](json& d, const std::string& p) {
+         latest(d)["license"] = {{"type", p}, {"url", p}};
+       }},
+      {"homepage",
+       [](json& d, const std::string& p) {
+         d["homepage"] = p;
+         latest(d)["homepage"] = p;
+       }},
+      {"repository.url",
+       [](json& d, const std::string& p) {
+         latest(d)["repository"] = {{"type", "git"}, {"url", p}, {"directory", p}};
+       }},
       {"repository string", [](json& d, const std::string& p) { latest(d)["repository"] = p; }},
-      {"bugs.url", [](json& d, const std::string& p) { latest(d)["bugs"] = {{"url", p}, {"email", p}}; }},
-      {"readme", [](json& d, const std::string& p) { d["readme"] = "# Title\n\n" + p + "\n\n[link](" + p + ")\n\n<a href=\"" + p + "\">x</a> ![i](" + p + ")"; }},
-      {"version", [](json& d, const std::string& p) {
+      {"bugs.url",
+       [](json& d, const std::string& p) {
+         latest(d)["bugs"] = {{"url", p}, {"email", p}};
+       }},
+      {"readme",
+       [](json& d, const std::string& p) {
+         d["readme"] = "# Title\n\n" + p + "\n\n[link](" + p + ")\n\n<a href=\"" + p +
+                       "\">x</a> ![i](" + p + ")";
+       }},
+      {"version",
+       [](json& d, const std::string& p) {
          d["versions"][p] = latest(d);
          d["versions"][p]["version"] = p;
          d["time"][p] = "2026-11-01T00:00:00.000Z";
          d["dist-tags"]["next"] = p;
        }},
-      {"latest version", [](json& d, const std::string& p) {
+      {"latest version",
+       [](json& d, const std::string& p) {
          d["versions"][p] = latest(d);
          d["versions"].erase("1.0.0");
          d["versions"][p]["version"] = p;
@@ -90,14 +128,38 @@ const std::vector<Field>& fields() {
        }},
       {"dist-tag name", [](json& d, const std::string& p) { d["dist-tags"][p] = "1.0.0"; }},
       {"deprecated", [](json& d, const std::string& p) { latest(d)["deprecated"] = p; }},
-      {"dependency name", [](json& d, const std::string& p) { latest(d)["dependencies"] = {{p, "^1.0.0"}, {"left-pad", "^1"}}; }},
-      {"dependency range", [](json& d, const std::string& p) { latest(d)["dependencies"] = {{"left-pad", p}}; }},
-      {"peer dependency", [](json& d, const std::string& p) { latest(d)["peerDependencies"] = {{p, p}}; }},
-      {"types", [](json& d, const std::string& p) { latest(d)["types"] = p; latest(d)["type"] = p; }},
-      {"tarball", [](json& d, const std::string& p) { latest(d)["dist"] = {{"tarball", p}, {"shasum", p}}; }},
-      {"time", [](json& d, const std::string& p) { d["time"]["modified"] = p; d["time"]["1.0.0"] = p; }},
+      {"dependency name",
+       [](json& d, const std::string& p) {
+         latest(d)["dependencies"] = {{p, "^1.0.0"}, {"left-pad", "^1"}};
+       }},
+      {"dependency range",
+       [](json& d, const std::string& p) {
+         latest(d)["dependencies"] = {{"left-pad", p}};
+       }},
+      {"peer dependency",
+       [](json& d, const std::string& p) {
+         latest(d)["peerDependencies"] = {{p, p}};
+       }},
+      {"types",
+       [](json& d, const std::string& p) {
+         latest(d)["types"] = p;
+         latest(d)["type"] = p;
+       }},
+      {"tarball",
+       [](json& d, const std::string& p) {
+         latest(d)["dist"] = {{"tarball", p}, {"shasum", p}};
+       }},
+      {"time",
+       [](json& d, const std::string& p) {
+         d["time"]["modified"] = p;
+         d["time"]["1.0.0"] = p;
+       }},
       // Names are validated at ingest; whatever is accepted must be shown safely too.
-      {"name", [](json& d, const std::string& p) { d["name"] = "xss-" + p; d["_id"] = d["name"]; }},
+      {"name",
+       [](json& d, const std::string& p) {
+         d["name"] = "xss-" + p;
+         d["_id"] = d["name"];
+       }},
   };
   return all;
 }
@@ -105,8 +167,11 @@ const std::vector<Field>& fields() {
 constexpr const char* kMaintainer = "xssowner";
 
 json benign_packument(const std::string& name) {
-  json version = {{"name", name}, {"version", "1.0.0"}, {"description", "benign"},
-                  {"license", "MIT"}, {"dependencies", json::object()},
+  json version = {{"name", name},
+                  {"version", "1.0.0"},
+                  {"description", "benign"},
+                  {"license", "MIT"},
+                  {"dependencies", json::object()},
                   {"maintainers", {{{"name", kMaintainer}, {"email", "o@x.y"}}}}};
   return {{"_id", name},
           {"name", name},
@@ -114,8 +179,10 @@ json benign_packument(const std::string& name) {
           {"dist-tags", {{"latest", "1.0.0"}}},
           {"versions", {{"1.0.0", version}}},
           {"maintainers", {{{"name", kMaintainer}, {"email", "o@x.y"}}}},
-          {"time", {{"created", "2026-10-01T00:00:00.000Z"}, {"modified", "2026-11-01T00:00:00.000Z"},
-                    {"1.0.0", "2026-10-01T00:00:00.000Z"}}},
+          {"time",
+           {{"created", "2026-10-01T00:00:00.000Z"},
+            {"modified", "2026-11-01T00:00:00.000Z"},
+            {"1.0.0", "2026-10-01T00:00:00.000Z"}}},
           {"readme", "# benign"}};
 }
 
@@ -194,8 +261,10 @@ bool is_script_url(std::string_view value) {
 
 bool is_url_attribute(std::string_view name) {
   static const std::vector<std::string_view> kUrlAttributes = {
-      "href", "src", "action", "formaction", "xlink:href", "poster", "cite", "background", "data", "srcset"};
-  return std::find(kUrlAttributes.begin(), kUrlAttributes.end(), lower(name)) != kUrlAttributes.end();
+      "href",   "src",  "action",     "formaction", "xlink:href",
+      "poster", "cite", "background", "data",       "srcset"};
+  return std::find(kUrlAttributes.begin(), kUrlAttributes.end(), lower(name)) !=
+         kUrlAttributes.end();
 }
 
 // Problems found in one response, each a sentence naming the surface.
@@ -204,15 +273,18 @@ using Findings = std::vector<std::string>;
 void check_attribute(std::string_view element, std::string_view name, std::string_view value,
                      const std::string& where, Findings& out) {
   std::string n = lower(name);
-  if (n.starts_with("on")) out.push_back(where + ": event handler " + n + " on <" + std::string(element) + ">");
-  if (n.find(kMarker) != std::string::npos) out.push_back(where + ": attribute from a payload: " + n);
+  if (n.starts_with("on"))
+    out.push_back(where + ": event handler " + n + " on <" + std::string(element) + ">");
+  if (n.find(kMarker) != std::string::npos)
+    out.push_back(where + ": attribute from a payload: " + n);
   if (is_url_attribute(n) && is_script_url(value))
     out.push_back(where + ": script URL in " + n + "=\"" + std::string(value) + "\"");
 }
 
 std::string gumbo_text(const GumboNode* node) {
   std::string out;
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA || node->type == GUMBO_NODE_WHITESPACE)
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+      node->type == GUMBO_NODE_WHITESPACE)
     return node->v.text.text;
   if (node->type != GUMBO_NODE_ELEMENT) return out;
   for (unsigned i = 0; i < node->v.element.children.length; ++i)
@@ -226,7 +298,8 @@ void check_html_node(const GumboNode* node, const std::string& where, Findings& 
   std::string tag = e.tag == GUMBO_TAG_UNKNOWN
                         ? lower(std::string_view(e.original_tag.data, e.original_tag.length))
                         : gumbo_normalized_tagname(e.tag);
-  if (tag.find(kMarker) != std::string::npos) out.push_back(where + ": element from a payload: " + tag);
+  if (tag.find(kMarker) != std::string::npos)
+    out.push_back(where + ": element from a payload: " + tag);
   std::string src, type;
   for (unsigned i = 0; i < e.attributes.length; ++i) {
     auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
@@ -241,7 +314,8 @@ void check_html_node(const GumboNode* node, const std::string& where, Findings& 
     if (!src.empty()) {
       if (!src.starts_with("/static/")) out.push_back(where + ": script from " + src);
     } else if (type == "application/ld+json") {
-      if (!json::accept(text)) out.push_back(where + ": JSON-LD that is not JSON: " + text.substr(0, 200));
+      if (!json::accept(text))
+        out.push_back(where + ": JSON-LD that is not JSON: " + text.substr(0, 200));
     } else {
       out.push_back(where + ": inline script: " + text.substr(0, 200));
     }
@@ -260,22 +334,26 @@ void check_xml_node(xmlNode* node, const std::string& where, Findings& out) {
   for (; node; node = node->next) {
     if (node->type != XML_ELEMENT_NODE) continue;
     std::string name = reinterpret_cast<const char*>(node->name);
-    if (lower(name).find(kMarker) != std::string::npos) out.push_back(where + ": element from a payload: " + name);
+    if (lower(name).find(kMarker) != std::string::npos)
+      out.push_back(where + ": element from a payload: " + name);
     if (lower(name) == "script" || lower(name) == "foreignobject")
       out.push_back(where + ": <" + name + "> in XML");
     for (xmlAttr* a = node->properties; a; a = a->next) {
       xmlChar* value = xmlNodeGetContent(reinterpret_cast<xmlNode*>(a));
       std::string attr = reinterpret_cast<const char*>(a->name);
-      if (a->ns && a->ns->prefix) attr = std::string(reinterpret_cast<const char*>(a->ns->prefix)) + ":" + attr;
+      if (a->ns && a->ns->prefix)
+        attr = std::string(reinterpret_cast<const char*>(a->ns->prefix)) + ":" + attr;
       check_attribute(name, attr, value ? reinterpret_cast<const char*>(value) : "", where, out);
       xmlFree(value);
     }
     // Atom text constructs of type="html" are HTML to a feed reader: check that HTML too.
     xmlChar* type = xmlGetProp(node, reinterpret_cast<const xmlChar*>("type"));
     if (type && std::string_view(reinterpret_cast<const char*>(type)) == "html" &&
-        (name == "content" || name == "summary" || name == "title" || name == "subtitle" || name == "rights")) {
+        (name == "content" || name == "summary" || name == "title" || name == "subtitle" ||
+         name == "rights")) {
       xmlChar* text = xmlNodeGetContent(node);
-      check_html(text ? reinterpret_cast<const char*>(text) : "", where + " (" + name + " as HTML)", out);
+      check_html(text ? reinterpret_cast<const char*>(text) : "", where + " (" + name + " as HTML)",
+                 out);
       xmlFree(text);
     }
     xmlFree(type);
@@ -320,7 +398,8 @@ void check_csv(const std::string& body, const std::string& where, Findings& out)
   }
   if (quoted) out.push_back(where + ": unterminated quoted CSV field");
   for (const auto& cell : cells) {
-    if (cell.empty() || std::string_view("=+-@\t\r").find(cell[0]) == std::string_view::npos) continue;
+    if (cell.empty() || std::string_view("=+-@\t\r").find(cell[0]) == std::string_view::npos)
+      continue;
     char* end = nullptr;
     std::strtod(cell.c_str(), &end);
     if (end != cell.c_str() + cell.size()) out.push_back(where + ": CSV formula: " + cell);
@@ -358,16 +437,28 @@ TEST(XssProperty, CheckersSeeLiveMarkup) {
     return out.size();
   };
   const std::string html = "text/html; charset=utf-8";
-  EXPECT_EQ(findings(html, "<p>&lt;script&gt;xq7()&lt;/script&gt; <a href=\"https://x.y/\">ok</a></p>"), 0u);
-  EXPECT_EQ(findings(html, "<script src=\"/static/app.js\"></script><script type=\"application/ld+json\">{\"a\":\"xq7\"}</script>"), 0u);
+  EXPECT_EQ(
+      findings(html, "<p>&lt;script&gt;xq7()&lt;/script&gt; <a href=\"https://x.y/\">ok</a></p>"),
+      0u);
+  EXPECT_EQ(findings(html,
+                     "<script src=\"/static/app.js\"></script><script "
+                     "type=\"application/ld+json\">{\"a\":\"xq7\"}</script>"),
+            0u);
   EXPECT_GT(findings(html, "<p><script>xq7()</script></p>"), 0u);
   EXPECT_GT(findings(html, "<img src=x onerror=xq7()>"), 0u);
   EXPECT_GT(findings(html, "<a href=\" JaVa\tScript:xq7()\">x</a>"), 0u);
   EXPECT_GT(findings(html, "<xq7>x</xq7>"), 0u);
-  EXPECT_GT(findings(html, "<script type=\"application/ld+json\">{\"a\":\"</script><script>xq7()</script>\"}</script>"), 0u);
+  EXPECT_GT(
+      findings(html,
+               "<script "
+               "type=\"application/ld+json\">{\"a\":\"</script><script>xq7()</script>\"}</script>"),
+      0u);
   EXPECT_EQ(findings("application/atom+xml", "<feed><title>&lt;b&gt;</title></feed>"), 0u);
   EXPECT_GT(findings("application/atom+xml", "<feed><title>]]><xq7/></title></feed>"), 0u);
-  EXPECT_GT(findings("application/atom+xml", "<feed><summary type=\"html\">&lt;img src=x onerror=xq7()&gt;</summary></feed>"), 0u);
+  EXPECT_GT(
+      findings("application/atom+xml",
+               "<feed><summary type=\"html\">&lt;img src=x onerror=xq7()&gt;</summary></feed>"),
+      0u);
   EXPECT_GT(findings("application/atom+xml", "<feed><title>unclosed</feed>"), 0u);
   EXPECT_GT(findings("image/svg+xml", "<svg><script>xq7()</script></svg>"), 0u);
   EXPECT_EQ(findings("text/csv", "name,downloads\n\"'=cmd\",-12\n"), 0u);
@@ -410,7 +501,8 @@ TEST(XssProperty, NoPayloadInAnyFieldBecomesMarkupOnAnySurface) {
   ASSERT_GT(packages.size(), fields().size() * payloads().size() / 2);
   std::printf("imported %zu generated packages in %.1f s\n", packages.size(),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example.org");
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>(),
+                             "https://pkgs.example.org");
   AppState& state = state_app.state;
   ASSERT_TRUE(state.index().reload().ok());
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <regex>
 
-#include "store_fixture.h"
 #include "readme_renderer_for_tests.h"
+#include "store_fixture.h"
 #include "store_peer.h"
 
 namespace pkgstats::ingest {
@@ -39,8 +39,7 @@ class ImporterTest : public pkgstats::testing::TempStoreTest {
       auto q = pkgstats::testing::raw_database(*store_).prepare(sql);
       EXPECT_TRUE(q.ok());
       while (q->step()) {
-        for (int c = 0; c < q->column_count(); ++c)
-          out += std::string(q->column_view(c)) + "|";
+        for (int c = 0; c < q->column_count(); ++c) out += std::string(q->column_view(c)) + "|";
         out += "\n";
       }
     }
@@ -55,7 +54,8 @@ TEST(DetectFormat, ByContent) {
   EXPECT_EQ(detect_format("name\tversion\tdownloads_last_month\tdescription\n", &why),
             InputFormat::kListingTsv);
   EXPECT_EQ(detect_format("name\tdownloads_last_month\n-\t5\n", &why), InputFormat::kNamesTsv);
-  EXPECT_EQ(detect_format("<html><body>502 Bad Gateway</body></html>", &why), InputFormat::kUnknown);
+  EXPECT_EQ(detect_format("<html><body>502 Bad Gateway</body></html>", &why),
+            InputFormat::kUnknown);
   EXPECT_NE(why.find("HTML"), std::string::npos);
   EXPECT_EQ(detect_format("just some text", &why), InputFormat::kUnknown);
   EXPECT_EQ(detect_format("", &why), InputFormat::kUnknown);
@@ -63,8 +63,9 @@ TEST(DetectFormat, ByContent) {
 
 TEST_F(ImporterTest, PackumentFilesAndReimportChangesNothing) {
   Importer importer(*store_, nullptr);
-  for (const char* f : {"packuments/react.full.json.gz", "packuments/left-pad.full.json.gz",
-                        "packuments/@babel__core.full.json.gz", "packuments/npm-high-impact.corgi.json.gz"})
+  for (const char* f :
+       {"packuments/react.full.json.gz", "packuments/left-pad.full.json.gz",
+        "packuments/@babel__core.full.json.gz", "packuments/npm-high-impact.corgi.json.gz"})
     ASSERT_TRUE(importer.import_file(data(f))) << f;
   EXPECT_EQ(importer.summary().inserted, 4u);
   auto react = store_->get_package("react");
@@ -74,8 +75,9 @@ TEST_F(ImporterTest, PackumentFilesAndReimportChangesNothing) {
 
   std::string before = snapshot();
   Importer again(*store_, nullptr);
-  for (const char* f : {"packuments/react.full.json.gz", "packuments/left-pad.full.json.gz",
-                        "packuments/@babel__core.full.json.gz", "packuments/npm-high-impact.corgi.json.gz"})
+  for (const char* f :
+       {"packuments/react.full.json.gz", "packuments/left-pad.full.json.gz",
+        "packuments/@babel__core.full.json.gz", "packuments/npm-high-impact.corgi.json.gz"})
     ASSERT_TRUE(again.import_file(data(f)));
   EXPECT_EQ(again.summary().unchanged, 4u);
   EXPECT_EQ(again.summary().inserted + again.summary().updated, 0u);
@@ -83,12 +85,13 @@ TEST_F(ImporterTest, PackumentFilesAndReimportChangesNothing) {
 }
 
 TEST_F(ImporterTest, ListingTsvThenPackumentsKeepDownloads) {
-  std::string tsv = "name\tversion\tdownloads_last_month\tdescription\n"
-                    "left-pad\t1.3.0\t1000\tString left pad\n"
-                    "bad name\t1.0.0\t5\tx\n"
-                    "neg\t1.0.0\t-5\tx\n"
-                    "short\trow\n"
-                    "zzz\t0.1.0\t7\tlast one\n";
+  std::string tsv =
+      "name\tversion\tdownloads_last_month\tdescription\n"
+      "left-pad\t1.3.0\t1000\tString left pad\n"
+      "bad name\t1.0.0\t5\tx\n"
+      "neg\t1.0.0\t-5\tx\n"
+      "short\trow\n"
+      "zzz\t0.1.0\t7\tlast one\n";
   Importer importer(*store_, nullptr);
   ASSERT_TRUE(importer.import_file(write("list.tsv", tsv)));
   EXPECT_EQ(importer.summary().inserted, 2u);
@@ -103,17 +106,20 @@ TEST_F(ImporterTest, ListingTsvThenPackumentsKeepDownloads) {
 
 TEST_F(ImporterTest, NamesTsvWithUnknownDownloads) {
   Importer importer(*store_, nullptr);
-  ASSERT_TRUE(importer.import_file(write("names.tsv", "name\tdownloads_last_month\n-\t466229\nx-y\t\n")));
+  ASSERT_TRUE(
+      importer.import_file(write("names.tsv", "name\tdownloads_last_month\n-\t466229\nx-y\t\n")));
   EXPECT_EQ(importer.summary().inserted, 2u);
   EXPECT_EQ((**store_->get_package("-")).monthly_downloads, 466229);
   EXPECT_EQ((**store_->get_package("x-y")).monthly_downloads, -1);
 }
 
 TEST_F(ImporterTest, StreamOfDocumentsAndArrays) {
-  std::string stream =
-      R"({"name":"a","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{}}})" "\n"
-      R"({"name":"b","versions":{}})" "\n"
-      R"({"no":"name"})" "\n";
+  std::string stream = R"({"name":"a","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{}}})"
+                       "\n"
+                       R"({"name":"b","versions":{}})"
+                       "\n"
+                       R"({"no":"name"})"
+                       "\n";
   Importer importer(*store_, nullptr);
   ASSERT_TRUE(importer.import_file(write("s.json", stream)));
   EXPECT_EQ(importer.summary().inserted, 2u);
@@ -147,8 +153,8 @@ TEST_F(ImporterTest, XssPackumentIsStoredWithSanitisedReadme) {
   EXPECT_FALSE(pkg.readme_html.empty());
   EXPECT_EQ(pkg.readme_html.find("<script"), std::string::npos);
   // Script URLs may survive only as escaped text, never in an attribute.
-  EXPECT_FALSE(std::regex_search(pkg.readme_html,
-                                 std::regex(R"(=\s*"?\s*(javascript|data|vbscript):)", std::regex::icase)));
+  EXPECT_FALSE(std::regex_search(
+      pkg.readme_html, std::regex(R"(=\s*"?\s*(javascript|data|vbscript):)", std::regex::icase)));
   EXPECT_NE(pkg.readme_html.find("<strong>bold</strong>"), std::string::npos);
   // Raw packument text is stored as text; escaping is the renderer's job.
   EXPECT_NE(pkg.description.find("<script>"), std::string::npos);
@@ -179,7 +185,8 @@ TEST_F(ImporterTest, DiskFullGivesAClearErrorAndKeepsCommittedData) {
   auto pages = pkgstats::testing::raw_database(*store_).prepare("PRAGMA page_count");
   ASSERT_TRUE(pages.ok() && pages->step());
   int64_t used = pages->column_int(0);
-  ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("PRAGMA max_page_count = " + std::to_string(used + 20)));
+  ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec("PRAGMA max_page_count = " +
+                                                            std::to_string(used + 20)));
   Importer importer(*store_, nullptr);
   Status s = importer.import_file(data("npm-packages-227k.tsv.gz"));
   ASSERT_FALSE(s.ok());

@@ -78,7 +78,8 @@ TEST(InsightParser, TrustLevelsScriptsAndADowngrade) {
   // latest (2.1.0) dropped the trusted publishing 2.0.0 had; the later beta does not count.
   EXPECT_EQ(pkg.trust_downgrade_from, "2.0.0");
   EXPECT_EQ(pkg.bin, Strings{"lib"});  // a scoped name's command is its unscoped name
-  EXPECT_EQ(pkg.funding, (Strings{"https://github.com/sponsors/acme", "https://acme.dev/fund"}));  // no repeats, no non-URLs
+  EXPECT_EQ(pkg.funding, (Strings{"https://github.com/sponsors/acme",
+                                  "https://acme.dev/fund"}));  // no repeats, no non-URLs
 }
 
 TEST(InsightParser, HostileValuesAreKeptBoundedAndAsText) {
@@ -92,11 +93,14 @@ TEST(InsightParser, HostileValuesAreKeptBoundedAndAsText) {
   EXPECT_EQ(xss.funding.size(), 3u);
 
   // Many and long values are cut to the bounds of core/limits.h.
-  std::string many = R"({"name": "big", "dist-tags": {"latest": "1.0.0"}, "versions": {"1.0.0": {"bin": {)";
+  std::string many =
+      R"({"name": "big", "dist-tags": {"latest": "1.0.0"}, "versions": {"1.0.0": {"bin": {)";
   // Appended piece by piece: "," + std::string(...) is a GCC 12 -Wrestrict false positive.
-  for (int i = 0; i < 500; ++i) ((((many += i ? ",\"c" : "\"c") += std::to_string(i)) += std::string(300, 'x')) += "\": \"x\"");
+  for (int i = 0; i < 500; ++i)
+    ((((many += i ? ",\"c" : "\"c") += std::to_string(i)) += std::string(300, 'x')) += "\": \"x\"");
   many += R"(}, "funding": [)";
-  for (int i = 0; i < 500; ++i) ((many += i ? ",\"https://f.example/" : "\"https://f.example/") += std::to_string(i)) += "\"";
+  for (int i = 0; i < 500; ++i)
+    ((many += i ? ",\"https://f.example/" : "\"https://f.example/") += std::to_string(i)) += "\"";
   many += R"(], "engines": {"node": ")" + std::string(5000, '9') + R"("}}}})";
   auto big = parse_packument(many);
   ASSERT_TRUE(big.ok()) << big.status().to_string();

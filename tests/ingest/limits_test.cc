@@ -21,7 +21,8 @@ std::string nested(std::size_t depth) {
 
 // A packument whose first version carries `extra` as its "x" field.
 std::string with_version_field(const std::string& extra) {
-  return R"({"name":"deep","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"x":)" + extra + "}}}";
+  return R"({"name":"deep","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"x":)" + extra +
+         "}}}";
 }
 
 TEST(IngestLimits, JsonDepthAtTheLimitIsAcceptedBeyondItRefused) {
@@ -38,7 +39,8 @@ TEST(IngestLimits, PackumentSizeAtTheLimitIsParsedBeyondItRefused) {
   // Padded with whitespace, which costs the parser little (a 64 MB string would be slow).
   std::string head = R"({"name":"big",)";
   std::string tail = R"("description":"d"})";
-  std::string doc = head + std::string(limits::kMaxPackumentBytes - head.size() - tail.size(), ' ') + tail;
+  std::string doc =
+      head + std::string(limits::kMaxPackumentBytes - head.size() - tail.size(), ' ') + tail;
   ASSERT_EQ(doc.size(), limits::kMaxPackumentBytes);
   EXPECT_TRUE(parse_packument(doc).ok());
   doc.insert(doc.begin() + static_cast<std::ptrdiff_t>(head.size()), ' ');
@@ -67,7 +69,8 @@ TEST(IngestLimits, KeywordsAreBoundedInCountAndLength) {
   EXPECT_EQ(parsed->package.keywords.size(), limits::kMaxKeywords);
   for (const auto& k : parsed->package.keywords) EXPECT_LE(k.size(), limits::kMaxKeywordBytes);
 
-  auto long_one = parse_packument(R"({"name":"kw","keywords":[")" + std::string(limits::kMaxKeywordBytes * 4, 'z') + "\"]}");
+  auto long_one = parse_packument(R"({"name":"kw","keywords":[")" +
+                                  std::string(limits::kMaxKeywordBytes * 4, 'z') + "\"]}");
   ASSERT_TRUE(long_one.ok());
   ASSERT_EQ(long_one->package.keywords.size(), 1u);
   EXPECT_LE(long_one->package.keywords[0].size(), limits::kMaxKeywordBytes);

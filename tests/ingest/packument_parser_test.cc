@@ -106,7 +106,8 @@ TEST(PackumentParser, PeopleAndRepositoryStrings) {
   EXPECT_EQ(p.url, "https://jane.example");
   EXPECT_EQ(parse_person_string("solo").name, "solo");
 
-  EXPECT_EQ(normalise_repository_url("github:jane/odd-shapes"), "https://github.com/jane/odd-shapes");
+  EXPECT_EQ(normalise_repository_url("github:jane/odd-shapes"),
+            "https://github.com/jane/odd-shapes");
   EXPECT_EQ(normalise_repository_url("jane/odd-shapes"), "https://github.com/jane/odd-shapes");
   EXPECT_EQ(normalise_repository_url("git+https://github.com/o/r.git"), "https://github.com/o/r");
   EXPECT_EQ(normalise_repository_url("git://github.com/o/r.git"), "https://github.com/o/r");
@@ -123,8 +124,7 @@ TEST(PackumentParser, KeywordsAsStringOrArray) {
       R"({"name":"k","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"keywords":"comma, separated, string"}}})");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->package.keywords, (std::vector<std::string>{"comma", "separated", "string"}));
-  parsed = parse_packument(
-      R"({"name":"k","keywords":["a","a",5,"b"],"versions":{}})");
+  parsed = parse_packument(R"({"name":"k","keywords":["a","a",5,"b"],"versions":{}})");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->package.keywords, (std::vector<std::string>{"a", "b"}));
 }
@@ -176,15 +176,17 @@ TEST(PackumentParser, NonObjectVersionsAndTimesAreSkipped) {
 
 TEST(PackumentParser, ModuleKinds) {
   auto kind = [](const char* manifest) {
-    std::string doc = std::string(R"({"name":"m","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":)") +
-                      manifest + "}}";
+    std::string doc =
+        std::string(R"({"name":"m","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":)") +
+        manifest + "}}";
     auto parsed = parse_packument(doc);
     EXPECT_TRUE(parsed.ok());
     return parsed->package.versions.at(0).module;
   };
   EXPECT_EQ(kind(R"({"main":"index.js"})"), ModuleKind::kCjs);
   EXPECT_EQ(kind(R"({"type":"module","main":"index.js"})"), ModuleKind::kEsm);
-  EXPECT_EQ(kind(R"({"exports":{".":{"import":"./a.mjs","require":"./a.cjs"}}})"), ModuleKind::kDual);
+  EXPECT_EQ(kind(R"({"exports":{".":{"import":"./a.mjs","require":"./a.cjs"}}})"),
+            ModuleKind::kDual);
   EXPECT_EQ(kind(R"({"main":"a.js","module":"a.mjs"})"), ModuleKind::kDual);
 }
 

@@ -24,8 +24,11 @@ std::string packument_json(const std::string& name, const std::string& readme = 
                            const std::string& description = "a package") {
   return "{\"name\":\"" + name + "\",\"description\":\"" + description +
          "\",\"dist-tags\":{\"latest\":\"1.0.0\"},\"versions\":{\"1.0.0\":{\"version\":\"1.0.0\"}},"
-         "\"repository\":{\"url\":\"git+https://github.com/o/" + name + ".git\",\"directory\":\"pkg\"},"
-         "\"readme\":\"" + readme + "\"}";
+         "\"repository\":{\"url\":\"git+https://github.com/o/" +
+         name +
+         ".git\",\"directory\":\"pkg\"},"
+         "\"readme\":\"" +
+         readme + "\"}";
 }
 
 // The README's Markdown, marked: no worker process needed to see what was rendered.
@@ -35,8 +38,8 @@ std::string fake_render(std::string_view markdown, std::string_view repo, std::s
 
 class PackumentWriterTest : public pkgstats::testing::TempStoreTest {
  protected:
-  PackumentUpdate document(const std::string& name, TimestampMs at = 0, const std::string& etag = "",
-                           const std::string& readme = "# readme",
+  PackumentUpdate document(const std::string& name, TimestampMs at = 0,
+                           const std::string& etag = "", const std::string& readme = "# readme",
                            const std::string& description = "a package") {
     auto parsed = parse_packument(packument_json(name, readme, description));
     EXPECT_TRUE(parsed.ok()) << parsed.status().to_string();
@@ -77,7 +80,9 @@ class PackumentWriterTest : public pkgstats::testing::TempStoreTest {
     EXPECT_TRUE(f.ok());
     return f.ok() ? *f : std::nullopt;
   }
-  void inject(const std::string& sql) { ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec(sql).ok()) << sql; }
+  void inject(const std::string& sql) {
+    ASSERT_TRUE(pkgstats::testing::raw_database(*store_).exec(sql).ok()) << sql;
+  }
   std::string integrity() {
     auto q = pkgstats::testing::raw_database(*store_).prepare("PRAGMA integrity_check");
     if (!q.ok() || !q->step()) return "integrity_check failed to run";
@@ -139,7 +144,8 @@ TEST_F(PackumentWriterTest, NotModifiedRecordsOnlyTheFetch) {
 
 TEST_F(PackumentWriterTest, GoneTombstonesAHeldPackageAndRecordsTheFetch) {
   write_one(document("left-pad", 1000, "\"e1\""));
-  EXPECT_EQ(write_one(answer(Kind::kGone, "left-pad", 7000)).outcome, DocumentOutcome::kUnpublished);
+  EXPECT_EQ(write_one(answer(Kind::kGone, "left-pad", 7000)).outcome,
+            DocumentOutcome::kUnpublished);
   auto pkg = stored("left-pad");
   ASSERT_TRUE(pkg);
   EXPECT_TRUE(pkg->unpublished);
@@ -154,7 +160,8 @@ TEST_F(PackumentWriterTest, GoneForANameNeverHeldWritesNothing) {
 
 TEST_F(PackumentWriterTest, FeedDeletionTombstonesWithoutAFetchRecord) {
   write_one(document("left-pad", 1000, "\"e1\""));
-  EXPECT_EQ(write_one(answer(Kind::kDeleted, "left-pad", 9000)).outcome, DocumentOutcome::kUnpublished);
+  EXPECT_EQ(write_one(answer(Kind::kDeleted, "left-pad", 9000)).outcome,
+            DocumentOutcome::kUnpublished);
   EXPECT_TRUE(stored("left-pad")->unpublished);
   EXPECT_EQ(fetch_state("left-pad"), (store::FetchState{"", 1000}));  // ETag forgotten, no fetch
 }
@@ -174,8 +181,9 @@ TEST_F(PackumentWriterTest, AddedOnDemandIsRecordedOnlyForANewPackage) {
 // A storage error in the middle of a document (its README row) is fatal, and destroying the
 // transaction takes back every write of the batch: the document before it too.
 TEST_F(PackumentWriterTest, StorageErrorMidDocumentIsFatalAndTheBatchRollsBack) {
-  inject("CREATE TRIGGER inject_failure BEFORE INSERT ON readmes WHEN NEW.html LIKE '%boom%' "
-         "BEGIN SELECT RAISE(ABORT, 'injected: disk I/O error'); END");
+  inject(
+      "CREATE TRIGGER inject_failure BEFORE INSERT ON readmes WHEN NEW.html LIKE '%boom%' "
+      "BEGIN SELECT RAISE(ABORT, 'injected: disk I/O error'); END");
   {
     auto txn = store_->begin_write();
     ASSERT_TRUE(txn.ok());
@@ -198,8 +206,9 @@ TEST_F(PackumentWriterTest, StorageErrorMidDocumentIsFatalAndTheBatchRollsBack) 
 // without its ETag once the transaction is dropped.
 TEST_F(PackumentWriterTest, StorageErrorRecordingTheFetchTakesTheDocumentBackToo) {
   write_one(document("left-pad", 1000, "\"e1\"", "# readme", "old"));
-  inject("CREATE TRIGGER inject_failure BEFORE UPDATE OF etag ON packages WHEN NEW.etag = '\"boom\"' "
-         "BEGIN SELECT RAISE(ABORT, 'injected: disk full'); END");
+  inject(
+      "CREATE TRIGGER inject_failure BEFORE UPDATE OF etag ON packages WHEN NEW.etag = '\"boom\"' "
+      "BEGIN SELECT RAISE(ABORT, 'injected: disk full'); END");
   {
     auto txn = store_->begin_write();
     ASSERT_TRUE(txn.ok());
@@ -215,8 +224,9 @@ TEST_F(PackumentWriterTest, StorageErrorRecordingTheFetchTakesTheDocumentBackToo
 
 TEST_F(PackumentWriterTest, StorageErrorTombstoningIsFatal) {
   write_one(document("left-pad", 1000, "\"e1\""));
-  inject("CREATE TRIGGER inject_failure BEFORE UPDATE OF unpublished ON packages "
-         "BEGIN SELECT RAISE(ABORT, 'injected'); END");
+  inject(
+      "CREATE TRIGGER inject_failure BEFORE UPDATE OF unpublished ON packages "
+      "BEGIN SELECT RAISE(ABORT, 'injected'); END");
   auto txn = store_->begin_write();
   ASSERT_TRUE(txn.ok());
   PackumentUpdate gone = answer(Kind::kGone, "left-pad", 2000);
@@ -228,7 +238,8 @@ TEST_F(PackumentWriterTest, StorageErrorTombstoningIsFatal) {
 // Import: a document that cannot be used is skipped and counted, the rest is written.
 TEST_F(PackumentWriterTest, ImportSkipsUnusableDocumentsAndWritesTheRest) {
   std::string ndjson = packument_json("one") + "\n" + R"({"description":"no name"})" + "\n" +
-                       R"({"name":"Not A Valid Name!","versions":{}})" + "\n" + packument_json("two") + "\n";
+                       R"({"name":"Not A Valid Name!","versions":{}})" + "\n" +
+                       packument_json("two") + "\n";
   Importer importer(*store_, nullptr, /*dry_run=*/false, fake_render);
   ASSERT_TRUE(importer.import_buffer("mixed.ndjson", ndjson).ok());
   EXPECT_EQ(importer.summary().inserted, 2u);
@@ -242,8 +253,9 @@ TEST_F(PackumentWriterTest, ImportSkipsUnusableDocumentsAndWritesTheRest) {
 // refused") while the rest of the batch was committed; now the import stops with the error
 // and the batch it happened in is rolled back, so a re-run imports all of it.
 TEST_F(PackumentWriterTest, ImportStopsOnAStorageErrorAndRollsBackTheBatch) {
-  inject("CREATE TRIGGER inject_failure BEFORE INSERT ON readmes WHEN NEW.html LIKE '%boom%' "
-         "BEGIN SELECT RAISE(ABORT, 'injected: disk I/O error'); END");
+  inject(
+      "CREATE TRIGGER inject_failure BEFORE INSERT ON readmes WHEN NEW.html LIKE '%boom%' "
+      "BEGIN SELECT RAISE(ABORT, 'injected: disk I/O error'); END");
   std::string ndjson = packument_json("one") + "\n" + packument_json("two", "boom") + "\n" +
                        packument_json("three") + "\n";
   Importer importer(*store_, nullptr, /*dry_run=*/false, fake_render);

@@ -28,7 +28,8 @@ class FollowerTest : public ::testing::Test {
     return o;
   }
   Status run(SyncRig& rig, ChangesFollowerOptions o) {
-    ChangesFollower follower(*store_, rig.fetcher, rig.syncer, rig.metrics, o, nullptr, [](auto) {});
+    ChangesFollower follower(*store_, rig.fetcher, rig.syncer, rig.metrics, o, nullptr,
+                             [](auto) {});
     return follower.run();
   }
 
@@ -51,7 +52,8 @@ TEST_F(FollowerTest, SyncsTheWholeFeedPageByPage) {
   EXPECT_EQ(rig.metrics.stored.load(), names_.size());
   EXPECT_EQ(rig.metrics.current_seq.load(), static_cast<int64_t>(names_.size()));
   EXPECT_EQ(rig.metrics.lag(), 0);
-  EXPECT_NE(rig.metrics.to_prometheus().find("pkgstats_sync_stored_total " + std::to_string(names_.size())),
+  EXPECT_NE(rig.metrics.to_prometheus().find("pkgstats_sync_stored_total " +
+                                             std::to_string(names_.size())),
             std::string::npos);
 }
 
@@ -85,8 +87,8 @@ TEST_F(FollowerTest, ResumesFromTheCommittedSeqAndAppliesDeletions) {
   const std::size_t before = fake_.request_log().size();
   fake_.add_change("left-pad", /*deleted=*/true);
   fake_.remove_packument("chalk");
-  fake_.add_change("chalk");             // 404 now: unpublished
-  fake_.add_change("_design/app");       // never fetched
+  fake_.add_change("chalk");        // 404 now: unpublished
+  fake_.add_change("_design/app");  // never fetched
   fake_.put_packument("brand-new", synthetic_packument("brand-new", 2));
   fake_.add_change("brand-new");
   SyncRig rig(fake_, *store_);

@@ -14,8 +14,8 @@
 namespace pkgstats::registry {
 namespace {
 
-using fake_registry::Fault;
 using fake_registry::FakeRegistry;
+using fake_registry::Fault;
 using testing::TempDir;
 using namespace std::chrono_literals;
 
@@ -73,7 +73,8 @@ TEST(DownloadsBackfill, ConcurrentViewsMakeOneRequestOf18Months) {
   std::vector<std::thread> views;
   for (int i = 0; i < 16; ++i) {
     views.emplace_back([&, i] {
-      if (backfill.request("viewed", "client-" + std::to_string(i % 4)) == BackfillAnswer::kQueued) ++queued;
+      if (backfill.request("viewed", "client-" + std::to_string(i % 4)) == BackfillAnswer::kQueued)
+        ++queued;
     });
   }
   for (auto& t : views) t.join();
@@ -88,7 +89,8 @@ TEST(DownloadsBackfill, ConcurrentViewsMakeOneRequestOf18Months) {
   EXPECT_EQ(backfill.request("@scope/viewed", "client-0"), BackfillAnswer::kQueued);
   ASSERT_TRUE(wait_until([&] { return backfill.finished() == 2; }));
   EXPECT_EQ(fake.requests_for("/downloads/range/"), 2u);
-  EXPECT_EQ(days_held(db, "@scope/viewed"), static_cast<std::size_t>(limits::kDownloadsBackfillDays));
+  EXPECT_EQ(days_held(db, "@scope/viewed"),
+            static_cast<std::size_t>(limits::kDownloadsBackfillDays));
   EXPECT_EQ(backfill.failed(), 0u);
 }
 
@@ -119,7 +121,9 @@ TEST(DownloadsBackfill, OnlyTheMissingRecentDaysAreAsked) {
   ASSERT_EQ(log.size(), 2u);
   const Day yesterday = day_from_ms(clock.now()) - 1;
   // The second asks from the first missing day only up to yesterday.
-  EXPECT_NE(log[1].find(format_day(yesterday - 99) + ":" + format_day(yesterday)), std::string::npos) << log[1];
+  EXPECT_NE(log[1].find(format_day(yesterday - 99) + ":" + format_day(yesterday)),
+            std::string::npos)
+      << log[1];
 }
 
 TEST(DownloadsBackfill, AFailingUpstreamIsTriedOnceAndStoresNothing) {
@@ -181,7 +185,8 @@ TEST(DownloadsBackfill, ClientQuotaIsPerClient) {
 
 TEST(DownloadsPlan, MostDownloadedAndNewestDaysFirst) {
   // "popular" is listed first (the caller orders by downloads), both miss 800 days.
-  std::vector<MissingRun> runs{{"popular", 1000, 1799}, {"@s/rare", 1000, 1799}, {"rare", 1500, 1799}};
+  std::vector<MissingRun> runs{
+      {"popular", 1000, 1799}, {"@s/rare", 1000, 1799}, {"rare", 1500, 1799}};
   auto plan = plan_downloads_requests(runs);
   ASSERT_FALSE(plan.empty());
   // Newest chunk first, cut from the newest day back.

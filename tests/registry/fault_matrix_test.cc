@@ -8,9 +8,9 @@
 namespace pkgstats::registry {
 namespace {
 
-using fake_registry::Fault;
 using fake_registry::FakeRegistry;
 using fake_registry::FakeRegistryOptions;
+using fake_registry::Fault;
 using namespace testing;
 using namespace std::chrono_literals;
 
@@ -116,9 +116,9 @@ TEST_F(FaultMatrix, EveryFaultOnAPackumentIsSurvived) {
 
 TEST_F(FaultMatrix, EveryFaultOnTheChangesFeedIsSurvived) {
   const Case cases[] = {
-      {Fault::kServerError, 3, true},       {Fault::kTooManyRequests, 2, true},
-      {Fault::kResetMidBody, 3, true},      {Fault::kStallBody, 1, true},
-      {Fault::kTruncatedJson, 2, true},     {Fault::kHtmlInsteadOfJson, 2, true},
+      {Fault::kServerError, 3, true},   {Fault::kTooManyRequests, 2, true},
+      {Fault::kResetMidBody, 3, true},  {Fault::kStallBody, 1, true},
+      {Fault::kTruncatedJson, 2, true}, {Fault::kHtmlInsteadOfJson, 2, true},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(fault_name(c.fault)) + " x" + std::to_string(c.times));
@@ -173,7 +173,7 @@ TEST_F(FaultMatrix, ADocumentPastTheSizeCapIsRefusedCleanly) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kTooLarge) << r.status().to_string();
   EXPECT_EQ(fake.requests_for("big"), 1u);  // not retried
-  auto ok = source.fetch("big");              // and the next request is fine
+  auto ok = source.fetch("big");            // and the next request is fine
   ASSERT_TRUE(ok.ok()) << ok.status().to_string();
 }
 

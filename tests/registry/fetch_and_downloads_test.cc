@@ -11,9 +11,9 @@
 namespace pkgstats::registry {
 namespace {
 
-using fake_registry::Fault;
 using fake_registry::FakeRegistry;
 using fake_registry::FakeRegistryOptions;
+using fake_registry::Fault;
 using namespace testing;
 using namespace std::chrono_literals;
 
@@ -39,7 +39,7 @@ TEST(NameListSync, FetchesAllNamesAndResumesAfterAFailedBatch) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), ErrorCode::kUnavailable);
   }
-  EXPECT_TRUE(store->get_package("n-5")->has_value());   // batches before the failure committed
+  EXPECT_TRUE(store->get_package("n-5")->has_value());  // batches before the failure committed
   EXPECT_FALSE(store->get_package("n-6")->has_value());
   fake.inject_fault("n-6", Fault::kNone, 0);
   const std::size_t before = fake.requests_for("n-0");
@@ -207,7 +207,8 @@ TEST(OnDemandFetcher, ReportsNotFoundAndUnavailableClearly) {
 
 TEST(DownloadsPlan, BulksUnscopedNamesSplitsScopedAndLongRanges) {
   std::vector<MissingRun> runs;
-  for (int i = 0; i < 300; ++i) runs.push_back({std::string("p").append(std::to_string(i)), 20000, 20099});
+  for (int i = 0; i < 300; ++i)
+    runs.push_back({std::string("p").append(std::to_string(i)), 20000, 20099});
   runs.push_back({"@s/a", 20000, 20099});
   runs.push_back({"long", 19000, 19999});  // 1000 days -> 3 chunks
   auto plan = plan_downloads_requests(runs);
@@ -220,7 +221,10 @@ TEST(DownloadsPlan, BulksUnscopedNamesSplitsScopedAndLongRanges) {
         EXPECT_FALSE(n.starts_with("@")) << "scoped names never go in bulk";
       }
     }
-    if (r.bulk()) ++bulk; else ++single;
+    if (r.bulk())
+      ++bulk;
+    else
+      ++single;
     if (r.names.size() == 1 && r.names[0] == "long") ++long_chunks;
   }
   EXPECT_EQ(bulk, 3u);  // 128 + 128 + 44

@@ -10,8 +10,8 @@
 namespace pkgstats::registry {
 namespace {
 
-using fake_registry::Fault;
 using fake_registry::FakeRegistry;
+using fake_registry::Fault;
 using namespace std::chrono_literals;
 
 HttpRequest at(std::string url) {
@@ -138,7 +138,8 @@ TEST_F(CurlFetcherTest, RedirectsAreFollowedOnlyWithinTheSameOrigin) {
   }
   EXPECT_EQ(elsewhere.request_count(), 0u);
   // Configured to follow other hosts, it does.
-  CurlFetcher open_curl({.connect_timeout = 2s, .total_timeout = 10s, .redirect_to_other_hosts = true});
+  CurlFetcher open_curl(
+      {.connect_timeout = 2s, .total_timeout = 10s, .redirect_to_other_hosts = true});
   auto followed = open_curl.get(req("/away"));
   ASSERT_TRUE(followed.ok());
   EXPECT_EQ(followed->body, R"({"name":"left-pad","description":"elsewhere"})");

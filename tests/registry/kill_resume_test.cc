@@ -76,7 +76,8 @@ int wait_exit(pid_t pid) {
 // milliseconds, puts the kill at the same point of the sync however loaded the machine is: a
 // time drawn from one measured run landed after the end (or before the first commit) whenever
 // the load changed between that run and the killed ones.
-int kill_after_requests(FakeRegistry& fake, pid_t pid, std::size_t requests, std::chrono::microseconds extra) {
+int kill_after_requests(FakeRegistry& fake, pid_t pid, std::size_t requests,
+                        std::chrono::microseconds extra) {
   const std::size_t until = fake.request_count() + requests;
   int status = 0;
   while (fake.request_count() < until) {
@@ -106,7 +107,8 @@ TEST(KillResume, KilledSyncsResumeToTheSameStore) {
     auto ref = open_store(dir.path + "/reference.db");
     expected = store_digest(*ref, names);
   }
-  ASSERT_NE(expected.find("seq=" + std::to_string(names.size() + 5 - 1)), std::string::npos) << expected;
+  ASSERT_NE(expected.find("seq=" + std::to_string(names.size() + 5 - 1)), std::string::npos)
+      << expected;
 
   // Rounds on fresh databases: up to three kills at random points (after a random number of
   // the run's requests, plus up to 2 ms), then a resuming run to the end, compared with the
@@ -120,7 +122,8 @@ TEST(KillResume, KilledSyncsResumeToTheSameStore) {
     const std::string db = dir.path + "/killed-" + std::to_string(rounds++) + ".db";
     for (int k = 0; k < 3; ++k) {
       pid_t pid = start_sync(fake, db);
-      int code = kill_after_requests(fake, pid, requests(rng), std::chrono::microseconds(extra_us(rng)));
+      int code =
+          kill_after_requests(fake, pid, requests(rng), std::chrono::microseconds(extra_us(rng)));
       ASSERT_TRUE(code == -SIGKILL || code == 0) << "round " << rounds << " exit " << code;
       auto store = open_store(db);
       ASSERT_EQ(integrity_of(*store), "ok") << "after a kill in round " << rounds;
@@ -134,10 +137,12 @@ TEST(KillResume, KilledSyncsResumeToTheSameStore) {
     EXPECT_EQ(integrity_of(*store), "ok");
     ASSERT_EQ(store_digest(*store, names), expected) << "round " << rounds;
   }
-  std::printf("%d kills in %d rounds at %zu committed feed positions; a full run makes %lld requests\n",
-              killed, rounds, positions.size(), static_cast<long long>(full_requests));
+  std::printf(
+      "%d kills in %d rounds at %zu committed feed positions; a full run makes %lld requests\n",
+      killed, rounds, positions.size(), static_cast<long long>(full_requests));
   EXPECT_GE(killed, 24);  // really killed by the signal, not finished first
-  EXPECT_GE(positions.size(), 4u) << "kills landed at several feed positions; full run " << full_requests << " requests";
+  EXPECT_GE(positions.size(), 4u) << "kills landed at several feed positions; full run "
+                                  << full_requests << " requests";
 }
 
 }  // namespace

@@ -19,8 +19,10 @@ NpmrcFile file(NpmConfigLayer layer, std::string path, std::string contents) {
 }
 
 TEST(NpmrcParse, KeysValuesAndComments) {
-  EXPECT_EQ(parse_npmrc("registry=https://r.example/\n"), (Pairs{{"registry", "https://r.example/"}}));
-  EXPECT_EQ(parse_npmrc("  registry =  https://r.example/  \r\n"), (Pairs{{"registry", "https://r.example/"}}));
+  EXPECT_EQ(parse_npmrc("registry=https://r.example/\n"),
+            (Pairs{{"registry", "https://r.example/"}}));
+  EXPECT_EQ(parse_npmrc("  registry =  https://r.example/  \r\n"),
+            (Pairs{{"registry", "https://r.example/"}}));
   EXPECT_EQ(parse_npmrc("; a comment\n# another\n   ; indented\n\n"), Pairs{});
   // An inline comment ends an unquoted value; escaped ; and # do not.
   EXPECT_EQ(parse_npmrc("a = b ; note\nc = d # note\ne = f\\;g\\#h\\\\i"),
@@ -31,13 +33,18 @@ TEST(NpmrcParse, KeysValuesAndComments) {
 
 TEST(NpmrcParse, QuotedValues) {
   EXPECT_EQ(parse_npmrc("a = \"x ; y\"\nb = 'p # q'\nc = \"tab\\there\\u0041\""),
-            (Pairs{{"a", "x ; y"}, {"b", "p # q"}, {"c", "tab\there" "A"}}));
+            (Pairs{{"a", "x ; y"},
+                   {"b", "p # q"},
+                   {"c",
+                    "tab\there"
+                    "A"}}));
   // Not a JSON string: kept as written.
   EXPECT_EQ(parse_npmrc("a = \"x\"y\""), (Pairs{{"a", "\"x\"y\""}}));
 }
 
 TEST(NpmrcParse, EqualsInValueKeyWithoutValueSectionsAndArrays) {
-  EXPECT_EQ(parse_npmrc("//r.example/:_authToken=abc==\n"), (Pairs{{"//r.example/:_authToken", "abc=="}}));
+  EXPECT_EQ(parse_npmrc("//r.example/:_authToken=abc==\n"),
+            (Pairs{{"//r.example/:_authToken", "abc=="}}));
   EXPECT_EQ(parse_npmrc("always-auth\n= orphan\n"), (Pairs{{"always-auth", "true"}}));
   EXPECT_EQ(parse_npmrc("ca[] = one\nca[] = two\n"), Pairs{});
   EXPECT_EQ(parse_npmrc("a = 1\n[section]\nregistry = https://x/\n"), (Pairs{{"a", "1"}}));
@@ -68,7 +75,8 @@ TEST(NpmEnvExpansion, Rules) {
 TEST(NpmNerfDart, AsNpm) {
   EXPECT_EQ(nerf_dart("https://registry.npmjs.org/"), "//registry.npmjs.org/");
   EXPECT_EQ(nerf_dart("https://r.example/npm/private/"), "//r.example/npm/private/");
-  EXPECT_EQ(nerf_dart("https://r.example/npm/private"), "//r.example/npm/");  // last segment dropped
+  EXPECT_EQ(nerf_dart("https://r.example/npm/private"),
+            "//r.example/npm/");  // last segment dropped
   EXPECT_EQ(nerf_dart("http://user:pw@R.Example:8080/a/?q=1#f"), "//r.example:8080/a/");
   EXPECT_EQ(nerf_dart("https://r.example:443/"), "//r.example/");
   EXPECT_EQ(nerf_dart("http://r.example:80"), "//r.example/");
@@ -87,8 +95,10 @@ TEST(NpmConfigResolve, DefaultWhenNothingIsSet) {
 TEST(NpmConfigResolve, PrecedenceEnvProjectUserGlobal) {
   std::vector<NpmrcFile> files = {
       file(NpmConfigLayer::kProject, "/p/.npmrc", "registry=https://project/\n"),
-      file(NpmConfigLayer::kGlobal, "/g/npmrc", "registry=https://global/\n@s:registry=https://gs/\n"),
-      file(NpmConfigLayer::kUser, "/home/u/.npmrc", "registry=https://user/\n@s:registry=https://us/\n"),
+      file(NpmConfigLayer::kGlobal, "/g/npmrc",
+           "registry=https://global/\n@s:registry=https://gs/\n"),
+      file(NpmConfigLayer::kUser, "/home/u/.npmrc",
+           "registry=https://user/\n@s:registry=https://us/\n"),
   };
   auto c = resolve_npm_config(files, {});
   EXPECT_EQ(c.registry.value, "https://project/");
@@ -102,14 +112,17 @@ TEST(NpmConfigResolve, PrecedenceEnvProjectUserGlobal) {
   auto upper = resolve_npm_config(files, {{"NPM_CONFIG_REGISTRY", "https://ENV/"}});
   EXPECT_EQ(upper.registry.value, "https://ENV/");
   // An empty variable does not count.
-  EXPECT_EQ(resolve_npm_config(files, {{"npm_config_registry", ""}}).registry.value, "https://project/");
+  EXPECT_EQ(resolve_npm_config(files, {{"npm_config_registry", ""}}).registry.value,
+            "https://project/");
   // Only the global file.
   auto g = resolve_npm_config({files[1]}, {});
   EXPECT_EQ(g.registry.value, "https://global/");
   // Within one layer the last setting wins.
-  EXPECT_EQ(resolve_npm_config({file(NpmConfigLayer::kUser, "u", "registry=https://a/\nregistry=https://b/\n")}, {})
-                .registry.value,
-            "https://b/");
+  EXPECT_EQ(
+      resolve_npm_config(
+          {file(NpmConfigLayer::kUser, "u", "registry=https://a/\nregistry=https://b/\n")}, {})
+          .registry.value,
+      "https://b/");
 }
 
 TEST(NpmConfigResolve, ScopedRegistriesAndTheirPackages) {
@@ -128,13 +141,12 @@ TEST(NpmConfigResolve, ScopedRegistriesAndTheirPackages) {
 
 TEST(NpmConfigResolve, TokensFromFilesEnvAndVariables) {
   Environment env{{"NPM_TOKEN", "tok-from-env"}, {"HOST", "corp.example"}};
-  auto c = resolve_npm_config(
-      {file(NpmConfigLayer::kUser, "/home/u/.npmrc",
-            "//corp.example/npm/:_authToken=${NPM_TOKEN}\n"
-            "//${HOST}:8443/:_authToken = \"quoted\"\n"
-            "//unset.example/:_authToken=${NOT_SET}\n"
-            "//empty.example/:_authToken=\n")},
-      env);
+  auto c = resolve_npm_config({file(NpmConfigLayer::kUser, "/home/u/.npmrc",
+                                    "//corp.example/npm/:_authToken=${NPM_TOKEN}\n"
+                                    "//${HOST}:8443/:_authToken = \"quoted\"\n"
+                                    "//unset.example/:_authToken=${NOT_SET}\n"
+                                    "//empty.example/:_authToken=\n")},
+                              env);
   ASSERT_EQ(c.auth_tokens.size(), 2u);
   EXPECT_EQ(c.auth_tokens.at("//corp.example/npm/").value, "tok-from-env");
   EXPECT_EQ(c.auth_tokens.at("//corp.example:8443/").value, "quoted");
@@ -148,19 +160,18 @@ TEST(NpmConfigResolve, TokensFromFilesEnvAndVariables) {
 }
 
 TEST(NpmConfigResolve, TokenGoesOnlyUnderItsHostPortAndPath) {
-  auto c = resolve_npm_config(
-      {file(NpmConfigLayer::kUser, "u",
-            "//corp.example/npm/private/:_authToken=deep\n"
-            "//corp.example/:_authToken=root\n"
-            "//127.0.0.1:4873/:_authToken=local\n"
-            "//bare.example:_authToken=bare\n")},
-      {});
+  auto c = resolve_npm_config({file(NpmConfigLayer::kUser, "u",
+                                    "//corp.example/npm/private/:_authToken=deep\n"
+                                    "//corp.example/:_authToken=root\n"
+                                    "//127.0.0.1:4873/:_authToken=local\n"
+                                    "//bare.example:_authToken=bare\n")},
+                              {});
   EXPECT_EQ(c.token_for("https://corp.example/npm/private/left-pad"), "deep");
   EXPECT_EQ(c.token_for("https://corp.example/npm/private/@s%2fx"), "deep");
   EXPECT_EQ(c.token_key_for("https://corp.example/npm/private/x"), "//corp.example/npm/private/");
   EXPECT_EQ(c.token_for("https://corp.example/npm/privateer/x"), "root");  // segment boundary
   EXPECT_EQ(c.token_for("https://corp.example/other"), "root");
-  EXPECT_EQ(c.token_for("http://corp.example/other"), "root");  // npm ignores the scheme
+  EXPECT_EQ(c.token_for("http://corp.example/other"), "root");   // npm ignores the scheme
   EXPECT_EQ(c.token_for("https://corp.example:443/x"), "root");  // default port
   EXPECT_EQ(c.token_for("https://CORP.example/x"), "root");      // hosts are case-insensitive
   EXPECT_EQ(c.token_for("https://corp.example:8443/x"), "");     // another port
@@ -176,7 +187,8 @@ TEST(NpmConfigResolve, TokenGoesOnlyUnderItsHostPortAndPath) {
 }
 
 TEST(NpmConfigResolve, BadRegistryValuesAreIgnoredWithAWarning) {
-  auto c = resolve_npm_config({file(NpmConfigLayer::kUser, "u", "registry=registry.example\n@s:registry=file:///x\n")}, {});
+  auto c = resolve_npm_config(
+      {file(NpmConfigLayer::kUser, "u", "registry=registry.example\n@s:registry=file:///x\n")}, {});
   EXPECT_EQ(c.registry.value, "https://registry.npmjs.org/");
   EXPECT_TRUE(c.scope_registries.empty());
   EXPECT_EQ(c.warnings.size(), 2u);
@@ -208,7 +220,8 @@ TEST(NpmrcFiles, ProjectUserAndGlobalPlaces) {
   const fs::path root(tmp.path);
   write(root / "proj" / "package.json", "{}");
   write(root / "proj" / ".npmrc", "registry=https://project/\n");
-  write(root / "proj" / "sub" / "deeper" / ".npmrc", "registry=https://not-read/\n");  // no package.json
+  write(root / "proj" / "sub" / "deeper" / ".npmrc",
+        "registry=https://not-read/\n");  // no package.json
   write(root / "home" / ".npmrc", "registry=https://user/\n");
   write(root / "prefix" / "etc" / "npmrc", "registry=https://global/\n");
   fs::create_directories(root / "proj" / "sub" / "deeper");
@@ -223,7 +236,8 @@ TEST(NpmrcFiles, ProjectUserAndGlobalPlaces) {
 
   // Outside any project the working directory's .npmrc is the project file.
   write(root / "loose" / ".npmrc", "registry=https://loose/\n");
-  EXPECT_EQ(resolve_npm_config(find_npmrc_files(root / "loose", env), env).registry.value, "https://loose/");
+  EXPECT_EQ(resolve_npm_config(find_npmrc_files(root / "loose", env), env).registry.value,
+            "https://loose/");
 
   // $npm_config_userconfig and $npm_config_globalconfig move those files.
   write(root / "elsewhere" / "user.npmrc", "@s:registry=https://moved-user/\n");
@@ -257,13 +271,15 @@ TEST(BearerToken, SentOnlyUnderItsPrefixAcrossRedirects) {
   ASSERT_TRUE(a.start().ok());
   ASSERT_TRUE(b.start().ok());
   auto config = std::make_shared<NpmConfig>(resolve_npm_config(
-      {{NpmConfigLayer::kUser, "u", "//127.0.0.1:" + std::to_string(a.port()) + "/private/:_authToken=tok-a\n"}}, {}));
+      {{NpmConfigLayer::kUser, "u",
+        "//127.0.0.1:" + std::to_string(a.port()) + "/private/:_authToken=tok-a\n"}},
+      {}));
   CurlOptions o = testing::SyncRig::curl_options();
   o.redirect_to_other_hosts = true;
   o.bearer_token = [config](const std::string& url) { return config->token_for(url); };
   CurlFetcher curl(o);
 
-  a.set_redirect("/private/left-pad", "/left-pad");            // same host, out of the path
+  a.set_redirect("/private/left-pad", "/left-pad");                  // same host, out of the path
   a.set_redirect("/private/elsewhere", b.base_url() + "/left-pad");  // another host
   HttpRequest r;
   r.url = a.base_url() + "/private/left-pad";
@@ -274,7 +290,8 @@ TEST(BearerToken, SentOnlyUnderItsPrefixAcrossRedirects) {
   auto second = curl.get(r);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->status, 200);
-  EXPECT_EQ(a.request_log(), (std::vector<std::string>{"/private/left-pad", "/left-pad", "/private/elsewhere"}));
+  EXPECT_EQ(a.request_log(),
+            (std::vector<std::string>{"/private/left-pad", "/left-pad", "/private/elsewhere"}));
   EXPECT_EQ(a.authorization_log(), (std::vector<std::string>{"Bearer tok-a", "", "Bearer tok-a"}));
   EXPECT_EQ(b.authorization_log(), std::vector<std::string>{""});
 }

@@ -24,15 +24,19 @@ using fake_registry::Fault;
 using namespace testing;
 using namespace std::chrono_literals;
 
-bool is_ready(const std::shared_future<OnDemandResult>& f) { return f.wait_for(0s) == std::future_status::ready; }
+bool is_ready(const std::shared_future<OnDemandResult>& f) {
+  return f.wait_for(0s) == std::future_status::ready;
+}
 
 TEST(NpmName, FollowsValidateNpmPackageName) {
-  for (const char* ok : {"react", "left-pad", "@babel/core", "lodash.merge", "JSONStream", "a", "x_y", "@s/n.js",
-                         "node-gyp!", "(paren)"})
+  for (const char* ok : {"react", "left-pad", "@babel/core", "lodash.merge", "JSONStream", "a",
+                         "x_y", "@s/n.js", "node-gyp!", "(paren)"})
     EXPECT_FALSE(npm_name_problem(ok).has_value()) << ok;
   const std::string long_name(215, 'a');
-  for (const std::string& bad : std::vector<std::string>{"", ".", "..", "_x", ".hidden", "@s/..", "@s/.", "@/x", "@s/", "@scope", "a b", "a/b",
-                          "@s/a/b", "caf\xc3\xa9", "a%2f", "a?b", "a#b", "node_modules", "favicon.ico", long_name})
+  for (const std::string& bad : std::vector<std::string>{
+           "",     ".",   "..",     "_x",           ".hidden",     "@s/..",  "@s/.",
+           "@/x",  "@s/", "@scope", "a b",          "a/b",         "@s/a/b", "caf\xc3\xa9",
+           "a%2f", "a?b", "a#b",    "node_modules", "favicon.ico", long_name})
     EXPECT_TRUE(npm_name_problem(bad).has_value()) << bad;
   EXPECT_FALSE(npm_name_problem(std::string(214, 'a')).has_value());
 }
@@ -101,7 +105,8 @@ class OnDemandAbuseTest : public ::testing::Test {
 TEST_F(OnDemandAbuseTest, NamesNpmRefusesNeverReachTheUpstream) {
   start();
   auto on_demand = make(options());
-  for (const char* name : {"..", ".", "_x", ".env", "@s/..", "a/../../etc", "a b", "node_modules"}) {
+  for (const char* name :
+       {"..", ".", "_x", ".env", "@s/..", "a/../../etc", "a b", "node_modules"}) {
     auto r = on_demand->request(name, "client").get();
     EXPECT_EQ(r.status.code(), ErrorCode::kInvalidInput) << name;
     EXPECT_EQ(r.refusal, OnDemandRefusal::kBadName) << name;
@@ -128,12 +133,13 @@ TEST_F(OnDemandAbuseTest, EveryFailureKindIsAskedOnceWithinItsTtl) {
   o.timeout = 300ms;
   auto on_demand = make(o);
   const std::pair<const char*, ErrorCode> cases[] = {
-      {"missing", ErrorCode::kNotFound},        {"broken", ErrorCode::kUnavailable},
-      {"html", ErrorCode::kInvalidInput},       {"cut", ErrorCode::kInvalidInput},
-      {"huge", ErrorCode::kTooLarge},           {"stalls", ErrorCode::kUnavailable},
+      {"missing", ErrorCode::kNotFound},      {"broken", ErrorCode::kUnavailable},
+      {"html", ErrorCode::kInvalidInput},     {"cut", ErrorCode::kInvalidInput},
+      {"huge", ErrorCode::kTooLarge},         {"stalls", ErrorCode::kUnavailable},
       {"other-doc", ErrorCode::kInvalidInput}};
   for (const auto& [name, code] : cases) {
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(on_demand->fetch(name).status().code(), code) << name << " #" << i;
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(on_demand->fetch(name).status().code(), code) << name << " #" << i;
     EXPECT_EQ(fake_->requests_for(name), 1u) << name;
   }
 }
@@ -196,10 +202,12 @@ TEST_F(OnDemandAbuseTest, PoolAndQueueBoundConcurrentFetches) {
   auto o = options_at_root();
   o.workers = 2;
   o.queue = 2;
-  for (int i = 0; i < 5; ++i) fake_->put_packument("n" + std::to_string(i), synthetic_packument("n" + std::to_string(i), 1));
+  for (int i = 0; i < 5; ++i)
+    fake_->put_packument("n" + std::to_string(i), synthetic_packument("n" + std::to_string(i), 1));
   auto on_demand = make(o);
   std::vector<std::shared_future<OnDemandResult>> asked;
-  for (int i = 0; i < 4; ++i) asked.push_back(on_demand->request("n" + std::to_string(i), "c" + std::to_string(i)));
+  for (int i = 0; i < 4; ++i)
+    asked.push_back(on_demand->request("n" + std::to_string(i), "c" + std::to_string(i)));
   std::this_thread::sleep_for(100ms);  // two running, two queued
   auto refused = on_demand->request("n4", "c4");
   ASSERT_TRUE(is_ready(refused));
@@ -230,7 +238,8 @@ TEST_F(OnDemandAbuseTest, ClientQuotaBoundsMadeUpNames) {
 
 TEST_F(OnDemandAbuseTest, CapOnAddedPackagesHoldsAndRefreshesStillWork) {
   start();
-  for (const char* name : {"p1", "p2", "p3"}) fake_->put_packument(name, synthetic_packument(name, 1));
+  for (const char* name : {"p1", "p2", "p3"})
+    fake_->put_packument(name, synthetic_packument(name, 1));
   auto o = options_at_root();
   o.max_added_packages = 2;
   auto on_demand = make(o);

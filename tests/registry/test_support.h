@@ -3,8 +3,8 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -20,7 +20,9 @@
 
 namespace pkgstats::registry::testing {
 
-inline std::string data_dir(const std::string& rel) { return std::string(PKGSTATS_TEST_DATA) + "/" + rel; }
+inline std::string data_dir(const std::string& rel) {
+  return std::string(PKGSTATS_TEST_DATA) + "/" + rel;
+}
 
 struct TempDir {
   std::string path;
@@ -32,19 +34,27 @@ struct TempDir {
 };
 
 // A small valid full packument with `versions` versions 1.0.0 .. 1.0.(n-1).
-inline std::string synthetic_packument(const std::string& name, int versions, const std::string& description = "") {
+inline std::string synthetic_packument(const std::string& name, int versions,
+                                       const std::string& description = "") {
   nlohmann::json vs = nlohmann::json::object(), time = {{"created", "2021-01-01T00:00:00.000Z"}};
   std::string latest;
   for (int v = 0; v < versions; ++v) {
     latest = "1.0." + std::to_string(v);
-    vs[latest] = {{"name", name}, {"version", latest}, {"license", "MIT"},
+    vs[latest] = {{"name", name},
+                  {"version", latest},
+                  {"license", "MIT"},
                   {"dependencies", {{"left-pad", "^1.0.0"}}}};
-    time[latest] = "2021-02-" + std::string(v < 9 ? "0" : "") + std::to_string(v + 1) + "T00:00:00.000Z";
+    time[latest] =
+        "2021-02-" + std::string(v < 9 ? "0" : "") + std::to_string(v + 1) + "T00:00:00.000Z";
   }
-  nlohmann::json doc = {{"_id", name}, {"name", name},
+  nlohmann::json doc = {{"_id", name},
+                        {"name", name},
                         {"description", description.empty() ? "synthetic " + name : description},
-                        {"dist-tags", {{"latest", latest}}}, {"versions", vs}, {"time", time},
-                        {"maintainers", {{{"name", "tester"}}}}, {"readme", "# " + name + "\n"}};
+                        {"dist-tags", {{"latest", latest}}},
+                        {"versions", vs},
+                        {"time", time},
+                        {"maintainers", {{{"name", "tester"}}}},
+                        {"readme", "# " + name + "\n"}};
   return doc.dump();
 }
 
@@ -65,11 +75,13 @@ struct SyncRig {
   SyncRig(fake_registry::FakeRegistry& fake, store::Store& store, std::size_t concurrency = 4,
           int attempts = 5, std::chrono::seconds low_speed_time = CurlOptions{}.low_speed_time)
       : curl(curl_options(low_speed_time)),
-        fetcher(curl, retry_policy(attempts), [this](std::chrono::milliseconds d) { sleeps.push_back(d); }),
+        fetcher(curl, retry_policy(attempts),
+                [this](std::chrono::milliseconds d) { sleeps.push_back(d); }),
         source(fetcher, fake.base_url()),
         syncer(store, source, metrics, clock, concurrency) {}
 
-  static CurlOptions curl_options(std::chrono::seconds low_speed_time = CurlOptions{}.low_speed_time) {
+  static CurlOptions curl_options(
+      std::chrono::seconds low_speed_time = CurlOptions{}.low_speed_time) {
     CurlOptions o;
     o.connect_timeout = std::chrono::seconds(2);
     o.total_timeout = std::chrono::seconds(10);
@@ -103,8 +115,9 @@ inline std::string store_digest(store::Store& store, const std::vector<std::stri
       continue;
     }
     const Package& pkg = **p;
-    out += n + ": " + pkg.description + " latest=" + pkg.latest + " versions=" +
-           std::to_string(pkg.versions.size()) + " unpublished=" + std::to_string(pkg.unpublished) +
+    out += n + ": " + pkg.description + " latest=" + pkg.latest +
+           " versions=" + std::to_string(pkg.versions.size()) +
+           " unpublished=" + std::to_string(pkg.unpublished) +
            " readme=" + std::to_string(pkg.readme_html.size()) + "\n";
   }
   auto seq = store.sync_state(kChangesSeqKey);

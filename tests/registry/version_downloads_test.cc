@@ -7,9 +7,9 @@
 namespace pkgstats::registry {
 namespace {
 
-using fake_registry::Fault;
 using fake_registry::FakeRegistry;
 using fake_registry::FakeRegistryOptions;
+using fake_registry::Fault;
 using namespace testing;
 using namespace std::chrono_literals;
 
@@ -37,12 +37,15 @@ TEST(ParseVersionDownloads, KeepsWellFormedEntriesAndRefusesOtherShapes) {
   const std::string long_version(limits::kMaxVersionStringBytes + 1, '1');
   auto parsed = parse_version_downloads(
       R"({"package":"fastify","downloads":{"4.26.0":12345,"3.29.5":678,"bad":-1,"str":"9",)"
-      R"("frac":1.5,"":4,")" + long_version + R"(":5}})");
+      R"("frac":1.5,"":4,")" +
+      long_version + R"(":5}})");
   ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
   EXPECT_EQ(*parsed, (std::vector<store::VersionDownloads>{{"4.26.0", 12345}, {"3.29.5", 678}}));
   EXPECT_TRUE(parse_version_downloads(R"({"downloads":{}})")->empty());
-  EXPECT_EQ(parse_version_downloads(R"({"downloads":{"1.0.0":)").status().code(), ErrorCode::kInvalidInput);
-  EXPECT_EQ(parse_version_downloads(R"({"downloads":[1,2]})").status().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(parse_version_downloads(R"({"downloads":{"1.0.0":)").status().code(),
+            ErrorCode::kInvalidInput);
+  EXPECT_EQ(parse_version_downloads(R"({"downloads":[1,2]})").status().code(),
+            ErrorCode::kInvalidInput);
   EXPECT_EQ(parse_version_downloads("<html></html>").status().code(), ErrorCode::kInvalidInput);
 }
 
@@ -71,7 +74,8 @@ class VersionDownloadsTest : public ::testing::Test {
   // One `downloads` run over the last week (daily + per-version) through retries.
   Result<DownloadsSummary> run(std::size_t max_version_packages = 100, int attempts = 4) {
     CurlFetcher curl(SyncRig::curl_options());
-    RetryingFetcher retrying(curl, SyncRig::retry_policy(attempts), [](std::chrono::milliseconds) {});
+    RetryingFetcher retrying(curl, SyncRig::retry_policy(attempts),
+                             [](std::chrono::milliseconds) {});
     DownloadsOptions o;
     o.api_url = fake_->base_url() + "/";
     o.since = kLast - 6;
@@ -126,13 +130,15 @@ TEST_F(VersionDownloadsTest, FakeServesOneCountPerVersionSummingToTheWeek) {
     EXPECT_EQ(sum, week) << name;
   }
   // Unknown names, and a scope's raw slash (npm needs %2F here), are 404 {"error":...}.
-  for (const std::string path : {"/versions/no-such-package/last-week", "/versions/@scope/pkg/last-week"}) {
+  for (const std::string path :
+       {"/versions/no-such-package/last-week", "/versions/@scope/pkg/last-week"}) {
     auto r = curl.get(get_request(fake_->base_url() + path));
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->status, 404) << path;
     EXPECT_TRUE(nlohmann::json::parse(r->body)["error"].is_string()) << path;
   }
-  EXPECT_EQ(nlohmann::json::parse(curl.get(get_request(fake_->base_url() + "/versions/x/last-week"))->body)["error"],
+  EXPECT_EQ(nlohmann::json::parse(
+                curl.get(get_request(fake_->base_url() + "/versions/x/last-week"))->body)["error"],
             "not found");
 }
 
@@ -220,7 +226,8 @@ TEST_F(VersionDownloadsTest, AtMostTheBoundPerRunMostDownloadedFirst) {
   auto monthly = [&](const std::string& n) { return (*store_->get_package(n))->monthly_downloads; };
   std::string second_most;
   for (const auto& n : names_)
-    if (n != "popular" && (second_most.empty() || monthly(n) > monthly(second_most))) second_most = n;
+    if (n != "popular" && (second_most.empty() || monthly(n) > monthly(second_most)))
+      second_most = n;
   EXPECT_TRUE(store_->version_downloads(second_most)->has_value()) << second_most;
   auto rest = run(100);
   ASSERT_TRUE(rest.ok());

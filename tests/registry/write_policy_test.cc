@@ -10,8 +10,8 @@
 #include "fake_registry.h"
 #include "registry/on_demand_fetcher.h"
 #include "registry/packument_sync.h"
-#include "test_support.h"
 #include "store_peer.h"
+#include "test_support.h"
 
 namespace pkgstats::registry {
 namespace {
@@ -44,7 +44,7 @@ TEST(WritePolicy, SyncUsesTheInjectedRendererAndAStoreErrorAbandonsTheBatch) {
   auto failed = syncer.apply(items, {{"test_position", "2"}});
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), ErrorCode::kStorageError) << failed.status().to_string();
-  EXPECT_FALSE(store->get_package("a")->has_value());  // the batch rolled back, "a" too
+  EXPECT_FALSE(store->get_package("a")->has_value());             // the batch rolled back, "a" too
   EXPECT_FALSE(store->sync_state("test_position")->has_value());  // and the position
 
   ASSERT_TRUE(pkgstats::testing::raw_database(*store).exec("DROP TRIGGER inject_failure").ok());

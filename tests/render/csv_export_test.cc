@@ -17,7 +17,8 @@ TEST(CsvExport, FieldsAreQuotedOnlyWhenNeededAndFormulasDefused) {
 }
 
 TEST(CsvExport, DownloadsAndFileStems) {
-  EXPECT_EQ(downloads_csv({{20000, 5}, {20001, 7}}), "day,downloads\r\n2024-10-04,5\r\n2024-10-05,7\r\n");
+  EXPECT_EQ(downloads_csv({{20000, 5}, {20001, 7}}),
+            "day,downloads\r\n2024-10-04,5\r\n2024-10-05,7\r\n");
   EXPECT_EQ(file_stem("@babel/core"), "babel-core");
   EXPECT_EQ(file_stem("../../etc"), "..-..-etc");
   EXPECT_EQ(file_stem("\"<>"), "export");

@@ -36,23 +36,29 @@ TEST(DownloadsChart, WeeklyAverageIsTrailingSevenDays) {
 
 TEST(DownloadsChart, AccessibleWellFormedSvg) {
   std::vector<ChartSeries> s = {{"react", ramp(19000, 90, 1000)}, {"<vue>&", ramp(19000, 90, 50)}};
-  std::string svg = render_downloads_chart(s, {.width = 720, .height = 240, .weekly = false, .title = "Daily downloads, last 90 days"});
+  std::string svg = render_downloads_chart(
+      s, {.width = 720, .height = 240, .weekly = false, .title = "Daily downloads, last 90 days"});
   EXPECT_TRUE(well_formed(svg)) << svg.substr(0, 500);
   EXPECT_NE(svg.find("role=\"img\""), std::string::npos);
-  EXPECT_NE(svg.find("<title id=\"chart-title\">Daily downloads, last 90 days</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title id=\"chart-title\">Daily downloads, last 90 days</title>"),
+            std::string::npos);
   EXPECT_NE(svg.find("react: 2022-01-08 to 2022-04-07"), std::string::npos) << svg;
   EXPECT_NE(svg.find("&lt;vue&gt;&amp;"), std::string::npos);
   const std::regex path("<path ");
-  EXPECT_EQ(std::distance(std::sregex_iterator(svg.begin(), svg.end(), path), std::sregex_iterator()), 2);
+  EXPECT_EQ(
+      std::distance(std::sregex_iterator(svg.begin(), svg.end(), path), std::sregex_iterator()), 2);
 }
 
 TEST(DownloadsChart, BoundedOutputAndEmptyData) {
   std::vector<ChartSeries> many;
-  for (int i = 0; i < 8; ++i) many.push_back({std::string(1, 'p').append(std::to_string(i)), ramp(16000, 4000, i)});
-  std::string svg = render_downloads_chart(many, {.width = 400, .height = 240, .weekly = true, .title = "many"});
+  for (int i = 0; i < 8; ++i)
+    many.push_back({std::string(1, 'p').append(std::to_string(i)), ramp(16000, 4000, i)});
+  std::string svg =
+      render_downloads_chart(many, {.width = 400, .height = 240, .weekly = true, .title = "many"});
   EXPECT_TRUE(well_formed(svg));
   EXPECT_LT(svg.size(), 60000u);  // 5 series × ≤ 336 points, not 8 × 4000
-  std::string empty = render_downloads_chart({}, {.width = 720, .height = 240, .weekly = false, .title = "none"});
+  std::string empty =
+      render_downloads_chart({}, {.width = 720, .height = 240, .weekly = false, .title = "none"});
   EXPECT_TRUE(well_formed(empty));
   EXPECT_NE(empty.find("No download data"), std::string::npos);
 }
@@ -70,11 +76,14 @@ TEST(DownloadsChart, TableFallbackNewestFirst) {
 TEST(DownloadsChart, SeriesDifferByDashAsWellAsColour) {
   std::vector<ChartSeries> s;
   for (int i = 0; i < 5; ++i) s.push_back({"p" + std::to_string(i), ramp(19000, 30, 100 * i)});
-  std::string svg = render_downloads_chart(s, {.width = 720, .height = 240, .weekly = false, .title = "five"});
+  std::string svg =
+      render_downloads_chart(s, {.width = 720, .height = 240, .weekly = false, .title = "five"});
   EXPECT_TRUE(well_formed(svg));
-  const std::regex stroke("stroke=\"(#[0-9a-f]{6})\" stroke-width=\"2\"(?: stroke-dasharray=\"([0-9 ]+)\")?");
+  const std::regex stroke(
+      "stroke=\"(#[0-9a-f]{6})\" stroke-width=\"2\"(?: stroke-dasharray=\"([0-9 ]+)\")?");
   std::set<std::string> colours, dashes;
-  for (auto m = std::sregex_iterator(svg.begin(), svg.end(), stroke); m != std::sregex_iterator(); ++m) {
+  for (auto m = std::sregex_iterator(svg.begin(), svg.end(), stroke); m != std::sregex_iterator();
+       ++m) {
     colours.insert((*m)[1].str());
     dashes.insert((*m)[2].str());
   }
@@ -82,7 +91,8 @@ TEST(DownloadsChart, SeriesDifferByDashAsWellAsColour) {
   EXPECT_EQ(dashes.size(), 5u);  // "" (solid) and four patterns
   std::string legend = render_chart_legend(s);
   EXPECT_TRUE(well_formed(legend));
-  for (const auto& series : s) EXPECT_NE(legend.find("</svg> " + series.label + "</li>"), std::string::npos);
+  for (const auto& series : s)
+    EXPECT_NE(legend.find("</svg> " + series.label + "</li>"), std::string::npos);
   EXPECT_NE(legend.find("aria-hidden=\"true\""), std::string::npos);
 }
 

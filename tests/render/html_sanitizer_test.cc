@@ -23,8 +23,8 @@ TEST(SanitizeHtml, KeepsAllowedMarkupAndEscapesText) {
 }
 
 TEST(SanitizeHtml, DropsDangerousElementsWithTheirContent) {
-  for (const char* tag : {"script", "style", "iframe", "object", "textarea", "select",
-                          "button", "svg", "math", "template", "title"}) {
+  for (const char* tag : {"script", "style", "iframe", "object", "textarea", "select", "button",
+                          "svg", "math", "template", "title"}) {
     std::string html = std::string("<p>before</p><") + tag + ">SECRET</" + tag + "><p>after</p>";
     std::string out = sanitize(html);
     EXPECT_EQ(out.find("SECRET"), std::string::npos) << tag << ": " << out;
@@ -36,8 +36,9 @@ TEST(SanitizeHtml, DropsDangerousElementsWithTheirContent) {
 // gumbo 0.10 closes <form> at once and ignores <frameset> in a body, so their content is not
 // inside them: the tags go, the content is sanitized like any other.
 TEST(SanitizeHtml, FormAndFramesetTagsAreDroppedAndTheirControlsToo) {
-  std::string out = sanitize("<form action=\"https://evil\"><input type=text><button>b</button>"
-                             "text</form><frameset><frame src=x></frameset>");
+  std::string out = sanitize(
+      "<form action=\"https://evil\"><input type=text><button>b</button>"
+      "text</form><frameset><frame src=x></frameset>");
   EXPECT_EQ(out, "text");
 }
 
@@ -68,14 +69,16 @@ TEST(SanitizeHtml, CommentsAreDropped) {
 }
 
 TEST(SanitizeHtml, AttributeValuesAreEscaped) {
-  EXPECT_EQ(sanitize("<img src=\"https://e.com/x\" alt='\"><script>alert(1)</script>'>"),
-            "<img src=\"https://e.com/x\" alt=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">");
+  EXPECT_EQ(
+      sanitize("<img src=\"https://e.com/x\" alt='\"><script>alert(1)</script>'>"),
+      "<img src=\"https://e.com/x\" alt=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">");
 }
 
 TEST(SanitizeHtml, IdsArePrefixedAndFragmentLinksFollow) {
   EXPECT_EQ(sanitize("<a name=\"top\"></a><a href=\"#top\">up</a>"),
             "<a id=\"user-content-top\"></a><a href=\"#user-content-top\">up</a>");
-  EXPECT_EQ(sanitize("<span id=\"user-content-x\">s</span>"), "<span id=\"user-content-x\">s</span>");
+  EXPECT_EQ(sanitize("<span id=\"user-content-x\">s</span>"),
+            "<span id=\"user-content-x\">s</span>");
 }
 
 TEST(SanitizeHtml, HeadingsGetUniqueSlugAnchors) {
@@ -93,17 +96,22 @@ TEST(SanitizeHtml, TaskCheckboxIsAlwaysDisabledOtherInputsDropped) {
 
 TEST(SanitizeHtml, PictureSourceKeepsOnlySafeSrcset) {
   EXPECT_EQ(
-      sanitize("<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"https://e.com/d.png 2x, "
-               "javascript:alert(1) 1x\" onerror=\"x\"><img src=\"https://e.com/l.png\"></picture>"),
+      sanitize(
+          "<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"https://e.com/d.png "
+          "2x, "
+          "javascript:alert(1) 1x\" onerror=\"x\"><img src=\"https://e.com/l.png\"></picture>"),
       "<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"https://e.com/d.png 2x\">"
       "<img src=\"https://e.com/l.png\"></picture>");
-  EXPECT_EQ(sanitize("<picture><source srcset=\"data:image/png,x\"></picture>"), "<picture></picture>");
+  EXPECT_EQ(sanitize("<picture><source srcset=\"data:image/png,x\"></picture>"),
+            "<picture></picture>");
   EXPECT_EQ(sanitize("<source srcset=\"https://e.com/a.png\">"), "");
 }
 
 TEST(SanitizeHtml, ValidatesAttributeValues) {
-  EXPECT_EQ(sanitize("<img src=\"https://e.com/a\" width=\"100\" height=\"expression(x)\" align=\"evil\">"),
-            "<img src=\"https://e.com/a\" width=\"100\">");
+  EXPECT_EQ(
+      sanitize(
+          "<img src=\"https://e.com/a\" width=\"100\" height=\"expression(x)\" align=\"evil\">"),
+      "<img src=\"https://e.com/a\" width=\"100\">");
   EXPECT_EQ(sanitize("<table><tr><td colspan=\"2\" rowspan=\"x\">c</td></tr></table>"),
             "<table><tbody><tr><td colspan=\"2\">c</td></tr></tbody></table>");
   EXPECT_EQ(sanitize("<code class=\"language-js\">a</code><code class=\"evil x\">b</code>"),
@@ -128,7 +136,8 @@ TEST(SanitizeHtml, MisnestedInputComesOutWellFormed) {
 
 TEST(SanitizeHtml, OutputIsCappedAndStaysWellFormed) {
   std::string html;
-  for (int i = 0; i < 5000; ++i) html += "<blockquote><p>paragraph " + std::to_string(i) + "</p></blockquote>";
+  for (int i = 0; i < 5000; ++i)
+    html += "<blockquote><p>paragraph " + std::to_string(i) + "</p></blockquote>";
   SanitizeOptions options;
   options.max_output_bytes = 4096;
   options.truncation_notice = "cut";
@@ -151,7 +160,8 @@ TEST(SanitizeHtml, CapCutsLongTextAtACharacterBoundary) {
   ASSERT_NE(end, std::string::npos);
   std::string_view body = std::string_view(out).substr(3, end - 3);
   ASSERT_FALSE(body.empty());
-  EXPECT_TRUE(body.ends_with("&amp;") || body.ends_with("\xC3\xA9")) << body.substr(body.size() - 8);
+  EXPECT_TRUE(body.ends_with("&amp;") || body.ends_with("\xC3\xA9"))
+      << body.substr(body.size() - 8);
 }
 
 TEST(SanitizeUrl, AllowsHttpMailtoFragmentsAndProtocolRelative) {
@@ -166,11 +176,11 @@ TEST(SanitizeUrl, AllowsHttpMailtoFragmentsAndProtocolRelative) {
 
 TEST(SanitizeUrl, RejectsScriptAndDataSchemesInEveryDisguise) {
   SanitizeOptions options;
-  for (const char* url : {"javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x",
-                          "java\tscript:x", "java\nscript:x", "java\rscript:x", "\x01javascript:x",
-                          "javascript\x00:x", "data:text/html,x", "DATA:image/png;base64,x",
-                          "vbscript:msgbox(1)", "file:///etc/passwd", "jav&#x09;ascript:x",
-                          "ftp://e.com", "weird-scheme:x"}) {
+  for (const char* url :
+       {"javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "java\tscript:x",
+        "java\nscript:x", "java\rscript:x", "\x01javascript:x", "javascript\x00:x",
+        "data:text/html,x", "DATA:image/png;base64,x", "vbscript:msgbox(1)", "file:///etc/passwd",
+        "jav&#x09;ascript:x", "ftp://e.com", "weird-scheme:x"}) {
     EXPECT_EQ(sanitize_url(url, UrlUse::kLink, options), std::nullopt) << url;
     EXPECT_EQ(sanitize_url(url, UrlUse::kImage, options), std::nullopt) << url;
   }
@@ -187,11 +197,13 @@ TEST(SanitizeUrl, RelativeReferencesNeedAResolverWhoseAnswerIsCheckedAgain) {
   EXPECT_EQ(sanitize_url("docs/a.md", UrlUse::kLink, resolving), "https://base.example/docs/a.md");
   EXPECT_EQ(sanitize_url("evil", UrlUse::kLink, resolving), std::nullopt);
   // Backslashes would make "\\\\evil.com" protocol-relative in a browser: they are encoded.
-  EXPECT_EQ(sanitize_url("\\\\evil.com", UrlUse::kLink, resolving), "https://base.example/%5C%5Cevil.com");
+  EXPECT_EQ(sanitize_url("\\\\evil.com", UrlUse::kLink, resolving),
+            "https://base.example/%5C%5Cevil.com");
 }
 
 TEST(SanitizeHtml, LinksWithoutUsableHrefBecomeTextAndImagesTheirAlt) {
-  EXPECT_EQ(sanitize("<a href=\"docs/x.md\">docs</a> <img src=\"x.png\" alt=\"logo\">"), "docs logo");
+  EXPECT_EQ(sanitize("<a href=\"docs/x.md\">docs</a> <img src=\"x.png\" alt=\"logo\">"),
+            "docs logo");
 }
 
 // gumbo's tree builder is quadratic in nesting depth; such input must be refused quickly.

@@ -42,15 +42,18 @@ TEST(PackageInsight, FactsAndBanner) {
   data.package = insight_package();
   data.types_package = "@types/acme";
   const std::string html = render_package_page(SiteContext{}, data);
-  EXPECT_NE(html.find("<dt>Install size</dt><dd>2.3 MB · 68 packages</dd>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<dt>Install size</dt><dd>2.3 MB · 68 packages</dd>"), std::string::npos)
+      << html;
   EXPECT_NE(html.find("<code>postinstall</code>"), std::string::npos);
   EXPECT_NE(html.find("<code>&gt;=18</code>"), std::string::npos);
   EXPECT_NE(html.find("<code>acme</code> <code>acme-cli</code>"), std::string::npos);
   EXPECT_NE(html.find("<code>packages/acme</code>"), std::string::npos);
   EXPECT_NE(html.find("href=\"/pkg:@types/acme\""), std::string::npos);
-  EXPECT_NE(html.find("<strong>Trust downgrade:</strong> 2.0.0 was published with no provenance, but the older "
-                      "1.0.0 had trusted publisher (with provenance)"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "<strong>Trust downgrade:</strong> 2.0.0 was published with no provenance, but the older "
+          "1.0.0 had trusted publisher (with provenance)"),
+      std::string::npos);
   // Only http(s) funding URLs become links.
   EXPECT_NE(html.find("href=\"https://github.com/sponsors/acme\""), std::string::npos);
   EXPECT_EQ(html.find("href=\"javascript:"), std::string::npos);
@@ -91,7 +94,8 @@ TEST(PackageInsight, ComparePageShowsInstallSizes) {
   const std::string html = render_compare_page(SiteContext{}, data);
   EXPECT_NE(html.find("Install size"), std::string::npos);
   EXPECT_NE(html.find("2.3 MB · 68 packages"), std::string::npos);
-  EXPECT_NE(html.find("at least 1.0 kB · 1 package"), std::string::npos) << html.substr(html.find("Install size"), 400);
+  EXPECT_NE(html.find("at least 1.0 kB · 1 package"), std::string::npos)
+      << html.substr(html.find("Install size"), 400);
 }
 
 }  // namespace

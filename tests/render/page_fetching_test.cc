@@ -19,9 +19,11 @@ TEST(FetchingPage, EscapesTheNameAndSaysWhenToRetry) {
     EXPECT_NE(page.find("try again in 2 seconds"), std::string::npos);
     EXPECT_NE(page.find("role=\"status\""), std::string::npos);
     EXPECT_NE(page.find("noindex"), std::string::npos);
-    EXPECT_NE(page.find("href=\"/pkg:x%3Cscript%3Ealert%281%29%3C/script%3E\""), std::string::npos) << page;
+    EXPECT_NE(page.find("href=\"/pkg:x%3Cscript%3Ealert%281%29%3C/script%3E\""), std::string::npos)
+        << page;
   }
-  EXPECT_NE(render_fetching_page(site, "left-pad", FetchWait::kFetching, 1).find("in 1 second."), std::string::npos);
+  EXPECT_NE(render_fetching_page(site, "left-pad", FetchWait::kFetching, 1).find("in 1 second."),
+            std::string::npos);
 }
 
 }  // namespace

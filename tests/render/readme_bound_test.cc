@@ -24,14 +24,15 @@ namespace pkgstats::render {
 namespace {
 
 using std::chrono::microseconds;
-using testing::tags_balanced;
 using std::chrono::milliseconds;
+using testing::tags_balanced;
 
 constexpr std::size_t kLimit = limits::kMaxReadmeSourceBytes;
 constexpr milliseconds kBound = milliseconds(100) * limits::kTimeBudgetScale;
 
 // `prefix`, then `unit` repeated while the whole (with `suffix`) fits the size limit.
-std::string fill(std::string_view unit, std::string_view prefix = "", std::string_view suffix = "") {
+std::string fill(std::string_view unit, std::string_view prefix = "",
+                 std::string_view suffix = "") {
   std::string out(prefix);
   while (out.size() + unit.size() + suffix.size() <= kLimit) out += unit;
   out += suffix;
@@ -69,7 +70,8 @@ std::vector<Shape> pathological_shapes() {
       // CVE-2023-24824 (GHSA-66g8-4hjf-77xh), issue 1: quote markers then emphasis.
       {"CVE-2023-24824 >^n a*^n", fill("a*", std::string(kLimit / 3, '>'))},
       // ... issue 2: nested list markers on one line, then blank lines.
-      {"CVE-2023-24824 ' -'^n x \\n^n", [] {
+      {"CVE-2023-24824 ' -'^n x \\n^n",
+       [] {
          std::size_t n = (kLimit - 1) / 3;
          std::string out;
          for (std::size_t i = 0; i < n; ++i) out += " -";
@@ -77,13 +79,14 @@ std::vector<Shape> pathological_shapes() {
        }()},
       // CVE-2023-26485 (GHSA-r8vr-c48j-fcc5): underscores around a dot; list renumbering;
       // nested list markers.
-      {"CVE-2023-26485 _^n . _^n", std::string((kLimit - 1) / 2, '_') + "." +
-                                       std::string((kLimit - 1) / 2, '_')},
+      {"CVE-2023-26485 _^n . _^n",
+       std::string((kLimit - 1) / 2, '_') + "." + std::string((kLimit - 1) / 2, '_')},
       {"CVE-2023-26485 1. then ' 2.' repeated", fill(" 2.\n", "1.\n")},
       {"CVE-2023-26485 ' -'^n x", fill(" -", "", "x\n")},
       // CVE-2020-5238 and the issue's 41,000-column table: a wide header, then short rows
       // that each get padded to every column.
-      {"table with 41,000 columns", [] {
+      {"table with 41,000 columns",
+       [] {
          std::string out;
          for (int i = 0; i < 41000; ++i) out += "|a";
          out += "|\n";
@@ -103,7 +106,8 @@ std::vector<Shape> pathological_shapes() {
       {"pattern [ (]( repeated", fill("[ (](")},
       {"nested brackets", balanced("[", "a", "]")},
       {"nested block quotes", fill("> ", "", "a")},
-      {"deeply nested lists", [] {
+      {"deeply nested lists",
+       [] {
          std::string out;
          for (std::size_t depth = 0;; ++depth) {
            std::string line = std::string(2 * depth, ' ') + "* a\n";
@@ -112,7 +116,8 @@ std::vector<Shape> pathological_shapes() {
          }
          return out;
        }()},
-      {"backticks", [] {
+      {"backticks",
+       [] {
          std::string out;
          for (std::size_t run = 1; out.size() + run + 1 <= kLimit; ++run) {
            out += 'e';
@@ -121,7 +126,8 @@ std::vector<Shape> pathological_shapes() {
          return out;
        }()},
       {"tables with \\r and \\v", fill("aaa\rbbb\n-\v\n")},
-      {"many references", [] {
+      {"many references",
+       [] {
          std::string out;
          for (int i = 1; out.size() < kLimit / 2; ++i) out += "[" + std::to_string(i) + "]: u\n";
          return fill("[0] ", out);
@@ -129,7 +135,8 @@ std::vector<Shape> pathological_shapes() {
       // GFM extensions the same way: footnotes, autolinks, strikethrough, task lists.
       {"footnote references without definitions", fill("[^a] ")},
       {"nested footnote brackets", balanced("[^", "a", "]")},
-      {"footnote definitions", [] {
+      {"footnote definitions",
+       [] {
          std::string out;
          for (int i = 1;; ++i) {
            std::string line = "[^" + std::to_string(i) + "]: [^" + std::to_string(i + 1) + "]\n";
@@ -158,10 +165,14 @@ std::chrono::nanoseconds thread_cpu() {
 
 const char* outcome_name(ReadmeRenderOutcome outcome) {
   switch (outcome) {
-    case ReadmeRenderOutcome::kNoReadme: return "no readme";
-    case ReadmeRenderOutcome::kRendered: return "rendered";
-    case ReadmeRenderOutcome::kOverBudget: return "over budget: text";
-    case ReadmeRenderOutcome::kWorkerFailed: return "worker failed: text";
+    case ReadmeRenderOutcome::kNoReadme:
+      return "no readme";
+    case ReadmeRenderOutcome::kRendered:
+      return "rendered";
+    case ReadmeRenderOutcome::kOverBudget:
+      return "over budget: text";
+    case ReadmeRenderOutcome::kWorkerFailed:
+      return "worker failed: text";
   }
   return "?";
 }
@@ -172,7 +183,8 @@ TEST(ReadmeBound, PathologicalShapesRenderWithinTheBound) {
     ASSERT_LE(shape.markdown.size(), kLimit) << shape.name;
     auto wall_start = std::chrono::steady_clock::now();
     auto cpu_start = thread_cpu();
-    ReadmeRendering rendering = render_readme_bounded(shape.markdown, {"https://github.com/o/r", ""});
+    ReadmeRendering rendering =
+        render_readme_bounded(shape.markdown, {"https://github.com/o/r", ""});
     auto own_cpu = thread_cpu() - cpu_start;
     auto wall = std::chrono::steady_clock::now() - wall_start;
     auto cpu = std::chrono::duration_cast<microseconds>(own_cpu) + rendering.worker_cpu;
@@ -204,7 +216,8 @@ TEST(ReadmeBound, OverBudgetReadmeIsShownAsText) {
 // in process.
 TEST(ReadmeBound, RenderingRecoversAfterAWorkerIsKilled) {
   render_readme_bounded(fill("![[]()"), {});
-  std::string markdown = "# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ https://x.org\n";
+  std::string markdown =
+      "# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ https://x.org\n";
   ReadmeRendering rendering = render_readme_bounded(markdown, {});
   EXPECT_EQ(rendering.outcome, ReadmeRenderOutcome::kRendered);
   EXPECT_EQ(rendering.html, render_readme_in_process(markdown, {}));
@@ -236,7 +249,8 @@ TEST(ReadmeBound, ConcurrentRendersGetTheirOwnResults) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([i, &results] {
       for (int round = 0; round < 5; ++round) {
-        results[i] = render_readme("# Readme " + std::to_string(i) + "\n\ntext " + std::to_string(i), {});
+        results[i] =
+            render_readme("# Readme " + std::to_string(i) + "\n\ntext " + std::to_string(i), {});
       }
     });
   }
@@ -250,8 +264,8 @@ TEST(ReadmeBound, ConcurrentRendersGetTheirOwnResults) {
 // Markdown whose HTML is several times its size is cut at kMaxReadmeHtmlBytes with a notice,
 // in process and in the worker alike; the plain-text fallback fits the same bound.
 TEST(ReadmeBound, OutputIsBoundedInSize) {
-  for (const std::string& markdown :
-       {fill("&<\n"), fill("| a | b | c |\n|-|-|-|\n"), fill("* a\n"), fill("[^1] ", "[^1]: n\n\n")}) {
+  for (const std::string& markdown : {fill("&<\n"), fill("| a | b | c |\n|-|-|-|\n"), fill("* a\n"),
+                                      fill("[^1] ", "[^1]: n\n\n")}) {
     std::string in_process = render_readme_in_process(markdown, {});
     EXPECT_LE(in_process.size(), limits::kMaxReadmeHtmlBytes) << markdown.substr(0, 8);
     EXPECT_NE(in_process.find("README truncated"), std::string::npos) << markdown.substr(0, 8);

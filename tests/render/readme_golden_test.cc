@@ -68,8 +68,8 @@ TEST(ReadmeGolden, EveryReadmeMatchesItsGolden) {
       std::ofstream(golden, std::ios::binary) << rendered;
       continue;
     }
-    ASSERT_TRUE(fs::exists(golden)) << "missing " << golden
-                                    << "; run with PKGSTATS_UPDATE_GOLDEN=1 to create it";
+    ASSERT_TRUE(fs::exists(golden))
+        << "missing " << golden << "; run with PKGSTATS_UPDATE_GOLDEN=1 to create it";
     std::string expected = testing::read_test_file(golden.string());
     EXPECT_TRUE(expected == rendered)
         << golden << " differs; " << first_difference(expected, rendered)

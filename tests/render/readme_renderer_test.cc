@@ -31,23 +31,29 @@ TEST(RenderReadme, RendersGitHubFlavouredMarkdown) {
   EXPECT_NE(out.find("<h1 id=\"user-content-title\">Title</h1>"), std::string::npos) << out;
   EXPECT_NE(out.find("<del>gone</del>"), std::string::npos);
   EXPECT_NE(out.find("<strong>bold</strong>"), std::string::npos);
-  EXPECT_NE(out.find("<a href=\"http://www.example.com\" rel=\"nofollow ugc noopener\">www.example.com</a>"),
-            std::string::npos);
+  EXPECT_NE(
+      out.find(
+          "<a href=\"http://www.example.com\" rel=\"nofollow ugc noopener\">www.example.com</a>"),
+      std::string::npos);
   EXPECT_NE(out.find("<th align=\"center\">a</th>"), std::string::npos);
   EXPECT_NE(out.find("<td>2</td>"), std::string::npos);
   EXPECT_NE(out.find("<input type=\"checkbox\" disabled=\"\"> todo"), std::string::npos);
-  EXPECT_NE(out.find("<input type=\"checkbox\" disabled=\"\" checked=\"\"> done"), std::string::npos);
-  EXPECT_NE(out.find("<pre>\n<code class=\"language-js\">let x = 1 &lt; 2;\n</code></pre>"), std::string::npos);
+  EXPECT_NE(out.find("<input type=\"checkbox\" disabled=\"\" checked=\"\"> done"),
+            std::string::npos);
+  EXPECT_NE(out.find("<pre>\n<code class=\"language-js\">let x = 1 &lt; 2;\n</code></pre>"),
+            std::string::npos);
   EXPECT_TRUE(tags_balanced(out));
 }
 
 TEST(RenderReadme, KeepsCommonReadmeHtml) {
   std::string out = render_readme(
-      "<p align=\"center\">\n  <img src=\"https://e.com/logo.svg\" width=\"200\" alt=\"logo\">\n</p>\n\n"
+      "<p align=\"center\">\n  <img src=\"https://e.com/logo.svg\" width=\"200\" "
+      "alt=\"logo\">\n</p>\n\n"
       "<details>\n<summary>More</summary>\n\nHidden *text*.\n\n</details>\n",
       kGitHub);
   EXPECT_NE(out.find("<p align=\"center\">"), std::string::npos) << out;
-  EXPECT_NE(out.find("<img src=\"https://e.com/logo.svg\" width=\"200\" alt=\"logo\">"), std::string::npos);
+  EXPECT_NE(out.find("<img src=\"https://e.com/logo.svg\" width=\"200\" alt=\"logo\">"),
+            std::string::npos);
   EXPECT_NE(out.find("<summary>More</summary>"), std::string::npos);
   EXPECT_NE(out.find("<em>text</em>"), std::string::npos);
 }
@@ -56,16 +62,21 @@ TEST(RenderReadme, RelativeLinksAndImagesResolveAgainstTheRepository) {
   std::string out = render_readme("[guide](docs/guide.md) ![logo](./media/logo.png)",
                                   {"https://github.com/o/r", "packages/p"});
   EXPECT_NE(out.find("<a href=\"https://github.com/o/r/blob/HEAD/packages/p/docs/guide.md\""),
-            std::string::npos) << out;
-  EXPECT_NE(out.find("<img src=\"https://raw.githubusercontent.com/o/r/HEAD/packages/p/media/logo.png\" "
-                     "alt=\"logo\">"),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
+  EXPECT_NE(
+      out.find("<img src=\"https://raw.githubusercontent.com/o/r/HEAD/packages/p/media/logo.png\" "
+               "alt=\"logo\">"),
+      std::string::npos)
+      << out;
 }
 
 TEST(RenderReadme, RelativeHtmlAttributesResolveToo) {
   std::string out = render_readme("<a href=\"LICENSE\"><img src=\"/logo.png\"></a>", kGitHub);
-  EXPECT_NE(out.find("href=\"https://github.com/o/r/blob/HEAD/LICENSE\""), std::string::npos) << out;
-  EXPECT_NE(out.find("src=\"https://raw.githubusercontent.com/o/r/HEAD/logo.png\""), std::string::npos);
+  EXPECT_NE(out.find("href=\"https://github.com/o/r/blob/HEAD/LICENSE\""), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("src=\"https://raw.githubusercontent.com/o/r/HEAD/logo.png\""),
+            std::string::npos);
 }
 
 TEST(RenderReadme, UnresolvableRelativeLinksBecomeText) {
@@ -130,7 +141,8 @@ template <typename F>
 std::chrono::milliseconds time_of(F&& f) {
   auto start = std::chrono::steady_clock::now();
   f();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
 }
 
 TEST(RenderReadme, DeeplyNestedRawHtmlFallsBackToMarkdownOnly) {

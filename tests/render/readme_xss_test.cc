@@ -27,9 +27,12 @@ class XssReadme : public ::testing::Test {
     delete without_repo_;
   }
   // Both renderings, lowercased: every assertion must hold whatever the context.
-  static std::vector<std::string> outputs() { return {lowercase(*with_repo_), lowercase(*without_repo_)}; }
+  static std::vector<std::string> outputs() {
+    return {lowercase(*with_repo_), lowercase(*without_repo_)};
+  }
   static void expect_absent(std::string_view needle) {
-    for (const std::string& out : outputs()) EXPECT_EQ(out.find(needle), std::string::npos) << needle;
+    for (const std::string& out : outputs())
+      EXPECT_EQ(out.find(needle), std::string::npos) << needle;
   }
 
   static std::string* with_repo_;
@@ -63,8 +66,9 @@ TEST_F(XssReadme, NoJavascriptVbscriptOrDataUrlsInAttributes) {
   expect_absent("href=\"java");
 }
 TEST_F(XssReadme, NoActiveOrDocumentLevelElements) {
-  for (const char* tag : {"<iframe", "<form", "<style", "<meta", "<base", "<object", "<embed",
-                          "<svg", "<math", "<link", "<textarea", "<button", "<noscript", "<mglyph"}) {
+  for (const char* tag :
+       {"<iframe", "<form", "<style", "<meta", "<base", "<object", "<embed", "<svg", "<math",
+        "<link", "<textarea", "<button", "<noscript", "<mglyph"}) {
     expect_absent(tag);
   }
 }
@@ -82,21 +86,27 @@ TEST_F(XssReadme, SafeMarkdownStillRenders) {
     EXPECT_NE(out.find("<strong>bold</strong>"), std::string::npos);
     EXPECT_NE(out.find("<em>emphasis</em>"), std::string::npos);
     EXPECT_NE(out.find("<code>code</code>"), std::string::npos);
-    EXPECT_NE(out.find("<a href=\"https://example.com/docs\" rel=\"nofollow ugc noopener\">a normal link</a>"),
+    EXPECT_NE(
+        out.find(
+            "<a href=\"https://example.com/docs\" rel=\"nofollow ugc noopener\">a normal link</a>"),
+        std::string::npos);
+    EXPECT_NE(out.find("<img src=\"https://example.com/logo.png\" alt=\"a normal image\">"),
               std::string::npos);
-    EXPECT_NE(out.find("<img src=\"https://example.com/logo.png\" alt=\"a normal image\">"), std::string::npos);
     EXPECT_NE(out.find("<a href=\"https://ok.example/autolink\""), std::string::npos);
     EXPECT_NE(out.find("<th>table</th>"), std::string::npos);
     EXPECT_NE(out.find("<td>ok</td>"), std::string::npos);
-    EXPECT_NE(out.find("<input type=\"checkbox\" disabled=\"\" checked=\"\"> task list item"), std::string::npos);
+    EXPECT_NE(out.find("<input type=\"checkbox\" disabled=\"\" checked=\"\"> task list item"),
+              std::string::npos);
     EXPECT_NE(out.find("<input type=\"checkbox\" disabled=\"\"> another"), std::string::npos);
-    EXPECT_NE(out.find("<details open=\"\"><summary>details</summary>body</details>"), std::string::npos);
+    EXPECT_NE(out.find("<details open=\"\"><summary>details</summary>body</details>"),
+              std::string::npos);
     EXPECT_NE(out.find("<div>styled div</div>"), std::string::npos);
   }
 }
 TEST_F(XssReadme, FencedCodeShowsScriptAsText) {
-  EXPECT_NE(with_repo_->find("<code class=\"language-html\">&lt;script&gt;alert(&#39;this is code and must "
-                             "show as text&#39;)&lt;/script&gt;"),
+  EXPECT_NE(with_repo_->find(
+                "<code class=\"language-html\">&lt;script&gt;alert(&#39;this is code and must "
+                "show as text&#39;)&lt;/script&gt;"),
             std::string::npos);
 }
 
@@ -128,21 +138,23 @@ TEST(XssTricks, Iframe) {
   EXPECT_EQ(out.find("<iframe"), std::string::npos);
 }
 TEST(XssTricks, ObjectAndEmbed) {
-  std::string out = render_one("<object data=\"javascript:alert('object')\"></object>\n"
-                               "<embed src=\"javascript:alert('embed')\">");
+  std::string out = render_one(
+      "<object data=\"javascript:alert('object')\"></object>\n"
+      "<embed src=\"javascript:alert('embed')\">");
   EXPECT_EQ(out.find("<object"), std::string::npos);
   EXPECT_EQ(out.find("<embed"), std::string::npos);
   EXPECT_EQ(out.find("javascript:"), std::string::npos);
 }
 TEST(XssTricks, JavascriptLinksInEveryDisguiseKeepOnlyTheirText) {
-  for (const char* html : {"<a href=\"javascript:alert('link')\">t</a>",
-                           "<a href=\"JaVaScRiPt:alert('mixed case')\">t</a>",
-                           "<a href=\"&#106;avascript:alert('entity')\">t</a>",
-                           "<a href=\"java&#x09;script:alert('tab')\">t</a>",
-                           "<a href=\"java&#10;script:alert('newline')\">t</a>",
-                           "<a href=\" &#x6A;&#x61;vascript&#58;alert('hex')\">t</a>",
-                           "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">t</a>",
-                           "<a href=\"vbscript:msgbox('vb')\">t</a>"}) {
+  for (const char* html :
+       {"<a href=\"javascript:alert('link')\">t</a>",
+        "<a href=\"JaVaScRiPt:alert('mixed case')\">t</a>",
+        "<a href=\"&#106;avascript:alert('entity')\">t</a>",
+        "<a href=\"java&#x09;script:alert('tab')\">t</a>",
+        "<a href=\"java&#10;script:alert('newline')\">t</a>",
+        "<a href=\" &#x6A;&#x61;vascript&#58;alert('hex')\">t</a>",
+        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">t</a>",
+        "<a href=\"vbscript:msgbox('vb')\">t</a>"}) {
     EXPECT_EQ(render_one(html), "<p>t</p>") << html;
   }
 }
@@ -162,14 +174,17 @@ TEST(XssTricks, StyleAttributeAndStyleElement) {
 TEST(XssTricks, MetaBaseLink) {
   std::string out = render_one(
       "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">\n"
-      "<base href=\"https://evil.example/\">\n<link rel=\"stylesheet\" href=\"https://evil.example/x.css\">");
+      "<base href=\"https://evil.example/\">\n<link rel=\"stylesheet\" "
+      "href=\"https://evil.example/x.css\">");
   EXPECT_EQ(out.find("<meta"), std::string::npos);
   EXPECT_EQ(out.find("<base"), std::string::npos);
   EXPECT_EQ(out.find("<link"), std::string::npos);
 }
 TEST(XssTricks, DetailsOntoggle) {
-  EXPECT_EQ(render_one("<details open ontoggle=\"alert('toggle')\"><summary>details</summary>body</details>"),
-            "<details open=\"\"><summary>details</summary>body</details>");
+  EXPECT_EQ(
+      render_one(
+          "<details open ontoggle=\"alert('toggle')\"><summary>details</summary>body</details>"),
+      "<details open=\"\"><summary>details</summary>body</details>");
 }
 TEST(XssTricks, MathStyleMutationXss) {
   std::string out = render_one(
@@ -195,17 +210,19 @@ TEST(XssTricks, TextareaWithScript) {
   EXPECT_EQ(out.find("<script"), std::string::npos);
 }
 TEST(XssTricks, MarkdownJavascriptAndDataLinksAndImages) {
-  for (const char* md : {"[l](javascript:alert(1))", "[l](JAVASCRIPT:alert(1))", "[l](data:text/html,x)",
-                         "[l](<javascript:alert('md link')>)", "![i](javascript:alert(1))",
-                         "[l](vbscript:x)", "[l]: javascript:alert(1)\n\n[l]"}) {
+  for (const char* md :
+       {"[l](javascript:alert(1))", "[l](JAVASCRIPT:alert(1))", "[l](data:text/html,x)",
+        "[l](<javascript:alert('md link')>)", "![i](javascript:alert(1))", "[l](vbscript:x)",
+        "[l]: javascript:alert(1)\n\n[l]"}) {
     std::string out = render_one(md);
     EXPECT_EQ(out.find("href"), std::string::npos) << md << " -> " << out;
     EXPECT_EQ(out.find("src"), std::string::npos) << md << " -> " << out;
   }
 }
 TEST(XssTricks, TableCellHtml) {
-  std::string out = render_one("| a | b |\n|---|---|\n| <img src=x onerror=alert('cell')> | ok |\n"
-                               "| <img src=\"x\" onerror=\"alert(1)\"> | ok |\n");
+  std::string out = render_one(
+      "| a | b |\n|---|---|\n| <img src=x onerror=alert('cell')> | ok |\n"
+      "| <img src=\"x\" onerror=\"alert(1)\"> | ok |\n");
   EXPECT_EQ(out.find("onerror=\""), std::string::npos);
   EXPECT_NE(out.find("<td>ok</td>"), std::string::npos);
 }

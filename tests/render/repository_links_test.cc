@@ -8,7 +8,8 @@ namespace {
 TEST(RepositoryLinks, GitHubLinksGoToBlobAndImagesToRaw) {
   RepositoryLinks links("https://github.com/o/r", "");
   ASSERT_TRUE(links.can_resolve());
-  EXPECT_EQ(links.resolve("docs/api.md", UrlUse::kLink), "https://github.com/o/r/blob/HEAD/docs/api.md");
+  EXPECT_EQ(links.resolve("docs/api.md", UrlUse::kLink),
+            "https://github.com/o/r/blob/HEAD/docs/api.md");
   EXPECT_EQ(links.resolve("img/logo.png", UrlUse::kImage),
             "https://raw.githubusercontent.com/o/r/HEAD/img/logo.png");
 }
@@ -31,7 +32,8 @@ TEST(RepositoryLinks, DotDotNeverClimbsAboveTheRepositoryRoot) {
 
 TEST(RepositoryLinks, HostileDirectoryIsEncodedAndNormalised) {
   RepositoryLinks links("https://github.com/o/r", "../a b/\"x\"");
-  EXPECT_EQ(links.resolve("f.md", UrlUse::kLink), "https://github.com/o/r/blob/HEAD/a%20b/%22x%22/f.md");
+  EXPECT_EQ(links.resolve("f.md", UrlUse::kLink),
+            "https://github.com/o/r/blob/HEAD/a%20b/%22x%22/f.md");
 }
 
 TEST(RepositoryLinks, ToleratesGitSuffixTrailingSlashWwwAndTreeUrls) {
@@ -43,17 +45,19 @@ TEST(RepositoryLinks, ToleratesGitSuffixTrailingSlashWwwAndTreeUrls) {
 
 TEST(RepositoryLinks, GitLabAndBitbucket) {
   RepositoryLinks gitlab("https://gitlab.com/group/sub/proj", "");
-  EXPECT_EQ(gitlab.resolve("a.md", UrlUse::kLink), "https://gitlab.com/group/sub/proj/-/blob/HEAD/a.md");
-  EXPECT_EQ(gitlab.resolve("a.png", UrlUse::kImage), "https://gitlab.com/group/sub/proj/-/raw/HEAD/a.png");
+  EXPECT_EQ(gitlab.resolve("a.md", UrlUse::kLink),
+            "https://gitlab.com/group/sub/proj/-/blob/HEAD/a.md");
+  EXPECT_EQ(gitlab.resolve("a.png", UrlUse::kImage),
+            "https://gitlab.com/group/sub/proj/-/raw/HEAD/a.png");
   RepositoryLinks bitbucket("https://bitbucket.org/o/r", "");
   EXPECT_EQ(bitbucket.resolve("a.md", UrlUse::kLink), "https://bitbucket.org/o/r/src/HEAD/a.md");
   EXPECT_EQ(bitbucket.resolve("a.png", UrlUse::kImage), "https://bitbucket.org/o/r/raw/HEAD/a.png");
 }
 
 TEST(RepositoryLinks, UnknownOrUnusableRepositoriesResolveNothing) {
-  for (const char* url : {"", "https://example.com/o/r", "git+https://github.com/o/r.git",
-                          "javascript:alert(1)", "https://github.com/only-owner",
-                          "https://github.com/o/r\"onmouseover=x"}) {
+  for (const char* url :
+       {"", "https://example.com/o/r", "git+https://github.com/o/r.git", "javascript:alert(1)",
+        "https://github.com/only-owner", "https://github.com/o/r\"onmouseover=x"}) {
     RepositoryLinks links(url, "");
     EXPECT_FALSE(links.can_resolve()) << url;
     EXPECT_EQ(links.resolve("a.md", UrlUse::kLink), std::nullopt) << url;

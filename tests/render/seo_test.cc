@@ -59,7 +59,8 @@ TEST(JsonLd, HostileStringsStayInsideOneDataBlock) {
   meta.json_ld_html = script;
   std::string html = render_layout(meta, "<h1>x</h1>", SiteContext{});
   std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> doc(
-      gumbo_parse(html.c_str()), [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+      gumbo_parse(html.c_str()),
+      [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
   std::vector<std::pair<std::string, std::string>> scripts;
   collect_scripts(doc->root, scripts);
   ASSERT_EQ(scripts.size(), 2u);
@@ -131,12 +132,13 @@ TEST(Sitemap, UrlsetIsWellFormedWithEscapedLocations) {
     for (xmlNode* c = url->children; c; c = c->next) {
       if (c->type != XML_ELEMENT_NODE) continue;
       xmlChar* t = xmlNodeGetContent(c);
-      (xmlStrcmp(c->name, BAD_CAST "loc") == 0 ? locs : lastmods).push_back(reinterpret_cast<const char*>(t));
+      (xmlStrcmp(c->name, BAD_CAST "loc") == 0 ? locs : lastmods)
+          .push_back(reinterpret_cast<const char*>(t));
       xmlFree(t);
     }
   }
-  EXPECT_EQ(locs, (std::vector<std::string>{"https://x.example/pkg:a&b", "https://x.example/pkg:<c>",
-                                            "https://x.example/"}));
+  EXPECT_EQ(locs, (std::vector<std::string>{"https://x.example/pkg:a&b",
+                                            "https://x.example/pkg:<c>", "https://x.example/"}));
   EXPECT_EQ(lastmods, std::vector<std::string>{"2024-01-02"});
 }
 

@@ -17,7 +17,8 @@ namespace {
 using Gumbo = std::unique_ptr<GumboOutput, void (*)(GumboOutput*)>;
 
 Gumbo parse(const std::string& html) {
-  return Gumbo(gumbo_parse(html.c_str()), [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+  return Gumbo(gumbo_parse(html.c_str()),
+               [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
 }
 
 std::vector<GumboNode*> children(GumboNode* node) {
@@ -35,7 +36,8 @@ void find_all(GumboNode* node, GumboTag tag, std::vector<GumboNode*>& out) {
 }
 
 std::string text_of(GumboNode* node) {
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE) return node->v.text.text;
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE)
+    return node->v.text.text;
   std::string out;
   for (GumboNode* c : children(node)) out += text_of(c);
   return out;
@@ -98,7 +100,8 @@ TEST(PackagePageVersionDownloads, AddsALabelledColumnWithFormattedCounts) {
   EXPECT_EQ(attribute(th, "class"), "num");
   EXPECT_EQ(text_of(th), "Last week downloads");  // "downloads" for screen readers only
   // Newest first: 1.0.3, 1.0.2 (no count reported: an empty cell), 1.0.1, 1.0.0.
-  const std::vector<std::string> expected = {format_count(1234567), "", format_count(0), format_count(12)};
+  const std::vector<std::string> expected = {format_count(1234567), "", format_count(0),
+                                             format_count(12)};
   for (std::size_t r = 1; r < t.rows.size(); ++r) {
     ASSERT_EQ(t.rows[r].size(), header.size()) << "row " << r;
     EXPECT_EQ(attribute(t.rows[r][2], "class"), "num");

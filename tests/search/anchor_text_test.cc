@@ -26,10 +26,16 @@ bool has(const std::vector<std::string>& v, const std::string& name) {
 // packages named NAME-*, and descriptions mentioning its distinctive name.
 TEST(AnchorText, AFamilysWordsFindThePackage) {
   std::vector<SearchDocument> docs(6);
-  docs[0] = {.name = "zzfoo", .description = "Expectations for your server", .monthly_downloads = 5000000};
-  docs[1] = {.name = "zzfoo-record", .description = "Record and replay mocks with zzfoo", .monthly_downloads = 1000};
-  docs[2] = {.name = "zzfoo-helpers", .description = "Helpers to mock requests", .monthly_downloads = 900};
-  docs[3] = {.name = "other", .description = "Use zzfoo to mock requests in tests", .monthly_downloads = 800};
+  docs[0] = {
+      .name = "zzfoo", .description = "Expectations for your server", .monthly_downloads = 5000000};
+  docs[1] = {.name = "zzfoo-record",
+             .description = "Record and replay mocks with zzfoo",
+             .monthly_downloads = 1000};
+  docs[2] = {
+      .name = "zzfoo-helpers", .description = "Helpers to mock requests", .monthly_downloads = 900};
+  docs[3] = {.name = "other",
+             .description = "Use zzfoo to mock requests in tests",
+             .monthly_downloads = 800};
   docs[4] = {.name = "unrelated", .description = "A date library", .monthly_downloads = 9000000};
   docs[5] = {.name = "mockish", .description = "Mock everything", .monthly_downloads = 10};
   auto idx = Index::build(docs);
@@ -48,11 +54,18 @@ TEST(AnchorText, AFamilysWordsFindThePackage) {
 // packages that use only the other.
 TEST(AnchorText, EachSideOfAnEquivalenceFindsThePackagesUsingTheOther) {
   std::vector<SearchDocument> docs = {
-      {.name = "zz-cors", .description = "Cross origin resource sharing (CORS) middleware", .monthly_downloads = 10},
-      {.name = "yy-cors", .description = "Cross-Origin Resource Sharing for yy", .monthly_downloads = 10},
-      {.name = "xx", .description = "cors headers: cross origin resource sharing", .monthly_downloads = 10},
+      {.name = "zz-cors",
+       .description = "Cross origin resource sharing (CORS) middleware",
+       .monthly_downloads = 10},
+      {.name = "yy-cors",
+       .description = "Cross-Origin Resource Sharing for yy",
+       .monthly_downloads = 10},
+      {.name = "xx",
+       .description = "cors headers: cross origin resource sharing",
+       .monthly_downloads = 10},
       {.name = "headers-guard", .description = "CORS for servers", .monthly_downloads = 100},
-      {.name = "share-origin", .description = "Share resources across origins via cross origin resource sharing",
+      {.name = "share-origin",
+       .description = "Share resources across origins via cross origin resource sharing",
        .monthly_downloads = 5},
       {.name = "unrelated", .description = "Resource loader", .monthly_downloads = 1000}};
   auto idx = Index::build(docs);

@@ -14,7 +14,8 @@ void observe(EquivalenceMiner& miner, const std::string& name, const std::string
   miner.observe(tokenize_name(name).parts, text_words(description));
 }
 
-const Equivalence* find(const std::vector<Equivalence>& all, const std::string& word, const std::string& phrase) {
+const Equivalence* find(const std::vector<Equivalence>& all, const std::string& word,
+                        const std::string& phrase) {
   for (const auto& e : all) {
     std::string joined;
     for (const auto& w : e.phrase) (joined += joined.empty() ? "" : " ") += w;
@@ -52,7 +53,8 @@ TEST(Equivalences, AcronymsAndNumeronymsAgreedByEnoughPackages) {
 
 TEST(Equivalences, ACommonShortWordDoesNotTakeAVendorsPhrase) {
   EquivalenceMiner miner;
-  for (int i = 0; i < 3; ++i) observe(miner, "vendor-" + std::to_string(i) + "-ts", "Typescript sdk for vendor");
+  for (int i = 0; i < 3; ++i)
+    observe(miner, "vendor-" + std::to_string(i) + "-ts", "Typescript sdk for vendor");
   for (int i = 0; i < 200; ++i) observe(miner, "lib" + std::to_string(i) + "-ts", "Types for lib");
   EXPECT_EQ(find(miner.equivalences(), "ts", "typescript sdk"), nullptr);  // 3 of 203 packages
 }

@@ -21,8 +21,8 @@ SearchDocument doc(std::string name, std::string description, int64_t downloads)
   return d;
 }
 
-SearchResponse run(const SearchEngine& engine, const std::string& text, size_t from = 0, size_t size = 10,
-                   bool explain = false) {
+SearchResponse run(const SearchEngine& engine, const std::string& text, size_t from = 0,
+                   size_t size = 10, bool explain = false) {
   SearchRequest r;
   r.text = text;
   r.from = from;
@@ -50,7 +50,9 @@ std::vector<SearchDocument> base_documents() {
 std::shared_ptr<const LayeredIndex> layered() {
   std::vector<SearchDocument> changed = {
       doc("hono", "Web framework built on Web Standards", 3'000'000),
-      doc("left-pad", "Pads strings on the left (deprecated in favour of String.prototype.padStart)", 1'200'000)};
+      doc("left-pad",
+          "Pads strings on the left (deprecated in favour of String.prototype.padStart)",
+          1'200'000)};
   changed[1].version = "2.0.0";
   return LayeredIndex::build(Index::build(base_documents()), std::move(changed), {"old-router"});
 }
@@ -97,11 +99,14 @@ TEST(LayeredIndex, PagesTotalsSortsAndExplanationsSpanBothLayers) {
   auto index = layered();
   auto all = run(*index, "framework", 0, 10);
   EXPECT_EQ(all.total, 3u);
-  auto first = names(run(*index, "framework", 0, 2)), second = names(run(*index, "framework", 2, 2));
+  auto first = names(run(*index, "framework", 0, 2)),
+       second = names(run(*index, "framework", 2, 2));
   first.insert(first.end(), second.begin(), second.end());
   EXPECT_EQ(first, names(all));
-  EXPECT_EQ(names(run(*index, "web sort:downloads")), (std::vector<std::string>{"express", "fastify", "hono"}));
-  for (const auto& hit : run(*index, "framework", 0, 10, true).hits) EXPECT_EQ(hit.explain.size(), std::size(kRankingRules));
+  EXPECT_EQ(names(run(*index, "web sort:downloads")),
+            (std::vector<std::string>{"express", "fastify", "hono"}));
+  for (const auto& hit : run(*index, "framework", 0, 10, true).hits)
+    EXPECT_EQ(hit.explain.size(), std::size(kRankingRules));
   EXPECT_EQ(run(*index, "exprses").corrected, "express");  // did-you-mean across layers
 }
 
@@ -141,7 +146,8 @@ TEST(LayeredIndex, AnswersAsAFullRebuildOnRealPackages) {
   auto index = LayeredIndex::build(Index::build(base), changed, removed);
   EXPECT_EQ(index->document_count(), full->document_count());
 
-  std::vector<std::string> queries = {"layered overlay", "react", "web framework", "date formatting", "test runner"};
+  std::vector<std::string> queries = {"layered overlay", "react", "web framework",
+                                      "date formatting", "test runner"};
   for (size_t i = 0; i < all.size(); i += 97) {
     queries.push_back(all[i].name);
     auto words = all[i].description.substr(0, all[i].description.find(' ', 12));

@@ -47,7 +47,8 @@ TEST(QueryParserQualifiers, InstallSizeAndSupplyChain) {
 // Unknown sizes never pass; "at least" sizes pass only ">".
 TEST(QueryParserQualifiers, InstallSizeMatching) {
   const InstallSize complete{500000, 8, true}, at_least{500000, 8, false}, unknown{};
-  const auto under_1mb = parse("size:<1mb").install_size, over_100kb = parse("size:>100kb").install_size;
+  const auto under_1mb = parse("size:<1mb").install_size,
+             over_100kb = parse("size:>100kb").install_size;
   const auto under_10 = parse("deps:<10").install_deps, over_3 = parse("deps:>3").install_deps;
   EXPECT_TRUE(install_size_matches(complete, under_1mb, under_10));
   EXPECT_TRUE(install_size_matches(complete, over_100kb, over_3));
@@ -55,7 +56,8 @@ TEST(QueryParserQualifiers, InstallSizeMatching) {
   EXPECT_TRUE(install_size_matches(at_least, over_100kb, over_3));
   EXPECT_FALSE(install_size_matches(unknown, over_100kb, std::nullopt));
   EXPECT_TRUE(install_size_matches(unknown, std::nullopt, std::nullopt));
-  EXPECT_FALSE(install_size_matches(complete, std::nullopt, parse("deps:<7").install_deps));  // 7 besides itself
+  EXPECT_FALSE(install_size_matches(complete, std::nullopt,
+                                    parse("deps:<7").install_deps));  // 7 besides itself
 }
 
 TEST(QueryParserQualifiers, EachOneAlone) {
@@ -88,9 +90,9 @@ TEST(QueryParserQualifiers, EachOneAlone) {
   EXPECT_EQ(parse("sort:published").sort, SortOrder::kPublished);
   EXPECT_EQ(parse("sort:dependents").sort, SortOrder::kDependents);
   EXPECT_EQ(parse("sort:relevance").sort, SortOrder::kRelevance);
-  for (const char* q : {"pkg:x", "@u", "maintainer:u", "author:a", "scope:s", "keywords:k", "license:l",
-                        "is:deprecated", "has:types", "module:esm", "downloads:>1", "published:<1d",
-                        "updated:>1d", "sort:downloads"})
+  for (const char* q : {"pkg:x", "@u", "maintainer:u", "author:a", "scope:s", "keywords:k",
+                        "license:l", "is:deprecated", "has:types", "module:esm", "downloads:>1",
+                        "published:<1d", "updated:>1d", "sort:downloads"})
     EXPECT_TRUE(parse(q).warnings.empty()) << q;
 }
 
@@ -113,7 +115,8 @@ TEST(QueryParserQualifiers, Counts) {
   EXPECT_TRUE(parse("downloads:<2b").downloads->matches(1999999999));
   EXPECT_EQ(parse_count_with_suffix("1.5m"), 1500000);
   EXPECT_EQ(parse_count_with_suffix("42"), 42);
-  for (const char* bad : {"", "k", "abc", "-5", "1.2.3", "10kk", "nan", "1e400", "99999999999999999999999"})
+  for (const char* bad :
+       {"", "k", "abc", "-5", "1.2.3", "10kk", "nan", "1e400", "99999999999999999999999"})
     EXPECT_EQ(parse_count_with_suffix(bad), std::nullopt) << bad;
 }
 
@@ -139,25 +142,33 @@ TEST(QueryParserQualifiers, Dates) {
 TEST(QueryParserMalformed, AWarningQuotesWholeCharactersOnly) {
   std::string token = "is:" + std::string(56, 'x') + "\xC3\xA9\xC3\xA9";  // byte 60 splits an é
   std::string w = warning_of(token);
-  EXPECT_EQ(w, "Ignored is:" + std::string(56, 'x') + ": use is: or not: with deprecated, unstable or install-scripts.");
+  EXPECT_EQ(w, "Ignored is:" + std::string(56, 'x') +
+                   ": use is: or not: with deprecated, unstable or install-scripts.");
 }
 
 TEST(QueryParserMalformed, EachGivesItsMessageAndTheRestRuns) {
   EXPECT_EQ(warning_of("downloads:>abc"),
             "Ignored downloads:>abc: downloads takes a number such as >10k, <1.5m or 500.");
   EXPECT_EQ(warning_of("published:<banana"),
-            "Ignored published:<banana: published takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
+            "Ignored published:<banana: published takes a date (>2025-01-01) or an age (<90d, "
+            "<12w, <6m, <1y).");
   EXPECT_EQ(warning_of("updated:>2025-13-45"),
-            "Ignored updated:>2025-13-45: updated takes a date (>2025-01-01) or an age (<90d, <12w, <6m, <1y).");
-  EXPECT_EQ(warning_of("is:fast"), "Ignored is:fast: use is: or not: with deprecated, unstable or install-scripts.");
+            "Ignored updated:>2025-13-45: updated takes a date (>2025-01-01) or an age (<90d, "
+            "<12w, <6m, <1y).");
+  EXPECT_EQ(warning_of("is:fast"),
+            "Ignored is:fast: use is: or not: with deprecated, unstable or install-scripts.");
   EXPECT_EQ(warning_of("has:bugs"), "Ignored has:bugs: use has:types or has:provenance.");
-  EXPECT_EQ(warning_of("size:<big"),
-            "Ignored size:<big: size takes an install size such as <1mb, >200kb or <500000 (bytes).");
-  EXPECT_EQ(warning_of("size:<1tb"),
-            "Ignored size:<1tb: size takes an install size such as <1mb, >200kb or <500000 (bytes).");
-  EXPECT_EQ(warning_of("deps:<few"), "Ignored deps:<few: deps takes a number of packages such as <10 or >100.");
+  EXPECT_EQ(
+      warning_of("size:<big"),
+      "Ignored size:<big: size takes an install size such as <1mb, >200kb or <500000 (bytes).");
+  EXPECT_EQ(
+      warning_of("size:<1tb"),
+      "Ignored size:<1tb: size takes an install size such as <1mb, >200kb or <500000 (bytes).");
+  EXPECT_EQ(warning_of("deps:<few"),
+            "Ignored deps:<few: deps takes a number of packages such as <10 or >100.");
   EXPECT_EQ(warning_of("module:amd"), "Ignored module:amd: use module:esm or module:cjs.");
-  EXPECT_EQ(warning_of("sort:random"), "Ignored sort:random: sort by relevance, downloads, published or dependents.");
+  EXPECT_EQ(warning_of("sort:random"),
+            "Ignored sort:random: sort by relevance, downloads, published or dependents.");
   EXPECT_EQ(warning_of("license:"), "Ignored license:: it has no value.");
   EXPECT_EQ(warning_of("downloads:"), "Ignored downloads:: it has no value.");
   // An unknown qualifier is searched as text, with the list of known ones.
@@ -188,7 +199,8 @@ TEST(QueryParserBadInput, TenKilobytesIsCut) {
   auto q = parse(huge);
   EXPECT_EQ(q.words.size(), limits::kMaxQueryWords);
   ASSERT_GE(q.warnings.size(), 1u);
-  EXPECT_EQ(q.warnings[0], "The query was cut to its first " + std::to_string(limits::kMaxQueryBytes) + " bytes.");
+  EXPECT_EQ(q.warnings[0],
+            "The query was cut to its first " + std::to_string(limits::kMaxQueryBytes) + " bytes.");
   EXPECT_LE(q.typed.size(), limits::kMaxQueryBytes);
   auto one_word = parse(std::string(10240, 'a'));  // one 10 kB word
   EXPECT_EQ(one_word.words, Words{std::string(limits::kMaxQueryBytes, 'a')});

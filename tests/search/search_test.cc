@@ -52,9 +52,11 @@ TEST(Tokenizer, NamesSplitEveryWay) {
 }
 
 TEST(QueryParser, Qualifiers) {
-  auto q = parse_query("react pkg:left-pad @sindresorhus maintainer:@tj author:Doe scope:@babel "
-                       "keywords:a,b license:MIT is:deprecated has:types module:esm downloads:>10k "
-                       "published:<90d updated:>2025-01-01 sort:downloads \"fast json\"", kNow);
+  auto q = parse_query(
+      "react pkg:left-pad @sindresorhus maintainer:@tj author:Doe scope:@babel "
+      "keywords:a,b license:MIT is:deprecated has:types module:esm downloads:>10k "
+      "published:<90d updated:>2025-01-01 sort:downloads \"fast json\"",
+      kNow);
   EXPECT_EQ(q.words, (std::vector<std::string>{"react", "fast", "json"}));
   EXPECT_EQ(q.pkg, "left-pad");
   EXPECT_EQ(q.maintainers, (std::vector<std::string>{"sindresorhus", "tj"}));
@@ -78,8 +80,8 @@ TEST(QueryParser, Qualifiers) {
 }
 
 TEST(QueryParser, BadInputGivesWarningsNotCrashes) {
-  for (const char* bad : {"downloads:>abc", "published:<banana", "is:fast", "module:amd", "sort:random",
-                          "license:", "frobnicate:yes"}) {
+  for (const char* bad : {"downloads:>abc", "published:<banana", "is:fast", "module:amd",
+                          "sort:random", "license:", "frobnicate:yes"}) {
     auto q = parse_query(std::string("react ") + bad, kNow);
     EXPECT_FALSE(q.warnings.empty()) << bad;
     EXPECT_EQ(q.words.front(), "react") << bad;  // the rest still runs
@@ -112,10 +114,10 @@ TEST(NativeIndex, KnownItems) {
   EXPECT_EQ(top(idx, "reactdom").front(), "reactdom");
   EXPECT_TRUE(within("reactdom", "react-dom", 2));
   EXPECT_TRUE(within("ReactDOM", "react-dom", 2));
-  EXPECT_TRUE(within("expresss", "express", 2));  // typo
-  EXPECT_TRUE(within("loadsh", "lodash", 2));     // transposition
-  EXPECT_EQ(top(idx, "expre").front(), "express");  // prefix, most popular completion
-  EXPECT_EQ(top(idx, "color-con").front(), "color-convert"); // prefix
+  EXPECT_TRUE(within("expresss", "express", 2));              // typo
+  EXPECT_TRUE(within("loadsh", "lodash", 2));                 // transposition
+  EXPECT_EQ(top(idx, "expre").front(), "express");            // prefix, most popular completion
+  EXPECT_EQ(top(idx, "color-con").front(), "color-convert");  // prefix
   EXPECT_EQ(top(idx, "pkg:lodash").front(), "lodash");
 }
 
@@ -148,7 +150,8 @@ TEST(NativeIndex, FiltersSortAndExplain) {
       EXPECT_EQ(hit.explain[k].order, k + 1);
     }
     for (const auto& [name, value] : hit.explain[2].details)
-      if (name == "words" || name == "name" || name == "popularity" || name == "freshness") parts += value;
+      if (name == "words" || name == "name" || name == "popularity" || name == "freshness")
+        parts += value;
     EXPECT_FLOAT_EQ(static_cast<float>(hit.explain[2].value), static_cast<float>(hit.score));
     EXPECT_NEAR(parts, hit.explain[2].value, 1e-4);
   }
@@ -230,17 +233,22 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
     d.module = static_cast<ModuleKind>(i % 4);
     const char* authors[] = {"Sindre Sorhus", "Jane Doe <jane@example.com>", "Sorhus Fan", ""};
     d.author = authors[i % 4];
-    d.version = i % 6 == 0 ? "0." + std::to_string(i % 10) + ".0" : i % 6 == 1 ? "1.0.0-rc.1" : "2.1.0";
+    d.version = i % 6 == 0   ? "0." + std::to_string(i % 10) + ".0"
+                : i % 6 == 1 ? "1.0.0-rc.1"
+                             : "2.1.0";
     d.trust = static_cast<TrustLevel>(i % 3);
     d.install_scripts = i % 8 == 3;
     if (i % 10 != 9)  // one in ten never computed
-      d.install_size = {static_cast<int64_t>((i * 104729) % 5000000), static_cast<int32_t>(1 + i % 40), i % 6 != 5};
+      d.install_size = {static_cast<int64_t>((i * 104729) % 5000000),
+                        static_cast<int32_t>(1 + i % 40), i % 6 != 5};
   }
   auto idx = Index::build(docs);
   auto author_has = [](const SearchDocument& d, std::initializer_list<const char*> prefixes) {
     std::vector<std::string> words = text_words(d.author);
     for (const char* p : prefixes)
-      if (std::none_of(words.begin(), words.end(), [&](const std::string& w) { return w.starts_with(p); })) return false;
+      if (std::none_of(words.begin(), words.end(),
+                       [&](const std::string& w) { return w.starts_with(p); }))
+        return false;
     return true;
   };
   struct Case {
@@ -249,33 +257,55 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
   };
   const std::vector<Case> cases = {
       {"maintainer:shared", [](auto& d) { return d.maintainers.size() > 1; }},
-      {"@user3 license:mit", [](auto& d) { return d.maintainers[0] == "user3" && d.license == "MIT"; }},
-      {"keywords:kw4 is:deprecated", [](auto& d) { return d.keywords[0] == "kw4" && d.deprecated; }},
+      {"@user3 license:mit",
+       [](auto& d) { return d.maintainers[0] == "user3" && d.license == "MIT"; }},
+      {"keywords:kw4 is:deprecated",
+       [](auto& d) { return d.keywords[0] == "kw4" && d.deprecated; }},
       {"scope:scope1", [](auto& d) { return d.name.starts_with("@scope1/"); }},
-      {"license:isc license:apache-2.0", [](auto& d) { return d.license == "ISC" || d.license == "Apache-2.0"; }},
-      {"has:types module:esm", [](auto& d) { return d.has_types && (d.module == ModuleKind::kEsm || d.module == ModuleKind::kDual); }},
-      {"module:cjs not:deprecated", [](auto& d) { return (d.module == ModuleKind::kCjs || d.module == ModuleKind::kDual) && !d.deprecated; }},
+      {"license:isc license:apache-2.0",
+       [](auto& d) { return d.license == "ISC" || d.license == "Apache-2.0"; }},
+      {"has:types module:esm",
+       [](auto& d) {
+         return d.has_types && (d.module == ModuleKind::kEsm || d.module == ModuleKind::kDual);
+       }},
+      {"module:cjs not:deprecated",
+       [](auto& d) {
+         return (d.module == ModuleKind::kCjs || d.module == ModuleKind::kDual) && !d.deprecated;
+       }},
       {"downloads:>50000", [](auto& d) { return d.monthly_downloads > 50000; }},
-      {"downloads:<=1000 keywords:kw2", [](auto& d) { return d.monthly_downloads <= 1000 && d.keywords[0] == "kw2"; }},
+      {"downloads:<=1000 keywords:kw2",
+       [](auto& d) { return d.monthly_downloads <= 1000 && d.keywords[0] == "kw2"; }},
       {"downloads:>=99000 sort:downloads", [](auto& d) { return d.monthly_downloads >= 99000; }},
       {"maintainer:nobody", [](auto&) { return false; }},
       {"not:deprecated", [](auto& d) { return !d.deprecated; }},
-      {"not:deprecated downloads:>70000", [](auto& d) { return !d.deprecated && d.monthly_downloads > 70000; }},
+      {"not:deprecated downloads:>70000",
+       [](auto& d) { return !d.deprecated && d.monthly_downloads > 70000; }},
       {"author:nobody", [](auto&) { return false; }},
       {"author:sorhus", [&](auto& d) { return author_has(d, {"sorhus"}); }},
       {"author:sor", [&](auto& d) { return author_has(d, {"sor"}); }},  // a word's beginning
-      {"author:sindre author:sor", [&](auto& d) { return author_has(d, {"sindre", "sor"}); }},
+      {"author:sindre author:sor",
+       [&](auto& d) {
+         return author_has(d, {"sindre", "sor"});
+       }},
       {"author:orhus", [](auto&) { return false; }},  // not inside a word
-      {"author:jane downloads:>50000", [&](auto& d) { return author_has(d, {"jane"}) && d.monthly_downloads > 50000; }},
-      {"is:unstable", [](auto& d) { return d.version[0] == '0' || d.version.starts_with("1.0.0-"); }},
-      {"not:unstable keywords:kw3", [](auto& d) { return d.version == "2.1.0" && d.keywords[0] == "kw3"; }},
-      {"keywords:-kw1 license:mit", [](auto& d) { return d.keywords[0] != "kw1" && d.license == "MIT"; }},
+      {"author:jane downloads:>50000",
+       [&](auto& d) { return author_has(d, {"jane"}) && d.monthly_downloads > 50000; }},
+      {"is:unstable",
+       [](auto& d) { return d.version[0] == '0' || d.version.starts_with("1.0.0-"); }},
+      {"not:unstable keywords:kw3",
+       [](auto& d) { return d.version == "2.1.0" && d.keywords[0] == "kw3"; }},
+      {"keywords:-kw1 license:mit",
+       [](auto& d) { return d.keywords[0] != "kw1" && d.license == "MIT"; }},
       {"has:provenance", [](auto& d) { return d.trust != TrustLevel::kNone; }},
       {"is:install-scripts", [](auto& d) { return d.install_scripts; }},
-      {"not:install-scripts has:provenance", [](auto& d) { return !d.install_scripts && d.trust != TrustLevel::kNone; }},
-      {"size:<1mb", [](auto& d) { return d.install_size.complete && d.install_size.bytes < 1000000; }},
-      {"size:>4mb", [](auto& d) { return d.install_size.known() && d.install_size.bytes > 4000000; }},
-      {"deps:<10 license:mit", [](auto& d) {
+      {"not:install-scripts has:provenance",
+       [](auto& d) { return !d.install_scripts && d.trust != TrustLevel::kNone; }},
+      {"size:<1mb",
+       [](auto& d) { return d.install_size.complete && d.install_size.bytes < 1000000; }},
+      {"size:>4mb",
+       [](auto& d) { return d.install_size.known() && d.install_size.bytes > 4000000; }},
+      {"deps:<10 license:mit",
+       [](auto& d) {
          return d.install_size.complete && d.install_size.packages - 1 < 10 && d.license == "MIT";
        }},
   };
@@ -285,10 +315,13 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
       if (c.passes(d)) expected.push_back(&d);
     // Rule 2 sinks deprecated packages unless the query names deprecation or sorts by
     // downloads; then popularity.
-    const bool sinks = c.query.find("deprecated") == std::string::npos && c.query.find("sort:") == std::string::npos;
+    const bool sinks = c.query.find("deprecated") == std::string::npos &&
+                       c.query.find("sort:") == std::string::npos;
     std::stable_sort(expected.begin(), expected.end(), [&](auto* a, auto* b) {
       if (sinks && a->deprecated != b->deprecated) return b->deprecated;
-      return a->monthly_downloads != b->monthly_downloads ? a->monthly_downloads > b->monthly_downloads : a->name < b->name;
+      return a->monthly_downloads != b->monthly_downloads
+                 ? a->monthly_downloads > b->monthly_downloads
+                 : a->name < b->name;
     });
     SearchRequest r;
     r.text = c.query;
@@ -297,7 +330,8 @@ TEST(NativeIndex, FilterOnlyQueriesMatchABruteForceScan) {
     auto res = idx->search(r);
     EXPECT_EQ(res.total, expected.size()) << c.query;
     ASSERT_EQ(res.hits.size(), std::min<size_t>(20, expected.size())) << c.query;
-    for (size_t i = 0; i < res.hits.size(); ++i) EXPECT_EQ(res.hits[i].doc.name, expected[i]->name) << c.query << " #" << i;
+    for (size_t i = 0; i < res.hits.size(); ++i)
+      EXPECT_EQ(res.hits[i].doc.name, expected[i]->name) << c.query << " #" << i;
   }
 }
 
@@ -312,7 +346,8 @@ TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
     EXPECT_EQ(native.by_kind[kind].success, 1.0) << kind;
   EXPECT_GE(native.by_kind["intent"].success, 0.80);
   // MRR per kind, as measured when pinned (exact, joined, scoped, spaced 1.00).
-  for (const char* kind : {"exact", "joined", "scoped", "spaced"}) EXPECT_EQ(native.by_kind[kind].mrr, 1.0) << kind;
+  for (const char* kind : {"exact", "joined", "scoped", "spaced"})
+    EXPECT_EQ(native.by_kind[kind].mrr, 1.0) << kind;
   EXPECT_GE(native.by_kind["typo"].mrr, 0.98);
   EXPECT_GE(native.by_kind["prefix"].mrr, 0.98);
   EXPECT_GE(native.by_kind["intent"].mrr, 0.60);
@@ -324,7 +359,8 @@ TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
   for (const auto& [kind, f] : native.by_kind) {
     const auto& b = baseline.by_kind[kind];
     EXPECT_TRUE(f.success > b.success || (f.success == b.success && f.mrr > b.mrr))
-        << kind << ": native " << f.success << "/" << f.mrr << " vs fts5 " << b.success << "/" << b.mrr;
+        << kind << ": native " << f.success << "/" << f.mrr << " vs fts5 " << b.success << "/"
+        << b.mrr;
   }
 }
 
@@ -345,8 +381,8 @@ TEST(Evaluation, IntentDevSetFigures) {
   auto baseline = evaluate(**fts, *queries);
   EXPECT_GT(native.overall.success, baseline.overall.success + 0.2);
   EXPECT_GT(native.overall.mrr, baseline.overall.mrr + 0.2);
-  std::printf("intent-dev-200: native %.3f / %.3f, fts5 %.3f / %.3f\n", native.overall.success, native.overall.mrr,
-              baseline.overall.success, baseline.overall.mrr);
+  std::printf("intent-dev-200: native %.3f / %.3f, fts5 %.3f / %.3f\n", native.overall.success,
+              native.overall.mrr, baseline.overall.success, baseline.overall.mrr);
 }
 
 // The top 5 of a set of queries of every kind on the shipped 227k corpus, pinned in
@@ -365,7 +401,9 @@ TEST(GoldenRanking, TopFiveOfTheShippedCorpus) {
     rows.emplace_back(line.substr(0, tab), line.substr(tab + 1));
   }
   ASSERT_GE(rows.size(), 40u);
-  std::string regenerated = "# query\ttop 5 names on tests/data/npm-packages-227k.tsv.gz (PKGSTATS_UPDATE_GOLDEN=1 rewrites)\n";
+  std::string regenerated =
+      "# query\ttop 5 names on tests/data/npm-packages-227k.tsv.gz (PKGSTATS_UPDATE_GOLDEN=1 "
+      "rewrites)\n";
   for (const auto& [query, expected] : rows) {
     std::string got;
     for (const auto& name : top(corpus_index(), query, 5)) got += (got.empty() ? "" : " ") + name;

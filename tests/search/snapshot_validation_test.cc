@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 #include <xxhash.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
-#include <unistd.h>
 
 #include "search/index.h"
 #include "search/index_file.h"
@@ -25,12 +25,14 @@ constexpr TimestampMs kWrite = 1'700'000'000'000;
 
 std::vector<SearchDocument> documents() {
   std::vector<SearchDocument> docs;
-  const char* words[] = {"react", "redux", "router", "request", "lodash", "left-pad", "express", "chalk"};
+  const char* words[] = {"react",  "redux",    "router",  "request",
+                         "lodash", "left-pad", "express", "chalk"};
   for (int i = 0; i < 40; ++i) {
     SearchDocument d;
     d.name = std::string(words[i % 8]) + "-plugin-" + std::to_string(i);
     d.version = "1." + std::to_string(i) + ".0";
-    d.description = "A " + std::string(words[(i + 3) % 8]) + " helper for testing number " + std::to_string(i);
+    d.description =
+        "A " + std::string(words[(i + 3) % 8]) + " helper for testing number " + std::to_string(i);
     d.keywords = {words[i % 8], words[(i + 1) % 8], "utility"};
     d.maintainers = {"jane", "user" + std::to_string(i % 5)};
     d.author = "Jane Doe";
@@ -109,13 +111,29 @@ class SnapshotValidationTest : public ::testing::Test {
   void expect_refused(const std::string& what) {
     auto loaded = load_with_valid_digest();
     ASSERT_FALSE(loaded.ok()) << what << " loaded";
-    EXPECT_NE(loaded.status().message().find("corrupt"), std::string::npos) << loaded.status().message();
+    EXPECT_NE(loaded.status().message().find("corrupt"), std::string::npos)
+        << loaded.status().message();
   }
 
   enum {
-    kArena, kOffsets, kMonthly, kPublished, kModified, kDependents, kFlags, kInstallBytes,
-    kInstallPackages, kPopularity,
-    kTermBytes, kTermOffsets, kBuckets, kFirstChild, kTermLo, kLabelBegin, kLabelEnd, kLabelFirst,
+    kArena,
+    kOffsets,
+    kMonthly,
+    kPublished,
+    kModified,
+    kDependents,
+    kFlags,
+    kInstallBytes,
+    kInstallPackages,
+    kPopularity,
+    kTermBytes,
+    kTermOffsets,
+    kBuckets,
+    kFirstChild,
+    kTermLo,
+    kLabelBegin,
+    kLabelEnd,
+    kLabelFirst,
   };
   std::string dir_, path_, bytes_;
   std::vector<ArrayAt> arrays_;
@@ -178,7 +196,9 @@ TEST_F(SnapshotValidationTest, TrieLabelNotContinuingItsParentsIsRefused) {
   // the typo walk would read rows it never filled.
   const uint32_t nodes = static_cast<uint32_t>(arrays_[kTermLo].count);
   uint32_t parent = 1;
-  while (parent < nodes && get<uint32_t>(kFirstChild, parent) == get<uint32_t>(kFirstChild, parent + 1)) ++parent;
+  while (parent < nodes &&
+         get<uint32_t>(kFirstChild, parent) == get<uint32_t>(kFirstChild, parent + 1))
+    ++parent;
   ASSERT_LT(parent, nodes) << "some node below the root has children";
   const uint32_t child = get<uint32_t>(kFirstChild, parent);
   ASSERT_GT(get<uint16_t>(kLabelBegin, child), 0);

@@ -19,7 +19,8 @@ TEST(Tokenizer, CamelCaseIsSplitInNamesOnly) {
   EXPECT_EQ(t.segments, Words{"parsejsonstring"});
   EXPECT_EQ(t.parts, (Words{"parsejsonstring", "parse", "json", "string"}));
   EXPECT_EQ(tokenize_name("ReactDOM").parts, (Words{"reactdom", "react", "dom"}));
-  EXPECT_EQ(tokenize_name("XMLHttpRequest").parts, (Words{"xmlhttprequest", "xml", "http", "request"}));
+  EXPECT_EQ(tokenize_name("XMLHttpRequest").parts,
+            (Words{"xmlhttprequest", "xml", "http", "request"}));
   // Free text keeps words whole: "JavaScript" is one word in a description.
   EXPECT_EQ(text_words("JavaScript parser"), (Words{"javascript", "parser"}));
   EXPECT_EQ(query_segments("ReactDOM"), Words{"reactdom"});
@@ -34,10 +35,10 @@ TEST(Tokenizer, DigitBoundariesSplitNamePieces) {
 }
 
 TEST(Tokenizer, UnicodeIsFolded) {
-  EXPECT_EQ(fold("Ŕéact"), "react");        // accents stripped
-  EXPECT_EQ(fold("ＲＥＡＣＴ"), "react");    // NFKC: full-width letters
-  EXPECT_EQ(fold("Straße"), "strasse");      // case folding, not just lower-casing
-  EXPECT_EQ(fold("ﬁle"), "file");            // ligature
+  EXPECT_EQ(fold("Ŕéact"), "react");       // accents stripped
+  EXPECT_EQ(fold("ＲＥＡＣＴ"), "react");  // NFKC: full-width letters
+  EXPECT_EQ(fold("Straße"), "strasse");    // case folding, not just lower-casing
+  EXPECT_EQ(fold("ﬁle"), "file");          // ligature
   EXPECT_EQ(compact_key("Crème-Brûlée"), "cremebrulee");
   // Letters of any script make words; combining marks go like accents (ブ -> フ).
   EXPECT_EQ(text_words("日本語 ライブラリ"), (Words{"日本語", "ライフラリ"}));
@@ -48,8 +49,8 @@ TEST(Tokenizer, ScopesAndSeparators) {
   EXPECT_EQ(scoped.folded, "@babel/core");
   EXPECT_EQ(scoped.compact, "babelcore");
   EXPECT_EQ(scoped.segments, (Words{"babel", "core"}));
-  for (const char* name : {"lodash.debounce", "lodash_debounce", "lodash-debounce", "lodash/debounce",
-                           "Lodash Debounce", "LODASH--debounce"}) {
+  for (const char* name : {"lodash.debounce", "lodash_debounce", "lodash-debounce",
+                           "lodash/debounce", "Lodash Debounce", "LODASH--debounce"}) {
     auto t = tokenize_name(name);
     EXPECT_EQ(t.compact, "lodashdebounce") << name;
     EXPECT_EQ(t.segments, (Words{"lodash", "debounce"})) << name;
@@ -80,8 +81,8 @@ TEST(Tokenizer, StemsWithSnowballEnglish) {
   EXPECT_EQ(stem("libraries"), stem("library"));
   EXPECT_EQ(stem("classes"), "class");
   EXPECT_EQ(stem("css"), "css");
-  EXPECT_EQ(stem("js"), "js");            // under 3 letters: unchanged
-  EXPECT_EQ(stem("es2015s"), "es2015s");  // digits: unchanged
+  EXPECT_EQ(stem("js"), "js");                  // under 3 letters: unchanged
+  EXPECT_EQ(stem("es2015s"), "es2015s");        // digits: unchanged
   EXPECT_EQ(stem("Formatting"), "Formatting");  // not folded: callers fold first
 }
 

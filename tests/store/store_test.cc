@@ -104,7 +104,9 @@ TEST(Database, CachedStatementsAreReusedAndEndTheirReads) {
   ASSERT_TRUE(db->exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2)").ok());
   auto statements = [&] {
     size_t n = 0;
-    for (sqlite3_stmt* s = sqlite3_next_stmt(db->handle(), nullptr); s; s = sqlite3_next_stmt(db->handle(), s)) ++n;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db->handle(), nullptr); s;
+         s = sqlite3_next_stmt(db->handle(), s))
+      ++n;
     return n;
   };
   const std::string sql = "SELECT x FROM t ORDER BY x";
@@ -141,7 +143,8 @@ TEST(Database, CachedStatementsAreReusedAndEndTheirReads) {
 
   auto bad = db->prepare_cached("SELECT FROM nowhere");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("syntax error"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("syntax error"), std::string::npos)
+      << bad.status().message();
 
   std::optional<Statement> outliving;
   {
@@ -152,7 +155,7 @@ TEST(Database, CachedStatementsAreReusedAndEndTheirReads) {
     outliving.emplace(std::move(q).value());
   }
   ASSERT_TRUE(outliving->step());  // its connection is closed lazily (sqlite3_close_v2)
-  outliving.reset();  // finalized: the cache it came from is closed
+  outliving.reset();               // finalized: the cache it came from is closed
 }
 
 // A URL names a backend, never a file: this build refuses one it lacks (PostgreSQL until it
@@ -161,14 +164,18 @@ TEST(Store, RefusesUrlsOfBackendsItDoesNotHave) {
   TempDb tmp;
   const auto cwd = std::filesystem::current_path();
   std::filesystem::current_path(tmp.dir());  // where a relative "postgresql:/" would go
-  for (const char* url : {"postgresql://localhost/pkgstats", "postgres://u@h/db", "s3://bucket/key"}) {
+  for (const char* url :
+       {"postgresql://localhost/pkgstats", "postgres://u@h/db", "s3://bucket/key"}) {
     auto store = Store::open(url);
     ASSERT_FALSE(store.ok()) << url;
     EXPECT_EQ(store.status().code(), ErrorCode::kInvalidInput) << url;
-    EXPECT_NE(store.status().message().find("SQLite file path"), std::string::npos) << store.status().message();
+    EXPECT_NE(store.status().message().find("SQLite file path"), std::string::npos)
+        << store.status().message();
   }
-  EXPECT_NE(Store::open("postgresql://x/y").status().message().find("PostgreSQL"), std::string::npos);
-  EXPECT_NE(Store::open("s3://b/k").status().message().find("unknown database scheme"), std::string::npos);
+  EXPECT_NE(Store::open("postgresql://x/y").status().message().find("PostgreSQL"),
+            std::string::npos);
+  EXPECT_NE(Store::open("s3://b/k").status().message().find("unknown database scheme"),
+            std::string::npos);
   EXPECT_TRUE(std::filesystem::is_empty(tmp.dir()));  // nothing was created
   std::filesystem::current_path(cwd);
 }
@@ -236,7 +243,7 @@ TEST(Store, OverviewKeepsLatestAndTheMostRecentVersions) {
   ASSERT_TRUE(overview.ok() && overview->has_value());
   const PackageOverview& o = **overview;
   EXPECT_EQ(o.version_count, 32);
-  ASSERT_EQ(o.package.versions.size(), 6u);  // the 5 newest and latest, oldest first
+  ASSERT_EQ(o.package.versions.size(), 6u);                // the 5 newest and latest, oldest first
   EXPECT_EQ(o.package.versions[0], (*full)->versions[1]);  // 1.3.0, with its fields
   for (size_t i = 1; i < 6; ++i) EXPECT_EQ(o.package.versions[i], (*full)->versions[26 + i]);
   ASSERT_NE(o.package.latest_version(), nullptr);
@@ -386,8 +393,12 @@ TEST(Store, MaintainedPackagesAreReadByTheMaintainer) {
     p.maintainers = std::move(maintainers);
     return p;
   };
-  ASSERT_TRUE((*tx)->put_package(maintained("left-pad", {{"azer", "", ""}, {"stevemao", "", ""}}), 1).ok());
-  ASSERT_TRUE((*tx)->put_package(maintained("twice", {{"stevemao", "", ""}, {"stevemao", "x@y", ""}}), 1).ok());
+  ASSERT_TRUE(
+      (*tx)->put_package(maintained("left-pad", {{"azer", "", ""}, {"stevemao", "", ""}}), 1).ok());
+  ASSERT_TRUE(
+      (*tx)
+          ->put_package(maintained("twice", {{"stevemao", "", ""}, {"stevemao", "x@y", ""}}), 1)
+          .ok());
   Package quiet = maintained("quiet", {{"stevemao", "", ""}});
   quiet.versions[1].dependencies = {{DependencyKind::kProd, "z-dep", "^1"},
                                     {DependencyKind::kProd, "fine", "^1"},
@@ -415,16 +426,17 @@ TEST(Store, MaintainedPackagesAreReadByTheMaintainer) {
   EXPECT_EQ((*got)[0].doc.monthly_downloads, 300);
   EXPECT_EQ((*got)[0].doc.version, "1.3.0");
   EXPECT_TRUE((*got)[0].doc.has_types);
-  EXPECT_EQ((*got)[0].recent_downloads, 8);     // days 100 and 109, not 110
-  EXPECT_EQ((*got)[0].previous_downloads, 7);   // day 99, not 90
+  EXPECT_EQ((*got)[0].recent_downloads, 8);    // days 100 and 109, not 110
+  EXPECT_EQ((*got)[0].previous_downloads, 7);  // day 99, not 90
   EXPECT_EQ((*got)[0].deprecated_dependencies, std::vector<std::string>{"a"});  // not "tape"
-  EXPECT_EQ((*got)[1].doc.name, "twice");       // listed twice, read once
+  EXPECT_EQ((*got)[1].doc.name, "twice");  // listed twice, read once
   EXPECT_EQ((*got)[1].recent_downloads, std::nullopt);
   EXPECT_EQ((*got)[1].previous_downloads, 4);
   EXPECT_EQ((*got)[2].doc.name, "quiet");
   EXPECT_EQ((*got)[2].recent_downloads, std::nullopt);
   EXPECT_EQ((*got)[2].previous_downloads, std::nullopt);
-  EXPECT_EQ((*got)[2].deprecated_dependencies, (std::vector<std::string>{"a", "z-dep"}));  // by name
+  EXPECT_EQ((*got)[2].deprecated_dependencies,
+            (std::vector<std::string>{"a", "z-dep"}));  // by name
 
   auto first = store->maintained_packages("stevemao", 1, 100, 109, 91, 99);
   ASSERT_TRUE(first.ok());
@@ -450,7 +462,7 @@ TEST(Store, ChangedSearchDocumentsAreThoseWrittenSince) {
   std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the clock is in milliseconds
   {
     auto tx = store->begin_write();
-    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());  // new; depends on a
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());   // new; depends on a
     ASSERT_TRUE((*tx)->put_listing("a", "1.0.0", 99, "").ok());  // downloads changed
     ASSERT_TRUE((*tx)->mark_unpublished("old", 1700000000000).ok());
     ASSERT_TRUE((*tx)->commit());
@@ -573,7 +585,10 @@ TEST(Store, ReadOnlyAndCorruptFilesGiveClearErrors) {
 
 TEST(Store, RefusesANewerSchema) {
   TempDb db;
-  { ASSERT_TRUE(pkgstats::testing::raw_database(*open_rw(db.path())).exec("PRAGMA user_version = 99").ok()); }
+  {
+    ASSERT_TRUE(
+        pkgstats::testing::raw_database(*open_rw(db.path())).exec("PRAGMA user_version = 99").ok());
+  }
   auto s = Store::open(db.path());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("newer"), std::string::npos);
@@ -591,7 +606,6 @@ TEST(Store, NamesWithPrefix) {
   EXPECT_EQ(store->names_with_prefix("react", 2)->size(), 2u);
 }
 
-
 TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
   TempDb db;
   auto store = open_rw(db.path());
@@ -601,7 +615,8 @@ TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
     const std::vector<VersionDownloads> first{{"1.2.0", 40}, {"1.3.0", 900}, {"0.9.0", 40}};
     ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20400, first).ok());
-    EXPECT_EQ((*tx)->put_version_downloads("never-stored", 20400, first).code(), ErrorCode::kNotFound);
+    EXPECT_EQ((*tx)->put_version_downloads("never-stored", 20400, first).code(),
+              ErrorCode::kNotFound);
     ASSERT_TRUE((*tx)->commit());
   }
   auto week = store->version_downloads("left-pad");
@@ -642,7 +657,8 @@ TEST(Store, VersionDownloadsKeepTheMostDownloadedWithinTheBound) {
   auto store = open_rw(db.path());
   std::vector<VersionDownloads> many;
   const std::size_t n = limits::kMaxVersionDownloadsPerPackage + 7;
-  for (std::size_t i = 0; i < n; ++i) many.push_back({"0.0." + std::to_string(i), static_cast<int64_t>(i)});
+  for (std::size_t i = 0; i < n; ++i)
+    many.push_back({"0.0." + std::to_string(i), static_cast<int64_t>(i)});
   auto tx = store->begin_write();
   ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
   ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 1, many).ok());
@@ -799,7 +815,8 @@ TEST(Store, StatsAndDiscoverReadIndexesNotThePackagesTable) {
   };
   EXPECT_NE(plan("SELECT COUNT(*) FROM packages WHERE has_document").find("packages_with_document"),
             std::string::npos);
-  EXPECT_NE(plan("SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0").find("packages_by_modified"),
+  EXPECT_NE(plan("SELECT IFNULL(MAX(modified), 0) FROM packages WHERE modified > 0")
+                .find("packages_by_modified"),
             std::string::npos);
   // The discover page's most downloaded list: read in index order, no sort step.
   const std::string popular = plan(
@@ -819,7 +836,6 @@ TEST(Store, StatsAndDiscoverReadIndexesNotThePackagesTable) {
   EXPECT_FALSE(*store->empty());
 }
 
-
 }  // namespace
 }  // namespace pkgstats::store
 
@@ -827,8 +843,9 @@ namespace pkgstats::store {
 namespace {
 
 // A package whose versions (oldest first, the last is latest) depend on `deps` each.
-Package with_versions(const std::string& name, int64_t monthly,
-                      const std::vector<std::pair<std::string, std::vector<Dependency>>>& versions) {
+Package with_versions(
+    const std::string& name, int64_t monthly,
+    const std::vector<std::pair<std::string, std::vector<Dependency>>>& versions) {
   Package p;
   p.name = name;
   p.monthly_downloads = monthly;
@@ -856,24 +873,47 @@ TEST(Store, DependentsOfLatestVersionsWhateverTheRange) {
   ASSERT_TRUE((*tx)->put_package(with_versions("@scope/core", 10, {{"1.0.0", {}}}), 1).ok());
   ASSERT_TRUE((*tx)->put_package(with_versions("core", 10, {{"1.0.0", {}}}), 2).ok());
   // Moved from ^1 to ^2 of @scope/core: one dependent.
-  ASSERT_TRUE((*tx)->put_package(with_versions("mover", 500, {{"1.0.0", {{prod, "@scope/core", "^1.0.0"}}},
-                                                              {"2.0.0", {{prod, "@scope/core", "^2.0.0"}}}}),
-                                 3).ok());
+  ASSERT_TRUE((*tx)
+                  ->put_package(with_versions("mover", 500,
+                                              {{"1.0.0", {{prod, "@scope/core", "^1.0.0"}}},
+                                               {"2.0.0", {{prod, "@scope/core", "^2.0.0"}}}}),
+                                3)
+                  .ok());
   // Depended on it once, not any more: not a dependent.
-  ASSERT_TRUE((*tx)->put_package(with_versions("leaver", 9000, {{"1.0.0", {{prod, "@scope/core", "^1"}}},
-                                                                {"1.1.0", {{prod, "core", "*"}}}}),
-                                 4).ok());
-  ASSERT_TRUE((*tx)->put_package(with_versions("@other/user", 70, {{"3.0.0", {{prod, "@scope/core", ">=1"}}}}), 5).ok());
-  ASSERT_TRUE((*tx)->put_package(with_versions("a-unknown", -1, {{"1.0.0", {{prod, "@scope/core", "latest"}}}}), 6).ok());
-  ASSERT_TRUE((*tx)->put_package(with_versions("dev-only", 1, {{"1.0.0", {{DependencyKind::kDev, "@scope/core", "*"}}}}), 7).ok());
-  ASSERT_TRUE((*tx)->put_package(with_versions("gone", 99999, {{"1.0.0", {{prod, "@scope/core", "*"}}}}), 8).ok());
+  ASSERT_TRUE((*tx)
+                  ->put_package(with_versions("leaver", 9000,
+                                              {{"1.0.0", {{prod, "@scope/core", "^1"}}},
+                                               {"1.1.0", {{prod, "core", "*"}}}}),
+                                4)
+                  .ok());
+  ASSERT_TRUE(
+      (*tx)
+          ->put_package(
+              with_versions("@other/user", 70, {{"3.0.0", {{prod, "@scope/core", ">=1"}}}}), 5)
+          .ok());
+  ASSERT_TRUE(
+      (*tx)
+          ->put_package(
+              with_versions("a-unknown", -1, {{"1.0.0", {{prod, "@scope/core", "latest"}}}}), 6)
+          .ok());
+  ASSERT_TRUE(
+      (*tx)
+          ->put_package(with_versions("dev-only", 1,
+                                      {{"1.0.0", {{DependencyKind::kDev, "@scope/core", "*"}}}}),
+                        7)
+          .ok());
+  ASSERT_TRUE(
+      (*tx)
+          ->put_package(with_versions("gone", 99999, {{"1.0.0", {{prod, "@scope/core", "*"}}}}), 8)
+          .ok());
   ASSERT_TRUE((*tx)->mark_unpublished("gone", 1700000000000).ok());
   ASSERT_TRUE((*tx)->commit());
 
   EXPECT_EQ(*store->dependents_count("@scope/core"), 3);
   EXPECT_EQ(*store->dependents_count("core"), 1);  // leaver; not the scoped package's dependents
   EXPECT_EQ(*store->dependents_count("@scope"), 0);
-  EXPECT_EQ(*store->dependents(" @scope/core", DependentsOrder::kDownloads, 0, 10), std::vector<Dependent>{});
+  EXPECT_EQ(*store->dependents(" @scope/core", DependentsOrder::kDownloads, 0, 10),
+            std::vector<Dependent>{});
   EXPECT_EQ(*store->dependents("@scope/core", DependentsOrder::kDownloads, 0, 10),
             (std::vector<Dependent>{{"mover", 500}, {"@other/user", 70}, {"a-unknown", -1}}));
   EXPECT_EQ(*store->dependents("@scope/core", DependentsOrder::kName, 0, 10),
@@ -882,7 +922,8 @@ TEST(Store, DependentsOfLatestVersionsWhateverTheRange) {
   EXPECT_EQ(*store->dependents("@scope/core", DependentsOrder::kDownloads, 1, 1),
             (std::vector<Dependent>{{"@other/user", 70}}));
   EXPECT_TRUE(store->dependents("@scope/core", DependentsOrder::kDownloads, 3, 10)->empty());
-  EXPECT_EQ(*store->top_dependents("@scope/core", 2), (std::vector<Dependent>{{"mover", 500}, {"@other/user", 70}}));
+  EXPECT_EQ(*store->top_dependents("@scope/core", 2),
+            (std::vector<Dependent>{{"mover", 500}, {"@other/user", 70}}));
 
   // The search documents count the same way.
   auto docs = store->load_search_documents();
@@ -898,10 +939,13 @@ TEST(Store, DependentsOfLatestVersionsWhateverTheRange) {
 
   // A new latest that drops the dependency removes the dependent.
   auto tx2 = store->begin_write();
-  ASSERT_TRUE((*tx2)->put_package(with_versions("mover", 500, {{"1.0.0", {{prod, "@scope/core", "^1.0.0"}}},
-                                                               {"2.0.0", {{prod, "@scope/core", "^2.0.0"}}},
-                                                               {"3.0.0", {}}}),
-                                  9).ok());
+  ASSERT_TRUE((*tx2)
+                  ->put_package(with_versions("mover", 500,
+                                              {{"1.0.0", {{prod, "@scope/core", "^1.0.0"}}},
+                                               {"2.0.0", {{prod, "@scope/core", "^2.0.0"}}},
+                                               {"3.0.0", {}}}),
+                                9)
+                  .ok());
   ASSERT_TRUE((*tx2)->commit());
   EXPECT_EQ(*store->dependents_count("@scope/core"), 2);
 }
@@ -912,9 +956,11 @@ TEST(Store, DependentsQueriesUseTheIndexByName) {
   auto store = open_rw(db.path());
   auto& raw = testing::raw_database(*store);
   for (const char* sql :
-       {"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM dependencies d JOIN packages p ON p.id = d.package_id "
+       {"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM dependencies d JOIN packages p ON p.id = "
+        "d.package_id "
         "WHERE d.name = 'x' AND d.kind = 0 AND p.unpublished = 0",
-        "EXPLAIN QUERY PLAN SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p ON "
+        "EXPLAIN QUERY PLAN SELECT p.name, p.monthly_downloads FROM dependencies d JOIN packages p "
+        "ON "
         "p.id = d.package_id WHERE d.name = 'x' AND d.kind = 0 AND p.unpublished = 0 ORDER BY "
         "p.monthly_downloads DESC, p.name LIMIT 10 OFFSET 0"}) {
     auto q = raw.prepare(sql);
@@ -966,7 +1012,8 @@ TEST(Store, VersionDownloadsHistoryKeepsEverySnapshotOncePerDay) {
   EXPECT_EQ((*history)[1].fetched_day, 20410);
   EXPECT_EQ((*history)[2].fetched_day, 20417);
   ASSERT_EQ((*history)[0].versions.size(), 301u);
-  EXPECT_EQ((*history)[0].versions.front(), (VersionDownloads{"1.299.0", 900}));  // most downloaded first
+  EXPECT_EQ((*history)[0].versions.front(),
+            (VersionDownloads{"1.299.0", 900}));  // most downloaded first
   EXPECT_EQ((*history)[2].versions.front(), (VersionDownloads{"1.299.0", 300000}));
   // The same counts as the latest snapshot read by version_downloads().
   EXPECT_EQ((*store->version_downloads("left-pad"))->versions, (*history)[2].versions);
@@ -980,9 +1027,10 @@ TEST(Store, VersionDownloadsHistoryKeepsEverySnapshotOncePerDay) {
   EXPECT_LT(q->column_int(0), 301 * 6);
   EXPECT_EQ(q->column_text(1), "z");
   // A corrupt row is an error, not a crash or a wrong chart.
-  ASSERT_TRUE(testing::raw_database(*store)
-                  .exec("UPDATE version_downloads_history SET versions = X'7AFFFFFF7F00' WHERE day = 20403")
-                  .ok());
+  ASSERT_TRUE(
+      testing::raw_database(*store)
+          .exec("UPDATE version_downloads_history SET versions = X'7AFFFFFF7F00' WHERE day = 20403")
+          .ok());
   EXPECT_FALSE(store->version_downloads_history("left-pad", 0, 30000).ok());
 }
 
@@ -995,13 +1043,19 @@ TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
     const std::vector<VersionDownloads> week{{"1.2.0", 5}, {"1.3.0", 70}};
     ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20300, week).ok());
-    ASSERT_TRUE((*tx)->put_package(with_versions("old-user", 1, {{"1.0.0", {{DependencyKind::kProd, "left-pad", "^1"}}}}), 2).ok());
+    ASSERT_TRUE(
+        (*tx)
+            ->put_package(with_versions("old-user", 1,
+                                        {{"1.0.0", {{DependencyKind::kProd, "left-pad", "^1"}}}}),
+                          2)
+            .ok());
     ASSERT_TRUE((*tx)->commit());
     // What v10 left behind: the dependency rows of a package unpublished since.
-    ASSERT_TRUE(testing::raw_database(*store)
-                    .exec("DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
-                          "WHERE name = 'old-user'; PRAGMA user_version = 10")
-                    .ok());
+    ASSERT_TRUE(
+        testing::raw_database(*store)
+            .exec("DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
+                  "WHERE name = 'old-user'; PRAGMA user_version = 10")
+            .ok());
     EXPECT_EQ(*store->dependents_count("left-pad"), 1);
   }
   auto store = open_rw(db.path());
@@ -1010,7 +1064,8 @@ TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 1u);
   EXPECT_EQ(history->front().fetched_day, 20300);
-  EXPECT_EQ(history->front().versions, (std::vector<VersionDownloads>{{"1.3.0", 70}, {"1.2.0", 5}}));
+  EXPECT_EQ(history->front().versions,
+            (std::vector<VersionDownloads>{{"1.3.0", 70}, {"1.2.0", 5}}));
 }
 
 }  // namespace

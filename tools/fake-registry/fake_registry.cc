@@ -24,15 +24,24 @@ using json = nlohmann::json;
 
 const char* fault_name(Fault fault) {
   switch (fault) {
-    case Fault::kNone: return "none";
-    case Fault::kServerError: return "500";
-    case Fault::kTooManyRequests: return "429+Retry-After";
-    case Fault::kServiceUnavailable: return "503+Retry-After";
-    case Fault::kResetMidBody: return "reset mid-body";
-    case Fault::kStallBody: return "stalled body";
-    case Fault::kTruncatedJson: return "truncated JSON";
-    case Fault::kHtmlInsteadOfJson: return "HTML instead of JSON";
-    case Fault::kHugeDocument: return "huge document";
+    case Fault::kNone:
+      return "none";
+    case Fault::kServerError:
+      return "500";
+    case Fault::kTooManyRequests:
+      return "429+Retry-After";
+    case Fault::kServiceUnavailable:
+      return "503+Retry-After";
+    case Fault::kResetMidBody:
+      return "reset mid-body";
+    case Fault::kStallBody:
+      return "stalled body";
+    case Fault::kTruncatedJson:
+      return "truncated JSON";
+    case Fault::kHtmlInsteadOfJson:
+      return "HTML instead of JSON";
+    case Fault::kHugeDocument:
+      return "huge document";
   }
   return "?";
 }
@@ -44,8 +53,7 @@ constexpr Day kFirstDataDay = 16445;  // 2015-01-10
 std::string percent_decode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -107,9 +115,10 @@ int64_t FakeRegistry::daily_downloads(const std::string& name, Day day) const {
 struct FakeRegistry::Impl {
   FakeRegistry* self;
   // Answers every request through handle(); its stopping() wakes stalled answers.
-  testing_tools::LoopbackServer server{[this](tcp::socket& sock, http::request<http::string_body>& req) {
-    return handle(sock, req);
-  }};
+  testing_tools::LoopbackServer server{
+      [this](tcp::socket& sock, http::request<http::string_body>& req) {
+        return handle(sock, req);
+      }};
   bool stopping() const { return server.stopping(); }
 
   mutable std::mutex mutex;  // guards everything below
@@ -197,8 +206,9 @@ struct FakeRegistry::Impl {
         break;
       case Fault::kHtmlInsteadOfJson:
         res.set(http::field::content_type, "text/html");
-        body = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
-               "<body><h1>502 Bad Gateway</h1></body></html>";
+        body =
+            "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
+            "<body><h1>502 Bad Gateway</h1></body></html>";
         break;
       case Fault::kHugeDocument: {
         // A valid packument for `name` with a huge README, streamed in chunks.
@@ -262,8 +272,8 @@ struct FakeRegistry::Impl {
     }
     if (path == "/registry" || path == "/registry/") {
       std::lock_guard lock(mutex);
-      json root = {{"db_name", "registry"}, {"doc_count", packuments.size()},
-                   {"update_seq", next_seq - 1}};
+      json root = {
+          {"db_name", "registry"}, {"doc_count", packuments.size()}, {"update_seq", next_seq - 1}};
       return send_locked_free(sock, req, root.dump());
     }
     if (path == "/registry/_changes") return serve_changes(sock, req, query_params(query));
@@ -272,7 +282,8 @@ struct FakeRegistry::Impl {
     }
     constexpr std::string_view kVersionsPrefix = "/versions/", kVersionsSuffix = "/last-week";
     if (self->options_.version_downloads_endpoint && path.starts_with(kVersionsPrefix) &&
-        path.ends_with(kVersionsSuffix) && path.size() > kVersionsPrefix.size() + kVersionsSuffix.size()) {
+        path.ends_with(kVersionsSuffix) &&
+        path.size() > kVersionsPrefix.size() + kVersionsSuffix.size()) {
       auto encoded = path.substr(kVersionsPrefix.size(),
                                  path.size() - kVersionsPrefix.size() - kVersionsSuffix.size());
       // npm wants the scope's slash encoded here; a raw one is a different (unknown) route.
@@ -319,7 +330,8 @@ struct FakeRegistry::Impl {
     Fault fault = take_fault("_changes");
     int64_t since = seq_from_text(params.count("since") ? params.at("since") : "0");
     std::size_t limit = 1000;
-    if (params.count("limit")) limit = std::clamp<std::size_t>(std::stoul(params.at("limit")), 1, 10000);
+    if (params.count("limit"))
+      limit = std::clamp<std::size_t>(std::stoul(params.at("limit")), 1, 10000);
     json results = json::array();
     int64_t last = since;
     {
@@ -328,16 +340,20 @@ struct FakeRegistry::Impl {
         if (c.seq <= since) continue;
         if (results.size() >= limit) break;
         json row = {{"id", c.id}, {"changes", json::array({{{"rev", "1-abc"}}})}};
-        if (self->options_.opaque_seqs) row["seq"] = seq_text(c.seq, true);
-        else row["seq"] = c.seq;
+        if (self->options_.opaque_seqs)
+          row["seq"] = seq_text(c.seq, true);
+        else
+          row["seq"] = c.seq;
         if (c.deleted) row["deleted"] = true;
         results.push_back(std::move(row));
         last = c.seq;
       }
     }
     json body = {{"results", results}};
-    if (self->options_.opaque_seqs) body["last_seq"] = seq_text(last, true);
-    else body["last_seq"] = last;
+    if (self->options_.opaque_seqs)
+      body["last_seq"] = seq_text(last, true);
+    else
+      body["last_seq"] = last;
     return send(sock, req, 200, body.dump(), fault);
   }
 
@@ -346,11 +362,13 @@ struct FakeRegistry::Impl {
     Fault fault = take_fault("downloads");
     auto slash = rest.find('/');
     auto period = rest.substr(0, slash);
-    std::string names = slash == std::string_view::npos ? "" : percent_decode(rest.substr(slash + 1));
+    std::string names =
+        slash == std::string_view::npos ? "" : percent_decode(rest.substr(slash + 1));
     auto colon = period.find(':');
     auto from = parse_day(period.substr(0, colon));
     auto to = colon == std::string_view::npos ? std::nullopt : parse_day(period.substr(colon + 1));
-    if (!from || !to || names.empty()) return send(sock, req, 400, R"({"error":"bad request"})", fault);
+    if (!from || !to || names.empty())
+      return send(sock, req, 400, R"({"error":"bad request"})", fault);
     Day last_day = self->options_.last_data_day;
     Day start = std::max(*from, kFirstDataDay), end = std::min(*to, last_day);
     std::vector<std::string> list;
@@ -362,14 +380,17 @@ struct FakeRegistry::Impl {
         list.push_back(names.substr(p, c - p));
         p = c + 1;
       }
-      if (list.size() > 128) return send(sock, req, 400, R"({"error":"exceeded max bulk size of 128"})", fault);
+      if (list.size() > 128)
+        return send(sock, req, 400, R"({"error":"exceeded max bulk size of 128"})", fault);
       for (auto& n : list) {
         if (n.starts_with("@")) {
           return send(sock, req, 400,
-                      R"({"error":"scoped packages are not currently supported in bulk lookups"})", fault);
+                      R"({"error":"scoped packages are not currently supported in bulk lookups"})",
+                      fault);
         }
       }
-      if (*to - *from + 1 > 365) return send(sock, req, 400, R"({"error":"bulk range over 365 days"})", fault);
+      if (*to - *from + 1 > 365)
+        return send(sock, req, 400, R"({"error":"bulk range over 365 days"})", fault);
     } else {
       list.push_back(names);
       start = std::max(start, end - 548);  // silently clamped to 18 months
@@ -380,7 +401,10 @@ struct FakeRegistry::Impl {
       for (Day d = start; d <= end; ++d) {
         days.push_back({{"day", format_day(d)}, {"downloads", self->daily_downloads(name, d)}});
       }
-      return {{"start", format_day(start)}, {"end", format_day(end)}, {"package", name}, {"downloads", days}};
+      return {{"start", format_day(start)},
+              {"end", format_day(end)},
+              {"package", name},
+              {"downloads", days}};
     };
     bool known_all = true;
     json body = json::object();
@@ -393,7 +417,9 @@ struct FakeRegistry::Impl {
       }
     }
     if (!bulk) {
-      if (!known_all) return send(sock, req, 404, json({{"error", "package " + names + " not found"}}).dump(), fault);
+      if (!known_all)
+        return send(sock, req, 404, json({{"error", "package " + names + " not found"}}).dump(),
+                    fault);
       body = one(list[0]);
     }
     return send(sock, req, 200, body.dump(), fault);
@@ -454,7 +480,8 @@ Result<std::vector<std::string>> FakeRegistry::load_fixture_dir(const std::strin
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::string file = entry.path().filename().string();
     std::string name = file;
-    for (const char* suffix : {".full.json.gz", ".corgi.json.gz", ".packument.json", ".json.gz", ".json"}) {
+    for (const char* suffix :
+         {".full.json.gz", ".corgi.json.gz", ".packument.json", ".json.gz", ".json"}) {
       if (name.ends_with(suffix)) {
         name.resize(name.size() - std::string_view(suffix).size());
         break;
@@ -499,8 +526,10 @@ void FakeRegistry::set_random_fault_rate(double probability, uint64_t seed) {
 
 void FakeRegistry::set_redirect(const std::string& path, const std::string& location) {
   std::lock_guard lock(impl_->mutex);
-  if (location.empty()) impl_->redirects.erase(path);
-  else impl_->redirects[path] = location;
+  if (location.empty())
+    impl_->redirects.erase(path);
+  else
+    impl_->redirects[path] = location;
 }
 
 std::vector<std::string> FakeRegistry::authorization_log() const {
@@ -528,7 +557,8 @@ std::size_t FakeRegistry::requests_for(const std::string& route_key) const {
   return n;
 }
 
-std::map<std::string, int64_t> FakeRegistry::last_week_version_downloads(const std::string& name) const {
+std::map<std::string, int64_t> FakeRegistry::last_week_version_downloads(
+    const std::string& name) const {
   std::string text;
   {
     std::lock_guard lock(impl_->mutex);
@@ -540,7 +570,8 @@ std::map<std::string, int64_t> FakeRegistry::last_week_version_downloads(const s
   std::map<std::string, int64_t> out;
   if (!doc.is_object() || !doc.contains("versions") || !doc["versions"].is_object()) return out;
   int64_t week = 0;
-  for (Day d = options_.last_data_day - 6; d <= options_.last_data_day; ++d) week += daily_downloads(name, d);
+  for (Day d = options_.last_data_day - 6; d <= options_.last_data_day; ++d)
+    week += daily_downloads(name, d);
   std::map<std::string, int64_t> weights;
   int64_t total_weight = 0;
   for (const auto& [version, _] : doc["versions"].items()) {

@@ -39,14 +39,14 @@ namespace pkgstats::fake_registry {
 
 enum class Fault {
   kNone,
-  kServerError,        // 500 {"error":"internal server error"}
-  kTooManyRequests,    // 429 with Retry-After: retry_after_seconds
-  kServiceUnavailable, // 503 with Retry-After
-  kResetMidBody,       // headers and half the body, then a TCP reset
-  kStallBody,          // headers and half the body, then silence (until stop or stall_for)
-  kTruncatedJson,      // 200, a consistent Content-Length, but the JSON is cut in half
-  kHtmlInsteadOfJson,  // 200 text/html, a proxy's error page
-  kHugeDocument,       // 200, a valid packument of huge_document_bytes (a giant README)
+  kServerError,         // 500 {"error":"internal server error"}
+  kTooManyRequests,     // 429 with Retry-After: retry_after_seconds
+  kServiceUnavailable,  // 503 with Retry-After
+  kResetMidBody,        // headers and half the body, then a TCP reset
+  kStallBody,           // headers and half the body, then silence (until stop or stall_for)
+  kTruncatedJson,       // 200, a consistent Content-Length, but the JSON is cut in half
+  kHtmlInsteadOfJson,   // 200 text/html, a proxy's error page
+  kHugeDocument,        // 200, a valid packument of huge_document_bytes (a giant README)
 };
 const char* fault_name(Fault fault);
 

@@ -59,11 +59,16 @@ size_t mastodon_count(const std::string& s) {
 std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
   }
   return out;
 }
@@ -77,7 +82,8 @@ std::string status_html(const std::string& text) {
       size_t end = text.find_first_of(" \n", i);
       if (end == std::string::npos) end = text.size();
       std::string url = html_escape(text.substr(i, end - i));
-      out += "<a href=\"" + url + "\" target=\"_blank\" rel=\"nofollow noopener noreferrer\">" + url + "</a>";
+      out += "<a href=\"" + url + "\" target=\"_blank\" rel=\"nofollow noopener noreferrer\">" +
+             url + "</a>";
       i = end;
     } else if (text[i] == '\n') {
       out += "<br />";
@@ -112,9 +118,10 @@ std::string query_param(const std::string& target, const std::string& name) {
 struct FakeSocial::Impl {
   FakeSocialOptions options;
   // Answers every request through handle(); its stopping() wakes slow answers.
-  testing_tools::LoopbackServer server{[this](tcp::socket& sock, http::request<http::string_body>& req) {
-    return handle(sock, req);
-  }};
+  testing_tools::LoopbackServer server{
+      [this](tcp::socket& sock, http::request<http::string_body>& req) {
+        return handle(sock, req);
+      }};
   bool stopping() const { return server.stopping(); }
 
   mutable std::mutex mutex;
@@ -156,11 +163,17 @@ struct FakeSocial::Impl {
   Answer mastodon_unauthorized() { return {401, R"({"error":"The access token is invalid"})", {}}; }
 
   Answer handle_mastodon(const std::string& route, const http::request<http::string_body>& req) {
-    if (header(req, http::field::authorization) != "Bearer " + options.mastodon_token) return mastodon_unauthorized();
+    if (header(req, http::field::authorization) != "Bearer " + options.mastodon_token)
+      return mastodon_unauthorized();
     const std::string target(req.target());
     if (route == "verify_credentials") {
-      return {200, json({{"id", "1"}, {"username", "pkgstats"}, {"acct", "pkgstats"},
-                         {"url", "http://127.0.0.1:" + std::to_string(server.port()) + "/@pkgstats"}}).dump(), {}};
+      return {200,
+              json({{"id", "1"},
+                    {"username", "pkgstats"},
+                    {"acct", "pkgstats"},
+                    {"url", "http://127.0.0.1:" + std::to_string(server.port()) + "/@pkgstats"}})
+                  .dump(),
+              {}};
     }
     if (route == "account_statuses") {
       size_t limit = 20;
@@ -168,11 +181,14 @@ struct FakeSocial::Impl {
       json out = json::array();
       std::lock_guard lock(mutex);
       for (auto it = statuses.rbegin(); it != statuses.rend() && out.size() < limit; ++it)
-        out.push_back({{"id", it->id}, {"content", status_html(it->text)}, {"created_at", "2026-01-01T00:00:00.000Z"}});
+        out.push_back({{"id", it->id},
+                       {"content", status_html(it->text)},
+                       {"created_at", "2026-01-01T00:00:00.000Z"}});
       return {200, out.dump(), {}};
     }
     // POST /api/v1/statuses
-    if (header(req, http::field::content_type).rfind("application/json", 0) != 0) return shape_error("Content-Type");
+    if (header(req, http::field::content_type).rfind("application/json", 0) != 0)
+      return shape_error("Content-Type");
     json body = json::parse(req.body(), nullptr, false);
     if (!body.is_object() || !body.contains("status") || !body["status"].is_string() ||
         body.value("visibility", "") != "public" || body.size() != 2)
@@ -188,8 +204,12 @@ struct FakeSocial::Impl {
     StoredPost post{std::to_string(next_status_id++), text, req.body()};
     statuses.push_back(post);
     idempotency[key] = post.id;
-    return {200, json({{"id", post.id}, {"content", status_html(text)},
-                       {"url", "http://127.0.0.1/@pkgstats/" + post.id}}).dump(), {}};
+    return {200,
+            json({{"id", post.id},
+                  {"content", status_html(text)},
+                  {"url", "http://127.0.0.1/@pkgstats/" + post.id}})
+                .dump(),
+            {}};
   }
 
   Answer handle_bluesky(const std::string& route, const http::request<http::string_body>& req) {
@@ -198,15 +218,24 @@ struct FakeSocial::Impl {
       json body = json::parse(req.body(), nullptr, false);
       if (!body.is_object() || !body["identifier"].is_string() || !body["password"].is_string())
         return shape_error("createSession body");
-      if (body["identifier"] != options.bluesky_handle || body["password"] != options.bluesky_password)
-        return {401, R"({"error":"AuthenticationRequired","message":"Invalid identifier or password"})", {}};
-      return {200, json({{"accessJwt", access_jwt}, {"refreshJwt", "fake-refresh-jwt"},
-                         {"handle", options.bluesky_handle}, {"did", options.bluesky_did}}).dump(), {}};
+      if (body["identifier"] != options.bluesky_handle ||
+          body["password"] != options.bluesky_password)
+        return {401,
+                R"({"error":"AuthenticationRequired","message":"Invalid identifier or password"})",
+                {}};
+      return {200,
+              json({{"accessJwt", access_jwt},
+                    {"refreshJwt", "fake-refresh-jwt"},
+                    {"handle", options.bluesky_handle},
+                    {"did", options.bluesky_did}})
+                  .dump(),
+              {}};
     }
     if (header(req, http::field::authorization) != "Bearer " + access_jwt)
       return {401, R"({"error":"InvalidToken","message":"Bad token"})", {}};
     if (route == "listRecords") {
-      if (query_param(target, "repo") != options.bluesky_did || query_param(target, "collection") != "app.bsky.feed.post")
+      if (query_param(target, "repo") != options.bluesky_did ||
+          query_param(target, "collection") != "app.bsky.feed.post")
         return shape_error("listRecords params");
       size_t limit = 50;
       if (auto l = query_param(target, "limit"); !l.empty()) limit = std::stoul(l);
@@ -214,11 +243,13 @@ struct FakeSocial::Impl {
       std::lock_guard lock(mutex);
       for (auto it = records.rbegin(); it != records.rend() && out.size() < limit; ++it)
         out.push_back({{"uri", "at://" + options.bluesky_did + "/app.bsky.feed.post/" + it->id},
-                           {"cid", "bafyfake" + it->id}, {"value", json::parse(it->json)}});
+                       {"cid", "bafyfake" + it->id},
+                       {"value", json::parse(it->json)}});
       return {200, json({{"records", out}}).dump(), {}};
     }
     // createRecord
-    if (header(req, http::field::content_type).rfind("application/json", 0) != 0) return shape_error("Content-Type");
+    if (header(req, http::field::content_type).rfind("application/json", 0) != 0)
+      return shape_error("Content-Type");
     json body = json::parse(req.body(), nullptr, false);
     if (!body.is_object() || body.value("repo", "") != options.bluesky_did ||
         body.value("collection", "") != "app.bsky.feed.post" || !body["rkey"].is_string() ||
@@ -249,17 +280,23 @@ struct FakeSocial::Impl {
     const std::string rkey = body["rkey"];
     std::lock_guard lock(mutex);
     for (const auto& r : records)
-      if (r.id == rkey) return {400, R"({"error":"InvalidRequest","message":"Record already exists"})", {}};
+      if (r.id == rkey)
+        return {400, R"({"error":"InvalidRequest","message":"Record already exists"})", {}};
     records.push_back({rkey, text, record.dump()});
-    return {200, json({{"uri", "at://" + options.bluesky_did + "/app.bsky.feed.post/" + rkey},
-                       {"cid", "bafyfake" + rkey}}).dump(), {}};
+    return {200,
+            json({{"uri", "at://" + options.bluesky_did + "/app.bsky.feed.post/" + rkey},
+                  {"cid", "bafyfake" + rkey}})
+                .dump(),
+            {}};
   }
 
   static std::string route_of(const std::string& method, const std::string& path) {
-    if (method == "GET" && path == "/api/v1/accounts/verify_credentials") return "verify_credentials";
+    if (method == "GET" && path == "/api/v1/accounts/verify_credentials")
+      return "verify_credentials";
     if (method == "POST" && path == "/api/v1/statuses") return "statuses";
     if (method == "GET" && path == "/api/v1/accounts/1/statuses") return "account_statuses";
-    if (method == "POST" && path == "/xrpc/com.atproto.server.createSession") return "createSession";
+    if (method == "POST" && path == "/xrpc/com.atproto.server.createSession")
+      return "createSession";
     if (method == "POST" && path == "/xrpc/com.atproto.repo.createRecord") return "createRecord";
     if (method == "GET" && path == "/xrpc/com.atproto.repo.listRecords") return "listRecords";
     return "";
@@ -285,12 +322,22 @@ struct FakeSocial::Impl {
     const Fault fault = route.empty() ? Fault::kNone : take_fault(route);
     switch (fault) {
       case Fault::kTooManyRequests:
-        answer = {429, R"({"error":"Too many requests"})", {{"Retry-After", std::to_string(options.retry_after_seconds)}}};
+        answer = {429,
+                  R"({"error":"Too many requests"})",
+                  {{"Retry-After", std::to_string(options.retry_after_seconds)}}};
         break;
-      case Fault::kServerError: answer = {500, R"({"error":"InternalServerError"})", {}}; break;
-      case Fault::kUnauthorized: answer = {401, R"({"error":"The access token was revoked"})", {}}; break;
-      case Fault::kForbidden: answer = {403, R"({"error":"This action is not allowed"})", {}}; break;
-      case Fault::kUnprocessable: answer = {422, R"({"error":"Validation failed: Text can't be blank"})", {}}; break;
+      case Fault::kServerError:
+        answer = {500, R"({"error":"InternalServerError"})", {}};
+        break;
+      case Fault::kUnauthorized:
+        answer = {401, R"({"error":"The access token was revoked"})", {}};
+        break;
+      case Fault::kForbidden:
+        answer = {403, R"({"error":"This action is not allowed"})", {}};
+        break;
+      case Fault::kUnprocessable:
+        answer = {422, R"({"error":"Validation failed: Text can't be blank"})", {}};
+        break;
       case Fault::kSlow: {
         std::unique_lock lock(mutex);
         stop_cv.wait_for(lock, options.slow_for, [&] { return stopping(); });
@@ -298,10 +345,14 @@ struct FakeSocial::Impl {
         [[fallthrough]];
       case Fault::kNone:
       case Fault::kAcceptThenFail:
-        if (route.empty()) answer = {404, R"({"error":"Not found"})", {}};
-        else if (path.rfind("/xrpc/", 0) == 0) answer = handle_bluesky(route, req);
-        else answer = handle_mastodon(route, req);
-        if (fault == Fault::kAcceptThenFail) answer = {500, R"({"error":"InternalServerError"})", {}};
+        if (route.empty())
+          answer = {404, R"({"error":"Not found"})", {}};
+        else if (path.rfind("/xrpc/", 0) == 0)
+          answer = handle_bluesky(route, req);
+        else
+          answer = handle_mastodon(route, req);
+        if (fault == Fault::kAcceptThenFail)
+          answer = {500, R"({"error":"InternalServerError"})", {}};
         break;
     }
     http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};
@@ -331,7 +382,9 @@ void FakeSocial::stop() {
   });
 }
 
-std::string FakeSocial::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->server.port()); }
+std::string FakeSocial::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->server.port());
+}
 
 void FakeSocial::inject_fault(const std::string& route, Fault fault, int times) {
   std::lock_guard lock(impl_->mutex);

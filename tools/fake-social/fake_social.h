@@ -3,8 +3,9 @@
 // body, byte for byte), keeps the posts it accepted, and injects faults.
 //
 // Mastodon (Authorization: Bearer <mastodon_token>, else 401 {"error":...}):
-//   GET  /api/v1/accounts/verify_credentials   {"id":"1","username":"pkgstats","acct":"pkgstats","url":...}
-//   POST /api/v1/statuses                       JSON {"status","visibility"}; Idempotency-Key:
+//   GET  /api/v1/accounts/verify_credentials
+//   {"id":"1","username":"pkgstats","acct":"pkgstats","url":...} POST /api/v1/statuses JSON
+//   {"status","visibility"}; Idempotency-Key:
 //                                               a repeated key answers the status it made, no new
 //                                               one; over 500 characters (URLs as 23) -> 422
 //   GET  /api/v1/accounts/1/statuses?limit=N    newest first, content as HTML with <a href>
@@ -13,8 +14,9 @@
 //   POST /xrpc/com.atproto.repo.createRecord    Bearer accessJwt; repo = did, collection
 //                                               app.bsky.feed.post, a 13-character rkey, a record
 //                                               with $type, text (<= 300 graphemes, 3000 bytes),
-//                                               facets whose byte range spells their uri, createdAt;
-//                                               an rkey already used -> 400 InvalidRequest
+//                                               facets whose byte range spells their uri,
+//                                               createdAt; an rkey already used -> 400
+//                                               InvalidRequest
 //   GET  /xrpc/com.atproto.repo.listRecords     records newest first
 // A request that breaks the shape is answered 400 and counted in shape_errors().
 #pragma once
@@ -32,13 +34,13 @@ namespace pkgstats::fake_social {
 
 enum class Fault {
   kNone,
-  kTooManyRequests,   // 429 with Retry-After: retry_after_seconds
-  kServerError,       // 500
-  kUnauthorized,      // 401
-  kForbidden,         // 403
-  kUnprocessable,     // 422
-  kSlow,              // answers normally after `slow_for` (a client timeout fires first)
-  kAcceptThenFail,    // does the work (the post is made), then answers 500: a lost answer
+  kTooManyRequests,  // 429 with Retry-After: retry_after_seconds
+  kServerError,      // 500
+  kUnauthorized,     // 401
+  kForbidden,        // 403
+  kUnprocessable,    // 422
+  kSlow,             // answers normally after `slow_for` (a client timeout fires first)
+  kAcceptThenFail,   // does the work (the post is made), then answers 500: a lost answer
 };
 
 struct RecordedRequest {
@@ -49,7 +51,7 @@ struct RecordedRequest {
 };
 
 struct StoredPost {
-  std::string id;    // Mastodon status id, or the Bluesky record's rkey
+  std::string id;  // Mastodon status id, or the Bluesky record's rkey
   std::string text;
   std::string json;  // Bluesky: the record as received; Mastodon: the request body
 };

@@ -8,7 +8,7 @@
 
 int main() {
   signal(SIGPIPE, SIG_IGN);  // a parent that hangs up ends the loop through write()'s error
-#ifndef PKGSTATS_SANITIZED  // sanitizers reserve terabytes of address space for shadow memory
+#ifndef PKGSTATS_SANITIZED   // sanitizers reserve terabytes of address space for shadow memory
   rlimit address_space{pkgstats::limits::kReadmeWorkerAddressSpaceBytes,
                        pkgstats::limits::kReadmeWorkerAddressSpaceBytes};
   setrlimit(RLIMIT_AS, &address_space);
