@@ -52,16 +52,14 @@ class ApiTest : public ::testing::Test {
       ASSERT_TRUE((*txn)->commit().ok());
     }
     app_ = new testing::TestApp(db, std::make_shared<FixedClock>(), "https://pkgs.example");
-    state_ = &app_->state;
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
-  static Response get(const std::string& target) { return testing::get(*state_, target); }
+  static Response get(const std::string& target) { return testing::get(state(), target); }
   // GET `target`, expecting `status` and a JSON body.
   static json get_json(const std::string& target, int status = 200) {
     Response r = get(target);
@@ -84,7 +82,7 @@ class ApiTest : public ::testing::Test {
   }
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 Day last_archived_day() { return first_archived_day() + kArchiveDays - 1; }
@@ -242,7 +240,7 @@ TEST_F(ApiTest, UsersCompareStatsAndTheirErrors) {
   EXPECT_EQ(api_error_code("/api/v1/compare?packages=a,b,c,d,e,f", 400), "bad_request");
 
   json stats = get_json("/api/v1/stats");
-  EXPECT_EQ(stats["index"]["documents"], state_->search_engine()->document_count());
+  EXPECT_EQ(stats["index"]["documents"], state().search_engine()->document_count());
   EXPECT_EQ(stats["newest_download_day"], format_day(last_archived_day()));
 }
 
@@ -391,7 +389,7 @@ TEST_F(ApiTest, NpmDownloadsPointAndRange) {
 // /versions/{name}/last-week in npm's shape from the stored per-version counts; npm's
 // {"error"} for what it cannot answer.
 TEST_F(ApiTest, NpmPerVersionLastWeekDownloads) {
-  const std::string latest = (*(*state_->store())->get_package("express"))->latest;
+  const std::string latest = (*(*state().store())->get_package("express"))->latest;
   json j = get_json("/versions/express/last-week");
   EXPECT_EQ(
       j, json({{"package", "express"}, {"downloads", {{latest, kLatestWeek}, {"0.0.1-old", 7}}}}));
@@ -557,7 +555,7 @@ TEST_F(ApiTest, BadgesAreSvgWithTheFacts) {
   Response v = get("/badge/v/express.svg");
   EXPECT_EQ(v.status, 200);
   EXPECT_EQ(v.content_type, "image/svg+xml");
-  const std::string version = state_->search_engine()->find("express")->version;
+  const std::string version = state().search_engine()->find("express")->version;
   EXPECT_NE(v.body.find("v" + version), std::string::npos);
   EXPECT_NE(v.header("ETag"), "");
   EXPECT_NE(v.cache_control.find("max-age"), std::string::npos);
@@ -624,7 +622,7 @@ TEST_F(ApiTest, CsvExports) {
 TEST_F(ApiTest, EtagsGive304) {
   Response first = get("/api/v1/packages/express");
   ASSERT_NE(first.header("ETag"), "");
-  Response again = testing::get(*state_, "/api/v1/packages/express", first.header("ETag"));
+  Response again = testing::get(state(), "/api/v1/packages/express", first.header("ETag"));
   EXPECT_EQ(again.status, 304);
   EXPECT_NE(first.cache_control.find("max-age=60"), std::string::npos);
 }
@@ -634,19 +632,19 @@ TEST_F(ApiTest, CorsOnApisOnly) {
   EXPECT_EQ(get("/-/v1/search?text=a").header("Access-Control-Allow-Origin"), "*");
   EXPECT_EQ(get("/badge/v/express.svg").header("Access-Control-Allow-Origin"), "*");
   EXPECT_EQ(get("/pkg:express").header("Access-Control-Allow-Origin"), "");
-  Response preflight = route(testing::make_request("/api/v1/search?q=a", "OPTIONS"), *state_);
+  Response preflight = route(testing::make_request("/api/v1/search?q=a", "OPTIONS"), state());
   EXPECT_EQ(preflight.status, 204);
   EXPECT_EQ(preflight.header("Access-Control-Allow-Methods"), "GET, HEAD, POST, OPTIONS");
-  Response post = route(testing::make_request("/api/v1/search?q=a", "POST"), *state_);
+  Response post = route(testing::make_request("/api/v1/search?q=a", "POST"), state());
   EXPECT_EQ(post.status, 405);
   EXPECT_EQ(json::parse(post.body)["error"]["code"], "bad_request");
-  EXPECT_EQ(route(testing::make_request("/", "OPTIONS"), *state_).status, 405);
+  EXPECT_EQ(route(testing::make_request("/", "OPTIONS"), state()).status, 405);
 }
 
 TEST_F(ApiTest, MetricsInPrometheusFormat) {
   get("/api/v1/stats");
   Request req = testing::make_request("/api/v1/stats");
-  state_->metrics().observe(route_name(req.path), 200, 0.0003);
+  state().metrics().observe(route_name(req.path), 200, 0.0003);
   Response r = get("/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(r.content_type.starts_with("text/plain; version=0.0.4"));
@@ -657,7 +655,7 @@ TEST_F(ApiTest, MetricsInPrometheusFormat) {
           "pkgstats_http_request_duration_seconds_bucket{route=\"api_stats\",le=\"0.0005\"} "),
       std::string::npos);
   EXPECT_NE(r.body.find("pkgstats_index_documents " +
-                        std::to_string(state_->search_engine()->document_count())),
+                        std::to_string(state().search_engine()->document_count())),
             std::string::npos);
   // Every sample line is "name{labels} value" or "name value".
   std::regex sample(R"(^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [-+0-9.eInf]+$)");

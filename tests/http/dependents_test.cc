@@ -54,16 +54,14 @@ class DependentsTest : public ::testing::Test {
     }
     app_ =
         new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-    state_ = &app_->state;
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
-  static Response get(const std::string& target) { return testing::get(*state_, target); }
+  static Response get(const std::string& target) { return testing::get(state(), target); }
   static json get_json(const std::string& target, int status = 200) {
     Response r = get(target);
     EXPECT_EQ(r.status, status) << target << "\n" << r.body.substr(0, 300);
@@ -71,7 +69,7 @@ class DependentsTest : public ::testing::Test {
   }
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 std::vector<std::string> names_of(const json& j) {
@@ -135,7 +133,7 @@ TEST_F(DependentsTest, SearchSortsByDependents) {
   json j = get_json("/api/v1/search?q=babel&sort=dependents");
   ASSERT_FALSE(j["hits"].empty());
   EXPECT_EQ(j["hits"][0]["name"], "@babel/core");
-  auto store = state_->store();
+  auto store = state().store();
   ASSERT_TRUE(store.ok());
   int64_t last = INT64_MAX;
   for (const auto& hit : j["hits"]) {

@@ -32,13 +32,11 @@ class HttpLimitsTest : public ::testing::Test {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
     app_ = new testing::TestApp(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
-    state_ = &app_->state;
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
   // Options with test-sized timeouts; tests change what they exercise.
@@ -52,7 +50,7 @@ class HttpLimitsTest : public ::testing::Test {
   // Connections a server on the shared state ended for `reason` so far (the tests compare
   // before and after a server stopped: by then every connection is counted).
   static uint64_t closed(CloseReason reason) {
-    return state_->metrics().connections_closed(reason);
+    return state().metrics().connections_closed(reason);
   }
   static void expect_bystander_served(Bystander& bystander) {
     bystander.finish();
@@ -62,11 +60,11 @@ class HttpLimitsTest : public ::testing::Test {
 
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 TEST_F(HttpLimitsTest, LongRequestTargetIs414) {
-  RunningServer server(*state_, fast_options());
+  RunningServer server(state(), fast_options());
   Bystander bystander(server.port());
   std::string at_limit = "/search?q=" + std::string(limits::kMaxHttpTargetBytes - 10, 'a');
   EXPECT_EQ(send_and_read(server.port(), request(at_limit)).status, 200);
@@ -79,7 +77,7 @@ TEST_F(HttpLimitsTest, LongRequestTargetIs414) {
 }
 
 TEST_F(HttpLimitsTest, OversizeHeadersAre431) {
-  RunningServer server(*state_, fast_options());
+  RunningServer server(state(), fast_options());
   Bystander bystander(server.port());
   std::string many;  // many small headers, as much a problem as one large one
   while (many.size() <= limits::kMaxHttpHeaderBytes)
@@ -100,7 +98,7 @@ TEST_F(HttpLimitsTest, OversizeHeadersAre431) {
 
 TEST_F(HttpLimitsTest, OversizeBodiesAre413) {
   const uint64_t bad_before = closed(CloseReason::kBadRequest);
-  RunningServer server(*state_, fast_options());
+  RunningServer server(state(), fast_options());
   Bystander bystander(server.port());
   std::string body(limits::kMaxHttpBodyBytes + 1, 'b');
   std::string with_length = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
@@ -135,7 +133,7 @@ TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
   ServerOptions options = fast_options();
   options.idle_timeout = milliseconds(5000);  // only the read timeout may end these
   const uint64_t timeouts_before = closed(CloseReason::kReadTimeout);
-  RunningServer server(*state_, options);
+  RunningServer server(state(), options);
   Bystander bystander(server.port());
   std::vector<int> fds;
   for (int i = 0; i < 8; ++i) {
@@ -169,7 +167,7 @@ TEST_F(HttpLimitsTest, TricklingClientsAreCutAtTheReadTimeout) {
 // The one route that reads a body (POST /v2/package/mget) gets its own, larger limit; every
 // other request keeps kMaxHttpBodyBytes, and both are refused before the body is read.
 TEST_F(HttpLimitsTest, MgetBodyHasItsOwnLimit) {
-  RunningServer server(*state_, fast_options());
+  RunningServer server(state(), fast_options());
   auto post = [&](const std::string& path, const std::string& body) {
     return send_and_read(server.port(), "POST " + path +
                                             " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
@@ -193,7 +191,7 @@ TEST_F(HttpLimitsTest, MgetBodyHasItsOwnLimit) {
 }
 
 TEST_F(HttpLimitsTest, TricklingBodyIsCutAtTheReadTimeout) {
-  RunningServer server(*state_, fast_options());
+  RunningServer server(state(), fast_options());
   Bystander bystander(server.port());
   int fd = connect_loopback(server.port());
   ASSERT_TRUE(send_all(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"));
@@ -213,7 +211,7 @@ TEST_F(HttpLimitsTest, IdleKeepAliveConnectionsAreClosedAtTheIdleTimeout) {
   options.idle_timeout = milliseconds(400);
   options.read_timeout = milliseconds(5000);
   const uint64_t idle_before = closed(CloseReason::kIdleTimeout);
-  RunningServer server(*state_, options);
+  RunningServer server(state(), options);
   Bystander bystander(server.port());
   int fd = connect_loopback(server.port());
   ASSERT_TRUE(send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -238,7 +236,7 @@ TEST_F(HttpLimitsTest, IdleKeepAliveConnectionsAreClosedAtTheIdleTimeout) {
   expect_bystander_served(bystander);
   EXPECT_TRUE(server.stop().ok());
   EXPECT_EQ(closed(CloseReason::kIdleTimeout) - idle_before, 1u);
-  EXPECT_NE(state_->metrics().to_prometheus().find(
+  EXPECT_NE(state().metrics().to_prometheus().find(
                 "pkgstats_http_connections_closed_total{reason=\"idle_timeout\"} " +
                 std::to_string(closed(CloseReason::kIdleTimeout)) + "\n"),
             std::string::npos);
@@ -251,8 +249,8 @@ TEST_F(HttpLimitsTest, ConnectionsBeyondTheCapWaitAndOpenOnesStayServed) {
   options.max_connections = 4;
   options.read_timeout = milliseconds(5000);
   options.idle_timeout = milliseconds(5000);
-  const uint64_t reached_before = state_->metrics().connection_limit_reached_count();
-  RunningServer server(*state_, options);
+  const uint64_t reached_before = state().metrics().connection_limit_reached_count();
+  RunningServer server(state(), options);
   const std::string keep_alive = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   std::vector<int> held;
   std::vector<std::string> pending(options.max_connections);
@@ -286,14 +284,14 @@ TEST_F(HttpLimitsTest, ConnectionsBeyondTheCapWaitAndOpenOnesStayServed) {
   for (int fd : held) close(fd);
   for (int fd : waiting) close(fd);
   EXPECT_TRUE(server.stop().ok());
-  EXPECT_GE(state_->metrics().connection_limit_reached_count() - reached_before, 1u);
+  EXPECT_GE(state().metrics().connection_limit_reached_count() - reached_before, 1u);
 }
 
 TEST_F(HttpLimitsTest, ConnectionIsClosedAfterItsRequestQuota) {
   ServerOptions options = fast_options();
   options.max_requests_per_connection = 3;
   const uint64_t quota_before = closed(CloseReason::kRequestLimit);
-  RunningServer server(*state_, options);
+  RunningServer server(state(), options);
   Bystander bystander(server.port());
   int fd = connect_loopback(server.port());
   std::string pipelined;
@@ -315,7 +313,7 @@ TEST_F(HttpLimitsTest, ConnectionIsClosedAfterItsRequestQuota) {
 }
 
 TEST_F(HttpLimitsTest, LongQueriesAreCutWithAWarning) {
-  RunningServer server(*state_, fast_options());
+  RunningServer server(state(), fast_options());
   Bystander bystander(server.port(), "/search?q=express");
   std::string long_word(limits::kMaxQueryBytes + 500, 'x');
   Reply cut = send_and_read(server.port(), request("/search?q=" + long_word));
@@ -342,7 +340,7 @@ TEST_F(HttpLimitsTest, LongQueriesAreCutWithAWarning) {
 }
 
 TEST_F(HttpLimitsTest, PagesBeyondTheLastAreRefused) {
-  RunningServer server(*state_, fast_options());
+  RunningServer server(state(), fast_options());
   Bystander bystander(server.port(), "/search?q=pad");
   auto page = [&](const std::string& p) {
     return send_and_read(server.port(), request("/search?q=pad&page=" + p)).status;
@@ -361,7 +359,7 @@ TEST_F(HttpLimitsTest, EngineCapsPageSizeAndOffset) {
   request.text = "a";
   request.size = 1'000'000;
   request.from = 0;
-  auto engine = state_->search_engine();
+  auto engine = state().search_engine();
   EXPECT_LE(engine->search(request).hits.size(), limits::kMaxResultsPerPage);
   request.from = std::numeric_limits<size_t>::max() / 2;
   EXPECT_TRUE(engine->search(request).hits.empty());
@@ -392,7 +390,7 @@ TEST_F(HttpLimitsTest, StopAnswersConnectionsAcceptedBeforeIt) {
   ServerOptions options = fast_options();
   options.read_timeout = milliseconds(5000);
   options.idle_timeout = milliseconds(5000);
-  RunningServer server(*state_, options);
+  RunningServer server(state(), options);
   const std::string keep_alive = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   int idle = connect_loopback(server.port());
   std::string idle_pending;

@@ -55,21 +55,19 @@ class CompatApiTest : public ::testing::Test {
     }
     app_ =
         new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-    state_ = &app_->state;
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
-  static Response get(const std::string& target) { return testing::get(*state_, target); }
+  static Response get(const std::string& target) { return testing::get(state(), target); }
   static Response post(const std::string& target, std::string body) {
     Request request = testing::make_request(target, "POST");
     request.content_type = "application/json";
     request.body = std::move(body);
-    Response response = route(request, *state_);
+    Response response = route(request, state());
     finalize_response(request, response);
     return response;
   }
@@ -82,7 +80,7 @@ class CompatApiTest : public ::testing::Test {
   }
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 // ---- npms.io API v2 ----------------------------------------------------------------------------
@@ -204,7 +202,7 @@ TEST_F(CompatApiTest, NpmsMgetKeysByNameAndLeavesUnknownOut) {
 TEST_F(CompatApiTest, NpmsIsReadableFromOtherOrigins) {
   EXPECT_EQ(get("/v2/search?q=pad").header("Access-Control-Allow-Origin"), "*");
   EXPECT_EQ(get("/v2/package/nope-nope").header("Access-Control-Allow-Origin"), "*");
-  Response preflight = route(testing::make_request("/v2/package/mget", "OPTIONS"), *state_);
+  Response preflight = route(testing::make_request("/v2/package/mget", "OPTIONS"), state());
   EXPECT_EQ(preflight.status, 204);
   EXPECT_NE(preflight.header("Access-Control-Allow-Methods").find("POST"), std::string::npos);
   EXPECT_NE(preflight.header("Access-Control-Allow-Headers").find("Content-Type"),
@@ -473,7 +471,7 @@ TEST_F(CompatApiTest, FuzzedQueryStringsGetAValidShapeOrAnError) {
     std::string query = (npms ? "q=" : "text=") + text;
     if (rng() % 4 == 0) query = mutate(query + "&size=" + std::to_string(rng() % 300), rng);
     const std::string target = (npms ? "/v2/search?" : "/-/v1/search?") + query;
-    Response r = route_raw(*state_, target);
+    Response r = route_raw(state(), target);
     const json j = json::parse(r.body, nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << target << "\n" << r.status << " " << r.body.substr(0, 200);
     if (r.status == 200) {
@@ -507,7 +505,7 @@ TEST_F(CompatApiTest, FuzzedQueryStringsGetAValidShapeOrAnError) {
 // is a 400 (plain text: no target is known), everything else as above; the server stays up.
 TEST_F(CompatApiTest, FuzzedTargetsOverTheSocket) {
   using namespace testing::loopback;
-  RunningServer server(*state_, ServerOptions{});
+  RunningServer server(state(), ServerOptions{});
   ASSERT_NE(server.port(), 0);
   std::mt19937 rng(7);
   int shapes = 0, json_errors = 0, unparsed = 0;

@@ -75,16 +75,14 @@ class PageRoutesTest : public ::testing::Test {
     }
     app_ =
         new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-    state_ = &app_->state;
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
-  static Response get(const std::string& target) { return testing::get(*state_, target); }
+  static Response get(const std::string& target) { return testing::get(state(), target); }
   static bool contains(const Response& r, const std::string& needle) {
     return r.body.find(needle) != std::string::npos;
   }
@@ -104,7 +102,7 @@ class PageRoutesTest : public ::testing::Test {
   }
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 TEST(QueryRewrite, WordsAndQualifiers) {

@@ -17,25 +17,23 @@ class RouterTest : public ::testing::Test {
     testing::build_fixture_store(dir_->path() + "/r.db");
     app_ = new testing::TestApp(dir_->path() + "/r.db", std::make_shared<FixedClock>(),
                                 "https://pkgs.example");
-    state_ = &app_->state;
-    auto built = state_->index().reload();
+    auto built = state().index().reload();
     ASSERT_TRUE(built.ok()) << built.status().message();
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
   static Response get(const std::string& target, const std::string& if_none_match = "") {
-    return testing::get(*state_, target, if_none_match);
+    return testing::get(state(), target, if_none_match);
   }
   static bool contains(const Response& r, const std::string& needle) {
     return r.body.find(needle) != std::string::npos;
   }
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 TEST_F(RouterTest, HomeShowsSearchBoxTipsAndCounts) {
@@ -44,7 +42,7 @@ TEST_F(RouterTest, HomeShowsSearchBoxTipsAndCounts) {
   EXPECT_TRUE(contains(r, "<label for=\"q\">Search packages</label>"));
   EXPECT_TRUE(contains(r, "pkg:name"));
   EXPECT_TRUE(contains(r, "@user"));
-  EXPECT_TRUE(contains(r, state_->index().store_stats().packages == 8 ? "8 packages" : "packages"));
+  EXPECT_TRUE(contains(r, state().index().store_stats().packages == 8 ? "8 packages" : "packages"));
   EXPECT_TRUE(contains(r, "Data updated"));
   EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
 }
@@ -172,9 +170,9 @@ TEST_F(RouterTest, HealthzReportsDataAge) {
   EXPECT_TRUE(contains(r, "\"status\":\"ok\""));
   EXPECT_TRUE(contains(r, "\"data_age_seconds\":"));
   EXPECT_TRUE(
-      contains(r, "\"indexed\":" + std::to_string(state_->search_engine()->document_count())))
+      contains(r, "\"indexed\":" + std::to_string(state().search_engine()->document_count())))
       << r.body;
-  EXPECT_GT(state_->search_engine()->document_count(), 5u);
+  EXPECT_GT(state().search_engine()->document_count(), 5u);
 }
 
 TEST(RouterUnreadableStore, HealthzAnd503) {
@@ -188,11 +186,11 @@ TEST(RouterUnreadableStore, HealthzAnd503) {
 
 TEST_F(RouterTest, MethodsAndHead) {
   Request post = testing::make_request("/", "POST");
-  auto r = route(post, *state_);
+  auto r = route(post, state());
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.header("Allow"), "GET, HEAD");
   Request head = testing::make_request("/pkg:express", "HEAD");
-  EXPECT_EQ(route(head, *state_).status, 200);  // the server drops the body
+  EXPECT_EQ(route(head, state()).status, 200);  // the server drops the body
 }
 
 TEST_F(RouterTest, RouteNames) {
@@ -213,7 +211,7 @@ TEST_F(RouterTest, StaticFiles) {
 
 TEST_F(RouterTest, StorePoolKeepsConnectionsForReuse) {
   for (int i = 0; i < 5; ++i) get("/pkg:express");
-  auto lease = state_->store();
+  auto lease = state().store();
   ASSERT_TRUE(lease.ok());
   EXPECT_TRUE((*lease)->get_package("express")->has_value());
 }

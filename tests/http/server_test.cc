@@ -28,15 +28,14 @@ class ServerTest : public ::testing::Test {
     dir_ = new testing::TempDir;
     testing::build_fixture_store(dir_->path() + "/s.db");
     app_ = new testing::TestApp(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>());
-    state_ = &app_->state;
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
     std::promise<uint16_t> listening;
     auto port = listening.get_future();
     ServerOptions options;
     options.port = 0;
     options.threads = 2;
     options.on_listening = [&listening](uint16_t p) { listening.set_value(p); };
-    server_ = new std::thread([options] { result_ = run_server(*state_, options); });
+    server_ = new std::thread([options] { result_ = run_server(state(), options); });
     ASSERT_EQ(port.wait_for(std::chrono::seconds(10)), std::future_status::ready);
     port_ = port.get();
   }
@@ -48,7 +47,6 @@ class ServerTest : public ::testing::Test {
     }
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
   static Reply get(const std::string& target, const std::string& extra = "") {
@@ -57,7 +55,7 @@ class ServerTest : public ::testing::Test {
 
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
   static inline std::thread* server_ = nullptr;
   static inline uint16_t port_ = 0;
   static inline Status result_;

@@ -73,22 +73,20 @@ class SiteRoutesTest : public ::testing::Test {
     testing::build_fixture_store(dir_->path() + "/s.db");
     app_ = new testing::TestApp(dir_->path() + "/s.db", std::make_shared<testing::FixedClock>(),
                                 "https://pkgs.example");
-    state_ = &app_->state;
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 TEST_F(SiteRoutesTest, AppScriptIsCachedForAYearUnderItsVersionedUrl) {
-  Response r = testing::get(*state_, render::app_script_url());
+  Response r = testing::get(state(), render::app_script_url());
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/javascript; charset=utf-8");
   EXPECT_EQ(r.body, render::app_script());
@@ -96,21 +94,21 @@ TEST_F(SiteRoutesTest, AppScriptIsCachedForAYearUnderItsVersionedUrl) {
   EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff");  // served with a JS type, so it runs
   std::string etag = r.header("ETag");
   ASSERT_FALSE(etag.empty());
-  EXPECT_EQ(testing::get(*state_, render::app_script_url(), etag).status, 304);
-  Response gz = testing::get(*state_, render::app_script_url(), "", "gzip");
+  EXPECT_EQ(testing::get(state(), render::app_script_url(), etag).status, 304);
+  Response gz = testing::get(state(), render::app_script_url(), "", "gzip");
   EXPECT_EQ(gz.header("Content-Encoding"), "gzip");
   EXPECT_LT(gz.body.size(), 6000u) << "a few kB of script";
   // Any other version (an old page's) gets the current script with a short cache only.
-  EXPECT_EQ(testing::get(*state_, "/static/app.js?v=0000").cache_control, "public, max-age=300");
-  EXPECT_EQ(testing::get(*state_, "/static/app.js").cache_control, "public, max-age=300");
+  EXPECT_EQ(testing::get(state(), "/static/app.js?v=0000").cache_control, "public, max-age=300");
+  EXPECT_EQ(testing::get(state(), "/static/app.js").cache_control, "public, max-age=300");
   // Every page loads it, deferred, from our own origin.
-  EXPECT_NE(testing::get(*state_, "/")
+  EXPECT_NE(testing::get(state(), "/")
                 .body.find("<script src=\"" + render::app_script_url() + "\" defer>"),
             std::string::npos);
 }
 
 TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
-  Response index = testing::get(*state_, "/sitemap.xml");
+  Response index = testing::get(state(), "/sitemap.xml");
   ASSERT_EQ(index.status, 200);
   EXPECT_EQ(index.content_type, "application/xml; charset=utf-8");
   auto pages = locs_of(index.body, "sitemapindex", "sitemap");
@@ -118,12 +116,12 @@ TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
   EXPECT_EQ(pages[0], "https://pkgs.example/sitemap-0.xml");
   EXPECT_EQ(pages[1], "https://pkgs.example/sitemap-1.xml");
 
-  auto site_pages = locs_of(testing::get(*state_, "/sitemap-0.xml").body, "urlset", "url");
+  auto site_pages = locs_of(testing::get(state(), "/sitemap-0.xml").body, "urlset", "url");
   EXPECT_NE(std::find(site_pages.begin(), site_pages.end(), "https://pkgs.example/"),
             site_pages.end());
 
   std::map<std::string, std::string> lastmods;
-  auto packages = locs_of(testing::get(*state_, "/sitemap-1.xml").body, "urlset", "url", &lastmods);
+  auto packages = locs_of(testing::get(state(), "/sitemap-1.xml").body, "urlset", "url", &lastmods);
   std::set<std::string> listed(packages.begin(), packages.end());
   EXPECT_EQ(listed.size(), packages.size()) << "no duplicates";
   EXPECT_TRUE(listed.count("https://pkgs.example/pkg:express"));
@@ -131,13 +129,13 @@ TEST_F(SiteRoutesTest, SitemapIndexAndPagesParseAndListEveryPackage) {
   EXPECT_TRUE(listed.count("https://pkgs.example/pkg:xss-demo"));
   EXPECT_FALSE(listed.count("https://pkgs.example/pkg:gone-pkg"))
       << "unpublished names are left out";
-  EXPECT_EQ(listed.size(), static_cast<size_t>(state_->index().store_stats().packages) - 1);
+  EXPECT_EQ(listed.size(), static_cast<size_t>(state().index().store_stats().packages) - 1);
   EXPECT_EQ(lastmods["https://pkgs.example/pkg:xss-demo"], "2024-01-02");  // time.modified
 
-  EXPECT_EQ(testing::get(*state_, "/sitemap-2.xml").status, 404);
+  EXPECT_EQ(testing::get(state(), "/sitemap-2.xml").status, 404);
   for (const char* bad : {"/sitemap-x.xml", "/sitemap--1.xml", "/sitemap-1.xmlx", "/sitemap-+1.xml",
                           "/sitemap-99999999999999999999.xml"})
-    EXPECT_EQ(testing::get(*state_, bad).status, 404) << bad;
+    EXPECT_EQ(testing::get(state(), bad).status, 404) << bad;
 }
 
 TEST_F(SiteRoutesTest, NoSitemapWithoutAPublicUrl) {
@@ -151,7 +149,7 @@ TEST_F(SiteRoutesTest, NoSitemapWithoutAPublicUrl) {
 }
 
 TEST_F(SiteRoutesTest, RobotsTxtNamesTheSitemap) {
-  Response r = testing::get(*state_, "/robots.txt");
+  Response r = testing::get(state(), "/robots.txt");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/plain; charset=utf-8");
   EXPECT_NE(r.body.find("User-agent: *\n"), std::string::npos);
@@ -206,7 +204,7 @@ TEST(SitemapPaging, PagesHoldAtMost50000UrlsAndCoverEveryName) {
 }
 
 TEST_F(SiteRoutesTest, PagesCarryOpenGraphTagsAndPackagesJsonLd) {
-  Response r = testing::get(*state_, "/pkg:express");
+  Response r = testing::get(state(), "/pkg:express");
   ASSERT_EQ(r.status, 200);
   for (const char* tag : {"<meta property=\"og:type\" content=\"website\">",
                           "<meta property=\"og:site_name\" content=\"pkgstats\">",
@@ -228,14 +226,14 @@ TEST_F(SiteRoutesTest, PagesCarryOpenGraphTagsAndPackagesJsonLd) {
   EXPECT_TRUE(ld["codeRepository"].get<std::string>().starts_with("https://github.com/"));
   EXPECT_EQ(ld["license"], "MIT");
   // Only package pages describe software; titles differ page to page.
-  Response home = testing::get(*state_, "/");
+  Response home = testing::get(state(), "/");
   EXPECT_EQ(home.body.find(open), std::string::npos);
   EXPECT_NE(home.body.find("<meta property=\"og:url\" content=\"https://pkgs.example/\">"),
             std::string::npos);
   std::set<std::string> titles;
   for (const char* target :
        {"/", "/pkg:express", "/pkg:chalk", "/search?q=pad", "/@jane", "/nope"}) {
-    std::string body = testing::get(*state_, target).body;
+    std::string body = testing::get(state(), target).body;
     size_t t = body.find("<title>");
     titles.insert(body.substr(t, body.find("</title>") - t));
   }
@@ -246,7 +244,7 @@ TEST_F(SiteRoutesTest, SecurityHeadersOnEveryPageType) {
   for (const char* target :
        {"/", "/search?q=pad", "/pkg:express", "/@jane", "/nope", "/robots.txt", "/sitemap.xml",
         "/static/app.js", "/favicon.svg", "/search?page=x&q=a"}) {
-    Response r = testing::get(*state_, target);
+    Response r = testing::get(state(), target);
     std::string csp = r.header("Content-Security-Policy");
     std::map<std::string, std::string> directives;
     for (size_t start = 0; start < csp.size();) {

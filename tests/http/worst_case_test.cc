@@ -69,15 +69,14 @@ class WorstCaseTest : public ::testing::Test {
     for (Day d = *parse_day("2015-01-10"); d <= latest; ++d) history.push_back({d, 123456789});
     ASSERT_TRUE((*txn)->put_daily_downloads(package_name(0), history).ok());
     ASSERT_TRUE((*txn)->commit().ok());
+    // The base URL: sitemaps need it.
     app_ =
         new testing::TestApp(db, std::make_shared<testing::FixedClock>(), "https://pkgs.example");
-    state_ = &app_->state;  // sitemaps need it
-    ASSERT_TRUE(state_->index().reload().ok());
+    ASSERT_TRUE(state().index().reload().ok());
   }
   static void TearDownTestSuite() {
     delete app_;
     app_ = nullptr;
-    state_ = nullptr;
     delete dir_;
   }
 
@@ -90,7 +89,7 @@ class WorstCaseTest : public ::testing::Test {
       Request request = testing::make_request(target);
       request.accept_encoding = accept_encoding;
       const double before = testing::thread_cpu_ms();
-      Response r = route(request, *state_);
+      Response r = route(request, state());
       finalize_response(request, r);
       const double cpu_ms = testing::thread_cpu_ms() - before;
       EXPECT_EQ(r.status, 200) << target;
@@ -118,7 +117,7 @@ class WorstCaseTest : public ::testing::Test {
 
   static inline testing::TempDir* dir_ = nullptr;
   static inline testing::TestApp* app_ = nullptr;
-  static inline AppState* state_ = nullptr;
+  static AppState& state() { return app_->state; }
 };
 
 TEST_F(WorstCaseTest, DownloadsApis) {
@@ -141,7 +140,7 @@ TEST_F(WorstCaseTest, MaintainerPagesReportsAndFeeds) {
 }
 
 TEST_F(WorstCaseTest, PackagesCompareDiscoverSitemapBadges) {
-  Response api = testing::get(*state_, "/api/v1/packages/wc-many-versions");
+  Response api = testing::get(state(), "/api/v1/packages/wc-many-versions");
   EXPECT_NE(api.body.find("\"versions_count\":" + std::to_string(kManyVersions)),
             std::string::npos);
   expect_bounded("/api/v1/packages/wc-many-versions", 2'000'000);
