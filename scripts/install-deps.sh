@@ -8,6 +8,7 @@ packages=(
   libcli11-dev libspdlog-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-dev libxxhash-dev rapidjson-dev libdeflate-dev libstemmer-dev
   chromium
+  openssl  # the TLS trust tests' server (openssl s_server)
 )
 missing=()
 for p in "${packages[@]}"; do

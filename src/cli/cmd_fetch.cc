@@ -73,7 +73,8 @@ void register_fetch_command(CLI::App& app) {
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     auto where = registry_settings(registry_flag, opts->registry, opts->quiet);
     auto co = curl_options_from(opts->http);
-    co.bearer_token = where.bearer_token;
+    co.credentials = where.credentials;
+    co.trust = where.trust;
     registry::CurlFetcher curl(co);
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
     registry::PackumentSourceOptions so;

@@ -154,7 +154,8 @@ void register_serve_command(CLI::App& app) {
       co.low_speed_time =
           std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds(1);
       auto where = registry_settings(registry_flag, opts->registry, false);
-      co.bearer_token = where.bearer_token;
+      co.credentials = where.credentials;
+      co.trust = where.trust;
       curl = std::make_unique<registry::CurlFetcher>(co);
       registry::OnDemandOptions oo;
       oo.registry_url = where.registry;

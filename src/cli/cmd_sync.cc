@@ -37,17 +37,18 @@ RegistrySettings registry_settings(const CLI::Option* registry_flag, const std::
   if (registry_flag && registry_flag->count() > 0) {
     out.registry = flag_value;
     lines.push_back("registry " + flag_value + " (from --registry)");
-    for (const auto& [key, token] : npm->auth_tokens) {
-      lines.push_back("auth token for " + key + " (from " + token.origin + ")");
-    }
+    // Credentials and trust still apply: they follow their host, whichever registry.
+    auto credentials = npm->describe_credentials();
+    lines.insert(lines.end(), credentials.begin(), credentials.end());
   } else {
     out.registry = npm->registry.value;
     for (const auto& [scope, r] : npm->scope_registries) out.scope_registries[scope] = r.value;
     lines = npm->describe();
   }
-  if (!npm->auth_tokens.empty()) {
-    out.bearer_token = [npm](const std::string& url) { return npm->token_for(url); };
+  if (npm->has_credentials()) {
+    out.credentials = [npm](const std::string& url) { return npm->credentials_for(url); };
   }
+  out.trust = npm->trust;
   if (!quiet) {
     for (const auto& w : npm->warnings)
       std::fprintf(stderr, "pkgstats: npm config: %s\n", w.c_str());
@@ -75,7 +76,7 @@ void register_sync_command(CLI::App& app) {
   struct Options {
     std::string db;
     std::string registry = registry::kDefaultRegistryUrl;
-    std::string changes = registry::kDefaultChangesUrl;
+    std::string changes;  // "" = derived from the registry (default_changes_url)
     bool once = false;
     bool quiet = false;
     std::size_t limit = 1000;
@@ -93,7 +94,9 @@ void register_sync_command(CLI::App& app) {
       cmd->add_option("--registry", opts->registry,
                       "Registry serving packuments (default: npm's configuration, "
                       "else https://registry.npmjs.org/)");
-  cmd->add_option("--changes", opts->changes, "CouchDB-style _changes feed")->capture_default_str();
+  cmd->add_option("--changes", opts->changes,
+                  "CouchDB-style _changes feed (default: npm's replica for npm's registry, "
+                  "else REGISTRY/_changes)");
   cmd->add_flag("--once", opts->once, "Stop when the feed is drained instead of polling");
   cmd->add_option("--limit", opts->limit, "Feed entries per page (one transaction each)")
       ->capture_default_str()
@@ -110,7 +113,8 @@ void register_sync_command(CLI::App& app) {
     std::signal(SIGTERM, request_stop);
     auto where = registry_settings(registry_flag, opts->registry, opts->quiet);
     auto co = curl_options_from(opts->http);
-    co.bearer_token = where.bearer_token;
+    co.credentials = where.credentials;
+    co.trust = where.trust;
     registry::CurlFetcher curl(co);
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));
     registry::PackumentSourceOptions so;
@@ -121,7 +125,12 @@ void register_sync_command(CLI::App& app) {
     registry::PackumentSyncer syncer(*store, source, metrics, clock, opts->http.concurrency,
                                      sandboxed_readme_renderer(), app::latest_install_size);
     registry::ChangesFollowerOptions fo;
-    fo.changes_url = opts->changes;
+    fo.changes_url =
+        opts->changes.empty() ? registry::default_changes_url(where.registry) : opts->changes;
+    if (!opts->quiet) {
+      std::fprintf(stderr, "changes feed %s (%s)\n", fo.changes_url.c_str(),
+                   opts->changes.empty() ? "derived from the registry" : "from --changes");
+    }
     fo.page_limit = opts->limit;
     fo.once = opts->once;
     fo.poll_interval = std::chrono::milliseconds(static_cast<int64_t>(opts->poll_seconds * 1000));

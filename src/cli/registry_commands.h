@@ -38,7 +38,9 @@ void add_http_options(CLI::App& command, HttpCommandOptions& options);
 struct RegistrySettings {
   std::string registry;
   std::map<std::string, std::string> scope_registries;
-  std::function<std::string(const std::string& url)> bearer_token;  // empty: no tokens
+  // What a request to a URL presents (npm's configuration); empty: nothing anywhere.
+  std::function<registry::UpstreamCredentials(const std::string& url)> credentials;
+  registry::TlsTrust trust;
 };
 // `registry_flag` is the command's --registry option, `flag_value` its value. Says on stderr
 // which registry is used and from where (never a token), unless `quiet`.

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <thread>
 
@@ -44,6 +45,18 @@ HttpRequest feed_request(std::string url, std::size_t max_bytes) {
 }
 
 }  // namespace
+
+std::string default_changes_url(std::string_view registry_url) {
+  std::string url(registry_url);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  std::string_view rest = url;
+  if (auto scheme = rest.find("://"); scheme != std::string_view::npos)
+    rest.remove_prefix(scheme + 3);
+  std::string host(rest.substr(0, rest.find('/')));
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (host == "registry.npmjs.org" || host == "registry.npmjs.org:443") return kDefaultChangesUrl;
+  return url + "/_changes";
+}
 
 std::optional<int64_t> numeric_seq(std::string_view seq) {
   int64_t v = 0;
@@ -164,6 +177,13 @@ Result<std::size_t> ChangesFollower::step(bool* short_page) {
   url += "since=" + escaped + "&limit=" + std::to_string(options_.page_limit);
   auto response = fetcher_.get(feed_request(url, 256u << 20));
   if (!response.ok()) return response.status();
+  if (response->status == 404) {
+    // Not transient: this registry has no feed at that address.
+    return Status::not_found(url +
+                             ": HTTP 404: no _changes feed here (Verdaccio and most "
+                             "private registries have none); name one with --changes URL, or "
+                             "follow named packages with `pkgstats fetch --watch`");
+  }
   if (response->status != 200) {
     return Status::unavailable(url + ": HTTP " + std::to_string(response->status));
   }

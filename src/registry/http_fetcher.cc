@@ -111,7 +111,8 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
-  // The request's headers, plus the Authorization `url` gets: rebuilt for every hop.
+  UpstreamCredentials credentials;  // of the current hop; outlives curl_easy_perform
+  // The request's headers, plus the credentials `url` gets: rebuilt for every hop.
   auto set_headers = [&](const std::string& url) {
     headers.reset();
     auto add_header = [&](const std::string& line) {
@@ -119,11 +120,14 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
     };
     for (const auto& h : request.headers) add_header(h);
     if (!request.if_none_match.empty()) add_header("If-None-Match: " + request.if_none_match);
-    if (options_.bearer_token) {
-      if (auto token = options_.bearer_token(url); !token.empty())
-        add_header("Authorization: Bearer " + token);
-    }
+    credentials = options_.credentials ? options_.credentials(url) : UpstreamCredentials{};
+    if (!credentials.authorization.empty())
+      add_header("Authorization: " + credentials.authorization);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(curl, CURLOPT_SSLCERT,
+                     credentials.cert_file.empty() ? nullptr : credentials.cert_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLKEY,
+                     credentials.key_file.empty() ? nullptr : credentials.key_file.c_str());
   };
 
   const auto total =
@@ -148,6 +152,17 @@ Result<HttpResponse> CurlFetcher::get(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CappedBody::write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  if (!options_.trust.ca_file.empty())
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.trust.ca_file.c_str());
+  if (!options_.trust.ca_pem.empty()) {
+    curl_blob blob{const_cast<char*>(options_.trust.ca_pem.data()), options_.trust.ca_pem.size(),
+                   CURL_BLOB_COPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+  }
+  if (!options_.trust.verify) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
 
   std::string url = request.url;
   for (int redirects = 0;; ++redirects) {

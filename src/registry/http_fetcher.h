@@ -65,6 +65,22 @@ class HttpFetcher {
   virtual Result<HttpResponse> get(const HttpRequest& request) = 0;
 };
 
+// What a request presents to its server; empty strings are unset.
+struct UpstreamCredentials {
+  std::string authorization;  // the Authorization header's value: "Bearer T", "Basic B"
+  std::string cert_file;      // a PEM client certificate for TLS, and its key
+  std::string key_file;
+  bool empty() const { return authorization.empty() && cert_file.empty(); }
+};
+
+// Which TLS servers CurlFetcher trusts: the system's CAs unless ca_file or ca_pem name
+// others; verify = false trusts any (npm's strict-ssl=false).
+struct TlsTrust {
+  std::string ca_file;
+  std::string ca_pem;
+  bool verify = true;
+};
+
 struct CurlOptions {
   std::string user_agent = "pkgstats/0.1 (+https://github.com/pkgstats/pkgstats)";
   std::chrono::milliseconds connect_timeout{10'000};
@@ -81,11 +97,12 @@ struct CurlOptions {
   // any host too. Never from https to http: a registry cannot be made to send us, or be
   // impersonated, over plain HTTP by one Location header.
   bool redirect_to_other_hosts = false;
-  // The bearer token a URL gets (registry/npm_config.h's rule), "" for none; empty = no
-  // tokens. Asked again for every redirect hop, so a hop off the token's host and path
-  // goes without it. The token travels only in the Authorization header, never in a
-  // message.
-  std::function<std::string(const std::string& url)> bearer_token{};
+  // What a request to a URL presents (registry/npm_config.h's rule); empty = nothing. Asked
+  // again for every redirect hop, so a hop off the credentials' host and path goes without
+  // them. A secret travels only in the Authorization header, never in a message.
+  std::function<UpstreamCredentials(const std::string& url)> credentials{};
+  // Which servers to trust over TLS.
+  TlsTrust trust{};
 };
 
 // Whether CurlFetcher follows a redirect from `from` to `to` (absolute http(s) URLs) under

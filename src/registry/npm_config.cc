@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "core/ascii.h"
+#include "core/base64.h"
 #include "core/limits.h"
 
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, not in a header
@@ -304,14 +305,43 @@ const NpmSetting& NpmConfig::registry_for(std::string_view package_name) const {
   return registry;
 }
 
-std::string NpmConfig::token_key_for(std::string_view url) const {
-  if (auth_tokens.empty()) return "";
+bool RegistryAuth::has_credentials() const {
+  return !token.value.empty() || !auth.value.empty() ||
+         (!username.value.empty() && !password.value.empty()) ||
+         (!certfile.value.empty() && !keyfile.value.empty());
+}
+
+std::string RegistryAuth::authorization() const {
+  if (!token.value.empty()) return "Bearer " + token.value;
+  if (!auth.value.empty()) return "Basic " + auth.value;
+  if (!username.value.empty() && !password.value.empty()) {
+    auto plain = base64_decode(password.value);
+    if (!plain) return "";
+    return "Basic " + base64_encode(username.value + ":" + *plain);
+  }
+  return "";
+}
+
+UpstreamCredentials RegistryAuth::credentials() const {
+  UpstreamCredentials c;
+  c.authorization = authorization();
+  if (!certfile.value.empty() && !keyfile.value.empty()) {
+    c.cert_file = certfile.value;
+    c.key_file = keyfile.value;
+  }
+  return c;
+}
+
+std::string NpmConfig::auth_key_for(std::string_view url) const {
+  if (registry_auth.empty()) return "";
   auto parts = split_url(url);
   if (!parts) return "";
   std::string key = "//" + parts->host_port + parts->path;
   // npm-registry-fetch's walk: drop the last segment, or the trailing "/", until "//".
   while (key.size() > 2) {
-    if (auth_tokens.contains(key)) return key;
+    if (auto it = registry_auth.find(key);
+        it != registry_auth.end() && it->second.has_credentials())
+      return key;
     if (key.back() == '/') {
       key.pop_back();
     } else {
@@ -321,9 +351,14 @@ std::string NpmConfig::token_key_for(std::string_view url) const {
   return "";
 }
 
-std::string NpmConfig::token_for(std::string_view url) const {
-  auto key = token_key_for(url);
-  return key.empty() ? "" : auth_tokens.at(key).value;
+UpstreamCredentials NpmConfig::credentials_for(std::string_view url) const {
+  auto key = auth_key_for(url);
+  return key.empty() ? UpstreamCredentials{} : registry_auth.at(key).credentials();
+}
+
+bool NpmConfig::has_credentials() const {
+  return std::any_of(registry_auth.begin(), registry_auth.end(),
+                     [](const auto& entry) { return entry.second.has_credentials(); });
 }
 
 std::vector<std::string> NpmConfig::describe() const {
@@ -332,32 +367,92 @@ std::vector<std::string> NpmConfig::describe() const {
   for (const auto& [scope, r] : scope_registries) {
     out.push_back(scope + " packages from " + r.value + " (from " + r.origin + ")");
   }
-  for (const auto& [key, t] : auth_tokens) {
-    out.push_back("auth token for " + key + " (from " + t.origin + ")");
+  auto credentials = describe_credentials();
+  out.insert(out.end(), credentials.begin(), credentials.end());
+  return out;
+}
+
+std::vector<std::string> NpmConfig::describe_credentials() const {
+  std::vector<std::string> out;
+  for (const auto& [key, a] : registry_auth) {
+    if (!a.token.value.empty()) {
+      out.push_back("auth token for " + key + " (from " + a.token.origin + ")");
+    } else if (!a.auth.value.empty()) {
+      out.push_back("basic auth (_auth) for " + key + " (from " + a.auth.origin + ")");
+    } else if (!a.username.value.empty() && !a.password.value.empty()) {
+      out.push_back("basic auth for user " + a.username.value + " at " + key + " (from " +
+                    a.password.origin + ")");
+    }
+    if (!a.certfile.value.empty() && !a.keyfile.value.empty())
+      out.push_back("client certificate " + a.certfile.value + " for " + key + " (from " +
+                    a.certfile.origin + ")");
   }
+  if (!trust.ca_file.empty()) out.push_back("trusting the CAs in " + trust.ca_file);
+  if (!trust.ca_pem.empty()) out.push_back("trusting the CA given by `ca`");
+  if (!trust.verify) out.push_back("strict-ssl=false: TLS certificates are NOT verified");
   return out;
 }
 
 NpmConfig resolve_npm_config(const std::vector<NpmrcFile>& files, const Environment& env) {
   NpmConfig config;
+  // The settings under a registry key, by their suffix.
+  constexpr std::pair<std::string_view, NpmSetting RegistryAuth::*> kAuthFields[] = {
+      {":_authToken", &RegistryAuth::token},  {":_auth", &RegistryAuth::auth},
+      {":username", &RegistryAuth::username}, {":_password", &RegistryAuth::password},
+      {":certfile", &RegistryAuth::certfile}, {":keyfile", &RegistryAuth::keyfile},
+  };
   // One setting from `origin`; later calls override earlier ones.
   auto apply = [&](const std::string& raw_key, const std::string& raw_value,
                    const std::string& origin) {
     std::vector<std::string> unset;
     const std::string key = expand_npm_env(raw_key, env, &unset);
     const std::string value = expand_npm_env(raw_value, env, &unset);
-    const bool used = key == "registry" || (key.starts_with('@') && key.ends_with(":registry")) ||
-                      (key.starts_with("//") && key.ends_with(":_authToken"));
+    if (key == "_authToken" || key == "_auth" || key == "username" || key == "_password") {
+      config.warnings.push_back(origin + ": " + key + " must be scoped to a registry (//host/:" +
+                                key + "), as npm 9 and later require: ignored");
+      return;
+    }
+    if (key == "always-auth") {
+      config.warnings.push_back(origin +
+                                ": always-auth is ignored: credentials go with every request "
+                                "under their registry's key");
+      return;
+    }
+    if (key.starts_with("//")) {
+      for (const auto& [suffix, field] : kAuthFields) {
+        if (!key.ends_with(suffix)) continue;
+        for (const auto& name : unset) {
+          config.warnings.push_back(origin + ": " + key + " uses ${" + name +
+                                    "}, which is not set");
+        }
+        // A secret with an unexpanded variable would only be refused upstream: left out.
+        if (!unset.empty() || value.empty()) return;
+        config.registry_auth[key.substr(0, key.size() - suffix.size())].*field = {value, origin};
+        if (suffix == ":_password" && !base64_decode(value)) {
+          config.warnings.push_back(origin + ": " + key +
+                                    " is not base64 (npm stores the "
+                                    "password base64-encoded): no basic auth from it");
+        }
+        return;
+      }
+      return;
+    }
+    if (key == "strict-ssl") {
+      config.trust.verify = value != "false";
+      return;
+    }
+    if (key == "cafile" || key == "ca") {
+      if (!unset.empty()) {
+        config.warnings.push_back(origin + ": " + key + " uses an unset variable: ignored");
+        return;
+      }
+      (key == "cafile" ? config.trust.ca_file : config.trust.ca_pem) = value;
+      return;
+    }
+    const bool used = key == "registry" || (key.starts_with('@') && key.ends_with(":registry"));
     if (!used) return;
     for (const auto& name : unset) {
       config.warnings.push_back(origin + ": " + key + " uses ${" + name + "}, which is not set");
-    }
-    if (key.ends_with(":_authToken")) {
-      // A token with an unexpanded variable would only be refused upstream: left out.
-      if (!unset.empty() || value.empty()) return;
-      config.auth_tokens[key.substr(0, key.size() - std::string_view(":_authToken").size())] = {
-          value, origin};
-      return;
     }
     if (!is_http_url(value)) {
       config.warnings.push_back(origin + ": " + key + " is not an http(s) URL: ignored");

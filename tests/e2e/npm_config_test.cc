@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "core/base64.h"
 #include "e2e_support.h"
 #include "fake_registry.h"
 #include "store/store.h"
@@ -32,7 +34,7 @@ std::string packument(const std::string& name, const std::string& description) {
 
 FakeRegistryOptions private_registry(const std::string& token) {
   FakeRegistryOptions o;
-  o.required_token = token;
+  o.required_authorization = "Bearer " + token;
   return o;
 }
 
@@ -202,6 +204,52 @@ TEST_F(NpmConfigTest, ServeFetchesOnDemandFromTheNpmrcRegistry) {
   for (const auto* text : {&page.body, &scoped.body, &metrics.body, &missing.body})
     EXPECT_FALSE(any_token_in(*text));
   EXPECT_FALSE(any_token_in(server.log())) << server.log();
+}
+
+// `sync` with neither --registry nor --changes: the feed is derived from the .npmrc registry
+// ({registry}/_changes, where cnpmcore serves it), and a registry guarded by Basic auth
+// (username + base64 _password, as `npm login` writes them) gets it on every request.
+TEST_F(NpmConfigTest, SyncDerivesTheFeedFromTheNpmrcRegistryWithBasicAuth) {
+  const std::string password = "pässwörd-7c1e";  // base64 in the file, as npm writes it
+  FakeRegistryOptions o;
+  o.required_authorization = "Basic " + base64_encode("jane:" + password);
+  FakeRegistry basic(o);
+  basic.put_packument("fed-one", packument("fed-one", "Arrived through the feed"));
+  basic.put_packument("fed-two", packument("fed-two", "Also through the feed"));
+  basic.add_change("fed-one");
+  basic.add_change("fed-two");
+  ASSERT_TRUE(basic.start().ok());
+  const std::string key = "//127.0.0.1:" + std::to_string(basic.port()) + "/";
+  write_file(dir_ + "/home/.npmrc", "registry=" + basic.base_url() + "/\n" + key +
+                                        ":username=jane\n" + key +
+                                        ":_password=" + base64_encode(password) + "\n");
+  std::string out;
+  ASSERT_EQ(run("sync --once --db " + dir_ + "/sync.db", &out), 0) << out;
+  EXPECT_EQ(description_of(dir_ + "/sync.db", "fed-one"), "Arrived through the feed");
+  EXPECT_EQ(description_of(dir_ + "/sync.db", "fed-two"), "Also through the feed");
+  EXPECT_NE(out.find("changes feed " + basic.base_url() + "/_changes (derived from the registry)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("basic auth for user jane at " + key), std::string::npos) << out;
+  ASSERT_FALSE(basic.authorization_log().empty());
+  for (const auto& a : basic.authorization_log()) EXPECT_EQ(a, o.required_authorization);
+  EXPECT_EQ(out.find(base64_encode(password)), std::string::npos) << out;
+  EXPECT_EQ(out.find(o.required_authorization), std::string::npos) << out;
+}
+
+// A registry without a feed (Verdaccio's layout) fails at once with what to do instead,
+// rather than retrying a 404 for minutes.
+TEST_F(NpmConfigTest, SyncOfARegistryWithoutAFeedSaysWhatToDo) {
+  FakeRegistry plain;
+  ASSERT_TRUE(plain.start().ok());
+  write_file(dir_ + "/home/.npmrc", "registry=" + plain.base_url() + "/verdaccio/\n");
+  std::string out;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_NE(run("sync --once --db " + dir_ + "/none.db", &out), 0) << out;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  EXPECT_NE(out.find("/verdaccio/_changes"), std::string::npos) << out;
+  EXPECT_NE(out.find("no _changes feed here"), std::string::npos) << out;
+  EXPECT_NE(out.find("fetch --watch"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -177,5 +177,18 @@ TEST(PackumentUrl, EscapesScopedNamesLikeNpm) {
   EXPECT_EQ(packument_url("http://h", "a b"), "http://h/a%20b");
 }
 
+TEST(DefaultChangesUrl, NpmsReplicaForNpmElseTheRegistrysRoot) {
+  EXPECT_EQ(default_changes_url("https://registry.npmjs.org/"), kDefaultChangesUrl);
+  EXPECT_EQ(default_changes_url("https://REGISTRY.npmjs.org"), kDefaultChangesUrl);
+  EXPECT_EQ(default_changes_url("https://registry.npmjs.org:443/"), kDefaultChangesUrl);
+  EXPECT_EQ(default_changes_url("https://registry.npmmirror.com/"),
+            "https://registry.npmmirror.com/_changes");
+  EXPECT_EQ(default_changes_url("http://127.0.0.1:4873/npm//"),
+            "http://127.0.0.1:4873/npm/_changes");
+  // Not npm's host, whatever the path says.
+  EXPECT_EQ(default_changes_url("https://evil.example/registry.npmjs.org/"),
+            "https://evil.example/registry.npmjs.org/_changes");
+}
+
 }  // namespace
 }  // namespace pkgstats::registry

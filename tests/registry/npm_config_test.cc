@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 
+#include "core/base64.h"
 #include "registry/npm_config.h"
 #include "test_support.h"
 
@@ -16,6 +17,12 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 NpmrcFile file(NpmConfigLayer layer, std::string path, std::string contents) {
   return {layer, std::move(path), std::move(contents)};
+}
+
+// The bearer token `url` gets, "" for none (or for other credentials).
+std::string token_for(const NpmConfig& c, std::string_view url) {
+  const std::string a = c.credentials_for(url).authorization;
+  return a.starts_with("Bearer ") ? a.substr(7) : "";
 }
 
 TEST(NpmrcParse, KeysValuesAndComments) {
@@ -88,8 +95,8 @@ TEST(NpmConfigResolve, DefaultWhenNothingIsSet) {
   auto c = resolve_npm_config({}, {});
   EXPECT_EQ(c.registry.value, "https://registry.npmjs.org/");
   EXPECT_EQ(c.registry.origin, "npm's default");
-  EXPECT_TRUE(c.auth_tokens.empty());
-  EXPECT_EQ(c.token_for("https://registry.npmjs.org/left-pad"), "");
+  EXPECT_TRUE(c.registry_auth.empty());
+  EXPECT_EQ(token_for(c, "https://registry.npmjs.org/left-pad"), "");
 }
 
 TEST(NpmConfigResolve, PrecedenceEnvProjectUserGlobal) {
@@ -147,16 +154,16 @@ TEST(NpmConfigResolve, TokensFromFilesEnvAndVariables) {
                                     "//unset.example/:_authToken=${NOT_SET}\n"
                                     "//empty.example/:_authToken=\n")},
                               env);
-  ASSERT_EQ(c.auth_tokens.size(), 2u);
-  EXPECT_EQ(c.auth_tokens.at("//corp.example/npm/").value, "tok-from-env");
-  EXPECT_EQ(c.auth_tokens.at("//corp.example:8443/").value, "quoted");
+  ASSERT_EQ(c.registry_auth.size(), 2u);
+  EXPECT_EQ(c.registry_auth.at("//corp.example/npm/").token.value, "tok-from-env");
+  EXPECT_EQ(c.registry_auth.at("//corp.example:8443/").token.value, "quoted");
   // The unset variable is named in a warning; the token is not kept.
   ASSERT_EQ(c.warnings.size(), 1u);
   EXPECT_NE(c.warnings[0].find("${NOT_SET}"), std::string::npos);
   EXPECT_NE(c.warnings[0].find("/home/u/.npmrc"), std::string::npos);
 
   auto e = resolve_npm_config({}, {{"npm_config_//env.example/:_authToken", "t-env"}});
-  EXPECT_EQ(e.token_for("https://env.example/x"), "t-env");
+  EXPECT_EQ(token_for(e, "https://env.example/x"), "t-env");
 }
 
 TEST(NpmConfigResolve, TokenGoesOnlyUnderItsHostPortAndPath) {
@@ -166,24 +173,24 @@ TEST(NpmConfigResolve, TokenGoesOnlyUnderItsHostPortAndPath) {
                                     "//127.0.0.1:4873/:_authToken=local\n"
                                     "//bare.example:_authToken=bare\n")},
                               {});
-  EXPECT_EQ(c.token_for("https://corp.example/npm/private/left-pad"), "deep");
-  EXPECT_EQ(c.token_for("https://corp.example/npm/private/@s%2fx"), "deep");
-  EXPECT_EQ(c.token_key_for("https://corp.example/npm/private/x"), "//corp.example/npm/private/");
-  EXPECT_EQ(c.token_for("https://corp.example/npm/privateer/x"), "root");  // segment boundary
-  EXPECT_EQ(c.token_for("https://corp.example/other"), "root");
-  EXPECT_EQ(c.token_for("http://corp.example/other"), "root");   // npm ignores the scheme
-  EXPECT_EQ(c.token_for("https://corp.example:443/x"), "root");  // default port
-  EXPECT_EQ(c.token_for("https://CORP.example/x"), "root");      // hosts are case-insensitive
-  EXPECT_EQ(c.token_for("https://corp.example:8443/x"), "");     // another port
-  EXPECT_EQ(c.token_for("https://evil.example/corp.example/x"), "");
-  EXPECT_EQ(c.token_for("https://corp.example.evil.example/x"), "");
-  EXPECT_EQ(c.token_for("https://user@evil.example/x"), "");
-  EXPECT_EQ(c.token_for("https://evil.example/?//corp.example/"), "");
-  EXPECT_EQ(c.token_for("http://127.0.0.1:4873/left-pad"), "local");
-  EXPECT_EQ(c.token_for("http://127.0.0.1:4874/left-pad"), "");
-  EXPECT_EQ(c.token_for("http://127.0.0.1/left-pad"), "");
-  EXPECT_EQ(c.token_for("https://bare.example/x"), "bare");
-  EXPECT_EQ(c.token_for("not a url"), "");
+  EXPECT_EQ(token_for(c, "https://corp.example/npm/private/left-pad"), "deep");
+  EXPECT_EQ(token_for(c, "https://corp.example/npm/private/@s%2fx"), "deep");
+  EXPECT_EQ(c.auth_key_for("https://corp.example/npm/private/x"), "//corp.example/npm/private/");
+  EXPECT_EQ(token_for(c, "https://corp.example/npm/privateer/x"), "root");  // segment boundary
+  EXPECT_EQ(token_for(c, "https://corp.example/other"), "root");
+  EXPECT_EQ(token_for(c, "http://corp.example/other"), "root");   // npm ignores the scheme
+  EXPECT_EQ(token_for(c, "https://corp.example:443/x"), "root");  // default port
+  EXPECT_EQ(token_for(c, "https://CORP.example/x"), "root");      // hosts are case-insensitive
+  EXPECT_EQ(token_for(c, "https://corp.example:8443/x"), "");     // another port
+  EXPECT_EQ(token_for(c, "https://evil.example/corp.example/x"), "");
+  EXPECT_EQ(token_for(c, "https://corp.example.evil.example/x"), "");
+  EXPECT_EQ(token_for(c, "https://user@evil.example/x"), "");
+  EXPECT_EQ(token_for(c, "https://evil.example/?//corp.example/"), "");
+  EXPECT_EQ(token_for(c, "http://127.0.0.1:4873/left-pad"), "local");
+  EXPECT_EQ(token_for(c, "http://127.0.0.1:4874/left-pad"), "");
+  EXPECT_EQ(token_for(c, "http://127.0.0.1/left-pad"), "");
+  EXPECT_EQ(token_for(c, "https://bare.example/x"), "bare");
+  EXPECT_EQ(token_for(c, "not a url"), "");
 }
 
 TEST(NpmConfigResolve, BadRegistryValuesAreIgnoredWithAWarning) {
@@ -207,6 +214,71 @@ TEST(NpmConfigResolve, DescribeNeverShowsATokenNorDoWarnings) {
   EXPECT_NE(all.find("auth token for //r.example/ (from /h/.npmrc)"), std::string::npos) << all;
   EXPECT_NE(all.find("registry https://r.example/ (from /h/.npmrc)"), std::string::npos) << all;
   EXPECT_EQ(all.find("s3cret"), std::string::npos) << all;
+}
+
+TEST(NpmConfigResolve, BasicAuthFromAuthOrUsernameAndPassword) {
+  // "cGFzcw==" is base64("pass"); npm stores _password encoded.
+  auto c = resolve_npm_config(
+      {file(NpmConfigLayer::kUser, "/h/.npmrc",
+            "//basic.example/:_auth=dXNlcjpwYXNz\n"
+            "//pair.example/npm/:username=jane\n//pair.example/npm/:_password=cGFzcw==\n"
+            "//half.example/:username=only-a-name\n"
+            "//both.example/:_authToken=tok\n//both.example/:_auth=dXNlcjpwYXNz\n"
+            "//bad.example/:username=u\n//bad.example/:_password=not base64!\n")},
+      {});
+  EXPECT_EQ(c.credentials_for("https://basic.example/left-pad").authorization,
+            "Basic dXNlcjpwYXNz");
+  EXPECT_EQ(c.credentials_for("https://pair.example/npm/left-pad").authorization,
+            "Basic " + base64_encode("jane:pass"));
+  EXPECT_EQ(c.credentials_for("https://pair.example/other").authorization, "");  // not its path
+  EXPECT_EQ(c.credentials_for("https://half.example/x").authorization, "");      // no password
+  EXPECT_EQ(c.credentials_for("https://both.example/x").authorization, "Bearer tok");
+  EXPECT_EQ(c.credentials_for("https://bad.example/x").authorization, "");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("//bad.example/:_password is not base64"), std::string::npos);
+  EXPECT_EQ(c.warnings[0].find("not base64!"), std::string::npos);  // the value stays hidden
+  std::string all;
+  for (const auto& l : c.describe()) all += l + "\n";
+  EXPECT_NE(all.find("basic auth (_auth) for //basic.example/"), std::string::npos) << all;
+  EXPECT_NE(all.find("basic auth for user jane at //pair.example/npm/"), std::string::npos) << all;
+  EXPECT_EQ(all.find("dXNlcjpwYXNz"), std::string::npos) << all;
+  EXPECT_EQ(all.find("cGFzcw=="), std::string::npos) << all;
+}
+
+TEST(NpmConfigResolve, ClientCertificatesAndTrust) {
+  auto c = resolve_npm_config(
+      {file(NpmConfigLayer::kUser, "u",
+            "//tls.example/:certfile=/etc/c.pem\n//tls.example/:keyfile=/etc/k.pem\n"
+            "//certonly.example/:certfile=/etc/c.pem\n"
+            "cafile=/etc/corp-ca.pem\nstrict-ssl=false\n")},
+      {});
+  auto tls = c.credentials_for("https://tls.example/left-pad");
+  EXPECT_EQ(tls.cert_file, "/etc/c.pem");
+  EXPECT_EQ(tls.key_file, "/etc/k.pem");
+  EXPECT_EQ(tls.authorization, "");
+  EXPECT_TRUE(c.credentials_for("https://certonly.example/x").empty());  // no key: unused
+  EXPECT_TRUE(c.credentials_for("https://other.example/x").empty());
+  EXPECT_EQ(c.trust.ca_file, "/etc/corp-ca.pem");
+  EXPECT_FALSE(c.trust.verify);
+  // The environment wins, as for every setting; an inline `ca` is kept as given.
+  auto e = resolve_npm_config(
+      {file(NpmConfigLayer::kUser, "u", "strict-ssl=false\n")},
+      {{"npm_config_strict_ssl", "true"}, {"npm_config_ca", "-----BEGIN CERTIFICATE-----\\nX"}});
+  EXPECT_TRUE(e.trust.verify);
+  EXPECT_EQ(e.trust.ca_pem, "-----BEGIN CERTIFICATE-----\\nX");
+}
+
+TEST(NpmConfigResolve, UnscopedCredentialsAndAlwaysAuthAreRefusedWithAWarning) {
+  auto c = resolve_npm_config({file(NpmConfigLayer::kUser, "u",
+                                    "_authToken=s3cret\n_auth=dXNlcjpwYXNz\nusername=u\n"
+                                    "_password=cGFzcw==\nalways-auth=true\n")},
+                              {});
+  EXPECT_TRUE(c.registry_auth.empty());
+  EXPECT_TRUE(c.credentials_for("https://registry.npmjs.org/x").empty());
+  ASSERT_EQ(c.warnings.size(), 5u);
+  EXPECT_NE(c.warnings[0].find("_authToken must be scoped to a registry"), std::string::npos);
+  EXPECT_NE(c.warnings[4].find("always-auth is ignored"), std::string::npos);
+  for (const auto& w : c.warnings) EXPECT_EQ(w.find("s3cret"), std::string::npos) << w;
 }
 
 // The file system part: which files npm would read.
@@ -276,7 +348,7 @@ TEST(BearerToken, SentOnlyUnderItsPrefixAcrossRedirects) {
       {}));
   CurlOptions o = testing::SyncRig::curl_options();
   o.redirect_to_other_hosts = true;
-  o.bearer_token = [config](const std::string& url) { return config->token_for(url); };
+  o.credentials = [config](const std::string& url) { return config->credentials_for(url); };
   CurlFetcher curl(o);
 
   a.set_redirect("/private/left-pad", "/left-pad");                  // same host, out of the path

@@ -246,8 +246,8 @@ struct FakeRegistry::Impl {
       log.push_back(target);
       authorization_log.emplace_back(req[http::field::authorization]);
     }
-    if (const auto& token = self->options_.required_token;
-        !token.empty() && req[http::field::authorization] != "Bearer " + token) {
+    if (const auto& needed = self->options_.required_authorization;
+        !needed.empty() && req[http::field::authorization] != needed) {
       return send(sock, req, 401, R"({"error":"unauthorized"})", Fault::kNone);
     }
     std::string_view path = target;
@@ -276,7 +276,8 @@ struct FakeRegistry::Impl {
           {"db_name", "registry"}, {"doc_count", packuments.size()}, {"update_seq", next_seq - 1}};
       return send_locked_free(sock, req, root.dump());
     }
-    if (path == "/registry/_changes") return serve_changes(sock, req, query_params(query));
+    if (path == "/registry/_changes" || path == "/_changes")
+      return serve_changes(sock, req, query_params(query));
     if (path.starts_with("/downloads/range/")) {
       return serve_downloads(sock, req, path.substr(std::string_view("/downloads/range/").size()));
     }

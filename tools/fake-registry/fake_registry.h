@@ -1,12 +1,13 @@
 // A fake npm registry on 127.0.0.1 for tests and benchmarks: packuments, a CouchDB-style
 // `_changes` feed, the downloads API (api.npmjs.org shapes), and injectable faults.
 //
-// Routes (all GET; with options.required_token, each needs that bearer token, else 401):
+// Routes (all GET; with options.required_authorization, each needs that Authorization, else 401):
 //   /{name}                       packument; scoped names in any of /@s%2fn, /@s%2Fn, /%40s%2Fn,
 //                                 /@s/n. ETag + If-None-Match -> 304. Unknown -> 404 {"error":..}
 //   /registry/ , /registry        {"db_name":"registry","doc_count":N,"update_seq":S}
-//   /registry/_changes?since=&limit=   {"results":[{seq,id,changes,deleted?}],"last_seq":S}
-//   /downloads/range/A:B/{names}  one name (scoped ok) or a bulk list of <=128 unscoped names;
+//   /registry/_changes?since=&limit=   (also at /_changes, cnpmcore's place)
+//   {"results":[{seq,id,changes,deleted?}],"last_seq":S} /downloads/range/A:B/{names}  one name
+//   (scoped ok) or a bulk list of <=128 unscoped names;
 //                                 daily counts are a deterministic function of (name, day), data
 //                                 from 2015-01-10 to last_data_day; single ranges clamp to 549
 //                                 days (start moves forward), bulk ranges over 365 days -> 400.
@@ -65,9 +66,10 @@ struct FakeRegistryOptions {
   std::map<std::string, int64_t> monthly_downloads{};
   // Serve /versions/{name}/last-week (api.npmjs.org has it; Verdaccio and cnpmcore do not).
   bool version_downloads_endpoint = true;
-  // When set, a private registry: every request without "Authorization: Bearer <this>" is
-  // answered 401 {"error":"unauthorized"} (redirects configured with set_redirect too).
-  std::string required_token{};
+  // When set, a private registry: every request whose Authorization header is not exactly
+  // this ("Bearer TOKEN", "Basic BASE64") is answered 401 {"error":"unauthorized"}
+  // (redirects configured with set_redirect too).
+  std::string required_authorization{};
 };
 
 struct FeedChange {
