@@ -220,7 +220,12 @@ Response api_packages(const Request& request, AppState& state) {
   }
   if (!details) return error_response(request.target, details.status());
   if (!details->has_value()) return api_error(404, "not_found", "no package named " + name);
-  return json(200, api::package_details_json(**details, query), kApiCache);
+  const auto& daily = (**details).daily;
+  const bool fetching = state.backfill_downloads_if_stale(request, (**details).package,
+                                                          daily.empty() ? 0 : daily.back().day);
+  auto body = api::package_details_json(**details, query);
+  body["downloads_fetching"] = fetching;
+  return json(200, body, fetching ? "public, max-age=5" : kApiCache);
 }
 
 Response api_user(const Request& request, AppState& state) {

@@ -67,4 +67,13 @@ Result<std::shared_ptr<const app::DiscoverLists>> AppState::discover_lists() {
       });
 }
 
+bool AppState::backfill_downloads_if_stale(const Request& request, const Package& package,
+                                           Day newest_day) const {
+  if (!backfill_ || package.unpublished) return false;
+  const Day today = day_from_ms(now());
+  if (newest_day > 0 && newest_day >= today - limits::kDownloadsStaleDays) return false;
+  const auto client = client_of(request);
+  return backfill_(package.name, client ? client_key(*client) : request.remote_address);
+}
+
 }  // namespace pkgstats::http

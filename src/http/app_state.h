@@ -53,11 +53,13 @@ class AppState {
                                                               const std::string& client) {
     return upstream_(name, client);
   }
-  // Queues the downloads history of a viewed package (ServeDependencies::downloads_backfill);
-  // false when off or not queued.
-  bool backfill_downloads(const std::string& name, const std::string& client) const {
-    return backfill_ && backfill_(name, client);
-  }
+  // Queues the downloads history of `package`, viewed by `request`'s client, when its archive
+  // is empty or its newest day (`newest_day`, 0 for none) is more than
+  // limits::kDownloadsStaleDays old (ServeDependencies::downloads_backfill: one background
+  // fetch per package however many views). True when it is being fetched: the page or API
+  // answer says so and is cached briefly. False when fresh, unpublished, off or not queued.
+  bool backfill_downloads_if_stale(const Request& request, const Package& package,
+                                   Day newest_day) const;
   // Per-route request counts and latency (filled by the server, printed by /metrics).
   HttpMetrics& metrics() { return metrics_; }
   // Answers of the search APIs on the current engine (api_routes.cc).

@@ -359,7 +359,9 @@ json build() {
                "git URLs, npm: aliases, workspace:, tags); major_adoption ({days: [YYYY-MM-DD], "
                "majors: [{major: 'v18' | 'other', downloads: [...]}]}: every per-version "
                "snapshot `pkgstats downloads` kept, its last-week downloads summed by major, "
-               "at most 5 series)"))},
+               "at most 5 series); downloads_fetching (true when the daily archive was empty "
+               "or stale and its last 18 months are being fetched in the background: ask "
+               "again in a few seconds)"))},
       {"/api/v1/packages/{name}/downloads",
        get("Daily downloads of a package, bucketed",
            {name_param(), param("start", "query", "First day (YYYY-MM-DD)", false),

@@ -103,15 +103,8 @@ Response package_page_for(const Request& request, const std::string& name, rende
   render::PackagePageData data;
   static_cast<app::PackageDetails&>(data) = std::move(**details);
   data.range = range;
-  // An empty or stale downloads archive: its fill is queued in the background (one per
-  // package however many views), and this page says so, briefly cached.
-  const bool stale =
-      data.daily.empty() || data.daily.back().day < today - limits::kDownloadsStaleDays;
-  if (stale && !data.package.unpublished) {
-    const auto client = state.client_of(request);
-    data.downloads_fetching = state.backfill_downloads(
-        data.package.name, client ? client_key(*client) : request.remote_address);
-  }
+  data.downloads_fetching = state.backfill_downloads_if_stale(
+      request, data.package, data.daily.empty() ? 0 : data.daily.back().day);
   return html(200, render::render_package_page(site_of(state), data),
               data.downloads_fetching ? "public, max-age=5" : "public, max-age=60");
 }

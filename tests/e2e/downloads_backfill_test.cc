@@ -4,6 +4,8 @@
 // failing downloads API leaves the page working; --offline fetches nothing.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -84,6 +86,26 @@ TEST_F(DownloadsBackfillServeTest, FirstViewQueuesOneFetchAndTheNextViewHasTheCh
   // The API agrees: the package has monthly downloads from the filled archive.
   auto api = server.get("/api/v1/packages/never-counted");
   EXPECT_EQ(api.status, 200);
+}
+
+// An API client (no page view) starts the fill too, and is told so.
+TEST_F(DownloadsBackfillServeTest, TheJsonApiQueuesTheFetchAndSaysSo) {
+  Server server(db(),
+                {"--registry", fake_.base_url(), "--downloads-api", fake_.base_url(),
+                 "--reload-interval", "0"},
+                dir_ + "/serve.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+  auto first = server.get("/api/v1/packages/never-counted");
+  ASSERT_EQ(first.status, 200) << server.log();
+  EXPECT_EQ(nlohmann::json::parse(first.body).at("downloads_fetching"), true);
+  ASSERT_TRUE(wait_for(
+      [&] {
+        auto again = nlohmann::json::parse(server.get("/api/v1/packages/never-counted").body);
+        return again.at("downloads_fetching") == false && again.at("downloads").at("last_year") > 0;
+      },
+      20))
+      << server.log();
+  EXPECT_EQ(range_requests(), 1u);
 }
 
 TEST_F(DownloadsBackfillServeTest, AFailingDownloadsApiDoesNotBreakThePage) {
