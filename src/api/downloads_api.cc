@@ -8,8 +8,8 @@
 namespace pkgstats::api {
 namespace {
 
-// 1970-01-01 was a Thursday; Monday-based weekday 0..6.
-int weekday_monday0(Day d) { return static_cast<int>(((d % 7) + 7 + 3) % 7); }
+// Monday-based weekday 0..6.
+int weekday_monday0(Day d) { return d - iso_week_monday(d); }
 
 // First day of the calendar month containing `d`.
 Day month_start(Day d) {

@@ -29,6 +29,9 @@ TimestampMs ms_from_day(Day day);
 // Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
 std::optional<Day> parse_day(std::string_view text);
 std::string format_day(Day day);
+// The Monday that starts `day`'s ISO week (weeks run Monday to Sunday; 1970-01-01 was a
+// Thursday, so day 0's week starts on day -3).
+constexpr Day iso_week_monday(Day day) { return day - ((day % 7) + 7 + 3) % 7; }
 
 // The current wall-clock time. Components that depend on time take a Clock so tests can fix it.
 class Clock {

@@ -268,8 +268,9 @@ class WriteTransaction {
   // Replaces every per-version last-week count of a known package with `versions` (at most
   // limits::kMaxVersionDownloadsPerPackage of them, the most downloaded; an empty span just
   // forgets the old ones), fetched on `day`, and keeps the same counts as the package's
-  // snapshot of `day` in the history (replacing that day's: a rerun adds nothing; an empty
-  // span keeps no snapshot). kNotFound for an unknown name.
+  // snapshot of `day`'s ISO week in the history (replacing any other fetch of that week: a
+  // rerun adds nothing, and the history holds one snapshot a week, its newest; an empty span
+  // keeps none for the week). kNotFound for an unknown name.
   virtual Status put_version_downloads(std::string_view name, Day day,
                                        std::span<const VersionDownloads> versions) = 0;
   // Marks a package as deleted from the registry (keeps its downloads history) and forgets

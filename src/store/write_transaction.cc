@@ -107,7 +107,7 @@ Status SqliteWriteTransaction::prepare_statements() {
        "INSERT OR REPLACE INTO version_downloads (package_id, version, downloads, day) "
        "VALUES (?, ?, ?, ?)"},
       {&sql_->delete_version_snapshot,
-       "DELETE FROM version_downloads_history WHERE package_id = ? AND day = ?"},
+       "DELETE FROM version_downloads_history WHERE package_id = ? AND day BETWEEN ? AND ?"},
       {&sql_->insert_version_snapshot,
        "INSERT INTO version_downloads_history (package_id, day, versions) VALUES (?, ?, ?)"},
       {&sql_->mark_unpublished,
@@ -340,8 +340,10 @@ Status SqliteWriteTransaction::put_version_downloads(std::string_view name, Day 
           .bind(4, static_cast<int64_t>(day));
       RETURN_IF_ERROR(sql_->insert_version_downloads.run());
     }
-    // The day's snapshot in the history, replaced as a whole (a rerun the same day).
-    sql_->delete_version_snapshot.bind(1, *id).bind(2, static_cast<int64_t>(day));
+    // One snapshot per ISO week: this fetch replaces any other of the same week (a rerun).
+    sql_->delete_version_snapshot.bind(1, *id)
+        .bind(2, static_cast<int64_t>(iso_week_monday(day)))
+        .bind(3, static_cast<int64_t>(iso_week_monday(day) + 6));
     RETURN_IF_ERROR(sql_->delete_version_snapshot.run());
     if (kept.empty()) return Status::success();
     std::sort(kept.begin(), kept.end(), [](const auto* a, const auto* b) {

@@ -978,9 +978,10 @@ TEST(Store, DependentsQueriesUseTheIndexByName) {
 namespace pkgstats::store {
 namespace {
 
-// Every fetch keeps its snapshot (v11): several days come back oldest first, each with its
-// own counts; a rerun the same day replaces that day's, never adds one; an unknown name has none.
-TEST(Store, VersionDownloadsHistoryKeepsEverySnapshotOncePerDay) {
+// One snapshot per ISO week (v11): weeks come back oldest first, each with its own counts; a
+// later fetch in the same week (a rerun, or a second fetch on another day) replaces that
+// week's, never adds one; an unknown name has none.
+TEST(Store, VersionDownloadsHistoryKeepsOneSnapshotPerIsoWeek) {
   TempDb db;
   auto store = open_rw(db.path());
   {
@@ -995,14 +996,16 @@ TEST(Store, VersionDownloadsHistoryKeepsEverySnapshotOncePerDay) {
     v.push_back({"2.0.0-beta.1", scale});
     return v;
   };
+  // Tuesdays 2025-11-18, 2025-11-11 and 2025-11-25 (three ISO weeks), in that order.
+  static_assert(iso_week_monday(20403) == 20402 && iso_week_monday(20417) == 20416);
   for (Day day : {20410, 20403, 20417}) {
     auto tx = store->begin_write();
     ASSERT_TRUE((*tx)->put_version_downloads("left-pad", day, snapshot(day - 20400)).ok());
     ASSERT_TRUE((*tx)->commit());
   }
-  {  // the same day again, other counts: replaced
+  {  // the last week again (Sunday 2025-11-30), other counts: replaced, with its fetch day
     auto tx = store->begin_write();
-    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20417, snapshot(1000)).ok());
+    ASSERT_TRUE((*tx)->put_version_downloads("left-pad", 20415 + 7, snapshot(1000)).ok());
     ASSERT_TRUE((*tx)->commit());
   }
   auto history = store->version_downloads_history("left-pad", 0, 30000);
@@ -1010,7 +1013,7 @@ TEST(Store, VersionDownloadsHistoryKeepsEverySnapshotOncePerDay) {
   ASSERT_EQ(history->size(), 3u);
   EXPECT_EQ((*history)[0].fetched_day, 20403);
   EXPECT_EQ((*history)[1].fetched_day, 20410);
-  EXPECT_EQ((*history)[2].fetched_day, 20417);
+  EXPECT_EQ((*history)[2].fetched_day, 20422);
   ASSERT_EQ((*history)[0].versions.size(), 301u);
   EXPECT_EQ((*history)[0].versions.front(),
             (VersionDownloads{"1.299.0", 900}));  // most downloaded first
