@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -66,6 +67,20 @@ constexpr TimestampMs kFreshMs = 365LL * 86400000;
 constexpr float kPopularTermLog10 = 6.0f;
 // A known word in at least this many packages is not typo-corrected (see match_words).
 constexpr size_t kCommonTermPostings = 50;
+
+// A description says first what a package is ("The React Framework", "Format and manipulate
+// numbers"); words further on are often context ("... for server-side rendering (SSR)
+// frameworks"). A description match counts fully among its first kLeadingWords words and
+// then less, towards kLateWordMatch: kLateWordMatch + (1 - kLateWordMatch) *
+// min(1, kLeadingWords / (place + 1)), place 0 being the first word.
+constexpr float kLeadingWords = 5.0f, kLateWordMatch = 0.6f;
+constexpr std::array<float, 256> kPlaceFactor = [] {
+  std::array<float, 256> t{};
+  for (size_t i = 0; i < t.size(); ++i)
+    t[i] = kLateWordMatch +
+           (1.0f - kLateWordMatch) * std::min(1.0f, kLeadingWords / (static_cast<float>(i) + 1.0f));
+  return t;
+}();
 
 // Builds postings from (term, doc) pairs; terms already renumbered in sorted order.
 // REQUIRES: pairs in ascending document order (as the build appends them). A stable counting
@@ -583,7 +598,25 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
   index->in_name_ = make_postings(name_pairs, term_count);
   index->in_keywords_ = make_postings(keyword_pairs, term_count);
-  index->in_description_ = make_postings(desc_pairs, term_count);
+  {
+    // Each description posting's word's first place in its description (kPlaceFactor): the
+    // pairs are in document order, each document's in description order (its hyphenated words
+    // joined last), and a term's postings ascend, so a cursor per term meets each posting in
+    // turn.
+    std::vector<uint32_t> term_in_order(desc_pairs.size());
+    for (size_t i = 0; i < desc_pairs.size(); ++i) term_in_order[i] = desc_pairs[i].first;
+    index->in_description_ = make_postings(desc_pairs, term_count);
+    const Postings& p = index->in_description_;
+    std::vector<uint32_t> cursor(p.offsets.begin(), p.offsets.end() - 1);
+    std::vector<uint8_t> place(p.docs.size(), 255);
+    for (DocId d = 0; d < n; ++d)
+      for (uint32_t i = desc_start[d]; i < desc_start[d + 1]; ++i) {
+        const uint32_t t = term_in_order[i];
+        if (cursor[t] > p.offsets[t] && p.docs[cursor[t] - 1] == d) continue;  // a repeat in d
+        place[cursor[t]++] = static_cast<uint8_t>(std::min<uint32_t>(i - desc_start[d], 255));
+      }
+    index->description_place_ = FlatArray<uint8_t>(std::move(place));
+  }
   make_anchor_postings(anchors, term_count, index->in_anchor_, index->anchor_strength_);
   return index;
 }
@@ -624,8 +657,8 @@ size_t Index::memory_bytes() const {
   return docs_.memory_bytes() + popularity_.memory_bytes() + no_compact_key_.memory_bytes() +
          compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
          in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes() +
-         in_anchor_.memory_bytes() + anchor_strength_.memory_bytes() + facets_.memory_bytes() +
-         facet_docs_.memory_bytes();
+         in_anchor_.memory_bytes() + anchor_strength_.memory_bytes() +
+         description_place_.memory_bytes() + facets_.memory_bytes() + facet_docs_.memory_bytes();
 }
 
 void Postings::save(BinaryWriter& out) const {
@@ -652,6 +685,7 @@ void Index::save(BinaryWriter& out) const {
   in_name_.save(out);
   in_keywords_.save(out);
   in_description_.save(out);
+  out.array(description_place_);
   in_anchor_.save(out);
   out.array(anchor_strength_);
   facets_.save(out);
@@ -674,8 +708,9 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
     if (!(p >= 0 && p <= 20)) return nullptr;  // log10 of an int64 + 1 is below 19
   const size_t terms = index->terms_.size();
   if (!index->in_name_.load(in, terms, n) || !index->in_keywords_.load(in, terms, n) ||
-      !index->in_description_.load(in, terms, n) || !index->in_anchor_.load(in, terms, n) ||
-      !in.array(index->anchor_strength_) ||
+      !index->in_description_.load(in, terms, n) || !in.array(index->description_place_) ||
+      index->description_place_.size() != index->in_description_.docs.size() ||
+      !index->in_anchor_.load(in, terms, n) || !in.array(index->anchor_strength_) ||
       index->anchor_strength_.size() != index->in_anchor_.docs.size() || !index->facets_.load(in) ||
       !index->facet_docs_.load(in, index->facets_.size(), n))
     return nullptr;
@@ -872,7 +907,9 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       add(in_name_, term, cap, [&](uint32_t) { return kNameMatch * factor; });
       add(in_keywords_, term, cap, [&](uint32_t) { return kKeywordMatch * factor; });
       if (!descriptions) return;
-      add(in_description_, term, cap, [&](uint32_t) { return kDescriptionMatch * factor; });
+      add(in_description_, term, cap, [&](uint32_t p) {
+        return kDescriptionMatch * factor * kPlaceFactor[description_place_[p]];
+      });
       if (factor < 1.0f) return;  // typo variants and completions: anchor text is too loose
       add(in_anchor_, term, cap, [&](uint32_t p) {
         return kAnchorMatch * factor * anchor_strength_[p] / static_cast<float>(kAnchorSaturation);
@@ -1386,6 +1423,25 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   else if (detail.name_prefix && k.tier == 0)
     name_part = "name completes the query";
   const size_t matched = std::popcount(detail.words_mask), words = ranking.query.words.size();
+  // Where the query's words first stand in the description (kPlaceFactor weighs a match
+  // there): "format@0=1.000 number@3=1.000", recomputed from the text as the index read it.
+  std::string places;
+  double first_place = -1;
+  {
+    std::vector<std::string> text = text_words(docs_.text(k.doc).description);
+    if (text.size() > kMaxDescriptionWords) text.resize(kMaxDescriptionWords);
+    for (auto& w : text) w = stem(w);
+    for (const std::string& word : ranking.query.words) {
+      const std::string stemmed = stem(word);
+      const auto at = std::find(text.begin(), text.end(), stemmed);
+      if (at == text.end()) continue;
+      const auto place = static_cast<size_t>(at - text.begin());
+      places += (places.empty() ? "" : " ") + stemmed + "@" + std::to_string(place) + "=" +
+                number(kPlaceFactor[std::min<size_t>(place, 255)]);
+      if (first_place < 0 || static_cast<double>(place) < first_place)
+        first_place = static_cast<double>(place);
+    }
+  }
   hit.explain = {
       {ExactNameRule::kName,
        1,
@@ -1401,14 +1457,16 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
        3,
        k.relevance,
        number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(matched) + "/" +
-           std::to_string(words) + " words, " + number(detail.coverage) +
-           " of the query's weight) + name " + number(p.name) + " (" + name_part +
-           ") + popularity " + number(p.popularity) + " (log10 monthly downloads " +
-           number(popularity_[k.doc]) + ") + freshness " + number(p.freshness),
+           std::to_string(words) + " words, " + number(detail.coverage) + " of the query's weight" +
+           (places.empty() ? std::string() : "; description places " + places) + ") + name " +
+           number(p.name) + " (" + name_part + ") + popularity " + number(p.popularity) +
+           " (log10 monthly downloads " + number(popularity_[k.doc]) + ") + freshness " +
+           number(p.freshness),
        {{"words", p.words},
         {"matched_words", static_cast<double>(matched)},
         {"query_words", static_cast<double>(words)},
         {"coverage", detail.coverage},
+        {"first_description_place", first_place},
         {"name", p.name},
         {"popularity", p.popularity},
         {"log10_monthly_downloads", popularity_[k.doc]},
