@@ -321,8 +321,9 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
   }
 }
 
-// Calls fn(joined) for each hyphenated word of `text` ("e-mail", "real-time", "drag-and-drop")
-// with its pieces joined and lower-cased ("email", "realtime", "draganddrop"), so the joined
+// Calls fn(joined, first) for each hyphenated word of `text` ("e-mail", "real-time",
+// "drag-and-drop") with its pieces joined and lower-cased ("email", "realtime", "draganddrop")
+// and the length of its first piece (1, 4, 4), so the joined
 // spelling finds it as the split one does (the pieces are description words too): words of
 // 2..kMaxJoinedPieces pieces of ASCII letters, at most kMaxJoinedLetters in all, punctuation
 // around them ignored. Anything else (digits, "a--b", non-ASCII) is left alone.
@@ -342,7 +343,7 @@ void for_each_hyphenated(std::string_view text, Fn&& fn) {
     while (!token.empty() && !alnum(token.front())) token.remove_prefix(1);
     while (!token.empty() && !alnum(token.back())) token.remove_suffix(1);
     std::string joined;
-    size_t pieces = 1;
+    size_t pieces = 1, first = 0;
     bool ok = !token.empty();
     for (size_t k = 0; k < token.size() && ok; ++k) {
       const char c = token[k];
@@ -350,12 +351,12 @@ void for_each_hyphenated(std::string_view text, Fn&& fn) {
         joined += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       else if (c == '-' && k > 0 && alnum(token[k - 1]) && k + 1 < token.size() &&
                alnum(token[k + 1]))
-        ++pieces;
+        first = pieces++ == 1 ? joined.size() : first;
       else
         ok = false;
     }
     if (ok && pieces >= 2 && pieces <= kMaxJoinedPieces && joined.size() <= kMaxJoinedLetters)
-      fn(std::move(joined));
+      fn(std::move(joined), first);
   }
 }
 
@@ -498,8 +499,16 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   // A word's stemmed term, stemmed once per distinct word (Snowball is most of the build's
   // per-word cost otherwise).
   std::unordered_map<std::string, uint32_t> stemmed_terms;
-  // Hyphenated description words joined (for_each_hyphenated), by document, in id order.
-  std::vector<std::pair<uint32_t, std::string>> hyphen_joins;
+  // Hyphenated description words joined (for_each_hyphenated), by document, in id order, each
+  // with the place of its first piece among the description's words.
+  struct HyphenJoin {
+    uint32_t doc;
+    std::string joined;
+    uint8_t place;
+  };
+  std::vector<HyphenJoin> hyphen_joins;
+  // Beside desc_pairs: each word's place in its description (capped at 255).
+  std::vector<uint8_t> desc_places;
   auto intern_stemmed = [&](std::string&& word) {
     auto it = stemmed_terms.find(word);
     if (it == stemmed_terms.end()) it = stemmed_terms.emplace(word, terms.intern(stem(word))).first;
@@ -526,10 +535,17 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     std::vector<std::string> words = text_words(d.description);
     if (words.size() > kMaxDescriptionWords) words.resize(kMaxDescriptionWords);
     equivalences.observe(nt.parts, words);
-    for (auto& w : words) desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
-    for_each_hyphenated(d.description, [&](std::string joined) {
-      hyphen_joins.emplace_back(id, std::move(joined));
+    for_each_hyphenated(d.description, [&](std::string joined, size_t first) {
+      const auto piece = std::string_view(joined).substr(0, first);
+      const size_t place = static_cast<size_t>(std::find(words.begin(), words.end(), piece) -
+                                               words.begin());  // else after them all
+      hyphen_joins.push_back(
+          {id, std::move(joined), static_cast<uint8_t>(std::min<size_t>(place, 255))});
     });
+    for (size_t k = 0; k < words.size(); ++k) {
+      desc_pairs.emplace_back(intern_stemmed(std::move(words[k])), id);
+      desc_places.push_back(static_cast<uint8_t>(std::min<size_t>(k, 255)));
+    }
     desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
     for (std::string& key : facet_keys(d))
       facet_pairs.emplace_back(facets.intern(std::move(key)), id);
@@ -540,20 +556,27 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   // "e-mail" is also "email" (the query "email" finds "Parse e-mails"), but a package's name
   // in a description ("react-dom") is not made a word: the name channel finds names.
   std::erase_if(hyphen_joins,
-                [&](const auto& join) { return compact.find(join.second).has_value(); });
+                [&](const HyphenJoin& join) { return compact.find(join.joined).has_value(); });
   if (!hyphen_joins.empty()) {
     std::vector<std::pair<uint32_t, uint32_t>> merged;
+    std::vector<uint8_t> merged_places;
     merged.reserve(desc_pairs.size() + hyphen_joins.size());
+    merged_places.reserve(merged.capacity());
     auto join = hyphen_joins.begin();
     for (uint32_t id = 0; id < n; ++id) {
       const uint32_t first = desc_start[id], last = desc_start[id + 1];
       desc_start[id] = static_cast<uint32_t>(merged.size());
       merged.insert(merged.end(), desc_pairs.begin() + first, desc_pairs.begin() + last);
-      for (; join != hyphen_joins.end() && join->first == id; ++join)
-        merged.emplace_back(intern_stemmed(std::move(join->second)), id);
+      merged_places.insert(merged_places.end(), desc_places.begin() + first,
+                           desc_places.begin() + last);
+      for (; join != hyphen_joins.end() && join->doc == id; ++join) {
+        merged.emplace_back(intern_stemmed(std::move(join->joined)), id);
+        merged_places.push_back(join->place);
+      }
     }
     desc_start[n] = static_cast<uint32_t>(merged.size());
     desc_pairs = std::move(merged);
+    desc_places = std::move(merged_places);
   }
   hyphen_joins = {};
   stemmed_terms = {};
@@ -600,9 +623,9 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   index->in_keywords_ = make_postings(keyword_pairs, term_count);
   {
     // Each description posting's word's first place in its description (kPlaceFactor): the
-    // pairs are in document order, each document's in description order (its hyphenated words
-    // joined last), and a term's postings ascend, so a cursor per term meets each posting in
-    // turn.
+    // pairs are in document order and a term's postings ascend, so a cursor per term meets each
+    // posting in turn (a document's repeats of a term, as a joined hyphenated word may be,
+    // keep their earliest place).
     std::vector<uint32_t> term_in_order(desc_pairs.size());
     for (size_t i = 0; i < desc_pairs.size(); ++i) term_in_order[i] = desc_pairs[i].first;
     index->in_description_ = make_postings(desc_pairs, term_count);
@@ -612,8 +635,11 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     for (DocId d = 0; d < n; ++d)
       for (uint32_t i = desc_start[d]; i < desc_start[d + 1]; ++i) {
         const uint32_t t = term_in_order[i];
-        if (cursor[t] > p.offsets[t] && p.docs[cursor[t] - 1] == d) continue;  // a repeat in d
-        place[cursor[t]++] = static_cast<uint8_t>(std::min<uint32_t>(i - desc_start[d], 255));
+        if (cursor[t] > p.offsets[t] && p.docs[cursor[t] - 1] == d) {  // a repeat in d
+          place[cursor[t] - 1] = std::min(place[cursor[t] - 1], desc_places[i]);
+          continue;
+        }
+        place[cursor[t]++] = desc_places[i];
       }
     index->description_place_ = FlatArray<uint8_t>(std::move(place));
   }
