@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -66,6 +67,20 @@ constexpr TimestampMs kFreshMs = 365LL * 86400000;
 constexpr float kPopularTermLog10 = 6.0f;
 // A known word in at least this many packages is not typo-corrected (see match_words).
 constexpr size_t kCommonTermPostings = 50;
+
+// A description says first what a package is ("The React Framework", "Format and manipulate
+// numbers"); words further on are often context ("... for server-side rendering (SSR)
+// frameworks"). A description match counts fully among its first kLeadingWords words and
+// then less, towards kLateWordMatch: kLateWordMatch + (1 - kLateWordMatch) *
+// min(1, kLeadingWords / (place + 1)), place 0 being the first word.
+constexpr float kLeadingWords = 5.0f, kLateWordMatch = 0.6f;
+constexpr std::array<float, 256> kPlaceFactor = [] {
+  std::array<float, 256> t{};
+  for (size_t i = 0; i < t.size(); ++i)
+    t[i] = kLateWordMatch +
+           (1.0f - kLateWordMatch) * std::min(1.0f, kLeadingWords / (static_cast<float>(i) + 1.0f));
+  return t;
+}();
 
 // Builds postings from (term, doc) pairs; terms already renumbered in sorted order.
 // REQUIRES: pairs in ascending document order (as the build appends them). A stable counting
@@ -306,8 +321,9 @@ void add_equivalence_triples(const std::vector<Equivalence>& equivalences,
   }
 }
 
-// Calls fn(joined) for each hyphenated word of `text` ("e-mail", "real-time", "drag-and-drop")
-// with its pieces joined and lower-cased ("email", "realtime", "draganddrop"), so the joined
+// Calls fn(joined, first) for each hyphenated word of `text` ("e-mail", "real-time",
+// "drag-and-drop") with its pieces joined and lower-cased ("email", "realtime", "draganddrop")
+// and the length of its first piece (1, 4, 4), so the joined
 // spelling finds it as the split one does (the pieces are description words too): words of
 // 2..kMaxJoinedPieces pieces of ASCII letters, at most kMaxJoinedLetters in all, punctuation
 // around them ignored. Anything else (digits, "a--b", non-ASCII) is left alone.
@@ -327,7 +343,7 @@ void for_each_hyphenated(std::string_view text, Fn&& fn) {
     while (!token.empty() && !alnum(token.front())) token.remove_prefix(1);
     while (!token.empty() && !alnum(token.back())) token.remove_suffix(1);
     std::string joined;
-    size_t pieces = 1;
+    size_t pieces = 1, first = 0;
     bool ok = !token.empty();
     for (size_t k = 0; k < token.size() && ok; ++k) {
       const char c = token[k];
@@ -335,12 +351,12 @@ void for_each_hyphenated(std::string_view text, Fn&& fn) {
         joined += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       else if (c == '-' && k > 0 && alnum(token[k - 1]) && k + 1 < token.size() &&
                alnum(token[k + 1]))
-        ++pieces;
+        first = pieces++ == 1 ? joined.size() : first;
       else
         ok = false;
     }
     if (ok && pieces >= 2 && pieces <= kMaxJoinedPieces && joined.size() <= kMaxJoinedLetters)
-      fn(std::move(joined));
+      fn(std::move(joined), first);
   }
 }
 
@@ -483,8 +499,16 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   // A word's stemmed term, stemmed once per distinct word (Snowball is most of the build's
   // per-word cost otherwise).
   std::unordered_map<std::string, uint32_t> stemmed_terms;
-  // Hyphenated description words joined (for_each_hyphenated), by document, in id order.
-  std::vector<std::pair<uint32_t, std::string>> hyphen_joins;
+  // Hyphenated description words joined (for_each_hyphenated), by document, in id order, each
+  // with the place of its first piece among the description's words.
+  struct HyphenJoin {
+    uint32_t doc;
+    std::string joined;
+    uint8_t place;
+  };
+  std::vector<HyphenJoin> hyphen_joins;
+  // Beside desc_pairs: each word's place in its description (capped at 255).
+  std::vector<uint8_t> desc_places;
   auto intern_stemmed = [&](std::string&& word) {
     auto it = stemmed_terms.find(word);
     if (it == stemmed_terms.end()) it = stemmed_terms.emplace(word, terms.intern(stem(word))).first;
@@ -511,10 +535,17 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
     std::vector<std::string> words = text_words(d.description);
     if (words.size() > kMaxDescriptionWords) words.resize(kMaxDescriptionWords);
     equivalences.observe(nt.parts, words);
-    for (auto& w : words) desc_pairs.emplace_back(intern_stemmed(std::move(w)), id);
-    for_each_hyphenated(d.description, [&](std::string joined) {
-      hyphen_joins.emplace_back(id, std::move(joined));
+    for_each_hyphenated(d.description, [&](std::string joined, size_t first) {
+      const auto piece = std::string_view(joined).substr(0, first);
+      const size_t place = static_cast<size_t>(std::find(words.begin(), words.end(), piece) -
+                                               words.begin());  // else after them all
+      hyphen_joins.push_back(
+          {id, std::move(joined), static_cast<uint8_t>(std::min<size_t>(place, 255))});
     });
+    for (size_t k = 0; k < words.size(); ++k) {
+      desc_pairs.emplace_back(intern_stemmed(std::move(words[k])), id);
+      desc_places.push_back(static_cast<uint8_t>(std::min<size_t>(k, 255)));
+    }
     desc_start[id + 1] = static_cast<uint32_t>(desc_pairs.size());
     for (std::string& key : facet_keys(d))
       facet_pairs.emplace_back(facets.intern(std::move(key)), id);
@@ -525,20 +556,27 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   // "e-mail" is also "email" (the query "email" finds "Parse e-mails"), but a package's name
   // in a description ("react-dom") is not made a word: the name channel finds names.
   std::erase_if(hyphen_joins,
-                [&](const auto& join) { return compact.find(join.second).has_value(); });
+                [&](const HyphenJoin& join) { return compact.find(join.joined).has_value(); });
   if (!hyphen_joins.empty()) {
     std::vector<std::pair<uint32_t, uint32_t>> merged;
+    std::vector<uint8_t> merged_places;
     merged.reserve(desc_pairs.size() + hyphen_joins.size());
+    merged_places.reserve(merged.capacity());
     auto join = hyphen_joins.begin();
     for (uint32_t id = 0; id < n; ++id) {
       const uint32_t first = desc_start[id], last = desc_start[id + 1];
       desc_start[id] = static_cast<uint32_t>(merged.size());
       merged.insert(merged.end(), desc_pairs.begin() + first, desc_pairs.begin() + last);
-      for (; join != hyphen_joins.end() && join->first == id; ++join)
-        merged.emplace_back(intern_stemmed(std::move(join->second)), id);
+      merged_places.insert(merged_places.end(), desc_places.begin() + first,
+                           desc_places.begin() + last);
+      for (; join != hyphen_joins.end() && join->doc == id; ++join) {
+        merged.emplace_back(intern_stemmed(std::move(join->joined)), id);
+        merged_places.push_back(join->place);
+      }
     }
     desc_start[n] = static_cast<uint32_t>(merged.size());
     desc_pairs = std::move(merged);
+    desc_places = std::move(merged_places);
   }
   hyphen_joins = {};
   stemmed_terms = {};
@@ -583,7 +621,28 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
       finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
   index->in_name_ = make_postings(name_pairs, term_count);
   index->in_keywords_ = make_postings(keyword_pairs, term_count);
-  index->in_description_ = make_postings(desc_pairs, term_count);
+  {
+    // Each description posting's word's first place in its description (kPlaceFactor): the
+    // pairs are in document order and a term's postings ascend, so a cursor per term meets each
+    // posting in turn (a document's repeats of a term, as a joined hyphenated word may be,
+    // keep their earliest place).
+    std::vector<uint32_t> term_in_order(desc_pairs.size());
+    for (size_t i = 0; i < desc_pairs.size(); ++i) term_in_order[i] = desc_pairs[i].first;
+    index->in_description_ = make_postings(desc_pairs, term_count);
+    const Postings& p = index->in_description_;
+    std::vector<uint32_t> cursor(p.offsets.begin(), p.offsets.end() - 1);
+    std::vector<uint8_t> place(p.docs.size(), 255);
+    for (DocId d = 0; d < n; ++d)
+      for (uint32_t i = desc_start[d]; i < desc_start[d + 1]; ++i) {
+        const uint32_t t = term_in_order[i];
+        if (cursor[t] > p.offsets[t] && p.docs[cursor[t] - 1] == d) {  // a repeat in d
+          place[cursor[t] - 1] = std::min(place[cursor[t] - 1], desc_places[i]);
+          continue;
+        }
+        place[cursor[t]++] = desc_places[i];
+      }
+    index->description_place_ = FlatArray<uint8_t>(std::move(place));
+  }
   make_anchor_postings(anchors, term_count, index->in_anchor_, index->anchor_strength_);
   return index;
 }
@@ -624,8 +683,8 @@ size_t Index::memory_bytes() const {
   return docs_.memory_bytes() + popularity_.memory_bytes() + no_compact_key_.memory_bytes() +
          compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
          in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes() +
-         in_anchor_.memory_bytes() + anchor_strength_.memory_bytes() + facets_.memory_bytes() +
-         facet_docs_.memory_bytes();
+         in_anchor_.memory_bytes() + anchor_strength_.memory_bytes() +
+         description_place_.memory_bytes() + facets_.memory_bytes() + facet_docs_.memory_bytes();
 }
 
 void Postings::save(BinaryWriter& out) const {
@@ -652,6 +711,7 @@ void Index::save(BinaryWriter& out) const {
   in_name_.save(out);
   in_keywords_.save(out);
   in_description_.save(out);
+  out.array(description_place_);
   in_anchor_.save(out);
   out.array(anchor_strength_);
   facets_.save(out);
@@ -674,8 +734,9 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
     if (!(p >= 0 && p <= 20)) return nullptr;  // log10 of an int64 + 1 is below 19
   const size_t terms = index->terms_.size();
   if (!index->in_name_.load(in, terms, n) || !index->in_keywords_.load(in, terms, n) ||
-      !index->in_description_.load(in, terms, n) || !index->in_anchor_.load(in, terms, n) ||
-      !in.array(index->anchor_strength_) ||
+      !index->in_description_.load(in, terms, n) || !in.array(index->description_place_) ||
+      index->description_place_.size() != index->in_description_.docs.size() ||
+      !index->in_anchor_.load(in, terms, n) || !in.array(index->anchor_strength_) ||
       index->anchor_strength_.size() != index->in_anchor_.docs.size() || !index->facets_.load(in) ||
       !index->facet_docs_.load(in, index->facets_.size(), n))
     return nullptr;
@@ -872,7 +933,9 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       add(in_name_, term, cap, [&](uint32_t) { return kNameMatch * factor; });
       add(in_keywords_, term, cap, [&](uint32_t) { return kKeywordMatch * factor; });
       if (!descriptions) return;
-      add(in_description_, term, cap, [&](uint32_t) { return kDescriptionMatch * factor; });
+      add(in_description_, term, cap, [&](uint32_t p) {
+        return kDescriptionMatch * factor * kPlaceFactor[description_place_[p]];
+      });
       if (factor < 1.0f) return;  // typo variants and completions: anchor text is too loose
       add(in_anchor_, term, cap, [&](uint32_t p) {
         return kAnchorMatch * factor * anchor_strength_[p] / static_cast<float>(kAnchorSaturation);
@@ -1386,6 +1449,25 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   else if (detail.name_prefix && k.tier == 0)
     name_part = "name completes the query";
   const size_t matched = std::popcount(detail.words_mask), words = ranking.query.words.size();
+  // Where the query's words first stand in the description (kPlaceFactor weighs a match
+  // there): "format@0=1.000 number@3=1.000", recomputed from the text as the index read it.
+  std::string places;
+  double first_place = -1;
+  {
+    std::vector<std::string> text = text_words(docs_.text(k.doc).description);
+    if (text.size() > kMaxDescriptionWords) text.resize(kMaxDescriptionWords);
+    for (auto& w : text) w = stem(w);
+    for (const std::string& word : ranking.query.words) {
+      const std::string stemmed = stem(word);
+      const auto at = std::find(text.begin(), text.end(), stemmed);
+      if (at == text.end()) continue;
+      const auto place = static_cast<size_t>(at - text.begin());
+      places += (places.empty() ? "" : " ") + stemmed + "@" + std::to_string(place) + "=" +
+                number(kPlaceFactor[std::min<size_t>(place, 255)]);
+      if (first_place < 0 || static_cast<double>(place) < first_place)
+        first_place = static_cast<double>(place);
+    }
+  }
   hit.explain = {
       {ExactNameRule::kName,
        1,
@@ -1401,14 +1483,16 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
        3,
        k.relevance,
        number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(matched) + "/" +
-           std::to_string(words) + " words, " + number(detail.coverage) +
-           " of the query's weight) + name " + number(p.name) + " (" + name_part +
-           ") + popularity " + number(p.popularity) + " (log10 monthly downloads " +
-           number(popularity_[k.doc]) + ") + freshness " + number(p.freshness),
+           std::to_string(words) + " words, " + number(detail.coverage) + " of the query's weight" +
+           (places.empty() ? std::string() : "; description places " + places) + ") + name " +
+           number(p.name) + " (" + name_part + ") + popularity " + number(p.popularity) +
+           " (log10 monthly downloads " + number(popularity_[k.doc]) + ") + freshness " +
+           number(p.freshness),
        {{"words", p.words},
         {"matched_words", static_cast<double>(matched)},
         {"query_words", static_cast<double>(words)},
         {"coverage", detail.coverage},
+        {"first_description_place", first_place},
         {"name", p.name},
         {"popularity", p.popularity},
         {"log10_monthly_downloads", popularity_[k.doc]},

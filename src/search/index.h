@@ -159,6 +159,9 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   FlatArray<DocId> no_compact_key_;  // names without letters or digits ("-"), rare
   Vocabulary terms_;                 // name parts and (stemmed) text words
   Postings in_name_, in_keywords_, in_description_;
+  // Beside in_description_.docs: the word's first place in that description (0 the first
+  // word, at most 255), which weighs the match (kPlaceFactor in index.cc).
+  FlatArray<uint8_t> description_place_;
   // Anchor text: the words other packages use of this one (search/anchor_text.h),
   // each posting with its strength (1..3 family descriptions) at the same position.
   Postings in_anchor_;
