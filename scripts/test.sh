@@ -22,4 +22,7 @@ fi
 # Verdaccio for the registry end-to-end test (npm ci from the committed lock file); if this
 # fails, that test fails and says why, and every other test still runs.
 bash tests/verdaccio/install.sh || echo "warning: tests/verdaccio/install.sh failed" >&2
+# The store tests' PostgreSQL variants start a throwaway cluster (postgresql-15, installed
+# above); here they must run, not skip.
+export PKGSTATS_REQUIRE_POSTGRES=1
 ctest --test-dir build --output-on-failure -j2 --timeout 600

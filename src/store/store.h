@@ -133,6 +133,11 @@ struct FetchState {
 
 class WriteTransaction;
 
+// Whether `location` (a --db value) is a URL (scheme://...) rather than an SQLite file path.
+bool is_database_url(std::string_view location);
+// `location` fit for messages and logs: a URL's password replaced by "***", a path unchanged.
+std::string printable_location(std::string_view location);
+
 // Every read of the store. Names are package names as the registry spells them.
 class StoreReader {
  public:
@@ -228,9 +233,12 @@ class StoreReader {
 class Store : public StoreReader {
  public:
   // Opens the store `location` names: a file path is an SQLite database, created and migrated
-  // in read-write mode. Fails with a clear kStorageError for a missing file (read-only), a file
-  // that is not a database, a newer schema, or a read-only file opened for writing, and with
-  // kInvalidInput for a URL (scheme://...) of a backend this build does not have.
+  // in read-write mode; a postgresql:// or postgres:// URL (libpq's connection URI) is a
+  // PostgreSQL database (store/postgres_store.h), likewise migrated in read-write mode and
+  // checked for the current schema in read-only mode. Fails with a clear kStorageError for a
+  // missing file (read-only), a file that is not a database, an unreachable server, a newer
+  // schema, or a read-only file opened for writing (messages never show a URL's password),
+  // and with kInvalidInput for a URL of any other scheme.
   static Result<std::unique_ptr<Store>> open(const std::string& location,
                                              OpenMode mode = OpenMode::kReadWrite);
 
