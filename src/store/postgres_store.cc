@@ -690,6 +690,9 @@ class PgWriteTransaction final : public WriteTransaction {
                                    std::string_view description) override;
   Result<WriteOutcome> put_monthly_downloads(std::string_view name,
                                              int64_t monthly_downloads) override;
+  Result<std::vector<WriteOutcome>> put_listings(std::span<const ListingRow> rows) override;
+  Result<std::vector<WriteOutcome>> put_monthly_downloads_rows(
+      std::span<const MonthlyDownloadsRow> rows) override;
   Status put_daily_downloads(std::string_view name, std::span<const DailyDownloads> days) override;
   Status put_version_downloads(std::string_view name, Day day,
                                std::span<const VersionDownloads> versions) override;
@@ -940,6 +943,108 @@ Result<WriteOutcome> PgWriteTransaction::put_monthly_downloads(std::string_view 
                         "RETURNING (t.xmax = 0)::int",
                         params().add(name).add(monthly_downloads).add(now_ms())));
   return upsert_outcome(q);
+}
+
+namespace {
+
+// Splits rows [0, n) into runs without a repeated name (one INSERT ... ON CONFLICT cannot
+// touch a row twice) and calls write(first, last) for each, in order.
+template <typename Name, typename Write>
+Status in_runs_of_distinct_names(size_t n, Name&& name_of, Write&& write) {
+  std::unordered_set<std::string_view> names;
+  size_t first = 0;
+  for (size_t i = 0; i <= n; ++i) {
+    if (i == n || !names.insert(name_of(i)).second) {
+      if (i > first) RETURN_IF_ERROR(write(first, i));
+      if (i == n) break;
+      names.clear();
+      names.insert(name_of(i));
+      first = i;
+    }
+  }
+  return Status::success();
+}
+
+// The outcomes of rows [first, last) from an upsert's RETURNING name, (xmax = 0): a row not
+// returned was left alone by the WHERE of DO UPDATE.
+template <typename Name>
+void place_outcomes(const PgResult& q, size_t first, size_t last, Name&& name_of,
+                    std::vector<WriteOutcome>& out) {
+  std::unordered_map<std::string, WriteOutcome> by_name;
+  for (int r = 0; r < q.rows(); ++r)
+    by_name.emplace(q.text(r, 0),
+                    q.integer(r, 1) != 0 ? WriteOutcome::kInserted : WriteOutcome::kUpdated);
+  for (size_t i = first; i < last; ++i) {
+    auto it = by_name.find(std::string(name_of(i)));
+    out[i] = it == by_name.end() ? WriteOutcome::kUnchanged : it->second;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<WriteOutcome>> PgWriteTransaction::put_listings(
+    std::span<const ListingRow> rows) {
+  if (!open_) return closed();
+  std::vector<WriteOutcome> out(rows.size(), WriteOutcome::kUnchanged);
+  auto name_of = [&](size_t i) { return rows[i].name; };
+  const int64_t now = now_ms();
+  RETURN_IF_ERROR(in_runs_of_distinct_names(rows.size(), name_of, [&](size_t first, size_t last) {
+    std::vector<std::string> names, versions, descriptions, downloads;
+    for (size_t i = first; i < last; ++i) {
+      names.emplace_back(rows[i].name);
+      versions.emplace_back(rows[i].version);
+      descriptions.emplace_back(rows[i].description);
+      downloads.push_back(std::to_string(rows[i].monthly_downloads));
+    }
+    ASSIGN_OR_RETURN(
+        auto q,
+        db_.query("INSERT INTO packages AS t (name, latest, description, monthly_downloads, "
+                  "updated_at) SELECT n, v, d, m::bigint, $5::bigint FROM unnest($1::text[], "
+                  "$2::text[], $3::text[], $4::text[]) AS u(n, v, d, m) "
+                  "ON CONFLICT (name) DO UPDATE SET monthly_downloads = "
+                  "excluded.monthly_downloads, latest = CASE WHEN t.has_document <> 0 THEN "
+                  "t.latest ELSE excluded.latest END, description = CASE WHEN t.has_document <> "
+                  "0 THEN t.description ELSE excluded.description END, updated_at = "
+                  "excluded.updated_at WHERE t.monthly_downloads IS DISTINCT FROM "
+                  "excluded.monthly_downloads OR (t.has_document = 0 AND (t.latest IS DISTINCT "
+                  "FROM excluded.latest OR t.description IS DISTINCT FROM excluded.description)) "
+                  "RETURNING t.name, (t.xmax = 0)::int",
+                  params()
+                      .add_text_array(names)
+                      .add_text_array(versions)
+                      .add_text_array(descriptions)
+                      .add_text_array(downloads)
+                      .add(now)));
+    place_outcomes(q, first, last, name_of, out);
+    return Status::success();
+  }));
+  return out;
+}
+
+Result<std::vector<WriteOutcome>> PgWriteTransaction::put_monthly_downloads_rows(
+    std::span<const MonthlyDownloadsRow> rows) {
+  if (!open_) return closed();
+  std::vector<WriteOutcome> out(rows.size(), WriteOutcome::kUnchanged);
+  auto name_of = [&](size_t i) { return rows[i].name; };
+  const int64_t now = now_ms();
+  RETURN_IF_ERROR(in_runs_of_distinct_names(rows.size(), name_of, [&](size_t first, size_t last) {
+    std::vector<std::string> names, downloads;
+    for (size_t i = first; i < last; ++i) {
+      names.emplace_back(rows[i].name);
+      downloads.push_back(std::to_string(rows[i].monthly_downloads));
+    }
+    ASSIGN_OR_RETURN(
+        auto q, db_.query("INSERT INTO packages AS t (name, monthly_downloads, updated_at) "
+                          "SELECT n, m::bigint, $3::bigint FROM unnest($1::text[], $2::text[]) "
+                          "AS u(n, m) ON CONFLICT (name) DO UPDATE SET monthly_downloads = "
+                          "excluded.monthly_downloads, updated_at = excluded.updated_at "
+                          "WHERE t.monthly_downloads IS DISTINCT FROM excluded.monthly_downloads "
+                          "RETURNING t.name, (t.xmax = 0)::int",
+                          params().add_text_array(names).add_text_array(downloads).add(now)));
+    place_outcomes(q, first, last, name_of, out);
+    return Status::success();
+  }));
+  return out;
 }
 
 Status PgWriteTransaction::put_daily_downloads(std::string_view name,

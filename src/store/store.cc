@@ -31,6 +31,28 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& location, OpenMode
   return std::unique_ptr<Store>(std::move(store));
 }
 
+Result<std::vector<WriteOutcome>> WriteTransaction::put_listings(std::span<const ListingRow> rows) {
+  std::vector<WriteOutcome> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    ASSIGN_OR_RETURN(auto outcome,
+                     put_listing(row.name, row.version, row.monthly_downloads, row.description));
+    out.push_back(outcome);
+  }
+  return out;
+}
+
+Result<std::vector<WriteOutcome>> WriteTransaction::put_monthly_downloads_rows(
+    std::span<const MonthlyDownloadsRow> rows) {
+  std::vector<WriteOutcome> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    ASSIGN_OR_RETURN(auto outcome, put_monthly_downloads(row.name, row.monthly_downloads));
+    out.push_back(outcome);
+  }
+  return out;
+}
+
 bool is_database_url(std::string_view location) {
   return location.find("://") != std::string_view::npos;
 }

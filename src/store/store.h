@@ -52,6 +52,20 @@ struct StoreStats {
   std::string example_maintainer;
 };
 
+// One row of a listing TSV: put_listing()'s arguments (views into the caller's strings).
+struct ListingRow {
+  std::string_view name;
+  std::string_view version;
+  int64_t monthly_downloads = -1;
+  std::string_view description;
+};
+
+// One row of a names TSV: put_monthly_downloads()'s arguments.
+struct MonthlyDownloadsRow {
+  std::string_view name;
+  int64_t monthly_downloads = -1;
+};
+
 // What changed_search_documents() returns.
 struct ChangedDocuments {
   std::vector<SearchDocument> current;  // written since; keywords, maintainers, dependents filled
@@ -270,6 +284,13 @@ class WriteTransaction {
   // Monthly downloads for a name (names TSV); creates a name-only row when unknown.
   virtual Result<WriteOutcome> put_monthly_downloads(std::string_view name,
                                                      int64_t monthly_downloads) = 0;
+  // put_listing() / put_monthly_downloads() of each row in order (a name given twice: the
+  // later row applies after the earlier, as two calls would), their outcomes in the same
+  // order: the bulk path of TSV imports. A backend with round trips (PostgreSQL) writes many
+  // rows per statement; the default calls the one-row method for each.
+  virtual Result<std::vector<WriteOutcome>> put_listings(std::span<const ListingRow> rows);
+  virtual Result<std::vector<WriteOutcome>> put_monthly_downloads_rows(
+      std::span<const MonthlyDownloadsRow> rows);
   // Adds or replaces daily counts for a known package. kNotFound for an unknown name.
   virtual Status put_daily_downloads(std::string_view name,
                                      std::span<const DailyDownloads> days) = 0;

@@ -1216,6 +1216,43 @@ TEST_P(StoreTest, WritesAreVisibleToOtherConnectionsOnCommit) {
   EXPECT_EQ(reader->daily_downloads("left-pad", 0, 10)->size(), 1u);
 }
 
+// The bulk TSV path gives the outcomes, in order, that one call per row would, including a
+// name repeated within the batch and rows a packument already owns.
+TEST_P(StoreTest, BulkListingsMatchOneCallPerRow) {
+  auto store = open_store();
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    ASSERT_TRUE((*tx)->put_listing("kept", "1.0.0", 5, "same").ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  const std::vector<ListingRow> rows = {
+      {"new-a", "1.0.0", 10, "first"},    {"kept", "1.0.0", 5, "same"},
+      {"left-pad", "0.0.1", 77, "other"}, {"new-a", "1.0.1", 11, "second"},
+      {"new-a", "1.0.1", 11, "second"},   {"new-b", "2.0.0", -1, ""}};
+  auto tx = store->begin_write();
+  auto outcomes = (*tx)->put_listings(rows);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().to_string();
+  using O = WriteOutcome;
+  EXPECT_EQ(*outcomes, (std::vector<O>{O::kInserted, O::kUnchanged, O::kUpdated, O::kUpdated,
+                                       O::kUnchanged, O::kInserted}));
+  const std::vector<MonthlyDownloadsRow> counts = {{"new-b", 3}, {"new-c", 4}, {"new-b", 3}};
+  auto counted = (*tx)->put_monthly_downloads_rows(counts);
+  ASSERT_TRUE(counted.ok()) << counted.status().to_string();
+  EXPECT_EQ(*counted, (std::vector<O>{O::kUpdated, O::kInserted, O::kUnchanged}));
+  EXPECT_TRUE((*tx)->put_listings({})->empty());
+  ASSERT_TRUE((*tx)->commit());
+  auto a = **store->get_package("new-a");
+  EXPECT_EQ(a.latest, "1.0.1");
+  EXPECT_EQ(a.description, "second");
+  EXPECT_EQ(a.monthly_downloads, 11);
+  auto pad = **store->get_package("left-pad");
+  EXPECT_EQ(pad.latest, "1.3.0");  // the packument's, not the listing's
+  EXPECT_EQ(pad.monthly_downloads, 77);
+  EXPECT_EQ((**store->get_package("new-b")).monthly_downloads, 3);
+  EXPECT_EQ(store->stats()->packages, 5);
+}
+
 // PostgreSQL's schema version: a newer database is refused, and the numbering is the shared
 // one (the baseline plus the migrations after it).
 TEST(PgStore, RefusesANewerSchema) {
