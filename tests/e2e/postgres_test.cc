@@ -77,9 +77,13 @@ TEST_F(PostgresEndToEnd, ImportThenServeSearchAndPackagePages) {
     EXPECT_FALSE(pg_json["hits"].empty()) << query;
     EXPECT_EQ(pg_json, sqlite_json) << query;  // same documents, same index, same ranking
   }
-  auto info = run(work, "info --json --db '" + url_ + "' express");
-  ASSERT_EQ(info.exit_code, 0) << info.out;
-  EXPECT_NE(info.out.find("\"name\":\"express\""), std::string::npos) << info.out.substr(0, 300);
+  for (const char* name : {"express", "left-pad"}) {  // the package page's data, field by field
+    auto on_pg = run(work, "info --json --db '" + url_ + "' " + name);
+    auto on_sqlite = run(work, "info --json --db " + sqlite + " " + name);
+    ASSERT_EQ(on_pg.exit_code, 0) << on_pg.out;
+    EXPECT_EQ(nlohmann::json::parse(on_pg.out)["name"], name);
+    EXPECT_EQ(nlohmann::json::parse(on_pg.out), nlohmann::json::parse(on_sqlite.out)) << name;
+  }
 
   pkgstats::e2e::Server server(url_, {"--offline"}, dir_ + "/serve.log");
   ASSERT_TRUE(server.ready()) << server.log();

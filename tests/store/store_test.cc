@@ -97,6 +97,10 @@ std::unique_ptr<Store> open_rw(const std::string& path) {
 }
 
 enum class Backend { kSqlite, kPostgres };
+// How ctest and gtest name a backend.
+[[maybe_unused]] void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "SQLite" : "PostgreSQL");
+}
 
 // The tests every backend must pass: each runs on an SQLite file and on a fresh PostgreSQL
 // database of the test cluster (tests/pg_test_cluster.h).
@@ -1251,6 +1255,42 @@ TEST_P(StoreTest, BulkListingsMatchOneCallPerRow) {
   EXPECT_EQ(pad.monthly_downloads, 77);
   EXPECT_EQ((**store->get_package("new-b")).monthly_downloads, 3);
   EXPECT_EQ(store->stats()->packages, 5);
+}
+
+// The PostgreSQL counterpart of the SQLite plan tests above: the hot reads of stats, discover
+// and dependents can be served by their indexes (sequential scans disabled, as a small test
+// table would otherwise always be scanned), and the most downloaded list needs no sort.
+TEST(PgStore, HotReadsHaveTheirIndexes) {
+  PG_TEST_REQUIRE_CLUSTER();
+  auto store = Store::open(testing::PostgresCluster::instance().create_database());
+  ASSERT_TRUE(store.ok()) << store.status().to_string();
+  pg::Connection& db = dynamic_cast<PgStore&>(**store).connection();
+  ASSERT_TRUE(db.exec("SET enable_seqscan = off").ok());
+  auto plan = [&](const std::string& sql) {
+    auto q = db.query("EXPLAIN " + sql);
+    EXPECT_TRUE(q.ok()) << sql;
+    std::string text;
+    for (int r = 0; q.ok() && r < q->rows(); ++r) text += q->text(r, 0) + "\n";
+    return text;
+  };
+  const std::pair<const char*, const char*> expected[] = {
+      {"SELECT COUNT(*) FROM packages WHERE has_document <> 0", "packages_with_document"},
+      {"SELECT COALESCE(MAX(modified), 0) FROM packages WHERE modified > 0",
+       "packages_by_modified"},
+      {"SELECT name FROM packages WHERE created > 0 AND unpublished = 0 ORDER BY created DESC "
+       "LIMIT 10",
+       "packages_by_created"},
+      {"SELECT COUNT(*) FROM packages WHERE updated_at >= 5", "packages_by_updated"},
+      {"SELECT COUNT(*) FROM dependencies WHERE name = 'x' AND kind = 0", "dependencies_by_name"},
+      {"SELECT package_id FROM maintainers WHERE name = 'x'", "maintainers_by_name"},
+  };
+  for (const auto& [sql, index] : expected)
+    EXPECT_NE(plan(sql).find(index), std::string::npos) << plan(sql);
+  const std::string popular = plan(
+      "SELECT name FROM packages WHERE unpublished = 0 AND monthly_downloads > 0 "
+      "ORDER BY monthly_downloads DESC, name LIMIT 10");
+  EXPECT_NE(popular.find("packages_by_downloads"), std::string::npos) << popular;
+  EXPECT_EQ(popular.find("Sort"), std::string::npos) << popular;
 }
 
 // PostgreSQL's schema version: a newer database is refused, and the numbering is the shared
