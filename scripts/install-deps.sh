@@ -7,6 +7,7 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev libutf8proc-dev libzstd-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-dev libxxhash-dev rapidjson-dev libdeflate-dev libstemmer-dev
+  libpq-dev postgresql-15
   chromium
   openssl  # the TLS trust tests' server (openssl s_server)
 )

@@ -24,4 +24,7 @@ fi
 bash tests/verdaccio/install.sh || echo "warning: tests/verdaccio/install.sh failed" >&2
 # install-deps.sh installs openssl: the TLS trust tests run its s_server, and must not skip.
 export PKGSTATS_REQUIRE_OPENSSL=1
+# The store tests' PostgreSQL variants start a throwaway cluster (postgresql-15, installed
+# above); here they must run, not skip.
+export PKGSTATS_REQUIRE_POSTGRES=1
 ctest --test-dir build --output-on-failure -j2 --timeout 600

@@ -31,7 +31,8 @@ void register_dependents_command(CLI::App& app) {
     auto page = app::load_dependents(*store, {opts->name, *order, opts->page, opts->size});
     if (!page)
       fail(page.status().message(), page.status().code() == ErrorCode::kInvalidInput ? 2 : 1);
-    if (!page->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
+    if (!page->has_value())
+      fail("no package named '" + opts->name + "' in " + store::printable_location(opts->db), 1);
     const app::DependentsPage& p = **page;
     if (opts->json) {
       std::printf("%s\n", api::dependents_page_json(p).dump(2).c_str());

@@ -112,7 +112,8 @@ void register_info_command(CLI::App& app) {
     const auto query = api::package_details_query(opts->name, SystemClock().now(), *newest_day);
     auto details = app::load_package_details(*store, query);
     if (!details) fail(details.status().message());
-    if (!details->has_value()) fail("no package named '" + opts->name + "' in " + opts->db, 1);
+    if (!details->has_value())
+      fail("no package named '" + opts->name + "' in " + store::printable_location(opts->db), 1);
     if (opts->json)
       std::printf("%s\n", api::package_details_json(**details, query).dump(2).c_str());
     else {

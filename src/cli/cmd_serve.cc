@@ -26,6 +26,7 @@ namespace pkgstats::cli {
 void register_serve_command(CLI::App& app) {
   struct Options {
     std::string db, host = "127.0.0.1", base_url;
+    std::string index_snapshot;  // "" = next to an SQLite file; none for a database URL
     uint16_t port = 8080;
     int threads = limits::kDefaultHttpThreads;
     double reload_seconds = limits::kDefaultIndexReloadSeconds;
@@ -42,6 +43,9 @@ void register_serve_command(CLI::App& app) {
                                  "Serve the web pages (an empty database is first filled with the "
                                  "bundled demo data)");
   add_db_option(*cmd, opts->db);
+  cmd->add_option("--index-snapshot", opts->index_snapshot,
+                  "File the search index is saved to and loaded from (default: the SQLite file's "
+                  "path + .search-index; none for a postgresql:// database unless given)");
   cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", opts->port, "Port to listen on (0 = any free port)")
       ->capture_default_str();
@@ -114,7 +118,8 @@ void register_serve_command(CLI::App& app) {
       auto empty = store->empty();
       if (!empty) fail(empty.status().message());
       if (*empty) {
-        std::fprintf(stderr, "%s is empty: loading the bundled demo data\n", opts->db.c_str());
+        std::fprintf(stderr, "%s is empty: loading the bundled demo data\n",
+                     store::printable_location(opts->db).c_str());
         TerminalProgress progress;
         if (auto s = ingest::import_embedded_demo(*store, &progress, sandboxed_readme_renderer(),
                                                   app::latest_install_size);
@@ -127,8 +132,11 @@ void register_serve_command(CLI::App& app) {
     // The index is loaded from its snapshot next to the database when that is current, else
     // built from the store's documents and saved there.
     store::StorePool stores(opts->db, static_cast<size_t>(opts->threads) + 1);
-    search::IndexService index(stores,
-                               search::native_search_engine(search::index_file_path(opts->db)));
+    const std::string snapshot = !opts->index_snapshot.empty() ? opts->index_snapshot
+                                 : store::is_database_url(opts->db)
+                                     ? std::string()
+                                     : search::index_file_path(opts->db);
+    search::IndexService index(stores, search::native_search_engine(snapshot));
     auto built = index.reload();
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n",

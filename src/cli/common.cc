@@ -22,7 +22,9 @@ std::string default_db_path() {
 
 CLI::Option* add_db_option(CLI::App& command, std::string& db_path) {
   db_path = default_db_path();
-  return command.add_option("--db", db_path, "SQLite database file (env PKGSTATS_DB)")
+  return command
+      .add_option("--db", db_path,
+                  "SQLite database file, or a postgresql://user@host/db URL (env PKGSTATS_DB)")
       ->capture_default_str();
 }
 
@@ -39,7 +41,9 @@ void fail(const std::string& message, int exit_code) {
 }
 
 std::unique_ptr<store::Store> open_store_or_fail(const std::string& db_path, store::OpenMode mode) {
-  if (mode == store::OpenMode::kReadWrite) {
+  if (store::is_database_url(db_path)) {
+    // A database server's URL: nothing on the local file system to create or check.
+  } else if (mode == store::OpenMode::kReadWrite) {
     std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
     std::error_code ec;
     if (!parent.empty() && !std::filesystem::exists(parent, ec))

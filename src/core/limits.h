@@ -72,6 +72,9 @@ inline constexpr std::size_t kMaxVersionsPerPackage = 20000;
 inline constexpr std::size_t kImportBatchSize = 2000;
 // TSV rows per write transaction (rows are tiny).
 inline constexpr std::size_t kTsvBatchSize = 50000;
+// TSV rows handed to the store in one call (WriteTransaction::put_listings): PostgreSQL writes
+// them with one statement instead of a round trip per row.
+inline constexpr std::size_t kTsvRowsPerCall = 2000;
 // SQLite's page cache per connection: a writer's is large (a bulk import rewrites the same
 // index pages over and over); readers share the OS page cache, and a server pools several,
 // so theirs is small (4 x 64 MB grew a loaded server's RSS by 170 MB without a gain).

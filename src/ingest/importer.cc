@@ -314,6 +314,46 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
   auto tx = store_.begin_write();
   if (!tx) return Status(tx.status().code(), label + ": " + tx.status().message());
   const size_t expected_fields = format == InputFormat::kListingTsv ? 4 : 2;
+  // Rows are handed to the store limits::kTsvRowsPerCall at a time (one statement each on
+  // PostgreSQL); `pending` owns their text until then.
+  struct PendingRow {
+    std::string name, version, description;
+    int64_t downloads = 0;
+  };
+  std::vector<PendingRow> pending;
+  auto write_pending = [&]() -> Status {
+    if (pending.empty()) return Status::success();
+    Result<std::vector<store::WriteOutcome>> outcomes = std::vector<store::WriteOutcome>();
+    if (expected_fields == 4) {
+      std::vector<store::ListingRow> batch;
+      batch.reserve(pending.size());
+      for (const auto& p : pending)
+        batch.push_back({p.name, p.version, p.downloads, p.description});
+      outcomes = (*tx)->put_listings(batch);
+    } else {
+      std::vector<store::MonthlyDownloadsRow> batch;
+      batch.reserve(pending.size());
+      for (const auto& p : pending) batch.push_back({p.name, p.downloads});
+      outcomes = (*tx)->put_monthly_downloads_rows(batch);
+    }
+    pending.clear();
+    if (!outcomes)
+      return Status(outcomes.status().code(), label + ": " + outcomes.status().message());
+    for (auto outcome : *outcomes) {
+      switch (outcome) {
+        case store::WriteOutcome::kInserted:
+          ++summary_.inserted;
+          break;
+        case store::WriteOutcome::kUpdated:
+          ++summary_.updated;
+          break;
+        case store::WriteOutcome::kUnchanged:
+          ++summary_.unchanged;
+          break;
+      }
+    }
+    return Status::success();
+  };
   std::string line;
   size_t rows = 0, in_batch = 0;
   while (next_line(line)) {
@@ -339,23 +379,15 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
       ++summary_.unchanged;
       continue;
     }
-    Result<store::WriteOutcome> outcome =
-        expected_fields == 4 ? (*tx)->put_listing(name, fields[1], *downloads,
-                                                  fields[3].substr(0, limits::kMaxDescriptionBytes))
-                             : (*tx)->put_monthly_downloads(name, *downloads);
-    if (!outcome) return Status(outcome.status().code(), label + ": " + outcome.status().message());
-    switch (*outcome) {
-      case store::WriteOutcome::kInserted:
-        ++summary_.inserted;
-        break;
-      case store::WriteOutcome::kUpdated:
-        ++summary_.updated;
-        break;
-      case store::WriteOutcome::kUnchanged:
-        ++summary_.unchanged;
-        break;
-    }
+    if (expected_fields == 4)
+      pending.push_back({std::move(name), std::string(fields[1]),
+                         std::string(fields[3].substr(0, limits::kMaxDescriptionBytes)),
+                         *downloads});
+    else
+      pending.push_back({std::move(name), {}, {}, *downloads});
+    if (pending.size() >= limits::kTsvRowsPerCall) RETURN_IF_ERROR(write_pending());
     if (++in_batch >= limits::kTsvBatchSize) {
+      RETURN_IF_ERROR(write_pending());
       RETURN_IF_ERROR((*tx)->commit());
       tx = store_.begin_write();
       if (!tx) return tx.status();
@@ -363,6 +395,7 @@ Status Importer::import_tsv(const std::string& label, InputFormat format, NextLi
       if (progress_) progress_->update(position(), rows);
     }
   }
+  RETURN_IF_ERROR(write_pending());
   if (auto s = (*tx)->commit(); !s) return Status(s.code(), label + ": " + s.message());
   if (progress_) progress_->end(label + ": " + std::to_string(rows) + " rows");
   return Status::success();

@@ -5,11 +5,22 @@
 namespace pkgstats::store {
 namespace {
 
-// Migration N takes a database at version N-1 to version N. Never edit a released migration:
-// add a new one.
-constexpr const char* kMigrations[] = {
+// One step of the schema: version N takes a database at version N-1 to N, in SQLite's dialect
+// and in PostgreSQL's. PostgreSQL databases start from kPostgresBaseline (the schema at
+// kPostgresBaselineVersion, created in one step), so the steps up to that version carry no
+// PostgreSQL SQL; every later step must carry both (checked below). Never edit a released
+// migration: add a new one.
+struct Migration {
+  int version;
+  const char* what;
+  const char* sqlite;
+  const char* postgres;  // nullptr only for versions <= kPostgresBaselineVersion
+};
+
+constexpr Migration kMigrations[] = {
     // v1: the initial schema.
-    R"sql(
+    {1, "the initial schema",
+     R"sql(
 CREATE TABLE packages (
   id                INTEGER PRIMARY KEY,
   name              TEXT NOT NULL UNIQUE,
@@ -89,15 +100,19 @@ CREATE TABLE sync_state (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+     nullptr},
     // v2: a package's newest versions without reading every version row (package pages of
     // packages with thousands of versions), and the newest packages without a full scan.
-    R"sql(
+    {2, "versions by publish time; packages by creation time",
+     R"sql(
 CREATE INDEX versions_by_published ON versions(package_id, published);
 CREATE INDEX IF NOT EXISTS packages_by_created ON packages(created) WHERE created > 0;
 )sql",
+     nullptr},
     // v3: per-version downloads over the last week, as the upstream last reported them. A
     // package's rows are replaced as a whole; `day` is the UTC day they were fetched.
-    R"sql(
+    {3, "per-version downloads of the last week",
+     R"sql(
 CREATE TABLE version_downloads (
   package_id INTEGER NOT NULL,
   version    TEXT NOT NULL,
@@ -106,35 +121,45 @@ CREATE TABLE version_downloads (
   PRIMARY KEY (package_id, version)
 ) WITHOUT ROWID;
 )sql",
+     nullptr},
     // v4: the store's statistics (read when a server starts) without a full table scan: how
     // many packages have a document, and the newest modification time.
-    R"sql(
+    {4, "indexes for stats(): packages with a document, newest modification",
+     R"sql(
 CREATE INDEX packages_with_document ON packages(has_document) WHERE has_document;
 CREATE INDEX packages_by_modified ON packages(modified) WHERE modified > 0;
 )sql",
+     nullptr},
     // v5: the most downloaded packages (discover) read in order from an index, not by sorting
     // every row (1.9 s at 4.5M packages).
-    R"sql(
+    {5, "the most downloaded packages in index order",
+     R"sql(
 CREATE INDEX packages_by_downloads ON packages(monthly_downloads DESC, name)
   WHERE unpublished = 0 AND monthly_downloads > 0;
 )sql",
+     nullptr},
     // v6: the packages written since a point in time (a server's search overlay).
-    R"sql(
+    {6, "packages by write time (search overlay)",
+     R"sql(
 CREATE INDEX packages_by_updated ON packages(updated_at);
 )sql",
+     nullptr},
     // v7: the packages `serve` added on demand (a visitor asked for a page of a package the
     // store lacked), so their number can be capped (limits::kOnDemandMaxAddedPackages).
-    R"sql(
+    {7, "packages added on demand",
+     R"sql(
 CREATE TABLE on_demand_packages (
   package_id INTEGER PRIMARY KEY,
   added_at   INTEGER NOT NULL
 );
 )sql",
+     nullptr},
     // v8: each day's downloads summed over every archived package (registry-wide
     // /downloads/point|range/{period}), kept by triggers as downloads_daily changes: reading a
     // range is a few hundred rows, not a scan of every package's days. A day whose rows were
     // all deleted keeps a 0.
-    R"sql(
+    {8, "registry-wide daily totals kept by triggers",
+     R"sql(
 CREATE TABLE downloads_daily_totals (
   day       INTEGER PRIMARY KEY,
   downloads INTEGER NOT NULL
@@ -154,12 +179,14 @@ CREATE TRIGGER downloads_daily_totals_delete AFTER DELETE ON downloads_daily BEG
   UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
 END;
 )sql",
+     nullptr},
     // v9: what `pkgstats bot` posted where (docs/bot.md). A row is written 'pending', with the
     // idempotency key, before the post is sent and marked 'posted' (with the network's id)
     // after, so a crash in between is retried with the same key or reconciled, never posted
     // twice; 'failed' when the network refused it for good. And the accounts it posts to,
     // which /about lists.
-    R"sql(
+    {9, "the bot's post log and accounts",
+     R"sql(
 CREATE TABLE bot_posts (
   id              INTEGER PRIMARY KEY,
   target          TEXT NOT NULL,
@@ -182,13 +209,15 @@ CREATE TABLE bot_accounts (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+     nullptr},
     // v10: package insight (docs/install-size.md). Per package: the latest version's install
     // size (bytes, packages, complete = 0 for "at least"; -1 never computed), funding URLs and
     // bin commands (one a line), the monorepo directory, and the older version whose trust
     // level latest dropped. Per version: trust level (0 none, 1 provenance, 2 trusted
     // publisher), install scripts run (space separated), engines.node. Stored hashes are
     // cleared so that the next import of an unchanged document fills the new columns.
-    R"sql(
+    {10, "package insight columns",
+     R"sql(
 ALTER TABLE packages ADD COLUMN install_size INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE packages ADD COLUMN install_packages INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE packages ADD COLUMN install_complete INTEGER NOT NULL DEFAULT 0;
@@ -201,6 +230,7 @@ ALTER TABLE versions ADD COLUMN install_scripts TEXT NOT NULL DEFAULT '';
 ALTER TABLE versions ADD COLUMN engines_node TEXT NOT NULL DEFAULT '';
 UPDATE packages SET content_hash = 0;
 )sql",
+     nullptr},
     // v11: every per-version snapshot, not only the last (the adoption of each major over
     // time). One row per package and fetch day; `versions` holds the snapshot's
     // "version<TAB>downloads\n" lines, most downloaded first, encoded by
@@ -209,7 +239,8 @@ UPDATE packages SET content_hash = 0;
     // the first, in text. And unpublished packages lose their dependency rows (they have no
     // latest version; mark_unpublished now deletes them), so a dependents count reads the
     // dependencies_by_name index alone.
-    R"sql(
+    {11, "per-version downloads history; unpublished packages lose their dependency rows",
+     R"sql(
 CREATE TABLE version_downloads_history (
   package_id INTEGER NOT NULL,
   day        INTEGER NOT NULL,
@@ -222,10 +253,189 @@ INSERT INTO version_downloads_history (package_id, day, versions)
   GROUP BY package_id;
 DELETE FROM dependencies WHERE package_id IN (SELECT id FROM packages WHERE unpublished = 1);
 )sql",
+     nullptr},
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
+
+constexpr bool migrations_are_complete() {
+  for (int i = 0; i < kMigrationCount; ++i) {
+    if (kMigrations[i].version != i + 1) return false;
+    if (kMigrations[i].version > kPostgresBaselineVersion && kMigrations[i].postgres == nullptr)
+      return false;
+  }
+  return true;
+}
+static_assert(migrations_are_complete(),
+              "migrations are numbered 1..N; those after the PostgreSQL baseline carry both "
+              "dialects");
+
+// The PostgreSQL schema at kPostgresBaselineVersion: the same tables, columns, indexes and
+// invariants as SQLite's after migration 11. Integers are BIGINT (SQLite's are 64-bit), blobs
+// BYTEA, text compares bytewise (COLLATE "C", as SQLite's BINARY) whatever the database's
+// locale, so orders and prefix ranges match. downloads_daily_totals follows downloads_daily
+// through one PL/pgSQL trigger. The version lives in pkgstats_schema (one row), PostgreSQL's
+// counterpart of SQLite's PRAGMA user_version.
+constexpr const char* kPostgresBaseline = R"sql(
+CREATE TABLE pkgstats_schema (version INTEGER NOT NULL);
+INSERT INTO pkgstats_schema (version) VALUES (0);
+CREATE TABLE packages (
+  id                   BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  name                 TEXT COLLATE "C" NOT NULL UNIQUE,
+  description          TEXT COLLATE "C" NOT NULL DEFAULT '',
+  latest               TEXT COLLATE "C" NOT NULL DEFAULT '',
+  license              TEXT COLLATE "C" NOT NULL DEFAULT '',
+  author_name          TEXT COLLATE "C" NOT NULL DEFAULT '',
+  author_email         TEXT COLLATE "C" NOT NULL DEFAULT '',
+  author_url           TEXT COLLATE "C" NOT NULL DEFAULT '',
+  homepage             TEXT COLLATE "C" NOT NULL DEFAULT '',
+  repository           TEXT COLLATE "C" NOT NULL DEFAULT '',
+  bugs                 TEXT COLLATE "C" NOT NULL DEFAULT '',
+  created              BIGINT NOT NULL DEFAULT 0,
+  modified             BIGINT NOT NULL DEFAULT 0,
+  unpublished          INTEGER NOT NULL DEFAULT 0,
+  has_document         INTEGER NOT NULL DEFAULT 0,
+  content_hash         BIGINT NOT NULL DEFAULT 0,
+  monthly_downloads    BIGINT NOT NULL DEFAULT -1,
+  etag                 TEXT COLLATE "C" NOT NULL DEFAULT '',
+  fetched_at           BIGINT NOT NULL DEFAULT 0,
+  updated_at           BIGINT NOT NULL DEFAULT 0,
+  install_size         BIGINT NOT NULL DEFAULT -1,
+  install_packages     BIGINT NOT NULL DEFAULT -1,
+  install_complete     INTEGER NOT NULL DEFAULT 0,
+  funding              TEXT COLLATE "C" NOT NULL DEFAULT '',
+  bin                  TEXT COLLATE "C" NOT NULL DEFAULT '',
+  repository_directory TEXT COLLATE "C" NOT NULL DEFAULT '',
+  trust_downgrade_from TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE TABLE versions (
+  package_id      BIGINT NOT NULL,
+  version         TEXT COLLATE "C" NOT NULL,
+  published       BIGINT NOT NULL DEFAULT 0,
+  deprecated      TEXT COLLATE "C" NOT NULL DEFAULT '',
+  license         TEXT COLLATE "C" NOT NULL DEFAULT '',
+  unpacked_size   BIGINT NOT NULL DEFAULT -1,
+  file_count      BIGINT NOT NULL DEFAULT -1,
+  has_types       INTEGER NOT NULL DEFAULT 0,
+  module          INTEGER NOT NULL DEFAULT 0,
+  dependencies    TEXT COLLATE "C" NOT NULL DEFAULT '',
+  trust           INTEGER NOT NULL DEFAULT 0,
+  install_scripts TEXT COLLATE "C" NOT NULL DEFAULT '',
+  engines_node    TEXT COLLATE "C" NOT NULL DEFAULT '',
+  PRIMARY KEY (package_id, version)
+);
+CREATE INDEX versions_by_published ON versions(package_id, published);
+CREATE TABLE dist_tags (
+  package_id BIGINT NOT NULL,
+  tag        TEXT COLLATE "C" NOT NULL,
+  version    TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (package_id, tag)
+);
+CREATE TABLE maintainers (
+  package_id BIGINT NOT NULL,
+  position   BIGINT NOT NULL,
+  name       TEXT COLLATE "C" NOT NULL,
+  email      TEXT COLLATE "C" NOT NULL DEFAULT '',
+  PRIMARY KEY (package_id, position)
+);
+CREATE INDEX maintainers_by_name ON maintainers(name);
+CREATE TABLE keywords (
+  package_id BIGINT NOT NULL,
+  position   BIGINT NOT NULL,
+  keyword    TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (package_id, position)
+);
+CREATE INDEX keywords_by_keyword ON keywords(keyword);
+CREATE TABLE dependencies (
+  package_id BIGINT NOT NULL,
+  kind       INTEGER NOT NULL,
+  name       TEXT COLLATE "C" NOT NULL,
+  range      TEXT COLLATE "C" NOT NULL DEFAULT '',
+  PRIMARY KEY (package_id, kind, name)
+);
+CREATE INDEX dependencies_by_name ON dependencies(name, kind);
+CREATE TABLE readmes (
+  package_id BIGINT PRIMARY KEY,
+  html       TEXT COLLATE "C" NOT NULL
+);
+CREATE TABLE downloads_daily (
+  package_id BIGINT NOT NULL,
+  day        BIGINT NOT NULL,
+  downloads  BIGINT NOT NULL,
+  PRIMARY KEY (package_id, day)
+);
+CREATE TABLE sync_state (
+  key   TEXT COLLATE "C" PRIMARY KEY,
+  value TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX packages_by_created ON packages(created) WHERE created > 0;
+CREATE TABLE version_downloads (
+  package_id BIGINT NOT NULL,
+  version    TEXT COLLATE "C" NOT NULL,
+  downloads  BIGINT NOT NULL,
+  day        BIGINT NOT NULL,
+  PRIMARY KEY (package_id, version)
+);
+CREATE INDEX packages_with_document ON packages(has_document) WHERE has_document <> 0;
+CREATE INDEX packages_by_modified ON packages(modified) WHERE modified > 0;
+CREATE INDEX packages_by_downloads ON packages(monthly_downloads DESC, name)
+  WHERE unpublished = 0 AND monthly_downloads > 0;
+CREATE INDEX packages_by_updated ON packages(updated_at);
+CREATE TABLE on_demand_packages (
+  package_id BIGINT PRIMARY KEY,
+  added_at   BIGINT NOT NULL
+);
+CREATE TABLE downloads_daily_totals (
+  day       BIGINT PRIMARY KEY,
+  downloads BIGINT NOT NULL
+);
+CREATE FUNCTION downloads_daily_totals_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+      ON CONFLICT (day) DO UPDATE
+      SET downloads = downloads_daily_totals.downloads + excluded.downloads;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER downloads_daily_totals_follow AFTER INSERT OR UPDATE OR DELETE ON downloads_daily
+  FOR EACH ROW EXECUTE FUNCTION downloads_daily_totals_follow();
+CREATE TABLE bot_posts (
+  id              BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  target          TEXT COLLATE "C" NOT NULL,
+  package         TEXT COLLATE "C" NOT NULL,
+  kind            TEXT COLLATE "C" NOT NULL,
+  state           TEXT COLLATE "C" NOT NULL CHECK (state IN ('pending', 'posted', 'failed')),
+  idempotency_key TEXT COLLATE "C" NOT NULL UNIQUE,
+  remote_id       TEXT COLLATE "C" NOT NULL DEFAULT '',
+  text            TEXT COLLATE "C" NOT NULL DEFAULT '',
+  created_at      BIGINT NOT NULL,
+  posted_at       BIGINT NOT NULL DEFAULT 0,
+  error           TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE INDEX bot_posts_by_package ON bot_posts(package, created_at);
+CREATE INDEX bot_posts_pending ON bot_posts(target) WHERE state = 'pending';
+CREATE TABLE bot_accounts (
+  target     TEXT COLLATE "C" PRIMARY KEY,
+  handle     TEXT COLLATE "C" NOT NULL,
+  url        TEXT COLLATE "C" NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE version_downloads_history (
+  package_id BIGINT NOT NULL,
+  day        BIGINT NOT NULL,
+  versions   BYTEA NOT NULL,
+  PRIMARY KEY (package_id, day)
+);
+)sql";
+
+// Every migrating writer takes this transaction-scoped advisory lock first, so two processes
+// opening a new database at once do not both create the schema.
+constexpr const char* kPostgresMigrationLock = "SELECT pg_advisory_xact_lock(7021500001)";
 
 }  // namespace
 
@@ -235,6 +445,45 @@ Result<int> schema_version(Database& db) {
   return static_cast<int>(stmt.column_int(0));
 }
 
+Result<int> schema_version(pg::Connection& db) {
+  ASSIGN_OR_RETURN(auto exists, db.query("SELECT to_regclass('pkgstats_schema') IS NOT NULL"));
+  if (exists.integer(0, 0) == 0) return 0;
+  ASSIGN_OR_RETURN(auto version, db.query("SELECT COALESCE(MAX(version), 0) FROM pkgstats_schema"));
+  return static_cast<int>(version.integer(0, 0));
+}
+
+Status migrate(pg::Connection& db) {
+  ASSIGN_OR_RETURN(auto version, schema_version(db));
+  if (version > kSchemaVersion)
+    return Status::storage(db.label() + ": database schema v" + std::to_string(version) +
+                           " is newer than this pkgstats (v" + std::to_string(kSchemaVersion) +
+                           "); upgrade pkgstats");
+  if (version == kSchemaVersion) return Status::success();
+  RETURN_IF_ERROR(db.exec("BEGIN"));
+  auto steps = [&]() -> Status {
+    RETURN_IF_ERROR(db.exec(kPostgresMigrationLock));
+    ASSIGN_OR_RETURN(int current, schema_version(db));  // another process may have migrated
+    if (current == 0) {
+      if (auto s = db.exec(kPostgresBaseline); !s)
+        return Status::storage("creating schema v" + std::to_string(kPostgresBaselineVersion) +
+                               " failed: " + s.message());
+      current = kPostgresBaselineVersion;
+    }
+    for (int v = current; v < kSchemaVersion; ++v)
+      if (auto s = db.exec(kMigrations[v].postgres); !s)
+        return Status::storage("migration to schema v" + std::to_string(v + 1) + " (" +
+                               kMigrations[v].what + ") failed: " + s.message());
+    return db
+        .query("UPDATE pkgstats_schema SET version = $1::integer", pg::Params().add(kSchemaVersion))
+        .status();
+  };
+  if (auto s = steps(); !s) {
+    db.exec_after_error("ROLLBACK");
+    return s;
+  }
+  return db.exec("COMMIT");
+}
+
 Status migrate(Database& db) {
   ASSIGN_OR_RETURN(auto version, schema_version(db));
   if (version > kSchemaVersion)
@@ -242,12 +491,12 @@ Status migrate(Database& db) {
                            " is newer than this pkgstats (v" + std::to_string(kSchemaVersion) +
                            "); upgrade pkgstats");
   for (int v = version; v < kSchemaVersion; ++v) {
-    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
+    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v].sqlite +
                       "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
     if (auto s = db.exec(sql); !s) {
       db.exec_after_error("ROLLBACK");
-      return Status::storage("migration to schema v" + std::to_string(v + 1) +
-                             " failed: " + s.message());
+      return Status::storage("migration to schema v" + std::to_string(v + 1) + " (" +
+                             kMigrations[v].what + ") failed: " + s.message());
     }
   }
   return Status::success();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "store/postgres.h"
 #include "store/sqlite.h"
 
 namespace pkgstats::store {
@@ -16,5 +17,13 @@ Status migrate(Database& db);
 
 // The database's current schema version (0 for a new, empty file).
 Result<int> schema_version(Database& db);
+
+// PostgreSQL databases are created at this version in one step (the baseline in schema.cc),
+// then follow the same numbered migrations as SQLite; pkgstats_schema holds their version.
+inline constexpr int kPostgresBaselineVersion = 11;
+
+// The same for a PostgreSQL database (0 when it has no pkgstats schema yet).
+Status migrate(pg::Connection& db);
+Result<int> schema_version(pg::Connection& db);
 
 }  // namespace pkgstats::store

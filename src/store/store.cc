@@ -7,6 +7,7 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/postgres_store.h"
 #include "store/schema.h"
 #include "store/version_snapshot_codec.h"
 
@@ -18,16 +19,46 @@ namespace pkgstats::store {
 Result<std::unique_ptr<Store>> Store::open(const std::string& location, OpenMode mode) {
   if (const size_t scheme_end = location.find("://"); scheme_end != std::string::npos) {
     const std::string scheme = location.substr(0, scheme_end);
-    if (scheme == "postgresql" || scheme == "postgres")
-      return Status::invalid("--db " + scheme +
-                             "://...: this build of pkgstats has no PostgreSQL "
-                             "backend yet; give an SQLite file path");
+    if (scheme == "postgresql" || scheme == "postgres") {
+      ASSIGN_OR_RETURN(auto store, PgStore::open(location, mode));
+      return std::unique_ptr<Store>(std::move(store));
+    }
     return Status::invalid("--db " + scheme +
                            "://...: unknown database scheme; give an SQLite "
-                           "file path");
+                           "file path or a postgresql:// URL");
   }
   ASSIGN_OR_RETURN(auto store, SqliteStore::open(location, mode));
   return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::vector<WriteOutcome>> WriteTransaction::put_listings(std::span<const ListingRow> rows) {
+  std::vector<WriteOutcome> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    ASSIGN_OR_RETURN(auto outcome,
+                     put_listing(row.name, row.version, row.monthly_downloads, row.description));
+    out.push_back(outcome);
+  }
+  return out;
+}
+
+Result<std::vector<WriteOutcome>> WriteTransaction::put_monthly_downloads_rows(
+    std::span<const MonthlyDownloadsRow> rows) {
+  std::vector<WriteOutcome> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    ASSIGN_OR_RETURN(auto outcome, put_monthly_downloads(row.name, row.monthly_downloads));
+    out.push_back(outcome);
+  }
+  return out;
+}
+
+bool is_database_url(std::string_view location) {
+  return location.find("://") != std::string_view::npos;
+}
+
+std::string printable_location(std::string_view location) {
+  return is_database_url(location) ? pg::redact_url(location) : std::string(location);
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, OpenMode mode) {

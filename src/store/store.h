@@ -52,6 +52,20 @@ struct StoreStats {
   std::string example_maintainer;
 };
 
+// One row of a listing TSV: put_listing()'s arguments (views into the caller's strings).
+struct ListingRow {
+  std::string_view name;
+  std::string_view version;
+  int64_t monthly_downloads = -1;
+  std::string_view description;
+};
+
+// One row of a names TSV: put_monthly_downloads()'s arguments.
+struct MonthlyDownloadsRow {
+  std::string_view name;
+  int64_t monthly_downloads = -1;
+};
+
 // What changed_search_documents() returns.
 struct ChangedDocuments {
   std::vector<SearchDocument> current;  // written since; keywords, maintainers, dependents filled
@@ -132,6 +146,11 @@ struct FetchState {
 };
 
 class WriteTransaction;
+
+// Whether `location` (a --db value) is a URL (scheme://...) rather than an SQLite file path.
+bool is_database_url(std::string_view location);
+// `location` fit for messages and logs: a URL's password replaced by "***", a path unchanged.
+std::string printable_location(std::string_view location);
 
 // Every read of the store. Names are package names as the registry spells them.
 class StoreReader {
@@ -228,9 +247,12 @@ class StoreReader {
 class Store : public StoreReader {
  public:
   // Opens the store `location` names: a file path is an SQLite database, created and migrated
-  // in read-write mode. Fails with a clear kStorageError for a missing file (read-only), a file
-  // that is not a database, a newer schema, or a read-only file opened for writing, and with
-  // kInvalidInput for a URL (scheme://...) of a backend this build does not have.
+  // in read-write mode; a postgresql:// or postgres:// URL (libpq's connection URI) is a
+  // PostgreSQL database (store/postgres_store.h), likewise migrated in read-write mode and
+  // checked for the current schema in read-only mode. Fails with a clear kStorageError for a
+  // missing file (read-only), a file that is not a database, an unreachable server, a newer
+  // schema, or a read-only file opened for writing (messages never show a URL's password),
+  // and with kInvalidInput for a URL of any other scheme.
   static Result<std::unique_ptr<Store>> open(const std::string& location,
                                              OpenMode mode = OpenMode::kReadWrite);
 
@@ -262,6 +284,13 @@ class WriteTransaction {
   // Monthly downloads for a name (names TSV); creates a name-only row when unknown.
   virtual Result<WriteOutcome> put_monthly_downloads(std::string_view name,
                                                      int64_t monthly_downloads) = 0;
+  // put_listing() / put_monthly_downloads() of each row in order (a name given twice: the
+  // later row applies after the earlier, as two calls would), their outcomes in the same
+  // order: the bulk path of TSV imports. A backend with round trips (PostgreSQL) writes many
+  // rows per statement; the default calls the one-row method for each.
+  virtual Result<std::vector<WriteOutcome>> put_listings(std::span<const ListingRow> rows);
+  virtual Result<std::vector<WriteOutcome>> put_monthly_downloads_rows(
+      std::span<const MonthlyDownloadsRow> rows);
   // Adds or replaces daily counts for a known package. kNotFound for an unknown name.
   virtual Status put_daily_downloads(std::string_view name,
                                      std::span<const DailyDownloads> days) = 0;

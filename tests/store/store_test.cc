@@ -1,7 +1,9 @@
 #include "store/store.h"
 
 #include "core/limits.h"
+#include "pg_test_cluster.h"
 #include "store/bot_posts.h"
+#include "store/postgres_store.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store_peer.h"
@@ -94,6 +96,58 @@ std::unique_ptr<Store> open_rw(const std::string& path) {
   return std::move(s).value();
 }
 
+enum class Backend { kSqlite, kPostgres };
+// How ctest and gtest name a backend.
+[[maybe_unused]] void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "SQLite" : "PostgreSQL");
+}
+
+// The tests every backend must pass: each runs on an SQLite file and on a fresh PostgreSQL
+// database of the test cluster (tests/pg_test_cluster.h).
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (postgres()) {
+      PG_TEST_REQUIRE_CLUSTER();
+      location_ = testing::PostgresCluster::instance().create_database();
+    } else {
+      location_ = tmp_.path();
+    }
+  }
+  bool postgres() const { return GetParam() == Backend::kPostgres; }
+  const std::string& location() const { return location_; }
+  std::unique_ptr<Store> open_store() { return open_rw(location_); }
+
+  // Raw SQL on the store's own connection (portable SQL only), for checks of invariants.
+  static void raw_exec(Store& store, const std::string& sql) {
+    if (auto* pg = dynamic_cast<PgStore*>(&store)) {
+      ASSERT_TRUE(pg->connection().exec(sql).ok()) << sql;
+    } else {
+      ASSERT_TRUE(testing::raw_database(store).exec(sql).ok()) << sql;
+    }
+  }
+  static int64_t raw_integer(Store& store, const std::string& sql) {
+    if (auto* pg = dynamic_cast<PgStore*>(&store)) {
+      auto q = pg->connection().query(sql);
+      EXPECT_TRUE(q.ok() && q->rows() == 1) << sql;
+      return q.ok() && q->rows() == 1 ? q->integer(0, 0) : -1;
+    }
+    auto q = testing::raw_database(store).prepare(sql);
+    EXPECT_TRUE(q.ok() && q->step()) << sql;
+    return q.ok() ? q->column_int(0) : -1;
+  }
+
+ private:
+  TempDb tmp_;
+  std::string location_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
 // prepare_cached(): a statement is kept for its SQL when destroyed, reset (its read ended, so
 // it pins no snapshot) and handed out again; a second use while one is lent gets its own; at
 // most kMaxCachedStatements are kept; one outliving its Database is finalized.
@@ -158,31 +212,46 @@ TEST(Database, CachedStatementsAreReusedAndEndTheirReads) {
   outliving.reset();               // finalized: the cache it came from is closed
 }
 
-// A URL names a backend, never a file: this build refuses one it lacks (PostgreSQL until it
-// exists) or does not know, instead of creating an SQLite file in a folder named "scheme:".
-TEST(Store, RefusesUrlsOfBackendsItDoesNotHave) {
+// A URL names a backend, never a file: postgresql:// and postgres:// open PostgreSQL (a
+// server that cannot be reached is a storage error that never shows the password), any other
+// scheme is refused; neither creates an SQLite file in a folder named "scheme:".
+TEST(Store, UrlsNameBackendsNotFiles) {
   TempDb tmp;
   const auto cwd = std::filesystem::current_path();
   std::filesystem::current_path(tmp.dir());  // where a relative "postgresql:/" would go
-  for (const char* url :
-       {"postgresql://localhost/pkgstats", "postgres://u@h/db", "s3://bucket/key"}) {
+  for (const char* url : {"s3://bucket/key", "mysql://u@h/db"}) {
     auto store = Store::open(url);
     ASSERT_FALSE(store.ok()) << url;
     EXPECT_EQ(store.status().code(), ErrorCode::kInvalidInput) << url;
-    EXPECT_NE(store.status().message().find("SQLite file path"), std::string::npos)
+    EXPECT_NE(store.status().message().find("unknown database scheme"), std::string::npos)
         << store.status().message();
   }
-  EXPECT_NE(Store::open("postgresql://x/y").status().message().find("PostgreSQL"),
-            std::string::npos);
-  EXPECT_NE(Store::open("s3://b/k").status().message().find("unknown database scheme"),
-            std::string::npos);
+  // Port 1 on loopback: nothing listens there.
+  for (const char* url : {"postgresql://pkgstats:s3cr3t@127.0.0.1:1/pkgstats?connect_timeout=5",
+                          "postgres://u@127.0.0.1:1/db?password=s3cr3t&connect_timeout=5"}) {
+    auto store = Store::open(url, OpenMode::kReadOnly);
+    ASSERT_FALSE(store.ok()) << url;
+    EXPECT_EQ(store.status().code(), ErrorCode::kStorageError) << url;
+    EXPECT_NE(store.status().message().find("cannot connect to PostgreSQL"), std::string::npos)
+        << store.status().message();
+    EXPECT_EQ(store.status().message().find("s3cr3t"), std::string::npos)
+        << store.status().message();
+    EXPECT_NE(store.status().message().find("***"), std::string::npos) << store.status().message();
+  }
   EXPECT_TRUE(std::filesystem::is_empty(tmp.dir()));  // nothing was created
   std::filesystem::current_path(cwd);
 }
 
-TEST(Store, RoundTripsAPackage) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST(Store, RedactsPasswordsOfUrls) {
+  EXPECT_EQ(pg::redact_url("postgresql://u:pw@h:5/db"), "postgresql://u:***@h:5/db");
+  EXPECT_EQ(pg::redact_url("postgresql://u@h/db?sslmode=require&password=pw&x=1"),
+            "postgresql://u@h/db?sslmode=require&password=***&x=1");
+  EXPECT_EQ(pg::redact_url("postgresql://h/db"), "postgresql://h/db");
+  EXPECT_EQ(pg::redact_url("postgresql:///db?host=/tmp/a:b@c"), "postgresql:///db?host=/tmp/a:b@c");
+}
+
+TEST_P(StoreTest, RoundTripsAPackage) {
+  auto store = open_store();
   auto tx = store->begin_write();
   ASSERT_TRUE(tx.ok());
   auto outcome = (*tx)->put_package(sample_package(), 42);
@@ -202,9 +271,8 @@ TEST(Store, RoundTripsAPackage) {
 
 // put_install_size() updates the stored size; search documents carry it with the latest
 // version's trust and install scripts.
-TEST(Store, InstallSizeAndSupplyChainReachSearchDocuments) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, InstallSizeAndSupplyChainReachSearchDocuments) {
+  auto store = open_store();
   {
     auto tx = store->begin_write();
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
@@ -221,9 +289,8 @@ TEST(Store, InstallSizeAndSupplyChainReachSearchDocuments) {
   EXPECT_TRUE(docs->front().install_scripts);
 }
 
-TEST(Store, OverviewKeepsLatestAndTheMostRecentVersions) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, OverviewKeepsLatestAndTheMostRecentVersions) {
+  auto store = open_store();
   Package p = sample_package();
   // 30 more versions published after 1.3.0, and `latest` still pointing at 1.3.0.
   for (int i = 0; i < 30; ++i) {
@@ -259,9 +326,8 @@ TEST(Store, OverviewKeepsLatestAndTheMostRecentVersions) {
   EXPECT_FALSE(store->get_package_overview("right-pad", 5)->has_value());
 }
 
-TEST(Store, SameHashIsUnchangedAndNewHashUpdates) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, SameHashIsUnchangedAndNewHashUpdates) {
+  auto store = open_store();
   {
     auto tx = store->begin_write();
     ASSERT_EQ(*(*tx)->put_package(sample_package(), 7), WriteOutcome::kInserted);
@@ -274,9 +340,8 @@ TEST(Store, SameHashIsUnchangedAndNewHashUpdates) {
   EXPECT_EQ((*store->get_package("left-pad"))->description, "changed");
 }
 
-TEST(Store, RecordsTheEtagOfTheStoredDocumentAndForgetsItWhenTheDocumentChanges) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, RecordsTheEtagOfTheStoredDocumentAndForgetsItWhenTheDocumentChanges) {
+  auto store = open_store();
   EXPECT_FALSE(store->fetch_state("left-pad")->has_value());
   {
     auto tx = store->begin_write();
@@ -314,9 +379,8 @@ TEST(Store, RecordsTheEtagOfTheStoredDocumentAndForgetsItWhenTheDocumentChanges)
   EXPECT_EQ((*store->fetch_state("left-pad"))->etag, "");
 }
 
-TEST(Store, UncommittedTransactionRollsBack) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, UncommittedTransactionRollsBack) {
+  auto store = open_store();
   {
     auto tx = store->begin_write();
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
@@ -327,9 +391,8 @@ TEST(Store, UncommittedTransactionRollsBack) {
   EXPECT_EQ(stats->packages, 0);
 }
 
-TEST(Store, ListingsDoNotOverwritePackumentData) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, ListingsDoNotOverwritePackumentData) {
+  auto store = open_store();
   auto tx = store->begin_write();
   ASSERT_EQ(*(*tx)->put_listing("left-pad", "0.0.1", 100, "old text"), WriteOutcome::kInserted);
   ASSERT_EQ(*(*tx)->put_listing("left-pad", "0.0.1", 100, "old text"), WriteOutcome::kUnchanged);
@@ -350,9 +413,8 @@ TEST(Store, ListingsDoNotOverwritePackumentData) {
   EXPECT_EQ((**store->get_package("left-pad")).monthly_downloads, 250);
 }
 
-TEST(Store, SearchDocumentsCarryFlagsAndDependents) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, SearchDocumentsCarryFlagsAndDependents) {
+  auto store = open_store();
   auto tx = store->begin_write();
   ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
   ASSERT_TRUE((*tx)->put_package(deprecated_package("a"), 2).ok());
@@ -383,9 +445,8 @@ TEST(Store, SearchDocumentsCarryFlagsAndDependents) {
 
 // The user page's read: a maintainer's packages, most downloaded first, each once, with the
 // two download windows and the deprecated dependencies, whatever else the store holds.
-TEST(Store, MaintainedPackagesAreReadByTheMaintainer) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, MaintainedPackagesAreReadByTheMaintainer) {
+  auto store = open_store();
   auto tx = store->begin_write();
   auto maintained = [](std::string name, std::vector<Person> maintainers) {
     Package p = sample_package();  // depends on "a" (prod) and "tape" (dev)
@@ -448,9 +509,8 @@ TEST(Store, MaintainedPackagesAreReadByTheMaintainer) {
 
 // What a server's search overlay reads: the packages written since a point, as documents,
 // and those unpublished since; nothing when more were written than it asks for.
-TEST(Store, ChangedSearchDocumentsAreThoseWrittenSince) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, ChangedSearchDocumentsAreThoseWrittenSince) {
+  auto store = open_store();
   {
     auto tx = store->begin_write();
     ASSERT_TRUE((*tx)->put_package(deprecated_package("a"), 2).ok());
@@ -488,9 +548,8 @@ TEST(Store, ChangedSearchDocumentsAreThoseWrittenSince) {
 
 // The by-name reads take many names in one statement, in chunks: across a chunk boundary,
 // with unknown and repeated names, they answer for each known name in the order given.
-TEST(Store, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
+  auto store = open_store();
   auto tx = store->begin_write();
   std::vector<std::string> names;
   for (int i = 0; i < 2500; ++i) {
@@ -523,9 +582,8 @@ TEST(Store, ReadsByManyNamesKeepTheOrderGivenAcrossChunks) {
   EXPECT_TRUE(store->summaries({})->empty());
 }
 
-TEST(Store, DailyDownloadsAndSyncState) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, DailyDownloadsAndSyncState) {
+  auto store = open_store();
   auto tx = store->begin_write();
   ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
   std::vector<DailyDownloads> days = {{100, 5}, {101, 7}, {102, 0}};
@@ -542,9 +600,8 @@ TEST(Store, DailyDownloadsAndSyncState) {
   EXPECT_FALSE(store->sync_state("other")->has_value());
 }
 
-TEST(Store, UnpublishHidesFromSearchButKeepsTheRow) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, UnpublishHidesFromSearchButKeepsTheRow) {
+  auto store = open_store();
   auto tx = store->begin_write();
   ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
   EXPECT_EQ(*(*tx)->mark_unpublished("left-pad", 1600000000000), WriteOutcome::kUpdated);
@@ -594,9 +651,8 @@ TEST(Store, RefusesANewerSchema) {
   EXPECT_NE(s.status().message().find("newer"), std::string::npos);
 }
 
-TEST(Store, NamesWithPrefix) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, NamesWithPrefix) {
+  auto store = open_store();
   auto tx = store->begin_write();
   for (const char* n : {"react", "react-dom", "reactify", "redux", "@types/react"})
     ASSERT_TRUE((*tx)->put_listing(n, "1.0.0", 1, "").ok());
@@ -606,9 +662,8 @@ TEST(Store, NamesWithPrefix) {
   EXPECT_EQ(store->names_with_prefix("react", 2)->size(), 2u);
 }
 
-TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
+  auto store = open_store();
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
   {
     auto tx = store->begin_write();
@@ -652,9 +707,8 @@ TEST(Store, VersionDownloadsAreReplacedPerPackageAndOrderedByDownloads) {
   EXPECT_FALSE(store->version_downloads("left-pad")->has_value());
 }
 
-TEST(Store, VersionDownloadsKeepTheMostDownloadedWithinTheBound) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, VersionDownloadsKeepTheMostDownloadedWithinTheBound) {
+  auto store = open_store();
   std::vector<VersionDownloads> many;
   const std::size_t n = limits::kMaxVersionDownloadsPerPackage + 7;
   for (std::size_t i = 0; i < n; ++i)
@@ -747,9 +801,8 @@ TEST(Store, MigratesAVersion2Database) {
 }
 
 // v8: each day's registry-wide total follows every insert and rewrite of a package's days.
-TEST(Store, RegistryDailyTotalsFollowEveryWrite) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, RegistryDailyTotalsFollowEveryWrite) {
+  auto store = open_store();
   Package other = sample_package();
   other.name = "right-pad";
   {
@@ -781,18 +834,17 @@ TEST(Store, RegistryDailyTotalsFollowEveryWrite) {
   }
   EXPECT_EQ(as_pairs(0, 30000), (Days{{20000, 57}, {20001, 3}, {20002, 4}}));
   // And the totals always equal a full sum over the archive.
-  auto q = pkgstats::testing::raw_database(*store).prepare(
-      "SELECT COUNT(*) FROM (SELECT day, SUM(downloads) AS n FROM downloads_daily GROUP BY day) s "
-      "JOIN downloads_daily_totals t USING (day) WHERE s.n = t.downloads");
-  ASSERT_TRUE(q.ok() && q->step());
-  EXPECT_EQ(q->column_int(0), 3);
+  EXPECT_EQ(raw_integer(*store,
+                        "SELECT COUNT(*) FROM (SELECT day, SUM(downloads) AS n FROM "
+                        "downloads_daily GROUP BY day) s JOIN downloads_daily_totals t USING "
+                        "(day) WHERE s.n = t.downloads"),
+            3);
 }
 
 // v7: the packages on-demand fetch added, counted for its cap; a name is recorded once, and
 // an unknown name not at all.
-TEST(Store, RecordsPackagesAddedOnDemand) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, RecordsPackagesAddedOnDemand) {
+  auto store = open_store();
   auto tx = store->begin_write();
   ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
   EXPECT_EQ(*(*tx)->mark_added_on_demand("left-pad", 5), WriteOutcome::kInserted);
@@ -865,9 +917,8 @@ Package with_versions(
 // Dependents are read from latest versions only, whatever their range: a dependent that moved
 // to another major counts once, one that dropped the dependency in its latest does not, and
 // scoped names are matched exactly (not "@scope/core" for "core").
-TEST(Store, DependentsOfLatestVersionsWhateverTheRange) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, DependentsOfLatestVersionsWhateverTheRange) {
+  auto store = open_store();
   auto tx = store->begin_write();
   const DependencyKind prod = DependencyKind::kProd;
   ASSERT_TRUE((*tx)->put_package(with_versions("@scope/core", 10, {{"1.0.0", {}}}), 1).ok());
@@ -981,9 +1032,8 @@ namespace {
 // One snapshot per ISO week (v11): weeks come back oldest first, each with its own counts; a
 // later fetch in the same week (a rerun, or a second fetch on another day) replaces that
 // week's, never adds one; an unknown name has none.
-TEST(Store, VersionDownloadsHistoryKeepsOneSnapshotPerIsoWeek) {
-  TempDb db;
-  auto store = open_rw(db.path());
+TEST_P(StoreTest, VersionDownloadsHistoryKeepsOneSnapshotPerIsoWeek) {
+  auto store = open_store();
   {
     auto tx = store->begin_write();
     ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
@@ -1024,16 +1074,17 @@ TEST(Store, VersionDownloadsHistoryKeepsOneSnapshotPerIsoWeek) {
   EXPECT_EQ(store->version_downloads_history("left-pad", 20404, 20416)->size(), 1u);
   EXPECT_TRUE(store->version_downloads_history("never-stored", 0, 30000)->empty());
   // Compact: deflated, a few bytes a version.
-  auto q = testing::raw_database(*store).prepare(
-      "SELECT MAX(length(versions)), MIN(substr(versions, 1, 1)) FROM version_downloads_history");
-  ASSERT_TRUE(q.ok() && q->step());
-  EXPECT_LT(q->column_int(0), 301 * 6);
-  EXPECT_EQ(q->column_text(1), "z");
+  EXPECT_LT(raw_integer(*store, "SELECT MAX(length(versions)) FROM version_downloads_history"),
+            301 * 6);
+  EXPECT_EQ(raw_integer(*store,
+                        "SELECT COUNT(*) FROM version_downloads_history WHERE "
+                        "substr(versions, 1, 1) <> " +
+                            std::string(postgres() ? "'\\x7a'::bytea" : "X'7A'")),
+            0);  // every one is 'z'
   // A corrupt row is an error, not a crash or a wrong chart.
-  ASSERT_TRUE(
-      testing::raw_database(*store)
-          .exec("UPDATE version_downloads_history SET versions = X'7AFFFFFF7F00' WHERE day = 20403")
-          .ok());
+  raw_exec(*store, "UPDATE version_downloads_history SET versions = " +
+                       std::string(postgres() ? "'\\x7AFFFFFF7F00'::bytea" : "X'7AFFFFFF7F00'") +
+                       " WHERE day = 20403");
   EXPECT_FALSE(store->version_downloads_history("left-pad", 0, 30000).ok());
 }
 
@@ -1069,6 +1120,201 @@ TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
   EXPECT_EQ(history->front().fetched_day, 20300);
   EXPECT_EQ(history->front().versions,
             (std::vector<VersionDownloads>{{"1.3.0", 70}, {"1.2.0", 5}}));
+}
+
+}  // namespace
+}  // namespace pkgstats::store
+
+namespace pkgstats::store {
+namespace {
+
+// The bot's post log keeps its protocol on every backend: the cooldown refuses a second
+// pending or posted row, states move pending -> posted | failed, and the reads order as the
+// header says.
+TEST_P(StoreTest, BotPostLogKeepsItsProtocol) {
+  auto store = open_store();
+  auto log = store->bot_post_log();
+  BotPost post;
+  post.target = "mastodon";
+  post.package = "left-pad";
+  post.kind = "popular";
+  post.idempotency_key = "k1";
+  post.payload = R"({"status":"left-pad"})";
+  post.created_at = 1000;
+  auto first = log->add_pending(post, 0);
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  ASSERT_TRUE(first->has_value());
+  post.idempotency_key = "k2";
+  post.created_at = 2000;
+  EXPECT_FALSE(log->add_pending(post, 500)->has_value());  // cooldown
+  post.target = "bluesky";
+  auto other = log->add_pending(post, 500);
+  ASSERT_TRUE(other.ok() && other->has_value());
+  EXPECT_NE(**first, **other);
+  ASSERT_TRUE(log->mark_posted(**first, "remote-1", 1500).ok());
+  EXPECT_EQ(log->mark_posted(999999, "x", 1).code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(log->mark_failed(**other, "refused").ok());
+  auto all = log->all("mastodon");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().state, BotPostState::kPosted);
+  EXPECT_EQ(all->front().remote_id, "remote-1");
+  EXPECT_EQ(all->front().payload, R"({"status":"left-pad"})");
+  EXPECT_EQ(all->front().posted_at, 1500);
+  EXPECT_TRUE(log->pending("mastodon")->empty());
+  EXPECT_EQ((*log->all("bluesky")).front().error, "refused");
+  post.target = "mastodon";
+  post.package = "right-pad";
+  post.kind = "new";
+  post.idempotency_key = "k3";
+  post.created_at = 3000;
+  ASSERT_TRUE(log->add_pending(post, 0)->has_value());
+  EXPECT_EQ(log->pending("mastodon")->size(), 1u);
+  EXPECT_EQ(*log->packages_since(1000).value().begin(), "left-pad");
+  EXPECT_EQ(log->packages_since(2500)->size(), 1u);
+  EXPECT_EQ(*log->recent_kinds(10), (std::vector<std::string>{"new", "popular"}));
+  EXPECT_EQ(*log->last_created("popular"), 1000);
+  EXPECT_EQ(*log->last_created("random"), 0);
+  const std::vector<BotAccount> accounts = {
+      {"mastodon", "@p@example.social", "https://example.social/@p"},
+      {"bluesky", "@p.example", "https://bsky.example/p"}};
+  ASSERT_TRUE(log->set_accounts(accounts, 5).ok());
+  EXPECT_EQ(*store->bot_accounts(), (std::vector<BotAccount>{accounts[1], accounts[0]}));
+}
+
+// A read-only connection reads what a writer committed and refuses to write; a database
+// without the schema is refused read-only with the reason.
+TEST_P(StoreTest, ReadOnlyConnectionsReadAndRefuseWrites) {
+  if (postgres()) {
+    auto empty = Store::open(location(), OpenMode::kReadOnly);
+    ASSERT_FALSE(empty.ok());
+    EXPECT_NE(empty.status().message().find("not a pkgstats database"), std::string::npos)
+        << empty.status().message();
+  }
+  {
+    auto store = open_store();
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  auto ro = Store::open(location(), OpenMode::kReadOnly);
+  ASSERT_TRUE(ro.ok()) << ro.status().to_string();
+  EXPECT_EQ((*(*ro)->get_package("left-pad"))->description, "String left pad");
+  EXPECT_EQ((*ro)->stats()->schema_version, kSchemaVersion);
+  auto tx = (*ro)->begin_write();
+  ASSERT_FALSE(tx.ok());
+  EXPECT_NE(tx.status().message().find("read-only"), std::string::npos);
+}
+
+// A second connection sees a write only once it is committed, and the single-writer rule
+// holds: a failed put_* inside a batch leaves the batch's other writes intact.
+TEST_P(StoreTest, WritesAreVisibleToOtherConnectionsOnCommit) {
+  auto writer = open_store();
+  auto reader = open_store();
+  auto tx = writer->begin_write();
+  ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+  EXPECT_EQ(*(*tx)->reader().dependents_count("a"), 1);  // the transaction sees its writes
+  EXPECT_FALSE((*reader->get_package("left-pad")).has_value());
+  const std::vector<DailyDownloads> days = {{1, 1}};
+  EXPECT_EQ((*tx)->put_daily_downloads("unknown", days).code(), ErrorCode::kNotFound);
+  ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", days).ok());
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_TRUE((*reader->get_package("left-pad")).has_value());
+  EXPECT_EQ(reader->daily_downloads("left-pad", 0, 10)->size(), 1u);
+}
+
+// The bulk TSV path gives the outcomes, in order, that one call per row would, including a
+// name repeated within the batch and rows a packument already owns.
+TEST_P(StoreTest, BulkListingsMatchOneCallPerRow) {
+  auto store = open_store();
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    ASSERT_TRUE((*tx)->put_listing("kept", "1.0.0", 5, "same").ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  const std::vector<ListingRow> rows = {
+      {"new-a", "1.0.0", 10, "first"},    {"kept", "1.0.0", 5, "same"},
+      {"left-pad", "0.0.1", 77, "other"}, {"new-a", "1.0.1", 11, "second"},
+      {"new-a", "1.0.1", 11, "second"},   {"new-b", "2.0.0", -1, ""}};
+  auto tx = store->begin_write();
+  auto outcomes = (*tx)->put_listings(rows);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().to_string();
+  using O = WriteOutcome;
+  EXPECT_EQ(*outcomes, (std::vector<O>{O::kInserted, O::kUnchanged, O::kUpdated, O::kUpdated,
+                                       O::kUnchanged, O::kInserted}));
+  const std::vector<MonthlyDownloadsRow> counts = {{"new-b", 3}, {"new-c", 4}, {"new-b", 3}};
+  auto counted = (*tx)->put_monthly_downloads_rows(counts);
+  ASSERT_TRUE(counted.ok()) << counted.status().to_string();
+  EXPECT_EQ(*counted, (std::vector<O>{O::kUpdated, O::kInserted, O::kUnchanged}));
+  EXPECT_TRUE((*tx)->put_listings({})->empty());
+  ASSERT_TRUE((*tx)->commit());
+  auto a = **store->get_package("new-a");
+  EXPECT_EQ(a.latest, "1.0.1");
+  EXPECT_EQ(a.description, "second");
+  EXPECT_EQ(a.monthly_downloads, 11);
+  auto pad = **store->get_package("left-pad");
+  EXPECT_EQ(pad.latest, "1.3.0");  // the packument's, not the listing's
+  EXPECT_EQ(pad.monthly_downloads, 77);
+  EXPECT_EQ((**store->get_package("new-b")).monthly_downloads, 3);
+  EXPECT_EQ(store->stats()->packages, 5);
+}
+
+// The PostgreSQL counterpart of the SQLite plan tests above: the hot reads of stats, discover
+// and dependents can be served by their indexes (sequential scans disabled, as a small test
+// table would otherwise always be scanned), and the most downloaded list needs no sort.
+TEST(PgStore, HotReadsHaveTheirIndexes) {
+  PG_TEST_REQUIRE_CLUSTER();
+  auto store = Store::open(testing::PostgresCluster::instance().create_database());
+  ASSERT_TRUE(store.ok()) << store.status().to_string();
+  pg::Connection& db = dynamic_cast<PgStore&>(**store).connection();
+  ASSERT_TRUE(db.exec("SET enable_seqscan = off").ok());
+  auto plan = [&](const std::string& sql) {
+    auto q = db.query("EXPLAIN " + sql);
+    EXPECT_TRUE(q.ok()) << sql;
+    std::string text;
+    for (int r = 0; q.ok() && r < q->rows(); ++r) text += q->text(r, 0) + "\n";
+    return text;
+  };
+  const std::pair<const char*, const char*> expected[] = {
+      {"SELECT COUNT(*) FROM packages WHERE has_document <> 0", "packages_with_document"},
+      {"SELECT COALESCE(MAX(modified), 0) FROM packages WHERE modified > 0",
+       "packages_by_modified"},
+      {"SELECT name FROM packages WHERE created > 0 AND unpublished = 0 ORDER BY created DESC "
+       "LIMIT 10",
+       "packages_by_created"},
+      {"SELECT COUNT(*) FROM packages WHERE updated_at >= 5", "packages_by_updated"},
+      {"SELECT COUNT(*) FROM dependencies WHERE name = 'x' AND kind = 0", "dependencies_by_name"},
+      {"SELECT package_id FROM maintainers WHERE name = 'x'", "maintainers_by_name"},
+  };
+  for (const auto& [sql, index] : expected)
+    EXPECT_NE(plan(sql).find(index), std::string::npos) << plan(sql);
+  const std::string popular = plan(
+      "SELECT name FROM packages WHERE unpublished = 0 AND monthly_downloads > 0 "
+      "ORDER BY monthly_downloads DESC, name LIMIT 10");
+  EXPECT_NE(popular.find("packages_by_downloads"), std::string::npos) << popular;
+  EXPECT_EQ(popular.find("Sort"), std::string::npos) << popular;
+}
+
+// PostgreSQL's schema version: a newer database is refused, and the numbering is the shared
+// one (the baseline plus the migrations after it).
+TEST(PgStore, RefusesANewerSchema) {
+  PG_TEST_REQUIRE_CLUSTER();
+  const std::string url = testing::PostgresCluster::instance().create_database();
+  {
+    auto store = Store::open(url);
+    ASSERT_TRUE(store.ok()) << store.status().to_string();
+    EXPECT_EQ((*store)->stats()->schema_version, kSchemaVersion);
+    ASSERT_TRUE(dynamic_cast<PgStore&>(**store)
+                    .connection()
+                    .exec("UPDATE pkgstats_schema SET version = 99")
+                    .ok());
+  }
+  auto s = Store::open(url);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("newer"), std::string::npos) << s.status().message();
+  EXPECT_EQ(s.status().message().find("postgresql://pkgstats@127.0.0.1"), 0u)
+      << s.status().message();  // names the database
 }
 
 }  // namespace

@@ -1,0 +1,118 @@
+// The real pkgstats binary on a PostgreSQL database of the throwaway test cluster
+// (tests/pg_test_cluster.h): import, then serve, over loopback; the same answers as SQLite.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "e2e_support.h"
+#include "pg_test_cluster.h"
+
+namespace {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs the pkgstats binary with `args` (shell-quoted by the caller) in `cwd`, stderr to stdout.
+RunResult run(const std::string& cwd, const std::string& args) {
+  const std::string cmd =
+      "cd " + cwd + " && " + std::string(PKGSTATS_BINARY) + " " + args + " 2>&1";
+  RunResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string data(const std::string& rel) { return std::string(PKGSTATS_TEST_DATA) + "/" + rel; }
+
+class PostgresEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PG_TEST_REQUIRE_CLUSTER();
+    char tmpl[] = "/tmp/pkgstats-pg-e2e-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    url_ = pkgstats::testing::PostgresCluster::instance().create_database();
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  std::string dir_, url_;
+};
+
+// `import` then `serve` with --db postgresql://...: search and package pages answer from
+// PostgreSQL, the CLI's search gives the same results as over an SQLite file with the same
+// data, and nothing named after the URL appears on disk (no SQLite file, no index snapshot).
+TEST_F(PostgresEndToEnd, ImportThenServeSearchAndPackagePages) {
+  const std::string files =
+      data("packuments/express.full.json.gz") + " " + data("packuments/left-pad.full.json.gz") +
+      " " + data("packuments/chalk.full.json.gz") + " " + data("packuments/is-number.full.json.gz");
+  const std::string work = dir_ + "/work";
+  std::filesystem::create_directories(work);
+  auto imported = run(work, "import -q --db '" + url_ + "' " + files);
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  auto again = run(work, "import --db '" + url_ + "' " + files);
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_NE(again.out.find("unchanged"), std::string::npos) << again.out;
+  const std::string sqlite = dir_ + "/same.db";
+  ASSERT_EQ(run(work, "import -q --db " + sqlite + " " + files).exit_code, 0);
+  for (const char* query : {"express", "left pad", "color"}) {
+    auto on_pg = run(work, "search --json --db '" + url_ + "' '" + query + "'");
+    auto on_sqlite = run(work, "search --json --db " + sqlite + " '" + query + "'");
+    ASSERT_EQ(on_pg.exit_code, 0) << on_pg.out;
+    auto pg_json = nlohmann::json::parse(on_pg.out);
+    auto sqlite_json = nlohmann::json::parse(on_sqlite.out);
+    pg_json.erase("took_us");
+    sqlite_json.erase("took_us");
+    EXPECT_FALSE(pg_json["hits"].empty()) << query;
+    EXPECT_EQ(pg_json, sqlite_json) << query;  // same documents, same index, same ranking
+  }
+  for (const char* name : {"express", "left-pad"}) {  // the package page's data, field by field
+    auto on_pg = run(work, "info --json --db '" + url_ + "' " + name);
+    auto on_sqlite = run(work, "info --json --db " + sqlite + " " + name);
+    ASSERT_EQ(on_pg.exit_code, 0) << on_pg.out;
+    EXPECT_EQ(nlohmann::json::parse(on_pg.out)["name"], name);
+    EXPECT_EQ(nlohmann::json::parse(on_pg.out), nlohmann::json::parse(on_sqlite.out)) << name;
+  }
+
+  pkgstats::e2e::Server server(url_, {"--offline"}, dir_ + "/serve.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+  auto search = server.get("/search?q=express");
+  EXPECT_EQ(search.status, 200);
+  EXPECT_NE(search.body.find("/pkg:express"), std::string::npos);
+  auto page = server.get("/pkg:express");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("express"), std::string::npos);
+  EXPECT_EQ(server.get("/pkg:left-pad").status, 200);
+  EXPECT_EQ(server.get("/pkg:no-such-package-here").status, 404);
+  EXPECT_EQ(server.get("/healthz").status, 200);
+  EXPECT_TRUE(std::filesystem::is_empty(work));  // no "postgresql:" folder, no snapshot file
+}
+
+// An empty PostgreSQL database is filled with the bundled demo data by `serve`, as a new
+// SQLite file is; a bad URL is one clear line without the password.
+TEST_F(PostgresEndToEnd, ServeFillsAnEmptyDatabaseWithTheDemo) {
+  pkgstats::e2e::Server server(url_, {"--offline"}, dir_ + "/serve.log");
+  ASSERT_TRUE(server.ready()) << server.log();
+  EXPECT_EQ(server.get("/pkg:express").status, 200);
+  auto search = server.get("/search?q=react");
+  EXPECT_EQ(search.status, 200);
+  EXPECT_NE(search.body.find("/pkg:react"), std::string::npos);
+
+  auto bad = run(dir_, "stats --db 'postgresql://pkgstats:hunter2@127.0.0.1:1/x'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("cannot connect to PostgreSQL"), std::string::npos) << bad.out;
+  EXPECT_EQ(bad.out.find("hunter2"), std::string::npos) << bad.out;
+}
+
+}  // namespace
