@@ -90,6 +90,7 @@ nlohmann::json package_details_json(const app::PackageDetails& details,
   nlohmann::json totals = download_totals_json(details.daily, query.downloads_to);
   totals["monthly"] = j["downloads"]["monthly"];  // the registry's last-month figure
   j["downloads"] = std::move(totals);
+  j["downloads_fetching"] = false;  // the server sets it while a background fill runs
   // Per-version last-week downloads as the upstream last reported them, and the fetch day.
   const auto& week = details.version_downloads;
   nlohmann::json per_version = nlohmann::json::object();

@@ -27,7 +27,8 @@ app::PackageDetailsQuery package_details_query(std::string name, TimestampMs now
 // "outdated_dependencies" ([{name, kind, range, latest}]: installed dependencies whose range
 // excludes their latest major) and "unknown_dependencies" (names not mirrored, or whose range
 // or latest is not semver) and "major_adoption" ({days: [YYYY-MM-DD], majors: [{major: "v18"
-// or "other", downloads: [one per day]}]}: each kept per-version snapshot summed by major).
+// or "other", downloads: [one per day]}]}: each kept per-version snapshot summed by major)
+// and "downloads_fetching" (false here; the server answers true while it fills the archive).
 nlohmann::json package_details_json(const app::PackageDetails& details,
                                     const app::PackageDetailsQuery& query);
 
