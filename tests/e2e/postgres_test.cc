@@ -1,5 +1,6 @@
 // The real pkgstats binary on a PostgreSQL database of the throwaway test cluster
-// (tests/pg_test_cluster.h): import, then serve, over loopback; the same answers as SQLite.
+// (tests/pg_test_cluster.h): import, serve, sync from the fake registry and eval, over
+// loopback; the same answers as SQLite.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,7 +12,9 @@
 #include <string>
 
 #include "e2e_support.h"
+#include "fake_registry.h"
 #include "pg_test_cluster.h"
+#include "store/store.h"
 
 namespace {
 
@@ -113,6 +116,41 @@ TEST_F(PostgresEndToEnd, ServeFillsAnEmptyDatabaseWithTheDemo) {
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.out.find("cannot connect to PostgreSQL"), std::string::npos) << bad.out;
   EXPECT_EQ(bad.out.find("hunter2"), std::string::npos) << bad.out;
+}
+
+// `sync` follows the fake registry's feed into PostgreSQL exactly as into SQLite (the same
+// packages field by field, the same feed position), and `eval` over either database gives
+// the same figures.
+TEST_F(PostgresEndToEnd, SyncAndEvalAgreeWithSqlite) {
+  pkgstats::fake_registry::FakeRegistry fake;
+  auto names = fake.load_fixture_dir(data("packuments"));
+  ASSERT_TRUE(names.ok()) << names.status().to_string();
+  ASSERT_GE(names->size(), 10u);
+  for (const auto& name : *names) fake.add_change(name);
+  ASSERT_TRUE(fake.start().ok());
+  const std::string sqlite = dir_ + "/synced.db";
+  for (const std::string& db : {"'" + url_ + "'", sqlite}) {
+    auto synced = run(dir_, "sync --once -q --limit 7 --registry " + fake.base_url() +
+                                " --changes " + fake.changes_url() + " --db " + db);
+    ASSERT_EQ(synced.exit_code, 0) << synced.out;
+  }
+  auto pg = pkgstats::store::Store::open(url_, pkgstats::store::OpenMode::kReadOnly);
+  auto file = pkgstats::store::Store::open(sqlite, pkgstats::store::OpenMode::kReadOnly);
+  ASSERT_TRUE(pg.ok() && file.ok());
+  EXPECT_EQ(*(*pg)->sync_state("changes_seq"), *(*file)->sync_state("changes_seq"));
+  EXPECT_EQ((*pg)->stats()->packages, static_cast<int64_t>(names->size()));
+  for (const auto& name : *names) {
+    auto on_pg = run(dir_, "info --json --db '" + url_ + "' " + name);
+    auto on_sqlite = run(dir_, "info --json --db " + sqlite + " " + name);
+    ASSERT_EQ(on_pg.exit_code, 0) << on_pg.out;
+    EXPECT_EQ(nlohmann::json::parse(on_pg.out), nlohmann::json::parse(on_sqlite.out)) << name;
+  }
+  const std::string queries = data("eval/queries-dev.tsv");
+  auto eval_pg = run(dir_, "eval --json --db '" + url_ + "' " + queries);
+  auto eval_sqlite = run(dir_, "eval --json --db " + sqlite + " " + queries);
+  ASSERT_EQ(eval_pg.exit_code, 0) << eval_pg.out;
+  auto a = nlohmann::json::parse(eval_pg.out), b = nlohmann::json::parse(eval_sqlite.out);
+  EXPECT_EQ(a, b);
 }
 
 }  // namespace
