@@ -1,5 +1,10 @@
 // pkgstats sync [--db PATH] [--registry URL] [--changes URL] [--once] [--limit N] ...
+// Any number of syncs may run on one database; one leads and writes, the others stand by
+// (store/leader_lock.h) and take over when it stops or dies.
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <thread>
 
 #include "app/install_size.h"
 #include "cli/commands.h"
@@ -7,6 +12,7 @@
 #include "cli/terminal_progress.h"
 #include "registry/changes_follower.h"
 #include "registry/npm_config.h"
+#include "store/leader_lock.h"
 
 namespace pkgstats::cli {
 
@@ -72,6 +78,36 @@ registry::RetryPolicy retry_policy_from(const HttpCommandOptions& options) {
   return p;
 }
 
+namespace {
+
+// Waits until this process leads `db`'s syncs (store/leader_lock.h), trying again every
+// `standby_seconds`; nullptr when a stop was requested first.
+std::unique_ptr<store::LeaderLock> wait_for_the_lead(const std::string& db, double standby_seconds,
+                                                     bool quiet) {
+  bool standing_by = false;
+  while (!g_stop_requested.load()) {
+    auto lock = store::LeaderLock::try_acquire(db, "sync");
+    if (!lock.ok()) fail("sync: " + lock.status().message());
+    if (*lock) {
+      if (!quiet) std::fprintf(stderr, "sync: leading%s\n", standing_by ? " now" : "");
+      return std::move(*lock);
+    }
+    if (!standing_by && !quiet) {
+      std::fprintf(stderr,
+                   "sync: standby: another sync leads this database; taking over when it "
+                   "stops\n");
+    }
+    standing_by = true;
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(standby_seconds * 1000));
+    while (!g_stop_requested.load() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void register_sync_command(CLI::App& app) {
   struct Options {
     std::string db;
@@ -81,6 +117,7 @@ void register_sync_command(CLI::App& app) {
     bool quiet = false;
     std::size_t limit = 1000;
     double poll_seconds = 30;
+    double standby_seconds = 2;
     std::string since;
     HttpCommandOptions http;
   };
@@ -104,13 +141,19 @@ void register_sync_command(CLI::App& app) {
   cmd->add_option("--poll-seconds", opts->poll_seconds, "Wait between polls of a drained feed")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
+  cmd->add_option("--standby-seconds", opts->standby_seconds,
+                  "While another sync leads this database, try to take over this often")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 600.0));
   cmd->add_option("--since", opts->since, "Start here when the database has no feed position");
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress output");
   add_http_options(*cmd, opts->http);
   cmd->callback([opts, registry_flag] {
-    auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
+    auto lead = wait_for_the_lead(opts->db, opts->standby_seconds, opts->quiet);
+    if (!lead) return;  // stopped while standing by
+    auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     auto where = registry_settings(registry_flag, opts->registry, opts->quiet);
     auto co = curl_options_from(opts->http);
     co.credentials = where.credentials;
@@ -137,7 +180,27 @@ void register_sync_command(CLI::App& app) {
     if (!opts->since.empty()) fo.initial_seq = opts->since;
     TerminalProgress progress(stderr, opts->quiet);
     registry::ChangesFollower follower(*store, fetcher, syncer, metrics, fo, &progress);
-    Status s = follower.run(&g_stop_requested);
+    // The follower stops at a page boundary on a signal, or when the lead is lost (the
+    // database dropped the lock's connection): then another sync may already be writing.
+    std::atomic<bool> stop_leading{false}, done{false}, lost{false};
+    std::thread watchdog([&] {
+      for (int tick = 1; !done.load(); ++tick) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        if (g_stop_requested.load()) stop_leading = true;
+        if (tick % 10 == 0 && !lead->still_held()) {
+          lost = true;
+          stop_leading = true;
+        }
+      }
+    });
+    Status s = follower.run(&stop_leading);
+    done = true;
+    watchdog.join();
+    if (lost.load()) {
+      fail(
+          "sync: lost the lead (the database dropped the lock's connection); exiting so that "
+          "a supervisor restarts this sync as a standby");
+    }
     const double rate = metrics.documents_per_second(clock.now());
     std::printf(
         "seq %s: %llu pages, %llu stored, %llu unchanged, %llu not modified, %llu unpublished, "

@@ -6,10 +6,15 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <random>
 #include <string>
+#include <thread>
+#include <tuple>
 
 #include "e2e_support.h"
 #include "fake_registry.h"
@@ -151,6 +156,99 @@ TEST_F(PostgresEndToEnd, SyncAndEvalAgreeWithSqlite) {
   ASSERT_EQ(eval_pg.exit_code, 0) << eval_pg.out;
   auto a = nlohmann::json::parse(eval_pg.out), b = nlohmann::json::parse(eval_sqlite.out);
   EXPECT_EQ(a, b);
+}
+
+// Two syncs on one database: one leads, the other stands by. The leader is killed (-9) at a
+// random moment four times, a new standby started each time: the standby takes over within
+// 10 s, and the final database equals an uninterrupted sync's (#20 item 2).
+TEST_F(PostgresEndToEnd, SyncStandbyTakesOverFromAKilledLeader) {
+  pkgstats::fake_registry::FakeRegistry fake;
+  int published = 0;
+  int64_t last_seq = 0;
+  auto publish = [&](int count) {
+    for (int i = 0; i < count; ++i, ++published) {
+      const std::string name = "failover-" + std::to_string(published);
+      fake.put_packument(name, R"({"_id":")" + name + R"(","name":")" + name +
+                                   R"(","description":"package )" + std::to_string(published) +
+                                   R"(","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{)"
+                                   R"("name":")" +
+                                   name + R"(","version":"1.0.0"}}})");
+      last_seq = fake.add_change(name);
+    }
+  };
+  publish(30);
+  ASSERT_TRUE(fake.start().ok());
+  auto sync_args = [&](const std::string& db) {
+    return std::vector<std::string>{"sync",
+                                    "--db",
+                                    db,
+                                    "--registry",
+                                    fake.base_url(),
+                                    "--changes",
+                                    fake.changes_url(),
+                                    "--limit",
+                                    "3",
+                                    "--poll-seconds",
+                                    "0.2",
+                                    "--standby-seconds",
+                                    "0.2"};
+  };
+  int started = 0;
+  auto start_sync = [&]() -> std::pair<std::unique_ptr<pkgstats::e2e::Process>, std::string> {
+    const std::string log = dir_ + "/sync-" + std::to_string(started++) + ".log";
+    auto argv = sync_args(url_);
+    argv.insert(argv.begin(), PKGSTATS_BINARY);
+    return {std::make_unique<pkgstats::e2e::Process>(argv, log), log};
+  };
+  auto says = [](const std::string& log, const std::string& text) {
+    return pkgstats::e2e::wait_for(
+        [&] { return pkgstats::e2e::read_file(log).find(text) != std::string::npos; }, 10);
+  };
+  auto [leader, leader_log] = start_sync();
+  ASSERT_TRUE(says(leader_log, "sync: leading")) << pkgstats::e2e::read_file(leader_log);
+  auto [standby, standby_log] = start_sync();
+  ASSERT_TRUE(says(standby_log, "sync: standby")) << pkgstats::e2e::read_file(standby_log);
+  std::mt19937 rng(20);
+  for (int round = 0; round < 4; ++round) {
+    publish(10);
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+    ASSERT_EQ(kill(-leader->pid(), SIGKILL), 0);
+    const auto killed_at = std::chrono::steady_clock::now();
+    ASSERT_TRUE(says(standby_log, "sync: leading now")) << pkgstats::e2e::read_file(standby_log);
+    EXPECT_LT(std::chrono::steady_clock::now() - killed_at, std::chrono::seconds(10));
+    leader = std::move(standby);
+    leader_log = standby_log;
+    std::tie(standby, standby_log) = start_sync();
+    ASSERT_TRUE(says(standby_log, "sync: standby")) << pkgstats::e2e::read_file(standby_log);
+  }
+  auto db = pkgstats::store::Store::open(url_, pkgstats::store::OpenMode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(pkgstats::e2e::wait_for(
+      [&] {
+        auto seq = (*db)->sync_state("changes_seq");
+        return seq.ok() && *seq == std::optional<std::string>(std::to_string(last_seq));
+      },
+      20))
+      << pkgstats::e2e::read_file(leader_log);
+  // The same feed synced without interruption.
+  const std::string calm = pkgstats::testing::PostgresCluster::instance().create_database();
+  std::string calm_args;
+  for (const auto& a : sync_args("'" + calm + "'")) calm_args += a + " ";
+  auto uninterrupted = run(dir_, calm_args + "--once -q");
+  ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.out;
+  auto reference = pkgstats::store::Store::open(calm, pkgstats::store::OpenMode::kReadOnly);
+  ASSERT_TRUE(reference.ok());
+  auto docs = [](pkgstats::store::Store& store) {
+    auto all = store.load_search_documents();
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& d : *all) out.emplace_back(d.name, d.description + " " + d.version);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto got = docs(**db), want = docs(**reference);
+  EXPECT_EQ(got.size(), static_cast<size_t>(published));
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(*(*db)->sync_state("changes_seq"), *(*reference)->sync_state("changes_seq"));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "core/limits.h"
 #include "pg_test_cluster.h"
 #include "store/bot_posts.h"
+#include "store/leader_lock.h"
 #include "store/postgres_store.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -147,6 +148,32 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          [](const ::testing::TestParamInfo<Backend>& info) {
                            return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
                          });
+
+// One holder of a leader lock per database and name, whichever the backend; released with
+// its holder, so the next one takes it.
+TEST_P(StoreTest, LeaderLockHasOneHolderAtATime) {
+  auto first = LeaderLock::try_acquire(location(), "sync");
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  ASSERT_NE(*first, nullptr);
+  EXPECT_TRUE((*first)->still_held());
+  auto second = LeaderLock::try_acquire(location(), "sync");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, nullptr);  // held
+  auto other = LeaderLock::try_acquire(location(), "bot");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(*other, nullptr);  // another name is another lock
+  first->reset();
+  auto third = LeaderLock::try_acquire(location(), "sync");
+  ASSERT_TRUE(third.ok());
+  ASSERT_NE(*third, nullptr);  // released with its holder
+  EXPECT_TRUE((*third)->still_held());
+  // The store's own write lock is another: a leader can write.
+  auto store = open_store();
+  auto tx = store->begin_write();
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE((*tx)->put_listing("x", "1.0.0", 1, "").ok());
+  EXPECT_TRUE((*tx)->commit());
+}
 
 // prepare_cached(): a statement is kept for its SQL when destroyed, reset (its read ended, so
 // it pins no snapshot) and handed out again; a second use while one is lent gets its own; at
