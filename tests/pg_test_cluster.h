@@ -66,6 +66,18 @@ class PostgresCluster {
   }
   int port() const { return port_; }
 
+  // An outage: stops the server (fast shutdown, data kept) and starts it again on the same
+  // port. REQUIRES: available().
+  bool pause() {
+    if (!run(pg_ctl_ + " -D " + dir_ + "/data -m fast -w stop", "pause")) return false;
+    running_ = false;
+    return true;
+  }
+  bool resume() {
+    running_ = start_server();
+    return running_;
+  }
+
   void stop() {
     if (running_) {
       static_cast<void>(run(pg_ctl_ + " -D " + dir_ + "/data -m immediate -w stop", "stop"));
@@ -150,12 +162,17 @@ class PostgresCluster {
     // A port may be taken between the probe and the server's bind: a few attempts.
     for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
       port_ = free_port();
-      running_ = run(pg_ctl_ + " -D " + dir_ + "/data -w -t 60 -l " + dir_ +
-                         "/server.log -o \"-p " + std::to_string(port_) + " -k " + dir_ +
-                         " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                         "-c full_page_writes=off\" start",
-                     "pg_ctl");
+      running_ = start_server();
     }
+  }
+
+  // Starts the server of dir_ on port_.
+  bool start_server() {
+    return run(pg_ctl_ + " -D " + dir_ + "/data -w -t 60 -l " + dir_ + "/server.log -o \"-p " +
+                   std::to_string(port_) + " -k " + dir_ +
+                   " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+                   "-c full_page_writes=off\" start",
+               "pg_ctl");
   }
 
   bool tried_ = false;

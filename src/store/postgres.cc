@@ -114,8 +114,28 @@ Status Connection::error(const std::string& what) const {
   return Status::storage(label_ + ": " + what + ": " + message);
 }
 
+Status Connection::enable_reconnect(std::string session_sql) {
+  session_sql_ = std::move(session_sql);
+  reconnect_ = true;
+  return exec(session_sql_);
+}
+
+Status Connection::reconnect_if_dropped() {
+  if (!reconnect_ || PQstatus(conn_.get()) != CONNECTION_BAD) return Status::success();
+  PQreset(conn_.get());
+  prepared_.clear();  // they lived in the old session
+  if (PQstatus(conn_.get()) != CONNECTION_OK) return error("reconnecting to PostgreSQL");
+  PQsetNoticeProcessor(conn_.get(), &ignore_notice, nullptr);
+  if (PQsetClientEncoding(conn_.get(), "UTF8") != 0) return error("setting UTF8");
+  PgResult result(PQexec(conn_.get(), session_sql_.c_str()));
+  if (PQresultStatus(result.result_.get()) != PGRES_COMMAND_OK)
+    return error("restoring the session settings");
+  return Status::success();
+}
+
 Result<PgResult> Connection::query(const std::string& sql, const Params& params) {
   if (!conn_) return Status::storage("PostgreSQL connection is closed");
+  RETURN_IF_ERROR(reconnect_if_dropped());
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size());
@@ -134,6 +154,7 @@ Result<PgResult> Connection::query(const std::string& sql, const Params& params)
 
 Status Connection::exec(const std::string& sql) {
   if (!conn_) return Status::storage("PostgreSQL connection is closed");
+  RETURN_IF_ERROR(reconnect_if_dropped());
   PgResult result(PQexec(conn_.get(), sql.c_str()));
   const ExecStatusType status = PQresultStatus(result.result_.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return error("statement failed");

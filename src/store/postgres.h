@@ -88,9 +88,18 @@ class Connection {
   void exec_after_error(const std::string& sql) { static_cast<void>(exec(sql)); }
   // The redacted URL, for messages.
   const std::string& label() const { return label_; }
+  // Runs `session_sql` now, and makes a connection the server dropped (a restart, a failover)
+  // reopen before the next command, replaying `session_sql` (settings such as read-only); the
+  // command that met the drop still fails. Only for connections that never keep a transaction
+  // open across commands (read-only stores): a write transaction must end with its session,
+  // not go on outside it on a new one.
+  Status enable_reconnect(std::string session_sql);
 
  private:
   Status error(const std::string& what) const;
+  Status reconnect_if_dropped();
+  bool reconnect_ = false;
+  std::string session_sql_;
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_{nullptr, &PQfinish};
   std::string label_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name

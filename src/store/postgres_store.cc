@@ -27,7 +27,8 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, OpenMode 
       return Status::storage(db.label() + ": database schema v" + std::to_string(version) +
                              ", this pkgstats reads v" + std::to_string(kSchemaVersion) +
                              (version == 0 ? " (empty or not a pkgstats database)" : ""));
-    RETURN_IF_ERROR(db.exec("SET default_transaction_read_only = on"));
+    // A reader outlives a server restart: its next command reconnects (pg::Connection).
+    RETURN_IF_ERROR(db.enable_reconnect("SET default_transaction_read_only = on"));
   } else {
     RETURN_IF_ERROR(migrate(db));
   }

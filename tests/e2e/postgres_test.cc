@@ -282,4 +282,31 @@ TEST_F(PostgresEndToEnd, TwoNodesLearnOfNewWritesWithinSeconds) {
   EXPECT_LT(std::chrono::steady_clock::now() - written, std::chrono::seconds(12));
 }
 
+// PostgreSQL stopped for a while: pages that need the database answer 503, searches are
+// served from the node's index meanwhile, and once the server is back the node recovers by
+// itself (its pooled connections reconnect), with no restart (#20).
+TEST_F(PostgresEndToEnd, ANodeRidesOutADatabaseOutage) {
+  ASSERT_EQ(run(dir_, "import -q --db '" + url_ + "' " + data("packuments/express.full.json.gz") +
+                          " " + data("packuments/left-pad.full.json.gz"))
+                .exit_code,
+            0);
+  pkgstats::e2e::Server node(url_, {"--offline", "--reload-interval", "1"}, dir_ + "/node.log");
+  ASSERT_TRUE(node.ready()) << node.log();
+  ASSERT_EQ(node.get("/pkg:express").status, 200);
+  auto& cluster = pkgstats::testing::PostgresCluster::instance();
+  ASSERT_TRUE(cluster.pause());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(node.get("/pkg:express").status, 503) << node.log();
+    auto search = node.get("/api/v1/search?q=express");
+    EXPECT_EQ(search.status, 200);
+    EXPECT_NE(search.body.find("\"express\""), std::string::npos);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  ASSERT_TRUE(cluster.resume());
+  EXPECT_TRUE(pkgstats::e2e::wait_for([&] { return node.get("/pkg:express").status == 200; }, 10))
+      << node.log();
+  EXPECT_EQ(node.get("/pkg:left-pad").status, 200);
+  EXPECT_EQ(node.get("/healthz").status, 200);
+}
+
 }  // namespace
