@@ -1,10 +1,12 @@
 // pkgstats downloads [--db PATH] [--downloads-api URL] [--since DATE] [--no-version-downloads]
 //                    [--version-packages N] [--max-requests N] [NAME...]
+// At most one run per database at a time (store/leader_lock.h): another exits at once.
 #include "cli/commands.h"
 #include "cli/registry_commands.h"
 #include "cli/terminal_progress.h"
 #include "core/limits.h"
 #include "registry/downloads_fetcher.h"
+#include "store/leader_lock.h"
 
 namespace pkgstats::cli {
 
@@ -62,6 +64,13 @@ void register_downloads_command(CLI::App& app) {
     o.version_downloads = !opts->no_version_downloads;
     o.max_version_packages = opts->version_packages;
     o.max_requests = opts->max_requests;
+    // One run fills a database at a time, so its timer can run on every node.
+    auto lead = store::LeaderLock::try_acquire(opts->db, "downloads");
+    if (!lead.ok()) fail("downloads: " + lead.status().message());
+    if (!*lead) {
+      std::fprintf(stderr, "downloads: another run is filling this database; nothing to do\n");
+      return;
+    }
     auto store = open_store_or_fail(opts->db, store::OpenMode::kReadWrite);
     registry::CurlFetcher curl(curl_options_from(opts->http));
     registry::RetryingFetcher fetcher(curl, retry_policy_from(opts->http));

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "store/leader_lock.h"
+
 namespace {
 
 struct RunResult {
@@ -125,6 +127,25 @@ TEST_F(CliTest, BadInputGivesOneClearLineAndNonZeroExit) {
 
   auto usage = run("import");
   EXPECT_NE(usage.exit_code, 0);
+}
+
+// One `downloads` run per database: a second one, started while the first holds the lock
+// (as a timer on another node would), exits at once without touching the database.
+TEST_F(CliTest, DownloadsRunsOncePerDatabase) {
+  ASSERT_EQ(run("import -q --db " + db_ + " " + data("packuments/left-pad.full.json.gz")).exit_code,
+            0);
+  const std::string args =
+      "downloads -q --db " + db_ + " --downloads-api http://127.0.0.1:1/ --attempts 1 left-pad";
+  {
+    auto held = pkgstats::store::LeaderLock::try_acquire(db_, "downloads");
+    ASSERT_TRUE(held.ok() && *held != nullptr);
+    auto second = run(args);
+    EXPECT_EQ(second.exit_code, 0) << second.err;
+    EXPECT_NE(second.err.find("another run is filling this database"), std::string::npos)
+        << second.err;
+  }
+  auto alone = run(args);  // the lock is free again: this run works (and meets the dead API)
+  EXPECT_EQ(alone.err.find("another run is filling this database"), std::string::npos) << alone.err;
 }
 
 TEST_F(CliTest, HelpEverywhere) {
