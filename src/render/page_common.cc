@@ -46,6 +46,20 @@ std::string keyword_html(std::string_view keyword) {
   return link_html(search_path("keywords:" + std::string(keyword)), keyword);
 }
 
+std::string module_kind_text(ModuleKind kind) {
+  switch (kind) {
+    case ModuleKind::kEsm:
+      return "ESM";
+    case ModuleKind::kCjs:
+      return "CommonJS";
+    case ModuleKind::kDual:
+      return "ESM + CommonJS";
+    case ModuleKind::kUnknown:
+      break;
+  }
+  return "";
+}
+
 std::string monthly_downloads_text(int64_t downloads) {
   if (downloads < 0) return "downloads unknown";
   return format_compact_count(downloads) + " downloads/month";

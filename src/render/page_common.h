@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/package.h"
+
 namespace pkgstats::render {
 
 // <a href="HREF">TEXT</a>, both escaped. `href` must be a URL we built (a site path):
@@ -24,6 +26,9 @@ std::string tag_html(std::string_view text, std::string_view extra_class = "");
 // A keyword as a link to the search for packages with it ("/search?q=keywords:KW"), or as a
 // plain tag when it cannot be written as one query word (whitespace, quotes).
 std::string keyword_html(std::string_view keyword);
+
+// "ESM", "CommonJS" or "ESM + CommonJS"; "" when unknown.
+std::string module_kind_text(ModuleKind kind);
 
 // "1.2M downloads/month", or "downloads unknown".
 std::string monthly_downloads_text(int64_t downloads);

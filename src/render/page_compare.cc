@@ -40,17 +40,8 @@ void append_form(std::string& out, const std::vector<std::string>& names) {
 
 std::string module_text(const Version* v) {
   if (!v) return "";
-  switch (v->module) {
-    case ModuleKind::kEsm:
-      return "ESM";
-    case ModuleKind::kCjs:
-      return "CommonJS";
-    case ModuleKind::kDual:
-      return "ESM + CommonJS";
-    case ModuleKind::kUnknown:
-      break;
-  }
-  return "unknown";
+  const std::string text = module_kind_text(v->module);
+  return text.empty() ? "unknown" : text;
 }
 
 void append_chart(std::string& out, const ComparePageData& data) {

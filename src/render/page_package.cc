@@ -42,25 +42,12 @@ std::string author_html(const Person& author) {
   return escape_html(author.name);
 }
 
-std::string module_text(const Version& v) {
-  switch (v.module) {
-    case ModuleKind::kEsm:
-      return "ESM";
-    case ModuleKind::kCjs:
-      return "CommonJS";
-    case ModuleKind::kDual:
-      return "ESM + CommonJS";
-    case ModuleKind::kUnknown:
-      break;
-  }
-  return "";
-}
-
 std::string badges_html(const Package& p, const Version* latest) {
   std::string out;
   if (latest && !latest->deprecated.empty()) out += tag_html("deprecated", "warn") + " ";
   if (latest && latest->has_types) out += tag_html("TypeScript types") + " ";
-  if (latest && latest->module != ModuleKind::kUnknown) out += tag_html(module_text(*latest)) + " ";
+  if (latest && latest->module != ModuleKind::kUnknown)
+    out += tag_html(module_kind_text(latest->module)) + " ";
   std::string license = latest && !latest->license.empty() ? latest->license : p.license;
   if (!license.empty()) out += tag_html(license) + " ";
   return out;
@@ -113,7 +100,7 @@ void append_facts(std::string& out, const SiteContext& site, const PackagePageDa
   append_fact(out, "Issues", external_link_html(p.bugs));
   append_fact(out, "Dependents", data.dependents >= 0 ? format_count(data.dependents) : "");
   if (latest) {
-    std::string module = module_text(*latest);
+    std::string module = module_kind_text(latest->module);
     if (latest->has_types) module += module.empty() ? "TypeScript types" : ", TypeScript types";
     append_fact(out, "Module", escape_html(module));
     append_fact(out, "Unpacked size", format_bytes(latest->unpacked_size));
