@@ -7,6 +7,7 @@
 #include <charconv>
 #include <thread>
 
+#include "registry/npm_config.h"
 #include "registry/sync_status.h"
 
 namespace pkgstats::registry {
@@ -49,12 +50,8 @@ HttpRequest feed_request(std::string url, std::size_t max_bytes) {
 std::string default_changes_url(std::string_view registry_url) {
   std::string url(registry_url);
   while (!url.empty() && url.back() == '/') url.pop_back();
-  std::string_view rest = url;
-  if (auto scheme = rest.find("://"); scheme != std::string_view::npos)
-    rest.remove_prefix(scheme + 3);
-  std::string host(rest.substr(0, rest.find('/')));
-  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (host == "registry.npmjs.org" || host == "registry.npmjs.org:443") return kDefaultChangesUrl;
+  // nerf_dart: the host lowercased and its scheme's default port dropped, as tokens match.
+  if (nerf_dart(url + "/").starts_with("//registry.npmjs.org/")) return kDefaultChangesUrl;
   return url + "/_changes";
 }
 

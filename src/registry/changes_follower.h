@@ -43,8 +43,8 @@ inline constexpr const char* kDefaultRegistryUrl = "https://registry.npmjs.org/"
 inline constexpr const char* kDefaultChangesUrl = "https://replicate.npmjs.com/registry/_changes";
 
 // The changes feed of `registry_url` when none is named: npm's replica for npm's registry
-// (registry.npmjs.org, any scheme, port 443 or none), else `{registry}/_changes` at the
-// registry's root, where CouchDB-style registries (cnpmcore, a CouchDB npm mirror) serve it.
+// (registry.npmjs.org, any case, its scheme's default port or none), else `{registry}/_changes` at
+// the registry's root, where CouchDB-style registries (cnpmcore, a CouchDB npm mirror) serve it.
 // Registries without a feed (Verdaccio, most private ones) answer 404 there, which the
 // follower reports as kNotFound with a hint. Pure.
 std::string default_changes_url(std::string_view registry_url);
