@@ -13,11 +13,8 @@
 // with the reason otherwise.
 #pragma once
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -26,6 +23,7 @@
 #include <sstream>
 #include <string>
 
+#include "loopback_port.h"
 #include "store/postgres.h"
 
 namespace pkgstats::testing {
@@ -105,21 +103,6 @@ class PostgresCluster {
     return best;
   }
 
-  static int free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t length = sizeof addr;
-    int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0)
-      port = ntohs(addr.sin_port);
-    close(fd);
-    return port;
-  }
-
   // Runs `command` (as the postgres user when root), its output in <dir>/<log>.log.
   bool run(const std::string& command, const std::string& log) {
     const std::string full = as_user_ + command + " >" + dir_ + "/" + log + ".log 2>&1";
@@ -161,7 +144,7 @@ class PostgresCluster {
       return;
     // A port may be taken between the probe and the server's bind: a few attempts.
     for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
-      port_ = free_port();
+      port_ = free_loopback_port();
       running_ = start_server();
     }
   }

@@ -2,10 +2,7 @@
 // ports, background processes stopped on destruction, files, polling, and HTTP GET.
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,22 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_port.h"
 #include "registry/http_fetcher.h"
 
 namespace pkgstats::e2e {
-
-// A port on 127.0.0.1 that was free a moment ago.
-inline uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -115,7 +100,7 @@ inline registry::HttpResponse http_get(const std::string& url) {
 class Server {
  public:
   Server(const std::string& db, const std::vector<std::string>& extra, const std::string& log)
-      : port_(free_port()), log_(log) {
+      : port_(pkgstats::testing::free_loopback_port()), log_(log) {
     std::vector<std::string> argv{PKGSTATS_BINARY,      "serve", "--db", db, "--port",
                                   std::to_string(port_)};
     argv.insert(argv.end(), extra.begin(), extra.end());

@@ -73,7 +73,7 @@ class VerdaccioTest : public ::testing::Test {
            "(npm ci) could not install it";
     char tmpl[] = "/tmp/pkgstats-verdaccio-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    port_ = free_port();
+    port_ = pkgstats::testing::free_loopback_port();
     registry_ = "http://127.0.0.1:" + std::to_string(port_) + "/";
     write_file(dir_ + "/verdaccio/config.yaml",
                "storage: " + dir_ +

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "loopback_port.h"
 #include "registry/http_fetcher.h"
 #include "test_support.h"
 
@@ -25,18 +26,6 @@ namespace pkgstats::registry {
 namespace {
 
 using namespace std::chrono_literals;
-
-uint16_t free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 bool accepts_connections(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -61,7 +50,7 @@ std::string read_text(const std::string& path) {
 class TlsServer {
  public:
   TlsServer(const std::string& cert, const std::string& key, const std::string& client_ca)
-      : port_(free_loopback_port()) {
+      : port_(pkgstats::testing::free_loopback_port()) {
     std::vector<std::string> args = {
         "openssl", "s_server", "-quiet", "-www", "-accept", "127.0.0.1:" + std::to_string(port_),
         "-cert",   cert,       "-key",   key};
