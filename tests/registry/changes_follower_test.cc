@@ -178,11 +178,10 @@ TEST(PackumentUrl, EscapesScopedNamesLikeNpm) {
 }
 
 TEST(DefaultChangesUrl, NpmsReplicaForNpmElseTheRegistrysRoot) {
-  EXPECT_EQ(default_changes_url("https://registry.npmjs.org/"), kDefaultChangesUrl);
+  EXPECT_EQ(default_changes_url(kDefaultRegistryUrl), kDefaultChangesUrl);
   EXPECT_EQ(default_changes_url("https://REGISTRY.npmjs.org"), kDefaultChangesUrl);
   EXPECT_EQ(default_changes_url("https://registry.npmjs.org:443/"), kDefaultChangesUrl);
-  EXPECT_EQ(default_changes_url("https://registry.npmmirror.com/"),
-            "https://registry.npmmirror.com/_changes");
+  EXPECT_EQ(default_changes_url("https://cnpm.example/"), "https://cnpm.example/_changes");
   EXPECT_EQ(default_changes_url("http://127.0.0.1:4873/npm//"),
             "http://127.0.0.1:4873/npm/_changes");
   // Not npm's host, whatever the path says.

@@ -274,7 +274,7 @@ TEST(NpmConfigResolve, UnscopedCredentialsAndAlwaysAuthAreRefusedWithAWarning) {
                                     "_password=cGFzcw==\nalways-auth=true\n")},
                               {});
   EXPECT_TRUE(c.registry_auth.empty());
-  EXPECT_TRUE(c.credentials_for("https://registry.npmjs.org/x").empty());
+  EXPECT_TRUE(c.credentials_for(std::string(kNpmDefaultRegistry) + "x").empty());
   ASSERT_EQ(c.warnings.size(), 5u);
   EXPECT_NE(c.warnings[0].find("_authToken must be scoped to a registry"), std::string::npos);
   EXPECT_NE(c.warnings[4].find("always-auth is ignored"), std::string::npos);
