@@ -19,6 +19,7 @@
 #include "search/index_file.h"
 #include "search/index_refresher.h"
 #include "search/index_service.h"
+#include "search/index_snapshot_storage.h"
 #include "store/store_pool.h"
 
 namespace pkgstats::cli {
@@ -26,7 +27,8 @@ namespace pkgstats::cli {
 void register_serve_command(CLI::App& app) {
   struct Options {
     std::string db, host = "127.0.0.1", base_url;
-    std::string index_snapshot;  // "" = next to an SQLite file; none for a database URL
+    // "" = a file next to an SQLite database, the database itself for a postgresql:// one
+    std::string index_snapshot;
     uint16_t port = 8080;
     int threads = limits::kDefaultHttpThreads;
     double reload_seconds = limits::kDefaultIndexReloadSeconds;
@@ -44,8 +46,10 @@ void register_serve_command(CLI::App& app) {
                                  "bundled demo data)");
   add_db_option(*cmd, opts->db);
   cmd->add_option("--index-snapshot", opts->index_snapshot,
-                  "File the search index is saved to and loaded from (default: the SQLite file's "
-                  "path + .search-index; none for a postgresql:// database unless given)");
+                  "Where the search index is saved to and loaded from: a file path, "
+                  "\"database\" (published in the database for every node) or \"none\" "
+                  "(default: the SQLite file's path + .search-index; \"database\" for a "
+                  "postgresql:// database)");
   cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", opts->port, "Port to listen on (0 = any free port)")
       ->capture_default_str();
@@ -132,11 +136,14 @@ void register_serve_command(CLI::App& app) {
     // The index is loaded from its snapshot next to the database when that is current, else
     // built from the store's documents and saved there.
     store::StorePool stores(opts->db, static_cast<size_t>(opts->threads) + 1);
-    const std::string snapshot = !opts->index_snapshot.empty() ? opts->index_snapshot
-                                 : store::is_database_url(opts->db)
-                                     ? std::string()
-                                     : search::index_file_path(opts->db);
-    search::IndexService index(stores, search::native_search_engine(snapshot));
+    std::shared_ptr<search::IndexSnapshotStorage> snapshots;
+    if (opts->index_snapshot == "database" ||
+        (opts->index_snapshot.empty() && store::is_database_url(opts->db)))
+      snapshots = search::index_snapshot_database(opts->db);
+    else if (opts->index_snapshot != "none")
+      snapshots = search::index_snapshot_file(
+          opts->index_snapshot.empty() ? search::index_file_path(opts->db) : opts->index_snapshot);
+    search::IndexService index(stores, search::native_search_engine(snapshots));
     auto built = index.reload();
     if (!built) fail(built.status().message());
     std::fprintf(stderr, "search index: %zu packages in %.0f ms\n",

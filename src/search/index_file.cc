@@ -36,6 +36,27 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 
 std::string index_file_path(const std::string& db_path) { return db_path + ".search-index"; }
 
+Status write_index_snapshot(const Index& index, std::FILE* file, TimestampMs last_write) {
+  Header header{};
+  std::memcpy(header.magic, kMagic, sizeof kMagic);
+  header.format = kIndexFileFormat;
+  header.byte_order = kByteOrderMark;
+  header.last_write = last_write;
+  header.documents = index.document_count();
+  const long start = std::ftell(file);
+  if (start < 0 || std::fwrite(&header, sizeof header, 1, file) != 1)
+    return Status::io_error("header");
+  BinaryWriter writer(file);
+  index.save(writer);
+  if (!writer.ok()) return Status::io_error("payload");
+  header.payload_bytes = writer.written();
+  header.digest = writer.digest();
+  if (std::fseek(file, start, SEEK_SET) != 0 || std::fwrite(&header, sizeof header, 1, file) != 1 ||
+      std::fseek(file, 0, SEEK_END) != 0)
+    return Status::io_error("header");
+  return Status::success();
+}
+
 Status save_index_file(const Index& index, const std::string& path, TimestampMs last_write) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   auto fail = [&](const std::string& what) {
@@ -46,21 +67,7 @@ Status save_index_file(const Index& index, const std::string& path, TimestampMs 
   };
   File file(std::fopen(tmp.c_str(), "wb"));
   if (!file) return fail("open");
-  Header header{};
-  std::memcpy(header.magic, kMagic, sizeof kMagic);
-  header.format = kIndexFileFormat;
-  header.byte_order = kByteOrderMark;
-  header.last_write = last_write;
-  header.documents = index.document_count();
-  if (std::fwrite(&header, sizeof header, 1, file.get()) != 1) return fail("header");
-  BinaryWriter writer(file.get());
-  index.save(writer);
-  if (!writer.ok()) return fail("payload");
-  header.payload_bytes = writer.written();
-  header.digest = writer.digest();
-  if (std::fseek(file.get(), 0, SEEK_SET) != 0 ||
-      std::fwrite(&header, sizeof header, 1, file.get()) != 1)
-    return fail("header");
+  if (Status s = write_index_snapshot(index, file.get(), last_write); !s) return fail(s.message());
   if (std::fflush(file.get()) != 0 || ::fsync(::fileno(file.get())) != 0) return fail("flush");
   if (std::fclose(file.release()) != 0) return fail("close");
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail("rename");
@@ -83,13 +90,10 @@ Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs la
   }
   struct stat st {};
   const bool stated = ::fstat(fd, &st) == 0;
-  auto unusable = [&](const std::string& why) {
-    return Status::invalid("index snapshot " + path + ": " + why);
-  };
   const uint64_t size = stated ? static_cast<uint64_t>(st.st_size) : 0;
   if (size < sizeof(Header)) {
     ::close(fd);
-    return unusable("truncated header");
+    return Status::invalid("index snapshot " + path + ": truncated header");
   }
   // Mapped, not read: a loaded index views the file's pages (shared with the page cache and
   // with other processes serving the same snapshot) instead of copying 100s of MB.
@@ -101,9 +105,16 @@ Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs la
                             std::strerror(map_errno));
   std::shared_ptr<const void> mapping(
       mapped, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
-  const char* bytes = static_cast<const char*>(mapped);
+  return parse_index_snapshot(std::move(mapping), size, last_write, "index snapshot " + path);
+}
+
+Result<SavedIndex> parse_index_snapshot(std::shared_ptr<const void> bytes, uint64_t size,
+                                        TimestampMs last_write, const std::string& label) {
+  auto unusable = [&](const std::string& why) { return Status::invalid(label + ": " + why); };
+  if (size < sizeof(Header)) return unusable("truncated header");
+  const char* data = static_cast<const char*>(bytes.get());
   Header header{};
-  std::memcpy(&header, bytes, sizeof header);
+  std::memcpy(&header, data, sizeof header);
   if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0)
     return unusable("not an index snapshot");
   if (header.format != kIndexFileFormat || header.byte_order != kByteOrderMark)
@@ -115,11 +126,11 @@ Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs la
     return unusable("truncated (" + std::to_string(size - sizeof header) + " of " +
                     std::to_string(header.payload_bytes) + " payload bytes)");
   // The whole payload is checked before any of it is interpreted.
-  const char* payload = bytes + sizeof header;
+  const char* payload = data + sizeof header;
   if (XXH3_64bits(payload, header.payload_bytes) != header.digest)
     return unusable("corrupt (checksum mismatch)");
   BinaryReader reader(payload, header.payload_bytes);
-  auto index = Index::load(reader, std::move(mapping));
+  auto index = Index::load(reader, std::move(bytes));
   if (!reader.ok() || !index || reader.left() != 0)
     return unusable("corrupt (inconsistent arrays)");
   if (index->document_count() != header.documents) return unusable("corrupt (document count)");

@@ -12,6 +12,7 @@
 // new one over it) leaves a mapped old one intact.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,10 @@ inline constexpr uint32_t kIndexFileFormat =
         // 5: equivalences in them, author words as facets; 6: trie labels' first bytes; 7: install
         // size, trust, install scripts; 8: hyphenated description words also joined;
         // 9: description word positions
+
+// Writes the snapshot of `index` (header and payload) to `file` from its current position,
+// leaving the position at the end. kIoError naming the part that failed.
+Status write_index_snapshot(const Index& index, std::FILE* file, TimestampMs last_write);
 
 // "<db_path>.search-index"
 std::string index_file_path(const std::string& db_path);
@@ -50,5 +55,11 @@ struct SavedIndex {
 // overlay of the writes since can bring up to date) and is intact; errors as above, "stale"
 // for a snapshot of a later write (the store was replaced by an older copy).
 Result<SavedIndex> load_index_file_up_to(const std::string& path, TimestampMs last_write);
+
+// The snapshot held in the `size` bytes at `bytes` (8-byte aligned; kept alive by the loaded
+// index, which views them), checked as load_index_file_up_to checks a file; `label` names it
+// in errors.
+Result<SavedIndex> parse_index_snapshot(std::shared_ptr<const void> bytes, uint64_t size,
+                                        TimestampMs last_write, const std::string& label);
 
 }  // namespace pkgstats::search

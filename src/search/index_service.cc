@@ -7,6 +7,7 @@
 
 #include "search/index.h"
 #include "search/index_file.h"
+#include "search/index_snapshot_storage.h"
 #include "search/layered_index.h"
 
 namespace pkgstats::search {
@@ -19,27 +20,41 @@ namespace pkgstats::search {
 // searchable after the next rebuild: one at least every limits::kMaxOverlayAge.
 
 EngineFactory native_search_engine(std::string snapshot_path) {
-  return [snapshot_path](const EngineInput& input) -> Result<std::shared_ptr<const SearchEngine>> {
-    if (!snapshot_path.empty()) {
-      auto loaded = load_index_file_up_to(snapshot_path, input.last_write);
-      if (loaded && loaded->last_write == input.last_write)
+  return native_search_engine(
+      snapshot_path.empty() ? nullptr : index_snapshot_file(std::move(snapshot_path)));
+}
+
+EngineFactory native_search_engine(std::shared_ptr<IndexSnapshotStorage> snapshots) {
+  return [snapshots](const EngineInput& input) -> Result<std::shared_ptr<const SearchEngine>> {
+    if (snapshots) {
+      auto loaded = snapshots->load_up_to(input.last_write);
+      const std::string where = snapshots->where();
+      if (loaded && loaded->last_write == input.last_write) {
+        std::fprintf(stderr, "pkgstats: search index loaded from the snapshot in %s\n",
+                     where.c_str());
         return std::shared_ptr<const SearchEngine>(std::move(loaded->index));
+      }
       if (loaded && input.load_changed_since) {
         ASSIGN_OR_RETURN(auto changed, input.load_changed_since(loaded->last_write,
                                                                 limits::kMaxOverlayDocuments));
-        if (changed)
+        if (changed) {
+          std::fprintf(stderr,
+                       "pkgstats: search index loaded from the snapshot in %s, and %zu packages "
+                       "written since\n",
+                       where.c_str(), changed->current.size() + changed->removed.size());
           return std::shared_ptr<const SearchEngine>(
               LayeredIndex::build(std::move(loaded->index), std::move(changed->current),
                                   changed->removed, loaded->last_write));
-        std::fprintf(
-            stderr,
-            "pkgstats: index snapshot %s: more than %zu packages written since; rebuilding it\n",
-            snapshot_path.c_str(), limits::kMaxOverlayDocuments);
+        }
+        std::fprintf(stderr,
+                     "pkgstats: index snapshot in %s: more than %zu packages written since; "
+                     "rebuilding it\n",
+                     where.c_str(), limits::kMaxOverlayDocuments);
       } else if (loaded) {
-        std::fprintf(
-            stderr,
-            "pkgstats: index snapshot %s: stale (the database was written since); rebuilding it\n",
-            snapshot_path.c_str());
+        std::fprintf(stderr,
+                     "pkgstats: index snapshot in %s: stale (the database was written since); "
+                     "rebuilding it\n",
+                     where.c_str());
       } else if (loaded.status().code() != ErrorCode::kNotFound) {
         std::fprintf(stderr, "pkgstats: %s; rebuilding it\n", loaded.status().message().c_str());
       }
@@ -47,9 +62,13 @@ EngineFactory native_search_engine(std::string snapshot_path) {
     ASSIGN_OR_RETURN(auto docs, input.load_documents());
     auto index = Index::build(std::move(docs));
     ::malloc_trim(0);  // hand the build's temporary memory back, so RSS is the index's
-    if (!snapshot_path.empty())
-      if (Status s = save_index_file(*index, snapshot_path, input.last_write); !s)
-        std::fprintf(stderr, "pkgstats: %s\n", s.message().c_str());
+    if (snapshots) {
+      auto saved = snapshots->save(*index, input.last_write);
+      if (!saved)
+        std::fprintf(stderr, "pkgstats: %s\n", saved.status().message().c_str());
+      else if (!saved->empty())
+        std::fprintf(stderr, "pkgstats: %s\n", saved->c_str());
+    }
     return std::shared_ptr<const SearchEngine>(std::move(index));
   };
 }

@@ -31,6 +31,7 @@
 namespace pkgstats::search {
 
 class Index;
+class IndexSnapshotStorage;
 
 // What an engine is built from: the store's last write (a persisted index snapshot saved at
 // that same point may stand in for the documents) and a reader of every document; and,
@@ -54,6 +55,9 @@ using EngineFactory =
 // of them: a restart while a sync writes takes seconds, not a rebuild. An unusable snapshot
 // is rebuilt with one line on stderr.
 EngineFactory native_search_engine(std::string snapshot_path = "");
+// The same with snapshots kept in `snapshots` (search/index_snapshot_storage.h: a file, or
+// the database every node shares); null: none.
+EngineFactory native_search_engine(std::shared_ptr<IndexSnapshotStorage> snapshots);
 
 class IndexService {
  public:

@@ -28,7 +28,11 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, OpenMode 
                              ", this pkgstats reads v" + std::to_string(kSchemaVersion) +
                              (version == 0 ? " (empty or not a pkgstats database)" : ""));
     // A reader outlives a server restart: its next command reconnects (pg::Connection).
-    RETURN_IF_ERROR(db.enable_reconnect("SET default_transaction_read_only = on"));
+    // Its statements are all point and range reads through indexes, whose plans do not
+    // depend on the values bound: a generic plan skips planning at every execution, the
+    // largest cost of a page's short reads (0.73 instead of 1.2 ms a package page, p50).
+    RETURN_IF_ERROR(db.enable_reconnect(
+        "SET default_transaction_read_only = on; SET plan_cache_mode = force_generic_plan"));
   } else {
     RETURN_IF_ERROR(migrate(db));
   }
@@ -79,7 +83,8 @@ std::vector<std::string> to_vector(std::span<const std::string> names) {
 
 constexpr const char* kVersionColumns =
     "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
-    "module, dependencies, trust, install_scripts, engines_node FROM versions ";
+    "module, dependencies, trust, install_scripts, engines_node ";
+constexpr int kVersionColumnCount = 12;
 
 Version read_version(const PgResult& q, int r) {
   Version v;
@@ -184,7 +189,7 @@ Result<std::optional<Package>> PgStore::get_package(std::string_view name) {
   if (!head.has_value()) return std::optional<Package>();
   Package pkg = std::move(head->package);
   ASSIGN_OR_RETURN(auto versions,
-                   db_.query(std::string(kVersionColumns) +
+                   db_.query(std::string(kVersionColumns) + "FROM versions " +
                                  "WHERE package_id = $1::bigint ORDER BY published, version",
                              params().add(id)));
   for (int r = 0; r < versions.rows(); ++r) pkg.versions.push_back(read_version(versions, r));
@@ -198,21 +203,27 @@ Result<std::optional<PackageOverview>> PgStore::get_package_overview(std::string
   if (!head || !head->has_value()) return head;
   PackageOverview& overview = **head;
   Package& pkg = overview.package;
-  ASSIGN_OR_RETURN(auto count, db_.query("SELECT COUNT(*) FROM versions WHERE package_id = "
-                                         "$1::bigint",
-                                         params().add(id)));
-  overview.version_count = count.integer(0, 0);
   // The newest `recent_versions` and latest, read in one statement (the order comes from the
-  // versions_by_published index), returned oldest first.
+  // versions_by_published index), returned oldest first, each row with the count of all
+  // versions (a package without versions has neither).
   ASSIGN_OR_RETURN(
       auto rows,
       db_.query(std::string(kVersionColumns) +
+                    ", (SELECT COUNT(*) FROM versions WHERE package_id = $1::bigint) FROM versions "
                     "WHERE package_id = $1::bigint AND (version = $3::text OR version IN "
                     "(SELECT version FROM versions WHERE package_id = $1::bigint "
                     "ORDER BY published DESC, version DESC LIMIT $2::bigint)) "
                     "ORDER BY published, version",
                 params().add(id).add(static_cast<int64_t>(recent_versions)).add(pkg.latest)));
   for (int r = 0; r < rows.rows(); ++r) pkg.versions.push_back(read_version(rows, r));
+  if (rows.rows() > 0 || recent_versions > 0) {
+    overview.version_count = rows.rows() > 0 ? rows.integer(0, kVersionColumnCount) : 0;
+  } else {
+    ASSIGN_OR_RETURN(auto count, db_.query("SELECT COUNT(*) FROM versions WHERE package_id = "
+                                           "$1::bigint",
+                                           params().add(id)));
+    overview.version_count = count.integer(0, 0);
+  }
   return head;
 }
 

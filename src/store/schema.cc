@@ -254,6 +254,46 @@ INSERT INTO version_downloads_history (package_id, day, versions)
 DELETE FROM dependencies WHERE package_id IN (SELECT id FROM packages WHERE unpublished = 1);
 )sql",
      nullptr},
+    // v12: search index snapshots published in the database (store/index_snapshots.h), so
+    // every serving node starts from the newest instead of a full build. A snapshot's bytes
+    // are split into chunks of kIndexSnapshotChunkBytes; it exists once its row and every
+    // chunk are committed together.
+    {12, "search index snapshots published in the database",
+     R"sql(
+CREATE TABLE index_snapshots (
+  id           INTEGER PRIMARY KEY,
+  format       INTEGER NOT NULL,
+  last_write   INTEGER NOT NULL,
+  bytes        INTEGER NOT NULL,
+  published_at INTEGER NOT NULL,
+  publisher    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX index_snapshots_by_format ON index_snapshots(format, last_write);
+CREATE TABLE index_snapshot_chunks (
+  snapshot_id INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  data        BLOB NOT NULL,
+  PRIMARY KEY (snapshot_id, seq)
+);
+)sql",
+     R"sql(
+CREATE TABLE index_snapshots (
+  id           BIGSERIAL PRIMARY KEY,
+  format       INTEGER NOT NULL,
+  last_write   BIGINT NOT NULL,
+  bytes        BIGINT NOT NULL,
+  published_at BIGINT NOT NULL,
+  publisher    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX index_snapshots_by_format ON index_snapshots(format, last_write);
+CREATE TABLE index_snapshot_chunks (
+  snapshot_id BIGINT NOT NULL REFERENCES index_snapshots(id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  data        BYTEA NOT NULL,
+  PRIMARY KEY (snapshot_id, seq)
+);
+ALTER TABLE index_snapshot_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+)sql"},
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -6,7 +6,9 @@
 
 #include "search/index.h"
 #include "search/index_file.h"
+#include "search/index_snapshot_storage.h"
 #include "search/layered_index.h"
+#include "store/sqlite.h"
 #include "test_support.h"
 
 namespace pkgstats::http {
@@ -221,6 +223,49 @@ TEST_F(IndexSnapshotTest, ReloadUsesTheSnapshotNextToTheDatabase) {
   EXPECT_EQ(restarted.search_engine()->document_count(), indexed);
   EXPECT_EQ(results(*restarted.search_engine(), "express"),
             results(*state.search_engine(), "express"));
+}
+
+// Snapshots published in the database (#20 item 3; PostgreSQL in tests/e2e/postgres_test.cc):
+// the first build publishes, a later start loads the newest (the documents are not read), a
+// snapshot of an earlier write gets an overlay, and a corrupt one is rebuilt and replaced.
+TEST_F(IndexSnapshotTest, FactoryPublishesToAndLoadsFromTheDatabase) {
+  const std::string db = dir_->path() + "/published.db";
+  ASSERT_TRUE(store::Store::open(db).ok());
+  search::EngineFactory factory = search::native_search_engine(search::index_snapshot_database(db));
+  auto first = make(factory, 7);  // nothing published: built, then published
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(loads_, 1);
+  // Another node: a factory of its own over the same database.
+  search::EngineFactory other = search::native_search_engine(search::index_snapshot_database(db));
+  auto second = make(other, 7);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(loads_, 1);  // loaded, not built
+  EXPECT_EQ(results(**second, "react dom"), results(**first, "react dom"));
+
+  store::ChangedDocuments changed;
+  SearchDocument fresh;
+  fresh.name = "zz-fresh-package";
+  fresh.version = "1.0.0";
+  changed.current = {fresh};
+  auto layered = make(other, 9, changed);
+  ASSERT_TRUE(layered.ok());
+  EXPECT_EQ(loads_, 1);
+  EXPECT_EQ(changed_since_, 7);
+  auto overlaid = std::dynamic_pointer_cast<const search::LayeredIndex>(*layered);
+  ASSERT_NE(overlaid, nullptr);
+  EXPECT_NE(overlaid->find("zz-fresh-package"), nullptr);
+
+  auto raw = store::Database::open(db, false);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw->exec("UPDATE index_snapshot_chunks SET data = zeroblob(length(data)) "
+                        "WHERE seq = 0")
+                  .ok());
+  auto rebuilt = make(other, 9);  // corrupt: rebuilt and published for write 9
+  ASSERT_TRUE(rebuilt.ok());
+  EXPECT_EQ(loads_, 2);
+  EXPECT_EQ((*rebuilt)->document_count(), docs_->size());
+  ASSERT_TRUE(make(factory, 9).ok());
+  EXPECT_EQ(loads_, 2);  // the first node loads the replacement
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "core/limits.h"
 #include "pg_test_cluster.h"
 #include "store/bot_posts.h"
+#include "store/index_snapshots.h"
 #include "store/leader_lock.h"
 #include "store/postgres_store.h"
 #include "store/schema.h"
@@ -148,6 +149,80 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          [](const ::testing::TestParamInfo<Backend>& info) {
                            return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
                          });
+
+// Index snapshots published in the database (store/index_snapshots.h, #20 item 3).
+class SnapshotSource {
+ public:
+  explicit SnapshotSource(const std::string& bytes) : file_(std::tmpfile()) {
+    std::fwrite(bytes.data(), 1, bytes.size(), file_);
+    std::rewind(file_);
+  }
+  ~SnapshotSource() { std::fclose(file_); }
+  SnapshotSource(const SnapshotSource&) = delete;
+  SnapshotSource& operator=(const SnapshotSource&) = delete;
+  std::FILE* get() const { return file_; }
+
+ private:
+  std::FILE* file_;
+};
+
+std::string read_snapshot(IndexSnapshotStore& table, const PublishedSnapshot& snapshot,
+                          Status* status = nullptr) {
+  std::string out;
+  Status s = table.read(snapshot, [&](std::string_view chunk) {
+    out += chunk;
+    return Status::success();
+  });
+  if (status) *status = s;
+  return out;
+}
+
+TEST_P(StoreTest, IndexSnapshotsArePublishedReadAndReplaced) {
+  ASSERT_NE(open_store(), nullptr);
+  auto table = open_index_snapshots(location());
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  EXPECT_FALSE((*table)->newest(9, 1000)->has_value());
+  // Three chunks (8 MiB, 8 MiB, the rest), bytes that differ chunk to chunk.
+  std::string big(2 * kIndexSnapshotChunkBytes + 12345, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
+  auto publish = [&](uint32_t format, TimestampMs last_write, const std::string& bytes) {
+    SnapshotSource source(bytes);
+    auto r = (*table)->publish(format, last_write, source.get(), bytes.size());
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    return r.ok() && *r;
+  };
+  EXPECT_TRUE(publish(8, 50, "an older format's snapshot"));
+  EXPECT_TRUE(publish(9, 100, "the first"));
+  EXPECT_TRUE(publish(9, 200, big));
+  EXPECT_FALSE(publish(9, 150, "older than one already there"));
+  EXPECT_FALSE(publish(9, 200, "as old as one already there"));
+
+  auto at_250 = (*table)->newest(9, 250);
+  ASSERT_TRUE(at_250.ok() && at_250->has_value());
+  EXPECT_EQ((*at_250)->last_write, 200);
+  EXPECT_EQ((*at_250)->bytes, big.size());
+  EXPECT_NE((*at_250)->publisher.find(':'), std::string::npos);
+  EXPECT_EQ(read_snapshot(**table, **at_250), big);
+  auto first = (*table)->newest(9, 199);  // the one for write 100
+  ASSERT_TRUE(first.ok() && first->has_value());
+  EXPECT_EQ(read_snapshot(**table, **first), "the first");
+  EXPECT_FALSE((*table)->newest(8, 1000)->has_value());  // dropped: older than format 9's
+
+  EXPECT_TRUE(publish(9, 300, "the third"));  // keeps two: the first is dropped
+  Status gone;
+  EXPECT_EQ(read_snapshot(**table, **first, &gone), "");
+  EXPECT_EQ(gone.code(), ErrorCode::kNotFound);
+  EXPECT_EQ((*table)->newest(9, 299)->value().last_write, 200);
+  auto store = open_store();
+  EXPECT_EQ(raw_integer(*store, "SELECT count(*) FROM index_snapshot_chunks"), 4);
+
+  // A source shorter than stated publishes nothing.
+  SnapshotSource short_source("short");
+  auto failed = (*table)->publish(9, 400, short_source.get(), 100);
+  EXPECT_EQ(failed.status().code(), ErrorCode::kIoError);
+  EXPECT_EQ((*table)->newest(9, 1000)->value().last_write, 300);
+  EXPECT_EQ(raw_integer(*store, "SELECT count(*) FROM index_snapshots"), 2);
+}
 
 // One holder of a leader lock per database and name, whichever the backend; released with
 // its holder, so the next one takes it.
@@ -763,7 +838,8 @@ TEST(Store, MigratesAVersion2Database) {
     ASSERT_TRUE((*tx)->commit());
     // Exactly what v2 had: migrations only ever add, so undoing v3's addition gives a v2 file.
     ASSERT_TRUE(pkgstats::testing::raw_database(*store)
-                    .exec("DROP TABLE version_downloads; DROP TABLE version_downloads_history;"
+                    .exec("DROP TABLE index_snapshots; DROP TABLE index_snapshot_chunks;"
+                          "DROP TABLE version_downloads; DROP TABLE version_downloads_history;"
                           "DROP INDEX packages_with_document;"
                           "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
                           "DROP INDEX packages_by_updated; DROP TABLE on_demand_packages;"
@@ -797,7 +873,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(pkgstats::testing::raw_database(*store)), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 11);
+  EXPECT_EQ(kSchemaVersion, 12);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   // v10: the insight columns exist with "unknown" values, and the stored hash is cleared so
   // that re-importing the same document fills them.
@@ -1134,7 +1210,8 @@ TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
     // What v10 left behind: the dependency rows of a package unpublished since.
     ASSERT_TRUE(
         testing::raw_database(*store)
-            .exec("DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
+            .exec("DROP TABLE index_snapshots; DROP TABLE index_snapshot_chunks;"
+                  "DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
                   "WHERE name = 'old-user'; PRAGMA user_version = 10")
             .ok());
     EXPECT_EQ(*store->dependents_count("left-pad"), 1);
