@@ -251,11 +251,12 @@ TEST_F(PostgresEndToEnd, SyncStandbyTakesOverFromAKilledLeader) {
   EXPECT_EQ(*(*db)->sync_state("changes_seq"), *(*reference)->sync_state("changes_seq"));
 }
 
-// Two serving nodes on one PostgreSQL database, each with its own in-memory index. The first
-// builds its index and publishes the snapshot in the database; the second starts from that
-// snapshot instead of building (#20 item 3). A package written by another process (here
-// `fetch` from the fake registry) is then searchable on both within 10 s (#20 item 2; the
-// nodes poll for writes every --reload-interval).
+// Two serving nodes and two syncs on one PostgreSQL database, each node with its own
+// in-memory index. The first node builds its index and publishes the snapshot in the
+// database; the second starts from that snapshot instead of building (#20 item 3). A package
+// then published upstream (the fake registry's changes feed) is written by whichever sync
+// leads and is searchable on both nodes within 10 s (#20 item 2; the nodes poll for writes
+// every --reload-interval).
 TEST_F(PostgresEndToEnd, TwoNodesShareTheIndexSnapshotAndLearnOfNewWrites) {
   ASSERT_EQ(run(dir_, "import -q --db '" + url_ + "' " + data("packuments/express.full.json.gz"))
                 .exit_code,
@@ -270,24 +271,35 @@ TEST_F(PostgresEndToEnd, TwoNodesShareTheIndexSnapshotAndLearnOfNewWrites) {
       << b.log();
   EXPECT_EQ(b.log().find("published"), std::string::npos) << b.log();
   EXPECT_NE(b.get("/api/v1/search?q=express").body.find("\"express\""), std::string::npos);
+
+  pkgstats::fake_registry::FakeRegistry fake;
+  ASSERT_TRUE(fake.start().ok());
+  std::vector<std::unique_ptr<pkgstats::e2e::Process>> syncs;
+  for (int i = 0; i < 2; ++i)
+    syncs.push_back(std::make_unique<pkgstats::e2e::Process>(
+        std::vector<std::string>{PKGSTATS_BINARY, "sync", "--db", url_, "--registry",
+                                 fake.base_url(), "--changes", fake.changes_url(), "--poll-seconds",
+                                 "0.2", "--standby-seconds", "0.2"},
+        dir_ + "/sync-" + std::to_string(i) + ".log"));
   const std::string query = "/api/v1/search?q=zebracorn";
   EXPECT_EQ(a.get(query).body.find("zebracorn-widget"), std::string::npos);
-  pkgstats::fake_registry::FakeRegistry fake;
   fake.put_packument("zebracorn-widget",
                      R"({"_id":"zebracorn-widget","name":"zebracorn-widget",)"
                      R"("description":"A zebracorn widget","dist-tags":{"latest":"1.0.0"},)"
                      R"("versions":{"1.0.0":{"name":"zebracorn-widget","version":"1.0.0"}}})");
-  ASSERT_TRUE(fake.start().ok());
-  const auto written = std::chrono::steady_clock::now();
-  auto fetched =
-      run(dir_, "fetch -q --db '" + url_ + "' --registry " + fake.base_url() + " zebracorn-widget");
-  ASSERT_EQ(fetched.exit_code, 0) << fetched.out;
+  fake.add_change("zebracorn-widget");
+  const auto published = std::chrono::steady_clock::now();
   for (auto* node : {&a, &b}) {
     EXPECT_TRUE(pkgstats::e2e::wait_for(
         [&] { return node->get(query).body.find("zebracorn-widget") != std::string::npos; }, 10))
-        << node->log();
+        << node->log() << pkgstats::e2e::read_file(dir_ + "/sync-0.log")
+        << pkgstats::e2e::read_file(dir_ + "/sync-1.log");
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - written, std::chrono::seconds(12));
+  EXPECT_LT(std::chrono::steady_clock::now() - published, std::chrono::seconds(10));
+  const std::string logs = pkgstats::e2e::read_file(dir_ + "/sync-0.log") +
+                           pkgstats::e2e::read_file(dir_ + "/sync-1.log");
+  EXPECT_NE(logs.find("sync: leading"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("sync: standby"), std::string::npos) << logs;
 }
 
 // PostgreSQL stopped for 20 s: pages that need the database answer 503, searches are
