@@ -60,7 +60,8 @@ void register_serve_command(CLI::App& app) {
                   "Public URL for canonical links, e.g. https://pkgs.example.org");
   cmd->add_option("--reload-interval", opts->reload_seconds,
                   "Seconds between checks for writes to the database (a sync, a fetch); the search "
-                  "index is rebuilt when there were any (0 = never)")
+                  "index is updated when there were any (0 = never). On PostgreSQL every commit "
+                  "is also announced (NOTIFY) and checked at once")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 86400.0));
   auto* registry_flag = cmd->add_option(
@@ -213,10 +214,17 @@ void register_serve_command(CLI::App& app) {
     http::AppState state(std::move(dependencies));
     std::unique_ptr<search::IndexRefresher> refresher;
     if (opts->reload_seconds > 0) {
+      // On PostgreSQL the writers' NOTIFYs wake the refresher; the interval is the fallback.
+      auto listener = store::listen_for_writes(opts->db);
+      if (!listener)
+        std::fprintf(stderr, "pkgstats: no write notifications (polling every %.1f s): %s\n",
+                     opts->reload_seconds, listener.status().message().c_str());
       refresher = std::make_unique<search::IndexRefresher>(
           index, stores,
           std::chrono::milliseconds(static_cast<int64_t>(opts->reload_seconds * 1000)),
-          [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+          [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); },
+          limits::kMaxOverlayDocuments,
+          listener ? std::move(listener).value() : std::unique_ptr<store::WriteListener>());
     }
 
     http::ServerOptions server;

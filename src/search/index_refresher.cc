@@ -12,13 +12,16 @@ namespace pkgstats::search {
 
 IndexRefresher::IndexRefresher(IndexService& index, store::StorePool& stores,
                                std::chrono::milliseconds interval, Log log,
-                               size_t max_overlay_documents)
+                               size_t max_overlay_documents,
+                               std::unique_ptr<store::WriteListener> listener)
     : index_(index),
       stores_(stores),
       interval_(std::max(interval, std::chrono::milliseconds(1))),
       log_(std::move(log)),
-      max_overlay_documents_(max_overlay_documents) {
+      max_overlay_documents_(max_overlay_documents),
+      listener_(std::move(listener)) {
   thread_ = std::thread([this] { run(); });
+  if (listener_) listener_thread_ = std::thread([this] { listen(); });
 }
 
 IndexRefresher::~IndexRefresher() {
@@ -28,6 +31,15 @@ IndexRefresher::~IndexRefresher() {
   }
   wake_.notify_all();
   thread_.join();
+  if (listener_thread_.joinable()) listener_thread_.join();
+}
+
+void IndexRefresher::poke() {
+  {
+    std::lock_guard lock(mutex_);
+    poked_ = true;
+  }
+  wake_.notify_all();
 }
 
 Result<bool> IndexRefresher::check_now() {
@@ -57,23 +69,52 @@ Result<bool> IndexRefresher::check_now() {
   return true;
 }
 
-std::chrono::milliseconds IndexRefresher::pause() const {
+std::chrono::milliseconds IndexRefresher::rest() const {
   const double share = limits::kMaxIndexReloadCpuShare;
-  const auto rest =
-      std::chrono::milliseconds(static_cast<int64_t>(last_reload_ms_.load() * (1 / share - 1)));
-  return std::max(interval_, rest);
+  return std::chrono::milliseconds(static_cast<int64_t>(last_reload_ms_.load() * (1 / share - 1)));
 }
+
+std::chrono::milliseconds IndexRefresher::pause() const { return std::max(interval_, rest()); }
 
 void IndexRefresher::run() {
   // Serving threads go first (on Linux, nice applies to the calling thread); failing to lower
   // it only costs latency.
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, pause(), [this] { return stopping_; })) {
+  while (true) {
+    wake_.wait_for(lock, pause(), [this] { return stopping_ || poked_; });
+    // A poke does not shorten the rest owed after a long update (the CPU bound).
+    wake_.wait_until(lock, last_update_end_ + rest(), [this] { return stopping_; });
+    if (stopping_) break;
+    poked_ = false;
     lock.unlock();
     auto checked = check_now();
     if (!checked && log_) log_("search index reload failed: " + checked.status().message());
     lock.lock();
+    last_update_end_ = std::chrono::steady_clock::now();
+  }
+}
+
+// Waits for other processes' commits in short slices (so a stop is heard within one) and
+// pokes the checking thread. A lost connection is reported once, then retried each second;
+// meanwhile the interval's polling goes on.
+void IndexRefresher::listen() {
+  bool reported = false;
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    auto heard = listener_->wait(std::chrono::milliseconds(500));
+    if (heard && *heard) poke();
+    if (heard) {
+      reported = false;
+      continue;
+    }
+    if (!reported && log_) log_("write notifications lost: " + heard.status().message());
+    reported = true;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
   }
 }
 

@@ -9,7 +9,10 @@
 // write is searchable within interval + update time. While writes keep coming, the pause
 // after an update grows with its length (rebuilds take seconds: about a minute at 4.5M), so
 // rebuilding never takes more than limits::kMaxIndexReloadCpuShare of a core from serving.
-// The thread runs at a lower priority (nice 10) for the same reason. reload() reads the
+// The thread runs at a lower priority (nice 10) for the same reason. With a
+// store::WriteListener (PostgreSQL's LISTEN/NOTIFY) a second thread hears of other
+// processes' commits and checks at once, the interval then being only a fallback; the CPU
+// bound above still holds. reload() reads the
 // counts before the documents, so an index is never older than the last_write it records: a
 // write racing an update at worst causes one extra update.
 #pragma once
@@ -19,12 +22,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 
 #include "search/index_service.h"
 #include "store/store_pool.h"
+#include "store/write_listener.h"
 
 namespace pkgstats::search {
 
@@ -36,7 +41,8 @@ class IndexRefresher {
   // Starts polling at once on its own thread. `index` and `stores` (the store it is built
   // from) must outlive this.
   IndexRefresher(IndexService& index, store::StorePool& stores, std::chrono::milliseconds interval,
-                 Log log = {}, size_t max_overlay_documents = limits::kMaxOverlayDocuments);
+                 Log log = {}, size_t max_overlay_documents = limits::kMaxOverlayDocuments,
+                 std::unique_ptr<store::WriteListener> listener = nullptr);
   // Stops and joins the thread (an ongoing reload finishes first).
   ~IndexRefresher();
   IndexRefresher(const IndexRefresher&) = delete;
@@ -45,6 +51,9 @@ class IndexRefresher {
   // Checks once, on the calling thread: updates when the store has a newer write. Returns
   // whether it updated. Not to be called concurrently with itself (the thread calls it).
   Result<bool> check_now();
+
+  // Checks as soon as the CPU bound allows instead of at the end of the interval.
+  void poke();
 
   // Updates so far (overlays and full rebuilds).
   uint64_t reloads() const { return reloads_.load(); }
@@ -56,6 +65,9 @@ class IndexRefresher {
 
  private:
   void run();
+  void listen();
+  // The pause owed after the last update so that updates stay within the CPU bound.
+  std::chrono::milliseconds rest() const;
 
   IndexService& index_;
   store::StorePool& stores_;
@@ -68,7 +80,11 @@ class IndexRefresher {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool poked_ = false;
+  std::chrono::steady_clock::time_point last_update_end_;
+  std::unique_ptr<store::WriteListener> listener_;
   std::thread thread_;
+  std::thread listener_thread_;
 };
 
 }  // namespace pkgstats::search

@@ -1,5 +1,8 @@
 #include "store/postgres.h"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <charconv>
 
 namespace pkgstats::store::pg {
@@ -131,6 +134,26 @@ Status Connection::reconnect_if_dropped() {
   if (PQresultStatus(result.result_.get()) != PGRES_COMMAND_OK)
     return error("restoring the session settings");
   return Status::success();
+}
+
+Result<bool> Connection::wait_for_notification(int timeout_ms) {
+  if (!conn_) return Status::storage("PostgreSQL connection is closed");
+  auto drain = [this] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_.get())) {
+      PQfreemem(n);
+      any = true;
+    }
+    return any;
+  };
+  if (drain()) return true;
+  pollfd watched{PQsocket(conn_.get()), POLLIN, 0};
+  if (watched.fd < 0) return error("waiting for notifications");
+  const int ready = ::poll(&watched, 1, timeout_ms);
+  if (ready < 0 && errno != EINTR) return error("waiting for notifications");
+  if (ready <= 0) return false;
+  if (PQconsumeInput(conn_.get()) == 0) return error("waiting for notifications");
+  return drain();
 }
 
 Result<PgResult> Connection::query(const std::string& sql, const Params& params) {

@@ -95,6 +95,11 @@ class Connection {
   // not go on outside it on a new one.
   Status enable_reconnect(std::string session_sql);
 
+  // Waits up to `timeout` for a notification on a channel this session LISTENs to (exec()
+  // "LISTEN channel" first) and drains every one that arrived. Returns whether any did.
+  // kStorageError when the connection is lost.
+  Result<bool> wait_for_notification(int timeout_ms);
+
  private:
   Status error(const std::string& what) const;
   Status reconnect_if_dropped();

@@ -9,6 +9,7 @@
 #include "store/dependency_codec.h"
 #include "store/schema.h"
 #include "store/version_snapshot_codec.h"
+#include "store/write_listener.h"
 
 namespace pkgstats::store {
 
@@ -1212,6 +1213,8 @@ Result<WriteOutcome> PgWriteTransaction::mark_added_on_demand(std::string_view n
 Status PgWriteTransaction::commit() {
   if (!open_) return closed();
   RETURN_IF_ERROR(set_sync_state("last_write", std::to_string(now_ms())));
+  // Delivered to listening nodes only if the COMMIT succeeds (store/write_listener.h).
+  RETURN_IF_ERROR(db_.exec(std::string("NOTIFY ") + kWritesChannel));
   open_ = false;
   if (auto s = db_.exec("COMMIT"); !s) {
     db_.exec_after_error("ROLLBACK");

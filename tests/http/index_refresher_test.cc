@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/limits.h"
 #include "search/layered_index.h"
@@ -71,6 +73,57 @@ TEST(IndexRefresher, ACommittedWriteBecomesSearchableWithinTheInterval) {
   EXPECT_LT(lag, 2s);  // interval (0.1 s) + rebuild of a tiny index, with slack for a busy CI
   EXPECT_EQ(state.search_engine()->document_count(), before + 1);
   EXPECT_EQ(refresher.reloads(), 1u);
+}
+
+// A listener standing for PostgreSQL's NOTIFY (store/write_listener.h): hears of a write when
+// the test says so, and fails once to show that a lost listener only costs the polling.
+class ScriptedListener final : public store::WriteListener {
+ public:
+  explicit ScriptedListener(std::atomic<int>* pending) : pending_(pending) {}
+  Result<bool> wait(std::chrono::milliseconds timeout) override {
+    if (!failed_once_) {
+      failed_once_ = true;
+      return Status::storage("connection lost");
+    }
+    std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds(20)));
+    return pending_->exchange(0) > 0;
+  }
+
+ private:
+  std::atomic<int>* pending_;
+  bool failed_once_ = false;
+};
+
+TEST(IndexRefresher, ANotifiedWriteIsSearchableLongBeforeTheInterval) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/r.db";
+  testing::build_fixture_store(db);
+  testing::TestApp state_app(db, std::make_shared<testing::FixedClock>());
+  AppState& state = state_app.state;
+  ASSERT_TRUE(state.index().reload().ok());
+  std::atomic<int> pending{0};
+  std::vector<std::string> lines;
+  std::mutex lines_mutex;
+  IndexRefresher refresher(
+      state.index(), state.store_pool(), std::chrono::hours(1),
+      [&](const std::string& line) {
+        std::lock_guard lock(lines_mutex);
+        lines.push_back(line);
+      },
+      limits::kMaxOverlayDocuments, std::make_unique<ScriptedListener>(&pending));
+  std::this_thread::sleep_for(1500ms);  // the listener's failure, and its retry a second later
+  const auto written = std::chrono::steady_clock::now();
+  write_package(db, new_package("zebra-fresh", "zebrafish tracker"));
+  pending = 1;
+  while (!searchable(state, "zebrafish", "zebra-fresh") &&
+         std::chrono::steady_clock::now() - written < 5s) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(searchable(state, "zebrafish", "zebra-fresh"));  // the interval is an hour
+  EXPECT_LT(std::chrono::steady_clock::now() - written, 2s);
+  std::lock_guard lock(lines_mutex);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front(), "write notifications lost: connection lost");
 }
 
 TEST(IndexRefresher, CheckNowReloadsOnlyAfterANewerWrite) {
