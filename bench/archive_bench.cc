@@ -1,6 +1,9 @@
 // The downloads archive at registry scale (issue #20 item 4): bytes per stored (package, day)
-// value and range-query latency of today's row-per-day table (downloads_daily) beside
-// per-package-year blocks (store/downloads_block_codec.h), both in SQLite files built here.
+// value and range-query latency of the real stores (schema v13: per-package-year blocks,
+// store/downloads_blocks.h, written by put_daily_downloads and read by daily_downloads) beside
+// the row per day they replaced (v12's downloads_daily, its totals table and triggers, built
+// here with v12's SQL and read with v12's query), in SQLite and, given a PostgreSQL URL, in
+// PostgreSQL. Bytes per value = database size delta (after VACUUM) / day-values written.
 //
 // The histories are SYNTHETIC (npm keeps no public archive of every package's history):
 // a systematic sample of the names corpus (every k-th line of npm-names-downloads.tsv.gz,
@@ -14,7 +17,8 @@
 //   - day-to-day noise: log-normal, sigma 0.05 + 0.3 / (1 + log10(1 + level));
 //   - releases: on 1 day in 30, a spike of (20 + 2 sqrt(level)) * U(1, 5) (mirrors, bots);
 //   - counts: Poisson below a mean of 1,000, normal(mean, sqrt(mean)) above.
-// Usage: archive_bench NAMES_TSV [SAMPLE=5000] [SEED=1] [WORK_DIR=/tmp]
+// Usage: archive_bench NAMES_TSV [SAMPLE=5000] [SEED=1] [WORK_DIR=/tmp] [POSTGRES_ADMIN_URL]
+// (the URL of a database of a cluster where the benchmark may create and drop databases).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,14 +26,17 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "core/file_reader.h"
 #include "core/time_util.h"
-#include "store/downloads_block_codec.h"
+#include "store/postgres.h"
 #include "store/sqlite.h"
+#include "store/store.h"
 
 namespace {
 
@@ -88,175 +95,418 @@ struct Latency {
   }
 };
 
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+struct Range {
+  const char* label;
+  Day from;
+};
+constexpr Range kRanges[] = {{"30 d", kEndDay - 29}, {"1 y", kEndDay - 364}, {"all", kStartDay}};
+constexpr int kQueries = 2000;
+constexpr size_t kPackagesPerTransaction = 100;
+
+// One layout in one engine: what it cost and how fast it answers.
+struct Measured {
+  double bytes_per_value = 0;
+  double write_seconds = 0;
+  double p50[3] = {}, p99[3] = {};
+  int64_t checksum[3] = {};
+};
+
+struct Corpus {
+  std::vector<std::string> names;
+  std::vector<std::vector<DailyDownloads>> histories;
+  int64_t values = 0;
+};
+
+// Runs kQueries range reads per range over the same random packages; `read` returns the sum.
+void measure_queries(const Corpus& corpus, uint64_t seed,
+                     const std::function<int64_t(const std::string&, Day, Day)>& read,
+                     Measured& m) {
+  for (int r = 0; r < 3; ++r) {
+    std::mt19937_64 pick(seed + static_cast<uint64_t>(r));
+    Latency latency;
+    for (int q = 0; q < kQueries; ++q) {
+      const auto& name = corpus.names[pick() % corpus.names.size()];
+      const auto t = Clock::now();
+      m.checksum[r] += read(name, kRanges[r].from, kEndDay);
+      latency.us.push_back(seconds_since(t) * 1e6);
+    }
+    m.p50[r] = latency.pct(0.5);
+    m.p99[r] = latency.pct(0.99);
+  }
+}
+
+int64_t sum_of(const pkgstats::Result<std::vector<DailyDownloads>>& days) {
+  check(days.status());
+  int64_t sum = 0;
+  for (const auto& d : *days) sum += d.downloads;
+  return sum;
+}
+
+// The packages rows both layouts key their days by, written through the store (after) or as
+// v12's packages table needs them (before: id and name).
+void put_names(pkgstats::store::Store& store, const Corpus& corpus) {
+  auto tx = store.begin_write();
+  check(tx.status());
+  for (const auto& name : corpus.names) check((*tx)->put_monthly_downloads(name, 1).status());
+  check((*tx)->commit());
+}
+
+void put_histories(pkgstats::store::Store& store, const Corpus& corpus) {
+  for (size_t begin = 0; begin < corpus.names.size(); begin += kPackagesPerTransaction) {
+    auto tx = store.begin_write();
+    check(tx.status());
+    for (size_t p = begin; p < std::min(corpus.names.size(), begin + kPackagesPerTransaction); ++p)
+      check((*tx)->put_daily_downloads(corpus.names[p], corpus.histories[p]));
+    check((*tx)->commit());
+  }
+}
+
+// SQLite: VACUUM, then the main file's size with the WAL checkpointed into it.
+int64_t sqlite_size(const std::string& path) {
+  auto db = pkgstats::store::Database::open(path, false);
+  check(db.status());
+  check(db->exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE)"));
+  return file_bytes(path);
+}
+
+void remove_sqlite(const std::string& path) {
+  for (const auto& suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
+}
+
+constexpr const char* kSqliteV11Archive = R"sql(
+CREATE TABLE packages (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE downloads_daily (
+  package_id INTEGER NOT NULL,
+  day        INTEGER NOT NULL,
+  downloads  INTEGER NOT NULL,
+  PRIMARY KEY (package_id, day)
+) WITHOUT ROWID;
+CREATE TABLE downloads_daily_totals (day INTEGER PRIMARY KEY, downloads INTEGER NOT NULL);
+CREATE TRIGGER downloads_daily_totals_insert AFTER INSERT ON downloads_daily BEGIN
+  INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+    ON CONFLICT(day) DO UPDATE SET downloads = downloads + excluded.downloads;
+END;
+)sql";
+
+constexpr const char* kV11Query =
+    "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
+    "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day";
+
+Measured sqlite_rows(const Corpus& corpus, const std::string& path, uint64_t seed) {
+  remove_sqlite(path);
+  Measured m;
+  {
+    auto db = pkgstats::store::Database::open(path, false);
+    check(db.status());
+    check(db->exec(kSqliteV11Archive));
+    auto insert = db->prepare("INSERT INTO packages (id, name) VALUES (?, ?)");
+    check(insert.status());
+    check(db->exec("BEGIN"));
+    for (size_t p = 0; p < corpus.names.size(); ++p) {
+      insert->bind(1, static_cast<int64_t>(p + 1)).bind(2, corpus.names[p]);
+      check(insert->run());
+    }
+    check(db->exec("COMMIT"));
+  }
+  const int64_t base = sqlite_size(path);
+  {
+    auto db = pkgstats::store::Database::open(path, false);
+    check(db.status());
+    // v12's put_daily_downloads: one upsert per day, in transactions of many packages.
+    auto upsert = db->prepare(
+        "INSERT INTO downloads_daily (package_id, day, downloads) VALUES (?, ?, ?) "
+        "ON CONFLICT(package_id, day) DO UPDATE SET downloads = excluded.downloads");
+    check(upsert.status());
+    const auto t = Clock::now();
+    for (size_t begin = 0; begin < corpus.names.size(); begin += kPackagesPerTransaction) {
+      check(db->exec("BEGIN IMMEDIATE"));
+      for (size_t p = begin; p < std::min(corpus.names.size(), begin + kPackagesPerTransaction);
+           ++p)
+        for (const auto& d : corpus.histories[p]) {
+          upsert->bind(1, static_cast<int64_t>(p + 1))
+              .bind(2, static_cast<int64_t>(d.day))
+              .bind(3, d.downloads);
+          check(upsert->run());
+        }
+      check(db->exec("COMMIT"));
+    }
+    m.write_seconds = seconds_since(t);
+  }
+  m.bytes_per_value = double(sqlite_size(path) - base) / double(corpus.values);
+  auto db = pkgstats::store::Database::open(path, true);
+  check(db.status());
+  auto query = db->prepare(kV11Query);
+  check(query.status());
+  measure_queries(
+      corpus, seed,
+      [&](const std::string& name, Day from, Day to) {
+        query->bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
+        int64_t sum = 0;
+        while (query->step()) sum += query->column_int(1);
+        check(query->status());
+        query->reset();
+        return sum;
+      },
+      m);
+  remove_sqlite(path);
+  return m;
+}
+
+Measured sqlite_blocks(const Corpus& corpus, const std::string& path, uint64_t seed) {
+  remove_sqlite(path);
+  Measured m;
+  {
+    auto store = pkgstats::store::Store::open(path);
+    check(store.status());
+    put_names(**store, corpus);
+  }
+  const int64_t base = sqlite_size(path);
+  {
+    auto store = pkgstats::store::Store::open(path);
+    check(store.status());
+    const auto t = Clock::now();
+    put_histories(**store, corpus);
+    m.write_seconds = seconds_since(t);
+  }
+  m.bytes_per_value = double(sqlite_size(path) - base) / double(corpus.values);
+  auto store = pkgstats::store::Store::open(path, pkgstats::store::OpenMode::kReadOnly);
+  check(store.status());
+  measure_queries(
+      corpus, seed,
+      [&](const std::string& name, Day from, Day to) {
+        return sum_of((*store)->daily_downloads(name, from, to));
+      },
+      m);
+  store->reset();
+  remove_sqlite(path);
+  return m;
+}
+
+// PostgreSQL: a database of its own per layout, created from `admin`.
+std::string database_url(const std::string& admin, const std::string& name) {
+  const auto slash = admin.rfind('/');
+  const auto query = admin.find('?', slash);
+  return admin.substr(0, slash + 1) + name +
+         (query == std::string::npos ? "" : admin.substr(query));
+}
+
+pkgstats::store::pg::Connection connect(const std::string& url) {
+  auto c = pkgstats::store::pg::Connection::open(url);
+  check(c.status());
+  return std::move(*c);
+}
+
+void recreate_database(const std::string& admin, const std::string& name) {
+  auto c = connect(admin);
+  check(c.exec("DROP DATABASE IF EXISTS " + name));
+  check(c.exec("CREATE DATABASE " + name));
+}
+
+// VACUUM FULL (the totals' rewritten rows leave dead tuples in both layouts), then the size.
+int64_t pg_size(const std::string& url) {
+  auto c = connect(url);
+  check(c.exec("CHECKPOINT"));
+  check(c.exec("VACUUM FULL"));
+  auto q = c.query("SELECT pg_database_size(current_database())");
+  check(q.status());
+  return q->integer(0, 0);
+}
+
+constexpr const char* kPostgresV11Archive = R"sql(
+CREATE TABLE packages (id BIGINT PRIMARY KEY, name TEXT COLLATE "C" NOT NULL UNIQUE);
+CREATE TABLE downloads_daily (
+  package_id BIGINT NOT NULL,
+  day        BIGINT NOT NULL,
+  downloads  BIGINT NOT NULL,
+  PRIMARY KEY (package_id, day)
+);
+CREATE TABLE downloads_daily_totals (day BIGINT PRIMARY KEY, downloads BIGINT NOT NULL);
+CREATE FUNCTION downloads_daily_totals_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+    ON CONFLICT (day) DO UPDATE
+    SET downloads = downloads_daily_totals.downloads + excluded.downloads;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER downloads_daily_totals_follow AFTER INSERT ON downloads_daily
+  FOR EACH ROW EXECUTE FUNCTION downloads_daily_totals_follow();
+)sql";
+
+Measured postgres_rows(const Corpus& corpus, const std::string& admin, uint64_t seed) {
+  using pkgstats::store::pg::Params;
+  const std::string url = database_url(admin, "archive_bench_rows");
+  recreate_database(admin, "archive_bench_rows");
+  Measured m;
+  {
+    auto c = connect(url);
+    check(c.exec(kPostgresV11Archive));
+    std::vector<std::string> ids, names;
+    for (size_t p = 0; p < corpus.names.size(); ++p) {
+      ids.push_back(std::to_string(p + 1));
+      names.push_back(corpus.names[p]);
+    }
+    check(c.query("INSERT INTO packages SELECT i::bigint, n FROM unnest($1::text[], $2::text[]) "
+                  "AS u(i, n)",
+                  Params().add_text_array(ids).add_text_array(names))
+              .status());
+  }
+  const int64_t base = pg_size(url);
+  {
+    auto c = connect(url);
+    const auto t = Clock::now();
+    // v12's put_daily_downloads: one INSERT ... SELECT FROM unnest per package.
+    for (size_t begin = 0; begin < corpus.names.size(); begin += kPackagesPerTransaction) {
+      check(c.exec("BEGIN"));
+      for (size_t p = begin; p < std::min(corpus.names.size(), begin + kPackagesPerTransaction);
+           ++p) {
+        std::vector<std::string> days, counts;
+        for (const auto& d : corpus.histories[p]) {
+          days.push_back(std::to_string(d.day));
+          counts.push_back(std::to_string(d.downloads));
+        }
+        check(c.query("INSERT INTO downloads_daily (package_id, day, downloads) SELECT "
+                      "$1::bigint, d::bigint, n::bigint FROM unnest($2::text[], $3::text[]) AS "
+                      "u(d, n) ON CONFLICT (package_id, day) DO UPDATE SET downloads = "
+                      "excluded.downloads",
+                      Params()
+                          .add(static_cast<int64_t>(p + 1))
+                          .add_text_array(days)
+                          .add_text_array(counts))
+                  .status());
+      }
+      check(c.exec("COMMIT"));
+    }
+    m.write_seconds = seconds_since(t);
+  }
+  m.bytes_per_value = double(pg_size(url) - base) / double(corpus.values);
+  auto c = connect(url);
+  measure_queries(
+      corpus, seed,
+      [&](const std::string& name, Day from, Day to) {
+        auto q = c.query(
+            "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = "
+            "d.package_id WHERE p.name = $1::text AND d.day BETWEEN $2::bigint AND $3::bigint "
+            "ORDER BY d.day",
+            Params().add(name).add(static_cast<int64_t>(from)).add(static_cast<int64_t>(to)));
+        check(q.status());
+        int64_t sum = 0;
+        for (int r = 0; r < q->rows(); ++r) sum += q->integer(r, 1);
+        return sum;
+      },
+      m);
+  return m;
+}
+
+Measured postgres_blocks(const Corpus& corpus, const std::string& admin, uint64_t seed) {
+  const std::string url = database_url(admin, "archive_bench_blocks");
+  recreate_database(admin, "archive_bench_blocks");
+  Measured m;
+  {
+    auto store = pkgstats::store::Store::open(url);
+    check(store.status());
+    put_names(**store, corpus);
+  }
+  const int64_t base = pg_size(url);
+  {
+    auto store = pkgstats::store::Store::open(url);
+    check(store.status());
+    const auto t = Clock::now();
+    put_histories(**store, corpus);
+    m.write_seconds = seconds_since(t);
+  }
+  m.bytes_per_value = double(pg_size(url) - base) / double(corpus.values);
+  auto store = pkgstats::store::Store::open(url, pkgstats::store::OpenMode::kReadOnly);
+  check(store.status());
+  measure_queries(
+      corpus, seed,
+      [&](const std::string& name, Day from, Day to) {
+        return sum_of((*store)->daily_downloads(name, from, to));
+      },
+      m);
+  return m;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: archive_bench NAMES_TSV [SAMPLE] [SEED] [WORK_DIR]\n");
+    std::fprintf(
+        stderr, "usage: archive_bench NAMES_TSV [SAMPLE] [SEED] [WORK_DIR] [POSTGRES_ADMIN_URL]\n");
     return 2;
   }
-  const std::string names = argv[1];
+  const std::string names_path = argv[1];
   const size_t sample = argc > 2 ? std::stoul(argv[2]) : 5000;
   const uint64_t seed = argc > 3 ? std::stoull(argv[3]) : 1;
   const std::string dir = argc > 4 ? argv[4] : "/tmp";
+  const std::string postgres = argc > 5 ? argv[5] : "";
 
-  // The sample: every k-th name.
-  std::vector<int64_t> monthly_all;
+  // The sample: every k-th name of the corpus (header skipped).
+  std::vector<std::pair<std::string, int64_t>> all;
   {
     pkgstats::LineReader reader;
-    check(reader.open(names));
+    check(reader.open(names_path));
     std::string line;
     while (reader.next(line)) {
       const auto tab = line.rfind('\t');
-      if (tab == std::string::npos) continue;
-      monthly_all.push_back(std::atoll(line.c_str() + tab + 1));
+      if (tab == std::string::npos || line.compare(0, tab, "name") == 0) continue;
+      all.emplace_back(line.substr(0, tab), std::atoll(line.c_str() + tab + 1));
     }
     check(reader.status());
   }
-  const size_t step = std::max<size_t>(1, monthly_all.size() / sample);
-  std::vector<std::vector<DailyDownloads>> histories;
-  int64_t values = 0;
-  for (size_t i = 0; i < monthly_all.size() && histories.size() < sample; i += step) {
-    histories.push_back(synthetic_history(monthly_all[i], seed * 1000003 + i));
-    values += static_cast<int64_t>(histories.back().size());
+  const size_t step = std::max<size_t>(1, all.size() / sample);
+  Corpus corpus;
+  for (size_t i = 0; i < all.size() && corpus.names.size() < sample; i += step) {
+    corpus.names.push_back(all[i].first);
+    corpus.histories.push_back(synthetic_history(all[i].second, seed * 1000003 + i));
+    corpus.values += static_cast<int64_t>(corpus.histories.back().size());
   }
 
-  const std::string rows_path = dir + "/archive-bench-rows.db";
-  const std::string blocks_path = dir + "/archive-bench-blocks.db";
-  for (const auto& p : {rows_path, blocks_path}) {
-    ::unlink(p.c_str());
-    ::unlink((p + "-wal").c_str());
-    ::unlink((p + "-shm").c_str());
+  std::vector<std::pair<std::string, Measured>> columns;
+  columns.emplace_back("SQLite rows", sqlite_rows(corpus, dir + "/archive-rows.db", seed));
+  columns.emplace_back("SQLite blocks", sqlite_blocks(corpus, dir + "/archive-blocks.db", seed));
+  if (!postgres.empty()) {
+    columns.emplace_back("PG rows", postgres_rows(corpus, postgres, seed));
+    columns.emplace_back("PG blocks", postgres_blocks(corpus, postgres, seed));
   }
-  using Clock = std::chrono::steady_clock;
-  auto seconds_since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
-  // Before: a row per day, as downloads_daily is today.
-  auto rows = pkgstats::store::Database::open(rows_path, false);
-  check(rows.status());
-  check(
-      rows->exec("CREATE TABLE downloads_daily (package_id INTEGER NOT NULL, day INTEGER NOT NULL, "
-                 "downloads INTEGER NOT NULL, PRIMARY KEY (package_id, day)) WITHOUT ROWID"));
-  auto t0 = Clock::now();
-  check(rows->exec("BEGIN"));
-  {
-    auto insert = rows->prepare("INSERT INTO downloads_daily VALUES (?, ?, ?)");
-    check(insert.status());
-    for (size_t p = 0; p < histories.size(); ++p)
-      for (const auto& d : histories[p]) {
-        insert->bind(1, static_cast<int64_t>(p))
-            .bind(2, static_cast<int64_t>(d.day))
-            .bind(3, d.downloads);
-        check(insert->run());
+  for (int r = 0; r < 3; ++r)
+    for (const auto& [label, m] : columns)
+      if (m.checksum[r] != columns.front().second.checksum[r]) {
+        std::fprintf(stderr, "archive_bench: %s disagrees on the %s ranges\n", label.c_str(),
+                     kRanges[r].label);
+        return 1;
       }
-  }
-  check(rows->exec("COMMIT"));
-  const double rows_write_s = seconds_since(t0);
-  check(rows->exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM"));
 
-  // After: one block per package and year.
-  auto blocks = pkgstats::store::Database::open(blocks_path, false);
-  check(blocks.status());
-  check(blocks->exec(
-      "CREATE TABLE downloads_blocks (package_id INTEGER NOT NULL, year INTEGER NOT NULL, "
-      "data BLOB NOT NULL, PRIMARY KEY (package_id, year)) WITHOUT ROWID"));
-  int64_t codec_bytes = 0;
-  t0 = Clock::now();
-  check(blocks->exec("BEGIN"));
-  {
-    auto insert = blocks->prepare("INSERT INTO downloads_blocks VALUES (?, ?, ?)");
-    check(insert.status());
-    for (size_t p = 0; p < histories.size(); ++p) {
-      const auto& h = histories[p];
-      for (size_t begin = 0; begin < h.size();) {
-        const int year = pkgstats::store::year_of_day(h[begin].day);
-        size_t end = begin;
-        while (end < h.size() && pkgstats::store::year_of_day(h[end].day) == year) ++end;
-        auto block = pkgstats::store::encode_downloads_block(
-            year, std::span<const DailyDownloads>(h.data() + begin, end - begin));
-        check(block.status());
-        codec_bytes += static_cast<int64_t>(block->size());
-        insert->bind(1, static_cast<int64_t>(p)).bind(2, year).bind_blob(3, *block);
-        check(insert->run());
-        begin = end;
-      }
-    }
-  }
-  check(blocks->exec("COMMIT"));
-  const double blocks_write_s = seconds_since(t0);
-  check(blocks->exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM"));
-
-  // Range queries: the chart's last year, the last 30 days, the whole history; the same
-  // random packages for both layouts.
-  struct Range {
-    const char* label;
-    Day from;
-  };
-  const Range ranges[] = {{"30 days", kEndDay - 29}, {"1 year", kEndDay - 364}, {"all", kStartDay}};
-  std::printf("synthetic histories (model in bench/archive_bench.cc), seed %llu\n",
+  std::printf("SYNTHETIC histories (model in bench/archive_bench.cc), seed %llu\n",
               static_cast<unsigned long long>(seed));
-  std::printf("corpus %zu names, sample %zu (every %zu-th), %lld day-values, %.0f per package\n",
-              monthly_all.size(), histories.size(), step, static_cast<long long>(values),
-              static_cast<double>(values) / static_cast<double>(histories.size()));
-  std::printf("%-26s %14s %14s\n", "", "rows (before)", "blocks (after)");
-  const int64_t rows_bytes = file_bytes(rows_path), blocks_bytes = file_bytes(blocks_path);
-  std::printf("%-26s %14lld %14lld\n", "SQLite file bytes", static_cast<long long>(rows_bytes),
-              static_cast<long long>(blocks_bytes));
-  std::printf("%-26s %14.2f %14.2f\n", "bytes per day-value", double(rows_bytes) / double(values),
-              double(blocks_bytes) / double(values));
-  std::printf("%-26s %14s %14.2f\n", "  of which encoded blocks", "-",
-              double(codec_bytes) / double(values));
-  std::printf("%-26s %14.1f %14.1f\n", "write seconds", rows_write_s, blocks_write_s);
-  const double full_values =
-      static_cast<double>(values) * double(monthly_all.size()) / double(histories.size());
-  std::printf("%-26s %14.1f %14.1f   (%.2e day-values)\n", "full corpus GB (estimate)",
-              full_values * double(rows_bytes) / double(values) / 1e9,
-              full_values * double(blocks_bytes) / double(values) / 1e9, full_values);
-  auto row_query = rows->prepare(
-      "SELECT day, downloads FROM downloads_daily WHERE package_id = ? AND day BETWEEN ? AND ?");
-  auto block_query = blocks->prepare(
-      "SELECT year, data FROM downloads_blocks WHERE package_id = ? AND year BETWEEN ? AND ?");
-  check(row_query.status());
-  check(block_query.status());
-  std::mt19937_64 pick(seed);
-  for (const auto& range : ranges) {
-    Latency before, after;
-    int64_t checksum_before = 0, checksum_after = 0;
-    for (int q = 0; q < 2000; ++q) {
-      const auto p = static_cast<int64_t>(pick() % histories.size());
-      auto t = Clock::now();
-      row_query->bind(1, p)
-          .bind(2, static_cast<int64_t>(range.from))
-          .bind(3, static_cast<int64_t>(kEndDay));
-      while (row_query->step()) checksum_before += row_query->column_int(1);
-      row_query->reset();
-      before.us.push_back(seconds_since(t) * 1e6);
-      t = Clock::now();
-      std::vector<DailyDownloads> out;
-      block_query->bind(1, p)
-          .bind(2, pkgstats::store::year_of_day(range.from))
-          .bind(3, pkgstats::store::year_of_day(kEndDay));
-      while (block_query->step()) {
-        check(pkgstats::store::decode_downloads_block(static_cast<int>(block_query->column_int(0)),
-                                                      block_query->column_view(1), range.from,
-                                                      kEndDay, out));
-      }
-      block_query->reset();
-      for (const auto& d : out) checksum_after += d.downloads;
-      after.us.push_back(seconds_since(t) * 1e6);
+  std::printf("corpus %zu names; sample %zu (every %zu-th), %lld day-values, %.0f per package\n",
+              all.size(), corpus.names.size(), step, static_cast<long long>(corpus.values),
+              static_cast<double>(corpus.values) / static_cast<double>(corpus.names.size()));
+  std::printf("%-28s", "");
+  for (const auto& [label, m] : columns) std::printf(" %16s", label.c_str());
+  std::printf("\n%-28s", "bytes per day-value");
+  for (const auto& [label, m] : columns) std::printf(" %16.2f", m.bytes_per_value);
+  std::printf("\n%-28s", "write seconds");
+  for (const auto& [label, m] : columns) std::printf(" %16.1f", m.write_seconds);
+  for (int r = 0; r < 3; ++r) {
+    std::printf("\nquery %-4s p50/p99 us      ", kRanges[r].label);
+    for (const auto& [label, m] : columns) {
+      char cell[40];
+      std::snprintf(cell, sizeof cell, "%.0f/%.0f", m.p50[r], m.p99[r]);
+      std::printf(" %16s", cell);
     }
-    if (checksum_before != checksum_after) {
-      std::fprintf(stderr, "archive_bench: the layouts disagree on %s\n", range.label);
-      return 1;
-    }
-    char label[64];
-    std::snprintf(label, sizeof label, "query %s p50/p99 us", range.label);
-    char b[32], a[32];
-    std::snprintf(b, sizeof b, "%.1f/%.1f", before.pct(0.5), before.pct(0.99));
-    std::snprintf(a, sizeof a, "%.1f/%.1f", after.pct(0.5), after.pct(0.99));
-    std::printf("%-26s %14s %14s\n", label, b, a);
   }
-  for (const auto& p : {rows_path, blocks_path}) ::unlink(p.c_str());
+  const double full_values =
+      double(corpus.values) * double(all.size()) / double(corpus.names.size());
+  std::printf("\n%-28s", "EXTRAPOLATED full corpus GB");
+  for (const auto& [label, m] : columns)
+    std::printf(" %16.1f", full_values * m.bytes_per_value / 1e9);
+  std::printf(
+      "\n(extrapolated: %.2e day-values for all %zu names, at the sample's bytes per value)\n",
+      full_values, all.size());
   return 0;
 }

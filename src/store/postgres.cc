@@ -7,6 +7,17 @@
 
 namespace pkgstats::store::pg {
 
+std::string hex_of(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    hex += kHex[static_cast<unsigned char>(c) >> 4];
+    hex += kHex[static_cast<unsigned char>(c) & 15];
+  }
+  return hex;
+}
+
 std::string redact_url(std::string_view url) {
   std::string out(url);
   // scheme://user:PASSWORD@host...

@@ -21,6 +21,10 @@ namespace pkgstats::store::pg {
 // message about a connection shows.
 std::string redact_url(std::string_view url);
 
+// `bytes` as lowercase hex: how byte strings travel inside a text[] parameter (SQL's
+// decode(x, 'hex') turns each back into bytea).
+std::string hex_of(std::string_view bytes);
+
 // The parameters of one statement, in order ($1 first). Text values are sent as text, byte
 // strings (bytea) in binary, integers as their decimal text.
 class Params {

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/downloads_blocks.h"
 #include "store/schema.h"
 #include "store/version_snapshot_codec.h"
 #include "store/write_listener.h"
@@ -245,11 +248,11 @@ Result<StoreStats> PgStore::stats() {
       db_.query("SELECT (SELECT COUNT(*) FROM packages), "
                 "(SELECT COUNT(*) FROM packages WHERE has_document <> 0), "
                 "(SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers), "
-                "(SELECT COUNT(*) FROM downloads_daily), "
+                "(SELECT COALESCE(SUM(days), 0) FROM downloads_blocks), "
                 "(SELECT COALESCE(MAX(modified), 0) FROM packages WHERE modified > 0), "
                 "(SELECT COALESCE(MAX(CAST(value AS BIGINT)), 0) FROM sync_state "
                 "WHERE key = 'last_write'), "
-                "(SELECT COALESCE(MAX(day), 0) FROM downloads_daily)"));
+                "(SELECT COALESCE(MAX(day), 0) FROM downloads_daily_totals)"));
   st.packages = q.integer(0, 0);
   st.packages_with_document = q.integer(0, 1);
   st.versions = q.integer(0, 2);
@@ -298,7 +301,8 @@ Result<std::vector<VersionEvent>> PgStore::newest_packages(size_t limit) {
 }
 
 Result<Day> PgStore::newest_download_day() {
-  ASSIGN_OR_RETURN(auto q, db_.query("SELECT COALESCE(MAX(day), 0) FROM downloads_daily"));
+  // The totals hold a row for every day some package holds (and none is ever deleted).
+  ASSIGN_OR_RETURN(auto q, db_.query("SELECT COALESCE(MAX(day), 0) FROM downloads_daily_totals"));
   return static_cast<Day>(q.integer(0, 0));
 }
 
@@ -405,27 +409,29 @@ Result<std::vector<MaintainedSummary>> PgStore::maintained_packages(std::string_
   }
   if (out.empty()) return out;
 
+  // Each package's blocks of the years the two ranges touch, decoded and summed here.
+  const Day span_from = std::min(recent_from, previous_from);
+  const Day span_to = std::max(recent_to, previous_to);
+  const YearRange years = years_of(span_from, span_to);
   ASSIGN_OR_RETURN(
       auto downloads,
-      db_.query(std::string("SELECT m.package_id, SUM(CASE WHEN d.day BETWEEN $2::bigint AND "
-                            "$3::bigint THEN d.downloads END), SUM(CASE WHEN d.day BETWEEN "
-                            "$4::bigint AND $5::bigint THEN d.downloads END) FROM ") +
-                    kMaintained +
-                    " m JOIN downloads_daily d ON d.package_id = m.package_id "
-                    "WHERE d.day BETWEEN LEAST($2::bigint, $4::bigint) AND "
-                    "GREATEST($3::bigint, $5::bigint) GROUP BY m.package_id",
-                params()
-                    .add(user)
-                    .add(static_cast<int64_t>(recent_from))
-                    .add(static_cast<int64_t>(recent_to))
-                    .add(static_cast<int64_t>(previous_from))
-                    .add(static_cast<int64_t>(previous_to))));
+      db_.query(std::string("SELECT b.package_id, b.year, b.block FROM ") + kMaintained +
+                    " m JOIN downloads_blocks b ON b.package_id = m.package_id "
+                    "WHERE b.year BETWEEN $2::integer AND $3::integer "
+                    "ORDER BY b.package_id, b.year",
+                params().add(user).add(years.first).add(years.last)));
+  std::unordered_map<int64_t, std::vector<DailyDownloads>> days_of;
   for (int r = 0; r < downloads.rows(); ++r) {
     auto it = index_of.find(downloads.integer(r, 0));
     if (it == index_of.end()) continue;  // beyond `limit`
-    MaintainedSummary& m = out[it->second];
-    if (!downloads.is_null(r, 1)) m.recent_downloads = downloads.integer(r, 1);
-    if (!downloads.is_null(r, 2)) m.previous_downloads = downloads.integer(r, 2);
+    RETURN_IF_ERROR(read_downloads_block(
+        out[it->second].doc.name, static_cast<int>(downloads.integer(r, 1)), downloads.bytes(r, 2),
+        span_from, span_to, days_of[downloads.integer(r, 0)]));
+  }
+  for (const auto& [id, days] : days_of) {
+    MaintainedSummary& m = out[index_of.at(id)];
+    m.recent_downloads = sum_days(days, recent_from, recent_to);
+    m.previous_downloads = sum_days(days, previous_from, previous_to);
   }
 
   // Prod dependencies in name order, then the latest version of their distinct names and
@@ -490,15 +496,29 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgStore::downloads_totals(
     std::span<const std::string> names, Day from, Day to) {
   std::vector<std::pair<std::string, int64_t>> out;
   if (names.empty()) return out;
-  ASSIGN_OR_RETURN(auto q, db_.query("SELECT p.name, SUM(d.downloads) FROM packages p JOIN "
-                                     "downloads_daily d ON d.package_id = p.id "
-                                     "WHERE d.day BETWEEN $1::bigint AND $2::bigint AND p.name = "
-                                     "ANY($3::text[]) GROUP BY p.id",
-                                     params()
-                                         .add(static_cast<int64_t>(from))
-                                         .add(static_cast<int64_t>(to))
-                                         .add_text_array(to_vector(names))));
-  for (int r = 0; r < q.rows(); ++r) out.emplace_back(q.text(r, 0), q.integer(r, 1));
+  const YearRange years = years_of(from, to);
+  ASSIGN_OR_RETURN(
+      auto q,
+      db_.query("SELECT p.name, b.year, b.block FROM packages p JOIN "
+                "downloads_blocks b ON b.package_id = p.id "
+                "WHERE b.year BETWEEN $1::integer AND $2::integer AND p.name "
+                "= ANY($3::text[]) ORDER BY p.id, b.year",
+                params().add(years.first).add(years.last).add_text_array(to_vector(names))));
+  std::string name;
+  std::vector<DailyDownloads> days;
+  auto flush = [&] {
+    if (auto sum = sum_days(days, from, to)) out.emplace_back(name, *sum);
+    days.clear();
+  };
+  for (int r = 0; r < q.rows(); ++r) {
+    if (q.view(r, 0) != name) {
+      flush();
+      name = q.text(r, 0);
+    }
+    RETURN_IF_ERROR(read_downloads_block(name, static_cast<int>(q.integer(r, 1)), q.bytes(r, 2),
+                                         from, to, days));
+  }
+  flush();
   return out;
 }
 
@@ -549,13 +569,18 @@ Result<std::vector<DailyDownloads>> PgStore::registry_daily_downloads(Day from, 
 
 Result<std::vector<DailyDownloads>> PgStore::daily_downloads(std::string_view name, Day from,
                                                              Day to) {
-  ASSIGN_OR_RETURN(
-      auto q,
-      db_.query("SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id "
-                "= d.package_id WHERE p.name = $1::text AND d.day BETWEEN $2::bigint AND "
-                "$3::bigint ORDER BY d.day",
-                params().add(name).add(static_cast<int64_t>(from)).add(static_cast<int64_t>(to))));
-  return read_days(q);
+  // Only the blocks of the years [from, to] touches are read and decoded.
+  const YearRange years = years_of(from, to);
+  ASSIGN_OR_RETURN(auto q, db_.query("SELECT b.year, b.block FROM downloads_blocks b JOIN "
+                                     "packages p ON p.id = b.package_id WHERE p.name = $1::text "
+                                     "AND b.year BETWEEN $2::integer AND $3::integer "
+                                     "ORDER BY b.year",
+                                     params().add(name).add(years.first).add(years.last)));
+  std::vector<DailyDownloads> out;
+  for (int r = 0; r < q.rows(); ++r)
+    RETURN_IF_ERROR(read_downloads_block(name, static_cast<int>(q.integer(r, 0)), q.bytes(r, 1),
+                                         from, to, out));
+  return out;
 }
 
 Result<std::optional<VersionDownloadsWeek>> PgStore::version_downloads(std::string_view name) {
@@ -1065,22 +1090,49 @@ Status PgWriteTransaction::put_daily_downloads(std::string_view name,
   return in_savepoint([&]() -> Status {
     ASSIGN_OR_RETURN(auto id, lookup_id(name));
     if (!id.has_value()) return Status::not_found("unknown package " + std::string(name));
-    if (days.empty()) return Status::success();
-    // A day given twice keeps its last count (one statement cannot update a row twice).
-    std::unordered_map<Day, size_t> last;
-    for (size_t i = 0; i < days.size(); ++i) last[days[i].day] = i;
-    std::vector<std::string> day_texts, counts;
-    for (size_t i = 0; i < days.size(); ++i) {
-      if (last[days[i].day] != i) continue;
-      day_texts.push_back(std::to_string(days[i].day));
-      counts.push_back(std::to_string(days[i].downloads));
+    ASSIGN_OR_RETURN(auto by_year, days_by_year(days));
+    if (by_year.empty()) return Status::success();
+    // Read-modify-write of each touched year's block, inside the transaction's savepoint:
+    // one read of the blocks, one write of the merged ones, one of the totals' changes.
+    ASSIGN_OR_RETURN(
+        auto held_rows,
+        db_.query("SELECT year, block FROM downloads_blocks WHERE package_id = "
+                  "$1::bigint AND year BETWEEN $2::integer AND $3::integer",
+                  params().add(*id).add(by_year.begin()->first).add(by_year.rbegin()->first)));
+    std::map<int, std::string> held;
+    for (int r = 0; r < held_rows.rows(); ++r)
+      held.emplace(static_cast<int>(held_rows.integer(r, 0)), held_rows.bytes(r, 1));
+    std::vector<std::string> years, day_counts, blocks, total_days, total_deltas;
+    for (const auto& [year, incoming] : by_year) {
+      std::optional<std::string_view> existing;
+      if (auto it = held.find(year); it != held.end()) existing = it->second;
+      ASSIGN_OR_RETURN(auto merged, merge_downloads_block(name, year, existing, incoming));
+      years.push_back(std::to_string(year));
+      day_counts.push_back(std::to_string(merged.day_count));
+      blocks.push_back(pg::hex_of(merged.block));
+      for (const auto& d : merged.total_deltas) {
+        total_days.push_back(std::to_string(d.day));
+        total_deltas.push_back(std::to_string(d.downloads));
+      }
     }
+    RETURN_IF_ERROR(db_.query("INSERT INTO downloads_blocks (package_id, year, days, block) "
+                              "SELECT $1::bigint, y::integer, n::bigint, decode(b, 'hex') FROM "
+                              "unnest($2::text[], $3::text[], $4::text[]) AS u(y, n, b) "
+                              "ON CONFLICT (package_id, year) DO UPDATE SET days = "
+                              "excluded.days, block = excluded.block",
+                              params()
+                                  .add(*id)
+                                  .add_text_array(years)
+                                  .add_text_array(day_counts)
+                                  .add_text_array(blocks))
+                        .status());
+    if (total_days.empty()) return Status::success();
     return db_
         .query(
-            "INSERT INTO downloads_daily (package_id, day, downloads) SELECT $1::bigint, "
-            "d::bigint, n::bigint FROM unnest($2::text[], $3::text[]) AS u(d, n) "
-            "ON CONFLICT (package_id, day) DO UPDATE SET downloads = excluded.downloads",
-            params().add(*id).add_text_array(day_texts).add_text_array(counts))
+            "INSERT INTO downloads_daily_totals (day, downloads) SELECT d::bigint, n::bigint "
+            "FROM unnest($1::text[], $2::text[]) AS u(d, n) ON CONFLICT (day) DO UPDATE SET "
+            "downloads = downloads_daily_totals.downloads + excluded.downloads",
+            params().add_text_array(total_days).add_text_array(total_deltas))
         .status();
   });
 }

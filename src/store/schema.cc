@@ -1,9 +1,15 @@
 #include "store/schema.h"
 
 #include <string>
+#include <vector>
+
+#include "store/downloads_block_codec.h"
 
 namespace pkgstats::store {
 namespace {
+
+Status blocks_from_daily_rows(Database& db);
+Status blocks_from_daily_rows(pg::Connection& db);
 
 // One step of the schema: version N takes a database at version N-1 to N, in SQLite's dialect
 // and in PostgreSQL's. PostgreSQL databases start from kPostgresBaseline (the schema at
@@ -15,6 +21,9 @@ struct Migration {
   const char* what;
   const char* sqlite;
   const char* postgres;  // nullptr only for versions <= kPostgresBaselineVersion
+  // A conversion no SQL can do (encoding blocks), run after the SQL in the same transaction.
+  Status (*sqlite_convert)(Database&) = nullptr;
+  Status (*postgres_convert)(pg::Connection&) = nullptr;
 };
 
 constexpr Migration kMigrations[] = {
@@ -294,6 +303,31 @@ CREATE TABLE index_snapshot_chunks (
 );
 ALTER TABLE index_snapshot_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 )sql"},
+    // v13: the downloads archive as one block per package and calendar year
+    // (store/downloads_block_codec.h: runs of days, zigzag varint residuals against the
+    // previous day or week, zstd), `days` the number of days it holds. The conversion encodes
+    // every downloads_daily row into its block, then drops the table and its triggers: the
+    // writer now keeps downloads_daily_totals itself (store/downloads_blocks.h).
+    {13, "the downloads archive as per-package-year blocks",
+     R"sql(
+CREATE TABLE downloads_blocks (
+  package_id INTEGER NOT NULL,
+  year       INTEGER NOT NULL,
+  days       INTEGER NOT NULL,
+  block      BLOB NOT NULL,
+  PRIMARY KEY (package_id, year)
+) WITHOUT ROWID;
+)sql",
+     R"sql(
+CREATE TABLE downloads_blocks (
+  package_id BIGINT NOT NULL,
+  year       INTEGER NOT NULL,
+  days       BIGINT NOT NULL,
+  block      BYTEA NOT NULL,
+  PRIMARY KEY (package_id, year)
+);
+)sql",
+     &blocks_from_daily_rows, &blocks_from_daily_rows},
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -477,6 +511,108 @@ CREATE TABLE version_downloads_history (
 // opening a new database at once do not both create the schema.
 constexpr const char* kPostgresMigrationLock = "SELECT pg_advisory_xact_lock(7021500001)";
 
+// v13's conversion: every downloads_daily row, read in (package, day) order, into its
+// (package, year) block; then the old table goes, with its totals triggers.
+class BlockBuilder {
+ public:
+  // Adds one row; `flush` receives each finished block.
+  template <typename Flush>
+  Status add(int64_t package_id, Day day, int64_t downloads, Flush&& flush) {
+    const int year = year_of_day(day);
+    if (!days_.empty() && (package_id != package_id_ || year != year_))
+      RETURN_IF_ERROR(finish(flush));
+    package_id_ = package_id;
+    year_ = year;
+    days_.push_back({day, downloads});
+    return Status::success();
+  }
+  template <typename Flush>
+  Status finish(Flush&& flush) {
+    if (days_.empty()) return Status::success();
+    auto block = encode_downloads_block(year_, days_);
+    if (!block.ok())
+      return Status::storage("downloads of package id " + std::to_string(package_id_) + ": " +
+                             block.status().message());
+    RETURN_IF_ERROR(flush(package_id_, year_, static_cast<int64_t>(days_.size()), *block));
+    days_.clear();
+    return Status::success();
+  }
+
+ private:
+  int64_t package_id_ = 0;
+  int year_ = 0;
+  std::vector<DailyDownloads> days_;
+};
+
+Status blocks_from_daily_rows(Database& db) {
+  ASSIGN_OR_RETURN(auto rows, db.prepare("SELECT package_id, day, downloads FROM downloads_daily "
+                                         "ORDER BY package_id, day"));
+  ASSIGN_OR_RETURN(auto insert, db.prepare("INSERT INTO downloads_blocks (package_id, year, days, "
+                                           "block) VALUES (?, ?, ?, ?)"));
+  auto flush = [&](int64_t id, int year, int64_t count, const std::string& block) {
+    insert.bind(1, id).bind(2, year).bind(3, count).bind_blob(4, block);
+    return insert.run();
+  };
+  BlockBuilder builder;
+  while (rows.step())
+    RETURN_IF_ERROR(builder.add(rows.column_int(0), static_cast<Day>(rows.column_int(1)),
+                                rows.column_int(2), flush));
+  RETURN_IF_ERROR(rows.status());
+  RETURN_IF_ERROR(builder.finish(flush));
+  rows = Statement();
+  return db.exec("DROP TABLE downloads_daily;");  // its triggers go with it
+}
+
+Status blocks_from_daily_rows(pg::Connection& db) {
+  // A cursor, so that the archive never sits in memory as one result; blocks are inserted
+  // kBlocksPerStatement at a time (bytea travels as hex text inside a text[]).
+  constexpr size_t kBlocksPerStatement = 2000;
+  constexpr int kRowsPerFetch = 100000;
+  RETURN_IF_ERROR(
+      db.exec("DECLARE daily_rows NO SCROLL CURSOR FOR SELECT package_id, day, "
+              "downloads FROM downloads_daily ORDER BY package_id, day"));
+  std::vector<std::string> ids, years, counts, blocks;
+  auto insert = [&]() -> Status {
+    if (ids.empty()) return Status::success();
+    RETURN_IF_ERROR(db.query("INSERT INTO downloads_blocks (package_id, year, days, block) "
+                             "SELECT i::bigint, y::integer, n::bigint, decode(b, 'hex') FROM "
+                             "unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
+                             "AS u(i, y, n, b)",
+                             pg::Params()
+                                 .add_text_array(ids)
+                                 .add_text_array(years)
+                                 .add_text_array(counts)
+                                 .add_text_array(blocks))
+                        .status());
+    ids.clear();
+    years.clear();
+    counts.clear();
+    blocks.clear();
+    return Status::success();
+  };
+  auto flush = [&](int64_t id, int year, int64_t count, const std::string& block) -> Status {
+    ids.push_back(std::to_string(id));
+    years.push_back(std::to_string(year));
+    counts.push_back(std::to_string(count));
+    blocks.push_back(pg::hex_of(block));
+    return ids.size() >= kBlocksPerStatement ? insert() : Status::success();
+  };
+  BlockBuilder builder;
+  for (;;) {
+    ASSIGN_OR_RETURN(auto rows,
+                     db.query("FETCH " + std::to_string(kRowsPerFetch) + " FROM daily_rows"));
+    if (rows.rows() == 0) break;
+    for (int r = 0; r < rows.rows(); ++r)
+      RETURN_IF_ERROR(builder.add(rows.integer(r, 0), static_cast<Day>(rows.integer(r, 1)),
+                                  rows.integer(r, 2), flush));
+  }
+  RETURN_IF_ERROR(builder.finish(flush));
+  RETURN_IF_ERROR(insert());
+  return db.exec(
+      "CLOSE daily_rows; DROP TABLE downloads_daily; "
+      "DROP FUNCTION downloads_daily_totals_follow();");
+}
+
 }  // namespace
 
 Result<int> schema_version(Database& db) {
@@ -509,10 +645,14 @@ Status migrate(pg::Connection& db) {
                                " failed: " + s.message());
       current = kPostgresBaselineVersion;
     }
-    for (int v = current; v < kSchemaVersion; ++v)
-      if (auto s = db.exec(kMigrations[v].postgres); !s)
-        return Status::storage("migration to schema v" + std::to_string(v + 1) + " (" +
-                               kMigrations[v].what + ") failed: " + s.message());
+    for (int v = current; v < kSchemaVersion; ++v) {
+      const Migration& m = kMigrations[v];
+      auto s = db.exec(m.postgres);
+      if (s && m.postgres_convert != nullptr) s = m.postgres_convert(db);
+      if (!s)
+        return Status::storage("migration to schema v" + std::to_string(v + 1) + " (" + m.what +
+                               ") failed: " + s.message());
+    }
     return db
         .query("UPDATE pkgstats_schema SET version = $1::integer", pg::Params().add(kSchemaVersion))
         .status();
@@ -531,12 +671,16 @@ Status migrate(Database& db) {
                            " is newer than this pkgstats (v" + std::to_string(kSchemaVersion) +
                            "); upgrade pkgstats");
   for (int v = version; v < kSchemaVersion; ++v) {
-    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v].sqlite +
-                      "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
-    if (auto s = db.exec(sql); !s) {
+    const Migration& m = kMigrations[v];
+    auto step = [&]() -> Status {
+      RETURN_IF_ERROR(db.exec(std::string("BEGIN IMMEDIATE;") + m.sqlite));
+      if (m.sqlite_convert != nullptr) RETURN_IF_ERROR(m.sqlite_convert(db));
+      return db.exec("PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;");
+    };
+    if (auto s = step(); !s) {
       db.exec_after_error("ROLLBACK");
-      return Status::storage("migration to schema v" + std::to_string(v + 1) + " (" +
-                             kMigrations[v].what + ") failed: " + s.message());
+      return Status::storage("migration to schema v" + std::to_string(v + 1) + " (" + m.what +
+                             ") failed: " + s.message());
     }
   }
   return Status::success();

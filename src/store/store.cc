@@ -7,6 +7,7 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/downloads_blocks.h"
 #include "store/postgres_store.h"
 #include "store/schema.h"
 #include "store/version_snapshot_codec.h"
@@ -306,11 +307,12 @@ Result<StoreStats> SqliteStore::stats() {
           "SELECT (SELECT COUNT(*) FROM packages), (SELECT COUNT(*) FROM packages WHERE "
           "has_document),"
           " (SELECT COUNT(*) FROM versions), (SELECT COUNT(DISTINCT name) FROM maintainers),"
-          " (SELECT COUNT(*) FROM downloads_daily), (SELECT IFNULL(MAX(modified), 0) FROM packages "
+          " (SELECT IFNULL(SUM(days), 0) FROM downloads_blocks), (SELECT IFNULL(MAX(modified), 0) "
+          "FROM packages "
           "WHERE modified > 0),"
           " (SELECT IFNULL(MAX(CAST(value AS INTEGER)), 0) FROM sync_state WHERE key = "
           "'last_write'),"
-          " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily)"));
+          " (SELECT IFNULL(MAX(day), 0) FROM downloads_daily_totals)"));
   if (!q.step()) return Status::storage(db_.last_error());
   st.packages = q.column_int(0);
   st.packages_with_document = q.column_int(1);
@@ -381,7 +383,9 @@ Result<std::vector<VersionEvent>> SqliteStore::newest_packages(size_t limit) {
 }
 
 Result<Day> SqliteStore::newest_download_day() {
-  ASSIGN_OR_RETURN(auto q, db_.prepare_cached("SELECT IFNULL(MAX(day), 0) FROM downloads_daily"));
+  // The totals hold a row for every day some package holds (and none is ever deleted).
+  ASSIGN_OR_RETURN(auto q,
+                   db_.prepare_cached("SELECT IFNULL(MAX(day), 0) FROM downloads_daily_totals"));
   if (!q.step()) return Status::storage(db_.last_error());
   return static_cast<Day>(q.column_int(0));
 }
@@ -501,26 +505,30 @@ Result<std::vector<MaintainedSummary>> SqliteStore::maintained_packages(
   RETURN_IF_ERROR(step_error(q));
   if (out.empty()) return out;
 
+  // Each package's blocks of the years the two ranges touch, decoded and summed here.
+  const Day span_from = std::min(recent_from, previous_from);
+  const Day span_to = std::max(recent_to, previous_to);
+  const YearRange years = years_of(span_from, span_to);
   ASSIGN_OR_RETURN(
       auto downloads,
-      db_.prepare_cached(
-          std::string(
-              "SELECT m.package_id, SUM(CASE WHEN d.day BETWEEN ?2 AND ?3 THEN d.downloads END), "
-              "SUM(CASE WHEN d.day BETWEEN ?4 AND ?5 THEN d.downloads END) FROM ") +
-          kMaintained +
-          " m JOIN downloads_daily d ON d.package_id = m.package_id "
-          "WHERE d.day BETWEEN min(?2, ?4) AND max(?3, ?5) GROUP BY m.package_id"));
-  downloads.bind(1, user);
-  downloads.bind(2, static_cast<int64_t>(recent_from)).bind(3, static_cast<int64_t>(recent_to));
-  downloads.bind(4, static_cast<int64_t>(previous_from)).bind(5, static_cast<int64_t>(previous_to));
+      db_.prepare_cached(std::string("SELECT b.package_id, b.year, b.block FROM ") + kMaintained +
+                         " m JOIN downloads_blocks b ON b.package_id = m.package_id "
+                         "WHERE b.year BETWEEN ?2 AND ?3 ORDER BY b.package_id, b.year"));
+  downloads.bind(1, user).bind(2, years.first).bind(3, years.last);
+  std::unordered_map<int64_t, std::vector<DailyDownloads>> days_of;
   while (downloads.step()) {
     auto it = index_of.find(downloads.column_int(0));
     if (it == index_of.end()) continue;  // beyond `limit`
-    MaintainedSummary& m = out[it->second];
-    if (!downloads.column_is_null(1)) m.recent_downloads = downloads.column_int(1);
-    if (!downloads.column_is_null(2)) m.previous_downloads = downloads.column_int(2);
+    RETURN_IF_ERROR(read_downloads_block(
+        out[it->second].doc.name, static_cast<int>(downloads.column_int(1)),
+        downloads.column_view(2), span_from, span_to, days_of[downloads.column_int(0)]));
   }
   RETURN_IF_ERROR(step_error(downloads));
+  for (const auto& [id, days] : days_of) {
+    MaintainedSummary& m = out[index_of.at(id)];
+    m.recent_downloads = sum_days(days, recent_from, recent_to);
+    m.previous_downloads = sum_days(days, previous_from, previous_to);
+  }
 
   // Prod dependencies (a package's come in name order: the primary key's), then the latest
   // version of their distinct names and which are deprecated: each name is looked up once,
@@ -588,14 +596,29 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::downloads_tota
     std::span<const std::string> names, Day from, Day to) {
   std::vector<std::pair<std::string, int64_t>> out;
   for (auto chunk : chunks_of(names)) {
-    ASSIGN_OR_RETURN(auto q, db_.prepare("SELECT p.name, SUM(d.downloads) FROM packages p JOIN "
-                                         "downloads_daily d ON d.package_id = p.id "
-                                         "WHERE d.day BETWEEN ? AND ? AND p.name IN " +
-                                         placeholders(chunk.size()) + " GROUP BY p.id"));
-    q.bind(1, static_cast<int64_t>(from)).bind(2, static_cast<int64_t>(to));
+    ASSIGN_OR_RETURN(auto q, db_.prepare("SELECT p.name, b.year, b.block FROM packages p JOIN "
+                                         "downloads_blocks b ON b.package_id = p.id "
+                                         "WHERE b.year BETWEEN ? AND ? AND p.name IN " +
+                                         placeholders(chunk.size()) + " ORDER BY p.id, b.year"));
+    const YearRange years = years_of(from, to);
+    q.bind(1, years.first).bind(2, years.last);
     bind_names(q, 3, chunk);
-    while (q.step()) out.emplace_back(q.column_text(0), q.column_int(1));
+    std::string name;
+    std::vector<DailyDownloads> days;
+    auto flush = [&] {
+      if (auto sum = sum_days(days, from, to)) out.emplace_back(name, *sum);
+      days.clear();
+    };
+    while (q.step()) {
+      if (q.column_view(0) != name) {
+        flush();
+        name = q.column_text(0);
+      }
+      RETURN_IF_ERROR(read_downloads_block(name, static_cast<int>(q.column_int(1)),
+                                           q.column_view(2), from, to, days));
+    }
     RETURN_IF_ERROR(step_error(q));
+    flush();
   }
   return out;
 }
@@ -642,14 +665,17 @@ Result<std::vector<DailyDownloads>> SqliteStore::registry_daily_downloads(Day fr
 
 Result<std::vector<DailyDownloads>> SqliteStore::daily_downloads(std::string_view name, Day from,
                                                                  Day to) {
-  ASSIGN_OR_RETURN(
-      auto q,
-      db_.prepare_cached(
-          "SELECT d.day, d.downloads FROM downloads_daily d JOIN packages p ON p.id = d.package_id "
-          "WHERE p.name = ? AND d.day BETWEEN ? AND ? ORDER BY d.day"));
-  q.bind(1, name).bind(2, static_cast<int64_t>(from)).bind(3, static_cast<int64_t>(to));
+  // Only the blocks of the years [from, to] touches are read and decoded.
+  const YearRange years = years_of(from, to);
+  ASSIGN_OR_RETURN(auto q, db_.prepare_cached(
+                               "SELECT b.year, b.block FROM downloads_blocks b JOIN packages p ON "
+                               "p.id = b.package_id WHERE p.name = ? AND b.year BETWEEN ? AND ? "
+                               "ORDER BY b.year"));
+  q.bind(1, name).bind(2, years.first).bind(3, years.last);
   std::vector<DailyDownloads> out;
-  while (q.step()) out.push_back({static_cast<Day>(q.column_int(0)), q.column_int(1)});
+  while (q.step())
+    RETURN_IF_ERROR(read_downloads_block(name, static_cast<int>(q.column_int(0)), q.column_view(1),
+                                         from, to, out));
   RETURN_IF_ERROR(step_error(q));
   return out;
 }

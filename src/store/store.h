@@ -200,7 +200,7 @@ class StoreReader {
   virtual Result<std::vector<DailyDownloads>> daily_downloads(std::string_view name, Day from,
                                                               Day to) = 0;
   // Each day's downloads summed over every archived package, days [from, to] that have any
-  // row, oldest first (a read of the trigger-kept downloads_daily_totals, not of every row).
+  // row, oldest first (a read of downloads_daily_totals, kept by every write, not of every block).
   virtual Result<std::vector<DailyDownloads>> registry_daily_downloads(Day from, Day to) = 0;
   // The per-version last-week downloads stored for `name`; nullopt when none are stored
   // (never fetched, or the upstream had none).

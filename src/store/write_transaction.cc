@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/downloads_blocks.h"
 #include "store/sqlite_store.h"
 #include "store/version_snapshot_codec.h"
 
@@ -22,7 +25,9 @@ struct SqliteWriteTransaction::Statements {
   Statement insert_keyword;
   Statement insert_dependency;
   Statement insert_readme;
-  Statement upsert_daily;
+  Statement select_blocks;
+  Statement upsert_block;
+  Statement add_daily_total;
   Statement delete_version_downloads;
   Statement insert_version_downloads;
   Statement delete_version_snapshot;
@@ -99,9 +104,14 @@ Status SqliteWriteTransaction::prepare_statements() {
       {&sql_->insert_dependency,
        "INSERT OR REPLACE INTO dependencies (package_id, kind, name, range) VALUES (?, ?, ?, ?)"},
       {&sql_->insert_readme, "INSERT INTO readmes (package_id, html) VALUES (?, ?)"},
-      {&sql_->upsert_daily,
-       "INSERT INTO downloads_daily (package_id, day, downloads) VALUES (?, ?, ?) "
-       "ON CONFLICT(package_id, day) DO UPDATE SET downloads = excluded.downloads"},
+      {&sql_->select_blocks,
+       "SELECT year, block FROM downloads_blocks WHERE package_id = ? AND year BETWEEN ? AND ?"},
+      {&sql_->upsert_block,
+       "INSERT OR REPLACE INTO downloads_blocks (package_id, year, days, block) "
+       "VALUES (?, ?, ?, ?)"},
+      {&sql_->add_daily_total,
+       "INSERT INTO downloads_daily_totals (day, downloads) VALUES (?, ?) "
+       "ON CONFLICT(day) DO UPDATE SET downloads = downloads + excluded.downloads"},
       {&sql_->delete_version_downloads, "DELETE FROM version_downloads WHERE package_id = ?"},
       {&sql_->insert_version_downloads,
        "INSERT OR REPLACE INTO version_downloads (package_id, version, downloads, day) "
@@ -306,9 +316,30 @@ Status SqliteWriteTransaction::put_daily_downloads(std::string_view name,
   return in_savepoint([&]() -> Status {
     ASSIGN_OR_RETURN(auto id, lookup_id(name));
     if (!id.has_value()) return Status::not_found("unknown package " + std::string(name));
-    for (const auto& d : days) {
-      sql_->upsert_daily.bind(1, *id).bind(2, static_cast<int64_t>(d.day)).bind(3, d.downloads);
-      RETURN_IF_ERROR(sql_->upsert_daily.run());
+    ASSIGN_OR_RETURN(auto by_year, days_by_year(days));
+    if (by_year.empty()) return Status::success();
+    // Read-modify-write of each touched year's block, inside the transaction's savepoint.
+    std::map<int, std::string> held;
+    sql_->select_blocks.bind(1, *id)
+        .bind(2, by_year.begin()->first)
+        .bind(3, by_year.rbegin()->first);
+    while (sql_->select_blocks.step())
+      held.emplace(static_cast<int>(sql_->select_blocks.column_int(0)),
+                   std::string(sql_->select_blocks.column_view(1)));
+    const Status read = sql_->select_blocks.status();
+    sql_->select_blocks.reset();
+    RETURN_IF_ERROR(read);
+    for (const auto& [year, incoming] : by_year) {
+      std::optional<std::string_view> existing;
+      if (auto it = held.find(year); it != held.end()) existing = it->second;
+      ASSIGN_OR_RETURN(auto merged, merge_downloads_block(name, year, existing, incoming));
+      sql_->upsert_block.bind(1, *id).bind(2, year).bind(3, merged.day_count);
+      sql_->upsert_block.bind_blob(4, merged.block);
+      RETURN_IF_ERROR(sql_->upsert_block.run());
+      for (const auto& d : merged.total_deltas) {
+        sql_->add_daily_total.bind(1, static_cast<int64_t>(d.day)).bind(2, d.downloads);
+        RETURN_IF_ERROR(sql_->add_daily_total.run());
+      }
     }
     return Status::success();
   });

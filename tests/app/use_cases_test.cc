@@ -132,7 +132,7 @@ TEST_F(MaintainerReportTest, PackageDetailsReadTheExtrasBestEffort) {
 
   // The downloads archive becomes unreadable: the package is still shown, without a chart.
   ASSERT_TRUE(pkgstats::testing::raw_database(*store_)
-                  .exec("ALTER TABLE downloads_daily RENAME TO gone")
+                  .exec("ALTER TABLE downloads_blocks RENAME TO gone")
                   .ok());
   details = load_package_details(*store_, query);
   ASSERT_TRUE(details.ok()) << details.status().to_string();

@@ -3,6 +3,7 @@
 #include "core/limits.h"
 #include "pg_test_cluster.h"
 #include "store/bot_posts.h"
+#include "store/downloads_block_codec.h"
 #include "store/index_snapshots.h"
 #include "store/leader_lock.h"
 #include "store/postgres_store.h"
@@ -825,6 +826,27 @@ TEST_P(StoreTest, VersionDownloadsKeepTheMostDownloadedWithinTheBound) {
   EXPECT_EQ((*week)->versions.back().downloads, 7);  // the 7 least downloaded were dropped
 }
 
+// The downloads archive as it was before v13 (a row per day, totals kept by triggers since
+// v8), in place of the blocks: how the tests below build databases of older versions.
+constexpr const char* kDownloadsDailyBeforeBlocks =
+    "DROP TABLE downloads_blocks; CREATE TABLE downloads_daily (package_id INTEGER NOT NULL, "
+    "day INTEGER NOT NULL, downloads INTEGER NOT NULL, PRIMARY KEY (package_id, day)) "
+    "WITHOUT ROWID;";
+constexpr const char* kDownloadsTriggersBeforeBlocks = R"sql(
+CREATE TRIGGER downloads_daily_totals_insert AFTER INSERT ON downloads_daily BEGIN
+  INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+    ON CONFLICT(day) DO UPDATE SET downloads = downloads + excluded.downloads;
+END;
+CREATE TRIGGER downloads_daily_totals_update AFTER UPDATE ON downloads_daily BEGIN
+  UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
+  INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+    ON CONFLICT(day) DO UPDATE SET downloads = downloads + excluded.downloads;
+END;
+CREATE TRIGGER downloads_daily_totals_delete AFTER DELETE ON downloads_daily BEGIN
+  UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
+END;
+)sql";
+
 // A database written by the v2 schema (before per-version downloads) migrates in place: the
 // data stays, the new table appears, user_version becomes current.
 TEST(Store, MigratesAVersion2Database) {
@@ -843,11 +865,11 @@ TEST(Store, MigratesAVersion2Database) {
                           "DROP INDEX packages_with_document;"
                           "DROP INDEX packages_by_modified; DROP INDEX packages_by_downloads;"
                           "DROP INDEX packages_by_updated; DROP TABLE on_demand_packages;"
-                          "DROP TRIGGER downloads_daily_totals_insert;"
-                          "DROP TRIGGER downloads_daily_totals_update;"
-                          "DROP TRIGGER downloads_daily_totals_delete;"
                           "DROP TABLE downloads_daily_totals; DROP TABLE bot_posts;"
-                          "DROP TABLE bot_accounts;"
+                          "DROP TABLE bot_accounts;" +
+                          std::string(kDownloadsDailyBeforeBlocks) +
+                          "INSERT INTO downloads_daily VALUES ((SELECT id FROM packages), "
+                          "20000, 12);"
                           "ALTER TABLE packages DROP COLUMN install_size;"
                           "ALTER TABLE packages DROP COLUMN install_packages;"
                           "ALTER TABLE packages DROP COLUMN install_complete;"
@@ -873,7 +895,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(pkgstats::testing::raw_database(*store)), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 12);
+  EXPECT_EQ(kSchemaVersion, 13);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   // v10: the insight columns exist with "unknown" values, and the stored hash is cleared so
   // that re-importing the same document fills them.
@@ -936,12 +958,14 @@ TEST_P(StoreTest, RegistryDailyTotalsFollowEveryWrite) {
     ASSERT_TRUE((*tx)->commit());
   }
   EXPECT_EQ(as_pairs(0, 30000), (Days{{20000, 57}, {20001, 3}, {20002, 4}}));
-  // And the totals always equal a full sum over the archive.
-  EXPECT_EQ(raw_integer(*store,
-                        "SELECT COUNT(*) FROM (SELECT day, SUM(downloads) AS n FROM "
-                        "downloads_daily GROUP BY day) s JOIN downloads_daily_totals t USING "
-                        "(day) WHERE s.n = t.downloads"),
-            3);
+  // And the totals always equal a full sum over the archive (v13: its blocks, decoded).
+  std::map<Day, int64_t> sums;
+  for (const char* name : {"left-pad", "right-pad"}) {
+    auto days = store->daily_downloads(name, 0, 30000);
+    ASSERT_TRUE(days.ok());
+    for (const auto& d : *days) sums[d.day] += d.downloads;
+  }
+  EXPECT_EQ(as_pairs(0, 30000), (Days(sums.begin(), sums.end())));
 }
 
 // v7: the packages on-demand fetch added, counted for its cap; a name is recorded once, and
@@ -989,6 +1013,197 @@ TEST(Store, StatsAndDiscoverReadIndexesNotThePackagesTable) {
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->newest_modified, 1700000000000);
   EXPECT_FALSE(*store->empty());
+}
+
+// v13: written days merge into the stored block of their year: a later value for a day
+// wins (within one call too), other days stay, the totals move by the difference.
+TEST_P(StoreTest, DownloadsMergeIntoExistingBlocks) {
+  auto store = open_store();
+  const Day jan1 = first_day_of_year(2024);
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    const std::vector<DailyDownloads> first{{jan1, 10}, {jan1 + 1, 11}, {jan1 + 7, 5}};
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", first));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  {
+    auto tx = store->begin_write();
+    const std::vector<DailyDownloads> second{
+        {jan1 + 1, 20}, {jan1 + 2, 1}, {jan1 + 1, 21}, {jan1 - 1, 3}};
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", second));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  const std::vector<DailyDownloads> all{
+      {jan1 - 1, 3}, {jan1, 10}, {jan1 + 1, 21}, {jan1 + 2, 1}, {jan1 + 7, 5}};
+  EXPECT_EQ(*store->daily_downloads("left-pad", 0, 30000), all);
+  EXPECT_EQ(*store->daily_downloads("left-pad", jan1, jan1 + 1),
+            (std::vector<DailyDownloads>{{jan1, 10}, {jan1 + 1, 21}}));
+  EXPECT_TRUE(store->daily_downloads("left-pad", jan1 + 3, jan1 + 6)->empty());
+  EXPECT_TRUE(store->daily_downloads("left-pad", jan1 + 6, jan1 + 3)->empty());
+  EXPECT_EQ(*store->registry_daily_downloads(0, 30000), all);
+  EXPECT_EQ(raw_integer(*store, "SELECT COUNT(*) FROM downloads_blocks"), 2);  // 2023, 2024
+  EXPECT_EQ(store->stats()->download_days, 5);
+  EXPECT_EQ(store->stats()->newest_download_day, jan1 + 7);
+  EXPECT_EQ(*store->newest_download_day(), jan1 + 7);
+  const std::vector<std::string> names{"left-pad", "unknown"};
+  using Totals = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(*store->downloads_totals(names, jan1 - 1, jan1), (Totals{{"left-pad", 13}}));
+  EXPECT_TRUE(store->downloads_totals(names, jan1 + 3, jan1 + 6)->empty());
+  {
+    // Rewriting a day with its own value changes nothing; a bad day or count is refused.
+    auto tx = store->begin_write();
+    const std::vector<DailyDownloads> same{{jan1, 10}};
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", same));
+    const std::vector<DailyDownloads> negative{{jan1, -1}};
+    EXPECT_EQ((*tx)->put_daily_downloads("left-pad", negative).code(), ErrorCode::kInvalidInput);
+    const std::vector<DailyDownloads> before_1970{{-3, 1}};
+    EXPECT_EQ((*tx)->put_daily_downloads("left-pad", before_1970).code(), ErrorCode::kInvalidInput);
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(*store->daily_downloads("left-pad", 0, 30000), all);
+  EXPECT_EQ(*store->registry_daily_downloads(0, 30000), all);
+}
+
+// v13: a block per calendar year, whatever its length: the last day of a leap year (day 366)
+// and February 29 land in that year's block, and a range across New Year reads both.
+TEST_P(StoreTest, DownloadsBlocksFollowYearBoundariesAndLeapYears) {
+  auto store = open_store();
+  const Day y2024 = first_day_of_year(2024), y2025 = first_day_of_year(2025);
+  ASSERT_EQ(y2025 - y2024, 366);
+  const Day feb29 = y2024 + 31 + 28;
+  std::vector<DailyDownloads> days{{y2024 - 1, 1},
+                                   {feb29 - 1, 2},
+                                   {feb29, 3},
+                                   {feb29 + 1, 4},
+                                   {y2025 - 1, 5},
+                                   {y2025, 6},
+                                   {first_day_of_year(2100) + 58, 7},
+                                   {first_day_of_year(2100) + 59, 8}};  // 2100: no February 29
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", days));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(raw_integer(*store, "SELECT COUNT(*) FROM downloads_blocks"), 4);
+  EXPECT_EQ(raw_integer(*store, "SELECT days FROM downloads_blocks WHERE year = 2024"), 4);
+  EXPECT_EQ(*store->daily_downloads("left-pad", 0, 100000), days);
+  EXPECT_EQ(*store->daily_downloads("left-pad", y2024, y2025 - 1),
+            (std::vector<DailyDownloads>(days.begin() + 1, days.begin() + 5)));
+  EXPECT_EQ(*store->daily_downloads("left-pad", y2025 - 1, y2025),
+            (std::vector<DailyDownloads>{{y2025 - 1, 5}, {y2025, 6}}));
+  EXPECT_EQ(*store->daily_downloads("left-pad", y2024 - 1, y2024),
+            (std::vector<DailyDownloads>{{y2024 - 1, 1}}));
+  const std::vector<std::string> names{"left-pad"};
+  EXPECT_EQ(store->downloads_totals(names, y2024 - 1, y2025)->front().second, 21);
+}
+
+// v13: a block that does not decode is a clear storage error naming the package, for reads
+// and for a write that would merge into it; other years of the package stay readable and
+// writable.
+TEST_P(StoreTest, CorruptDownloadsBlockIsAClearError) {
+  auto store = open_store();
+  const Day y2024 = first_day_of_year(2024);
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    const std::vector<DailyDownloads> days{{y2024 - 1, 1}, {y2024, 2}};
+    ASSERT_TRUE((*tx)->put_daily_downloads("left-pad", days));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  raw_exec(*store, postgres() ? "UPDATE downloads_blocks SET block = '\\x7a00ff' WHERE year = 2024"
+                              : "UPDATE downloads_blocks SET block = X'7a00ff' WHERE year = 2024");
+  auto read = store->daily_downloads("left-pad", 0, 30000);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), ErrorCode::kStorageError);
+  EXPECT_NE(read.status().message().find("left-pad"), std::string::npos) << read.status().message();
+  EXPECT_NE(read.status().message().find("2024"), std::string::npos) << read.status().message();
+  EXPECT_EQ(*store->daily_downloads("left-pad", 0, y2024 - 1),
+            (std::vector<DailyDownloads>{{y2024 - 1, 1}}));
+  const std::vector<std::string> names{"left-pad"};
+  EXPECT_EQ(store->downloads_totals(names, 0, 30000).status().code(), ErrorCode::kStorageError);
+  auto tx = store->begin_write();
+  const std::vector<DailyDownloads> into_corrupt{{y2024 + 1, 3}};
+  EXPECT_EQ((*tx)->put_daily_downloads("left-pad", into_corrupt).code(), ErrorCode::kStorageError);
+  const std::vector<DailyDownloads> elsewhere{{y2024 - 2, 4}};
+  EXPECT_TRUE((*tx)->put_daily_downloads("left-pad", elsewhere));
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_EQ(*store->daily_downloads("left-pad", 0, y2024 - 1),
+            (std::vector<DailyDownloads>{{y2024 - 2, 4}, {y2024 - 1, 1}}));
+}
+
+// v12 to v13 on both backends: every downloads_daily row lands in its block, the totals the
+// triggers kept stay, and the old table (with its triggers) is gone.
+TEST_P(StoreTest, MigrationEncodesEveryDailyRowIntoBlocks) {
+  std::vector<DailyDownloads> left, right{{16450, 7}, {20088, 0}, {20089, 9}};
+  for (Day d = 19700; d < 19800; ++d) left.push_back({d, (d * 37) % 101});
+  {
+    auto store = open_store();
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(sample_package(), 1).ok());
+    Package other = sample_package();
+    other.name = "right-pad";
+    ASSERT_TRUE((*tx)->put_package(other, 1).ok());
+    ASSERT_TRUE((*tx)->commit());
+    if (postgres()) {
+      raw_exec(*store, R"sql(
+DROP TABLE downloads_blocks;
+CREATE TABLE downloads_daily (package_id BIGINT NOT NULL, day BIGINT NOT NULL,
+  downloads BIGINT NOT NULL, PRIMARY KEY (package_id, day));
+CREATE FUNCTION downloads_daily_totals_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE downloads_daily_totals SET downloads = downloads - OLD.downloads WHERE day = OLD.day;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
+      ON CONFLICT (day) DO UPDATE
+      SET downloads = downloads_daily_totals.downloads + excluded.downloads;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER downloads_daily_totals_follow AFTER INSERT OR UPDATE OR DELETE ON downloads_daily
+  FOR EACH ROW EXECUTE FUNCTION downloads_daily_totals_follow();
+UPDATE pkgstats_schema SET version = 12;
+)sql");
+    } else {
+      raw_exec(*store, std::string(kDownloadsDailyBeforeBlocks) + kDownloadsTriggersBeforeBlocks +
+                           "PRAGMA user_version = 12;");
+    }
+    std::string rows;
+    for (const auto& [name, days] : {std::pair{"left-pad", &left}, std::pair{"right-pad", &right}})
+      for (const auto& d : *days)
+        rows += "INSERT INTO downloads_daily (package_id, day, downloads) SELECT id, " +
+                std::to_string(d.day) + ", " + std::to_string(d.downloads) +
+                " FROM packages WHERE name = '" + name + "';";
+    raw_exec(*store, rows);
+  }
+  auto store = open_store();
+  EXPECT_EQ(store->stats()->schema_version, kSchemaVersion);
+  EXPECT_EQ(*store->daily_downloads("left-pad", 0, 30000), left);
+  EXPECT_EQ(*store->daily_downloads("right-pad", 0, 30000), right);
+  EXPECT_EQ(store->stats()->download_days, static_cast<int64_t>(left.size() + right.size()));
+  EXPECT_EQ(raw_integer(*store, "SELECT COUNT(*) FROM downloads_blocks"), 2 + 3);
+  std::map<Day, int64_t> sums;
+  for (const auto* days : {&left, &right})
+    for (const auto& d : *days) sums[d.day] += d.downloads;
+  std::vector<DailyDownloads> totals;
+  for (const auto& [day, n] : sums) totals.push_back({day, n});
+  EXPECT_EQ(*store->registry_daily_downloads(0, 30000), totals);
+  EXPECT_EQ(
+      raw_integer(*store, postgres() ? "SELECT (SELECT COUNT(*) FROM pg_class WHERE relname = "
+                                       "'downloads_daily') + (SELECT COUNT(*) FROM pg_proc "
+                                       "WHERE proname = 'downloads_daily_totals_follow')"
+                                     : "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name "
+                                       "= 'downloads_daily'"),
+      0);
+  // Writing after the migration keeps the totals (the writer's job now, not a trigger's).
+  auto tx = store->begin_write();
+  const std::vector<DailyDownloads> fix{{16450, 10}};
+  ASSERT_TRUE((*tx)->put_daily_downloads("right-pad", fix));
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_EQ(store->registry_daily_downloads(16450, 16450)->front().downloads, 10);
 }
 
 }  // namespace
@@ -1212,7 +1427,9 @@ TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
         testing::raw_database(*store)
             .exec("DROP TABLE index_snapshots; DROP TABLE index_snapshot_chunks;"
                   "DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
-                  "WHERE name = 'old-user'; PRAGMA user_version = 10")
+                  "WHERE name = 'old-user';" +
+                  std::string(kDownloadsDailyBeforeBlocks) + kDownloadsTriggersBeforeBlocks +
+                  "PRAGMA user_version = 10")
             .ok());
     EXPECT_EQ(*store->dependents_count("left-pad"), 1);
   }
