@@ -9,6 +9,7 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/dependency_lists.h"
 #include "store/downloads_blocks.h"
 #include "store/schema.h"
 #include "store/version_snapshot_codec.h"
@@ -85,12 +86,16 @@ std::vector<std::string> to_vector(std::span<const std::string> names) {
   return {names.begin(), names.end()};
 }
 
+// v14: the dependency list comes from dependency_lists (shared, compressed), by id.
 constexpr const char* kVersionColumns =
-    "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
-    "module, dependencies, trust, install_scripts, engines_node ";
-constexpr int kVersionColumnCount = 12;
+    "SELECT v.version, v.published, v.deprecated, v.license, v.unpacked_size, v.file_count, "
+    "v.has_types, v.module, l.list, v.trust, v.install_scripts, v.engines_node, "
+    "v.dependencies_id ";
+constexpr int kVersionColumnCount = 13;
+constexpr const char* kVersionsFrom =
+    " FROM versions v LEFT JOIN dependency_lists l ON l.id = v.dependencies_id ";
 
-Version read_version(const PgResult& q, int r) {
+Result<Version> read_version(const PgResult& q, int r, DependencyListCache& lists) {
   Version v;
   v.version = q.text(r, 0);
   v.published = q.integer(r, 1);
@@ -100,7 +105,7 @@ Version read_version(const PgResult& q, int r) {
   v.file_count = static_cast<int32_t>(q.integer(r, 5));
   v.has_types = q.integer(r, 6) != 0;
   v.module = static_cast<ModuleKind>(q.integer(r, 7));
-  v.dependencies = decode_dependencies(q.view(r, 8));
+  ASSIGN_OR_RETURN(v.dependencies, lists.get(q.integer(r, 12), q.bytes(r, 8)));
   v.trust = static_cast<TrustLevel>(q.integer(r, 9));
   v.install_scripts = decode_list(q.view(r, 10), ' ');
   v.engines_node = q.text(r, 11);
@@ -193,10 +198,14 @@ Result<std::optional<Package>> PgStore::get_package(std::string_view name) {
   if (!head.has_value()) return std::optional<Package>();
   Package pkg = std::move(head->package);
   ASSIGN_OR_RETURN(auto versions,
-                   db_.query(std::string(kVersionColumns) + "FROM versions " +
+                   db_.query(std::string(kVersionColumns) + kVersionsFrom +
                                  "WHERE package_id = $1::bigint ORDER BY published, version",
                              params().add(id)));
-  for (int r = 0; r < versions.rows(); ++r) pkg.versions.push_back(read_version(versions, r));
+  DependencyListCache lists;
+  for (int r = 0; r < versions.rows(); ++r) {
+    ASSIGN_OR_RETURN(auto version, read_version(versions, r, lists));
+    pkg.versions.push_back(std::move(version));
+  }
   return std::optional<Package>(std::move(pkg));
 }
 
@@ -213,13 +222,18 @@ Result<std::optional<PackageOverview>> PgStore::get_package_overview(std::string
   ASSIGN_OR_RETURN(
       auto rows,
       db_.query(std::string(kVersionColumns) +
-                    ", (SELECT COUNT(*) FROM versions WHERE package_id = $1::bigint) FROM versions "
+                    ", (SELECT COUNT(*) FROM versions WHERE package_id = $1::bigint)" +
+                    kVersionsFrom +
                     "WHERE package_id = $1::bigint AND (version = $3::text OR version IN "
                     "(SELECT version FROM versions WHERE package_id = $1::bigint "
                     "ORDER BY published DESC, version DESC LIMIT $2::bigint)) "
                     "ORDER BY published, version",
                 params().add(id).add(static_cast<int64_t>(recent_versions)).add(pkg.latest)));
-  for (int r = 0; r < rows.rows(); ++r) pkg.versions.push_back(read_version(rows, r));
+  DependencyListCache lists;
+  for (int r = 0; r < rows.rows(); ++r) {
+    ASSIGN_OR_RETURN(auto version, read_version(rows, r, lists));
+    pkg.versions.push_back(std::move(version));
+  }
   if (rows.rows() > 0 || recent_versions > 0) {
     overview.version_count = rows.rows() > 0 ? rows.integer(0, kVersionColumnCount) : 0;
   } else {
@@ -748,6 +762,8 @@ class PgWriteTransaction final : public WriteTransaction {
   auto in_savepoint(Fn&& fn) -> decltype(fn());
   Status closed() const { return Status::internal("write transaction is closed"); }
   Result<std::optional<int64_t>> lookup_id(std::string_view name);
+  Result<std::unordered_map<std::string, int64_t>> dependency_list_ids(
+      const std::vector<std::string>& texts);
   Status write_package_rows(int64_t id, const Package& pkg);
 
   PgStore& store_;
@@ -776,9 +792,64 @@ Result<std::optional<int64_t>> PgWriteTransaction::lookup_id(std::string_view na
   return std::optional<int64_t>(q.integer(0, 0));
 }
 
+// The ids of the shared lists holding `texts` (by text; "" is 0), adding the missing ones: one
+// read of the candidates by hash, one insert of the new lists (their ids drawn first).
+Result<std::unordered_map<std::string, int64_t>> PgWriteTransaction::dependency_list_ids(
+    const std::vector<std::string>& texts) {
+  std::unordered_map<std::string, int64_t> ids;
+  std::vector<std::string> hashes;
+  for (const auto& text : texts)
+    if (ids.emplace(text, 0).second && !text.empty())
+      hashes.push_back(std::to_string(dependency_list_hash(text)));
+  if (hashes.empty()) return ids;
+  ASSIGN_OR_RETURN(auto held, db_.query("SELECT id, list FROM dependency_lists WHERE hash = "
+                                        "ANY($1::text[]::bigint[])",
+                                        params().add_text_array(hashes)));
+  for (int r = 0; r < held.rows(); ++r) {
+    auto text = decode_dependency_list(held.bytes(r, 1));
+    if (!text.ok()) continue;  // a corrupt list is never matched: the text gets a new one
+    if (auto it = ids.find(*text); it != ids.end() && it->second == 0)
+      it->second = held.integer(r, 0);
+  }
+  std::vector<const std::string*> missing;  // in the order of first use: ids follow it
+  std::unordered_set<std::string_view> listed;
+  for (const auto& text : texts)
+    if (!text.empty() && ids[text] == 0 && listed.insert(text).second) missing.push_back(&text);
+  if (missing.empty()) return ids;
+  ASSIGN_OR_RETURN(auto drawn, db_.query("SELECT nextval(pg_get_serial_sequence("
+                                         "'dependency_lists', 'id')) FROM generate_series(1, "
+                                         "$1::bigint)",
+                                         params().add(static_cast<int64_t>(missing.size()))));
+  std::vector<std::string> new_ids, new_hashes, new_lists;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    ids[*missing[i]] = drawn.integer(static_cast<int>(i), 0);
+    new_ids.push_back(std::to_string(drawn.integer(static_cast<int>(i), 0)));
+    new_hashes.push_back(std::to_string(dependency_list_hash(*missing[i])));
+    new_lists.push_back(pg::hex_of(encode_dependency_list(*missing[i])));
+  }
+  RETURN_IF_ERROR(
+      db_.query(
+             "INSERT INTO dependency_lists (id, hash, refs, list) SELECT "
+             "i::bigint, h::bigint, 0, decode(b, 'hex') FROM unnest($1::text[], "
+             "$2::text[], $3::text[]) AS u(i, h, b)",
+             params().add_text_array(new_ids).add_text_array(new_hashes).add_text_array(new_lists))
+          .status());
+  return ids;
+}
+
 // The package's child rows, replaced: each table's rows in one multi-row statement (unnest of
 // arrays), so a package with thousands of versions costs a few round trips, not thousands.
 Status PgWriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
+  // The shared lists the old versions used lose those uses; the new versions' gain theirs.
+  std::unordered_map<int64_t, int64_t> ref_change;
+  {
+    ASSIGN_OR_RETURN(auto old_uses,
+                     db_.query("SELECT dependencies_id, COUNT(*) FROM versions WHERE package_id = "
+                               "$1::bigint AND dependencies_id <> 0 GROUP BY dependencies_id",
+                               params().add(id)));
+    for (int r = 0; r < old_uses.rows(); ++r)
+      ref_change[old_uses.integer(r, 0)] -= old_uses.integer(r, 1);
+  }
   RETURN_IF_ERROR(db_.query("WITH a AS (DELETE FROM versions WHERE package_id = $1::bigint), "
                             "b AS (DELETE FROM dist_tags WHERE package_id = $1::bigint), "
                             "c AS (DELETE FROM maintainers WHERE package_id = $1::bigint), "
@@ -791,10 +862,18 @@ Status PgWriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
     // A version listed twice keeps its last row (as SQLite's INSERT OR REPLACE).
     std::unordered_map<std::string_view, size_t> last;
     for (size_t i = 0; i < pkg.versions.size(); ++i) last[pkg.versions[i].version] = i;
+    std::vector<std::string> texts;  // each version's list, in the order of the rows below
+    for (size_t i = 0; i < pkg.versions.size(); ++i)
+      if (last[pkg.versions[i].version] == i)
+        texts.push_back(encode_dependencies(pkg.versions[i].dependencies));
+    ASSIGN_OR_RETURN(auto list_ids, dependency_list_ids(texts));
     std::vector<std::string> columns[12];
+    size_t row = 0;
     for (size_t i = 0; i < pkg.versions.size(); ++i) {
       const Version& v = pkg.versions[i];
       if (last[v.version] != i) continue;
+      const int64_t list_id = list_ids.at(texts[row++]);
+      if (list_id != 0) ++ref_change[list_id];
       columns[0].push_back(v.version);
       columns[1].push_back(std::to_string(v.published));
       columns[2].push_back(v.deprecated);
@@ -803,7 +882,7 @@ Status PgWriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
       columns[5].push_back(std::to_string(v.file_count));
       columns[6].push_back(v.has_types ? "1" : "0");
       columns[7].push_back(std::to_string(static_cast<int>(v.module)));
-      columns[8].push_back(encode_dependencies(v.dependencies));
+      columns[8].push_back(std::to_string(list_id));
       columns[9].push_back(std::to_string(static_cast<int>(v.trust)));
       columns[10].push_back(encode_list(v.install_scripts, ' '));
       columns[11].push_back(v.engines_node);
@@ -813,14 +892,31 @@ Status PgWriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
     for (const auto& column : columns) p.add_text_array(column);
     RETURN_IF_ERROR(
         db_.query("INSERT INTO versions (package_id, version, published, deprecated, license, "
-                  "unpacked_size, file_count, has_types, module, dependencies, trust, "
+                  "unpacked_size, file_count, has_types, module, dependencies_id, trust, "
                   "install_scripts, engines_node) SELECT $1::bigint, v, p::bigint, d, l, "
-                  "s::bigint, f::bigint, t::integer, m::integer, deps, tr::integer, i, e FROM "
+                  "s::bigint, f::bigint, t::integer, m::integer, deps::bigint, tr::integer, i, e "
+                  "FROM "
                   "unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
                   "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS "
                   "u(v, p, d, l, s, f, t, m, deps, tr, i, e)",
                   p)
             .status());
+  }
+  std::vector<std::string> changed_ids, changes;
+  for (const auto& [list_id, change] : ref_change)
+    if (change != 0) {
+      changed_ids.push_back(std::to_string(list_id));
+      changes.push_back(std::to_string(change));
+    }
+  if (!changed_ids.empty()) {
+    RETURN_IF_ERROR(db_.query("UPDATE dependency_lists l SET refs = l.refs + c::bigint FROM "
+                              "unnest($1::text[], $2::text[]) AS u(i, c) WHERE l.id = i::bigint",
+                              params().add_text_array(changed_ids).add_text_array(changes))
+                        .status());
+    RETURN_IF_ERROR(db_.query("DELETE FROM dependency_lists WHERE id = ANY($1::text[]::bigint[]) "
+                              "AND refs <= 0",
+                              params().add_text_array(changed_ids))
+                        .status());
   }
   RETURN_IF_ERROR(db_.query("UPDATE packages SET install_size = $2::bigint, install_packages = "
                             "$3::bigint, install_complete = $4::integer, funding = $5::text, bin "

@@ -9,7 +9,7 @@
 namespace pkgstats::store {
 
 // The schema version this build writes. PRAGMA user_version holds the database's own.
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 // Brings the database up to kSchemaVersion, one migration per transaction. Fails without
 // changing anything when the database is newer than this build.

@@ -98,6 +98,9 @@ class SqliteWriteTransaction final : public WriteTransaction {
   Status prepare_statements();
   Status write_package_rows(int64_t id, const Package& pkg);
   Result<std::optional<int64_t>> lookup_id(std::string_view name);
+  // The id of the shared dependency list holding `text` (encode_dependencies), added when
+  // none does; 0 for an empty list.
+  Result<int64_t> dependency_list_id(const std::string& text);
   template <typename Fn>
   auto in_savepoint(Fn&& fn) -> decltype(fn());
 

@@ -7,6 +7,7 @@
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/dependency_lists.h"
 #include "store/downloads_blocks.h"
 #include "store/postgres_store.h"
 #include "store/schema.h"
@@ -140,11 +141,13 @@ Status step_error(Statement& stmt) {
 
 namespace {
 
+// v14: the dependency list comes from dependency_lists (shared, compressed), by id.
 constexpr const char* kVersionColumns =
-    "SELECT version, published, deprecated, license, unpacked_size, file_count, has_types, "
-    "module, dependencies, trust, install_scripts, engines_node FROM versions ";
+    "SELECT v.version, v.published, v.deprecated, v.license, v.unpacked_size, v.file_count, "
+    "v.has_types, v.module, l.list, v.trust, v.install_scripts, v.engines_node, "
+    "v.dependencies_id FROM versions v LEFT JOIN dependency_lists l ON l.id = v.dependencies_id ";
 
-Version read_version(const Statement& q) {
+Result<Version> read_version(const Statement& q, DependencyListCache& lists) {
   Version v;
   v.version = q.column_text(0);
   v.published = q.column_int(1);
@@ -154,7 +157,7 @@ Version read_version(const Statement& q) {
   v.file_count = static_cast<int32_t>(q.column_int(5));
   v.has_types = q.column_int(6) != 0;
   v.module = static_cast<ModuleKind>(q.column_int(7));
-  v.dependencies = decode_dependencies(q.column_view(8));
+  ASSIGN_OR_RETURN(v.dependencies, lists.get(q.column_int(12), q.column_view(8)));
   v.trust = static_cast<TrustLevel>(q.column_int(9));
   v.install_scripts = decode_list(q.column_view(10), ' ');
   v.engines_node = q.column_text(11);
@@ -244,7 +247,11 @@ Result<std::optional<Package>> SqliteStore::get_package(std::string_view name) {
                    db_.prepare_cached(std::string(kVersionColumns) +
                                       "WHERE package_id = ? ORDER BY published, version"));
   versions.bind(1, id);
-  while (versions.step()) pkg.versions.push_back(read_version(versions));
+  DependencyListCache lists;
+  while (versions.step()) {
+    ASSIGN_OR_RETURN(auto version, read_version(versions, lists));
+    pkg.versions.push_back(std::move(version));
+  }
   RETURN_IF_ERROR(step_error(versions));
   return std::optional<Package>(std::move(pkg));
 }
@@ -275,10 +282,14 @@ Result<std::optional<PackageOverview>> SqliteStore::get_package_overview(std::st
   // Pass 2: the kept rows by primary key.
   ASSIGN_OR_RETURN(auto row, db_.prepare_cached(std::string(kVersionColumns) +
                                                 "WHERE package_id = ? AND version = ?"));
+  DependencyListCache lists;
   for (const auto& version : wanted) {
     row.reset();
     row.bind(1, id).bind(2, version);
-    if (row.step()) pkg.versions.push_back(read_version(row));
+    if (row.step()) {
+      ASSIGN_OR_RETURN(auto read, read_version(row, lists));
+      pkg.versions.push_back(std::move(read));
+    }
     RETURN_IF_ERROR(step_error(row));
   }
   std::sort(pkg.versions.begin(), pkg.versions.end(), [](const Version& a, const Version& b) {

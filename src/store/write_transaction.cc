@@ -2,9 +2,11 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "core/limits.h"
 #include "store/dependency_codec.h"
+#include "store/dependency_lists.h"
 #include "store/downloads_blocks.h"
 #include "store/sqlite_store.h"
 #include "store/version_snapshot_codec.h"
@@ -18,6 +20,11 @@ struct SqliteWriteTransaction::Statements {
   Statement upsert_downloads;
   Statement delete_children[6];
   Statement insert_version;
+  Statement old_list_uses;
+  Statement find_lists;
+  Statement insert_list;
+  Statement add_list_refs;
+  Statement delete_unused_list;
   Statement update_insight;
   Statement update_install_size;
   Statement insert_tag;
@@ -86,8 +93,15 @@ Status SqliteWriteTransaction::prepare_statements() {
       {&sql_->delete_children[5], "DELETE FROM readmes WHERE package_id = ?"},
       {&sql_->insert_version,
        "INSERT OR REPLACE INTO versions (package_id, version, published, deprecated, license, "
-       "unpacked_size, file_count, has_types, module, dependencies, trust, install_scripts, "
+       "unpacked_size, file_count, has_types, module, dependencies_id, trust, install_scripts, "
        "engines_node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&sql_->old_list_uses,
+       "SELECT dependencies_id, COUNT(*) FROM versions WHERE package_id = ? AND dependencies_id "
+       "<> 0 GROUP BY dependencies_id"},
+      {&sql_->find_lists, "SELECT id, list FROM dependency_lists WHERE hash = ?"},
+      {&sql_->insert_list, "INSERT INTO dependency_lists (hash, refs, list) VALUES (?, 0, ?)"},
+      {&sql_->add_list_refs, "UPDATE dependency_lists SET refs = refs + ? WHERE id = ?"},
+      {&sql_->delete_unused_list, "DELETE FROM dependency_lists WHERE id = ? AND refs <= 0"},
       {&sql_->update_insight,
        "UPDATE packages SET install_size = ?2, install_packages = ?3, install_complete = ?4, "
        "funding = ?5, bin = ?6, repository_directory = ?7, trust_downgrade_from = ?8 WHERE id = "
@@ -180,12 +194,52 @@ Result<std::optional<int64_t>> SqliteWriteTransaction::lookup_id(std::string_vie
   return id;
 }
 
+Result<int64_t> SqliteWriteTransaction::dependency_list_id(const std::string& text) {
+  if (text.empty()) return int64_t{0};
+  const int64_t hash = dependency_list_hash(text);
+  Statement& find = sql_->find_lists;
+  find.bind(1, hash);
+  std::optional<int64_t> found;
+  while (!found && find.step()) {
+    auto held = decode_dependency_list(find.column_view(1));
+    if (held.ok() && *held == text) found = find.column_int(0);
+  }
+  const Status read = find.status();
+  find.reset();
+  RETURN_IF_ERROR(read);
+  if (found) return *found;
+  sql_->insert_list.bind(1, hash).bind_blob(2, encode_dependency_list(text));
+  RETURN_IF_ERROR(sql_->insert_list.run());
+  return store_.database().last_insert_rowid();
+}
+
 Status SqliteWriteTransaction::write_package_rows(int64_t id, const Package& pkg) {
+  // The shared lists the old versions used lose those uses; the new versions' gain theirs.
+  std::unordered_map<int64_t, int64_t> ref_change;
+  Statement& old_uses = sql_->old_list_uses;
+  old_uses.bind(1, id);
+  while (old_uses.step()) ref_change[old_uses.column_int(0)] -= old_uses.column_int(1);
+  const Status read = old_uses.status();
+  old_uses.reset();
+  RETURN_IF_ERROR(read);
   for (auto& del : sql_->delete_children) {
     del.bind(1, id);
     RETURN_IF_ERROR(del.run());
   }
-  for (const auto& v : pkg.versions) {
+  // A version listed twice keeps its last row (INSERT OR REPLACE): count only that one.
+  std::unordered_map<std::string_view, size_t> last;
+  for (size_t i = 0; i < pkg.versions.size(); ++i) last[pkg.versions[i].version] = i;
+  std::unordered_map<std::string, int64_t> list_ids;  // this package's lists, by text
+  for (size_t i = 0; i < pkg.versions.size(); ++i) {
+    const Version& v = pkg.versions[i];
+    if (last[v.version] != i) continue;
+    std::string text = encode_dependencies(v.dependencies);
+    auto known = list_ids.find(text);
+    if (known == list_ids.end()) {
+      ASSIGN_OR_RETURN(auto list_id, dependency_list_id(text));
+      known = list_ids.emplace(std::move(text), list_id).first;
+    }
+    if (known->second != 0) ++ref_change[known->second];
     sql_->insert_version.bind(1, id)
         .bind(2, v.version)
         .bind(3, v.published)
@@ -195,11 +249,20 @@ Status SqliteWriteTransaction::write_package_rows(int64_t id, const Package& pkg
         .bind(7, static_cast<int64_t>(v.file_count))
         .bind(8, v.has_types)
         .bind(9, static_cast<int64_t>(v.module))
-        .bind(10, encode_dependencies(v.dependencies))
+        .bind(10, known->second)
         .bind(11, static_cast<int64_t>(v.trust))
         .bind(12, encode_list(v.install_scripts, ' '))
         .bind(13, v.engines_node);
     RETURN_IF_ERROR(sql_->insert_version.run());
+  }
+  for (const auto& [list_id, change] : ref_change) {
+    if (change == 0) continue;
+    sql_->add_list_refs.bind(1, change).bind(2, list_id);
+    RETURN_IF_ERROR(sql_->add_list_refs.run());
+    if (change < 0) {
+      sql_->delete_unused_list.bind(1, list_id);
+      RETURN_IF_ERROR(sql_->delete_unused_list.run());
+    }
   }
   sql_->update_insight.bind(1, id)
       .bind(2, pkg.install_size.bytes)

@@ -58,8 +58,10 @@ std::string content_of(const std::string& db) {
   for (const char* sql :
        {"SELECT name, description, latest, license, created, modified, unpublished, has_document, "
         "content_hash, monthly_downloads FROM packages ORDER BY name",
-        "SELECT p.name, v.version, v.published, v.deprecated, v.dependencies FROM versions v "
-        "JOIN packages p ON p.id = v.package_id ORDER BY p.name, v.version",
+        "SELECT p.name, v.version, v.published, v.deprecated, hex(l.list) FROM versions v "
+        "JOIN packages p ON p.id = v.package_id LEFT JOIN dependency_lists l ON l.id = "
+        "v.dependencies_id ORDER BY p.name, v.version",
+        "SELECT hex(list), refs FROM dependency_lists ORDER BY list",
         "SELECT p.name, k.keyword FROM keywords k JOIN packages p ON p.id = k.package_id "
         "ORDER BY p.name, k.position",
         "SELECT p.name, length(r.html) FROM readmes r JOIN packages p ON p.id = r.package_id "

@@ -3,6 +3,7 @@
 #include "core/limits.h"
 #include "pg_test_cluster.h"
 #include "store/bot_posts.h"
+#include "store/dependency_codec.h"
 #include "store/downloads_block_codec.h"
 #include "store/index_snapshots.h"
 #include "store/leader_lock.h"
@@ -832,6 +833,14 @@ constexpr const char* kDownloadsDailyBeforeBlocks =
     "DROP TABLE downloads_blocks; CREATE TABLE downloads_daily (package_id INTEGER NOT NULL, "
     "day INTEGER NOT NULL, downloads INTEGER NOT NULL, PRIMARY KEY (package_id, day)) "
     "WITHOUT ROWID;";
+// And the versions as they were before v14 (the dependency text in each row; the tests that
+// use this do not read it).
+constexpr const char* kVersionsBeforeLists =
+    "DROP TABLE dependency_lists; ALTER TABLE versions ADD COLUMN dependencies TEXT NOT NULL "
+    "DEFAULT ''; ALTER TABLE versions DROP COLUMN dependencies_id;";
+constexpr const char* kPostgresVersionsBeforeLists =
+    "DROP TABLE dependency_lists; ALTER TABLE versions ADD COLUMN dependencies TEXT COLLATE \"C\" "
+    "NOT NULL DEFAULT ''; ALTER TABLE versions DROP COLUMN dependencies_id;";
 constexpr const char* kDownloadsTriggersBeforeBlocks = R"sql(
 CREATE TRIGGER downloads_daily_totals_insert AFTER INSERT ON downloads_daily BEGIN
   INSERT INTO downloads_daily_totals (day, downloads) VALUES (NEW.day, NEW.downloads)
@@ -867,7 +876,7 @@ TEST(Store, MigratesAVersion2Database) {
                           "DROP INDEX packages_by_updated; DROP TABLE on_demand_packages;"
                           "DROP TABLE downloads_daily_totals; DROP TABLE bot_posts;"
                           "DROP TABLE bot_accounts;" +
-                          std::string(kDownloadsDailyBeforeBlocks) +
+                          std::string(kDownloadsDailyBeforeBlocks) + kVersionsBeforeLists +
                           "INSERT INTO downloads_daily VALUES ((SELECT id FROM packages), "
                           "20000, 12);"
                           "ALTER TABLE packages DROP COLUMN install_size;"
@@ -895,7 +904,7 @@ TEST(Store, MigratesAVersion2Database) {
   // ... and a writer migrates it.
   auto store = open_rw(db.path());
   EXPECT_EQ(*schema_version(pkgstats::testing::raw_database(*store)), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 13);
+  EXPECT_EQ(kSchemaVersion, 14);
   EXPECT_EQ((*store->get_package("left-pad"))->description, "String left pad");
   // v10: the insight columns exist with "unknown" values, and the stored hash is cleared so
   // that re-importing the same document fills them.
@@ -1166,10 +1175,10 @@ END $$;
 CREATE TRIGGER downloads_daily_totals_follow AFTER INSERT OR UPDATE OR DELETE ON downloads_daily
   FOR EACH ROW EXECUTE FUNCTION downloads_daily_totals_follow();
 UPDATE pkgstats_schema SET version = 12;
-)sql");
+)sql" + std::string(kPostgresVersionsBeforeLists));
     } else {
       raw_exec(*store, std::string(kDownloadsDailyBeforeBlocks) + kDownloadsTriggersBeforeBlocks +
-                           "PRAGMA user_version = 12;");
+                           kVersionsBeforeLists + "PRAGMA user_version = 12;");
     }
     std::string rows;
     for (const auto& [name, days] : {std::pair{"left-pad", &left}, std::pair{"right-pad", &right}})
@@ -1204,6 +1213,158 @@ UPDATE pkgstats_schema SET version = 12;
   ASSERT_TRUE((*tx)->put_daily_downloads("right-pad", fix));
   ASSERT_TRUE((*tx)->commit());
   EXPECT_EQ(store->registry_daily_downloads(16450, 16450)->front().downloads, 10);
+}
+
+// A package with these versions and their dependencies (defined below).
+Package with_versions(const std::string& name, int64_t monthly,
+                      const std::vector<std::pair<std::string, std::vector<Dependency>>>& versions);
+
+// v14: a dependency list is stored once, shared by every version (of any package) that has
+// it; its refs count those versions, and a list nobody uses any more is deleted.
+TEST_P(StoreTest, VersionsShareCompressedDependencyLists) {
+  auto store = open_store();
+  const DependencyKind prod = DependencyKind::kProd, dev = DependencyKind::kDev;
+  std::vector<Dependency> x{{prod, "left-pad", "^1.0.0"}, {dev, "typescript", "^5.4.0"}};
+  for (int i = 0; i < 40; ++i)
+    x.push_back({dev, "@types/pkg-" + std::to_string(i), "^1.0." + std::to_string(i)});
+  const std::vector<Dependency> y{{prod, "left-pad", "^2.0.0"}};
+  const std::vector<Dependency> z{{prod, "right-pad", "~3"}};
+  auto list_count = [&] { return raw_integer(*store, "SELECT COUNT(*) FROM dependency_lists"); };
+  auto refs_total = [&] {
+    return raw_integer(*store, "SELECT COALESCE(SUM(refs), 0) FROM dependency_lists");
+  };
+  auto deps_of = [&](const std::string& name) {
+    std::map<std::string, std::vector<Dependency>> out;
+    auto pkg = store->get_package(name);
+    EXPECT_TRUE(pkg.ok() && pkg->has_value()) << name;
+    if (pkg.ok() && pkg->has_value())
+      for (const auto& v : (*pkg)->versions) out[v.version] = v.dependencies;
+    return out;
+  };
+  using Lists = std::map<std::string, std::vector<Dependency>>;
+  const Package a =
+      with_versions("a-pkg", 1, {{"1.0.0", x}, {"1.1.0", x}, {"2.0.0", y}, {"2.1.0", {}}});
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(a, 1).ok());
+    ASSERT_TRUE((*tx)->put_package(with_versions("b-pkg", 1, {{"1.0.0", x}}), 2).ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(list_count(), 2);  // x (three versions of two packages) and y
+  EXPECT_EQ(refs_total(), 4);
+  EXPECT_EQ(deps_of("a-pkg"), (Lists{{"1.0.0", x}, {"1.1.0", x}, {"2.0.0", y}, {"2.1.0", {}}}));
+  EXPECT_EQ(deps_of("b-pkg"), (Lists{{"1.0.0", x}}));
+  auto overview = store->get_package_overview("a-pkg", 2);
+  ASSERT_TRUE(overview.ok() && overview->has_value());
+  ASSERT_EQ((*overview)->package.versions.size(), 2u);
+  EXPECT_EQ((*overview)->package.versions.front().dependencies, y);
+  // The shared list is stored compressed: smaller than its text.
+  EXPECT_LT(raw_integer(*store, "SELECT MAX(length(list)) FROM dependency_lists"), 1000);
+
+  // The same document again (a re-import with another hash): nothing new, same counts.
+  for (uint64_t hash : {3, 4}) {
+    auto tx = store->begin_write();
+    EXPECT_EQ(*(*tx)->put_package(a, hash), WriteOutcome::kUpdated);
+    ASSERT_TRUE((*tx)->commit());
+    EXPECT_EQ(list_count(), 2);
+    EXPECT_EQ(refs_total(), 4);
+  }
+
+  // A version whose list changes: the new list is added, the old one keeps its other users;
+  // dropping the only version with y deletes y.
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE(
+        (*tx)
+            ->put_package(with_versions("a-pkg", 1, {{"1.0.0", x}, {"1.1.0", z}, {"2.1.0", {}}}), 5)
+            .ok());
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(deps_of("a-pkg"), (Lists{{"1.0.0", x}, {"1.1.0", z}, {"2.1.0", {}}}));
+  EXPECT_EQ(deps_of("b-pkg"), (Lists{{"1.0.0", x}}));
+  EXPECT_EQ(list_count(), 2);  // x and z
+  EXPECT_EQ(refs_total(), 3);
+
+  // Unpublishing keeps the versions and their lists.
+  {
+    auto tx = store->begin_write();
+    EXPECT_EQ(*(*tx)->mark_unpublished("a-pkg", 1700000000000), WriteOutcome::kUpdated);
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(deps_of("a-pkg"), (Lists{{"1.0.0", x}, {"1.1.0", z}, {"2.1.0", {}}}));
+  EXPECT_EQ(list_count(), 2);
+
+  // A failed write leaves the counts as they were (the savepoint takes the list rows too).
+  {
+    auto tx = store->begin_write();
+    ASSERT_TRUE((*tx)->put_package(with_versions("c-pkg", 1, {{"1.0.0", y}}), 6).ok());
+    // destroyed without commit: rolled back
+  }
+  EXPECT_EQ(list_count(), 2);
+  EXPECT_EQ(refs_total(), 3);
+
+  // A list that does not decode is a storage error, not wrong dependencies.
+  raw_exec(*store, postgres() ? "UPDATE dependency_lists SET list = '\\x7a00ff'"
+                              : "UPDATE dependency_lists SET list = X'7a00ff'");
+  auto broken = store->get_package("b-pkg");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), ErrorCode::kStorageError);
+  EXPECT_NE(broken.status().message().find("dependency list"), std::string::npos);
+}
+
+// v13 to v14 on both backends: each distinct dependencies text becomes one shared list with
+// its count of versions, versions refer to it, and the text column is gone.
+TEST_P(StoreTest, MigrationMovesDependencyTextIntoSharedLists) {
+  const std::vector<Dependency> x{{DependencyKind::kProd, "left-pad", "^1.0.0"},
+                                  {DependencyKind::kPeer, "react", ">=16"}};
+  const std::vector<Dependency> y{{DependencyKind::kOptional, "fsevents", "2"}};
+  {
+    auto store = open_store();
+    auto tx = store->begin_write();
+    ASSERT_TRUE(
+        (*tx)
+            ->put_package(with_versions("a-pkg", 1, {{"1.0.0", x}, {"1.1.0", y}, {"2.0.0", {}}}), 1)
+            .ok());
+    ASSERT_TRUE((*tx)->put_package(with_versions("b-pkg", 1, {{"0.1.0", x}}), 2).ok());
+    ASSERT_TRUE((*tx)->commit());
+    // What v13 held: the text in each version row.
+    const std::string text_of = "CASE version WHEN '1.1.0' THEN '" + encode_dependencies(y) +
+                                "' WHEN '2.0.0' THEN '' ELSE '" + encode_dependencies(x) + "' END";
+    raw_exec(
+        *store,
+        std::string(
+            postgres() ? "ALTER TABLE versions ADD COLUMN dependencies TEXT COLLATE \"C\" NOT NULL "
+                         "DEFAULT '';"
+                       : "ALTER TABLE versions ADD COLUMN dependencies TEXT NOT NULL DEFAULT '';") +
+            "UPDATE versions SET dependencies = " + text_of + ";" +
+            "ALTER TABLE versions DROP COLUMN dependencies_id; DROP TABLE dependency_lists;" +
+            (postgres() ? "UPDATE pkgstats_schema SET version = 13;"
+                        : "PRAGMA user_version = 13;"));
+    EXPECT_EQ(raw_integer(*store, "SELECT COUNT(*) FROM versions WHERE dependencies <> ''"), 3);
+  }
+  auto store = open_store();
+  EXPECT_EQ(store->stats()->schema_version, kSchemaVersion);
+  EXPECT_EQ(raw_integer(*store, "SELECT COUNT(*) FROM dependency_lists"), 2);
+  EXPECT_EQ(raw_integer(*store, "SELECT COALESCE(SUM(refs), 0) FROM dependency_lists"), 3);
+  auto a = store->get_package("a-pkg");
+  ASSERT_TRUE(a.ok() && a->has_value()) << a.status().to_string();
+  ASSERT_EQ((*a)->versions.size(), 3u);
+  EXPECT_EQ((*a)->versions[0].dependencies, x);
+  EXPECT_EQ((*a)->versions[1].dependencies, y);
+  EXPECT_TRUE((*a)->versions[2].dependencies.empty());
+  EXPECT_EQ((**store->get_package("b-pkg")).versions[0].dependencies, x);
+  EXPECT_EQ(
+      raw_integer(*store, postgres() ? "SELECT COUNT(*) FROM information_schema.columns WHERE "
+                                       "table_name = 'versions' AND column_name = 'dependencies'"
+                                     : "SELECT COUNT(*) FROM pragma_table_info('versions') "
+                                       "WHERE name = 'dependencies'"),
+      0);
+  // Writing after the migration shares the migrated lists.
+  auto tx = store->begin_write();
+  ASSERT_TRUE((*tx)->put_package(with_versions("c-pkg", 1, {{"1.0.0", y}}), 3).ok());
+  ASSERT_TRUE((*tx)->commit());
+  EXPECT_EQ(raw_integer(*store, "SELECT COUNT(*) FROM dependency_lists"), 2);
+  EXPECT_EQ(raw_integer(*store, "SELECT COALESCE(SUM(refs), 0) FROM dependency_lists"), 4);
 }
 
 }  // namespace
@@ -1429,7 +1590,7 @@ TEST(Store, MigrationKeepsTheCurrentSnapshotAsTheFirst) {
                   "DROP TABLE version_downloads_history; UPDATE packages SET unpublished = 1 "
                   "WHERE name = 'old-user';" +
                   std::string(kDownloadsDailyBeforeBlocks) + kDownloadsTriggersBeforeBlocks +
-                  "PRAGMA user_version = 10")
+                  kVersionsBeforeLists + "PRAGMA user_version = 10")
             .ok());
     EXPECT_EQ(*store->dependents_count("left-pad"), 1);
   }
