@@ -16,7 +16,6 @@
 
 #include "core/limits.h"
 #include "search/anchor_text.h"
-#include "search/associations.h"
 #include "search/equivalences.h"
 #include "search/tokenizer.h"
 
@@ -45,19 +44,6 @@ constexpr size_t kNameCandidates = 64;
 constexpr float kNameMatch = 1.0f, kKeywordMatch = 1.0f, kDescriptionMatch = 1.0f,
                 kAnchorMatch = 0.8f;
 constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
-// A word associated with a query word (search/associations.h) matches at most
-// kAssociationMatch, reached when kAssociationSaturation of the query word's packages use it
-// (less in proportion); of its postings, the most popular kMaxAssociationPostingsScanned are
-// scanned, the rest probed for the candidates found so far.
-float env_knob(const char* name, float fallback) {
-  const char* v = std::getenv(name);
-  return v ? std::strtof(v, nullptr) : fallback;
-}
-const float kAssociationMatch = env_knob("PKGSTATS_ASSOC_MATCH", 0.5f);
-const bool kAssociationCovers = env_knob("PKGSTATS_ASSOC_COVER", 1) > 0;
-const float kAssociationSaturation = env_knob("PKGSTATS_ASSOC_SAT", 0.3f);
-const uint32_t kMaxAssociationPostingsScanned =
-    static_cast<uint32_t>(env_knob("PKGSTATS_ASSOC_SCAN", 64));
 constexpr float kPrefixFactor = 0.75f;
 // A word's credit also depends on how popular the package is among those matching that word:
 // (kWordFloor + (1 - kWordFloor) * popularity / best popularity of the word's matches), so the
@@ -422,8 +408,6 @@ struct Index::Scratch {
   std::vector<float> word_weight;           // by query word: its weight (0: not counted)
   const DocumentMask* skip = nullptr;       // documents not to count as matches
   const RankNormalisers* shared = nullptr;  // at least these maxima (see Index::rank)
-  // When explaining: the associated words each query word was also matched by.
-  std::vector<AssociatedWord>* associations = nullptr;
   // Bit d of `seen`: document d is a candidate, candidates[where[d]] (a sparse set: bits
   // are cleared for the candidates of the last query, entries of `where` never; a bit
   // test, unlike a read of `where`, rarely misses the cache, and most documents visited
@@ -635,8 +619,6 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
   }
   size_t term_count =
       finish(terms, {&name_pairs, &keyword_pairs, &desc_pairs}, &anchors, index->terms_);
-  std::vector<uint32_t> name_terms(name_pairs.size());  // document d's: from name_start[d]
-  for (size_t i = 0; i < name_pairs.size(); ++i) name_terms[i] = name_pairs[i].first;
   index->in_name_ = make_postings(name_pairs, term_count);
   index->in_keywords_ = make_postings(keyword_pairs, term_count);
   {
@@ -660,12 +642,6 @@ std::shared_ptr<const Index> Index::build(std::vector<SearchDocument> documents)
         place[cursor[t]++] = desc_places[i];
       }
     index->description_place_ = FlatArray<uint8_t>(std::move(place));
-    // Word associations (search/associations.h); stopwords are never related words.
-    std::vector<bool> ignored(term_count);
-    for (TermId t = 0; t < term_count; ++t) ignored[t] = is_stopword(index->terms_.term(t));
-    index->associations_ =
-        mine_associations(index->terms_, index->in_name_, index->in_description_, name_start,
-                          name_terms, desc_start, term_in_order, ignored);
   }
   make_anchor_postings(anchors, term_count, index->in_anchor_, index->anchor_strength_);
   return index;
@@ -708,8 +684,7 @@ size_t Index::memory_bytes() const {
          compact_.memory_bytes() + compact_docs_.memory_bytes() + terms_.memory_bytes() +
          in_name_.memory_bytes() + in_keywords_.memory_bytes() + in_description_.memory_bytes() +
          in_anchor_.memory_bytes() + anchor_strength_.memory_bytes() +
-         description_place_.memory_bytes() + associations_.memory_bytes() + facets_.memory_bytes() +
-         facet_docs_.memory_bytes();
+         description_place_.memory_bytes() + facets_.memory_bytes() + facet_docs_.memory_bytes();
 }
 
 void Postings::save(BinaryWriter& out) const {
@@ -739,7 +714,6 @@ void Index::save(BinaryWriter& out) const {
   out.array(description_place_);
   in_anchor_.save(out);
   out.array(anchor_strength_);
-  associations_.save(out);
   facets_.save(out);
   facet_docs_.save(out);
 }
@@ -763,8 +737,7 @@ std::shared_ptr<const Index> Index::load(BinaryReader& in, std::shared_ptr<const
       !index->in_description_.load(in, terms, n) || !in.array(index->description_place_) ||
       index->description_place_.size() != index->in_description_.docs.size() ||
       !index->in_anchor_.load(in, terms, n) || !in.array(index->anchor_strength_) ||
-      index->anchor_strength_.size() != index->in_anchor_.docs.size() ||
-      !index->associations_.load(in, terms) || !index->facets_.load(in) ||
+      index->anchor_strength_.size() != index->in_anchor_.docs.size() || !index->facets_.load(in) ||
       !index->facet_docs_.load(in, index->facets_.size(), n))
     return nullptr;
   return index;
@@ -890,12 +863,9 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     std::optional<TermId> exact;
   };
   std::vector<Word> order;
-  std::vector<TermId> query_terms;  // the words' own terms and stems: never related words
   for (size_t i = 0; i < q.words.size(); ++i) {
     auto t = terms_.find(q.words[i]);
     order.push_back({t ? postings_of(*t) : 0, i, t});
-    if (t) query_terms.push_back(*t);
-    if (auto st = terms_.find(stem(q.words[i]))) query_terms.push_back(*st);
   }
   std::sort(order.begin(), order.end(), [](const Word& a, const Word& b) {
     return std::pair(a.postings_as_typed, a.index) < std::pair(b.postings_as_typed, b.index);
@@ -930,9 +900,8 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     // only probes for the documents found so far (not in anchor text, whose long lists are of
     // common words, where probing cost a third of a query). `match(i)` is the credit of
     // posting i.
-    auto add = [&](const Postings& postings, TermId term, uint32_t max_scanned, auto&& match,
-                   bool own_words = true) {
-      const bool own = own_words && &postings != &in_anchor_;
+    auto add = [&](const Postings& postings, TermId term, uint32_t max_scanned, auto&& match) {
+      const bool own = &postings != &in_anchor_;
       const uint32_t begin = postings.offsets[term], end = postings.offsets[term + 1];
       const uint32_t scan_end = end - begin > max_scanned ? begin + max_scanned : end;
       const uint32_t* docs = postings.docs.data();
@@ -944,8 +913,7 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
         }
         visit(docs[p], match(p), own);
       }
-      // Anchor text: its most popular documents only.
-      if (scan_end == end || &postings == &in_anchor_) return;
+      if (scan_end == end || !own) return;  // anchor text: its most popular documents only
       // The probes above the last document scanned, ascending, each found by galloping on
       // from the previous one's place (the same documents as a binary search each).
       const uint32_t* at = docs + scan_end;
@@ -1019,10 +987,10 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
     s.query_weight += weight;
     s.word_weight[i] = weight;
     float best_popularity = 0;
-    for (uint32_t c : std::span<const uint32_t>(s.word_touched.data(), s.word_matched))
+    const std::span<const uint32_t> matched(s.word_touched.data(), s.word_matched);
+    for (uint32_t c : matched)
       if (!s.skipped(s.candidates[c].doc))
         best_popularity = std::max(best_popularity, s.candidates[c].popularity);
-    const std::span<const uint32_t> matched(s.word_touched.data(), s.word_matched);
     if (&judge != this)
       best_popularity = std::max(best_popularity, judge.best_popularity(word, stemmed));
     if (s.shared) best_popularity = std::max(best_popularity, s.shared->word_best_popularity[i]);
@@ -1032,47 +1000,6 @@ void Index::match_words(const ParsedQuery& q, Scratch& s, const Index& judge) co
       slot.words_mask |= 1u << std::min<size_t>(i, 31);
       slot.words_score += weight * slot.word_best * credit(slot.popularity, best_popularity);
       slot.own_words += slot.own_word_stamp == s.word;
-    }
-    // Its associated words (search/associations.h), at a discount by how many of the word's
-    // packages use them; credited against the word's own best match, so a popular package
-    // saying a related word does not lower the credit of those saying the word.
-    // Only documents the word itself did not match: those it did keep their credit.
-    const size_t direct = s.word_matched;
-    if (counts && !stop && kAssociationMatch > 0)
-      for (const std::optional<TermId>& own : {exact, stem_term}) {
-        if (!own || (own == stem_term && stem_term == exact)) continue;
-        for (uint32_t a = associations_.offsets[*own]; a < associations_.offsets[*own + 1]; ++a) {
-          const TermId related = associations_.related[a];
-          if (std::find(query_terms.begin(), query_terms.end(), related) != query_terms.end())
-            continue;
-          query_terms.push_back(related);  // once per query
-          const float factor =
-              kAssociationMatch *
-              std::min(1.0f, associations_.strength[a] / 255.0f / kAssociationSaturation);
-          if (s.associations)
-            s.associations->push_back({i, std::string(terms_.term(related)), factor});
-          if (std::getenv("PKGSTATS_ASSOC_DEBUG"))
-            std::fprintf(stderr, "%s ~ %s %.3f\n", word.c_str(),
-                         std::string(terms_.term(related)).c_str(), factor);
-          add(
-              in_name_, related, kMaxAssociationPostingsScanned,
-              [&](uint32_t) { return kNameMatch * factor; }, false);
-          add(
-              in_keywords_, related, kMaxAssociationPostingsScanned,
-              [&](uint32_t) { return kKeywordMatch * factor; }, false);
-          add(
-              in_description_, related, kMaxAssociationPostingsScanned,
-              [&](uint32_t p) {
-                return kDescriptionMatch * factor * kPlaceFactor[description_place_[p]];
-              },
-              false);
-        }
-      }
-    for (uint32_t c :
-         std::span<const uint32_t>(s.word_touched.data() + direct, s.word_matched - direct)) {
-      Scratch::Slot& slot = s.candidates[c];
-      if (kAssociationCovers) slot.words_mask |= 1u << std::min<size_t>(i, 31);
-      slot.words_score += weight * slot.word_best * credit(slot.popularity, best_popularity);
     }
   }
 }
@@ -1320,7 +1247,6 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
   s.prepare(this);
   s.skip = skip;
   s.shared = shared && shared->word_best_popularity.size() == q.words.size() ? shared : nullptr;
-  s.associations = explain ? &r.associations : nullptr;
   const Index& judge = reference ? *reference : *this;
   match_names(q, s, judge);
   match_words(q, s, judge);
@@ -1525,8 +1451,8 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   const size_t matched = std::popcount(detail.words_mask), words = ranking.query.words.size();
   // Where the query's words first stand in the description (kPlaceFactor weighs a match
   // there): "format@0=1.000 number@3=1.000", recomputed from the text as the index read it.
-  std::string places, associated;
-  double first_place = -1, associated_count = 0;
+  std::string places;
+  double first_place = -1;
   {
     std::vector<std::string> text = text_words(docs_.text(k.doc).description);
     if (text.size() > kMaxDescriptionWords) text.resize(kMaxDescriptionWords);
@@ -1540,16 +1466,6 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
                 number(kPlaceFactor[std::min<size_t>(place, 255)]);
       if (first_place < 0 || static_cast<double>(place) < first_place)
         first_place = static_cast<double>(place);
-    }
-    // The associated words it says, each as "query word~related word=factor".
-    const std::vector<std::string> parts = tokenize_name(docs_.name(k.doc)).parts;
-    for (const AssociatedWord& a : ranking.associations) {
-      if (std::find(text.begin(), text.end(), a.related) == text.end() &&
-          std::find(parts.begin(), parts.end(), a.related) == parts.end())
-        continue;
-      associated += (associated.empty() ? "" : " ") + ranking.query.words[a.word] + "~" +
-                    a.related + "=" + number(a.factor);
-      ++associated_count;
     }
   }
   hit.explain = {
@@ -1568,8 +1484,7 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
        k.relevance,
        number(k.relevance) + " = words " + number(p.words) + " (" + std::to_string(matched) + "/" +
            std::to_string(words) + " words, " + number(detail.coverage) + " of the query's weight" +
-           (places.empty() ? std::string() : "; description places " + places) +
-           (associated.empty() ? std::string() : "; associated words " + associated) + ") + name " +
+           (places.empty() ? std::string() : "; description places " + places) + ") + name " +
            number(p.name) + " (" + name_part + ") + popularity " + number(p.popularity) +
            " (log10 monthly downloads " + number(popularity_[k.doc]) + ") + freshness " +
            number(p.freshness),
@@ -1578,7 +1493,6 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
         {"query_words", static_cast<double>(words)},
         {"coverage", detail.coverage},
         {"first_description_place", first_place},
-        {"associated_words", associated_count},
         {"name", p.name},
         {"popularity", p.popularity},
         {"log10_monthly_downloads", popularity_[k.doc]},

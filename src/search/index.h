@@ -37,22 +37,6 @@ struct Postings {
   bool load(BinaryReader& in, size_t terms, size_t documents);
 };
 
-// Word associations (search/associations.h): per term t, its related terms
-// related[offsets[t] .. offsets[t+1]), strongest first, with their strengths (the share of
-// t's packages using them, in 1/255ths) at the same positions.
-struct Associations {
-  FlatArray<uint32_t> offsets{0};
-  FlatArray<uint32_t> related;
-  FlatArray<uint8_t> strength;
-  size_t memory_bytes() const {
-    return offsets.memory_bytes() + related.memory_bytes() + strength.memory_bytes();
-  }
-  void save(BinaryWriter& out) const;
-  // False when inconsistent: offsets not ascending from 0 to related.size(), a related term
-  // not below `terms`, or strengths not beside every related term.
-  bool load(BinaryReader& in, size_t terms);
-};
-
 // What explaining a RankedHit prints beyond the rules' values.
 struct RankedDetail {
   uint8_t name_typos = 0;    // when its tier is 1
@@ -72,13 +56,6 @@ struct RankNormalisers {
   bool operator==(const RankNormalisers&) const = default;
 };
 
-// A word associated with query word `word` (its place in the query), matched at `factor`.
-struct AssociatedWord {
-  size_t word = 0;
-  std::string related;
-  float factor = 0;
-};
-
 // A query's candidates in rank order, before they become SearchHits.
 struct Ranking {
   ParsedQuery query;
@@ -87,7 +64,6 @@ struct Ranking {
   size_t total = 0;                   // matching documents
   bool names_package = false;         // `pkg:NAME` found its package: `best` holds it alone
   RankNormalisers normalisers;        // what its credits were relative to
-  std::vector<AssociatedWord> associations;  // when explaining: what query words also matched
 };
 
 // Documents of an index that a search skips, by DocId (those an overlay replaces or removes;
@@ -190,8 +166,6 @@ class Index final : public SearchEngine, public std::enable_shared_from_this<Ind
   // each posting with its strength (1..3 family descriptions) at the same position.
   Postings in_anchor_;
   FlatArray<uint8_t> anchor_strength_;
-  // Word associations: the words a term's packages use (search/associations.h).
-  Associations associations_;
   // Filter values ("m:sindresorhus", "l:mit", "f:deprecated"; facet_keys in index.cc) and the
   // documents having each, for queries of filters alone.
   Vocabulary facets_;

@@ -23,10 +23,10 @@ namespace pkgstats::search {
 
 // Bumped whenever Index::save's layout or the meaning of any array changes.
 inline constexpr uint32_t kIndexFileFormat =
-    10;  // 2: arrays padded to 8 bytes, mapped; 3: vocabulary buckets; 4: anchor postings, facets;
-         // 5: equivalences in them, author words as facets; 6: trie labels' first bytes; 7: install
-         // size, trust, install scripts; 8: hyphenated description words also joined;
-         // 9: description word positions; 10: word associations
+    9;  // 2: arrays padded to 8 bytes, mapped; 3: vocabulary buckets; 4: anchor postings, facets;
+        // 5: equivalences in them, author words as facets; 6: trie labels' first bytes; 7: install
+        // size, trust, install scripts; 8: hyphenated description words also joined;
+        // 9: description word positions
 
 // "<db_path>.search-index"
 std::string index_file_path(const std::string& db_path);
