@@ -44,6 +44,10 @@ constexpr size_t kNameCandidates = 64;
 constexpr float kNameMatch = 1.0f, kKeywordMatch = 1.0f, kDescriptionMatch = 1.0f,
                 kAnchorMatch = 0.8f;
 constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
+// Words typed apart ("image cropper") that spell the letters of a package with fewer than
+// 10^kSpacedNameLog10 monthly downloads (image-cropper, 940) describe a need more likely
+// than they name it: that name is not rule 1 but a relevance part (see match_names).
+constexpr float kSpacedNameLog10 = 5.0f;
 constexpr float kPrefixFactor = 0.75f;
 // A word's credit also depends on how popular the package is among those matching that word:
 // (kWordFloor + (1 - kWordFloor) * popularity / best popularity of the word's matches), so the
@@ -773,6 +777,7 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   if (auto d = find_id(q.typed)) s.candidates[s.touch(*d)].tier = 3;
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
+  const bool spaced = q.words.size() >= 2;
   std::vector<TermMatch> matches;
   auto exact = compact_.find(key);
   if (exact) matches.push_back({*exact, 0});
@@ -803,7 +808,11 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       Scratch::Slot& slot = s.candidates[s.touch(d)];
-      uint8_t t = m.distance == 0 ? 2 : 1;
+      // Words typed apart that spell an obscure package's letters ("image cropper",
+      // "profanity filter") more likely describe a need than name it: tier 0, its name a
+      // relevance part (marked by name_typos 0 at tier 0), not rule 1.
+      const bool need = m.distance == 0 && spaced && popularity_[d] < kSpacedNameLog10;
+      const uint8_t t = need ? 0 : m.distance == 0 ? 2 : 1;
       if (t > slot.tier) slot.tier = t;
       slot.name_typos = std::min<uint8_t>(slot.name_typos, m.distance);
       if (t == 1 && !s.skipped(d))
@@ -1305,6 +1314,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     return cached;
   };
   const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
+  const float best_word_popularity =
+      s.word_best_popularity.empty()
+          ? 0.0f
+          : *std::max_element(s.word_best_popularity.begin(), s.word_best_popularity.end());
   // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
   const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
   const SortOrder sort = q.sort;
@@ -1322,6 +1335,11 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     if (slot.tier == 1)
       p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] *
                credit(slot.popularity, s.best_name_popularity);
+    // Words typed apart spelling an obscure package's letters: as much as every word, credited
+    // by popularity among the packages the words match (it is one of them, not a name found
+    // alone).
+    else if (slot.tier == 0 && slot.name_typos == 0)
+      p.name = full * credit(slot.popularity, best_word_popularity);
     else if (slot.name_prefix && slot.tier == 0)
       p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) *
                credit(slot.popularity, s.best_name_popularity);
@@ -1446,6 +1464,8 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   std::string name_part = "no name match";
   if (k.tier == 1)
     name_part = "name within " + std::to_string(detail.name_typos) + " typo(s)";
+  else if (k.tier == 0 && detail.name_typos == 0)
+    name_part = "the words spell an obscure package's name";
   else if (detail.name_prefix && k.tier == 0)
     name_part = "name completes the query";
   const size_t matched = std::popcount(detail.words_mask), words = ranking.query.words.size();
