@@ -45,8 +45,9 @@ constexpr float kNameMatch = 1.0f, kKeywordMatch = 1.0f, kDescriptionMatch = 1.0
                 kAnchorMatch = 0.8f;
 constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
 // Words typed apart ("image cropper") that spell the letters of a package with fewer than
-// 10^kSpacedNameLog10 monthly downloads (image-cropper, 940) describe a need more likely
-// than they name it: that name is not rule 1 but a relevance part (see match_names).
+// 10^kSpacedNameLog10 monthly downloads (image-cropper, 940) and also find a package with at
+// least as many describe a need more likely than they name it: that name is not rule 1 but a
+// relevance part (see Index::rank).
 constexpr float kSpacedNameLog10 = 5.0f;
 constexpr float kPrefixFactor = 0.75f;
 // A word's credit also depends on how popular the package is among those matching that word:
@@ -409,6 +410,8 @@ struct Index::Scratch {
   // (match_names).
   float best_name_popularity = 0;
   std::vector<float> word_best_popularity;  // by query word: its most popular match
+  // Obscure packages whose letters the query's words spell (match_names; see Index::rank).
+  std::vector<DocId> spelled;
   std::vector<float> word_weight;           // by query word: its weight (0: not counted)
   const DocumentMask* skip = nullptr;       // documents not to count as matches
   const RankNormalisers* shared = nullptr;  // at least these maxima (see Index::rank)
@@ -440,6 +443,7 @@ struct Index::Scratch {
     }
     word = 0;
     probes.clear();
+    spelled.clear();
   }
   void sync_probes() {
     const size_t had = probes.size(), n = std::min(candidates.size(), kMaxProbes);
@@ -808,11 +812,9 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       Scratch::Slot& slot = s.candidates[s.touch(d)];
-      // Words typed apart that spell an obscure package's letters ("image cropper",
-      // "profanity filter") more likely describe a need than name it: tier 0, its name a
-      // relevance part (marked by name_typos 0 at tier 0), not rule 1.
-      const bool need = m.distance == 0 && spaced && popularity_[d] < kSpacedNameLog10;
-      const uint8_t t = need ? 0 : m.distance == 0 ? 2 : 1;
+      const uint8_t t = m.distance == 0 ? 2 : 1;
+      // Words typed apart spelling an obscure package's letters: see Index::rank.
+      if (t == 2 && spaced && popularity_[d] < kSpacedNameLog10) s.spelled.push_back(d);
       if (t > slot.tier) slot.tier = t;
       slot.name_typos = std::min<uint8_t>(slot.name_typos, m.distance);
       if (t == 1 && !s.skipped(d))
@@ -1263,6 +1265,15 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     s.best_name_popularity = std::max(s.best_name_popularity, s.shared->best_name_popularity);
   }
   r.normalisers = {s.word_best_popularity, s.best_name_popularity};
+  // Words typed apart that spell an obscure package's letters ("image cropper", "profanity
+  // filter") while they also find a popular package describe a need more likely than they
+  // name it: that package is not placed by rule 1 but ranked by relevance, its name a part of
+  // it (tier 0 with name_typos 0 marks it). When the words find nothing popular (a mirror
+  // without download counts), the name stays first.
+  if (!s.spelled.empty() && *std::max_element(s.word_best_popularity.begin(),
+                                              s.word_best_popularity.end()) >= kSpacedNameLog10)
+    for (DocId d : s.spelled)
+      if (Scratch::Slot& slot = s.candidates[s.where[d]]; slot.tier == 2) slot.tier = 0;
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's

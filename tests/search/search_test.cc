@@ -184,10 +184,11 @@ TEST(NativeIndex, ExactNameWithCaseComesFirst) {
   EXPECT_EQ(idx->find("promise")->name, "promise");
 }
 
-// Words typed apart that spell an obscure package's letters describe a need more likely than
-// they name it: that package is not first by rule 1 but ranked by relevance, its name counting
-// as much as the words, credited by popularity among the packages the words match. A popular
-// package's letters, typed apart or joined, and any name typed as it is, still come first.
+// Words typed apart that spell an obscure package's letters, and also find a popular package,
+// describe a need more likely than they name it: that package is not first by rule 1 but
+// ranked by relevance, its name counting as much as the words, credited by popularity among
+// the packages the words match. A popular package's letters, typed apart or joined, any name
+// typed as it is, and any name when the words find nothing popular still come first.
 TEST(NativeIndex, ObscureNameSpelledByWordsIsRankedByRelevance) {
   std::vector<SearchDocument> docs(5);
   docs[0].name = "cropperjs";
@@ -231,6 +232,11 @@ TEST(NativeIndex, ObscureNameSpelledByWordsIsRankedByRelevance) {
     EXPECT_GT(name, 0);  // its name still counts, as a relevance part
   }
   EXPECT_TRUE(seen);
+  // When the words find nothing popular (a mirror without download counts), the name the
+  // words spell stays first.
+  for (auto& d : docs) d.monthly_downloads = 0;
+  idx = Index::build(docs);
+  EXPECT_EQ(top(*idx, "image cropper").front(), "image-cropper");
 }
 
 // Split and joined spellings meet both ways: a hyphenated description word is also indexed
