@@ -44,6 +44,11 @@ constexpr size_t kNameCandidates = 64;
 constexpr float kNameMatch = 1.0f, kKeywordMatch = 1.0f, kDescriptionMatch = 1.0f,
                 kAnchorMatch = 0.8f;
 constexpr float kTypoFactor[3] = {1.0f, 0.55f, 0.35f};
+// Words typed apart ("image cropper") that spell the letters of a package with fewer than
+// 10^kSpacedNameLog10 monthly downloads (image-cropper, 940) and also find a package with at
+// least as many describe a need more likely than they name it: that name is not rule 1 but a
+// relevance part (see Index::rank).
+constexpr float kSpacedNameLog10 = 5.0f;
 constexpr float kPrefixFactor = 0.75f;
 // A word's credit also depends on how popular the package is among those matching that word:
 // (kWordFloor + (1 - kWordFloor) * popularity / best popularity of the word's matches), so the
@@ -405,6 +410,8 @@ struct Index::Scratch {
   // (match_names).
   float best_name_popularity = 0;
   std::vector<float> word_best_popularity;  // by query word: its most popular match
+  // Obscure packages whose letters the query's words spell (match_names; see Index::rank).
+  std::vector<DocId> spelled;
   std::vector<float> word_weight;           // by query word: its weight (0: not counted)
   const DocumentMask* skip = nullptr;       // documents not to count as matches
   const RankNormalisers* shared = nullptr;  // at least these maxima (see Index::rank)
@@ -436,6 +443,7 @@ struct Index::Scratch {
     }
     word = 0;
     probes.clear();
+    spelled.clear();
   }
   void sync_probes() {
     const size_t had = probes.size(), n = std::min(candidates.size(), kMaxProbes);
@@ -773,6 +781,7 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   if (auto d = find_id(q.typed)) s.candidates[s.touch(*d)].tier = 3;
   std::string key = compact_key(q.typed);
   if (key.empty()) return;
+  const bool spaced = q.words.size() >= 2;
   std::vector<TermMatch> matches;
   auto exact = compact_.find(key);
   if (exact) matches.push_back({*exact, 0});
@@ -803,7 +812,9 @@ void Index::match_names(const ParsedQuery& q, Scratch& s, const Index& judge) co
   for (const auto& m : matches)
     for_each_doc(compact_docs_, m.term, [&](uint32_t d) {
       Scratch::Slot& slot = s.candidates[s.touch(d)];
-      uint8_t t = m.distance == 0 ? 2 : 1;
+      const uint8_t t = m.distance == 0 ? 2 : 1;
+      // Words typed apart spelling an obscure package's letters: see Index::rank.
+      if (t == 2 && spaced && popularity_[d] < kSpacedNameLog10) s.spelled.push_back(d);
       if (t > slot.tier) slot.tier = t;
       slot.name_typos = std::min<uint8_t>(slot.name_typos, m.distance);
       if (t == 1 && !s.skipped(d))
@@ -1254,6 +1265,15 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     s.best_name_popularity = std::max(s.best_name_popularity, s.shared->best_name_popularity);
   }
   r.normalisers = {s.word_best_popularity, s.best_name_popularity};
+  // Words typed apart that spell an obscure package's letters ("image cropper", "profanity
+  // filter") while they also find a popular package describe a need more likely than they
+  // name it: that package is not placed by rule 1 but ranked by relevance, its name a part of
+  // it (tier 0 with name_typos 0 marks it). When the words find nothing popular (a mirror
+  // without download counts), the name stays first.
+  if (!s.spelled.empty() && *std::max_element(s.word_best_popularity.begin(),
+                                              s.word_best_popularity.end()) >= kSpacedNameLog10)
+    for (DocId d : s.spelled)
+      if (Scratch::Slot& slot = s.candidates[s.where[d]]; slot.tier == 2) slot.tier = 0;
   const bool free_text = !q.words.empty() || !q.typed.empty();
   if (!free_text) {
     if (!q.has_filters()) return r;  // nothing asked: no hits, no warnings beyond the parser's
@@ -1305,6 +1325,10 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     return cached;
   };
   const float per_popularity = full * kPopularityShare / kMaxLog10Downloads;
+  const float best_word_popularity =
+      s.word_best_popularity.empty()
+          ? 0.0f
+          : *std::max_element(s.word_best_popularity.begin(), s.word_best_popularity.end());
   // Copies of what the loops read: `q` is in the returned Ranking, which their stores may alias.
   const bool filtered = q.has_filters(), deprecated_asked = q.deprecated.has_value();
   const SortOrder sort = q.sort;
@@ -1322,6 +1346,11 @@ Ranking Index::rank(std::string_view text, TimestampMs now, size_t n, bool expla
     if (slot.tier == 1)
       p.name = full * kTypoFactor[std::min<int>(slot.name_typos, 2)] *
                credit(slot.popularity, s.best_name_popularity);
+    // Words typed apart spelling an obscure package's letters: as much as every word, credited
+    // by popularity among the packages the words match (it is one of them, not a name found
+    // alone).
+    else if (slot.tier == 0 && slot.name_typos == 0)
+      p.name = full * credit(slot.popularity, best_word_popularity);
     else if (slot.name_prefix && slot.tier == 0)
       p.name = full * kPrefixFactor * (0.5f + 0.5f * slot.name_prefix / 255.0f) *
                credit(slot.popularity, s.best_name_popularity);
@@ -1446,6 +1475,8 @@ SearchHit Index::hit(const Ranking& ranking, size_t i) const {
   std::string name_part = "no name match";
   if (k.tier == 1)
     name_part = "name within " + std::to_string(detail.name_typos) + " typo(s)";
+  else if (k.tier == 0 && detail.name_typos == 0)
+    name_part = "the words spell an obscure package's name";
   else if (detail.name_prefix && k.tier == 0)
     name_part = "name completes the query";
   const size_t matched = std::popcount(detail.words_mask), words = ranking.query.words.size();

@@ -184,6 +184,61 @@ TEST(NativeIndex, ExactNameWithCaseComesFirst) {
   EXPECT_EQ(idx->find("promise")->name, "promise");
 }
 
+// Words typed apart that spell an obscure package's letters, and also find a popular package,
+// describe a need more likely than they name it: that package is not first by rule 1 but
+// ranked by relevance, its name counting as much as the words, credited by popularity among
+// the packages the words match. A popular package's letters, typed apart or joined, any name
+// typed as it is, and any name when the words find nothing popular still come first.
+TEST(NativeIndex, ObscureNameSpelledByWordsIsRankedByRelevance) {
+  std::vector<SearchDocument> docs(5);
+  docs[0].name = "cropperjs";
+  docs[0].monthly_downloads = 49000000;
+  docs[0].description = "JavaScript image cropper";
+  docs[1].name = "image-cropper";
+  docs[1].monthly_downloads = 940;
+  docs[1].description = "A component";
+  docs[2].name = "image-tools";  // more popular than image-cropper, matching both words
+  docs[2].monthly_downloads = 90000;
+  docs[2].description = "Image resizer and cropper";
+  docs[3].name = "babel-core";
+  docs[3].monthly_downloads = 20000000;
+  docs[3].description = "Babel compiler core";
+  docs[4].name = "core-babel";
+  docs[4].monthly_downloads = 100;
+  docs[4].description = "Babel core helpers";
+  auto idx = Index::build(docs);
+  // By relevance: both words in a popular description beat an obscure name spelling them.
+  EXPECT_EQ(top(*idx, "image cropper").front(), "cropperjs");
+  EXPECT_EQ(top(*idx, "image-cropper").front(), "image-cropper");  // typed as it is
+  EXPECT_EQ(top(*idx, "imagecropper").front(), "image-cropper");   // one word: a name
+  EXPECT_EQ(top(*idx, "babel core").front(), "babel-core");        // popular: rule 1
+  SearchRequest r;
+  r.text = "image cropper";
+  r.size = 5;
+  r.now = kNow;
+  r.explain = true;
+  bool seen = false;
+  for (const auto& h : idx->search(r).hits) {
+    if (h.doc.name != "image-cropper") continue;
+    seen = true;
+    EXPECT_EQ(h.explain.at(0).value, 0);  // rule 1: no
+    const auto& relevance = h.explain.at(2);
+    EXPECT_NE(relevance.summary.find("the words spell an obscure package's name"),
+              std::string::npos)
+        << relevance.summary;
+    double name = 0;
+    for (const auto& [part, value] : relevance.details)
+      if (part == "name") name = value;
+    EXPECT_GT(name, 0);  // its name still counts, as a relevance part
+  }
+  EXPECT_TRUE(seen);
+  // When the words find nothing popular (a mirror without download counts), the name the
+  // words spell stays first.
+  for (auto& d : docs) d.monthly_downloads = 0;
+  idx = Index::build(docs);
+  EXPECT_EQ(top(*idx, "image cropper").front(), "image-cropper");
+}
+
 // Split and joined spellings meet both ways: a hyphenated description word is also indexed
 // joined ("e-mails" -> "email"), and two query words joined are looked up as typed and
 // stemmed ("web workers" -> "webworkers"). Package names in descriptions are not joined.
@@ -413,7 +468,8 @@ TEST(Evaluation, DevSetFiguresNativeBeatsFts5) {
 }
 
 // 200 needs as developers type them ("mock http requests"): the figures as measured when
-// pinned (0.715 / 0.545; 0.700 / 0.540 before a description match was weighed by its place,
+// pinned (0.715 / 0.556; 0.715 / 0.546 before words spelling an obscure package's letters
+// stopped putting it first, 0.700 / 0.540 before a description match was weighed by its place,
 // 0.695 / 0.538 before hyphenated description words were joined,
 // 0.680 / 0.527 before joined query words matched stemmed; 0.540 / 0.410
 // before word weights, popularity credits and anchor text), and ahead of the FTS5 baseline.
@@ -423,7 +479,7 @@ TEST(Evaluation, IntentDevSetFigures) {
   ASSERT_EQ(queries->size(), 200u);
   auto native = evaluate(corpus_index(), *queries);
   EXPECT_GE(native.overall.success, 0.71);
-  EXPECT_GE(native.overall.mrr, 0.54);
+  EXPECT_GE(native.overall.mrr, 0.55);
   auto docs = load_corpus_tsv(std::string(PKGSTATS_TEST_DATA) + "/npm-packages-227k.tsv.gz");
   auto fts = Fts5Engine::build(std::move(docs).value());
   ASSERT_TRUE(fts.ok());
