@@ -272,6 +272,13 @@ inline constexpr size_t kMaxOverlayDocuments = 20000;
 // How long a full build may have overlays laid over it: a rebuild at least this often
 // refreshes what only a full build computes (dependents counts, postings of common words).
 inline constexpr std::chrono::seconds kMaxOverlayAge{3600};
+// Index snapshots published in the database (store/index_snapshots.h) are stored in chunks
+// of this many bytes: no value nears PostgreSQL's 1 GB bytea limit (793 MB at 4.5M
+// documents), and a reader holds one chunk beyond the index it fills.
+inline constexpr size_t kIndexSnapshotChunkBytes = size_t{8} << 20;
+// Snapshots of one format a publish keeps: the newest, and the one before it for nodes that
+// may still be reading it.
+inline constexpr size_t kIndexSnapshotsKept = 2;
 // How often `fetch --watch` re-polls its names (each an If-None-Match: mostly 304s).
 inline constexpr double kDefaultWatchIntervalSeconds = 30;
 

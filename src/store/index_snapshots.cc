@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/limits.h"
 #include "store/postgres.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -26,7 +27,7 @@ std::string this_process() {
 
 // Reads the next chunk of `source` into `chunk`; kIoError when the file ends early.
 Status read_chunk(std::FILE* source, uint64_t left, std::string& chunk) {
-  chunk.resize(static_cast<size_t>(std::min<uint64_t>(left, kIndexSnapshotChunkBytes)));
+  chunk.resize(static_cast<size_t>(std::min<uint64_t>(left, limits::kIndexSnapshotChunkBytes)));
   if (std::fread(chunk.data(), 1, chunk.size(), source) != chunk.size())
     return Status::io_error("index snapshot: the source ended before its stated size");
   return Status::success();
@@ -138,7 +139,7 @@ class SqliteIndexSnapshots final : public IndexSnapshotStore {
       ASSIGN_OR_RETURN(auto drop,
                        db_.prepare(std::string("DELETE FROM ") + table + " IN " + dropped));
       drop.bind(1, static_cast<int64_t>(format))
-          .bind(2, static_cast<int64_t>(kIndexSnapshotsKept))
+          .bind(2, static_cast<int64_t>(limits::kIndexSnapshotsKept))
           .bind(3, last_write);
       RETURN_IF_ERROR(drop.run());
     }
@@ -257,7 +258,7 @@ class PostgresIndexSnapshots final : public IndexSnapshotStore {
                   "$3::bigint)",
                   pg::Params()
                       .add(static_cast<int64_t>(format))
-                      .add(static_cast<int64_t>(kIndexSnapshotsKept))
+                      .add(static_cast<int64_t>(limits::kIndexSnapshotsKept))
                       .add(static_cast<int64_t>(last_write)))
             .status());
     return true;

@@ -3,8 +3,8 @@
 // a node that did build one publishes it for the others.
 //
 // The store keeps opaque bytes (search/index_file.h gives them their meaning) in chunks of
-// kIndexSnapshotChunkBytes, so no single value nears PostgreSQL's 1 GB bytea limit and no read
-// holds more than one chunk beyond the caller's buffer. A snapshot is visible only once all of
+// limits::kIndexSnapshotChunkBytes, so no single value nears PostgreSQL's 1 GB bytea limit and no
+// read holds more than one chunk beyond the caller's buffer. A snapshot is visible only once all of
 // its chunks are committed (one transaction), and is read inside one read transaction, so a
 // concurrent publish that drops it cannot tear a read.
 #pragma once
@@ -21,12 +21,6 @@
 #include "core/time_util.h"
 
 namespace pkgstats::store {
-
-// Bytes per stored chunk of a snapshot.
-inline constexpr size_t kIndexSnapshotChunkBytes = size_t{8} << 20;
-// Snapshots of one format a publish keeps: the newest, and the one before it for nodes that
-// are still reading it.
-inline constexpr size_t kIndexSnapshotsKept = 2;
 
 struct PublishedSnapshot {
   int64_t id = 0;
@@ -55,7 +49,7 @@ class IndexSnapshotStore {
   // Publishes the `bytes` bytes of `source` (read from its current position) as a snapshot of
   // `format` for `last_write`, in one transaction, unless one of that format for the same or
   // a later write is already there (another node was first): then nothing is written and the
-  // answer is false. Keeps the kIndexSnapshotsKept newest of `format` and drops those of
+  // answer is false. Keeps the limits::kIndexSnapshotsKept newest of `format` and drops those of
   // every other format older than the newest of `format`.
   virtual Result<bool> publish(uint32_t format, TimestampMs last_write, std::FILE* source,
                                uint64_t bytes) = 0;

@@ -536,10 +536,6 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgStore::downloads_totals(
   return out;
 }
 
-Result<std::vector<Dependent>> PgStore::top_dependents(std::string_view name, size_t limit) {
-  return dependents(name, DependentsOrder::kDownloads, 0, limit);
-}
-
 Result<std::vector<Dependent>> PgStore::dependents(std::string_view name, DependentsOrder order,
                                                    size_t offset, size_t limit) {
   const std::string sql =

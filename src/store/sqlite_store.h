@@ -31,7 +31,6 @@ class SqliteStore final : public Store {
   Result<std::vector<SearchDocument>> summaries(std::span<const std::string> names) override;
   Result<std::vector<std::pair<std::string, int64_t>>> downloads_totals(
       std::span<const std::string> names, Day from, Day to) override;
-  Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit) override;
   Result<int64_t> dependents_count(std::string_view name) override;
   Result<std::vector<Dependent>> dependents(std::string_view name, DependentsOrder order,
                                             size_t offset, size_t limit) override;

@@ -634,10 +634,6 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::downloads_tota
   return out;
 }
 
-Result<std::vector<Dependent>> SqliteStore::top_dependents(std::string_view name, size_t limit) {
-  return dependents(name, DependentsOrder::kDownloads, 0, limit);
-}
-
 Result<std::vector<Dependent>> SqliteStore::dependents(std::string_view name, DependentsOrder order,
                                                        size_t offset, size_t limit) {
   // The index (name, kind) also holds the dependent's package_id (the table's key): the rows

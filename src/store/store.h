@@ -191,7 +191,9 @@ class StoreReader {
   // Packages whose latest version depends (prod) on `name`, whatever the range (older
   // versions' dependencies do not count; unpublished packages are not dependents), most
   // downloaded first; count total. Both read the dependencies_by_name index.
-  virtual Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit) = 0;
+  Result<std::vector<Dependent>> top_dependents(std::string_view name, size_t limit) {
+    return dependents(name, DependentsOrder::kDownloads, 0, limit);
+  }
   virtual Result<int64_t> dependents_count(std::string_view name) = 0;
   // The same dependents in `order`, `limit` of them after skipping `offset`: a page.
   virtual Result<std::vector<Dependent>> dependents(std::string_view name, DependentsOrder order,

@@ -185,7 +185,7 @@ TEST_P(StoreTest, IndexSnapshotsArePublishedReadAndReplaced) {
   ASSERT_TRUE(table.ok()) << table.status().to_string();
   EXPECT_FALSE((*table)->newest(9, 1000)->has_value());
   // Three chunks (8 MiB, 8 MiB, the rest), bytes that differ chunk to chunk.
-  std::string big(2 * kIndexSnapshotChunkBytes + 12345, '\0');
+  std::string big(2 * limits::kIndexSnapshotChunkBytes + 12345, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
   auto publish = [&](uint32_t format, TimestampMs last_write, const std::string& bytes) {
     SnapshotSource source(bytes);
