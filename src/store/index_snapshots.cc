@@ -206,11 +206,11 @@ class PostgresIndexSnapshots final : public IndexSnapshotStore {
     // chunk would hold the whole snapshot twice.
     uint64_t got = 0;
     for (int64_t seq = 0; seq < count; ++seq) {
-      ASSIGN_OR_RETURN(auto row, db_.query("SELECT data FROM index_snapshot_chunks WHERE "
-                                           "snapshot_id = $1::bigint AND seq = $2::integer",
-                                           pg::Params().add(snapshot.id).add(seq)));
+      ASSIGN_OR_RETURN(auto row, db_.query_binary("SELECT data FROM index_snapshot_chunks WHERE "
+                                                  "snapshot_id = $1::bigint AND seq = $2::integer",
+                                                  pg::Params().add(snapshot.id).add(seq)));
       if (row.rows() != 1) return missing_bytes(snapshot, got);
-      const std::string data = row.bytes(0, 0);
+      const std::string_view data = row.view(0, 0);
       got += data.size();
       if (got > snapshot.bytes) return missing_bytes(snapshot, got);
       RETURN_IF_ERROR(sink(data));

@@ -168,6 +168,14 @@ Result<bool> Connection::wait_for_notification(int timeout_ms) {
 }
 
 Result<PgResult> Connection::query(const std::string& sql, const Params& params) {
+  return run(sql, params, 0);
+}
+
+Result<PgResult> Connection::query_binary(const std::string& sql, const Params& params) {
+  return run(sql, params, 1);
+}
+
+Result<PgResult> Connection::run(const std::string& sql, const Params& params, int result_format) {
   if (!conn_) return Status::storage("PostgreSQL connection is closed");
   RETURN_IF_ERROR(reconnect_if_dropped());
   auto it = prepared_.find(sql);
@@ -180,7 +188,7 @@ Result<PgResult> Connection::query(const std::string& sql, const Params& params)
   }
   const auto values = params.pointers();
   PgResult result(PQexecPrepared(conn_.get(), it->second.c_str(), params.size(), values.data(),
-                                 params.lengths(), params.formats(), 0));
+                                 params.lengths(), params.formats(), result_format));
   const ExecStatusType status = PQresultStatus(result.result_.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return error("query failed");
   return result;

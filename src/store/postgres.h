@@ -85,6 +85,9 @@ class Connection {
 
   // Runs one statement with `params`: prepared on first use of its text, then reused.
   Result<PgResult> query(const std::string& sql, const Params& params = {});
+  // The same with every column of the result in binary: a bytea column's view() is then its
+  // raw bytes (half the transfer of the hex text, no decoding).
+  Result<PgResult> query_binary(const std::string& sql, const Params& params = {});
   // Runs SQL without parameters (several statements allowed: DDL, BEGIN, SAVEPOINT ...).
   Status exec(const std::string& sql);
   // exec() on an error path (a ROLLBACK after a failure): its own failure is dropped, the
@@ -106,6 +109,7 @@ class Connection {
 
  private:
   Status error(const std::string& what) const;
+  Result<PgResult> run(const std::string& sql, const Params& params, int result_format);
   Status reconnect_if_dropped();
   bool reconnect_ = false;
   std::string session_sql_;
