@@ -14,29 +14,8 @@ names="$shared/data/npm-names-downloads.tsv.gz"
 [[ -f $names ]] || { echo "bench/archive.sh: needs $names" >&2; exit 2; }
 built build archive_bench
 
-# A PostgreSQL cluster in $tmp (as tests/pg_test_cluster.h starts one), when it can start.
-pg_url=""
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-if [[ -n $pg_bin && -x $pg_bin/initdb ]]; then
-  as_user=()
-  if ((EUID == 0)); then
-    chown postgres "$tmp"
-    as_user=(runuser -u postgres --)
-  fi
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  if "${as_user[@]}" "$pg_bin/initdb" -D "$tmp/pg" -U pkgstats --auth=trust -E UTF8 --locale=C -N \
-      >"$tmp/initdb.log" 2>&1 &&
-    "${as_user[@]}" "$pg_bin/pg_ctl" -D "$tmp/pg" -w -t 60 -l "$tmp/pg.log" \
-      -o "-p $port -k $tmp -c listen_addresses=127.0.0.1" start >"$tmp/pg_ctl.log" 2>&1; then
-    pg_url="postgresql://pkgstats@127.0.0.1:$port/postgres"
-    stop_pg() { "${as_user[@]}" "$pg_bin/pg_ctl" -D "$tmp/pg" -m fast -w stop >/dev/null 2>&1 || true; }
-    trap 'stop_pg; bench_cleanup' EXIT
-  else
-    echo "bench/archive.sh: PostgreSQL cluster did not start; SQLite only" >&2
-  fi
-else
-  echo "bench/archive.sh: no PostgreSQL server binaries; SQLite only" >&2
-fi
+pg_url=$(start_pg_cluster) ||
+  { pg_url=""; echo "bench/archive.sh: no PostgreSQL cluster (server binaries missing, or it did not start); SQLite only" >&2; }
 # The SQLite files go in a directory the current user owns.
 mkdir -p "$tmp/sqlite"
 build/archive_bench "$names" "${2:-2000}" "${3:-1}" "$tmp/sqlite" $pg_url

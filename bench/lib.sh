@@ -45,24 +45,29 @@ synthetic_count() {
 
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
-# start_pg_cluster: a throwaway PostgreSQL cluster in $tmp/pg (initdb, a free loopback port,
-# default durability), stopped on exit; prints its URL (call it in $(...): nothing else is set). As root the server runs as the
+# start_pg_cluster [DATABASE]: a throwaway PostgreSQL cluster in $tmp/pg (initdb, a free
+# loopback port, default durability), stopped on exit. Prints the URL of DATABASE (created;
+# default: the cluster's own "postgres"), or fails when the server binaries are missing or it
+# does not start. Call it in $(...): it sets nothing else. As root the server runs as the
 # `postgres` user (Debian's postgresql package creates it).
 start_pg_cluster() {
-  local bin dir=$tmp/pg port as=()
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [[ -x $bin/initdb ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2
-  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  local bin dir=$tmp/pg port as=() database=${1:-postgres}
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  [[ -n $bin && -x $bin/initdb ]] || return 1
   mkdir -p "$dir"
-  if [[ $(id -u) == 0 ]]; then
+  if ((EUID == 0)); then
     chown postgres: "$dir"
     chmod o+x "$tmp"  # the server's user must reach its directory
     as=(runuser -u postgres --)
   fi
-  port=$((40000 + RANDOM % 20000))
-  "${as[@]}" "$bin/initdb" -D "$dir/data" -U pkgstats --auth=trust -E UTF8 --locale=C >"$tmp/initdb.log" 2>&1
-  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >"$tmp/pg_ctl.log" 2>&1
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U pkgstats --auth=trust -E UTF8 --locale=C -N \
+    >"$dir/initdb.log" 2>&1 || return 1
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/server.log" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >"$dir/pg_ctl.log" 2>&1 || return 1
   echo "${as[*]} $bin/pg_ctl -D $dir/data -m immediate -w stop" >"$dir/stop.sh"  # for bench_cleanup
-  echo "postgresql://pkgstats@127.0.0.1:$port/postgres"
+  if [[ $database != postgres ]]; then
+    "${as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U pkgstats "$database" || return 1
+  fi
+  echo "postgresql://pkgstats@127.0.0.1:$port/$database"
 }

@@ -19,7 +19,7 @@ built "$build" pkgstats
 bin=$build/pkgstats
 now() { date +%s.%N; }
 since() { python3 -c "import sys; print('%.2f' % ($(now) - $1))"; }
-pg_url=$(start_pg_cluster)
+pg_url=$(start_pg_cluster) || { echo "bench/nodes.sh: needs PostgreSQL 15 (scripts/install-deps.sh)" >&2; exit 2; }
 
 sources=(tests/data/npm-packages-227k.tsv.gz tests/data/packuments/*.gz)
 echo "== import: ${#sources[@]} files"

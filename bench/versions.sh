@@ -42,27 +42,10 @@ PY
   fi
 fi
 
-# A PostgreSQL cluster in $tmp, as bench/archive.sh starts one.
-pg_url=""
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-if [[ -n $pg_bin && -x $pg_bin/initdb ]]; then
-  as_user=()
-  if ((EUID == 0)); then
-    chown postgres "$tmp"
-    as_user=(runuser -u postgres --)
-  fi
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  if "${as_user[@]}" "$pg_bin/initdb" -D "$tmp/pg" -U pkgstats --auth=trust -E UTF8 --locale=C -N \
-      >"$tmp/initdb.log" 2>&1 &&
-    "${as_user[@]}" "$pg_bin/pg_ctl" -D "$tmp/pg" -w -t 60 -l "$tmp/pg.log" \
-      -o "-p $port -k $tmp -c listen_addresses=127.0.0.1" start >"$tmp/pg_ctl.log" 2>&1; then
-    stop_pg() { "${as_user[@]}" "$pg_bin/pg_ctl" -D "$tmp/pg" -m fast -w stop >/dev/null 2>&1 || true; }
-    trap 'stop_pg; bench_cleanup' EXIT
-    "${as_user[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U pkgstats versions >/dev/null
-    pg_url="postgresql://pkgstats@127.0.0.1:$port/versions"
-    echo "import of the fixtures, PostgreSQL: $(seconds build/pkgstats import --db "$pg_url" "$fixtures"/*) s (this build)"
-  else
-    echo "bench/versions.sh: PostgreSQL cluster did not start; SQLite only" >&2
-  fi
+if pg_url=$(start_pg_cluster versions); then
+  echo "import of the fixtures, PostgreSQL: $(seconds build/pkgstats import --db "$pg_url" "$fixtures"/*) s (this build)"
+else
+  pg_url=""
+  echo "bench/versions.sh: no PostgreSQL cluster (server binaries missing, or it did not start); SQLite only" >&2
 fi
 build/versions_bench "$tmp/sqlite/after.db" $pg_url
