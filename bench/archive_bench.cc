@@ -257,24 +257,26 @@ Measured sqlite_rows(const Corpus& corpus, const std::string& path, uint64_t see
   return m;
 }
 
-Measured sqlite_blocks(const Corpus& corpus, const std::string& path, uint64_t seed) {
-  remove_sqlite(path);
+// The v13 store at `location` (an SQLite path or a PostgreSQL URL, empty), its size read by
+// `size_of`: the histories written through put_daily_downloads, read through daily_downloads.
+Measured store_blocks(const Corpus& corpus, const std::string& location,
+                      const std::function<int64_t()>& size_of, uint64_t seed) {
   Measured m;
   {
-    auto store = pkgstats::store::Store::open(path);
+    auto store = pkgstats::store::Store::open(location);
     check(store.status());
     put_names(**store, corpus);
   }
-  const int64_t base = sqlite_size(path);
+  const int64_t base = size_of();
   {
-    auto store = pkgstats::store::Store::open(path);
+    auto store = pkgstats::store::Store::open(location);
     check(store.status());
     const auto t = Clock::now();
     put_histories(**store, corpus);
     m.write_seconds = seconds_since(t);
   }
-  m.bytes_per_value = double(sqlite_size(path) - base) / double(corpus.values);
-  auto store = pkgstats::store::Store::open(path, pkgstats::store::OpenMode::kReadOnly);
+  m.bytes_per_value = double(size_of() - base) / double(corpus.values);
+  auto store = pkgstats::store::Store::open(location, pkgstats::store::OpenMode::kReadOnly);
   check(store.status());
   measure_queries(
       corpus, seed,
@@ -282,7 +284,13 @@ Measured sqlite_blocks(const Corpus& corpus, const std::string& path, uint64_t s
         return sum_of((*store)->daily_downloads(name, from, to));
       },
       m);
-  store->reset();
+  return m;
+}
+
+Measured sqlite_blocks(const Corpus& corpus, const std::string& path, uint64_t seed) {
+  remove_sqlite(path);
+  Measured m = store_blocks(
+      corpus, path, [&] { return sqlite_size(path); }, seed);
   remove_sqlite(path);
   return m;
 }
@@ -405,30 +413,8 @@ Measured postgres_rows(const Corpus& corpus, const std::string& admin, uint64_t 
 Measured postgres_blocks(const Corpus& corpus, const std::string& admin, uint64_t seed) {
   const std::string url = database_url(admin, "archive_bench_blocks");
   recreate_database(admin, "archive_bench_blocks");
-  Measured m;
-  {
-    auto store = pkgstats::store::Store::open(url);
-    check(store.status());
-    put_names(**store, corpus);
-  }
-  const int64_t base = pg_size(url);
-  {
-    auto store = pkgstats::store::Store::open(url);
-    check(store.status());
-    const auto t = Clock::now();
-    put_histories(**store, corpus);
-    m.write_seconds = seconds_since(t);
-  }
-  m.bytes_per_value = double(pg_size(url) - base) / double(corpus.values);
-  auto store = pkgstats::store::Store::open(url, pkgstats::store::OpenMode::kReadOnly);
-  check(store.status());
-  measure_queries(
-      corpus, seed,
-      [&](const std::string& name, Day from, Day to) {
-        return sum_of((*store)->daily_downloads(name, from, to));
-      },
-      m);
-  return m;
+  return store_blocks(
+      corpus, url, [&] { return pg_size(url); }, seed);
 }
 
 }  // namespace
