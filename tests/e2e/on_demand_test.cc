@@ -188,13 +188,22 @@ TEST_F(OnDemandServeTest, SlowUpstreamNeverHoldsTheIoThreads) {
   EXPECT_EQ(fetching, 8) << "the client's burst (limits::kOnDemandClientBurst)";
   EXPECT_EQ(quota, 12);
   EXPECT_LE(fake.request_count(), 8u);
-  // Once stored, the page is served (and the fetch cost no new request).
+  // Once stored, the page is served, and serving it costs no new request. (Usually the
+  // background fetch stored it at the first attempt; on a loaded sanitizer run one attempt
+  // was once seen to fail and be retried at the quota's pace, hence the count is read here.)
   int ready = -1;
   for (int i = 0; i < 20 && ready < 0; ++i)
     if (answers[i].status == 202) ready = i;
   const std::string name = "slow-" + std::to_string(ready);
   EXPECT_TRUE(wait_for([&] { return server.get("/pkg:" + name).status == 200; }, 10));
-  EXPECT_EQ(fake.requests_for(name), 1u);
+  const size_t fetches = fake.requests_for(name);
+  if (fetches > 1)  // why, for the next look at it
+    std::printf("%s fetched %zu times; server log:\n%s\n", name.c_str(), fetches,
+                server.log().c_str());
+  EXPECT_GE(fetches, 1u);
+  EXPECT_LE(fetches, 3u) << "more attempts than the client's quota allows in 10 s";
+  EXPECT_EQ(server.get("/pkg:" + name).status, 200);
+  EXPECT_EQ(fake.requests_for(name), fetches);
   // The JSON API answers the same way, in JSON: 202 "fetching" or, when the quota has not
   // refilled yet (one fetch per 6 s), 429.
   fake.put_packument("slow-api", packument("slow-api", "for the API"));
