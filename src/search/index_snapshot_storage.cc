@@ -64,6 +64,10 @@ class SnapshotTable final : public IndexSnapshotStorage {
     ASSIGN_OR_RETURN(auto* table, open());
     ASSIGN_OR_RETURN(auto newest, table->newest(kIndexFileFormat, last_write));
     if (!newest) return Status::not_found("no index snapshot in the database");
+    // The snapshot this node loaded last, still in use (an hourly reload finds the same one
+    // unless another node published since): not transferred again.
+    if (auto held = loaded_.lock(); held && newest->id == loaded_id_)
+      return SavedIndex{std::move(held), newest->last_write};
     const std::string label = "index snapshot " + std::to_string(newest->id) + " in the database";
     const uint64_t size = newest->bytes;
     if (size == 0) return Status::invalid(label + ": empty");
@@ -82,7 +86,10 @@ class SnapshotTable final : public IndexSnapshotStorage {
       at += chunk.size();
       return Status::success();
     }));
-    return parse_index_snapshot(std::move(bytes), size, last_write, label);
+    ASSIGN_OR_RETURN(auto parsed, parse_index_snapshot(std::move(bytes), size, last_write, label));
+    loaded_ = parsed.index;
+    loaded_id_ = newest->id;
+    return parsed;
   }
 
   Result<std::string> publish(const Index& index, TimestampMs last_write) {
@@ -104,6 +111,9 @@ class SnapshotTable final : public IndexSnapshotStorage {
   std::string db_;
   std::mutex mutex_;
   std::unique_ptr<store::IndexSnapshotStore> table_;
+  // The last snapshot loaded, while some index service still holds it.
+  int64_t loaded_id_ = 0;
+  std::weak_ptr<const Index> loaded_;
 };
 
 }  // namespace

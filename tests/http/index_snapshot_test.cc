@@ -254,7 +254,13 @@ TEST_F(IndexSnapshotTest, FactoryPublishesToAndLoadsFromTheDatabase) {
   auto overlaid = std::dynamic_pointer_cast<const search::LayeredIndex>(*layered);
   ASSERT_NE(overlaid, nullptr);
   EXPECT_NE(overlaid->find("zz-fresh-package"), nullptr);
+  // The snapshot it still holds was not read from the database again.
+  EXPECT_EQ(overlaid->base().get(), std::dynamic_pointer_cast<const search::Index>(*second).get());
 
+  // Once no index holds it, a reload reads the database again: here a corrupt snapshot.
+  overlaid.reset();
+  *layered = nullptr;
+  *second = nullptr;
   auto raw = store::Database::open(db, false);
   ASSERT_TRUE(raw.ok());
   ASSERT_TRUE(raw->exec("UPDATE index_snapshot_chunks SET data = zeroblob(length(data)) "
